@@ -1,0 +1,314 @@
+//! Commands: what the app asks the engine to do.
+//!
+//! Opcodes are grouped in ranges so that later features get room next to their kin:
+//! `0x00xx` tree, `0x01xx` style, `0x02xx` text, `0x03xx` images, `0x04xx` focus and input,
+//! `0x05xx` animation, `0x06xx` viewport and system. The table with every payload is in
+//! `docs/protocol.md`.
+
+use crate::error::{Error, ErrorKind};
+use crate::style::{StyleDecl, StyleProperty};
+use crate::wire::{Fields, Framer, Writer};
+use crate::limits;
+
+/// The magic bytes that open a command batch.
+pub(crate) const MAGIC: [u8; 4] = *b"MQCB";
+
+/// A node, named by the id the SDK gave it. Id 0 is the root, which always exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    /// The root of the scene: sized to the viewport, never destroyed.
+    pub const ROOT: NodeId = NodeId(0);
+}
+
+/// What a node is. Views are boxes; images and text are views with content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum NodeKind {
+    /// A box: background, border, children.
+    View = 0,
+    /// A box showing an image.
+    Image = 1,
+    /// A box showing text.
+    Text = 2,
+}
+
+impl NodeKind {
+    /// The kind's name in the text form.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::View => "view",
+            NodeKind::Image => "image",
+            NodeKind::Text => "text",
+        }
+    }
+
+    /// Looks a kind up by name.
+    pub fn from_name(s: &str) -> Option<NodeKind> {
+        [NodeKind::View, NodeKind::Image, NodeKind::Text].into_iter().find(|k| k.name() == s)
+    }
+
+    fn from_u8(v: u8) -> Option<NodeKind> {
+        [NodeKind::View, NodeKind::Image, NodeKind::Text].into_iter().find(|k| *k as u8 == v)
+    }
+}
+
+/// One command from the app to the engine.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Command {
+    /// Creates a detached node. The id must be free.
+    CreateNode {
+        /// The new node's id, chosen by the SDK.
+        id: NodeId,
+        /// What the node is.
+        kind: NodeKind,
+    },
+    /// Destroys a node and its whole subtree, detaching it first; their ids become free.
+    DestroyNode {
+        /// The subtree's root.
+        id: NodeId,
+    },
+    /// Makes `child` the last child of `parent`, detaching it from any previous parent.
+    AppendChild {
+        /// The new parent.
+        parent: NodeId,
+        /// The node to move.
+        child: NodeId,
+    },
+    /// Makes `child` a child of `parent` just before `before`, detaching it first.
+    InsertBefore {
+        /// The new parent.
+        parent: NodeId,
+        /// The node to move.
+        child: NodeId,
+        /// An existing child of `parent`.
+        before: NodeId,
+    },
+    /// Detaches `child` from `parent`; the node stays alive and can be attached again.
+    RemoveChild {
+        /// The current parent.
+        parent: NodeId,
+        /// The node to detach.
+        child: NodeId,
+    },
+    /// Sets one style property.
+    SetStyle {
+        /// The node to style.
+        id: NodeId,
+        /// The property and its value.
+        decl: StyleDecl,
+    },
+    /// Returns one style property to its default.
+    ClearStyle {
+        /// The node to style.
+        id: NodeId,
+        /// The property to reset.
+        property: StyleProperty,
+    },
+    /// Sets the size of the root, in logical pixels.
+    SetViewport {
+        /// Width, at least 0 and at most [`limits::MAX_VIEWPORT_SIDE`].
+        width: f32,
+        /// Height, at least 0 and at most [`limits::MAX_VIEWPORT_SIDE`].
+        height: f32,
+    },
+}
+
+pub(crate) mod op {
+    pub(crate) const CREATE_NODE: u16 = 0x0001;
+    pub(crate) const DESTROY_NODE: u16 = 0x0002;
+    pub(crate) const APPEND_CHILD: u16 = 0x0003;
+    pub(crate) const INSERT_BEFORE: u16 = 0x0004;
+    pub(crate) const REMOVE_CHILD: u16 = 0x0005;
+    pub(crate) const SET_STYLE: u16 = 0x0100;
+    pub(crate) const CLEAR_STYLE: u16 = 0x0101;
+    pub(crate) const SET_VIEWPORT: u16 = 0x0600;
+}
+
+impl Command {
+    /// The command's opcode.
+    pub fn opcode(&self) -> u16 {
+        match self {
+            Command::CreateNode { .. } => op::CREATE_NODE,
+            Command::DestroyNode { .. } => op::DESTROY_NODE,
+            Command::AppendChild { .. } => op::APPEND_CHILD,
+            Command::InsertBefore { .. } => op::INSERT_BEFORE,
+            Command::RemoveChild { .. } => op::REMOVE_CHILD,
+            Command::SetStyle { .. } => op::SET_STYLE,
+            Command::ClearStyle { .. } => op::CLEAR_STYLE,
+            Command::SetViewport { .. } => op::SET_VIEWPORT,
+        }
+    }
+
+    fn encode(&self, w: &mut Writer) {
+        w.record(self.opcode(), |p| match *self {
+            Command::CreateNode { id, kind } => {
+                p.u32(id.0).u8(kind as u8);
+            }
+            Command::DestroyNode { id } => {
+                p.u32(id.0);
+            }
+            Command::AppendChild { parent, child } | Command::RemoveChild { parent, child } => {
+                p.u32(parent.0).u32(child.0);
+            }
+            Command::InsertBefore { parent, child, before } => {
+                p.u32(parent.0).u32(child.0).u32(before.0);
+            }
+            Command::SetStyle { id, decl } => {
+                let (tag, bits) = decl.to_wire();
+                p.u32(id.0).u16(decl.property() as u16).u8(tag).u32(bits);
+            }
+            Command::ClearStyle { id, property } => {
+                p.u32(id.0).u16(property as u16);
+            }
+            Command::SetViewport { width, height } => {
+                p.f32(width).f32(height);
+            }
+        });
+    }
+
+    fn decode(opcode: u16, payload: &[u8]) -> Result<Command, ErrorKind> {
+        let node = |f: &mut Fields<'_>| -> Result<NodeId, ErrorKind> {
+            let id = f.u32();
+            if id > limits::MAX_NODE_ID { Err(ErrorKind::NodeIdOutOfRange(id)) } else { Ok(NodeId(id)) }
+        };
+        Ok(match opcode {
+            op::CREATE_NODE => {
+                let mut f = Fields::exact(payload, 5)?;
+                let id = node(&mut f)?;
+                let kind = NodeKind::from_u8(f.u8()).ok_or(ErrorKind::BadValue("unknown node kind"))?;
+                Command::CreateNode { id, kind }
+            }
+            op::DESTROY_NODE => {
+                let mut f = Fields::exact(payload, 4)?;
+                Command::DestroyNode { id: node(&mut f)? }
+            }
+            op::APPEND_CHILD => {
+                let mut f = Fields::exact(payload, 8)?;
+                Command::AppendChild { parent: node(&mut f)?, child: node(&mut f)? }
+            }
+            op::INSERT_BEFORE => {
+                let mut f = Fields::exact(payload, 12)?;
+                Command::InsertBefore { parent: node(&mut f)?, child: node(&mut f)?, before: node(&mut f)? }
+            }
+            op::REMOVE_CHILD => {
+                let mut f = Fields::exact(payload, 8)?;
+                Command::RemoveChild { parent: node(&mut f)?, child: node(&mut f)? }
+            }
+            op::SET_STYLE => {
+                let mut f = Fields::exact(payload, 11)?;
+                let id = node(&mut f)?;
+                let property =
+                    StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
+                let (tag, bits) = (f.u8(), f.u32());
+                let decl = StyleDecl::from_wire(property, tag, bits).map_err(ErrorKind::BadValue)?;
+                Command::SetStyle { id, decl }
+            }
+            op::CLEAR_STYLE => {
+                let mut f = Fields::exact(payload, 6)?;
+                let id = node(&mut f)?;
+                let property =
+                    StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
+                Command::ClearStyle { id, property }
+            }
+            op::SET_VIEWPORT => {
+                let mut f = Fields::exact(payload, 8)?;
+                let (width, height) = (f.f32(), f.f32());
+                let ok = |v: f32| (0.0..=limits::MAX_VIEWPORT_SIDE).contains(&v);
+                if !ok(width) || !ok(height) {
+                    return Err(ErrorKind::BadValue("viewport side outside 0..=16384"));
+                }
+                Command::SetViewport { width, height }
+            }
+            _ => return Err(ErrorKind::UnknownOpcode),
+        })
+    }
+}
+
+/// Builds a command batch.
+#[derive(Debug, Clone)]
+pub struct BatchEncoder {
+    writer: Writer,
+}
+
+impl Default for BatchEncoder {
+    fn default() -> Self {
+        BatchEncoder { writer: Writer::new(MAGIC) }
+    }
+}
+
+impl BatchEncoder {
+    /// Appends one command.
+    pub fn push(&mut self, command: &Command) {
+        command.encode(&mut self.writer);
+    }
+
+    /// Commands appended so far.
+    pub fn len(&self) -> u32 {
+        self.writer.count()
+    }
+
+    /// Whether nothing was appended.
+    pub fn is_empty(&self) -> bool {
+        self.writer.count() == 0
+    }
+
+    /// Bytes written so far, header included.
+    pub fn byte_len(&self) -> usize {
+        self.writer.len()
+    }
+
+    /// The finished batch.
+    pub fn finish(self) -> Vec<u8> {
+        self.writer.finish()
+    }
+}
+
+/// Encodes `commands` as one batch.
+pub fn encode_batch(commands: &[Command]) -> Vec<u8> {
+    let mut enc = BatchEncoder::default();
+    for c in commands {
+        enc.push(c);
+    }
+    enc.finish()
+}
+
+/// Iterates over the commands of a batch.
+///
+/// A command whose framing is intact but whose payload is bad yields an error and decoding goes
+/// on with the next command (*skip*). A broken frame — a length running past the end, a count
+/// that disagrees — yields an error and ends the iteration (*stop*), because nothing after it
+/// can be trusted.
+#[derive(Debug, Clone)]
+pub struct BatchDecoder<'a> {
+    framer: Framer<'a>,
+}
+
+impl BatchDecoder<'_> {
+    /// The number of commands the header declares.
+    pub fn declared(&self) -> u32 {
+        self.framer.declared()
+    }
+}
+
+/// Opens a command batch; fails if the header is unusable (nothing in the batch is applied).
+pub fn decode_batch(bytes: &[u8]) -> Result<BatchDecoder<'_>, Error> {
+    Ok(BatchDecoder { framer: Framer::open(bytes, MAGIC)? })
+}
+
+impl Iterator for BatchDecoder<'_> {
+    type Item = Result<Command, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let record = match self.framer.next()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Command::decode(record.opcode, record.payload).map_err(|kind| Error {
+            offset: record.offset,
+            opcode: Some(record.opcode),
+            kind,
+        }))
+    }
+}

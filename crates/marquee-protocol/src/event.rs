@@ -1,0 +1,102 @@
+//! Events: what the engine tells the app after a frame.
+//!
+//! Events share the command framing with their own magic (`MQEV`) and opcode space. The engine
+//! writes them; the SDK reads them on the app thread and dispatches them to callbacks.
+
+use crate::error::{Error, ErrorCode, ErrorKind};
+use crate::wire::{Fields, Framer, Writer};
+
+pub(crate) const MAGIC: [u8; 4] = *b"MQEV";
+
+mod op {
+    pub(crate) const COMMAND_ERROR: u16 = 0x0001;
+}
+
+/// One event from the engine to the app.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Event {
+    /// A command was rejected and skipped (or, for a framing error, the rest of its batch).
+    CommandError {
+        /// Which batch, counted from 0 since the engine started.
+        batch: u32,
+        /// Byte offset of the command in that batch.
+        offset: u32,
+        /// The command's opcode, or `0xffff` when the framing broke before it could be read.
+        opcode: u16,
+        /// Why.
+        code: ErrorCode,
+        /// The node involved, or `u32::MAX`.
+        node: u32,
+    },
+}
+
+impl Event {
+    /// The event for a command error.
+    pub fn from_error(batch: u32, e: &Error) -> Event {
+        Event::CommandError {
+            batch,
+            offset: e.offset,
+            opcode: e.opcode.unwrap_or(0xffff),
+            code: e.kind.code(),
+            node: e.kind.node().unwrap_or(u32::MAX),
+        }
+    }
+
+    fn encode(&self, w: &mut Writer) {
+        match *self {
+            Event::CommandError { batch, offset, opcode, code, node } => {
+                w.record(op::COMMAND_ERROR, |p| {
+                    p.u32(batch).u32(offset).u16(opcode).u16(code as u16).u32(node);
+                });
+            }
+        }
+    }
+
+    fn decode(opcode: u16, payload: &[u8]) -> Result<Event, ErrorKind> {
+        match opcode {
+            op::COMMAND_ERROR => {
+                let mut f = Fields::exact(payload, 16)?;
+                Ok(Event::CommandError {
+                    batch: f.u32(),
+                    offset: f.u32(),
+                    opcode: f.u16(),
+                    code: ErrorCode::from_u16(f.u16()),
+                    node: f.u32(),
+                })
+            }
+            _ => Err(ErrorKind::UnknownOpcode),
+        }
+    }
+}
+
+/// Encodes events as one event batch.
+pub fn encode_events(events: &[Event]) -> Vec<u8> {
+    let mut w = Writer::new(MAGIC);
+    for e in events {
+        e.encode(&mut w);
+    }
+    w.finish()
+}
+
+/// Iterates over an event batch, with the same skip/stop rules as [`crate::BatchDecoder`].
+#[derive(Debug, Clone)]
+pub struct EventDecoder<'a> {
+    framer: Framer<'a>,
+}
+
+/// Opens an event batch.
+pub fn decode_events(bytes: &[u8]) -> Result<EventDecoder<'_>, Error> {
+    Ok(EventDecoder { framer: Framer::open(bytes, MAGIC)? })
+}
+
+impl Iterator for EventDecoder<'_> {
+    type Item = Result<Event, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let r = match self.framer.next()? {
+            Ok(r) => r,
+            Err(e) => return Some(Err(e)),
+        };
+        Some(Event::decode(r.opcode, r.payload).map_err(|kind| Error { offset: r.offset, opcode: Some(r.opcode), kind }))
+    }
+}

@@ -1,0 +1,459 @@
+//! Style properties and their values, as they travel on the wire.
+//!
+//! One table ([`style_properties!`] below) lists every property: its wire code, its CSS-like
+//! name, its value type and any range check. Everything else — the typed [`StyleDecl`], the
+//! binary and text codecs, the property list the SDK mirrors — is derived from that table, so a
+//! property cannot exist in one place and be missing in another.
+//!
+//! A value travels as `tag:u8 bits:u32`. The tag says how to read the bits; each property accepts
+//! only the tags of its value type, so `width: #ff0000ff` is rejected at decode time rather than
+//! discovered during layout.
+
+use std::fmt;
+
+/// Value tags on the wire.
+pub(crate) mod tag {
+    pub(crate) const AUTO: u8 = 0;
+    pub(crate) const PX: u8 = 1;
+    pub(crate) const PERCENT: u8 = 2;
+    pub(crate) const NUMBER: u8 = 3;
+    pub(crate) const COLOR: u8 = 4;
+    pub(crate) const KEYWORD: u8 = 5;
+    pub(crate) const INT: u8 = 6;
+}
+
+/// How a value type reads and writes itself, in binary and in text.
+pub(crate) trait Value: Sized + Copy {
+    fn to_wire(self) -> (u8, u32);
+    fn from_wire(tag: u8, bits: u32) -> Result<Self, &'static str>;
+    fn parse(s: &str) -> Result<Self, String>;
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result;
+}
+
+fn finite(bits: u32) -> Result<f32, &'static str> {
+    let v = f32::from_bits(bits);
+    if v.is_finite() { Ok(v) } else { Err("not a finite number") }
+}
+
+fn parse_f32(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("`{s}` is not a finite number")),
+    }
+}
+
+/// A length in pixels, percent of the containing block, or `auto`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Dimension {
+    /// Decided by the layout algorithm.
+    Auto,
+    /// Logical pixels.
+    Px(f32),
+    /// Percent (0–100) of the parent's content box.
+    Percent(f32),
+}
+
+/// A length in pixels or percent, without `auto`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LengthPercentage {
+    /// Logical pixels.
+    Px(f32),
+    /// Percent (0–100) of the parent's content box.
+    Percent(f32),
+}
+
+/// A length in logical pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Length(pub f32);
+
+/// An sRGB colour with straight (not premultiplied) alpha, packed `0xRRGGBBAA`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Color(pub u32);
+
+impl Color {
+    /// Fully transparent black.
+    pub const TRANSPARENT: Color = Color(0);
+    /// The red, green, blue and alpha channels.
+    pub fn rgba(self) -> [u8; 4] {
+        self.0.to_be_bytes()
+    }
+    /// Whether drawing this colour changes nothing.
+    pub fn is_transparent(self) -> bool {
+        self.0 & 0xff == 0
+    }
+}
+
+impl Value for Dimension {
+    fn to_wire(self) -> (u8, u32) {
+        match self {
+            Dimension::Auto => (tag::AUTO, 0),
+            Dimension::Px(v) => (tag::PX, v.to_bits()),
+            Dimension::Percent(v) => (tag::PERCENT, v.to_bits()),
+        }
+    }
+    fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+        match t {
+            tag::AUTO => Ok(Dimension::Auto),
+            tag::PX => Ok(Dimension::Px(finite(bits)?)),
+            tag::PERCENT => Ok(Dimension::Percent(finite(bits)?)),
+            _ => Err("expected auto, px or percent"),
+        }
+    }
+    fn parse(s: &str) -> Result<Self, String> {
+        if s == "auto" {
+            return Ok(Dimension::Auto);
+        }
+        match LengthPercentage::parse(s)? {
+            LengthPercentage::Px(v) => Ok(Dimension::Px(v)),
+            LengthPercentage::Percent(v) => Ok(Dimension::Percent(v)),
+        }
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Dimension::Auto => f.write_str("auto"),
+            Dimension::Px(v) => write!(f, "{v}px"),
+            Dimension::Percent(v) => write!(f, "{v}%"),
+        }
+    }
+}
+
+impl Value for LengthPercentage {
+    fn to_wire(self) -> (u8, u32) {
+        match self {
+            LengthPercentage::Px(v) => (tag::PX, v.to_bits()),
+            LengthPercentage::Percent(v) => (tag::PERCENT, v.to_bits()),
+        }
+    }
+    fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+        match t {
+            tag::PX => Ok(LengthPercentage::Px(finite(bits)?)),
+            tag::PERCENT => Ok(LengthPercentage::Percent(finite(bits)?)),
+            _ => Err("expected px or percent"),
+        }
+    }
+    fn parse(s: &str) -> Result<Self, String> {
+        if let Some(n) = s.strip_suffix("px") {
+            Ok(LengthPercentage::Px(parse_f32(n)?))
+        } else if let Some(n) = s.strip_suffix('%') {
+            Ok(LengthPercentage::Percent(parse_f32(n)?))
+        } else {
+            Err(format!("`{s}` needs a unit (px or %)"))
+        }
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LengthPercentage::Px(v) => write!(f, "{v}px"),
+            LengthPercentage::Percent(v) => write!(f, "{v}%"),
+        }
+    }
+}
+
+impl Value for Length {
+    fn to_wire(self) -> (u8, u32) {
+        (tag::PX, self.0.to_bits())
+    }
+    fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+        if t == tag::PX { Ok(Length(finite(bits)?)) } else { Err("expected px") }
+    }
+    fn parse(s: &str) -> Result<Self, String> {
+        match s.strip_suffix("px") {
+            Some(n) => Ok(Length(parse_f32(n)?)),
+            None => Err(format!("`{s}` needs the px unit")),
+        }
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}px", self.0)
+    }
+}
+
+impl Value for f32 {
+    fn to_wire(self) -> (u8, u32) {
+        (tag::NUMBER, self.to_bits())
+    }
+    fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+        if t == tag::NUMBER { finite(bits) } else { Err("expected a number") }
+    }
+    fn parse(s: &str) -> Result<Self, String> {
+        parse_f32(s)
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl Value for i32 {
+    fn to_wire(self) -> (u8, u32) {
+        (tag::INT, self as u32)
+    }
+    fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+        if t == tag::INT { Ok(bits as i32) } else { Err("expected an integer") }
+    }
+    fn parse(s: &str) -> Result<Self, String> {
+        s.parse().map_err(|_| format!("`{s}` is not an integer"))
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")
+    }
+}
+
+impl Value for Color {
+    fn to_wire(self) -> (u8, u32) {
+        (tag::COLOR, self.0)
+    }
+    fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+        if t == tag::COLOR { Ok(Color(bits)) } else { Err("expected a colour") }
+    }
+    fn parse(s: &str) -> Result<Self, String> {
+        let hex = s.strip_prefix('#').ok_or_else(|| format!("`{s}` is not a #rrggbb[aa] colour"))?;
+        let v = u32::from_str_radix(hex, 16).map_err(|_| format!("`{s}` is not a #rrggbb[aa] colour"))?;
+        match hex.len() {
+            6 => Ok(Color(v << 8 | 0xff)),
+            8 => Ok(Color(v)),
+            _ => Err(format!("`{s}` is not a #rrggbb[aa] colour")),
+        }
+    }
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{:08x}", self.0)
+    }
+}
+
+/// Defines a keyword enum whose values travel as their index.
+macro_rules! keywords {
+    ($(#[$meta:meta])* $Name:ident { $($(#[$vmeta:meta])* $Variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        #[repr(u32)]
+        pub enum $Name {
+            #[default]
+            $($(#[$vmeta])* $Variant,)*
+        }
+
+        impl $Name {
+            const ALL: &'static [$Name] = &[$($Name::$Variant,)*];
+            /// The keyword as written in the text form and in the SDK.
+            pub fn name(self) -> &'static str {
+                match self { $($Name::$Variant => $text,)* }
+            }
+        }
+
+        impl Value for $Name {
+            fn to_wire(self) -> (u8, u32) {
+                (tag::KEYWORD, self as u32)
+            }
+            fn from_wire(t: u8, bits: u32) -> Result<Self, &'static str> {
+                if t != tag::KEYWORD {
+                    return Err("expected a keyword");
+                }
+                $Name::ALL.get(bits as usize).copied().ok_or("unknown keyword")
+            }
+            fn parse(s: &str) -> Result<Self, String> {
+                $Name::ALL.iter().copied().find(|k| k.name() == s)
+                    .ok_or_else(|| format!("`{s}` is not one of: {}", [$($text),*].join(", ")))
+            }
+            fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+    };
+}
+
+keywords! {
+    /// Whether a node takes part in layout and paint.
+    Display { /** A flex container. */ Flex = "flex", /** Removed from layout and paint. */ None = "none", }
+}
+keywords! {
+    /// How a node is positioned.
+    Position { /** In flow. */ Relative = "relative", /** Out of flow, placed by insets. */ Absolute = "absolute", }
+}
+keywords! {
+    /// The main axis of a flex container.
+    FlexDirection {
+        /** Left to right. */ Row = "row",
+        /** Top to bottom. */ Column = "column",
+        /** Right to left. */ RowReverse = "row-reverse",
+        /** Bottom to top. */ ColumnReverse = "column-reverse",
+    }
+}
+keywords! {
+    /// Whether flex items wrap onto new lines.
+    FlexWrap { /** One line. */ NoWrap = "nowrap", /** Wrap forwards. */ Wrap = "wrap", /** Wrap backwards. */ WrapReverse = "wrap-reverse", }
+}
+keywords! {
+    /// Distribution of space on an axis (justify-content, align-content).
+    JustifyContent {
+        /** Packed at the start. */ FlexStart = "flex-start",
+        /** Packed at the end. */ FlexEnd = "flex-end",
+        /** Packed at the logical start. */ Start = "start",
+        /** Packed at the logical end. */ End = "end",
+        /** Centred. */ Center = "center",
+        /** Stretched. */ Stretch = "stretch",
+        /** Even gaps, none at the edges. */ SpaceBetween = "space-between",
+        /** Even gaps, half at the edges. */ SpaceAround = "space-around",
+        /** Even gaps everywhere. */ SpaceEvenly = "space-evenly",
+    }
+}
+keywords! {
+    /// Alignment on the cross axis (align-items, align-self).
+    AlignItems {
+        /** Stretched to fill the line. */ Stretch = "stretch",
+        /** At the start. */ FlexStart = "flex-start",
+        /** At the end. */ FlexEnd = "flex-end",
+        /** At the logical start. */ Start = "start",
+        /** At the logical end. */ End = "end",
+        /** Centred. */ Center = "center",
+        /** On the first baseline. */ Baseline = "baseline",
+    }
+}
+keywords! {
+    /// Whether content outside the node's box is painted.
+    Overflow { /** Painted. */ Visible = "visible", /** Clipped to the padding box, with the corner radii. */ Clip = "clip", }
+}
+
+fn non_negative(v: f32) -> bool {
+    v >= 0.0
+}
+
+fn non_negative_len(v: Length) -> bool {
+    v.0 >= 0.0
+}
+
+fn unit_interval(v: f32) -> bool {
+    (0.0..=1.0).contains(&v)
+}
+
+macro_rules! style_properties {
+    ($($code:literal $Variant:ident $name:literal: $Ty:ty $(where $check:path)?;)*) => {
+        /// A style property, as named by the `SetStyle` and `ClearStyle` commands.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u16)]
+        pub enum StyleProperty {
+            $(#[doc = concat!("`", $name, "`")] $Variant = $code,)*
+        }
+
+        /// A style property with its value: one `SetStyle` command.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub enum StyleDecl {
+            $(#[doc = concat!("`", $name, "`")] $Variant($Ty),)*
+        }
+
+        impl StyleProperty {
+            /// Every property, in wire-code order.
+            pub const ALL: &'static [StyleProperty] = &[$(StyleProperty::$Variant,)*];
+
+            /// Maps a wire code to a property.
+            pub fn from_u16(code: u16) -> Option<StyleProperty> {
+                match code { $($code => Some(StyleProperty::$Variant),)* _ => None }
+            }
+
+            /// The property's name in the text form and in the SDK.
+            pub fn name(self) -> &'static str {
+                match self { $(StyleProperty::$Variant => $name,)* }
+            }
+
+            /// Looks a property up by name.
+            pub fn from_name(name: &str) -> Option<StyleProperty> {
+                match name { $($name => Some(StyleProperty::$Variant),)* _ => None }
+            }
+        }
+
+        impl StyleDecl {
+            /// The property this declaration sets.
+            pub fn property(&self) -> StyleProperty {
+                match self { $(StyleDecl::$Variant(_) => StyleProperty::$Variant,)* }
+            }
+
+            pub(crate) fn to_wire(self) -> (u8, u32) {
+                match self { $(StyleDecl::$Variant(v) => v.to_wire(),)* }
+            }
+
+            pub(crate) fn from_wire(p: StyleProperty, t: u8, bits: u32) -> Result<StyleDecl, &'static str> {
+                match p {
+                    $(StyleProperty::$Variant => {
+                        let v = <$Ty as Value>::from_wire(t, bits)?;
+                        $(if !$check(v) { return Err(concat!($name, " out of range")); })?
+                        Ok(StyleDecl::$Variant(v))
+                    })*
+                }
+            }
+
+            /// Parses the value half of `NAME VALUE` in the text form.
+            pub(crate) fn parse(p: StyleProperty, s: &str) -> Result<StyleDecl, String> {
+                match p {
+                    $(StyleProperty::$Variant => {
+                        let v = <$Ty as Value>::parse(s)?;
+                        $(if !$check(v) { return Err(format!("{} out of range: {s}", $name)); })?
+                        Ok(StyleDecl::$Variant(v))
+                    })*
+                }
+            }
+
+            pub(crate) fn write_value(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self { $(StyleDecl::$Variant(v) => v.write(f),)* }
+            }
+        }
+    };
+}
+
+style_properties! {
+    0x01 Display "display": Display;
+    0x02 Position "position": Position;
+    0x03 FlexDirection "flex-direction": FlexDirection;
+    0x04 FlexWrap "flex-wrap": FlexWrap;
+    0x05 JustifyContent "justify-content": JustifyContent;
+    0x06 AlignItems "align-items": AlignItems;
+    0x07 AlignSelf "align-self": AlignItems;
+    0x08 AlignContent "align-content": JustifyContent;
+    0x09 RowGap "row-gap": LengthPercentage;
+    0x0a ColumnGap "column-gap": LengthPercentage;
+    0x0b FlexGrow "flex-grow": f32 where non_negative;
+    0x0c FlexShrink "flex-shrink": f32 where non_negative;
+    0x0d FlexBasis "flex-basis": Dimension;
+    0x0e Width "width": Dimension;
+    0x0f Height "height": Dimension;
+    0x10 MinWidth "min-width": Dimension;
+    0x11 MinHeight "min-height": Dimension;
+    0x12 MaxWidth "max-width": Dimension;
+    0x13 MaxHeight "max-height": Dimension;
+    0x14 PaddingTop "padding-top": LengthPercentage;
+    0x15 PaddingRight "padding-right": LengthPercentage;
+    0x16 PaddingBottom "padding-bottom": LengthPercentage;
+    0x17 PaddingLeft "padding-left": LengthPercentage;
+    0x18 MarginTop "margin-top": Dimension;
+    0x19 MarginRight "margin-right": Dimension;
+    0x1a MarginBottom "margin-bottom": Dimension;
+    0x1b MarginLeft "margin-left": Dimension;
+    0x1c Top "top": Dimension;
+    0x1d Right "right": Dimension;
+    0x1e Bottom "bottom": Dimension;
+    0x1f Left "left": Dimension;
+    0x20 Overflow "overflow": Overflow;
+    0x21 BorderWidth "border-width": Length where non_negative_len;
+    0x40 BackgroundColor "background-color": Color;
+    0x41 BorderColor "border-color": Color;
+    0x42 RadiusTopLeft "border-top-left-radius": Length where non_negative_len;
+    0x43 RadiusTopRight "border-top-right-radius": Length where non_negative_len;
+    0x44 RadiusBottomRight "border-bottom-right-radius": Length where non_negative_len;
+    0x45 RadiusBottomLeft "border-bottom-left-radius": Length where non_negative_len;
+    0x46 Opacity "opacity": f32 where unit_interval;
+    0x47 TranslateX "translate-x": Length;
+    0x48 TranslateY "translate-y": Length;
+    0x49 ScaleX "scale-x": f32 where non_negative;
+    0x4a ScaleY "scale-y": f32 where non_negative;
+    0x4b ZIndex "z-index": i32;
+}
+
+impl StyleProperty {
+    /// Whether the property feeds layout (as opposed to paint only). Changing a layout property
+    /// dirties the node's layout; changing a paint property only repaints.
+    pub fn affects_layout(self) -> bool {
+        (self as u16) < 0x40
+    }
+}
+
+impl fmt::Display for StyleDecl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.property().name())?;
+        f.write_str(" ")?;
+        self.write_value(f)
+    }
+}

@@ -1,0 +1,127 @@
+//! The text form of commands: one command per line, for fixtures, recordings and people.
+//!
+//! ```text
+//! # A comment; blank lines are ignored.
+//! viewport 1280 720
+//! create 1 view
+//! append 0 1
+//! insert 0 2 before 1
+//! style 1 width 50%
+//! style 1 background-color #ff8800ff
+//! clear 1 width
+//! remove 0 1
+//! destroy 1
+//! ```
+//!
+//! Printing then parsing gives back the same commands exactly: numbers are written in the
+//! shortest form that reads back to the same `f32`.
+
+use std::fmt;
+
+use crate::command::{Command, NodeId, NodeKind};
+use crate::error::{Error, ErrorKind};
+use crate::style::{StyleDecl, StyleProperty};
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::CreateNode { id, kind } => write!(f, "create {} {}", id.0, kind.name()),
+            Command::DestroyNode { id } => write!(f, "destroy {}", id.0),
+            Command::AppendChild { parent, child } => write!(f, "append {} {}", parent.0, child.0),
+            Command::InsertBefore { parent, child, before } => {
+                write!(f, "insert {} {} before {}", parent.0, child.0, before.0)
+            }
+            Command::RemoveChild { parent, child } => write!(f, "remove {} {}", parent.0, child.0),
+            Command::SetStyle { id, decl } => write!(f, "style {} {decl}", id.0),
+            Command::ClearStyle { id, property } => write!(f, "clear {} {}", id.0, property.name()),
+            Command::SetViewport { width, height } => write!(f, "viewport {width} {height}"),
+        }
+    }
+}
+
+/// Parses one line. Returns `Ok(None)` for blank lines and comments.
+pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let node = |i: usize| -> Result<NodeId, String> {
+        let w = words.get(i).ok_or_else(|| format!("`{line}`: missing node id"))?;
+        w.parse().map(NodeId).map_err(|_| format!("`{w}` is not a node id"))
+    };
+    let num = |i: usize| -> Result<f32, String> {
+        let w = words.get(i).ok_or_else(|| format!("`{line}`: missing number"))?;
+        w.parse().map_err(|_| format!("`{w}` is not a number"))
+    };
+    let arity = |n: usize| {
+        if words.len() == n { Ok(()) } else { Err(format!("`{line}`: expected {} words", n)) }
+    };
+    let property = |i: usize| -> Result<StyleProperty, String> {
+        let w = words.get(i).ok_or_else(|| format!("`{line}`: missing property"))?;
+        StyleProperty::from_name(w).ok_or_else(|| format!("`{w}` is not a style property"))
+    };
+    let cmd = match words[0] {
+        "create" => {
+            arity(3)?;
+            let kind = NodeKind::from_name(words[2]).ok_or_else(|| format!("`{}` is not a node kind", words[2]))?;
+            Command::CreateNode { id: node(1)?, kind }
+        }
+        "destroy" => {
+            arity(2)?;
+            Command::DestroyNode { id: node(1)? }
+        }
+        "append" => {
+            arity(3)?;
+            Command::AppendChild { parent: node(1)?, child: node(2)? }
+        }
+        "insert" => {
+            arity(5)?;
+            if words[3] != "before" {
+                return Err(format!("`{line}`: expected `insert PARENT CHILD before SIBLING`"));
+            }
+            Command::InsertBefore { parent: node(1)?, child: node(2)?, before: node(4)? }
+        }
+        "remove" => {
+            arity(3)?;
+            Command::RemoveChild { parent: node(1)?, child: node(2)? }
+        }
+        "style" => {
+            arity(4)?;
+            Command::SetStyle { id: node(1)?, decl: StyleDecl::parse(property(2)?, words[3])? }
+        }
+        "clear" => {
+            arity(3)?;
+            Command::ClearStyle { id: node(1)?, property: property(2)? }
+        }
+        "viewport" => {
+            arity(3)?;
+            Command::SetViewport { width: num(1)?, height: num(2)? }
+        }
+        other => return Err(format!("`{other}` is not a command")),
+    };
+    Ok(Some(cmd))
+}
+
+/// Parses a whole text, reporting the first bad line (1-based) in `Error::offset`.
+pub fn parse(src: &str) -> Result<Vec<Command>, Error> {
+    let mut out = Vec::new();
+    for (i, line) in src.lines().enumerate() {
+        match parse_line(line) {
+            Ok(Some(c)) => out.push(c),
+            Ok(None) => {}
+            Err(msg) => return Err(Error { offset: i as u32 + 1, opcode: None, kind: ErrorKind::Syntax(msg) }),
+        }
+    }
+    Ok(out)
+}
+
+/// Prints commands one per line.
+pub fn print(commands: &[Command]) -> String {
+    let mut out = String::new();
+    for c in commands {
+        out.push_str(&c.to_string());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,12 @@
+//! Tests of the wire format: golden vectors, malformed batches, and properties that must hold for
+//! any input.
+
+mod malformed;
+mod props;
+mod vectors;
+
+use std::path::{Path, PathBuf};
+
+fn dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(name)
+}

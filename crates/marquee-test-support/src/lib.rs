@@ -1,0 +1,84 @@
+//! Helpers for data-driven tests: fixtures in, expected output out.
+//!
+//! A test computes its actual output as text and calls [`check_expect`] with the path of the
+//! committed expectation. When they differ the test fails with a diff-friendly message; run the
+//! tests with `UPDATE_EXPECT=1` to rewrite the expectations instead, then review them with
+//! `git diff` like any other change.
+
+use std::path::{Path, PathBuf};
+
+/// Whether expectation files should be rewritten rather than compared.
+pub fn updating() -> bool {
+    std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v != "0")
+}
+
+/// Compares `actual` with the file at `path`, or writes it when [`updating`].
+///
+/// Returns a description of the mismatch, so a runner can check every fixture and report all
+/// failures at once.
+pub fn check_expect(path: &Path, actual: &str) -> Result<(), String> {
+    if updating() {
+        std::fs::write(path, actual).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(());
+    }
+    let expected = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", path.display()))?;
+    if expected == actual {
+        return Ok(());
+    }
+    let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b);
+    let line = first.unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+    Err(format!(
+        "{} differs at line {}:\n  expected: {}\n  actual:   {}\n(run with UPDATE_EXPECT=1 to accept)",
+        path.display(),
+        line + 1,
+        expected.lines().nth(line).unwrap_or("<end>"),
+        actual.lines().nth(line).unwrap_or("<end>"),
+    ))
+}
+
+/// Runs `check` on every file with extension `ext` under `dir`, sorted, and panics once with all
+/// failures listed. Panics too if there are no fixtures, so a moved folder cannot pass silently.
+pub fn run_fixtures(dir: &Path, ext: &str, mut check: impl FnMut(&Path) -> Result<(), String>) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no *.{ext} fixtures in {}", dir.display());
+    let failures: Vec<String> = files
+        .iter()
+        .filter_map(|f| check(f).err().map(|e| format!("--- {}\n{e}", f.display())))
+        .collect();
+    assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+}
+
+/// Formats bytes as lowercase hex pairs separated by spaces.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Reads hex pairs, ignoring whitespace and `#` comments to the end of a line.
+pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: String = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .flat_map(|l| l.chars())
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if digits.len() % 2 != 0 {
+        return Err("odd number of hex digits".into());
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).map_err(|e| format!("bad hex at {i}: {e}")))
+        .collect()
+}
