@@ -1,1 +1,157 @@
-//! placeholder
+//! The display list: the contract between the engine and every backend.
+//!
+//! The engine ends each frame by writing a list of paint operations ([`Op`]) in a compact binary
+//! form, plus the damage rectangles that changed since the previous frame, into one [`frame`]
+//! buffer. The host copies that buffer out of Wasm memory in one go and hands it to a backend
+//! (the tiny-skia raster today, GPU backends later). Backends depend on this crate alone and never
+//! see the engine, which is what lets the engine change every few hours while backends change
+//! every few years.
+//!
+//! Coordinates are logical pixels in the space set up by the enclosing `PushTransform`s. Stack
+//! operations (`Push*`/`Pop*`) always come in matched pairs in a list the engine wrote; decoding
+//! checks that, since the bytes come from a guest the host does not trust.
+
+mod codec;
+pub mod frame;
+mod geometry;
+
+pub use codec::{Decoder, Encoder, decode};
+pub use geometry::{Color, IntRect, Point, Radii, Rect, Transform};
+
+use std::fmt;
+
+/// The version written in every display-list header.
+pub const VERSION: u16 = 1;
+
+/// One paint operation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Op {
+    /// Fills a rectangle, with rounded corners when `radii` is not zero.
+    FillRect {
+        /// Where.
+        rect: Rect,
+        /// Corner radii.
+        radii: Radii,
+        /// Fill colour.
+        color: Color,
+    },
+    /// Strokes the inside of a rectangle's edge, `width` thick.
+    Border {
+        /// The outer edge.
+        rect: Rect,
+        /// Corner radii of the outer edge.
+        radii: Radii,
+        /// Thickness, inward.
+        width: f32,
+        /// Stroke colour.
+        color: Color,
+    },
+    /// Draws (part of) a decoded image the host holds.
+    Image {
+        /// The host's image handle.
+        handle: u32,
+        /// The part of the image to draw, in image pixels.
+        src: Rect,
+        /// Where to draw it.
+        dst: Rect,
+        /// Opacity multiplied into the image.
+        opacity: f32,
+    },
+    /// Draws a shaped text run the host's text service holds.
+    Text {
+        /// The host's text-run handle.
+        run: u32,
+        /// Top-left of the run's box.
+        origin: Point,
+        /// Text colour.
+        color: Color,
+    },
+    /// Restricts drawing to a (rounded) rectangle until the matching `PopClip`.
+    PushClip {
+        /// The clip.
+        rect: Rect,
+        /// Corner radii.
+        radii: Radii,
+    },
+    /// Ends the innermost clip.
+    PopClip,
+    /// Draws everything until the matching `PopOpacity` into a layer, then composites it.
+    PushOpacity {
+        /// Layer opacity in 0..=1.
+        opacity: f32,
+    },
+    /// Composites the innermost opacity layer.
+    PopOpacity,
+    /// Applies a transform to everything until the matching `PopTransform`.
+    PushTransform {
+        /// The transform, composed with the enclosing ones.
+        transform: Transform,
+    },
+    /// Ends the innermost transform.
+    PopTransform,
+}
+
+/// Why a buffer could not be read as a display list or frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The buffer ends inside a header or an operation.
+    Truncated {
+        /// Byte offset where more bytes were needed.
+        offset: usize,
+    },
+    /// The buffer does not start with the expected magic bytes.
+    BadMagic,
+    /// Written by an engine with another display-list version.
+    UnsupportedVersion(u16),
+    /// No operation has this tag.
+    UnknownOp {
+        /// The tag.
+        tag: u8,
+        /// Its byte offset.
+        offset: usize,
+    },
+    /// A `Pop*` without its `Push*`, a mismatched pair, or pushes left open at the end.
+    Unbalanced {
+        /// Byte offset of the offending operation (or the end).
+        offset: usize,
+    },
+    /// A number that is not finite, or a count that disagrees with the contents.
+    BadValue {
+        /// Byte offset of the operation.
+        offset: usize,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Truncated { offset } => write!(f, "display list truncated at byte {offset}"),
+            Error::BadMagic => f.write_str("not a display list (bad magic)"),
+            Error::UnsupportedVersion(v) => write!(f, "unsupported display list version {v}"),
+            Error::UnknownOp { tag, offset } => write!(f, "unknown paint op {tag} at byte {offset}"),
+            Error::Unbalanced { offset } => write!(f, "unbalanced push/pop at byte {offset}"),
+            Error::BadValue { offset } => write!(f, "bad value in op at byte {offset}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl fmt::Display for Op {
+    /// The text form used by fixtures: one operation per line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Op::FillRect { rect, radii, color } => write!(f, "fill {rect} {color}{radii}"),
+            Op::Border { rect, radii, width, color } => write!(f, "border {rect} {width} {color}{radii}"),
+            Op::Image { handle, src, dst, opacity } => write!(f, "image {handle} {src} -> {dst} opacity {opacity}"),
+            Op::Text { run, origin, color } => write!(f, "text {run} {origin} {color}"),
+            Op::PushClip { rect, radii } => write!(f, "clip {rect}{radii}"),
+            Op::PopClip => f.write_str("end-clip"),
+            Op::PushOpacity { opacity } => write!(f, "opacity {opacity}"),
+            Op::PopOpacity => f.write_str("end-opacity"),
+            Op::PushTransform { transform } => write!(f, "transform {transform}"),
+            Op::PopTransform => f.write_str("end-transform"),
+        }
+    }
+}
