@@ -102,6 +102,22 @@ impl Encoder {
         self.count == 0
     }
 
+    /// A point to [`rollback`](Self::rollback) to.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint { len: self.buf.len(), count: self.count }
+    }
+
+    /// Forgets everything written since `cp`; used to drop a push whose scope painted nothing.
+    pub fn rollback(&mut self, cp: Checkpoint) {
+        self.buf.truncate(cp.len);
+        self.count = cp.count;
+    }
+
+    /// The bytes written since `cp`.
+    pub fn since(&self, cp: Checkpoint) -> &[u8] {
+        self.buf.get(cp.len..).unwrap_or(&[])
+    }
+
     /// The finished list, header included.
     pub fn bytes(&mut self) -> &[u8] {
         self.buf[8..12].copy_from_slice(&self.count.to_le_bytes());
@@ -127,6 +143,13 @@ impl Encoder {
         let [a, b, c, d] = r.0;
         self.f32(a).f32(b).f32(c).f32(d)
     }
+}
+
+/// A position in an [`Encoder`]'s output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checkpoint {
+    len: usize,
+    count: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,7 +15,7 @@ mod codec;
 pub mod frame;
 mod geometry;
 
-pub use codec::{Decoder, Encoder, decode};
+pub use codec::{Checkpoint, Decoder, Encoder, decode};
 pub use geometry::{Color, IntRect, Point, Radii, Rect, Transform};
 
 use std::fmt;

@@ -106,6 +106,12 @@ pub enum Command {
         /// The property to reset.
         property: StyleProperty,
     },
+    /// Asks for the node's layout box; answered by [`Event::LayoutResult`](crate::Event::LayoutResult)
+    /// after the next frame's layout.
+    QueryLayout {
+        /// The node to measure.
+        id: NodeId,
+    },
     /// Sets the size of the root, in logical pixels.
     SetViewport {
         /// Width, at least 0 and at most [`limits::MAX_VIEWPORT_SIDE`].
@@ -124,6 +130,7 @@ pub(crate) mod op {
     pub(crate) const SET_STYLE: u16 = 0x0100;
     pub(crate) const CLEAR_STYLE: u16 = 0x0101;
     pub(crate) const SET_VIEWPORT: u16 = 0x0600;
+    pub(crate) const QUERY_LAYOUT: u16 = 0x0601;
 }
 
 impl Command {
@@ -138,6 +145,7 @@ impl Command {
             Command::SetStyle { .. } => op::SET_STYLE,
             Command::ClearStyle { .. } => op::CLEAR_STYLE,
             Command::SetViewport { .. } => op::SET_VIEWPORT,
+            Command::QueryLayout { .. } => op::QUERY_LAYOUT,
         }
     }
 
@@ -146,7 +154,7 @@ impl Command {
             Command::CreateNode { id, kind } => {
                 p.u32(id.0).u8(kind as u8);
             }
-            Command::DestroyNode { id } => {
+            Command::DestroyNode { id } | Command::QueryLayout { id } => {
                 p.u32(id.0);
             }
             Command::AppendChild { parent, child } | Command::RemoveChild { parent, child } => {
@@ -221,6 +229,10 @@ impl Command {
                 }
                 Command::SetViewport { width, height }
             }
+            op::QUERY_LAYOUT => {
+                let mut f = Fields::exact(payload, 4)?;
+                Command::QueryLayout { id: node(&mut f)? }
+            }
             _ => return Err(ErrorKind::UnknownOpcode),
         })
     }
@@ -283,9 +295,15 @@ pub fn encode_batch(commands: &[Command]) -> Vec<u8> {
 #[derive(Debug, Clone)]
 pub struct BatchDecoder<'a> {
     framer: Framer<'a>,
+    last_offset: u32,
 }
 
 impl BatchDecoder<'_> {
+    /// Byte offset of the command most recently returned, for errors found while applying it.
+    pub fn last_offset(&self) -> u32 {
+        self.last_offset
+    }
+
     /// The number of commands the header declares.
     pub fn declared(&self) -> u32 {
         self.framer.declared()
@@ -294,7 +312,7 @@ impl BatchDecoder<'_> {
 
 /// Opens a command batch; fails if the header is unusable (nothing in the batch is applied).
 pub fn decode_batch(bytes: &[u8]) -> Result<BatchDecoder<'_>, Error> {
-    Ok(BatchDecoder { framer: Framer::open(bytes, MAGIC)? })
+    Ok(BatchDecoder { framer: Framer::open(bytes, MAGIC)?, last_offset: 0 })
 }
 
 impl Iterator for BatchDecoder<'_> {
@@ -305,6 +323,7 @@ impl Iterator for BatchDecoder<'_> {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
+        self.last_offset = record.offset;
         Some(Command::decode(record.opcode, record.payload).map_err(|kind| Error {
             offset: record.offset,
             opcode: Some(record.opcode),

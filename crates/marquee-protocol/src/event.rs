@@ -10,6 +10,7 @@ pub(crate) const MAGIC: [u8; 4] = *b"MQEV";
 
 mod op {
     pub(crate) const COMMAND_ERROR: u16 = 0x0001;
+    pub(crate) const LAYOUT_RESULT: u16 = 0x0002;
 }
 
 /// One event from the engine to the app.
@@ -27,6 +28,20 @@ pub enum Event {
         code: ErrorCode,
         /// The node involved, or `u32::MAX`.
         node: u32,
+    },
+    /// The answer to a `QueryLayout`: the node's border box in root coordinates, before any
+    /// transform, after this frame's layout.
+    LayoutResult {
+        /// The node queried.
+        id: u32,
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
     },
 }
 
@@ -49,6 +64,11 @@ impl Event {
                     p.u32(batch).u32(offset).u16(opcode).u16(code as u16).u32(node);
                 });
             }
+            Event::LayoutResult { id, x, y, width, height } => {
+                w.record(op::LAYOUT_RESULT, |p| {
+                    p.u32(id).f32(x).f32(y).f32(width).f32(height);
+                });
+            }
         }
     }
 
@@ -64,18 +84,56 @@ impl Event {
                     node: f.u32(),
                 })
             }
+            op::LAYOUT_RESULT => {
+                let mut f = Fields::exact(payload, 20)?;
+                Ok(Event::LayoutResult { id: f.u32(), x: f.f32(), y: f.f32(), width: f.f32(), height: f.f32() })
+            }
             _ => Err(ErrorKind::UnknownOpcode),
         }
     }
 }
 
+/// Builds an event batch incrementally; the engine keeps one and reuses its allocation.
+#[derive(Debug, Clone)]
+pub struct EventEncoder {
+    writer: Writer,
+}
+
+impl Default for EventEncoder {
+    fn default() -> Self {
+        EventEncoder { writer: Writer::new(MAGIC) }
+    }
+}
+
+impl EventEncoder {
+    /// Appends one event.
+    pub fn push(&mut self, event: &Event) {
+        event.encode(&mut self.writer);
+    }
+
+    /// Events appended so far.
+    pub fn len(&self) -> u32 {
+        self.writer.count()
+    }
+
+    /// Whether nothing was appended.
+    pub fn is_empty(&self) -> bool {
+        self.writer.count() == 0
+    }
+
+    /// The finished batch; the encoder starts over empty.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::take(self).writer.finish()
+    }
+}
+
 /// Encodes events as one event batch.
 pub fn encode_events(events: &[Event]) -> Vec<u8> {
-    let mut w = Writer::new(MAGIC);
+    let mut enc = EventEncoder::default();
     for e in events {
-        e.encode(&mut w);
+        enc.push(e);
     }
-    w.finish()
+    enc.take()
 }
 
 /// Iterates over an event batch, with the same skip/stop rules as [`crate::BatchDecoder`].

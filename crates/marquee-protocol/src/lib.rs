@@ -23,7 +23,7 @@ mod wire;
 
 pub use command::{BatchDecoder, BatchEncoder, Command, NodeId, NodeKind, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind};
-pub use event::{Event, EventDecoder, decode_events, encode_events};
+pub use event::{Event, EventDecoder, EventEncoder, decode_events, encode_events};
 pub use style::{
     AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage,
     Overflow, Position, StyleDecl, StyleProperty,

@@ -35,6 +35,7 @@ impl fmt::Display for Command {
             Command::SetStyle { id, decl } => write!(f, "style {} {decl}", id.0),
             Command::ClearStyle { id, property } => write!(f, "clear {} {}", id.0, property.name()),
             Command::SetViewport { width, height } => write!(f, "viewport {width} {height}"),
+            Command::QueryLayout { id } => write!(f, "query-layout {}", id.0),
         }
     }
 }
@@ -93,6 +94,10 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
         "clear" => {
             arity(3)?;
             Command::ClearStyle { id: node(1)?, property: property(2)? }
+        }
+        "query-layout" => {
+            arity(2)?;
+            Command::QueryLayout { id: node(1)? }
         }
         "viewport" => {
             arity(3)?;

@@ -5,6 +5,8 @@
 //! tests with `UPDATE_EXPECT=1` to rewrite the expectations instead, then review them with
 //! `git diff` like any other change.
 
+pub mod scene;
+
 use std::path::{Path, PathBuf};
 
 /// Whether expectation files should be rewritten rather than compared.

@@ -60,6 +60,7 @@ fn command() -> impl Strategy<Value = Command> {
         (node(), proptest::sample::select(StyleProperty::ALL))
             .prop_map(|(id, property)| Command::ClearStyle { id, property }),
         (0.0f32..4000.0, 0.0f32..4000.0).prop_map(|(width, height)| Command::SetViewport { width, height }),
+        node().prop_map(|id| Command::QueryLayout { id }),
     ]
 }
 

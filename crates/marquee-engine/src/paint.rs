@@ -1,0 +1,182 @@
+//! Builds the frame's display list from the scene and the computed layout, and remembers what
+//! each node painted so the next frame can say what changed.
+//!
+//! The walk is iterative (an explicit stack), so tree depth costs heap, not Wasm stack. Paint
+//! order is tree order with siblings stably sorted by `z-index`. A node whose box, after
+//! transforms, falls outside the current clip paints nothing (culling); when a clipping node is
+//! itself off-screen, its whole subtree is skipped. Push operations whose scope paints nothing
+//! are taken back, so culled content leaves no empty layers in the list.
+
+use marquee_display_list::{Checkpoint, Color, Encoder, IntRect, Op, Radii, Rect, Transform};
+
+use crate::damage::Record;
+use crate::scene::Scene;
+
+/// What a node inherits from its ancestors during the walk.
+#[derive(Debug, Clone, Copy)]
+struct Ctx {
+    /// The parent's border-box origin in root coordinates (pre-transform).
+    origin: (f32, f32),
+    /// Root coordinates → device pixels.
+    device: Transform,
+    /// Device-space clip.
+    clip: Rect,
+    /// Product of ancestors' opacities.
+    opacity: f32,
+    /// Identifies the node's position in paint order; changes when siblings are reordered.
+    order: u64,
+}
+
+/// The pushes a node made, undone in reverse when its subtree is done.
+#[derive(Debug, Clone, Copy, Default)]
+struct Scopes {
+    transform: Option<(Checkpoint, Checkpoint)>,
+    opacity: Option<(Checkpoint, Checkpoint)>,
+    clip: Option<(Checkpoint, Checkpoint)>,
+}
+
+enum Step {
+    Enter(u32, Ctx),
+    Exit(Scopes),
+}
+
+/// FNV-1a: tiny, deterministic on every target, good enough to tell paint states apart.
+pub(crate) fn hash(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn hash_f32s(h: u64, vs: &[f32]) -> u64 {
+    vs.iter().fold(h, |h, v| hash(h, &v.to_bits().to_le_bytes()))
+}
+
+/// Writes `scene`'s display list into `out` and each painting node's [`Record`] into `records`
+/// (indexed by node id), listing those ids in `painted`.
+pub(crate) fn paint(
+    scene: &Scene,
+    viewport: Rect,
+    out: &mut Encoder,
+    records: &mut Vec<Option<Record>>,
+    painted: &mut Vec<u32>,
+) {
+    out.clear();
+    for &id in painted.iter() {
+        records[id as usize] = None;
+    }
+    painted.clear();
+    if records.len() < scene.kind.len() {
+        records.resize(scene.kind.len(), None);
+    }
+    let root = Ctx { origin: (0.0, 0.0), device: Transform::IDENTITY, clip: viewport, opacity: 1.0, order: HASH_SEED };
+    let mut stack = vec![Step::Enter(0, root)];
+    let mut order: Vec<u32> = Vec::new();
+    while let Some(step) = stack.pop() {
+        let (i, ctx) = match step {
+            Step::Exit(scopes) => {
+                close(out, scopes);
+                continue;
+            }
+            Step::Enter(i, ctx) => (i as usize, ctx),
+        };
+        let v = &scene.visual[i];
+        if !v.display || v.opacity <= 0.0 {
+            continue;
+        }
+        let (lx, ly, w, h) = scene.local_box(i);
+        let bx = Rect::new(ctx.origin.0 + lx, ctx.origin.1 + ly, w, h);
+        let mut scopes = Scopes::default();
+
+        let mut device = ctx.device;
+        if v.translate != [0.0, 0.0] || v.scale != [1.0, 1.0] {
+            // Scale about the box centre (CSS's default transform-origin), then translate.
+            let (cx, cy) = (bx.x + bx.w / 2.0, bx.y + bx.h / 2.0);
+            let [sx, sy] = v.scale;
+            let t = Transform { sx, sy, tx: cx - sx * cx + v.translate[0], ty: cy - sy * cy + v.translate[1] };
+            device = t.then(&ctx.device);
+            scopes.transform = Some(open(out, Op::PushTransform { transform: t }));
+        }
+        let mut opacity = ctx.opacity;
+        if v.opacity < 1.0 {
+            opacity *= v.opacity;
+            scopes.opacity = Some(open(out, Op::PushOpacity { opacity: v.opacity }));
+        }
+
+        let visible = device.map_rect(&bx).intersect(&ctx.clip);
+        if !visible.is_empty() {
+            let before = out.checkpoint();
+            let radii = Radii(v.radii);
+            if !v.background.is_transparent() {
+                out.push(&Op::FillRect { rect: bx, radii, color: Color(v.background.0) });
+            }
+            if v.border_width > 0.0 && !v.border_color.is_transparent() {
+                out.push(&Op::Border { rect: bx, radii, width: v.border_width, color: Color(v.border_color.0) });
+            }
+            let own = out.since(before);
+            if !own.is_empty() {
+                let d = device;
+                let c = ctx.clip;
+                let mut h = hash(ctx.order, own);
+                h = hash_f32s(h, &[d.sx, d.sy, d.tx, d.ty, c.x, c.y, c.w, c.h, opacity]);
+                records[i] = Some(Record { bounds: visible.round_out(), hash: h });
+                painted.push(i as u32);
+            }
+        }
+
+        let children = &scene.tree[i].children;
+        let mut clip = ctx.clip;
+        if !children.is_empty() && v.clip {
+            clip = visible;
+            if !clip.is_empty() {
+                scopes.clip = Some(open(out, Op::PushClip { rect: bx, radii: Radii(v.radii) }));
+            }
+        }
+        if children.is_empty() || clip.is_empty() {
+            close(out, scopes);
+            continue;
+        }
+        stack.push(Step::Exit(scopes));
+        order.clear();
+        order.extend_from_slice(children);
+        if order.iter().any(|&c| scene.visual[c as usize].z_index != 0) {
+            order.sort_by_key(|&c| scene.visual[c as usize].z_index);
+        }
+        let base = Ctx { origin: (bx.x, bx.y), device, clip, opacity, order: 0 };
+        for (n, &c) in order.iter().enumerate().rev() {
+            let child = Ctx { order: hash(ctx.order, &(n as u32).to_le_bytes()), ..base };
+            stack.push(Step::Enter(c, child));
+        }
+    }
+}
+
+fn open(out: &mut Encoder, op: Op) -> (Checkpoint, Checkpoint) {
+    let before = out.checkpoint();
+    out.push(&op);
+    (before, out.checkpoint())
+}
+
+fn close(out: &mut Encoder, s: Scopes) {
+    for (scope, pop) in [(s.clip, Op::PopClip), (s.opacity, Op::PopOpacity), (s.transform, Op::PopTransform)] {
+        if let Some((before, after)) = scope {
+            if out.checkpoint() == after {
+                out.rollback(before);
+            } else {
+                out.push(&pop);
+            }
+        }
+    }
+}
+
+/// The viewport as a device rectangle.
+pub(crate) fn viewport_rect(w: f32, h: f32) -> Rect {
+    Rect::new(0.0, 0.0, w, h)
+}
+
+/// The viewport on the pixel grid.
+pub(crate) fn viewport_int(w: f32, h: f32) -> IntRect {
+    viewport_rect(w, h).round_out()
+}

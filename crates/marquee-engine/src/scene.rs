@@ -1,0 +1,245 @@
+//! The scene store: component tables keyed by node id.
+//!
+//! Ids come from the SDK and are kept dense (it reuses freed ids), so every table is a `Vec`
+//! indexed by id rather than a map: lookups are one bounds check, and iteration order is fixed,
+//! which keeps output deterministic across native, Wasm and JS builds. Layout style and computed
+//! boxes live in a taffy tree that mirrors the hierarchy; everything paint needs lives here.
+//!
+//! Every operation validates before it mutates, so a rejected command leaves no trace.
+
+use marquee_protocol::{ErrorKind, NodeId, NodeKind, StyleDecl, StyleProperty, limits};
+use taffy::{TaffyTree, style as ts};
+
+use crate::style::{self, Visual};
+
+/// The hierarchy component: a node's place in the tree.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Hierarchy {
+    pub(crate) parent: Option<u32>,
+    pub(crate) children: Vec<u32>,
+}
+
+/// The scene: which nodes exist, how they nest, how they look.
+pub(crate) struct Scene {
+    pub(crate) kind: Vec<Option<NodeKind>>,
+    pub(crate) tree: Vec<Hierarchy>,
+    pub(crate) visual: Vec<Visual>,
+    /// Each node's counterpart in `layout`; meaningful only where `kind` is `Some`.
+    pub(crate) layout_id: Vec<taffy::NodeId>,
+    pub(crate) layout: TaffyTree<()>,
+    live: usize,
+}
+
+type Result<T> = std::result::Result<T, ErrorKind>;
+
+impl Scene {
+    /// A scene holding only the root, sized `width` × `height`.
+    pub(crate) fn new(width: f32, height: f32) -> Scene {
+        let mut layout = TaffyTree::new();
+        let root_style = ts::Style {
+            size: taffy::Size { width: ts::Dimension::length(width), height: ts::Dimension::length(height) },
+            ..style::default_layout()
+        };
+        // A fresh tree with one node cannot fail to allocate it; fall back to the default id
+        // rather than panic, which would only show up as an empty scene.
+        let root = layout.new_leaf(root_style).unwrap_or_else(|_| taffy::NodeId::from(0u64));
+        Scene {
+            kind: vec![Some(NodeKind::View)],
+            tree: vec![Hierarchy::default()],
+            visual: vec![Visual::default()],
+            layout_id: vec![root],
+            layout,
+            live: 1,
+        }
+    }
+
+    /// Nodes alive, root included.
+    pub(crate) fn len(&self) -> usize {
+        self.live
+    }
+
+    pub(crate) fn exists(&self, id: NodeId) -> bool {
+        matches!(self.kind.get(id.0 as usize), Some(Some(_)))
+    }
+
+    fn check(&self, id: NodeId) -> Result<usize> {
+        if self.exists(id) { Ok(id.0 as usize) } else { Err(ErrorKind::UnknownNode(id.0)) }
+    }
+
+    pub(crate) fn create(&mut self, id: NodeId, kind: NodeKind) -> Result<()> {
+        if self.exists(id) {
+            return Err(ErrorKind::NodeExists(id.0));
+        }
+        let lid = self.layout.new_leaf(style::default_layout()).map_err(|_| ErrorKind::BadValue("layout tree full"))?;
+        let i = id.0 as usize;
+        if i >= self.kind.len() {
+            self.kind.resize(i + 1, None);
+            self.tree.resize(i + 1, Hierarchy::default());
+            self.visual.resize(i + 1, Visual::default());
+            self.layout_id.resize(i + 1, lid);
+        }
+        self.kind[i] = Some(kind);
+        self.tree[i] = Hierarchy::default();
+        self.visual[i] = Visual::default();
+        self.layout_id[i] = lid;
+        self.live += 1;
+        Ok(())
+    }
+
+    /// Destroys `id` and its subtree; returns how many nodes went.
+    pub(crate) fn destroy(&mut self, id: NodeId) -> Result<usize> {
+        let i = self.check(id)?;
+        if i == 0 {
+            return Err(ErrorKind::RootImmutable);
+        }
+        self.detach(i);
+        let mut stack = vec![i];
+        let mut gone = 0;
+        while let Some(n) = stack.pop() {
+            stack.extend(std::mem::take(&mut self.tree[n].children).into_iter().map(|c| c as usize));
+            let _ = self.layout.remove(self.layout_id[n]);
+            self.kind[n] = None;
+            self.tree[n] = Hierarchy::default();
+            gone += 1;
+        }
+        self.live -= gone;
+        Ok(gone)
+    }
+
+    /// Attaches `child` under `parent`, before `before` (or last), detaching it first.
+    pub(crate) fn attach(&mut self, parent: NodeId, child: NodeId, before: Option<NodeId>) -> Result<()> {
+        let p = self.check(parent)?;
+        let c = self.check(child)?;
+        if c == 0 {
+            return Err(ErrorKind::RootImmutable);
+        }
+        if let Some(b) = before {
+            let bi = self.check(b)?;
+            if self.tree[bi].parent != Some(p as u32) {
+                return Err(ErrorKind::NotAChild { parent: parent.0, child: b.0 });
+            }
+            if bi == c {
+                // Inserting a node before itself leaves it where it is.
+                return Ok(());
+            }
+        }
+        // Walk up from the new parent: meeting the child means a cycle; the walk's length is the
+        // parent's depth, which with the child's subtree height must stay within the limit.
+        let mut depth = 1;
+        let mut at = Some(p);
+        while let Some(n) = at {
+            if n == c {
+                return Err(ErrorKind::Cycle);
+            }
+            depth += 1;
+            at = self.tree[n].parent.map(|x| x as usize);
+        }
+        if depth + self.height(c) > limits::MAX_TREE_DEPTH {
+            return Err(ErrorKind::TooDeep);
+        }
+        self.detach(c);
+        let index = match before {
+            Some(b) => self.tree[p].children.iter().position(|&x| x == b.0).unwrap_or(self.tree[p].children.len()),
+            None => self.tree[p].children.len(),
+        };
+        self.tree[p].children.insert(index, c as u32);
+        self.tree[c].parent = Some(p as u32);
+        let _ = self.layout.insert_child_at_index(self.layout_id[p], index, self.layout_id[c]);
+        Ok(())
+    }
+
+    /// Detaches `child` from `parent`, which must be its parent.
+    pub(crate) fn remove_child(&mut self, parent: NodeId, child: NodeId) -> Result<()> {
+        let p = self.check(parent)?;
+        let c = self.check(child)?;
+        if self.tree[c].parent != Some(p as u32) {
+            return Err(ErrorKind::NotAChild { parent: parent.0, child: child.0 });
+        }
+        self.detach(c);
+        Ok(())
+    }
+
+    fn detach(&mut self, c: usize) {
+        if let Some(p) = self.tree[c].parent.take() {
+            let p = p as usize;
+            self.tree[p].children.retain(|&x| x as usize != c);
+            let _ = self.layout.remove_child(self.layout_id[p], self.layout_id[c]);
+        }
+    }
+
+    /// Levels below `n` (0 for a leaf), found breadth-first without recursion.
+    fn height(&self, n: usize) -> usize {
+        let mut level = vec![n];
+        let mut h = 0;
+        loop {
+            let next: Vec<usize> =
+                level.iter().flat_map(|&x| self.tree[x].children.iter().map(|&c| c as usize)).collect();
+            if next.is_empty() {
+                return h;
+            }
+            h += 1;
+            level = next;
+        }
+    }
+
+    /// Sets a style property, or resets it when `clear`. Returns whether layout is affected.
+    pub(crate) fn set_style(&mut self, id: NodeId, decl: StyleDecl, clear: bool) -> Result<bool> {
+        let i = self.check(id)?;
+        if i == 0 && !style::allowed_on_root(decl.property()) {
+            return Err(ErrorKind::RootImmutable);
+        }
+        if !decl.property().affects_layout() {
+            let mut unused = ts::Style::DEFAULT;
+            style::apply(decl, clear, &mut unused, &mut self.visual[i]);
+            return Ok(false);
+        }
+        let lid = self.layout_id[i];
+        let mut layout = self.layout.style(lid).cloned().unwrap_or_else(|_| style::default_layout());
+        let before = layout.clone();
+        style::apply(decl, clear, &mut layout, &mut self.visual[i]);
+        // Setting a property to the value it has must not dirty layout: apps re-send styles
+        // freely, and a dirty node costs a relayout of its ancestors.
+        if layout == before {
+            return Ok(false);
+        }
+        let _ = self.layout.set_style(lid, layout);
+        Ok(true)
+    }
+
+    pub(crate) fn clear_style(&mut self, id: NodeId, p: StyleProperty) -> Result<bool> {
+        self.set_style(id, style::default_decl(p), true)
+    }
+
+    pub(crate) fn set_viewport(&mut self, width: f32, height: f32) {
+        let root = self.layout_id[0];
+        let mut s = self.layout.style(root).cloned().unwrap_or_else(|_| style::default_layout());
+        s.size = taffy::Size { width: ts::Dimension::length(width), height: ts::Dimension::length(height) };
+        let _ = self.layout.set_style(root, s);
+    }
+
+    /// The border box of a node relative to its parent's border box, from the last layout.
+    pub(crate) fn local_box(&self, i: usize) -> (f32, f32, f32, f32) {
+        match self.layout.layout(self.layout_id[i]) {
+            Ok(l) => (l.location.x, l.location.y, l.size.width, l.size.height),
+            Err(_) => (0.0, 0.0, 0.0, 0.0),
+        }
+    }
+
+    /// The border box in root coordinates, ignoring transforms: what `QueryLayout` answers.
+    /// A node that is not attached to the root is not laid out, and gets an empty box at 0,0.
+    pub(crate) fn absolute_box(&self, id: NodeId) -> Result<(f32, f32, f32, f32)> {
+        let i = self.check(id)?;
+        let (mut x, mut y, w, h) = self.local_box(i);
+        let mut at = i;
+        while let Some(p) = self.tree[at].parent {
+            let (px, py, _, _) = self.local_box(p as usize);
+            x += px;
+            y += py;
+            at = p as usize;
+        }
+        if at != 0 {
+            return Ok((0.0, 0.0, 0.0, 0.0));
+        }
+        Ok((x, y, w, h))
+    }
+}

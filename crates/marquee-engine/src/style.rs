@@ -1,0 +1,267 @@
+//! Turns protocol style declarations into the two places style lives: taffy's layout style, and
+//! the engine's own [`Visual`] component that paint reads.
+//!
+//! Defaults follow CSS where Marquee has the property (`display: flex`, `flex-direction: row`,
+//! `flex-shrink: 1`, `opacity: 1` …), so app authors' expectations from the web hold.
+
+use marquee_protocol::{
+    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage,
+    Overflow, Position, StyleDecl, StyleProperty,
+};
+use taffy::style as ts;
+
+/// Paint-time style of a node: everything that does not affect layout, plus overflow.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Visual {
+    pub(crate) display: bool,
+    pub(crate) clip: bool,
+    pub(crate) background: Color,
+    pub(crate) border_width: f32,
+    pub(crate) border_color: Color,
+    pub(crate) radii: [f32; 4],
+    pub(crate) opacity: f32,
+    pub(crate) translate: [f32; 2],
+    pub(crate) scale: [f32; 2],
+    pub(crate) z_index: i32,
+}
+
+impl Default for Visual {
+    fn default() -> Self {
+        Visual {
+            display: true,
+            clip: false,
+            background: Color::TRANSPARENT,
+            border_width: 0.0,
+            border_color: Color::TRANSPARENT,
+            radii: [0.0; 4],
+            opacity: 1.0,
+            translate: [0.0; 2],
+            scale: [1.0; 2],
+            z_index: 0,
+        }
+    }
+}
+
+/// The layout style every new node starts with.
+pub(crate) fn default_layout() -> ts::Style {
+    ts::Style { display: ts::Display::Flex, ..ts::Style::DEFAULT }
+}
+
+/// The style of a declaration's property when it is cleared.
+pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
+    use StyleProperty as P;
+    let auto = Dimension::Auto;
+    let zero = LengthPercentage::Px(0.0);
+    match p {
+        P::Display => StyleDecl::Display(Display::Flex),
+        P::Position => StyleDecl::Position(Position::Relative),
+        P::FlexDirection => StyleDecl::FlexDirection(FlexDirection::Row),
+        P::FlexWrap => StyleDecl::FlexWrap(FlexWrap::NoWrap),
+        P::JustifyContent => StyleDecl::JustifyContent(JustifyContent::FlexStart),
+        P::AlignItems => StyleDecl::AlignItems(AlignItems::Stretch),
+        // `auto`: there is no keyword for it on the wire; clearing is how an app gets it back.
+        P::AlignSelf => StyleDecl::AlignSelf(AlignItems::Stretch),
+        P::AlignContent => StyleDecl::AlignContent(JustifyContent::Stretch),
+        P::RowGap => StyleDecl::RowGap(zero),
+        P::ColumnGap => StyleDecl::ColumnGap(zero),
+        P::FlexGrow => StyleDecl::FlexGrow(0.0),
+        P::FlexShrink => StyleDecl::FlexShrink(1.0),
+        P::FlexBasis => StyleDecl::FlexBasis(auto),
+        P::Width => StyleDecl::Width(auto),
+        P::Height => StyleDecl::Height(auto),
+        P::MinWidth => StyleDecl::MinWidth(auto),
+        P::MinHeight => StyleDecl::MinHeight(auto),
+        P::MaxWidth => StyleDecl::MaxWidth(auto),
+        P::MaxHeight => StyleDecl::MaxHeight(auto),
+        P::PaddingTop => StyleDecl::PaddingTop(zero),
+        P::PaddingRight => StyleDecl::PaddingRight(zero),
+        P::PaddingBottom => StyleDecl::PaddingBottom(zero),
+        P::PaddingLeft => StyleDecl::PaddingLeft(zero),
+        P::MarginTop => StyleDecl::MarginTop(Dimension::Px(0.0)),
+        P::MarginRight => StyleDecl::MarginRight(Dimension::Px(0.0)),
+        P::MarginBottom => StyleDecl::MarginBottom(Dimension::Px(0.0)),
+        P::MarginLeft => StyleDecl::MarginLeft(Dimension::Px(0.0)),
+        P::Top => StyleDecl::Top(auto),
+        P::Right => StyleDecl::Right(auto),
+        P::Bottom => StyleDecl::Bottom(auto),
+        P::Left => StyleDecl::Left(auto),
+        P::Overflow => StyleDecl::Overflow(Overflow::Visible),
+        P::BorderWidth => StyleDecl::BorderWidth(Length(0.0)),
+        P::BackgroundColor => StyleDecl::BackgroundColor(Color::TRANSPARENT),
+        P::BorderColor => StyleDecl::BorderColor(Color::TRANSPARENT),
+        P::RadiusTopLeft => StyleDecl::RadiusTopLeft(Length(0.0)),
+        P::RadiusTopRight => StyleDecl::RadiusTopRight(Length(0.0)),
+        P::RadiusBottomRight => StyleDecl::RadiusBottomRight(Length(0.0)),
+        P::RadiusBottomLeft => StyleDecl::RadiusBottomLeft(Length(0.0)),
+        P::Opacity => StyleDecl::Opacity(1.0),
+        P::TranslateX => StyleDecl::TranslateX(Length(0.0)),
+        P::TranslateY => StyleDecl::TranslateY(Length(0.0)),
+        P::ScaleX => StyleDecl::ScaleX(1.0),
+        P::ScaleY => StyleDecl::ScaleY(1.0),
+        P::ZIndex => StyleDecl::ZIndex(0),
+    }
+}
+
+/// Whether the root may have this property set: not the ones that would size or move it, since
+/// the root is the viewport.
+pub(crate) fn allowed_on_root(p: StyleProperty) -> bool {
+    use StyleProperty as P;
+    !matches!(
+        p,
+        P::Display
+            | P::Position
+            | P::Width
+            | P::Height
+            | P::MinWidth
+            | P::MinHeight
+            | P::MaxWidth
+            | P::MaxHeight
+            | P::MarginTop
+            | P::MarginRight
+            | P::MarginBottom
+            | P::MarginLeft
+            | P::Top
+            | P::Right
+            | P::Bottom
+            | P::Left
+            | P::FlexBasis
+            | P::FlexGrow
+            | P::FlexShrink
+            | P::AlignSelf
+    )
+}
+
+fn dim(d: Dimension) -> ts::Dimension {
+    match d {
+        Dimension::Auto => ts::Dimension::auto(),
+        Dimension::Px(v) => ts::Dimension::length(v),
+        // Taffy's percent is a fraction; the protocol's is 0–100 like CSS.
+        Dimension::Percent(v) => ts::Dimension::percent(v / 100.0),
+    }
+}
+
+fn lpa(d: Dimension) -> ts::LengthPercentageAuto {
+    match d {
+        Dimension::Auto => ts::LengthPercentageAuto::auto(),
+        Dimension::Px(v) => ts::LengthPercentageAuto::length(v),
+        Dimension::Percent(v) => ts::LengthPercentageAuto::percent(v / 100.0),
+    }
+}
+
+fn lp(d: LengthPercentage) -> ts::LengthPercentage {
+    match d {
+        LengthPercentage::Px(v) => ts::LengthPercentage::length(v),
+        LengthPercentage::Percent(v) => ts::LengthPercentage::percent(v / 100.0),
+    }
+}
+
+fn justify(j: JustifyContent) -> ts::JustifyContent {
+    match j {
+        JustifyContent::FlexStart => ts::JustifyContent::FLEX_START,
+        JustifyContent::FlexEnd => ts::JustifyContent::FLEX_END,
+        JustifyContent::Start => ts::JustifyContent::START,
+        JustifyContent::End => ts::JustifyContent::END,
+        JustifyContent::Center => ts::JustifyContent::CENTER,
+        JustifyContent::Stretch => ts::JustifyContent::STRETCH,
+        JustifyContent::SpaceBetween => ts::JustifyContent::SPACE_BETWEEN,
+        JustifyContent::SpaceAround => ts::JustifyContent::SPACE_AROUND,
+        JustifyContent::SpaceEvenly => ts::JustifyContent::SPACE_EVENLY,
+    }
+}
+
+fn align(a: AlignItems) -> ts::AlignItems {
+    match a {
+        AlignItems::Stretch => ts::AlignItems::STRETCH,
+        AlignItems::FlexStart => ts::AlignItems::FLEX_START,
+        AlignItems::FlexEnd => ts::AlignItems::FLEX_END,
+        AlignItems::Start => ts::AlignItems::START,
+        AlignItems::End => ts::AlignItems::END,
+        AlignItems::Center => ts::AlignItems::CENTER,
+        AlignItems::Baseline => ts::AlignItems::BASELINE,
+    }
+}
+
+/// Applies a declaration. Layout properties change `layout` and return `true`; paint properties
+/// change `visual` and return `false`. `cleared` marks a reset to the default, which for
+/// `align-self` means `auto` rather than the placeholder keyword.
+pub(crate) fn apply(decl: StyleDecl, cleared: bool, layout: &mut ts::Style, visual: &mut Visual) -> bool {
+    use StyleDecl as D;
+    let l = layout;
+    match decl {
+        D::Display(d) => {
+            visual.display = d == Display::Flex;
+            l.display = if visual.display { ts::Display::Flex } else { ts::Display::None };
+        }
+        D::Position(p) => {
+            l.position = match p {
+                Position::Relative => ts::Position::Relative,
+                Position::Absolute => ts::Position::Absolute,
+            }
+        }
+        D::FlexDirection(d) => {
+            l.flex_direction = match d {
+                FlexDirection::Row => ts::FlexDirection::Row,
+                FlexDirection::Column => ts::FlexDirection::Column,
+                FlexDirection::RowReverse => ts::FlexDirection::RowReverse,
+                FlexDirection::ColumnReverse => ts::FlexDirection::ColumnReverse,
+            }
+        }
+        D::FlexWrap(w) => {
+            l.flex_wrap = match w {
+                FlexWrap::NoWrap => ts::FlexWrap::NoWrap,
+                FlexWrap::Wrap => ts::FlexWrap::Wrap,
+                FlexWrap::WrapReverse => ts::FlexWrap::WrapReverse,
+            }
+        }
+        D::JustifyContent(j) => l.justify_content = justify(j),
+        D::AlignItems(a) => l.align_items = align(a),
+        D::AlignSelf(a) => l.align_self = if cleared { None } else { Some(align(a)) },
+        D::AlignContent(j) => l.align_content = justify(j),
+        D::RowGap(v) => l.gap.height = lp(v),
+        D::ColumnGap(v) => l.gap.width = lp(v),
+        D::FlexGrow(v) => l.flex_grow = v,
+        D::FlexShrink(v) => l.flex_shrink = v,
+        D::FlexBasis(v) => l.flex_basis = dim(v),
+        D::Width(v) => l.size.width = dim(v),
+        D::Height(v) => l.size.height = dim(v),
+        D::MinWidth(v) => l.min_size.width = lpa(v),
+        D::MinHeight(v) => l.min_size.height = lpa(v),
+        D::MaxWidth(v) => l.max_size.width = lpa(v),
+        D::MaxHeight(v) => l.max_size.height = lpa(v),
+        D::PaddingTop(v) => l.padding.top = lp(v),
+        D::PaddingRight(v) => l.padding.right = lp(v),
+        D::PaddingBottom(v) => l.padding.bottom = lp(v),
+        D::PaddingLeft(v) => l.padding.left = lp(v),
+        D::MarginTop(v) => l.margin.top = lpa(v),
+        D::MarginRight(v) => l.margin.right = lpa(v),
+        D::MarginBottom(v) => l.margin.bottom = lpa(v),
+        D::MarginLeft(v) => l.margin.left = lpa(v),
+        D::Top(v) => l.inset.top = lpa(v),
+        D::Right(v) => l.inset.right = lpa(v),
+        D::Bottom(v) => l.inset.bottom = lpa(v),
+        D::Left(v) => l.inset.left = lpa(v),
+        D::Overflow(o) => {
+            visual.clip = o == Overflow::Clip;
+            let o = if visual.clip { ts::Overflow::Clip } else { ts::Overflow::Visible };
+            l.overflow = taffy::Point { x: o, y: o };
+        }
+        D::BorderWidth(Length(v)) => {
+            visual.border_width = v;
+            let w = ts::LengthPercentage::length(v);
+            l.border = taffy::Rect { left: w, right: w, top: w, bottom: w };
+        }
+        D::BackgroundColor(c) => visual.background = c,
+        D::BorderColor(c) => visual.border_color = c,
+        D::RadiusTopLeft(Length(v)) => visual.radii[0] = v,
+        D::RadiusTopRight(Length(v)) => visual.radii[1] = v,
+        D::RadiusBottomRight(Length(v)) => visual.radii[2] = v,
+        D::RadiusBottomLeft(Length(v)) => visual.radii[3] = v,
+        D::Opacity(v) => visual.opacity = v,
+        D::TranslateX(Length(v)) => visual.translate[0] = v,
+        D::TranslateY(Length(v)) => visual.translate[1] = v,
+        D::ScaleX(v) => visual.scale[0] = v,
+        D::ScaleY(v) => visual.scale[1] = v,
+        D::ZIndex(z) => visual.z_index = z,
+    }
+    decl.property().affects_layout()
+}

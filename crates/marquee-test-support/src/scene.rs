@@ -1,0 +1,158 @@
+//! Scene fixtures: a command script in, every frame's layout, paint, damage and errors out.
+//!
+//! A `.scene` file is the protocol's text form plus one directive, `frame [TIME_MS]`, which ends
+//! a batch and runs a frame. Commands after the last `frame` get an implicit one. Before each
+//! frame the runner appends a `query-layout` for every node the script has created and not
+//! destroyed, so the expectation shows every box; errors from those queries (a node whose
+//! creation was rejected, say) are the runner's own and are left out of the text.
+//!
+//! The runner drives any [`Target`] — the native engine, `engine.wasm` in wasmtime, later
+//! `engine.js` — so one set of fixtures tests them all.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use marquee_display_list::{decode, frame::Frame};
+use marquee_protocol::{Command, Event, NodeId, decode_events, encode_batch, text};
+
+/// An engine the fixtures can drive.
+pub trait Target {
+    /// Applies one command batch.
+    fn apply(&mut self, batch: &[u8]);
+    /// Runs a frame and returns the frame buffer.
+    fn frame(&mut self, time_ms: f64) -> Vec<u8>;
+}
+
+/// One step of a script.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A batch of commands.
+    Batch(Vec<Command>),
+    /// A frame at this time.
+    Frame(f64),
+}
+
+/// Parses a `.scene` script into batches and frames, adding the layout queries.
+pub fn parse(src: &str) -> Result<Vec<Step>, String> {
+    let mut steps = Vec::new();
+    let mut batch = Vec::new();
+    let mut live = BTreeSet::new();
+    live.insert(0u32);
+    let mut time = 0.0;
+    let flush = |batch: &mut Vec<Command>, live: &BTreeSet<u32>, steps: &mut Vec<Step>, t: f64| {
+        batch.extend(live.iter().map(|&id| Command::QueryLayout { id: NodeId(id) }));
+        steps.push(Step::Batch(std::mem::take(batch)));
+        steps.push(Step::Frame(t));
+    };
+    let mut pending = false;
+    for (n, line) in src.lines().enumerate() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first() == Some(&"frame") {
+            time = match words.get(1) {
+                Some(t) => t.parse().map_err(|_| format!("line {}: bad frame time", n + 1))?,
+                None => time + 1000.0 / 60.0,
+            };
+            flush(&mut batch, &live, &mut steps, time);
+            pending = false;
+            continue;
+        }
+        let cmd = text::parse_line(line).map_err(|e| format!("line {}: {e}", n + 1))?;
+        if let Some(cmd) = cmd {
+            match cmd {
+                Command::CreateNode { id, .. } => {
+                    live.insert(id.0);
+                }
+                Command::DestroyNode { id } if id.0 != 0 => {
+                    live.remove(&id.0);
+                }
+                _ => {}
+            }
+            batch.push(cmd);
+            pending = true;
+        }
+    }
+    if pending || steps.is_empty() {
+        flush(&mut batch, &live, &mut steps, time + 1000.0 / 60.0);
+    }
+    Ok(steps)
+}
+
+/// Runs a script and returns every frame buffer.
+pub fn run(target: &mut dyn Target, steps: &[Step]) -> Vec<Vec<u8>> {
+    let mut frames = Vec::new();
+    for step in steps {
+        match step {
+            Step::Batch(cmds) => target.apply(&encode_batch(cmds)),
+            Step::Frame(t) => frames.push(target.frame(*t)),
+        }
+    }
+    frames
+}
+
+/// The sections of one frame in text form.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FrameText {
+    /// `id: x,y wxh` per queried node.
+    pub layout: String,
+    /// One paint op per line.
+    pub paint: String,
+    /// One damage rectangle per line.
+    pub damage: String,
+    /// One rejected command per line.
+    pub errors: String,
+}
+
+/// Splits and decodes a frame buffer into text, failing on anything malformed.
+pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
+    let f = Frame::parse(frame).map_err(|e| e.to_string())?;
+    let mut t = FrameText::default();
+    for op in decode(f.display_list).map_err(|e| e.to_string())? {
+        writeln!(t.paint, "    {op}").ok();
+    }
+    for r in &f.damage {
+        writeln!(t.damage, "    {r}").ok();
+    }
+    for e in decode_events(f.events).map_err(|e| e.to_string())? {
+        match e.map_err(|e| e.to_string())? {
+            Event::LayoutResult { id, x, y, width, height } => {
+                writeln!(t.layout, "    {id}: {x},{y} {width}x{height}").ok();
+            }
+            Event::CommandError { opcode: 0x0601, .. } => {}
+            Event::CommandError { batch, offset, opcode, code, node } => {
+                let node = if node == u32::MAX { String::new() } else { format!(" node {node}") };
+                writeln!(t.errors, "    batch {batch} byte {offset} op 0x{opcode:04x}: {code:?}{node}").ok();
+            }
+        }
+    }
+    Ok(t)
+}
+
+/// The expectation text for a run.
+pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
+    let mut out = String::new();
+    for (n, frame) in frames.iter().enumerate() {
+        let t = describe(frame)?;
+        writeln!(out, "frame {}", n + 1).ok();
+        for (name, body) in [("layout", &t.layout), ("paint", &t.paint), ("damage", &t.damage), ("errors", &t.errors)] {
+            if !body.is_empty() {
+                writeln!(out, "  {name}\n{body}", body = body.trim_end_matches('\n')).ok();
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The same script with all its commands in one batch and one frame: what a fresh engine makes
+/// of the final tree. Incremental layout must agree with it.
+pub fn collapse(steps: &[Step]) -> Vec<Step> {
+    let mut all = Vec::new();
+    let mut last_queries = Vec::new();
+    for step in steps {
+        if let Step::Batch(cmds) = step {
+            last_queries = cmds.iter().filter(|c| matches!(c, Command::QueryLayout { .. })).copied().collect();
+            all.extend(cmds.iter().filter(|c| !matches!(c, Command::QueryLayout { .. })).copied());
+        }
+    }
+    all.extend(last_queries);
+    vec![Step::Batch(all), Step::Frame(0.0)]
+}
