@@ -1,1 +1,194 @@
-//! placeholder
+//! `engine.wasm` inside wasmtime, behind the same calls as the native engine.
+//!
+//! The host runs the engine as a downloaded Wasm module so it can be updated without a native
+//! release. This crate is the host's side of the engine ABI (see `marquee-engine-abi`): it checks
+//! the module's exports and ABI version, copies command batches into linear memory, and copies
+//! each frame buffer out, checking every pointer the guest returns against the memory bounds. A
+//! guest that traps, runs out of memory or returns nonsense yields an [`Error`]; the instance is
+//! then poisoned and the host starts a fresh one.
+
+use std::fmt;
+
+use wasmtime::{Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+
+/// The ABI version this host speaks.
+pub const ABI_VERSION: u32 = 1;
+
+/// How much linear memory an engine instance may use unless told otherwise: the DESIGN.md budget
+/// for the home page is 4 MiB, and this leaves room for much larger scenes.
+pub const DEFAULT_MEMORY_LIMIT: usize = 64 << 20;
+
+/// What can go wrong running the engine module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The bytes are not a valid module for this runtime.
+    Compile(String),
+    /// Instantiation failed (missing imports, start function trapped, memory limit).
+    Instantiate(String),
+    /// The module lacks an export the ABI requires, or has it with another signature.
+    MissingExport(&'static str),
+    /// The module speaks another ABI version.
+    AbiMismatch {
+        /// What this host speaks.
+        expected: u32,
+        /// What the module reported.
+        found: u32,
+    },
+    /// The guest trapped (or was interrupted); the instance must not be used again.
+    Trap(String),
+    /// The guest could not allocate a buffer for a batch.
+    OutOfMemory,
+    /// The guest returned a buffer outside its memory.
+    BadOutput,
+    /// An earlier error poisoned this instance.
+    Poisoned,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Compile(e) => write!(f, "engine module does not compile: {e}"),
+            Error::Instantiate(e) => write!(f, "engine module does not instantiate: {e}"),
+            Error::MissingExport(name) => write!(f, "engine module lacks export `{name}` (or its signature differs)"),
+            Error::AbiMismatch { expected, found } => {
+                write!(f, "engine module speaks ABI {found}, this host speaks {expected}")
+            }
+            Error::Trap(e) => write!(f, "engine trapped: {e}"),
+            Error::OutOfMemory => f.write_str("engine could not allocate a buffer"),
+            Error::BadOutput => f.write_str("engine returned a buffer outside its memory"),
+            Error::Poisoned => f.write_str("engine instance poisoned by an earlier error"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Compiles engine modules; one per process, shared by every instance.
+pub struct Runtime {
+    engine: wasmtime::Engine,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime { engine: wasmtime::Engine::default() }
+    }
+}
+
+impl Runtime {
+    /// Compiles a module from its bytes.
+    pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
+        Module::new(&self.engine, wasm).map_err(|e| Error::Compile(format!("{e:#}")))
+    }
+
+    /// Starts an engine instance of `module` whose linear memory may not exceed `memory_limit`.
+    pub fn instantiate(&self, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
+        WasmEngine::new(&self.engine, module, memory_limit)
+    }
+}
+
+/// One running engine instance.
+pub struct WasmEngine {
+    store: Store<StoreLimits>,
+    memory: Memory,
+    alloc: TypedFunc<u32, u32>,
+    free: TypedFunc<(u32, u32), ()>,
+    apply: TypedFunc<(u32, u32), u32>,
+    frame: TypedFunc<f64, u64>,
+    stat: TypedFunc<u32, u64>,
+    poisoned: bool,
+}
+
+impl WasmEngine {
+    fn new(engine: &wasmtime::Engine, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
+        let limits = StoreLimitsBuilder::new().memory_size(memory_limit).instances(1).build();
+        let mut store = Store::new(engine, limits);
+        store.limiter(|l| l);
+        let instance = wasmtime::Instance::new(&mut store, module, &[])
+            .map_err(|e| Error::Instantiate(format!("{e:#}")))?;
+        let memory = instance.get_memory(&mut store, "memory").ok_or(Error::MissingExport("memory"))?;
+        macro_rules! func {
+            ($name:literal) => {
+                instance.get_typed_func(&mut store, $name).map_err(|_| Error::MissingExport($name))?
+            };
+        }
+        let version: TypedFunc<(), u32> = func!("mq_abi_version");
+        let found = version.call(&mut store, ()).map_err(|e| Error::Trap(format!("{e:#}")))?;
+        if found != ABI_VERSION {
+            return Err(Error::AbiMismatch { expected: ABI_VERSION, found });
+        }
+        Ok(WasmEngine {
+            alloc: func!("mq_alloc"),
+            free: func!("mq_free"),
+            apply: func!("mq_apply"),
+            frame: func!("mq_frame"),
+            stat: func!("mq_stat"),
+            store,
+            memory,
+            poisoned: false,
+        })
+    }
+
+    fn guard<T>(&mut self, r: wasmtime::Result<T>) -> Result<T, Error> {
+        r.map_err(|e| {
+            self.poisoned = true;
+            Error::Trap(format!("{e:#}"))
+        })
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if self.poisoned { Err(Error::Poisoned) } else { Ok(()) }
+    }
+
+    /// Applies a command batch; returns how many commands the engine rejected.
+    pub fn apply(&mut self, batch: &[u8]) -> Result<u32, Error> {
+        self.check()?;
+        let len = u32::try_from(batch.len()).map_err(|_| Error::OutOfMemory)?;
+        let r = self.alloc.call(&mut self.store, len);
+        let ptr = self.guard(r)?;
+        if ptr == 0 && len != 0 {
+            return Err(Error::OutOfMemory);
+        }
+        if self.memory.write(&mut self.store, ptr as usize, batch).is_err() {
+            self.poisoned = true;
+            return Err(Error::BadOutput);
+        }
+        let r = self.apply.call(&mut self.store, (ptr, len));
+        let rejected = self.guard(r)?;
+        let r = self.free.call(&mut self.store, (ptr, len));
+        self.guard(r)?;
+        Ok(rejected)
+    }
+
+    /// Runs a frame and copies the frame buffer out of the guest.
+    pub fn frame(&mut self, time_ms: f64) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        self.frame_into(time_ms, &mut out)?;
+        Ok(out)
+    }
+
+    /// Like [`frame`](Self::frame), reusing `out`'s allocation.
+    pub fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.check()?;
+        let r = self.frame.call(&mut self.store, time_ms);
+        let packed = self.guard(r)?;
+        let (ptr, len) = ((packed & 0xffff_ffff) as usize, (packed >> 32) as usize);
+        let data = self.memory.data(&self.store);
+        let bytes = ptr.checked_add(len).and_then(|end| data.get(ptr..end)).ok_or(Error::BadOutput)?;
+        out.clear();
+        out.extend_from_slice(bytes);
+        Ok(())
+    }
+
+    /// Reads an engine counter (see `marquee_engine_abi::Stat`).
+    pub fn stat(&mut self, which: u32) -> Result<u64, Error> {
+        self.check()?;
+        let r = self.stat.call(&mut self.store, which);
+        self.guard(r)
+    }
+
+    /// The size of the guest's linear memory, in bytes.
+    pub fn memory_bytes(&self) -> usize {
+        self.memory.data_size(&self.store)
+    }
+}

@@ -1,0 +1,213 @@
+//! `engine.wasm` in wasmtime against the native engine: the same commands must give
+//! byte-identical frames (display list, damage, events) — on every scene fixture, on the home
+//! page, and on seeded random command streams. Also: hostile input never traps the module, and
+//! the ABI is checked.
+//!
+//! The module is built by `cargo xtask wasm` (which `cargo xtask test` runs first); its path comes
+//! from `MARQUEE_ENGINE_WASM`, or defaults to `target/engine/engine.wasm`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use marquee_engine::Engine;
+use marquee_engine_wasmtime::{Error, Runtime, WasmEngine};
+use marquee_protocol::{Command, NodeId, StyleDecl, encode_batch};
+use marquee_test_support::scene::{self, Target};
+use marquee_test_support::{check_expect, home, run_fixtures};
+use proptest::prelude::*;
+
+fn module_path() -> PathBuf {
+    std::env::var_os("MARQUEE_ENGINE_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm"))
+}
+
+fn shared() -> &'static (Runtime, wasmtime::Module) {
+    static MODULE: OnceLock<(Runtime, wasmtime::Module)> = OnceLock::new();
+    MODULE.get_or_init(|| {
+        let path = module_path();
+        let bytes = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; build it with `cargo xtask wasm`", path.display()));
+        let rt = Runtime::default();
+        let module = rt.compile(&bytes).expect("engine.wasm compiles");
+        (rt, module)
+    })
+}
+
+fn instance() -> WasmEngine {
+    let (rt, module) = shared();
+    rt.instantiate(module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT).expect("engine.wasm instantiates")
+}
+
+struct Native(Engine);
+struct Wasm(WasmEngine);
+
+impl Target for Native {
+    fn apply(&mut self, batch: &[u8]) {
+        self.0.apply(batch);
+    }
+    fn frame(&mut self, time_ms: f64) -> Vec<u8> {
+        self.0.frame(time_ms).to_vec()
+    }
+}
+
+impl Target for Wasm {
+    fn apply(&mut self, batch: &[u8]) {
+        self.0.apply(batch).expect("apply does not trap");
+    }
+    fn frame(&mut self, time_ms: f64) -> Vec<u8> {
+        self.0.frame(time_ms).expect("frame does not trap")
+    }
+}
+
+fn assert_same(steps: &[scene::Step]) -> Result<Vec<Vec<u8>>, String> {
+    let native = scene::run(&mut Native(Engine::default()), steps);
+    let wasm = scene::run(&mut Wasm(instance()), steps);
+    for (n, (a, b)) in native.iter().zip(&wasm).enumerate() {
+        if a != b {
+            let (a, b) = (scene::describe(a)?, scene::describe(b)?);
+            return Err(format!("frame {} differs:\nnative {a:#?}\nwasm {b:#?}", n + 1));
+        }
+    }
+    if native.len() != wasm.len() {
+        return Err("frame counts differ".into());
+    }
+    Ok(wasm)
+}
+
+#[test]
+fn scene_fixtures_are_byte_identical() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
+    run_fixtures(&dir, "scene", |path| {
+        let steps = scene::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)?;
+        let wasm = assert_same(&steps)?;
+        // Identical to native, and so to the committed expectation; checked anyway, so a stale
+        // expectation shows up here too.
+        check_expect(&path.with_extension("expected"), &scene::render(&wasm)?)
+    });
+}
+
+#[test]
+fn home_page_with_scrolling_is_byte_identical() {
+    let mut steps = vec![scene::Step::Batch(home::home_page(8, 12)), scene::Step::Frame(0.0)];
+    for i in 1..30 {
+        let scroll = Command::SetStyle {
+            id: NodeId(home::FIRST_TILE),
+            decl: StyleDecl::MarginLeft(marquee_protocol::Dimension::Px(-(i as f32) * 26.4)),
+        };
+        steps.push(scene::Step::Batch(vec![scroll]));
+        steps.push(scene::Step::Frame(i as f64 * 16.667));
+    }
+    assert_same(&steps).unwrap();
+}
+
+fn command() -> impl Strategy<Value = Command> {
+    use marquee_protocol::{Color, Dimension, Length, NodeKind, Overflow};
+    let node = || (0u32..20).prop_map(NodeId);
+    let dim = prop_oneof![
+        Just(Dimension::Auto),
+        (-50.0f32..300.0).prop_map(Dimension::Px),
+        (0.0f32..120.0).prop_map(Dimension::Percent)
+    ];
+    let decl = prop_oneof![
+        dim.clone().prop_map(StyleDecl::Width),
+        dim.clone().prop_map(StyleDecl::Height),
+        dim.clone().prop_map(StyleDecl::MarginLeft),
+        dim.prop_map(StyleDecl::FlexBasis),
+        (0.0f32..3.0).prop_map(StyleDecl::FlexGrow),
+        any::<u32>().prop_map(|c| StyleDecl::BackgroundColor(Color(c))),
+        (0.0f32..=1.0).prop_map(StyleDecl::Opacity),
+        (0.1f32..2.0).prop_map(StyleDecl::ScaleX),
+        (-100.0f32..100.0).prop_map(|v| StyleDecl::TranslateX(Length(v))),
+        (0.0f32..20.0).prop_map(|v| StyleDecl::RadiusTopLeft(Length(v))),
+        Just(StyleDecl::Overflow(Overflow::Clip)),
+        (-2i32..3).prop_map(StyleDecl::ZIndex),
+        Just(StyleDecl::FlexWrap(marquee_protocol::FlexWrap::Wrap)),
+        Just(StyleDecl::FlexDirection(marquee_protocol::FlexDirection::Column)),
+    ];
+    prop_oneof![
+        3 => node().prop_map(|id| Command::CreateNode { id, kind: NodeKind::View }),
+        1 => node().prop_map(|id| Command::DestroyNode { id }),
+        4 => (node(), node()).prop_map(|(parent, child)| Command::AppendChild { parent, child }),
+        1 => (node(), node(), node()).prop_map(|(parent, child, before)| Command::InsertBefore { parent, child, before }),
+        6 => (node(), decl).prop_map(|(id, decl)| Command::SetStyle { id, decl }),
+        1 => node().prop_map(|id| Command::QueryLayout { id }),
+    ]
+}
+
+proptest! {
+    // Seeded by proptest's default deterministic RNG per test name, so failures reproduce.
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_streams_are_byte_identical(batches in prop::collection::vec(prop::collection::vec(command(), 0..30), 1..5)) {
+        let mut steps = Vec::new();
+        for (n, b) in batches.into_iter().enumerate() {
+            steps.push(scene::Step::Batch(b));
+            steps.push(scene::Step::Frame(n as f64 * 16.667));
+        }
+        assert_same(&steps).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    fn hostile_bytes_never_trap(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let mut e = instance();
+        e.apply(&bytes).expect("no trap");
+        let frame = e.frame(0.0).expect("no trap");
+        prop_assert!(scene::describe(&frame).is_ok());
+    }
+}
+
+#[test]
+fn abi_is_checked() {
+    let rt = Runtime::default();
+    // A module with the right export names but another ABI version is refused.
+    let wat = r#"(module (memory (export "memory") 1)
+        (func (export "mq_abi_version") (result i32) i32.const 99))"#;
+    let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
+    assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::AbiMismatch { expected: 1, found: 99 })));
+    // A module missing exports is refused, not called.
+    let module = rt.compile(&wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap()).unwrap();
+    assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::MissingExport(_))));
+    // Garbage is a compile error.
+    assert!(matches!(rt.compile(b"\0asm\x01\0\0\0garbage"), Err(Error::Compile(_))));
+}
+
+#[test]
+fn memory_cap_is_enforced() {
+    // 64 KiB is below what the engine needs to start (its data and stack), so instantiation
+    // fails cleanly instead of growing past the cap.
+    let (rt, module) = shared();
+    assert!(matches!(rt.instantiate(module, 64 << 10), Err(Error::Instantiate(_))));
+}
+
+/// A stand-in guest with the full ABI whose `mq_frame` returns `frame_body`'s result.
+fn fake_guest(frame_body: &str) -> WasmEngine {
+    let wat = format!(
+        r#"(module (memory (export "memory") 1)
+        (func (export "mq_abi_version") (result i32) i32.const 1)
+        (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
+        (func (export "mq_free") (param i32 i32))
+        (func (export "mq_apply") (param i32 i32) (result i32) i32.const 0)
+        (func (export "mq_frame") (param f64) (result i64) {frame_body})
+        (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#
+    );
+    let rt = Runtime::default();
+    let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
+    rt.instantiate(&module, 1 << 20).unwrap()
+}
+
+#[test]
+fn a_trap_is_contained_and_poisons_the_instance() {
+    let mut e = fake_guest("unreachable");
+    assert_eq!(e.apply(&encode_batch(&[])), Ok(0));
+    assert!(matches!(e.frame(0.0), Err(Error::Trap(_))));
+    assert_eq!(e.apply(&encode_batch(&[])), Err(Error::Poisoned));
+}
+
+#[test]
+fn out_of_bounds_output_is_refused() {
+    // ptr 65000, len 4096: runs past the single 64 KiB page.
+    let mut e = fake_guest("i64.const 0x100000000FDE8");
+    assert_eq!(e.frame(0.0), Err(Error::BadOutput));
+}

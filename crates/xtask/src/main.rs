@@ -1,0 +1,153 @@
+//! Build automation that is more than one cargo command, written in Rust so it runs wherever
+//! cargo does.
+//!
+//! - `cargo xtask wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none]` builds `engine.wasm` into
+//!   `target/engine/`, prints its raw/gzip/brotli size and fails if it is over budget.
+//! - `cargo xtask wasm-matrix` builds every combination of those options and prints a table, so
+//!   the choice of defaults can be re-checked when the engine grows.
+//! - `cargo xtask test` builds `engine.wasm`, then runs every test in the workspace.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// The engine.wasm budget at this stage (see docs/budgets in ARCHITECTURE.md).
+const MAX_RAW: usize = 400 * 1024;
+const MAX_BROTLI: usize = 100 * 1024;
+
+/// Chosen from `cargo xtask wasm-matrix`: see ARCHITECTURE.md, "Building engine.wasm".
+const DEFAULT_OPT_LEVEL: &str = "3";
+const DEFAULT_WASM_OPT: &str = "O3";
+
+/// The Wasm features rustc 1.95 emits for wasm32-unknown-unknown; binaryen must be told, or it
+/// rejects e.g. `memory.copy`. Every runtime Marquee targets supports them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+    "--enable-call-indirect-overlong",
+];
+
+type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("wasm") => wasm(&args[1..]).map(|_| ()),
+        Some("wasm-matrix") => matrix(),
+        Some("test") => test(&args[1..]),
+        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | test [cargo test args]>".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn run(cmd: &mut Command) -> Result<()> {
+    let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed: {status}")) }
+}
+
+fn flag<'a>(args: &'a [String], name: &str, default: &'a str) -> Result<&'a str> {
+    match args.iter().position(|a| a == name) {
+        Some(i) => args.get(i + 1).map(String::as_str).ok_or_else(|| format!("{name} needs a value")),
+        None => Ok(default),
+    }
+}
+
+/// Sizes of one module.
+struct Sizes {
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+fn sizes(bytes: &[u8]) -> Result<Sizes> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).map_err(|e| e.to_string())?;
+    let gzip = gz.finish().map_err(|e| e.to_string())?.len();
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_err(|e| e.to_string())?;
+    Ok(Sizes { raw: bytes.len(), gzip, brotli: br.len() })
+}
+
+/// Builds engine.wasm with the given options and returns its path and sizes.
+fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
+    let root = root();
+    run(Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-engine-abi"])
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level))?;
+    let built = root.join("target/wasm32-unknown-unknown/release/marquee_engine_abi.wasm");
+    let out_dir = root.join("target/engine");
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let out = out_dir.join("engine.wasm");
+    if wasm_opt == "none" {
+        std::fs::copy(&built, &out).map_err(|e| e.to_string())?;
+    } else {
+        let tool = root.join("node_modules/.bin/wasm-opt");
+        if !tool.exists() {
+            return Err(format!("{} is missing: run `npm ci` in the workspace root", tool.display()));
+        }
+        run(Command::new(tool)
+            .arg(format!("-{wasm_opt}"))
+            .args(WASM_FEATURES)
+            .arg("--strip-debug")
+            .arg(&built)
+            .arg("-o")
+            .arg(&out))?;
+    }
+    let bytes = std::fs::read(&out).map_err(|e| e.to_string())?;
+    Ok((out, sizes(&bytes)?))
+}
+
+fn wasm(args: &[String]) -> Result<PathBuf> {
+    let (path, s) = build(flag(args, "--opt-level", DEFAULT_OPT_LEVEL)?, flag(args, "--wasm-opt", DEFAULT_WASM_OPT)?)?;
+    println!(
+        "{}: {} bytes raw, {} gzip, {} brotli (budget {} raw, {} brotli)",
+        path.display(),
+        s.raw,
+        s.gzip,
+        s.brotli,
+        MAX_RAW,
+        MAX_BROTLI
+    );
+    if s.raw > MAX_RAW || s.brotli > MAX_BROTLI {
+        return Err("engine.wasm is over its size budget".into());
+    }
+    Ok(path)
+}
+
+fn matrix() -> Result<()> {
+    println!("| opt-level | wasm-opt | raw | gzip | brotli |\n|---|---|---|---|---|");
+    for level in ["3", "s", "z"] {
+        for pass in ["none", "O3", "Oz"] {
+            let (_, s) = build(level, pass)?;
+            println!("| {level} | {pass} | {} | {} | {} |", s.raw, s.gzip, s.brotli);
+        }
+    }
+    // Leave the default build in place.
+    build(DEFAULT_OPT_LEVEL, DEFAULT_WASM_OPT).map(|_| ())
+}
+
+fn test(extra: &[String]) -> Result<()> {
+    let path = wasm(&[])?;
+    run(Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["test", "--workspace"])
+        .args(extra)
+        .env("MARQUEE_ENGINE_WASM", path))
+}
