@@ -5,7 +5,12 @@ use marquee_display_list::{Color, Encoder, IntRect, Op, Point, Radii, Rect, Tran
 use proptest::prelude::*;
 
 fn rect() -> impl Strategy<Value = Rect> {
-    (-2000.0f32..2000.0, -2000.0f32..2000.0, 0.0f32..2000.0, 0.0f32..2000.0).prop_map(|(x, y, w, h)| Rect { x, y, w, h })
+    (-2000.0f32..2000.0, -2000.0f32..2000.0, 0.0f32..2000.0, 0.0f32..2000.0).prop_map(|(x, y, w, h)| Rect {
+        x,
+        y,
+        w,
+        h,
+    })
 }
 
 fn radii() -> impl Strategy<Value = Radii> {
@@ -15,16 +20,23 @@ fn radii() -> impl Strategy<Value = Radii> {
 fn leaf() -> impl Strategy<Value = Op> {
     prop_oneof![
         (rect(), radii(), any::<u32>()).prop_map(|(rect, radii, c)| Op::FillRect { rect, radii, color: Color(c) }),
-        (rect(), radii(), 0.0f32..20.0, any::<u32>())
-            .prop_map(|(rect, radii, width, c)| Op::Border { rect, radii, width, color: Color(c) }),
+        (rect(), radii(), 0.0f32..20.0, any::<u32>()).prop_map(|(rect, radii, width, c)| Op::Border {
+            rect,
+            radii,
+            width,
+            color: Color(c)
+        }),
         (any::<u32>(), rect(), rect(), 0.0f32..=1.0).prop_map(|(handle, src, dst, opacity)| Op::Image {
             handle,
             src,
             dst,
             opacity
         }),
-        (any::<u32>(), -100.0f32..100.0, any::<u32>())
-            .prop_map(|(run, x, c)| Op::Text { run, origin: Point { x, y: -x }, color: Color(c) }),
+        (any::<u32>(), -100.0f32..100.0, any::<u32>()).prop_map(|(run, x, c)| Op::Text {
+            run,
+            origin: Point { x, y: -x },
+            color: Color(c)
+        }),
     ]
 }
 

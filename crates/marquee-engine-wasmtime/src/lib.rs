@@ -65,14 +65,9 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Compiles engine modules; one per process, shared by every instance.
+#[derive(Default)]
 pub struct Runtime {
     engine: wasmtime::Engine,
-}
-
-impl Default for Runtime {
-    fn default() -> Self {
-        Runtime { engine: wasmtime::Engine::default() }
-    }
 }
 
 impl Runtime {
@@ -104,8 +99,8 @@ impl WasmEngine {
         let limits = StoreLimitsBuilder::new().memory_size(memory_limit).instances(1).build();
         let mut store = Store::new(engine, limits);
         store.limiter(|l| l);
-        let instance = wasmtime::Instance::new(&mut store, module, &[])
-            .map_err(|e| Error::Instantiate(format!("{e:#}")))?;
+        let instance =
+            wasmtime::Instance::new(&mut store, module, &[]).map_err(|e| Error::Instantiate(format!("{e:#}")))?;
         let memory = instance.get_memory(&mut store, "memory").ok_or(Error::MissingExport("memory"))?;
         macro_rules! func {
             ($name:literal) => {

@@ -162,10 +162,8 @@ impl Engine {
         self.stats.laid_out = false;
         let (vw, vh) = self.viewport;
         if self.layout_dirty {
-            let space = taffy::Size {
-                width: taffy::AvailableSpace::Definite(vw),
-                height: taffy::AvailableSpace::Definite(vh),
-            };
+            let space =
+                taffy::Size { width: taffy::AvailableSpace::Definite(vw), height: taffy::AvailableSpace::Definite(vh) };
             let root = self.scene.layout_id[0];
             let _ = self.scene.layout.compute_layout(root, space);
             self.layout_dirty = false;

@@ -5,8 +5,8 @@
 //! `flex-shrink: 1`, `opacity: 1` …), so app authors' expectations from the web hold.
 
 use marquee_protocol::{
-    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage,
-    Overflow, Position, StyleDecl, StyleProperty,
+    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage, Overflow,
+    Position, StyleDecl, StyleProperty,
 };
 use taffy::style as ts;
 

@@ -31,7 +31,10 @@ fn scenes() {
         let fresh = scene::run(&mut Native(Engine::default()), &scene::collapse(&steps));
         let (incremental, fresh) = (scene::describe(frames.last().unwrap())?, scene::describe(&fresh[0])?);
         if incremental.layout != fresh.layout {
-            return Err(format!("incremental layout differs from fresh:\n{}\nvs\n{}", incremental.layout, fresh.layout));
+            return Err(format!(
+                "incremental layout differs from fresh:\n{}\nvs\n{}",
+                incremental.layout, fresh.layout
+            ));
         }
         if incremental.paint != fresh.paint {
             return Err(format!("incremental paint differs from fresh:\n{}\nvs\n{}", incremental.paint, fresh.paint));

@@ -6,9 +6,9 @@
 //! `docs/protocol.md`.
 
 use crate::error::{Error, ErrorKind};
+use crate::limits;
 use crate::style::{StyleDecl, StyleProperty};
 use crate::wire::{Fields, Framer, Writer};
-use crate::limits;
 
 /// The magic bytes that open a command batch.
 pub(crate) const MAGIC: [u8; 4] = *b"MQCB";
@@ -207,8 +207,7 @@ impl Command {
             op::SET_STYLE => {
                 let mut f = Fields::exact(payload, 11)?;
                 let id = node(&mut f)?;
-                let property =
-                    StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
+                let property = StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
                 let (tag, bits) = (f.u8(), f.u32());
                 let decl = StyleDecl::from_wire(property, tag, bits).map_err(ErrorKind::BadValue)?;
                 Command::SetStyle { id, decl }
@@ -216,8 +215,7 @@ impl Command {
             op::CLEAR_STYLE => {
                 let mut f = Fields::exact(payload, 6)?;
                 let id = node(&mut f)?;
-                let property =
-                    StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
+                let property = StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
                 Command::ClearStyle { id, property }
             }
             op::SET_VIEWPORT => {

@@ -155,6 +155,10 @@ impl Iterator for EventDecoder<'_> {
             Ok(r) => r,
             Err(e) => return Some(Err(e)),
         };
-        Some(Event::decode(r.opcode, r.payload).map_err(|kind| Error { offset: r.offset, opcode: Some(r.opcode), kind }))
+        Some(Event::decode(r.opcode, r.payload).map_err(|kind| Error {
+            offset: r.offset,
+            opcode: Some(r.opcode),
+            kind,
+        }))
     }
 }

@@ -25,8 +25,8 @@ pub use command::{BatchDecoder, BatchEncoder, Command, NodeId, NodeKind, decode_
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use event::{Event, EventDecoder, EventEncoder, decode_events, encode_events};
 pub use style::{
-    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage,
-    Overflow, Position, StyleDecl, StyleProperty,
+    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage, Overflow,
+    Position, StyleDecl, StyleProperty,
 };
 
 /// The protocol version carried in every batch header.

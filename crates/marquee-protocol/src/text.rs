@@ -56,7 +56,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
         w.parse().map_err(|_| format!("`{w}` is not a number"))
     };
     let arity = |n: usize| {
-        if words.len() == n { Ok(()) } else { Err(format!("`{line}`: expected {} words", n)) }
+        if words.len() == n { Ok(()) } else { Err(format!("`{line}`: expected {n} words")) }
     };
     let property = |i: usize| -> Result<StyleProperty, String> {
         let w = words.get(i).ok_or_else(|| format!("`{line}`: missing property"))?;

@@ -50,10 +50,8 @@ pub fn run_fixtures(dir: &Path, ext: &str, mut check: impl FnMut(&Path) -> Resul
         .collect();
     files.sort();
     assert!(!files.is_empty(), "no *.{ext} fixtures in {}", dir.display());
-    let failures: Vec<String> = files
-        .iter()
-        .filter_map(|f| check(f).err().map(|e| format!("--- {}\n{e}", f.display())))
-        .collect();
+    let failures: Vec<String> =
+        files.iter().filter_map(|f| check(f).err().map(|e| format!("--- {}\n{e}", f.display()))).collect();
     assert!(failures.is_empty(), "{} of {} fixtures failed:\n{}", failures.len(), files.len(), failures.join("\n"));
 }
 
@@ -77,7 +75,7 @@ pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
         .flat_map(|l| l.chars())
         .filter(|c| !c.is_whitespace())
         .collect();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return Err("odd number of hex digits".into());
     }
     (0..digits.len())

@@ -84,9 +84,22 @@ fn sizes(bytes: &[u8]) -> Result<Sizes> {
     Ok(Sizes { raw: bytes.len(), gzip, brotli: br.len() })
 }
 
+/// Installs what a fresh machine lacks: the wasm32 target and binaryen from npm.
+fn ensure_tools(root: &Path) -> Result<()> {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).current_dir(root).output();
+    if !installed.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown")) {
+        run(Command::new("rustup").current_dir(root).args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !root.join("node_modules/.bin/wasm-opt").exists() {
+        run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"]))?;
+    }
+    Ok(())
+}
+
 /// Builds engine.wasm with the given options and returns its path and sizes.
 fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
     let root = root();
+    ensure_tools(&root)?;
     run(Command::new(env!("CARGO"))
         .current_dir(&root)
         .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-engine-abi"])
@@ -98,11 +111,7 @@ fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
     if wasm_opt == "none" {
         std::fs::copy(&built, &out).map_err(|e| e.to_string())?;
     } else {
-        let tool = root.join("node_modules/.bin/wasm-opt");
-        if !tool.exists() {
-            return Err(format!("{} is missing: run `npm ci` in the workspace root", tool.display()));
-        }
-        run(Command::new(tool)
+        run(Command::new(root.join("node_modules/.bin/wasm-opt"))
             .arg(format!("-{wasm_opt}"))
             .args(WASM_FEATURES)
             .arg("--strip-debug")
@@ -131,11 +140,16 @@ fn wasm(args: &[String]) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Builds every variant, keeping each as `target/engine/matrix/engine-LEVEL-PASS.wasm` so their
+/// speed can be compared (`cargo run --release -p marquee-engine-wasmtime --example layout_time`).
 fn matrix() -> Result<()> {
+    let dir = root().join("target/engine/matrix");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     println!("| opt-level | wasm-opt | raw | gzip | brotli |\n|---|---|---|---|---|");
     for level in ["3", "s", "z"] {
         for pass in ["none", "O3", "Oz"] {
-            let (_, s) = build(level, pass)?;
+            let (path, s) = build(level, pass)?;
+            std::fs::copy(&path, dir.join(format!("engine-{level}-{pass}.wasm"))).map_err(|e| e.to_string())?;
             println!("| {level} | {pass} | {} | {} | {} |", s.raw, s.gzip, s.brotli);
         }
     }

@@ -2,9 +2,8 @@
 //! decoding any valid command gives it back.
 
 use marquee_protocol::{
-    AlignItems, Color, Command, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length,
-    LengthPercentage, NodeId, NodeKind, Overflow, Position, StyleDecl, StyleProperty, decode_batch, encode_batch,
-    limits, text,
+    AlignItems, Color, Command, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage,
+    NodeId, NodeKind, Overflow, Position, StyleDecl, StyleProperty, decode_batch, encode_batch, limits, text,
 };
 use proptest::prelude::*;
 
@@ -30,7 +29,8 @@ fn decl() -> impl Strategy<Value = StyleDecl> {
         prop_oneof![Just(Position::Relative), Just(Position::Absolute)].prop_map(StyleDecl::Position),
         prop_oneof![Just(FlexDirection::Row), Just(FlexDirection::ColumnReverse)].prop_map(StyleDecl::FlexDirection),
         prop_oneof![Just(FlexWrap::Wrap), Just(FlexWrap::NoWrap)].prop_map(StyleDecl::FlexWrap),
-        prop_oneof![Just(JustifyContent::SpaceEvenly), Just(JustifyContent::Center)].prop_map(StyleDecl::JustifyContent),
+        prop_oneof![Just(JustifyContent::SpaceEvenly), Just(JustifyContent::Center)]
+            .prop_map(StyleDecl::JustifyContent),
         prop_oneof![Just(AlignItems::Baseline), Just(AlignItems::End)].prop_map(StyleDecl::AlignItems),
         length_percentage().prop_map(StyleDecl::RowGap),
         (0.0f32..10.0).prop_map(StyleDecl::FlexGrow),
