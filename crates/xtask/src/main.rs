@@ -55,6 +55,14 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` when set, else `target/` in the workspace.
+fn target_dir() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    }
+}
+
 fn run(cmd: &mut Command) -> Result<()> {
     let status = cmd.status().map_err(|e| format!("{cmd:?}: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed: {status}")) }
@@ -104,8 +112,8 @@ fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
         .current_dir(&root)
         .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-engine-abi"])
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level))?;
-    let built = root.join("target/wasm32-unknown-unknown/release/marquee_engine_abi.wasm");
-    let out_dir = root.join("target/engine");
+    let built = target_dir().join("wasm32-unknown-unknown/release/marquee_engine_abi.wasm");
+    let out_dir = target_dir().join("engine");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let out = out_dir.join("engine.wasm");
     if wasm_opt == "none" {
@@ -143,7 +151,7 @@ fn wasm(args: &[String]) -> Result<PathBuf> {
 /// Builds every variant, keeping each as `target/engine/matrix/engine-LEVEL-PASS.wasm` so their
 /// speed can be compared (`cargo run --release -p marquee-engine-wasmtime --example layout_time`).
 fn matrix() -> Result<()> {
-    let dir = root().join("target/engine/matrix");
+    let dir = target_dir().join("engine/matrix");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     println!("| opt-level | wasm-opt | raw | gzip | brotli |\n|---|---|---|---|---|");
     for level in ["3", "s", "z"] {
