@@ -31,7 +31,7 @@ fn summary(name: &str, mut us: Vec<f64>) {
 }
 
 fn relayout_batch(i: usize) -> Vec<u8> {
-    let width = if i % 2 == 0 { 250.0 } else { 240.0 };
+    let width = if i.is_multiple_of(2) { 250.0 } else { 240.0 };
     encode_batch(&[Command::SetStyle { id: NodeId(home::FIRST_TILE), decl: StyleDecl::Width(Dimension::Px(width)) }])
 }
 

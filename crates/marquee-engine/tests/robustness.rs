@@ -164,3 +164,25 @@ fn destroyed_ids_are_reusable_and_subtrees_go_whole() {
     assert_eq!(errors(&mut engine), []);
     assert_eq!(engine.stats().nodes, 4);
 }
+
+#[test]
+fn paint_only_changes_skip_layout() {
+    let mut engine = Engine::default();
+    let id = NodeId(1);
+    engine.apply(&encode_batch(&[
+        Command::CreateNode { id, kind: NodeKind::View },
+        Command::AppendChild { parent: NodeId::ROOT, child: id },
+    ]));
+    engine.frame(0.0);
+    assert!(engine.stats().laid_out);
+    engine.apply(&encode_batch(&[Command::SetStyle { id, decl: StyleDecl::BackgroundColor(Color(0xff0000ff)) }]));
+    engine.frame(1.0);
+    assert!(!engine.stats().laid_out, "a colour change must not run layout");
+    engine.apply(&encode_batch(&[Command::SetStyle { id, decl: StyleDecl::Width(Dimension::Px(10.0)) }]));
+    engine.frame(2.0);
+    assert!(engine.stats().laid_out);
+    // Re-sending the value it already has is free.
+    engine.apply(&encode_batch(&[Command::SetStyle { id, decl: StyleDecl::Width(Dimension::Px(10.0)) }]));
+    engine.frame(3.0);
+    assert!(!engine.stats().laid_out, "re-sending an unchanged layout value must not run layout");
+}
