@@ -172,16 +172,7 @@ pub struct Decoder<'a> {
 impl<'a> Decoder<'a> {
     /// Checks the header and starts reading.
     pub fn new(bytes: &'a [u8]) -> Result<Decoder<'a>, Error> {
-        if bytes.len() < HEADER_LEN {
-            return Err(Error::Truncated { offset: bytes.len() });
-        }
-        if bytes[0..4] != MAGIC {
-            return Err(Error::BadMagic);
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != VERSION {
-            return Err(Error::UnsupportedVersion(version));
-        }
+        crate::check_header(bytes, MAGIC, HEADER_LEN)?;
         let remaining = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]);
         Ok(Decoder { bytes, pos: HEADER_LEN, remaining, stack: Vec::new(), failed: false })
     }

@@ -48,16 +48,7 @@ pub struct Frame<'a> {
 impl<'a> Frame<'a> {
     /// Splits a frame buffer, checking that the declared lengths match the bytes exactly.
     pub fn parse(bytes: &'a [u8]) -> Result<Frame<'a>, Error> {
-        if bytes.len() < HEADER_LEN {
-            return Err(Error::Truncated { offset: bytes.len() });
-        }
-        if bytes[0..4] != MAGIC {
-            return Err(Error::BadMagic);
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != VERSION {
-            return Err(Error::UnsupportedVersion(version));
-        }
+        crate::check_header(bytes, MAGIC, HEADER_LEN)?;
         let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
         let (list_len, damage_count, events_len) = (word(8), word(12), word(16));
         let damage_len = damage_count.checked_mul(16).ok_or(Error::BadValue { offset: 12 })?;

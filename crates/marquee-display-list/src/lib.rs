@@ -123,6 +123,22 @@ pub enum Error {
     },
 }
 
+/// Checks the `magic version:u16 flags:u16` prefix both binary forms share; `header_len` is the
+/// whole header's length, so the caller may read its remaining fields without further checks.
+pub(crate) fn check_header(bytes: &[u8], magic: [u8; 4], header_len: usize) -> Result<(), Error> {
+    if bytes.len() < header_len {
+        return Err(Error::Truncated { offset: bytes.len() });
+    }
+    if bytes[0..4] != magic {
+        return Err(Error::BadMagic);
+    }
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if version != VERSION {
+        return Err(Error::UnsupportedVersion(version));
+    }
+    Ok(())
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

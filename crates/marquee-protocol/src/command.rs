@@ -8,7 +8,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::limits;
 use crate::style::{StyleDecl, StyleProperty};
-use crate::wire::{Fields, Framer, Writer};
+use crate::wire::{Fields, Writer};
 
 /// The magic bytes that open a command batch.
 pub(crate) const MAGIC: [u8; 4] = *b"MQCB";
@@ -236,96 +236,33 @@ impl Command {
     }
 }
 
-/// Builds a command batch.
-#[derive(Debug, Clone)]
-pub struct BatchEncoder {
-    writer: Writer,
-}
+impl crate::batch::Sealed for Command {
+    const MAGIC: [u8; 4] = MAGIC;
 
-impl Default for BatchEncoder {
-    fn default() -> Self {
-        BatchEncoder { writer: Writer::new(MAGIC) }
-    }
-}
-
-impl BatchEncoder {
-    /// Appends one command.
-    pub fn push(&mut self, command: &Command) {
-        command.encode(&mut self.writer);
+    fn encode(&self, w: &mut Writer) {
+        Command::encode(self, w);
     }
 
-    /// Commands appended so far.
-    pub fn len(&self) -> u32 {
-        self.writer.count()
-    }
-
-    /// Whether nothing was appended.
-    pub fn is_empty(&self) -> bool {
-        self.writer.count() == 0
-    }
-
-    /// Bytes written so far, header included.
-    pub fn byte_len(&self) -> usize {
-        self.writer.len()
-    }
-
-    /// The finished batch.
-    pub fn finish(self) -> Vec<u8> {
-        self.writer.finish()
+    fn decode(opcode: u16, payload: &[u8]) -> Result<Command, ErrorKind> {
+        Command::decode(opcode, payload)
     }
 }
 
 /// Encodes `commands` as one batch.
 pub fn encode_batch(commands: &[Command]) -> Vec<u8> {
-    let mut enc = BatchEncoder::default();
+    let mut enc = crate::BatchEncoder::default();
     for c in commands {
         enc.push(c);
     }
     enc.finish()
 }
 
-/// Iterates over the commands of a batch.
+/// Opens a command batch; fails if the header is unusable (nothing in the batch is applied).
 ///
 /// A command whose framing is intact but whose payload is bad yields an error and decoding goes
 /// on with the next command (*skip*). A broken frame — a length running past the end, a count
 /// that disagrees — yields an error and ends the iteration (*stop*), because nothing after it
 /// can be trusted.
-#[derive(Debug, Clone)]
-pub struct BatchDecoder<'a> {
-    framer: Framer<'a>,
-    last_offset: u32,
-}
-
-impl BatchDecoder<'_> {
-    /// Byte offset of the command most recently returned, for errors found while applying it.
-    pub fn last_offset(&self) -> u32 {
-        self.last_offset
-    }
-
-    /// The number of commands the header declares.
-    pub fn declared(&self) -> u32 {
-        self.framer.declared()
-    }
-}
-
-/// Opens a command batch; fails if the header is unusable (nothing in the batch is applied).
-pub fn decode_batch(bytes: &[u8]) -> Result<BatchDecoder<'_>, Error> {
-    Ok(BatchDecoder { framer: Framer::open(bytes, MAGIC)?, last_offset: 0 })
-}
-
-impl Iterator for BatchDecoder<'_> {
-    type Item = Result<Command, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let record = match self.framer.next()? {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
-        self.last_offset = record.offset;
-        Some(Command::decode(record.opcode, record.payload).map_err(|kind| Error {
-            offset: record.offset,
-            opcode: Some(record.opcode),
-            kind,
-        }))
-    }
+pub fn decode_batch(bytes: &[u8]) -> Result<crate::BatchDecoder<'_>, Error> {
+    crate::batch::Decoder::open(bytes)
 }

@@ -4,7 +4,7 @@
 //! writes them; the SDK reads them on the app thread and dispatches them to callbacks.
 
 use crate::error::{Error, ErrorCode, ErrorKind};
-use crate::wire::{Fields, Framer, Writer};
+use crate::wire::{Fields, Writer};
 
 pub(crate) const MAGIC: [u8; 4] = *b"MQEV";
 
@@ -93,72 +93,28 @@ impl Event {
     }
 }
 
-/// Builds an event batch incrementally; the engine keeps one and reuses its allocation.
-#[derive(Debug, Clone)]
-pub struct EventEncoder {
-    writer: Writer,
-}
+impl crate::batch::Sealed for Event {
+    const MAGIC: [u8; 4] = MAGIC;
 
-impl Default for EventEncoder {
-    fn default() -> Self {
-        EventEncoder { writer: Writer::new(MAGIC) }
-    }
-}
-
-impl EventEncoder {
-    /// Appends one event.
-    pub fn push(&mut self, event: &Event) {
-        event.encode(&mut self.writer);
+    fn encode(&self, w: &mut Writer) {
+        Event::encode(self, w);
     }
 
-    /// Events appended so far.
-    pub fn len(&self) -> u32 {
-        self.writer.count()
-    }
-
-    /// Whether nothing was appended.
-    pub fn is_empty(&self) -> bool {
-        self.writer.count() == 0
-    }
-
-    /// The finished batch; the encoder starts over empty.
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(self).writer.finish()
+    fn decode(opcode: u16, payload: &[u8]) -> Result<Event, ErrorKind> {
+        Event::decode(opcode, payload)
     }
 }
 
 /// Encodes events as one event batch.
 pub fn encode_events(events: &[Event]) -> Vec<u8> {
-    let mut enc = EventEncoder::default();
+    let mut enc = crate::EventEncoder::default();
     for e in events {
         enc.push(e);
     }
-    enc.take()
+    enc.finish()
 }
 
-/// Iterates over an event batch, with the same skip/stop rules as [`crate::BatchDecoder`].
-#[derive(Debug, Clone)]
-pub struct EventDecoder<'a> {
-    framer: Framer<'a>,
-}
-
-/// Opens an event batch.
-pub fn decode_events(bytes: &[u8]) -> Result<EventDecoder<'_>, Error> {
-    Ok(EventDecoder { framer: Framer::open(bytes, MAGIC)? })
-}
-
-impl Iterator for EventDecoder<'_> {
-    type Item = Result<Event, Error>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        let r = match self.framer.next()? {
-            Ok(r) => r,
-            Err(e) => return Some(Err(e)),
-        };
-        Some(Event::decode(r.opcode, r.payload).map_err(|kind| Error {
-            offset: r.offset,
-            opcode: Some(r.opcode),
-            kind,
-        }))
-    }
+/// Opens an event batch, with the same skip/stop rules as [`crate::decode_batch`].
+pub fn decode_events(bytes: &[u8]) -> Result<crate::EventDecoder<'_>, Error> {
+    crate::batch::Decoder::open(bytes)
 }

@@ -14,6 +14,7 @@
 //! Besides the binary form there is a line-oriented text form ([`text`]) used by test fixtures,
 //! recorded streams and humans.
 
+mod batch;
 mod command;
 mod error;
 mod event;
@@ -21,9 +22,19 @@ mod style;
 pub mod text;
 mod wire;
 
-pub use command::{BatchDecoder, BatchEncoder, Command, NodeId, NodeKind, decode_batch, encode_batch};
+pub use batch::{Decoder, Encoder, Message};
+pub use command::{Command, NodeId, NodeKind, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind};
-pub use event::{Event, EventDecoder, EventEncoder, decode_events, encode_events};
+pub use event::{Event, decode_events, encode_events};
+
+/// Builds a command batch.
+pub type BatchEncoder = Encoder<Command>;
+/// Reads a command batch (see [`decode_batch`]).
+pub type BatchDecoder<'a> = Decoder<'a, Command>;
+/// Builds an event batch; the engine keeps one and reuses it every frame.
+pub type EventEncoder = Encoder<Event>;
+/// Reads an event batch (see [`decode_events`]).
+pub type EventDecoder<'a> = Decoder<'a, Event>;
 pub use style::{
     AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage, Overflow,
     Position, StyleDecl, StyleProperty,

@@ -165,11 +165,35 @@ fn matrix() -> Result<()> {
     build(DEFAULT_OPT_LEVEL, DEFAULT_WASM_OPT).map(|_| ())
 }
 
+/// Runs the workspace's tests against a fresh engine.wasm and ends with one line totalling every
+/// test binary, since cargo's own last line speaks only of the last binary.
 fn test(extra: &[String]) -> Result<()> {
+    use std::io::BufRead;
     let path = wasm(&[])?;
-    run(Command::new(env!("CARGO"))
+    let mut child = Command::new(env!("CARGO"))
         .current_dir(root())
         .args(["test", "--workspace"])
         .args(extra)
-        .env("MARQUEE_ENGINE_WASM", path))
+        .env("MARQUEE_ENGINE_WASM", path)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cargo test: {e}"))?;
+    let (mut passed, mut failed) = (0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines() {
+            let line = line.map_err(|e| e.to_string())?;
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    rest.split(';')
+                        .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse().ok())
+                };
+                passed += count(" passed").unwrap_or(0);
+                failed += count(" failed").unwrap_or(0);
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    println!("workspace: {passed} passed, {failed} failed");
+    if status.success() { Ok(()) } else { Err(format!("cargo test failed: {status}")) }
 }
