@@ -1,0 +1,343 @@
+//! The software backend: a display list in, pixels out, with tiny-skia.
+//!
+//! This crate knows only `marquee-display-list` (a backend never sees the engine). [`Canvas`]
+//! keeps the pixels of the last frame and redraws only the frame's damage rectangles: each is
+//! cleared to the background and every operation is drawn through a mask of the damaged area, so
+//! an incremental frame is pixel-identical to drawing the whole list afresh (the golden tests
+//! check this on every scene fixture).
+//!
+//! Opacity layers are drawn into an offscreen pixmap and composited; clips become tiny-skia masks
+//! (anti-aliased, with rounded corners); transforms are scale-and-translate. Images come from the
+//! host through [`Images`]; text runs arrive with the text service.
+
+use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform, decode};
+use tiny_skia as sk;
+
+/// Decoded images the host holds, by the handle the engine uses.
+pub trait Images {
+    /// The pixels for `handle`, premultiplied RGBA, or `None` if the handle is unknown (the
+    /// operation then draws nothing).
+    fn image(&self, handle: u32) -> Option<sk::PixmapRef<'_>>;
+}
+
+/// No images at all.
+pub struct NoImages;
+
+impl Images for NoImages {
+    fn image(&self, _: u32) -> Option<sk::PixmapRef<'_>> {
+        None
+    }
+}
+
+/// Why a frame could not be drawn. The canvas keeps the previous frame's pixels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The display list does not decode.
+    DisplayList(marquee_display_list::Error),
+    /// A width or height of zero, or too large to allocate.
+    BadSize {
+        /// Requested width.
+        width: u32,
+        /// Requested height.
+        height: u32,
+    },
+    /// PNG encoding failed.
+    Png(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::DisplayList(e) => write!(f, "display list: {e}"),
+            Error::BadSize { width, height } => write!(f, "cannot make a {width}x{height} canvas"),
+            Error::Png(e) => write!(f, "png: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// What one draw did, for frame statistics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DrawStats {
+    /// Operations drawn.
+    pub ops: u32,
+    /// Pixels inside the damage.
+    pub pixels: u64,
+    /// Operations the backend could not draw (an unknown image, a text run before the text
+    /// service exists).
+    pub skipped: u32,
+}
+
+/// A frame buffer that persists across frames.
+pub struct Canvas {
+    pixmap: sk::Pixmap,
+    background: sk::Color,
+}
+
+impl Canvas {
+    /// A canvas filled with `background`.
+    pub fn new(width: u32, height: u32, background: Color) -> Result<Canvas, Error> {
+        let mut pixmap = sk::Pixmap::new(width, height).ok_or(Error::BadSize { width, height })?;
+        let background = color(background, 1.0);
+        pixmap.fill(background);
+        Ok(Canvas { pixmap, background })
+    }
+
+    /// The pixels, premultiplied RGBA.
+    pub fn pixmap(&self) -> &sk::Pixmap {
+        &self.pixmap
+    }
+
+    /// The whole canvas as a damage rectangle.
+    pub fn bounds(&self) -> IntRect {
+        IntRect { x: 0, y: 0, w: self.pixmap.width() as i32, h: self.pixmap.height() as i32 }
+    }
+
+    /// Encodes the canvas as PNG.
+    pub fn encode_png(&self) -> Result<Vec<u8>, Error> {
+        self.pixmap.encode_png().map_err(|e| Error::Png(e.to_string()))
+    }
+
+    /// Redraws the `damage` rectangles from `list`. Pixels outside them keep the last frame's.
+    pub fn draw(&mut self, list: &[u8], damage: &[IntRect], images: &dyn Images) -> Result<DrawStats, Error> {
+        let ops = decode(list).map_err(Error::DisplayList)?;
+        let bounds = self.bounds();
+        let damage: Vec<IntRect> = damage.iter().map(|r| r.intersect(&bounds)).filter(|r| !r.is_empty()).collect();
+        let mut stats =
+            DrawStats { pixels: damage.iter().map(IntRect::area).sum::<i64>() as u64, ..DrawStats::default() };
+        if damage.is_empty() {
+            return Ok(stats);
+        }
+        let full = damage.contains(&bounds);
+        let base = if full { None } else { Some(damage_mask(&damage, bounds)?) };
+
+        let mut clear = sk::Paint::default();
+        clear.set_color(self.background);
+        clear.blend_mode = sk::BlendMode::Source;
+        for r in &damage {
+            if let Some(rect) = sk::Rect::from_xywh(r.x as f32, r.y as f32, r.w as f32, r.h as f32) {
+                self.pixmap.fill_rect(rect, &clear, sk::Transform::identity(), None);
+            }
+        }
+
+        let mut p = Painter {
+            layers: Vec::new(),
+            transforms: vec![sk::Transform::identity()],
+            masks: vec![base],
+            width: bounds.w as u32,
+            height: bounds.h as u32,
+        };
+        for op in &ops {
+            stats.ops += 1;
+            if !p.op(&mut self.pixmap, op, images)? {
+                stats.skipped += 1;
+            }
+        }
+        Ok(stats)
+    }
+}
+
+fn damage_mask(damage: &[IntRect], bounds: IntRect) -> Result<sk::Mask, Error> {
+    let mut mask = sk::Mask::new(bounds.w as u32, bounds.h as u32)
+        .ok_or(Error::BadSize { width: bounds.w as u32, height: bounds.h as u32 })?;
+    let mut pb = sk::PathBuilder::new();
+    for r in damage {
+        if let Some(rect) = sk::Rect::from_xywh(r.x as f32, r.y as f32, r.w as f32, r.h as f32) {
+            pb.push_rect(rect);
+        }
+    }
+    if let Some(path) = pb.finish() {
+        // Damage is on the pixel grid: no anti-aliasing, so a pixel is redrawn fully or not at all.
+        mask.fill_path(&path, sk::FillRule::Winding, false, sk::Transform::identity());
+    }
+    Ok(mask)
+}
+
+fn color(c: Color, opacity: f32) -> sk::Color {
+    let [r, g, b, a] = c.rgba();
+    let mut c = sk::Color::from_rgba8(r, g, b, a);
+    c.apply_opacity(opacity);
+    c
+}
+
+/// The drawing state of one frame: stacks of transforms, clip masks and opacity layers.
+struct Painter {
+    /// Offscreen layers for `PushOpacity`, with their opacity; drawing goes to the top one.
+    layers: Vec<(sk::Pixmap, f32)>,
+    transforms: Vec<sk::Transform>,
+    masks: Vec<Option<sk::Mask>>,
+    width: u32,
+    height: u32,
+}
+
+impl Painter {
+    fn transform(&self) -> sk::Transform {
+        self.transforms.last().copied().unwrap_or_default()
+    }
+
+    fn mask(&self) -> Option<&sk::Mask> {
+        self.masks.last().and_then(Option::as_ref)
+    }
+
+    /// Draws one operation; returns false when it had to be skipped.
+    fn op(&mut self, base: &mut sk::Pixmap, op: &Op, images: &dyn Images) -> Result<bool, Error> {
+        let transform = self.transform();
+        match *op {
+            Op::FillRect { rect, radii, color: c } => {
+                if let Some(path) = rounded_rect(rect, radii) {
+                    let mut paint = sk::Paint::default();
+                    paint.set_color(color(c, 1.0));
+                    paint.anti_alias = true;
+                    let mask = self.masks.last().and_then(Option::as_ref);
+                    target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
+                }
+            }
+            Op::Border { rect, radii, width, color: c } => {
+                if let Some(path) = border(rect, radii, width) {
+                    let mut paint = sk::Paint::default();
+                    paint.set_color(color(c, 1.0));
+                    paint.anti_alias = true;
+                    let mask = self.masks.last().and_then(Option::as_ref);
+                    target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::EvenOdd, transform, mask);
+                }
+            }
+            Op::Image { handle, src, dst, opacity } => {
+                let Some(image) = images.image(handle) else { return Ok(false) };
+                let (Some(path), true) = (rounded_rect(dst, Radii::ZERO), src.w > 0.0 && src.h > 0.0) else {
+                    return Ok(true);
+                };
+                // Map the source rectangle of the image onto the destination rectangle.
+                let (sx, sy) = (dst.w / src.w, dst.h / src.h);
+                let to_dst = sk::Transform::from_row(sx, 0.0, 0.0, sy, dst.x - src.x * sx, dst.y - src.y * sy);
+                let shader = sk::Pattern::new(image, sk::SpreadMode::Pad, sk::FilterQuality::Bilinear, opacity, to_dst);
+                let paint = sk::Paint { shader, anti_alias: true, ..sk::Paint::default() };
+                let mask = self.masks.last().and_then(Option::as_ref);
+                target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
+            }
+            Op::Text { .. } => return Ok(false),
+            Op::PushClip { rect, radii } => {
+                let next = match rounded_rect(rect, radii) {
+                    Some(path) => {
+                        let mut m = match self.mask() {
+                            Some(m) => m.clone(),
+                            None => full_mask(self.width, self.height)?,
+                        };
+                        m.intersect_path(&path, sk::FillRule::Winding, true, transform);
+                        m
+                    }
+                    // An empty clip hides everything inside it.
+                    None => sk::Mask::new(self.width, self.height)
+                        .ok_or(Error::BadSize { width: self.width, height: self.height })?,
+                };
+                self.masks.push(Some(next));
+            }
+            Op::PopClip => {
+                self.masks.pop();
+            }
+            Op::PushOpacity { opacity } => {
+                let layer = sk::Pixmap::new(self.width, self.height)
+                    .ok_or(Error::BadSize { width: self.width, height: self.height })?;
+                self.layers.push((layer, opacity));
+            }
+            Op::PopOpacity => {
+                if let Some((layer, opacity)) = self.layers.pop() {
+                    let paint = sk::PixmapPaint { opacity, ..sk::PixmapPaint::default() };
+                    target(&mut self.layers, base).draw_pixmap(
+                        0,
+                        0,
+                        layer.as_ref(),
+                        &paint,
+                        sk::Transform::identity(),
+                        None,
+                    );
+                }
+            }
+            Op::PushTransform { transform: Transform { sx, sy, tx, ty } } => {
+                let inner = sk::Transform::from_row(sx, 0.0, 0.0, sy, tx, ty);
+                self.transforms.push(transform.pre_concat(inner));
+            }
+            Op::PopTransform => {
+                self.transforms.pop();
+            }
+        }
+        Ok(true)
+    }
+}
+
+fn target<'a>(layers: &'a mut [(sk::Pixmap, f32)], base: &'a mut sk::Pixmap) -> &'a mut sk::Pixmap {
+    match layers.last_mut() {
+        Some((layer, _)) => layer,
+        None => base,
+    }
+}
+
+fn full_mask(width: u32, height: u32) -> Result<sk::Mask, Error> {
+    let mut m = sk::Mask::new(width, height).ok_or(Error::BadSize { width, height })?;
+    m.data_mut().fill(255);
+    Ok(m)
+}
+
+/// Scales radii down like CSS does when adjacent corners would overlap.
+fn fit_radii(r: Rect, radii: Radii) -> [f32; 4] {
+    let [tl, tr, br, bl] = radii.0.map(|v| v.max(0.0));
+    let mut f: f32 = 1.0;
+    for (sum, side) in [(tl + tr, r.w), (bl + br, r.w), (tl + bl, r.h), (tr + br, r.h)] {
+        if sum > side && sum > 0.0 {
+            f = f.min(side / sum);
+        }
+    }
+    [tl * f, tr * f, br * f, bl * f]
+}
+
+/// Cubic-Bézier approximation constant for a quarter circle.
+const KAPPA: f32 = 0.552_284_8;
+
+fn push_rounded(pb: &mut sk::PathBuilder, r: Rect, radii: [f32; 4]) {
+    let [tl, tr, br, bl] = radii;
+    let (x0, y0, x1, y1) = (r.x, r.y, r.right(), r.bottom());
+    let k = 1.0 - KAPPA;
+    pb.move_to(x0 + tl, y0);
+    pb.line_to(x1 - tr, y0);
+    if tr > 0.0 {
+        pb.cubic_to(x1 - tr * k, y0, x1, y0 + tr * k, x1, y0 + tr);
+    }
+    pb.line_to(x1, y1 - br);
+    if br > 0.0 {
+        pb.cubic_to(x1, y1 - br * k, x1 - br * k, y1, x1 - br, y1);
+    }
+    pb.line_to(x0 + bl, y1);
+    if bl > 0.0 {
+        pb.cubic_to(x0 + bl * k, y1, x0, y1 - bl * k, x0, y1 - bl);
+    }
+    pb.line_to(x0, y0 + tl);
+    if tl > 0.0 {
+        pb.cubic_to(x0, y0 + tl * k, x0 + tl * k, y0, x0 + tl, y0);
+    }
+    pb.close();
+}
+
+fn rounded_rect(r: Rect, radii: Radii) -> Option<sk::Path> {
+    if r.is_empty() {
+        return None;
+    }
+    let mut pb = sk::PathBuilder::new();
+    push_rounded(&mut pb, r, fit_radii(r, radii));
+    pb.finish()
+}
+
+/// The ring between a rounded rectangle and its inset by `width`, filled even-odd.
+fn border(r: Rect, radii: Radii, width: f32) -> Option<sk::Path> {
+    if r.is_empty() || width <= 0.0 {
+        return None;
+    }
+    let outer = fit_radii(r, radii);
+    let mut pb = sk::PathBuilder::new();
+    push_rounded(&mut pb, r, outer);
+    let inner = Rect::new(r.x + width, r.y + width, r.w - 2.0 * width, r.h - 2.0 * width);
+    if !inner.is_empty() {
+        push_rounded(&mut pb, inner, fit_radii(inner, Radii(outer.map(|v| (v - width).max(0.0)))));
+    }
+    pb.finish()
+}

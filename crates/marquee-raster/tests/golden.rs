@@ -1,0 +1,164 @@
+//! Golden images: every scene fixture (`tests/scenes`) is run through the native engine and drawn
+//! frame by frame, redrawing only each frame's damage. The result must equal, pixel for pixel, a
+//! fresh full redraw of the final display list (so damage is never under-reported and partial
+//! redraw never leaves stale pixels), and must match the committed PNG in
+//! `tests/snapshots/raster/` within a small tolerance. `UPDATE_EXPECT=1` rewrites the PNGs.
+
+use std::path::Path;
+
+use marquee_display_list::{Color, Op, Radii, Rect, frame::Frame};
+use marquee_engine::Engine;
+use marquee_raster::{Canvas, Error, Images, NoImages};
+use marquee_test_support::{run_fixtures, scene, updating};
+
+const BACKGROUND: Color = Color(0x000000ff);
+
+/// Per-channel difference tolerated before a pixel counts as different.
+const CHANNEL_TOLERANCE: u8 = 2;
+/// Share of pixels allowed to differ beyond that.
+const PIXEL_TOLERANCE: f64 = 0.001;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn compare(actual: &tiny_skia::Pixmap, expected: &tiny_skia::Pixmap) -> Result<(), String> {
+    if (actual.width(), actual.height()) != (expected.width(), expected.height()) {
+        return Err(format!(
+            "size {}x{} != expected {}x{}",
+            actual.width(),
+            actual.height(),
+            expected.width(),
+            expected.height()
+        ));
+    }
+    let differing = actual
+        .data()
+        .chunks_exact(4)
+        .zip(expected.data().chunks_exact(4))
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE))
+        .count();
+    let allowed = (actual.width() as f64 * actual.height() as f64 * PIXEL_TOLERANCE) as usize;
+    if differing > allowed { Err(format!("{differing} pixels differ (allowed {allowed})")) } else { Ok(()) }
+}
+
+#[test]
+fn scenes_render_to_their_golden_images() {
+    run_fixtures(&root().join("tests/scenes"), "scene", |path| {
+        let steps = scene::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)?;
+        let mut engine = Engine::default();
+        let mut canvas: Option<Canvas> = None;
+        let mut last_list = Vec::new();
+        for step in &steps {
+            match step {
+                scene::Step::Batch(cmds) => {
+                    engine.apply(&marquee_protocol::encode_batch(cmds));
+                }
+                scene::Step::Frame(t) => {
+                    let bytes = engine.frame(*t).to_vec();
+                    let frame = Frame::parse(&bytes).map_err(|e| e.to_string())?;
+                    // The viewport is the root's box; the first frame's damage covers it.
+                    if canvas.is_none() {
+                        let full = frame.damage.first().copied().ok_or("first frame has no damage")?;
+                        canvas =
+                            Some(Canvas::new(full.w as u32, full.h as u32, BACKGROUND).map_err(|e| e.to_string())?);
+                    }
+                    let c = canvas.as_mut().ok_or("no canvas")?;
+                    if frame
+                        .damage
+                        .first()
+                        .is_some_and(|d| d.x == 0 && d.y == 0 && (d.w, d.h) != (c.bounds().w, c.bounds().h))
+                    {
+                        // A viewport change: start a canvas of the new size.
+                        let d = frame.damage[0];
+                        *c = Canvas::new(d.w as u32, d.h as u32, BACKGROUND).map_err(|e| e.to_string())?;
+                    }
+                    c.draw(frame.display_list, &frame.damage, &NoImages).map_err(|e| e.to_string())?;
+                    last_list = frame.display_list.to_vec();
+                }
+            }
+        }
+        let canvas = canvas.ok_or("no frame")?;
+        let mut fresh =
+            Canvas::new(canvas.bounds().w as u32, canvas.bounds().h as u32, BACKGROUND).map_err(|e| e.to_string())?;
+        fresh.draw(&last_list, &[fresh.bounds()], &NoImages).map_err(|e| e.to_string())?;
+        if fresh.pixmap().data() != canvas.pixmap().data() {
+            return Err("drawing only the damage gave other pixels than a full redraw".into());
+        }
+
+        let name = path.file_stem().and_then(|s| s.to_str()).ok_or("bad name")?;
+        let png = root().join("tests/snapshots/raster").join(format!("{name}.png"));
+        if updating() {
+            std::fs::write(&png, canvas.encode_png().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            return Ok(());
+        }
+        let expected = tiny_skia::Pixmap::load_png(&png)
+            .map_err(|e| format!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", png.display()))?;
+        compare(canvas.pixmap(), &expected)
+    });
+}
+
+struct Checker(tiny_skia::Pixmap);
+
+impl Images for Checker {
+    fn image(&self, handle: u32) -> Option<tiny_skia::PixmapRef<'_>> {
+        (handle == 7).then(|| self.0.as_ref())
+    }
+}
+
+fn list(ops: &[Op]) -> Vec<u8> {
+    let mut e = marquee_display_list::Encoder::default();
+    for op in ops {
+        e.push(op);
+    }
+    e.bytes().to_vec()
+}
+
+#[test]
+fn images_are_scaled_from_source_to_destination() {
+    // A 2x2 image: red, green / blue, white. Drawn 2x up at 10,10, each texel covers 2x2 pixels.
+    let mut img = tiny_skia::Pixmap::new(2, 2).unwrap();
+    for (i, c) in [[255, 0, 0, 255], [0, 255, 0, 255], [0, 0, 255, 255], [255, 255, 255, 255]].iter().enumerate() {
+        img.data_mut()[i * 4..i * 4 + 4].copy_from_slice(c);
+    }
+    let mut canvas = Canvas::new(20, 20, BACKGROUND).unwrap();
+    let op =
+        Op::Image { handle: 7, src: Rect::new(0.0, 0.0, 2.0, 2.0), dst: Rect::new(10.0, 10.0, 8.0, 8.0), opacity: 1.0 };
+    let stats = canvas.draw(&list(&[op]), &[canvas.bounds()], &Checker(img)).unwrap();
+    assert_eq!(stats.skipped, 0);
+    let px = |x, y| {
+        let p = canvas.pixmap().pixel(x, y).unwrap();
+        [p.red(), p.green(), p.blue()]
+    };
+    assert_eq!(px(11, 11), [255, 0, 0]);
+    assert_eq!(px(16, 11), [0, 255, 0]);
+    assert_eq!(px(11, 16), [0, 0, 255]);
+    assert_eq!(px(5, 5), [0, 0, 0]);
+    // An unknown handle is skipped, not an error.
+    let missing =
+        Op::Image { handle: 8, src: Rect::new(0.0, 0.0, 2.0, 2.0), dst: Rect::new(0.0, 0.0, 4.0, 4.0), opacity: 1.0 };
+    assert_eq!(canvas.draw(&list(&[missing]), &[canvas.bounds()], &NoImages).unwrap().skipped, 1);
+}
+
+#[test]
+fn a_corrupt_list_is_refused_and_keeps_the_last_frame() {
+    let mut canvas = Canvas::new(10, 10, BACKGROUND).unwrap();
+    let fill = Op::FillRect { rect: Rect::new(0.0, 0.0, 10.0, 10.0), radii: Radii::ZERO, color: Color(0xff0000ff) };
+    canvas.draw(&list(&[fill]), &[canvas.bounds()], &NoImages).unwrap();
+    let before = canvas.pixmap().data().to_vec();
+    let mut bad = list(&[Op::PushClip { rect: Rect::new(0.0, 0.0, 5.0, 5.0), radii: Radii::ZERO }]);
+    assert!(matches!(canvas.draw(&bad, &[canvas.bounds()], &NoImages), Err(Error::DisplayList(_))));
+    bad.truncate(7);
+    assert!(canvas.draw(&bad, &[canvas.bounds()], &NoImages).is_err());
+    assert_eq!(canvas.pixmap().data(), &before[..]);
+}
+
+#[test]
+fn damage_outside_the_canvas_is_ignored() {
+    let mut canvas = Canvas::new(10, 10, BACKGROUND).unwrap();
+    let fill = Op::FillRect { rect: Rect::new(0.0, 0.0, 10.0, 10.0), radii: Radii::ZERO, color: Color(0xff0000ff) };
+    let far = marquee_display_list::IntRect { x: 100, y: 100, w: 10, h: 10 };
+    let stats = canvas.draw(&list(&[fill]), &[far], &NoImages).unwrap();
+    assert_eq!((stats.ops, stats.pixels), (0, 0));
+    assert_eq!(canvas.pixmap().pixel(5, 5).unwrap().red(), 0);
+}
