@@ -5,7 +5,8 @@
 //!   `target/engine/`, prints its raw/gzip/brotli size and fails if it is over budget.
 //! - `cargo xtask wasm-matrix` builds every combination of those options and prints a table, so
 //!   the choice of defaults can be re-checked when the engine grows.
-//! - `cargo xtask test` builds `engine.wasm`, then runs every test in the workspace.
+//! - `cargo xtask test` builds `engine.wasm`, then runs every test in the workspace: the Rust
+//!   crates' and the SDK's (`node --test`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -193,7 +194,25 @@ fn test(extra: &[String]) -> Result<()> {
             }
         }
     }
-    let status = child.wait().map_err(|e| e.to_string())?;
+    let cargo_ok = child.wait().map_err(|e| e.to_string())?.success();
+
+    // The SDK's tests: its encoder against the same golden vectors.
+    let node = Command::new("node")
+        .current_dir(root().join("sdk"))
+        .args(["--test", "test/"])
+        .output()
+        .map_err(|e| format!("node --test: {e}"))?;
+    let report = String::from_utf8_lossy(&node.stdout);
+    print!("{report}");
+    eprint!("{}", String::from_utf8_lossy(&node.stderr));
+    let tally = |key: &str| report.lines().find_map(|l| l.strip_prefix(key)?.trim().parse::<u64>().ok()).unwrap_or(0);
+    passed += tally("# pass ");
+    failed += tally("# fail ");
+
     println!("workspace: {passed} passed, {failed} failed");
-    if status.success() { Ok(()) } else { Err(format!("cargo test failed: {status}")) }
+    match (cargo_ok, node.status.success()) {
+        (true, true) => Ok(()),
+        (false, _) => Err("cargo test failed".into()),
+        (_, false) => Err("node --test sdk/test failed".into()),
+    }
 }
