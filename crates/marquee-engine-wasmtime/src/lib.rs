@@ -64,10 +64,29 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The native stack a guest call may use. Layout recursion is what uses it: at the engine's
+/// depth limit (256 levels) wasmtime's default of 512 KiB traps with "call stack exhausted",
+/// while 1 MiB holds (see the `the_deepest_allowed_tree_fits_the_wasm_stack` test). The calling
+/// thread must have this much stack plus its own frames: [`MIN_THREAD_STACK`].
+pub const MAX_WASM_STACK: usize = 1 << 20;
+
+/// The stack a thread that calls into the engine needs (Rust's default for spawned threads).
+pub const MIN_THREAD_STACK: usize = MAX_WASM_STACK + (1 << 20);
+
 /// Compiles engine modules; one per process, shared by every instance.
-#[derive(Default)]
 pub struct Runtime {
     engine: wasmtime::Engine,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        let mut config = wasmtime::Config::new();
+        config.max_wasm_stack(MAX_WASM_STACK);
+        // A config built from defaults plus a stack size cannot be invalid; fall back to the
+        // plain default engine rather than fail if wasmtime ever disagrees.
+        let engine = wasmtime::Engine::new(&config).unwrap_or_default();
+        Runtime { engine }
+    }
 }
 
 impl Runtime {

@@ -211,3 +211,25 @@ fn out_of_bounds_output_is_refused() {
     let mut e = fake_guest("i64.const 0x100000000FDE8");
     assert_eq!(e.frame(0.0), Err(Error::BadOutput));
 }
+
+#[test]
+fn the_deepest_allowed_tree_fits_the_wasm_stack() {
+    // Layout recursion runs on the guest's stack: a chain at the depth limit must lay out and
+    // paint in engine.wasm exactly as natively, without exhausting it.
+    let mut cmds = Vec::new();
+    for i in 1..marquee_protocol::limits::MAX_TREE_DEPTH as u32 {
+        cmds.push(Command::CreateNode { id: NodeId(i), kind: marquee_protocol::NodeKind::View });
+        cmds.push(Command::SetStyle {
+            id: NodeId(i),
+            decl: StyleDecl::PaddingLeft(marquee_protocol::LengthPercentage::Px(1.0)),
+        });
+        cmds.push(Command::SetStyle {
+            id: NodeId(i),
+            decl: StyleDecl::BackgroundColor(marquee_protocol::Color(0x10203040 + i)),
+        });
+        cmds.push(Command::AppendChild { parent: NodeId(i - 1), child: NodeId(i) });
+    }
+    let steps = vec![scene::Step::Batch(cmds), scene::Step::Frame(0.0)];
+    let frames = assert_same(&steps).unwrap();
+    assert!(scene::describe(&frames[0]).unwrap().errors.is_empty());
+}
