@@ -228,35 +228,27 @@ export class BatchEncoder {
     this.u8(k);
   }
 
+  /** A command whose payload is node ids only; all are checked before anything is written. */
+  ids(op, ...ids) {
+    ids.forEach(nodeId);
+    this.record(op, 4 * ids.length);
+    ids.forEach((id) => this.u32(id));
+  }
+
   destroyNode(id) {
-    this.record(OP.destroyNode, 4);
-    this.u32(nodeId(id));
+    this.ids(OP.destroyNode, id);
   }
 
   appendChild(parent, child) {
-    nodeId(parent);
-    nodeId(child);
-    this.record(OP.appendChild, 8);
-    this.u32(parent);
-    this.u32(child);
+    this.ids(OP.appendChild, parent, child);
   }
 
   insertBefore(parent, child, before) {
-    nodeId(parent);
-    nodeId(child);
-    nodeId(before);
-    this.record(OP.insertBefore, 12);
-    this.u32(parent);
-    this.u32(child);
-    this.u32(before);
+    this.ids(OP.insertBefore, parent, child, before);
   }
 
   removeChild(parent, child) {
-    nodeId(parent);
-    nodeId(child);
-    this.record(OP.removeChild, 8);
-    this.u32(parent);
-    this.u32(child);
+    this.ids(OP.removeChild, parent, child);
   }
 
   setStyle(id, name, value) {
@@ -289,8 +281,7 @@ export class BatchEncoder {
   }
 
   queryLayout(id) {
-    this.record(OP.queryLayout, 4);
-    this.u32(nodeId(id));
+    this.ids(OP.queryLayout, id);
   }
 
   /** The finished batch (a copy); the encoder starts over empty. */

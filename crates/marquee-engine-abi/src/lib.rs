@@ -160,11 +160,11 @@ pub extern "C" fn mq_frame(time_ms: f64) -> u64 {
 pub extern "C" fn mq_stat(which: u32) -> u64 {
     let stats = ENGINE.with_borrow(|e| e.stats());
     match which {
-        0 => IN_USE.load(Ordering::Relaxed) as u64,
-        1 => PEAK.load(Ordering::Relaxed) as u64,
-        2 => stats.nodes as u64,
-        3 => stats.ops as u64,
-        4 => stats.errors as u64,
+        w if w == Stat::HeapBytes as u32 => IN_USE.load(Ordering::Relaxed) as u64,
+        w if w == Stat::HeapPeak as u32 => PEAK.load(Ordering::Relaxed) as u64,
+        w if w == Stat::Nodes as u32 => stats.nodes as u64,
+        w if w == Stat::Ops as u32 => stats.ops as u64,
+        w if w == Stat::Errors as u32 => stats.errors as u64,
         _ => u64::MAX,
     }
 }

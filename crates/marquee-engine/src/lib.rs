@@ -62,8 +62,6 @@ pub struct Engine {
     painted: [Vec<u32>; 2],
     output: Vec<u8>,
     stats: Stats,
-    /// The frame time passed to the last [`Engine::frame`]; animations will read it.
-    time_ms: f64,
 }
 
 impl Default for Engine {
@@ -82,7 +80,6 @@ impl Default for Engine {
             painted: [Vec::new(), Vec::new()],
             output: Vec::new(),
             stats: Stats::default(),
-            time_ms: 0.0,
         }
     }
 }
@@ -156,9 +153,9 @@ impl Engine {
     }
 
     /// Runs one frame at `time_ms` (the host's frame clock) and returns the frame buffer: display
-    /// list, damage and events. The buffer stays valid until the next call.
-    pub fn frame(&mut self, time_ms: f64) -> &[u8] {
-        self.time_ms = time_ms;
+    /// list, damage and events. The buffer stays valid until the next call. Nothing reads the time
+    /// yet; animations will.
+    pub fn frame(&mut self, _time_ms: f64) -> &[u8] {
         self.stats.laid_out = false;
         let (vw, vh) = self.viewport;
         if self.layout_dirty {
@@ -196,19 +193,14 @@ impl Engine {
 
         self.stats.nodes = self.scene.len() as u32;
         self.stats.ops = self.list.len();
-        let events = self.events.take();
         self.output.clear();
-        frame::write(&mut self.output, self.list.bytes(), &damage, &events);
+        frame::write(&mut self.output, self.list.bytes(), &damage, self.events.bytes());
+        self.events.clear();
         &self.output
     }
 
     /// Counters for budgets and benchmarks.
     pub fn stats(&self) -> Stats {
         self.stats
-    }
-
-    /// The frame time of the last frame, in milliseconds.
-    pub fn time_ms(&self) -> f64 {
-        self.time_ms
     }
 }

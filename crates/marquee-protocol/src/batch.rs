@@ -60,9 +60,15 @@ impl<T: Message> Encoder<T> {
         self.writer.finish()
     }
 
-    /// The finished batch; the encoder starts over empty.
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::take(self).finish()
+    /// The batch so far, ready to send; the encoder keeps it until [`clear`](Self::clear).
+    /// This is how the engine reuses one event buffer every frame without allocating.
+    pub fn bytes(&mut self) -> &[u8] {
+        self.writer.bytes()
+    }
+
+    /// Empties the batch, keeping its allocation.
+    pub fn clear(&mut self) {
+        self.writer.clear();
     }
 }
 

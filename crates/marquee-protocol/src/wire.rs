@@ -50,8 +50,20 @@ impl Writer {
         self.buf.len()
     }
 
-    pub(crate) fn finish(mut self) -> Vec<u8> {
+    /// The batch so far, header count included.
+    pub(crate) fn bytes(&mut self) -> &[u8] {
         self.buf[8..12].copy_from_slice(&self.count.to_le_bytes());
+        &self.buf
+    }
+
+    /// Drops every record, keeping the header and the allocation.
+    pub(crate) fn clear(&mut self) {
+        self.buf.truncate(HEADER_LEN);
+        self.count = 0;
+    }
+
+    pub(crate) fn finish(mut self) -> Vec<u8> {
+        self.bytes();
         self.buf
     }
 }
