@@ -185,7 +185,7 @@ impl Engine {
             self.full_damage = false;
         }
 
-        for id in std::mem::take(&mut self.queries) {
+        for id in self.queries.drain(..) {
             if let Ok((x, y, width, height)) = self.scene.absolute_box(id) {
                 self.events.push(&Event::LayoutResult { id: id.0, x, y, width, height });
             }
