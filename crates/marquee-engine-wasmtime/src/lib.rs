@@ -6,8 +6,18 @@
 //! each frame buffer out, checking every pointer the guest returns against the memory bounds. A
 //! guest that traps, runs out of memory or returns nonsense yields an [`Error`]; the instance is
 //! then poisoned and the host starts a fresh one.
+//!
+//! A guest that never returns is stopped by epoch interruption: the [`Runtime`] owns a ticker
+//! thread that advances wasmtime's epoch every [`EPOCH_TICK`], and every call into the guest is
+//! armed with a deadline of the runtime's call budget first. Compiling is slow on a TV, so
+//! [`cache`] keeps compiled modules on disk.
+
+pub mod cache;
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use wasmtime::{Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
@@ -35,8 +45,11 @@ pub enum Error {
         /// What the module reported.
         found: u32,
     },
-    /// The guest trapped (or was interrupted); the instance must not be used again.
+    /// The guest trapped; the instance must not be used again.
     Trap(String),
+    /// A call ran past the runtime's call budget and was interrupted; the instance must not be
+    /// used again.
+    Interrupted,
     /// The guest could not allocate a buffer for a batch.
     OutOfMemory,
     /// The guest returned a buffer outside its memory.
@@ -55,6 +68,7 @@ impl fmt::Display for Error {
                 write!(f, "engine module speaks ABI {found}, this host speaks {expected}")
             }
             Error::Trap(e) => write!(f, "engine trapped: {e}"),
+            Error::Interrupted => f.write_str("engine call ran past its time budget and was interrupted"),
             Error::OutOfMemory => f.write_str("engine could not allocate a buffer"),
             Error::BadOutput => f.write_str("engine returned a buffer outside its memory"),
             Error::Poisoned => f.write_str("engine instance poisoned by an earlier error"),
@@ -73,23 +87,60 @@ pub const MAX_WASM_STACK: usize = 1 << 20;
 /// The stack a thread that calls into the engine needs (Rust's default for spawned threads).
 pub const MIN_THREAD_STACK: usize = MAX_WASM_STACK + (1 << 20);
 
+/// How often the runtime's ticker advances the epoch: the granularity of call budgets.
+pub const EPOCH_TICK: Duration = Duration::from_millis(5);
+
+/// The longest a single call into the guest may run unless told otherwise. A frame of the home
+/// page takes well under a millisecond; this is the hang detector, not a frame budget.
+pub const DEFAULT_CALL_BUDGET: Duration = Duration::from_millis(500);
+
 /// Compiles engine modules; one per process, shared by every instance.
 pub struct Runtime {
     engine: wasmtime::Engine,
+    budget_ticks: u64,
+    ticker: Arc<Ticker>,
 }
 
 impl Default for Runtime {
     fn default() -> Self {
-        let mut config = wasmtime::Config::new();
-        config.max_wasm_stack(MAX_WASM_STACK);
-        // A config built from defaults plus a stack size cannot be invalid; fall back to the
-        // plain default engine rather than fail if wasmtime ever disagrees.
-        let engine = wasmtime::Engine::new(&config).unwrap_or_default();
-        Runtime { engine }
+        Runtime::with_call_budget(DEFAULT_CALL_BUDGET)
+    }
+}
+
+/// The epoch ticker thread's off switch: it runs while the runtime or any instance lives.
+struct Ticker(Arc<AtomicBool>);
+
+impl Drop for Ticker {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
 }
 
 impl Runtime {
+    /// A runtime whose instances interrupt any call into the guest that runs longer than
+    /// `budget` (rounded up to whole [`EPOCH_TICK`]s, plus one for the tick in progress).
+    pub fn with_call_budget(budget: Duration) -> Runtime {
+        let mut config = wasmtime::Config::new();
+        config.max_wasm_stack(MAX_WASM_STACK);
+        config.epoch_interruption(true);
+        // A config built from defaults plus these settings cannot be invalid; fall back to the
+        // default engine rather than fail if wasmtime ever disagrees (calls then cannot be
+        // interrupted, which the deadline below makes harmless).
+        let engine = wasmtime::Engine::new(&config).unwrap_or_default();
+        let ticker_stop = Arc::new(AtomicBool::new(false));
+        let (stop, ticking) = (ticker_stop.clone(), engine.clone());
+        // The ticker holds only a clone of the engine handle and ends once the runtime drops.
+        // If the thread cannot start, calls are never interrupted: hosts still run.
+        let _ = std::thread::Builder::new().name("marquee-epoch".into()).spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(EPOCH_TICK);
+                ticking.increment_epoch();
+            }
+        });
+        let budget_ticks = budget.as_micros().div_ceil(EPOCH_TICK.as_micros()) as u64 + 1;
+        Runtime { engine, budget_ticks, ticker: Arc::new(Ticker(ticker_stop)) }
+    }
+
     /// Compiles a module from its bytes.
     pub fn compile(&self, wasm: &[u8]) -> Result<Module, Error> {
         Module::new(&self.engine, wasm).map_err(|e| Error::Compile(format!("{e:#}")))
@@ -97,7 +148,19 @@ impl Runtime {
 
     /// Starts an engine instance of `module` whose linear memory may not exceed `memory_limit`.
     pub fn instantiate(&self, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
-        WasmEngine::new(&self.engine, module, memory_limit)
+        WasmEngine::new(self, module, memory_limit)
+    }
+
+    pub(crate) fn engine(&self) -> &wasmtime::Engine {
+        &self.engine
+    }
+}
+
+/// Turns a failed guest call into the error it deserves.
+fn call_error(e: &wasmtime::Error) -> Error {
+    match e.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::Interrupt) => Error::Interrupted,
+        _ => Error::Trap(format!("{e:#}")),
     }
 }
 
@@ -110,14 +173,20 @@ pub struct WasmEngine {
     apply: TypedFunc<(u32, u32), u32>,
     frame: TypedFunc<f64, u64>,
     stat: TypedFunc<u32, u64>,
+    budget_ticks: u64,
     poisoned: bool,
+    /// Keeps the epoch advancing while this instance lives, even if its runtime is dropped.
+    _ticker: Arc<Ticker>,
 }
 
 impl WasmEngine {
-    fn new(engine: &wasmtime::Engine, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
+    fn new(runtime: &Runtime, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
+        let (engine, budget_ticks) = (&runtime.engine, runtime.budget_ticks);
         let limits = StoreLimitsBuilder::new().memory_size(memory_limit).instances(1).build();
         let mut store = Store::new(engine, limits);
         store.limiter(|l| l);
+        // Instantiation runs the module's start function, if any: armed like every other call.
+        store.set_epoch_deadline(budget_ticks);
         let instance =
             wasmtime::Instance::new(&mut store, module, &[]).map_err(|e| Error::Instantiate(format!("{e:#}")))?;
         let memory = instance.get_memory(&mut store, "memory").ok_or(Error::MissingExport("memory"))?;
@@ -127,7 +196,8 @@ impl WasmEngine {
             };
         }
         let version: TypedFunc<(), u32> = func!("mq_abi_version");
-        let found = version.call(&mut store, ()).map_err(|e| Error::Trap(format!("{e:#}")))?;
+        store.set_epoch_deadline(budget_ticks);
+        let found = version.call(&mut store, ()).map_err(|e| call_error(&e))?;
         if found != ABI_VERSION {
             return Err(Error::AbiMismatch { expected: ABI_VERSION, found });
         }
@@ -137,6 +207,8 @@ impl WasmEngine {
             apply: func!("mq_apply"),
             frame: func!("mq_frame"),
             stat: func!("mq_stat"),
+            budget_ticks,
+            _ticker: runtime.ticker.clone(),
             store,
             memory,
             poisoned: false,
@@ -146,12 +218,17 @@ impl WasmEngine {
     fn guard<T>(&mut self, r: wasmtime::Result<T>) -> Result<T, Error> {
         r.map_err(|e| {
             self.poisoned = true;
-            Error::Trap(format!("{e:#}"))
+            call_error(&e)
         })
     }
 
-    fn check(&self) -> Result<(), Error> {
-        if self.poisoned { Err(Error::Poisoned) } else { Ok(()) }
+    /// Refuses a poisoned instance, and arms the deadline for the call about to be made.
+    fn check(&mut self) -> Result<(), Error> {
+        if self.poisoned {
+            return Err(Error::Poisoned);
+        }
+        self.store.set_epoch_deadline(self.budget_ticks);
+        Ok(())
     }
 
     /// Applies a command batch; returns how many commands the engine rejected.
@@ -167,8 +244,10 @@ impl WasmEngine {
             self.poisoned = true;
             return Err(Error::BadOutput);
         }
+        self.check()?;
         let r = self.apply.call(&mut self.store, (ptr, len));
         let rejected = self.guard(r)?;
+        self.check()?;
         let r = self.free.call(&mut self.store, (ptr, len));
         self.guard(r)?;
         Ok(rejected)

@@ -233,3 +233,67 @@ fn the_deepest_allowed_tree_fits_the_wasm_stack() {
     let frames = assert_same(&steps).unwrap();
     assert!(scene::describe(&frames[0]).unwrap().errors.is_empty());
 }
+
+#[test]
+fn a_guest_that_never_returns_is_interrupted() {
+    let wat = r#"(module (memory (export "memory") 1)
+        (func (export "mq_abi_version") (result i32) i32.const 1)
+        (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
+        (func (export "mq_free") (param i32 i32))
+        (func (export "mq_apply") (param i32 i32) (result i32) (loop $l (br $l)) i32.const 0)
+        (func (export "mq_frame") (param f64) (result i64) i64.const 0)
+        (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#;
+    let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
+    let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
+    let mut e = rt.instantiate(&module, 1 << 20).unwrap();
+    // Calls that return are unaffected by the deadline, however many are made.
+    for _ in 0..3 {
+        assert_eq!(e.frame(0.0), Ok(Vec::new()));
+    }
+    assert_eq!(e.apply(&encode_batch(&[])), Err(Error::Interrupted));
+    assert_eq!(e.frame(0.0), Err(Error::Poisoned));
+    // A fresh instance of the same module works: the interruption was local to the store.
+    let mut e = rt.instantiate(&module, 1 << 20).unwrap();
+    assert_eq!(e.frame(0.0), Ok(Vec::new()));
+}
+
+#[test]
+fn the_module_cache_loads_only_what_it_wrote() {
+    use marquee_engine_wasmtime::cache::{ModuleCache, Source};
+    let dir = std::env::temp_dir().join(format!("marquee-cache-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (rt, _) = shared();
+    let wasm = std::fs::read(module_path()).unwrap();
+    let cache = ModuleCache::new(&dir);
+    let run = |module: &wasmtime::Module| {
+        let mut e = rt.instantiate(module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT).unwrap();
+        e.apply(&encode_batch(&[Command::SetViewport { width: 100.0, height: 100.0 }])).unwrap();
+        e.frame(0.0).unwrap()
+    };
+    let (cold, source) = cache.load(rt, &wasm).unwrap();
+    assert_eq!(source, Source::Compiled);
+    let (warm, source) = cache.load(rt, &wasm).unwrap();
+    assert_eq!(source, Source::Cache);
+    assert_eq!(run(&cold), run(&warm));
+
+    // A flipped byte deep in the machine code: refused before loading, replaced.
+    let path = cache.path_for(rt, &wasm);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x40;
+    std::fs::write(&path, &bytes).unwrap();
+    let (module, source) = cache.load(rt, &wasm).unwrap();
+    assert_eq!(source, Source::Recompiled("checksum mismatch".into()));
+    assert_eq!(run(&module), run(&cold));
+    assert_eq!(cache.load(rt, &wasm).unwrap().1, Source::Cache);
+
+    // A truncated file and a file of something else are refused the same way.
+    for bad in [&bytes[..20], &b"\x7fELF not ours at all, not ours at all, not ours"[..]] {
+        std::fs::write(&path, bad).unwrap();
+        assert!(matches!(cache.load(rt, &wasm).unwrap().1, Source::Recompiled(_)));
+    }
+    // Another module never gets this one's file.
+    let other = wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap();
+    assert_ne!(cache.path_for(rt, &other), path);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
