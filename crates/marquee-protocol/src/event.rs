@@ -4,6 +4,7 @@
 //! writes them; the SDK reads them on the app thread and dispatches them to callbacks.
 
 use crate::error::{Error, ErrorCode, ErrorKind};
+use crate::key::{Key, KeyAction};
 use crate::wire::{Fields, Writer};
 
 pub(crate) const MAGIC: [u8; 4] = *b"MQEV";
@@ -11,6 +12,18 @@ pub(crate) const MAGIC: [u8; 4] = *b"MQEV";
 mod op {
     pub(crate) const COMMAND_ERROR: u16 = 0x0001;
     pub(crate) const LAYOUT_RESULT: u16 = 0x0002;
+    pub(crate) const KEY: u16 = 0x0003;
+    pub(crate) const ENGINE_RESET: u16 = 0x0004;
+}
+
+/// Why the host replaced the engine instance (see [`Event::EngineReset`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u16)]
+pub enum ResetReason {
+    /// The engine trapped (a bug in the engine, or a resource limit it hit).
+    Trap = 1,
+    /// A call into the engine ran past its time budget.
+    Hang = 2,
 }
 
 /// One event from the engine to the app.
@@ -43,6 +56,19 @@ pub enum Event {
         /// Height.
         height: f32,
     },
+    /// A remote key the engine did not consume (until the engine manages focus, every key).
+    Key {
+        /// Which key.
+        key: Key,
+        /// Press, repeat or release.
+        action: KeyAction,
+    },
+    /// The host replaced a failed engine instance with a fresh one: the scene is empty again
+    /// and the app must build it anew. Sent by the host, never by the engine itself.
+    EngineReset {
+        /// What went wrong with the old instance.
+        reason: ResetReason,
+    },
 }
 
 impl Event {
@@ -69,6 +95,16 @@ impl Event {
                     p.u32(id).f32(x).f32(y).f32(width).f32(height);
                 });
             }
+            Event::Key { key, action } => {
+                w.record(op::KEY, |p| {
+                    p.u16(key as u16).u8(action as u8);
+                });
+            }
+            Event::EngineReset { reason } => {
+                w.record(op::ENGINE_RESET, |p| {
+                    p.u16(reason as u16);
+                });
+            }
         }
     }
 
@@ -87,6 +123,21 @@ impl Event {
             op::LAYOUT_RESULT => {
                 let mut f = Fields::exact(payload, 20)?;
                 Ok(Event::LayoutResult { id: f.u32(), x: f.f32(), y: f.f32(), width: f.f32(), height: f.f32() })
+            }
+            op::KEY => {
+                let mut f = Fields::exact(payload, 3)?;
+                let key = Key::from_code(f.u16()).ok_or(ErrorKind::BadValue("key"))?;
+                let action = KeyAction::from_code(f.u8()).ok_or(ErrorKind::BadValue("key action"))?;
+                Ok(Event::Key { key, action })
+            }
+            op::ENGINE_RESET => {
+                let mut f = Fields::exact(payload, 2)?;
+                let reason = match f.u16() {
+                    1 => ResetReason::Trap,
+                    2 => ResetReason::Hang,
+                    _ => return Err(ErrorKind::BadValue("reset reason")),
+                };
+                Ok(Event::EngineReset { reason })
             }
             _ => Err(ErrorKind::UnknownOpcode),
         }

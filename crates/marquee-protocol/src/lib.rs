@@ -18,6 +18,7 @@ mod batch;
 mod command;
 mod error;
 mod event;
+mod key;
 mod style;
 pub mod text;
 mod wire;
@@ -25,7 +26,8 @@ mod wire;
 pub use batch::{Decoder, Encoder, Message};
 pub use command::{Command, NodeId, NodeKind, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind};
-pub use event::{Event, decode_events, encode_events};
+pub use event::{Event, ResetReason, decode_events, encode_events};
+pub use key::{Key, KeyAction};
 
 /// Builds a command batch.
 pub type BatchEncoder = Encoder<Command>;

@@ -122,6 +122,8 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
                 let node = if node == u32::MAX { String::new() } else { format!(" node {node}") };
                 writeln!(t.errors, "    batch {batch} byte {offset} op 0x{opcode:04x}: {code:?}{node}").ok();
             }
+            // Host-made events; an engine frame never carries them.
+            e @ (Event::Key { .. } | Event::EngineReset { .. }) => return Err(format!("engine emitted {e:?}")),
         }
     }
     Ok(t)

@@ -1,6 +1,7 @@
 //! Tests of the wire format: golden vectors, malformed batches, and properties that must hold for
 //! any input.
 
+mod events;
 mod malformed;
 mod props;
 mod vectors;

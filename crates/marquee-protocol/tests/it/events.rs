@@ -1,0 +1,74 @@
+//! Golden event vectors: one event batch holding every event kind (`events/all.hex`) and the
+//! objects the SDK must decode it into (`events/all.json`). The SDK's event decoder is tested
+//! against the same two files.
+
+use marquee_protocol::{ErrorCode, Event, Key, KeyAction, ResetReason, decode_events, encode_events};
+use marquee_test_support::{check_expect, hex};
+
+fn events() -> Vec<Event> {
+    let mut out = vec![
+        Event::CommandError { batch: 3, offset: 40, opcode: 0x0100, code: ErrorCode::UnknownNode, node: 7 },
+        Event::CommandError { batch: 0, offset: 12, opcode: 0xffff, code: ErrorCode::Truncated, node: u32::MAX },
+        Event::LayoutResult { id: 9, x: 12.5, y: -3.0, width: 1280.0, height: 0.25 },
+        Event::EngineReset { reason: ResetReason::Trap },
+        Event::EngineReset { reason: ResetReason::Hang },
+    ];
+    for (i, key) in Key::ALL.into_iter().enumerate() {
+        let action = [KeyAction::Press, KeyAction::Repeat, KeyAction::Release][i % 3];
+        out.push(Event::Key { key, action });
+    }
+    out
+}
+
+/// The SDK's object for an event, as one JSON line.
+fn json(e: &Event) -> String {
+    match *e {
+        Event::CommandError { batch, offset, opcode, code, node } => {
+            let node = if node == u32::MAX { "null".to_string() } else { node.to_string() };
+            format!(
+                r#"{{"type":"command-error","batch":{batch},"offset":{offset},"opcode":{opcode},"code":{},"node":{node}}}"#,
+                code as u16
+            )
+        }
+        Event::LayoutResult { id, x, y, width, height } => {
+            format!(r#"{{"type":"layout","id":{id},"x":{x},"y":{y},"width":{width},"height":{height}}}"#)
+        }
+        Event::Key { key, action } => {
+            let action = ["press", "repeat", "release"][action as usize];
+            format!(r#"{{"type":"key","key":"{}","action":"{action}"}}"#, key.name())
+        }
+        Event::EngineReset { reason } => {
+            let reason = match reason {
+                ResetReason::Trap => "trap",
+                ResetReason::Hang => "hang",
+            };
+            format!(r#"{{"type":"engine-reset","reason":"{reason}"}}"#)
+        }
+    }
+}
+
+#[test]
+fn golden_events() {
+    let events = events();
+    let bytes = encode_events(&events);
+    let dir = super::dir("events");
+    check_expect(&dir.join("all.hex"), &format!("{}\n", hex(&bytes))).unwrap();
+    let lines: Vec<String> = events.iter().map(json).collect();
+    check_expect(&dir.join("all.json"), &format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
+
+    let decoded: Result<Vec<Event>, _> = decode_events(&bytes).unwrap().collect();
+    assert_eq!(decoded.unwrap(), events);
+}
+
+#[test]
+fn unknown_keys_and_reasons_are_refused() {
+    for (op, payload) in [(3u16, &[99u8, 0, 0][..]), (3, &[1, 0, 9]), (4, &[7, 0])] {
+        let mut bytes = encode_events(&[]);
+        bytes[8] = 1;
+        bytes.extend_from_slice(&op.to_le_bytes());
+        bytes.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(payload);
+        let first = decode_events(&bytes).unwrap().next().unwrap();
+        assert!(first.is_err(), "{op:#x} {payload:?} decoded as {first:?}");
+    }
+}
