@@ -125,7 +125,12 @@ impl Engine {
                 // A detached node paints nothing and changes no layout until it is attached.
                 return Ok(());
             }
-            Command::DestroyNode { id } => s.destroy(id).map(|_| true)?,
+            Command::DestroyNode { id } => {
+                // The SDK allocates ids and reuses them once told they are free: the engine alone
+                // knows a subtree's members, so it names each one.
+                let events = &mut self.events;
+                s.destroy(id, |freed| events.push(&Event::NodeFreed { id: freed })).map(|_| true)?
+            }
             Command::AppendChild { parent, child } => s.attach(parent, child, None).map(|_| true)?,
             Command::InsertBefore { parent, child, before } => s.attach(parent, child, Some(before)).map(|_| true)?,
             Command::RemoveChild { parent, child } => s.remove_child(parent, child).map(|_| true)?,

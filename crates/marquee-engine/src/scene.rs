@@ -87,7 +87,7 @@ impl Scene {
     }
 
     /// Destroys `id` and its subtree; returns how many nodes went.
-    pub(crate) fn destroy(&mut self, id: NodeId) -> Result<usize> {
+    pub(crate) fn destroy(&mut self, id: NodeId, mut freed: impl FnMut(u32)) -> Result<usize> {
         let i = self.check(id)?;
         if i == 0 {
             return Err(ErrorKind::RootImmutable);
@@ -101,6 +101,7 @@ impl Scene {
             self.kind[n] = None;
             self.tree[n] = Hierarchy::default();
             gone += 1;
+            freed(n as u32);
         }
         self.live -= gone;
         Ok(gone)

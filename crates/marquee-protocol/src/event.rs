@@ -14,6 +14,7 @@ mod op {
     pub(crate) const LAYOUT_RESULT: u16 = 0x0002;
     pub(crate) const KEY: u16 = 0x0003;
     pub(crate) const ENGINE_RESET: u16 = 0x0004;
+    pub(crate) const NODE_FREED: u16 = 0x0005;
 }
 
 /// Why the host replaced the engine instance (see [`Event::EngineReset`]).
@@ -63,6 +64,11 @@ pub enum Event {
         /// Press, repeat or release.
         action: KeyAction,
     },
+    /// A node was destroyed (itself or as part of a destroyed subtree): its id may be reused.
+    NodeFreed {
+        /// The id now free.
+        id: u32,
+    },
     /// The host replaced a failed engine instance with a fresh one: the scene is empty again
     /// and the app must build it anew. Sent by the host, never by the engine itself.
     EngineReset {
@@ -100,6 +106,11 @@ impl Event {
                     p.u16(key as u16).u8(action as u8);
                 });
             }
+            Event::NodeFreed { id } => {
+                w.record(op::NODE_FREED, |p| {
+                    p.u32(id);
+                });
+            }
             Event::EngineReset { reason } => {
                 w.record(op::ENGINE_RESET, |p| {
                     p.u16(reason as u16);
@@ -130,6 +141,7 @@ impl Event {
                 let action = KeyAction::from_code(f.u8()).ok_or(ErrorKind::BadValue("key action"))?;
                 Ok(Event::Key { key, action })
             }
+            op::NODE_FREED => Ok(Event::NodeFreed { id: Fields::exact(payload, 4)?.u32() }),
             op::ENGINE_RESET => {
                 let mut f = Fields::exact(payload, 2)?;
                 let reason = match f.u16() {

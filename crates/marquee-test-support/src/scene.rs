@@ -100,6 +100,8 @@ pub struct FrameText {
     pub damage: String,
     /// One rejected command per line.
     pub errors: String,
+    /// Ids freed by `destroy`, one per line.
+    pub freed: String,
 }
 
 /// Splits and decodes a frame buffer into text, failing on anything malformed.
@@ -122,6 +124,9 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
                 let node = if node == u32::MAX { String::new() } else { format!(" node {node}") };
                 writeln!(t.errors, "    batch {batch} byte {offset} op 0x{opcode:04x}: {code:?}{node}").ok();
             }
+            Event::NodeFreed { id } => {
+                writeln!(t.freed, "    {id}").ok();
+            }
             // Host-made events; an engine frame never carries them.
             e @ (Event::Key { .. } | Event::EngineReset { .. }) => return Err(format!("engine emitted {e:?}")),
         }
@@ -135,7 +140,7 @@ pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
     for (n, frame) in frames.iter().enumerate() {
         let t = describe(frame)?;
         writeln!(out, "frame {}", n + 1).ok();
-        for (name, body) in [("layout", &t.layout), ("paint", &t.paint), ("damage", &t.damage), ("errors", &t.errors)] {
+        for (name, body) in [("layout", &t.layout), ("paint", &t.paint), ("damage", &t.damage), ("errors", &t.errors), ("freed", &t.freed)] {
             if !body.is_empty() {
                 writeln!(out, "  {name}\n{body}", body = body.trim_end_matches('\n')).ok();
             }

@@ -10,6 +10,7 @@ fn events() -> Vec<Event> {
         Event::CommandError { batch: 3, offset: 40, opcode: 0x0100, code: ErrorCode::UnknownNode, node: 7 },
         Event::CommandError { batch: 0, offset: 12, opcode: 0xffff, code: ErrorCode::Truncated, node: u32::MAX },
         Event::LayoutResult { id: 9, x: 12.5, y: -3.0, width: 1280.0, height: 0.25 },
+        Event::NodeFreed { id: 65535 },
         Event::EngineReset { reason: ResetReason::Trap },
         Event::EngineReset { reason: ResetReason::Hang },
     ];
@@ -37,6 +38,7 @@ fn json(e: &Event) -> String {
             let action = ["press", "repeat", "release"][action as usize];
             format!(r#"{{"type":"key","key":"{}","action":"{action}"}}"#, key.name())
         }
+        Event::NodeFreed { id } => format!(r#"{{"type":"node-freed","id":{id}}}"#),
         Event::EngineReset { reason } => {
             let reason = match reason {
                 ResetReason::Trap => "trap",
