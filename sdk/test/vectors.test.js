@@ -7,32 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BatchEncoder, STYLE } from '../src/protocol.js';
+import { replay, unhex } from './support.js';
 
 const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../crates/marquee-protocol/tests/vectors');
-
-/** Replays one line of the protocol's text form as encoder calls. */
-function replay(enc, line) {
-  const w = line.trim().split(/\s+/);
-  if (w[0] === '' || w[0].startsWith('#')) return;
-  const n = (i) => Number(w[i]);
-  switch (w[0]) {
-    case 'create': return enc.createNode(n(1), w[2]);
-    case 'destroy': return enc.destroyNode(n(1));
-    case 'append': return enc.appendChild(n(1), n(2));
-    case 'insert': return enc.insertBefore(n(1), n(2), n(4));
-    case 'remove': return enc.removeChild(n(1), n(2));
-    case 'style': return enc.setStyle(n(1), w[2], w[3]);
-    case 'clear': return enc.clearStyle(n(1), w[2]);
-    case 'viewport': return enc.setViewport(n(1), n(2));
-    case 'query-layout': return enc.queryLayout(n(1));
-    default: throw new Error(`unknown command ${w[0]}`);
-  }
-}
-
-function unhex(text) {
-  const digits = text.split('\n').map((l) => l.split('#')[0]).join('').replace(/\s+/g, '');
-  return Uint8Array.from(digits.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-}
 
 const names = readdirSync(VECTORS).filter((f) => f.endsWith('.txt')).sort();
 

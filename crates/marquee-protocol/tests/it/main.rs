@@ -4,6 +4,7 @@
 mod events;
 mod malformed;
 mod props;
+mod sdk_agreement;
 mod vectors;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,71 @@
+// Event batches from the engine (and the host), decoded into plain objects. The layout of each
+// event is in docs/protocol.md; crates/marquee-protocol/tests/events holds the golden batch this
+// decoder is tested against.
+
+const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu'];
+const ACTIONS = ['press', 'repeat', 'release'];
+const RESETS = [undefined, 'trap', 'hang'];
+
+function event(op, v, p, len) {
+  switch (op) {
+    case 0x0001: {
+      if (len !== 16) return null;
+      const node = v.getUint32(p + 12, true);
+      return {
+        type: 'command-error',
+        batch: v.getUint32(p, true),
+        offset: v.getUint32(p + 4, true),
+        opcode: v.getUint16(p + 8, true),
+        code: v.getUint16(p + 10, true),
+        node: node === 0xffffffff ? null : node,
+      };
+    }
+    case 0x0002:
+      if (len !== 20) return null;
+      return {
+        type: 'layout',
+        id: v.getUint32(p, true),
+        x: v.getFloat32(p + 4, true),
+        y: v.getFloat32(p + 8, true),
+        width: v.getFloat32(p + 12, true),
+        height: v.getFloat32(p + 16, true),
+      };
+    case 0x0003: {
+      const key = len === 3 ? KEYS[v.getUint16(p, true)] : undefined;
+      const action = len === 3 ? ACTIONS[v.getUint8(p + 2)] : undefined;
+      return key && action ? { type: 'key', key, action } : null;
+    }
+    case 0x0004: {
+      const reason = len === 2 ? RESETS[v.getUint16(p, true)] : undefined;
+      return reason ? { type: 'engine-reset', reason } : null;
+    }
+    case 0x0005:
+      return len === 4 ? { type: 'node-freed', id: v.getUint32(p, true) } : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Decodes an event batch. Events with an opcode this SDK does not know, or a payload of the wrong
+ * size, are skipped (a newer engine may send more); a batch whose framing is broken throws.
+ */
+export function decodeEvents(bytes) {
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const magic = String.fromCharCode(...bytes.subarray(0, 4));
+  if (bytes.length < 12 || magic !== 'MQEV') throw new Error('not an event batch');
+  if (v.getUint16(4, true) !== 1) throw new Error(`event batch version ${v.getUint16(4, true)} is not 1`);
+  const count = v.getUint32(8, true);
+  const out = [];
+  let pos = 12;
+  for (let i = 0; i < count; i++) {
+    if (pos + 6 > bytes.length) throw new Error(`event batch truncated at byte ${pos}`);
+    const op = v.getUint16(pos, true);
+    const len = v.getUint32(pos + 2, true);
+    if (pos + 6 + len > bytes.length) throw new Error(`event batch truncated at byte ${pos}`);
+    const e = event(op, v, pos + 6, len);
+    if (e) out.push(e);
+    pos += 6 + len;
+  }
+  return out;
+}

@@ -1,0 +1,61 @@
+// Types for @marquee/sdk (src/index.js).
+
+import type { StyleValue, NodeKindName } from './protocol.js';
+export { BatchEncoder, STYLE, NodeKind, MAX_NODE_ID, parseColor } from './protocol.js';
+export type { StyleValue, NodeKindName } from './protocol.js';
+
+/** Style properties by camelCase (or kebab-case) name; see docs/protocol.md for the list. */
+export type Style = Record<string, StyleValue>;
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type KeyName = 'up' | 'down' | 'left' | 'right' | 'enter' | 'back' | 'play-pause' | 'menu';
+
+export type MarqueeEvent =
+  | { type: 'command-error'; batch: number; offset: number; opcode: number; code: number; node: number | null }
+  | ({ type: 'layout'; id: number } & Box)
+  | { type: 'key'; key: KeyName; action: 'press' | 'repeat' | 'release' }
+  | { type: 'node-freed'; id: number }
+  | { type: 'engine-reset'; reason: 'trap' | 'hang' };
+
+export type EventType = MarqueeEvent['type'];
+export type EventOf<T extends EventType> = Extract<MarqueeEvent, { type: T }>;
+
+/** How the SDK reaches its host; the native host provides one as `globalThis.__marqueeHost`. */
+export interface HostBinding {
+  send(batch: Uint8Array): void;
+  listen(handler: (events: Uint8Array) => void): void;
+  readonly viewport: { readonly width: number; readonly height: number };
+}
+
+export declare class Node {
+  /** The node's id; -1 once destroyed. */
+  readonly id: number;
+  style(properties: Style): this;
+  set(name: string, value: StyleValue): this;
+  clear(name: string): this;
+  append(...children: Node[]): this;
+  insertBefore(child: Node, before: Node): this;
+  remove(child: Node): this;
+  destroy(): void;
+  layout(): Promise<Box>;
+}
+
+export declare class App {
+  readonly root: Node;
+  readonly viewport: { readonly width: number; readonly height: number };
+  view(style?: Style): Node;
+  image(style?: Style): Node;
+  text(style?: Style): Node;
+  create(kind: NodeKindName, style?: Style): Node;
+  flush(): void;
+  on<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
+}
+
+export declare function createApp(options?: { host?: HostBinding }): App;
+export declare function decodeEvents(bytes: Uint8Array): MarqueeEvent[];

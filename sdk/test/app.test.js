@@ -1,0 +1,156 @@
+// The app layer (createApp, proxy nodes, events) against a recording host: what it sends must be
+// exactly what the encoder would write for the same calls, once per turn, and the events it gets
+// back must reach the right callbacks.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createApp, BatchEncoder } from '../src/index.js';
+
+/** A host binding that records batches and lets the test deliver events. */
+function recordingHost() {
+  const host = {
+    batches: [],
+    viewport: { width: 1280, height: 720 },
+    send(batch) {
+      host.batches.push(batch);
+    },
+    listen(fn) {
+      host.deliver = fn;
+    },
+  };
+  return host;
+}
+
+/** An event batch; each event is `[opcode, (view, offset) => void, payloadLength]`. */
+function events(...list) {
+  const size = 12 + list.reduce((n, [, , len]) => n + 6 + len, 0);
+  const bytes = new Uint8Array(size);
+  const v = new DataView(bytes.buffer);
+  bytes.set([0x4d, 0x51, 0x45, 0x56]);
+  v.setUint16(4, 1, true);
+  v.setUint32(8, list.length, true);
+  let pos = 12;
+  for (const [op, write, len] of list) {
+    v.setUint16(pos, op, true);
+    v.setUint32(pos + 2, len, true);
+    write(v, pos + 6);
+    pos += 6 + len;
+  }
+  return bytes;
+}
+const freed = (id) => [0x0005, (v, p) => v.setUint32(p, id, true), 4];
+const layout = (id, x, y, w, h) => [0x0002, (v, p) => [id, x, y, w, h].forEach((n, i) => (i ? v.setFloat32(p + 4 * i, n, true) : v.setUint32(p, n, true))), 20];
+const queryError = (id) => [0x0001, (v, p) => { v.setUint16(p + 8, 0x0601, true); v.setUint16(p + 10, 32, true); v.setUint32(p + 12, id, true); }, 16];
+const reset = [0x0004, (v, p) => v.setUint16(p, 2, true), 2];
+const key = [0x0003, (v, p) => { v.setUint16(p, 5, true); v.setUint8(p + 2, 0); }, 3];
+
+const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+test('one turn of commands is one batch, byte for byte what the encoder writes', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const rail = app.view({ flexDirection: 'row', columnGap: 24, height: '40%' });
+  const tile = app.view({ width: 320, 'background-color': '#336699' });
+  rail.append(tile);
+  app.root.append(rail);
+  tile.clear('backgroundColor');
+  assert.equal(host.batches.length, 0, 'nothing is sent before the turn ends');
+  await turn();
+  assert.equal(host.batches.length, 1);
+
+  const enc = new BatchEncoder();
+  enc.createNode(1, 'view');
+  enc.setStyle(1, 'flex-direction', 'row');
+  enc.setStyle(1, 'column-gap', 24);
+  enc.setStyle(1, 'height', '40%');
+  enc.createNode(2, 'view');
+  enc.setStyle(2, 'width', 320);
+  enc.setStyle(2, 'background-color', '#336699');
+  enc.appendChild(1, 2);
+  enc.appendChild(0, 1);
+  enc.clearStyle(2, 'background-color');
+  assert.deepEqual(host.batches[0], enc.finish());
+
+  await turn();
+  assert.equal(host.batches.length, 1, 'an idle turn sends nothing');
+});
+
+test('bad calls throw at the call site and send nothing', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const v = app.view();
+  assert.throws(() => v.set('colour', '#fff'), TypeError);
+  assert.throws(() => v.style({ opacity: 3 }), RangeError);
+  assert.throws(() => v.set('width', 'wide'), TypeError);
+  await turn();
+  assert.equal(host.batches.length, 1);
+  const only = new BatchEncoder();
+  only.createNode(1, 'view');
+  assert.deepEqual(host.batches[0], only.finish());
+});
+
+test('ids are reused only after the engine frees them', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const a = app.view();
+  const b = app.view();
+  assert.deepEqual([a.id, b.id], [1, 2]);
+  a.destroy();
+  assert.equal(a.id, -1, 'a destroyed proxy is dead');
+  assert.equal(app.view().id, 3, 'not reused before the engine says so');
+  host.deliver(events(freed(1), freed(7)));
+  const ids = [app.view().id, app.view().id, app.view().id];
+  assert.deepEqual(ids.sort((x, y) => x - y), [1, 4, 7]);
+});
+
+test('layout queries resolve from layout events and reject on errors', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const a = app.view();
+  const b = app.view();
+  const pa = a.layout();
+  const pb = b.layout();
+  host.deliver(events(layout(1, 10, 20, 300, 40.5), queryError(2)));
+  assert.deepEqual(await pa, { x: 10, y: 20, width: 300, height: 40.5 });
+  await assert.rejects(pb, /node 2/);
+});
+
+test('an engine reset empties the id space and is announced', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  app.view();
+  app.view();
+  const pending = app.view().layout();
+  const seen = [];
+  app.on('engine-reset', (e) => seen.push(e.reason));
+  host.deliver(events(reset));
+  assert.deepEqual(seen, ['hang']);
+  await assert.rejects(pending, /engine reset/);
+  assert.equal(app.view().id, 1);
+});
+
+test('listeners get their events; one that throws does not stop the others', () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const got = [];
+  const errors = [];
+  const log = console.error;
+  console.error = (m) => errors.push(m);
+  try {
+    app.on('key', () => {
+      throw new Error('boom');
+    });
+    const off = app.on('key', (e) => got.push(`${e.key}:${e.action}`));
+    host.deliver(events(key));
+    off();
+    host.deliver(events(key));
+  } finally {
+    console.error = log;
+  }
+  assert.deepEqual(got, ['enter:press']);
+  assert.equal(errors.length, 2);
+});
+
+test('without a host binding createApp says what is missing', () => {
+  assert.throws(() => createApp(), /no Marquee host/);
+});

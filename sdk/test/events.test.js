@@ -1,0 +1,28 @@
+// The SDK's event decoder against the Rust encoder: the golden event batch written by
+// crates/marquee-protocol/tests/it/events.rs must decode to exactly the objects next to it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeEvents } from '../src/events.js';
+import { unhex } from './support.js';
+
+const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../crates/marquee-protocol/tests/events');
+const golden = () => unhex(readFileSync(join(DIR, 'all.hex'), 'utf8'));
+
+test('the golden event batch decodes to the golden objects', () => {
+  const expected = JSON.parse(readFileSync(join(DIR, 'all.json'), 'utf8'));
+  assert.deepEqual(decodeEvents(golden()), expected);
+});
+
+test('unknown events are skipped, broken framing throws', () => {
+  const bytes = golden();
+  const v = new DataView(bytes.buffer);
+  // Turn the first event's opcode into one this SDK has never heard of.
+  v.setUint16(12, 0x7777, true);
+  assert.equal(decodeEvents(bytes).length, JSON.parse(readFileSync(join(DIR, 'all.json'), 'utf8')).length - 1);
+  assert.throws(() => decodeEvents(bytes.subarray(0, bytes.length - 1)), /truncated/);
+  assert.throws(() => decodeEvents(new Uint8Array(12)), /not an event batch/);
+});
