@@ -1,0 +1,359 @@
+//! The app thread's JavaScript: QuickJS (through rquickjs) with what a Marquee app expects.
+//!
+//! An [`AppRuntime`] loads the app's entry module from its directory (ES modules, `node_modules`
+//! packages such as `@marquee/sdk`), and installs the web-style globals apps are written against:
+//! `console`, `setTimeout`/`setInterval`, `requestAnimationFrame`, `performance.now`, and the host
+//! binding the SDK looks for (`globalThis.__marqueeHost`). It does not own a thread or a clock:
+//! the host's app thread drives it — deliver events, run due timers, run a frame — and every
+//! such entry into JavaScript runs the promise jobs it queued before returning.
+//!
+//! Untrusted app code is bounded three ways: a heap limit (QuickJS throws `out of memory` and the
+//! runtime survives), a stack limit, and a time budget per entry enforced by QuickJS's interrupt
+//! handler, which raises an uncatchable exception in code that runs too long (`for (;;) {}`).
+//! Whatever goes wrong inside an entry is returned as an [`Error`] and the runtime stays usable.
+
+mod loader;
+
+use std::cell::RefCell;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rquickjs::function::{Func, This};
+use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
+
+pub use loader::MAX_MODULE_BYTES;
+
+/// Bounds on what app code may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The JavaScript heap, in bytes.
+    pub memory: usize,
+    /// The JavaScript stack, in bytes (the app thread needs this plus its own frames).
+    pub stack: usize,
+    /// The longest one entry into JavaScript (a callback and its promise jobs) may run.
+    pub budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { memory: 64 << 20, stack: 1 << 20, budget: Duration::from_secs(5) }
+    }
+}
+
+/// How severe a console message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// `console.debug`.
+    Debug,
+    /// `console.log` and `console.info`.
+    Info,
+    /// `console.warn`.
+    Warn,
+    /// `console.error`, and errors the runtime reports (a throwing callback).
+    Error,
+}
+
+/// What the runtime hands to its host.
+pub trait Host {
+    /// One command batch from the SDK, to be posted to the engine thread.
+    fn send(&mut self, batch: Vec<u8>);
+    /// A console line.
+    fn log(&mut self, level: Level, message: &str);
+}
+
+/// What went wrong inside an entry into JavaScript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The app's directory or entry module cannot be used.
+    Load(String),
+    /// JavaScript threw (message and stack).
+    Exception(String),
+    /// The entry ran past its time budget and was stopped.
+    Interrupted(Duration),
+    /// The heap limit was reached.
+    OutOfMemory,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Load(why) => write!(f, "cannot load the app: {why}"),
+            Error::Exception(e) => write!(f, "uncaught exception: {e}"),
+            Error::Interrupted(budget) => write!(f, "app code ran longer than {budget:?} and was interrupted"),
+            Error::OutOfMemory => f.write_str("app code ran out of JavaScript heap"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The state the interrupt handler reads: when the current entry must end.
+#[derive(Default)]
+struct Watchdog {
+    /// Microseconds since `epoch` after which to interrupt; 0 while no entry runs.
+    deadline_us: AtomicU64,
+    fired: AtomicBool,
+}
+
+/// One app's JavaScript world.
+pub struct AppRuntime {
+    // Field order is drop order: the control object must go before its context and runtime.
+    control: Persistent<Object<'static>>,
+    context: Context,
+    runtime: Runtime,
+    watchdog: Arc<Watchdog>,
+    epoch: Instant,
+    limits: Limits,
+    next_timer: Option<f64>,
+}
+
+impl AppRuntime {
+    /// Creates the runtime, installs the globals and runs the app's entry module `entry` (a
+    /// file inside `app_dir`) with its imports. `viewport` is what the SDK reports as the
+    /// surface size.
+    pub fn start(
+        app_dir: &Path,
+        entry: &Path,
+        viewport: (f32, f32),
+        limits: Limits,
+        host: Rc<RefCell<dyn Host>>,
+    ) -> Result<AppRuntime, Error> {
+        let runtime = Runtime::new().map_err(|e| Error::Load(format!("QuickJS: {e}")))?;
+        runtime.set_memory_limit(limits.memory);
+        runtime.set_max_stack_size(limits.stack);
+        let modules = loader::AppModules::new(app_dir).map_err(|e| Error::Load(format!("{}: {e}", app_dir.display())))?;
+        runtime.set_loader(modules.clone(), modules);
+
+        let watchdog = Arc::new(Watchdog::default());
+        let epoch = Instant::now();
+        let dog = watchdog.clone();
+        runtime.set_interrupt_handler(Some(Box::new(move || {
+            let deadline = dog.deadline_us.load(Ordering::Relaxed);
+            let late = deadline != 0 && epoch.elapsed().as_micros() as u64 > deadline;
+            if late {
+                dog.fired.store(true, Ordering::Relaxed);
+            }
+            late
+        })));
+        let tracker_host = host.clone();
+        runtime.set_host_promise_rejection_tracker(Some(Box::new(move |_ctx, _promise, reason, handled| {
+            if !handled {
+                tracker_host.borrow_mut().log(Level::Error, &format!("unhandled promise rejection: {}", show(&reason)));
+            }
+        })));
+
+        let context = Context::full(&runtime).map_err(|e| Error::Load(format!("QuickJS context: {e}")))?;
+        let control = context
+            .with(|ctx| install(&ctx, viewport, epoch, host))
+            .map_err(|e| Error::Load(format!("installing the globals: {e}")))?;
+        let mut app = AppRuntime { control, context, runtime, watchdog, epoch, limits, next_timer: None };
+
+        let entry = entry.canonicalize().map_err(|e| Error::Load(format!("{}: {e}", entry.display())))?;
+        let name = entry.to_string_lossy().into_owned();
+        app.enter(|ctx, _| {
+            let promise: Promise = Module::import(&ctx, name.as_str())?;
+            // Its failure is returned from here, so it is not an unhandled rejection as well.
+            let ignore = Function::new(ctx.clone(), || ())?;
+            promise.get::<_, Function>("catch")?.call::<_, Value>((This(promise.clone()), ignore))?;
+            Ok(Some(Persistent::save(&ctx, promise)))
+        })
+        .and_then(|promise| app.settle(promise))?;
+        Ok(app)
+    }
+
+    /// Milliseconds since the runtime started: the clock `performance.now()` reads.
+    pub fn now_ms(&self) -> f64 {
+        self.epoch.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// Hands an event batch to the SDK's listener.
+    pub fn deliver(&mut self, events: &[u8]) -> Result<(), Error> {
+        self.enter(|ctx, control| {
+            let bytes = TypedArray::<u8>::new_copy(ctx.clone(), events)?;
+            let deliver: Function = control.get("deliver")?;
+            deliver.call::<_, ()>((bytes,))?;
+            Ok(())
+        })
+    }
+
+    /// Runs the timers due now. Returns when the next one is due, if any.
+    pub fn run_timers(&mut self) -> Result<Option<Instant>, Error> {
+        let now = self.now_ms();
+        let next: f64 = self.enter(|_, control| control.get::<_, Function>("runTimers")?.call((now,)))?;
+        self.next_timer = (next >= 0.0).then_some(next);
+        Ok(self.next_timer.map(|ms| self.epoch + Duration::from_secs_f64(ms / 1000.0)))
+    }
+
+    /// When the earliest timer is due, as of the last [`run_timers`](Self::run_timers).
+    pub fn next_timer(&self) -> Option<Instant> {
+        self.next_timer.map(|ms| self.epoch + Duration::from_secs_f64(ms / 1000.0))
+    }
+
+    /// Runs the `requestAnimationFrame` callbacks with the frame's time.
+    pub fn run_frame(&mut self, time_ms: f64) -> Result<(), Error> {
+        self.enter(|_, control| control.get::<_, Function>("runFrame")?.call((time_ms,)))
+    }
+
+    /// Whether a frame callback is waiting.
+    pub fn wants_frame(&mut self) -> bool {
+        self.enter(|_, control| control.get::<_, Function>("wantsFrame")?.call(())).unwrap_or(false)
+    }
+
+    /// Evaluates a script in the app's global scope (for tools and tests).
+    pub fn eval(&mut self, source: &str) -> Result<(), Error> {
+        let source = source.to_string();
+        self.enter(move |ctx, _| ctx.eval::<(), _>(source))
+    }
+
+    /// The JavaScript heap in use, in bytes.
+    pub fn heap_bytes(&self) -> u64 {
+        self.runtime.memory_usage().memory_used_size.max(0) as u64
+    }
+
+    /// Runs `f` as one entry: armed with the time budget, followed by the promise jobs it
+    /// queued, with any exception turned into an [`Error`].
+    fn enter<T>(
+        &mut self,
+        f: impl for<'js> FnOnce(Ctx<'js>, Object<'js>) -> rquickjs::Result<T>,
+    ) -> Result<T, Error> {
+        let deadline = self.epoch.elapsed() + self.limits.budget;
+        self.watchdog.deadline_us.store(deadline.as_micros().max(1) as u64, Ordering::Relaxed);
+        self.watchdog.fired.store(false, Ordering::Relaxed);
+        let control = self.control.clone();
+        let result = self.context.with(|ctx| {
+            let control = control.restore(&ctx)?;
+            f(ctx.clone(), control).map_err(|e| caught(&ctx, e))
+        });
+        let result = result.and_then(|v| self.run_jobs().map(|()| v));
+        self.watchdog.deadline_us.store(0, Ordering::Relaxed);
+        result.map_err(|e| self.classify(e))
+    }
+
+    fn run_jobs(&self) -> Result<(), rquickjs::Error> {
+        loop {
+            match self.runtime.execute_pending_job() {
+                Ok(true) => {}
+                Ok(false) => return Ok(()),
+                Err(job) => {
+                    let message = job.0.with(|ctx| show(&ctx.catch()));
+                    return Err(rquickjs::Error::new_loading_message("promise job", message));
+                }
+            }
+        }
+    }
+
+    /// Waits for the entry module's evaluation promise (top-level await runs as jobs).
+    fn settle(&mut self, promise: Option<Persistent<Promise<'static>>>) -> Result<(), Error> {
+        let Some(promise) = promise else { return Ok(()) };
+        self.enter(|ctx, _| {
+            let promise = promise.restore(&ctx)?;
+            match promise.result::<Value>() {
+                Some(Err(e)) => Err(caught(&ctx, e)),
+                _ => Ok(()),
+            }
+        })
+    }
+
+    fn classify(&self, e: rquickjs::Error) -> Error {
+        if self.watchdog.fired.swap(false, Ordering::Relaxed) {
+            return Error::Interrupted(self.limits.budget);
+        }
+        let text = match e {
+            rquickjs::Error::Loading { message: Some(m), .. } => m,
+            rquickjs::Error::Resolving { base, name, message } => {
+                return Error::Load(format!("cannot import {name} from {base}: {}", message.unwrap_or_default()));
+            }
+            other => other.to_string(),
+        };
+        if text.contains("out of memory") {
+            Error::OutOfMemory
+        } else if text.starts_with("Error resolving module") || text.starts_with("Error loading module") {
+            Error::Load(text)
+        } else {
+            Error::Exception(text)
+        }
+    }
+}
+
+/// Turns a pending JavaScript exception into an error carrying its message and stack.
+fn caught(ctx: &Ctx<'_>, e: rquickjs::Error) -> rquickjs::Error {
+    if e.is_exception() {
+        let shown = show(&ctx.catch());
+        return rquickjs::Error::new_loading_message("exception", shown);
+    }
+    e
+}
+
+/// A JavaScript value as a message: an error's text and stack, or the value's string form.
+fn show(value: &Value<'_>) -> String {
+    if let Some(e) = value.as_exception() {
+        let message = e.message().unwrap_or_default();
+        return match e.stack() {
+            Some(stack) if !stack.is_empty() => format!("{message}\n{}", stack.trim_end()),
+            _ => message,
+        };
+    }
+    value
+        .clone()
+        .try_into_string()
+        .ok()
+        .and_then(|s| s.to_string().ok())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Evaluates the prelude and calls it with the native functions; returns its control object.
+fn install(
+    ctx: &Ctx<'_>,
+    viewport: (f32, f32),
+    epoch: Instant,
+    host: Rc<RefCell<dyn Host>>,
+) -> rquickjs::Result<Persistent<Object<'static>>> {
+    let native = Object::new(ctx.clone())?;
+    let sender = host.clone();
+    native.set(
+        "send",
+        Func::from(move |batch: TypedArray<'_, u8>| -> rquickjs::Result<()> {
+            let bytes = copy_bytes(&batch).ok_or_else(|| rquickjs::Error::new_from_js("detached", "Uint8Array"))?;
+            sender.borrow_mut().send(bytes);
+            Ok(())
+        }),
+    )?;
+    native.set(
+        "log",
+        Func::from(move |level: i32, message: String| {
+            let level = match level {
+                0 => Level::Debug,
+                1 => Level::Info,
+                2 => Level::Warn,
+                _ => Level::Error,
+            };
+            host.borrow_mut().log(level, &message);
+        }),
+    )?;
+    native.set("now", Func::from(move || epoch.elapsed().as_secs_f64() * 1000.0))?;
+    let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
+    let control: Object = prelude.call((native, vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
+    Ok(Persistent::save(ctx, control))
+}
+
+/// Copies a typed array's bytes out of the JavaScript heap.
+#[allow(unsafe_code, reason = "rquickjs exposes typed-array bytes only through an unsafe borrow")]
+fn copy_bytes(array: &TypedArray<'_, u8>) -> Option<Vec<u8>> {
+    // SAFETY: the borrow ends inside this function, and no JavaScript runs while it lives (the
+    // bytes are copied at once), so nothing can detach or resize the buffer under it.
+    unsafe { array.as_bytes() }.map(<[u8]>::to_vec)
+}
+
+/// The app's entry module: `main` of its `package.json` if set, else `main.js`.
+pub fn entry_module(app_dir: &Path) -> PathBuf {
+    let main = std::fs::read_to_string(app_dir.join("package.json"))
+        .ok()
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+        .and_then(|m| m.get("main")?.as_str().map(String::from));
+    app_dir.join(main.unwrap_or_else(|| "main.js".into()))
+}
