@@ -19,7 +19,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use wasmtime::{Memory, Module, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+use wasmtime::{Memory, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+
+/// A compiled engine module, shareable by any number of instances.
+pub use wasmtime::Module;
 
 /// The ABI version this host speaks.
 pub const ABI_VERSION: u32 = 1;

@@ -126,7 +126,8 @@ impl AppRuntime {
         let runtime = Runtime::new().map_err(|e| Error::Load(format!("QuickJS: {e}")))?;
         runtime.set_memory_limit(limits.memory);
         runtime.set_max_stack_size(limits.stack);
-        let modules = loader::AppModules::new(app_dir).map_err(|e| Error::Load(format!("{}: {e}", app_dir.display())))?;
+        let modules =
+            loader::AppModules::new(app_dir).map_err(|e| Error::Load(format!("{}: {e}", app_dir.display())))?;
         runtime.set_loader(modules.clone(), modules);
 
         let watchdog = Arc::new(Watchdog::default());
@@ -217,10 +218,7 @@ impl AppRuntime {
 
     /// Runs `f` as one entry: armed with the time budget, followed by the promise jobs it
     /// queued, with any exception turned into an [`Error`].
-    fn enter<T>(
-        &mut self,
-        f: impl for<'js> FnOnce(Ctx<'js>, Object<'js>) -> rquickjs::Result<T>,
-    ) -> Result<T, Error> {
+    fn enter<T>(&mut self, f: impl for<'js> FnOnce(Ctx<'js>, Object<'js>) -> rquickjs::Result<T>) -> Result<T, Error> {
         let deadline = self.epoch.elapsed() + self.limits.budget;
         self.watchdog.deadline_us.store(deadline.as_micros().max(1) as u64, Ordering::Relaxed);
         self.watchdog.fired.store(false, Ordering::Relaxed);
@@ -298,12 +296,7 @@ fn show(value: &Value<'_>) -> String {
             _ => message,
         };
     }
-    value
-        .clone()
-        .try_into_string()
-        .ok()
-        .and_then(|s| s.to_string().ok())
-        .unwrap_or_else(|| format!("{value:?}"))
+    value.clone().try_into_string().ok().and_then(|s| s.to_string().ok()).unwrap_or_else(|| format!("{value:?}"))
 }
 
 /// Evaluates the prelude and calls it with the native functions; returns its control object.

@@ -104,7 +104,8 @@ impl Resolver for AppModules {
         name: &str,
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<String> {
-        let path = self.resolve_path(base, name).map_err(|why| rquickjs::Error::new_resolving_message(base, name, why))?;
+        let path =
+            self.resolve_path(base, name).map_err(|why| rquickjs::Error::new_resolving_message(base, name, why))?;
         Ok(path.to_string_lossy().into_owned())
     }
 }

@@ -57,12 +57,18 @@ fn modules_packages_console_and_the_host_binding() {
     let dir = app(
         "modules",
         &[
-            ("main.js", "import { twice } from './lib/math.js';\nimport { hello } from '@acme/greet';\nimport { tag } from '@acme/greet/tag';\n\
+            (
+                "main.js",
+                "import { twice } from './lib/math.js';\nimport { hello } from '@acme/greet';\nimport { tag } from '@acme/greet/tag';\n\
                 console.log(hello(), twice(21), tag);\nconsole.warn({ a: [1, 2] });\n\
                 const h = globalThis.__marqueeHost;\nconsole.info(h.viewport.width, h.viewport.height);\n\
-                h.send(new Uint8Array([1, 2, 3]));\nawait Promise.resolve();\nh.send(new Uint8Array(0));"),
+                h.send(new Uint8Array([1, 2, 3]));\nawait Promise.resolve();\nh.send(new Uint8Array(0));",
+            ),
             ("lib/math.js", "export const twice = (n) => n * 2;"),
-            ("node_modules/@acme/greet/package.json", r#"{ "name": "@acme/greet", "exports": { ".": { "types": "./x.d.ts", "default": "./src/index.js" }, "./tag": "./src/tag.js" } }"#),
+            (
+                "node_modules/@acme/greet/package.json",
+                r#"{ "name": "@acme/greet", "exports": { ".": { "types": "./x.d.ts", "default": "./src/index.js" }, "./tag": "./src/tag.js" } }"#,
+            ),
             ("node_modules/@acme/greet/src/index.js", "export const hello = () => 'hello';"),
             ("node_modules/@acme/greet/src/tag.js", "export const tag = 'v1';"),
         ],
@@ -78,7 +84,11 @@ fn modules_packages_console_and_the_host_binding() {
 fn imports_stay_inside_the_app_and_its_packages() {
     let outside = app("outside", &[("secret.js", "export const s = 1;")]);
     for (name, import, why) in [
-        ("escape", format!("import '../{}/secret.js';", outside.file_name().unwrap().to_str().unwrap()), "outside the app"),
+        (
+            "escape",
+            format!("import '../{}/secret.js';", outside.file_name().unwrap().to_str().unwrap()),
+            "outside the app",
+        ),
         ("absolute", format!("import '{}';", outside.join("secret.js").display()), "absolute paths"),
         ("missing", "import './nope.js';".into(), "nope.js"),
         ("nopkg", "import 'left-pad';".into(), "package left-pad not found"),
@@ -172,7 +182,10 @@ fn frames_and_events_reach_their_callbacks() {
 fn an_endless_loop_is_interrupted_and_the_app_lives_on() {
     let dir = app(
         "loop",
-        &[("main.js", "globalThis.__marqueeHost.listen(() => { for (;;) {} });\nsetTimeout(() => console.log('still here'), 0);")],
+        &[(
+            "main.js",
+            "globalThis.__marqueeHost.listen(() => { for (;;) {} });\nsetTimeout(() => console.log('still here'), 0);",
+        )],
     );
     let limits = Limits { budget: Duration::from_millis(100), ..Limits::default() };
     let (rt, rec) = start_with(&dir, limits);
@@ -191,7 +204,10 @@ fn an_endless_loop_is_interrupted_and_the_app_lives_on() {
 
 #[test]
 fn the_heap_limit_stops_a_memory_bomb_and_the_app_lives_on() {
-    let dir = app("bomb", &[("main.js", "globalThis.grow = () => { const a = []; for (;;) a.push(new Array(10000).fill(1)); };")]);
+    let dir = app(
+        "bomb",
+        &[("main.js", "globalThis.grow = () => { const a = []; for (;;) a.push(new Array(10000).fill(1)); };")],
+    );
     let limits = Limits { memory: 16 << 20, ..Limits::default() };
     let (rt, _) = start_with(&dir, limits);
     let mut rt = rt.unwrap();

@@ -140,7 +140,13 @@ pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
     for (n, frame) in frames.iter().enumerate() {
         let t = describe(frame)?;
         writeln!(out, "frame {}", n + 1).ok();
-        for (name, body) in [("layout", &t.layout), ("paint", &t.paint), ("damage", &t.damage), ("errors", &t.errors), ("freed", &t.freed)] {
+        for (name, body) in [
+            ("layout", &t.layout),
+            ("paint", &t.paint),
+            ("damage", &t.damage),
+            ("errors", &t.errors),
+            ("freed", &t.freed),
+        ] {
             if !body.is_empty() {
                 writeln!(out, "  {name}\n{body}", body = body.trim_end_matches('\n')).ok();
             }

@@ -1,0 +1,233 @@
+//! `marquee`: the developer's command.
+//!
+//! `marquee run [APP_DIR]` starts the native host on an app directory (the bundled demo when
+//! none is given): in a desktop window when there is a display, headless otherwise. A headless
+//! run renders until the app is idle (or `--frames`), can write a screenshot, and prints frame
+//! statistics; `--keys` scripts remote presses at frame numbers, so a session can be replayed.
+
+#[cfg(feature = "window")]
+mod window;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use marquee_host::{Ended, Headless, Host, Key, Options, Report, Stop};
+
+#[derive(Parser)]
+#[command(name = "marquee", version, about = "Build and run Marquee TV apps")]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Run an app (an npm package directory); the bundled demo by default.
+    Run(RunArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The app's directory; default: the demo app.
+    app: Option<PathBuf>,
+    /// Render without a window.
+    #[arg(long)]
+    headless: bool,
+    /// Stop after this many frames (default: when the app is idle).
+    #[arg(long)]
+    frames: Option<u64>,
+    /// Write the last frame as a PNG.
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// Surface size.
+    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Remote keys at frame numbers: `30:right,45:right,60:enter`.
+    #[arg(long, value_parser = parse_keys, default_value = "")]
+    keys: Keys,
+    /// Display rate in frames per second.
+    #[arg(long, default_value_t = 60.0)]
+    fps: f64,
+    /// Render frames back to back instead of pacing them (for measuring).
+    #[arg(long)]
+    unpaced: bool,
+    /// Advance frame time by exactly 1/fps per frame (reproducible runs).
+    #[arg(long)]
+    virtual_time: bool,
+    /// The engine module (default: `MARQUEE_ENGINE_WASM`, or the one `cargo xtask wasm` built).
+    #[arg(long, value_name = "WASM")]
+    engine: Option<PathBuf>,
+    /// Where compiled engine modules are cached (default: ~/.cache/marquee/modules).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+    /// Compile the engine module every time.
+    #[arg(long)]
+    no_cache: bool,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 60.0)]
+    timeout: f64,
+    /// Do not echo the app's console.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Default)]
+struct Keys(Vec<(u64, Key)>);
+
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s.split_once('x').ok_or("expected WIDTHxHEIGHT, e.g. 1280x720")?;
+    let side = |v: &str| match v.parse::<u32>() {
+        Ok(n) if (1..=16384).contains(&n) => Ok(n),
+        _ => Err(format!("`{v}` is not a side between 1 and 16384")),
+    };
+    Ok((side(w)?, side(h)?))
+}
+
+fn parse_keys(s: &str) -> Result<Keys, String> {
+    let mut keys = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (frame, key) = item.split_once(':').ok_or_else(|| format!("`{item}`: expected FRAME:KEY"))?;
+        let frame = frame.parse().map_err(|_| format!("`{frame}` is not a frame number"))?;
+        let names = Key::ALL.map(Key::name).join(", ");
+        let key = Key::from_name(key).ok_or_else(|| format!("`{key}` is not a key ({names})"))?;
+        keys.push((frame, key));
+    }
+    Ok(Keys(keys))
+}
+
+fn main() -> ExitCode {
+    let Cli { command: Commands::Run(args) } = Cli::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("marquee: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository's demo app, for `run` without an argument.
+fn demo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../apps/demo")
+}
+
+/// The engine module: the flag, the environment, next to the executable's target directory, or
+/// where `cargo xtask wasm` writes it in this checkout.
+fn engine_path(flag: Option<PathBuf>) -> PathBuf {
+    let candidates = flag
+        .into_iter()
+        .chain(std::env::var_os("MARQUEE_ENGINE_WASM").map(PathBuf::from))
+        .chain(std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.join("engine/engine.wasm"))));
+    let fallback = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm");
+    candidates.into_iter().find(|p| p.is_file()).unwrap_or(fallback)
+}
+
+fn cache_dir(args: &RunArgs) -> Option<PathBuf> {
+    if args.no_cache {
+        return None;
+    }
+    args.cache.clone().or_else(|| {
+        let base = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+        Some(base.join("marquee/modules"))
+    })
+}
+
+fn run(args: RunArgs) -> Result<(), String> {
+    let app = args.app.clone().unwrap_or_else(demo_dir);
+    if app.is_file() {
+        return Err(format!("{}: signed bundles are not runnable yet; pass an app directory", app.display()));
+    }
+    if !app.join("package.json").is_file() {
+        return Err(format!("{}: not an app directory (no package.json)", app.display()));
+    }
+    let engine = engine_path(args.engine.clone());
+    let wasm = std::fs::read(&engine)
+        .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine)", engine.display()))?;
+
+    let mut options = Options::new(&app, wasm);
+    options.cache_dir = cache_dir(&args);
+    options.size = args.size;
+    options.fps = args.fps;
+    options.unpaced = args.unpaced;
+    options.virtual_time = args.virtual_time;
+    options.script = args.keys.0.clone();
+    options.echo_console = !args.quiet;
+    options.stop = Stop {
+        frames: args.frames,
+        when_idle: args.frames.is_none(),
+        timeout: Some(Duration::from_secs_f64(args.timeout.max(0.1))),
+    };
+
+    let report = if args.headless { None } else { windowed(&options)? };
+    let report = match report {
+        Some(report) => report,
+        None => Host::run(options, Box::new(Headless)).map_err(|e| e.to_string())?,
+    };
+    print_report(&report);
+    if let Some(path) = &args.screenshot {
+        let png = report.canvas.encode_png().map_err(|e| e.to_string())?;
+        std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("screenshot: {}", path.display());
+    }
+    Ok(())
+}
+
+/// Runs in a window; `None` when there is no display (the caller runs headless instead).
+#[cfg(feature = "window")]
+fn windowed(options: &Options) -> Result<Option<Report>, String> {
+    match window::run(options.clone()) {
+        Err(window::Error::NoDisplay(why)) => {
+            eprintln!("marquee: no display ({why}); running headless");
+            Ok(None)
+        }
+        Err(window::Error::Host(e)) => Err(e.to_string()),
+        Ok(report) => Ok(Some(report)),
+    }
+}
+
+#[cfg(not(feature = "window"))]
+fn windowed(_options: &Options) -> Result<Option<Report>, String> {
+    eprintln!("marquee: built without the window feature; running headless");
+    Ok(None)
+}
+
+fn print_report(r: &Report) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let frames = r.frames.len();
+    let ended = match r.ended {
+        Ended::Frames => "frame count reached",
+        Ended::Idle => "app idle",
+        Ended::Timeout => "timeout",
+        Ended::Quit => "quit",
+    };
+    println!("frames: {frames} ({ended})");
+    if let (Some(first), Some(last)) = (r.frames.first(), r.frames.last())
+        && frames > 1
+    {
+        let span = last.at.duration_since(first.at).as_secs_f64();
+        println!("rate: {:.1} frames/s over {:.2} s", (frames - 1) as f64 / span.max(1e-9), span);
+    }
+    for (name, pick) in [
+        ("engine", (|f: &marquee_host::FrameStat| f.engine) as fn(&marquee_host::FrameStat) -> Duration),
+        ("raster", |f| f.raster),
+        ("present", |f| f.present),
+    ] {
+        let mut v: Vec<f64> = r.frames.iter().map(|f| ms(pick(f))).collect();
+        if v.is_empty() {
+            continue;
+        }
+        v.sort_by(f64::total_cmp);
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
+        println!("{name:>8}: mean {mean:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms", p(0.5), p(0.99), p(1.0));
+    }
+    println!("engine module: {:?} in {:.1} ms", r.module, ms(r.module_time));
+    if let Some(first) = r.first_frame {
+        println!("first frame: {:.1} ms after start", ms(first));
+    }
+    println!("nodes: {}, rejected commands: {}, engine restarts: {}", r.nodes, r.command_errors, r.engine_resets);
+}

@@ -1,0 +1,194 @@
+//! The desktop front end: a winit window showing the engine's frames through softbuffer, with
+//! the keyboard mapped to remote keys.
+//!
+//! winit wants the main thread, and the host's frame loop runs on the engine thread, so the two
+//! meet in a shared frame slot: the engine thread's presenter converts the canvas to the window's
+//! pixel format there and wakes the event loop, which copies it to the surface. Keys go the other
+//! way, straight to the engine thread's input channel, never through the app thread.
+
+use std::num::NonZeroU32;
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use marquee_host::{Host, Input, InputSender, Key, KeyAction, Options, Presenter, Report};
+use softbuffer::{Context, Surface};
+use winit::application::ApplicationHandler;
+use winit::dpi::PhysicalSize;
+use winit::event::{ElementState, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, EventLoop, EventLoopProxy};
+use winit::keyboard::{Key as WinitKey, NamedKey};
+use winit::window::{Window, WindowId};
+
+/// Why a windowed run did not happen.
+pub(crate) enum Error {
+    /// No display to open a window on (the caller falls back to headless).
+    NoDisplay(String),
+    /// The host failed.
+    Host(marquee_host::Error),
+}
+
+enum Wake {
+    Frame,
+    Done(Box<Result<Report, marquee_host::Error>>),
+}
+
+/// The latest frame as 0x00RRGGBB pixels, written by the engine thread, read by the main thread.
+#[derive(Default)]
+struct Slot {
+    pixels: Vec<u32>,
+    fresh: bool,
+}
+
+struct WindowPresenter {
+    slot: Arc<Mutex<Slot>>,
+    wake: EventLoopProxy<Wake>,
+}
+
+impl Presenter for WindowPresenter {
+    fn present(&mut self, canvas: &marquee_host::Canvas, damage: &[marquee_host::IntRect]) -> bool {
+        if damage.is_empty() {
+            return true;
+        }
+        let Ok(mut slot) = self.slot.lock() else { return false };
+        let rgba = canvas.pixmap().data();
+        slot.pixels.resize(rgba.len() / 4, 0);
+        // The canvas is opaque (an opaque background under everything), so premultiplied RGBA
+        // is plain RGB here.
+        for (px, c) in slot.pixels.iter_mut().zip(rgba.chunks_exact(4)) {
+            *px = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+        }
+        slot.fresh = true;
+        self.wake.send_event(Wake::Frame).is_ok()
+    }
+}
+
+type WindowSurface = Surface<Rc<Window>, Rc<Window>>;
+
+struct App {
+    options: Options,
+    slot: Arc<Mutex<Slot>>,
+    proxy: EventLoopProxy<Wake>,
+    input: Option<InputSender>,
+    window: Option<(Rc<Window>, WindowSurface)>,
+    result: Option<Result<Report, marquee_host::Error>>,
+}
+
+impl App {
+    fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<(), String> {
+        let (w, h) = self.options.size;
+        let attributes = Window::default_attributes()
+            .with_title("Marquee")
+            .with_inner_size(PhysicalSize::new(w, h))
+            .with_resizable(false);
+        let window = Rc::new(event_loop.create_window(attributes).map_err(|e| e.to_string())?);
+        let context = Context::new(window.clone()).map_err(|e| e.to_string())?;
+        let mut surface = Surface::new(&context, window.clone()).map_err(|e| e.to_string())?;
+        let (nw, nh) = (NonZeroU32::new(w).ok_or("zero width")?, NonZeroU32::new(h).ok_or("zero height")?);
+        surface.resize(nw, nh).map_err(|e| e.to_string())?;
+        self.window = Some((window, surface));
+
+        let presenter = WindowPresenter { slot: self.slot.clone(), wake: self.proxy.clone() };
+        let host = Host::start(self.options.clone(), Box::new(presenter)).map_err(|e| e.to_string())?;
+        self.input = Some(host.input());
+        let done = self.proxy.clone();
+        std::thread::spawn(move || {
+            let _ = done.send_event(Wake::Done(Box::new(host.join())));
+        });
+        Ok(())
+    }
+
+    fn draw(&mut self) {
+        let Some((window, surface)) = &mut self.window else { return };
+        let Ok(mut slot) = self.slot.lock() else { return };
+        if !slot.fresh {
+            return;
+        }
+        slot.fresh = false;
+        let Ok(mut buffer) = surface.buffer_mut() else { return };
+        let n = buffer.len().min(slot.pixels.len());
+        buffer[..n].copy_from_slice(&slot.pixels[..n]);
+        window.pre_present_notify();
+        let _ = buffer.present();
+    }
+}
+
+/// The remote key for a keyboard key.
+fn remote_key(key: &WinitKey) -> Option<Key> {
+    Some(match key {
+        WinitKey::Named(NamedKey::ArrowUp) => Key::Up,
+        WinitKey::Named(NamedKey::ArrowDown) => Key::Down,
+        WinitKey::Named(NamedKey::ArrowLeft) => Key::Left,
+        WinitKey::Named(NamedKey::ArrowRight) => Key::Right,
+        WinitKey::Named(NamedKey::Enter) => Key::Enter,
+        WinitKey::Named(NamedKey::Escape | NamedKey::Backspace | NamedKey::BrowserBack) => Key::Back,
+        WinitKey::Named(NamedKey::Space | NamedKey::MediaPlayPause) => Key::PlayPause,
+        WinitKey::Named(NamedKey::ContextMenu | NamedKey::Home) => Key::Menu,
+        _ => return None,
+    })
+}
+
+impl ApplicationHandler<Wake> for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.window.is_none()
+            && let Err(e) = self.start(event_loop)
+        {
+            self.result = Some(Err(marquee_host::Error::Surface(e)));
+            event_loop.exit();
+        }
+    }
+
+    fn user_event(&mut self, event_loop: &ActiveEventLoop, event: Wake) {
+        match event {
+            Wake::Frame => {
+                if let Some((window, _)) = &self.window {
+                    window.request_redraw();
+                }
+            }
+            Wake::Done(result) => {
+                self.result = Some(*result);
+                event_loop.exit();
+            }
+        }
+    }
+
+    fn window_event(&mut self, _event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        match event {
+            WindowEvent::RedrawRequested => self.draw(),
+            WindowEvent::CloseRequested => {
+                if let Some(input) = &self.input {
+                    input.send(Input::Quit);
+                }
+            }
+            WindowEvent::KeyboardInput { event, .. } => {
+                let (Some(key), Some(input)) = (remote_key(&event.logical_key), &self.input) else { return };
+                let action = match (event.state, event.repeat) {
+                    (ElementState::Released, _) => KeyAction::Release,
+                    (ElementState::Pressed, true) => KeyAction::Repeat,
+                    (ElementState::Pressed, false) => KeyAction::Press,
+                };
+                input.send(Input::Key(key, action));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs the host with a window until the app quits or the window closes.
+pub(crate) fn run(options: Options) -> Result<Report, Error> {
+    let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::NoDisplay(e.to_string()))?;
+    let mut app = App {
+        options,
+        slot: Arc::default(),
+        proxy: event_loop.create_proxy(),
+        input: None,
+        window: None,
+        result: None,
+    };
+    event_loop.run_app(&mut app).map_err(|e| Error::NoDisplay(e.to_string()))?;
+    match app.result {
+        Some(Ok(report)) => Ok(report),
+        Some(Err(marquee_host::Error::Surface(e))) => Err(Error::NoDisplay(e)),
+        Some(Err(e)) => Err(Error::Host(e)),
+        None => Err(Error::NoDisplay("the window system ended the event loop".into())),
+    }
+}

@@ -1,0 +1,136 @@
+//! The app thread: runs the app's JavaScript and nothing else.
+//!
+//! It sleeps until something is due — an event batch or a frame from the engine thread, or the
+//! app's next timer — then runs it. Command batches leave through the SDK's `send`, straight
+//! onto the engine thread's channel. After each wake it tells the engine thread how many event
+//! batches it has handled and whether it has anything left to do, which is how a headless run
+//! knows the app is idle without guessing.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use marquee_js::{AppRuntime, Level};
+
+use crate::engine_thread::ToEngine;
+use crate::{Error, Log, Options};
+
+/// Messages from the engine thread.
+pub(crate) enum ToApp {
+    /// An event batch (counted: see `ToEngine::AppState`).
+    Events(Vec<u8>),
+    /// A frame was presented at this frame time (not counted: frames come every vsync).
+    Frame(f64),
+    /// The run is over.
+    Quit,
+}
+
+/// The app thread's stack: QuickJS's own limit plus room for the host's frames.
+const STACK: usize = 16 << 20;
+
+/// Where the app's console and send go.
+struct Sink {
+    to_engine: Sender<ToEngine>,
+    log: Log,
+    echo: bool,
+}
+
+impl marquee_js::Host for Sink {
+    fn send(&mut self, batch: Vec<u8>) {
+        // A closed channel means the run is ending; the batch has nowhere to go.
+        let _ = self.to_engine.send(ToEngine::Batch(batch));
+    }
+
+    fn log(&mut self, level: Level, message: &str) {
+        if self.echo {
+            eprintln!("[app {level:?}] {message}");
+        }
+        if let Ok(mut log) = self.log.lock() {
+            log.push((Instant::now(), level, message.to_string()));
+        }
+    }
+}
+
+pub(crate) fn spawn(
+    options: &Options,
+    rx: Receiver<ToApp>,
+    to_engine: Sender<ToEngine>,
+    log: Log,
+) -> Result<JoinHandle<()>, Error> {
+    let app_dir = options.app_dir.clone();
+    let viewport = (options.size.0 as f32, options.size.1 as f32);
+    let limits = options.js;
+    let echo = options.echo_console;
+    std::thread::Builder::new()
+        .name("marquee-app".into())
+        .stack_size(STACK)
+        .spawn(move || {
+            let sink = Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), log, echo }));
+            let entry = marquee_js::entry_module(&app_dir);
+            match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
+                Ok(app) => run(app, &rx, &to_engine, &sink),
+                Err(e) => {
+                    let _ = to_engine.send(ToEngine::AppFailed(e));
+                }
+            }
+        })
+        .map_err(|e| Error::Thread(format!("cannot start the app thread: {e}")))
+}
+
+fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, sink: &Rc<RefCell<Sink>>) {
+    let mut handled = 0u64;
+    let mut reported = None;
+    let report = |r: Result<(), marquee_js::Error>| {
+        if let Err(e) = r {
+            marquee_js::Host::log(&mut *sink.borrow_mut(), Level::Error, &e.to_string());
+        }
+    };
+    loop {
+        let next_timer = match app.run_timers() {
+            Ok(next) => next,
+            Err(e) => {
+                report(Err(e));
+                app.next_timer()
+            }
+        };
+        let idle = next_timer.is_none() && !app.wants_frame();
+        if reported != Some((handled, idle)) {
+            reported = Some((handled, idle));
+            if to_engine.send(ToEngine::AppState { handled, idle }).is_err() {
+                return;
+            }
+        }
+
+        let wait = next_timer.map(|at| at.saturating_duration_since(Instant::now()));
+        let first = match wait {
+            Some(d) => rx.recv_timeout(d),
+            None => rx.recv_timeout(Duration::from_secs(3600)),
+        };
+        let mut frame = None;
+        let mut messages = match first {
+            Ok(m) => vec![m],
+            Err(RecvTimeoutError::Timeout) => Vec::new(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        // Take everything that is already waiting: a busy app catches up in one pass, and only
+        // the latest frame matters.
+        messages.extend(rx.try_iter());
+        for message in messages {
+            match message {
+                ToApp::Events(bytes) => {
+                    report(app.deliver(&bytes));
+                    handled += 1;
+                }
+                ToApp::Frame(t) => frame = Some(t),
+                ToApp::Quit => return,
+            }
+        }
+        if let Some(t) = frame
+            && app.wants_frame()
+        {
+            report(app.run_frame(t));
+        }
+    }
+}

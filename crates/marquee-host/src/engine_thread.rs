@@ -1,0 +1,297 @@
+//! The engine thread: the frame loop, the engine instance, the canvas and the presenter.
+//!
+//! One iteration is one frame: drain whatever the app and the front end sent (command batches,
+//! keys), run the engine's frame, rasterize the damage, present, forward the frame's events to
+//! the app. Nothing here ever blocks on the app thread. A failed engine call (trap or hang)
+//! replaces the instance; the replacement gets the viewport and the app gets an `EngineReset`
+//! event so it rebuilds its scene.
+
+use std::sync::mpsc::{Receiver, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use marquee_display_list::frame::Frame;
+use marquee_engine_wasmtime::cache::{ModuleCache, Source};
+use marquee_engine_wasmtime::{Module, Runtime, WasmEngine};
+use marquee_js::Level;
+use marquee_protocol::{Command, Event, EventEncoder, KeyAction, ResetReason, encode_batch};
+use marquee_raster::{Canvas, NoImages};
+
+use crate::app_thread::ToApp;
+use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
+
+/// Messages to the engine thread, from the app thread and the front end.
+pub(crate) enum ToEngine {
+    /// A command batch from the SDK.
+    Batch(Vec<u8>),
+    /// The app has handled `handled` event batches and is idle or not.
+    AppState { handled: u64, idle: bool },
+    /// The app's entry module failed; the run cannot go on.
+    AppFailed(marquee_js::Error),
+    /// Input from the front end.
+    Input(Input),
+}
+
+/// Restarts in a row, each failing before a frame completes, after which the host gives up.
+const MAX_FAILED_RESTARTS: u32 = 3;
+
+/// `mq_stat` counter for live nodes (see `marquee_engine_abi::Stat`).
+const STAT_NODES: u32 = 2;
+
+/// The compiled engine and its current instance.
+struct Instance {
+    runtime: Runtime,
+    module: Module,
+    engine: WasmEngine,
+    memory: usize,
+    viewport: Vec<u8>,
+}
+
+/// A new instance of `module`, sized to the viewport.
+fn instantiate(
+    runtime: &Runtime,
+    module: &Module,
+    memory: usize,
+    viewport: &[u8],
+) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
+    let mut engine = runtime.instantiate(module, memory)?;
+    engine.apply(viewport)?;
+    Ok(engine)
+}
+
+impl Instance {
+    fn fresh(&self) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
+        instantiate(&self.runtime, &self.module, self.memory, &self.viewport)
+    }
+}
+
+pub(crate) fn spawn(
+    options: Options,
+    presenter: Box<dyn Presenter>,
+    rx: Receiver<ToEngine>,
+    to_app: Sender<ToApp>,
+    app: JoinHandle<()>,
+    log: Log,
+    started: Instant,
+) -> Result<JoinHandle<Result<Report, Error>>, Error> {
+    std::thread::Builder::new()
+        .name("marquee-engine".into())
+        .stack_size(marquee_engine_wasmtime::MIN_THREAD_STACK + (1 << 20))
+        .spawn(move || {
+            let result = Loop::new(options, presenter, rx, to_app.clone(), log, started).and_then(Loop::run);
+            let _ = to_app.send(ToApp::Quit);
+            // The app thread ends at Quit, or at its next wake if it is busy; a stuck app is
+            // bounded by its time budget.
+            let _ = app.join();
+            result
+        })
+        .map_err(|e| Error::Thread(format!("cannot start the engine thread: {e}")))
+}
+
+struct Loop {
+    options: Options,
+    presenter: Box<dyn Presenter>,
+    rx: Receiver<ToEngine>,
+    to_app: Sender<ToApp>,
+    log: Log,
+    instance: Instance,
+    canvas: Canvas,
+    report_module: (Source, Duration),
+    started: Instant,
+    frames: Vec<FrameStat>,
+    resets: u32,
+    command_errors: u64,
+}
+
+impl Loop {
+    fn new(
+        options: Options,
+        presenter: Box<dyn Presenter>,
+        rx: Receiver<ToEngine>,
+        to_app: Sender<ToApp>,
+        log: Log,
+        started: Instant,
+    ) -> Result<Loop, Error> {
+        let runtime = Runtime::with_call_budget(options.engine_call_budget);
+        let t = Instant::now();
+        let (module, source) = match &options.cache_dir {
+            Some(dir) => ModuleCache::new(dir).load(&runtime, &options.engine_wasm).map_err(Error::Engine)?,
+            None => {
+                (runtime.compile(&options.engine_wasm).map_err(Error::Engine)?, Source::Uncached("no cache".into()))
+            }
+        };
+        let module_time = t.elapsed();
+        let (w, h) = options.size;
+        let viewport = encode_batch(&[Command::SetViewport { width: w as f32, height: h as f32 }]);
+        let memory = options.engine_memory;
+        let engine = instantiate(&runtime, &module, memory, &viewport).map_err(Error::Engine)?;
+        let instance = Instance { runtime, module, engine, memory, viewport };
+        let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
+        Ok(Loop {
+            options,
+            presenter,
+            rx,
+            to_app,
+            log,
+            instance,
+            canvas,
+            report_module: (source, module_time),
+            started,
+            frames: Vec::new(),
+            resets: 0,
+            command_errors: 0,
+        })
+    }
+
+    fn say(&self, level: Level, message: String) {
+        if self.options.echo_console {
+            eprintln!("[host] {message}");
+        }
+        if let Ok(mut log) = self.log.lock() {
+            log.push((Instant::now(), level, message));
+        }
+    }
+
+    /// Replaces a failed engine instance and queues the event that tells the app.
+    fn reset(&mut self, why: &marquee_engine_wasmtime::Error, host_events: &mut EventEncoder) -> Result<(), Error> {
+        let reason = match why {
+            marquee_engine_wasmtime::Error::Interrupted => ResetReason::Hang,
+            _ => ResetReason::Trap,
+        };
+        self.say(Level::Error, format!("engine failed ({why}); starting a fresh instance"));
+        self.resets += 1;
+        self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
+        host_events.push(&Event::EngineReset { reason });
+        Ok(())
+    }
+
+    fn run(mut self) -> Result<Report, Error> {
+        let interval = Duration::from_secs_f64(1.0 / self.options.fps.max(1.0));
+        let mut script = self.options.script.clone();
+        script.sort_by_key(|(frame, _)| std::cmp::Reverse(*frame));
+        let mut output = Vec::new();
+        let mut host_events = EventEncoder::default();
+        let (mut sent, mut handled, mut app_idle) = (0u64, 0u64, false);
+        let mut failed_restarts = 0;
+        let mut first_frame = None;
+        let clock = Instant::now();
+        let mut n = 0u64;
+        let ended = loop {
+            let frame_start = Instant::now();
+            if let Some(limit) = self.options.stop.timeout
+                && frame_start.duration_since(self.started) >= limit
+            {
+                break Ended::Timeout;
+            }
+            if self.options.stop.frames.is_some_and(|limit| n >= limit) {
+                break Ended::Frames;
+            }
+
+            // Input and commands that arrived since the last frame.
+            let mut drew_commands = false;
+            let mut quit = false;
+            while let Some((_, key)) = script.last().filter(|(at, _)| *at <= n) {
+                host_events.push(&Event::Key { key: *key, action: KeyAction::Press });
+                script.pop();
+            }
+            for message in self.rx.try_iter().collect::<Vec<_>>() {
+                match message {
+                    ToEngine::Batch(batch) => {
+                        drew_commands = true;
+                        match self.instance.engine.apply(&batch) {
+                            Ok(rejected) => self.command_errors += u64::from(rejected),
+                            Err(e) => self.reset(&e, &mut host_events)?,
+                        }
+                    }
+                    ToEngine::AppState { handled: h, idle } => (handled, app_idle) = (h, idle),
+                    ToEngine::AppFailed(e) => return Err(Error::App(e)),
+                    // Until the engine manages focus (a later issue), every key goes to the app.
+                    ToEngine::Input(Input::Key(key, action)) => host_events.push(&Event::Key { key, action }),
+                    ToEngine::Input(Input::Quit) => quit = true,
+                }
+            }
+            if quit {
+                break Ended::Quit;
+            }
+
+            let time_ms = if self.options.virtual_time {
+                n as f64 * interval.as_secs_f64() * 1000.0
+            } else {
+                clock.elapsed().as_secs_f64() * 1000.0
+            };
+            if let Err(e) = self.instance.engine.frame_into(time_ms, &mut output) {
+                failed_restarts += 1;
+                if failed_restarts > MAX_FAILED_RESTARTS {
+                    return Err(Error::EngineFailing(e.to_string()));
+                }
+                self.reset(&e, &mut host_events)?;
+                continue;
+            }
+            failed_restarts = 0;
+            let engine_time = frame_start.elapsed();
+
+            let frame = Frame::parse(&output).map_err(|e| Error::EngineFailing(format!("malformed frame: {e}")))?;
+            let t = Instant::now();
+            let drawn = match self.canvas.draw(frame.display_list, &frame.damage, &NoImages) {
+                Ok(stats) => stats,
+                Err(e) => {
+                    self.say(Level::Error, format!("frame {n} not drawn: {e}"));
+                    Default::default()
+                }
+            };
+            let raster_time = t.elapsed();
+            let t = Instant::now();
+            let keep_going = self.presenter.present(&self.canvas, &frame.damage);
+            let present_time = t.elapsed();
+            if first_frame.is_none() {
+                first_frame = Some(self.started.elapsed());
+            }
+            self.frames.push(FrameStat {
+                at: frame_start,
+                time_ms,
+                engine: engine_time,
+                raster: raster_time,
+                present: present_time,
+                pixels: drawn.pixels,
+            });
+
+            // Events: the engine's own, then the host's (keys, resets).
+            for events in [frame.events, host_events.bytes()] {
+                if events.len() > 12 && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {
+                    sent += 1;
+                }
+            }
+            let had_host_events = !host_events.is_empty();
+            host_events.clear();
+            let _ = self.to_app.send(ToApp::Frame(time_ms));
+            n += 1;
+
+            if !keep_going {
+                break Ended::Quit;
+            }
+            let quiet = frame.damage.is_empty() && frame.events.len() <= 12 && !drew_commands && !had_host_events;
+            if self.options.stop.when_idle && quiet && app_idle && handled == sent && script.is_empty() {
+                break Ended::Idle;
+            }
+            if !self.options.unpaced {
+                std::thread::sleep(interval.saturating_sub(frame_start.elapsed()));
+            }
+        };
+
+        let nodes = self.instance.engine.stat(STAT_NODES).unwrap_or(0);
+        let log = self.log.lock().map(|l| l.clone()).unwrap_or_default();
+        Ok(Report {
+            canvas: self.canvas,
+            frames: self.frames,
+            log,
+            started: self.started,
+            first_frame,
+            module: self.report_module.0,
+            module_time: self.report_module.1,
+            engine_resets: self.resets,
+            nodes,
+            command_errors: self.command_errors,
+            ended,
+        })
+    }
+}

@@ -1,0 +1,277 @@
+//! The thin native host: the app's JavaScript and the engine side by side, on two threads.
+//!
+//! ```text
+//!   app thread (QuickJS)                       engine thread (wasmtime)
+//!   app.js + SDK ── command batches ────────▶  engine.wasm: apply, frame(t)
+//!                ◀── event batches, frames ──  raster → Presenter
+//!                                    input ──▶ (keys, from the front end)
+//! ```
+//!
+//! The engine thread owns the frame loop: every frame it drains the batches and input that
+//! arrived, runs the engine's frame at the frame time, rasterizes the damage and hands the canvas
+//! to a [`Presenter`]. It never waits for the app thread, which is the architecture's promise: an
+//! app stuck in a long callback does not stop frames. JS values stay on the app thread and Wasm
+//! values on the engine thread; only bytes cross, over channels.
+//!
+//! The engine thread also contains failures: a trap or a hang (epoch interruption) in the engine
+//! replaces the instance with a fresh one and tells the app with an `EngineReset` event, so the
+//! app can build its scene again. The app thread's failures (exceptions, interrupts, heap
+//! exhaustion) are logged and the app carries on with its next callback.
+
+mod app_thread;
+mod engine_thread;
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use marquee_display_list::{Color, IntRect};
+pub use marquee_js::{Level, Limits as JsLimits};
+pub use marquee_protocol::{Key, KeyAction};
+pub use marquee_raster::Canvas;
+
+/// Everything a run needs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The app's directory (an npm package whose `main` is its entry module).
+    pub app_dir: PathBuf,
+    /// The engine module's bytes.
+    pub engine_wasm: Vec<u8>,
+    /// Where compiled modules are cached; `None` compiles every time.
+    pub cache_dir: Option<PathBuf>,
+    /// The surface size in pixels.
+    pub size: (u32, u32),
+    /// The display rate. Frames are paced to it unless `unpaced`.
+    pub fps: f64,
+    /// Run frames back to back, as fast as they render (benchmarks).
+    pub unpaced: bool,
+    /// Frame times advance by exactly 1/fps per frame instead of following the clock, so a
+    /// headless run renders the same frames on any machine.
+    pub virtual_time: bool,
+    /// When to stop.
+    pub stop: Stop,
+    /// Keys to press at given frame numbers (counted from 0).
+    pub script: Vec<(u64, Key)>,
+    /// The colour behind the scene.
+    pub background: Color,
+    /// The engine's linear-memory cap.
+    pub engine_memory: usize,
+    /// The longest one call into the engine may run.
+    pub engine_call_budget: Duration,
+    /// The app's JavaScript limits.
+    pub js: JsLimits,
+    /// Echo console lines to stderr (they are always kept in the [`Report`]).
+    pub echo_console: bool,
+}
+
+impl Options {
+    /// Defaults for `app_dir` with `engine_wasm`: 1280×720 at 60 fps, until the app is idle.
+    pub fn new(app_dir: impl Into<PathBuf>, engine_wasm: Vec<u8>) -> Options {
+        Options {
+            app_dir: app_dir.into(),
+            engine_wasm,
+            cache_dir: None,
+            size: (1280, 720),
+            fps: 60.0,
+            unpaced: false,
+            virtual_time: false,
+            stop: Stop::default(),
+            script: Vec::new(),
+            background: Color(0x000000ff),
+            engine_memory: marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT,
+            engine_call_budget: marquee_engine_wasmtime::DEFAULT_CALL_BUDGET,
+            js: JsLimits::default(),
+            echo_console: true,
+        }
+    }
+}
+
+/// When a run ends (whichever comes first; a front end can also send [`Input::Quit`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stop {
+    /// After this many frames.
+    pub frames: Option<u64>,
+    /// Once the app is idle (no timers, no frame callbacks, every event handled), no command is
+    /// in flight, no scripted key is left, and a frame drew nothing.
+    pub when_idle: bool,
+    /// After this long, whatever happens.
+    pub timeout: Option<Duration>,
+}
+
+impl Default for Stop {
+    fn default() -> Self {
+        Stop { frames: None, when_idle: true, timeout: Some(Duration::from_secs(60)) }
+    }
+}
+
+/// Receives each frame's pixels on the engine thread.
+pub trait Presenter: Send {
+    /// Shows `canvas`; only `damage` changed since the last call. Returns false to stop the run
+    /// (the window was closed).
+    fn present(&mut self, canvas: &Canvas, damage: &[IntRect]) -> bool;
+}
+
+/// A presenter that shows nothing: headless runs read the canvas from the [`Report`].
+#[derive(Debug, Default)]
+pub struct Headless;
+
+impl Presenter for Headless {
+    fn present(&mut self, _canvas: &Canvas, _damage: &[IntRect]) -> bool {
+        true
+    }
+}
+
+/// Input from a front end to the engine thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// A remote key.
+    Key(Key, KeyAction),
+    /// End the run.
+    Quit,
+}
+
+/// Sends input to a running host from any thread.
+#[derive(Debug, Clone)]
+pub struct InputSender(mpsc::Sender<engine_thread::ToEngine>);
+
+impl InputSender {
+    /// Queues input for the next frame; false once the run has ended.
+    pub fn send(&self, input: Input) -> bool {
+        self.0.send(engine_thread::ToEngine::Input(input)).is_ok()
+    }
+}
+
+/// What went wrong starting or running the host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The engine module could not be compiled or instantiated.
+    Engine(marquee_engine_wasmtime::Error),
+    /// The app could not be loaded (its entry module failed).
+    App(marquee_js::Error),
+    /// The surface could not be created.
+    Surface(String),
+    /// The engine kept failing right after each restart.
+    EngineFailing(String),
+    /// A host thread could not be started or died.
+    Thread(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Engine(e) => write!(f, "{e}"),
+            Error::App(e) => write!(f, "{e}"),
+            Error::Surface(e) => write!(f, "cannot create the surface: {e}"),
+            Error::EngineFailing(e) => write!(f, "the engine fails again after every restart: {e}"),
+            Error::Thread(e) => write!(f, "host thread: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Per-frame timings, measured on the engine thread.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FrameStat {
+    /// When the frame started.
+    pub at: Instant,
+    /// The frame time given to the engine, in ms.
+    pub time_ms: f64,
+    /// Applying batches and running the engine's frame.
+    pub engine: Duration,
+    /// Rasterizing the damage.
+    pub raster: Duration,
+    /// The presenter.
+    pub present: Duration,
+    /// Pixels redrawn.
+    pub pixels: u64,
+}
+
+/// How the engine module was obtained at start-up.
+pub use marquee_engine_wasmtime::cache::Source as ModuleSource;
+
+/// What a run did.
+pub struct Report {
+    /// The last frame's pixels.
+    pub canvas: Canvas,
+    /// Every frame, in order.
+    pub frames: Vec<FrameStat>,
+    /// Console lines and host messages, with when they were written.
+    pub log: Vec<(Instant, Level, String)>,
+    /// When the host started.
+    pub started: Instant,
+    /// From start to the end of the first presented frame.
+    pub first_frame: Option<Duration>,
+    /// Where the engine module came from.
+    pub module: ModuleSource,
+    /// Time to obtain the module (compile or load from cache).
+    pub module_time: Duration,
+    /// Engine instances replaced after a failure.
+    pub engine_resets: u32,
+    /// Live nodes in the engine at the end (root included).
+    pub nodes: u64,
+    /// Commands the engine rejected.
+    pub command_errors: u64,
+    /// Why the run ended.
+    pub ended: Ended,
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The frame count was reached.
+    Frames,
+    /// The app went idle.
+    Idle,
+    /// The timeout passed.
+    Timeout,
+    /// The front end asked (window closed, Quit).
+    Quit,
+}
+
+impl Report {
+    /// Console lines containing `needle`.
+    pub fn said(&self, needle: &str) -> Vec<&str> {
+        self.log.iter().filter(|(_, _, m)| m.contains(needle)).map(|(_, _, m)| m.as_str()).collect()
+    }
+}
+
+pub(crate) type Log = Arc<Mutex<Vec<(Instant, Level, String)>>>;
+
+/// A running host.
+pub struct Host {
+    input: InputSender,
+    engine: JoinHandle<Result<Report, Error>>,
+}
+
+impl Host {
+    /// Starts the engine thread and the app thread. Returns once both are running; the app's
+    /// entry module runs on its thread while the first frames are drawn.
+    pub fn start(options: Options, presenter: Box<dyn Presenter>) -> Result<Host, Error> {
+        let started = Instant::now();
+        let log: Log = Arc::default();
+        let (to_engine, engine_rx) = mpsc::channel();
+        let (to_app, app_rx) = mpsc::channel();
+        let app = app_thread::spawn(&options, app_rx, to_engine.clone(), log.clone())?;
+        let engine = engine_thread::spawn(options, presenter, engine_rx, to_app, app, log, started)?;
+        Ok(Host { input: InputSender(to_engine), engine })
+    }
+
+    /// A handle for sending input to this run.
+    pub fn input(&self) -> InputSender {
+        self.input.clone()
+    }
+
+    /// Waits for the run to end.
+    pub fn join(self) -> Result<Report, Error> {
+        self.engine.join().map_err(|_| Error::Thread("the engine thread panicked".into()))?
+    }
+
+    /// Starts a run and waits for it.
+    pub fn run(options: Options, presenter: Box<dyn Presenter>) -> Result<Report, Error> {
+        Host::start(options, presenter)?.join()
+    }
+}
