@@ -9,37 +9,12 @@ use std::path::Path;
 use marquee_display_list::{Color, Op, Radii, Rect, frame::Frame};
 use marquee_engine::Engine;
 use marquee_raster::{Canvas, Error, Images, NoImages};
-use marquee_test_support::{run_fixtures, scene, updating};
+use marquee_test_support::{golden, run_fixtures, scene};
 
 const BACKGROUND: Color = Color(0x000000ff);
 
-/// Per-channel difference tolerated before a pixel counts as different.
-const CHANNEL_TOLERANCE: u8 = 2;
-/// Share of pixels allowed to differ beyond that.
-const PIXEL_TOLERANCE: f64 = 0.001;
-
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-fn compare(actual: &tiny_skia::Pixmap, expected: &tiny_skia::Pixmap) -> Result<(), String> {
-    if (actual.width(), actual.height()) != (expected.width(), expected.height()) {
-        return Err(format!(
-            "size {}x{} != expected {}x{}",
-            actual.width(),
-            actual.height(),
-            expected.width(),
-            expected.height()
-        ));
-    }
-    let differing = actual
-        .data()
-        .chunks_exact(4)
-        .zip(expected.data().chunks_exact(4))
-        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE))
-        .count();
-    let allowed = (actual.width() as f64 * actual.height() as f64 * PIXEL_TOLERANCE) as usize;
-    if differing > allowed { Err(format!("{differing} pixels differ (allowed {allowed})")) } else { Ok(()) }
 }
 
 #[test]
@@ -87,14 +62,7 @@ fn scenes_render_to_their_golden_images() {
         }
 
         let name = path.file_stem().and_then(|s| s.to_str()).ok_or("bad name")?;
-        let png = root().join("tests/snapshots/raster").join(format!("{name}.png"));
-        if updating() {
-            std::fs::write(&png, canvas.encode_png().map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
-            return Ok(());
-        }
-        let expected = tiny_skia::Pixmap::load_png(&png)
-            .map_err(|e| format!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", png.display()))?;
-        compare(canvas.pixmap(), &expected)
+        golden::check_png(&root().join("tests/snapshots/raster").join(format!("{name}.png")), &canvas)
     });
 }
 

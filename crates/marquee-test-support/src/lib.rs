@@ -5,6 +5,7 @@
 //! tests with `UPDATE_EXPECT=1` to rewrite the expectations instead, then review them with
 //! `git diff` like any other change.
 
+pub mod golden;
 pub mod home;
 pub mod scene;
 

@@ -1,0 +1,12 @@
+// A key handler that never returns: the interrupt handler must stop it, and the app must go on.
+import { createApp } from '@marquee/sdk';
+
+const app = createApp();
+app.on('key', () => {
+  console.log('spinning');
+  for (;;) {
+    // Stuck for good.
+  }
+});
+app.on('key', () => console.log('never reached: the interrupt ends the whole delivery'));
+setTimeout(() => console.log('alive'), 600);

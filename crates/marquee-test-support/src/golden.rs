@@ -1,0 +1,46 @@
+//! Golden images: a rendered canvas against a committed PNG, within a small tolerance.
+//!
+//! Rasterization may differ by a rounding step across CPUs (SIMD paths), so a pixel counts as
+//! different only beyond [`CHANNEL_TOLERANCE`] per channel, and an image fails only when more
+//! than [`PIXEL_TOLERANCE`] of its pixels differ. `UPDATE_EXPECT=1` rewrites the PNG instead.
+
+use std::path::Path;
+
+use marquee_raster::Canvas;
+
+/// Per-channel difference tolerated before a pixel counts as different.
+pub const CHANNEL_TOLERANCE: u8 = 2;
+/// Share of pixels allowed to differ beyond that.
+pub const PIXEL_TOLERANCE: f64 = 0.001;
+
+/// Compares `canvas` with the PNG at `path` (or writes it when updating).
+pub fn check_png(path: &Path, canvas: &Canvas) -> Result<(), String> {
+    if crate::updating() {
+        let png = canvas.encode_png().map_err(|e| e.to_string())?;
+        return std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    let expected = tiny_skia::Pixmap::load_png(path)
+        .map_err(|e| format!("{}: {e} (run with UPDATE_EXPECT=1 to create it)", path.display()))?;
+    let actual = canvas.pixmap();
+    if (actual.width(), actual.height()) != (expected.width(), expected.height()) {
+        return Err(format!(
+            "size {}x{} != expected {}x{}",
+            actual.width(),
+            actual.height(),
+            expected.width(),
+            expected.height()
+        ));
+    }
+    let differing = actual
+        .data()
+        .chunks_exact(4)
+        .zip(expected.data().chunks_exact(4))
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > CHANNEL_TOLERANCE))
+        .count();
+    let allowed = (actual.width() as f64 * actual.height() as f64 * PIXEL_TOLERANCE) as usize;
+    if differing > allowed {
+        Err(format!("{}: {differing} pixels differ (allowed {allowed})", path.display()))
+    } else {
+        Ok(())
+    }
+}
