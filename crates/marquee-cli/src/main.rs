@@ -65,9 +65,9 @@ struct RunArgs {
     /// Compile the engine module every time.
     #[arg(long)]
     no_cache: bool,
-    /// Give up after this many seconds.
-    #[arg(long, default_value_t = 60.0)]
-    timeout: f64,
+    /// End the run after this many seconds (headless default: 60; a window stays until closed).
+    #[arg(long)]
+    timeout: Option<f64>,
     /// Do not echo the app's console.
     #[arg(long)]
     quiet: bool,
@@ -156,16 +156,16 @@ fn run(args: RunArgs) -> Result<(), String> {
     options.virtual_time = args.virtual_time;
     options.script = args.keys.0.clone();
     options.echo_console = !args.quiet;
-    options.stop = Stop {
-        frames: args.frames,
-        when_idle: args.frames.is_none(),
-        timeout: Some(Duration::from_secs_f64(args.timeout.max(0.1))),
-    };
-
+    let timeout = |default: Option<f64>| args.timeout.or(default).map(|s| Duration::from_secs_f64(s.max(0.1)));
+    // A window is interactive: it stays open until closed (or the frame count / timeout asked).
+    options.stop = Stop { frames: args.frames, when_idle: false, timeout: timeout(None) };
     let report = if args.headless { None } else { windowed(&options)? };
     let report = match report {
         Some(report) => report,
-        None => Host::run(options, Box::new(Headless)).map_err(|e| e.to_string())?,
+        None => {
+            options.stop = Stop { frames: args.frames, when_idle: args.frames.is_none(), timeout: timeout(Some(60.0)) };
+            Host::run(options, Box::new(Headless)).map_err(|e| e.to_string())?
+        }
     };
     print_report(&report);
     if let Some(path) = &args.screenshot {

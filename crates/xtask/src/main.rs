@@ -5,6 +5,8 @@
 //!   `target/engine/`, prints its raw/gzip/brotli size and fails if it is over budget.
 //! - `cargo xtask wasm-matrix` builds every combination of those options and prints a table, so
 //!   the choice of defaults can be re-checked when the engine grows.
+//! - `cargo xtask run [ARGS]` builds `engine.wasm` and the `marquee` command (release), then runs
+//!   `marquee run ARGS`: with no arguments, the demo app.
 //! - `cargo xtask test` builds `engine.wasm`, then runs every test in the workspace: the Rust
 //!   crates' and the SDK's (`node --test`).
 
@@ -41,7 +43,8 @@ fn main() -> ExitCode {
         Some("wasm") => wasm(&args[1..]).map(|_| ()),
         Some("wasm-matrix") => matrix(),
         Some("test") => test(&args[1..]),
-        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | test [cargo test args]>".into()),
+        Some("run") => run_app(&args[1..]),
+        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -99,7 +102,8 @@ fn ensure_tools(root: &Path) -> Result<()> {
     if !installed.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown")) {
         run(Command::new("rustup").current_dir(root).args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    if !root.join("node_modules/.bin/wasm-opt").exists() {
+    // One `npm ci` brings both: binaryen, and the workspace links apps use to import the SDK.
+    if !root.join("node_modules/.bin/wasm-opt").exists() || !root.join("node_modules/@marquee/sdk").exists() {
         run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"]))?;
     }
     Ok(())
@@ -164,6 +168,16 @@ fn matrix() -> Result<()> {
     }
     // Leave the default build in place.
     build(DEFAULT_OPT_LEVEL, DEFAULT_WASM_OPT).map(|_| ())
+}
+
+/// Builds what the demo needs and runs `marquee run` with `args`.
+fn run_app(args: &[String]) -> Result<()> {
+    let wasm = wasm(&[])?;
+    run(Command::new(env!("CARGO"))
+        .current_dir(root())
+        .args(["run", "--quiet", "--release", "--package", "marquee-cli", "--bin", "marquee", "--", "run"])
+        .args(args)
+        .env("MARQUEE_ENGINE_WASM", wasm))
 }
 
 /// Runs the workspace's tests against a fresh engine.wasm and ends with one line totalling every
