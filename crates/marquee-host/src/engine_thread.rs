@@ -32,6 +32,9 @@ pub(crate) enum ToEngine {
     Input(Input),
 }
 
+/// An event batch of this size is a bare header: no events.
+const BATCH_HEADER: usize = 12;
+
 /// Restarts in a row, each failing before a frame completes, after which the host gives up.
 const MAX_FAILED_RESTARTS: u32 = 3;
 
@@ -188,7 +191,7 @@ impl Loop {
             }
 
             // Input and commands that arrived since the last frame.
-            let mut drew_commands = false;
+            let mut got_commands = false;
             let mut quit = false;
             while let Some((_, key)) = script.last().filter(|(at, _)| *at <= n) {
                 host_events.push(&Event::Key { key: *key, action: KeyAction::Press });
@@ -197,7 +200,7 @@ impl Loop {
             for message in self.rx.try_iter().collect::<Vec<_>>() {
                 match message {
                     ToEngine::Batch(batch) => {
-                        drew_commands = true;
+                        got_commands = true;
                         match self.instance.engine.apply(&batch) {
                             Ok(rejected) => self.command_errors += u64::from(rejected),
                             Err(e) => self.reset(&e, &mut host_events)?,
@@ -257,7 +260,7 @@ impl Loop {
 
             // Events: the engine's own, then the host's (keys, resets).
             for events in [frame.events, host_events.bytes()] {
-                if events.len() > 12 && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {
+                if events.len() > BATCH_HEADER && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {
                     sent += 1;
                 }
             }
@@ -269,7 +272,8 @@ impl Loop {
             if !keep_going {
                 break Ended::Quit;
             }
-            let quiet = frame.damage.is_empty() && frame.events.len() <= 12 && !drew_commands && !had_host_events;
+            let quiet =
+                frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER && !got_commands && !had_host_events;
             if self.options.stop.when_idle && quiet && app_idle && handled == sent && script.is_empty() {
                 break Ended::Idle;
             }
