@@ -229,5 +229,10 @@ fn print_report(r: &Report) {
     if let Some(first) = r.first_frame {
         println!("first frame: {:.1} ms after start", ms(first));
     }
+    // The first frame that applied a batch from the app: its scene reached the screen.
+    if let Some(f) = r.frames.iter().find(|f| f.batches > 0) {
+        let shown = f.at.duration_since(r.started) + f.engine + f.raster + f.present;
+        println!("first frame with the app's content: {:.1} ms after start", ms(shown));
+    }
     println!("nodes: {}, rejected commands: {}, engine restarts: {}", r.nodes, r.command_errors, r.engine_resets);
 }

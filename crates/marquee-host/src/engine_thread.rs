@@ -191,7 +191,7 @@ impl Loop {
             }
 
             // Input and commands that arrived since the last frame.
-            let mut got_commands = false;
+            let mut batches = 0;
             let mut quit = false;
             while let Some((_, key)) = script.last().filter(|(at, _)| *at <= n) {
                 host_events.push(&Event::Key { key: *key, action: KeyAction::Press });
@@ -200,7 +200,7 @@ impl Loop {
             for message in self.rx.try_iter().collect::<Vec<_>>() {
                 match message {
                     ToEngine::Batch(batch) => {
-                        got_commands = true;
+                        batches += 1;
                         match self.instance.engine.apply(&batch) {
                             Ok(rejected) => self.command_errors += u64::from(rejected),
                             Err(e) => self.reset(&e, &mut host_events)?,
@@ -256,6 +256,7 @@ impl Loop {
                 raster: raster_time,
                 present: present_time,
                 pixels: drawn.pixels,
+                batches,
             });
 
             // Events: the engine's own, then the host's (keys, resets).
@@ -273,7 +274,7 @@ impl Loop {
                 break Ended::Quit;
             }
             let quiet =
-                frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER && !got_commands && !had_host_events;
+                frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER && batches == 0 && !had_host_events;
             if self.options.stop.when_idle && quiet && app_idle && handled == sent && script.is_empty() {
                 break Ended::Idle;
             }

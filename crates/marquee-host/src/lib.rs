@@ -188,6 +188,8 @@ pub struct FrameStat {
     pub present: Duration,
     /// Pixels redrawn.
     pub pixels: u64,
+    /// Command batches from the app applied in this frame.
+    pub batches: u32,
 }
 
 /// How the engine module was obtained at start-up.
