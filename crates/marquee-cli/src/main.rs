@@ -211,12 +211,13 @@ fn print_report(r: &Report) {
         let span = last.at.duration_since(first.at).as_secs_f64();
         println!("rate: {:.1} frames/s over {:.2} s", (frames - 1) as f64 / span.max(1e-9), span);
     }
-    for (name, pick) in [
-        ("engine", (|f: &marquee_host::FrameStat| f.engine) as fn(&marquee_host::FrameStat) -> Duration),
-        ("raster", |f| f.raster),
-        ("present", |f| f.present),
-    ] {
-        let mut v: Vec<f64> = r.frames.iter().map(|f| ms(pick(f))).collect();
+    for name in ["engine", "raster", "present"] {
+        let phase = |f: &marquee_host::FrameStat| match name {
+            "engine" => f.engine,
+            "raster" => f.raster,
+            _ => f.present,
+        };
+        let mut v: Vec<f64> = r.frames.iter().map(|f| ms(phase(f))).collect();
         if v.is_empty() {
             continue;
         }

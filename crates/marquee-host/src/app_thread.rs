@@ -21,7 +21,8 @@ use crate::{Error, Log, Options};
 pub(crate) enum ToApp {
     /// An event batch (counted: see `ToEngine::AppState`).
     Events(Vec<u8>),
-    /// A frame was presented at this frame time (not counted: frames come every vsync).
+    /// A frame was presented at this frame time (not counted, and sent only while the app has
+    /// said it waits for one, so an app without frame callbacks is not woken every vsync).
     Frame(f64),
     /// The run is over.
     Quit,
@@ -95,10 +96,11 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
                 app.next_timer()
             }
         };
-        let idle = next_timer.is_none() && !app.wants_frame();
-        if reported != Some((handled, idle)) {
-            reported = Some((handled, idle));
-            if to_engine.send(ToEngine::AppState { handled, idle }).is_err() {
+        let wants_frame = app.wants_frame();
+        let idle = next_timer.is_none() && !wants_frame;
+        if reported != Some((handled, idle, wants_frame)) {
+            reported = Some((handled, idle, wants_frame));
+            if to_engine.send(ToEngine::AppState { handled, idle, wants_frame }).is_err() {
                 return;
             }
         }

@@ -24,8 +24,8 @@ use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
 pub(crate) enum ToEngine {
     /// A command batch from the SDK.
     Batch(Vec<u8>),
-    /// The app has handled `handled` event batches and is idle or not.
-    AppState { handled: u64, idle: bool },
+    /// The app has handled `handled` event batches, is idle or not, and waits for a frame or not.
+    AppState { handled: u64, idle: bool, wants_frame: bool },
     /// The app's entry module failed; the run cannot go on.
     AppFailed(marquee_js::Error),
     /// Input from the front end.
@@ -174,7 +174,7 @@ impl Loop {
         script.sort_by_key(|(frame, _)| std::cmp::Reverse(*frame));
         let mut output = Vec::new();
         let mut host_events = EventEncoder::default();
-        let (mut sent, mut handled, mut app_idle) = (0u64, 0u64, false);
+        let (mut sent, mut handled, mut app_idle, mut app_wants_frame) = (0u64, 0u64, false, false);
         let mut failed_restarts = 0;
         let mut first_frame = None;
         let clock = Instant::now();
@@ -197,7 +197,7 @@ impl Loop {
                 host_events.push(&Event::Key { key: *key, action: KeyAction::Press });
                 script.pop();
             }
-            for message in self.rx.try_iter().collect::<Vec<_>>() {
+            while let Ok(message) = self.rx.try_recv() {
                 match message {
                     ToEngine::Batch(batch) => {
                         batches += 1;
@@ -206,7 +206,9 @@ impl Loop {
                             Err(e) => self.reset(&e, &mut host_events)?,
                         }
                     }
-                    ToEngine::AppState { handled: h, idle } => (handled, app_idle) = (h, idle),
+                    ToEngine::AppState { handled: h, idle, wants_frame } => {
+                        (handled, app_idle, app_wants_frame) = (h, idle, wants_frame);
+                    }
                     ToEngine::AppFailed(e) => return Err(Error::App(e)),
                     // Until the engine manages focus (a later issue), every key goes to the app.
                     ToEngine::Input(Input::Key(key, action)) => host_events.push(&Event::Key { key, action }),
@@ -267,7 +269,9 @@ impl Loop {
             }
             let had_host_events = !host_events.is_empty();
             host_events.clear();
-            let _ = self.to_app.send(ToApp::Frame(time_ms));
+            if app_wants_frame {
+                let _ = self.to_app.send(ToApp::Frame(time_ms));
+            }
             n += 1;
 
             if !keep_going {

@@ -187,7 +187,7 @@ impl AppRuntime {
         let now = self.now_ms();
         let next: f64 = self.enter(|_, control| control.get::<_, Function>("runTimers")?.call((now,)))?;
         self.next_timer = (next >= 0.0).then_some(next);
-        Ok(self.next_timer.map(|ms| self.epoch + Duration::from_secs_f64(ms / 1000.0)))
+        Ok(self.next_timer())
     }
 
     /// When the earliest timer is due, as of the last [`run_timers`](Self::run_timers).
