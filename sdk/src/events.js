@@ -2,22 +2,27 @@
 // event is in docs/protocol.md; crates/marquee-protocol/tests/events holds the golden batch this
 // decoder is tested against.
 
+import { VERSION, STYLE } from './protocol.js';
+
 const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu'];
 const ACTIONS = ['press', 'repeat', 'release'];
 const RESETS = [undefined, 'trap', 'hang'];
+const NONE = 0xffffffff;
+const PROPERTY_NAMES = new Map(Object.entries(STYLE).map(([name, p]) => [p.code, name]));
+
+const node = (v) => (v === NONE ? null : v);
 
 function event(op, v, p, len) {
   switch (op) {
     case 0x0001: {
       if (len !== 16) return null;
-      const node = v.getUint32(p + 12, true);
       return {
         type: 'command-error',
         batch: v.getUint32(p, true),
         offset: v.getUint32(p + 4, true),
         opcode: v.getUint16(p + 8, true),
         code: v.getUint16(p + 10, true),
-        node: node === 0xffffffff ? null : node,
+        node: node(v.getUint32(p + 12, true)),
       };
     }
     case 0x0002:
@@ -31,9 +36,9 @@ function event(op, v, p, len) {
         height: v.getFloat32(p + 16, true),
       };
     case 0x0003: {
-      const key = len === 3 ? KEYS[v.getUint16(p, true)] : undefined;
-      const action = len === 3 ? ACTIONS[v.getUint8(p + 2)] : undefined;
-      return key && action ? { type: 'key', key, action } : null;
+      const key = len === 7 ? KEYS[v.getUint16(p, true)] : undefined;
+      const action = len === 7 ? ACTIONS[v.getUint8(p + 2)] : undefined;
+      return key && action ? { type: 'key', key, action, target: node(v.getUint32(p + 3, true)) } : null;
     }
     case 0x0004: {
       const reason = len === 2 ? RESETS[v.getUint16(p, true)] : undefined;
@@ -41,6 +46,14 @@ function event(op, v, p, len) {
     }
     case 0x0005:
       return len === 4 ? { type: 'node-freed', id: v.getUint32(p, true) } : null;
+    case 0x0006:
+      return len === 8 ? { type: 'focus', from: node(v.getUint32(p, true)), to: node(v.getUint32(p + 4, true)) } : null;
+    case 0x0007: {
+      const property = len === 11 ? PROPERTY_NAMES.get(v.getUint16(p + 8, true)) : undefined;
+      const finished = v.getUint8(p + 10);
+      if (!property || finished > 1) return null;
+      return { type: 'animation-end', id: v.getUint32(p, true), tag: v.getUint32(p + 4, true), property, finished: finished === 1 };
+    }
     default:
       return null;
   }
@@ -54,7 +67,7 @@ export function decodeEvents(bytes) {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (bytes.length < 12 || magic !== 'MQEV') throw new Error('not an event batch');
-  if (v.getUint16(4, true) !== 1) throw new Error(`event batch version ${v.getUint16(4, true)} is not 1`);
+  if (v.getUint16(4, true) !== VERSION) throw new Error(`event batch version ${v.getUint16(4, true)} is not ${VERSION}`);
   const count = v.getUint32(8, true);
   const out = [];
   let pos = 12;

@@ -4,7 +4,7 @@
 //
 // This module has no host-specific globals: it runs in QuickJS, Node and browsers alike.
 
-export const VERSION = 1;
+export const VERSION = 2;
 export const MAX_NODE_ID = 65535;
 
 /** Node kinds, as `create` takes them. */
@@ -18,6 +18,11 @@ const OP = Object.freeze({
   removeChild: 0x0005,
   setStyle: 0x0100,
   clearStyle: 0x0101,
+  setStateStyle: 0x0400,
+  clearStateStyle: 0x0401,
+  focus: 0x0402,
+  animate: 0x0500,
+  cancelAnimation: 0x0501,
   setViewport: 0x0600,
   queryLayout: 0x0601,
 });
@@ -25,6 +30,12 @@ const OP = Object.freeze({
 const TAG = Object.freeze({ auto: 0, px: 1, percent: 2, number: 3, color: 4, keyword: 5, int: 6 });
 
 const JUSTIFY = ['flex-start', 'flex-end', 'start', 'end', 'center', 'stretch', 'space-between', 'space-around', 'space-evenly'];
+const TOGGLE = ['no', 'yes'];
+const MS = { min: 0, max: 600000 };
+/** The named easings, in wire order; cubic-bezier and spring follow. */
+export const EASINGS = ['ease', 'linear', 'ease-in', 'ease-out', 'ease-in-out'];
+/** Node states that have their own style (see `setStateStyle`). */
+export const STATES = ['focused', 'focus-within'];
 const ALIGN = ['stretch', 'flex-start', 'flex-end', 'start', 'end', 'center', 'baseline'];
 
 // Value kinds: 'dim' (auto | px | %), 'lp' (px | %), 'len' (px), 'num', 'color', 'int', or a
@@ -61,7 +72,7 @@ const PROPERTIES = [
   [0x1d, 'right', 'dim'],
   [0x1e, 'bottom', 'dim'],
   [0x1f, 'left', 'dim'],
-  [0x20, 'overflow', ['visible', 'clip']],
+  [0x20, 'overflow', ['visible', 'clip', 'scroll']],
   [0x21, 'border-width', 'len', { min: 0 }],
   [0x40, 'background-color', 'color'],
   [0x41, 'border-color', 'color'],
@@ -75,6 +86,20 @@ const PROPERTIES = [
   [0x49, 'scale-x', 'num', { min: 0 }],
   [0x4a, 'scale-y', 'num', { min: 0 }],
   [0x4b, 'z-index', 'int'],
+  [0x80, 'focusable', TOGGLE],
+  [0x81, 'focus-group', ['none', 'row', 'column', 'grid']],
+  [0x82, 'focus-trap', TOGGLE],
+  [0x83, 'focus-restore', ['last', 'nearest']],
+  [0x84, 'autofocus', TOGGLE],
+  [0x85, 'nav-up', 'int', { min: -1, max: MAX_NODE_ID }],
+  [0x86, 'nav-right', 'int', { min: -1, max: MAX_NODE_ID }],
+  [0x87, 'nav-down', 'int', { min: -1, max: MAX_NODE_ID }],
+  [0x88, 'nav-left', 'int', { min: -1, max: MAX_NODE_ID }],
+  [0x89, 'scroll-align', ['nearest', 'start', 'center']],
+  [0x8a, 'scroll-duration', 'num', MS],
+  [0x8b, 'focus-duration', 'num', MS],
+  [0x8c, 'layout-duration', 'num', MS],
+  [0x8d, 'transition-easing', EASINGS],
 ];
 
 /** Style properties by name: `{ code, kind, min?, max? }`. */
@@ -145,6 +170,9 @@ export function styleValue(name, value) {
     case 'int': {
       const n = typeof value === 'string' ? Number(value) : value;
       if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw new TypeError(`${name}: ${value} is not a 32-bit integer`);
+      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
+        throw new RangeError(`${name} out of range: ${value}`);
+      }
       return [TAG.int, n];
     }
   }
@@ -154,6 +182,60 @@ export function styleValue(name, value) {
   }
   return [tag, v];
 }
+
+/** The default spring: critically damped-ish, settles in about half a second. */
+const SPRING = [170, 26, 1, 0];
+
+/**
+ * Reads an easing: a name from `EASINGS`, `cubic-bezier(x1,y1,x2,y2)`, `spring` or
+ * `spring(stiffness,damping,mass,velocity)`. Returns `[kind, p1, p2, p3, p4]` as the wire has it.
+ */
+export function parseEasing(easing) {
+  const named = EASINGS.indexOf(easing);
+  if (named >= 0) return [named, 0, 0, 0, 0];
+  if (easing === 'spring') return [6, ...SPRING];
+  const m = typeof easing === 'string' && /^(cubic-bezier|spring)\(([^)]*)\)$/.exec(easing.replace(/\s+/g, ''));
+  const args = m ? m[2].split(',').map(Number) : [];
+  if (!m || args.length !== 4 || !args.every(Number.isFinite)) {
+    throw new TypeError(`${JSON.stringify(easing)} is not an easing (${EASINGS.join(', ')}, cubic-bezier(...), spring(...))`);
+  }
+  const [a, b, c, d] = args.map(f32);
+  if (m[1] === 'cubic-bezier' && !(a >= 0 && a <= 1 && c >= 0 && c <= 1)) {
+    throw new RangeError(`${easing}: x1 and x2 must lie in 0..1`);
+  }
+  if (m[1] === 'spring' && !(a > 0 && b >= 0 && c > 0)) {
+    throw new RangeError(`${easing}: stiffness and mass must be above 0, damping 0 or more`);
+  }
+  return [m[1] === 'cubic-bezier' ? 5 : 6, a, b, c, d];
+}
+
+/** Checks and fills in animation timing: `{ duration, delay, easing, repeat, alternate }`. */
+export function timing({ duration = 0, delay = 0, easing = 'ease', repeat = 1, alternate = false } = {}) {
+  for (const [name, v] of [['duration', duration], ['delay', delay]]) {
+    if (!(finite(name, v) >= 0 && f32(v) <= 600000)) throw new RangeError(`${name} ${v} outside 0..=600000 ms`);
+  }
+  const iterations = repeat === 'infinite' ? Infinity : repeat;
+  if (typeof iterations !== 'number' || Number.isNaN(iterations) || !(f32(iterations) > 0)) {
+    throw new RangeError(`repeat ${repeat} must be above 0 or 'infinite'`);
+  }
+  return { duration, delay, easing: parseEasing(easing), iterations, alternate: Boolean(alternate) };
+}
+
+function stateCode(state) {
+  const i = STATES.indexOf(state);
+  if (i < 0) throw new TypeError(`${state} is not a state (${STATES.join(', ')})`);
+  return i;
+}
+
+function property(name, test, what) {
+  const p = STYLE[name];
+  if (!p) throw new TypeError(`${name} is not a style property`);
+  if (test && !test(p.code, name)) throw new TypeError(`${name} is not ${what}`);
+  return p;
+}
+
+const isPaint = (code) => code >= 0x40 && code < 0x80;
+const isAnimatable = (code, name) => isPaint(code) && name !== 'z-index';
 
 function nodeId(id) {
   if (!Number.isInteger(id) || id < 0 || id > MAX_NODE_ID) throw new RangeError(`node id ${id} out of range`);
@@ -251,22 +333,80 @@ export class BatchEncoder {
     this.ids(OP.removeChild, parent, child);
   }
 
+  value(tag, v) {
+    this.u8(tag);
+    if (tag === TAG.px || tag === TAG.percent || tag === TAG.number) this.f32(v);
+    else this.u32(v);
+  }
+
   setStyle(id, name, value) {
     nodeId(id);
     const [tag, v] = styleValue(name, value);
     this.record(OP.setStyle, 11);
     this.u32(id);
     this.u16(STYLE[name].code);
-    this.u8(tag);
-    if (tag === TAG.px || tag === TAG.percent || tag === TAG.number) this.f32(v);
-    else this.u32(v);
+    this.value(tag, v);
   }
 
   clearStyle(id, name) {
     nodeId(id);
-    const p = STYLE[name];
-    if (!p) throw new TypeError(`${name} is not a style property`);
+    const p = property(name);
     this.record(OP.clearStyle, 6);
+    this.u32(id);
+    this.u16(p.code);
+  }
+
+  /** Sets a paint property for while node `id` is in `state` (`focused`, `focus-within`). */
+  setStateStyle(id, state, name, value) {
+    nodeId(id);
+    const s = stateCode(state);
+    const p = property(name, isPaint, 'a paint property');
+    const [tag, v] = styleValue(name, value);
+    this.record(OP.setStateStyle, 12);
+    this.u32(id);
+    this.u8(s);
+    this.u16(p.code);
+    this.value(tag, v);
+  }
+
+  clearStateStyle(id, state, name) {
+    nodeId(id);
+    const s = stateCode(state);
+    const p = property(name);
+    this.record(OP.clearStateStyle, 7);
+    this.u32(id);
+    this.u8(s);
+    this.u16(p.code);
+  }
+
+  focus(id) {
+    this.ids(OP.focus, id);
+  }
+
+  /** Animates `name` on node `id` to `value`; `options` as `timing()` takes them. */
+  animate(id, tag, name, value, options) {
+    nodeId(id);
+    if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffffff) throw new RangeError(`animation tag ${tag} is not a u32`);
+    const p = property(name, isAnimatable, 'animatable');
+    const [vtag, v] = styleValue(name, value);
+    const t = timing(options);
+    this.record(OP.animate, 45);
+    this.u32(id);
+    this.u32(tag);
+    this.u16(p.code);
+    this.value(vtag, v);
+    this.f32(t.duration);
+    this.f32(t.delay);
+    this.u8(t.easing[0]);
+    for (const x of t.easing.slice(1)) this.f32(x);
+    this.f32(t.iterations);
+    this.u8(t.alternate ? 1 : 0);
+  }
+
+  cancelAnimation(id, name) {
+    nodeId(id);
+    const p = property(name, isAnimatable, 'animatable');
+    this.record(OP.cancelAnimation, 6);
     this.u32(id);
     this.u16(p.code);
   }

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, BatchEncoder } from '../src/index.js';
+import { VERSION } from '../src/protocol.js';
 
 /** A host binding that records batches and lets the test deliver events. */
 function recordingHost() {
@@ -27,7 +28,7 @@ function events(...list) {
   const bytes = new Uint8Array(size);
   const v = new DataView(bytes.buffer);
   bytes.set([0x4d, 0x51, 0x45, 0x56]);
-  v.setUint16(4, 1, true);
+  v.setUint16(4, VERSION, true);
   v.setUint32(8, list.length, true);
   let pos = 12;
   for (const [op, write, len] of list) {
@@ -42,7 +43,7 @@ const freed = (id) => [0x0005, (v, p) => v.setUint32(p, id, true), 4];
 const layout = (id, x, y, w, h) => [0x0002, (v, p) => [id, x, y, w, h].forEach((n, i) => (i ? v.setFloat32(p + 4 * i, n, true) : v.setUint32(p, n, true))), 20];
 const queryError = (id) => [0x0001, (v, p) => { v.setUint16(p + 8, 0x0601, true); v.setUint16(p + 10, 32, true); v.setUint32(p + 12, id, true); }, 16];
 const reset = [0x0004, (v, p) => v.setUint16(p, 2, true), 2];
-const key = [0x0003, (v, p) => { v.setUint16(p, 5, true); v.setUint8(p + 2, 0); }, 3];
+const key = [0x0003, (v, p) => { v.setUint16(p, 5, true); v.setUint8(p + 2, 0); v.setUint32(p + 3, 7, true); }, 7];
 
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 

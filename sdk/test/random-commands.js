@@ -7,7 +7,7 @@
 //
 // prints COUNT lines, each the batch's hex, a tab, and its commands' text form joined by `;`.
 
-import { BatchEncoder, STYLE } from '../src/protocol.js';
+import { BatchEncoder, STYLE, STATES, EASINGS } from '../src/protocol.js';
 import { replay, hex } from './support.js';
 
 /** mulberry32: a small, well-mixed 32-bit generator; the same seed gives the same sequence. */
@@ -23,6 +23,24 @@ export function rng(seed) {
 }
 
 const NAMES = Object.keys(STYLE);
+const PAINT = NAMES.filter((n) => STYLE[n].code >= 0x40 && STYLE[n].code < 0x80);
+const ANIMATABLE = PAINT.filter((n) => n !== 'z-index');
+const pick = (r, list) => list[Math.floor(r() * list.length)];
+
+/** Animation options in the text form, each present or not. */
+function timingText(r) {
+  const num = (hi, lo = 0) => Math.fround(lo + r() * hi);
+  const parts = [];
+  if (r() < 0.7) parts.push(`duration ${num(5000)}`);
+  if (r() < 0.3) parts.push(`delay ${num(1000)}`);
+  const e = r();
+  if (e < 0.4) parts.push(`easing ${pick(r, EASINGS)}`);
+  else if (e < 0.6) parts.push(`easing cubic-bezier(${num(1)},${num(4, -2)},${num(1)},${num(4, -2)})`);
+  else if (e < 0.75) parts.push(`easing spring(${num(500, 1)},${num(40)},${num(3, 0.1)},${num(20, -10)})`);
+  if (r() < 0.3) parts.push(`repeat ${r() < 0.3 ? 'infinite' : num(5, 0.5)}`);
+  if (r() < 0.2) parts.push('alternate');
+  return parts.join(' ');
+}
 
 /** A text-form value for property `name`, valid for the SDK encoder. */
 function value(name, r) {
@@ -44,6 +62,7 @@ function value(name, r) {
     case 'color':
       return `#${Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')}`;
     case 'int':
+      if (p.min !== undefined) return `${p.min + Math.floor(r() * (p.max - p.min + 1))}`;
       return `${Math.floor(r() * 2 ** 32) - 2 ** 31}`;
   }
   throw new Error(`no generator for ${name}`);
@@ -53,7 +72,18 @@ function value(name, r) {
 function line(r) {
   const id = () => Math.floor(r() * 70000) % 65536;
   const name = () => NAMES[Math.floor(r() * NAMES.length)];
-  switch (Math.floor(r() * 9)) {
+  switch (Math.floor(r() * 14)) {
+    case 9: {
+      const n = pick(r, PAINT);
+      return `state ${id()} ${pick(r, STATES)} ${n} ${value(n, r)}`;
+    }
+    case 10: return `clear-state ${id()} ${pick(r, STATES)} ${name()}`;
+    case 11: return `focus ${id()}`;
+    case 12: return `cancel ${id()} ${pick(r, ANIMATABLE)}`;
+    case 13: {
+      const n = pick(r, ANIMATABLE);
+      return `animate ${id()} ${n} ${value(n, r)} tag ${Math.floor(r() * 2 ** 32)} ${timingText(r)}`.trim();
+    }
     case 0: return `create ${id()} ${['view', 'image', 'text'][Math.floor(r() * 3)]}`;
     case 1: return `destroy ${id()}`;
     case 2: return `append ${id()} ${id()}`;

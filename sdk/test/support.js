@@ -14,6 +14,23 @@ export function replay(enc, line) {
     case 'remove': return enc.removeChild(n(1), n(2));
     case 'style': return enc.setStyle(n(1), w[2], w[3]);
     case 'clear': return enc.clearStyle(n(1), w[2]);
+    case 'state': return enc.setStateStyle(n(1), w[2], w[3], w[4]);
+    case 'clear-state': return enc.clearStateStyle(n(1), w[2], w[3]);
+    case 'focus': return enc.focus(n(1));
+    case 'cancel': return enc.cancelAnimation(n(1), w[2]);
+    case 'animate': {
+      const opts = {};
+      let tag = 0;
+      for (let i = 4; i < w.length; i += 2) {
+        const [k, v] = [w[i], w[i + 1]];
+        if (k === 'alternate') { opts.alternate = true; i -= 1; continue; }
+        if (k === 'tag') tag = Number(v);
+        else if (k === 'easing') opts.easing = v;
+        else if (k === 'repeat') opts.repeat = v === 'infinite' ? 'infinite' : Number(v);
+        else opts[k] = Number(v);
+      }
+      return enc.animate(n(1), tag, w[2], w[3], opts);
+    }
     case 'viewport': return enc.setViewport(n(1), n(2));
     case 'query-layout': return enc.queryLayout(n(1));
     default: throw new Error(`unknown command ${w[0]}`);

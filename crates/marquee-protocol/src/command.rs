@@ -8,6 +8,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::limits;
 use crate::style::{StyleDecl, StyleProperty};
+use crate::timing::{TIMING_LEN, Timing};
 use crate::wire::{Fields, Writer};
 
 /// The magic bytes that open a command batch.
@@ -51,6 +52,39 @@ impl NodeKind {
 
     fn from_u8(v: u8) -> Option<NodeKind> {
         [NodeKind::View, NodeKind::Image, NodeKind::Text].into_iter().find(|k| *k as u8 == v)
+    }
+}
+
+/// A state a node can be in, with style declarations that apply only while it holds
+/// (see [`Command::SetStateStyle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum State {
+    /// The node has focus.
+    Focused = 0,
+    /// The node or one of its descendants has focus.
+    FocusWithin = 1,
+}
+
+impl State {
+    /// Every state, in wire order.
+    pub const ALL: [State; 2] = [State::Focused, State::FocusWithin];
+
+    /// The state's name in the text form and in the SDK.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Focused => "focused",
+            State::FocusWithin => "focus-within",
+        }
+    }
+
+    /// Looks a state up by name.
+    pub fn from_name(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    fn from_u8(v: u8) -> Option<State> {
+        State::ALL.into_iter().find(|k| *k as u8 == v)
     }
 }
 
@@ -106,6 +140,50 @@ pub enum Command {
         /// The property to reset.
         property: StyleProperty,
     },
+    /// Sets a paint property for while the node is in `state`; the engine switches between the
+    /// plain and the state value itself, with a transition of the node's `focus-duration`.
+    SetStateStyle {
+        /// The node to style.
+        id: NodeId,
+        /// When the declaration applies.
+        state: State,
+        /// A paint property and its value.
+        decl: StyleDecl,
+    },
+    /// Removes a state's declaration of one property.
+    ClearStateStyle {
+        /// The node to style.
+        id: NodeId,
+        /// Which state.
+        state: State,
+        /// The property to remove.
+        property: StyleProperty,
+    },
+    /// Moves focus to the node, or into it if it is a focus group. Answered by a `FocusChanged`
+    /// event when focus moves.
+    Focus {
+        /// A focusable node or a focus group.
+        id: NodeId,
+    },
+    /// Animates a paint property from its current value to `to`, which becomes its style value.
+    /// An animation already running on the property is replaced and continues from where it is.
+    Animate {
+        /// The node to animate.
+        id: NodeId,
+        /// The app's name for this animation, echoed in its `AnimationEnd` event.
+        tag: u32,
+        /// The property (an animatable one) and its final value.
+        to: StyleDecl,
+        /// Duration, delay, easing and repetition.
+        timing: Timing,
+    },
+    /// Stops an animation where it is; the value it reached becomes the property's style value.
+    CancelAnimation {
+        /// The animated node.
+        id: NodeId,
+        /// The animated property.
+        property: StyleProperty,
+    },
     /// Asks for the node's layout box; answered by [`Event::LayoutResult`](crate::Event::LayoutResult)
     /// after the next frame's layout.
     QueryLayout {
@@ -129,6 +207,11 @@ pub(crate) mod op {
     pub(crate) const REMOVE_CHILD: u16 = 0x0005;
     pub(crate) const SET_STYLE: u16 = 0x0100;
     pub(crate) const CLEAR_STYLE: u16 = 0x0101;
+    pub(crate) const SET_STATE_STYLE: u16 = 0x0400;
+    pub(crate) const CLEAR_STATE_STYLE: u16 = 0x0401;
+    pub(crate) const FOCUS: u16 = 0x0402;
+    pub(crate) const ANIMATE: u16 = 0x0500;
+    pub(crate) const CANCEL_ANIMATION: u16 = 0x0501;
     pub(crate) const SET_VIEWPORT: u16 = 0x0600;
     pub(crate) const QUERY_LAYOUT: u16 = 0x0601;
 }
@@ -144,6 +227,11 @@ impl Command {
             Command::RemoveChild { .. } => op::REMOVE_CHILD,
             Command::SetStyle { .. } => op::SET_STYLE,
             Command::ClearStyle { .. } => op::CLEAR_STYLE,
+            Command::SetStateStyle { .. } => op::SET_STATE_STYLE,
+            Command::ClearStateStyle { .. } => op::CLEAR_STATE_STYLE,
+            Command::Focus { .. } => op::FOCUS,
+            Command::Animate { .. } => op::ANIMATE,
+            Command::CancelAnimation { .. } => op::CANCEL_ANIMATION,
             Command::SetViewport { .. } => op::SET_VIEWPORT,
             Command::QueryLayout { .. } => op::QUERY_LAYOUT,
         }
@@ -154,7 +242,7 @@ impl Command {
             Command::CreateNode { id, kind } => {
                 p.u32(id.0).u8(kind as u8);
             }
-            Command::DestroyNode { id } | Command::QueryLayout { id } => {
+            Command::DestroyNode { id } | Command::QueryLayout { id } | Command::Focus { id } => {
                 p.u32(id.0);
             }
             Command::AppendChild { parent, child } | Command::RemoveChild { parent, child } => {
@@ -167,8 +255,20 @@ impl Command {
                 let (tag, bits) = decl.to_wire();
                 p.u32(id.0).u16(decl.property() as u16).u8(tag).u32(bits);
             }
-            Command::ClearStyle { id, property } => {
+            Command::ClearStyle { id, property } | Command::CancelAnimation { id, property } => {
                 p.u32(id.0).u16(property as u16);
+            }
+            Command::SetStateStyle { id, state, decl } => {
+                let (tag, bits) = decl.to_wire();
+                p.u32(id.0).u8(state as u8).u16(decl.property() as u16).u8(tag).u32(bits);
+            }
+            Command::ClearStateStyle { id, state, property } => {
+                p.u32(id.0).u8(state as u8).u16(property as u16);
+            }
+            Command::Animate { id, tag, to, timing } => {
+                let (vtag, bits) = to.to_wire();
+                p.u32(id.0).u32(tag).u16(to.property() as u16).u8(vtag).u32(bits);
+                timing.encode(p);
             }
             Command::SetViewport { width, height } => {
                 p.f32(width).f32(height);
@@ -181,6 +281,14 @@ impl Command {
             let id = f.u32();
             if id > limits::MAX_NODE_ID { Err(ErrorKind::NodeIdOutOfRange(id)) } else { Ok(NodeId(id)) }
         };
+        let property = |f: &mut Fields<'_>| -> Result<StyleProperty, ErrorKind> {
+            StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))
+        };
+        let decl = |f: &mut Fields<'_>, p: StyleProperty| -> Result<StyleDecl, ErrorKind> {
+            let (tag, bits) = (f.u8(), f.u32());
+            StyleDecl::from_wire(p, tag, bits).map_err(ErrorKind::BadValue)
+        };
+        let state = |f: &mut Fields<'_>| State::from_u8(f.u8()).ok_or(ErrorKind::BadValue("unknown state"));
         Ok(match opcode {
             op::CREATE_NODE => {
                 let mut f = Fields::exact(payload, 5)?;
@@ -207,16 +315,44 @@ impl Command {
             op::SET_STYLE => {
                 let mut f = Fields::exact(payload, 11)?;
                 let id = node(&mut f)?;
-                let property = StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
-                let (tag, bits) = (f.u8(), f.u32());
-                let decl = StyleDecl::from_wire(property, tag, bits).map_err(ErrorKind::BadValue)?;
-                Command::SetStyle { id, decl }
+                let p = property(&mut f)?;
+                Command::SetStyle { id, decl: decl(&mut f, p)? }
             }
             op::CLEAR_STYLE => {
                 let mut f = Fields::exact(payload, 6)?;
-                let id = node(&mut f)?;
-                let property = StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("unknown style property"))?;
-                Command::ClearStyle { id, property }
+                Command::ClearStyle { id: node(&mut f)?, property: property(&mut f)? }
+            }
+            op::SET_STATE_STYLE => {
+                let mut f = Fields::exact(payload, 12)?;
+                let (id, state) = (node(&mut f)?, state(&mut f)?);
+                let p = property(&mut f)?;
+                if !p.is_paint() {
+                    return Err(ErrorKind::BadValue("state styles take paint properties only"));
+                }
+                Command::SetStateStyle { id, state, decl: decl(&mut f, p)? }
+            }
+            op::CLEAR_STATE_STYLE => {
+                let mut f = Fields::exact(payload, 7)?;
+                Command::ClearStateStyle { id: node(&mut f)?, state: state(&mut f)?, property: property(&mut f)? }
+            }
+            op::FOCUS => {
+                let mut f = Fields::exact(payload, 4)?;
+                Command::Focus { id: node(&mut f)? }
+            }
+            op::ANIMATE => {
+                let mut f = Fields::exact(payload, 15 + TIMING_LEN)?;
+                let (id, tag) = (node(&mut f)?, f.u32());
+                let p = property(&mut f)?;
+                if !p.is_animatable() {
+                    return Err(ErrorKind::BadValue("property is not animatable"));
+                }
+                let to = decl(&mut f, p)?;
+                let timing = Timing::decode(&mut f).map_err(ErrorKind::BadValue)?;
+                Command::Animate { id, tag, to, timing }
+            }
+            op::CANCEL_ANIMATION => {
+                let mut f = Fields::exact(payload, 6)?;
+                Command::CancelAnimation { id: node(&mut f)?, property: property(&mut f)? }
             }
             op::SET_VIEWPORT => {
                 let mut f = Fields::exact(payload, 8)?;

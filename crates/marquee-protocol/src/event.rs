@@ -5,6 +5,7 @@
 
 use crate::error::{Error, ErrorCode, ErrorKind};
 use crate::key::{Key, KeyAction};
+use crate::style::StyleProperty;
 use crate::wire::{Fields, Writer};
 
 pub(crate) const MAGIC: [u8; 4] = *b"MQEV";
@@ -15,6 +16,8 @@ mod op {
     pub(crate) const KEY: u16 = 0x0003;
     pub(crate) const ENGINE_RESET: u16 = 0x0004;
     pub(crate) const NODE_FREED: u16 = 0x0005;
+    pub(crate) const FOCUS_CHANGED: u16 = 0x0006;
+    pub(crate) const ANIMATION_END: u16 = 0x0007;
 }
 
 /// Why the host replaced the engine instance (see [`Event::EngineReset`]).
@@ -57,12 +60,34 @@ pub enum Event {
         /// Height.
         height: f32,
     },
-    /// A remote key the engine did not consume (until the engine manages focus, every key).
+    /// A remote key focus did not use: Enter, Back, media keys, and arrows at the edge of the
+    /// focusable world.
     Key {
         /// Which key.
         key: Key,
         /// Press, repeat or release.
         action: KeyAction,
+        /// The focused node when the key came, or `u32::MAX` when nothing had focus.
+        target: u32,
+    },
+    /// Focus moved. `u32::MAX` stands for "nothing".
+    FocusChanged {
+        /// The node that lost focus.
+        from: u32,
+        /// The node that has it now.
+        to: u32,
+    },
+    /// An animation the app started ended.
+    AnimationEnd {
+        /// The animated node.
+        id: u32,
+        /// The tag the app gave the animation.
+        tag: u32,
+        /// The animated property.
+        property: StyleProperty,
+        /// `true` when it ran to the end; `false` when it was cancelled, replaced by another
+        /// animation of the property, overridden by a `SetStyle`, or its node was destroyed.
+        finished: bool,
     },
     /// A node was destroyed (itself or as part of a destroyed subtree): its id may be reused.
     NodeFreed {
@@ -101,9 +126,19 @@ impl Event {
                     p.u32(id).f32(x).f32(y).f32(width).f32(height);
                 });
             }
-            Event::Key { key, action } => {
+            Event::Key { key, action, target } => {
                 w.record(op::KEY, |p| {
-                    p.u16(key as u16).u8(action as u8);
+                    p.u16(key as u16).u8(action as u8).u32(target);
+                });
+            }
+            Event::FocusChanged { from, to } => {
+                w.record(op::FOCUS_CHANGED, |p| {
+                    p.u32(from).u32(to);
+                });
+            }
+            Event::AnimationEnd { id, tag, property, finished } => {
+                w.record(op::ANIMATION_END, |p| {
+                    p.u32(id).u32(tag).u16(property as u16).u8(finished as u8);
                 });
             }
             Event::NodeFreed { id } => {
@@ -136,10 +171,25 @@ impl Event {
                 Ok(Event::LayoutResult { id: f.u32(), x: f.f32(), y: f.f32(), width: f.f32(), height: f.f32() })
             }
             op::KEY => {
-                let mut f = Fields::exact(payload, 3)?;
+                let mut f = Fields::exact(payload, 7)?;
                 let key = Key::from_code(f.u16()).ok_or(ErrorKind::BadValue("key"))?;
                 let action = KeyAction::from_code(f.u8()).ok_or(ErrorKind::BadValue("key action"))?;
-                Ok(Event::Key { key, action })
+                Ok(Event::Key { key, action, target: f.u32() })
+            }
+            op::FOCUS_CHANGED => {
+                let mut f = Fields::exact(payload, 8)?;
+                Ok(Event::FocusChanged { from: f.u32(), to: f.u32() })
+            }
+            op::ANIMATION_END => {
+                let mut f = Fields::exact(payload, 11)?;
+                let (id, tag) = (f.u32(), f.u32());
+                let property = StyleProperty::from_u16(f.u16()).ok_or(ErrorKind::BadValue("style property"))?;
+                let finished = match f.u8() {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(ErrorKind::BadValue("finished flag")),
+                };
+                Ok(Event::AnimationEnd { id, tag, property, finished })
             }
             op::NODE_FREED => Ok(Event::NodeFreed { id: Fields::exact(payload, 4)?.u32() }),
             op::ENGINE_RESET => {

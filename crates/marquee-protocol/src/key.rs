@@ -69,6 +69,23 @@ pub enum KeyAction {
 }
 
 impl KeyAction {
+    /// Every action, in wire order.
+    pub const ALL: [KeyAction; 3] = [KeyAction::Press, KeyAction::Repeat, KeyAction::Release];
+
+    /// The lower-case name the SDK and the text form use.
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyAction::Press => "press",
+            KeyAction::Repeat => "repeat",
+            KeyAction::Release => "release",
+        }
+    }
+
+    /// The action with this name.
+    pub fn from_name(name: &str) -> Option<KeyAction> {
+        KeyAction::ALL.into_iter().find(|a| a.name() == name)
+    }
+
     /// The action with this wire code.
     pub fn from_code(code: u8) -> Option<KeyAction> {
         [KeyAction::Press, KeyAction::Repeat, KeyAction::Release].into_iter().find(|a| *a as u8 == code)

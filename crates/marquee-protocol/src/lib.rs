@@ -21,10 +21,11 @@ mod event;
 mod key;
 mod style;
 pub mod text;
+mod timing;
 mod wire;
 
 pub use batch::{Decoder, Encoder, Message};
-pub use command::{Command, NodeId, NodeKind, decode_batch, encode_batch};
+pub use command::{Command, NodeId, NodeKind, State, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind};
 pub use event::{Event, ResetReason, decode_events, encode_events};
 pub use key::{Key, KeyAction};
@@ -38,16 +39,17 @@ pub type EventEncoder = Encoder<Event>;
 /// Reads an event batch (see [`decode_events`]).
 pub type EventDecoder<'a> = Decoder<'a, Event>;
 pub use style::{
-    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage, Overflow,
-    Position, StyleDecl, StyleProperty,
+    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
+    JustifyContent, Length, LengthPercentage, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty, Toggle,
 };
+pub use timing::{Easing, Timing};
 
 /// The protocol version carried in every batch header.
 ///
 /// A batch whose version differs is rejected whole: the app's SDK and the engine ship in the same
 /// bundle, so a mismatch means a broken bundle, not an old peer. Adding an opcode does not change
 /// the version (older decoders skip unknown opcodes); changing a payload does.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 /// Hard limits on what a batch may ask for. Each is checked by the decoder or the engine and
 /// tested at limit + 1.

@@ -234,6 +234,16 @@ macro_rules! keywords {
             pub fn name(self) -> &'static str {
                 match self { $($Name::$Variant => $text,)* }
             }
+
+            /// Looks a keyword up by name.
+            pub fn from_name(s: &str) -> Option<$Name> {
+                $Name::ALL.iter().copied().find(|k| k.name() == s)
+            }
+
+            #[allow(dead_code, reason = "only some keyword sets travel outside style values")]
+            pub(crate) fn from_index(i: u8) -> Option<$Name> {
+                $Name::ALL.get(i as usize).copied()
+            }
         }
 
         impl Value for $Name {
@@ -306,7 +316,49 @@ keywords! {
 }
 keywords! {
     /// Whether content outside the node's box is painted.
-    Overflow { /** Painted. */ Visible = "visible", /** Clipped to the padding box, with the corner radii. */ Clip = "clip", }
+    Overflow {
+        /** Painted. */ Visible = "visible",
+        /** Clipped to the padding box, with the corner radii. */ Clip = "clip",
+        /** Clipped, and scrolled by the engine to keep the focused descendant in view. */ Scroll = "scroll",
+    }
+}
+keywords! {
+    /// A yes/no switch.
+    Toggle { /** Off. */ No = "no", /** On. */ Yes = "yes", }
+}
+keywords! {
+    /// How a focus group moves focus among its members with the arrow keys.
+    FocusGroup {
+        /** Not a group: the node's focusable descendants belong to the enclosing group. */ None = "none",
+        /** Left and right move within the group; up and down leave it. */ Row = "row",
+        /** Up and down move within the group; left and right leave it. */ Column = "column",
+        /** All four arrows move within the group, by geometry. */ Grid = "grid",
+    }
+}
+keywords! {
+    /// Which member gets focus when focus enters a group from outside.
+    FocusRestore {
+        /** The member focused last, if any; else the nearest. */ Last = "last",
+        /** The member nearest to where focus came from. */ Nearest = "nearest",
+    }
+}
+keywords! {
+    /// Where a scroll container puts a newly focused descendant.
+    ScrollAlign {
+        /** The least scrolling that brings it fully into view. */ Nearest = "nearest",
+        /** At the start of the container's content box. */ Start = "start",
+        /** In the middle of the container. */ Center = "center",
+    }
+}
+keywords! {
+    /// The named timing curves, as CSS defines them.
+    EasingName {
+        /** `cubic-bezier(0.25, 0.1, 0.25, 1)` */ Ease = "ease",
+        /** Constant speed. */ Linear = "linear",
+        /** `cubic-bezier(0.42, 0, 1, 1)` */ EaseIn = "ease-in",
+        /** `cubic-bezier(0, 0, 0.58, 1)` */ EaseOut = "ease-out",
+        /** `cubic-bezier(0.42, 0, 0.58, 1)` */ EaseInOut = "ease-in-out",
+    }
 }
 
 fn non_negative(v: f32) -> bool {
@@ -319,6 +371,16 @@ fn non_negative_len(v: Length) -> bool {
 
 fn unit_interval(v: f32) -> bool {
     (0.0..=1.0).contains(&v)
+}
+
+/// A node reference in a style value: an id the SDK could have made, or -1 for none.
+fn node_ref(v: i32) -> bool {
+    (-1..=crate::limits::MAX_NODE_ID as i32).contains(&v)
+}
+
+/// A duration in milliseconds: up to ten minutes, which is longer than any UI transition.
+fn duration_ms(v: f32) -> bool {
+    (0.0..=600_000.0).contains(&v)
 }
 
 macro_rules! style_properties {
@@ -440,6 +502,20 @@ style_properties! {
     0x49 ScaleX "scale-x": f32 where non_negative;
     0x4a ScaleY "scale-y": f32 where non_negative;
     0x4b ZIndex "z-index": i32;
+    0x80 Focusable "focusable": Toggle;
+    0x81 FocusGroup "focus-group": FocusGroup;
+    0x82 FocusTrap "focus-trap": Toggle;
+    0x83 FocusRestore "focus-restore": FocusRestore;
+    0x84 Autofocus "autofocus": Toggle;
+    0x85 NavUp "nav-up": i32 where node_ref;
+    0x86 NavRight "nav-right": i32 where node_ref;
+    0x87 NavDown "nav-down": i32 where node_ref;
+    0x88 NavLeft "nav-left": i32 where node_ref;
+    0x89 ScrollAlign "scroll-align": ScrollAlign;
+    0x8a ScrollDuration "scroll-duration": f32 where duration_ms;
+    0x8b FocusDuration "focus-duration": f32 where duration_ms;
+    0x8c LayoutDuration "layout-duration": f32 where duration_ms;
+    0x8d TransitionEasing "transition-easing": EasingName;
 }
 
 impl StyleProperty {
@@ -447,6 +523,18 @@ impl StyleProperty {
     /// dirties the node's layout; changing a paint property only repaints.
     pub fn affects_layout(self) -> bool {
         (self as u16) < 0x40
+    }
+
+    /// Whether the property decides how the node looks (`0x40..0x80`); the others are layout
+    /// (`< 0x40`) and behaviour: focus, scrolling, transitions (`>= 0x80`).
+    pub fn is_paint(self) -> bool {
+        (0x40..0x80).contains(&(self as u16))
+    }
+
+    /// Whether [`Command::Animate`](crate::Command::Animate) and focus-state transitions can move
+    /// the property smoothly: the paint properties with a number, length or colour value.
+    pub fn is_animatable(self) -> bool {
+        self.is_paint() && self != StyleProperty::ZIndex
     }
 }
 

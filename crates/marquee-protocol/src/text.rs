@@ -11,6 +11,12 @@
 //! clear 1 width
 //! remove 0 1
 //! destroy 1
+//! state 1 focused scale-x 1.1
+//! clear-state 1 focused scale-x
+//! focus 1
+//! animate 1 opacity 0 tag 7 duration 300 delay 0 easing ease-out repeat 1
+//! animate 1 translate-x 40px tag 8 duration 500 easing spring(170,26,1,0) repeat infinite alternate
+//! cancel 1 opacity
 //! ```
 //!
 //! Printing then parsing gives back the same commands exactly: numbers are written in the
@@ -18,9 +24,10 @@
 
 use std::fmt;
 
-use crate::command::{Command, NodeId, NodeKind};
+use crate::command::{Command, NodeId, NodeKind, State};
 use crate::error::{Error, ErrorKind};
 use crate::style::{StyleDecl, StyleProperty};
+use crate::timing::Timing;
 
 impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -34,6 +41,13 @@ impl fmt::Display for Command {
             Command::RemoveChild { parent, child } => write!(f, "remove {} {}", parent.0, child.0),
             Command::SetStyle { id, decl } => write!(f, "style {} {decl}", id.0),
             Command::ClearStyle { id, property } => write!(f, "clear {} {}", id.0, property.name()),
+            Command::SetStateStyle { id, state, decl } => write!(f, "state {} {} {decl}", id.0, state.name()),
+            Command::ClearStateStyle { id, state, property } => {
+                write!(f, "clear-state {} {} {}", id.0, state.name(), property.name())
+            }
+            Command::Focus { id } => write!(f, "focus {}", id.0),
+            Command::Animate { id, tag, to, timing } => write!(f, "animate {} {to} tag {tag} {timing}", id.0),
+            Command::CancelAnimation { id, property } => write!(f, "cancel {} {}", id.0, property.name()),
             Command::SetViewport { width, height } => write!(f, "viewport {width} {height}"),
             Command::QueryLayout { id } => write!(f, "query-layout {}", id.0),
         }
@@ -94,6 +108,37 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
         "clear" => {
             arity(3)?;
             Command::ClearStyle { id: node(1)?, property: property(2)? }
+        }
+        "state" | "clear-state" => {
+            let state = words.get(2).ok_or_else(|| format!("`{line}`: missing state"))?;
+            let state = State::from_name(state).ok_or_else(|| format!("`{state}` is not a state"))?;
+            if words[0] == "state" {
+                arity(5)?;
+                Command::SetStateStyle { id: node(1)?, state, decl: StyleDecl::parse(property(3)?, words[4])? }
+            } else {
+                arity(4)?;
+                Command::ClearStateStyle { id: node(1)?, state, property: property(3)? }
+            }
+        }
+        "focus" => {
+            arity(2)?;
+            Command::Focus { id: node(1)? }
+        }
+        "animate" => {
+            let value = words.get(3).ok_or_else(|| format!("`{line}`: missing value"))?;
+            let to = StyleDecl::parse(property(2)?, value)?;
+            let mut rest = &words[4..];
+            let mut tag = 0;
+            if rest.first() == Some(&"tag") {
+                let w = rest.get(1).ok_or("`tag` needs a value")?;
+                tag = w.parse().map_err(|_| format!("`{w}` is not a tag"))?;
+                rest = &rest[2..];
+            }
+            Command::Animate { id: node(1)?, tag, to, timing: Timing::parse(rest)? }
+        }
+        "cancel" => {
+            arity(3)?;
+            Command::CancelAnimation { id: node(1)?, property: property(2)? }
         }
         "query-layout" => {
             arity(2)?;

@@ -102,6 +102,12 @@ pub struct FrameText {
     pub errors: String,
     /// Ids freed by `destroy`, one per line.
     pub freed: String,
+    /// Focus changes, unused keys and ended animations, one per line.
+    pub events: String,
+}
+
+fn node_name(id: u32) -> String {
+    if id == u32::MAX { "none".into() } else { id.to_string() }
 }
 
 /// Splits and decodes a frame buffer into text, failing on anything malformed.
@@ -127,8 +133,18 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
             Event::NodeFreed { id } => {
                 writeln!(t.freed, "    {id}").ok();
             }
-            // Host-made events; an engine frame never carries them.
-            e @ (Event::Key { .. } | Event::EngineReset { .. }) => return Err(format!("engine emitted {e:?}")),
+            Event::Key { key, action, target } => {
+                writeln!(t.events, "    key {} {} on {}", key.name(), action.name(), node_name(target)).ok();
+            }
+            Event::FocusChanged { from, to } => {
+                writeln!(t.events, "    focus {} -> {}", node_name(from), node_name(to)).ok();
+            }
+            Event::AnimationEnd { id, tag, property, finished } => {
+                let how = if finished { "finished" } else { "cancelled" };
+                writeln!(t.events, "    animation {tag} on {id} {} {how}", property.name()).ok();
+            }
+            // Host-made; an engine frame never carries it.
+            e @ Event::EngineReset { .. } => return Err(format!("engine emitted {e:?}")),
         }
     }
     Ok(t)
@@ -146,6 +162,7 @@ pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
             ("damage", &t.damage),
             ("errors", &t.errors),
             ("freed", &t.freed),
+            ("events", &t.events),
         ] {
             if !body.is_empty() {
                 writeln!(out, "  {name}\n{body}", body = body.trim_end_matches('\n')).ok();

@@ -2,7 +2,7 @@
 //! objects the SDK must decode it into (`events/all.json`). The SDK's event decoder is tested
 //! against the same two files.
 
-use marquee_protocol::{ErrorCode, Event, Key, KeyAction, ResetReason, decode_events, encode_events};
+use marquee_protocol::{ErrorCode, Event, Key, KeyAction, ResetReason, StyleProperty, decode_events, encode_events};
 use marquee_test_support::{check_expect, hex};
 
 fn events() -> Vec<Event> {
@@ -13,10 +13,15 @@ fn events() -> Vec<Event> {
         Event::NodeFreed { id: 65535 },
         Event::EngineReset { reason: ResetReason::Trap },
         Event::EngineReset { reason: ResetReason::Hang },
+        Event::FocusChanged { from: u32::MAX, to: 12 },
+        Event::FocusChanged { from: 12, to: 40 },
+        Event::AnimationEnd { id: 5, tag: 77, property: StyleProperty::TranslateX, finished: true },
+        Event::AnimationEnd { id: 6, tag: 0, property: StyleProperty::BackgroundColor, finished: false },
     ];
     for (i, key) in Key::ALL.into_iter().enumerate() {
         let action = [KeyAction::Press, KeyAction::Repeat, KeyAction::Release][i % 3];
-        out.push(Event::Key { key, action });
+        let target = if i == 0 { u32::MAX } else { 100 + i as u32 };
+        out.push(Event::Key { key, action, target });
     }
     out
 }
@@ -34,10 +39,19 @@ fn json(e: &Event) -> String {
         Event::LayoutResult { id, x, y, width, height } => {
             format!(r#"{{"type":"layout","id":{id},"x":{x},"y":{y},"width":{width},"height":{height}}}"#)
         }
-        Event::Key { key, action } => {
+        Event::Key { key, action, target } => {
             let action = ["press", "repeat", "release"][action as usize];
-            format!(r#"{{"type":"key","key":"{}","action":"{action}"}}"#, key.name())
+            let target = if target == u32::MAX { "null".to_string() } else { target.to_string() };
+            format!(r#"{{"type":"key","key":"{}","action":"{action}","target":{target}}}"#, key.name())
         }
+        Event::FocusChanged { from, to } => {
+            let id = |v: u32| if v == u32::MAX { "null".to_string() } else { v.to_string() };
+            format!(r#"{{"type":"focus","from":{},"to":{}}}"#, id(from), id(to))
+        }
+        Event::AnimationEnd { id, tag, property, finished } => format!(
+            r#"{{"type":"animation-end","id":{id},"tag":{tag},"property":"{}","finished":{finished}}}"#,
+            property.name()
+        ),
         Event::NodeFreed { id } => format!(r#"{{"type":"node-freed","id":{id}}}"#),
         Event::EngineReset { reason } => {
             let reason = match reason {
