@@ -15,6 +15,7 @@
 //! | `mq_free` | `(ptr: u32, len: u32)` | releases a buffer from `mq_alloc` |
 //! | `mq_apply` | `(ptr: u32, len: u32) -> u32` | applies a batch; returns commands rejected |
 //! | `mq_frame` | `(time_ms: f64) -> u64` | runs a frame; `ptr | len << 32` of the output |
+//! | `mq_key` | `(key: u32, action: u32) -> u32` | a remote key; 1 if focus used it |
 //! | `mq_stat` | `(which: u32) -> u64` | a counter, see [`Stat`] |
 //!
 //! The module imports nothing yet; the text service and logging arrive as imports with their
@@ -29,7 +30,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use marquee_engine::Engine;
 
 /// Bumped on any change to the exports' names, signatures or meaning.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// Counters readable through `mq_stat`.
 #[repr(u32)]
@@ -44,6 +45,10 @@ pub enum Stat {
     Ops = 3,
     /// Commands rejected since start.
     Errors = 4,
+    /// Animations running after the last frame.
+    Animations = 5,
+    /// The focused node, or `u32::MAX`.
+    Focused = 6,
 }
 
 /// Counts heap use so the host can hold the engine to its memory budget.
@@ -155,6 +160,18 @@ pub extern "C" fn mq_frame(time_ms: f64) -> u64 {
     })
 }
 
+/// Hands the engine a remote key (`Key` and `KeyAction` wire codes); returns 1 if focus used it.
+/// Unknown codes are ignored and return 0.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_key(key: u32, action: u32) -> u32 {
+    let key = u16::try_from(key).ok().and_then(marquee_protocol::Key::from_code);
+    let action = u8::try_from(action).ok().and_then(marquee_protocol::KeyAction::from_code);
+    match (key, action) {
+        (Some(k), Some(a)) => ENGINE.with_borrow_mut(|e| e.key(k, a)) as u32,
+        _ => 0,
+    }
+}
+
 /// Returns the counter named by `which` (see [`Stat`]); unknown counters read as `u64::MAX`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mq_stat(which: u32) -> u64 {
@@ -165,6 +182,8 @@ pub extern "C" fn mq_stat(which: u32) -> u64 {
         w if w == Stat::Nodes as u32 => stats.nodes as u64,
         w if w == Stat::Ops as u32 => stats.ops as u64,
         w if w == Stat::Errors as u32 => stats.errors as u64,
+        w if w == Stat::Animations as u32 => stats.animations as u64,
+        w if w == Stat::Focused as u32 => stats.focused as u64,
         _ => u64::MAX,
     }
 }

@@ -25,7 +25,7 @@ use wasmtime::{Memory, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 pub use wasmtime::Module;
 
 /// The ABI version this host speaks.
-pub const ABI_VERSION: u32 = 1;
+pub const ABI_VERSION: u32 = 2;
 
 /// How much linear memory an engine instance may use unless told otherwise: the DESIGN.md budget
 /// for the home page is 4 MiB, and this leaves room for much larger scenes.
@@ -175,6 +175,7 @@ pub struct WasmEngine {
     free: TypedFunc<(u32, u32), ()>,
     apply: TypedFunc<(u32, u32), u32>,
     frame: TypedFunc<f64, u64>,
+    key: TypedFunc<(u32, u32), u32>,
     stat: TypedFunc<u32, u64>,
     budget_ticks: u64,
     poisoned: bool,
@@ -209,6 +210,7 @@ impl WasmEngine {
             free: func!("mq_free"),
             apply: func!("mq_apply"),
             frame: func!("mq_frame"),
+            key: func!("mq_key"),
             stat: func!("mq_stat"),
             budget_ticks,
             _ticker: runtime.ticker.clone(),
@@ -274,6 +276,14 @@ impl WasmEngine {
         out.clear();
         out.extend_from_slice(bytes);
         Ok(())
+    }
+
+    /// Hands the engine a remote key; returns whether focus used it (else the app gets a `Key`
+    /// event with the next frame).
+    pub fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<bool, Error> {
+        self.check()?;
+        let r = self.key.call(&mut self.store, (key as u32, action as u32));
+        self.guard(r).map(|used| used != 0)
     }
 
     /// Reads an engine counter (see `marquee_engine_abi::Stat`).

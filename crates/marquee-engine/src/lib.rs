@@ -12,20 +12,31 @@
 //! **Nothing from outside can panic it.** Each command is validated before it mutates anything; a
 //! rejected command becomes a `CommandError` event and the rest of the batch still applies.
 //!
+//! **Input lands here, not in the app.** The host hands remote keys to [`Engine::key`] on the
+//! engine thread; arrows move focus at once and the next frame shows it, however busy the app's
+//! thread is. Keys focus does not use go to the app as events.
+//!
 //! A frame runs its systems in a fixed order: commands (already applied by [`Engine::apply`]) →
-//! layout (incremental: taffy re-lays out only dirty subtrees) → paint and culling → damage →
-//! events.
+//! layout (incremental: taffy re-lays out only dirty subtrees) and layout transitions → focus
+//! (requests, lost focus, scrolling into view) → animations at the frame time → paint and
+//! culling → damage → events.
 
+mod anim;
 mod damage;
+mod focus;
 mod paint;
 mod scene;
 mod style;
 
 use marquee_display_list::{Encoder, IntRect, frame};
-use marquee_protocol::{Command, Error, Event, EventEncoder, NodeId, decode_batch};
+use marquee_protocol::{Command, Error, ErrorKind, Event, EventEncoder, Key, KeyAction, NodeId, State, decode_batch};
 
+use crate::anim::{Animation, Animations, Channel};
 use crate::damage::Record;
+use crate::focus::Dir;
 use crate::scene::Scene;
+
+const NONE: u32 = u32::MAX;
 
 /// The viewport before the host sets one: 1280×720, the most common TV UI resolution.
 const DEFAULT_VIEWPORT: (f32, f32) = (1280.0, 720.0);
@@ -43,6 +54,10 @@ pub struct Stats {
     pub ops: u32,
     /// Whether the last frame ran layout.
     pub laid_out: bool,
+    /// Animations running after the last frame (app animations, transitions, scrolling).
+    pub animations: u32,
+    /// The focused node, or `u32::MAX`.
+    pub focused: u32,
 }
 
 /// One engine instance: a scene and what the last frame painted.
@@ -62,6 +77,16 @@ pub struct Engine {
     painted: [Vec<u32>; 2],
     output: Vec<u8>,
     stats: Stats,
+    anims: Animations,
+    focused: Option<usize>,
+    /// Per group: the node focused last inside it (`NONE` if none yet).
+    memory: Vec<u32>,
+    /// A `Focus` command waiting for the next layout.
+    requested: Option<usize>,
+    /// The scene changed: the focused node may no longer be able to hold focus.
+    focus_check: bool,
+    /// Focus moved: scroll containers must bring it into view.
+    reveal: bool,
 }
 
 impl Default for Engine {
@@ -79,7 +104,13 @@ impl Default for Engine {
             records: [Vec::new(), Vec::new()],
             painted: [Vec::new(), Vec::new()],
             output: Vec::new(),
-            stats: Stats::default(),
+            stats: Stats { focused: NONE, ..Stats::default() },
+            anims: Animations::default(),
+            focused: None,
+            memory: Vec::new(),
+            requested: None,
+            focus_check: true,
+            reveal: false,
         }
     }
 }
@@ -117,7 +148,8 @@ impl Engine {
         self.events.push(&Event::from_error(batch, e));
     }
 
-    fn execute(&mut self, cmd: Command) -> Result<(), marquee_protocol::ErrorKind> {
+    fn execute(&mut self, cmd: Command) -> Result<(), ErrorKind> {
+        self.focus_check = true;
         let s = &mut self.scene;
         let layout = match cmd {
             Command::CreateNode { id, kind } => {
@@ -128,14 +160,78 @@ impl Engine {
             Command::DestroyNode { id } => {
                 // The SDK allocates ids and reuses them once told they are free: the engine alone
                 // knows a subtree's members, so it names each one.
-                let events = &mut self.events;
-                s.destroy(id, |freed| events.push(&Event::NodeFreed { id: freed })).map(|_| true)?
+                let (events, anims) = (&mut self.events, &mut self.anims);
+                s.destroy(id, |freed| {
+                    anims.stop_node(freed as usize, |c, a| ended(events, freed as usize, c, &a, false));
+                    events.push(&Event::NodeFreed { id: freed });
+                })
+                .map(|_| true)?
             }
             Command::AppendChild { parent, child } => s.attach(parent, child, None).map(|_| true)?,
             Command::InsertBefore { parent, child, before } => s.attach(parent, child, Some(before)).map(|_| true)?,
             Command::RemoveChild { parent, child } => s.remove_child(parent, child).map(|_| true)?,
-            Command::SetStyle { id, decl } => s.set_style(id, decl, false)?,
-            Command::ClearStyle { id, property } => s.clear_style(id, property)?,
+            Command::SetStyle { id, decl } => {
+                let layout = s.set_style(id, decl, false)?;
+                self.restyle(id.0 as usize, Channel::of(decl.property()), false);
+                layout
+            }
+            Command::ClearStyle { id, property } => {
+                let layout = s.clear_style(id, property)?;
+                self.restyle(id.0 as usize, Channel::of(property), false);
+                layout
+            }
+            Command::SetStateStyle { id, state, decl } => {
+                let i = s.set_state_style(id, state, decl.property(), Some(decl))?;
+                self.restyle(i, Channel::of(decl.property()), false);
+                false
+            }
+            Command::ClearStateStyle { id, state, property } => {
+                let i = s.set_state_style(id, state, property, None)?;
+                self.restyle(i, Channel::of(property), false);
+                false
+            }
+            Command::Focus { id } => {
+                if !s.exists(id) {
+                    return Err(ErrorKind::UnknownNode(id.0));
+                }
+                // Resolved after the next layout: the node may have been created in this batch.
+                self.requested = Some(id.0 as usize);
+                return Ok(());
+            }
+            Command::Animate { id, tag, to, timing } => {
+                let Some(c) = Channel::of(to.property()) else {
+                    return Err(ErrorKind::BadValue("property is not animatable"));
+                };
+                let i = id.0 as usize;
+                if !s.exists(id) {
+                    return Err(ErrorKind::UnknownNode(id.0));
+                }
+                let from = s.visual[i].get(c);
+                s.set_style(id, to, false)?;
+                let states = self.states_of(i);
+                let target = self.scene.resting(i, states).get(c);
+                self.scene.visual[i].set(c, from);
+                let replaced = self.anims.start(i, c, Animation::new(from, target, timing, Some(tag)));
+                if let Some(old) = replaced {
+                    ended(&mut self.events, i, c, &old, false);
+                }
+                false
+            }
+            Command::CancelAnimation { id, property } => {
+                if !s.exists(id) {
+                    return Err(ErrorKind::UnknownNode(id.0));
+                }
+                let i = id.0 as usize;
+                if let Some(c) = Channel::of(property)
+                    && let Some(old) = self.anims.stop(i, c)
+                {
+                    // Where it stopped becomes the style, so nothing jumps.
+                    let reached = self.scene.visual[i].get(c);
+                    self.scene.base[i].set(c, reached);
+                    ended(&mut self.events, i, c, &old, false);
+                }
+                false
+            }
             Command::SetViewport { width, height } => {
                 if (width, height) != self.viewport {
                     s.set_viewport(width, height);
@@ -146,7 +242,7 @@ impl Engine {
             }
             Command::QueryLayout { id } => {
                 if !s.exists(id) {
-                    return Err(marquee_protocol::ErrorKind::UnknownNode(id.0));
+                    return Err(ErrorKind::UnknownNode(id.0));
                 }
                 self.queries.push(id);
                 return Ok(());
@@ -157,20 +253,56 @@ impl Engine {
         Ok(())
     }
 
-    /// Runs one frame at `time_ms` (the host's frame clock) and returns the frame buffer: display
-    /// list, damage and events. The buffer stays valid until the next call. Nothing reads the time
-    /// yet; animations will.
-    pub fn frame(&mut self, _time_ms: f64) -> &[u8] {
-        self.stats.laid_out = false;
-        let (vw, vh) = self.viewport;
-        if self.layout_dirty {
-            let space =
-                taffy::Size { width: taffy::AvailableSpace::Definite(vw), height: taffy::AvailableSpace::Definite(vh) };
-            let root = self.scene.layout_id[0];
-            let _ = self.scene.layout.compute_layout(root, space);
-            self.layout_dirty = false;
-            self.stats.laid_out = true;
+    /// Takes a remote key. Arrows (press and repeat) move focus when they can; every other key,
+    /// and an arrow focus cannot use, goes to the app as a `Key` event naming the focused node.
+    /// Arrow releases are dropped: the press already moved focus or reached the app. Returns
+    /// whether focus used the key.
+    pub fn key(&mut self, key: Key, action: KeyAction) -> bool {
+        let dir = match key {
+            Key::Up => Some(Dir::Up),
+            Key::Right => Some(Dir::Right),
+            Key::Down => Some(Dir::Down),
+            Key::Left => Some(Dir::Left),
+            _ => None,
+        };
+        if dir.is_some() && action == KeyAction::Release {
+            return false;
         }
+        // Navigate on the geometry the next frame will show.
+        self.update_layout();
+        self.settle_focus();
+        if let (Some(dir), Some(from)) = (dir, self.focused)
+            && let Some(to) = focus::navigate(&self.scene, &self.memory, from, dir)
+        {
+            self.set_focus(Some(to));
+            return true;
+        }
+        let target = self.focused.map_or(NONE, |f| f as u32);
+        self.events.push(&Event::Key { key, action, target });
+        false
+    }
+
+    /// Runs one frame at `time_ms` (the host's frame clock) and returns the frame buffer: display
+    /// list, damage and events. The buffer stays valid until the next call.
+    pub fn frame(&mut self, time_ms: f64) -> &[u8] {
+        self.stats.laid_out = self.update_layout();
+        self.settle_focus();
+        if std::mem::take(&mut self.reveal)
+            && let Some(f) = self.focused
+        {
+            for a in focus::reveal(&mut self.scene, f) {
+                let b = self.scene.behaviour[a];
+                for (axis, c) in [Channel::ScrollX, Channel::ScrollY].into_iter().enumerate() {
+                    let (from, to) = (self.scene.scroll[a][axis], self.scene.scroll_target[a][axis]);
+                    if from != to {
+                        let t = Animation::transition(anim::number(from), anim::number(to), b.scroll_duration, b.easing);
+                        self.anims.start(a, c, t);
+                    }
+                }
+            }
+        }
+        self.animate(time_ms);
+        let (vw, vh) = self.viewport;
 
         let mut damage: Vec<IntRect> = Vec::new();
         if self.paint_dirty || self.full_damage {
@@ -197,6 +329,8 @@ impl Engine {
         }
 
         self.stats.nodes = self.scene.len() as u32;
+        self.stats.animations = self.anims.len() as u32;
+        self.stats.focused = self.focused.map_or(NONE, |f| f as u32);
         self.stats.ops = self.list.len();
         self.output.clear();
         frame::write(&mut self.output, self.list.bytes(), &damage, self.events.bytes());
@@ -207,5 +341,186 @@ impl Engine {
     /// Counters for budgets and benchmarks.
     pub fn stats(&self) -> Stats {
         self.stats
+    }
+
+    /// Lays out if anything changed, and starts layout transitions for nodes that moved.
+    /// Returns whether layout ran.
+    fn update_layout(&mut self) -> bool {
+        if !self.layout_dirty {
+            return false;
+        }
+        let (vw, vh) = self.viewport;
+        let space = taffy::Size { width: taffy::AvailableSpace::Definite(vw), height: taffy::AvailableSpace::Definite(vh) };
+        let root = self.scene.layout_id[0];
+        let _ = self.scene.layout.compute_layout(root, space);
+        self.layout_dirty = false;
+        self.paint_dirty = true;
+
+        let s = &mut self.scene;
+        for i in 0..s.kind.len() {
+            let b = s.behaviour[i];
+            if s.kind[i].is_none() || b.layout_duration <= 0.0 {
+                continue;
+            }
+            let (x, y, w, h) = s.local_box(i);
+            let new = [x, y, w, h];
+            let Some(old) = s.last_box[i].replace(new) else { continue };
+            if old == new {
+                continue;
+            }
+            let from = s.shown_box[i].unwrap_or(old);
+            s.shown_box[i] = Some(from);
+            let channels = [Channel::BoxX, Channel::BoxY, Channel::BoxW, Channel::BoxH];
+            for (k, c) in channels.into_iter().enumerate() {
+                let t = Animation::transition(anim::number(from[k]), anim::number(new[k]), b.layout_duration, b.easing);
+                self.anims.start(i, c, t);
+            }
+        }
+        true
+    }
+
+    /// Resolves a focus request, and moves focus on if its node can no longer hold it (or to the
+    /// first focusable node if nothing has focus).
+    fn settle_focus(&mut self) {
+        if !std::mem::take(&mut self.focus_check) {
+            return;
+        }
+        let s = &self.scene;
+        let src = self.focused.filter(|&f| s.kind.get(f).is_some_and(Option::is_some)).map(|f| focus::nav_rect(s, f));
+        let requested = self.requested.take().and_then(|r| focus::enter(s, &self.memory, r, src));
+        let still = self.focused.filter(|&f| focus::can_focus(s, f));
+        let next = requested.or(still).or_else(|| focus::enter(s, &self.memory, 0, None));
+        self.set_focus(next);
+    }
+
+    fn set_focus(&mut self, next: Option<usize>) {
+        let old = self.focused;
+        if old == next {
+            return;
+        }
+        self.focused = next;
+        let id = |n: Option<usize>| n.map_or(NONE, |n| n as u32);
+        self.events.push(&Event::FocusChanged { from: id(old), to: id(next) });
+        let s = &self.scene;
+        if self.memory.len() < s.kind.len() {
+            self.memory.resize(s.kind.len(), NONE);
+        }
+        let chain = |n: Option<usize>| {
+            let mut out = Vec::new();
+            let mut at = n.filter(|&n| s.kind.get(n).is_some_and(Option::is_some));
+            while let Some(x) = at {
+                out.push(x);
+                at = s.parent(x);
+            }
+            out
+        };
+        let (before, after) = (chain(old), chain(next));
+        if let Some(n) = next {
+            for &a in &after[1..] {
+                self.memory[a] = n as u32;
+            }
+        }
+        for i in before.into_iter().chain(after) {
+            if let Some(states) = &self.scene.states[i] {
+                let channels: Vec<Channel> =
+                    states.iter().flatten().filter_map(|d| Channel::of(d.property())).collect();
+                for c in channels {
+                    self.restyle(i, Some(c), true);
+                }
+                // z-index has no channel: it switches at once.
+                self.scene.visual[i].z_index = self.scene.resting(i, self.states_of(i)).z_index;
+            }
+        }
+        self.reveal = true;
+        self.paint_dirty = true;
+    }
+
+    /// Which of `i`'s states hold, indexed by [`State`].
+    fn states_of(&self, i: usize) -> [bool; 2] {
+        let mut out = [false; 2];
+        if let Some(f) = self.focused {
+            out[State::Focused as usize] = f == i;
+            out[State::FocusWithin as usize] = self.scene.contains(i, f);
+        }
+        out
+    }
+
+    /// Brings channel `c` of node `i` to its resting value: with a transition of the node's
+    /// `focus-duration` when `smooth`, else at once (ending any animation of it).
+    fn restyle(&mut self, i: usize, c: Option<Channel>, smooth: bool) {
+        let Some(c) = c else { return };
+        let to = self.scene.resting(i, self.states_of(i)).get(c);
+        let from = self.scene.visual[i].get(c);
+        let b = self.scene.behaviour[i];
+        let replaced = if smooth && b.focus_duration > 0.0 {
+            if from == to && self.anims.stop(i, c).is_none() {
+                return;
+            }
+            self.anims.start(i, c, Animation::transition(from, to, b.focus_duration, b.easing))
+        } else {
+            self.scene.visual[i].set(c, to);
+            self.anims.stop(i, c)
+        };
+        if let Some(old) = replaced {
+            ended(&mut self.events, i, c, &old, false);
+        }
+        self.paint_dirty = true;
+    }
+
+    /// Samples every running animation at `t` and writes the values where paint reads them.
+    fn animate(&mut self, t: f64) {
+        if self.anims.is_empty() {
+            return;
+        }
+        self.paint_dirty = true;
+        let (s, events) = (&mut self.scene, &mut self.events);
+        let mut boxes_done = Vec::new();
+        self.anims.step(t, |i, c, v, done| {
+            match c {
+                Channel::ScrollX => s.scroll[i][0] = v[0],
+                Channel::ScrollY => s.scroll[i][1] = v[0],
+                Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => {
+                    let k = match c {
+                        Channel::BoxX => 0,
+                        Channel::BoxY => 1,
+                        Channel::BoxW => 2,
+                        _ => 3,
+                    };
+                    if let Some(b) = &mut s.shown_box[i] {
+                        b[k] = v[0];
+                    }
+                    if done.is_some() {
+                        boxes_done.push(i);
+                    }
+                }
+                _ => s.visual[i].set(c, v),
+            }
+            if let Some(a) = done
+                && a.tag.is_some()
+            {
+                // An alternating or fractional animation may end away from its target: that end
+                // is the style from now on.
+                s.base[i].set(c, v);
+                ended(events, i, c, a, true);
+            }
+        });
+        for i in boxes_done {
+            let b = self.scene.shown_box[i];
+            if let Some(b) = b
+                && b == {
+                    let (x, y, w, h) = self.scene.local_box(i);
+                    [x, y, w, h]
+                }
+            {
+                self.scene.shown_box[i] = None;
+            }
+        }
+    }
+}
+
+/// Reports the end of an app animation; the engine's own transitions end silently.
+fn ended(events: &mut EventEncoder, node: usize, c: Channel, a: &Animation, finished: bool) {
+    if let (Some(tag), Some(property)) = (a.tag, c.property()) {
+        events.push(&Event::AnimationEnd { id: node as u32, tag, property, finished });
     }
 }

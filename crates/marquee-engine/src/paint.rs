@@ -87,7 +87,7 @@ pub(crate) fn paint(
         if !v.display || v.opacity <= 0.0 {
             continue;
         }
-        let (lx, ly, w, h) = scene.local_box(i);
+        let (lx, ly, w, h) = scene.paint_box(i);
         let bx = Rect::new(ctx.origin.0 + lx, ctx.origin.1 + ly, w, h);
         let mut scopes = Scopes::default();
 
@@ -145,7 +145,8 @@ pub(crate) fn paint(
         if order.iter().any(|&c| scene.visual[c as usize].z_index != 0) {
             order.sort_by_key(|&c| scene.visual[c as usize].z_index);
         }
-        let base = Ctx { origin: (bx.x, bx.y), device, clip, opacity, order: 0 };
+        let [sx, sy] = if v.scroll { scene.scroll[i] } else { [0.0; 2] };
+        let base = Ctx { origin: (bx.x - sx, bx.y - sy), device, clip, opacity, order: 0 };
         for (n, &c) in order.iter().enumerate().rev() {
             let child = Ctx { order: hash(ctx.order, &(n as u32).to_le_bytes()), ..base };
             stack.push(Step::Enter(c, child));

@@ -7,10 +7,13 @@
 //!
 //! Every operation validates before it mutates, so a rejected command leaves no trace.
 
-use marquee_protocol::{ErrorKind, NodeId, NodeKind, StyleDecl, StyleProperty, limits};
+use marquee_protocol::{ErrorKind, NodeId, NodeKind, State, StyleDecl, StyleProperty, limits};
 use taffy::{TaffyTree, style as ts};
 
-use crate::style::{self, Visual};
+use crate::style::{self, Behaviour, Visual};
+
+/// Style declarations that apply while a node is in a state, indexed by [`State`].
+pub(crate) type States = [Vec<StyleDecl>; 2];
 
 /// The hierarchy component: a node's place in the tree.
 #[derive(Debug, Clone, Default)]
@@ -23,7 +26,20 @@ pub(crate) struct Hierarchy {
 pub(crate) struct Scene {
     pub(crate) kind: Vec<Option<NodeKind>>,
     pub(crate) tree: Vec<Hierarchy>,
+    /// What paint shows: the style, with active state styles and running animations applied.
     pub(crate) visual: Vec<Visual>,
+    /// The style as the app set it.
+    pub(crate) base: Vec<Visual>,
+    pub(crate) behaviour: Vec<Behaviour>,
+    /// State styles of the few nodes that have them.
+    pub(crate) states: Vec<Option<Box<States>>>,
+    /// Scroll offset shown, and the offset it is heading to.
+    pub(crate) scroll: Vec<[f32; 2]>,
+    pub(crate) scroll_target: Vec<[f32; 2]>,
+    /// The box (relative to the parent) a layout transition shows instead of the laid-out box.
+    pub(crate) shown_box: Vec<Option<[f32; 4]>>,
+    /// The last laid-out box of nodes with a layout transition, to see when layout moves them.
+    pub(crate) last_box: Vec<Option<[f32; 4]>>,
     /// Each node's counterpart in `layout`; meaningful only where `kind` is `Some`.
     pub(crate) layout_id: Vec<taffy::NodeId>,
     pub(crate) layout: TaffyTree<()>,
@@ -47,6 +63,13 @@ impl Scene {
             kind: vec![Some(NodeKind::View)],
             tree: vec![Hierarchy::default()],
             visual: vec![Visual::default()],
+            base: vec![Visual::default()],
+            behaviour: vec![Behaviour::default()],
+            states: vec![None],
+            scroll: vec![[0.0; 2]],
+            scroll_target: vec![[0.0; 2]],
+            shown_box: vec![None],
+            last_box: vec![None],
             layout_id: vec![root],
             layout,
             live: 1,
@@ -76,11 +99,25 @@ impl Scene {
             self.kind.resize(i + 1, None);
             self.tree.resize(i + 1, Hierarchy::default());
             self.visual.resize(i + 1, Visual::default());
+            self.base.resize(i + 1, Visual::default());
+            self.behaviour.resize(i + 1, Behaviour::default());
+            self.states.resize(i + 1, None);
+            self.scroll.resize(i + 1, [0.0; 2]);
+            self.scroll_target.resize(i + 1, [0.0; 2]);
+            self.shown_box.resize(i + 1, None);
+            self.last_box.resize(i + 1, None);
             self.layout_id.resize(i + 1, lid);
         }
         self.kind[i] = Some(kind);
         self.tree[i] = Hierarchy::default();
         self.visual[i] = Visual::default();
+        self.base[i] = Visual::default();
+        self.behaviour[i] = Behaviour::default();
+        self.states[i] = None;
+        self.scroll[i] = [0.0; 2];
+        self.scroll_target[i] = [0.0; 2];
+        self.shown_box[i] = None;
+        self.last_box[i] = None;
         self.layout_id[i] = lid;
         self.live += 1;
         Ok(())
@@ -100,6 +137,7 @@ impl Scene {
             let _ = self.layout.remove(self.layout_id[n]);
             self.kind[n] = None;
             self.tree[n] = Hierarchy::default();
+            self.states[n] = None;
             gone += 1;
             freed(n as u32);
         }
@@ -165,7 +203,28 @@ impl Scene {
             let p = p as usize;
             self.tree[p].children.retain(|&x| x as usize != c);
             let _ = self.layout.remove_child(self.layout_id[p], self.layout_id[c]);
+            self.renew_if_stale(p);
         }
+    }
+
+    /// Works around taffy 0.15.1 keeping a node's list of absolutely positioned descendants
+    /// ("hoisted children") when the node loses its last child: layout then treats it as a leaf
+    /// and never clears the list, and the next layout rounds a removed node and panics. Such a
+    /// node gets a fresh taffy leaf with the same style (`tests/scenes/absolute-removed.scene`).
+    fn renew_if_stale(&mut self, p: usize) {
+        let lid = self.layout_id[p];
+        let stale = self.tree[p].children.is_empty() && self.layout.hoisted_children(lid).is_ok_and(|h| !h.is_empty());
+        if !stale {
+            return;
+        }
+        let style = self.layout.style(lid).cloned().unwrap_or_else(|_| style::default_layout());
+        let Ok(fresh) = self.layout.new_leaf(style) else { return };
+        if let Some(gp) = self.parent(p) {
+            let index = self.tree[gp].children.iter().position(|&x| x as usize == p).unwrap_or(0);
+            let _ = self.layout.replace_child_at_index(self.layout_id[gp], index, fresh);
+        }
+        let _ = self.layout.remove(lid);
+        self.layout_id[p] = fresh;
     }
 
     /// Levels below `n` (0 for a leaf), found breadth-first without recursion.
@@ -192,12 +251,15 @@ impl Scene {
         if !decl.property().affects_layout() {
             let mut unused = ts::Style::DEFAULT;
             style::apply(decl, clear, &mut unused, &mut self.visual[i]);
+            style::apply(decl, clear, &mut unused, &mut self.base[i]);
+            self.behaviour[i].apply(decl);
             return Ok(false);
         }
         let lid = self.layout_id[i];
         let mut layout = self.layout.style(lid).cloned().unwrap_or_else(|_| style::default_layout());
         let before = layout.clone();
         style::apply(decl, clear, &mut layout, &mut self.visual[i]);
+        style::apply(decl, clear, &mut layout, &mut self.base[i]);
         // Setting a property to the value it has must not dirty layout: apps re-send styles
         // freely, and a dirty node costs a relayout of its ancestors.
         if layout == before {
@@ -209,6 +271,79 @@ impl Scene {
 
     pub(crate) fn clear_style(&mut self, id: NodeId, p: StyleProperty) -> Result<bool> {
         self.set_style(id, style::default_decl(p), true)
+    }
+
+    /// Adds (or replaces) a state's declaration of a property; `None` removes it.
+    pub(crate) fn set_state_style(
+        &mut self,
+        id: NodeId,
+        state: State,
+        property: StyleProperty,
+        decl: Option<StyleDecl>,
+    ) -> Result<usize> {
+        let i = self.check(id)?;
+        let states = self.states[i].get_or_insert_with(Box::default);
+        let list = &mut states[state as usize];
+        list.retain(|d| d.property() != property);
+        list.extend(decl);
+        if states.iter().all(Vec::is_empty) {
+            self.states[i] = None;
+        }
+        Ok(i)
+    }
+
+    /// The visual a node shows at rest: its style with the state styles of `active` states on
+    /// top (focused after focus-within, so focused wins).
+    pub(crate) fn resting(&self, i: usize, active: [bool; 2]) -> Visual {
+        let mut v = self.base[i];
+        if let Some(states) = &self.states[i] {
+            let mut unused = ts::Style::DEFAULT;
+            for state in [State::FocusWithin, State::Focused] {
+                if active[state as usize] {
+                    for d in &states[state as usize] {
+                        style::apply(*d, false, &mut unused, &mut v);
+                    }
+                }
+            }
+        }
+        v
+    }
+
+    /// Whether `a` is `n` or one of its ancestors.
+    pub(crate) fn contains(&self, a: usize, n: usize) -> bool {
+        let mut at = Some(n);
+        while let Some(x) = at {
+            if x == a {
+                return true;
+            }
+            at = self.tree[x].parent.map(|p| p as usize);
+        }
+        false
+    }
+
+    pub(crate) fn parent(&self, i: usize) -> Option<usize> {
+        self.tree[i].parent.map(|p| p as usize)
+    }
+
+    /// The box paint uses: a layout transition's box while one runs, else the laid-out box.
+    pub(crate) fn paint_box(&self, i: usize) -> (f32, f32, f32, f32) {
+        match self.shown_box[i] {
+            Some([x, y, w, h]) => (x, y, w, h),
+            None => self.local_box(i),
+        }
+    }
+
+    /// Padding plus border on each side (left, right, top, bottom), from the last layout.
+    pub(crate) fn insets(&self, i: usize) -> [f32; 4] {
+        match self.layout.layout(self.layout_id[i]) {
+            Ok(l) => [
+                l.padding.left + l.border.left,
+                l.padding.right + l.border.right,
+                l.padding.top + l.border.top,
+                l.padding.bottom + l.border.bottom,
+            ],
+            Err(_) => [0.0; 4],
+        }
     }
 
     pub(crate) fn set_viewport(&mut self, width: f32, height: f32) {

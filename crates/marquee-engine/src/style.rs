@@ -5,16 +5,20 @@
 //! `flex-shrink: 1`, `opacity: 1` …), so app authors' expectations from the web hold.
 
 use marquee_protocol::{
-    AlignItems, Color, Dimension, Display, FlexDirection, FlexWrap, JustifyContent, Length, LengthPercentage, Overflow,
-    Position, StyleDecl, StyleProperty,
+    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
+    JustifyContent, Length, LengthPercentage, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty, Toggle,
 };
 use taffy::style as ts;
+
+use crate::anim::{self, Channel, Value};
 
 /// Paint-time style of a node: everything that does not affect layout, plus overflow.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Visual {
     pub(crate) display: bool,
     pub(crate) clip: bool,
+    /// `overflow: scroll`: clipped, and offset by the engine's scroll position.
+    pub(crate) scroll: bool,
     pub(crate) background: Color,
     pub(crate) border_width: f32,
     pub(crate) border_color: Color,
@@ -30,6 +34,7 @@ impl Default for Visual {
         Visual {
             display: true,
             clip: false,
+            scroll: false,
             background: Color::TRANSPARENT,
             border_width: 0.0,
             border_color: Color::TRANSPARENT,
@@ -38,6 +43,100 @@ impl Default for Visual {
             translate: [0.0; 2],
             scale: [1.0; 2],
             z_index: 0,
+        }
+    }
+}
+
+impl Visual {
+    /// The current value of an animatable channel (the paint channels only).
+    pub(crate) fn get(&self, c: Channel) -> Value {
+        match c {
+            Channel::Background => anim::color_value(self.background),
+            Channel::BorderColor => anim::color_value(self.border_color),
+            Channel::Radius(i) => anim::number(self.radii[i as usize & 3]),
+            Channel::Opacity => anim::number(self.opacity),
+            Channel::TranslateX => anim::number(self.translate[0]),
+            Channel::TranslateY => anim::number(self.translate[1]),
+            Channel::ScaleX => anim::number(self.scale[0]),
+            Channel::ScaleY => anim::number(self.scale[1]),
+            _ => anim::number(0.0),
+        }
+    }
+
+    /// Sets an animatable channel; values are clamped to the property's range, since easings
+    /// such as springs and `cubic-bezier` overshoot.
+    pub(crate) fn set(&mut self, c: Channel, v: Value) {
+        let n = v[0];
+        match c {
+            Channel::Background => self.background = anim::value_color(v),
+            Channel::BorderColor => self.border_color = anim::value_color(v),
+            Channel::Radius(i) => self.radii[i as usize & 3] = n.max(0.0),
+            Channel::Opacity => self.opacity = n.clamp(0.0, 1.0),
+            Channel::TranslateX => self.translate[0] = n,
+            Channel::TranslateY => self.translate[1] = n,
+            Channel::ScaleX => self.scale[0] = n.max(0.0),
+            Channel::ScaleY => self.scale[1] = n.max(0.0),
+            _ => {}
+        }
+    }
+}
+
+/// How a node takes part in focus, scrolling and transitions: the behaviour properties
+/// (`0x80..`), which neither lay out nor paint.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Behaviour {
+    pub(crate) focusable: bool,
+    pub(crate) group: FocusGroup,
+    pub(crate) trap: bool,
+    pub(crate) restore: FocusRestore,
+    pub(crate) autofocus: bool,
+    /// Explicit targets for up, right, down, left; -1 for none.
+    pub(crate) nav: [i32; 4],
+    pub(crate) scroll_align: ScrollAlign,
+    pub(crate) scroll_duration: f32,
+    pub(crate) focus_duration: f32,
+    pub(crate) layout_duration: f32,
+    pub(crate) easing: EasingName,
+}
+
+impl Default for Behaviour {
+    fn default() -> Self {
+        Behaviour {
+            focusable: false,
+            group: FocusGroup::None,
+            trap: false,
+            restore: FocusRestore::Last,
+            autofocus: false,
+            nav: [-1; 4],
+            scroll_align: ScrollAlign::Nearest,
+            scroll_duration: 200.0,
+            focus_duration: 150.0,
+            layout_duration: 0.0,
+            easing: EasingName::Ease,
+        }
+    }
+}
+
+impl Behaviour {
+    /// Applies a behaviour declaration; others are ignored.
+    pub(crate) fn apply(&mut self, decl: StyleDecl) {
+        use StyleDecl as D;
+        match decl {
+            D::Focusable(t) => self.focusable = t == Toggle::Yes,
+            D::FocusGroup(g) => self.group = g,
+            D::FocusTrap(t) => self.trap = t == Toggle::Yes,
+            D::FocusRestore(r) => self.restore = r,
+            D::Autofocus(t) => self.autofocus = t == Toggle::Yes,
+            D::NavUp(n) => self.nav[0] = n,
+            D::NavRight(n) => self.nav[1] = n,
+            D::NavDown(n) => self.nav[2] = n,
+            D::NavLeft(n) => self.nav[3] = n,
+            D::ScrollAlign(a) => self.scroll_align = a,
+            D::ScrollDuration(v) => self.scroll_duration = v,
+            D::FocusDuration(v) => self.focus_duration = v,
+            D::LayoutDuration(v) => self.layout_duration = v,
+            D::TransitionEasing(e) => self.easing = e,
+            _ => {}
         }
     }
 }
@@ -99,6 +198,20 @@ pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
         P::ScaleX => StyleDecl::ScaleX(1.0),
         P::ScaleY => StyleDecl::ScaleY(1.0),
         P::ZIndex => StyleDecl::ZIndex(0),
+        P::Focusable => StyleDecl::Focusable(Toggle::No),
+        P::FocusGroup => StyleDecl::FocusGroup(FocusGroup::None),
+        P::FocusTrap => StyleDecl::FocusTrap(Toggle::No),
+        P::FocusRestore => StyleDecl::FocusRestore(FocusRestore::Last),
+        P::Autofocus => StyleDecl::Autofocus(Toggle::No),
+        P::NavUp => StyleDecl::NavUp(-1),
+        P::NavRight => StyleDecl::NavRight(-1),
+        P::NavDown => StyleDecl::NavDown(-1),
+        P::NavLeft => StyleDecl::NavLeft(-1),
+        P::ScrollAlign => StyleDecl::ScrollAlign(ScrollAlign::Nearest),
+        P::ScrollDuration => StyleDecl::ScrollDuration(200.0),
+        P::FocusDuration => StyleDecl::FocusDuration(150.0),
+        P::LayoutDuration => StyleDecl::LayoutDuration(0.0),
+        P::TransitionEasing => StyleDecl::TransitionEasing(EasingName::Ease),
     }
 }
 
@@ -241,8 +354,13 @@ pub(crate) fn apply(decl: StyleDecl, cleared: bool, layout: &mut ts::Style, visu
         D::Bottom(v) => l.inset.bottom = lpa(v),
         D::Left(v) => l.inset.left = lpa(v),
         D::Overflow(o) => {
-            visual.clip = o == Overflow::Clip;
-            let o = if visual.clip { ts::Overflow::Clip } else { ts::Overflow::Visible };
+            visual.clip = o != Overflow::Visible;
+            visual.scroll = o == Overflow::Scroll;
+            let o = match o {
+                Overflow::Visible => ts::Overflow::Visible,
+                Overflow::Clip => ts::Overflow::Clip,
+                Overflow::Scroll => ts::Overflow::Scroll,
+            };
             l.overflow = taffy::Point { x: o, y: o };
         }
         D::BorderWidth(Length(v)) => {
@@ -262,6 +380,8 @@ pub(crate) fn apply(decl: StyleDecl, cleared: bool, layout: &mut ts::Style, visu
         D::ScaleX(v) => visual.scale[0] = v,
         D::ScaleY(v) => visual.scale[1] = v,
         D::ZIndex(z) => visual.z_index = z,
+        // Behaviour properties live in `Behaviour`; `Scene::set_style` routes them there.
+        _ => {}
     }
     decl.property().affects_layout()
 }

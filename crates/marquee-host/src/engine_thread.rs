@@ -40,6 +40,8 @@ const MAX_FAILED_RESTARTS: u32 = 3;
 
 /// `mq_stat` counter for live nodes (see `marquee_engine_abi::Stat`).
 const STAT_NODES: u32 = 2;
+/// `marquee_engine_abi::Stat::Animations`.
+const STAT_ANIMATIONS: u32 = 5;
 
 /// The compiled engine and its current instance.
 struct Instance {
@@ -193,9 +195,13 @@ impl Loop {
             // Input and commands that arrived since the last frame.
             let mut batches = 0;
             let mut quit = false;
-            while let Some((_, key)) = script.last().filter(|(at, _)| *at <= n) {
-                host_events.push(&Event::Key { key: *key, action: KeyAction::Press });
+            while let Some(&(_, key)) = script.last().filter(|(at, _)| *at <= n) {
                 script.pop();
+                for action in [KeyAction::Press, KeyAction::Release] {
+                    if let Err(e) = self.instance.engine.key(key, action) {
+                        self.reset(&e, &mut host_events)?;
+                    }
+                }
             }
             while let Ok(message) = self.rx.try_recv() {
                 match message {
@@ -210,8 +216,14 @@ impl Loop {
                         (handled, app_idle, app_wants_frame) = (h, idle, wants_frame);
                     }
                     ToEngine::AppFailed(e) => return Err(Error::App(e)),
-                    // Until the engine manages focus (a later issue), every key goes to the app.
-                    ToEngine::Input(Input::Key(key, action)) => host_events.push(&Event::Key { key, action }),
+                    // Keys go to the engine, on this thread: focus moves in the next frame even
+                    // while the app's thread is busy. Keys focus does not use reach the app as
+                    // events with that frame.
+                    ToEngine::Input(Input::Key(key, action)) => {
+                        if let Err(e) = self.instance.engine.key(key, action) {
+                            self.reset(&e, &mut host_events)?;
+                        }
+                    }
                     ToEngine::Input(Input::Quit) => quit = true,
                 }
             }
@@ -279,7 +291,13 @@ impl Loop {
             }
             let quiet =
                 frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER && batches == 0 && !had_host_events;
-            if self.options.stop.when_idle && quiet && app_idle && handled == sent && script.is_empty() {
+            if self.options.stop.when_idle
+                && quiet
+                && app_idle
+                && handled == sent
+                && script.is_empty()
+                && self.instance.engine.stat(STAT_ANIMATIONS).is_ok_and(|a| a == 0)
+            {
                 break Ended::Idle;
             }
             if !self.options.unpaced {

@@ -1,0 +1,370 @@
+//! Animation: values that move between two ends over frame time.
+//!
+//! Everything that moves on screen goes through here — the app's `Animate` commands, the
+//! transitions between a node's plain and focused styles, scrolling, and layout transitions — so
+//! all of them share one set of easings and one rule for interruption: a new animation of a
+//! channel starts from the value the old one had reached, so nothing ever jumps.
+//!
+//! Time is only ever the frame time the host passes to `Engine::frame`; an animation starts at the
+//! first frame that samples it. All arithmetic is `f64` with `libm` for the transcendental
+//! functions, so the native engine, `engine.wasm` and `engine.js` compute identical bits.
+
+use std::collections::BTreeMap;
+
+use marquee_protocol::{Color, Easing, EasingName, StyleProperty, Timing};
+
+/// One animatable quantity of a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Channel {
+    Background,
+    BorderColor,
+    Radius(u8),
+    Opacity,
+    TranslateX,
+    TranslateY,
+    ScaleX,
+    ScaleY,
+    /// A scroll container's offset.
+    ScrollX,
+    ScrollY,
+    /// The box a layout transition shows, relative to the parent.
+    BoxX,
+    BoxY,
+    BoxW,
+    BoxH,
+}
+
+impl Channel {
+    /// The channel a style property animates, for the animatable properties.
+    pub(crate) fn of(p: StyleProperty) -> Option<Channel> {
+        use StyleProperty as P;
+        Some(match p {
+            P::BackgroundColor => Channel::Background,
+            P::BorderColor => Channel::BorderColor,
+            P::RadiusTopLeft => Channel::Radius(0),
+            P::RadiusTopRight => Channel::Radius(1),
+            P::RadiusBottomRight => Channel::Radius(2),
+            P::RadiusBottomLeft => Channel::Radius(3),
+            P::Opacity => Channel::Opacity,
+            P::TranslateX => Channel::TranslateX,
+            P::TranslateY => Channel::TranslateY,
+            P::ScaleX => Channel::ScaleX,
+            P::ScaleY => Channel::ScaleY,
+            _ => return None,
+        })
+    }
+
+    /// The style property behind a channel, for those the app can animate.
+    pub(crate) fn property(self) -> Option<StyleProperty> {
+        use StyleProperty as P;
+        Some(match self {
+            Channel::Background => P::BackgroundColor,
+            Channel::BorderColor => P::BorderColor,
+            Channel::Radius(0) => P::RadiusTopLeft,
+            Channel::Radius(1) => P::RadiusTopRight,
+            Channel::Radius(2) => P::RadiusBottomRight,
+            Channel::Radius(_) => P::RadiusBottomLeft,
+            Channel::Opacity => P::Opacity,
+            Channel::TranslateX => P::TranslateX,
+            Channel::TranslateY => P::TranslateY,
+            Channel::ScaleX => P::ScaleX,
+            Channel::ScaleY => P::ScaleY,
+            _ => return None,
+        })
+    }
+}
+
+/// A channel's value: a number in `[0]`, or a colour as premultiplied RGBA in 0–255, which is
+/// the space where a fade from transparent does not pass through black.
+pub(crate) type Value = [f32; 4];
+
+pub(crate) fn number(v: f32) -> Value {
+    [v, 0.0, 0.0, 0.0]
+}
+
+pub(crate) fn color_value(c: Color) -> Value {
+    let [r, g, b, a] = c.rgba().map(f32::from);
+    let k = a / 255.0;
+    [r * k, g * k, b * k, a]
+}
+
+pub(crate) fn value_color(v: Value) -> Color {
+    let a = v[3].clamp(0.0, 255.0);
+    let un = |c: f32| if a > 0.0 { (c * 255.0 / a).round().clamp(0.0, 255.0) as u8 } else { 0 };
+    Color(u32::from_be_bytes([un(v[0]), un(v[1]), un(v[2]), a.round() as u8]))
+}
+
+/// A running animation of one channel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Animation {
+    pub(crate) from: Value,
+    pub(crate) to: Value,
+    timing: Timing,
+    /// Milliseconds per iteration, with a spring's settling time filled in.
+    duration: f64,
+    /// The frame time of the first sample.
+    start: Option<f64>,
+    /// The app's tag; `None` for the engine's own transitions, which raise no events.
+    pub(crate) tag: Option<u32>,
+}
+
+/// Where an animation stands after a sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Sample {
+    Running(Value),
+    Done(Value),
+}
+
+impl Animation {
+    pub(crate) fn new(from: Value, to: Value, timing: Timing, tag: Option<u32>) -> Animation {
+        let mut duration = f64::from(timing.duration_ms);
+        if let Easing::Spring { .. } = timing.easing
+            && duration <= 0.0
+        {
+            duration = settle_ms(&timing.easing);
+        }
+        Animation { from, to, timing, duration, start: None, tag }
+    }
+
+    /// A one-off transition of the engine's own (focus styles, scrolling, layout).
+    pub(crate) fn transition(from: Value, to: Value, duration_ms: f32, easing: EasingName) -> Animation {
+        let timing = Timing { duration_ms, easing: Easing::Named(easing), ..Timing::default() };
+        Animation::new(from, to, timing, None)
+    }
+
+    /// The value at frame time `t` (ms).
+    pub(crate) fn sample(&mut self, t: f64) -> Sample {
+        let start = *self.start.get_or_insert(t);
+        let elapsed = t - start - f64::from(self.timing.delay_ms);
+        if elapsed < 0.0 {
+            return Sample::Running(self.from);
+        }
+        let iterations = f64::from(self.timing.iterations);
+        let d = self.duration;
+        if d <= 0.0 || (iterations.is_finite() && elapsed >= iterations * d) {
+            return Sample::Done(self.end());
+        }
+        let cycles = elapsed / d;
+        let k = libm::floor(cycles);
+        Sample::Running(self.at(k, cycles - k))
+    }
+
+    /// The value the last iteration ends on: `to`, unless an alternating animation ends on a
+    /// backward or partial pass.
+    pub(crate) fn end(&self) -> Value {
+        let iterations = f64::from(self.timing.iterations);
+        if !iterations.is_finite() {
+            return self.to;
+        }
+        let k = libm::ceil(iterations) - 1.0;
+        self.at(k, iterations - k)
+    }
+
+    fn at(&self, k: f64, frac: f64) -> Value {
+        let backwards = self.timing.alternate && libm::fmod(k, 2.0) == 1.0;
+        let p = if backwards { 1.0 - frac } else { frac };
+        let e = ease(&self.timing.easing, p, self.duration / 1000.0);
+        lerp(self.from, self.to, e)
+    }
+}
+
+/// The running animations, one per node and channel, in a fixed order so every build samples
+/// (and reports) them identically.
+#[derive(Debug, Default)]
+pub(crate) struct Animations {
+    running: BTreeMap<(u32, Channel), Animation>,
+}
+
+impl Animations {
+    /// Starts `a`, returning the animation of the same channel it replaces.
+    pub(crate) fn start(&mut self, node: usize, c: Channel, a: Animation) -> Option<Animation> {
+        self.running.insert((node as u32, c), a)
+    }
+
+    pub(crate) fn stop(&mut self, node: usize, c: Channel) -> Option<Animation> {
+        self.running.remove(&(node as u32, c))
+    }
+
+    /// Stops every animation of `node`, calling `ended` for each.
+    pub(crate) fn stop_node(&mut self, node: usize, mut ended: impl FnMut(Channel, Animation)) {
+        let n = node as u32;
+        let keys: Vec<_> = self.running.range((n, Channel::Background)..).take_while(|(k, _)| k.0 == n).map(|(k, _)| *k).collect();
+        for k in keys {
+            if let Some(a) = self.running.remove(&k) {
+                ended(k.1, a);
+            }
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.running.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.running.len()
+    }
+
+    /// Samples every animation at `t`, handing each value to `apply` with whether it ended;
+    /// ended animations are dropped.
+    pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<&Animation>)) {
+        self.running.retain(|&(node, c), a| match a.sample(t) {
+            Sample::Running(v) => {
+                apply(node as usize, c, v, None);
+                true
+            }
+            Sample::Done(v) => {
+                apply(node as usize, c, v, Some(a));
+                false
+            }
+        });
+    }
+}
+
+fn lerp(a: Value, b: Value, t: f64) -> Value {
+    let mut out = [0.0; 4];
+    for i in 0..4 {
+        let (x, y) = (f64::from(a[i]), f64::from(b[i]));
+        out[i] = (x + (y - x) * t) as f32;
+    }
+    out
+}
+
+/// Progress of the value at progress `p` (0–1) through an iteration lasting `seconds`.
+pub(crate) fn ease(e: &Easing, p: f64, seconds: f64) -> f64 {
+    match *e {
+        Easing::Named(EasingName::Linear) => p,
+        Easing::Named(EasingName::Ease) => cubic_bezier([0.25, 0.1, 0.25, 1.0], p),
+        Easing::Named(EasingName::EaseIn) => cubic_bezier([0.42, 0.0, 1.0, 1.0], p),
+        Easing::Named(EasingName::EaseOut) => cubic_bezier([0.0, 0.0, 0.58, 1.0], p),
+        Easing::Named(EasingName::EaseInOut) => cubic_bezier([0.42, 0.0, 0.58, 1.0], p),
+        Easing::CubicBezier(c) => cubic_bezier(c.map(f64::from), p),
+        Easing::Spring { .. } => {
+            if p >= 1.0 {
+                1.0
+            } else {
+                1.0 + spring_offset(e, p * seconds)
+            }
+        }
+    }
+}
+
+/// CSS `cubic-bezier()`: find the curve parameter whose x is `x` (Newton, then bisection as a
+/// fallback, as browsers do), and return its y.
+fn cubic_bezier([x1, y1, x2, y2]: [f64; 4], x: f64) -> f64 {
+    if x <= 0.0 || x >= 1.0 {
+        return x.clamp(0.0, 1.0);
+    }
+    let coeffs = |p1: f64, p2: f64| {
+        let c = 3.0 * p1;
+        let b = 3.0 * (p2 - p1) - c;
+        (1.0 - c - b, b, c)
+    };
+    let (ax, bx, cx) = coeffs(x1, x2);
+    let (ay, by, cy) = coeffs(y1, y2);
+    let sample_x = |t: f64| ((ax * t + bx) * t + cx) * t;
+    let slope_x = |t: f64| (3.0 * ax * t + 2.0 * bx) * t + cx;
+    const EPS: f64 = 1e-7;
+    let mut t = x;
+    let mut solved = false;
+    for _ in 0..8 {
+        let err = sample_x(t) - x;
+        if err.abs() < EPS {
+            solved = true;
+            break;
+        }
+        let d = slope_x(t);
+        if d.abs() < 1e-6 {
+            break;
+        }
+        t -= err / d;
+    }
+    if !solved || !(0.0..=1.0).contains(&t) {
+        let (mut lo, mut hi) = (0.0, 1.0);
+        t = x;
+        for _ in 0..40 {
+            let v = sample_x(t);
+            if (v - x).abs() < EPS {
+                break;
+            }
+            if x > v {
+                lo = t;
+            } else {
+                hi = t;
+            }
+            t = lo + (hi - lo) / 2.0;
+        }
+    }
+    ((ay * t + by) * t + cy) * t
+}
+
+/// A damped spring released at 0 towards 1: the displacement from 1 after `t` seconds.
+fn spring_offset(e: &Easing, t: f64) -> f64 {
+    let Easing::Spring { stiffness, damping, mass, velocity } = *e else { return 0.0 };
+    let (k, c, m, v0) = (f64::from(stiffness), f64::from(damping), f64::from(mass), f64::from(velocity));
+    let w0 = libm::sqrt(k / m);
+    let zeta = c / (2.0 * libm::sqrt(k * m));
+    if (zeta - 1.0).abs() < 1e-6 {
+        // Critically damped.
+        let b = v0 - w0;
+        (-1.0 + b * t) * libm::exp(-w0 * t)
+    } else if zeta < 1.0 {
+        let wd = w0 * libm::sqrt(1.0 - zeta * zeta);
+        let b = (v0 - zeta * w0) / wd;
+        libm::exp(-zeta * w0 * t) * (-libm::cos(wd * t) + b * libm::sin(wd * t))
+    } else {
+        let s = libm::sqrt(zeta * zeta - 1.0);
+        let (r1, r2) = (-w0 * (zeta - s), -w0 * (zeta + s));
+        let c1 = (v0 + r2) / (r1 - r2);
+        c1 * libm::exp(r1 * t) + (-1.0 - c1) * libm::exp(r2 * t)
+    }
+}
+
+/// How long a spring takes to come within 0.1% of its target for good, in ms (at most 10 s).
+fn settle_ms(e: &Easing) -> f64 {
+    const STEP: f64 = 1.0 / 240.0;
+    let mut last_out = 0.0;
+    let mut t = 0.0;
+    while t <= 10.0 {
+        if spring_offset(e, t).abs() >= 1e-3 {
+            last_out = t;
+        }
+        t += STEP;
+    }
+    libm::ceil((last_out + STEP) * 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn named_curves_hit_known_points() {
+        // Reference values from the CSS definitions, to four places.
+        let ease_half = ease(&Easing::Named(EasingName::Ease), 0.5, 1.0);
+        assert!((ease_half - 0.8024).abs() < 1e-3, "{ease_half}");
+        let in_out = ease(&Easing::Named(EasingName::EaseInOut), 0.5, 1.0);
+        assert!((in_out - 0.5).abs() < 1e-6, "{in_out}");
+        for name in [EasingName::Ease, EasingName::EaseIn, EasingName::EaseOut, EasingName::Linear] {
+            assert_eq!(ease(&Easing::Named(name), 0.0, 1.0), 0.0);
+            assert_eq!(ease(&Easing::Named(name), 1.0, 1.0), 1.0);
+        }
+    }
+
+    #[test]
+    fn springs_settle_on_target() {
+        for damping in [5.0, 26.0, 60.0] {
+            let e = Easing::Spring { stiffness: 170.0, damping, mass: 1.0, velocity: 0.0 };
+            let ms = settle_ms(&e);
+            assert!(ms > 50.0 && ms <= 10_001.0, "damping {damping}: {ms}");
+            assert!(spring_offset(&e, ms / 1000.0).abs() < 1e-3);
+        }
+    }
+
+    #[test]
+    fn colours_round_trip_through_values() {
+        for c in [0xff8800ff, 0x00000000, 0x12345680, 0xffffff01] {
+            assert_eq!(value_color(color_value(Color(c))).0 & 0xff, c & 0xff);
+        }
+        assert_eq!(value_color(color_value(Color(0xff8800ff))), Color(0xff8800ff));
+    }
+}
