@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use marquee_engine::Engine;
 use marquee_engine_wasmtime::{Error, Runtime, WasmEngine};
-use marquee_protocol::{Command, NodeId, StyleDecl, encode_batch};
+use marquee_protocol::{Command, Key, KeyAction, NodeId, StyleDecl, encode_batch};
 use marquee_test_support::scene::{self, Target};
 use marquee_test_support::{check_expect, home, run_fixtures};
 use proptest::prelude::*;
@@ -49,6 +49,9 @@ impl Target for Native {
     fn frame(&mut self, time_ms: f64) -> Vec<u8> {
         self.0.frame(time_ms).to_vec()
     }
+    fn key(&mut self, key: Key, action: KeyAction) {
+        self.0.key(key, action);
+    }
 }
 
 impl Target for Wasm {
@@ -57,6 +60,9 @@ impl Target for Wasm {
     }
     fn frame(&mut self, time_ms: f64) -> Vec<u8> {
         self.0.frame(time_ms).expect("frame does not trap")
+    }
+    fn key(&mut self, key: Key, action: KeyAction) {
+        self.0.key(key, action).expect("key does not trap");
     }
 }
 
@@ -77,14 +83,16 @@ fn assert_same(steps: &[scene::Step]) -> Result<Vec<Vec<u8>>, String> {
 
 #[test]
 fn scene_fixtures_are_byte_identical() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
-    run_fixtures(&dir, "scene", |path| {
-        let steps = scene::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)?;
-        let wasm = assert_same(&steps)?;
-        // Identical to native, and so to the committed expectation; checked anyway, so a stale
-        // expectation shows up here too.
-        check_expect(&path.with_extension("expected"), &scene::render(&wasm)?)
-    });
+    for dir in ["scenes", "focus", "animation"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests").join(dir);
+        run_fixtures(&dir, "scene", |path| {
+            let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            let wasm = assert_same(&scene::parse(&src)?)?;
+            // Identical to native, and so to the committed expectation; checked anyway, so a
+            // stale expectation shows up here too.
+            check_expect(&path.with_extension("expected"), &scene::render_sections(&wasm, &scene::shown_sections(&src))?)
+        });
+    }
 }
 
 #[test]
@@ -102,7 +110,7 @@ fn home_page_with_scrolling_is_byte_identical() {
 }
 
 fn command() -> impl Strategy<Value = Command> {
-    use marquee_protocol::{Color, Dimension, Length, NodeKind, Overflow};
+    use marquee_protocol::{Color, Dimension, Easing, FocusGroup, Length, NodeKind, Overflow, Timing};
     let node = || (0u32..20).prop_map(NodeId);
     let dim = prop_oneof![
         Just(Dimension::Auto),
@@ -124,6 +132,29 @@ fn command() -> impl Strategy<Value = Command> {
         (-2i32..3).prop_map(StyleDecl::ZIndex),
         Just(StyleDecl::FlexWrap(marquee_protocol::FlexWrap::Wrap)),
         Just(StyleDecl::FlexDirection(marquee_protocol::FlexDirection::Column)),
+        Just(StyleDecl::Focusable(marquee_protocol::Toggle::Yes)),
+        prop_oneof![Just(FocusGroup::Row), Just(FocusGroup::Column), Just(FocusGroup::Grid)].prop_map(StyleDecl::FocusGroup),
+        Just(StyleDecl::Overflow(Overflow::Scroll)),
+        (0.0f32..400.0).prop_map(StyleDecl::LayoutDuration),
+        (0.0f32..400.0).prop_map(StyleDecl::ScrollDuration),
+    ];
+    let easing = prop_oneof![
+        Just(Easing::Named(marquee_protocol::EasingName::EaseInOut)),
+        (0.0f32..1.0, -1.0f32..2.0).prop_map(|(x, y)| Easing::CubicBezier([x, y, 1.0 - x, 1.0])),
+        (10.0f32..400.0, 0.0f32..40.0).prop_map(|(stiffness, damping)| Easing::Spring {
+            stiffness,
+            damping,
+            mass: 1.0,
+            velocity: 0.0
+        }),
+    ];
+    let timing = (0.0f32..500.0, 0.0f32..100.0, easing, 0.5f32..3.0, any::<bool>()).prop_map(
+        |(duration_ms, delay_ms, easing, iterations, alternate)| Timing { duration_ms, delay_ms, easing, iterations, alternate },
+    );
+    let animated = prop_oneof![
+        (0.0f32..=1.0).prop_map(StyleDecl::Opacity),
+        (-100.0f32..100.0).prop_map(|v| StyleDecl::TranslateX(Length(v))),
+        any::<u32>().prop_map(|c| StyleDecl::BackgroundColor(Color(c))),
     ];
     prop_oneof![
         3 => node().prop_map(|id| Command::CreateNode { id, kind: NodeKind::View }),
@@ -132,7 +163,13 @@ fn command() -> impl Strategy<Value = Command> {
         1 => (node(), node(), node()).prop_map(|(parent, child, before)| Command::InsertBefore { parent, child, before }),
         6 => (node(), decl).prop_map(|(id, decl)| Command::SetStyle { id, decl }),
         1 => node().prop_map(|id| Command::QueryLayout { id }),
+        1 => node().prop_map(|id| Command::Focus { id }),
+        2 => (node(), animated, timing).prop_map(|(id, to, timing)| Command::Animate { id, tag: id.0, to, timing }),
     ]
+}
+
+fn key() -> impl Strategy<Value = Key> {
+    prop::sample::select(Key::ALL.to_vec())
 }
 
 proptest! {
@@ -140,10 +177,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_streams_are_byte_identical(batches in prop::collection::vec(prop::collection::vec(command(), 0..30), 1..5)) {
+    fn random_streams_are_byte_identical(
+        batches in prop::collection::vec((prop::collection::vec(command(), 0..30), prop::option::of(key())), 1..8)
+    ) {
         let mut steps = Vec::new();
-        for (n, b) in batches.into_iter().enumerate() {
+        for (n, (b, k)) in batches.into_iter().enumerate() {
             steps.push(scene::Step::Batch(b));
+            steps.extend(k.map(|k| scene::Step::Key(k, KeyAction::Press)));
             steps.push(scene::Step::Frame(n as f64 * 16.667));
         }
         assert_same(&steps).map_err(TestCaseError::fail)?;
@@ -165,7 +205,7 @@ fn abi_is_checked() {
     let wat = r#"(module (memory (export "memory") 1)
         (func (export "mq_abi_version") (result i32) i32.const 99))"#;
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
-    assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::AbiMismatch { expected: 1, found: 99 })));
+    assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::AbiMismatch { expected: marquee_engine_wasmtime::ABI_VERSION, found: 99 })));
     // A module missing exports is refused, not called.
     let module = rt.compile(&wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap()).unwrap();
     assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::MissingExport(_))));
@@ -185,11 +225,12 @@ fn memory_cap_is_enforced() {
 fn fake_guest(frame_body: &str) -> WasmEngine {
     let wat = format!(
         r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 1)
+        (func (export "mq_abi_version") (result i32) i32.const 2)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_frame") (param f64) (result i64) {frame_body})
+        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#
     );
     let rt = Runtime::default();

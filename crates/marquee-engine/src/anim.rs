@@ -181,6 +181,11 @@ impl Animations {
         self.running.insert((node as u32, c), a)
     }
 
+    /// Where the running animation of a channel is heading, if one runs.
+    pub(crate) fn heading(&self, node: usize, c: Channel) -> Option<Value> {
+        self.running.get(&(node as u32, c)).map(|a| a.to)
+    }
+
     pub(crate) fn stop(&mut self, node: usize, c: Channel) -> Option<Animation> {
         self.running.remove(&(node as u32, c))
     }

@@ -453,7 +453,8 @@ impl Engine {
         let from = self.scene.visual[i].get(c);
         let b = self.scene.behaviour[i];
         let replaced = if smooth && b.focus_duration > 0.0 {
-            if from == to && self.anims.stop(i, c).is_none() {
+            let heading = self.anims.heading(i, c);
+            if heading == Some(to) || (heading.is_none() && from == to) {
                 return;
             }
             self.anims.start(i, c, Animation::transition(from, to, b.focus_duration, b.easing))

@@ -1,11 +1,16 @@
-//! Scene fixtures (`tests/scenes/*.scene` at the workspace root) through the native engine:
-//! every frame's layout, paint, damage and errors must match `*.expected`, and the final frame of
-//! a multi-frame script must lay out and paint exactly like a fresh engine given the whole script
-//! at once — incremental layout may skip work, never change the result.
+//! Scene fixtures through the native engine (at the workspace root):
+//! - `tests/scenes/*.scene`: every frame's layout, paint, damage and errors must match
+//!   `*.expected`, and the final frame of a multi-frame script must lay out and paint exactly like
+//!   a fresh engine given the whole script at once — incremental layout may skip work, never
+//!   change the result;
+//! - `tests/focus/*.scene` and `tests/animation/*.scene`: keys and frame times drive focus and
+//!   animations; each frame must match `*.expected` (no fresh-engine comparison: their result
+//!   depends on time and input, not only on the final tree).
 
 use std::path::Path;
 
 use marquee_engine::Engine;
+use marquee_protocol::{Key, KeyAction};
 use marquee_test_support::scene::{self, Target};
 use marquee_test_support::{check_expect, run_fixtures};
 
@@ -18,11 +23,38 @@ impl Target for Native {
     fn frame(&mut self, time_ms: f64) -> Vec<u8> {
         self.0.frame(time_ms).to_vec()
     }
+    fn key(&mut self, key: Key, action: KeyAction) {
+        self.0.key(key, action);
+    }
+}
+
+fn fixtures_dir(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests").join(name)
+}
+
+/// Runs every script in `dir` and compares the sections it shows with its expectation.
+fn check_timed(dir: &str) {
+    run_fixtures(&fixtures_dir(dir), "scene", |path| {
+        let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let steps = scene::parse(&src)?;
+        let frames = scene::run(&mut Native(Engine::default()), &steps);
+        check_expect(&path.with_extension("expected"), &scene::render_sections(&frames, &scene::shown_sections(&src))?)
+    });
+}
+
+#[test]
+fn focus() {
+    check_timed("focus");
+}
+
+#[test]
+fn animation() {
+    check_timed("animation");
 }
 
 #[test]
 fn scenes() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenes");
+    let dir = fixtures_dir("scenes");
     run_fixtures(&dir, "scene", |path| {
         let steps = scene::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)?;
         let frames = scene::run(&mut Native(Engine::default()), &steps);

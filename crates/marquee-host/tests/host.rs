@@ -85,14 +85,15 @@ fn hanging_engine() -> Vec<u8> {
     wat::parse_str(format!(
         r#"(module (memory (export "memory") 1)
         (data (i32.const 2048) "{data}")
-        (func (export "mq_abi_version") (result i32) i32.const 1)
-        (func (export "mq_protocol_version") (result i32) i32.const 1)
+        (func (export "mq_abi_version") (result i32) i32.const 2)
+        (func (export "mq_protocol_version") (result i32) i32.const 2)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 8192)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32)
             (if (i32.gt_u (local.get 1) (i32.const 100)) (then (loop $spin (br $spin))))
             i32.const 0)
         (func (export "mq_frame") (param f64) (result i64) i64.const {packed})
+        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#
     ))
     .unwrap()

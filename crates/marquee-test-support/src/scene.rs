@@ -1,10 +1,17 @@
 //! Scene fixtures: a command script in, every frame's layout, paint, damage and errors out.
 //!
-//! A `.scene` file is the protocol's text form plus one directive, `frame [TIME_MS]`, which ends
-//! a batch and runs a frame. Commands after the last `frame` get an implicit one. Before each
-//! frame the runner appends a `query-layout` for every node the script has created and not
-//! destroyed, so the expectation shows every box; errors from those queries (a node whose
-//! creation was rejected, say) are the runner's own and are left out of the text.
+//! A `.scene` file is the protocol's text form plus three directives:
+//! - `frame [TIME_MS]` ends a batch and runs a frame (commands after the last `frame` get an
+//!   implicit one; without a time, frames are 1/60 s apart);
+//! - `key NAME [press|repeat|release]` ends a batch and hands the engine a remote key (a press
+//!   unless told otherwise);
+//! - `show SECTION...` limits the expectation to some of `layout paint damage errors freed
+//!   events`, so a focus fixture can show just where focus went.
+//!
+//! Before each frame the runner appends a `query-layout` for every node the script has created
+//! and not destroyed (unless `show` leaves layout out), so the expectation shows every box;
+//! errors from those queries (a node whose creation was rejected, say) are the runner's own and
+//! are left out of the text.
 //!
 //! The runner drives any [`Target`] — the native engine, `engine.wasm` in wasmtime, later
 //! `engine.js` — so one set of fixtures tests them all.
@@ -13,7 +20,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use marquee_display_list::{decode, frame::Frame};
-use marquee_protocol::{Command, Event, NodeId, decode_events, encode_batch, text};
+use marquee_protocol::{Command, Event, Key, KeyAction, NodeId, decode_events, encode_batch, text};
 
 /// An engine the fixtures can drive.
 pub trait Target {
@@ -21,6 +28,19 @@ pub trait Target {
     fn apply(&mut self, batch: &[u8]);
     /// Runs a frame and returns the frame buffer.
     fn frame(&mut self, time_ms: f64) -> Vec<u8>;
+    /// Hands the engine a remote key.
+    fn key(&mut self, key: Key, action: KeyAction);
+}
+
+/// Every section of a frame's text, in the order they print.
+pub const SECTIONS: [&str; 6] = ["layout", "paint", "damage", "errors", "freed", "events"];
+
+/// The sections a script's `show` directive asks for; all of them without one.
+pub fn shown_sections(src: &str) -> Vec<String> {
+    src.lines()
+        .find_map(|l| l.trim().strip_prefix("show "))
+        .map(|rest| rest.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_else(|| SECTIONS.iter().map(|s| s.to_string()).collect())
 }
 
 /// One step of a script.
@@ -30,6 +50,8 @@ pub enum Step {
     Batch(Vec<Command>),
     /// A frame at this time.
     Frame(f64),
+    /// A remote key.
+    Key(Key, KeyAction),
 }
 
 /// Parses a `.scene` script into batches and frames, adding the layout queries.
@@ -39,14 +61,30 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
     let mut live = BTreeSet::new();
     live.insert(0u32);
     let mut time = 0.0;
+    let queries = shown_sections(src).iter().any(|s| s == "layout");
     let flush = |batch: &mut Vec<Command>, live: &BTreeSet<u32>, steps: &mut Vec<Step>, t: f64| {
-        batch.extend(live.iter().map(|&id| Command::QueryLayout { id: NodeId(id) }));
+        if queries {
+            batch.extend(live.iter().map(|&id| Command::QueryLayout { id: NodeId(id) }));
+        }
         steps.push(Step::Batch(std::mem::take(batch)));
         steps.push(Step::Frame(t));
     };
     let mut pending = false;
     for (n, line) in src.lines().enumerate() {
         let words: Vec<&str> = line.split_whitespace().collect();
+        if words.first() == Some(&"show") {
+            continue;
+        }
+        if words.first() == Some(&"key") {
+            let key = words.get(1).and_then(|k| Key::from_name(k)).ok_or(format!("line {}: bad key", n + 1))?;
+            let action = match words.get(2) {
+                Some(a) => KeyAction::from_name(a).ok_or(format!("line {}: bad key action", n + 1))?,
+                None => KeyAction::Press,
+            };
+            steps.push(Step::Batch(std::mem::take(&mut batch)));
+            steps.push(Step::Key(key, action));
+            continue;
+        }
         if words.first() == Some(&"frame") {
             time = match words.get(1) {
                 Some(t) => t.parse().map_err(|_| format!("line {}: bad frame time", n + 1))?,
@@ -84,6 +122,7 @@ pub fn run(target: &mut dyn Target, steps: &[Step]) -> Vec<Vec<u8>> {
         match step {
             Step::Batch(cmds) => target.apply(&encode_batch(cmds)),
             Step::Frame(t) => frames.push(target.frame(*t)),
+            Step::Key(k, a) => target.key(*k, *a),
         }
     }
     frames
@@ -152,6 +191,12 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
 
 /// The expectation text for a run.
 pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
+    let all: Vec<String> = SECTIONS.iter().map(|s| s.to_string()).collect();
+    render_sections(frames, &all)
+}
+
+/// The expectation text for a run, showing only the named sections.
+pub fn render_sections(frames: &[Vec<u8>], show: &[String]) -> Result<String, String> {
     let mut out = String::new();
     for (n, frame) in frames.iter().enumerate() {
         let t = describe(frame)?;
@@ -164,7 +209,7 @@ pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
             ("freed", &t.freed),
             ("events", &t.events),
         ] {
-            if !body.is_empty() {
+            if !body.is_empty() && show.iter().any(|s| s == name) {
                 writeln!(out, "  {name}\n{body}", body = body.trim_end_matches('\n')).ok();
             }
         }
