@@ -78,6 +78,44 @@ export class Node {
     this.id = -1;
   }
 
+  /**
+   * Sets paint properties for while the node is in `state` (`focused` or `focusWithin`); the
+   * engine switches between them itself, with a `focusDuration` transition.
+   */
+  stateStyle(state, properties) {
+    const wire = state === 'focusWithin' ? 'focus-within' : state;
+    for (const [name, value] of Object.entries(properties)) {
+      this.app.command((enc) => enc.setStateStyle(this.id, wire, propertyName(name), value));
+    }
+    return this;
+  }
+
+  /** Moves focus to this node (or into it, if it is a focus group). */
+  focus() {
+    this.app.command((enc) => enc.focus(this.id));
+    return this;
+  }
+
+  /**
+   * Animates paint properties to new values (`{ translateX: 40, opacity: 0.5 }`) with
+   * `{ duration, delay, easing, repeat, alternate }`. Resolves to `{ finished }` when every one
+   * has ended: `finished` is false if any was cancelled or replaced.
+   */
+  animate(properties, options = {}) {
+    const ends = Object.entries(properties).map(([name, value]) => {
+      const tag = this.app.nextTag();
+      this.app.command((enc) => enc.animate(this.id, tag, propertyName(name), value, options));
+      return new Promise((resolve) => this.app.animations.set(tag, resolve));
+    });
+    return Promise.all(ends).then((results) => ({ finished: results.every(Boolean) }));
+  }
+
+  /** Stops an animation where it is; that value becomes the style. */
+  cancelAnimation(name) {
+    this.app.command((enc) => enc.cancelAnimation(this.id, propertyName(name)));
+    return this;
+  }
+
   /** This node's border box in root coordinates after the next layout. */
   layout() {
     const id = this.id;
@@ -98,6 +136,10 @@ export class App {
     this.scheduled = false;
     this.listeners = new Map();
     this.layoutQueries = new Map();
+    this.animations = new Map();
+    this.tag = 0;
+    /** The id of the focused node, or null. */
+    this.focused = null;
     this.resetIds();
     /** The root node: the engine's surface, sized to the viewport. */
     this.root = new Node(this, 0);
@@ -107,6 +149,11 @@ export class App {
   /** The surface size the engine lays out into: `{ width, height }`. */
   get viewport() {
     return this.host.viewport;
+  }
+
+  nextTag() {
+    this.tag = (this.tag + 1) >>> 0;
+    return this.tag;
   }
 
   resetIds() {
@@ -155,9 +202,10 @@ export class App {
   }
 
   /**
-   * Subscribes to events: `command-error`, `layout`, `key`, `node-freed` and `engine-reset` (the
-   * engine was restarted after a failure and the scene is empty: build it again). Returns a
-   * function that unsubscribes.
+   * Subscribes to events: `focus` (`{ from, to }` node ids), `key` (keys focus did not use, with
+   * the focused node as `target`), `animation-end`, `command-error`, `layout`, `node-freed` and
+   * `engine-reset` (the engine was restarted after a failure and the scene is empty: build it
+   * again). Returns a function that unsubscribes.
    */
   on(type, listener) {
     const set = this.listeners.get(type) ?? new Set();
@@ -175,6 +223,15 @@ export class App {
         case 'layout':
           this.settle(event.id, (q) => q.resolve({ x: event.x, y: event.y, width: event.width, height: event.height }));
           break;
+        case 'focus':
+          this.focused = event.to;
+          break;
+        case 'animation-end': {
+          const resolve = this.animations.get(event.tag);
+          this.animations.delete(event.tag);
+          resolve?.(event.finished);
+          break;
+        }
         case 'command-error':
           if (event.opcode === QUERY_LAYOUT && event.node !== null) {
             this.settle(event.node, (q) => q.reject(new Error(`layout query for node ${event.node} failed (code ${event.code})`)));
@@ -187,6 +244,9 @@ export class App {
           for (const id of [...this.layoutQueries.keys()]) {
             this.settle(id, (q) => q.reject(new Error(`engine reset (${event.reason})`)));
           }
+          for (const resolve of this.animations.values()) resolve(false);
+          this.animations.clear();
+          this.focused = null;
           break;
       }
       this.emit(event);

@@ -19,11 +19,23 @@ export type KeyName = 'up' | 'down' | 'left' | 'right' | 'enter' | 'back' | 'pla
 export type MarqueeEvent =
   | { type: 'command-error'; batch: number; offset: number; opcode: number; code: number; node: number | null }
   | ({ type: 'layout'; id: number } & Box)
-  | { type: 'key'; key: KeyName; action: 'press' | 'repeat' | 'release' }
+  | { type: 'key'; key: KeyName; action: 'press' | 'repeat' | 'release'; target: number | null }
+  | { type: 'focus'; from: number | null; to: number | null }
+  | { type: 'animation-end'; id: number; tag: number; property: string; finished: boolean }
   | { type: 'node-freed'; id: number }
   | { type: 'engine-reset'; reason: 'trap' | 'hang' };
 
 export type EventType = MarqueeEvent['type'];
+
+/** Animation timing. `easing` is a CSS name, `cubic-bezier(x1,y1,x2,y2)`, `spring` or
+ * `spring(stiffness,damping,mass,velocity)`. */
+export interface AnimationOptions {
+  duration?: number;
+  delay?: number;
+  easing?: string;
+  repeat?: number | 'infinite';
+  alternate?: boolean;
+}
 export type EventOf<T extends EventType> = Extract<MarqueeEvent, { type: T }>;
 
 /** How the SDK reaches its host; the native host provides one as `globalThis.__marqueeHost`. */
@@ -44,11 +56,17 @@ export declare class Node {
   remove(child: Node): this;
   destroy(): void;
   layout(): Promise<Box>;
+  stateStyle(state: 'focused' | 'focusWithin', properties: Style): this;
+  focus(): this;
+  animate(properties: Style, options?: AnimationOptions): Promise<{ finished: boolean }>;
+  cancelAnimation(name: string): this;
 }
 
 export declare class App {
   readonly root: Node;
   readonly viewport: { readonly width: number; readonly height: number };
+  /** The focused node's id, or null. */
+  readonly focused: number | null;
   view(style?: Style): Node;
   image(style?: Style): Node;
   text(style?: Style): Node;

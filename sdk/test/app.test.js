@@ -155,3 +155,47 @@ test('listeners get their events; one that throws does not stop the others', () 
 test('without a host binding createApp says what is missing', () => {
   assert.throws(() => createApp(), /no Marquee host/);
 });
+
+test('focus, state styles and animations encode as the encoder would', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const tile = app.view({ focusable: 'yes' });
+  tile.stateStyle('focused', { scaleX: 1.1 }).stateStyle('focusWithin', { borderColor: '#ffffff' });
+  tile.focus();
+  tile.animate({ translateX: 40 }, { duration: 300, easing: 'spring' });
+  tile.cancelAnimation('translateX');
+  await Promise.resolve();
+  const enc = new BatchEncoder();
+  enc.createNode(1, 'view');
+  enc.setStyle(1, 'focusable', 'yes');
+  enc.setStateStyle(1, 'focused', 'scale-x', 1.1);
+  enc.setStateStyle(1, 'focus-within', 'border-color', '#ffffff');
+  enc.focus(1);
+  enc.animate(1, 1, 'translate-x', 40, { duration: 300, easing: 'spring' });
+  enc.cancelAnimation(1, 'translate-x');
+  assert.deepEqual(host.batches, [enc.finish()]);
+  assert.throws(() => tile.animate({ zIndex: 2 }), /not animatable/);
+  assert.throws(() => tile.animate({ opacity: 0 }, { easing: 'bouncy' }), /not an easing/);
+  assert.throws(() => tile.stateStyle('focused', { width: 10 }), /not a paint property/);
+});
+
+test('animate resolves when its animations end; focus events track the focused node', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const node = app.view();
+  const done = node.animate({ opacity: 0, translateY: 10 }, { duration: 100 });
+  const end = (tag, finished) => [0x0007, (v, p) => {
+    v.setUint32(p, node.id, true);
+    v.setUint32(p + 4, tag, true);
+    v.setUint16(p + 8, 0x46, true);
+    v.setUint8(p + 10, finished ? 1 : 0);
+  }, 11];
+  const focus = [0x0006, (v, p) => { v.setUint32(p, 0xffffffff, true); v.setUint32(p + 4, 1, true); }, 8];
+  const seen = [];
+  app.on('focus', (e) => seen.push(e));
+  host.deliver(events(end(1, true), focus));
+  assert.deepEqual(seen, [{ type: 'focus', from: null, to: 1 }]);
+  assert.equal(app.focused, 1);
+  host.deliver(events(end(2, false)));
+  assert.deepEqual(await done, { finished: false });
+});

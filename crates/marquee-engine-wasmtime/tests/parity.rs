@@ -278,11 +278,12 @@ fn the_deepest_allowed_tree_fits_the_wasm_stack() {
 #[test]
 fn a_guest_that_never_returns_is_interrupted() {
     let wat = r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 1)
+        (func (export "mq_abi_version") (result i32) i32.const 2)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32) (loop $l (br $l)) i32.const 0)
         (func (export "mq_frame") (param f64) (result i64) i64.const 0)
+        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#;
     let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
