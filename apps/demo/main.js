@@ -64,7 +64,6 @@ function build() {
   for (const rail of CATALOGUE) {
     const block = app.view({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit });
     const title = app.view({ width: rail.title * unit, height: 14 * unit, marginLeft: SIDE, backgroundColor: '#ffffff88' });
-    title.stateStyle('focusWithin', { backgroundColor: '#ffffffff' });
     // Each rail scrolls sideways on its own, keeping the focused tile at the left margin.
     const track = app.view({
       flexDirection: 'row', columnGap: GAP, paddingLeft: SIDE, paddingRight: SIDE, paddingTop: ZOOM_ROOM, paddingBottom: ZOOM_ROOM,

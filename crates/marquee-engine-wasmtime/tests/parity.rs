@@ -90,7 +90,10 @@ fn scene_fixtures_are_byte_identical() {
             let wasm = assert_same(&scene::parse(&src)?)?;
             // Identical to native, and so to the committed expectation; checked anyway, so a
             // stale expectation shows up here too.
-            check_expect(&path.with_extension("expected"), &scene::render_sections(&wasm, &scene::shown_sections(&src))?)
+            check_expect(
+                &path.with_extension("expected"),
+                &scene::render_sections(&wasm, &scene::shown_sections(&src))?,
+            )
         });
     }
 }
@@ -133,7 +136,8 @@ fn command() -> impl Strategy<Value = Command> {
         Just(StyleDecl::FlexWrap(marquee_protocol::FlexWrap::Wrap)),
         Just(StyleDecl::FlexDirection(marquee_protocol::FlexDirection::Column)),
         Just(StyleDecl::Focusable(marquee_protocol::Toggle::Yes)),
-        prop_oneof![Just(FocusGroup::Row), Just(FocusGroup::Column), Just(FocusGroup::Grid)].prop_map(StyleDecl::FocusGroup),
+        prop_oneof![Just(FocusGroup::Row), Just(FocusGroup::Column), Just(FocusGroup::Grid)]
+            .prop_map(StyleDecl::FocusGroup),
         Just(StyleDecl::Overflow(Overflow::Scroll)),
         (0.0f32..400.0).prop_map(StyleDecl::LayoutDuration),
         (0.0f32..400.0).prop_map(StyleDecl::ScrollDuration),
@@ -149,7 +153,13 @@ fn command() -> impl Strategy<Value = Command> {
         }),
     ];
     let timing = (0.0f32..500.0, 0.0f32..100.0, easing, 0.5f32..3.0, any::<bool>()).prop_map(
-        |(duration_ms, delay_ms, easing, iterations, alternate)| Timing { duration_ms, delay_ms, easing, iterations, alternate },
+        |(duration_ms, delay_ms, easing, iterations, alternate)| Timing {
+            duration_ms,
+            delay_ms,
+            easing,
+            iterations,
+            alternate,
+        },
     );
     let animated = prop_oneof![
         (0.0f32..=1.0).prop_map(StyleDecl::Opacity),
@@ -205,7 +215,10 @@ fn abi_is_checked() {
     let wat = r#"(module (memory (export "memory") 1)
         (func (export "mq_abi_version") (result i32) i32.const 99))"#;
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
-    assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::AbiMismatch { expected: marquee_engine_wasmtime::ABI_VERSION, found: 99 })));
+    assert!(matches!(
+        rt.instantiate(&module, 1 << 20),
+        Err(Error::AbiMismatch { expected: marquee_engine_wasmtime::ABI_VERSION, found: 99 })
+    ));
     // A module missing exports is refused, not called.
     let module = rt.compile(&wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap()).unwrap();
     assert!(matches!(rt.instantiate(&module, 1 << 20), Err(Error::MissingExport(_))));

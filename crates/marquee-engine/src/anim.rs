@@ -193,7 +193,8 @@ impl Animations {
     /// Stops every animation of `node`, calling `ended` for each.
     pub(crate) fn stop_node(&mut self, node: usize, mut ended: impl FnMut(Channel, Animation)) {
         let n = node as u32;
-        let keys: Vec<_> = self.running.range((n, Channel::Background)..).take_while(|(k, _)| k.0 == n).map(|(k, _)| *k).collect();
+        let keys: Vec<_> =
+            self.running.range((n, Channel::Background)..).take_while(|(k, _)| k.0 == n).map(|(k, _)| *k).collect();
         for k in keys {
             if let Some(a) = self.running.remove(&k) {
                 ended(k.1, a);

@@ -295,7 +295,8 @@ impl Engine {
                 for (axis, c) in [Channel::ScrollX, Channel::ScrollY].into_iter().enumerate() {
                     let (from, to) = (self.scene.scroll[a][axis], self.scene.scroll_target[a][axis]);
                     if from != to {
-                        let t = Animation::transition(anim::number(from), anim::number(to), b.scroll_duration, b.easing);
+                        let t =
+                            Animation::transition(anim::number(from), anim::number(to), b.scroll_duration, b.easing);
                         self.anims.start(a, c, t);
                     }
                 }
@@ -350,7 +351,8 @@ impl Engine {
             return false;
         }
         let (vw, vh) = self.viewport;
-        let space = taffy::Size { width: taffy::AvailableSpace::Definite(vw), height: taffy::AvailableSpace::Definite(vh) };
+        let space =
+            taffy::Size { width: taffy::AvailableSpace::Definite(vw), height: taffy::AvailableSpace::Definite(vh) };
         let root = self.scene.layout_id[0];
         let _ = self.scene.layout.compute_layout(root, space);
         self.layout_dirty = false;

@@ -4,10 +4,10 @@
 //! interrupted and the host recovers, and the demo renders to its golden image.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use marquee_host::{Ended, Headless, Host, JsLimits, Key, Options, Report, Stop};
+use marquee_host::{Canvas, Ended, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Stop};
 use marquee_test_support::golden;
 
 fn root() -> PathBuf {
@@ -63,6 +63,39 @@ fn frames_go_on_while_the_app_thread_is_stuck() {
     // Nothing the app sent was lost: root, the box and its 50 children.
     assert_eq!(report.nodes, 52);
     assert_eq!(report.command_errors, 0);
+}
+
+/// Records whether the second tile of `apps/focus-busy` shows its focused (white) style, frame by
+/// frame.
+struct SecondTileWatcher(Arc<Mutex<Vec<bool>>>);
+
+impl Presenter for SecondTileWatcher {
+    fn present(&mut self, canvas: &Canvas, _: &[IntRect]) -> bool {
+        let white = canvas.pixmap().pixel(170, 50).is_some_and(|p| p.red() == 255 && p.green() == 255);
+        self.0.lock().unwrap().push(white);
+        true
+    }
+}
+
+#[test]
+fn a_key_moves_focus_in_the_next_frame_while_the_app_thread_is_stuck() {
+    const KEY_FRAME: u64 = 40;
+    let mut o = options("crates/marquee-host/tests/apps/focus-busy", engine_wasm());
+    o.script = vec![(KEY_FRAME, Key::Right)];
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let report = match Host::run(o, Box::new(SecondTileWatcher(seen.clone()))) {
+        Ok(r) => r,
+        Err(e) => panic!("host failed: {e}"),
+    };
+    let (start, end) = (when(&report, "busy start"), when(&report, "busy end"));
+    let key_frame = &report.frames[KEY_FRAME as usize];
+    assert!(start < key_frame.at && key_frame.at < end, "the key must arrive while the app thread is stuck");
+    let seen = seen.lock().unwrap();
+    let k = KEY_FRAME as usize;
+    assert!(!seen[k - 1], "the second tile was focused before the key");
+    assert!(seen[k], "focus did not move in the frame right after the key");
+    // Focus used the arrow, so the app never heard it.
+    assert!(report.said("key reached the app").is_empty(), "{:?}", report.log);
 }
 
 #[test]
@@ -130,18 +163,26 @@ fn an_endless_js_loop_is_interrupted_and_the_app_goes_on() {
 }
 
 #[test]
-fn the_demo_renders_its_golden_image() {
-    let mut o = options("apps/demo", engine_wasm());
-    o.size = (1280, 720);
-    o.virtual_time = true;
-    // Down two rails, along to the fourth tile, into the details panel and back out, then right.
-    o.script = [Key::Down, Key::Down, Key::Right, Key::Right, Key::Right, Key::Enter, Key::Back, Key::Right]
-        .into_iter()
-        .enumerate()
-        .map(|(i, k)| (2 + 2 * i as u64, k))
-        .collect();
-    let report = run(o);
-    assert_eq!(report.ended, Ended::Idle);
-    assert_eq!(report.command_errors, 0, "{:?}", report.log);
-    golden::check_png(&root().join("tests/snapshots/host/demo.png"), &report.canvas).unwrap();
+fn the_demo_renders_its_golden_images() {
+    use Key::{Back, Down, Enter, Right};
+    // Scripted remote sessions, a key every 12 frames (200 ms of virtual time), each ending in a
+    // screenshot once everything has settled. From the start, focus is on the first nav item.
+    let rails = [Down, Down, Right, Right, Right, Right, Right, Down];
+    let sessions: [(&str, Vec<Key>); 4] = [
+        ("demo-home", vec![]),
+        ("demo-rails", rails.to_vec()),
+        ("demo-details", [&rails[..], &[Enter]].concat()),
+        ("demo-back", [&rails[..], &[Enter, Back, Right]].concat()),
+    ];
+    for (name, keys) in sessions {
+        let mut o = options("apps/demo", engine_wasm());
+        o.size = (1280, 720);
+        o.virtual_time = true;
+        o.script = keys.into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
+        let report = run(o);
+        assert_eq!(report.ended, Ended::Idle, "{name}");
+        assert_eq!(report.command_errors, 0, "{name}: {:?}", report.log);
+        let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
+        golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
 }

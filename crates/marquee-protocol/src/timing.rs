@@ -108,7 +108,7 @@ impl Timing {
         if !ms(self.duration_ms) || !ms(self.delay_ms) {
             return Err("duration and delay must lie in 0..=600000 ms");
         }
-        if !(self.iterations > 0.0) || self.iterations.is_nan() {
+        if self.iterations.is_nan() || self.iterations <= 0.0 {
             return Err("iterations must be above 0");
         }
         match self.easing {
@@ -120,7 +120,7 @@ impl Timing {
             }
             Easing::Spring { stiffness, damping, mass, velocity } => {
                 let positive = |v: f32| v > 0.0 && v.is_finite();
-                if !positive(stiffness) || !positive(mass) || !(damping >= 0.0 && damping.is_finite()) {
+                if !(positive(stiffness) && positive(mass) && damping >= 0.0 && damping.is_finite()) {
                     return Err("spring stiffness and mass must be above 0, damping 0 or more");
                 }
                 if !velocity.is_finite() {

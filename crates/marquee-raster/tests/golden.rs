@@ -29,6 +29,9 @@ fn scenes_render_to_their_golden_images() {
                 scene::Step::Batch(cmds) => {
                     engine.apply(&marquee_protocol::encode_batch(cmds));
                 }
+                scene::Step::Key(key, action) => {
+                    engine.key(*key, *action);
+                }
                 scene::Step::Frame(t) => {
                     let bytes = engine.frame(*t).to_vec();
                     let frame = Frame::parse(&bytes).map_err(|e| e.to_string())?;
