@@ -1,0 +1,101 @@
+//! Engine frame time during a focus-scroll across a rail, native and as engine.wasm in wasmtime,
+//! on the same work in one run: a page of 8 rails × 30 focusable tiles with focused styles, the
+//! right arrow every 6 frames across the first rail, then down the rails, 600 frames at 60 Hz.
+//!
+//! ```text
+//! cargo xtask wasm && cargo run --release -p marquee-engine-wasmtime --example focus-scroll
+//! ```
+//!
+//! Prints the median, p99 and max time of `key` + `frame` per frame for each. `marquee bench`
+//! (issue 7) will grow out of this.
+
+use std::time::{Duration, Instant};
+
+use marquee_engine::Engine;
+use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Runtime};
+use marquee_protocol::{Command, Key, KeyAction, text};
+
+fn scene() -> Vec<Command> {
+    let mut s = String::from(
+        "create 1 view\nappend 0 1\nstyle 1 width 100%\nstyle 1 height 100%\nstyle 1 flex-direction column\n\
+         style 1 overflow scroll\nstyle 1 scroll-align start\nstyle 1 focus-group column\n",
+    );
+    let mut id = 2;
+    for _ in 0..8 {
+        let rail = id;
+        id += 1;
+        s += &format!(
+            "create {rail} view\nappend 1 {rail}\nstyle {rail} flex-shrink 0\nstyle {rail} column-gap 20px\n\
+             style {rail} padding-left 64px\nstyle {rail} padding-top 12px\nstyle {rail} padding-bottom 12px\n\
+             style {rail} overflow scroll\nstyle {rail} scroll-align start\nstyle {rail} focus-group row\n"
+        );
+        for t in 0..30 {
+            let tile = id;
+            id += 1;
+            s += &format!(
+                "create {tile} view\nappend {rail} {tile}\nstyle {tile} width 240px\nstyle {tile} height 136px\n\
+                 style {tile} flex-shrink 0\nstyle {tile} focusable yes\nstyle {tile} border-width 4px\n\
+                 style {tile} background-color #{:06x}ff\nstate {tile} focused scale-x 1.06\n\
+                 state {tile} focused scale-y 1.06\nstate {tile} focused border-color #ffffffff\n",
+                0x203040 + t * 0x050301
+            );
+        }
+    }
+    text::parse(&s).expect("the scene parses")
+}
+
+fn keys(frame: usize) -> Option<Key> {
+    match frame {
+        f if f % 6 != 0 || f == 0 => None,
+        f if f <= 6 * 25 => Some(Key::Right),
+        f if f <= 6 * 32 => Some(Key::Down),
+        f if f <= 6 * 60 => Some(Key::Left),
+        _ => None,
+    }
+}
+
+fn summary(name: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
+    println!("{name:>10}: median {:.3} ms, p99 {:.3} ms, max {:.3} ms", at(0.5), at(0.99), at(1.0));
+}
+
+fn main() {
+    let batch = marquee_protocol::encode_batch(&scene());
+    let frames = 600;
+
+    let mut native = Engine::default();
+    native.apply(&batch);
+    native.frame(0.0);
+    let mut t_native = Vec::new();
+    for n in 1..=frames {
+        let start = Instant::now();
+        if let Some(k) = keys(n) {
+            native.key(k, KeyAction::Press);
+        }
+        let out = native.frame(n as f64 * 1000.0 / 60.0);
+        std::hint::black_box(out);
+        t_native.push(start.elapsed());
+    }
+
+    let path = std::env::var("MARQUEE_ENGINE_WASM").unwrap_or_else(|_| "target/engine/engine.wasm".into());
+    let wasm = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}; run `cargo xtask wasm`"));
+    let rt = Runtime::default();
+    let module = rt.compile(&wasm).expect("engine.wasm compiles");
+    let mut engine = rt.instantiate(&module, DEFAULT_MEMORY_LIMIT).expect("engine.wasm instantiates");
+    engine.apply(&batch).expect("apply");
+    let mut out = Vec::new();
+    engine.frame_into(0.0, &mut out).expect("frame");
+    let mut t_wasm = Vec::new();
+    for n in 1..=frames {
+        let start = Instant::now();
+        if let Some(k) = keys(n) {
+            engine.key(k, KeyAction::Press).expect("key");
+        }
+        engine.frame_into(n as f64 * 1000.0 / 60.0, &mut out).expect("frame");
+        t_wasm.push(start.elapsed());
+    }
+    println!("{} nodes, {frames} frames, a key every 6 frames", native.stats().nodes);
+    summary("native", t_native);
+    summary("wasmtime", t_wasm);
+}
