@@ -507,14 +507,10 @@ impl Engine {
                 ended(events, i, c, a, true);
             }
         });
+        // Once a layout transition's last channel ends, paint goes back to the laid-out box.
         for i in boxes_done {
-            let b = self.scene.shown_box[i];
-            if let Some(b) = b
-                && b == {
-                    let (x, y, w, h) = self.scene.local_box(i);
-                    [x, y, w, h]
-                }
-            {
+            let box_channels = [Channel::BoxX, Channel::BoxY, Channel::BoxW, Channel::BoxH];
+            if box_channels.iter().all(|&c| self.anims.heading(i, c).is_none()) {
                 self.scene.shown_box[i] = None;
             }
         }
