@@ -10,7 +10,7 @@
 //! length prefix: the engine and the backend agree on the version, and a list that fails to
 //! decode is dropped whole (the host keeps the previous frame on screen).
 
-use crate::geometry::{Color, Point, Radii, Rect, Transform};
+use crate::geometry::{Color, Radii, Rect, Transform};
 use crate::{Error, Op, VERSION};
 
 const MAGIC: [u8; 4] = *b"MQDL";
@@ -68,8 +68,8 @@ impl Encoder {
             Op::Image { handle, src, dst, opacity } => {
                 self.u8(tag::IMAGE).u32(handle).rect(src).rect(dst).f32(opacity);
             }
-            Op::Text { run, origin, color } => {
-                self.u8(tag::TEXT).u32(run).f32(origin.x).f32(origin.y).u32(color.0);
+            Op::Text { run, rect, color } => {
+                self.u8(tag::TEXT).u32(run).rect(rect).u32(color.0);
             }
             Op::PushClip { rect, radii } => {
                 self.u8(tag::PUSH_CLIP).rect(rect).radii(radii);
@@ -224,8 +224,8 @@ impl<'a> Decoder<'a> {
             }
             tag::TEXT => {
                 let run = self.u32(at)?;
-                let [x, y] = self.fields::<2>(at)?;
-                Op::Text { run, origin: Point { x, y }, color: Color(self.u32(at)?) }
+                let r = self.fields::<4>(at)?;
+                Op::Text { run, rect: rect(r), color: Color(self.u32(at)?) }
             }
             tag::PUSH_CLIP => {
                 let r = self.fields::<4>(at)?;

@@ -14,6 +14,7 @@
 mod codec;
 pub mod frame;
 mod geometry;
+pub mod text;
 
 pub use codec::{Checkpoint, Decoder, Encoder, decode};
 pub use geometry::{Color, IntRect, Point, Radii, Rect, Transform};
@@ -21,7 +22,7 @@ pub use geometry::{Color, IntRect, Point, Radii, Rect, Transform};
 use std::fmt;
 
 /// The version written in every display-list header.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
 
 /// One paint operation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,12 +58,12 @@ pub enum Op {
         /// Opacity multiplied into the image.
         opacity: f32,
     },
-    /// Draws a shaped text run the host's text service holds.
+    /// Draws a paragraph the host's text service holds (see [`text`]), laid out at the box's width.
     Text {
-        /// The host's text-run handle.
+        /// The paragraph's handle: the text node's id.
         run: u32,
-        /// Top-left of the run's box.
-        origin: Point,
+        /// The content box: the paragraph is laid out at its width, from its top-left corner.
+        rect: Rect,
         /// Text colour.
         color: Color,
     },
@@ -121,6 +122,11 @@ pub enum Error {
         /// Byte offset of the operation.
         offset: usize,
     },
+    /// A text paragraph (see [`text::Paragraph`]) with a field out of range.
+    BadText {
+        /// What was wrong.
+        reason: &'static str,
+    },
 }
 
 /// Checks the `magic version:u16 flags:u16` prefix both binary forms share; `header_len` is the
@@ -148,6 +154,7 @@ impl fmt::Display for Error {
             Error::UnknownOp { tag, offset } => write!(f, "unknown paint op {tag} at byte {offset}"),
             Error::Unbalanced { offset } => write!(f, "unbalanced push/pop at byte {offset}"),
             Error::BadValue { offset } => write!(f, "bad value in op at byte {offset}"),
+            Error::BadText { reason } => write!(f, "bad text paragraph: {reason}"),
         }
     }
 }
@@ -161,7 +168,7 @@ impl fmt::Display for Op {
             Op::FillRect { rect, radii, color } => write!(f, "fill {rect} {color}{radii}"),
             Op::Border { rect, radii, width, color } => write!(f, "border {rect} {width} {color}{radii}"),
             Op::Image { handle, src, dst, opacity } => write!(f, "image {handle} {src} -> {dst} opacity {opacity}"),
-            Op::Text { run, origin, color } => write!(f, "text {run} {origin} {color}"),
+            Op::Text { run, rect, color } => write!(f, "text {run} {rect} {color}"),
             Op::PushClip { rect, radii } => write!(f, "clip {rect}{radii}"),
             Op::PopClip => f.write_str("end-clip"),
             Op::PushOpacity { opacity } => write!(f, "opacity {opacity}"),

@@ -1,7 +1,7 @@
 //! The display list's binary form: round trips for any well-formed list, clean errors for any
 //! corrupt one (the bytes come out of a guest VM the host does not trust).
 
-use marquee_display_list::{Color, Encoder, IntRect, Op, Point, Radii, Rect, Transform, decode, frame};
+use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform, decode, frame};
 use proptest::prelude::*;
 
 fn rect() -> impl Strategy<Value = Rect> {
@@ -32,11 +32,7 @@ fn leaf() -> impl Strategy<Value = Op> {
             dst,
             opacity
         }),
-        (any::<u32>(), -100.0f32..100.0, any::<u32>()).prop_map(|(run, x, c)| Op::Text {
-            run,
-            origin: Point { x, y: -x },
-            color: Color(c)
-        }),
+        (any::<u32>(), rect(), any::<u32>()).prop_map(|(run, rect, c)| Op::Text { run, rect, color: Color(c) }),
     ]
 }
 

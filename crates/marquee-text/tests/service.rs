@@ -1,0 +1,124 @@
+//! The text service on its own: fonts, measuring, wrapping, ellipsis, bidi, bad fonts.
+
+use marquee_display_list::text::{Glyphs, Paragraph, TextAlign, TextLayout, TextSize, TextStyle};
+use marquee_text::{Error, TextSystem};
+
+fn app_fonts() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../apps/demo/assets/fonts")
+}
+
+fn system() -> TextSystem {
+    let mut t = TextSystem::new();
+    let failed = t.load_dir(&app_fonts()).unwrap();
+    assert!(failed.is_empty(), "{failed:?}");
+    t
+}
+
+fn set(t: &mut TextSystem, run: u32, text: &str, style: TextStyle) {
+    t.set(run, &Paragraph { family: "", text, style });
+}
+
+fn lines(t: &mut TextSystem, run: u32, width: f32, size: f32, lh: f32) -> f32 {
+    let TextSize { height, .. } = t.measure(run, width);
+    (height / (size * lh)).round()
+}
+
+#[test]
+fn app_fonts_load_and_the_first_becomes_the_default() {
+    let t = system();
+    assert_eq!(t.default_family(), "Inter");
+    let families = t.families();
+    for f in ["Inter", "DejaVu Sans", "Droid Sans Fallback"] {
+        assert!(families.iter().any(|x| x == f), "{f} missing from {families:?}");
+    }
+}
+
+#[test]
+fn bad_fonts_are_refused_and_change_nothing() {
+    let mut t = system();
+    set(&mut t, 1, "Hello world", TextStyle::default());
+    let before = t.measure(1, f32::INFINITY);
+    let real = std::fs::read(app_fonts().join("Inter-Regular.otf")).unwrap();
+    for (name, bytes) in [("empty", Vec::new()), ("garbage", b"not a font at all".repeat(100)), ("truncated", real[..real.len() / 3].to_vec())] {
+        let e = t.load_font(name, bytes);
+        assert!(matches!(e, Err(Error::NotAFont(_))), "{name}: {e:?}");
+    }
+    assert_eq!(t.measure(1, f32::INFINITY), before);
+    assert_eq!(t.default_family(), "Inter");
+}
+
+#[test]
+fn wrapping_follows_the_width() {
+    let mut t = system();
+    set(&mut t, 1, "The quick brown fox jumps over the lazy dog", TextStyle::default());
+    let one = t.measure(1, f32::INFINITY);
+    assert!(one.width > 200.0 && one.width < 400.0, "{one:?}");
+    assert_eq!(lines(&mut t, 1, f32::INFINITY, 16.0, 1.2), 1.0);
+    let narrow = t.measure(1, one.width / 2.0 + 10.0);
+    assert!(narrow.width <= one.width / 2.0 + 10.0);
+    assert!(lines(&mut t, 1, one.width / 2.0 + 10.0, 16.0, 1.2) >= 2.0);
+    assert_eq!(lines(&mut t, 1, one.width, 16.0, 1.2), 1.0);
+    // Min-content: one word per line; the widest word decides the width.
+    assert_eq!(lines(&mut t, 1, 0.0, 16.0, 1.2), 9.0);
+}
+
+#[test]
+fn max_lines_cuts_and_the_ellipsis_fits() {
+    let mut t = system();
+    let text = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen";
+    let style = TextStyle { max_lines: 2, ellipsis: true, ..TextStyle::default() };
+    set(&mut t, 1, text, style);
+    assert_eq!(lines(&mut t, 1, 120.0, 16.0, 1.2), 2.0);
+    assert!(t.measure(1, 120.0).width <= 120.0);
+}
+
+#[test]
+fn right_to_left_text_is_laid_out_from_the_right() {
+    let mut t = system();
+    let style = TextStyle { size: 20.0, ..TextStyle::default() };
+    set(&mut t, 1, "שלום עולם", style);
+    set(&mut t, 2, "مرحبا بالعالم", style);
+    set(&mut t, 3, "Hello", style);
+    for run in [1, 2] {
+        let size = t.measure(run, 400.0);
+        assert!(size.width > 40.0, "{run}: {size:?}");
+        let mut xs = Vec::new();
+        t.glyphs(run, 400.0, [0.0, 0.0], 1.0, &mut |g| xs.push(g.x));
+        // Start alignment of a right-to-left paragraph: its glyphs hug the right edge.
+        assert!(xs.iter().copied().max().unwrap() > 350, "{run}: {xs:?}");
+    }
+    let mut xs = Vec::new();
+    t.glyphs(3, 400.0, [0.0, 0.0], 1.0, &mut |g| xs.push(g.x));
+    assert!(xs.iter().copied().max().unwrap() < 100, "{xs:?}");
+}
+
+#[test]
+fn every_script_finds_a_font() {
+    let mut t = system();
+    for (run, text) in [(1, "Ça été déjà naïve"), (2, "你好世界"), (3, "日本語"), (4, "שלום"), (5, "مرحبا")] {
+        set(&mut t, run, text, TextStyle::default());
+        let mut count = 0;
+        t.glyphs(run, f32::INFINITY, [0.0, 0.0], 1.0, &mut |g| {
+            // A missing glyph draws as an empty box or nothing; a real one has coverage.
+            if g.data.iter().any(|&a| a > 0) {
+                count += 1;
+            }
+        });
+        assert!(count >= text.chars().filter(|c| !c.is_whitespace()).count() - 1, "{text}: {count} glyphs with ink");
+    }
+}
+
+#[test]
+fn alignment_moves_lines() {
+    let mut t = system();
+    for (run, align) in [(1, TextAlign::Left), (2, TextAlign::Center), (3, TextAlign::Right)] {
+        set(&mut t, run, "Hi", TextStyle { align, ..TextStyle::default() });
+    }
+    let mut left = Vec::new();
+    for run in 1..=3 {
+        let mut xs = Vec::new();
+        t.glyphs(run, 300.0, [0.0, 0.0], 1.0, &mut |g| xs.push(g.x));
+        left.push(xs[0]);
+    }
+    assert!(left[0] < 5 && (130..170).contains(&left[1]) && left[2] > 270, "{left:?}");
+}
