@@ -89,15 +89,32 @@ proptest! {
     }
 
     #[test]
-    fn frames_round_trip(ops in ops(), damage in prop::collection::vec(any::<(i32, i32, i32, i32)>(), 0..5), events in prop::collection::vec(any::<u8>(), 0..40)) {
+    fn frames_round_trip(
+        ops in ops(),
+        damage in prop::collection::vec(any::<(i32, i32, i32, i32)>(), 0..5),
+        events in prop::collection::vec(any::<u8>(), 0..40),
+        loads in prop::collection::vec((any::<u32>(), "[a-z/.:é]{0,20}", any::<bool>()), 0..5),
+    ) {
         let list = encode(&ops);
         let damage: Vec<IntRect> = damage.into_iter().map(|(x, y, w, h)| IntRect { x, y, w, h }).collect();
+        let requests: Vec<frame::Request<'_>> = loads
+            .iter()
+            .map(|(image, src, load)| if *load { frame::Request::Load { image: *image, src } } else { frame::Request::Release { image: *image } })
+            .collect();
+        let mut request_bytes = Vec::new();
+        for r in &requests {
+            r.encode(&mut request_bytes);
+        }
         let mut buf = Vec::new();
-        frame::write(&mut buf, &list, &damage, &events);
+        frame::write(&mut buf, &list, &damage, &events, &request_bytes);
         let f = frame::Frame::parse(&buf).unwrap();
         prop_assert_eq!(f.display_list, &list[..]);
         prop_assert_eq!(f.damage, damage);
         prop_assert_eq!(f.events, &events[..]);
+        prop_assert_eq!(frame::requests(f.requests).unwrap(), requests);
+        if !request_bytes.is_empty() {
+            prop_assert!(frame::requests(&request_bytes[..request_bytes.len() - 1]).is_err());
+        }
         prop_assert!(frame::Frame::parse(&buf[..buf.len() - 1]).is_err());
     }
 }

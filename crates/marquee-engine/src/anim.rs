@@ -18,6 +18,12 @@ use marquee_protocol::{Color, Easing, EasingName, StyleProperty, Timing};
 pub(crate) enum Channel {
     Background,
     BorderColor,
+    /// A text node's colour.
+    TextColor,
+    /// An image node's placeholder colour.
+    Placeholder,
+    /// An image's fade-in, 0 to 1: the engine's own, never the app's.
+    ImageFade,
     Radius(u8),
     Opacity,
     TranslateX,
@@ -41,6 +47,8 @@ impl Channel {
         Some(match p {
             P::BackgroundColor => Channel::Background,
             P::BorderColor => Channel::BorderColor,
+            P::Color => Channel::TextColor,
+            P::PlaceholderColor => Channel::Placeholder,
             P::RadiusTopLeft => Channel::Radius(0),
             P::RadiusTopRight => Channel::Radius(1),
             P::RadiusBottomRight => Channel::Radius(2),
@@ -60,6 +68,8 @@ impl Channel {
         Some(match self {
             Channel::Background => P::BackgroundColor,
             Channel::BorderColor => P::BorderColor,
+            Channel::TextColor => P::Color,
+            Channel::Placeholder => P::PlaceholderColor,
             Channel::Radius(0) => P::RadiusTopLeft,
             Channel::Radius(1) => P::RadiusTopRight,
             Channel::Radius(2) => P::RadiusBottomRight,

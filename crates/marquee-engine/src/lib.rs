@@ -24,17 +24,23 @@
 mod anim;
 mod damage;
 mod focus;
+mod image;
 mod paint;
 mod scene;
 mod style;
+mod text;
 
+use marquee_display_list::text::{NoText, TextLayout};
 use marquee_display_list::{Encoder, IntRect, frame};
-use marquee_protocol::{Command, Error, ErrorKind, Event, EventEncoder, Key, KeyAction, NodeId, State, decode_batch};
+use marquee_protocol::{
+    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, NodeId, State, decode_batch,
+};
 
 use crate::anim::{Animation, Animations, Channel};
 use crate::damage::Record;
 use crate::focus::Dir;
-use crate::scene::Scene;
+use crate::image::{Images, Load};
+use crate::scene::{Content, Scene};
 
 const NONE: u32 = u32::MAX;
 
@@ -58,6 +64,10 @@ pub struct Stats {
     pub animations: u32,
     /// The focused node, or `u32::MAX`.
     pub focused: u32,
+    /// Bytes of texture memory the loaded images take (width × height × 4 each).
+    pub texture_bytes: u64,
+    /// Images asked for and not answered yet.
+    pub images_loading: u32,
 }
 
 /// One engine instance: a scene and what the last frame painted.
@@ -87,6 +97,10 @@ pub struct Engine {
     focus_check: bool,
     /// Focus moved: scroll containers must bring it into view.
     reveal: bool,
+    /// The host's text service (measuring only; the backend draws through the host's own handle).
+    text: Box<dyn TextLayout>,
+    images: Images,
+    seen: Vec<u32>,
 }
 
 impl Default for Engine {
@@ -111,11 +125,63 @@ impl Default for Engine {
             requested: None,
             focus_check: true,
             reveal: false,
+            text: Box::new(NoText),
+            images: Images::default(),
+            seen: Vec::new(),
         }
     }
 }
 
 impl Engine {
+    /// An engine that measures text with `text`, the host's text service. Without one
+    /// ([`Engine::default`]) every paragraph measures as zero.
+    pub fn with_text(text: Box<dyn TextLayout>) -> Engine {
+        Engine { text, ..Engine::default() }
+    }
+
+    /// Sets the texture budget: loaded images beyond it are released, least recently seen first,
+    /// never one in view. The default is no limit.
+    pub fn set_texture_budget(&mut self, bytes: u64) {
+        self.images.set_budget(bytes);
+    }
+
+    /// The host has loaded image `handle` (from a `Load` request), `width × height` pixels.
+    /// Nodes showing it fade it in and their app hears `ImageLoaded`. An answer nobody waits for
+    /// (the image was released meanwhile) is ignored; returns whether it was used.
+    pub fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> bool {
+        if !self.images.ready(handle, width, height) {
+            return false;
+        }
+        for i in self.image_users(handle) {
+            let fade = self.scene.behaviour[i].fade_in_duration;
+            let t = Animation::transition(anim::number(0.0), anim::number(1.0), fade, marquee_protocol::EasingName::Linear);
+            if let Content::Image(n) = &mut self.scene.content[i] {
+                n.fade = 0.0;
+            }
+            self.anims.start(i, Channel::ImageFade, t);
+            self.events.push(&Event::ImageLoaded { id: i as u32, width, height });
+        }
+        self.paint_dirty = true;
+        true
+    }
+
+    /// The host could not load image `handle`: nodes showing it keep their placeholder and their
+    /// app hears `ImageFailed`. Returns whether anything waited for it.
+    pub fn image_failed(&mut self, handle: u32, reason: ImageError) -> bool {
+        if !self.images.failed(handle, reason) {
+            return false;
+        }
+        for i in self.image_users(handle) {
+            self.events.push(&Event::ImageFailed { id: i as u32, reason });
+        }
+        true
+    }
+
+    /// Image nodes showing `handle`, in id order.
+    fn image_users(&self, handle: u32) -> Vec<usize> {
+        let content = &self.scene.content;
+        (0..content.len()).filter(|&i| matches!(content[i], Content::Image(n) if n.handle == handle)).collect()
+    }
     /// Applies one command batch. Bad commands are skipped and reported as events in the next
     /// frame; the return value is how many were rejected.
     pub fn apply(&mut self, batch: &[u8]) -> u32 {
@@ -131,7 +197,8 @@ impl Engine {
                 while let Some(item) = commands.next() {
                     let offset = commands.last_offset();
                     let result = item.and_then(|cmd| {
-                        self.execute(cmd).map_err(|kind| Error { offset, opcode: Some(cmd.opcode()), kind })
+                        let opcode = cmd.opcode();
+                        self.execute(cmd).map_err(|kind| Error { offset, opcode: Some(opcode), kind })
                     });
                     if let Err(e) = result {
                         self.reject(seq, &e);
@@ -160,9 +227,14 @@ impl Engine {
             Command::DestroyNode { id } => {
                 // The SDK allocates ids and reuses them once told they are free: the engine alone
                 // knows a subtree's members, so it names each one.
-                let (events, anims) = (&mut self.events, &mut self.anims);
-                s.destroy(id, |freed| {
+                let (events, anims, images, text) = (&mut self.events, &mut self.anims, &mut self.images, &mut self.text);
+                s.destroy(id, |freed, content| {
                     anims.stop_node(freed as usize, |c, a| ended(events, freed as usize, c, &a, false));
+                    match content {
+                        Content::Text(_) => text.remove(freed),
+                        Content::Image(n) => images.release(n.handle),
+                        Content::None => {}
+                    }
                     events.push(&Event::NodeFreed { id: freed });
                 })
                 .map(|_| true)?
@@ -179,6 +251,12 @@ impl Engine {
                 let layout = s.clear_style(id, property)?;
                 self.restyle(id.0 as usize, Channel::of(property), false);
                 layout
+            }
+            Command::SetText { id, text } => s.set_text(id, text, false)?,
+            Command::SetFontFamily { id, family } => s.set_text(id, family, true)?,
+            Command::SetImage { id, src } => {
+                self.set_image(id, src)?;
+                false
             }
             Command::SetStateStyle { id, state, decl } => {
                 let i = s.set_state_style(id, state, decl.property(), Some(decl))?;
@@ -253,6 +331,31 @@ impl Engine {
         Ok(())
     }
 
+    /// Points an image node at `src`, sharing the image with other nodes that name it.
+    fn set_image(&mut self, id: NodeId, src: String) -> Result<(), ErrorKind> {
+        let i = id.0 as usize;
+        if !self.scene.exists(id) {
+            return Err(ErrorKind::UnknownNode(id.0));
+        }
+        let Content::Image(old) = self.scene.content[i] else { return Err(ErrorKind::WrongKind(id.0)) };
+        let handle = if src.is_empty() { 0 } else { self.images.acquire(&src) };
+        // Release after acquiring, so re-setting the same source keeps the loaded image.
+        self.images.release(old.handle);
+        self.anims.stop(i, Channel::ImageFade);
+        let mut fade = 0.0;
+        match self.images.load(handle) {
+            Load::Ready { width, height } if handle != 0 => {
+                // Already on screen elsewhere: shown at once, and the app hears so at once.
+                fade = 1.0;
+                self.events.push(&Event::ImageLoaded { id: id.0, width, height });
+            }
+            Load::Failed(reason) if handle != 0 => self.events.push(&Event::ImageFailed { id: id.0, reason }),
+            _ => {}
+        }
+        self.scene.content[i] = Content::Image(scene::ImageNode { handle, fade });
+        Ok(())
+    }
+
     /// Takes a remote key. Arrows (press and repeat) move focus when they can; every other key,
     /// and an arrow focus cannot use, goes to the app as a `Key` event naming the focused node.
     /// Arrow releases are dropped: the press already moved focus or reached the app. Returns
@@ -312,7 +415,9 @@ impl Engine {
             self.painted.swap(0, 1);
             let [prev, next] = &mut self.records;
             let [prev_painted, painted] = &mut self.painted;
-            paint::paint(&self.scene, paint::viewport_rect(vw, vh), &mut self.list, next, painted);
+            let res = paint::Resources { images: &self.images, seen: &mut self.seen };
+            paint::paint(&self.scene, res, paint::viewport_rect(vw, vh), &mut self.list, next, painted);
+            self.images.after_paint(self.seen.iter().copied());
             let viewport = paint::viewport_int(vw, vh);
             damage = if self.full_damage {
                 if viewport.is_empty() { Vec::new() } else { vec![viewport] }
@@ -333,8 +438,12 @@ impl Engine {
         self.stats.animations = self.anims.len() as u32;
         self.stats.focused = self.focused.map_or(NONE, |f| f as u32);
         self.stats.ops = self.list.len();
+        self.stats.texture_bytes = self.images.resident();
+        self.stats.images_loading = self.images.loading();
         self.output.clear();
-        frame::write(&mut self.output, self.list.bytes(), &damage, self.events.bytes());
+        let requests = self.images.requests();
+        frame::write(&mut self.output, self.list.bytes(), &damage, self.events.bytes(), requests);
+        requests.clear();
         self.events.clear();
         &self.output
     }
@@ -354,7 +463,24 @@ impl Engine {
         let space =
             taffy::Size { width: taffy::AvailableSpace::Definite(vw), height: taffy::AvailableSpace::Definite(vh) };
         let root = self.scene.layout_id[0];
-        let _ = self.scene.layout.compute_layout(root, space);
+        let s = &mut self.scene;
+        let service = &mut *self.text;
+        for i in s.unsent.drain(..) {
+            if let Some(Content::Text(t)) = s.content.get_mut(i as usize) {
+                t.queued = false;
+                t.send(i, service);
+            }
+        }
+        let content = &mut s.content;
+        let _ = s.layout.compute_layout_with_measure(root, space, |inputs, _, ctx, style| {
+            taffy::compute_leaf_layout(inputs, style, |_, _| 0.0, |known, available| match ctx {
+                Some(&mut i) => match content.get_mut(i as usize) {
+                    Some(Content::Text(t)) => t.measure(i, known, available, service),
+                    _ => taffy::Size::ZERO,
+                },
+                None => taffy::Size::ZERO,
+            })
+        });
         self.layout_dirty = false;
         self.paint_dirty = true;
 
@@ -429,8 +555,10 @@ impl Engine {
                 for c in channels {
                     self.restyle(i, Some(c), true);
                 }
-                // z-index has no channel: it switches at once.
-                self.scene.visual[i].z_index = self.scene.resting(i, self.states_of(i)).z_index;
+                // z-index and object-fit have no channel: they switch at once.
+                let resting = self.scene.resting(i, self.states_of(i));
+                self.scene.visual[i].z_index = resting.z_index;
+                self.scene.visual[i].fit = resting.fit;
             }
         }
         self.reveal = true;
@@ -494,6 +622,11 @@ impl Engine {
                     }
                     if done.is_some() {
                         boxes_done.push(i);
+                    }
+                }
+                Channel::ImageFade => {
+                    if let Content::Image(n) = &mut s.content[i] {
+                        n.fade = v[0];
                     }
                 }
                 _ => s.visual[i].set(c, v),

@@ -8,9 +8,11 @@
 //! are taken back, so culled content leaves no empty layers in the list.
 
 use marquee_display_list::{Checkpoint, Color, Encoder, IntRect, Op, Radii, Rect, Transform};
+use marquee_protocol::ObjectFit;
 
 use crate::damage::Record;
-use crate::scene::Scene;
+use crate::image::{Images, Load};
+use crate::scene::{Content, Scene};
 
 /// What a node inherits from its ancestors during the walk.
 #[derive(Debug, Clone, Copy)]
@@ -55,16 +57,25 @@ fn hash_f32s(h: u64, vs: &[f32]) -> u64 {
     vs.iter().fold(h, |h, v| hash(h, &v.to_bits().to_le_bytes()))
 }
 
+/// What paint reads besides the scene, and what it reports besides the display list.
+pub(crate) struct Resources<'a> {
+    pub(crate) images: &'a Images,
+    /// Handles of the images shown by nodes painted in view.
+    pub(crate) seen: &'a mut Vec<u32>,
+}
+
 /// Writes `scene`'s display list into `out` and each painting node's [`Record`] into `records`
 /// (indexed by node id), listing those ids in `painted`.
 pub(crate) fn paint(
     scene: &Scene,
+    res: Resources<'_>,
     viewport: Rect,
     out: &mut Encoder,
     records: &mut Vec<Option<Record>>,
     painted: &mut Vec<u32>,
 ) {
     out.clear();
+    res.seen.clear();
     for &id in painted.iter() {
         records[id as usize] = None;
     }
@@ -116,11 +127,29 @@ pub(crate) fn paint(
             if v.border_width > 0.0 && !v.border_color.is_transparent() {
                 out.push(&Op::Border { rect: bx, radii, width: v.border_width, color: Color(v.border_color.0) });
             }
+            let mut revision = 0;
+            match &scene.content[i] {
+                Content::None => {}
+                Content::Text(t) => {
+                    if !t.text.is_empty() && !v.color.is_transparent() {
+                        let rect = content_box(scene, i, bx);
+                        out.push(&Op::Text { run: i as u32, rect, color: Color(v.color.0) });
+                        revision = t.revision;
+                    }
+                }
+                Content::Image(n) => {
+                    if n.handle != 0 {
+                        res.seen.push(n.handle);
+                    }
+                    image(out, res.images, *n, v.fit, v.placeholder, content_box(scene, i, bx));
+                }
+            }
             let own = out.since(before);
             if !own.is_empty() {
                 let d = device;
                 let c = ctx.clip;
-                let mut h = hash(ctx.order, own);
+                // The op names the paragraph, not its text: the revision tells texts apart.
+                let mut h = hash(hash(ctx.order, own), &revision.to_le_bytes());
                 h = hash_f32s(h, &[d.sx, d.sy, d.tx, d.ty, c.x, c.y, c.w, c.h, opacity]);
                 records[i] = Some(Record { bounds: visible.round_out(), hash: h });
                 painted.push(i as u32);
@@ -152,6 +181,44 @@ pub(crate) fn paint(
             stack.push(Step::Enter(c, child));
         }
     }
+}
+
+/// The border box less border and padding: where text and images go.
+fn content_box(scene: &Scene, i: usize, bx: Rect) -> Rect {
+    let [l, r, t, b] = scene.insets(i);
+    Rect::new(bx.x + l, bx.y + t, (bx.w - l - r).max(0.0), (bx.h - t - b).max(0.0))
+}
+
+/// An image node's content: the placeholder until the image has fully faded in (and under a
+/// letterboxed image), then the image placed by `object-fit`.
+fn image(out: &mut Encoder, images: &Images, n: crate::scene::ImageNode, fit: ObjectFit, placeholder: marquee_protocol::Color, c: Rect) {
+    let ready = match images.load(n.handle) {
+        Load::Ready { width, height } if n.handle != 0 && width > 0 && height > 0 => Some((width as f32, height as f32)),
+        _ => None,
+    };
+    let covered = ready.is_some() && n.fade >= 1.0 && fit != ObjectFit::Contain;
+    if !covered && !placeholder.is_transparent() && !c.is_empty() {
+        out.push(&Op::FillRect { rect: c, radii: Radii::ZERO, color: Color(placeholder.0) });
+    }
+    let Some((iw, ih)) = ready else { return };
+    if c.is_empty() || n.fade <= 0.0 {
+        return;
+    }
+    let full = Rect::new(0.0, 0.0, iw, ih);
+    let (src, dst) = match fit {
+        ObjectFit::Fill => (full, c),
+        ObjectFit::Contain => {
+            let s = (c.w / iw).min(c.h / ih);
+            let (w, h) = (iw * s, ih * s);
+            (full, Rect::new(c.x + (c.w - w) / 2.0, c.y + (c.h - h) / 2.0, w, h))
+        }
+        ObjectFit::Cover => {
+            let s = (c.w / iw).max(c.h / ih);
+            let (w, h) = (c.w / s, c.h / s);
+            (Rect::new((iw - w) / 2.0, (ih - h) / 2.0, w, h), c)
+        }
+    };
+    out.push(&Op::Image { handle: n.handle, src, dst, opacity: n.fade.min(1.0) });
 }
 
 fn open(out: &mut Encoder, op: Op) -> (Checkpoint, Checkpoint) {

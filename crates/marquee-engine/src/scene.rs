@@ -11,6 +11,25 @@ use marquee_protocol::{ErrorKind, NodeId, NodeKind, State, StyleDecl, StylePrope
 use taffy::{TaffyTree, style as ts};
 
 use crate::style::{self, Behaviour, Visual};
+use crate::text::TextNode;
+
+/// What a node shows besides its box: text or an image.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Content {
+    #[default]
+    None,
+    Text(Box<TextNode>),
+    Image(ImageNode),
+}
+
+/// An image node's link to its image.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ImageNode {
+    /// The image's handle in `Images`; 0 for no source.
+    pub(crate) handle: u32,
+    /// How far the image has faded in, 0 to 1.
+    pub(crate) fade: f32,
+}
 
 /// Style declarations that apply while a node is in a state, indexed by [`State`].
 pub(crate) type States = [Vec<StyleDecl>; 2];
@@ -40,9 +59,13 @@ pub(crate) struct Scene {
     pub(crate) shown_box: Vec<Option<[f32; 4]>>,
     /// The last laid-out box of nodes with a layout transition, to see when layout moves them.
     pub(crate) last_box: Vec<Option<[f32; 4]>>,
+    pub(crate) content: Vec<Content>,
+    /// Text nodes whose paragraph the text service has not seen yet.
+    pub(crate) unsent: Vec<u32>,
     /// Each node's counterpart in `layout`; meaningful only where `kind` is `Some`.
     pub(crate) layout_id: Vec<taffy::NodeId>,
-    pub(crate) layout: TaffyTree<()>,
+    /// The layout tree; a text node's taffy context is its id, which the measure callback needs.
+    pub(crate) layout: TaffyTree<u32>,
     live: usize,
 }
 
@@ -70,6 +93,8 @@ impl Scene {
             scroll_target: vec![[0.0; 2]],
             shown_box: vec![None],
             last_box: vec![None],
+            content: vec![Content::None],
+            unsent: Vec::new(),
             layout_id: vec![root],
             layout,
             live: 1,
@@ -93,8 +118,12 @@ impl Scene {
         if self.exists(id) {
             return Err(ErrorKind::NodeExists(id.0));
         }
-        let lid = self.layout.new_leaf(style::default_layout()).map_err(|_| ErrorKind::BadValue("layout tree full"))?;
         let i = id.0 as usize;
+        let leaf = match kind {
+            NodeKind::Text => self.layout.new_leaf_with_context(style::default_layout(), i as u32),
+            _ => self.layout.new_leaf(style::default_layout()),
+        };
+        let lid = leaf.map_err(|_| ErrorKind::BadValue("layout tree full"))?;
         if i >= self.kind.len() {
             self.kind.resize(i + 1, None);
             self.tree.resize(i + 1, Hierarchy::default());
@@ -106,6 +135,7 @@ impl Scene {
             self.scroll_target.resize(i + 1, [0.0; 2]);
             self.shown_box.resize(i + 1, None);
             self.last_box.resize(i + 1, None);
+            self.content.resize(i + 1, Content::None);
             self.layout_id.resize(i + 1, lid);
         }
         self.kind[i] = Some(kind);
@@ -118,13 +148,19 @@ impl Scene {
         self.scroll_target[i] = [0.0; 2];
         self.shown_box[i] = None;
         self.last_box[i] = None;
+        self.content[i] = match kind {
+            NodeKind::View => Content::None,
+            NodeKind::Text => Content::Text(Box::default()),
+            NodeKind::Image => Content::Image(ImageNode::default()),
+        };
         self.layout_id[i] = lid;
         self.live += 1;
         Ok(())
     }
 
-    /// Destroys `id` and its subtree; returns how many nodes went.
-    pub(crate) fn destroy(&mut self, id: NodeId, mut freed: impl FnMut(u32)) -> Result<usize> {
+    /// Destroys `id` and its subtree, handing each freed id and its content to `freed`; returns
+    /// how many nodes went.
+    pub(crate) fn destroy(&mut self, id: NodeId, mut freed: impl FnMut(u32, Content)) -> Result<usize> {
         let i = self.check(id)?;
         if i == 0 {
             return Err(ErrorKind::RootImmutable);
@@ -139,7 +175,7 @@ impl Scene {
             self.tree[n] = Hierarchy::default();
             self.states[n] = None;
             gone += 1;
-            freed(n as u32);
+            freed(n as u32, std::mem::take(&mut self.content[n]));
         }
         self.live -= gone;
         Ok(gone)
@@ -218,7 +254,11 @@ impl Scene {
             return;
         }
         let style = self.layout.style(lid).cloned().unwrap_or_else(|_| style::default_layout());
-        let Ok(fresh) = self.layout.new_leaf(style) else { return };
+        let fresh = match self.layout.get_node_context(lid).copied() {
+            Some(ctx) => self.layout.new_leaf_with_context(style, ctx),
+            None => self.layout.new_leaf(style),
+        };
+        let Ok(fresh) = fresh else { return };
         if let Some(gp) = self.parent(p) {
             let index = self.tree[gp].children.iter().position(|&x| x as usize == p).unwrap_or(0);
             let _ = self.layout.replace_child_at_index(self.layout_id[gp], index, fresh);
@@ -248,6 +288,14 @@ impl Scene {
         if i == 0 && !style::allowed_on_root(decl.property()) {
             return Err(ErrorKind::RootImmutable);
         }
+        if style::is_text(decl.property()) {
+            let Content::Text(t) = &mut self.content[i] else { return Err(ErrorKind::WrongKind(id.0)) };
+            if !style::apply_text(decl, &mut t.style) {
+                return Ok(false);
+            }
+            self.text_changed(i);
+            return Ok(true);
+        }
         if !decl.property().affects_layout() {
             let mut unused = ts::Style::DEFAULT;
             style::apply(decl, clear, &mut unused, &mut self.visual[i]);
@@ -267,6 +315,31 @@ impl Scene {
         }
         let _ = self.layout.set_style(lid, layout);
         Ok(true)
+    }
+
+    /// Sets a text node's text (`family: false`) or font family (`true`). Returns whether layout
+    /// is affected.
+    pub(crate) fn set_text(&mut self, id: NodeId, value: String, family: bool) -> Result<bool> {
+        let i = self.check(id)?;
+        let Content::Text(t) = &mut self.content[i] else { return Err(ErrorKind::WrongKind(id.0)) };
+        let slot = if family { &mut t.family } else { &mut t.text };
+        if *slot == value {
+            return Ok(false);
+        }
+        *slot = value;
+        self.text_changed(i);
+        Ok(true)
+    }
+
+    /// A text node's paragraph changed: it must go to the text service and be measured again.
+    fn text_changed(&mut self, i: usize) {
+        if let Content::Text(t) = &mut self.content[i] {
+            t.changed();
+            if !std::mem::replace(&mut t.queued, true) {
+                self.unsent.push(i as u32);
+            }
+        }
+        let _ = self.layout.mark_dirty(self.layout_id[i]);
     }
 
     pub(crate) fn clear_style(&mut self, id: NodeId, p: StyleProperty) -> Result<bool> {

@@ -4,13 +4,18 @@
 //! Defaults follow CSS where Marquee has the property (`display: flex`, `flex-direction: row`,
 //! `flex-shrink: 1`, `opacity: 1` …), so app authors' expectations from the web hold.
 
+use marquee_display_list::text::{TextAlign as Align, TextStyle};
 use marquee_protocol::{
-    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
-    JustifyContent, Length, LengthPercentage, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty, Toggle,
+    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore, FontStyle,
+    JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty,
+    TextAlign, TextOverflow, Toggle,
 };
 use taffy::style as ts;
 
 use crate::anim::{self, Channel, Value};
+
+/// CSS's initial `color`: black.
+const CSS_TEXT_COLOR: Color = Color(0x0000_00ff);
 
 /// Paint-time style of a node: everything that does not affect layout, plus overflow.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,6 +32,11 @@ pub(crate) struct Visual {
     pub(crate) translate: [f32; 2],
     pub(crate) scale: [f32; 2],
     pub(crate) z_index: i32,
+    /// Text colour (text nodes).
+    pub(crate) color: Color,
+    /// Shown in an image node's content box until its image is (fully) in.
+    pub(crate) placeholder: Color,
+    pub(crate) fit: ObjectFit,
 }
 
 impl Default for Visual {
@@ -43,6 +53,9 @@ impl Default for Visual {
             translate: [0.0; 2],
             scale: [1.0; 2],
             z_index: 0,
+            color: CSS_TEXT_COLOR,
+            placeholder: Color::TRANSPARENT,
+            fit: ObjectFit::Fill,
         }
     }
 }
@@ -53,6 +66,8 @@ impl Visual {
         match c {
             Channel::Background => anim::color_value(self.background),
             Channel::BorderColor => anim::color_value(self.border_color),
+            Channel::TextColor => anim::color_value(self.color),
+            Channel::Placeholder => anim::color_value(self.placeholder),
             Channel::Radius(i) => anim::number(self.radii[i as usize & 3]),
             Channel::Opacity => anim::number(self.opacity),
             Channel::TranslateX => anim::number(self.translate[0]),
@@ -70,6 +85,8 @@ impl Visual {
         match c {
             Channel::Background => self.background = anim::value_color(v),
             Channel::BorderColor => self.border_color = anim::value_color(v),
+            Channel::TextColor => self.color = anim::value_color(v),
+            Channel::Placeholder => self.placeholder = anim::value_color(v),
             Channel::Radius(i) => self.radii[i as usize & 3] = n.max(0.0),
             Channel::Opacity => self.opacity = n.clamp(0.0, 1.0),
             Channel::TranslateX => self.translate[0] = n,
@@ -97,6 +114,7 @@ pub(crate) struct Behaviour {
     pub(crate) focus_duration: f32,
     pub(crate) layout_duration: f32,
     pub(crate) easing: EasingName,
+    pub(crate) fade_in_duration: f32,
 }
 
 impl Default for Behaviour {
@@ -113,6 +131,7 @@ impl Default for Behaviour {
             focus_duration: 150.0,
             layout_duration: 0.0,
             easing: EasingName::Ease,
+            fade_in_duration: 200.0,
         }
     }
 }
@@ -136,6 +155,7 @@ impl Behaviour {
             D::FocusDuration(v) => self.focus_duration = v,
             D::LayoutDuration(v) => self.layout_duration = v,
             D::TransitionEasing(e) => self.easing = e,
+            D::FadeInDuration(v) => self.fade_in_duration = v,
             _ => {}
         }
     }
@@ -212,7 +232,50 @@ pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
         P::FocusDuration => StyleDecl::FocusDuration(150.0),
         P::LayoutDuration => StyleDecl::LayoutDuration(0.0),
         P::TransitionEasing => StyleDecl::TransitionEasing(EasingName::Ease),
+        P::FadeInDuration => StyleDecl::FadeInDuration(200.0),
+        P::FontSize => StyleDecl::FontSize(Length(16.0)),
+        P::FontWeight => StyleDecl::FontWeight(400),
+        P::FontStyle => StyleDecl::FontStyle(FontStyle::Normal),
+        P::LineHeight => StyleDecl::LineHeight(1.2),
+        P::LetterSpacing => StyleDecl::LetterSpacing(Length(0.0)),
+        P::TextAlign => StyleDecl::TextAlign(TextAlign::Start),
+        P::MaxLines => StyleDecl::MaxLines(0),
+        P::TextOverflow => StyleDecl::TextOverflow(TextOverflow::Clip),
+        P::Color => StyleDecl::Color(CSS_TEXT_COLOR),
+        P::PlaceholderColor => StyleDecl::PlaceholderColor(Color::TRANSPARENT),
+        P::ObjectFit => StyleDecl::ObjectFit(ObjectFit::Fill),
     }
+}
+
+/// Whether a property sets how text is set (and so only means something on text nodes).
+pub(crate) fn is_text(p: StyleProperty) -> bool {
+    (0x30..0x38).contains(&(p as u16))
+}
+
+/// Applies a text declaration to a paragraph's style; returns whether it changed.
+pub(crate) fn apply_text(decl: StyleDecl, t: &mut TextStyle) -> bool {
+    use StyleDecl as D;
+    let before = *t;
+    match decl {
+        D::FontSize(Length(v)) => t.size = v,
+        D::FontWeight(w) => t.weight = w as u16,
+        D::FontStyle(s) => t.italic = s == FontStyle::Italic,
+        D::LineHeight(v) => t.line_height = v,
+        D::LetterSpacing(Length(v)) => t.letter_spacing = v,
+        D::TextAlign(a) => {
+            t.align = match a {
+                TextAlign::Start => Align::Start,
+                TextAlign::Center => Align::Center,
+                TextAlign::End => Align::End,
+                TextAlign::Left => Align::Left,
+                TextAlign::Right => Align::Right,
+            }
+        }
+        D::MaxLines(n) => t.max_lines = n as u32,
+        D::TextOverflow(o) => t.ellipsis = o == TextOverflow::Ellipsis,
+        _ => {}
+    }
+    *t != before
 }
 
 /// Whether the root may have this property set: not the ones that would size or move it, since
@@ -380,6 +443,9 @@ pub(crate) fn apply(decl: StyleDecl, cleared: bool, layout: &mut ts::Style, visu
         D::ScaleX(v) => visual.scale[0] = v,
         D::ScaleY(v) => visual.scale[1] = v,
         D::ZIndex(z) => visual.z_index = z,
+        D::Color(c) => visual.color = c,
+        D::PlaceholderColor(c) => visual.placeholder = c,
+        D::ObjectFit(f) => visual.fit = f,
         // Behaviour properties live in `Behaviour`; `Scene::set_style` routes them there.
         _ => {}
     }

@@ -112,7 +112,7 @@ fn a_malformed_batch_from_js_is_an_error_event_and_the_host_goes_on() {
 /// batch over 100 bytes sends `mq_apply` into an endless loop.
 fn hanging_engine() -> Vec<u8> {
     let mut frame = Vec::new();
-    marquee_display_list::frame::write(&mut frame, &[], &[], &marquee_protocol::encode_events(&[]));
+    marquee_display_list::frame::write(&mut frame, &[], &[], &marquee_protocol::encode_events(&[]), &[]);
     let data: String = frame.iter().map(|b| format!("\\{b:02x}")).collect();
     let packed = 2048u64 | (frame.len() as u64) << 32;
     wat::parse_str(format!(

@@ -89,7 +89,7 @@ impl State {
 }
 
 /// One command from the app to the engine.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// Creates a detached node. The id must be free.
     CreateNode {
@@ -184,6 +184,30 @@ pub enum Command {
         /// The animated property.
         property: StyleProperty,
     },
+    /// Sets a text node's content (UTF-8, at most [`limits::MAX_TEXT_BYTES`]).
+    SetText {
+        /// A text node.
+        id: NodeId,
+        /// The text; a newline starts a new line.
+        text: String,
+    },
+    /// Sets a text node's font family (at most [`limits::MAX_FAMILY_BYTES`]); empty for the
+    /// default family. A family the host does not have falls back to the default.
+    SetFontFamily {
+        /// A text node.
+        id: NodeId,
+        /// The family's name.
+        family: String,
+    },
+    /// Sets an image node's source (at most [`limits::MAX_SRC_BYTES`]): a path inside the bundle,
+    /// a `file:` or an `http(s):` URL; empty for none. The engine asks the host for the image when
+    /// the node comes into view and answers with `ImageLoaded` or `ImageFailed`.
+    SetImage {
+        /// An image node.
+        id: NodeId,
+        /// Where the image comes from.
+        src: String,
+    },
     /// Asks for the node's layout box; answered by [`Event::LayoutResult`](crate::Event::LayoutResult)
     /// after the next frame's layout.
     QueryLayout {
@@ -207,6 +231,9 @@ pub(crate) mod op {
     pub(crate) const REMOVE_CHILD: u16 = 0x0005;
     pub(crate) const SET_STYLE: u16 = 0x0100;
     pub(crate) const CLEAR_STYLE: u16 = 0x0101;
+    pub(crate) const SET_TEXT: u16 = 0x0200;
+    pub(crate) const SET_FONT_FAMILY: u16 = 0x0201;
+    pub(crate) const SET_IMAGE: u16 = 0x0300;
     pub(crate) const SET_STATE_STYLE: u16 = 0x0400;
     pub(crate) const CLEAR_STATE_STYLE: u16 = 0x0401;
     pub(crate) const FOCUS: u16 = 0x0402;
@@ -227,6 +254,9 @@ impl Command {
             Command::RemoveChild { .. } => op::REMOVE_CHILD,
             Command::SetStyle { .. } => op::SET_STYLE,
             Command::ClearStyle { .. } => op::CLEAR_STYLE,
+            Command::SetText { .. } => op::SET_TEXT,
+            Command::SetFontFamily { .. } => op::SET_FONT_FAMILY,
+            Command::SetImage { .. } => op::SET_IMAGE,
             Command::SetStateStyle { .. } => op::SET_STATE_STYLE,
             Command::ClearStateStyle { .. } => op::CLEAR_STATE_STYLE,
             Command::Focus { .. } => op::FOCUS,
@@ -239,6 +269,9 @@ impl Command {
 
     fn encode(&self, w: &mut Writer) {
         w.record(self.opcode(), |p| match *self {
+            Command::SetText { id, text: ref s } | Command::SetFontFamily { id, family: ref s } | Command::SetImage { id, src: ref s } => {
+                p.u32(id.0).bytes(s.as_bytes());
+            }
             Command::CreateNode { id, kind } => {
                 p.u32(id.0).u8(kind as u8);
             }
@@ -321,6 +354,24 @@ impl Command {
             op::CLEAR_STYLE => {
                 let mut f = Fields::exact(payload, 6)?;
                 Command::ClearStyle { id: node(&mut f)?, property: property(&mut f)? }
+            }
+            op::SET_TEXT | op::SET_FONT_FAMILY | op::SET_IMAGE => {
+                let (head, rest) = payload.split_at_checked(4).ok_or(ErrorKind::BadLength { expected: 4, actual: payload.len() as u32 })?;
+                let id = node(&mut Fields::exact(head, 4)?)?;
+                let max = match opcode {
+                    op::SET_TEXT => limits::MAX_TEXT_BYTES,
+                    op::SET_FONT_FAMILY => limits::MAX_FAMILY_BYTES,
+                    _ => limits::MAX_SRC_BYTES,
+                };
+                if rest.len() > max {
+                    return Err(ErrorKind::BadValue("string longer than its limit"));
+                }
+                let s = std::str::from_utf8(rest).map_err(|_| ErrorKind::BadValue("string is not UTF-8"))?.to_owned();
+                match opcode {
+                    op::SET_TEXT => Command::SetText { id, text: s },
+                    op::SET_FONT_FAMILY => Command::SetFontFamily { id, family: s },
+                    _ => Command::SetImage { id, src: s },
+                }
             }
             op::SET_STATE_STYLE => {
                 let mut f = Fields::exact(payload, 12)?;

@@ -18,6 +18,61 @@ mod op {
     pub(crate) const NODE_FREED: u16 = 0x0005;
     pub(crate) const FOCUS_CHANGED: u16 = 0x0006;
     pub(crate) const ANIMATION_END: u16 = 0x0007;
+    pub(crate) const IMAGE_LOADED: u16 = 0x0008;
+    pub(crate) const IMAGE_FAILED: u16 = 0x0009;
+}
+
+/// Why an image could not be shown (see [`Event::ImageFailed`]). The host decides; the engine
+/// passes the reason on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum ImageError {
+    /// The source is not a bundle path, `file:` or `http(s):` URL, or leaves the bundle.
+    BadSource = 1,
+    /// No file or resource at the source (a missing file, HTTP 404).
+    NotFound = 2,
+    /// The server could not be reached, or the transfer failed or timed out.
+    Unreachable = 3,
+    /// The encoded image is larger than the host's limit.
+    TooLarge = 4,
+    /// The image's dimensions exceed the host's pixel limit (a decompression bomb is refused
+    /// from its header, before any pixel is allocated).
+    TooManyPixels = 5,
+    /// The bytes are not a PNG or JPEG the host can decode (corrupt or truncated).
+    Corrupt = 6,
+    /// A format the host does not decode.
+    Unsupported = 7,
+}
+
+impl ImageError {
+    /// Every reason, in wire order.
+    pub const ALL: [ImageError; 7] = [
+        ImageError::BadSource,
+        ImageError::NotFound,
+        ImageError::Unreachable,
+        ImageError::TooLarge,
+        ImageError::TooManyPixels,
+        ImageError::Corrupt,
+        ImageError::Unsupported,
+    ];
+
+    /// The reason's name, as the SDK reports it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImageError::BadSource => "bad-source",
+            ImageError::NotFound => "not-found",
+            ImageError::Unreachable => "unreachable",
+            ImageError::TooLarge => "too-large",
+            ImageError::TooManyPixels => "too-many-pixels",
+            ImageError::Corrupt => "corrupt",
+            ImageError::Unsupported => "unsupported",
+        }
+    }
+
+    /// Maps a wire code back to a reason.
+    pub fn from_code(v: u8) -> Option<ImageError> {
+        ImageError::ALL.into_iter().find(|e| *e as u8 == v)
+    }
 }
 
 /// Why the host replaced the engine instance (see [`Event::EngineReset`]).
@@ -89,6 +144,22 @@ pub enum Event {
         /// animation of the property, overridden by a `SetStyle`, or its node was destroyed.
         finished: bool,
     },
+    /// An image node's image is ready and shown (fading in).
+    ImageLoaded {
+        /// The image node.
+        id: u32,
+        /// The image's width in pixels.
+        width: u32,
+        /// The image's height in pixels.
+        height: u32,
+    },
+    /// An image node's image could not be shown; the node keeps its placeholder.
+    ImageFailed {
+        /// The image node.
+        id: u32,
+        /// Why.
+        reason: ImageError,
+    },
     /// A node was destroyed (itself or as part of a destroyed subtree): its id may be reused.
     NodeFreed {
         /// The id now free.
@@ -141,6 +212,16 @@ impl Event {
                     p.u32(id).u32(tag).u16(property as u16).u8(finished as u8);
                 });
             }
+            Event::ImageLoaded { id, width, height } => {
+                w.record(op::IMAGE_LOADED, |p| {
+                    p.u32(id).u32(width).u32(height);
+                });
+            }
+            Event::ImageFailed { id, reason } => {
+                w.record(op::IMAGE_FAILED, |p| {
+                    p.u32(id).u8(reason as u8);
+                });
+            }
             Event::NodeFreed { id } => {
                 w.record(op::NODE_FREED, |p| {
                     p.u32(id);
@@ -190,6 +271,16 @@ impl Event {
                     _ => return Err(ErrorKind::BadValue("finished flag")),
                 };
                 Ok(Event::AnimationEnd { id, tag, property, finished })
+            }
+            op::IMAGE_LOADED => {
+                let mut f = Fields::exact(payload, 12)?;
+                Ok(Event::ImageLoaded { id: f.u32(), width: f.u32(), height: f.u32() })
+            }
+            op::IMAGE_FAILED => {
+                let mut f = Fields::exact(payload, 5)?;
+                let id = f.u32();
+                let reason = ImageError::from_code(f.u8()).ok_or(ErrorKind::BadValue("image error"))?;
+                Ok(Event::ImageFailed { id, reason })
             }
             op::NODE_FREED => Ok(Event::NodeFreed { id: Fields::exact(payload, 4)?.u32() }),
             op::ENGINE_RESET => {

@@ -27,7 +27,7 @@ mod wire;
 pub use batch::{Decoder, Encoder, Message};
 pub use command::{Command, NodeId, NodeKind, State, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind};
-pub use event::{Event, ResetReason, decode_events, encode_events};
+pub use event::{Event, ImageError, ResetReason, decode_events, encode_events};
 pub use key::{Key, KeyAction};
 
 /// Builds a command batch.
@@ -39,8 +39,9 @@ pub type EventEncoder = Encoder<Event>;
 /// Reads an event batch (see [`decode_events`]).
 pub type EventDecoder<'a> = Decoder<'a, Event>;
 pub use style::{
-    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
-    JustifyContent, Length, LengthPercentage, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty, Toggle,
+    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore, FontStyle,
+    JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty,
+    TextAlign, TextOverflow, Toggle,
 };
 pub use timing::{Easing, Timing};
 
@@ -65,4 +66,10 @@ pub mod limits {
     pub const MAX_TREE_DEPTH: usize = 256;
     /// The largest viewport side, in pixels.
     pub const MAX_VIEWPORT_SIDE: f32 = 16_384.0;
+    /// The longest text a text node may hold, in UTF-8 bytes.
+    pub const MAX_TEXT_BYTES: usize = 64 << 10;
+    /// The longest font family name, in bytes.
+    pub const MAX_FAMILY_BYTES: usize = 256;
+    /// The longest image source, in bytes.
+    pub const MAX_SRC_BYTES: usize = 4096;
 }

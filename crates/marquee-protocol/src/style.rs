@@ -351,6 +351,32 @@ keywords! {
     }
 }
 keywords! {
+    /// Upright or slanted letters.
+    FontStyle { /** Upright. */ Normal = "normal", /** Italic (or oblique, if the family has no italic). */ Italic = "italic", }
+}
+keywords! {
+    /// Where lines sit in a text node's box.
+    TextAlign {
+        /** At the start of the text's direction (left for Latin, right for Arabic and Hebrew). */ Start = "start",
+        /** Centred. */ Center = "center",
+        /** At the end of the text's direction. */ End = "end",
+        /** At the left. */ Left = "left",
+        /** At the right. */ Right = "right",
+    }
+}
+keywords! {
+    /// What happens to text beyond `max-lines`.
+    TextOverflow { /** The lines are cut. */ Clip = "clip", /** The last shown line ends in "…". */ Ellipsis = "ellipsis", }
+}
+keywords! {
+    /// How an image fills its node's content box.
+    ObjectFit {
+        /** Stretched to the box. */ Fill = "fill",
+        /** Scaled to cover the box, cropped to its aspect. */ Cover = "cover",
+        /** Scaled to fit inside the box, letterboxed. */ Contain = "contain",
+    }
+}
+keywords! {
     /// The named timing curves, as CSS defines them.
     EasingName {
         /** `cubic-bezier(0.25, 0.1, 0.25, 1)` */ Ease = "ease",
@@ -367,6 +393,27 @@ fn non_negative(v: f32) -> bool {
 
 fn non_negative_len(v: Length) -> bool {
     v.0 >= 0.0
+}
+
+fn font_size(v: Length) -> bool {
+    v.0 > 0.0 && v.0 <= 4096.0
+}
+
+/// CSS weights are 1–1000; 400 is regular, 700 bold.
+fn font_weight(v: i32) -> bool {
+    (1..=1000).contains(&v)
+}
+
+fn line_height(v: f32) -> bool {
+    (0.0..=100.0).contains(&v)
+}
+
+fn letter_spacing(v: Length) -> bool {
+    v.0.abs() <= 4096.0
+}
+
+fn max_lines(v: i32) -> bool {
+    (0..=10_000).contains(&v)
 }
 
 fn unit_interval(v: f32) -> bool {
@@ -490,6 +537,14 @@ style_properties! {
     0x1f Left "left": Dimension;
     0x20 Overflow "overflow": Overflow;
     0x21 BorderWidth "border-width": Length where non_negative_len;
+    0x30 FontSize "font-size": Length where font_size;
+    0x31 FontWeight "font-weight": i32 where font_weight;
+    0x32 FontStyle "font-style": FontStyle;
+    0x33 LineHeight "line-height": f32 where line_height;
+    0x34 LetterSpacing "letter-spacing": Length where letter_spacing;
+    0x35 TextAlign "text-align": TextAlign;
+    0x36 MaxLines "max-lines": i32 where max_lines;
+    0x37 TextOverflow "text-overflow": TextOverflow;
     0x40 BackgroundColor "background-color": Color;
     0x41 BorderColor "border-color": Color;
     0x42 RadiusTopLeft "border-top-left-radius": Length where non_negative_len;
@@ -502,6 +557,9 @@ style_properties! {
     0x49 ScaleX "scale-x": f32 where non_negative;
     0x4a ScaleY "scale-y": f32 where non_negative;
     0x4b ZIndex "z-index": i32;
+    0x4c Color "color": Color;
+    0x4d PlaceholderColor "placeholder-color": Color;
+    0x4e ObjectFit "object-fit": ObjectFit;
     0x80 Focusable "focusable": Toggle;
     0x81 FocusGroup "focus-group": FocusGroup;
     0x82 FocusTrap "focus-trap": Toggle;
@@ -516,6 +574,7 @@ style_properties! {
     0x8b FocusDuration "focus-duration": f32 where duration_ms;
     0x8c LayoutDuration "layout-duration": f32 where duration_ms;
     0x8d TransitionEasing "transition-easing": EasingName;
+    0x8e FadeInDuration "fade-in-duration": f32 where duration_ms;
 }
 
 impl StyleProperty {

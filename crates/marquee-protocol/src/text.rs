@@ -17,10 +17,14 @@
 //! animate 1 opacity 0 tag 7 duration 300 delay 0 easing ease-out repeat 1
 //! animate 1 translate-x 40px tag 8 duration 500 easing spring(170,26,1,0) repeat infinite alternate
 //! cancel 1 opacity
+//! text 2 "Hello, \"world\"\nשלום"
+//! font-family 2 "Inter"
+//! image 3 "posters/1.png"
 //! ```
 //!
 //! Printing then parsing gives back the same commands exactly: numbers are written in the
-//! shortest form that reads back to the same `f32`.
+//! shortest form that reads back to the same `f32`, and strings are quoted with Rust's escapes
+//! (`\"`, `\\`, `\n`, `\t`, `\r`, `\0`, `\u{…}`).
 
 use std::fmt;
 
@@ -50,6 +54,9 @@ impl fmt::Display for Command {
             Command::CancelAnimation { id, property } => write!(f, "cancel {} {}", id.0, property.name()),
             Command::SetViewport { width, height } => write!(f, "viewport {width} {height}"),
             Command::QueryLayout { id } => write!(f, "query-layout {}", id.0),
+            Command::SetText { id, text } => write!(f, "text {} {text:?}", id.0),
+            Command::SetFontFamily { id, family } => write!(f, "font-family {} {family:?}", id.0),
+            Command::SetImage { id, src } => write!(f, "image {} {src:?}", id.0),
         }
     }
 }
@@ -148,9 +155,55 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
             arity(3)?;
             Command::SetViewport { width: num(1)?, height: num(2)? }
         }
+        "text" | "font-family" | "image" => {
+            // The string may hold spaces: take it from the line, not from the words.
+            let after_id = line[words[0].len()..].trim_start();
+            let quoted = after_id.get(words.get(1).map_or(0, |w| w.len())..).unwrap_or("").trim_start();
+            let s = unquote(quoted).map_err(|e| format!("`{line}`: {e}"))?;
+            let id = node(1)?;
+            match words[0] {
+                "text" => Command::SetText { id, text: s },
+                "font-family" => Command::SetFontFamily { id, family: s },
+                _ => Command::SetImage { id, src: s },
+            }
+        }
         other => return Err(format!("`{other}` is not a command")),
     };
     Ok(Some(cmd))
+}
+
+/// Reads a string in double quotes with Rust's escapes; nothing may follow the closing quote.
+fn unquote(s: &str) -> Result<String, String> {
+    let mut chars = s.strip_prefix('"').ok_or("expected a string in double quotes")?.chars();
+    let mut out = String::new();
+    loop {
+        match chars.next().ok_or("unterminated string")? {
+            '"' => break,
+            '\\' => {
+                let c = match chars.next().ok_or("unterminated escape")? {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    '0' => '\0',
+                    c @ ('"' | '\\' | '\'') => c,
+                    'u' => {
+                        let rest = chars.as_str();
+                        let body = rest.strip_prefix('{').and_then(|r| r.split_once('}')).ok_or("bad \\u{…} escape")?;
+                        let c = u32::from_str_radix(body.0, 16).ok().and_then(char::from_u32).ok_or("bad \\u{…} escape")?;
+                        chars = body.1.chars();
+                        c
+                    }
+                    c => return Err(format!("unknown escape `\\{c}`")),
+                };
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    if !chars.as_str().trim().is_empty() {
+        return Err("text after the closing quote".into());
+    }
+    Ok(out)
 }
 
 /// Parses a whole text, reporting the first bad line (1-based) in `Error::offset`.

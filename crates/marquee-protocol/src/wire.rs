@@ -88,6 +88,11 @@ impl Payload<'_> {
         self.0.extend_from_slice(&v.to_le_bytes());
         self
     }
+    /// Raw bytes running to the end of the record; their length is the record's.
+    pub(crate) fn bytes(&mut self, v: &[u8]) -> &mut Self {
+        self.0.extend_from_slice(v);
+        self
+    }
 }
 
 /// One framed record: where it starts, its opcode and its payload bytes.

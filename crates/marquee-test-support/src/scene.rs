@@ -182,6 +182,12 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
                 let how = if finished { "finished" } else { "cancelled" };
                 writeln!(t.events, "    animation {tag} on {id} {} {how}", property.name()).ok();
             }
+            Event::ImageLoaded { id, width, height } => {
+                writeln!(t.events, "    image {id} loaded {width}x{height}").ok();
+            }
+            Event::ImageFailed { id, reason } => {
+                writeln!(t.events, "    image {id} failed: {}", reason.name()).ok();
+            }
             // Host-made; an engine frame never carries it.
             e @ Event::EngineReset { .. } => return Err(format!("engine emitted {e:?}")),
         }
@@ -224,8 +230,8 @@ pub fn collapse(steps: &[Step]) -> Vec<Step> {
     let mut last_queries = Vec::new();
     for step in steps {
         if let Step::Batch(cmds) = step {
-            last_queries = cmds.iter().filter(|c| matches!(c, Command::QueryLayout { .. })).copied().collect();
-            all.extend(cmds.iter().filter(|c| !matches!(c, Command::QueryLayout { .. })).copied());
+            last_queries = cmds.iter().filter(|c| matches!(c, Command::QueryLayout { .. })).cloned().collect();
+            all.extend(cmds.iter().filter(|c| !matches!(c, Command::QueryLayout { .. })).cloned());
         }
     }
     all.extend(last_queries);
