@@ -90,6 +90,28 @@ export class Node {
     return this;
   }
 
+  /** Sets a text node's text. */
+  text(text) {
+    this.app.command((enc) => enc.setText(this.id, String(text)));
+    return this;
+  }
+
+  /** Sets a text node's font family ('' for the app's default: its first font). */
+  font(family) {
+    this.app.command((enc) => enc.setFontFamily(this.id, family));
+    return this;
+  }
+
+  /**
+   * Sets an image node's source: a path in the app's bundle (`posters/1.png`), a `file:` or an
+   * `http(s):` URL. The engine loads it when the node comes into view; `image-loaded` and
+   * `image-failed` events tell the app how it went.
+   */
+  src(src) {
+    this.app.command((enc) => enc.setImage(this.id, src));
+    return this;
+  }
+
   /** Moves focus to this node (or into it, if it is a focus group). */
   focus() {
     this.app.command((enc) => enc.focus(this.id));
@@ -203,7 +225,8 @@ export class App {
 
   /**
    * Subscribes to events: `focus` (`{ from, to }` node ids), `key` (keys focus did not use, with
-   * the focused node as `target`), `animation-end`, `command-error`, `layout`, `node-freed` and
+   * the focused node as `target`), `animation-end`, `image-loaded` (`{ id, width, height }`),
+   * `image-failed` (`{ id, reason }`), `command-error`, `layout`, `node-freed` and
    * `engine-reset` (the engine was restarted after a failure and the scene is empty: build it
    * again). Returns a function that unsubscribes.
    */

@@ -7,6 +7,8 @@ import { VERSION, STYLE } from './protocol.js';
 const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu'];
 const ACTIONS = ['press', 'repeat', 'release'];
 const RESETS = [undefined, 'trap', 'hang'];
+/** `marquee_protocol::ImageError` codes, from 1. */
+const IMAGE_ERRORS = [undefined, 'bad-source', 'not-found', 'unreachable', 'too-large', 'too-many-pixels', 'corrupt', 'unsupported'];
 const NONE = 0xffffffff;
 const PROPERTY_NAMES = new Map(Object.entries(STYLE).map(([name, p]) => [p.code, name]));
 
@@ -53,6 +55,14 @@ function event(op, v, p, len) {
       const finished = v.getUint8(p + 10);
       if (!property || finished > 1) return null;
       return { type: 'animation-end', id: v.getUint32(p, true), tag: v.getUint32(p + 4, true), property, finished: finished === 1 };
+    }
+    case 0x0008:
+      return len === 12
+        ? { type: 'image-loaded', id: v.getUint32(p, true), width: v.getUint32(p + 4, true), height: v.getUint32(p + 8, true) }
+        : null;
+    case 0x0009: {
+      const reason = len === 5 ? IMAGE_ERRORS[v.getUint8(p + 4)] : undefined;
+      return reason ? { type: 'image-failed', id: v.getUint32(p, true), reason } : null;
     }
     default:
       return null;

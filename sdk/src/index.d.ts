@@ -22,6 +22,12 @@ export type MarqueeEvent =
   | { type: 'key'; key: KeyName; action: 'press' | 'repeat' | 'release'; target: number | null }
   | { type: 'focus'; from: number | null; to: number | null }
   | { type: 'animation-end'; id: number; tag: number; property: string; finished: boolean }
+  | { type: 'image-loaded'; id: number; width: number; height: number }
+  | {
+      type: 'image-failed';
+      id: number;
+      reason: 'bad-source' | 'not-found' | 'unreachable' | 'too-large' | 'too-many-pixels' | 'corrupt' | 'unsupported';
+    }
   | { type: 'node-freed'; id: number }
   | { type: 'engine-reset'; reason: 'trap' | 'hang' };
 
@@ -58,6 +64,12 @@ export declare class Node {
   layout(): Promise<Box>;
   stateStyle(state: 'focused' | 'focusWithin', properties: Style): this;
   focus(): this;
+  /** Sets a text node's text. */
+  text(text: string): this;
+  /** Sets a text node's font family ('' for the app's default). */
+  font(family: string): this;
+  /** Sets an image node's source: a bundle path, `file:` or `http(s):` URL ('' for none). */
+  src(src: string): this;
   animate(properties: Style, options?: AnimationOptions): Promise<{ finished: boolean }>;
   cancelAnimation(name: string): this;
 }

@@ -18,6 +18,9 @@ const OP = Object.freeze({
   removeChild: 0x0005,
   setStyle: 0x0100,
   clearStyle: 0x0101,
+  setText: 0x0200,
+  setFontFamily: 0x0201,
+  setImage: 0x0300,
   setStateStyle: 0x0400,
   clearStateStyle: 0x0401,
   focus: 0x0402,
@@ -31,6 +34,24 @@ const TAG = Object.freeze({ auto: 0, px: 1, percent: 2, number: 3, color: 4, key
 
 const JUSTIFY = ['flex-start', 'flex-end', 'start', 'end', 'center', 'stretch', 'space-between', 'space-around', 'space-evenly'];
 const TOGGLE = ['no', 'yes'];
+/** String limits, as `marquee_protocol::limits` has them. */
+export const MAX_TEXT_BYTES = 65536;
+export const MAX_FAMILY_BYTES = 256;
+export const MAX_SRC_BYTES = 4096;
+
+/** UTF-8 bytes of a string, by hand: QuickJS has no `TextEncoder`. Lone surrogates become U+FFFD. */
+export function utf8(s) {
+  const out = [];
+  for (const ch of s) {
+    let c = ch.codePointAt(0);
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return out;
+}
 const MS = { min: 0, max: 600000 };
 /** The named easings, in wire order; cubic-bezier and spring follow. */
 export const EASINGS = ['ease', 'linear', 'ease-in', 'ease-out', 'ease-in-out'];
@@ -74,6 +95,14 @@ const PROPERTIES = [
   [0x1f, 'left', 'dim'],
   [0x20, 'overflow', ['visible', 'clip', 'scroll']],
   [0x21, 'border-width', 'len', { min: 0 }],
+  [0x30, 'font-size', 'len', { min: 0, max: 4096 }],
+  [0x31, 'font-weight', 'int', { min: 1, max: 1000 }],
+  [0x32, 'font-style', ['normal', 'italic']],
+  [0x33, 'line-height', 'num', { min: 0, max: 100 }],
+  [0x34, 'letter-spacing', 'len', { min: -4096, max: 4096 }],
+  [0x35, 'text-align', ['start', 'center', 'end', 'left', 'right']],
+  [0x36, 'max-lines', 'int', { min: 0, max: 10000 }],
+  [0x37, 'text-overflow', ['clip', 'ellipsis']],
   [0x40, 'background-color', 'color'],
   [0x41, 'border-color', 'color'],
   [0x42, 'border-top-left-radius', 'len', { min: 0 }],
@@ -86,6 +115,9 @@ const PROPERTIES = [
   [0x49, 'scale-x', 'num', { min: 0 }],
   [0x4a, 'scale-y', 'num', { min: 0 }],
   [0x4b, 'z-index', 'int'],
+  [0x4c, 'color', 'color'],
+  [0x4d, 'placeholder-color', 'color'],
+  [0x4e, 'object-fit', ['fill', 'cover', 'contain']],
   [0x80, 'focusable', TOGGLE],
   [0x81, 'focus-group', ['none', 'row', 'column', 'grid']],
   [0x82, 'focus-trap', TOGGLE],
@@ -100,6 +132,7 @@ const PROPERTIES = [
   [0x8b, 'focus-duration', 'num', MS],
   [0x8c, 'layout-duration', 'num', MS],
   [0x8d, 'transition-easing', EASINGS],
+  [0x8e, 'fade-in-duration', 'num', MS],
 ];
 
 /** Style properties by name: `{ code, kind, min?, max? }`. */
@@ -409,6 +442,32 @@ export class BatchEncoder {
     this.record(OP.cancelAnimation, 6);
     this.u32(id);
     this.u16(p.code);
+  }
+
+  /** A node id and a UTF-8 string of at most `max` bytes. */
+  string(op, id, s, max, what) {
+    nodeId(id);
+    if (typeof s !== 'string') throw new TypeError(`${what}: ${s} is not a string`);
+    const bytes = utf8(s);
+    if (bytes.length > max) throw new RangeError(`${what} is ${bytes.length} bytes, more than ${max}`);
+    this.record(op, 4 + bytes.length);
+    this.u32(id);
+    for (const b of bytes) this.u8(b);
+  }
+
+  /** Sets a text node's text. */
+  setText(id, text) {
+    this.string(OP.setText, id, text, MAX_TEXT_BYTES, 'text');
+  }
+
+  /** Sets a text node's font family ('' for the default). */
+  setFontFamily(id, family) {
+    this.string(OP.setFontFamily, id, family, MAX_FAMILY_BYTES, 'font family');
+  }
+
+  /** Sets an image node's source: a bundle path, `file:` or `http(s):` URL, or '' for none. */
+  setImage(id, src) {
+    this.string(OP.setImage, id, src, MAX_SRC_BYTES, 'image source');
   }
 
   setViewport(width, height) {

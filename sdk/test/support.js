@@ -31,6 +31,16 @@ export function replay(enc, line) {
       }
       return enc.animate(n(1), tag, w[2], w[3], opts);
     }
+    case 'text':
+    case 'font-family':
+    case 'image': {
+      // The string is the rest of the line, quoted with Rust's escapes (a subset of JSON's, and
+      // the vectors use only the common ones).
+      const quoted = line.trim().slice(w[0].length).trim().slice(w[1].length).trim();
+      const s = JSON.parse(quoted.replace(/\\u\{([0-9a-f]+)\}/g, (_, h) => String.fromCodePoint(parseInt(h, 16))));
+      if (w[0] === 'text') return enc.setText(n(1), s);
+      return w[0] === 'image' ? enc.setImage(n(1), s) : enc.setFontFamily(n(1), s);
+    }
     case 'viewport': return enc.setViewport(n(1), n(2));
     case 'query-layout': return enc.queryLayout(n(1));
     default: throw new Error(`unknown command ${w[0]}`);

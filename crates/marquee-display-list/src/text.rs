@@ -37,7 +37,8 @@ pub enum TextAlign {
 
 impl TextAlign {
     /// Every alignment, in wire order.
-    pub const ALL: [TextAlign; 5] = [TextAlign::Start, TextAlign::Center, TextAlign::End, TextAlign::Left, TextAlign::Right];
+    pub const ALL: [TextAlign; 5] =
+        [TextAlign::Start, TextAlign::Center, TextAlign::End, TextAlign::Left, TextAlign::Right];
 }
 
 /// How a paragraph is set: everything but the family and the text.
@@ -128,7 +129,7 @@ impl<'a> Paragraph<'a> {
         if !(size.is_finite() && size > 0.0 && size <= 4096.0) {
             return Err(bad("font size outside (0, 4096]"));
         }
-        if !(line_height.is_finite() && line_height >= 0.0 && line_height <= 100.0) {
+        if !(0.0..=100.0).contains(&line_height) {
             return Err(bad("line height outside [0, 100]"));
         }
         if !(letter_spacing.is_finite() && letter_spacing.abs() <= 4096.0) {
@@ -227,8 +228,14 @@ pub trait Glyphs {
     /// Calls `sink` with each glyph of paragraph `run` laid out at `width`, its box's top-left at
     /// `origin` (device pixels) and `scale` device pixels per logical pixel. Returns false if the
     /// handle is unknown.
-    fn glyphs(&mut self, run: u32, width: f32, origin: [f32; 2], scale: f32, sink: &mut dyn FnMut(GlyphMask<'_>))
-    -> bool;
+    fn glyphs(
+        &mut self,
+        run: u32,
+        width: f32,
+        origin: [f32; 2],
+        scale: f32,
+        sink: &mut dyn FnMut(GlyphMask<'_>),
+    ) -> bool;
 }
 
 #[cfg(test)]

@@ -17,9 +17,18 @@
 //! | `mq_frame` | `(time_ms: f64) -> u64` | runs a frame; `ptr | len << 32` of the output |
 //! | `mq_key` | `(key: u32, action: u32) -> u32` | a remote key; 1 if focus used it |
 //! | `mq_stat` | `(which: u32) -> u64` | a counter, see [`Stat`] |
+//! | `mq_image_ready` | `(image: u32, width: u32, height: u32) -> u32` | the host loaded an image it was asked for; 1 if used |
+//! | `mq_image_failed` | `(image: u32, reason: u32) -> u32` | it could not (`ImageError` code); 1 if used |
+//! | `mq_set_texture_budget` | `(kib: u32)` | the texture budget, in KiB |
 //!
-//! The module imports nothing yet; the text service and logging arrive as imports with their
-//! issues.
+//! Imports, all from module `marquee` — the host's text service (see
+//! `marquee_display_list::text`), so the module carries no font code:
+//!
+//! | import | signature | meaning |
+//! |---|---|---|
+//! | `text_set` | `(run: u32, ptr: u32, len: u32)` | stores the paragraph encoded at `ptr..ptr+len` under `run` |
+//! | `text_remove` | `(run: u32)` | forgets `run` |
+//! | `text_measure` | `(run: u32, max_width: f32) -> u64` | size at that width: width bits `| height bits << 32` |
 
 #![allow(unsafe_code, reason = "an FFI boundary: raw pointers from the host are the point of this crate")]
 
@@ -27,10 +36,11 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use marquee_display_list::text::{Paragraph, TextLayout, TextSize};
 use marquee_engine::Engine;
 
 /// Bumped on any change to the exports' names, signatures or meaning.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// Counters readable through `mq_stat`.
 #[repr(u32)]
@@ -49,6 +59,10 @@ pub enum Stat {
     Animations = 5,
     /// The focused node, or `u32::MAX`.
     Focused = 6,
+    /// Bytes of texture memory the loaded images take.
+    TextureBytes = 7,
+    /// Images asked for and not answered yet.
+    ImagesLoading = 8,
 }
 
 /// Counts heap use so the host can hold the engine to its memory budget.
@@ -91,9 +105,68 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 thread_local! {
-    // One engine per instance. Wasm has one thread, and no export calls back into the host while
-    // holding the borrow, so the RefCell is never contended.
-    static ENGINE: RefCell<Engine> = RefCell::new(Engine::default());
+    // One engine per instance. Wasm has one thread, and the text imports never call back into the
+    // module, so the RefCell is never contended.
+    static ENGINE: RefCell<Engine> = RefCell::new(Engine::with_text(Box::new(HostText::default())));
+}
+
+/// The host's text service, through the module's imports. Outside Wasm (the crate is also
+/// compiled natively, as part of the workspace) there is no host to import from, and it
+/// measures nothing.
+#[derive(Default)]
+struct HostText {
+    scratch: Vec<u8>,
+}
+
+#[cfg(target_arch = "wasm32")]
+mod imports {
+    #[link(wasm_import_module = "marquee")]
+    unsafe extern "C" {
+        pub(crate) fn text_set(run: u32, ptr: u32, len: u32);
+        pub(crate) fn text_remove(run: u32);
+        pub(crate) fn text_measure(run: u32, max_width: f32) -> u64;
+    }
+}
+
+impl TextLayout for HostText {
+    fn set(&mut self, run: u32, paragraph: &Paragraph<'_>) {
+        self.scratch.clear();
+        paragraph.encode(&mut self.scratch);
+        #[cfg(target_arch = "wasm32")]
+        // SAFETY: the import only reads `len` bytes at `ptr`, which `scratch` holds.
+        unsafe {
+            imports::text_set(run, self.scratch.as_ptr() as u32, self.scratch.len() as u32)
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = run;
+    }
+
+    fn remove(&mut self, run: u32) {
+        #[cfg(target_arch = "wasm32")]
+        // SAFETY: takes and returns integers only.
+        unsafe {
+            imports::text_remove(run)
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = run;
+    }
+
+    fn measure(&mut self, run: u32, max_width: f32) -> TextSize {
+        #[cfg(target_arch = "wasm32")]
+        {
+            // SAFETY: takes and returns plain numbers.
+            let packed = unsafe { imports::text_measure(run, max_width) };
+            let (width, height) = (f32::from_bits(packed as u32), f32::from_bits((packed >> 32) as u32));
+            // The host is trusted less than nothing: a non-finite or negative size measures zero.
+            let ok = |v: f32| if v.is_finite() && v >= 0.0 { v } else { 0.0 };
+            TextSize { width: ok(width), height: ok(height) }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = (run, max_width);
+            TextSize::default()
+        }
+    }
 }
 
 /// Buffers handed to the host are 8-aligned so it may write any field type into them.
@@ -184,6 +257,32 @@ pub extern "C" fn mq_stat(which: u32) -> u64 {
         w if w == Stat::Errors as u32 => stats.errors as u64,
         w if w == Stat::Animations as u32 => stats.animations as u64,
         w if w == Stat::Focused as u32 => stats.focused as u64,
+        w if w == Stat::TextureBytes as u32 => stats.texture_bytes,
+        w if w == Stat::ImagesLoading as u32 => stats.images_loading as u64,
         _ => u64::MAX,
     }
+}
+
+/// The host loaded image `image` (named in a `Load` request), `width × height` pixels. Returns 1
+/// if the engine still wanted it.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_image_ready(image: u32, width: u32, height: u32) -> u32 {
+    ENGINE.with_borrow_mut(|e| e.image_ready(image, width, height)) as u32
+}
+
+/// The host could not load image `image`; `reason` is an `ImageError` code (unknown codes read as
+/// `corrupt`). Returns 1 if the engine still wanted it.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_image_failed(image: u32, reason: u32) -> u32 {
+    let reason = u8::try_from(reason)
+        .ok()
+        .and_then(marquee_protocol::ImageError::from_code)
+        .unwrap_or(marquee_protocol::ImageError::Corrupt);
+    ENGINE.with_borrow_mut(|e| e.image_failed(image, reason)) as u32
+}
+
+/// Sets the texture budget, in KiB.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_set_texture_budget(kib: u32) {
+    ENGINE.with_borrow_mut(|e| e.set_texture_budget(kib as u64 * 1024));
 }

@@ -19,13 +19,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use wasmtime::{Memory, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+use marquee_display_list::text::{NoText, Paragraph, TextLayout};
+use wasmtime::{Caller, Linker, Memory, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
 /// A compiled engine module, shareable by any number of instances.
 pub use wasmtime::Module;
 
 /// The ABI version this host speaks.
-pub const ABI_VERSION: u32 = 2;
+pub const ABI_VERSION: u32 = 3;
 
 /// How much linear memory an engine instance may use unless told otherwise: the DESIGN.md budget
 /// for the home page is 4 MiB, and this leaves room for much larger scenes.
@@ -149,9 +150,20 @@ impl Runtime {
         Module::new(&self.engine, wasm).map_err(|e| Error::Compile(format!("{e:#}")))
     }
 
-    /// Starts an engine instance of `module` whose linear memory may not exceed `memory_limit`.
+    /// Starts an engine instance of `module` whose linear memory may not exceed `memory_limit`,
+    /// with no text service (every paragraph measures as zero).
     pub fn instantiate(&self, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
-        WasmEngine::new(self, module, memory_limit)
+        WasmEngine::new(self, module, memory_limit, Box::new(NoText))
+    }
+
+    /// Like [`instantiate`](Self::instantiate), with `text` answering the module's text imports.
+    pub fn instantiate_with_text(
+        &self,
+        module: &Module,
+        memory_limit: usize,
+        text: Box<dyn TextLayout + Send>,
+    ) -> Result<WasmEngine, Error> {
+        WasmEngine::new(self, module, memory_limit, text)
     }
 
     pub(crate) fn engine(&self) -> &wasmtime::Engine {
@@ -167,9 +179,51 @@ fn call_error(e: &wasmtime::Error) -> Error {
     }
 }
 
+/// What the store holds for the host's imports.
+struct Host {
+    limits: StoreLimits,
+    text: Box<dyn TextLayout + Send>,
+}
+
+/// The longest paragraph a guest may hand over: the protocol's text limit plus the family and
+/// the fixed fields, with room to spare.
+const MAX_PARAGRAPH_BYTES: u32 = 1 << 20;
+
+/// Defines the `marquee` imports (see `marquee-engine-abi`). They never trap on bad input: a
+/// paragraph outside memory or malformed is treated as no paragraph.
+fn link(engine: &wasmtime::Engine) -> Result<Linker<Host>, Error> {
+    let mut linker = Linker::new(engine);
+    let fail = |e: wasmtime::Error| Error::Instantiate(format!("{e:#}"));
+    linker
+        .func_wrap("marquee", "text_set", |mut caller: Caller<'_, Host>, run: u32, ptr: u32, len: u32| {
+            let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else { return };
+            let (data, host) = memory.data_and_store_mut(&mut caller);
+            let bytes = (len <= MAX_PARAGRAPH_BYTES)
+                .then(|| data.get(ptr as usize..(ptr as usize).checked_add(len as usize)?))
+                .flatten();
+            match bytes.map(Paragraph::decode) {
+                Some(Ok(p)) => host.text.set(run, &p),
+                _ => host.text.remove(run),
+            }
+        })
+        .map_err(fail)?;
+    linker
+        .func_wrap("marquee", "text_remove", |mut caller: Caller<'_, Host>, run: u32| {
+            caller.data_mut().text.remove(run);
+        })
+        .map_err(fail)?;
+    linker
+        .func_wrap("marquee", "text_measure", |mut caller: Caller<'_, Host>, run: u32, max_width: f32| -> u64 {
+            let size = caller.data_mut().text.measure(run, max_width);
+            size.width.to_bits() as u64 | (size.height.to_bits() as u64) << 32
+        })
+        .map_err(fail)?;
+    Ok(linker)
+}
+
 /// One running engine instance.
 pub struct WasmEngine {
-    store: Store<StoreLimits>,
+    store: Store<Host>,
     memory: Memory,
     alloc: TypedFunc<u32, u32>,
     free: TypedFunc<(u32, u32), ()>,
@@ -177,6 +231,9 @@ pub struct WasmEngine {
     frame: TypedFunc<f64, u64>,
     key: TypedFunc<(u32, u32), u32>,
     stat: TypedFunc<u32, u64>,
+    image_ready: TypedFunc<(u32, u32, u32), u32>,
+    image_failed: TypedFunc<(u32, u32), u32>,
+    texture_budget: TypedFunc<u32, ()>,
     budget_ticks: u64,
     poisoned: bool,
     /// Keeps the epoch advancing while this instance lives, even if its runtime is dropped.
@@ -184,15 +241,20 @@ pub struct WasmEngine {
 }
 
 impl WasmEngine {
-    fn new(runtime: &Runtime, module: &Module, memory_limit: usize) -> Result<WasmEngine, Error> {
+    fn new(
+        runtime: &Runtime,
+        module: &Module,
+        memory_limit: usize,
+        text: Box<dyn TextLayout + Send>,
+    ) -> Result<WasmEngine, Error> {
         let (engine, budget_ticks) = (&runtime.engine, runtime.budget_ticks);
         let limits = StoreLimitsBuilder::new().memory_size(memory_limit).instances(1).build();
-        let mut store = Store::new(engine, limits);
-        store.limiter(|l| l);
+        let mut store = Store::new(engine, Host { limits, text });
+        store.limiter(|h| &mut h.limits);
         // Instantiation runs the module's start function, if any: armed like every other call.
         store.set_epoch_deadline(budget_ticks);
         let instance =
-            wasmtime::Instance::new(&mut store, module, &[]).map_err(|e| Error::Instantiate(format!("{e:#}")))?;
+            link(engine)?.instantiate(&mut store, module).map_err(|e| Error::Instantiate(format!("{e:#}")))?;
         let memory = instance.get_memory(&mut store, "memory").ok_or(Error::MissingExport("memory"))?;
         macro_rules! func {
             ($name:literal) => {
@@ -212,6 +274,9 @@ impl WasmEngine {
             frame: func!("mq_frame"),
             key: func!("mq_key"),
             stat: func!("mq_stat"),
+            image_ready: func!("mq_image_ready"),
+            image_failed: func!("mq_image_failed"),
+            texture_budget: func!("mq_set_texture_budget"),
             budget_ticks,
             _ticker: runtime.ticker.clone(),
             store,
@@ -290,6 +355,29 @@ impl WasmEngine {
     pub fn stat(&mut self, which: u32) -> Result<u64, Error> {
         self.check()?;
         let r = self.stat.call(&mut self.store, which);
+        self.guard(r)
+    }
+
+    /// Tells the engine that image `image` (from a `Load` request) is loaded, `width × height`
+    /// pixels; returns whether it still wanted it.
+    pub fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error> {
+        self.check()?;
+        let r = self.image_ready.call(&mut self.store, (image, width, height));
+        self.guard(r).map(|used| used != 0)
+    }
+
+    /// Tells the engine that image `image` could not be loaded; returns whether it still wanted it.
+    pub fn image_failed(&mut self, image: u32, reason: marquee_protocol::ImageError) -> Result<bool, Error> {
+        self.check()?;
+        let r = self.image_failed.call(&mut self.store, (image, reason as u32));
+        self.guard(r).map(|used| used != 0)
+    }
+
+    /// Sets the texture budget (rounded down to KiB; at most 4 TiB).
+    pub fn set_texture_budget(&mut self, bytes: u64) -> Result<(), Error> {
+        self.check()?;
+        let kib = u32::try_from(bytes / 1024).unwrap_or(u32::MAX);
+        let r = self.texture_budget.call(&mut self.store, kib);
         self.guard(r)
     }
 

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use marquee_engine::Engine;
 use marquee_engine_wasmtime::{Error, Runtime, WasmEngine};
-use marquee_protocol::{Command, Key, KeyAction, NodeId, StyleDecl, encode_batch};
+use marquee_protocol::{Command, ImageError, Key, KeyAction, NodeId, StyleDecl, encode_batch};
 use marquee_test_support::scene::{self, Target};
 use marquee_test_support::{check_expect, home, run_fixtures};
 use proptest::prelude::*;
@@ -36,7 +36,9 @@ fn shared() -> &'static (Runtime, wasmtime::Module) {
 
 fn instance() -> WasmEngine {
     let (rt, module) = shared();
-    rt.instantiate(module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT).expect("engine.wasm instantiates")
+    let text = Box::new(marquee_test_support::text_service());
+    rt.instantiate_with_text(module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT, text)
+        .expect("engine.wasm instantiates")
 }
 
 struct Native(Engine);
@@ -52,6 +54,20 @@ impl Target for Native {
     fn key(&mut self, key: Key, action: KeyAction) {
         self.0.key(key, action);
     }
+    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
+        match result {
+            Ok((w, h)) => self.0.image_ready(handle, w, h),
+            Err(e) => self.0.image_failed(handle, e),
+        };
+    }
+    fn budget(&mut self, bytes: u64) {
+        self.0.set_texture_budget(bytes);
+    }
+}
+
+/// The native engine, measuring text with the fixtures' text service.
+fn native() -> Native {
+    Native(Engine::with_text(Box::new(marquee_test_support::text_service())))
 }
 
 impl Target for Wasm {
@@ -64,10 +80,20 @@ impl Target for Wasm {
     fn key(&mut self, key: Key, action: KeyAction) {
         self.0.key(key, action).expect("key does not trap");
     }
+    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
+        match result {
+            Ok((w, h)) => self.0.image_ready(handle, w, h),
+            Err(e) => self.0.image_failed(handle, e),
+        }
+        .expect("image answers do not trap");
+    }
+    fn budget(&mut self, bytes: u64) {
+        self.0.set_texture_budget(bytes).expect("budget does not trap");
+    }
 }
 
 fn assert_same(steps: &[scene::Step]) -> Result<Vec<Vec<u8>>, String> {
-    let native = scene::run(&mut Native(Engine::default()), steps);
+    let native = scene::run(&mut native(), steps);
     let wasm = scene::run(&mut Wasm(instance()), steps);
     for (n, (a, b)) in native.iter().zip(&wasm).enumerate() {
         if a != b {
@@ -238,13 +264,16 @@ fn memory_cap_is_enforced() {
 fn fake_guest(frame_body: &str) -> WasmEngine {
     let wat = format!(
         r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 2)
+        (func (export "mq_abi_version") (result i32) i32.const 3)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_frame") (param f64) (result i64) {frame_body})
         (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#
+        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
+        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
+        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
+        (func (export "mq_set_texture_budget") (param i32)))"#
     );
     let rt = Runtime::default();
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
@@ -291,13 +320,16 @@ fn the_deepest_allowed_tree_fits_the_wasm_stack() {
 #[test]
 fn a_guest_that_never_returns_is_interrupted() {
     let wat = r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 2)
+        (func (export "mq_abi_version") (result i32) i32.const 3)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32) (loop $l (br $l)) i32.const 0)
         (func (export "mq_frame") (param f64) (result i64) i64.const 0)
         (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#;
+        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
+        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
+        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
+        (func (export "mq_set_texture_budget") (param i32)))"#;
     let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
     let mut e = rt.instantiate(&module, 1 << 20).unwrap();

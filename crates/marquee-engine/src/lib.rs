@@ -154,7 +154,8 @@ impl Engine {
         }
         for i in self.image_users(handle) {
             let fade = self.scene.behaviour[i].fade_in_duration;
-            let t = Animation::transition(anim::number(0.0), anim::number(1.0), fade, marquee_protocol::EasingName::Linear);
+            let t =
+                Animation::transition(anim::number(0.0), anim::number(1.0), fade, marquee_protocol::EasingName::Linear);
             if let Content::Image(n) = &mut self.scene.content[i] {
                 n.fade = 0.0;
             }
@@ -227,7 +228,8 @@ impl Engine {
             Command::DestroyNode { id } => {
                 // The SDK allocates ids and reuses them once told they are free: the engine alone
                 // knows a subtree's members, so it names each one.
-                let (events, anims, images, text) = (&mut self.events, &mut self.anims, &mut self.images, &mut self.text);
+                let (events, anims, images, text) =
+                    (&mut self.events, &mut self.anims, &mut self.images, &mut self.text);
                 s.destroy(id, |freed, content| {
                     anims.stop_node(freed as usize, |c, a| ended(events, freed as usize, c, &a, false));
                     match content {
@@ -473,13 +475,18 @@ impl Engine {
         }
         let content = &mut s.content;
         let _ = s.layout.compute_layout_with_measure(root, space, |inputs, _, ctx, style| {
-            taffy::compute_leaf_layout(inputs, style, |_, _| 0.0, |known, available| match ctx {
-                Some(&mut i) => match content.get_mut(i as usize) {
-                    Some(Content::Text(t)) => t.measure(i, known, available, service),
-                    _ => taffy::Size::ZERO,
+            taffy::compute_leaf_layout(
+                inputs,
+                style,
+                |_, _| 0.0,
+                |known, available| match ctx {
+                    Some(&mut i) => match content.get_mut(i as usize) {
+                        Some(Content::Text(t)) => t.measure(i, known, available, service),
+                        _ => taffy::Size::ZERO,
+                    },
+                    None => taffy::Size::ZERO,
                 },
-                None => taffy::Size::ZERO,
-            })
+            )
         });
         self.layout_dirty = false;
         self.paint_dirty = true;

@@ -191,9 +191,18 @@ fn content_box(scene: &Scene, i: usize, bx: Rect) -> Rect {
 
 /// An image node's content: the placeholder until the image has fully faded in (and under a
 /// letterboxed image), then the image placed by `object-fit`.
-fn image(out: &mut Encoder, images: &Images, n: crate::scene::ImageNode, fit: ObjectFit, placeholder: marquee_protocol::Color, c: Rect) {
+fn image(
+    out: &mut Encoder,
+    images: &Images,
+    n: crate::scene::ImageNode,
+    fit: ObjectFit,
+    placeholder: marquee_protocol::Color,
+    c: Rect,
+) {
     let ready = match images.load(n.handle) {
-        Load::Ready { width, height } if n.handle != 0 && width > 0 && height > 0 => Some((width as f32, height as f32)),
+        Load::Ready { width, height } if n.handle != 0 && width > 0 && height > 0 => {
+            Some((width as f32, height as f32))
+        }
         _ => None,
     };
     let covered = ready.is_some() && n.fade >= 1.0 && fit != ObjectFit::Contain;

@@ -69,9 +69,6 @@ impl TextNode {
                 size
             }
         };
-        Size {
-            width: known.width.unwrap_or(size.width.ceil()),
-            height: known.height.unwrap_or(size.height.ceil()),
-        }
+        Size { width: known.width.unwrap_or(size.width.ceil()), height: known.height.unwrap_or(size.height.ceil()) }
     }
 }

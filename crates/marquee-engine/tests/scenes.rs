@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use marquee_engine::Engine;
-use marquee_protocol::{Key, KeyAction};
+use marquee_protocol::{ImageError, Key, KeyAction};
 use marquee_test_support::scene::{self, Target};
 use marquee_test_support::{check_expect, run_fixtures};
 
@@ -26,6 +26,20 @@ impl Target for Native {
     fn key(&mut self, key: Key, action: KeyAction) {
         self.0.key(key, action);
     }
+    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
+        match result {
+            Ok((w, h)) => self.0.image_ready(handle, w, h),
+            Err(e) => self.0.image_failed(handle, e),
+        };
+    }
+    fn budget(&mut self, bytes: u64) {
+        self.0.set_texture_budget(bytes);
+    }
+}
+
+/// The native engine, measuring text with the fixtures' text service.
+fn native() -> Native {
+    Native(Engine::with_text(Box::new(marquee_test_support::text_service())))
 }
 
 fn fixtures_dir(name: &str) -> std::path::PathBuf {
@@ -37,7 +51,7 @@ fn check_timed(dir: &str) {
     run_fixtures(&fixtures_dir(dir), "scene", |path| {
         let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
         let steps = scene::parse(&src)?;
-        let frames = scene::run(&mut Native(Engine::default()), &steps);
+        let frames = scene::run(&mut native(), &steps);
         check_expect(&path.with_extension("expected"), &scene::render_sections(&frames, &scene::shown_sections(&src))?)
     });
 }
@@ -57,10 +71,10 @@ fn scenes() {
     let dir = fixtures_dir("scenes");
     run_fixtures(&dir, "scene", |path| {
         let steps = scene::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)?;
-        let frames = scene::run(&mut Native(Engine::default()), &steps);
+        let frames = scene::run(&mut native(), &steps);
         check_expect(&path.with_extension("expected"), &scene::render(&frames)?)?;
 
-        let fresh = scene::run(&mut Native(Engine::default()), &scene::collapse(&steps));
+        let fresh = scene::run(&mut native(), &scene::collapse(&steps));
         let (incremental, fresh) = (scene::describe(frames.last().unwrap())?, scene::describe(&fresh[0])?);
         if incremental.layout != fresh.layout {
             return Err(format!(

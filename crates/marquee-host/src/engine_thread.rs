@@ -16,6 +16,7 @@ use marquee_engine_wasmtime::{Module, Runtime, WasmEngine};
 use marquee_js::Level;
 use marquee_protocol::{Command, Event, EventEncoder, KeyAction, ResetReason, encode_batch};
 use marquee_raster::{Canvas, NoImages};
+use marquee_text::{SharedText, TextSystem};
 
 use crate::app_thread::ToApp;
 use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
@@ -50,23 +51,26 @@ struct Instance {
     engine: WasmEngine,
     memory: usize,
     viewport: Vec<u8>,
+    /// The text service: the engine measures through it, the canvas draws through it.
+    text: SharedText,
 }
 
-/// A new instance of `module`, sized to the viewport.
+/// A new instance of `module`, sized to the viewport, measuring text with `text`.
 fn instantiate(
     runtime: &Runtime,
     module: &Module,
     memory: usize,
     viewport: &[u8],
+    text: &SharedText,
 ) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
-    let mut engine = runtime.instantiate(module, memory)?;
+    let mut engine = runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?;
     engine.apply(viewport)?;
     Ok(engine)
 }
 
 impl Instance {
     fn fresh(&self) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
-        instantiate(&self.runtime, &self.module, self.memory, &self.viewport)
+        instantiate(&self.runtime, &self.module, self.memory, &self.viewport, &self.text)
     }
 }
 
@@ -129,10 +133,22 @@ impl Loop {
         let (w, h) = options.size;
         let viewport = encode_batch(&[Command::SetViewport { width: w as f32, height: h as f32 }]);
         let memory = options.engine_memory;
-        let engine = instantiate(&runtime, &module, memory, &viewport).map_err(Error::Engine)?;
-        let instance = Instance { runtime, module, engine, memory, viewport };
+        // The app's fonts: every font file in its `assets/fonts`. A bad one is reported and
+        // skipped; text then falls back to the built-in fonts.
+        let mut fonts = TextSystem::new();
+        let mut font_errors = Vec::new();
+        let font_dir = options.app_dir.join("assets/fonts");
+        if font_dir.is_dir() {
+            match fonts.load_dir(&font_dir) {
+                Ok(failed) => font_errors.extend(failed.iter().map(ToString::to_string)),
+                Err(e) => font_errors.push(e.to_string()),
+            }
+        }
+        let text = SharedText::new(fonts);
+        let engine = instantiate(&runtime, &module, memory, &viewport, &text).map_err(Error::Engine)?;
+        let instance = Instance { runtime, module, engine, memory, viewport, text };
         let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
-        Ok(Loop {
+        let this = Loop {
             options,
             presenter,
             rx,
@@ -145,7 +161,11 @@ impl Loop {
             frames: Vec::new(),
             resets: 0,
             command_errors: 0,
-        })
+        };
+        for e in font_errors {
+            this.say(Level::Warn, format!("font skipped: {e}"));
+        }
+        Ok(this)
     }
 
     fn say(&self, level: Level, message: String) {
@@ -249,7 +269,8 @@ impl Loop {
 
             let frame = Frame::parse(&output).map_err(|e| Error::EngineFailing(format!("malformed frame: {e}")))?;
             let t = Instant::now();
-            let drawn = match self.canvas.draw(frame.display_list, &frame.damage, &NoImages) {
+            let mut glyphs = self.instance.text.clone();
+            let drawn = match self.canvas.draw(frame.display_list, &frame.damage, &NoImages, &mut glyphs) {
                 Ok(stats) => stats,
                 Err(e) => {
                     self.say(Level::Error, format!("frame {n} not drawn: {e}"));

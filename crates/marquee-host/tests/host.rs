@@ -118,7 +118,7 @@ fn hanging_engine() -> Vec<u8> {
     wat::parse_str(format!(
         r#"(module (memory (export "memory") 1)
         (data (i32.const 2048) "{data}")
-        (func (export "mq_abi_version") (result i32) i32.const 2)
+        (func (export "mq_abi_version") (result i32) i32.const 3)
         (func (export "mq_protocol_version") (result i32) i32.const 2)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 8192)
         (func (export "mq_free") (param i32 i32))
@@ -127,7 +127,10 @@ fn hanging_engine() -> Vec<u8> {
             i32.const 0)
         (func (export "mq_frame") (param f64) (result i64) i64.const {packed})
         (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0))"#
+        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
+        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
+        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
+        (func (export "mq_set_texture_budget") (param i32)))"#
     ))
     .unwrap()
 }

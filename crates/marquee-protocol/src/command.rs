@@ -269,7 +269,9 @@ impl Command {
 
     fn encode(&self, w: &mut Writer) {
         w.record(self.opcode(), |p| match *self {
-            Command::SetText { id, text: ref s } | Command::SetFontFamily { id, family: ref s } | Command::SetImage { id, src: ref s } => {
+            Command::SetText { id, text: ref s }
+            | Command::SetFontFamily { id, family: ref s }
+            | Command::SetImage { id, src: ref s } => {
                 p.u32(id.0).bytes(s.as_bytes());
             }
             Command::CreateNode { id, kind } => {
@@ -356,7 +358,9 @@ impl Command {
                 Command::ClearStyle { id: node(&mut f)?, property: property(&mut f)? }
             }
             op::SET_TEXT | op::SET_FONT_FAMILY | op::SET_IMAGE => {
-                let (head, rest) = payload.split_at_checked(4).ok_or(ErrorKind::BadLength { expected: 4, actual: payload.len() as u32 })?;
+                let (head, rest) = payload
+                    .split_at_checked(4)
+                    .ok_or(ErrorKind::BadLength { expected: 4, actual: payload.len() as u32 })?;
                 let id = node(&mut Fields::exact(head, 4)?)?;
                 let max = match opcode {
                     op::SET_TEXT => limits::MAX_TEXT_BYTES,

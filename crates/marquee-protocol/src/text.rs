@@ -189,7 +189,8 @@ fn unquote(s: &str) -> Result<String, String> {
                     'u' => {
                         let rest = chars.as_str();
                         let body = rest.strip_prefix('{').and_then(|r| r.split_once('}')).ok_or("bad \\u{…} escape")?;
-                        let c = u32::from_str_radix(body.0, 16).ok().and_then(char::from_u32).ok_or("bad \\u{…} escape")?;
+                        let c =
+                            u32::from_str_radix(body.0, 16).ok().and_then(char::from_u32).ok_or("bad \\u{…} escape")?;
                         chars = body.1.chars();
                         c
                     }

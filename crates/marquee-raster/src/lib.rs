@@ -8,8 +8,10 @@
 //!
 //! Opacity layers are drawn into an offscreen pixmap and composited; clips become tiny-skia masks
 //! (anti-aliased, with rounded corners); transforms are scale-and-translate. Images come from the
-//! host through [`Images`]; text runs arrive with the text service.
+//! host through [`Images`]; text comes as glyph masks from the host's text service through
+//! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
 
+use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs};
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform, decode};
 use tiny_skia as sk;
 
@@ -26,6 +28,15 @@ pub struct NoImages;
 impl Images for NoImages {
     fn image(&self, _: u32) -> Option<sk::PixmapRef<'_>> {
         None
+    }
+}
+
+/// No text service: text operations are skipped.
+pub struct NoGlyphs;
+
+impl Glyphs for NoGlyphs {
+    fn glyphs(&mut self, _: u32, _: f32, _: [f32; 2], _: f32, _: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
+        false
     }
 }
 
@@ -101,7 +112,13 @@ impl Canvas {
     }
 
     /// Redraws the `damage` rectangles from `list`. Pixels outside them keep the last frame's.
-    pub fn draw(&mut self, list: &[u8], damage: &[IntRect], images: &dyn Images) -> Result<DrawStats, Error> {
+    pub fn draw(
+        &mut self,
+        list: &[u8],
+        damage: &[IntRect],
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+    ) -> Result<DrawStats, Error> {
         let ops = decode(list).map_err(Error::DisplayList)?;
         let bounds = self.bounds();
         let damage: Vec<IntRect> = damage.iter().map(|r| r.intersect(&bounds)).filter(|r| !r.is_empty()).collect();
@@ -131,7 +148,7 @@ impl Canvas {
         };
         for op in &ops {
             stats.ops += 1;
-            if !p.op(&mut self.pixmap, op, images)? {
+            if !p.op(&mut self.pixmap, op, images, glyphs)? {
                 stats.skipped += 1;
             }
         }
@@ -182,7 +199,13 @@ impl Painter {
     }
 
     /// Draws one operation; returns false when it had to be skipped.
-    fn op(&mut self, base: &mut sk::Pixmap, op: &Op, images: &dyn Images) -> Result<bool, Error> {
+    fn op(
+        &mut self,
+        base: &mut sk::Pixmap,
+        op: &Op,
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+    ) -> Result<bool, Error> {
         let transform = self.transform();
         match *op {
             Op::FillRect { rect, radii, color: c } => {
@@ -216,7 +239,23 @@ impl Painter {
                 let mask = self.masks.last().and_then(Option::as_ref);
                 target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
             }
-            Op::Text { .. } => return Ok(false),
+            Op::Text { run, rect, color: c } => {
+                // Transforms are scale-and-translate: the box's corner maps to a device point and
+                // glyphs are rasterized at the horizontal scale, so zoomed text stays sharp.
+                let origin = [transform.sx * rect.x + transform.tx, transform.sy * rect.y + transform.ty];
+                let scale = transform.sx;
+                let [r, g, b, a] = c.rgba();
+                let mask = self.masks.last().and_then(Option::as_ref);
+                let target = target(&mut self.layers, base);
+                let mut ink = Vec::new();
+                let known = glyphs.glyphs(run, rect.w, origin, scale, &mut |glyph| {
+                    if let Some(pixmap) = glyph_pixmap(&glyph, [r, g, b, a], &mut ink) {
+                        let paint = sk::PixmapPaint::default();
+                        target.draw_pixmap(glyph.x, glyph.y, pixmap.as_ref(), &paint, sk::Transform::identity(), mask);
+                    }
+                });
+                return Ok(known);
+            }
             Op::PushClip { rect, radii } => {
                 let next = match rounded_rect(rect, radii) {
                     Some(path) => {
@@ -264,6 +303,31 @@ impl Painter {
         }
         Ok(true)
     }
+}
+
+/// A glyph as premultiplied pixels: coverage times the text colour, or the glyph's own colours.
+/// `scratch` is reused between glyphs.
+fn glyph_pixmap(glyph: &GlyphMask<'_>, [r, g, b, a]: [u8; 4], scratch: &mut Vec<u8>) -> Option<sk::Pixmap> {
+    let (w, h) = (glyph.width, glyph.height);
+    let n = (w as usize).checked_mul(h as usize)?;
+    scratch.clear();
+    match glyph.format {
+        GlyphFormat::Alpha => {
+            for &cov in glyph.data.get(..n)? {
+                let alpha = (cov as u32 * a as u32 + 127) / 255;
+                let pm = |ch: u8| ((ch as u32 * alpha + 127) / 255) as u8;
+                scratch.extend_from_slice(&[pm(r), pm(g), pm(b), alpha as u8]);
+            }
+        }
+        GlyphFormat::Rgba => {
+            for px in glyph.data.get(..n * 4)?.chunks_exact(4) {
+                let alpha = px[3] as u32 * a as u32 / 255;
+                let pm = |ch: u8| ((ch as u32 * alpha + 127) / 255) as u8;
+                scratch.extend_from_slice(&[pm(px[0]), pm(px[1]), pm(px[2]), alpha as u8]);
+            }
+        }
+    }
+    sk::Pixmap::from_vec(std::mem::take(scratch), sk::IntSize::from_wh(w, h)?)
 }
 
 fn target<'a>(layers: &'a mut [(sk::Pixmap, f32)], base: &'a mut sk::Pixmap) -> &'a mut sk::Pixmap {

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use marquee_display_list::{Color, Op, Radii, Rect, frame::Frame};
 use marquee_engine::Engine;
-use marquee_raster::{Canvas, Error, Images, NoImages};
+use marquee_raster::{Canvas, Error, Images, NoGlyphs, NoImages};
 use marquee_test_support::{golden, run_fixtures, scene};
 
 const BACKGROUND: Color = Color(0x000000ff);
@@ -32,6 +32,13 @@ fn scenes_render_to_their_golden_images() {
                 scene::Step::Key(key, action) => {
                     engine.key(*key, *action);
                 }
+                scene::Step::Image(handle, Ok((w, h))) => {
+                    engine.image_ready(*handle, *w, *h);
+                }
+                scene::Step::Image(handle, Err(reason)) => {
+                    engine.image_failed(*handle, *reason);
+                }
+                scene::Step::Budget(bytes) => engine.set_texture_budget(*bytes),
                 scene::Step::Frame(t) => {
                     let bytes = engine.frame(*t).to_vec();
                     let frame = Frame::parse(&bytes).map_err(|e| e.to_string())?;
@@ -51,7 +58,7 @@ fn scenes_render_to_their_golden_images() {
                         let d = frame.damage[0];
                         *c = Canvas::new(d.w as u32, d.h as u32, BACKGROUND).map_err(|e| e.to_string())?;
                     }
-                    c.draw(frame.display_list, &frame.damage, &NoImages).map_err(|e| e.to_string())?;
+                    c.draw(frame.display_list, &frame.damage, &NoImages, &mut NoGlyphs).map_err(|e| e.to_string())?;
                     last_list = frame.display_list.to_vec();
                 }
             }
@@ -59,7 +66,7 @@ fn scenes_render_to_their_golden_images() {
         let canvas = canvas.ok_or("no frame")?;
         let mut fresh =
             Canvas::new(canvas.bounds().w as u32, canvas.bounds().h as u32, BACKGROUND).map_err(|e| e.to_string())?;
-        fresh.draw(&last_list, &[fresh.bounds()], &NoImages).map_err(|e| e.to_string())?;
+        fresh.draw(&last_list, &[fresh.bounds()], &NoImages, &mut NoGlyphs).map_err(|e| e.to_string())?;
         if fresh.pixmap().data() != canvas.pixmap().data() {
             return Err("drawing only the damage gave other pixels than a full redraw".into());
         }
@@ -95,7 +102,7 @@ fn images_are_scaled_from_source_to_destination() {
     let mut canvas = Canvas::new(20, 20, BACKGROUND).unwrap();
     let op =
         Op::Image { handle: 7, src: Rect::new(0.0, 0.0, 2.0, 2.0), dst: Rect::new(10.0, 10.0, 8.0, 8.0), opacity: 1.0 };
-    let stats = canvas.draw(&list(&[op]), &[canvas.bounds()], &Checker(img)).unwrap();
+    let stats = canvas.draw(&list(&[op]), &[canvas.bounds()], &Checker(img), &mut NoGlyphs).unwrap();
     assert_eq!(stats.skipped, 0);
     let px = |x, y| {
         let p = canvas.pixmap().pixel(x, y).unwrap();
@@ -108,19 +115,19 @@ fn images_are_scaled_from_source_to_destination() {
     // An unknown handle is skipped, not an error.
     let missing =
         Op::Image { handle: 8, src: Rect::new(0.0, 0.0, 2.0, 2.0), dst: Rect::new(0.0, 0.0, 4.0, 4.0), opacity: 1.0 };
-    assert_eq!(canvas.draw(&list(&[missing]), &[canvas.bounds()], &NoImages).unwrap().skipped, 1);
+    assert_eq!(canvas.draw(&list(&[missing]), &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap().skipped, 1);
 }
 
 #[test]
 fn a_corrupt_list_is_refused_and_keeps_the_last_frame() {
     let mut canvas = Canvas::new(10, 10, BACKGROUND).unwrap();
     let fill = Op::FillRect { rect: Rect::new(0.0, 0.0, 10.0, 10.0), radii: Radii::ZERO, color: Color(0xff0000ff) };
-    canvas.draw(&list(&[fill]), &[canvas.bounds()], &NoImages).unwrap();
+    canvas.draw(&list(&[fill]), &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap();
     let before = canvas.pixmap().data().to_vec();
     let mut bad = list(&[Op::PushClip { rect: Rect::new(0.0, 0.0, 5.0, 5.0), radii: Radii::ZERO }]);
-    assert!(matches!(canvas.draw(&bad, &[canvas.bounds()], &NoImages), Err(Error::DisplayList(_))));
+    assert!(matches!(canvas.draw(&bad, &[canvas.bounds()], &NoImages, &mut NoGlyphs), Err(Error::DisplayList(_))));
     bad.truncate(7);
-    assert!(canvas.draw(&bad, &[canvas.bounds()], &NoImages).is_err());
+    assert!(canvas.draw(&bad, &[canvas.bounds()], &NoImages, &mut NoGlyphs).is_err());
     assert_eq!(canvas.pixmap().data(), &before[..]);
 }
 
@@ -129,7 +136,7 @@ fn damage_outside_the_canvas_is_ignored() {
     let mut canvas = Canvas::new(10, 10, BACKGROUND).unwrap();
     let fill = Op::FillRect { rect: Rect::new(0.0, 0.0, 10.0, 10.0), radii: Radii::ZERO, color: Color(0xff0000ff) };
     let far = marquee_display_list::IntRect { x: 100, y: 100, w: 10, h: 10 };
-    let stats = canvas.draw(&list(&[fill]), &[far], &NoImages).unwrap();
+    let stats = canvas.draw(&list(&[fill]), &[far], &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!((stats.ops, stats.pixels), (0, 0));
     assert_eq!(canvas.pixmap().pixel(5, 5).unwrap().red(), 0);
 }

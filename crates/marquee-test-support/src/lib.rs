@@ -9,6 +9,18 @@ pub mod golden;
 pub mod home;
 pub mod scene;
 
+/// The text service fixtures use: the built-in fallback fonts and the demo app's fonts, so text
+/// fixtures look like the demo (Inter as the default family).
+pub fn text_service() -> marquee_text::SharedText {
+    let mut t = marquee_text::TextSystem::new();
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../apps/demo/assets/fonts");
+    match t.load_dir(&fonts) {
+        Ok(failed) if failed.is_empty() => {}
+        other => panic!("demo fonts in {} do not load: {other:?}", fonts.display()),
+    }
+    marquee_text::SharedText::new(t)
+}
+
 use std::path::{Path, PathBuf};
 
 /// Whether expectation files should be rewritten rather than compared.

@@ -6,7 +6,10 @@
 //! - `key NAME [press|repeat|release]` ends a batch and hands the engine a remote key (a press
 //!   unless told otherwise);
 //! - `show SECTION...` limits the expectation to some of `layout paint damage errors freed
-//!   events`, so a focus fixture can show just where focus went.
+//!   events requests`, so a focus fixture can show just where focus went;
+//! - `image-ready HANDLE WIDTH HEIGHT` and `image-failed HANDLE REASON` answer the engine's image
+//!   requests as the host would (reasons by name: `corrupt`, `not-found`, …);
+//! - `budget BYTES` sets the texture budget.
 //!
 //! Before each frame the runner appends a `query-layout` for every node the script has created
 //! and not destroyed (unless `show` leaves layout out), so the expectation shows every box;
@@ -19,8 +22,8 @@
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use marquee_display_list::{decode, frame::Frame};
-use marquee_protocol::{Command, Event, Key, KeyAction, NodeId, decode_events, encode_batch, text};
+use marquee_display_list::{decode, frame, frame::Frame};
+use marquee_protocol::{Command, Event, ImageError, Key, KeyAction, NodeId, decode_events, encode_batch, text};
 
 /// An engine the fixtures can drive.
 pub trait Target {
@@ -30,10 +33,14 @@ pub trait Target {
     fn frame(&mut self, time_ms: f64) -> Vec<u8>;
     /// Hands the engine a remote key.
     fn key(&mut self, key: Key, action: KeyAction);
+    /// Answers an image request: `Ok((width, height))` or the reason it failed.
+    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>);
+    /// Sets the texture budget in bytes.
+    fn budget(&mut self, bytes: u64);
 }
 
 /// Every section of a frame's text, in the order they print.
-pub const SECTIONS: [&str; 6] = ["layout", "paint", "damage", "errors", "freed", "events"];
+pub const SECTIONS: [&str; 7] = ["layout", "paint", "damage", "errors", "freed", "events", "requests"];
 
 /// The sections a script's `show` directive asks for; all of them without one.
 pub fn shown_sections(src: &str) -> Vec<String> {
@@ -52,6 +59,10 @@ pub enum Step {
     Frame(f64),
     /// A remote key.
     Key(Key, KeyAction),
+    /// The host's answer to an image request.
+    Image(u32, Result<(u32, u32), ImageError>),
+    /// A texture budget, in bytes.
+    Budget(u64),
 }
 
 /// Parses a `.scene` script into batches and frames, adding the layout queries.
@@ -84,6 +95,32 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
             steps.push(Step::Batch(std::mem::take(&mut batch)));
             steps.push(Step::Key(key, action));
             continue;
+        }
+        let bad = |what: &str| format!("line {}: bad {what}", n + 1);
+        let number = |i: usize, what: &str| -> Result<u64, String> {
+            words.get(i).and_then(|w| w.parse().ok()).ok_or_else(|| bad(what))
+        };
+        match words.first() {
+            Some(&"image-ready") => {
+                let (h, w, ht) = (number(1, "handle")?, number(2, "width")?, number(3, "height")?);
+                steps.push(Step::Batch(std::mem::take(&mut batch)));
+                steps.push(Step::Image(h as u32, Ok((w as u32, ht as u32))));
+                continue;
+            }
+            Some(&"image-failed") => {
+                let h = number(1, "handle")?;
+                let reason = words.get(2).and_then(|r| ImageError::ALL.into_iter().find(|e| e.name() == *r));
+                steps.push(Step::Batch(std::mem::take(&mut batch)));
+                steps.push(Step::Image(h as u32, Err(reason.ok_or_else(|| bad("reason"))?)));
+                continue;
+            }
+            Some(&"budget") => {
+                let b = number(1, "budget")?;
+                steps.push(Step::Batch(std::mem::take(&mut batch)));
+                steps.push(Step::Budget(b));
+                continue;
+            }
+            _ => {}
         }
         if words.first() == Some(&"frame") {
             time = match words.get(1) {
@@ -123,6 +160,8 @@ pub fn run(target: &mut dyn Target, steps: &[Step]) -> Vec<Vec<u8>> {
             Step::Batch(cmds) => target.apply(&encode_batch(cmds)),
             Step::Frame(t) => frames.push(target.frame(*t)),
             Step::Key(k, a) => target.key(*k, *a),
+            Step::Image(h, r) => target.image(*h, *r),
+            Step::Budget(b) => target.budget(*b),
         }
     }
     frames
@@ -141,8 +180,10 @@ pub struct FrameText {
     pub errors: String,
     /// Ids freed by `destroy`, one per line.
     pub freed: String,
-    /// Focus changes, unused keys and ended animations, one per line.
+    /// Focus changes, unused keys, ended animations and image events, one per line.
     pub events: String,
+    /// Image loads and releases the engine asked of the host, one per line.
+    pub requests: String,
 }
 
 fn node_name(id: u32) -> String {
@@ -158,6 +199,12 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
     }
     for r in &f.damage {
         writeln!(t.damage, "    {r}").ok();
+    }
+    for r in frame::requests(f.requests).map_err(|e| e.to_string())? {
+        match r {
+            frame::Request::Load { image, src } => writeln!(t.requests, "    load {image} {src:?}").ok(),
+            frame::Request::Release { image } => writeln!(t.requests, "    release {image}").ok(),
+        };
     }
     for e in decode_events(f.events).map_err(|e| e.to_string())? {
         match e.map_err(|e| e.to_string())? {
@@ -214,6 +261,7 @@ pub fn render_sections(frames: &[Vec<u8>], show: &[String]) -> Result<String, St
             ("errors", &t.errors),
             ("freed", &t.freed),
             ("events", &t.events),
+            ("requests", &t.requests),
         ] {
             if !body.is_empty() && show.iter().any(|s| s == name) {
                 writeln!(out, "  {name}\n{body}", body = body.trim_end_matches('\n')).ok();

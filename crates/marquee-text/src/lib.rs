@@ -209,7 +209,8 @@ impl TextSystem {
         e.buffer.set_metrics(metrics);
         // CSS `overflow-wrap: normal`: lines break between words only, so min-content is the widest word.
         e.buffer.set_wrap(Wrap::Word);
-        let limit = (s.max_lines > 0 && s.ellipsis).then(|| Ellipsize::End(EllipsizeHeightLimit::Lines(s.max_lines as usize)));
+        let limit = (s.max_lines > 0 && s.ellipsis)
+            .then_some(Ellipsize::End(EllipsizeHeightLimit::Lines(s.max_lines as usize)));
         e.buffer.set_ellipsize(limit.unwrap_or(Ellipsize::None));
         let align = match s.align {
             TextAlign::Start => None,

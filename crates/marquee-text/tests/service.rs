@@ -39,7 +39,11 @@ fn bad_fonts_are_refused_and_change_nothing() {
     set(&mut t, 1, "Hello world", TextStyle::default());
     let before = t.measure(1, f32::INFINITY);
     let real = std::fs::read(app_fonts().join("Inter-Regular.otf")).unwrap();
-    for (name, bytes) in [("empty", Vec::new()), ("garbage", b"not a font at all".repeat(100)), ("truncated", real[..real.len() / 3].to_vec())] {
+    for (name, bytes) in [
+        ("empty", Vec::new()),
+        ("garbage", b"not a font at all".repeat(100)),
+        ("truncated", real[..real.len() / 3].to_vec()),
+    ] {
         let e = t.load_font(name, bytes);
         assert!(matches!(e, Err(Error::NotAFont(_))), "{name}: {e:?}");
     }
@@ -95,7 +99,8 @@ fn right_to_left_text_is_laid_out_from_the_right() {
 #[test]
 fn every_script_finds_a_font() {
     let mut t = system();
-    for (run, text) in [(1, "Ça été déjà naïve"), (2, "你好世界"), (3, "日本語"), (4, "שלום"), (5, "مرحبا")] {
+    for (run, text) in [(1, "Ça été déjà naïve"), (2, "你好世界"), (3, "日本語"), (4, "שלום"), (5, "مرحبا")]
+    {
         set(&mut t, run, text, TextStyle::default());
         let mut count = 0;
         t.glyphs(run, f32::INFINITY, [0.0, 0.0], 1.0, &mut |g| {

@@ -2,7 +2,9 @@
 //! objects the SDK must decode it into (`events/all.json`). The SDK's event decoder is tested
 //! against the same two files.
 
-use marquee_protocol::{ErrorCode, Event, Key, KeyAction, ResetReason, StyleProperty, decode_events, encode_events};
+use marquee_protocol::{
+    ErrorCode, Event, ImageError, Key, KeyAction, ResetReason, StyleProperty, decode_events, encode_events,
+};
 use marquee_test_support::{check_expect, hex};
 
 fn events() -> Vec<Event> {
@@ -17,7 +19,9 @@ fn events() -> Vec<Event> {
         Event::FocusChanged { from: 12, to: 40 },
         Event::AnimationEnd { id: 5, tag: 77, property: StyleProperty::TranslateX, finished: true },
         Event::AnimationEnd { id: 6, tag: 0, property: StyleProperty::BackgroundColor, finished: false },
+        Event::ImageLoaded { id: 8, width: 300, height: 450 },
     ];
+    out.extend(ImageError::ALL.into_iter().map(|reason| Event::ImageFailed { id: 9, reason }));
     for (i, key) in Key::ALL.into_iter().enumerate() {
         let action = [KeyAction::Press, KeyAction::Repeat, KeyAction::Release][i % 3];
         let target = if i == 0 { u32::MAX } else { 100 + i as u32 };
@@ -53,6 +57,12 @@ fn json(e: &Event) -> String {
             property.name()
         ),
         Event::NodeFreed { id } => format!(r#"{{"type":"node-freed","id":{id}}}"#),
+        Event::ImageLoaded { id, width, height } => {
+            format!(r#"{{"type":"image-loaded","id":{id},"width":{width},"height":{height}}}"#)
+        }
+        Event::ImageFailed { id, reason } => {
+            format!(r#"{{"type":"image-failed","id":{id},"reason":"{}"}}"#, reason.name())
+        }
         Event::EngineReset { reason } => {
             let reason = match reason {
                 ResetReason::Trap => "trap",
