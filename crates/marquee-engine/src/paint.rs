@@ -200,9 +200,7 @@ fn image(
     c: Rect,
 ) {
     let ready = match images.load(n.handle) {
-        Load::Ready { width, height } if n.handle != 0 && width > 0 && height > 0 => {
-            Some((width as f32, height as f32))
-        }
+        Load::Ready { width, height } if width > 0 && height > 0 => Some((width as f32, height as f32)),
         _ => None,
     };
     let covered = ready.is_some() && n.fade >= 1.0 && fit != ObjectFit::Contain;

@@ -275,7 +275,7 @@ impl TextLayout for TextSystem {
             size.height = line.line_top + line.line_height;
         }
         // Layout works in whole and fractional pixels; the engine rounds boxes itself.
-        let e = self.paragraphs.get_mut(&run).expect("laid out above");
+        let Some(e) = self.paragraphs.get_mut(&run) else { return size };
         if e.sizes.len() == SIZE_CACHE {
             e.sizes.remove(0);
         }
