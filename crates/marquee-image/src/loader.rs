@@ -7,7 +7,7 @@
 //! the workers finish the load they are on and stop; nothing waits for them.
 
 use std::panic::AssertUnwindSafe;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -87,9 +87,6 @@ impl Loader {
 
     /// The next finished load, waiting up to `timeout` for one.
     pub fn next_timeout(&self, timeout: Duration) -> Option<Done> {
-        match self.done.recv_timeout(timeout) {
-            Ok(done) => Some(done),
-            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-        }
+        self.done.recv_timeout(timeout).ok()
     }
 }
