@@ -68,6 +68,10 @@ struct RunArgs {
     /// End the run after this many seconds (headless default: 60; a window stays until closed).
     #[arg(long)]
     timeout: Option<f64>,
+    /// Texture memory for decoded images, in MiB: images out of view are released, least
+    /// recently seen first, to stay within it (default: no limit).
+    #[arg(long, value_name = "MIB")]
+    texture_budget: Option<f64>,
     /// Do not echo the app's console.
     #[arg(long)]
     quiet: bool,
@@ -156,6 +160,11 @@ fn run(args: RunArgs) -> Result<(), String> {
     options.virtual_time = args.virtual_time;
     options.script = args.keys.0.clone();
     options.echo_console = !args.quiet;
+    options.texture_budget = match args.texture_budget {
+        Some(mib) if mib.is_finite() && mib >= 0.0 => Some((mib * 1048576.0) as u64),
+        Some(mib) => return Err(format!("--texture-budget {mib}: expected a size in MiB")),
+        None => None,
+    };
     let timeout = |default: Option<f64>| args.timeout.or(default).map(|s| Duration::from_secs_f64(s.max(0.1)));
     // A window is interactive: it stays open until closed (or the frame count / timeout asked).
     options.stop = Stop { frames: args.frames, when_idle: false, timeout: timeout(None) };
@@ -236,4 +245,13 @@ fn print_report(r: &Report) {
         println!("first frame with the app's content: {:.1} ms after start", ms(shown));
     }
     println!("nodes: {}, rejected commands: {}, engine restarts: {}", r.nodes, r.command_errors, r.engine_resets);
+    let mib = |b: u64| b as f64 / 1048576.0;
+    let at_end = r.frames.last().map_or(0, |f| f.texture_bytes);
+    let drawn_peak = r.frames.iter().map(|f| f.texture_bytes).max().unwrap_or(0);
+    println!(
+        "textures: {:.2} MiB at the end, {:.2} MiB peak while drawing, {:.2} MiB high-water",
+        mib(at_end),
+        mib(drawn_peak),
+        mib(r.texture_high_water)
+    );
 }

@@ -68,8 +68,8 @@ impl Encoder {
             Op::Image { handle, src, dst, opacity } => {
                 self.u8(tag::IMAGE).u32(handle).rect(src).rect(dst).f32(opacity);
             }
-            Op::Text { run, rect, color } => {
-                self.u8(tag::TEXT).u32(run).rect(rect).u32(color.0);
+            Op::Text { run, rect, overhang, color } => {
+                self.u8(tag::TEXT).u32(run).rect(rect).f32(overhang).u32(color.0);
             }
             Op::PushClip { rect, radii } => {
                 self.u8(tag::PUSH_CLIP).rect(rect).radii(radii);
@@ -225,7 +225,8 @@ impl<'a> Decoder<'a> {
             tag::TEXT => {
                 let run = self.u32(at)?;
                 let r = self.fields::<4>(at)?;
-                Op::Text { run, rect: rect(r), color: Color(self.u32(at)?) }
+                let [overhang] = self.fields::<1>(at)?;
+                Op::Text { run, rect: rect(r), overhang, color: Color(self.u32(at)?) }
             }
             tag::PUSH_CLIP => {
                 let r = self.fields::<4>(at)?;

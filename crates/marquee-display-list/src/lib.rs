@@ -64,6 +64,10 @@ pub enum Op {
         run: u32,
         /// The content box: the paragraph is laid out at its width, from its top-left corner.
         rect: Rect,
+        /// How far beyond `rect`, on every side, glyphs may draw: room for accents, descenders
+        /// and overhanging italics, and lines that do not fit the box's height. Ink beyond it is
+        /// cut, so the engine's damage rectangles (which include it) always cover the text.
+        overhang: f32,
         /// Text colour.
         color: Color,
     },
@@ -168,7 +172,7 @@ impl fmt::Display for Op {
             Op::FillRect { rect, radii, color } => write!(f, "fill {rect} {color}{radii}"),
             Op::Border { rect, radii, width, color } => write!(f, "border {rect} {width} {color}{radii}"),
             Op::Image { handle, src, dst, opacity } => write!(f, "image {handle} {src} -> {dst} opacity {opacity}"),
-            Op::Text { run, rect, color } => write!(f, "text {run} {rect} {color}"),
+            Op::Text { run, rect, overhang, color } => write!(f, "text {run} {rect} {color} overhang {overhang}"),
             Op::PushClip { rect, radii } => write!(f, "clip {rect}{radii}"),
             Op::PopClip => f.write_str("end-clip"),
             Op::PushOpacity { opacity } => write!(f, "opacity {opacity}"),

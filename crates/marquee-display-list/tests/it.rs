@@ -32,7 +32,12 @@ fn leaf() -> impl Strategy<Value = Op> {
             dst,
             opacity
         }),
-        (any::<u32>(), rect(), any::<u32>()).prop_map(|(run, rect, c)| Op::Text { run, rect, color: Color(c) }),
+        (any::<u32>(), rect(), -1e6f32..1e6, any::<u32>()).prop_map(|(run, rect, overhang, c)| Op::Text {
+            run,
+            rect,
+            overhang,
+            color: Color(c)
+        }),
     ]
 }
 

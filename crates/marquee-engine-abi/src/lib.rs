@@ -19,7 +19,7 @@
 //! | `mq_stat` | `(which: u32) -> u64` | a counter, see [`Stat`] |
 //! | `mq_image_ready` | `(image: u32, width: u32, height: u32) -> u32` | the host loaded an image it was asked for; 1 if used |
 //! | `mq_image_failed` | `(image: u32, reason: u32) -> u32` | it could not (`ImageError` code); 1 if used |
-//! | `mq_set_texture_budget` | `(kib: u32)` | the texture budget, in KiB |
+//! | `mq_set_texture_budget` | `(low: u32, high: u32)` | the texture budget in bytes, `high << 32 \| low` |
 //!
 //! Imports, all from module `marquee` — the host's text service (see
 //! `marquee_display_list::text`), so the module carries no font code:
@@ -281,8 +281,8 @@ pub extern "C" fn mq_image_failed(image: u32, reason: u32) -> u32 {
     ENGINE.with_borrow_mut(|e| e.image_failed(image, reason)) as u32
 }
 
-/// Sets the texture budget, in KiB.
+/// Sets the texture budget in bytes, given as two 32-bit halves.
 #[unsafe(no_mangle)]
-pub extern "C" fn mq_set_texture_budget(kib: u32) {
-    ENGINE.with_borrow_mut(|e| e.set_texture_budget(kib as u64 * 1024));
+pub extern "C" fn mq_set_texture_budget(low: u32, high: u32) {
+    ENGINE.with_borrow_mut(|e| e.set_texture_budget(u64::from(high) << 32 | u64::from(low)));
 }

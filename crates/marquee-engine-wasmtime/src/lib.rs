@@ -233,7 +233,7 @@ pub struct WasmEngine {
     stat: TypedFunc<u32, u64>,
     image_ready: TypedFunc<(u32, u32, u32), u32>,
     image_failed: TypedFunc<(u32, u32), u32>,
-    texture_budget: TypedFunc<u32, ()>,
+    texture_budget: TypedFunc<(u32, u32), ()>,
     budget_ticks: u64,
     poisoned: bool,
     /// Keeps the epoch advancing while this instance lives, even if its runtime is dropped.
@@ -373,11 +373,10 @@ impl WasmEngine {
         self.guard(r).map(|used| used != 0)
     }
 
-    /// Sets the texture budget (rounded down to KiB; at most 4 TiB).
+    /// Sets the texture budget in bytes.
     pub fn set_texture_budget(&mut self, bytes: u64) -> Result<(), Error> {
         self.check()?;
-        let kib = u32::try_from(bytes / 1024).unwrap_or(u32::MAX);
-        let r = self.texture_budget.call(&mut self.store, kib);
+        let r = self.texture_budget.call(&mut self.store, (bytes as u32, (bytes >> 32) as u32));
         self.guard(r)
     }
 

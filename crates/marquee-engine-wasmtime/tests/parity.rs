@@ -109,7 +109,7 @@ fn assert_same(steps: &[scene::Step]) -> Result<Vec<Vec<u8>>, String> {
 
 #[test]
 fn scene_fixtures_are_byte_identical() {
-    for dir in ["scenes", "focus", "animation"] {
+    for dir in ["scenes", "focus", "animation", "text", "images"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests").join(dir);
         run_fixtures(&dir, "scene", |path| {
             let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
@@ -273,7 +273,7 @@ fn fake_guest(frame_body: &str) -> WasmEngine {
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32)))"#
+        (func (export "mq_set_texture_budget") (param i32 i32)))"#
     );
     let rt = Runtime::default();
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
@@ -329,7 +329,7 @@ fn a_guest_that_never_returns_is_interrupted() {
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32)))"#;
+        (func (export "mq_set_texture_budget") (param i32 i32)))"#;
     let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
     let mut e = rt.instantiate(&module, 1 << 20).unwrap();

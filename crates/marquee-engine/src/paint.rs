@@ -128,13 +128,24 @@ pub(crate) fn paint(
                 out.push(&Op::Border { rect: bx, radii, width: v.border_width, color: Color(v.border_color.0) });
             }
             let mut revision = 0;
+            let mut bounds = visible.round_out();
             match &scene.content[i] {
                 Content::None => {}
                 Content::Text(t) => {
                     if !t.text.is_empty() && !v.color.is_transparent() {
                         let rect = content_box(scene, i, bx);
-                        out.push(&Op::Text { run: i as u32, rect, color: Color(v.color.0) });
+                        // Half an em holds accents, descenders and italic overhang even at a
+                        // tight line height.
+                        let overhang = (t.style.size / 2.0).ceil();
+                        out.push(&Op::Text { run: i as u32, rect, overhang, color: Color(v.color.0) });
                         revision = t.revision;
+                        let ink = Rect::new(
+                            rect.x - overhang,
+                            rect.y - overhang,
+                            rect.w + 2.0 * overhang,
+                            rect.h + 2.0 * overhang,
+                        );
+                        bounds = bounds.union(&device.map_rect(&ink).intersect(&ctx.clip).round_out());
                     }
                 }
                 Content::Image(n) => {
@@ -151,7 +162,7 @@ pub(crate) fn paint(
                 // The op names the paragraph, not its text: the revision tells texts apart.
                 let mut h = hash(hash(ctx.order, own), &revision.to_le_bytes());
                 h = hash_f32s(h, &[d.sx, d.sy, d.tx, d.ty, c.x, c.y, c.w, c.h, opacity]);
-                records[i] = Some(Record { bounds: visible.round_out(), hash: h });
+                records[i] = Some(Record { bounds, hash: h });
                 painted.push(i as u32);
             }
         }

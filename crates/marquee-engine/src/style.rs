@@ -163,7 +163,10 @@ impl Behaviour {
 
 /// The layout style every new node starts with.
 pub(crate) fn default_layout() -> ts::Style {
-    ts::Style { display: ts::Display::Flex, ..ts::Style::DEFAULT }
+    // Every node is `relative` unless told otherwise, as in React Native: an absolute child is
+    // placed in its parent's box. (taffy's default is CSS's `static`, which would place it in
+    // the nearest positioned ancestor's — the root's, in a tree that never says `relative`.)
+    ts::Style { display: ts::Display::Flex, position: ts::Position::Relative, ..ts::Style::DEFAULT }
 }
 
 /// The style of a declaration's property when it is cleared.

@@ -67,6 +67,16 @@ fn animation() {
 }
 
 #[test]
+fn text() {
+    check_timed("text");
+}
+
+#[test]
+fn images() {
+    check_timed("images");
+}
+
+#[test]
 fn scenes() {
     let dir = fixtures_dir("scenes");
     run_fixtures(&dir, "scene", |path| {

@@ -5,6 +5,9 @@
 //! the app. Nothing here ever blocks on the app thread. A failed engine call (trap or hang)
 //! replaces the instance; the replacement gets the viewport and the app gets an `EngineReset`
 //! event so it rebuilds its scene.
+//!
+//! Images load on the loader's threads (see [`crate::images`]); the loop answers finished loads
+//! before each frame and carries out the frame's load and release requests after it.
 
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread::JoinHandle;
@@ -15,10 +18,11 @@ use marquee_engine_wasmtime::cache::{ModuleCache, Source};
 use marquee_engine_wasmtime::{Module, Runtime, WasmEngine};
 use marquee_js::Level;
 use marquee_protocol::{Command, Event, EventEncoder, KeyAction, ResetReason, encode_batch};
-use marquee_raster::{Canvas, NoImages};
+use marquee_raster::Canvas;
 use marquee_text::{SharedText, TextSystem};
 
 use crate::app_thread::ToApp;
+use crate::images::{Answer, Textures};
 use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
 
 /// Messages to the engine thread, from the app thread and the front end.
@@ -53,24 +57,30 @@ struct Instance {
     viewport: Vec<u8>,
     /// The text service: the engine measures through it, the canvas draws through it.
     text: SharedText,
+    texture_budget: Option<u64>,
 }
 
-/// A new instance of `module`, sized to the viewport, measuring text with `text`.
+/// A new instance of `module`, sized to the viewport, measuring text with `text`, keeping to
+/// the texture budget.
 fn instantiate(
     runtime: &Runtime,
     module: &Module,
     memory: usize,
     viewport: &[u8],
     text: &SharedText,
+    texture_budget: Option<u64>,
 ) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
     let mut engine = runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?;
     engine.apply(viewport)?;
+    if let Some(bytes) = texture_budget {
+        engine.set_texture_budget(bytes)?;
+    }
     Ok(engine)
 }
 
 impl Instance {
     fn fresh(&self) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
-        instantiate(&self.runtime, &self.module, self.memory, &self.viewport, &self.text)
+        instantiate(&self.runtime, &self.module, self.memory, &self.viewport, &self.text, self.texture_budget)
     }
 }
 
@@ -105,6 +115,8 @@ struct Loop {
     log: Log,
     instance: Instance,
     canvas: Canvas,
+    textures: Textures,
+    texture_high_water: u64,
     report_module: (Source, Duration),
     started: Instant,
     frames: Vec<FrameStat>,
@@ -145,9 +157,12 @@ impl Loop {
             }
         }
         let text = SharedText::new(fonts);
-        let engine = instantiate(&runtime, &module, memory, &viewport, &text).map_err(Error::Engine)?;
-        let instance = Instance { runtime, module, engine, memory, viewport, text };
+        let texture_budget = options.texture_budget;
+        let engine = instantiate(&runtime, &module, memory, &viewport, &text, texture_budget).map_err(Error::Engine)?;
+        let instance = Instance { runtime, module, engine, memory, viewport, text, texture_budget };
         let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
+        let textures = Textures::new(&options.app_dir, options.image_limits)
+            .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
         let this = Loop {
             options,
             presenter,
@@ -156,6 +171,8 @@ impl Loop {
             log,
             instance,
             canvas,
+            textures,
+            texture_high_water: 0,
             report_module: (source, module_time),
             started,
             frames: Vec::new(),
@@ -186,6 +203,7 @@ impl Loop {
         self.say(Level::Error, format!("engine failed ({why}); starting a fresh instance"));
         self.resets += 1;
         self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
+        self.textures.clear();
         host_events.push(&Event::EngineReset { reason });
         Ok(())
     }
@@ -251,6 +269,25 @@ impl Loop {
                 break Ended::Quit;
             }
 
+            // Images that finished loading; under virtual time, every one asked for so far.
+            for answer in self.textures.answers(self.options.virtual_time) {
+                let result = match &answer {
+                    Answer::Ready { handle, width, height } => {
+                        self.instance.engine.image_ready(*handle, *width, *height)
+                    }
+                    Answer::Failed { handle, src, error } => {
+                        self.say(Level::Warn, format!("image {src:?} failed: {error}"));
+                        self.instance.engine.image_failed(*handle, error.reason)
+                    }
+                };
+                match (result, answer) {
+                    (Ok(false), Answer::Ready { handle, .. }) => self.textures.discard(handle),
+                    (Ok(_), _) => {}
+                    (Err(e), _) => self.reset(&e, &mut host_events)?,
+                }
+            }
+            self.texture_high_water = self.texture_high_water.max(self.textures.bytes());
+
             let time_ms = if self.options.virtual_time {
                 n as f64 * interval.as_secs_f64() * 1000.0
             } else {
@@ -268,9 +305,12 @@ impl Loop {
             let engine_time = frame_start.elapsed();
 
             let frame = Frame::parse(&output).map_err(|e| Error::EngineFailing(format!("malformed frame: {e}")))?;
+            if let Err(e) = self.textures.apply(frame.requests) {
+                self.say(Level::Error, format!("frame {n}: malformed image requests: {e}"));
+            }
             let t = Instant::now();
             let mut glyphs = self.instance.text.clone();
-            let drawn = match self.canvas.draw(frame.display_list, &frame.damage, &NoImages, &mut glyphs) {
+            let drawn = match self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs) {
                 Ok(stats) => stats,
                 Err(e) => {
                     self.say(Level::Error, format!("frame {n} not drawn: {e}"));
@@ -292,6 +332,7 @@ impl Loop {
                 present: present_time,
                 pixels: drawn.pixels,
                 batches,
+                texture_bytes: self.textures.bytes(),
             });
 
             // Events: the engine's own, then the host's (keys, resets).
@@ -317,6 +358,7 @@ impl Loop {
                 && app_idle
                 && handled == sent
                 && script.is_empty()
+                && self.textures.pending() == 0
                 && self.instance.engine.stat(STAT_ANIMATIONS).is_ok_and(|a| a == 0)
             {
                 break Ended::Idle;
@@ -339,6 +381,7 @@ impl Loop {
             engine_resets: self.resets,
             nodes,
             command_errors: self.command_errors,
+            texture_high_water: self.texture_high_water,
             ended,
         })
     }

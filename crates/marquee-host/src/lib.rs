@@ -20,6 +20,7 @@
 
 mod app_thread;
 mod engine_thread;
+mod images;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -28,6 +29,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub use marquee_display_list::{Color, IntRect};
+pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
 pub use marquee_protocol::{Key, KeyAction};
 pub use marquee_raster::Canvas;
@@ -64,6 +66,11 @@ pub struct Options {
     pub js: JsLimits,
     /// Echo console lines to stderr (they are always kept in the [`Report`]).
     pub echo_console: bool,
+    /// The texture memory the engine keeps decoded images within, in bytes (`None`: no limit).
+    /// Images out of view are released, least recently seen first, to stay under it.
+    pub texture_budget: Option<u64>,
+    /// What one image may be: encoded size, dimensions, fetch time.
+    pub image_limits: ImageLimits,
 }
 
 impl Options {
@@ -84,6 +91,8 @@ impl Options {
             engine_call_budget: marquee_engine_wasmtime::DEFAULT_CALL_BUDGET,
             js: JsLimits::default(),
             echo_console: true,
+            texture_budget: None,
+            image_limits: ImageLimits::default(),
         }
     }
 }
@@ -190,6 +199,8 @@ pub struct FrameStat {
     pub pixels: u64,
     /// Command batches from the app applied in this frame.
     pub batches: u32,
+    /// Decoded image pixels held by the host when this frame was drawn, in bytes.
+    pub texture_bytes: u64,
 }
 
 /// How the engine module was obtained at start-up.
@@ -217,6 +228,9 @@ pub struct Report {
     pub nodes: u64,
     /// Commands the engine rejected.
     pub command_errors: u64,
+    /// The most decoded image pixels the host held at any point, in bytes: including images
+    /// that had just arrived, before the engine released others to get back under its budget.
+    pub texture_high_water: u64,
     /// Why the run ended.
     pub ended: Ended,
 }

@@ -130,7 +130,7 @@ fn hanging_engine() -> Vec<u8> {
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32)))"#
+        (func (export "mq_set_texture_budget") (param i32 i32)))"#
     ))
     .unwrap()
 }

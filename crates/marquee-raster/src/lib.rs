@@ -15,18 +15,22 @@ use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs};
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform, decode};
 use tiny_skia as sk;
 
+/// A borrowed premultiplied RGBA image, what [`Images`] hands out (tiny-skia's type: build one
+/// with `PixmapRef::from_bytes(pixels, width, height)`).
+pub use tiny_skia::PixmapRef;
+
 /// Decoded images the host holds, by the handle the engine uses.
 pub trait Images {
     /// The pixels for `handle`, premultiplied RGBA, or `None` if the handle is unknown (the
     /// operation then draws nothing).
-    fn image(&self, handle: u32) -> Option<sk::PixmapRef<'_>>;
+    fn image(&self, handle: u32) -> Option<PixmapRef<'_>>;
 }
 
 /// No images at all.
 pub struct NoImages;
 
 impl Images for NoImages {
-    fn image(&self, _: u32) -> Option<sk::PixmapRef<'_>> {
+    fn image(&self, _: u32) -> Option<PixmapRef<'_>> {
         None
     }
 }
@@ -239,17 +243,24 @@ impl Painter {
                 let mask = self.masks.last().and_then(Option::as_ref);
                 target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
             }
-            Op::Text { run, rect, color: c } => {
+            Op::Text { run, rect, overhang, color: c } => {
                 // Transforms are scale-and-translate: the box's corner maps to a device point and
                 // glyphs are rasterized at the horizontal scale, so zoomed text stays sharp.
                 let origin = [transform.sx * rect.x + transform.tx, transform.sy * rect.y + transform.ty];
+                let o = overhang.max(0.0);
+                let (x0, y0) = (transform.sx * (rect.x - o) + transform.tx, transform.sy * (rect.y - o) + transform.ty);
+                let (x1, y1) = (
+                    transform.sx * (rect.x + rect.w + o) + transform.tx,
+                    transform.sy * (rect.y + rect.h + o) + transform.ty,
+                );
+                let keep = [x0.floor() as i32, y0.floor() as i32, x1.ceil() as i32, y1.ceil() as i32];
                 let scale = transform.sx;
                 let [r, g, b, a] = c.rgba();
                 let mask = self.masks.last().and_then(Option::as_ref);
                 let target = target(&mut self.layers, base);
                 let mut ink = Vec::new();
                 let known = glyphs.glyphs(run, rect.w, origin, scale, &mut |glyph| {
-                    if let Some(pixmap) = glyph_pixmap(&glyph, [r, g, b, a], &mut ink) {
+                    if let Some(pixmap) = glyph_pixmap(&glyph, [r, g, b, a], keep, &mut ink) {
                         let paint = sk::PixmapPaint::default();
                         target.draw_pixmap(glyph.x, glyph.y, pixmap.as_ref(), &paint, sk::Transform::identity(), mask);
                     }
@@ -307,9 +318,21 @@ impl Painter {
 
 /// A glyph as premultiplied pixels: coverage times the text colour, or the glyph's own colours.
 /// `scratch` is reused between glyphs.
-fn glyph_pixmap(glyph: &GlyphMask<'_>, [r, g, b, a]: [u8; 4], scratch: &mut Vec<u8>) -> Option<sk::Pixmap> {
+/// The glyph in `rgba`, premultiplied, with the pixels outside `keep` (device `x0, y0, x1, y1`)
+/// transparent; `None` if none is inside.
+fn glyph_pixmap(
+    glyph: &GlyphMask<'_>,
+    [r, g, b, a]: [u8; 4],
+    keep: [i32; 4],
+    scratch: &mut Vec<u8>,
+) -> Option<sk::Pixmap> {
     let (w, h) = (glyph.width, glyph.height);
     let n = (w as usize).checked_mul(h as usize)?;
+    let [x0, y0, x1, y1] = keep;
+    let (gx1, gy1) = (glyph.x.saturating_add(w as i32), glyph.y.saturating_add(h as i32));
+    if glyph.x >= x1 || glyph.y >= y1 || gx1 <= x0 || gy1 <= y0 {
+        return None;
+    }
     scratch.clear();
     match glyph.format {
         GlyphFormat::Alpha => {
@@ -324,6 +347,14 @@ fn glyph_pixmap(glyph: &GlyphMask<'_>, [r, g, b, a]: [u8; 4], scratch: &mut Vec<
                 let alpha = px[3] as u32 * a as u32 / 255;
                 let pm = |ch: u8| ((ch as u32 * alpha + 127) / 255) as u8;
                 scratch.extend_from_slice(&[pm(px[0]), pm(px[1]), pm(px[2]), alpha as u8]);
+            }
+        }
+    }
+    if glyph.x < x0 || glyph.y < y0 || gx1 > x1 || gy1 > y1 {
+        for (i, px) in scratch.chunks_exact_mut(4).enumerate() {
+            let (x, y) = (glyph.x + (i as u32 % w) as i32, glyph.y + (i as u32 / w) as i32);
+            if x < x0 || y < y0 || x >= x1 || y >= y1 {
+                px.fill(0);
             }
         }
     }

@@ -1,14 +1,18 @@
-//! Golden images: every scene fixture (`tests/scenes`) is run through the native engine and drawn
-//! frame by frame, redrawing only each frame's damage. The result must equal, pixel for pixel, a
+//! Golden images: every scene fixture (`tests/scenes`, `tests/text`, `tests/images`) is run
+//! through the native engine and drawn frame by frame, redrawing only each frame's damage. Text is
+//! shaped and drawn by the fixtures' text service (the demo's fonts); an image answered with
+//! `image-ready H W H` is a synthetic `W × H` picture whose quadrants and gradient show how it was
+//! scaled and cropped. The result must equal, pixel for pixel, a
 //! fresh full redraw of the final display list (so damage is never under-reported and partial
 //! redraw never leaves stale pixels), and must match the committed PNG in
 //! `tests/snapshots/raster/` within a small tolerance. `UPDATE_EXPECT=1` rewrites the PNGs.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use marquee_display_list::{Color, Op, Radii, Rect, frame::Frame};
 use marquee_engine::Engine;
-use marquee_raster::{Canvas, Error, Images, NoGlyphs, NoImages};
+use marquee_raster::{Canvas, Error, Images, NoGlyphs, NoImages, PixmapRef};
 use marquee_test_support::{golden, run_fixtures, scene};
 
 const BACKGROUND: Color = Color(0x000000ff);
@@ -17,23 +21,75 @@ fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
 }
 
+/// Synthetic images by handle: red, green, blue and white quadrants under a diagonal gradient.
+#[derive(Default)]
+struct Synthetic(HashMap<u32, tiny_skia::Pixmap>);
+
+impl Synthetic {
+    fn make(&mut self, handle: u32, width: u32, height: u32) {
+        let Some(mut p) = tiny_skia::Pixmap::new(width, height) else { return };
+        for y in 0..height {
+            for x in 0..width {
+                let quadrant = [[255, 0, 0], [0, 160, 0], [0, 0, 255], [255, 255, 255]]
+                    [usize::from(x >= width / 2) + 2 * usize::from(y >= height / 2)];
+                let shade = (x + y) as f32 / (width + height) as f32;
+                let c = quadrant.map(|v: u32| (v as f32 * (0.5 + shade / 2.0)) as u8);
+                let i = (y * width + x) as usize * 4;
+                p.data_mut()[i..i + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+            }
+        }
+        self.0.insert(handle, p);
+    }
+}
+
+impl Images for Synthetic {
+    fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
+        self.0.get(&handle).map(|p| p.as_ref())
+    }
+}
+
 #[test]
 fn scenes_render_to_their_golden_images() {
-    run_fixtures(&root().join("tests/scenes"), "scene", |path| {
+    render_dir("scenes", "", BACKGROUND);
+}
+
+#[test]
+fn text_renders_to_its_golden_images() {
+    render_dir("text", "text-", Color(0xffffffff));
+}
+
+#[test]
+fn images_render_to_their_golden_images() {
+    render_dir("images", "images-", Color(0x202020ff));
+}
+
+fn render_dir(dir: &str, prefix: &str, background: Color) {
+    let text = marquee_test_support::text_service();
+    run_fixtures(&root().join("tests").join(dir), "scene", |path| {
         let steps = scene::parse(&std::fs::read_to_string(path).map_err(|e| e.to_string())?)?;
-        let mut engine = Engine::default();
+        let mut engine = Engine::with_text(Box::new(text.clone()));
+        let mut images = Synthetic::default();
+        let mut glyphs = text.clone();
+        let mut viewport = None;
         let mut canvas: Option<Canvas> = None;
         let mut last_list = Vec::new();
         for step in &steps {
             match step {
                 scene::Step::Batch(cmds) => {
+                    for c in cmds {
+                        if let marquee_protocol::Command::SetViewport { width, height } = c {
+                            viewport = Some((*width as u32, *height as u32));
+                        }
+                    }
                     engine.apply(&marquee_protocol::encode_batch(cmds));
                 }
                 scene::Step::Key(key, action) => {
                     engine.key(*key, *action);
                 }
                 scene::Step::Image(handle, Ok((w, h))) => {
-                    engine.image_ready(*handle, *w, *h);
+                    if engine.image_ready(*handle, *w, *h) {
+                        images.make(*handle, *w, *h);
+                    }
                 }
                 scene::Step::Image(handle, Err(reason)) => {
                     engine.image_failed(*handle, *reason);
@@ -42,44 +98,37 @@ fn scenes_render_to_their_golden_images() {
                 scene::Step::Frame(t) => {
                     let bytes = engine.frame(*t).to_vec();
                     let frame = Frame::parse(&bytes).map_err(|e| e.to_string())?;
-                    // The viewport is the root's box; the first frame's damage covers it.
-                    if canvas.is_none() {
-                        let full = frame.damage.first().copied().ok_or("first frame has no damage")?;
-                        canvas =
-                            Some(Canvas::new(full.w as u32, full.h as u32, BACKGROUND).map_err(|e| e.to_string())?);
+                    // The canvas is the viewport the script set (a new one when it changes), or
+                    // else the engine's default viewport, which the first frame's damage covers.
+                    let current = canvas.as_ref().map(|c| (c.bounds().w as u32, c.bounds().h as u32));
+                    let full = frame.damage.first().map(|d| (d.w as u32, d.h as u32));
+                    let Some((w, h)) = viewport.or(current).or(full) else { continue };
+                    if canvas.as_ref().is_none_or(|c| (c.bounds().w, c.bounds().h) != (w as i32, h as i32)) {
+                        canvas = Some(Canvas::new(w, h, background).map_err(|e| e.to_string())?);
                     }
                     let c = canvas.as_mut().ok_or("no canvas")?;
-                    if frame
-                        .damage
-                        .first()
-                        .is_some_and(|d| d.x == 0 && d.y == 0 && (d.w, d.h) != (c.bounds().w, c.bounds().h))
-                    {
-                        // A viewport change: start a canvas of the new size.
-                        let d = frame.damage[0];
-                        *c = Canvas::new(d.w as u32, d.h as u32, BACKGROUND).map_err(|e| e.to_string())?;
-                    }
-                    c.draw(frame.display_list, &frame.damage, &NoImages, &mut NoGlyphs).map_err(|e| e.to_string())?;
+                    c.draw(frame.display_list, &frame.damage, &images, &mut glyphs).map_err(|e| e.to_string())?;
                     last_list = frame.display_list.to_vec();
                 }
             }
         }
         let canvas = canvas.ok_or("no frame")?;
         let mut fresh =
-            Canvas::new(canvas.bounds().w as u32, canvas.bounds().h as u32, BACKGROUND).map_err(|e| e.to_string())?;
-        fresh.draw(&last_list, &[fresh.bounds()], &NoImages, &mut NoGlyphs).map_err(|e| e.to_string())?;
+            Canvas::new(canvas.bounds().w as u32, canvas.bounds().h as u32, background).map_err(|e| e.to_string())?;
+        fresh.draw(&last_list, &[fresh.bounds()], &images, &mut glyphs).map_err(|e| e.to_string())?;
         if fresh.pixmap().data() != canvas.pixmap().data() {
             return Err("drawing only the damage gave other pixels than a full redraw".into());
         }
 
         let name = path.file_stem().and_then(|s| s.to_str()).ok_or("bad name")?;
-        golden::check_png(&root().join("tests/snapshots/raster").join(format!("{name}.png")), &canvas)
+        golden::check_png(&root().join("tests/snapshots/raster").join(format!("{prefix}{name}.png")), &canvas)
     });
 }
 
 struct Checker(tiny_skia::Pixmap);
 
 impl Images for Checker {
-    fn image(&self, handle: u32) -> Option<tiny_skia::PixmapRef<'_>> {
+    fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
         (handle == 7).then(|| self.0.as_ref())
     }
 }
