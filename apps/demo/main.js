@@ -59,10 +59,8 @@ function build() {
   play.append(app.text(label(17, 700, '#111111')).text('Play'));
   play.stateStyle('focused', { borderColor: '#ffffffff', scaleX: 1.08, scaleY: 1.08 });
   hero.append(
-    app.image({ position: 'absolute', right: 0, top: 0, width: '60%', height: '100%', objectFit: 'cover', placeholderColor: '#406e8e', fadeInDuration: 300 }).src(HERO.backdrop),
-    // The backdrop fades into the hero's colour under the text.
-    app.view({ position: 'absolute', left: 0, top: 0, width: '55%', height: '100%', backgroundColor: `${HERO.colour}e6` }),
-    app.text(label(40, 700, '#ffffff', { maxLines: 1, textOverflow: 'ellipsis', width: 560 * unit })).text(HERO.title),
+    app.image({ position: 'absolute', right: 0, top: 0, width: '50%', height: '100%', objectFit: 'cover', placeholderColor: '#406e8e', fadeInDuration: 300 }).src(HERO.backdrop),
+    app.text(label(40, 700, '#ffffff', { maxLines: 1, textOverflow: 'ellipsis', width: 520 * unit })).text(HERO.title),
     // Wrapped to three lines, ending in an ellipsis.
     app.text(label(16, 400, '#ffffffcc', { width: 520 * unit, lineHeight: 1.35, maxLines: 3, textOverflow: 'ellipsis' })).text(HERO.synopsis),
     play,

@@ -189,3 +189,48 @@ fn the_demo_renders_its_golden_images() {
         golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
+
+#[test]
+fn images_that_fail_report_why_and_keep_their_placeholder() {
+    let mut o = options("crates/marquee-host/tests/apps/images", engine_wasm());
+    o.virtual_time = true;
+    o.image_limits.timeout = Duration::from_secs(2);
+    let report = run(o);
+    assert_eq!(report.ended, Ended::Idle);
+    assert_eq!(report.command_errors, 0, "{:?}", report.log);
+    for line in [
+        "loaded assets/photo.jpg 32x24",
+        "failed assets/corrupt.png corrupt",
+        "failed assets/truncated.jpg corrupt",
+        "failed assets/bomb.png too-many-pixels",
+        "failed http://127.0.0.1:1/poster.jpg unreachable",
+        "failed assets/missing.png not-found",
+        "failed ../outside.png bad-source",
+        "failed assets/text.png unsupported",
+    ] {
+        assert_eq!(report.said(line).len(), 1, "`{line}` not in {:?}", report.log);
+    }
+    // The host logs each failure with its detail.
+    assert_eq!(
+        report.said("failed: too-many-pixels: \"assets/bomb.png\": 100000×100000 pixels").len(),
+        1,
+        "{:?}",
+        report.log
+    );
+    // Node k is drawn at x = 64k: the loaded photo replaced its red placeholder, every failed
+    // one still shows its colour.
+    let pixel = |x: u32, y: u32| {
+        let p = report.canvas.pixmap().pixel(x, y).unwrap();
+        [p.red(), p.green(), p.blue()]
+    };
+    assert_ne!(pixel(32, 24), [255, 0, 0], "the photo did not replace its placeholder");
+    for (k, colour) in
+        [[0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255], [255, 255, 255], [128, 128, 128]]
+            .into_iter()
+            .enumerate()
+    {
+        assert_eq!(pixel(64 * (k as u32 + 1) + 32, 24), colour, "placeholder of image {}", k + 1);
+    }
+    // The photo's pixels are the only ones held: 32 × 24 × 4 bytes.
+    assert_eq!(report.frames.last().map(|f| f.texture_bytes), Some(32 * 24 * 4));
+}

@@ -302,8 +302,9 @@ impl Glyphs for TextSystem {
         let (fonts, cache) = (&mut self.fonts, &mut self.glyphs);
         let e = &self.paragraphs[&run];
         for line in TextSystem::shown_lines(e) {
+            let shift = leading_space_shift(e, &line) * scale;
             for g in line.glyphs {
-                let p = g.physical((origin[0], origin[1] + line.line_y * scale), scale);
+                let p = g.physical((origin[0] - shift, origin[1] + line.line_y * scale), scale);
                 let Some(image) = cache.get_image(fonts, p.cache_key) else { continue };
                 let format = match image.content {
                     SwashContent::Mask => GlyphFormat::Alpha,
@@ -323,6 +324,25 @@ impl Glyphs for TextSystem {
             }
         }
         true
+    }
+}
+
+/// How far to move a line left to undo cosmic-text 0.19 keeping, when it ellipsizes, the space a
+/// line broke at in front of the next line (pop-os/cosmic-text#535, open): such a line starts a
+/// space to the right of the others. Left-to-right lines only; an end-aligned line is already
+/// where it belongs.
+fn leading_space_shift(e: &Entry, line: &cosmic_text::LayoutRun<'_>) -> f32 {
+    if !e.style.ellipsis || line.rtl {
+        return 0.0;
+    }
+    let blank = |g: &&cosmic_text::LayoutGlyph| {
+        line.text.get(g.start..g.end).is_some_and(|t| t.chars().all(char::is_whitespace))
+    };
+    let lead: f32 = line.glyphs.iter().take_while(blank).map(|g| g.w).sum();
+    match e.style.align {
+        TextAlign::Start | TextAlign::Left => lead,
+        TextAlign::Center => lead / 2.0,
+        TextAlign::End | TextAlign::Right => 0.0,
     }
 }
 

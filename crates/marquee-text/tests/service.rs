@@ -127,3 +127,26 @@ fn alignment_moves_lines() {
     }
     assert!(left[0] < 5 && (130..170).contains(&left[1]) && left[2] > 270, "{left:?}");
 }
+
+#[test]
+fn an_ellipsized_paragraph_starts_every_line_at_the_left_edge() {
+    // The third line begins after the space at "lamp, and": cosmic-text 0.19 would start it a
+    // space to the right (see `leading_space_shift`).
+    let text = "On a rock at the edge of the charts, a keeper who has not spoken to anyone in eleven years \
+                finds a stranger washed up below the lamp, and a logbook in the stranger's hand that records storms.";
+    let mut t = system();
+    let style = TextStyle { size: 16.0, line_height: 1.35, max_lines: 3, ellipsis: true, ..TextStyle::default() };
+    set(&mut t, 1, text, style);
+    let mut first_x = std::collections::BTreeMap::new();
+    t.glyphs(1, 520.0, [0.0, 0.0], 1.0, &mut |g| {
+        if g.data.iter().all(|&a| a == 0) {
+            return; // a space
+        }
+        // Glyph tops sit a little below each 21.6 px line's top.
+        let line = ((g.y as f32 + 4.0) / 21.6) as i32;
+        let x = first_x.entry(line).or_insert(g.x);
+        *x = (*x).min(g.x);
+    });
+    assert_eq!(first_x.len(), 3, "{first_x:?}");
+    assert!(first_x.values().all(|&x| x <= 2), "a line starts away from the edge: {first_x:?}");
+}
