@@ -316,10 +316,9 @@ impl Painter {
     }
 }
 
-/// A glyph as premultiplied pixels: coverage times the text colour, or the glyph's own colours.
-/// `scratch` is reused between glyphs.
-/// The glyph in `rgba`, premultiplied, with the pixels outside `keep` (device `x0, y0, x1, y1`)
-/// transparent; `None` if none is inside.
+/// A glyph as premultiplied pixels: coverage times the text colour, or the glyph's own colours,
+/// with the pixels outside `keep` (device `x0, y0, x1, y1`) transparent; `None` if none is
+/// inside. `scratch` is reused between glyphs.
 fn glyph_pixmap(
     glyph: &GlyphMask<'_>,
     [r, g, b, a]: [u8; 4],
