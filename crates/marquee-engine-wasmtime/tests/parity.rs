@@ -13,7 +13,7 @@ use marquee_engine::Engine;
 use marquee_engine_wasmtime::{Error, Runtime, WasmEngine};
 use marquee_protocol::{Command, ImageError, Key, KeyAction, NodeId, StyleDecl, encode_batch};
 use marquee_test_support::scene::{self, Target};
-use marquee_test_support::{check_expect, home, run_fixtures};
+use marquee_test_support::{check_expect, home, run_fixtures, streams};
 use proptest::prelude::*;
 
 fn module_path() -> PathBuf {
@@ -138,90 +138,12 @@ fn home_page_with_scrolling_is_byte_identical() {
     assert_same(&steps).unwrap();
 }
 
-fn command() -> impl Strategy<Value = Command> {
-    use marquee_protocol::{Color, Dimension, Easing, FocusGroup, Length, NodeKind, Overflow, Timing};
-    let node = || (0u32..20).prop_map(NodeId);
-    let dim = prop_oneof![
-        Just(Dimension::Auto),
-        (-50.0f32..300.0).prop_map(Dimension::Px),
-        (0.0f32..120.0).prop_map(Dimension::Percent)
-    ];
-    let decl = prop_oneof![
-        dim.clone().prop_map(StyleDecl::Width),
-        dim.clone().prop_map(StyleDecl::Height),
-        dim.clone().prop_map(StyleDecl::MarginLeft),
-        dim.prop_map(StyleDecl::FlexBasis),
-        (0.0f32..3.0).prop_map(StyleDecl::FlexGrow),
-        any::<u32>().prop_map(|c| StyleDecl::BackgroundColor(Color(c))),
-        (0.0f32..=1.0).prop_map(StyleDecl::Opacity),
-        (0.1f32..2.0).prop_map(StyleDecl::ScaleX),
-        (-100.0f32..100.0).prop_map(|v| StyleDecl::TranslateX(Length(v))),
-        (0.0f32..20.0).prop_map(|v| StyleDecl::RadiusTopLeft(Length(v))),
-        Just(StyleDecl::Overflow(Overflow::Clip)),
-        (-2i32..3).prop_map(StyleDecl::ZIndex),
-        Just(StyleDecl::FlexWrap(marquee_protocol::FlexWrap::Wrap)),
-        Just(StyleDecl::FlexDirection(marquee_protocol::FlexDirection::Column)),
-        Just(StyleDecl::Focusable(marquee_protocol::Toggle::Yes)),
-        prop_oneof![Just(FocusGroup::Row), Just(FocusGroup::Column), Just(FocusGroup::Grid)]
-            .prop_map(StyleDecl::FocusGroup),
-        Just(StyleDecl::Overflow(Overflow::Scroll)),
-        (0.0f32..400.0).prop_map(StyleDecl::LayoutDuration),
-        (0.0f32..400.0).prop_map(StyleDecl::ScrollDuration),
-    ];
-    let easing = prop_oneof![
-        Just(Easing::Named(marquee_protocol::EasingName::EaseInOut)),
-        (0.0f32..1.0, -1.0f32..2.0).prop_map(|(x, y)| Easing::CubicBezier([x, y, 1.0 - x, 1.0])),
-        (10.0f32..400.0, 0.0f32..40.0).prop_map(|(stiffness, damping)| Easing::Spring {
-            stiffness,
-            damping,
-            mass: 1.0,
-            velocity: 0.0
-        }),
-    ];
-    let timing = (0.0f32..500.0, 0.0f32..100.0, easing, 0.5f32..3.0, any::<bool>()).prop_map(
-        |(duration_ms, delay_ms, easing, iterations, alternate)| Timing {
-            duration_ms,
-            delay_ms,
-            easing,
-            iterations,
-            alternate,
-        },
-    );
-    let animated = prop_oneof![
-        (0.0f32..=1.0).prop_map(StyleDecl::Opacity),
-        (-100.0f32..100.0).prop_map(|v| StyleDecl::TranslateX(Length(v))),
-        any::<u32>().prop_map(|c| StyleDecl::BackgroundColor(Color(c))),
-    ];
-    prop_oneof![
-        3 => node().prop_map(|id| Command::CreateNode { id, kind: NodeKind::View }),
-        1 => node().prop_map(|id| Command::DestroyNode { id }),
-        4 => (node(), node()).prop_map(|(parent, child)| Command::AppendChild { parent, child }),
-        1 => (node(), node(), node()).prop_map(|(parent, child, before)| Command::InsertBefore { parent, child, before }),
-        6 => (node(), decl).prop_map(|(id, decl)| Command::SetStyle { id, decl }),
-        1 => node().prop_map(|id| Command::QueryLayout { id }),
-        1 => node().prop_map(|id| Command::Focus { id }),
-        2 => (node(), animated, timing).prop_map(|(id, to, timing)| Command::Animate { id, tag: id.0, to, timing }),
-    ]
-}
-
-fn key() -> impl Strategy<Value = Key> {
-    prop::sample::select(Key::ALL.to_vec())
-}
-
 proptest! {
     // Seeded by proptest's default deterministic RNG per test name, so failures reproduce.
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_streams_are_byte_identical(
-        batches in prop::collection::vec((prop::collection::vec(command(), 0..30), prop::option::of(key())), 1..8)
-    ) {
-        let mut steps = Vec::new();
-        for (n, (b, k)) in batches.into_iter().enumerate() {
-            steps.push(scene::Step::Batch(b));
-            steps.extend(k.map(|k| scene::Step::Key(k, KeyAction::Press)));
-            steps.push(scene::Step::Frame(n as f64 * 16.667));
-        }
+    fn random_streams_are_byte_identical(steps in streams::stream()) {
         assert_same(&steps).map_err(TestCaseError::fail)?;
     }
 

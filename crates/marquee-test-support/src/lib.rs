@@ -8,6 +8,7 @@
 pub mod golden;
 pub mod home;
 pub mod scene;
+pub mod streams;
 
 /// The text service fixtures use: the built-in fallback fonts and the demo app's fonts, so text
 /// fixtures look like the demo (Inter as the default family).
