@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use marquee_host::{Ended, Headless, Host, Key, Options, Report, Stop};
+use marquee_host::{Ended, EngineChoice, Headless, Host, Key, Options, Report, Stop};
 
 #[derive(Parser)]
 #[command(name = "marquee", version, about = "Build and run Marquee TV apps")]
@@ -56,9 +56,18 @@ struct RunArgs {
     /// Advance frame time by exactly 1/fps per frame (reproducible runs).
     #[arg(long)]
     virtual_time: bool,
-    /// The engine module (default: `MARQUEE_ENGINE_WASM`, or the one `cargo xtask wasm` built).
+    /// engine.wasm (default: `MARQUEE_ENGINE_WASM`, or the one `cargo xtask wasm` built);
+    /// engine.js is read from beside it.
     #[arg(long, value_name = "WASM")]
-    engine: Option<PathBuf>,
+    engine_wasm: Option<PathBuf>,
+    /// Which engine build runs: `wasm` (engine.wasm in wasmtime), `js` (engine.js in QuickJS, as
+    /// on devices without Wasm), or `auto`: decided by the device's capability and the app's
+    /// Wasm rollout (`marquee.wasm` in its package.json).
+    #[arg(long, value_enum, default_value = "auto")]
+    engine: Build,
+    /// This device's id, which places it in staged rollouts.
+    #[arg(long, default_value = "local")]
+    device_id: String,
     /// Where compiled engine modules are cached (default: ~/.cache/marquee/modules).
     #[arg(long, value_name = "DIR")]
     cache: Option<PathBuf>,
@@ -75,6 +84,13 @@ struct RunArgs {
     /// Do not echo the app's console.
     #[arg(long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Build {
+    Auto,
+    Wasm,
+    Js,
 }
 
 #[derive(Clone, Default)]
@@ -148,11 +164,20 @@ fn run(args: RunArgs) -> Result<(), String> {
     if !app.join("package.json").is_file() {
         return Err(format!("{}: not an app directory (no package.json)", app.display()));
     }
-    let engine = engine_path(args.engine.clone());
+    let engine = engine_path(args.engine_wasm.clone());
     let wasm = std::fs::read(&engine)
-        .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine)", engine.display()))?;
+        .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine-wasm)", engine.display()))?;
 
+    // engine.js is built beside engine.wasm; a host without it can only run Wasm.
+    let engine_js = std::fs::read_to_string(engine.with_file_name("engine.js")).ok();
     let mut options = Options::new(&app, wasm);
+    options.engine_js = engine_js;
+    options.engine = match args.engine {
+        Build::Auto => EngineChoice::Auto,
+        Build::Wasm => EngineChoice::Wasm,
+        Build::Js => EngineChoice::Js,
+    };
+    options.device_id = args.device_id.clone();
     options.cache_dir = cache_dir(&args);
     options.size = args.size;
     options.fps = args.fps;
@@ -235,6 +260,8 @@ fn print_report(r: &Report) {
         let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
         println!("{name:>8}: mean {mean:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms", p(0.5), p(0.99), p(1.0));
     }
+    let build = if r.engine.js { "engine.js in QuickJS" } else { "engine.wasm in wasmtime" };
+    println!("engine: {build} ({})", r.engine.reason);
     println!("engine module: {:?} in {:.1} ms", r.module, ms(r.module_time));
     if let Some(first) = r.first_frame {
         println!("first frame: {:.1} ms after start", ms(first));

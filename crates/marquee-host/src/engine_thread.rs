@@ -6,6 +6,9 @@
 //! replaces the instance; the replacement gets the viewport and the app gets an `EngineReset`
 //! event so it rebuilds its scene.
 //!
+//! The engine is engine.wasm in wasmtime or engine.js in QuickJS, as [`crate::vm`] decides at
+//! start-up; this loop does not care which.
+//!
 //! Images load on the loader's threads (see [`crate::images`]); the loop answers finished loads
 //! before each frame and carries out the frame's load and release requests after it.
 
@@ -14,8 +17,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use marquee_display_list::frame::Frame;
+use marquee_engine_quickjs::JsEngine;
 use marquee_engine_wasmtime::cache::{ModuleCache, Source};
-use marquee_engine_wasmtime::{Module, Runtime, WasmEngine};
+use marquee_engine_wasmtime::{Module, Runtime};
 use marquee_js::Level;
 use marquee_protocol::{Command, Event, EventEncoder, KeyAction, ResetReason, encode_batch};
 use marquee_raster::Canvas;
@@ -23,6 +27,7 @@ use marquee_text::{SharedText, TextSystem};
 
 use crate::app_thread::ToApp;
 use crate::images::{Answer, Textures};
+use crate::vm::{self, Rollout, Selection, Vm, VmError};
 use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
 
 /// Messages to the engine thread, from the app thread and the front end.
@@ -48,11 +53,16 @@ const STAT_NODES: u32 = 2;
 /// `marquee_engine_abi::Stat::Animations`.
 const STAT_ANIMATIONS: u32 = 5;
 
-/// The compiled engine and its current instance.
+/// What new engine instances are made from.
+enum Build {
+    Wasm { runtime: Runtime, module: Module },
+    Js { source: String, limits: marquee_engine_quickjs::Limits },
+}
+
+/// The engine build and its current instance.
 struct Instance {
-    runtime: Runtime,
-    module: Module,
-    engine: WasmEngine,
+    build: Build,
+    engine: Vm,
     memory: usize,
     viewport: Vec<u8>,
     /// The text service: the engine measures through it, the canvas draws through it.
@@ -60,28 +70,41 @@ struct Instance {
     texture_budget: Option<u64>,
 }
 
-/// A new instance of `module`, sized to the viewport, measuring text with `text`, keeping to
-/// the texture budget.
-fn instantiate(
-    runtime: &Runtime,
-    module: &Module,
-    memory: usize,
-    viewport: &[u8],
-    text: &SharedText,
-    texture_budget: Option<u64>,
-) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
-    let mut engine = runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?;
-    engine.apply(viewport)?;
-    if let Some(bytes) = texture_budget {
-        engine.set_texture_budget(bytes)?;
+impl Build {
+    /// A new instance, sized to the viewport, measuring text with `text`, keeping to the texture
+    /// budget.
+    fn instantiate(
+        &self,
+        memory: usize,
+        viewport: &[u8],
+        text: &SharedText,
+        texture_budget: Option<u64>,
+    ) -> Result<Vm, VmError> {
+        let mut engine = match self {
+            Build::Wasm { runtime, module } => {
+                Vm::Wasm(Box::new(runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?))
+            }
+            Build::Js { source, limits } => Vm::Js(JsEngine::new(source, Box::new(text.clone()), *limits)?),
+        };
+        engine.apply(viewport)?;
+        if let Some(bytes) = texture_budget {
+            engine.set_texture_budget(bytes)?;
+        }
+        Ok(engine)
     }
-    Ok(engine)
 }
 
 impl Instance {
-    fn fresh(&self) -> Result<WasmEngine, marquee_engine_wasmtime::Error> {
-        instantiate(&self.runtime, &self.module, self.memory, &self.viewport, &self.text, self.texture_budget)
+    fn fresh(&self) -> Result<Vm, VmError> {
+        self.build.instantiate(self.memory, &self.viewport, &self.text, self.texture_budget)
     }
+}
+
+/// The native stack the engine thread needs for either build.
+fn engine_thread_stack() -> usize {
+    let wasm = marquee_engine_wasmtime::MIN_THREAD_STACK;
+    let js = marquee_engine_quickjs::Limits::default().stack + marquee_engine_quickjs::STACK_HEADROOM;
+    wasm.max(js) + (1 << 20)
 }
 
 pub(crate) fn spawn(
@@ -95,7 +118,7 @@ pub(crate) fn spawn(
 ) -> Result<JoinHandle<Result<Report, Error>>, Error> {
     std::thread::Builder::new()
         .name("marquee-engine".into())
-        .stack_size(marquee_engine_wasmtime::MIN_THREAD_STACK + (1 << 20))
+        .stack_size(engine_thread_stack())
         .spawn(move || {
             let result = Loop::new(options, presenter, rx, to_app.clone(), log, started).and_then(Loop::run);
             let _ = to_app.send(ToApp::Quit);
@@ -118,6 +141,7 @@ struct Loop {
     textures: Textures,
     texture_high_water: u64,
     report_module: (Source, Duration),
+    selection: Selection,
     started: Instant,
     frames: Vec<FrameStat>,
     resets: u32,
@@ -133,13 +157,50 @@ impl Loop {
         log: Log,
         started: Instant,
     ) -> Result<Loop, Error> {
+        let mut notes = Vec::new();
+        let rollout = match options.rollout {
+            Some(r) => r,
+            None => match std::fs::read_to_string(options.app_dir.join("package.json")) {
+                Ok(text) => Rollout::from_manifest(&text).unwrap_or_else(|e| {
+                    notes.push(format!("rollout setting ignored: {e}"));
+                    Rollout::default()
+                }),
+                Err(_) => Rollout::default(),
+            },
+        };
+        // engine.wasm is loaded (compiled or from the cache) and instantiated once as the
+        // capability self-test, only if the rollout wants it.
         let runtime = Runtime::with_call_budget(options.engine_call_budget);
         let t = Instant::now();
-        let (module, source) = match &options.cache_dir {
-            Some(dir) => ModuleCache::new(dir).load(&runtime, &options.engine_wasm).map_err(Error::Engine)?,
-            None => {
-                (runtime.compile(&options.engine_wasm).map_err(Error::Engine)?, Source::Uncached("no cache".into()))
-            }
+        let load_wasm = || -> Result<(Module, Source), marquee_engine_wasmtime::Error> {
+            let loaded = match &options.cache_dir {
+                Some(dir) => ModuleCache::new(dir).load(&runtime, &options.engine_wasm)?,
+                None => (runtime.compile(&options.engine_wasm)?, Source::Uncached("no cache".into())),
+            };
+            runtime.instantiate(&loaded.0, options.engine_memory)?;
+            Ok(loaded)
+        };
+        let mut wasm = None;
+        let selection = vm::select(options.engine, rollout, &options.device_id, || {
+            let loaded = load_wasm().map_err(|e| e.to_string())?;
+            wasm = Some(loaded);
+            Ok(())
+        });
+        let (build, source) = if selection.js {
+            let source = options.engine_js.clone().ok_or_else(|| {
+                Error::EngineJs(marquee_engine_quickjs::Error::Load(format!(
+                    "engine.js is needed ({}) but was not given",
+                    selection.reason
+                )))
+            })?;
+            let limits = marquee_engine_quickjs::Limits::default();
+            (Build::Js { source, limits }, Source::Uncached("engine.js is not compiled".into()))
+        } else {
+            let (module, source) = match wasm {
+                Some(loaded) => loaded,
+                None => load_wasm().map_err(Error::Engine)?,
+            };
+            (Build::Wasm { runtime, module }, source)
         };
         let module_time = t.elapsed();
         let (w, h) = options.size;
@@ -158,8 +219,11 @@ impl Loop {
         }
         let text = SharedText::new(fonts);
         let texture_budget = options.texture_budget;
-        let engine = instantiate(&runtime, &module, memory, &viewport, &text, texture_budget).map_err(Error::Engine)?;
-        let instance = Instance { runtime, module, engine, memory, viewport, text, texture_budget };
+        let engine = build.instantiate(memory, &viewport, &text, texture_budget).map_err(|e| match &build {
+            Build::Wasm { .. } => Error::Engine(marquee_engine_wasmtime::Error::Instantiate(e.message)),
+            Build::Js { .. } => Error::EngineJs(marquee_engine_quickjs::Error::Load(e.message)),
+        })?;
+        let instance = Instance { build, engine, memory, viewport, text, texture_budget };
         let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
         let textures = Textures::new(&options.app_dir, options.image_limits)
             .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
@@ -174,6 +238,7 @@ impl Loop {
             textures,
             texture_high_water: 0,
             report_module: (source, module_time),
+            selection,
             started,
             frames: Vec::new(),
             resets: 0,
@@ -182,6 +247,11 @@ impl Loop {
         for e in font_errors {
             this.say(Level::Warn, format!("font skipped: {e}"));
         }
+        for note in notes {
+            this.say(Level::Warn, note);
+        }
+        let build = if this.selection.js { "engine.js (QuickJS)" } else { "engine.wasm (wasmtime)" };
+        this.say(Level::Info, format!("running {build}: {}", this.selection.reason));
         Ok(this)
     }
 
@@ -195,11 +265,8 @@ impl Loop {
     }
 
     /// Replaces a failed engine instance and queues the event that tells the app.
-    fn reset(&mut self, why: &marquee_engine_wasmtime::Error, host_events: &mut EventEncoder) -> Result<(), Error> {
-        let reason = match why {
-            marquee_engine_wasmtime::Error::Interrupted => ResetReason::Hang,
-            _ => ResetReason::Trap,
-        };
+    fn reset(&mut self, why: &VmError, host_events: &mut EventEncoder) -> Result<(), Error> {
+        let reason = if why.hang { ResetReason::Hang } else { ResetReason::Trap };
         self.say(Level::Error, format!("engine failed ({why}); starting a fresh instance"));
         self.resets += 1;
         self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
@@ -381,6 +448,7 @@ impl Loop {
             engine_resets: self.resets,
             nodes,
             command_errors: self.command_errors,
+            engine: self.selection,
             texture_high_water: self.texture_high_water,
             ended,
         })

@@ -21,6 +21,7 @@
 mod app_thread;
 mod engine_thread;
 mod images;
+mod vm;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -33,6 +34,7 @@ pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
 pub use marquee_protocol::{Key, KeyAction};
 pub use marquee_raster::Canvas;
+pub use vm::{EngineChoice, Rollout, Selection, bucket};
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
@@ -41,6 +43,15 @@ pub struct Options {
     pub app_dir: PathBuf,
     /// The engine module's bytes.
     pub engine_wasm: Vec<u8>,
+    /// engine.js's source, for devices (or rollouts, or developers) that run the engine without
+    /// Wasm; `None` if this host has none.
+    pub engine_js: Option<String>,
+    /// engine.wasm, engine.js, or decide (see [`Rollout`]).
+    pub engine: EngineChoice,
+    /// The Wasm rollout; `None` reads it from the app's `package.json` (`marquee.wasm`).
+    pub rollout: Option<Rollout>,
+    /// This device's id: its place in staged rollouts.
+    pub device_id: String,
     /// Where compiled modules are cached; `None` compiles every time.
     pub cache_dir: Option<PathBuf>,
     /// The surface size in pixels.
@@ -79,6 +90,10 @@ impl Options {
         Options {
             app_dir: app_dir.into(),
             engine_wasm,
+            engine_js: None,
+            engine: EngineChoice::Auto,
+            rollout: None,
+            device_id: "local".into(),
             cache_dir: None,
             size: (1280, 720),
             fps: 60.0,
@@ -158,6 +173,8 @@ impl InputSender {
 pub enum Error {
     /// The engine module could not be compiled or instantiated.
     Engine(marquee_engine_wasmtime::Error),
+    /// engine.js could not be loaded or instantiated.
+    EngineJs(marquee_engine_quickjs::Error),
     /// The app could not be loaded (its entry module failed).
     App(marquee_js::Error),
     /// The surface could not be created.
@@ -172,6 +189,7 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Engine(e) => write!(f, "{e}"),
+            Error::EngineJs(e) => write!(f, "{e}"),
             Error::App(e) => write!(f, "{e}"),
             Error::Surface(e) => write!(f, "cannot create the surface: {e}"),
             Error::EngineFailing(e) => write!(f, "the engine fails again after every restart: {e}"),
@@ -228,6 +246,8 @@ pub struct Report {
     pub nodes: u64,
     /// Commands the engine rejected.
     pub command_errors: u64,
+    /// Which engine build ran, and why.
+    pub engine: Selection,
     /// The most decoded image pixels the host held at any point, in bytes: including images
     /// that had just arrived, before the engine released others to get back under its budget.
     pub texture_high_water: u64,

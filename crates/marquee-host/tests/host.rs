@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use marquee_host::{Canvas, Ended, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Stop};
+use marquee_host::{
+    Canvas, Ended, EngineChoice, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Rollout, Stop,
+};
 use marquee_test_support::golden;
 
 fn root() -> PathBuf {
@@ -21,6 +23,20 @@ fn engine_wasm() -> Vec<u8> {
             .map(PathBuf::from)
             .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
         std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; build it with `cargo xtask wasm`", path.display()))
+    })
+    .clone()
+}
+
+/// engine.js, built beside engine.wasm.
+fn engine_js() -> String {
+    static JS: OnceLock<String> = OnceLock::new();
+    JS.get_or_init(|| {
+        let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
+        let path = wasm.with_file_name("engine.js");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}; build it with `cargo xtask wasm`", path.display()))
     })
     .clone()
 }
@@ -167,6 +183,16 @@ fn an_endless_js_loop_is_interrupted_and_the_app_goes_on() {
 
 #[test]
 fn the_demo_renders_its_golden_images() {
+    demo_sessions(EngineChoice::Wasm);
+}
+
+/// The promise of engine.js: the same engine, so the same pixels, on devices without Wasm.
+#[test]
+fn the_demo_renders_the_same_images_with_engine_js() {
+    demo_sessions(EngineChoice::Js);
+}
+
+fn demo_sessions(engine: EngineChoice) {
     use Key::{Back, Down, Enter, Right};
     // Scripted remote sessions, a key every 12 frames (200 ms of virtual time), each ending in a
     // screenshot once everything has settled. From the start, focus is on the first nav item.
@@ -182,8 +208,11 @@ fn the_demo_renders_its_golden_images() {
         o.size = (1280, 720);
         o.virtual_time = true;
         o.script = keys.into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
+        o.engine = engine;
+        o.engine_js = Some(engine_js());
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{name}");
+        assert_eq!(report.engine.js, engine == EngineChoice::Js, "{name}: {:?}", report.engine);
         assert_eq!(report.command_errors, 0, "{name}: {:?}", report.log);
         let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
         golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -233,4 +262,25 @@ fn images_that_fail_report_why_and_keep_their_placeholder() {
     }
     // The photo's pixels are the only ones held: 32 × 24 × 4 bytes.
     assert_eq!(report.frames.last().map(|f| f.texture_bytes), Some(32 * 24 * 4));
+}
+
+#[test]
+fn a_killed_rollout_runs_engine_js_and_the_app_cannot_tell() {
+    let mut o = options("crates/marquee-host/tests/apps/busy", engine_wasm());
+    o.engine_js = Some(engine_js());
+    o.rollout = Some(Rollout { wasm_percent: 100.0, kill_switch: true });
+    let report = run(o);
+    assert!(report.engine.js, "{:?}", report.engine);
+    assert_eq!(report.said("running engine.js (QuickJS): the Wasm kill switch is on").len(), 1, "{:?}", report.log);
+    assert_eq!((report.ended, report.nodes, report.command_errors), (Ended::Idle, 52, 0));
+}
+
+#[test]
+fn a_device_that_cannot_run_engine_wasm_falls_back_to_engine_js() {
+    // A module that does not compile stands for a device without a working Wasm VM.
+    let mut o = options("crates/marquee-host/tests/apps/busy", b"\0asm broken".to_vec());
+    o.engine_js = Some(engine_js());
+    let report = run(o);
+    assert!(report.engine.js && report.engine.reason.contains("does not run here"), "{:?}", report.engine);
+    assert_eq!((report.ended, report.nodes), (Ended::Idle, 52));
 }
