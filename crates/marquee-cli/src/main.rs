@@ -26,6 +26,21 @@ struct Cli {
 enum Commands {
     /// Run an app (an npm package directory); the bundled demo by default.
     Run(RunArgs),
+    /// Replay a recording (`run --record`) through the native engine, engine.wasm and engine.js
+    /// and compare every frame byte for byte.
+    Replay(ReplayArgs),
+}
+
+#[derive(Args)]
+struct ReplayArgs {
+    /// The recording.
+    file: PathBuf,
+    /// The app that was recorded, for its fonts (default: the demo app).
+    #[arg(long)]
+    app: Option<PathBuf>,
+    /// engine.wasm (engine.js is read from beside it).
+    #[arg(long, value_name = "WASM")]
+    engine_wasm: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -81,6 +96,9 @@ struct RunArgs {
     /// recently seen first, to stay within it (default: no limit).
     #[arg(long, value_name = "MIB")]
     texture_budget: Option<f64>,
+    /// Write every input the engine gets to FILE, for `marquee replay`.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
     /// Do not echo the app's console.
     #[arg(long)]
     quiet: bool,
@@ -118,8 +136,11 @@ fn parse_keys(s: &str) -> Result<Keys, String> {
 }
 
 fn main() -> ExitCode {
-    let Cli { command: Commands::Run(args) } = Cli::parse();
-    match run(args) {
+    let result = match Cli::parse().command {
+        Commands::Run(args) => run(args),
+        Commands::Replay(args) => replay(args),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("marquee: {e}");
@@ -178,6 +199,7 @@ fn run(args: RunArgs) -> Result<(), String> {
         Build::Js => EngineChoice::Js,
     };
     options.device_id = args.device_id.clone();
+    options.record = args.record.clone();
     options.cache_dir = cache_dir(&args);
     options.size = args.size;
     options.fps = args.fps;
@@ -207,6 +229,27 @@ fn run(args: RunArgs) -> Result<(), String> {
         std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("screenshot: {}", path.display());
     }
+    Ok(())
+}
+
+fn replay(args: ReplayArgs) -> Result<(), String> {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let steps = marquee_test_support::recording::parse(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let engine = engine_path(args.engine_wasm);
+    let wasm = std::fs::read(&engine).map_err(|e| format!("{}: {e}", engine.display()))?;
+    let js_path = engine.with_file_name("engine.js");
+    let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    let fonts = args.app.unwrap_or_else(demo_dir).join("assets/fonts");
+    let service = || {
+        let mut t = marquee_text::TextSystem::new();
+        if fonts.is_dir() {
+            // A font that does not load was skipped in the recorded run too.
+            let _ = t.load_dir(&fonts);
+        }
+        marquee_text::SharedText::new(t)
+    };
+    let frames = marquee_replay::replay(&steps, &wasm, &js, service).map_err(|e| e.to_string())?;
+    println!("{frames} frames identical in the native engine, engine.wasm and engine.js");
     Ok(())
 }
 

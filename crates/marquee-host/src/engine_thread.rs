@@ -27,6 +27,7 @@ use marquee_text::{SharedText, TextSystem};
 
 use crate::app_thread::ToApp;
 use crate::images::{Answer, Textures};
+use crate::record::Recorder;
 use crate::vm::{self, Rollout, Selection, Vm, VmError};
 use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
 
@@ -140,6 +141,7 @@ struct Loop {
     canvas: Canvas,
     textures: Textures,
     texture_high_water: u64,
+    recorder: Recorder,
     report_module: (Source, Duration),
     selection: Selection,
     started: Instant,
@@ -223,6 +225,15 @@ impl Loop {
             Build::Wasm { .. } => Error::Engine(marquee_engine_wasmtime::Error::Instantiate(e.message)),
             Build::Js { .. } => Error::EngineJs(marquee_engine_quickjs::Error::Load(e.message)),
         })?;
+        // A recording starts with what instantiation gave the engine: the viewport and budget.
+        let mut recorder = match &options.record {
+            Some(path) => Recorder::create(path).map_err(|e| Error::Record(format!("{}: {e}", path.display())))?,
+            None => Recorder::off(),
+        };
+        recorder.batch(&viewport);
+        if let Some(bytes) = texture_budget {
+            recorder.budget(bytes);
+        }
         let instance = Instance { build, engine, memory, viewport, text, texture_budget };
         let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
         let textures = Textures::new(&options.app_dir, options.image_limits)
@@ -237,6 +248,7 @@ impl Loop {
             canvas,
             textures,
             texture_high_water: 0,
+            recorder,
             report_module: (source, module_time),
             selection,
             started,
@@ -271,6 +283,7 @@ impl Loop {
         self.resets += 1;
         self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
         self.textures.clear();
+        self.recorder.reset();
         host_events.push(&Event::EngineReset { reason });
         Ok(())
     }
@@ -303,6 +316,7 @@ impl Loop {
             while let Some(&(_, key)) = script.last().filter(|(at, _)| *at <= n) {
                 script.pop();
                 for action in [KeyAction::Press, KeyAction::Release] {
+                    self.recorder.key(key, action);
                     if let Err(e) = self.instance.engine.key(key, action) {
                         self.reset(&e, &mut host_events)?;
                     }
@@ -312,6 +326,7 @@ impl Loop {
                 match message {
                     ToEngine::Batch(batch) => {
                         batches += 1;
+                        self.recorder.batch(&batch);
                         match self.instance.engine.apply(&batch) {
                             Ok(rejected) => self.command_errors += u64::from(rejected),
                             Err(e) => self.reset(&e, &mut host_events)?,
@@ -325,6 +340,7 @@ impl Loop {
                     // while the app's thread is busy. Keys focus does not use reach the app as
                     // events with that frame.
                     ToEngine::Input(Input::Key(key, action)) => {
+                        self.recorder.key(key, action);
                         if let Err(e) = self.instance.engine.key(key, action) {
                             self.reset(&e, &mut host_events)?;
                         }
@@ -340,10 +356,12 @@ impl Loop {
             for answer in self.textures.answers(self.options.virtual_time) {
                 let result = match &answer {
                     Answer::Ready { handle, width, height } => {
+                        self.recorder.image(*handle, Ok((*width, *height)));
                         self.instance.engine.image_ready(*handle, *width, *height)
                     }
                     Answer::Failed { handle, src, error } => {
                         self.say(Level::Warn, format!("image {src:?} failed: {error}"));
+                        self.recorder.image(*handle, Err(error.reason));
                         self.instance.engine.image_failed(*handle, error.reason)
                     }
                 };
@@ -360,6 +378,7 @@ impl Loop {
             } else {
                 clock.elapsed().as_secs_f64() * 1000.0
             };
+            self.recorder.frame(time_ms);
             if let Err(e) = self.instance.engine.frame_into(time_ms, &mut output) {
                 failed_restarts += 1;
                 if failed_restarts > MAX_FAILED_RESTARTS {
@@ -435,6 +454,10 @@ impl Loop {
             }
         };
 
+        self.recorder.finish();
+        if let Some(why) = self.recorder.stopped.take() {
+            self.say(Level::Warn, why);
+        }
         let nodes = self.instance.engine.stat(STAT_NODES).unwrap_or(0);
         let log = self.log.lock().map(|l| l.clone()).unwrap_or_default();
         Ok(Report {

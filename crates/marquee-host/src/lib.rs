@@ -21,6 +21,7 @@
 mod app_thread;
 mod engine_thread;
 mod images;
+mod record;
 mod vm;
 
 use std::path::PathBuf;
@@ -82,6 +83,8 @@ pub struct Options {
     pub texture_budget: Option<u64>,
     /// What one image may be: encoded size, dimensions, fetch time.
     pub image_limits: ImageLimits,
+    /// Write every input the engine gets to this file, for `marquee replay`.
+    pub record: Option<PathBuf>,
 }
 
 impl Options {
@@ -108,6 +111,7 @@ impl Options {
             echo_console: true,
             texture_budget: None,
             image_limits: ImageLimits::default(),
+            record: None,
         }
     }
 }
@@ -183,6 +187,8 @@ pub enum Error {
     EngineFailing(String),
     /// A host thread could not be started or died.
     Thread(String),
+    /// The recording file could not be created.
+    Record(String),
 }
 
 impl std::fmt::Display for Error {
@@ -194,6 +200,7 @@ impl std::fmt::Display for Error {
             Error::Surface(e) => write!(f, "cannot create the surface: {e}"),
             Error::EngineFailing(e) => write!(f, "the engine fails again after every restart: {e}"),
             Error::Thread(e) => write!(f, "host thread: {e}"),
+            Error::Record(e) => write!(f, "cannot record: {e}"),
         }
     }
 }

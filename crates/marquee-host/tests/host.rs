@@ -284,3 +284,27 @@ fn a_device_that_cannot_run_engine_wasm_falls_back_to_engine_js() {
     assert!(report.engine.js && report.engine.reason.contains("does not run here"), "{:?}", report.engine);
     assert_eq!((report.ended, report.nodes), (Ended::Idle, 52));
 }
+
+/// The parity harness on a real session: the demo's navigation, focus and scroll animations,
+/// text, posters and the details overlay, recorded by the host and replayed through the native
+/// engine, engine.wasm and engine.js — identical frames, every one.
+#[test]
+fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
+    use Key::{Down, Enter, Right};
+    let path = std::env::temp_dir().join(format!("marquee-demo-{}.rec", std::process::id()));
+    let mut o = options("apps/demo", engine_wasm());
+    o.size = (1280, 720);
+    o.virtual_time = true;
+    o.record = Some(path.clone());
+    o.script =
+        [Down, Down, Right, Right, Down, Enter].into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
+    let report = run(o);
+    assert_eq!(report.ended, Ended::Idle);
+    let recording = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let steps = marquee_test_support::recording::parse(&recording).unwrap();
+    let frames = marquee_replay::replay(&steps, &engine_wasm(), &engine_js(), marquee_test_support::text_service)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(frames, report.frames.len());
+    assert!(recording.contains("image-ready") && recording.contains("key enter press"), "a thin recording");
+}

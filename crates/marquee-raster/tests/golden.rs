@@ -95,6 +95,9 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
                     engine.image_failed(*handle, *reason);
                 }
                 scene::Step::Budget(bytes) => engine.set_texture_budget(*bytes),
+                scene::Step::Raw(bytes) => {
+                    engine.apply(bytes);
+                }
                 scene::Step::Frame(t) => {
                     let bytes = engine.frame(*t).to_vec();
                     let frame = Frame::parse(&bytes).map_err(|e| e.to_string())?;

@@ -7,6 +7,7 @@
 
 pub mod golden;
 pub mod home;
+pub mod recording;
 pub mod scene;
 pub mod streams;
 

@@ -63,6 +63,8 @@ pub enum Step {
     Image(u32, Result<(u32, u32), ImageError>),
     /// A texture budget, in bytes.
     Budget(u64),
+    /// A batch as raw bytes, exactly as an app sent it (recordings; it may be malformed).
+    Raw(Vec<u8>),
 }
 
 /// Parses a `.scene` script into batches and frames, adding the layout queries.
@@ -162,6 +164,7 @@ pub fn run(target: &mut dyn Target, steps: &[Step]) -> Vec<Vec<u8>> {
             Step::Key(k, a) => target.key(*k, *a),
             Step::Image(h, r) => target.image(*h, *r),
             Step::Budget(b) => target.budget(*b),
+            Step::Raw(bytes) => target.apply(bytes),
         }
     }
     frames
