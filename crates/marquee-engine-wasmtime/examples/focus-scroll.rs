@@ -1,5 +1,6 @@
-//! Engine frame time during a focus-scroll across a rail, native and as engine.wasm in wasmtime,
-//! on the same work in one run: a page of 8 rails × 30 focusable tiles with focused styles, the
+//! Engine frame time during a focus-scroll across a rail, native, as engine.wasm in wasmtime and
+//! as engine.js in QuickJS and in Node (V8, when `node` is on the PATH), on the same work in one
+//! run: a page of 8 rails × 30 focusable tiles with focused styles, the
 //! right arrow every 6 frames across the first rail, then down the rails, 192 frames at 60 Hz, each
 //! with a focus move, a focus transition or a scroll running.
 //!
@@ -7,8 +8,8 @@
 //! cargo xtask wasm && cargo run --release -p marquee-engine-wasmtime --example focus-scroll
 //! ```
 //!
-//! Prints the median, p99 and max time of `key` + `frame` per frame for each. `marquee bench`
-//! (issue 7) will grow out of this.
+//! Prints the median, p99 and max time of `key` + `frame` per frame for each, and each build's
+//! median as a multiple of engine.wasm's. `marquee bench` (issue 7) will grow out of this.
 
 use std::time::{Duration, Instant};
 
@@ -54,10 +55,12 @@ fn keys(frame: usize) -> Option<Key> {
     }
 }
 
-fn summary(name: &str, mut times: Vec<Duration>) {
+/// Prints the figures and returns the median in ms.
+fn summary(name: &str, mut times: Vec<Duration>) -> f64 {
     times.sort();
     let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize].as_secs_f64() * 1000.0;
     println!("{name:>10}: median {:.4} ms, p99 {:.4} ms, max {:.4} ms", at(0.5), at(0.99), at(1.0));
+    at(0.5)
 }
 
 fn main() {
@@ -96,7 +99,55 @@ fn main() {
         engine.frame_into(n as f64 * 1000.0 / 60.0, &mut out).expect("frame");
         t_wasm.push(start.elapsed());
     }
+    let source = std::fs::read_to_string(std::path::Path::new(&path).with_file_name("engine.js"))
+        .expect("engine.js beside engine.wasm; run `cargo xtask wasm`");
+    let mut js = marquee_engine_quickjs::JsEngine::new(
+        &source,
+        Box::new(marquee_display_list::text::NoText),
+        marquee_engine_quickjs::Limits::default(),
+    )
+    .expect("engine.js loads");
+    js.apply(&batch).expect("apply");
+    js.frame_into(0.0, &mut out).expect("frame");
+    let mut t_js = Vec::new();
+    for n in 1..=frames {
+        let start = Instant::now();
+        if let Some(k) = keys(n) {
+            js.key(k, KeyAction::Press).expect("key");
+        }
+        js.frame_into(n as f64 * 1000.0 / 60.0, &mut out).expect("frame");
+        t_js.push(start.elapsed());
+    }
     println!("{} nodes, {frames} frames, a key every 6 frames", native.stats().nodes);
-    summary("native", t_native);
-    summary("wasmtime", t_wasm);
+    let native = summary("native", t_native);
+    let wasm = summary("wasmtime", t_wasm);
+    let js = summary("quickjs", t_js);
+    println!("median vs engine.wasm: native {:.2}×, engine.js in QuickJS {:.1}×", native / wasm, js / wasm);
+
+    // engine.js under Node: the same batch and keys, timed by the script itself.
+    let batch_file = std::env::temp_dir().join(format!("marquee-focus-scroll-{}.batch", std::process::id()));
+    std::fs::write(&batch_file, &batch).expect("temporary file");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/focus-scroll-node.mjs");
+    let engine_js = std::path::Path::new(&path).with_file_name("engine.js");
+    let node = std::process::Command::new("node")
+        .arg(script)
+        .arg(&engine_js)
+        .arg(&batch_file)
+        .arg(frames.to_string())
+        .output();
+    let _ = std::fs::remove_file(&batch_file);
+    match node {
+        Ok(out) if out.status.success() => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            let field = |name: &str| -> f64 {
+                let at = text.find(&format!("\"{name}\":")).map(|i| i + name.len() + 3).unwrap_or(text.len());
+                text[at..].split([',', '}']).next().and_then(|v| v.trim().parse().ok()).unwrap_or(f64::NAN)
+            };
+            let (median, p99, max) = (field("median"), field("p99"), field("max"));
+            println!("{:>10}: median {median:.4} ms, p99 {p99:.4} ms, max {max:.4} ms", "node");
+            println!("median vs engine.wasm: engine.js in Node {:.1}×", median / wasm);
+        }
+        Ok(out) => println!("node failed: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(e) => println!("node not run: {e}"),
+    }
 }

@@ -41,6 +41,14 @@ fn engine_js() -> String {
     .clone()
 }
 
+/// Host tests run one at a time: several of them check timing (frames while the app thread is
+/// stuck, an interrupt after its budget), which a neighbour rendering the demo on the other core
+/// of a 2-core machine would starve.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn options(app: &str, wasm: Vec<u8>) -> Options {
     let mut o = Options::new(root().join(app), wasm);
     o.size = (640, 360);
@@ -67,6 +75,7 @@ fn when(report: &Report, needle: &str) -> Instant {
 
 #[test]
 fn frames_go_on_while_the_app_thread_is_stuck() {
+    let _serial = serial();
     let report = run(options("crates/marquee-host/tests/apps/busy", engine_wasm()));
     assert_eq!(report.ended, Ended::Idle);
     let (start, end) = (when(&report, "busy start"), when(&report, "busy end"));
@@ -95,6 +104,7 @@ impl Presenter for SecondTileWatcher {
 
 #[test]
 fn a_key_moves_focus_in_the_next_frame_while_the_app_thread_is_stuck() {
+    let _serial = serial();
     const KEY_FRAME: u64 = 40;
     let mut o = options("crates/marquee-host/tests/apps/focus-busy", engine_wasm());
     o.script = vec![(KEY_FRAME, Key::Right)];
@@ -116,6 +126,7 @@ fn a_key_moves_focus_in_the_next_frame_while_the_app_thread_is_stuck() {
 
 #[test]
 fn a_malformed_batch_from_js_is_an_error_event_and_the_host_goes_on() {
+    let _serial = serial();
     let report = run(options("crates/marquee-host/tests/apps/malformed", engine_wasm()));
     assert_eq!(report.ended, Ended::Idle);
     assert_eq!(report.said("command-error code 1 batch 1 node null").len(), 1, "{:?}", report.log);
@@ -153,6 +164,7 @@ fn hanging_engine() -> Vec<u8> {
 
 #[test]
 fn a_hung_engine_is_interrupted_and_replaced() {
+    let _serial = serial();
     let mut o = options("crates/marquee-host/tests/apps/hang", hanging_engine());
     o.engine_call_budget = Duration::from_millis(100);
     let report = run(o);
@@ -167,6 +179,7 @@ fn a_hung_engine_is_interrupted_and_replaced() {
 
 #[test]
 fn an_endless_js_loop_is_interrupted_and_the_app_goes_on() {
+    let _serial = serial();
     let mut o = options("crates/marquee-host/tests/apps/loop", engine_wasm());
     o.js = JsLimits { budget: Duration::from_millis(200), ..JsLimits::default() };
     o.script = vec![(3, Key::Enter)];
@@ -183,12 +196,14 @@ fn an_endless_js_loop_is_interrupted_and_the_app_goes_on() {
 
 #[test]
 fn the_demo_renders_its_golden_images() {
+    let _serial = serial();
     demo_sessions(EngineChoice::Wasm);
 }
 
 /// The promise of engine.js: the same engine, so the same pixels, on devices without Wasm.
 #[test]
 fn the_demo_renders_the_same_images_with_engine_js() {
+    let _serial = serial();
     demo_sessions(EngineChoice::Js);
 }
 
@@ -221,6 +236,7 @@ fn demo_sessions(engine: EngineChoice) {
 
 #[test]
 fn images_that_fail_report_why_and_keep_their_placeholder() {
+    let _serial = serial();
     let mut o = options("crates/marquee-host/tests/apps/images", engine_wasm());
     o.virtual_time = true;
     o.image_limits.timeout = Duration::from_secs(2);
@@ -266,6 +282,7 @@ fn images_that_fail_report_why_and_keep_their_placeholder() {
 
 #[test]
 fn a_killed_rollout_runs_engine_js_and_the_app_cannot_tell() {
+    let _serial = serial();
     let mut o = options("crates/marquee-host/tests/apps/busy", engine_wasm());
     o.engine_js = Some(engine_js());
     o.rollout = Some(Rollout { wasm_percent: 100.0, kill_switch: true });
@@ -277,6 +294,7 @@ fn a_killed_rollout_runs_engine_js_and_the_app_cannot_tell() {
 
 #[test]
 fn a_device_that_cannot_run_engine_wasm_falls_back_to_engine_js() {
+    let _serial = serial();
     // A module that does not compile stands for a device without a working Wasm VM.
     let mut o = options("crates/marquee-host/tests/apps/busy", b"\0asm broken".to_vec());
     o.engine_js = Some(engine_js());
@@ -290,6 +308,7 @@ fn a_device_that_cannot_run_engine_wasm_falls_back_to_engine_js() {
 /// engine, engine.wasm and engine.js — identical frames, every one.
 #[test]
 fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
+    let _serial = serial();
     use Key::{Down, Enter, Right};
     let path = std::env::temp_dir().join(format!("marquee-demo-{}.rec", std::process::id()));
     let mut o = options("apps/demo", engine_wasm());
