@@ -6,9 +6,14 @@
 //! `marquee_test_support::recording`) or any list of scene steps. Each build measures text with
 //! its own copy of the same text service, as a device would. `marquee replay` is the command-line
 //! face of [`replay`].
+//!
+//! [`node`] runs engine.js in Node as well (and `js/replay.mjs` in a browser): a JavaScript host
+//! has no text service, so it answers the engine's measurements from the native run's log,
+//! which the engine asks for in the same order in every build.
 
 use std::fmt;
 
+use marquee_display_list::text::TextLayout;
 use marquee_engine::Engine;
 use marquee_engine_quickjs::JsEngine;
 use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Runtime, WasmEngine};
@@ -170,3 +175,104 @@ macro_rules! fallible {
 
 fallible!(Wasm, WasmEngine);
 fallible!(Js, JsEngine);
+
+/// Text measurements as the engine asked for them: `[run, max width bits, width bits, height
+/// bits]`, in order.
+pub type Measures = Vec<[u32; 4]>;
+
+/// A text service that logs every measurement it answers.
+struct Logging<T> {
+    inner: T,
+    log: std::rc::Rc<std::cell::RefCell<Measures>>,
+}
+
+impl<T: TextLayout> TextLayout for Logging<T> {
+    fn set(&mut self, run: u32, paragraph: &marquee_display_list::text::Paragraph<'_>) {
+        self.inner.set(run, paragraph);
+    }
+    fn remove(&mut self, run: u32) {
+        self.inner.remove(run);
+    }
+    fn measure(&mut self, run: u32, max_width: f32) -> marquee_display_list::text::TextSize {
+        let size = self.inner.measure(run, max_width);
+        self.log.borrow_mut().push([run, max_width.to_bits(), size.width.to_bits(), size.height.to_bits()]);
+        size
+    }
+}
+
+/// Runs `steps` through the native engine measuring with `text`, and returns its frames and the
+/// measurements it asked for.
+pub fn native_with_measures(steps: &[Step], text: impl TextLayout + 'static) -> (Vec<Vec<u8>>, Measures) {
+    let log = std::rc::Rc::default();
+    let mut engine = Native(Engine::with_text(Box::new(Logging { inner: text, log: std::rc::Rc::clone(&log) })));
+    let frames = scene::run(&mut engine, steps);
+    drop(engine);
+    let measures = std::rc::Rc::try_unwrap(log).map(std::cell::RefCell::into_inner).unwrap_or_default();
+    (frames, measures)
+}
+
+/// A stream as `js/replay.mjs` reads it (JSON): the steps, and the measurements to answer.
+pub fn stream_json(steps: &[Step], measures: &Measures) -> String {
+    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Batch(cmds) => format!("{{\"raw\":\"{}\"}}", hex(&marquee_protocol::encode_batch(cmds))),
+            Step::Raw(bytes) => format!("{{\"raw\":\"{}\"}}", hex(bytes)),
+            Step::Key(k, a) => format!("{{\"key\":[{},{}]}}", *k as u32, *a as u32),
+            Step::Image(h, Ok((w, ht))) => format!("{{\"ready\":[{h},{w},{ht}]}}"),
+            Step::Image(h, Err(reason)) => format!("{{\"failed\":[{h},{}]}}", *reason as u32),
+            Step::Budget(b) => format!("{{\"budget\":[{},{}]}}", *b as u32, b >> 32),
+            // Frame times are whole or short decimals in streams; `{:?}` prints them so that
+            // JavaScript reads back the same double.
+            Step::Frame(t) => format!("{{\"frame\":{t:?}}}"),
+        })
+        .collect();
+    let measures: Vec<String> = measures.iter().map(|m| format!("[{},{},{},{}]", m[0], m[1], m[2], m[3])).collect();
+    format!("{{\"steps\":[{}],\"measures\":[{}]}}", steps.join(","), measures.join(","))
+}
+
+/// Replays each stream through engine.js under Node (`node` on the PATH, WebAssembly removed)
+/// and compares every frame with the native engine's. Returns the number of frames compared.
+pub fn node(engine_js: &std::path::Path, streams: &[Vec<Step>], text: impl Fn() -> SharedText) -> Result<usize, Error> {
+    let mut natives = Vec::new();
+    let mut json = Vec::new();
+    for steps in streams {
+        let (frames, measures) = native_with_measures(steps, text());
+        json.push(stream_json(steps, &measures));
+        natives.push(frames);
+    }
+    let file = std::env::temp_dir().join(format!("marquee-streams-{}.json", std::process::id()));
+    std::fs::write(&file, format!("[{}]", json.join(",")))
+        .map_err(|e| Error::Load(format!("{}: {e}", file.display())))?;
+    let runner = concat!(env!("CARGO_MANIFEST_DIR"), "/js/node.mjs");
+    let out = std::process::Command::new("node").arg(runner).arg(engine_js).arg(&file).output();
+    let _ = std::fs::remove_file(&file);
+    let out = out.map_err(|e| Error::Load(format!("node: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::Failed(format!("engine.js in Node: {}", String::from_utf8_lossy(&out.stderr))));
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut outputs = text.split("--\n");
+    let mut compared = 0;
+    for (s, native) in natives.iter().enumerate() {
+        let frames: Vec<&str> = outputs.next().unwrap_or("").lines().collect();
+        if frames.len() != native.len() {
+            return Err(Error::Failed(format!(
+                "stream {s}: Node gave {} frames, native {}",
+                frames.len(),
+                native.len()
+            )));
+        }
+        for (i, (n, j)) in native.iter().zip(frames).enumerate() {
+            let hex: String = n.iter().map(|b| format!("{b:02x}")).collect();
+            if hex != j {
+                let show = |f: &[u8]| scene::describe(f).map(|t| format!("{t:?}")).unwrap_or_else(|e| e);
+                let other = marquee_test_support::unhex(j).map(|b| show(&b)).unwrap_or_else(|e| e);
+                return Err(Error::Diverged { frame: i + 1, build: "engine.js in Node", native: show(n), other });
+            }
+            compared += 1;
+        }
+    }
+    Ok(compared)
+}

@@ -174,6 +174,9 @@ fn engine_js(wasm: &Path) -> Result<(PathBuf, Sizes)> {
     let out = wasm.with_file_name("engine.js");
     let module = as_factory(&js)?;
     std::fs::write(&out, &module).map_err(|e| format!("{}: {e}", out.display()))?;
+    // Node reads `.js` files as CommonJS unless told; engine.js is an ES module.
+    let package = wasm.with_file_name("package.json");
+    std::fs::write(&package, "{ \"type\": \"module\" }\n").map_err(|e| format!("{}: {e}", package.display()))?;
     Ok((out, sizes(module.as_bytes())?))
 }
 

@@ -1,0 +1,48 @@
+//! engine.js outside QuickJS: in Node with no `WebAssembly` object, every scene fixture and 200
+//! generated streams give the native engine's frames byte for byte.
+
+use std::path::{Path, PathBuf};
+
+use marquee_test_support::scene::{self, Step};
+use marquee_test_support::streams;
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::TestRunner;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn engine_js() -> PathBuf {
+    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
+    wasm.with_file_name("engine.js")
+}
+
+fn fixtures() -> Vec<Vec<Step>> {
+    let mut all = Vec::new();
+    for dir in ["scenes", "focus", "animation", "text", "images"] {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "scene"))
+            .collect();
+        files.sort();
+        for f in files {
+            all.push(scene::parse(&std::fs::read_to_string(&f).unwrap()).unwrap());
+        }
+    }
+    assert!(all.len() > 30, "fixtures missing");
+    all
+}
+
+#[test]
+fn engine_js_in_node_matches_the_native_engine() {
+    // The same seeded runner as proptest's own tests: the same streams every run.
+    let mut runner = TestRunner::deterministic();
+    let mut streams: Vec<Vec<Step>> = fixtures();
+    streams.extend((0..200).map(|_| streams::stream().new_tree(&mut runner).unwrap().current()));
+    let compared = marquee_replay::node(&engine_js(), &streams, marquee_test_support::text_service)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(compared > 900, "only {compared} frames compared");
+}
