@@ -235,6 +235,27 @@ pub fn stream_json(steps: &[Step], measures: &Measures) -> String {
 /// Replays each stream through engine.js under Node (`node` on the PATH, WebAssembly removed)
 /// and compares every frame with the native engine's. Returns the number of frames compared.
 pub fn node(engine_js: &std::path::Path, streams: &[Vec<Step>], text: impl Fn() -> SharedText) -> Result<usize, Error> {
+    js_host("engine.js in Node", "node.mjs", engine_js, streams, text)
+}
+
+/// Like [`node`], in headless Chromium with no WebAssembly object (`js/browser.mjs`: Debian's
+/// Chromium, or `CHROMIUM`, driven by the workspace's playwright-core).
+pub fn browser(
+    engine_js: &std::path::Path,
+    streams: &[Vec<Step>],
+    text: impl Fn() -> SharedText,
+) -> Result<usize, Error> {
+    js_host("engine.js in Chromium", "browser.mjs", engine_js, streams, text)
+}
+
+/// Runs `js/RUNNER` under Node on the streams and compares what it prints with the native frames.
+fn js_host(
+    build: &'static str,
+    runner: &str,
+    engine_js: &std::path::Path,
+    streams: &[Vec<Step>],
+    text: impl Fn() -> SharedText,
+) -> Result<usize, Error> {
     let mut natives = Vec::new();
     let mut json = Vec::new();
     for steps in streams {
@@ -245,12 +266,12 @@ pub fn node(engine_js: &std::path::Path, streams: &[Vec<Step>], text: impl Fn() 
     let file = std::env::temp_dir().join(format!("marquee-streams-{}.json", std::process::id()));
     std::fs::write(&file, format!("[{}]", json.join(",")))
         .map_err(|e| Error::Load(format!("{}: {e}", file.display())))?;
-    let runner = concat!(env!("CARGO_MANIFEST_DIR"), "/js/node.mjs");
+    let runner = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("js").join(runner);
     let out = std::process::Command::new("node").arg(runner).arg(engine_js).arg(&file).output();
     let _ = std::fs::remove_file(&file);
     let out = out.map_err(|e| Error::Load(format!("node: {e}")))?;
     if !out.status.success() {
-        return Err(Error::Failed(format!("engine.js in Node: {}", String::from_utf8_lossy(&out.stderr))));
+        return Err(Error::Failed(format!("{build}: {}", String::from_utf8_lossy(&out.stderr))));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     let mut outputs = text.split("--\n");
@@ -259,7 +280,7 @@ pub fn node(engine_js: &std::path::Path, streams: &[Vec<Step>], text: impl Fn() 
         let frames: Vec<&str> = outputs.next().unwrap_or("").lines().collect();
         if frames.len() != native.len() {
             return Err(Error::Failed(format!(
-                "stream {s}: Node gave {} frames, native {}",
+                "stream {s}: {build} gave {} frames, native {}",
                 frames.len(),
                 native.len()
             )));
@@ -269,7 +290,7 @@ pub fn node(engine_js: &std::path::Path, streams: &[Vec<Step>], text: impl Fn() 
             if hex != j {
                 let show = |f: &[u8]| scene::describe(f).map(|t| format!("{t:?}")).unwrap_or_else(|e| e);
                 let other = marquee_test_support::unhex(j).map(|b| show(&b)).unwrap_or_else(|e| e);
-                return Err(Error::Diverged { frame: i + 1, build: "engine.js in Node", native: show(n), other });
+                return Err(Error::Diverged { frame: i + 1, build, native: show(n), other });
             }
             compared += 1;
         }

@@ -1,5 +1,6 @@
-//! engine.js outside QuickJS: in Node with no `WebAssembly` object, every scene fixture and 200
-//! generated streams give the native engine's frames byte for byte.
+//! engine.js outside QuickJS: in Node and in headless Chromium, each with no `WebAssembly`
+//! object, every scene fixture and a set of generated streams give the native engine's frames
+//! byte for byte.
 
 use std::path::{Path, PathBuf};
 
@@ -45,4 +46,15 @@ fn engine_js_in_node_matches_the_native_engine() {
     let compared = marquee_replay::node(&engine_js(), &streams, marquee_test_support::text_service)
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(compared > 900, "only {compared} frames compared");
+}
+
+#[test]
+fn engine_js_in_a_browser_without_wasm_matches_the_native_engine() {
+    // Fewer generated streams than in Node: the point is the browser, not the volume.
+    let mut runner = TestRunner::deterministic();
+    let mut streams: Vec<Vec<Step>> = fixtures();
+    streams.extend((0..50).map(|_| streams::stream().new_tree(&mut runner).unwrap().current()));
+    let compared = marquee_replay::browser(&engine_js(), &streams, marquee_test_support::text_service)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(compared > 300, "only {compared} frames compared");
 }

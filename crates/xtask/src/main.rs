@@ -2,13 +2,15 @@
 //! cargo does.
 //!
 //! - `cargo xtask wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none]` builds `engine.wasm` into
-//!   `target/engine/`, prints its raw/gzip/brotli size and fails if it is over budget.
+//!   `target/engine/`, and `engine.js` from it with wasm2js; prints their raw/gzip/brotli sizes
+//!   and fails if engine.wasm is over budget.
 //! - `cargo xtask wasm-matrix` builds every combination of those options and prints a table, so
 //!   the choice of defaults can be re-checked when the engine grows.
 //! - `cargo xtask run [ARGS]` builds `engine.wasm` and the `marquee` command (release), then runs
 //!   `marquee run ARGS`: with no arguments, the demo app.
-//! - `cargo xtask test` builds `engine.wasm`, then runs every test in the workspace: the Rust
-//!   crates' and the SDK's (`node --test`).
+//! - `cargo xtask test` installs Chromium if it is missing (the browser parity test), builds
+//!   `engine.wasm` and `engine.js`, then runs every test in the workspace: the Rust crates' and the
+//!   SDK's (`node --test`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -234,10 +236,26 @@ fn run_app(args: &[String]) -> Result<()> {
         .env("MARQUEE_ENGINE_WASM", wasm))
 }
 
+/// Installs Debian's Chromium if it is missing, for the test that runs engine.js in a browser.
+fn ensure_chromium() -> Result<()> {
+    let found = |cmd: &str| {
+        Command::new("sh").args(["-c", &format!("command -v {cmd}")]).output().is_ok_and(|o| o.status.success())
+    };
+    if std::env::var_os("CHROMIUM").is_some() || found("chromium") {
+        return Ok(());
+    }
+    if !found("apt-get") {
+        return Err("the browser tests need Chromium: install it, or point CHROMIUM at it".into());
+    }
+    run(Command::new("apt-get").arg("update"))?;
+    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium"]))
+}
+
 /// Runs the workspace's tests against a fresh engine.wasm and ends with one line totalling every
 /// test binary, since cargo's own last line speaks only of the last binary.
 fn test(extra: &[String]) -> Result<()> {
     use std::io::BufRead;
+    ensure_chromium()?;
     let path = wasm(&[])?;
     let mut child = Command::new(env!("CARGO"))
         .current_dir(root())
