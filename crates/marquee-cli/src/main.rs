@@ -29,6 +29,27 @@ enum Commands {
     /// Replay a recording (`run --record`) through the native engine, engine.wasm and engine.js
     /// and compare every frame byte for byte.
     Replay(ReplayArgs),
+    /// Run the benchmark scenes in every engine build and compare them (see docs/benchmarks.md).
+    Bench(BenchArgs),
+}
+
+#[derive(Args)]
+struct BenchArgs {
+    /// Smaller stress scenes: the whole suite in well under a minute.
+    #[arg(long)]
+    quick: bool,
+    /// Only these scenes (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    scenes: Vec<String>,
+    /// Only these runners (comma-separated: native, wasmtime, quickjs).
+    #[arg(long, value_delimiter = ',')]
+    runners: Vec<String>,
+    /// Also write the results, every frame time included, as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// engine.wasm (engine.js is read from beside it).
+    #[arg(long, value_name = "WASM")]
+    engine_wasm: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -139,6 +160,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Commands::Run(args) => run(args),
         Commands::Replay(args) => replay(args),
+        Commands::Bench(args) => bench(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -232,6 +254,71 @@ fn run(args: RunArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// The demo's fonts in a text service, as the bench and replay measure with.
+fn demo_text(app: &Path) -> marquee_text::SharedText {
+    let mut t = marquee_text::TextSystem::new();
+    let fonts = app.join("assets/fonts");
+    if fonts.is_dir() {
+        // A font that does not load is skipped, as the host does.
+        let _ = t.load_dir(&fonts);
+    }
+    marquee_text::SharedText::new(t)
+}
+
+fn bench(args: BenchArgs) -> Result<(), String> {
+    use marquee_bench::{Native, QuickJs, Runner, Wasmtime};
+    let engine = engine_path(args.engine_wasm);
+    let wasm =
+        std::fs::read(&engine).map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", engine.display()))?;
+    let js_path = engine.with_file_name("engine.js");
+    let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    let text = demo_text(&demo_dir());
+    let runners: Vec<Box<dyn Runner>> = vec![
+        Box::new(Native { text: text.clone() }),
+        Box::new(Wasmtime::new(&wasm, text.clone()).map_err(|e| e.to_string())?),
+        Box::new(QuickJs { source: js, text }),
+    ];
+    let runners: Vec<_> =
+        runners.into_iter().filter(|r| args.runners.is_empty() || args.runners.iter().any(|n| n == r.name())).collect();
+    let scenes: Vec<_> = marquee_bench::scenes::all(args.quick)
+        .into_iter()
+        .filter(|s| args.scenes.is_empty() || args.scenes.iter().any(|n| n == s.name))
+        .collect();
+    if scenes.is_empty() || runners.is_empty() {
+        return Err("no scene or no runner left to run".into());
+    }
+    let total = scenes.len() * runners.len();
+    let mut outcomes = Vec::new();
+    let started = std::time::Instant::now();
+    for scene in &scenes {
+        for runner in &runners {
+            eprint!("[{}/{total}] {} in {} ... ", outcomes.len() + 1, scene.name, runner.name());
+            let t = std::time::Instant::now();
+            let outcome = marquee_bench::measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
+            eprintln!("{} frames, {:.1} s", outcome.frames.len(), t.elapsed().as_secs_f64());
+            outcomes.push(outcome);
+        }
+    }
+    println!("{}", marquee_bench::table(&outcomes));
+    let wasm_size = wasm.len();
+    println!(
+        "engine.wasm {wasm_size} bytes, engine.js {} bytes; {:.1} s in all",
+        std::fs::metadata(&js_path).map_or(0, |m| m.len()),
+        started.elapsed().as_secs_f64()
+    );
+    if let Some(path) = &args.json {
+        let context = serde_json::json!({
+            "quick": args.quick,
+            "engine_wasm_bytes": wasm_size,
+            "scenes": scenes.iter().map(|s| serde_json::json!({"name": s.name, "what": s.what})).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&marquee_bench::json(&outcomes, context)).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("results: {}", path.display());
+    }
+    Ok(())
+}
+
 fn replay(args: ReplayArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let steps = marquee_test_support::recording::parse(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
@@ -239,15 +326,8 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
     let wasm = std::fs::read(&engine).map_err(|e| format!("{}: {e}", engine.display()))?;
     let js_path = engine.with_file_name("engine.js");
     let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
-    let fonts = args.app.unwrap_or_else(demo_dir).join("assets/fonts");
-    let service = || {
-        let mut t = marquee_text::TextSystem::new();
-        if fonts.is_dir() {
-            // A font that does not load was skipped in the recorded run too.
-            let _ = t.load_dir(&fonts);
-        }
-        marquee_text::SharedText::new(t)
-    };
+    let app = args.app.unwrap_or_else(demo_dir);
+    let service = || demo_text(&app);
     let frames = marquee_replay::replay(&steps, &wasm, &js, service).map_err(|e| e.to_string())?;
     println!("{frames} frames identical in the native engine, engine.wasm and engine.js");
     Ok(())

@@ -1,0 +1,333 @@
+//! `marquee bench`: the same scenes, with the same scripted input on a fixed 60 Hz clock, in
+//! every engine build, timed side by side in one run so the builds compare as ratios.
+//!
+//! A runner plays a scene's steps (see [`scenes`]) as a host would — commands, keys, and every
+//! image load answered before the next frame — and times each frame: everything the engine did
+//! from the previous frame to the end of this one. Results are per scene and runner: median,
+//! p90, p99 and max frame time, frames over the 16.7 ms budget, the engine's memory, and the
+//! first frame (building the scene) apart.
+
+pub mod scenes;
+
+use std::time::Instant;
+
+use marquee_display_list::frame::{Frame, Request, requests};
+use marquee_engine::Engine;
+use marquee_engine_quickjs::JsEngine;
+use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Module, Runtime, WasmEngine};
+use marquee_protocol::encode_batch;
+use marquee_test_support::scene::Step;
+use marquee_text::SharedText;
+
+pub use scenes::Scene;
+
+/// A poster's size, for the host's answers to image loads.
+const POSTER: (u32, u32) = (320, 180);
+
+/// Why a benchmark could not run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(pub String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// An engine build the scenes run in.
+pub trait Runner {
+    /// Its name in the results.
+    fn name(&self) -> &'static str;
+    /// The most frames it runs of a scene whose first frame builds `nodes` or more nodes, if it
+    /// is too slow to run them all (an interpreter on the 10,000-node stress scenes): the first
+    /// frames of the script, the same work as in the other runners up to there.
+    fn frame_cap(&self) -> Option<(u32, usize)> {
+        None
+    }
+    /// A fresh engine for a scene.
+    fn start(&self) -> Result<Box<dyn Instance>, Error>;
+}
+
+/// One engine instance under measurement.
+pub trait Instance {
+    /// Applies a batch.
+    fn apply(&mut self, batch: &[u8]) -> Result<(), Error>;
+    /// A remote key.
+    fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error>;
+    /// The host's answer to an image load.
+    fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error>;
+    /// The texture budget.
+    fn budget(&mut self, bytes: u64) -> Result<(), Error>;
+    /// A frame; its buffer is left in `out`.
+    fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error>;
+    /// The engine's memory, in bytes, if the build has one of its own.
+    fn memory(&mut self) -> Option<usize>;
+}
+
+/// What one scene did in one runner.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The scene's name.
+    pub scene: &'static str,
+    /// The runner's name.
+    pub runner: &'static str,
+    /// Per-frame time in ms, in frame order (the first frame excluded unless the scene counts it).
+    pub frames: Vec<f64>,
+    /// Building the scene: the first frame, in ms.
+    pub first_frame: f64,
+    /// Engine memory at the end, in bytes.
+    pub memory: Option<usize>,
+    /// A hash of every frame buffer: runners that did the same work have the same digest.
+    pub digest: u64,
+}
+
+/// Percentile `q` (0–1) of sorted values.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+impl Outcome {
+    /// Median, p90, p99 and max frame time in ms, and frames over 16.7 ms.
+    pub fn summary(&self) -> (f64, f64, f64, f64, usize) {
+        let mut v = self.frames.clone();
+        v.sort_by(f64::total_cmp);
+        let over = v.iter().filter(|&&t| t > scenes::FRAME_MS).count();
+        (percentile(&v, 0.5), percentile(&v, 0.9), percentile(&v, 0.99), percentile(&v, 1.0), over)
+    }
+}
+
+/// Plays `scene` in `runner` and times every frame.
+pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
+    let mut engine = runner.start()?;
+    let mut out = Vec::new();
+    let mut loads: Vec<u32> = Vec::new();
+    let mut times = Vec::new();
+    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut start = Instant::now();
+    let cap = runner.frame_cap().filter(|&(nodes, _)| scene.nodes >= nodes).map(|(_, frames)| frames);
+    for step in &scene.steps {
+        if cap.is_some_and(|cap| times.len() > cap) {
+            break;
+        }
+        match step {
+            Step::Batch(cmds) => engine.apply(&encode_batch(cmds))?,
+            Step::Raw(bytes) => engine.apply(bytes)?,
+            Step::Key(k, a) => engine.key(*k, *a)?,
+            Step::Budget(b) => engine.budget(*b)?,
+            Step::Image(h, Ok((w, ht))) => engine.image_ready(*h, *w, *ht)?,
+            Step::Image(..) => {}
+            Step::Frame(t) => {
+                // The host answers last frame's loads before this one, as the native host does.
+                for handle in loads.drain(..) {
+                    engine.image_ready(handle, POSTER.0, POSTER.1)?;
+                }
+                engine.frame(*t, &mut out)?;
+                times.push(start.elapsed().as_secs_f64() * 1000.0);
+                // Outside the timed span, like everything below.
+                digest = out.iter().fold(digest, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+                let frame = Frame::parse(&out).map_err(|e| Error(format!("{}: bad frame: {e}", runner.name())))?;
+                for r in requests(frame.requests).map_err(|e| Error(e.to_string()))? {
+                    if let Request::Load { image, .. } = r {
+                        loads.push(image);
+                    }
+                }
+                start = Instant::now();
+            }
+        }
+    }
+    let first_frame = times.first().copied().unwrap_or(f64::NAN);
+    let frames = if scene.first_frame_counts { times } else { times.into_iter().skip(1).collect() };
+    Ok(Outcome { scene: scene.name, runner: runner.name(), frames, first_frame, memory: engine.memory(), digest })
+}
+
+/// The native engine (the reference the builds are compared with).
+pub struct Native {
+    /// The text service it measures with.
+    pub text: SharedText,
+}
+
+struct NativeInstance(Engine);
+
+impl Runner for Native {
+    fn name(&self) -> &'static str {
+        "native"
+    }
+    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+        Ok(Box::new(NativeInstance(Engine::with_text(Box::new(self.text.clone())))))
+    }
+}
+
+impl Instance for NativeInstance {
+    fn apply(&mut self, batch: &[u8]) -> Result<(), Error> {
+        self.0.apply(batch);
+        Ok(())
+    }
+    fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error> {
+        self.0.key(key, action);
+        Ok(())
+    }
+    fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error> {
+        self.0.image_ready(handle, width, height);
+        Ok(())
+    }
+    fn budget(&mut self, bytes: u64) -> Result<(), Error> {
+        self.0.set_texture_budget(bytes);
+        Ok(())
+    }
+    fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
+        out.clear();
+        out.extend_from_slice(self.0.frame(time_ms));
+        Ok(())
+    }
+    fn memory(&mut self) -> Option<usize> {
+        None
+    }
+}
+
+/// engine.wasm in wasmtime with Cranelift, compiled before the clock starts (as the host's
+/// module cache would have it).
+pub struct Wasmtime {
+    runtime: Runtime,
+    module: Module,
+    text: SharedText,
+}
+
+impl Wasmtime {
+    /// Compiles `wasm` once for every scene.
+    pub fn new(wasm: &[u8], text: SharedText) -> Result<Wasmtime, Error> {
+        let runtime = Runtime::default();
+        let module = runtime.compile(wasm).map_err(|e| Error(format!("engine.wasm: {e}")))?;
+        Ok(Wasmtime { runtime, module, text })
+    }
+}
+
+impl Runner for Wasmtime {
+    fn name(&self) -> &'static str {
+        "wasmtime"
+    }
+    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+        let e = self
+            .runtime
+            .instantiate_with_text(&self.module, DEFAULT_MEMORY_LIMIT, Box::new(self.text.clone()))
+            .map_err(|e| Error(format!("engine.wasm: {e}")))?;
+        Ok(Box::new(WasmInstance(e)))
+    }
+}
+
+struct WasmInstance(WasmEngine);
+
+/// engine.js in QuickJS.
+pub struct QuickJs {
+    /// engine.js.
+    pub source: String,
+    /// The text service it measures with.
+    pub text: SharedText,
+}
+
+impl Runner for QuickJs {
+    fn name(&self) -> &'static str {
+        "quickjs"
+    }
+    fn frame_cap(&self) -> Option<(u32, usize)> {
+        // Seconds a frame at 10,000 nodes: 20 frames say enough.
+        Some((5_000, 20))
+    }
+    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+        // Ten seconds a call: a 10,000-node scene's first frame is slow in an interpreter.
+        let limits = marquee_engine_quickjs::Limits {
+            budget: std::time::Duration::from_secs(10),
+            memory: 512 << 20,
+            ..Default::default()
+        };
+        let e = JsEngine::new(&self.source, Box::new(self.text.clone()), limits)
+            .map_err(|e| Error(format!("engine.js: {e}")))?;
+        Ok(Box::new(JsInstance(e)))
+    }
+}
+
+struct JsInstance(JsEngine);
+
+/// The Instance methods for an engine whose calls return `Result`.
+macro_rules! fallible {
+    ($t:ty, $memory:expr) => {
+        impl Instance for $t {
+            fn apply(&mut self, batch: &[u8]) -> Result<(), Error> {
+                self.0.apply(batch).map(drop).map_err(|e| Error(e.to_string()))
+            }
+            fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error> {
+                self.0.key(key, action).map(drop).map_err(|e| Error(e.to_string()))
+            }
+            fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error> {
+                self.0.image_ready(handle, width, height).map(drop).map_err(|e| Error(e.to_string()))
+            }
+            fn budget(&mut self, bytes: u64) -> Result<(), Error> {
+                self.0.set_texture_budget(bytes).map_err(|e| Error(e.to_string()))
+            }
+            fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
+                self.0.frame_into(time_ms, out).map_err(|e| Error(e.to_string()))
+            }
+            fn memory(&mut self) -> Option<usize> {
+                let memory: fn(&mut Self) -> Option<usize> = $memory;
+                memory(self)
+            }
+        }
+    };
+}
+
+fallible!(WasmInstance, |w| Some(w.0.memory_bytes()));
+fallible!(JsInstance, |j| j.0.memory_bytes().ok());
+
+/// The results as a terminal table: one row per scene and runner, with each runner's median as
+/// a multiple of engine.wasm's.
+pub fn table(outcomes: &[Outcome]) -> String {
+    let mut s = format!(
+        "{:<17} {:<9} {:>6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>10} {:>9} {:>8}\n",
+        "scene",
+        "runner",
+        "frames",
+        "median ms",
+        "p90 ms",
+        "p99 ms",
+        "max ms",
+        ">16.7",
+        "first ms",
+        "memory",
+        "vs wasm"
+    );
+    for o in outcomes {
+        let (median, p90, p99, max, over) = o.summary();
+        let wasm = outcomes.iter().find(|w| w.scene == o.scene && w.runner == "wasmtime").map(|w| w.summary().0);
+        let ratio = wasm.map_or(String::from("-"), |w| format!("{:.2}×", median / w));
+        let memory = o.memory.map_or(String::from("-"), |m| format!("{:.1} MiB", m as f64 / 1048576.0));
+        s += &format!(
+            "{:<17} {:<9} {:>6} {median:>9.4} {p90:>9.4} {p99:>9.4} {max:>9.3} {over:>6} {:>10.2} {memory:>9} {ratio:>8}\n",
+            o.scene,
+            o.runner,
+            o.frames.len(),
+            o.first_frame
+        );
+    }
+    s
+}
+
+/// The results as JSON.
+pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Value {
+    let rows: Vec<serde_json::Value> = outcomes
+        .iter()
+        .map(|o| {
+            let (median, p90, p99, max, over) = o.summary();
+            serde_json::json!({
+                "scene": o.scene, "runner": o.runner, "frames": o.frames.len(),
+                "median_ms": median, "p90_ms": p90, "p99_ms": p99, "max_ms": max, "over_budget": over,
+                "first_frame_ms": o.first_frame, "memory_bytes": o.memory, "digest": format!("{:016x}", o.digest),
+                "frame_ms": o.frames,
+            })
+        })
+        .collect();
+    serde_json::json!({ "context": context, "results": rows })
+}
