@@ -47,6 +47,10 @@ struct BenchArgs {
     /// Also write the results, every frame time included, as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Run each scene this many times, reporting the last (instruction counts take the
+    /// difference of two repeat counts, which cancels start-up).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    repeat: u32,
     /// engine.wasm (engine.js is read from beside it).
     #[arg(long, value_name = "WASM")]
     engine_wasm: Option<PathBuf>,
@@ -273,13 +277,18 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     let js_path = engine.with_file_name("engine.js");
     let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
     let text = demo_text(&demo_dir());
-    let runners: Vec<Box<dyn Runner>> = vec![
-        Box::new(Native { text: text.clone() }),
-        Box::new(Wasmtime::new(&wasm, text.clone()).map_err(|e| e.to_string())?),
-        Box::new(QuickJs { source: js, text }),
-    ];
-    let runners: Vec<_> =
-        runners.into_iter().filter(|r| args.runners.is_empty() || args.runners.iter().any(|n| n == r.name())).collect();
+    let wanted = |name: &str| args.runners.is_empty() || args.runners.iter().any(|n| n == name);
+    // Only the runners asked for are made: compiling engine.wasm is not free.
+    let mut runners: Vec<Box<dyn Runner>> = Vec::new();
+    if wanted("native") {
+        runners.push(Box::new(Native { text: text.clone() }));
+    }
+    if wanted("wasmtime") {
+        runners.push(Box::new(Wasmtime::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
+    }
+    if wanted("quickjs") {
+        runners.push(Box::new(QuickJs { source: js, text }));
+    }
     let scenes: Vec<_> = marquee_bench::scenes::all(args.quick)
         .into_iter()
         .filter(|s| args.scenes.is_empty() || args.scenes.iter().any(|n| n == s.name))
@@ -294,7 +303,10 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         for runner in &runners {
             eprint!("[{}/{total}] {} in {} ... ", outcomes.len() + 1, scene.name, runner.name());
             let t = std::time::Instant::now();
-            let outcome = marquee_bench::measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
+            let mut outcome = marquee_bench::measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
+            for _ in 1..args.repeat {
+                outcome = marquee_bench::measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
+            }
             eprintln!("{} frames, {:.1} s", outcome.frames.len(), t.elapsed().as_secs_f64());
             outcomes.push(outcome);
         }

@@ -8,6 +8,8 @@
 //!   the choice of defaults can be re-checked when the engine grows.
 //! - `cargo xtask run [ARGS]` builds `engine.wasm` and the `marquee` command (release), then runs
 //!   `marquee run ARGS`: with no arguments, the demo app.
+//! - `cargo xtask bench [--update]` runs the quick benchmark and checks the `home` scene's
+//!   instruction counts against the committed baseline (or rewrites it).
 //! - `cargo xtask test` installs Chromium if it is missing (the browser parity test), builds
 //!   `engine.wasm` and `engine.js`, then runs every test in the workspace: the Rust crates' and the
 //!   SDK's (`node --test`).
@@ -46,7 +48,8 @@ fn main() -> ExitCode {
         Some("wasm-matrix") => matrix(),
         Some("test") => test(&args[1..]),
         Some("run") => run_app(&args[1..]),
-        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args]>".into()),
+        Some("bench") => bench(&args[1..]),
+        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args] | bench [--update]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -236,19 +239,102 @@ fn run_app(args: &[String]) -> Result<()> {
         .env("MARQUEE_ENGINE_WASM", wasm))
 }
 
-/// Installs Debian's Chromium if it is missing, for the test that runs engine.js in a browser.
-fn ensure_chromium() -> Result<()> {
-    let found = |cmd: &str| {
-        Command::new("sh").args(["-c", &format!("command -v {cmd}")]).output().is_ok_and(|o| o.status.success())
+/// The committed instruction counts `cargo xtask bench` checks against.
+const INSTRUCTIONS: &str = "crates/marquee-bench/instructions.txt";
+/// How far a count may move before the check fails: instruction counts are stable to well under
+/// this across runs; a real regression in a scene's frames moves them more.
+const INSTRUCTION_TOLERANCE: f64 = 0.02;
+
+/// The quick benchmark, then the instruction-count check: the `home` scene's instructions in the
+/// native engine and in engine.wasm under wasmtime, measured by callgrind as the difference
+/// between running the scene 6 times and once (which cancels start-up, font loading and
+/// compiling the module), against `INSTRUCTIONS`. `--update` (or `UPDATE_EXPECT=1`) rewrites it.
+fn bench(args: &[String]) -> Result<()> {
+    let update = args.iter().any(|a| a == "--update") || std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v != "0");
+    ensure_package("valgrind", "valgrind")?;
+    let wasm = wasm(&[])?;
+    run(Command::new(env!("CARGO")).current_dir(root()).args(["build", "--quiet", "--release", "-p", "marquee-cli"]))?;
+    let marquee = target_dir().join("release/marquee");
+    run(Command::new(&marquee).args(["bench", "--quick", "--engine-wasm"]).arg(&wasm))?;
+
+    let count = |runner: &str, repeat: u32| -> Result<u64> {
+        let out = target_dir().join(format!("callgrind.{runner}.{repeat}.out"));
+        let status = Command::new("valgrind")
+            .args(["--tool=callgrind", "--smc-check=all-non-file"])
+            .arg(format!("--callgrind-out-file={}", out.display()))
+            .arg(&marquee)
+            .args(["bench", "--scenes", "home", "--runners", runner, "--repeat", &repeat.to_string(), "--engine-wasm"])
+            .arg(&wasm)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .map_err(|e| format!("valgrind: {e}"))?;
+        if !status.success() {
+            return Err(format!("valgrind on `marquee bench --runners {runner}` failed"));
+        }
+        let text = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+        let _ = std::fs::remove_file(&out);
+        text.lines()
+            .find_map(|l| l.strip_prefix("summary:").or_else(|| l.strip_prefix("totals:")))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .ok_or_else(|| format!("{}: no instruction total", out.display()))
     };
-    if std::env::var_os("CHROMIUM").is_some() || found("chromium") {
+    let mut measured = Vec::new();
+    for runner in ["native", "wasmtime"] {
+        let (once, six) = (count(runner, 1)?, count(runner, 6)?);
+        measured.push((runner, six.saturating_sub(once) / 5));
+    }
+    let path = root().join(INSTRUCTIONS);
+    let text: String = measured.iter().map(|(r, n)| format!("home {r} {n}\n")).collect();
+    if update {
+        std::fs::write(&path, format!("# instructions per run of the home scene (cargo xtask bench --update)\n{text}"))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        print!("instruction counts written to {INSTRUCTIONS}:\n{text}");
         return Ok(());
     }
-    if !found("apt-get") {
-        return Err("the browser tests need Chromium: install it, or point CHROMIUM at it".into());
+    let baseline = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run `cargo xtask bench --update`)", path.display()))?;
+    let mut failures = Vec::new();
+    for (runner, now) in &measured {
+        let then = baseline.lines().find_map(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            (w.len() == 3 && w[0] == "home" && w[1] == *runner).then(|| w[2].parse::<u64>().ok()).flatten()
+        });
+        let Some(then) = then else {
+            failures.push(format!("no baseline for home in {runner}"));
+            continue;
+        };
+        let change = *now as f64 / then as f64 - 1.0;
+        println!("home in {runner}: {now} instructions per run, baseline {then} ({:+.2}%)", change * 100.0);
+        if change.abs() > INSTRUCTION_TOLERANCE {
+            failures.push(format!(
+                "home in {runner} moved {:+.2}% (tolerance ±{}%)",
+                change * 100.0,
+                INSTRUCTION_TOLERANCE * 100.0
+            ));
+        }
+    }
+    if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
+}
+
+/// Installs a Debian package with apt-get if `command` is missing.
+fn ensure_package(command: &str, package: &str) -> Result<()> {
+    let found =
+        Command::new("sh").args(["-c", &format!("command -v {command}")]).output().is_ok_and(|o| o.status.success());
+    if found {
+        return Ok(());
     }
     run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", "chromium"]))
+    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", package]))
+}
+
+/// Installs Debian's Chromium if it is missing (and `CHROMIUM` names no other), for the test
+/// that runs engine.js in a browser.
+fn ensure_chromium() -> Result<()> {
+    if std::env::var_os("CHROMIUM").is_some() {
+        return Ok(());
+    }
+    ensure_package("chromium", "chromium")
 }
 
 /// Runs the workspace's tests against a fresh engine.wasm and ends with one line totalling every
