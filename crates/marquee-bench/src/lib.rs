@@ -46,6 +46,10 @@ pub trait Runner {
     fn frame_cap(&self) -> Option<(u32, usize)> {
         None
     }
+    /// Measures a whole scene itself, for a runner whose engine lives outside this process.
+    fn measure_whole(&self, _scene: &Scene) -> Option<Result<Outcome, Error>> {
+        None
+    }
     /// A fresh engine for a scene.
     fn start(&self) -> Result<Box<dyn Instance>, Error>;
 }
@@ -103,6 +107,9 @@ impl Outcome {
 
 /// Plays `scene` in `runner` and times every frame.
 pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
+    if let Some(outcome) = runner.measure_whole(scene) {
+        return outcome;
+    }
     let mut engine = runner.start()?;
     let mut out = Vec::new();
     let mut loads: Vec<u32> = Vec::new();
@@ -330,4 +337,93 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
         })
         .collect();
     serde_json::json!({ "context": context, "results": rows })
+}
+
+/// engine.js under Node (V8), in a child process: the scene's steps, with the image loads the
+/// native engine asked for answered explicitly and its text measurements logged (Node has no
+/// text service), are played by `js/node.mjs`, which times every frame. Its frames are checked
+/// against the native engine by `marquee-replay`'s tests, so its digest here is 0.
+pub struct NodeJs {
+    /// engine.js's path.
+    pub engine_js: std::path::PathBuf,
+    /// The text service the native run measures with.
+    pub text: SharedText,
+}
+
+impl NodeJs {
+    /// The scene's steps with the host's answers to image loads written out, as the native
+    /// engine asked for them.
+    fn with_loads(&self, scene: &Scene) -> Vec<Step> {
+        let mut engine = Engine::with_text(Box::new(self.text.clone()));
+        let mut steps = Vec::with_capacity(scene.steps.len());
+        let mut loads = Vec::new();
+        for step in &scene.steps {
+            match step {
+                Step::Frame(t) => {
+                    for handle in loads.drain(..) {
+                        engine.image_ready(handle, POSTER.0, POSTER.1);
+                        steps.push(Step::Image(handle, Ok(POSTER)));
+                    }
+                    let out = engine.frame(*t);
+                    if let Ok(frame) = Frame::parse(out) {
+                        for r in requests(frame.requests).unwrap_or_default() {
+                            if let Request::Load { image, .. } = r {
+                                loads.push(image);
+                            }
+                        }
+                    }
+                }
+                Step::Batch(cmds) => {
+                    engine.apply(&encode_batch(cmds));
+                }
+                Step::Raw(bytes) => {
+                    engine.apply(bytes);
+                }
+                Step::Key(k, a) => {
+                    engine.key(*k, *a);
+                }
+                Step::Budget(b) => engine.set_texture_budget(*b),
+                Step::Image(h, Ok((w, ht))) => {
+                    engine.image_ready(*h, *w, *ht);
+                }
+                Step::Image(..) => {}
+            }
+            steps.push(step.clone());
+        }
+        steps
+    }
+}
+
+impl Runner for NodeJs {
+    fn name(&self) -> &'static str {
+        "node"
+    }
+    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+        Err(Error("engine.js in Node runs in a child process: use measure_whole".into()))
+    }
+    fn measure_whole(&self, scene: &Scene) -> Option<Result<Outcome, Error>> {
+        Some((|| {
+            let steps = self.with_loads(scene);
+            let (_, measures) = marquee_replay::native_with_measures(&steps, self.text.clone());
+            let file = std::env::temp_dir().join(format!("marquee-bench-{}-{}.json", std::process::id(), scene.name));
+            std::fs::write(&file, marquee_replay::stream_json(&steps, &measures))
+                .map_err(|e| Error(format!("{}: {e}", file.display())))?;
+            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/js/node.mjs");
+            let out = std::process::Command::new("node").arg(script).arg(&self.engine_js).arg(&file).output();
+            let _ = std::fs::remove_file(&file);
+            let out = out.map_err(|e| Error(format!("node: {e}")))?;
+            if !out.status.success() {
+                return Err(Error(format!("engine.js in Node: {}", String::from_utf8_lossy(&out.stderr))));
+            }
+            let result: serde_json::Value =
+                serde_json::from_slice(&out.stdout).map_err(|e| Error(format!("node's output: {e}")))?;
+            let times: Vec<f64> = result["frames"]
+                .as_array()
+                .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+                .unwrap_or_default();
+            let first_frame = times.first().copied().unwrap_or(f64::NAN);
+            let frames = if scene.first_frame_counts { times } else { times.into_iter().skip(1).collect() };
+            Ok(Outcome { scene: scene.name, runner: "node", frames, first_frame, memory: None, digest: 0 })
+        })())
+    }
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use marquee_bench::scenes::{self, FRAME_MS};
-use marquee_bench::{Native, Wasmtime, measure};
+use marquee_bench::{Native, NodeJs, Wasmtime, measure};
 use marquee_test_support::scene::Step;
 
 fn engine_wasm() -> Vec<u8> {
@@ -36,4 +36,18 @@ fn every_scene_runs_the_same_in_every_runner() {
         let last = scene.steps.iter().rev().find_map(|s| if let Step::Frame(t) = s { Some(*t) } else { None });
         assert_eq!(last, Some((frames - 1) as f64 * FRAME_MS), "{}", scene.name);
     }
+}
+
+#[test]
+fn engine_js_under_node_times_every_frame() {
+    let text = marquee_test_support::text_service();
+    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm"));
+    let node = NodeJs { engine_js: wasm.with_file_name("engine.js"), text: text.clone() };
+    let scene = scenes::all(true).into_iter().find(|s| s.name == "images").unwrap();
+    let n = measure(&scene, &Native { text }).unwrap();
+    let j = measure(&scene, &node).unwrap();
+    assert_eq!(j.frames.len(), n.frames.len());
+    assert!(j.frames.iter().all(|t| t.is_finite() && *t >= 0.0) && j.frames.iter().any(|t| *t > 0.0), "{:?}", j.frames);
 }

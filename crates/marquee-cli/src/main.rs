@@ -41,7 +41,7 @@ struct BenchArgs {
     /// Only these scenes (comma-separated).
     #[arg(long, value_delimiter = ',')]
     scenes: Vec<String>,
-    /// Only these runners (comma-separated: native, wasmtime, quickjs).
+    /// Only these runners (comma-separated: native, wasmtime, quickjs, node).
     #[arg(long, value_delimiter = ',')]
     runners: Vec<String>,
     /// Also write the results, every frame time included, as JSON.
@@ -287,7 +287,14 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         runners.push(Box::new(Wasmtime::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
     }
     if wanted("quickjs") {
-        runners.push(Box::new(QuickJs { source: js, text }));
+        runners.push(Box::new(QuickJs { source: js, text: text.clone() }));
+    }
+    // engine.js under Node, when there is a Node to run it.
+    let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if wanted("node") && node {
+        runners.push(Box::new(marquee_bench::NodeJs { engine_js: js_path.clone(), text }));
+    } else if wanted("node") {
+        eprintln!("marquee: no `node` on the PATH; the node runner is skipped");
     }
     let scenes: Vec<_> = marquee_bench::scenes::all(args.quick)
         .into_iter()

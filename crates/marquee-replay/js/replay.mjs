@@ -11,6 +11,15 @@
 //   measures: [[run, maxWidthBits, widthBits, heightBits], ...]
 // }
 export function replay(instantiate, stream) {
+  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  const frames = [];
+  play(instantiate, stream, (bytes) => frames.push(hex(bytes)));
+  return frames;
+}
+
+// Plays the stream, handing each frame buffer and the milliseconds the engine spent since the
+// previous frame (steps and frame call, measured before the sink runs) to `sink`.
+export function play(instantiate, stream, sink) {
   let high = 0;
   let asked = 0;
   const f32 = new Float32Array(1);
@@ -31,12 +40,13 @@ export function replay(instantiate, stream) {
       },
     },
   });
-  const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   const unhex = (s) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
-  const frames = [];
-  for (const step of stream.steps) {
+  // Batches are decoded before the clock starts: that is the host's work, not the engine's.
+  const batches = stream.steps.map((step) => (step.raw !== undefined ? unhex(step.raw) : null));
+  let start = performance.now();
+  stream.steps.forEach((step, i) => {
     if (step.raw !== undefined) {
-      const bytes = unhex(step.raw);
+      const bytes = batches[i];
       const ptr = e.mq_alloc(bytes.length) >>> 0;
       new Uint8Array(e.memory.buffer).set(bytes, ptr);
       e.mq_apply(ptr, bytes.length);
@@ -47,8 +57,10 @@ export function replay(instantiate, stream) {
     else if (step.budget) e.mq_set_texture_budget(...step.budget);
     else if (step.frame !== undefined) {
       const ptr = e.mq_frame(step.frame) >>> 0;
-      frames.push(hex(new Uint8Array(e.memory.buffer, ptr, high >>> 0)));
+      const view = new Uint8Array(e.memory.buffer, ptr, high >>> 0);
+      const elapsed = performance.now() - start;
+      sink(view, elapsed);
+      start = performance.now();
     }
-  }
-  return frames;
+  });
 }
