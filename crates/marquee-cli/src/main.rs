@@ -403,7 +403,7 @@ fn print_report(r: &Report) {
         println!("{name:>8}: mean {mean:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms", p(0.5), p(0.99), p(1.0));
     }
     let build = if r.engine.js { "engine.js in QuickJS" } else { "engine.wasm in wasmtime" };
-    println!("engine: {build} ({})", r.engine.reason);
+    println!("engine build: {build} ({})", r.engine.reason);
     println!("engine module: {:?} in {:.1} ms", r.module, ms(r.module_time));
     if let Some(first) = r.first_frame {
         println!("first frame: {:.1} ms after start", ms(first));
