@@ -40,10 +40,10 @@ impl std::error::Error for Error {}
 pub trait Runner {
     /// Its name in the results.
     fn name(&self) -> &'static str;
-    /// The most frames it runs of a scene whose first frame builds `nodes` or more nodes, if it
-    /// is too slow to run them all (an interpreter on the 10,000-node stress scenes): the first
-    /// frames of the script, the same work as in the other runners up to there.
-    fn frame_cap(&self) -> Option<(u32, usize)> {
+    /// The most frames it runs of a stress scene, if it is too slow to run them all (an
+    /// interpreter): the first frames of the script, the same work as in the other runners up
+    /// to there.
+    fn frame_cap(&self) -> Option<usize> {
         None
     }
     /// Measures a whole scene itself, for a runner whose engine lives outside this process.
@@ -116,7 +116,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
     let mut times = Vec::new();
     let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
     let mut start = Instant::now();
-    let cap = runner.frame_cap().filter(|&(nodes, _)| scene.nodes >= nodes).map(|(_, frames)| frames);
+    let cap = runner.frame_cap().filter(|_| scene.stress);
     for step in &scene.steps {
         if cap.is_some_and(|cap| times.len() > cap) {
             break;
@@ -240,9 +240,9 @@ impl Runner for QuickJs {
     fn name(&self) -> &'static str {
         "quickjs"
     }
-    fn frame_cap(&self) -> Option<(u32, usize)> {
-        // Seconds a frame at 10,000 nodes: 20 frames say enough.
-        Some((5_000, 20))
+    fn frame_cap(&self) -> Option<usize> {
+        // Over half a second a frame at 10,000 nodes: 20 frames say enough.
+        Some(20)
     }
     fn start(&self) -> Result<Box<dyn Instance>, Error> {
         // Ten seconds a call: a 10,000-node scene's first frame is slow in an interpreter.
