@@ -5,8 +5,16 @@
 //! image load answered before the next frame — and times each frame: everything the engine did
 //! from the previous frame to the end of this one. Results are per scene and runner: median,
 //! p90, p99 and max frame time, frames over the 16.7 ms budget, the engine's memory, and the
-//! first frame (building the scene) apart.
+//! first frame (building the scene) apart; each frame's time split by phase (commands, then the
+//! engine's own layout, animation and display-list phases, timed with its profiling clock); and
+//! input-to-frame latency: frames from a key press to the first frame that shows a change.
+//!
+//! The full host — raster, present, start-up — is measured apart, in [`host`].
 
+pub mod charts;
+pub mod host;
+pub mod interpreter;
+pub mod layout;
 pub mod scenes;
 
 use std::time::Instant;
@@ -14,12 +22,22 @@ use std::time::Instant;
 use marquee_display_list::frame::{Frame, Request, requests};
 use marquee_engine::Engine;
 use marquee_engine_quickjs::JsEngine;
-use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Module, Runtime, WasmEngine};
+use marquee_engine_wasmtime::{DEFAULT_CALL_BUDGET, DEFAULT_MEMORY_LIMIT, Module, Runtime, WasmEngine};
 use marquee_protocol::encode_batch;
 use marquee_test_support::scene::Step;
 use marquee_text::SharedText;
 
+pub use marquee_engine_wasmtime::Compiler;
 pub use scenes::Scene;
+
+/// The `mq_stat` counters of the engine's frame phases, in the order of
+/// [`marquee_engine::PHASES`].
+pub(crate) const PHASE_STATS: [u32; 3] = marquee_engine_wasmtime::PHASE_STATS;
+
+/// The phases a frame's time is split into: the commands, keys and image answers before the
+/// frame, then the engine's own phases.
+pub const PHASES: [&str; 4] =
+    ["commands", marquee_engine::PHASES[0], marquee_engine::PHASES[1], marquee_engine::PHASES[2]];
 
 /// A poster's size, for the host's answers to image loads.
 const POSTER: (u32, u32) = (320, 180);
@@ -68,6 +86,10 @@ pub trait Instance {
     fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error>;
     /// The engine's memory, in bytes, if the build has one of its own.
     fn memory(&mut self) -> Option<usize>;
+    /// Turns on the engine's phase timing; false if this build cannot.
+    fn profile(&mut self) -> bool;
+    /// The last frame's time in each engine phase, in ns.
+    fn phase_ns(&mut self) -> Option<[u64; 3]>;
 }
 
 /// What one scene did in one runner.
@@ -85,6 +107,11 @@ pub struct Outcome {
     pub memory: Option<usize>,
     /// A hash of every frame buffer: runners that did the same work have the same digest.
     pub digest: u64,
+    /// Per-frame time in ms of each of [`PHASES`] (with `frames`'s frames), when the runner
+    /// can split it.
+    pub phases: Option<[Vec<f64>; 4]>,
+    /// For each key press: the frames until one showed a change (1: the next frame did).
+    pub latency: Vec<u32>,
 }
 
 /// Percentile `q` (0–1) of sorted values.
@@ -111,9 +138,14 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         return outcome;
     }
     let mut engine = runner.start()?;
+    let profiling = engine.profile();
     let mut out = Vec::new();
     let mut loads: Vec<u32> = Vec::new();
     let mut times = Vec::new();
+    let mut phases: [Vec<f64>; 4] = Default::default();
+    let mut commands = std::time::Duration::ZERO;
+    // Frames since the oldest key press still waiting for a change on screen.
+    let (mut latency, mut waiting) = (Vec::new(), None::<u32>);
     let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
     let mut start = Instant::now();
     let cap = runner.frame_cap().filter(|_| scene.stress);
@@ -121,35 +153,62 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         if cap.is_some_and(|cap| times.len() > cap) {
             break;
         }
+        let t = Instant::now();
         match step {
             Step::Batch(cmds) => engine.apply(&encode_batch(cmds))?,
             Step::Raw(bytes) => engine.apply(bytes)?,
-            Step::Key(k, a) => engine.key(*k, *a)?,
+            Step::Key(k, a) => {
+                engine.key(*k, *a)?;
+                if *a == marquee_protocol::KeyAction::Press {
+                    waiting = waiting.or(Some(0));
+                }
+            }
             Step::Budget(b) => engine.budget(*b)?,
             Step::Image(h, Ok((w, ht))) => engine.image_ready(*h, *w, *ht)?,
             Step::Image(..) => {}
-            Step::Frame(t) => {
+            Step::Frame(time) => {
                 // The host answers last frame's loads before this one, as the native host does.
                 for handle in loads.drain(..) {
                     engine.image_ready(handle, POSTER.0, POSTER.1)?;
                 }
-                engine.frame(*t, &mut out)?;
+                commands += t.elapsed();
+                engine.frame(*time, &mut out)?;
                 times.push(start.elapsed().as_secs_f64() * 1000.0);
                 // Outside the timed span, like everything below.
+                let split = if profiling { engine.phase_ns() } else { None };
+                if let Some(ns) = split {
+                    phases[0].push(commands.as_secs_f64() * 1000.0);
+                    for (phase, ns) in phases[1..].iter_mut().zip(ns) {
+                        phase.push(ns as f64 / 1e6);
+                    }
+                }
+                commands = std::time::Duration::ZERO;
                 digest = out.iter().fold(digest, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
                 let frame = Frame::parse(&out).map_err(|e| Error(format!("{}: bad frame: {e}", runner.name())))?;
+                if let Some(n) = waiting.as_mut() {
+                    *n += 1;
+                    if !frame.damage.is_empty() {
+                        latency.push(*n);
+                        waiting = None;
+                    }
+                }
                 for r in requests(frame.requests).map_err(|e| Error(e.to_string()))? {
                     if let Request::Load { image, .. } = r {
                         loads.push(image);
                     }
                 }
                 start = Instant::now();
+                continue;
             }
         }
+        commands += t.elapsed();
     }
     let first_frame = times.first().copied().unwrap_or(f64::NAN);
-    let frames = if scene.first_frame_counts { times } else { times.into_iter().skip(1).collect() };
-    Ok(Outcome { scene: scene.name, runner: runner.name(), frames, first_frame, memory: engine.memory(), digest })
+    let skip = usize::from(!scene.first_frame_counts);
+    let frames = times.into_iter().skip(skip).collect();
+    let phases = (profiling && phases[0].len() > skip).then(|| phases.map(|p| p.into_iter().skip(skip).collect()));
+    let memory = engine.memory();
+    Ok(Outcome { scene: scene.name, runner: runner.name(), frames, first_frame, memory, digest, phases, latency })
 }
 
 /// The native engine (the reference the builds are compared with).
@@ -194,28 +253,46 @@ impl Instance for NativeInstance {
     fn memory(&mut self) -> Option<usize> {
         None
     }
+    fn profile(&mut self) -> bool {
+        let origin = Instant::now();
+        self.0.set_clock(Some(Box::new(move || origin.elapsed().as_secs_f64() * 1000.0)));
+        true
+    }
+    fn phase_ns(&mut self) -> Option<[u64; 3]> {
+        Some(self.0.stats().phase_ns)
+    }
 }
 
-/// engine.wasm in wasmtime with Cranelift, compiled before the clock starts (as the host's
-/// module cache would have it).
+/// engine.wasm in wasmtime, compiled before the clock starts (as the host's module cache would
+/// have it): with Cranelift as hosts run it, or with Winch, wasmtime's baseline compiler.
 pub struct Wasmtime {
     runtime: Runtime,
     module: Module,
     text: SharedText,
+    compiler: Compiler,
 }
 
 impl Wasmtime {
-    /// Compiles `wasm` once for every scene.
+    /// Compiles `wasm` with Cranelift once for every scene.
     pub fn new(wasm: &[u8], text: SharedText) -> Result<Wasmtime, Error> {
-        let runtime = Runtime::default();
+        Wasmtime::with_compiler(wasm, text, Compiler::Cranelift)
+    }
+
+    /// Compiles `wasm` with `compiler` once for every scene.
+    pub fn with_compiler(wasm: &[u8], text: SharedText, compiler: Compiler) -> Result<Wasmtime, Error> {
+        let runtime =
+            Runtime::with_compiler(compiler, DEFAULT_CALL_BUDGET).map_err(|e| Error(format!("wasmtime: {e}")))?;
         let module = runtime.compile(wasm).map_err(|e| Error(format!("engine.wasm: {e}")))?;
-        Ok(Wasmtime { runtime, module, text })
+        Ok(Wasmtime { runtime, module, text, compiler })
     }
 }
 
 impl Runner for Wasmtime {
     fn name(&self) -> &'static str {
-        "wasmtime"
+        match self.compiler {
+            Compiler::Cranelift => "wasmtime",
+            Compiler::Winch => "winch",
+        }
     }
     fn start(&self) -> Result<Box<dyn Instance>, Error> {
         let e = self
@@ -282,6 +359,12 @@ macro_rules! fallible {
                 let memory: fn(&mut Self) -> Option<usize> = $memory;
                 memory(self)
             }
+            fn profile(&mut self) -> bool {
+                self.0.set_profiling(true).is_ok()
+            }
+            fn phase_ns(&mut self) -> Option<[u64; 3]> {
+                self.0.phase_ns().ok()
+            }
         }
     };
 }
@@ -290,10 +373,11 @@ fallible!(WasmInstance, |w| Some(w.0.memory_bytes()));
 fallible!(JsInstance, |j| j.0.memory_bytes().ok());
 
 /// The results as a terminal table: one row per scene and runner, with each runner's median as
-/// a multiple of engine.wasm's.
+/// a multiple of engine.wasm's (in wasmtime with Cranelift) and the slowest key-to-screen
+/// latency; then each frame's split by phase.
 pub fn table(outcomes: &[Outcome]) -> String {
     let mut s = format!(
-        "{:<17} {:<9} {:>6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>10} {:>9} {:>8}\n",
+        "{:<17} {:<9} {:>6} {:>9} {:>9} {:>9} {:>9} {:>6} {:>10} {:>9} {:>8} {:>7}\n",
         "scene",
         "runner",
         "frames",
@@ -304,20 +388,37 @@ pub fn table(outcomes: &[Outcome]) -> String {
         ">16.7",
         "first ms",
         "memory",
-        "vs wasm"
+        "vs wasm",
+        "latency"
     );
     for o in outcomes {
         let (median, p90, p99, max, over) = o.summary();
         let wasm = outcomes.iter().find(|w| w.scene == o.scene && w.runner == "wasmtime").map(|w| w.summary().0);
         let ratio = wasm.map_or(String::from("-"), |w| format!("{:.2}×", median / w));
         let memory = o.memory.map_or(String::from("-"), |m| format!("{:.1} MiB", m as f64 / 1048576.0));
+        let latency = o.latency.iter().max().map_or(String::from("-"), |m| format!("≤{m} fr"));
         s += &format!(
-            "{:<17} {:<9} {:>6} {median:>9.4} {p90:>9.4} {p99:>9.4} {max:>9.3} {over:>6} {:>10.2} {memory:>9} {ratio:>8}\n",
+            "{:<17} {:<9} {:>6} {median:>9.4} {p90:>9.4} {p99:>9.4} {max:>9.3} {over:>6} {:>10.2} {memory:>9} {ratio:>8} {latency:>7}\n",
             o.scene,
             o.runner,
             o.frames.len(),
             o.first_frame
         );
+    }
+    s += &format!("\n{:<17} {:<9}", "phases (ms)", "runner");
+    for phase in PHASES {
+        s += &format!(" {:>21}", format!("{phase} p50/p99"));
+    }
+    s.push('\n');
+    for o in outcomes {
+        let Some(phases) = &o.phases else { continue };
+        s += &format!("{:<17} {:<9}", o.scene, o.runner);
+        for p in phases {
+            let mut v = p.clone();
+            v.sort_by(f64::total_cmp);
+            s += &format!(" {:>21}", format!("{:.4}/{:.4}", percentile(&v, 0.5), percentile(&v, 0.99)));
+        }
+        s.push('\n');
     }
     s
 }
@@ -332,7 +433,10 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
                 "scene": o.scene, "runner": o.runner, "frames": o.frames.len(),
                 "median_ms": median, "p90_ms": p90, "p99_ms": p99, "max_ms": max, "over_budget": over,
                 "first_frame_ms": o.first_frame, "memory_bytes": o.memory, "digest": format!("{:016x}", o.digest),
-                "frame_ms": o.frames,
+                "latency_frames": o.latency, "frame_ms": o.frames,
+                "phase_ms": o.phases.as_ref().map(|p| {
+                    PHASES.iter().zip(p).map(|(name, v)| (name.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()
+                }),
             })
         })
         .collect();
@@ -357,9 +461,12 @@ impl NodeJs {
         let mut engine = Engine::with_text(Box::new(self.text.clone()));
         let mut steps = Vec::with_capacity(scene.steps.len());
         let mut loads = Vec::new();
+        let (cap, mut frames) = (self.frame_cap().filter(|_| scene.stress), 0);
         for step in &scene.steps {
             match step {
+                Step::Frame(_) if cap.is_some_and(|cap| frames > cap) => break,
                 Step::Frame(t) => {
+                    frames += 1;
                     for handle in loads.drain(..) {
                         engine.image_ready(handle, POSTER.0, POSTER.1);
                         steps.push(Step::Image(handle, Ok(POSTER)));
@@ -398,6 +505,10 @@ impl Runner for NodeJs {
     fn name(&self) -> &'static str {
         "node"
     }
+    fn frame_cap(&self) -> Option<usize> {
+        // Up to 0.15 s a frame at 10,000 nodes: a second of animation says enough.
+        Some(60)
+    }
     fn start(&self) -> Result<Box<dyn Instance>, Error> {
         Err(Error("engine.js in Node runs in a child process: use measure_whole".into()))
     }
@@ -421,9 +532,29 @@ impl Runner for NodeJs {
                 .as_array()
                 .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
                 .unwrap_or_default();
+            let mut phases: [Vec<f64>; 4] = Default::default();
+            for split in result["phases"].as_array().into_iter().flatten() {
+                for (phase, ms) in phases.iter_mut().zip(split.as_array().into_iter().flatten()) {
+                    phase.push(ms.as_f64().unwrap_or(f64::NAN));
+                }
+            }
             let first_frame = times.first().copied().unwrap_or(f64::NAN);
-            let frames = if scene.first_frame_counts { times } else { times.into_iter().skip(1).collect() };
-            Ok(Outcome { scene: scene.name, runner: "node", frames, first_frame, memory: None, digest: 0 })
+            let skip = usize::from(!scene.first_frame_counts);
+            let whole = phases.iter().all(|p| p.len() == times.len()) && times.len() > skip;
+            let phases = whole.then(|| phases.map(|p| p.into_iter().skip(skip).collect()));
+            let frames = times.into_iter().skip(skip).collect();
+            // Latency is the engine's (the same code in every build): the native runs measure it.
+            let latency = Vec::new();
+            Ok(Outcome {
+                scene: scene.name,
+                runner: "node",
+                frames,
+                first_frame,
+                memory: None,
+                digest: 0,
+                phases,
+                latency,
+            })
         })())
     }
 }

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use marquee_bench::interpreter::Wasmi;
 use marquee_bench::scenes::{self, FRAME_MS};
-use marquee_bench::{Native, NodeJs, Wasmtime, measure};
+use marquee_bench::{Compiler, Native, NodeJs, Outcome, Wasmtime, measure};
 use marquee_test_support::scene::Step;
 
 fn engine_wasm() -> Vec<u8> {
@@ -14,11 +15,31 @@ fn engine_wasm() -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask wasm`", path.display()))
 }
 
+/// Each frame's phases were timed, and add up to no more than the frame (they are inside it;
+/// the slack covers the two clocks' granularity).
+fn check_phases(o: &Outcome) {
+    let phases = o.phases.as_ref().unwrap_or_else(|| panic!("{} in {}: no phase split", o.scene, o.runner));
+    for (k, frame) in o.frames.iter().enumerate() {
+        let sum: f64 = phases.iter().map(|p| p[k]).sum();
+        assert!(phases.iter().all(|p| p[k] >= 0.0), "{} in {}: frame {k}", o.scene, o.runner);
+        assert!(sum <= frame + 0.05, "{} in {}: frame {k} took {frame} ms, its phases {sum} ms", o.scene, o.runner);
+    }
+    // Some frame did some work in the engine's phases.
+    assert!(phases[1..].iter().flatten().any(|t| *t > 0.0), "{} in {}", o.scene, o.runner);
+}
+
 #[test]
 fn every_scene_runs_the_same_in_every_runner() {
     let text = marquee_test_support::text_service();
     let native = Native { text: text.clone() };
-    let wasm = Wasmtime::new(&engine_wasm(), text).unwrap();
+    let wasm = engine_wasm();
+    let builds = [
+        Wasmtime::new(&wasm, text.clone()).map(|w| Box::new(w) as Box<dyn marquee_bench::Runner>),
+        Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Winch).map(|w| Box::new(w) as _),
+        Wasmi::new(&wasm, text).map(|w| Box::new(w) as _),
+    ];
+    let builds: Vec<_> = builds.into_iter().map(Result::unwrap).collect();
+    assert_eq!(builds.iter().map(|b| b.name()).collect::<Vec<_>>(), ["wasmtime", "winch", "wasmi"]);
     let all = scenes::all(true);
     assert_eq!(
         all.iter().map(|s| s.name).collect::<Vec<_>>(),
@@ -26,16 +47,32 @@ fn every_scene_runs_the_same_in_every_runner() {
     );
     for scene in &all {
         let frames = scene.steps.iter().filter(|s| matches!(s, Step::Frame(_))).count();
-        let n = measure(scene, &native).unwrap();
-        let w = measure(scene, &wasm).unwrap();
         let expected = if scene.first_frame_counts { frames } else { frames - 1 };
-        assert_eq!((n.frames.len(), w.frames.len()), (expected, expected), "{}", scene.name);
-        assert_eq!(n.digest, w.digest, "{}: native and engine.wasm drew different frames", scene.name);
+        let n = measure(scene, &native).unwrap();
+        assert_eq!(n.frames.len(), expected, "{}", scene.name);
         assert!(n.frames.iter().all(|t| t.is_finite() && *t >= 0.0), "{}", scene.name);
+        check_phases(&n);
+        for build in &builds {
+            let w = measure(scene, build.as_ref()).unwrap();
+            assert_eq!(w.frames.len(), expected, "{} in {}", scene.name, w.runner);
+            assert_eq!(n.digest, w.digest, "{}: native and {} drew different frames", scene.name, w.runner);
+            assert_eq!(n.latency, w.latency, "{} in {}", scene.name, w.runner);
+            check_phases(&w);
+        }
         // Frame times follow the 60 Hz clock: the last frame is at (frames - 1) / 60 s.
         let last = scene.steps.iter().rev().find_map(|s| if let Step::Frame(t) = s { Some(*t) } else { None });
         assert_eq!(last, Some((frames - 1) as f64 * FRAME_MS), "{}", scene.name);
     }
+}
+
+#[test]
+fn a_key_press_shows_in_the_next_frame() {
+    let text = marquee_test_support::text_service();
+    let home = scenes::all(true).into_iter().find(|s| s.name == "home").unwrap();
+    let presses = home.steps.iter().filter(|s| matches!(s, Step::Key(_, marquee_protocol::KeyAction::Press))).count();
+    let n = measure(&home, &Native { text }).unwrap();
+    // Focus moves in the engine: every press changes the very next frame.
+    assert_eq!(n.latency, vec![1; presses]);
 }
 
 #[test]
@@ -50,4 +87,5 @@ fn engine_js_under_node_times_every_frame() {
     let j = measure(&scene, &node).unwrap();
     assert_eq!(j.frames.len(), n.frames.len());
     assert!(j.frames.iter().all(|t| t.is_finite() && *t >= 0.0) && j.frames.iter().any(|t| *t > 0.0), "{:?}", j.frames);
+    check_phases(&j);
 }

@@ -38,15 +38,19 @@ struct BenchArgs {
     /// Smaller stress scenes: the whole suite in well under a minute.
     #[arg(long)]
     quick: bool,
-    /// Only these scenes (comma-separated).
+    /// Only these scenes (comma-separated; `startup` runs the whole host, `marquee run`;
+    /// `layout` compares our layout with Yoga's in Node).
     #[arg(long, value_delimiter = ',')]
     scenes: Vec<String>,
-    /// Only these runners (comma-separated: native, wasmtime, quickjs, node).
+    /// Only these runners (comma-separated: native, wasmtime, winch, wasmi, quickjs, node).
     #[arg(long, value_delimiter = ',')]
     runners: Vec<String>,
     /// Also write the results, every frame time included, as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
     /// Run each scene this many times, reporting the last (instruction counts take the
     /// difference of two repeat counts, which cancels start-up).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
@@ -127,6 +131,10 @@ struct RunArgs {
     /// Do not echo the app's console.
     #[arg(long)]
     quiet: bool,
+    /// Also write the run's report as JSON: every frame's timings, the start-up figures and
+    /// the first presented frame as wall-clock time (for `marquee bench`'s start-up scene).
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -250,6 +258,10 @@ fn run(args: RunArgs) -> Result<(), String> {
         }
     };
     print_report(&report);
+    if let Some(path) = &args.report {
+        let text = serde_json::to_string(&report_json(&report)).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     if let Some(path) = &args.screenshot {
         let png = report.canvas.encode_png().map_err(|e| e.to_string())?;
         std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -270,7 +282,7 @@ fn demo_text(app: &Path) -> marquee_text::SharedText {
 }
 
 fn bench(args: BenchArgs) -> Result<(), String> {
-    use marquee_bench::{Native, QuickJs, Runner, Wasmtime};
+    use marquee_bench::{Native, QuickJs, Runner, Wasmtime, host};
     let engine = engine_path(args.engine_wasm);
     let wasm =
         std::fs::read(&engine).map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", engine.display()))?;
@@ -286,6 +298,13 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     if wanted("wasmtime") {
         runners.push(Box::new(Wasmtime::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
     }
+    if wanted("winch") {
+        let compiler = marquee_bench::Compiler::Winch;
+        runners.push(Box::new(Wasmtime::with_compiler(&wasm, text.clone(), compiler).map_err(|e| e.to_string())?));
+    }
+    if wanted("wasmi") {
+        runners.push(Box::new(marquee_bench::interpreter::Wasmi::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
+    }
     if wanted("quickjs") {
         runners.push(Box::new(QuickJs { source: js, text: text.clone() }));
     }
@@ -296,11 +315,10 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     } else if wanted("node") {
         eprintln!("marquee: no `node` on the PATH; the node runner is skipped");
     }
-    let scenes: Vec<_> = marquee_bench::scenes::all(args.quick)
-        .into_iter()
-        .filter(|s| args.scenes.is_empty() || args.scenes.iter().any(|n| n == s.name))
-        .collect();
-    if scenes.is_empty() || runners.is_empty() {
+    let wanted_scene = |name: &str| args.scenes.is_empty() || args.scenes.iter().any(|n| n == name);
+    let scenes: Vec<_> = marquee_bench::scenes::all(args.quick).into_iter().filter(|s| wanted_scene(s.name)).collect();
+    let startup = wanted_scene("startup");
+    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") {
         return Err("no scene or no runner left to run".into());
     }
     let total = scenes.len() * runners.len();
@@ -318,18 +336,79 @@ fn bench(args: BenchArgs) -> Result<(), String> {
             outcomes.push(outcome);
         }
     }
+
+    // Layout alone, ours and Yoga's, in one Node process.
+    let mut layouts = Vec::new();
+    if wanted_scene("layout") && node {
+        eprint!("[layout] our layout and Yoga in Node ... ");
+        let t = std::time::Instant::now();
+        let trees = marquee_bench::layout::trees(args.quick);
+        layouts = marquee_bench::layout::run(&engine, &trees, if args.quick { 20 } else { 60 })
+            .map_err(|e| format!("{e} (is `npm ci` done? yoga-layout comes from npm)"))?;
+        eprintln!("{:.1} s", t.elapsed().as_secs_f64());
+    } else if wanted_scene("layout") && !args.scenes.is_empty() {
+        eprintln!("marquee: no `node` on the PATH; the layout comparison with Yoga is skipped");
+    }
+
+    // The whole host, in child processes: start-up cold and warm, then its frames.
+    let mut host_runs = Vec::new();
+    if startup {
+        let marquee = std::env::current_exe().map_err(|e| format!("this executable: {e}"))?;
+        let h = host::Host { marquee, app: demo_dir(), engine_wasm: engine.clone(), scratch: host::scratch() };
+        // Each run takes ~5 s (paced at 60 Hz); the quick suite does one cold and one warm.
+        let (cold, warm, js) = if args.quick { (1, 1, 0) } else { (3, 5, 1) };
+        let plan = [(host::Start::Cold, cold), (host::Start::Warm, warm), (host::Start::Js, js)];
+        let runs: usize = plan.iter().map(|(_, n)| n).sum();
+        for (start, n) in plan {
+            for _ in 0..n {
+                eprint!("[host {}/{runs}] startup, {} ... ", host_runs.len() + 1, start.name());
+                let run = h.run(start);
+                let run = run.map_err(|e| {
+                    host::clean(&h.scratch);
+                    e.to_string()
+                })?;
+                eprintln!("{:.1} ms to the first frame", run.startup_ms);
+                host_runs.push(run);
+            }
+        }
+        host::clean(&h.scratch);
+    }
+
     println!("{}", marquee_bench::table(&outcomes));
+    if !layouts.is_empty() {
+        println!("{}", marquee_bench::layout::table(&layouts));
+    }
+    if !host_runs.is_empty() {
+        println!("{}", host::table(&host_runs));
+    }
     let wasm_size = wasm.len();
     println!(
         "engine.wasm {wasm_size} bytes, engine.js {} bytes; {:.1} s in all",
         std::fs::metadata(&js_path).map_or(0, |m| m.len()),
         started.elapsed().as_secs_f64()
     );
+    if let Some(dir) = &args.charts {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for scene in &scenes {
+            let path = dir.join(format!("{}.svg", scene.name));
+            let svg = marquee_bench::charts::svg(scene.name, &outcomes).map_err(|e| e.to_string())?;
+            std::fs::write(&path, svg).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        println!("charts: {}", dir.display());
+    }
     if let Some(path) = &args.json {
         let context = serde_json::json!({
             "quick": args.quick,
             "engine_wasm_bytes": wasm_size,
             "scenes": scenes.iter().map(|s| serde_json::json!({"name": s.name, "what": s.what})).collect::<Vec<_>>(),
+            "host": host_runs.iter().map(|r| serde_json::json!({
+                "start": r.start.name(), "startup_ms": r.startup_ms,
+                "module": r.module.as_ref().map(|m| &m.0), "module_ms": r.module.as_ref().map(|m| m.1),
+                "engine_ms": r.engine, "raster_ms": r.raster, "present_ms": r.present, "latency_frames": r.latency,
+            })).collect::<Vec<_>>(),
+            "layout": layouts.iter().map(|l| serde_json::json!({
+                "tree": l.tree, "nodes": l.nodes, "ours_ms": l.ours, "yoga_ms": l.yoga,
+            })).collect::<Vec<_>>(),
         });
         let text = serde_json::to_string_pretty(&marquee_bench::json(&outcomes, context)).map_err(|e| e.to_string())?;
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -371,6 +450,46 @@ fn windowed(_options: &Options) -> Result<Option<Report>, String> {
     Ok(None)
 }
 
+/// When the first frame with the app's content was on screen: the end of its present.
+fn first_content(r: &Report) -> Option<std::time::Instant> {
+    r.frames.iter().find(|f| f.batches > 0).map(|f| f.at + f.engine + f.raster + f.present)
+}
+
+/// The report as JSON. Instants become ms after the host started; the first content frame is
+/// also given as wall-clock time (ms since the Unix epoch), so a parent process can measure from
+/// the moment it spawned this one.
+fn report_json(r: &Report) -> serde_json::Value {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let unix_ms = |at: std::time::Instant| {
+        let wall = std::time::SystemTime::now().checked_sub(at.elapsed())?;
+        Some(ms(wall.duration_since(std::time::UNIX_EPOCH).ok()?))
+    };
+    let frames: Vec<_> = r
+        .frames
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "at_ms": ms(f.at.duration_since(r.started)), "time_ms": f.time_ms,
+                "engine_ms": ms(f.engine), "raster_ms": ms(f.raster), "present_ms": ms(f.present),
+                "pixels": f.pixels, "batches": f.batches, "texture_bytes": f.texture_bytes,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "engine": if r.engine.js { "js" } else { "wasm" },
+        "engine_reason": r.engine.reason,
+        "module": format!("{:?}", r.module),
+        "module_ms": ms(r.module_time),
+        "first_frame_ms": r.first_frame.map(ms),
+        "first_content_ms": first_content(r).map(|at| ms(at.duration_since(r.started))),
+        "first_content_unix_ms": first_content(r).and_then(unix_ms),
+        "nodes": r.nodes,
+        "command_errors": r.command_errors,
+        "engine_resets": r.engine_resets,
+        "frames": frames,
+    })
+}
+
 fn print_report(r: &Report) {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let frames = r.frames.len();
@@ -409,9 +528,8 @@ fn print_report(r: &Report) {
         println!("first frame: {:.1} ms after start", ms(first));
     }
     // The first frame that applied a batch from the app: its scene reached the screen.
-    if let Some(f) = r.frames.iter().find(|f| f.batches > 0) {
-        let shown = f.at.duration_since(r.started) + f.engine + f.raster + f.present;
-        println!("first frame with the app's content: {:.1} ms after start", ms(shown));
+    if let Some(shown) = first_content(r) {
+        println!("first frame with the app's content: {:.1} ms after start", ms(shown.duration_since(r.started)));
     }
     println!("nodes: {}, rejected commands: {}, engine restarts: {}", r.nodes, r.command_errors, r.engine_resets);
     let mib = |b: u64| b as f64 / 1048576.0;

@@ -20,15 +20,18 @@
 //! | `mq_image_ready` | `(image: u32, width: u32, height: u32) -> u32` | the host loaded an image it was asked for; 1 if used |
 //! | `mq_image_failed` | `(image: u32, reason: u32) -> u32` | it could not (`ImageError` code); 1 if used |
 //! | `mq_set_texture_budget` | `(low: u32, high: u32)` | the texture budget in bytes, `high << 32 \| low` |
+//! | `mq_profile` | `(on: u32)` | 1: time each frame's phases with the `clock` import (see [`Stat`]); 0: stop |
 //!
 //! Imports, all from module `marquee` — the host's text service (see
-//! `marquee_display_list::text`), so the module carries no font code:
+//! `marquee_display_list::text`), so the module carries no font code, and a clock read only
+//! while profiling:
 //!
 //! | import | signature | meaning |
 //! |---|---|---|
 //! | `text_set` | `(run: u32, ptr: u32, len: u32)` | stores the paragraph encoded at `ptr..ptr+len` under `run` |
 //! | `text_remove` | `(run: u32)` | forgets `run` |
 //! | `text_measure` | `(run: u32, max_width: f32) -> u64` | size at that width: width bits `| height bits << 32` |
+//! | `clock` | `() -> f64` | a monotonic time in ms (any origin); called only after `mq_profile(1)` |
 
 #![allow(unsafe_code, reason = "an FFI boundary: raw pointers from the host are the point of this crate")]
 
@@ -40,7 +43,7 @@ use marquee_display_list::text::{Paragraph, TextLayout, TextSize};
 use marquee_engine::Engine;
 
 /// Bumped on any change to the exports' names, signatures or meaning.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// Counters readable through `mq_stat`.
 #[repr(u32)]
@@ -63,6 +66,12 @@ pub enum Stat {
     TextureBytes = 7,
     /// Images asked for and not answered yet.
     ImagesLoading = 8,
+    /// The last frame's layout phase in ns, while profiling (`mq_profile`).
+    LayoutNs = 9,
+    /// The last frame's animation phase in ns, while profiling.
+    AnimationNs = 10,
+    /// The last frame's display-list phase (paint and damage) in ns, while profiling.
+    DisplayListNs = 11,
 }
 
 /// Counts heap use so the host can hold the engine to its memory budget.
@@ -125,6 +134,7 @@ mod imports {
         pub(crate) fn text_set(run: u32, ptr: u32, len: u32);
         pub(crate) fn text_remove(run: u32);
         pub(crate) fn text_measure(run: u32, max_width: f32) -> u64;
+        pub(crate) fn clock() -> f64;
     }
 }
 
@@ -259,6 +269,9 @@ pub extern "C" fn mq_stat(which: u32) -> u64 {
         w if w == Stat::Focused as u32 => stats.focused as u64,
         w if w == Stat::TextureBytes as u32 => stats.texture_bytes,
         w if w == Stat::ImagesLoading as u32 => stats.images_loading as u64,
+        w if w == Stat::LayoutNs as u32 => stats.phase_ns[0],
+        w if w == Stat::AnimationNs as u32 => stats.phase_ns[1],
+        w if w == Stat::DisplayListNs as u32 => stats.phase_ns[2],
         _ => u64::MAX,
     }
 }
@@ -285,4 +298,20 @@ pub extern "C" fn mq_image_failed(image: u32, reason: u32) -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn mq_set_texture_budget(low: u32, high: u32) {
     ENGINE.with_borrow_mut(|e| e.set_texture_budget(u64::from(high) << 32 | u64::from(low)));
+}
+
+/// Turns per-phase frame timing on (`on != 0`) or off. While on, each frame reads the host's
+/// `clock` import four times; nothing the engine draws depends on it.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_profile(on: u32) {
+    #[cfg(target_arch = "wasm32")]
+    // SAFETY: the import takes nothing and returns a plain number.
+    let clock: marquee_engine::Clock = Box::new(|| unsafe { imports::clock() });
+    // Outside Wasm there is no host to import from: a native build times with its own clock.
+    #[cfg(not(target_arch = "wasm32"))]
+    let clock: marquee_engine::Clock = {
+        let origin = std::time::Instant::now();
+        Box::new(move || origin.elapsed().as_secs_f64() * 1000.0)
+    };
+    ENGINE.with_borrow_mut(|e| e.set_clock((on != 0).then_some(clock)));
 }

@@ -3,7 +3,7 @@
 // together. Evaluated as a script; `makeEngine(instantiate, host)` is called once per instance.
 //
 // `host` is the text service: textSet(run, bytes), textRemove(run), textMeasure(run, maxWidth)
-// -> [widthBits, heightBits]. Like the wasmtime host, the imports never throw on bad input: a
+// -> [widthBits, heightBits]; and clock() -> ms, read only while profiling. Like the wasmtime host, the imports never throw on bad input: a
 // paragraph outside memory or too large is treated as no paragraph.
 function makeEngine(instantiate, host) {
   const MAX_PARAGRAPH_BYTES = 1 << 20;
@@ -28,6 +28,7 @@ function makeEngine(instantiate, host) {
         high = size[1] | 0;
         return size[0] | 0;
       },
+      clock: () => host.clock(),
     },
   });
   return {
@@ -59,6 +60,7 @@ function makeEngine(instantiate, host) {
     imageReady: (image, width, height) => e.mq_image_ready(image, width, height) !== 0,
     imageFailed: (image, reason) => e.mq_image_failed(image, reason) !== 0,
     setTextureBudget: (low, high) => e.mq_set_texture_budget(low, high),
+    profile: (on) => e.mq_profile(on),
     memoryBytes: () => e.memory.buffer.byteLength,
   };
 }

@@ -24,8 +24,11 @@ use marquee_display_list::text::{Paragraph, TextLayout};
 use rquickjs::function::Func;
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Runtime, TypedArray, Value};
 
+/// The `mq_stat` counters of the frame phases (`marquee_engine_abi::Stat::LayoutNs` and on).
+pub const PHASE_STATS: [u32; 3] = [9, 10, 11];
+
 /// The ABI version this host speaks (`marquee_engine_abi::ABI_VERSION`).
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
 
 /// The adapter between Rust and engine.js (see the crate documentation).
 const GLUE: &str = include_str!("glue.js");
@@ -282,6 +285,16 @@ impl JsEngine {
         self.call("setTextureBudget", (bytes as u32, (bytes >> 32) as u32))
     }
 
+    /// Turns per-phase frame timing on or off (see `marquee_engine_abi::Stat::LayoutNs`).
+    pub fn set_profiling(&mut self, on: bool) -> Result<(), Error> {
+        self.call("profile", (u32::from(on),))
+    }
+
+    /// The last frame's time in each phase (`marquee_engine::PHASES`), in ns, while profiling.
+    pub fn phase_ns(&mut self) -> Result<[u64; 3], Error> {
+        Ok([self.stat(PHASE_STATS[0])?, self.stat(PHASE_STATS[1])?, self.stat(PHASE_STATS[2])?])
+    }
+
     /// The size of the engine's memory, in bytes.
     pub fn memory_bytes(&mut self) -> Result<usize, Error> {
         self.call::<_, f64>("memoryBytes", ()).map(|v| v as usize)
@@ -314,6 +327,8 @@ fn host<'js>(ctx: &Ctx<'js>, text: Rc<RefCell<Box<dyn TextLayout>>>) -> rquickjs
             vec![size.width.to_bits() as i32, size.height.to_bits() as i32]
         }),
     )?;
+    let origin = Instant::now();
+    host.set("clock", Func::from(move || origin.elapsed().as_secs_f64() * 1000.0))?;
     Ok(host)
 }
 

@@ -26,7 +26,10 @@ use wasmtime::{Caller, Linker, Memory, Store, StoreLimits, StoreLimitsBuilder, T
 pub use wasmtime::Module;
 
 /// The ABI version this host speaks.
-pub const ABI_VERSION: u32 = 3;
+pub const ABI_VERSION: u32 = 4;
+
+/// The `mq_stat` counters of the frame phases (`marquee_engine_abi::Stat::LayoutNs` and on).
+pub const PHASE_STATS: [u32; 3] = [9, 10, 11];
 
 /// How much linear memory an engine instance may use unless told otherwise: the DESIGN.md budget
 /// for the home page is 4 MiB, and this leaves room for much larger scenes.
@@ -120,17 +123,42 @@ impl Drop for Ticker {
     }
 }
 
+/// The compiler that turns engine.wasm into machine code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compiler {
+    /// Cranelift: optimizing, what hosts use.
+    Cranelift,
+    /// Winch: a baseline compiler, fast to compile, slower code (needs wasmtime's `winch`
+    /// feature; the benchmark enables it).
+    Winch,
+}
+
 impl Runtime {
     /// A runtime whose instances interrupt any call into the guest that runs longer than
     /// `budget` (rounded up to whole [`EPOCH_TICK`]s, plus one for the tick in progress).
     pub fn with_call_budget(budget: Duration) -> Runtime {
+        // A config built from defaults plus these settings cannot be invalid; fall back to the
+        // default engine rather than fail if wasmtime ever disagrees (calls then cannot be
+        // interrupted, which the deadline armed before each call makes harmless).
+        Runtime::with_compiler(Compiler::Cranelift, budget)
+            .unwrap_or_else(|_| Runtime::start(wasmtime::Engine::default(), budget))
+    }
+
+    /// Like [`with_call_budget`](Self::with_call_budget), compiling with `compiler`; fails when
+    /// this build of wasmtime lacks it.
+    pub fn with_compiler(compiler: Compiler, budget: Duration) -> Result<Runtime, Error> {
         let mut config = wasmtime::Config::new();
         config.max_wasm_stack(MAX_WASM_STACK);
         config.epoch_interruption(true);
-        // A config built from defaults plus these settings cannot be invalid; fall back to the
-        // default engine rather than fail if wasmtime ever disagrees (calls then cannot be
-        // interrupted, which the deadline below makes harmless).
-        let engine = wasmtime::Engine::new(&config).unwrap_or_default();
+        config.strategy(match compiler {
+            Compiler::Cranelift => wasmtime::Strategy::Cranelift,
+            Compiler::Winch => wasmtime::Strategy::Winch,
+        });
+        let engine = wasmtime::Engine::new(&config).map_err(|e| Error::Compile(format!("{compiler:?}: {e:#}")))?;
+        Ok(Runtime::start(engine, budget))
+    }
+
+    fn start(engine: wasmtime::Engine, budget: Duration) -> Runtime {
         let ticker_stop = Arc::new(AtomicBool::new(false));
         let (stop, ticking) = (ticker_stop.clone(), engine.clone());
         // The ticker holds only a clone of the engine handle and ends once the runtime drops.
@@ -218,6 +246,8 @@ fn link(engine: &wasmtime::Engine) -> Result<Linker<Host>, Error> {
             size.width.to_bits() as u64 | (size.height.to_bits() as u64) << 32
         })
         .map_err(fail)?;
+    let origin = std::time::Instant::now();
+    linker.func_wrap("marquee", "clock", move || origin.elapsed().as_secs_f64() * 1000.0).map_err(fail)?;
     Ok(linker)
 }
 
@@ -234,6 +264,7 @@ pub struct WasmEngine {
     image_ready: TypedFunc<(u32, u32, u32), u32>,
     image_failed: TypedFunc<(u32, u32), u32>,
     texture_budget: TypedFunc<(u32, u32), ()>,
+    profile: TypedFunc<u32, ()>,
     budget_ticks: u64,
     poisoned: bool,
     /// Keeps the epoch advancing while this instance lives, even if its runtime is dropped.
@@ -277,6 +308,7 @@ impl WasmEngine {
             image_ready: func!("mq_image_ready"),
             image_failed: func!("mq_image_failed"),
             texture_budget: func!("mq_set_texture_budget"),
+            profile: func!("mq_profile"),
             budget_ticks,
             _ticker: runtime.ticker.clone(),
             store,
@@ -378,6 +410,18 @@ impl WasmEngine {
         self.check()?;
         let r = self.texture_budget.call(&mut self.store, (bytes as u32, (bytes >> 32) as u32));
         self.guard(r)
+    }
+
+    /// Turns per-phase frame timing on or off (see `marquee_engine_abi::Stat::LayoutNs`).
+    pub fn set_profiling(&mut self, on: bool) -> Result<(), Error> {
+        self.check()?;
+        let r = self.profile.call(&mut self.store, u32::from(on));
+        self.guard(r)
+    }
+
+    /// The last frame's time in each phase (`marquee_engine::PHASES`), in ns, while profiling.
+    pub fn phase_ns(&mut self) -> Result<[u64; 3], Error> {
+        Ok([self.stat(PHASE_STATS[0])?, self.stat(PHASE_STATS[1])?, self.stat(PHASE_STATS[2])?])
     }
 
     /// The size of the guest's linear memory, in bytes.

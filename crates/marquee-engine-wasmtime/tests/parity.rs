@@ -186,7 +186,7 @@ fn memory_cap_is_enforced() {
 fn fake_guest(frame_body: &str) -> WasmEngine {
     let wat = format!(
         r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 3)
+        (func (export "mq_abi_version") (result i32) i32.const 4)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32) i32.const 0)
@@ -195,7 +195,8 @@ fn fake_guest(frame_body: &str) -> WasmEngine {
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32)))"#
+        (func (export "mq_set_texture_budget") (param i32 i32))
+        (func (export "mq_profile") (param i32)))"#
     );
     let rt = Runtime::default();
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
@@ -242,7 +243,7 @@ fn the_deepest_allowed_tree_fits_the_wasm_stack() {
 #[test]
 fn a_guest_that_never_returns_is_interrupted() {
     let wat = r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 3)
+        (func (export "mq_abi_version") (result i32) i32.const 4)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
         (func (export "mq_apply") (param i32 i32) (result i32) (loop $l (br $l)) i32.const 0)
@@ -251,7 +252,8 @@ fn a_guest_that_never_returns_is_interrupted() {
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32)))"#;
+        (func (export "mq_set_texture_budget") (param i32 i32))
+        (func (export "mq_profile") (param i32)))"#;
     let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
     let mut e = rt.instantiate(&module, 1 << 20).unwrap();

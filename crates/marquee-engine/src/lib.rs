@@ -68,7 +68,28 @@ pub struct Stats {
     pub texture_bytes: u64,
     /// Images asked for and not answered yet.
     pub images_loading: u32,
+    /// Time the last frame spent in each of its [`PHASES`], in ns; zero unless a
+    /// [`Clock`] is set.
+    pub phase_ns: [u64; 3],
 }
+
+/// The phases of a frame, in the order [`Stats::phase_ns`] reports them: layout (with focus
+/// settling and reveal), animation, display list (paint and damage).
+pub const PHASES: [&str; 3] = ["layout", "animation", "display list"];
+
+/// Nanoseconds from `from` to `to` (ms). Built from two 32-bit conversions because wasm2js
+/// cannot lower a float-to-u64 conversion (`i64.trunc_sat_f64_u`): engine.js would not build.
+fn elapsed_ns(from: f64, to: f64) -> u64 {
+    const HALF: f64 = 4_294_967_296.0;
+    let ns = ((to - from) * 1e6).max(0.0);
+    let high = (ns / HALF) as u32;
+    let low = (ns - f64::from(high) * HALF) as u32;
+    u64::from(high) << 32 | u64::from(low)
+}
+
+/// A monotonic clock in ms, for profiling only: the engine never reads time otherwise (frame
+/// time comes from the host), and nothing it draws depends on what this returns.
+pub type Clock = Box<dyn FnMut() -> f64>;
 
 /// One engine instance: a scene and what the last frame painted.
 pub struct Engine {
@@ -101,6 +122,7 @@ pub struct Engine {
     text: Box<dyn TextLayout>,
     images: Images,
     seen: Vec<u32>,
+    clock: Option<Clock>,
 }
 
 impl Default for Engine {
@@ -128,6 +150,7 @@ impl Default for Engine {
             text: Box::new(NoText),
             images: Images::default(),
             seen: Vec::new(),
+            clock: None,
         }
     }
 }
@@ -390,6 +413,7 @@ impl Engine {
     /// Runs one frame at `time_ms` (the host's frame clock) and returns the frame buffer: display
     /// list, damage and events. The buffer stays valid until the next call.
     pub fn frame(&mut self, time_ms: f64) -> &[u8] {
+        let start = self.now();
         self.stats.laid_out = self.update_layout();
         self.settle_focus();
         if std::mem::take(&mut self.reveal)
@@ -407,7 +431,9 @@ impl Engine {
                 }
             }
         }
+        let laid_out = self.now();
         self.animate(time_ms);
+        let animated = self.now();
         let (vw, vh) = self.viewport;
 
         let mut damage: Vec<IntRect> = Vec::new();
@@ -447,7 +473,21 @@ impl Engine {
         frame::write(&mut self.output, self.list.bytes(), &damage, self.events.bytes(), requests);
         requests.clear();
         self.events.clear();
+        let end = self.now();
+        if let (Some(a), Some(b), Some(c), Some(d)) = (start, laid_out, animated, end) {
+            self.stats.phase_ns = [elapsed_ns(a, b), elapsed_ns(b, c), elapsed_ns(c, d)];
+        }
         &self.output
+    }
+
+    /// Times each frame's phases with `clock` (see [`Stats::phase_ns`]); `None` stops it.
+    pub fn set_clock(&mut self, clock: Option<Clock>) {
+        self.clock = clock;
+        self.stats.phase_ns = [0; 3];
+    }
+
+    fn now(&mut self) -> Option<f64> {
+        self.clock.as_mut().map(|c| c())
     }
 
     /// Counters for budgets and benchmarks.

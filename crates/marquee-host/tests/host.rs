@@ -145,7 +145,7 @@ fn hanging_engine() -> Vec<u8> {
     wat::parse_str(format!(
         r#"(module (memory (export "memory") 1)
         (data (i32.const 2048) "{data}")
-        (func (export "mq_abi_version") (result i32) i32.const 3)
+        (func (export "mq_abi_version") (result i32) i32.const 4)
         (func (export "mq_protocol_version") (result i32) i32.const 2)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 8192)
         (func (export "mq_free") (param i32 i32))
@@ -157,7 +157,8 @@ fn hanging_engine() -> Vec<u8> {
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32)))"#
+        (func (export "mq_set_texture_budget") (param i32 i32))
+        (func (export "mq_profile") (param i32)))"#
     ))
     .unwrap()
 }

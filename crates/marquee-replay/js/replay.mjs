@@ -18,8 +18,10 @@ export function replay(instantiate, stream) {
 }
 
 // Plays the stream, handing each frame buffer and the milliseconds the engine spent since the
-// previous frame (steps and frame call, measured before the sink runs) to `sink`.
-export function play(instantiate, stream, sink) {
+// previous frame (steps and frame call, measured before the sink runs) to `sink`. With
+// `profile`, the engine times its phases (ABI `mq_profile`) and the sink also gets the frame's
+// split in ms: [commands, layout, animation, display list].
+export function play(instantiate, stream, sink, profile = false) {
   let high = 0;
   let asked = 0;
   const f32 = new Float32Array(1);
@@ -38,13 +40,18 @@ export function play(instantiate, stream, sink) {
         high = m[3] | 0;
         return m[2] | 0;
       },
+      clock: () => performance.now(),
     },
   });
+  if (profile) e.mq_profile(1);
+  const stat = (which) => (e.mq_stat(which) >>> 0) + (high >>> 0) * 4294967296;
   const unhex = (s) => Uint8Array.from(s.match(/../g) ?? [], (h) => parseInt(h, 16));
   // Batches are decoded before the clock starts: that is the host's work, not the engine's.
   const batches = stream.steps.map((step) => (step.raw !== undefined ? unhex(step.raw) : null));
   let start = performance.now();
+  let commands = 0;
   stream.steps.forEach((step, i) => {
+    const t = performance.now();
     if (step.raw !== undefined) {
       const bytes = batches[i];
       const ptr = e.mq_alloc(bytes.length) >>> 0;
@@ -57,10 +64,14 @@ export function play(instantiate, stream, sink) {
     else if (step.budget) e.mq_set_texture_budget(...step.budget);
     else if (step.frame !== undefined) {
       const ptr = e.mq_frame(step.frame) >>> 0;
-      const view = new Uint8Array(e.memory.buffer, ptr, high >>> 0);
+      const len = high >>> 0;
       const elapsed = performance.now() - start;
-      sink(view, elapsed);
+      const split = profile ? [commands, stat(9) / 1e6, stat(10) / 1e6, stat(11) / 1e6] : null;
+      sink(new Uint8Array(e.memory.buffer, ptr, len), elapsed, split);
+      commands = 0;
       start = performance.now();
+      return;
     }
+    commands += performance.now() - t;
   });
 }
