@@ -179,5 +179,8 @@ fn bad_source_and_abi_are_refused() {
     let other_abi = "export function instantiate() { return { mq_abi_version: () => 2 }; }";
     let wrong = JsEngine::new(other_abi, text(), Limits::default()).err();
     // The glue calls more than the ABI version while binding; either way it is refused.
-    assert!(matches!(wrong, Some(Error::AbiMismatch { expected: marquee_engine_quickjs::ABI_VERSION, found: 2 })), "{wrong:?}");
+    assert!(
+        matches!(wrong, Some(Error::AbiMismatch { expected: marquee_engine_quickjs::ABI_VERSION, found: 2 })),
+        "{wrong:?}"
+    );
 }
