@@ -4,6 +4,8 @@
 //! none is given): in a desktop window when there is a display, headless otherwise. A headless
 //! run renders until the app is idle (or `--frames`), can write a screenshot, and prints frame
 //! statistics; `--keys` scripts remote presses at frame numbers, so a session can be replayed.
+//! `marquee bundle` builds an app into a content-addressed bundle, and `marquee run` given a
+//! bundle's manifest installs it (every byte verified) and runs it with the engine it carries.
 
 #[cfg(feature = "window")]
 mod window;
@@ -31,6 +33,27 @@ enum Commands {
     Replay(ReplayArgs),
     /// Run the benchmark scenes in every engine build and compare them (see docs/benchmarks.md).
     Bench(BenchArgs),
+    /// Build a bundle of an app (its JavaScript through esbuild, engine.wasm, engine.js, assets)
+    /// into a content-addressed store; `marquee run STORE/bundles/ID.json` runs it.
+    Bundle(BundleArgs),
+}
+
+#[derive(Args)]
+struct BundleArgs {
+    /// The app's directory; default: the demo app.
+    app: Option<PathBuf>,
+    /// The store the bundle is written to (objects/ and bundles/).
+    #[arg(long, default_value = "bundles")]
+    out: PathBuf,
+    /// engine.wasm (engine.js is taken from beside it when there).
+    #[arg(long, value_name = "WASM")]
+    engine_wasm: Option<PathBuf>,
+    /// The oldest host version that may run the bundle (default: this one).
+    #[arg(long, value_name = "VERSION")]
+    min_host: Option<String>,
+    /// The esbuild executable (default: node_modules/.bin/esbuild at or above the app).
+    #[arg(long, value_name = "PATH")]
+    esbuild: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -74,8 +97,12 @@ struct ReplayArgs {
 
 #[derive(Args)]
 struct RunArgs {
-    /// The app's directory; default: the demo app.
+    /// The app's directory, or a bundle's manifest (`STORE/bundles/ID.json`, see `marquee
+    /// bundle`), which is verified and installed first; default: the demo app.
     app: Option<PathBuf>,
+    /// Where bundles are installed (default: ~/.cache/marquee/apps).
+    #[arg(long, value_name = "DIR")]
+    install_dir: Option<PathBuf>,
     /// Render without a window.
     #[arg(long)]
     headless: bool,
@@ -173,6 +200,7 @@ fn main() -> ExitCode {
         Commands::Run(args) => run(args),
         Commands::Replay(args) => replay(args),
         Commands::Bench(args) => bench(args),
+        Commands::Bundle(args) => bundle(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -199,27 +227,82 @@ fn engine_path(flag: Option<PathBuf>) -> PathBuf {
     candidates.into_iter().find(|p| p.is_file()).unwrap_or(fallback)
 }
 
+/// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache`.
+fn user_cache() -> Option<PathBuf> {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+}
+
+/// Installs the bundle whose manifest is `manifest` (`STORE/bundles/ID.json`) from its store;
+/// returns the installed directory.
+fn install_bundle(manifest: &Path, install_dir: Option<PathBuf>) -> Result<PathBuf, String> {
+    let not_bundle = || format!("{}: not a bundle manifest (expected STORE/bundles/ID.json)", manifest.display());
+    let id = manifest.file_stem().and_then(|s| s.to_str()).ok_or_else(not_bundle)?;
+    let id = marquee_bundle::BundleId::parse(id).map_err(|_| not_bundle())?;
+    let store = manifest.parent().and_then(Path::parent).ok_or_else(not_bundle)?;
+    let dest = install_dir
+        .or_else(|| user_cache().map(|c| c.join("marquee/apps")))
+        .ok_or("no cache directory (set HOME or XDG_CACHE_HOME, or pass --install-dir)")?;
+    std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
+    marquee_bundle::install(&marquee_bundle::Store::new(store), &id, &dest).map_err(|e| e.to_string())
+}
+
+fn bundle(args: BundleArgs) -> Result<(), String> {
+    let app = args.app.unwrap_or_else(demo_dir);
+    let engine = engine_path(args.engine_wasm);
+    let wasm = std::fs::read(&engine)
+        .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine-wasm)", engine.display()))?;
+    // The module must compile and answer this host's ABI version: a bundle names the ABI its
+    // engine speaks, and devices choose releases by it.
+    let runtime = marquee_engine_wasmtime::Runtime::default();
+    let module = runtime.compile(&wasm).map_err(|e| format!("{}: {e}", engine.display()))?;
+    runtime
+        .instantiate(&module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT)
+        .map_err(|e| format!("{}: {e}", engine.display()))?;
+    let engine_js = Some(engine.with_file_name("engine.js")).filter(|p| p.is_file());
+    let options = marquee_bundle::BuildOptions {
+        engine_wasm: engine.clone(),
+        engine_js,
+        engine_abi: marquee_engine_wasmtime::ABI_VERSION,
+        protocol: u32::from(marquee_protocol::VERSION),
+        min_host: args.min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
+        esbuild: args.esbuild,
+    };
+    let store = marquee_bundle::Store::new(&args.out);
+    let (id, manifest) = marquee_bundle::build(&app, &store, &options).map_err(|e| e.to_string())?;
+    let total: u64 = manifest.files.values().map(|f| f.size).sum();
+    for (path, f) in manifest.files.iter().filter(|(p, _)| !p.starts_with("assets/")) {
+        println!("{path:>14}  {:>9} bytes  {}", f.size, &f.sha256[..16]);
+    }
+    let assets = manifest.files.keys().filter(|p| p.starts_with("assets/")).count();
+    println!("{:>14}  {assets} files", "assets/");
+    println!("bundle {id}: {} {}, {} files, {total} bytes", manifest.app, manifest.version, manifest.files.len());
+    println!("manifest: {}", store.manifest_path(&id).display());
+    Ok(())
+}
+
 fn cache_dir(args: &RunArgs) -> Option<PathBuf> {
     if args.no_cache {
         return None;
     }
-    args.cache.clone().or_else(|| {
-        let base = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-        Some(base.join("marquee/modules"))
-    })
+    args.cache.clone().or_else(|| Some(user_cache()?.join("marquee/modules")))
 }
 
 fn run(args: RunArgs) -> Result<(), String> {
-    let app = args.app.clone().unwrap_or_else(demo_dir);
+    let mut app = args.app.clone().unwrap_or_else(demo_dir);
+    let mut engine_flag = args.engine_wasm.clone();
     if app.is_file() {
-        return Err(format!("{}: signed bundles are not runnable yet; pass an app directory", app.display()));
+        let installed = install_bundle(&app, args.install_dir.clone())?;
+        println!("bundle: installed and verified in {}", installed.display());
+        // A bundle brings its own engine unless one is asked for.
+        engine_flag = engine_flag.or_else(|| Some(installed.join("engine.wasm")));
+        app = installed;
     }
     if !app.join("package.json").is_file() {
         return Err(format!("{}: not an app directory (no package.json)", app.display()));
     }
-    let engine = engine_path(args.engine_wasm.clone());
+    let engine = engine_path(engine_flag);
     let wasm = std::fs::read(&engine)
         .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine-wasm)", engine.display()))?;
 

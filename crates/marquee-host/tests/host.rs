@@ -50,7 +50,11 @@ fn serial() -> std::sync::MutexGuard<'static, ()> {
 }
 
 fn options(app: &str, wasm: Vec<u8>) -> Options {
-    let mut o = Options::new(root().join(app), wasm);
+    options_at(&root().join(app), wasm)
+}
+
+fn options_at(app: &Path, wasm: Vec<u8>) -> Options {
+    let mut o = Options::new(app, wasm);
     o.size = (640, 360);
     o.echo_console = false;
     o.stop = Stop { frames: None, when_idle: true, timeout: Some(Duration::from_secs(20)) };
@@ -233,6 +237,41 @@ fn demo_sessions(engine: EngineChoice) {
         let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
         golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+}
+
+#[test]
+fn the_demo_runs_the_same_from_its_bundle() {
+    let _serial = serial();
+    // Bundled (app.js through esbuild, the engine and the assets), installed and verified, then
+    // run from the installed directory with the engine it carries: the same pixels as the app
+    // directory gives (the golden the sessions above check).
+    let dir = std::env::temp_dir().join(format!("marquee-host-bundle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
+    let options = marquee_bundle::BuildOptions {
+        engine_js: Some(wasm.with_file_name("engine.js")),
+        engine_wasm: wasm,
+        engine_abi: marquee_engine_wasmtime::ABI_VERSION,
+        protocol: u32::from(marquee_protocol::VERSION),
+        min_host: "0.1.0".into(),
+        esbuild: None,
+    };
+    let store = marquee_bundle::Store::new(dir.join("store"));
+    let (id, manifest) = marquee_bundle::build(&root().join("apps/demo"), &store, &options).unwrap();
+    assert!(manifest.files.contains_key("assets/fonts/Inter-Regular.otf"), "{:?}", manifest.files.keys());
+    let installed = marquee_bundle::install(&store, &id, &dir.join("apps")).unwrap();
+    let mut o = options_at(&installed, std::fs::read(installed.join("engine.wasm")).unwrap());
+    o.size = (1280, 720);
+    o.virtual_time = true;
+    let rails = [Key::Down, Key::Down, Key::Right, Key::Right, Key::Right, Key::Right, Key::Right, Key::Down];
+    o.script = rails.into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
+    let report = run(o);
+    assert_eq!(report.ended, Ended::Idle);
+    assert_eq!(report.command_errors, 0, "{:?}", report.log);
+    golden::check_png(&root().join("tests/snapshots/host/demo-rails.png"), &report.canvas).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]

@@ -1,0 +1,139 @@
+//! Building a bundle from an app directory.
+//!
+//! The app's entry module and everything it imports (the SDK from `node_modules` included) become
+//! one ES module, `app.js`, through esbuild — the host then loads a single file with no module
+//! resolution at launch. Beside it go engine.wasm, engine.js when there is one, every file under
+//! the app's `assets/`, and a `package.json` the host reads (name, version, entry, and the app's
+//! `marquee` settings such as the Wasm rollout). Nothing time- or machine-dependent goes in, so
+//! the same inputs give the same bundle id.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{BundleId, Error, FileEntry, MANIFEST_FORMAT, Manifest, Store, check_path, io, limits};
+
+/// What goes into a bundle besides the app directory.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// engine.wasm.
+    pub engine_wasm: PathBuf,
+    /// engine.js, for devices without Wasm (left out when `None`).
+    pub engine_js: Option<PathBuf>,
+    /// The ABI engine.wasm speaks (the caller checked it by instantiating the module).
+    pub engine_abi: u32,
+    /// The protocol version the SDK encodes.
+    pub protocol: u32,
+    /// The oldest host that can run the bundle.
+    pub min_host: String,
+    /// The esbuild executable; by default `node_modules/.bin/esbuild` in the app directory or
+    /// the nearest directory above it that has one, else `esbuild` on the PATH.
+    pub esbuild: Option<PathBuf>,
+}
+
+/// Builds the app in `app` into `store`; returns the bundle's id and manifest.
+pub fn build(app: &Path, store: &Store, options: &BuildOptions) -> Result<(BundleId, Manifest), Error> {
+    // Absolute: esbuild runs in the app's directory.
+    let app = &app.canonicalize().map_err(io(app))?;
+    let package_path = app.join("package.json");
+    let package: serde_json::Value = serde_json::from_slice(&std::fs::read(&package_path).map_err(io(&package_path))?)
+        .map_err(|e| Error::App(format!("{}: {e}", package_path.display())))?;
+    let field = |name: &str| package[name].as_str().map(str::to_string);
+    let name = field("name").ok_or_else(|| Error::App("package.json has no \"name\"".into()))?;
+    let version = field("version").ok_or_else(|| Error::App("package.json has no \"version\"".into()))?;
+    let main = field("main").unwrap_or_else(|| "main.js".into());
+    let entry = app.join(&main);
+    if !entry.is_file() {
+        return Err(Error::App(format!("the entry module {} does not exist", entry.display())));
+    }
+
+    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), esbuild(app, &entry, options.esbuild.as_deref())?)];
+    let mut bundle_package =
+        serde_json::json!({ "name": name, "version": version, "type": "module", "main": "app.js" });
+    if let Some(marquee) = package.get("marquee") {
+        bundle_package["marquee"] = marquee.clone();
+    }
+    files.push(("package.json".into(), serde_json::to_vec_pretty(&bundle_package).unwrap_or_default()));
+    files.push(("engine.wasm".into(), std::fs::read(&options.engine_wasm).map_err(io(&options.engine_wasm))?));
+    if let Some(js) = &options.engine_js {
+        files.push(("engine.js".into(), std::fs::read(js).map_err(io(js))?));
+    }
+    let assets = app.join("assets");
+    if assets.is_dir() {
+        collect(&assets, "assets", &mut files)?;
+    }
+
+    let mut manifest = Manifest {
+        format: MANIFEST_FORMAT,
+        app: name,
+        version,
+        engine_abi: options.engine_abi,
+        protocol: options.protocol,
+        min_host: options.min_host.clone(),
+        entry: "app.js".into(),
+        files: Default::default(),
+    };
+    for (path, bytes) in &files {
+        check_path(path)?;
+        if bytes.len() as u64 > limits::MAX_FILE_BYTES {
+            return Err(Error::App(format!("{path}: {} bytes, more than a bundle file may hold", bytes.len())));
+        }
+        let sha256 = store.put_object(bytes)?;
+        manifest.files.insert(path.clone(), FileEntry { size: bytes.len() as u64, sha256 });
+    }
+    // What is written must read back: the same checks a device makes.
+    Manifest::parse(&manifest.to_bytes())?;
+    let id = store.put_manifest(&manifest)?;
+    Ok((id, manifest))
+}
+
+/// Every regular file under `dir`, as `prefix/relative/path`, in sorted order. A symbolic link is
+/// refused: it could point outside the app, and a bundle holds bytes, not links.
+fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result<(), Error> {
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir).map_err(io(dir))?.collect::<Result<Vec<_>, _>>().map_err(io(dir))?;
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_str().ok_or_else(|| Error::App(format!("{}: not a UTF-8 name", path.display())))?;
+        let kind = entry.file_type().map_err(io(&path))?;
+        let inner = format!("{prefix}/{name}");
+        if kind.is_symlink() {
+            return Err(Error::App(format!("{}: a symbolic link; bundles hold files only", path.display())));
+        } else if kind.is_dir() {
+            collect(&path, &inner, out)?;
+        } else {
+            out.push((inner, std::fs::read(&path).map_err(io(&path))?));
+        }
+    }
+    Ok(())
+}
+
+/// The esbuild to run: the one asked for, the nearest `node_modules/.bin/esbuild` at or above the
+/// app, or `esbuild` on the PATH.
+fn esbuild_path(app: &Path, asked: Option<&Path>) -> PathBuf {
+    if let Some(path) = asked {
+        return path.to_path_buf();
+    }
+    app.ancestors()
+        .map(|dir| dir.join("node_modules/.bin/esbuild"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| PathBuf::from("esbuild"))
+}
+
+/// Bundles `entry` and its imports into one ES module.
+fn esbuild(app: &Path, entry: &Path, asked: Option<&Path>) -> Result<Vec<u8>, Error> {
+    let exe = esbuild_path(app, asked);
+    let out = Command::new(&exe)
+        .arg(entry)
+        // Hosts run ES2022 in QuickJS; `neutral` assumes no Node and no browser.
+        .args(["--bundle", "--format=esm", "--target=es2022", "--platform=neutral", "--main-fields=module,main"])
+        .args(["--charset=utf8", "--legal-comments=none", "--log-level=warning"])
+        .current_dir(app)
+        .output()
+        .map_err(|e| Error::Esbuild(format!("{}: {e} (install it with `npm install esbuild`)", exe.display())))?;
+    if !out.status.success() {
+        return Err(Error::Esbuild(String::from_utf8_lossy(&out.stderr).trim().to_string()));
+    }
+    Ok(out.stdout)
+}
