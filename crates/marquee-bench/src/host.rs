@@ -63,6 +63,9 @@ pub struct HostRun {
     /// For each key: frames from the one it was pressed before to the first that drew pixels
     /// (1: that very frame).
     pub latency: Vec<u32>,
+    /// The host process's peak resident memory, in bytes (both VMs, canvas, images), when the
+    /// platform reports it.
+    pub peak_rss: Option<u64>,
 }
 
 /// Runs the `marquee` executable on `app`.
@@ -137,14 +140,22 @@ pub fn parse(start: Start, report: &str, spawned_ms: f64) -> Result<HostRun, Err
         raster: series("raster_ms"),
         present: series("present_ms"),
         latency,
+        peak_rss: r["peak_rss_bytes"].as_u64(),
     })
 }
 
 /// The host runs as a terminal table: start-up, then median and p99 of each frame phase.
 pub fn table(runs: &[HostRun]) -> String {
     let mut s = format!(
-        "{:<10} {:>10} {:>22} {:>15} {:>15} {:>15} {:>8}  (frame times: ms, of frames that drew)\n",
-        "host", "startup ms", "engine module", "engine p50/p99", "raster p50/p99", "present p50/p99", "latency"
+        "{:<10} {:>10} {:>22} {:>15} {:>15} {:>15} {:>8} {:>9}  (frame times: ms, of frames that drew)\n",
+        "host",
+        "startup ms",
+        "engine module",
+        "engine p50/p99",
+        "raster p50/p99",
+        "present p50/p99",
+        "latency",
+        "peak RSS"
     );
     for r in runs {
         let p = |v: &[f64]| {
@@ -153,8 +164,9 @@ pub fn table(runs: &[HostRun]) -> String {
             format!("{:.2}/{:.2}", crate::percentile(&v, 0.5), crate::percentile(&v, 0.99))
         };
         let latency = r.latency.iter().max().map_or(String::from("-"), |m| format!("≤{m} fr"));
+        let rss = r.peak_rss.map_or(String::from("-"), |b| format!("{:.0} MiB", b as f64 / 1048576.0));
         s += &format!(
-            "{:<10} {:>10.1} {:>22} {:>15} {:>15} {:>15} {:>8}\n",
+            "{:<10} {:>10.1} {:>22} {:>15} {:>15} {:>15} {:>8} {rss:>9}\n",
             r.start.name(),
             r.startup_ms,
             r.module.as_ref().map_or(String::from("-"), |(source, ms)| format!("{source} {ms:.1} ms")),
@@ -194,6 +206,7 @@ mod tests {
             .collect();
         serde_json::json!({
             "engine": "wasm", "module": "Cache", "module_ms": 1.5, "first_content_unix_ms": 1000.0 + 250.0,
+            "peak_rss_bytes": 123 << 20,
             "frames": frames,
         })
         .to_string()
@@ -211,6 +224,7 @@ mod tests {
         assert_eq!(run.engine, [3.0, 91.0, 92.0, 135.0, 180.0, 181.0, 225.0]);
         assert_eq!(run.raster[0], 6.0);
         assert_eq!(run.latency, [2, 1, 1, 1]);
+        assert_eq!(run.peak_rss, Some(123 << 20));
     }
 
     #[test]

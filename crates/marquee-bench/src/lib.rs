@@ -114,6 +114,17 @@ pub struct Outcome {
     pub latency: Vec<u32>,
 }
 
+/// `bytes` compressed as a CDN would serve them: (gzip -9, brotli quality 11) sizes.
+pub fn compressed_sizes(bytes: &[u8]) -> (usize, usize) {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzip = gz.write_all(bytes).and_then(|()| gz.finish()).map_or(0, |v| v.len());
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let brotli = brotli::BrotliCompress(&mut &bytes[..], &mut br, &params).map_or(0, |_| br.len());
+    (gzip, brotli)
+}
+
 /// Percentile `q` (0–1) of sorted values.
 pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {

@@ -465,11 +465,17 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         println!("{}", host::table(&host_runs));
     }
     let wasm_size = wasm.len();
-    println!(
-        "engine.wasm {wasm_size} bytes, engine.js {} bytes; {:.1} s in all",
-        std::fs::metadata(&js_path).map_or(0, |m| m.len()),
-        started.elapsed().as_secs_f64()
-    );
+    let js_bytes = std::fs::read(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    for (name, bytes) in [("engine.wasm", &wasm), ("engine.js", &js_bytes)] {
+        // Brotli at quality 11 takes seconds on engine.js: the quick suite skips it.
+        if args.quick {
+            println!("{name}: {} bytes raw", bytes.len());
+        } else {
+            let (gzip, brotli) = marquee_bench::compressed_sizes(bytes);
+            println!("{name}: {} bytes raw, {gzip} gzip, {brotli} brotli", bytes.len());
+        }
+    }
+    println!("{:.1} s in all", started.elapsed().as_secs_f64());
     if let Some(dir) = &args.charts {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         for scene in &scenes {
@@ -488,6 +494,7 @@ fn bench(args: BenchArgs) -> Result<(), String> {
                 "start": r.start.name(), "startup_ms": r.startup_ms,
                 "module": r.module.as_ref().map(|m| &m.0), "module_ms": r.module.as_ref().map(|m| m.1),
                 "engine_ms": r.engine, "raster_ms": r.raster, "present_ms": r.present, "latency_frames": r.latency,
+                "peak_rss_bytes": r.peak_rss,
             })).collect::<Vec<_>>(),
             "layout": layouts.iter().map(|l| serde_json::json!({
                 "tree": l.tree, "nodes": l.nodes, "ours_ms": l.ours, "yoga_ms": l.yoga,
@@ -567,10 +574,20 @@ fn report_json(r: &Report) -> serde_json::Value {
         "first_content_ms": first_content(r).map(|at| ms(at.duration_since(r.started))),
         "first_content_unix_ms": first_content(r).and_then(unix_ms),
         "nodes": r.nodes,
+        "peak_rss_bytes": peak_rss(),
         "command_errors": r.command_errors,
         "engine_resets": r.engine_resets,
         "frames": frames,
     })
+}
+
+/// This process's peak resident memory (Linux's `VmHWM`), in bytes: everything the host holds —
+/// both VMs, the raster canvas, decoded images — at its largest.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    let kib: u64 = line.trim().strip_suffix("kB")?.trim().parse().ok()?;
+    Some(kib * 1024)
 }
 
 fn print_report(r: &Report) {
