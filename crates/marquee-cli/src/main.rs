@@ -5,7 +5,8 @@
 //! run renders until the app is idle (or `--frames`), can write a screenshot, and prints frame
 //! statistics; `--keys` scripts remote presses at frame numbers, so a session can be replayed.
 //! `marquee bundle` builds an app into a content-addressed bundle, and `marquee run` given a
-//! bundle's manifest installs it (every byte verified) and runs it with the engine it carries.
+//! bundle's manifest installs it (every byte verified) and runs it with the engine it carries;
+//! `marquee serve` serves a repository or store over HTTP.
 
 #[cfg(feature = "window")]
 mod window;
@@ -36,6 +37,21 @@ enum Commands {
     /// Build a bundle of an app (its JavaScript through esbuild, engine.wasm, engine.js, assets)
     /// into a content-addressed store; `marquee run STORE/bundles/ID.json` runs it.
     Bundle(BundleArgs),
+    /// Serve an update repository (or a bundle store) over HTTP: static files with range
+    /// requests, ETags and cache headers, on 127.0.0.1 unless told otherwise.
+    Serve(ServeArgs),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// The directory to serve.
+    dir: PathBuf,
+    /// Where to listen.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    /// Stop after this many seconds (default: serve until interrupted).
+    #[arg(long, value_name = "SECONDS")]
+    r#for: Option<f64>,
 }
 
 #[derive(Args)]
@@ -201,6 +217,7 @@ fn main() -> ExitCode {
         Commands::Replay(args) => replay(args),
         Commands::Bench(args) => bench(args),
         Commands::Bundle(args) => bundle(args),
+        Commands::Serve(args) => serve(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -279,6 +296,20 @@ fn bundle(args: BundleArgs) -> Result<(), String> {
     println!("{:>14}  {assets} files", "assets/");
     println!("bundle {id}: {} {}, {} files, {total} bytes", manifest.app, manifest.version, manifest.files.len());
     println!("manifest: {}", store.manifest_path(&id).display());
+    Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let server = marquee_serve::Server::start(&args.dir, args.addr).map_err(|e| e.to_string())?;
+    println!("serving {} on http://{}", args.dir.display(), server.addr());
+    match args.r#for {
+        Some(seconds) if seconds.is_finite() && seconds >= 0.0 => {
+            std::thread::sleep(Duration::from_secs_f64(seconds));
+            drop(server);
+        }
+        Some(seconds) => return Err(format!("--for {seconds}: expected a number of seconds")),
+        None => server.wait(),
+    }
     Ok(())
 }
 
