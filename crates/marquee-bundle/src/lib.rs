@@ -12,15 +12,20 @@
 //! directory, synced, and renamed into place in one step, so a reader (the host at launch) sees
 //! the whole bundle or none of it, and a bad object leaves nothing behind.
 //!
+//! A [`Channel`] says which bundle each device of a fleet should run: releases with staged
+//! rollouts, halts and withdrawals, and the engine.wasm rollout.
+//!
 //! Signing is not this crate's job: the update repository (TUF) signs the manifest's hash and
 //! length; this crate makes sure the bytes behind a trusted manifest are the ones it names.
 
 mod build;
+pub mod channel;
 mod install;
 mod manifest;
 mod store;
 
 pub use build::{BuildOptions, build};
+pub use channel::{Channel, Release, Status, WasmRollout};
 pub use install::{MANIFEST_FILE, install, verify_dir};
 pub use manifest::{FileEntry, MANIFEST_FORMAT, Manifest, check_path};
 pub use store::{BundleId, Store};
@@ -64,6 +69,8 @@ pub enum Error {
         /// What the bytes hash to.
         found: String,
     },
+    /// A channel file is malformed.
+    Channel(String),
     /// A file's bytes are not what the manifest says (size or SHA-256).
     Corrupt {
         /// The file's path in the bundle.
@@ -81,6 +88,7 @@ impl fmt::Display for Error {
             Error::Esbuild(why) => write!(f, "esbuild: {why}"),
             Error::Manifest(why) => write!(f, "bad manifest: {why}"),
             Error::Path(why) => write!(f, "bad path in the manifest: {why}"),
+            Error::Channel(why) => write!(f, "bad channel: {why}"),
             Error::IdMismatch { expected, found } => {
                 write!(f, "manifest is not bundle {expected} (its bytes hash to {found})")
             }

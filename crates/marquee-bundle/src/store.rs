@@ -88,6 +88,24 @@ impl Store {
         Ok(id)
     }
 
+    /// Stores a manifest's bytes as they came (from an update repository): they must parse, and
+    /// their hash becomes the bundle's id.
+    pub fn put_manifest_bytes(&self, bytes: &[u8]) -> Result<(BundleId, Manifest), Error> {
+        let manifest = Manifest::parse(bytes)?;
+        let id = BundleId::of(bytes);
+        let path = self.manifest_path(&id);
+        if !path.exists() {
+            write_atomic(&path, bytes)?;
+        }
+        Ok((id, manifest))
+    }
+
+    /// Stores an object's bytes under the SHA-256 the caller has already checked they have.
+    pub fn put_verified_object(&self, sha256: &str, bytes: &[u8]) -> Result<(), Error> {
+        let path = self.object_path(sha256);
+        if path.exists() { Ok(()) } else { write_atomic(&path, bytes) }
+    }
+
     /// Reads bundle `id`'s manifest, checking that its bytes are the ones the id names.
     pub fn manifest(&self, id: &BundleId) -> Result<Manifest, Error> {
         let path = self.manifest_path(id);

@@ -1,0 +1,516 @@
+//! Creating and changing the repository: init, publish, channel edits, timestamp refresh, key
+//! rotation.
+//!
+//! Every change is one new set of metadata: new files are written first (objects, targets), then
+//! the metadata into a pending directory, then renamed into `metadata/` in the order a client
+//! reads them backwards — root, targets, snapshot, and timestamp last — so a device fetching
+//! during a publish sees either the old repository or the new one. tough does the signing; the
+//! publisher reads its own repository with expiry checks off, since it must be able to repair one
+//! whose timestamp has run out.
+
+use std::collections::HashMap;
+use std::fs;
+use std::num::NonZeroU64;
+use std::path::{Path, PathBuf};
+
+use aws_lc_rs::rand::SystemRandom;
+use jiff::{SignedDuration, Timestamp};
+use marquee_bundle::channel::{bundle_target, channel_target};
+use marquee_bundle::{BundleId, Channel, Release, Status, Store};
+use tough::editor::RepositoryEditor;
+use tough::editor::signed::SignedRole;
+use tough::key_source::KeySource;
+use tough::schema::{KeyHolder, RoleKeys, RoleType, Root, Target, Timestamp as TufTimestamp};
+use tough::{ExpirationEnforcement, FilesystemTransport, Repository, RepositoryLoader};
+use url::Url;
+
+use crate::{Error, Keys, ROLES, io};
+
+/// How long each role's metadata stays valid after it is signed.
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry {
+    /// root.json: rotated rarely, by hand.
+    pub root: SignedDuration,
+    /// targets.json: re-signed at every publish.
+    pub targets: SignedDuration,
+    /// snapshot.json: re-signed at every publish.
+    pub snapshot: SignedDuration,
+    /// timestamp.json: re-signed by `refresh_timestamp` (a cron job) well before this.
+    pub timestamp: SignedDuration,
+}
+
+impl Default for Expiry {
+    fn default() -> Self {
+        let days = |d: i64| SignedDuration::from_hours(24 * d);
+        Expiry { root: days(365), targets: days(90), snapshot: days(30), timestamp: days(1) }
+    }
+}
+
+/// How the root role is keyed.
+#[derive(Debug, Clone, Copy)]
+pub struct InitOptions {
+    /// Root keys to create.
+    pub root_keys: usize,
+    /// Signatures a root.json needs.
+    pub root_threshold: u64,
+}
+
+impl Default for InitOptions {
+    fn default() -> Self {
+        InitOptions { root_keys: 1, root_threshold: 1 }
+    }
+}
+
+/// A change to a channel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChannelEdit {
+    /// Offer `bundle` (default: the newest release) to this share of devices.
+    Rollout {
+        /// The release's bundle id; `None` is the newest.
+        bundle: Option<String>,
+        /// Percent, 0–100.
+        percent: f64,
+    },
+    /// Stop a release's rollout where it is.
+    Halt(Option<String>),
+    /// Send a release's devices back to the newest release they can have.
+    Withdraw(Option<String>),
+    /// Let a halted release roll out again.
+    Resume(Option<String>),
+    /// The share of devices that run engine.wasm.
+    WasmRollout(f64),
+    /// Everyone to engine.js (true), or back to the Wasm rollout (false).
+    WasmKillSwitch(bool),
+}
+
+/// Versions after a change, for the publisher to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// root.json's version.
+    pub root: u64,
+    /// targets.json's version.
+    pub targets: u64,
+    /// snapshot.json's version.
+    pub snapshot: u64,
+    /// timestamp.json's version.
+    pub timestamp: u64,
+    /// When timestamp.json expires.
+    pub timestamp_expires: Timestamp,
+}
+
+/// A repository directory and the keys that sign it.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    dir: PathBuf,
+    keys: Keys,
+    expiry: Expiry,
+}
+
+fn check_channel_name(name: &str) -> Result<(), Error> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok { Ok(()) } else { Err(Error::Refused(format!("{name:?}: a channel name is 1–64 of a-z 0-9 - _"))) }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread().build().map_err(|e| Error::Tuf(format!("tokio: {e}")))
+}
+
+fn file_url(path: &Path) -> Result<Url, Error> {
+    let abs = fs::canonicalize(path).map_err(io(path))?;
+    // A base URL must end in a slash for `join` to append to it.
+    Url::from_directory_path(&abs).map_err(|()| Error::Refused(format!("{}: not a usable path", abs.display())))
+}
+
+fn version(v: u64) -> NonZeroU64 {
+    NonZeroU64::new(v.max(1)).unwrap_or(NonZeroU64::MIN)
+}
+
+impl Repo {
+    /// The repository at `dir`, signed with the keys in `keys`.
+    pub fn new(dir: impl Into<PathBuf>, keys: Keys) -> Repo {
+        Repo { dir: dir.into(), keys, expiry: Expiry::default() }
+    }
+
+    /// Signs with these lifetimes from now on (tests use expired ones).
+    pub fn with_expiry(mut self, expiry: Expiry) -> Repo {
+        self.expiry = expiry;
+        self
+    }
+
+    /// Its directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn metadata(&self) -> PathBuf {
+        self.dir.join("metadata")
+    }
+
+    fn targets_dir(&self) -> PathBuf {
+        self.dir.join("targets")
+    }
+
+    /// The newest root.json and its version.
+    pub fn latest_root(&self) -> Result<(PathBuf, u64), Error> {
+        let dir = self.metadata();
+        let mut best = None;
+        for entry in fs::read_dir(&dir).map_err(io(&dir))? {
+            let name = entry.map_err(io(&dir))?.file_name();
+            let v = name.to_str().and_then(|n| n.strip_suffix(".root.json")).and_then(|n| n.parse::<u64>().ok());
+            if let Some(v) = v
+                && best.as_ref().is_none_or(|(_, b)| v > *b)
+            {
+                best = Some((dir.join(&name), v));
+            }
+        }
+        best.ok_or_else(|| Error::Refused(format!("{}: no root.json (run `marquee keys init`)", dir.display())))
+    }
+
+    /// Creates keys for every role and a repository with no targets. Refuses to overwrite either.
+    pub fn init(&self, options: InitOptions) -> Result<Summary, Error> {
+        if options.root_threshold == 0 || options.root_threshold as usize > options.root_keys {
+            return Err(Error::Refused(format!(
+                "a root threshold of {} with {} root keys can never or always be met",
+                options.root_threshold, options.root_keys
+            )));
+        }
+        if self.metadata().exists() {
+            return Err(Error::Refused(format!("{}: a repository is already there", self.dir.display())));
+        }
+        if self.keys.files(RoleType::Root).is_ok() {
+            return Err(Error::Refused(format!("{}: keys are already there", self.keys.dir().display())));
+        }
+        for role in ROLES {
+            self.keys.generate(role, if role == RoleType::Root { options.root_keys } else { 1 })?;
+        }
+        let rt = runtime()?;
+        rt.block_on(async {
+            let mut root = Root {
+                spec_version: "1.0.0".into(),
+                consistent_snapshot: true,
+                version: version(1),
+                expires: self.expires(self.expiry.root)?,
+                keys: HashMap::new(),
+                roles: HashMap::new(),
+                _extra: HashMap::new(),
+            };
+            for role in ROLES {
+                let threshold = if role == RoleType::Root { options.root_threshold } else { 1 };
+                self.set_role_keys(&mut root, role, threshold).await?;
+            }
+            let signed = sign_root(root, None, &self.keys.sources(RoleType::Root)?, &[]).await?;
+            let pending = self.pending()?;
+            signed.write(&pending, true).await?;
+            let root_path = pending.join("1.root.json");
+            let mut editor = RepositoryEditor::new(&root_path).await?;
+            self.set_versions(&mut editor, 1, 1, 1)?;
+            self.commit(editor, &pending).await
+        })
+    }
+
+    /// Publishes bundle `id` from `store` on `channel`, offered to `rollout` percent of devices.
+    pub fn publish(&self, store: &Store, id: &BundleId, channel: &str, rollout: f64) -> Result<Channel, Error> {
+        check_channel_name(channel)?;
+        check_percent(rollout)?;
+        let manifest = store.manifest(id)?;
+        // Objects first: nothing names them until the manifest is a target.
+        let objects = self.dir.join("objects");
+        fs::create_dir_all(&objects).map_err(io(&objects))?;
+        for entry in manifest.files.values() {
+            let to = objects.join(&entry.sha256);
+            if !to.exists() {
+                let bytes = fs::read(store.object_path(&entry.sha256)).map_err(io(store.object_path(&entry.sha256)))?;
+                write_atomic(&to, &bytes)?;
+            }
+        }
+        let mut c = self.channel(channel)?.unwrap_or_else(|| Channel::new(channel));
+        if c.releases.iter().any(|r| r.bundle == id.0) {
+            return Err(Error::Refused(format!("bundle {id} is already released on {channel}")));
+        }
+        c.releases.push(Release {
+            bundle: id.0.clone(),
+            version: manifest.version.clone(),
+            engine_abi: manifest.engine_abi,
+            min_host: manifest.min_host.clone(),
+            rollout,
+            status: Status::Active,
+        });
+        let manifest_bytes = manifest.to_bytes();
+        self.write_targets(vec![(bundle_target(id), manifest_bytes), (channel_target(channel), c.to_bytes())])?;
+        Ok(c)
+    }
+
+    /// Changes a channel; returns it as published.
+    pub fn edit_channel(&self, channel: &str, edit: &ChannelEdit) -> Result<Channel, Error> {
+        check_channel_name(channel)?;
+        let mut c = self.channel(channel)?.ok_or_else(|| Error::Refused(format!("no channel {channel:?}")))?;
+        let release = |c: &mut Channel, bundle: &Option<String>| -> Result<usize, Error> {
+            let found = match bundle {
+                None => c.releases.len().checked_sub(1),
+                Some(b) => c.releases.iter().position(|r| r.bundle == *b || r.bundle.starts_with(b.as_str())),
+            };
+            found.ok_or_else(|| Error::Refused(format!("{channel}: no release {}", bundle.as_deref().unwrap_or("at all"))))
+        };
+        match edit {
+            ChannelEdit::Rollout { bundle, percent } => {
+                check_percent(*percent)?;
+                let i = release(&mut c, bundle)?;
+                c.releases[i].rollout = *percent;
+            }
+            ChannelEdit::Halt(b) => {
+                let i = release(&mut c, b)?;
+                c.releases[i].status = Status::Halted;
+            }
+            ChannelEdit::Withdraw(b) => {
+                let i = release(&mut c, b)?;
+                c.releases[i].status = Status::Withdrawn;
+            }
+            ChannelEdit::Resume(b) => {
+                let i = release(&mut c, b)?;
+                c.releases[i].status = Status::Active;
+            }
+            ChannelEdit::WasmRollout(p) => {
+                check_percent(*p)?;
+                c.wasm.percent = *p;
+            }
+            ChannelEdit::WasmKillSwitch(on) => c.wasm.kill_switch = *on,
+        }
+        self.write_targets(vec![(channel_target(channel), c.to_bytes())])?;
+        Ok(c)
+    }
+
+    /// The channel as currently published, if there is one.
+    pub fn channel(&self, name: &str) -> Result<Option<Channel>, Error> {
+        check_channel_name(name)?;
+        let rt = runtime()?;
+        let repo = rt.block_on(self.load())?;
+        let target = channel_target(name);
+        let Some((_, t)) = repo.all_targets().find(|(n, _)| n.raw() == target) else { return Ok(None) };
+        let path = self.targets_dir().join(format!("{}.{target}", hex(&t.hashes.sha256)));
+        let bytes = fs::read(&path).map_err(io(&path))?;
+        Ok(Some(Channel::parse(&bytes)?))
+    }
+
+    /// Re-signs timestamp.json with a new version and expiry, using the timestamp key only.
+    pub fn refresh_timestamp(&self) -> Result<Summary, Error> {
+        let rt = runtime()?;
+        rt.block_on(async {
+            let repo = self.load().await?;
+            let old = &repo.timestamp().signed;
+            let mut timestamp =
+                TufTimestamp::new(old.spec_version.clone(), version(old.version.get() + 1), self.expires(self.expiry.timestamp)?);
+            timestamp.meta = old.meta.clone();
+            let root = KeyHolder::Root(repo.root().signed.clone());
+            let signed = SignedRole::new(timestamp, &root, &self.keys.sources(RoleType::Timestamp)?, &SystemRandom::new()).await?;
+            let pending = self.pending()?;
+            signed.write(&pending, true).await?;
+            self.promote(&pending)?;
+            self.summary().await
+        })
+    }
+
+    /// Replaces `role`'s keys with new ones: a new root.json lists them, signed by the old root
+    /// keys and (for root) the new ones too, and the other roles are re-signed with them.
+    pub fn rotate(&self, role: RoleType) -> Result<Summary, Error> {
+        let rt = runtime()?;
+        rt.block_on(async {
+            let repo = self.load().await?;
+            let old_root = repo.root().signed.clone();
+            let old_root_keys = self.keys.sources(RoleType::Root)?;
+            let count = old_root.roles.get(&role).map_or(1, |r| r.keyids.len());
+            let threshold = old_root.roles.get(&role).map_or(1, |r| r.threshold.get());
+            self.keys.generate(role, count)?;
+            let mut root = old_root.clone();
+            root.version = version(old_root.version.get() + 1);
+            root.expires = self.expires(self.expiry.root)?;
+            self.set_role_keys(&mut root, role, threshold).await?;
+            // Keys no role uses any more go.
+            let used: std::collections::HashSet<_> = root.roles.values().flat_map(|r| r.keyids.iter().cloned()).collect();
+            root.keys.retain(|id, _| used.contains(id));
+            let new_root_keys = self.keys.sources(RoleType::Root)?;
+            let signed = sign_root(root, Some(&old_root), &new_root_keys, &old_root_keys).await?;
+            let pending = self.pending()?;
+            signed.write(&pending, true).await?;
+            let root_path = pending.join(format!("{}.root.json", old_root.version.get() + 1));
+            let mut editor = RepositoryEditor::from_repo(&root_path, repo.clone()).await?;
+            self.bump(&mut editor, &repo)?;
+            self.commit(editor, &pending).await
+        })
+    }
+
+    /// The current versions.
+    pub fn status(&self) -> Result<Summary, Error> {
+        runtime()?.block_on(self.summary())
+    }
+
+    async fn summary(&self) -> Result<Summary, Error> {
+        let repo = self.load().await?;
+        Ok(Summary {
+            root: repo.root().signed.version.get(),
+            targets: repo.targets().signed.version.get(),
+            snapshot: repo.snapshot().signed.version.get(),
+            timestamp: repo.timestamp().signed.version.get(),
+            timestamp_expires: repo.timestamp().signed.expires,
+        })
+    }
+
+    /// Adds or replaces targets (name, bytes) and re-signs targets, snapshot and timestamp.
+    fn write_targets(&self, targets: Vec<(String, Vec<u8>)>) -> Result<(), Error> {
+        let rt = runtime()?;
+        rt.block_on(async {
+            let repo = self.load().await?;
+            let (root_path, _) = self.latest_root()?;
+            let mut editor = RepositoryEditor::from_repo(&root_path, repo.clone()).await?;
+            let dir = self.targets_dir();
+            for (name, bytes) in targets {
+                let sha = hex(&sha256(&bytes));
+                let path = dir.join(format!("{sha}.{name}"));
+                write_atomic(&path, &bytes)?;
+                let target = Target::from_path(&path).await.map_err(|e| Error::Tuf(e.to_string()))?;
+                editor.add_target(name.as_str(), target)?;
+            }
+            self.bump(&mut editor, &repo)?;
+            let pending = self.pending()?;
+            self.commit(editor, &pending).await?;
+            Ok(())
+        })
+    }
+
+    fn bump(&self, editor: &mut RepositoryEditor, repo: &Repository) -> Result<(), Error> {
+        self.set_versions(
+            editor,
+            repo.targets().signed.version.get() + 1,
+            repo.snapshot().signed.version.get() + 1,
+            repo.timestamp().signed.version.get() + 1,
+        )
+    }
+
+    fn set_versions(&self, editor: &mut RepositoryEditor, targets: u64, snapshot: u64, timestamp: u64) -> Result<(), Error> {
+        editor.targets_version(version(targets))?.targets_expires(self.expires(self.expiry.targets)?)?;
+        editor.snapshot_version(version(snapshot)).snapshot_expires(self.expires(self.expiry.snapshot)?);
+        editor.timestamp_version(version(timestamp)).timestamp_expires(self.expires(self.expiry.timestamp)?);
+        Ok(())
+    }
+
+    /// Signs the editor's metadata, writes it to `pending` and moves it into place.
+    async fn commit(&self, editor: RepositoryEditor, pending: &Path) -> Result<Summary, Error> {
+        let mut keys = self.keys.sources(RoleType::Targets)?;
+        keys.extend(self.keys.sources(RoleType::Snapshot)?);
+        keys.extend(self.keys.sources(RoleType::Timestamp)?);
+        let signed = editor.sign(&keys).await?;
+        signed.write(pending).await?;
+        self.promote(pending)?;
+        self.summary().await
+    }
+
+    /// A fresh directory to write metadata into before it goes live.
+    fn pending(&self) -> Result<PathBuf, Error> {
+        let dir = self.dir.join(format!(".pending-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(io(&dir))?;
+        }
+        fs::create_dir_all(&dir).map_err(io(&dir))?;
+        Ok(dir)
+    }
+
+    /// Moves pending metadata into `metadata/`: root, targets, snapshot, timestamp last.
+    fn promote(&self, pending: &Path) -> Result<(), Error> {
+        let metadata = self.metadata();
+        fs::create_dir_all(&metadata).map_err(io(&metadata))?;
+        let mut files: Vec<PathBuf> =
+            fs::read_dir(pending).map_err(io(pending))?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let rank = |p: &PathBuf| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            ["root.json", "targets.json", "snapshot.json", "timestamp.json"].iter().position(|s| name.ends_with(s))
+        };
+        files.sort_by_key(rank);
+        for file in &files {
+            fs::File::open(file).and_then(|f| f.sync_all()).map_err(io(file))?;
+            let to = metadata.join(file.file_name().unwrap_or_default());
+            fs::rename(file, &to).map_err(io(&to))?;
+        }
+        fs::File::open(&metadata).and_then(|d| d.sync_all()).map_err(io(&metadata))?;
+        fs::remove_dir_all(pending).map_err(io(pending))
+    }
+
+    async fn load(&self) -> Result<Repository, Error> {
+        let (root_path, _) = self.latest_root()?;
+        let root = fs::read(&root_path).map_err(io(&root_path))?;
+        let targets = self.targets_dir();
+        fs::create_dir_all(&targets).map_err(io(&targets))?;
+        Ok(RepositoryLoader::new(&root, file_url(&self.metadata())?, file_url(&targets)?)
+            .transport(FilesystemTransport)
+            .expiration_enforcement(ExpirationEnforcement::Unsafe)
+            .load()
+            .await?)
+    }
+
+    /// Lists `role`'s keys (from the key directory) in `root` with `threshold`.
+    async fn set_role_keys(&self, root: &mut Root, role: RoleType, threshold: u64) -> Result<(), Error> {
+        let mut keyids = Vec::new();
+        for source in self.keys.sources(role)? {
+            let sign = source.as_sign().await.map_err(|e| Error::Keys(e.to_string()))?;
+            let key = sign.tuf_key();
+            let id = key.key_id().map_err(|e| Error::Keys(e.to_string()))?;
+            root.keys.insert(id.clone(), key);
+            keyids.push(id);
+        }
+        let threshold = NonZeroU64::new(threshold).unwrap_or(NonZeroU64::MIN);
+        root.roles.insert(role, RoleKeys { keyids, threshold, _extra: HashMap::new() });
+        Ok(())
+    }
+
+    fn expires(&self, lifetime: SignedDuration) -> Result<Timestamp, Error> {
+        // Whole seconds: TUF writes expiry as RFC 3339 without fractions.
+        let t = Timestamp::now().checked_add(lifetime).map_err(|e| Error::Refused(format!("expiry: {e}")))?;
+        Timestamp::from_second(t.as_second()).map_err(|e| Error::Refused(format!("expiry: {e}")))
+    }
+}
+
+/// Signs a root with `keys` as listed in it, and — for a rotation — with the previous root's
+/// keys too, so a device trusting the old root can verify the new one.
+async fn sign_root(
+    root: Root,
+    previous: Option<&Root>,
+    keys: &[Box<dyn KeySource>],
+    previous_keys: &[Box<dyn KeySource>],
+) -> Result<SignedRole<Root>, Error> {
+    let rng = SystemRandom::new();
+    let holder = KeyHolder::Root(root.clone());
+    let mut signed = SignedRole::new(root.clone(), &holder, keys, &rng).await?;
+    if let Some(previous) = previous {
+        let old = SignedRole::new(root, &KeyHolder::Root(previous.clone()), previous_keys, &rng).await?;
+        let have: Vec<_> = signed.signed().signatures.iter().map(|s| s.keyid.clone()).collect();
+        let extra = old.signed().signatures.iter().filter(|s| !have.contains(&s.keyid)).cloned().collect();
+        signed = signed.add_old_signatures(extra)?;
+    }
+    Ok(signed)
+}
+
+fn check_percent(p: f64) -> Result<(), Error> {
+    if p.is_finite() && (0.0..=100.0).contains(&p) { Ok(()) } else { Err(Error::Refused(format!("{p}: not a percentage"))) }
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref().to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(io(dir))?;
+    let tmp = dir.join(format!(".tmp-{}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut f = fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    write().map_err(io(path))
+}
