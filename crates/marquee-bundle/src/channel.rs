@@ -185,7 +185,8 @@ pub fn channel_target(name: &str) -> String {
 
 /// A device's place in a rollout: 0–9,999, uniform over ids, fixed for an id and a salt.
 pub fn bucket(device_id: &str, salt: &str) -> u32 {
-    let digest = Sha256::new().chain_update(salt.as_bytes()).chain_update([0]).chain_update(device_id.as_bytes()).finalize();
+    let digest =
+        Sha256::new().chain_update(salt.as_bytes()).chain_update([0]).chain_update(device_id.as_bytes()).finalize();
     let mut head = [0u8; 8];
     head.copy_from_slice(&digest[..8]);
     // 2^64 is so much larger than 10,000 that the remainder's bias is below 10^-15.

@@ -43,7 +43,11 @@ impl KeySource for PemKey {
         Ok(Box::new(parse_keypair(der.contents())?))
     }
 
-    async fn write(&self, value: &str, _key_id: &str) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
+    async fn write(
+        &self,
+        value: &str,
+        _key_id: &str,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync + 'static>> {
         Ok(fs::write(&self.path, value)?)
     }
 }

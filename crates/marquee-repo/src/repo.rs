@@ -251,7 +251,9 @@ impl Repo {
                 None => c.releases.len().checked_sub(1),
                 Some(b) => c.releases.iter().position(|r| r.bundle == *b || r.bundle.starts_with(b.as_str())),
             };
-            found.ok_or_else(|| Error::Refused(format!("{channel}: no release {}", bundle.as_deref().unwrap_or("at all"))))
+            found.ok_or_else(|| {
+                Error::Refused(format!("{channel}: no release {}", bundle.as_deref().unwrap_or("at all")))
+            })
         };
         match edit {
             ChannelEdit::Rollout { bundle, percent } => {
@@ -299,11 +301,16 @@ impl Repo {
         rt.block_on(async {
             let repo = self.load().await?;
             let old = &repo.timestamp().signed;
-            let mut timestamp =
-                TufTimestamp::new(old.spec_version.clone(), version(old.version.get() + 1), self.expires(self.expiry.timestamp)?);
+            let mut timestamp = TufTimestamp::new(
+                old.spec_version.clone(),
+                version(old.version.get() + 1),
+                self.expires(self.expiry.timestamp)?,
+            );
             timestamp.meta = old.meta.clone();
             let root = KeyHolder::Root(repo.root().signed.clone());
-            let signed = SignedRole::new(timestamp, &root, &self.keys.sources(RoleType::Timestamp)?, &SystemRandom::new()).await?;
+            let signed =
+                SignedRole::new(timestamp, &root, &self.keys.sources(RoleType::Timestamp)?, &SystemRandom::new())
+                    .await?;
             let pending = self.pending()?;
             signed.write(&pending, true).await?;
             self.promote(&pending)?;
@@ -327,7 +334,8 @@ impl Repo {
             root.expires = self.expires(self.expiry.root)?;
             self.set_role_keys(&mut root, role, threshold).await?;
             // Keys no role uses any more go.
-            let used: std::collections::HashSet<_> = root.roles.values().flat_map(|r| r.keyids.iter().cloned()).collect();
+            let used: std::collections::HashSet<_> =
+                root.roles.values().flat_map(|r| r.keyids.iter().cloned()).collect();
             root.keys.retain(|id, _| used.contains(id));
             let new_root_keys = self.keys.sources(RoleType::Root)?;
             let signed = sign_root(root, Some(&old_root), &new_root_keys, &old_root_keys).await?;
@@ -387,7 +395,13 @@ impl Repo {
         )
     }
 
-    fn set_versions(&self, editor: &mut RepositoryEditor, targets: u64, snapshot: u64, timestamp: u64) -> Result<(), Error> {
+    fn set_versions(
+        &self,
+        editor: &mut RepositoryEditor,
+        targets: u64,
+        snapshot: u64,
+        timestamp: u64,
+    ) -> Result<(), Error> {
         editor.targets_version(version(targets))?.targets_expires(self.expires(self.expiry.targets)?)?;
         editor.snapshot_version(version(snapshot)).snapshot_expires(self.expires(self.expiry.snapshot)?);
         editor.timestamp_version(version(timestamp)).timestamp_expires(self.expires(self.expiry.timestamp)?);
@@ -490,7 +504,11 @@ async fn sign_root(
 }
 
 fn check_percent(p: f64) -> Result<(), Error> {
-    if p.is_finite() && (0.0..=100.0).contains(&p) { Ok(()) } else { Err(Error::Refused(format!("{p}: not a percentage"))) }
+    if p.is_finite() && (0.0..=100.0).contains(&p) {
+        Ok(())
+    } else {
+        Err(Error::Refused(format!("{p}: not a percentage")))
+    }
 }
 
 fn sha256(bytes: &[u8]) -> Vec<u8> {

@@ -13,7 +13,9 @@ use futures_util::StreamExt;
 use marquee_bundle::channel::{Device as Fleet, bundle_target, channel_target, version_at_least};
 use marquee_bundle::{BundleId, Channel, WasmRollout, install};
 use sha2::{Digest, Sha256};
-use tough::{HttpTransport, HttpTransportBuilder, IntoVec, Limits, Repository, RepositoryLoader, TargetName, Transport};
+use tough::{
+    HttpTransport, HttpTransportBuilder, IntoVec, Limits, Repository, RepositoryLoader, TargetName, Transport,
+};
 use url::Url;
 
 use crate::{Device, Error, chain, io};
@@ -58,12 +60,10 @@ impl Config {
 /// What a check did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// The channel has no release for this device.
+    /// The channel has no release for this device (or only ones that failed on it).
     NoRelease,
     /// The device already runs (or has staged, or is trying) the release picked.
     UpToDate(BundleId),
-    /// The release picked failed on this device before: it is not fetched again.
-    Failed(BundleId),
     /// A new bundle is installed and staged for the next launch.
     Staged {
         /// Its id.
@@ -107,9 +107,9 @@ impl Device {
             .build();
         let repo = self.load(config, transport.clone()).await?;
 
-        let channel_bytes = read_target(&repo, &channel_target(&config.channel)).await?.ok_or_else(|| {
-            Error::Tuf(format!("the repository has no channel {:?}", config.channel))
-        })?;
+        let channel_bytes = read_target(&repo, &channel_target(&config.channel))
+            .await?
+            .ok_or_else(|| Error::Tuf(format!("the repository has no channel {:?}", config.channel)))?;
         let channel = Channel::parse(&channel_bytes)?;
         if channel.name != config.channel {
             return Err(Error::Tuf(format!("channel file {:?} says it is {:?}", config.channel, channel.name)));
@@ -131,9 +131,6 @@ impl Device {
         if [&state.active, &state.trial, &state.staged].into_iter().flatten().any(|s| *s == id.0) {
             return Ok(Outcome::UpToDate(id));
         }
-        if failed.contains(&id) {
-            return Ok(Outcome::Failed(id));
-        }
 
         let manifest_bytes = read_target(&repo, &bundle_target(&id))
             .await?
@@ -144,10 +141,16 @@ impl Device {
         let store = self.store();
         let (_, manifest) = store.put_manifest_bytes(&manifest_bytes)?;
         if manifest.engine_abi != config.engine_abi {
-            return Err(Error::Incompatible(format!("bundle {id} needs engine ABI {}, this host speaks {}", manifest.engine_abi, config.engine_abi)));
+            return Err(Error::Incompatible(format!(
+                "bundle {id} needs engine ABI {}, this host speaks {}",
+                manifest.engine_abi, config.engine_abi
+            )));
         }
         if !version_at_least(&config.host_version, &manifest.min_host) {
-            return Err(Error::Incompatible(format!("bundle {id} needs host {} or newer, this is {}", manifest.min_host, config.host_version)));
+            return Err(Error::Incompatible(format!(
+                "bundle {id} needs host {} or newer, this is {}",
+                manifest.min_host, config.host_version
+            )));
         }
 
         self.update(|s| s.downloading = Some(id.0.clone()))?;
@@ -216,7 +219,8 @@ async fn read_target(repo: &Repository, name: &str) -> Result<Option<Vec<u8>>, E
 
 /// Downloads `url`, refusing more than `size` bytes.
 async fn fetch_capped(transport: &HttpTransport, url: Url, size: u64) -> Result<Vec<u8>, Error> {
-    let mut stream = transport.fetch(url.clone()).await.map_err(|e| Error::Download(format!("{url}: {}", chain(&e))))?;
+    let mut stream =
+        transport.fetch(url.clone()).await.map_err(|e| Error::Download(format!("{url}: {}", chain(&e))))?;
     let mut bytes = Vec::with_capacity(size.min(64 << 20) as usize);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(|e| Error::Download(format!("{url}: {}", chain(&e))))?;

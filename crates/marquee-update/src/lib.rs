@@ -60,7 +60,11 @@ impl fmt::Display for Error {
             Error::Bundle(e) => write!(f, "{e}"),
             Error::Incompatible(why) => write!(f, "incompatible release: {why}"),
             Error::NoRoot(path) => {
-                write!(f, "no trusted root.json at {} (give the repository's 1.root.json once, with --root)", path.display())
+                write!(
+                    f,
+                    "no trusted root.json at {} (give the repository's 1.root.json once, with --root)",
+                    path.display()
+                )
             }
         }
     }

@@ -125,16 +125,23 @@ impl Device {
         let path = self.state_path();
         match fs::read(&path) {
             Ok(bytes) => {
-                let s: State = serde_json::from_slice(&bytes).map_err(|e| Error::State(format!("{}: {e}", path.display())))?;
+                let s: State =
+                    serde_json::from_slice(&bytes).map_err(|e| Error::State(format!("{}: {e}", path.display())))?;
                 if s.format != STATE_FORMAT {
-                    return Err(Error::State(format!("{}: format {}, expected {STATE_FORMAT}", path.display(), s.format)));
+                    return Err(Error::State(format!(
+                        "{}: format {}, expected {STATE_FORMAT}",
+                        path.display(),
+                        s.format
+                    )));
                 }
                 for id in [&s.active, &s.previous, &s.trial, &s.staged].into_iter().flatten() {
                     BundleId::parse(id).map_err(|e| Error::State(e.to_string()))?;
                 }
                 Ok(s)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State { format: STATE_FORMAT, ..State::default() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(State { format: STATE_FORMAT, ..State::default() })
+            }
             Err(e) => Err(Error::Io(path, e)),
         }
     }
@@ -150,10 +157,21 @@ impl Device {
 
     /// Decides what this launch runs, recording a trial before it starts.
     pub fn launch(&self) -> Result<Launch, Error> {
-        let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
-        // An unreadable state file must not brick the device: start over from the factory bundle
-        // (the TUF metadata, which guards against rollback, is kept apart in tuf/).
-        let mut state = self.state().unwrap_or(State { format: STATE_FORMAT, ..State::default() });
+        let launch = {
+            let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+            // An unreadable state file must not brick the device: start over from the factory
+            // bundle (the TUF metadata, which guards against rollback, is kept apart in tuf/).
+            let mut state = self.state().unwrap_or(State { format: STATE_FORMAT, ..State::default() });
+            let launch = self.decide(&mut state);
+            self.write(&state)?;
+            launch
+        };
+        // Failed and superseded bundles go; nothing else is running yet.
+        self.collect_garbage()?;
+        Ok(launch)
+    }
+
+    fn decide(&self, state: &mut State) -> Launch {
         let mut rolled_back = None;
         if let Some(trial) = state.trial.take() {
             let why = "its trial run ended before it was confirmed healthy (crash, hang or kill)".to_string();
@@ -167,25 +185,20 @@ impl Device {
             let dir = self.installed(&id);
             if verify_dir(&dir).is_ok() {
                 state.trial = Some(staged);
-                self.write(&state)?;
-                return Ok(Launch::Bundle { id, dir, trial: true, rolled_back });
+                return Launch::Bundle { id, dir, trial: true, rolled_back };
             }
         }
         for candidate in [state.active.clone(), state.previous.clone()].into_iter().flatten() {
             let id = BundleId(candidate.clone());
             let dir = self.installed(&id);
             if !state.is_failed(&candidate) && verify_dir(&dir).is_ok() {
-                if state.active.as_deref() != Some(&candidate) {
-                    // The last-known-good bundle was damaged on disk: fall back a step.
-                    state.active = Some(candidate);
-                }
-                self.write(&state)?;
-                return Ok(Launch::Bundle { id, dir, trial: false, rolled_back });
+                // If the last-known-good bundle was damaged on disk, this falls back a step.
+                state.active = Some(candidate);
+                return Launch::Bundle { id, dir, trial: false, rolled_back };
             }
         }
         state.active = None;
-        self.write(&state)?;
-        Ok(Launch::Factory { rolled_back })
+        Launch::Factory { rolled_back }
     }
 
     /// The trial of `id` stayed healthy: it becomes the last-known-good bundle. Bundles and
@@ -212,7 +225,8 @@ impl Device {
             if !s.is_failed(&id.0) {
                 s.failed.push((id.0.clone(), why.to_string()));
             }
-        })
+        })?;
+        self.collect_garbage()
     }
 
     /// The run ended cleanly before the trial could be confirmed (the user quit early): the
@@ -247,8 +261,7 @@ impl Device {
     /// Removes installed bundles, manifests and objects that no kept bundle refers to.
     fn collect_garbage(&self) -> Result<(), Error> {
         let state = self.state()?;
-        let keep: BTreeSet<String> =
-            [&state.active, &state.previous, &state.trial, &state.staged, &state.downloading]
+        let keep: BTreeSet<String> = [&state.active, &state.previous, &state.trial, &state.staged, &state.downloading]
             .into_iter()
             .flatten()
             .cloned()
