@@ -6,8 +6,11 @@
 //! statistics; `--keys` scripts remote presses at frame numbers, so a session can be replayed.
 //! `marquee bundle` builds an app into a content-addressed bundle, and `marquee run` given a
 //! bundle's manifest installs it (every byte verified) and runs it with the engine it carries;
-//! `marquee serve` serves a repository or store over HTTP.
+//! `marquee serve` serves a repository or store over HTTP. `keys`, `publish`, `channel` and
+//! `timestamp` keep a signed update repository; `run --update-url` runs a device that updates
+//! from one (see `ota`).
 
+mod ota;
 #[cfg(feature = "window")]
 mod window;
 
@@ -40,6 +43,27 @@ enum Commands {
     /// Serve an update repository (or a bundle store) over HTTP: static files with range
     /// requests, ETags and cache headers, on 127.0.0.1 unless told otherwise.
     Serve(ServeArgs),
+    /// Create or rotate the update repository's signing keys.
+    #[command(subcommand)]
+    Keys(ota::KeysCommand),
+    /// Publish a bundle on a channel of the update repository, to a share of devices.
+    Publish(ota::PublishArgs),
+    /// Show or change a channel: a release's rollout, halt, resume or withdrawal; the
+    /// engine.wasm rollout and kill switch.
+    Channel(ota::ChannelArgs),
+    /// Re-sign the repository's timestamp (run it well within its 1-day expiry, e.g. hourly).
+    Timestamp(ota::RepoArgs),
+    /// Check for an update once, as a device does in the background, and stage it.
+    Update(UpdateArgs),
+}
+
+#[derive(Args)]
+struct UpdateArgs {
+    #[command(flatten)]
+    device: ota::DeviceArgs,
+    /// This device's id, which places it in staged rollouts.
+    #[arg(long, default_value = "local")]
+    device_id: String,
 }
 
 #[derive(Args)]
@@ -178,6 +202,8 @@ struct RunArgs {
     /// the first presented frame as wall-clock time (for `marquee bench`'s start-up scene).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    #[command(flatten)]
+    updates: ota::DeviceArgs,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -218,6 +244,11 @@ fn main() -> ExitCode {
         Commands::Bench(args) => bench(args),
         Commands::Bundle(args) => bundle(args),
         Commands::Serve(args) => serve(args),
+        Commands::Keys(command) => ota::keys(command),
+        Commands::Publish(args) => ota::publish(args),
+        Commands::Channel(args) => ota::channel(args),
+        Commands::Timestamp(args) => ota::timestamp(args),
+        Commands::Update(args) => ota::update(args.device, &args.device_id),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -245,7 +276,7 @@ fn engine_path(flag: Option<PathBuf>) -> PathBuf {
 }
 
 /// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache`.
-fn user_cache() -> Option<PathBuf> {
+pub(crate) fn user_cache() -> Option<PathBuf> {
     std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
@@ -254,15 +285,12 @@ fn user_cache() -> Option<PathBuf> {
 /// Installs the bundle whose manifest is `manifest` (`STORE/bundles/ID.json`) from its store;
 /// returns the installed directory.
 fn install_bundle(manifest: &Path, install_dir: Option<PathBuf>) -> Result<PathBuf, String> {
-    let not_bundle = || format!("{}: not a bundle manifest (expected STORE/bundles/ID.json)", manifest.display());
-    let id = manifest.file_stem().and_then(|s| s.to_str()).ok_or_else(not_bundle)?;
-    let id = marquee_bundle::BundleId::parse(id).map_err(|_| not_bundle())?;
-    let store = manifest.parent().and_then(Path::parent).ok_or_else(not_bundle)?;
+    let (store, id) = ota::bundle_in_store(manifest)?;
     let dest = install_dir
         .or_else(|| user_cache().map(|c| c.join("marquee/apps")))
         .ok_or("no cache directory (set HOME or XDG_CACHE_HOME, or pass --install-dir)")?;
     std::fs::create_dir_all(&dest).map_err(|e| format!("{}: {e}", dest.display()))?;
-    marquee_bundle::install(&marquee_bundle::Store::new(store), &id, &dest).map_err(|e| e.to_string())
+    marquee_bundle::install(&store, &id, &dest).map_err(|e| e.to_string())
 }
 
 fn bundle(args: BundleArgs) -> Result<(), String> {
@@ -323,6 +351,36 @@ fn cache_dir(args: &RunArgs) -> Option<PathBuf> {
 fn run(args: RunArgs) -> Result<(), String> {
     let mut app = args.app.clone().unwrap_or_else(demo_dir);
     let mut engine_flag = args.engine_wasm.clone();
+    let vitals = std::sync::Arc::new(marquee_host::Vitals::default());
+    let mut device = None;
+    let mut rollout = None;
+    let mut trial = None;
+    if let Some(url) = &args.updates.update_url {
+        let (launched, wasm, run) = ota::start(&args.updates, url, &args.device_id, vitals.clone())?;
+        if let Some(dir) = launched {
+            engine_flag = engine_flag.or_else(|| Some(dir.join("engine.wasm")));
+            app = dir;
+        }
+        rollout = wasm.map(|w| marquee_host::Rollout { wasm_percent: w.percent, kill_switch: w.kill_switch });
+        // A trial must run long enough to be confirmed, idle or not.
+        trial = run.on_trial().then_some(args.updates.confirm_after + 0.5);
+        device = Some(run);
+    }
+    let result = run_host(&args, app, engine_flag, rollout, vitals.clone(), trial);
+    if let Some(device) = device {
+        device.finish(&result.as_ref().map(|_| ()).map_err(Clone::clone), &vitals);
+    }
+    result
+}
+
+fn run_host(
+    args: &RunArgs,
+    mut app: PathBuf,
+    mut engine_flag: Option<PathBuf>,
+    rollout: Option<marquee_host::Rollout>,
+    vitals: std::sync::Arc<marquee_host::Vitals>,
+    trial_seconds: Option<f64>,
+) -> Result<(), String> {
     if app.is_file() {
         let installed = install_bundle(&app, args.install_dir.clone())?;
         println!("bundle: installed and verified in {}", installed.display());
@@ -347,6 +405,8 @@ fn run(args: RunArgs) -> Result<(), String> {
         Build::Js => EngineChoice::Js,
     };
     options.device_id = args.device_id.clone();
+    options.rollout = rollout;
+    options.vitals = vitals;
     options.record = args.record.clone();
     options.cache_dir = cache_dir(&args);
     options.size = args.size;
@@ -367,7 +427,10 @@ fn run(args: RunArgs) -> Result<(), String> {
     let report = match report {
         Some(report) => report,
         None => {
-            options.stop = Stop { frames: args.frames, when_idle: args.frames.is_none(), timeout: timeout(Some(60.0)) };
+            options.stop = match trial_seconds {
+                Some(s) => Stop { frames: args.frames, when_idle: false, timeout: timeout(Some(s)) },
+                None => Stop { frames: args.frames, when_idle: args.frames.is_none(), timeout: timeout(Some(60.0)) },
+            };
             Host::run(options, Box::new(Headless)).map_err(|e| e.to_string())?
         }
     };

@@ -281,6 +281,7 @@ impl Loop {
         let reason = if why.hang { ResetReason::Hang } else { ResetReason::Trap };
         self.say(Level::Error, format!("engine failed ({why}); starting a fresh instance"));
         self.resets += 1;
+        self.options.vitals.engine_resets.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
         self.textures.clear();
         self.recorder.reset();
@@ -409,6 +410,11 @@ impl Loop {
             let present_time = t.elapsed();
             if first_frame.is_none() {
                 first_frame = Some(self.started.elapsed());
+            }
+            let vitals = &self.options.vitals;
+            vitals.frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if batches > 0 {
+                vitals.content_frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
             self.frames.push(FrameStat {
                 at: frame_start,

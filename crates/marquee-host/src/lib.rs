@@ -85,6 +85,20 @@ pub struct Options {
     pub image_limits: ImageLimits,
     /// Write every input the engine gets to this file, for `marquee replay`.
     pub record: Option<PathBuf>,
+    /// Live health figures, for a watcher on another thread (the updater confirms a trial
+    /// bundle from them).
+    pub vitals: Arc<Vitals>,
+}
+
+/// A run's health as it goes: read from any thread while the host runs.
+#[derive(Debug, Default)]
+pub struct Vitals {
+    /// Frames presented that applied a batch from the app: its content reached the screen.
+    pub content_frames: std::sync::atomic::AtomicU64,
+    /// Frames presented.
+    pub frames: std::sync::atomic::AtomicU64,
+    /// Engine instances replaced after a trap or a hang.
+    pub engine_resets: std::sync::atomic::AtomicU32,
 }
 
 impl Options {
@@ -112,6 +126,7 @@ impl Options {
             texture_budget: None,
             image_limits: ImageLimits::default(),
             record: None,
+            vitals: Arc::default(),
         }
     }
 }

@@ -1,0 +1,387 @@
+//! Over-the-air updates from the command line: the publisher's commands (`keys`, `publish`,
+//! `channel`, `timestamp`) and the device's (`update`, and `run --update-url`).
+//!
+//! A device run goes: decide what to launch from the device directory (never waiting on the
+//! network), start the check in the background, run the host, and watch its vitals: a trial
+//! bundle is confirmed once its content has been on screen, without an engine reset, for
+//! `--confirm-after` seconds, and failed at once if the app or engine fails first.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use clap::{Args, Subcommand};
+use marquee_bundle::{BundleId, Store};
+use marquee_host::Vitals;
+use marquee_repo::{ChannelEdit, InitOptions, Keys, Repo, RoleType};
+use marquee_update::{Config, Device, Launch, Outcome};
+
+/// Where the repository and its keys are.
+#[derive(Args, Clone)]
+pub(crate) struct RepoArgs {
+    /// The repository directory (what `marquee serve` serves).
+    #[arg(long, default_value = "repo")]
+    repo: PathBuf,
+    /// The key directory (never served, never shipped).
+    #[arg(long, default_value = "keys")]
+    keys: PathBuf,
+}
+
+impl RepoArgs {
+    fn open(&self) -> Repo {
+        Repo::new(&self.repo, Keys::new(&self.keys))
+    }
+}
+
+#[derive(Subcommand)]
+pub(crate) enum KeysCommand {
+    /// Create keys for every role and an empty repository signed with them.
+    Init {
+        #[command(flatten)]
+        at: RepoArgs,
+        /// Root keys to create.
+        #[arg(long, default_value_t = 1)]
+        root_keys: usize,
+        /// Root signatures a new root.json needs.
+        #[arg(long, default_value_t = 1)]
+        root_threshold: u64,
+    },
+    /// Replace a role's keys (root, targets, snapshot or timestamp); devices follow by the
+    /// new root.json, which the old root keys sign.
+    Rotate {
+        /// The role.
+        role: String,
+        #[command(flatten)]
+        at: RepoArgs,
+    },
+}
+
+#[derive(Args)]
+pub(crate) struct PublishArgs {
+    /// The bundle's manifest, `STORE/bundles/ID.json` (from `marquee bundle`).
+    manifest: PathBuf,
+    /// The channel.
+    #[arg(long, default_value = "stable")]
+    channel: String,
+    /// The share of devices it is offered to, in percent.
+    #[arg(long, default_value_t = 100.0)]
+    rollout: f64,
+    #[command(flatten)]
+    at: RepoArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct ChannelArgs {
+    /// The channel.
+    channel: String,
+    /// Which release the change is for (an id or its prefix; default: the newest).
+    #[arg(long, value_name = "ID")]
+    release: Option<String>,
+    /// Offer the release to this share of devices.
+    #[arg(long, value_name = "PERCENT")]
+    rollout: Option<f64>,
+    /// Stop the release's rollout where it is.
+    #[arg(long)]
+    halt: bool,
+    /// Let a halted release roll out again.
+    #[arg(long)]
+    resume: bool,
+    /// Withdraw the release: its devices go back to the newest release they can have.
+    #[arg(long)]
+    withdraw: bool,
+    /// The share of devices that run engine.wasm (the rest run engine.js).
+    #[arg(long, value_name = "PERCENT")]
+    wasm_rollout: Option<f64>,
+    /// `on`: every device runs engine.js; `off`: back to the Wasm rollout.
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    wasm_kill_switch: Option<String>,
+    #[command(flatten)]
+    at: RepoArgs,
+}
+
+/// A device's update settings.
+#[derive(Args, Clone, Default)]
+pub(crate) struct DeviceArgs {
+    /// The update repository's URL; with it, the device runs its last-known-good bundle and
+    /// checks for a new one in the background.
+    #[arg(long, value_name = "URL")]
+    pub(crate) update_url: Option<String>,
+    /// The channel to follow.
+    #[arg(long, default_value = "stable")]
+    channel: String,
+    /// The device's update directory (default: ~/.cache/marquee/device).
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// The repository's root.json to trust, needed the first time only (the device keeps the
+    /// newest it has verified).
+    #[arg(long, value_name = "FILE")]
+    root: Option<PathBuf>,
+    /// Confirm a trial bundle after its content has been on screen this long, healthy.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub(crate) confirm_after: f64,
+}
+
+pub(crate) fn keys(command: KeysCommand) -> Result<(), String> {
+    match command {
+        KeysCommand::Init { at, root_keys, root_threshold } => {
+            let s = at.open().init(InitOptions { root_keys, root_threshold }).map_err(|e| e.to_string())?;
+            println!("keys: {} ({root_keys} root keys, threshold {root_threshold})", at.keys.display());
+            println!("repository: {} (root v{}, timestamp expires {})", at.repo.display(), s.root, s.timestamp_expires);
+            println!("devices trust {}", at.repo.join("metadata/1.root.json").display());
+        }
+        KeysCommand::Rotate { role, at } => {
+            let role = match role.as_str() {
+                "root" => RoleType::Root,
+                "targets" => RoleType::Targets,
+                "snapshot" => RoleType::Snapshot,
+                "timestamp" => RoleType::Timestamp,
+                other => return Err(format!("{other:?}: a role is root, targets, snapshot or timestamp")),
+            };
+            let s = at.open().rotate(role).map_err(|e| e.to_string())?;
+            println!("rotated {role:?} keys: root v{}, targets v{}, timestamp v{}", s.root, s.targets, s.timestamp);
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn publish(args: PublishArgs) -> Result<(), String> {
+    let (store, id) = bundle_in_store(&args.manifest)?;
+    let channel = args.at.open().publish(&store, &id, &args.channel, args.rollout).map_err(|e| e.to_string())?;
+    println!("published {id} on {} to {}% of devices", args.channel, args.rollout);
+    print_channel(&channel);
+    Ok(())
+}
+
+pub(crate) fn channel(args: ChannelArgs) -> Result<(), String> {
+    let repo = args.at.open();
+    let release = args.release.clone();
+    let mut edits = Vec::new();
+    if let Some(percent) = args.rollout {
+        edits.push(ChannelEdit::Rollout { bundle: release.clone(), percent });
+    }
+    if args.halt {
+        edits.push(ChannelEdit::Halt(release.clone()));
+    }
+    if args.resume {
+        edits.push(ChannelEdit::Resume(release.clone()));
+    }
+    if args.withdraw {
+        edits.push(ChannelEdit::Withdraw(release.clone()));
+    }
+    if let Some(p) = args.wasm_rollout {
+        edits.push(ChannelEdit::WasmRollout(p));
+    }
+    if let Some(s) = &args.wasm_kill_switch {
+        edits.push(ChannelEdit::WasmKillSwitch(s == "on"));
+    }
+    let mut shown = None;
+    for edit in &edits {
+        shown = Some(repo.edit_channel(&args.channel, edit).map_err(|e| e.to_string())?);
+    }
+    let channel = match shown {
+        Some(c) => c,
+        None => {
+            repo.channel(&args.channel).map_err(|e| e.to_string())?.ok_or(format!("no channel {:?}", args.channel))?
+        }
+    };
+    print_channel(&channel);
+    Ok(())
+}
+
+pub(crate) fn timestamp(at: RepoArgs) -> Result<(), String> {
+    let s = at.open().refresh_timestamp().map_err(|e| e.to_string())?;
+    println!("timestamp v{} signed, expires {}", s.timestamp, s.timestamp_expires);
+    Ok(())
+}
+
+fn print_channel(c: &marquee_bundle::Channel) {
+    println!(
+        "channel {}: engine.wasm on {}%{}",
+        c.name,
+        c.wasm.percent,
+        if c.wasm.kill_switch { " (kill switch on: everyone on engine.js)" } else { "" }
+    );
+    for r in &c.releases {
+        println!("  {}  {:<10} {:>5}%  {:?}", &r.bundle[..12], r.version, r.rollout, r.status);
+    }
+}
+
+/// The store and id of `STORE/bundles/ID.json`.
+pub(crate) fn bundle_in_store(manifest: &Path) -> Result<(Store, BundleId), String> {
+    let not_bundle = || format!("{}: not a bundle manifest (expected STORE/bundles/ID.json)", manifest.display());
+    let id = manifest.file_stem().and_then(|s| s.to_str()).ok_or_else(not_bundle)?;
+    let id = BundleId::parse(id).map_err(|_| not_bundle())?;
+    let store = manifest.parent().and_then(Path::parent).ok_or_else(not_bundle)?;
+    Ok((Store::new(store), id))
+}
+
+/// The device side of a run: what it launches and the updater running beside the host.
+pub(crate) struct DeviceRun {
+    device: Arc<Device>,
+    trial: Option<BundleId>,
+    checker: Option<std::thread::JoinHandle<()>>,
+    watcher: Option<std::thread::JoinHandle<()>>,
+    confirmed: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl DeviceArgs {
+    fn config(&self, url: &str, device_id: &str) -> Result<Config, String> {
+        let url = url::Url::parse(&if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
+            .map_err(|e| format!("--update-url {url}: {e}"))?;
+        let mut config =
+            Config::new(url, &self.channel, device_id, env!("CARGO_PKG_VERSION"), marquee_engine_wasmtime::ABI_VERSION);
+        config.initial_root = self.root.clone();
+        Ok(config)
+    }
+
+    fn device(&self) -> Result<Device, String> {
+        let dir = match &self.state {
+            Some(d) => d.clone(),
+            None => crate::user_cache().ok_or("no cache directory (set HOME, or pass --state)")?.join("marquee/device"),
+        };
+        Device::open(dir).map_err(|e| e.to_string())
+    }
+}
+
+/// `marquee update`: one check, as a device does in the background.
+pub(crate) fn update(args: DeviceArgs, device_id: &str) -> Result<(), String> {
+    let url = args.update_url.clone().ok_or("--update-url is needed")?;
+    let device = args.device()?;
+    let started = Instant::now();
+    let outcome = device.check(&args.config(&url, device_id)?).map_err(|e| e.to_string())?;
+    println!("{} ({:.0} ms)", describe(&outcome), started.elapsed().as_secs_f64() * 1000.0);
+    Ok(())
+}
+
+fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::NoRelease => "update: no release for this device".into(),
+        Outcome::UpToDate(id) => format!("update: up to date ({})", &id.0[..12]),
+        Outcome::Staged { id, version, downloaded } => {
+            format!(
+                "update: staged {version} ({}), {downloaded} bytes downloaded; it runs at the next launch",
+                &id.0[..12]
+            )
+        }
+    }
+}
+
+/// Picks what to launch and starts the background check. Returns the app directory to run
+/// (`None`: the factory app), the Wasm rollout to apply, and the run to finish.
+pub(crate) fn start(
+    args: &DeviceArgs,
+    url: &str,
+    device_id: &str,
+    vitals: Arc<Vitals>,
+) -> Result<(Option<PathBuf>, Option<marquee_bundle::WasmRollout>, DeviceRun), String> {
+    let device = Arc::new(args.device()?);
+    let config = args.config(url, device_id)?;
+    let launch = device.launch().map_err(|e| e.to_string())?;
+    if let Some((id, why)) = launch.rolled_back() {
+        println!("update: bundle {} rolled back: {why}", &id.0[..12]);
+    }
+    let (app, trial) = match &launch {
+        Launch::Bundle { id, dir, trial, .. } => {
+            println!("update: running {} {}", &id.0[..12], if *trial { "on trial" } else { "(last-known-good)" });
+            (Some(dir.clone()), trial.then(|| id.clone()))
+        }
+        Launch::Factory { .. } => {
+            println!("update: running the factory bundle");
+            (None, None)
+        }
+    };
+    let wasm = device.state().ok().and_then(|s| s.wasm);
+    let checker = {
+        let device = device.clone();
+        std::thread::spawn(move || match device.check(&config) {
+            Ok(outcome) => println!("{}", describe(&outcome)),
+            Err(e) => println!("update: check failed, nothing changed: {e}"),
+        })
+    };
+    let confirmed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = trial.clone().map(|id| {
+        let (device, confirmed) = (device.clone(), confirmed.clone());
+        let after = Duration::from_secs_f64(args.confirm_after.max(0.0));
+        std::thread::spawn(move || watch(&device, &id, &vitals, after, &confirmed))
+    });
+    Ok((app, wasm, DeviceRun { device, trial, checker: Some(checker), watcher, confirmed }))
+}
+
+/// Confirms the trial once content has been on screen for `after` with no engine reset; gives
+/// up (leaving the decision to the end of the run) at the first reset.
+fn watch(device: &Device, id: &BundleId, vitals: &Vitals, after: Duration, confirmed: &std::sync::atomic::AtomicBool) {
+    let mut shown_since = None;
+    // The host ends by itself; this thread ends with the process or when it has decided.
+    loop {
+        std::thread::sleep(Duration::from_millis(50));
+        if vitals.engine_resets.load(Ordering::Relaxed) > 0 {
+            return;
+        }
+        if vitals.content_frames.load(Ordering::Relaxed) > 0 {
+            let since = *shown_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= after {
+                match device.confirm(id) {
+                    Ok(()) => {
+                        confirmed.store(true, Ordering::SeqCst);
+                        println!("update: {} confirmed healthy; it is the last-known-good bundle", &id.0[..12]);
+                    }
+                    Err(e) => println!("update: could not confirm {}: {e}", &id.0[..12]),
+                }
+                return;
+            }
+        }
+    }
+}
+
+impl DeviceRun {
+    /// Whether this launch is a trial.
+    pub(crate) fn on_trial(&self) -> bool {
+        self.trial.is_some()
+    }
+
+    /// Settles the trial from how the run went, then waits for the background check.
+    pub(crate) fn finish(mut self, outcome: &Result<(), String>, vitals: &Vitals) {
+        if let Some(id) = &self.trial
+            && !self.confirmed.load(Ordering::SeqCst)
+        {
+            let failure = match outcome {
+                Err(e) => Some(e.clone()),
+                Ok(_) if vitals.engine_resets.load(Ordering::Relaxed) > 0 => {
+                    Some("the engine failed during the trial".into())
+                }
+                Ok(_) if vitals.content_frames.load(Ordering::Relaxed) == 0 => {
+                    Some("the app never showed its content".into())
+                }
+                Ok(_) => None,
+            };
+            let result = match &failure {
+                Some(why) => {
+                    println!(
+                        "update: trial of {} failed: {why}; the next launch runs the last-known-good bundle",
+                        &id.0[..12]
+                    );
+                    self.device.fail(id, why)
+                }
+                None => {
+                    println!(
+                        "update: the run ended before {} could be confirmed; it is tried again next launch",
+                        &id.0[..12]
+                    );
+                    self.device.retry_trial(id)
+                }
+            };
+            if let Err(e) = result {
+                println!("update: {e}");
+            }
+        }
+        if let Some(w) = self.watcher.take()
+            && w.is_finished()
+        {
+            let _ = w.join();
+        }
+        if let Some(c) = self.checker.take() {
+            let _ = c.join();
+        }
+    }
+}
