@@ -31,7 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Commands {
     /// Run an app (an npm package directory); the bundled demo by default.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Replay a recording (`run --record`) through the native engine, engine.wasm and engine.js
     /// and compare every frame byte for byte.
     Replay(ReplayArgs),
@@ -239,7 +239,7 @@ fn parse_keys(s: &str) -> Result<Keys, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Commands::Run(args) => run(args),
+        Commands::Run(args) => run(*args),
         Commands::Replay(args) => replay(args),
         Commands::Bench(args) => bench(args),
         Commands::Bundle(args) => bundle(args),
@@ -408,7 +408,7 @@ fn run_host(
     options.rollout = rollout;
     options.vitals = vitals;
     options.record = args.record.clone();
-    options.cache_dir = cache_dir(&args);
+    options.cache_dir = cache_dir(args);
     options.size = args.size;
     options.fps = args.fps;
     options.unpaced = args.unpaced;

@@ -28,18 +28,33 @@ pub struct Keys {
     dir: PathBuf,
 }
 
-/// One role's key file, as tough signs with it.
-#[derive(Debug, Clone)]
+/// One role's key, read from its file, as tough signs with it. The bytes are read when the key
+/// is listed, so a rotation can still sign with keys it has just retired.
+#[derive(Clone)]
 pub struct PemKey {
-    /// The PEM file.
+    /// The PEM file it was read from.
     pub path: PathBuf,
+    pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for PemKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the key itself.
+        f.debug_struct("PemKey").field("path", &self.path).finish_non_exhaustive()
+    }
+}
+
+impl PemKey {
+    /// Reads the key file at `path`.
+    pub fn read(path: &Path) -> Result<PemKey, Error> {
+        Ok(PemKey { path: path.to_path_buf(), pem: fs::read(path).map_err(io(path))? })
+    }
 }
 
 #[tough::async_trait]
 impl KeySource for PemKey {
     async fn as_sign(&self) -> Result<Box<dyn Sign>, Box<dyn std::error::Error + Send + Sync + 'static>> {
-        let text = fs::read(&self.path).map_err(|e| format!("{}: {e}", self.path.display()))?;
-        let der = pem::parse(&text).map_err(|e| format!("{}: {e}", self.path.display()))?;
+        let der = pem::parse(&self.pem).map_err(|e| format!("{}: {e}", self.path.display()))?;
         Ok(Box::new(parse_keypair(der.contents())?))
     }
 
@@ -98,7 +113,7 @@ impl Keys {
 
     /// Key sources for `role`.
     pub fn sources(&self, role: RoleType) -> Result<Vec<Box<dyn KeySource>>, Error> {
-        Ok(self.files(role)?.into_iter().map(|path| Box::new(PemKey { path }) as Box<dyn KeySource>).collect())
+        self.files(role)?.iter().map(|path| Ok(Box::new(PemKey::read(path)?) as Box<dyn KeySource>)).collect()
     }
 
     /// Key sources for every role.

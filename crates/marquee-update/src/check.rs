@@ -154,6 +154,31 @@ impl Device {
         }
 
         self.update(|s| s.downloading = Some(id.0.clone()))?;
+        let fetched = self.fetch_objects(config, &transport, &manifest).await.and_then(|downloaded| {
+            // install() checks every byte again while it copies: the store on disk is not trusted.
+            install(&store, &id, &self.dir().join("installed"))?;
+            Ok(downloaded)
+        });
+        let staged = fetched.is_ok();
+        self.update(|s| {
+            s.downloading = None;
+            if staged {
+                s.staged = Some(id.0.clone());
+            }
+        })?;
+        let downloaded = fetched?;
+        Ok(Outcome::Staged { id, version: manifest.version, downloaded })
+    }
+
+    /// Downloads the objects of `manifest` the store lacks, each checked before it is kept;
+    /// returns the bytes downloaded.
+    async fn fetch_objects(
+        &self,
+        config: &Config,
+        transport: &HttpTransport,
+        manifest: &marquee_bundle::Manifest,
+    ) -> Result<u64, Error> {
+        let store = self.store();
         let mut downloaded = 0;
         for entry in manifest.files.values() {
             if store.object_path(&entry.sha256).is_file() {
@@ -163,7 +188,7 @@ impl Device {
                 .url
                 .join(&format!("objects/{}", entry.sha256))
                 .map_err(|e| Error::Download(format!("object URL: {e}")))?;
-            let bytes = fetch_capped(&transport, url, entry.size).await?;
+            let bytes = fetch_capped(transport, url, entry.size).await?;
             let sha = hex(&Sha256::digest(&bytes));
             if bytes.len() as u64 != entry.size || sha != entry.sha256 {
                 return Err(Error::Download(format!(
@@ -176,13 +201,7 @@ impl Device {
             store.put_verified_object(&entry.sha256, &bytes)?;
             downloaded += entry.size;
         }
-        // install() checks every byte again while it copies: the store on disk is not trusted.
-        install(&store, &id, &self.dir().join("installed"))?;
-        self.update(|s| {
-            s.downloading = None;
-            s.staged = Some(id.0.clone());
-        })?;
-        Ok(Outcome::Staged { id, version: manifest.version, downloaded })
+        Ok(downloaded)
     }
 
     async fn load(&self, config: &Config, transport: HttpTransport) -> Result<Repository, Error> {
