@@ -122,7 +122,7 @@ fn releases_that_throw_or_trap_are_rolled_back_at_the_next_launch() {
     let text = ok(&s.dir, &s.device_args("run"));
     assert!(text.contains(&format!("{} confirmed healthy", short(&demo))), "{text}");
 
-    let throws = bundle(&s.dir, &root().join("apps/demo-broken"), &[]);
+    let throws = bundle(&s.dir, &root().join("examples/demo-broken"), &[]);
     let traps =
         bundle(&s.dir, &root().join("apps/demo"), &["--engine-wasm", trapping_engine(&s.dir).to_str().unwrap()]);
     for (bad, why) in [(&throws, "demo 0.2.0 fails at start"), (&traps, "engine")] {
