@@ -87,6 +87,11 @@ impl Server {
         let thread = std::thread::Builder::new()
             .name("marquee-serve".into())
             .spawn(move || {
+                // Without TCP_NODELAY a response's last small write waits for the client's
+                // delayed ACK: ~40 ms per request on loopback.
+                let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
                 let serve = axum::serve(listener, app).with_graceful_shutdown(async {
                     let _ = stopped.await;
                 });

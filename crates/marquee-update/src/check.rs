@@ -102,7 +102,10 @@ impl Device {
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .tries(config.tries)
-            .initial_backoff(Duration::from_millis(50))
+            // tough waits the backoff before every request, the first one too: keep it short
+            // and let it grow fast (5, 20, 80, 320 ms… up to 2 s) for retries.
+            .initial_backoff(Duration::from_millis(5))
+            .backoff_factor(4.0)
             .max_backoff(Duration::from_secs(2))
             .build();
         let repo = self.load(config, transport.clone()).await?;
