@@ -368,7 +368,7 @@ fn run(args: RunArgs) -> Result<(), String> {
     }
     let result = run_host(&args, app, engine_flag, rollout, vitals.clone(), trial);
     if let Some(device) = device {
-        device.finish(&result.as_ref().map(|_| ()).map_err(Clone::clone), &vitals);
+        device.finish(&result, &vitals);
     }
     result
 }

@@ -380,8 +380,18 @@ impl DeviceRun {
         {
             let _ = w.join();
         }
+        // Let a check in progress finish, but not forever: leaving mid-download is safe (every
+        // file and the state are written by rename) and the next launch checks again.
         if let Some(c) = self.checker.take() {
-            let _ = c.join();
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while !c.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if c.is_finished() {
+                let _ = c.join();
+            } else {
+                println!("update: the check is still running; the next launch checks again");
+            }
         }
     }
 }
