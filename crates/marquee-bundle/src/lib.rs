@@ -28,7 +28,7 @@ pub use build::{BuildOptions, build};
 pub use channel::{Channel, Release, Status, WasmRollout};
 pub use install::{MANIFEST_FILE, install, verify_dir};
 pub use manifest::{FileEntry, MANIFEST_FORMAT, Manifest, check_path};
-pub use store::{BundleId, Store};
+pub use store::{BundleId, Store, write_atomic};
 
 use std::fmt;
 use std::path::PathBuf;
