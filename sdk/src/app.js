@@ -1,20 +1,37 @@
 // The app-facing SDK: createApp, proxy nodes and event subscription.
 //
 // A proxy node is a node id plus methods; calling a method appends a command to the current
-// batch and nothing else. The SDK keeps no copy of the scene: styles, layout and the tree live in
+// batch and nothing else. The SDK keeps no copy of the scene: styles, layout and content live in
 // the engine. Ids are allocated here, so creating a node never waits for the engine; an id is
 // reused only after the engine reports it freed (a `node-freed` event), because only the engine
 // knows which nodes a destroyed subtree held.
 //
+// A proxy must never reach a node other than its own, even once its id is reused. So the SDK
+// keeps, per id, a few integers in typed arrays: the node's kind, a generation that changes when
+// the engine frees the id, its parent (to know at once that a node died with an ancestor) and
+// whether it was destroyed. A proxy remembers the generation it was made in; a call on a proxy
+// whose node is gone throws "node was destroyed" at the call site.
+//
 // Commands issued during one turn of the event loop go out as one batch: the first command of a
-// turn schedules a flush as a microtask.
+// turn schedules a flush as a microtask. A turn that writes more than a batch may hold is sent
+// as several batches, in order.
 
-import { BatchEncoder, MAX_NODE_ID, STYLE } from './protocol.js';
+import { BatchEncoder, MAX_NODE_ID, STYLE, NodeKind, isTextProperty, commandName, rejection } from './protocol.js';
 import { decodeEvents } from './events.js';
 import { hostBinding } from './binding.js';
 
 const QUERY_LAYOUT = 0x0601;
 const defer = globalThis.queueMicrotask ?? ((fn) => Promise.resolve().then(fn));
+/** Kind names by `NodeKind` code. */
+const KIND_NAMES = Object.keys(NodeKind);
+/** `marquee_protocol::limits::MAX_TREE_DEPTH`: no parent chain is longer. */
+const MAX_DEPTH = 256;
+/**
+ * A batch is sent once it holds this many bytes or commands, well under the engine's limits
+ * (16 MiB, 100,000 commands), so one busy turn never writes a batch the engine refuses whole.
+ */
+const FLUSH_BYTES = 1 << 20;
+const FLUSH_COMMANDS = 50000;
 
 const propertyNames = new Map();
 
@@ -22,18 +39,65 @@ const propertyNames = new Map();
 function propertyName(name) {
   let wire = propertyNames.get(name);
   if (wire === undefined) {
-    wire = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (!STYLE[wire]) throw new TypeError(`${name} is not a style property`);
+    wire = String(name).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (STYLE[wire] === undefined) throw new TypeError(`${String(name)} is not a style property`);
     propertyNames.set(name, wire);
   }
   return wire;
 }
 
+/** An exception as a log line: its name and message, then its stack (QuickJS's `stack` lacks the message). */
+export function describeError(e) {
+  if (!(e instanceof Error)) return String(e);
+  const head = String(e);
+  const stack = typeof e.stack === 'string' ? e.stack.trimEnd() : '';
+  if (!stack) return head;
+  // V8's stack starts with the message already; QuickJS's is only the frames.
+  return stack.startsWith(head) ? stack : `${head}\n${stack}`;
+}
+
 /** A node in the engine's scene, seen from the app: an id and methods. */
 export class Node {
-  constructor(app, id) {
+  constructor(app, id, kind) {
     this.app = app;
-    this.id = id;
+    this.ref = id;
+    this.gen = app.gens[id];
+    this.kind = kind;
+    /** The `app.destroys` count at which this node was last seen alive through its ancestors. */
+    this.checked = app.destroys;
+  }
+
+  /** The node's id; -1 once it is destroyed (by itself or with an ancestor). */
+  get id() {
+    return this.alive() ? this.ref : -1;
+  }
+
+  /** Whether the node still exists (or has not been destroyed yet, as far as the app knows). */
+  alive() {
+    const app = this.app;
+    if (app.gens[this.ref] !== this.gen) return false;
+    if (this.checked === app.destroys) return true;
+    // Something was destroyed since the last look: walk up to see whether it was an ancestor.
+    // A parent freed (or reused) since this node was attached to it took this node with it.
+    let at = this.ref;
+    for (let depth = 0; at >= 0 && depth <= MAX_DEPTH; depth++) {
+      const parent = app.parents[at];
+      if (app.dead[at] || (parent >= 0 && app.gens[parent] !== app.parentGens[at])) return false;
+      at = parent;
+    }
+    this.checked = app.destroys;
+    return true;
+  }
+
+  /** This node's id for a command, or a throw if the node is gone. */
+  live() {
+    if (!this.alive()) throw new Error(`node was destroyed (a ${KIND_NAMES[this.kind]}, id ${this.ref} when alive)`);
+    return this.ref;
+  }
+
+  /** Throws unless this node is of `kind`, naming what the call needed. */
+  expect(kind, what) {
+    if (this.kind !== kind) throw new TypeError(`${what} applies to ${KIND_NAMES[kind]} nodes; node ${this.ref} is a ${KIND_NAMES[this.kind]}`);
   }
 
   /** Sets style properties from an object (`{ width: 100, backgroundColor: '#ff0000' }`). */
@@ -44,38 +108,56 @@ export class Node {
 
   /** Sets one style property. */
   set(name, value) {
-    this.app.command((enc) => enc.setStyle(this.id, propertyName(name), value));
+    const id = this.live();
+    const wire = propertyName(name);
+    if (isTextProperty(wire)) this.expect(NodeKind.text, name);
+    this.app.command((enc) => enc.setStyle(id, wire, value));
     return this;
   }
 
   /** Returns a property to its default. */
   clear(name) {
-    this.app.command((enc) => enc.clearStyle(this.id, propertyName(name)));
+    const id = this.live();
+    const wire = propertyName(name);
+    if (isTextProperty(wire)) this.expect(NodeKind.text, name);
+    this.app.command((enc) => enc.clearStyle(id, wire));
     return this;
   }
 
   /** Appends children in order (moving them if they have a parent). */
   append(...children) {
-    for (const child of children) this.app.command((enc) => enc.appendChild(this.id, child.id));
+    for (const child of children) {
+      const [id, c] = this.app.adopt(this, child);
+      this.app.command((enc) => enc.appendChild(id, c));
+      this.app.attach(c, id);
+    }
     return this;
   }
 
   /** Inserts `child` before `before`, an existing child of this node. */
   insertBefore(child, before) {
-    this.app.command((enc) => enc.insertBefore(this.id, child.id, before.id));
+    const [id, c] = this.app.adopt(this, child);
+    const b = before.live();
+    this.app.command((enc) => enc.insertBefore(id, c, b));
+    this.app.attach(c, id);
     return this;
   }
 
   /** Detaches `child` from this node; it stays alive and can be attached again. */
   remove(child) {
-    this.app.command((enc) => enc.removeChild(this.id, child.id));
+    const id = this.live();
+    const c = child.live();
+    this.app.command((enc) => enc.removeChild(id, c));
+    if (this.app.parents[c] === id) this.app.parents[c] = -1;
     return this;
   }
 
-  /** Destroys this node and its subtree. The proxy is dead afterwards. */
+  /** Destroys this node and its subtree. The proxy, and those of the subtree, are dead afterwards. */
   destroy() {
-    this.app.command((enc) => enc.destroyNode(this.id));
-    this.id = -1;
+    const id = this.live();
+    this.app.command((enc) => enc.destroyNode(id));
+    this.app.dead[id] = 1;
+    this.app.destroys += 1;
   }
 
   /**
@@ -83,22 +165,27 @@ export class Node {
    * engine switches between them itself, with a `focusDuration` transition.
    */
   stateStyle(state, properties) {
+    const id = this.live();
     const wire = state === 'focusWithin' ? 'focus-within' : state;
     for (const [name, value] of Object.entries(properties)) {
-      this.app.command((enc) => enc.setStateStyle(this.id, wire, propertyName(name), value));
+      this.app.command((enc) => enc.setStateStyle(id, wire, propertyName(name), value));
     }
     return this;
   }
 
   /** Sets a text node's text. */
   text(text) {
-    this.app.command((enc) => enc.setText(this.id, String(text)));
+    const id = this.live();
+    this.expect(NodeKind.text, 'text()');
+    this.app.command((enc) => enc.setText(id, String(text)));
     return this;
   }
 
   /** Sets a text node's font family ('' for the app's default: its first font). */
   font(family) {
-    this.app.command((enc) => enc.setFontFamily(this.id, family));
+    const id = this.live();
+    this.expect(NodeKind.text, 'font()');
+    this.app.command((enc) => enc.setFontFamily(id, family));
     return this;
   }
 
@@ -108,13 +195,16 @@ export class Node {
    * `image-failed` events tell the app how it went.
    */
   src(src) {
-    this.app.command((enc) => enc.setImage(this.id, src));
+    const id = this.live();
+    this.expect(NodeKind.image, 'src()');
+    this.app.command((enc) => enc.setImage(id, src));
     return this;
   }
 
   /** Moves focus to this node (or into it, if it is a focus group). */
   focus() {
-    this.app.command((enc) => enc.focus(this.id));
+    const id = this.live();
+    this.app.command((enc) => enc.focus(id));
     return this;
   }
 
@@ -124,9 +214,10 @@ export class Node {
    * has ended: `finished` is false if any was cancelled or replaced.
    */
   animate(properties, options = {}) {
+    const id = this.live();
     const ends = Object.entries(properties).map(([name, value]) => {
       const tag = this.app.nextTag();
-      this.app.command((enc) => enc.animate(this.id, tag, propertyName(name), value, options));
+      this.app.command((enc) => enc.animate(id, tag, propertyName(name), value, options));
       return new Promise((resolve) => this.app.animations.set(tag, resolve));
     });
     return Promise.all(ends).then((results) => ({ finished: results.every(Boolean) }));
@@ -134,13 +225,14 @@ export class Node {
 
   /** Stops an animation where it is; that value becomes the style. */
   cancelAnimation(name) {
-    this.app.command((enc) => enc.cancelAnimation(this.id, propertyName(name)));
+    const id = this.live();
+    this.app.command((enc) => enc.cancelAnimation(id, propertyName(name)));
     return this;
   }
 
   /** This node's border box in root coordinates after the next layout. */
   layout() {
-    const id = this.id;
+    const id = this.live();
     return new Promise((resolve, reject) => {
       this.app.command((enc) => enc.queryLayout(id));
       const waiting = this.app.layoutQueries.get(id) ?? [];
@@ -162,9 +254,18 @@ export class App {
     this.tag = 0;
     /** The id of the focused node, or null. */
     this.focused = null;
+    // Per node id: generation (bumped when the engine frees the id), kind, parent (-1: none) and
+    // the parent's generation when attached, destroyed-but-not-yet-freed. See the module comment.
+    this.gens = new Uint32Array(MAX_NODE_ID + 1);
+    this.kinds = new Uint8Array(MAX_NODE_ID + 1);
+    this.parents = new Int32Array(MAX_NODE_ID + 1).fill(-1);
+    this.parentGens = new Uint32Array(MAX_NODE_ID + 1);
+    this.dead = new Uint8Array(MAX_NODE_ID + 1);
+    /** How many destroy() calls there have been: proxies re-check their ancestors when it moves. */
+    this.destroys = 0;
     this.resetIds();
     /** The root node: the engine's surface, sized to the viewport. */
-    this.root = new Node(this, 0);
+    this.root = new Node(this, 0, NodeKind.view);
     host.listen((bytes) => this.receive(bytes));
   }
 
@@ -199,18 +300,43 @@ export class App {
   }
 
   create(kind, style) {
+    const k = NodeKind[kind];
+    if (typeof kind !== 'string' || k === undefined) throw new TypeError(`${String(kind)} is not a node kind (view, image, text)`);
     const id = this.freeIds.length > 0 ? this.freeIds.pop() : this.nextId;
     if (id > MAX_NODE_ID) throw new RangeError(`no free node id: ${MAX_NODE_ID} nodes are alive`);
     this.command((enc) => enc.createNode(id, kind));
     if (id === this.nextId) this.nextId += 1;
-    const node = new Node(this, id);
+    this.kinds[id] = k + 1;
+    this.parents[id] = -1;
+    this.dead[id] = 0;
+    const node = new Node(this, id, k);
     if (style) node.style(style);
     return node;
+  }
+
+  /** The ids for attaching `child` under `parent`, both alive, refusing a cycle at the call. */
+  adopt(parent, child) {
+    const id = parent.live();
+    const c = child.live();
+    for (let at = id, depth = 0; at >= 0 && depth <= MAX_DEPTH; at = this.parents[at], depth++) {
+      if (at === c) throw new RangeError(`appending node ${c} under node ${id} would make it its own ancestor`);
+    }
+    return [id, c];
+  }
+
+  /** Records that `child` is now a child of `parent`. */
+  attach(child, parent) {
+    this.parents[child] = parent;
+    this.parentGens[child] = this.gens[parent];
   }
 
   /** Appends one command to this turn's batch; the encoder validates before it writes. */
   command(write) {
     write(this.encoder);
+    if (this.encoder.length >= FLUSH_COMMANDS || this.encoder.byteLength >= FLUSH_BYTES) {
+      this.flush();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       defer(() => this.flush());
@@ -226,9 +352,9 @@ export class App {
   /**
    * Subscribes to events: `focus` (`{ from, to }` node ids), `key` (keys focus did not use, with
    * the focused node as `target`), `animation-end`, `image-loaded` (`{ id, width, height }`),
-   * `image-failed` (`{ id, reason }`), `command-error`, `layout`, `node-freed` and
-   * `engine-reset` (the engine was restarted after a failure and the scene is empty: build it
-   * again). Returns a function that unsubscribes.
+   * `image-failed` (`{ id, reason }`), `command-error` (with `command`, `reason` and `message`
+   * in words), `layout`, `node-freed` and `engine-reset` (the engine was restarted after a
+   * failure and the scene is empty: build it again). Returns a function that unsubscribes.
    */
   on(type, listener) {
     const set = this.listeners.get(type) ?? new Set();
@@ -241,7 +367,7 @@ export class App {
     for (const event of decodeEvents(bytes)) {
       switch (event.type) {
         case 'node-freed':
-          this.freeIds.push(event.id);
+          this.free(event.id);
           break;
         case 'layout':
           this.settle(event.id, (q) => q.resolve({ x: event.x, y: event.y, width: event.width, height: event.height }));
@@ -256,12 +382,14 @@ export class App {
           break;
         }
         case 'command-error':
+          this.explain(event);
           if (event.opcode === QUERY_LAYOUT && event.node !== null) {
-            this.settle(event.node, (q) => q.reject(new Error(`layout query for node ${event.node} failed (code ${event.code})`)));
+            this.settle(event.node, (q) => q.reject(new Error(`layout query for node ${event.node} failed: ${event.reason}`)));
           }
           break;
         case 'engine-reset':
           // Everything the app built is gone; so are the ids and the queries in flight.
+          for (let id = 1; id < this.nextId; id++) this.free(id);
           this.resetIds();
           this.encoder.reset();
           for (const id of [...this.layoutQueries.keys()]) {
@@ -274,6 +402,26 @@ export class App {
       }
       this.emit(event);
     }
+  }
+
+  /** The engine freed `id`: proxies of the old node are dead, and the id may be given out again. */
+  free(id) {
+    if (id === 0 || id > MAX_NODE_ID || this.kinds[id] === 0) return;
+    this.gens[id] = (this.gens[id] + 1) >>> 0;
+    this.kinds[id] = 0;
+    this.parents[id] = -1;
+    this.dead[id] = 0;
+    this.freeIds.push(id);
+  }
+
+  /** Adds `command`, `reason` and `message` (in words, with the node's kind) to a command-error. */
+  explain(event) {
+    const { opcode, code, node } = event;
+    const kind = node !== null && node <= MAX_NODE_ID ? this.kinds[node] : 0;
+    event.command = commandName(opcode);
+    event.reason = rejection(opcode, code);
+    const where = node === null ? '' : ` on node ${node}${kind ? `, a ${KIND_NAMES[kind - 1]}` : ''}`;
+    event.message = `${event.command}${where}: ${event.reason}`;
   }
 
   settle(id, fn) {
@@ -289,7 +437,7 @@ export class App {
         listener(event);
       } catch (e) {
         // One failing listener must not starve the others or lose the rest of the batch.
-        console.error(`${event.type} listener threw: ${e?.stack ?? e}`);
+        console.error(`${event.type} listener threw: ${describeError(e)}`);
       }
     }
   }

@@ -17,7 +17,20 @@ export interface Box {
 export type KeyName = 'up' | 'down' | 'left' | 'right' | 'enter' | 'back' | 'play-pause' | 'menu';
 
 export type MarqueeEvent =
-  | { type: 'command-error'; batch: number; offset: number; opcode: number; code: number; node: number | null }
+  | {
+      type: 'command-error';
+      batch: number;
+      offset: number;
+      opcode: number;
+      code: number;
+      node: number | null;
+      /** The command's name (`setText`). */
+      command: string;
+      /** Why it was rejected (`not a text node`). */
+      reason: string;
+      /** Both in one line, with the node's kind: `setText on node 2, a view: not a text node`. */
+      message: string;
+    }
   | ({ type: 'layout'; id: number } & Box)
   | { type: 'key'; key: KeyName; action: 'press' | 'repeat' | 'release'; target: number | null }
   | { type: 'focus'; from: number | null; to: number | null }
@@ -52,8 +65,13 @@ export interface HostBinding {
 }
 
 export declare class Node {
-  /** The node's id; -1 once destroyed. */
+  /**
+   * The node's id; -1 once destroyed (by `destroy()` or with an ancestor). Every method of a
+   * destroyed node throws "node was destroyed".
+   */
   readonly id: number;
+  /** Whether the node still exists. */
+  alive(): boolean;
   style(properties: Style): this;
   set(name: string, value: StyleValue): this;
   clear(name: string): this;

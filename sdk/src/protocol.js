@@ -135,10 +135,57 @@ const PROPERTIES = [
   [0x8e, 'fade-in-duration', 'num', MS],
 ];
 
-/** Style properties by name: `{ code, kind, min?, max? }`. */
+/**
+ * Style properties by name: `{ code, kind, min?, max? }`. The object has no prototype, so names
+ * such as `constructor` or `__proto__` are not properties.
+ */
 export const STYLE = Object.freeze(
-  Object.fromEntries(PROPERTIES.map(([code, name, kind, range]) => [name, Object.freeze({ code, kind, ...range })])),
+  Object.assign(
+    Object.create(null),
+    Object.fromEntries(PROPERTIES.map(([code, name, kind, range]) => [name, Object.freeze({ code, kind, ...range })])),
+  ),
 );
+
+/** Whether a style property lays out or draws text, and so applies to text nodes only. */
+export const isTextProperty = (name) => STYLE[name] !== undefined && STYLE[name].code >= 0x30 && STYLE[name].code < 0x40;
+
+/** Command names by opcode, as the SDK's encoder methods are named. */
+export const COMMAND_NAMES = Object.freeze(new Map(Object.entries(OP).map(([name, op]) => [op, name])));
+
+/**
+ * Why the engine rejected a command, by error code (docs/protocol.md, "Errors"); the wrong-kind
+ * reason depends on the command. `marquee_protocol::rejection` says the same words, and
+ * crates/marquee-protocol/tests/events/rejections.txt holds the two together.
+ */
+export function rejection(opcode, code) {
+  switch (code) {
+    case 1: return 'the batch is truncated';
+    case 2: return 'not a command batch (bad magic bytes)';
+    case 3: return 'a protocol version this engine does not speak';
+    case 4: return 'the batch is too large';
+    case 5: return 'the command count disagrees with the batch header';
+    case 6: return 'no such command (an SDK newer than the engine?)';
+    case 7: return 'the payload has the wrong length';
+    case 8: return 'a value outside its domain';
+    case 9: return 'node id out of range';
+    case 32: return 'no such node (destroyed, or never created)';
+    case 33: return 'a node with this id already exists';
+    case 34: return 'it would make a node its own ancestor';
+    case 35: return 'not a child of that parent';
+    case 36: return 'the root node cannot be changed this way';
+    case 37: return 'the tree would be deeper than 256 levels';
+    case 38:
+      if (opcode === OP.setText || opcode === OP.setFontFamily) return 'not a text node';
+      if (opcode === OP.setImage) return 'not an image node';
+      return 'a text property on a node that is not text';
+    default: return `error code ${code}`;
+  }
+}
+
+/** A command's name by opcode (`setText`), or `command 0x…` for one this SDK does not know. */
+export function commandName(opcode) {
+  return COMMAND_NAMES.get(opcode) ?? `command 0x${opcode.toString(16).padStart(4, '0')}`;
+}
 
 const F32 = new Float32Array(1);
 
@@ -294,6 +341,11 @@ export class BatchEncoder {
   /** Commands appended since the last `finish()`. */
   get length() {
     return this.count;
+  }
+
+  /** Bytes the batch would have if finished now. */
+  get byteLength() {
+    return this.pos;
   }
 
   ensure(n) {

@@ -101,7 +101,7 @@ test('ids are reused only after the engine frees them', async () => {
   assert.equal(app.view().id, 3, 'not reused before the engine says so');
   host.deliver(events(freed(1), freed(7)));
   const ids = [app.view().id, app.view().id, app.view().id];
-  assert.deepEqual(ids.sort((x, y) => x - y), [1, 4, 7]);
+  assert.deepEqual(ids.sort((x, y) => x - y), [1, 4, 5], 'a free of an id never given out is ignored');
 });
 
 test('layout queries resolve from layout events and reject on errors', async () => {
@@ -198,4 +198,62 @@ test('animate resolves when its animations end; focus events track the focused n
   assert.equal(app.focused, 1);
   host.deliver(events(end(2, false)));
   assert.deepEqual(await done, { finished: false });
+});
+
+test('names that are not style properties are refused, whatever Object.prototype holds', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  const v = app.view();
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+    assert.throws(() => v.set(name, 1), /is not a style property/, name);
+  }
+  await turn();
+  assert.equal(host.batches.length, 1, 'only the create went out');
+});
+
+test('a command for another kind of node throws at the call site, naming both', () => {
+  const app = createApp({ host: recordingHost() });
+  const v = app.view();
+  assert.throws(() => v.text('hello'), /text\(\) applies to text nodes; node 1 is a view/);
+  assert.throws(() => v.set('fontSize', 20), /fontSize applies to text nodes; node 1 is a view/);
+  assert.throws(() => app.text().src('a.png'), /src\(\) applies to image nodes; node 2 is a text/);
+  app.text({ fontSize: 20 }).text('fine');
+});
+
+test('command-error events say in words what was rejected, and on which kind of node', () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  app.view();
+  const seen = [];
+  app.on('command-error', (e) => seen.push(e));
+  const wrongKind = [0x0001, (v, p) => { v.setUint16(p + 8, 0x0200, true); v.setUint16(p + 10, 38, true); v.setUint32(p + 12, 1, true); }, 16];
+  const framing = [0x0001, (v, p) => { v.setUint16(p + 8, 0xffff, true); v.setUint16(p + 10, 1, true); v.setUint32(p + 12, 0xffffffff, true); }, 16];
+  host.deliver(events(wrongKind, framing));
+  assert.deepEqual(
+    seen.map((e) => [e.command, e.reason, e.message]),
+    [
+      ['setText', 'not a text node', 'setText on node 1, a view: not a text node'],
+      ['command 0xffff', 'the batch is truncated', 'command 0xffff: the batch is truncated'],
+    ],
+  );
+});
+
+test('an exception from a listener is logged with its message, not only its stack', () => {
+  const app = createApp({ host: recordingHost() });
+  const errors = [];
+  const log = console.error;
+  console.error = (m) => errors.push(m);
+  try {
+    app.on('node-freed', () => {
+      // QuickJS's `stack` holds only the frames: the message must come from the error itself.
+      const e = new TypeError("cannot read property 'title' of null");
+      e.stack = '    at <anonymous> (main.js:8:80)\n';
+      throw e;
+    });
+    app.view();
+    app.host.deliver(events(freed(1)));
+  } finally {
+    console.error = log;
+  }
+  assert.deepEqual(errors, ["node-freed listener threw: TypeError: cannot read property 'title' of null\n    at <anonymous> (main.js:8:80)"]);
 });

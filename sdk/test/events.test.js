@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeEvents } from '../src/events.js';
+import { createApp } from '../src/app.js';
 import { unhex } from './support.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '../../crates/marquee-protocol/tests/events');
@@ -25,4 +26,18 @@ test('unknown events are skipped, broken framing throws', () => {
   assert.equal(decodeEvents(bytes).length, JSON.parse(readFileSync(join(DIR, 'all.json'), 'utf8')).length - 1);
   assert.throws(() => decodeEvents(bytes.subarray(0, bytes.length - 1)), /truncated/);
   assert.throws(() => decodeEvents(new Uint8Array(12)), /not an event batch/);
+});
+
+test('rejections are described in the same words as the Rust protocol crate', () => {
+  const lines = readFileSync(join(DIR, 'rejections.txt'), 'utf8').trim().split('\n');
+  assert.ok(lines.length > 500, `only ${lines.length} lines`);
+  const host = { viewport: { width: 1, height: 1 }, send() {}, listen() {} };
+  const app = createApp({ host });
+  for (const line of lines) {
+    const [head, message] = line.split('\t');
+    const [opcode, code, node] = head.split(' ').map((w) => (w === 'null' ? null : Number(w)));
+    const event = { type: 'command-error', opcode, code, node };
+    app.explain(event);
+    assert.equal(event.message, message, line);
+  }
 });

@@ -26,8 +26,13 @@ pub struct BuildOptions {
     /// The oldest host that can run the bundle.
     pub min_host: String,
     /// The esbuild executable; by default `node_modules/.bin/esbuild` in the app directory or
-    /// the nearest directory above it that has one, else `esbuild` on the PATH.
+    /// the nearest directory above it that has one, else `esbuild` on the PATH, else the one in
+    /// `toolchain`.
     pub esbuild: Option<PathBuf>,
+    /// The Marquee installation's own `node_modules` (with esbuild and `@marquee/sdk`), used for
+    /// what the app does not bring itself: an app outside the Marquee checkout bundles with no
+    /// `npm install` of its own.
+    pub toolchain: Option<PathBuf>,
 }
 
 /// Builds the app in `app` into `store`; returns the bundle's id and manifest.
@@ -46,7 +51,7 @@ pub fn build(app: &Path, store: &Store, options: &BuildOptions) -> Result<(Bundl
         return Err(Error::App(format!("the entry module {} does not exist", entry.display())));
     }
 
-    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), esbuild(app, &entry, options.esbuild.as_deref())?)];
+    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), esbuild(app, &entry, options)?)];
     let mut bundle_package =
         serde_json::json!({ "name": name, "version": version, "type": "module", "main": "app.js" });
     if let Some(marquee) = package.get("marquee") {
@@ -110,30 +115,98 @@ fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result
 }
 
 /// The esbuild to run: the one asked for, the nearest `node_modules/.bin/esbuild` at or above the
-/// app, or `esbuild` on the PATH.
-fn esbuild_path(app: &Path, asked: Option<&Path>) -> PathBuf {
-    if let Some(path) = asked {
-        return path.to_path_buf();
+/// app, `esbuild` on the PATH, or the toolchain's. `Err` lists where it looked.
+fn esbuild_path(app: &Path, options: &BuildOptions) -> Result<PathBuf, Error> {
+    find_esbuild(app, options, std::env::var_os("PATH").as_deref())
+}
+
+/// [`esbuild_path`] with the PATH given, so tests need not change the process's environment.
+fn find_esbuild(app: &Path, options: &BuildOptions, path_var: Option<&std::ffi::OsStr>) -> Result<PathBuf, Error> {
+    if let Some(path) = &options.esbuild {
+        return match path.is_file() {
+            true => Ok(path.clone()),
+            false => Err(Error::Esbuild(format!("{}: no such file (given with --esbuild)", path.display()))),
+        };
     }
-    app.ancestors()
-        .map(|dir| dir.join("node_modules/.bin/esbuild"))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| PathBuf::from("esbuild"))
+    let in_app = app.ancestors().map(|dir| dir.join("node_modules/.bin/esbuild"));
+    let on_path = path_var
+        .map(|p| std::env::split_paths(p).map(|dir| dir.join("esbuild")).collect::<Vec<_>>())
+        .unwrap_or_default();
+    let toolchain = options.toolchain.iter().map(|t| t.join(".bin/esbuild"));
+    if let Some(found) = in_app.chain(on_path).chain(toolchain).find(|p| p.is_file()) {
+        return Ok(found);
+    }
+    Err(Error::Esbuild(format!(
+        "not found in {}/node_modules/.bin or a directory above it, on the PATH, or beside marquee; \
+         install it in the app (`cd {} && npm install --save-dev esbuild`) or pass --esbuild PATH",
+        app.display(),
+        app.display()
+    )))
 }
 
 /// Bundles `entry` and its imports into one ES module.
-fn esbuild(app: &Path, entry: &Path, asked: Option<&Path>) -> Result<Vec<u8>, Error> {
-    let exe = esbuild_path(app, asked);
-    let out = Command::new(&exe)
+fn esbuild(app: &Path, entry: &Path, options: &BuildOptions) -> Result<Vec<u8>, Error> {
+    let exe = esbuild_path(app, options)?;
+    let mut command = Command::new(&exe);
+    command
         .arg(entry)
         // Hosts run ES2022 in QuickJS; `neutral` assumes no Node and no browser.
         .args(["--bundle", "--format=esm", "--target=es2022", "--platform=neutral", "--main-fields=module,main"])
         .args(["--charset=utf8", "--legal-comments=none", "--log-level=warning"])
-        .current_dir(app)
-        .output()
-        .map_err(|e| Error::Esbuild(format!("{}: {e} (install it with `npm install esbuild`)", exe.display())))?;
+        .current_dir(app);
+    // esbuild looks in NODE_PATH for packages the app's own node_modules lack (`@marquee/sdk`).
+    if let Some(toolchain) = &options.toolchain {
+        command.env("NODE_PATH", toolchain);
+    }
+    let out = command.output().map_err(|e| Error::Esbuild(format!("{}: {e}", exe.display())))?;
     if !out.status.success() {
         return Err(Error::Esbuild(String::from_utf8_lossy(&out.stderr).trim().to_string()));
     }
     Ok(out.stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(esbuild: Option<PathBuf>, toolchain: Option<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            engine_wasm: PathBuf::new(),
+            engine_js: None,
+            engine_abi: 0,
+            protocol: 0,
+            min_host: String::new(),
+            esbuild,
+            toolchain,
+        }
+    }
+
+    #[test]
+    fn esbuild_is_found_where_users_install_it_or_the_error_says_how_to_get_it() {
+        let dir = std::env::temp_dir().join(format!("marquee-esbuild-{}", std::process::id()));
+        let (app, bin, tools) = (dir.join("home/me/app"), dir.join("bin"), dir.join("marquee/node_modules"));
+        for d in [&app, &bin, &tools.join(".bin")] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let none = options(None, None);
+        let e = find_esbuild(&app, &none, None).unwrap_err().to_string();
+        assert!(e.contains("npm install --save-dev esbuild") && e.contains("--esbuild"), "{e}");
+        let e = find_esbuild(&app, &options(Some(dir.join("nope")), None), None).unwrap_err().to_string();
+        assert!(e.contains("nope: no such file"), "{e}");
+
+        std::fs::write(tools.join(".bin/esbuild"), "").unwrap();
+        let with_tools = options(None, Some(tools.clone()));
+        assert_eq!(find_esbuild(&app, &with_tools, None).unwrap(), tools.join(".bin/esbuild"), "beside marquee, last");
+        std::fs::write(bin.join("esbuild"), "").unwrap();
+        assert_eq!(find_esbuild(&app, &with_tools, Some(bin.as_os_str())).unwrap(), bin.join("esbuild"), "on the PATH");
+        let in_home = dir.join("home/me/node_modules/.bin");
+        std::fs::create_dir_all(&in_home).unwrap();
+        std::fs::write(in_home.join("esbuild"), "").unwrap();
+        assert_eq!(
+            find_esbuild(&app, &with_tools, Some(bin.as_os_str())).unwrap(),
+            in_home.join("esbuild"),
+            "the app's own (in a directory above it), first"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

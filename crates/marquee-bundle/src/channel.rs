@@ -173,6 +173,29 @@ impl Channel {
     }
 }
 
+impl Channel {
+    /// Why [`select`](Channel::select) finds no release for `device`, in words: the reason the
+    /// newest release is not for it (`release 0.3.0 (1a2b…) needs host 2.0.0 or newer, this is
+    /// 0.1.0`).
+    pub fn why_none(&self, device: &Device<'_>) -> String {
+        let Some(r) = self.releases.last() else { return format!("channel {} has no release", self.name) };
+        let name = format!("release {} ({})", r.version, r.bundle.get(..12).unwrap_or(&r.bundle));
+        if r.status == Status::Withdrawn {
+            format!("{name} is withdrawn")
+        } else if r.engine_abi != device.engine_abi {
+            format!("{name} needs engine ABI {}, this host speaks {}", r.engine_abi, device.engine_abi)
+        } else if !version_at_least(device.host_version, &r.min_host) {
+            format!("{name} needs host {} or newer, this is {}", r.min_host, device.host_version)
+        } else if device.failed.contains(&BundleId(r.bundle.clone())) {
+            format!("{name} failed on this device before")
+        } else if r.status == Status::Halted {
+            format!("{name} is halted: it is offered to no new device")
+        } else {
+            format!("{name} is offered to {}% of devices, and this one is not among them yet", r.rollout)
+        }
+    }
+}
+
 /// The TUF target name of a bundle's manifest in an update repository.
 pub fn bundle_target(id: &BundleId) -> String {
     format!("bundle.{id}.json")

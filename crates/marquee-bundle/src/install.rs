@@ -47,12 +47,7 @@ fn stage(store: &Store, manifest: &Manifest, staging: &Path) -> Result<(), Error
     fs::create_dir_all(staging).map_err(io(staging))?;
     let mut dirs = std::collections::BTreeSet::new();
     for (path, entry) in &manifest.files {
-        let object = store.object_path(&entry.sha256);
-        let bytes = read_capped(&object, entry.size).map_err(|e| match e {
-            Error::Manifest(_) => corrupt(path, format!("the object is longer than {} bytes", entry.size)),
-            e => e,
-        })?;
-        check(path, &bytes, entry.size, &entry.sha256)?;
+        let bytes = read_verified(path, &store.object_path(&entry.sha256), entry)?;
         let out = staging.join(path);
         let dir = out.parent().unwrap_or(staging);
         fs::create_dir_all(dir).map_err(io(dir))?;
@@ -71,22 +66,31 @@ fn stage(store: &Store, manifest: &Manifest, staging: &Path) -> Result<(), Error
 pub fn verify_dir(dir: &Path) -> Result<Manifest, Error> {
     let manifest = Manifest::parse(&read_capped(&dir.join(MANIFEST_FILE), crate::limits::MAX_MANIFEST_BYTES)?)?;
     for (path, entry) in &manifest.files {
-        let bytes = read_capped(&dir.join(path), entry.size).map_err(|e| match e {
-            Error::Manifest(_) => corrupt(path, format!("longer than {} bytes", entry.size)),
-            e => e,
-        })?;
-        check(path, &bytes, entry.size, &entry.sha256)?;
+        read_verified(path, &dir.join(path), entry)?;
     }
     Ok(manifest)
 }
 
+/// Reads the object file `object` for the bundle file `path`, refusing it unless it has exactly
+/// the size and SHA-256 `entry` gives; returns its bytes.
+pub fn read_verified(path: &str, object: &Path, entry: &crate::FileEntry) -> Result<Vec<u8>, Error> {
+    let bytes = read_capped(object, entry.size).map_err(|e| match e {
+        Error::Manifest(_) => {
+            corrupt(path, format!("size mismatch: {} is longer than {} bytes", object.display(), entry.size))
+        }
+        e => e,
+    })?;
+    check(path, &bytes, entry.size, &entry.sha256)?;
+    Ok(bytes)
+}
+
 fn check(path: &str, bytes: &[u8], size: u64, sha256: &str) -> Result<(), Error> {
     if bytes.len() as u64 != size {
-        return Err(corrupt(path, format!("{} bytes, the manifest says {size}", bytes.len())));
+        return Err(corrupt(path, format!("size mismatch: {} bytes, the manifest says {size}", bytes.len())));
     }
     let found = hex(&Sha256::digest(bytes));
     if found != sha256 {
-        return Err(corrupt(path, format!("SHA-256 {found}, the manifest says {sha256}")));
+        return Err(corrupt(path, format!("hash mismatch: SHA-256 {found}, the manifest says {sha256}")));
     }
     Ok(())
 }

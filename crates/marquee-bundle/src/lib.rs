@@ -26,7 +26,7 @@ mod store;
 
 pub use build::{BuildOptions, build};
 pub use channel::{Channel, Release, Status, WasmRollout};
-pub use install::{MANIFEST_FILE, install, verify_dir};
+pub use install::{MANIFEST_FILE, install, read_verified, verify_dir};
 pub use manifest::{FileEntry, MANIFEST_FORMAT, Manifest, check_path};
 pub use store::{BundleId, Store, write_atomic};
 

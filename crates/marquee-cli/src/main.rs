@@ -54,7 +54,12 @@ enum Commands {
     /// Re-sign the repository's timestamp (run it well within its 1-day expiry, e.g. hourly).
     Timestamp(ota::RepoArgs),
     /// Check for an update once, as a device does in the background, and stage it.
+    #[command(after_help = ota::UPDATE_EXIT_CODES)]
     Update(UpdateArgs),
+    /// Check the whole update repository as devices will: every signed file against its
+    /// signature, every object of every bundle against its manifest (run it before and after a
+    /// publish, and on the CDN's copy).
+    Verify(VerifyArgs),
 }
 
 #[derive(Args)]
@@ -64,6 +69,18 @@ struct UpdateArgs {
     /// This device's id, which places it in staged rollouts.
     #[arg(long, default_value = "local")]
     device_id: String,
+    /// Print the outcome as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    #[command(flatten)]
+    at: ota::RepoArgs,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -91,9 +108,13 @@ struct BundleArgs {
     /// The oldest host version that may run the bundle (default: this one).
     #[arg(long, value_name = "VERSION")]
     min_host: Option<String>,
-    /// The esbuild executable (default: node_modules/.bin/esbuild at or above the app).
+    /// The esbuild executable (default: node_modules/.bin/esbuild at or above the app, then
+    /// esbuild on the PATH, then the one installed beside Marquee).
     #[arg(long, value_name = "PATH")]
     esbuild: Option<PathBuf>,
+    /// Print only the bundle's id (for scripts: `ID=$(marquee bundle APP --print-id)`).
+    #[arg(long)]
+    print_id: bool,
 }
 
 #[derive(Args)]
@@ -195,7 +216,7 @@ struct RunArgs {
     /// Write every input the engine gets to FILE, for `marquee replay`.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
-    /// Do not echo the app's console.
+    /// Print only errors, warnings and update decisions: no app console, no run report.
     #[arg(long)]
     quiet: bool,
     /// Also write the run's report as JSON: every frame's timings, the start-up figures and
@@ -248,15 +269,23 @@ fn main() -> ExitCode {
         Commands::Publish(args) => ota::publish(args),
         Commands::Channel(args) => ota::channel(args),
         Commands::Timestamp(args) => ota::timestamp(args),
-        Commands::Update(args) => ota::update(args.device, &args.device_id),
+        Commands::Verify(args) => ota::verify(args.at, args.json),
+        Commands::Update(args) => {
+            return match ota::update(args.device, &args.device_id, args.json) {
+                Ok(code) => ExitCode::from(code),
+                Err(e) => failed(&e),
+            };
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("marquee: {e}");
-            ExitCode::FAILURE
-        }
+        Err(e) => failed(&e),
     }
+}
+
+fn failed(e: &str) -> ExitCode {
+    eprintln!("marquee: {e}");
+    ExitCode::FAILURE
 }
 
 /// The repository's demo app, for `run` without an argument.
@@ -313,9 +342,16 @@ fn bundle(args: BundleArgs) -> Result<(), String> {
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: args.min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
         esbuild: args.esbuild,
+        // The checkout this marquee was built from brings esbuild and the SDK (`npm ci`) for
+        // apps that do not install their own.
+        toolchain: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")).filter(|p| p.is_dir()),
     };
     let store = marquee_bundle::Store::new(&args.out);
     let (id, manifest) = marquee_bundle::build(&app, &store, &options).map_err(|e| e.to_string())?;
+    if args.print_id {
+        println!("{id}");
+        return Ok(());
+    }
     let total: u64 = manifest.files.values().map(|f| f.size).sum();
     for (path, f) in manifest.files.iter().filter(|(p, _)| !p.starts_with("assets/")) {
         println!("{path:>14}  {:>9} bytes  {}", f.size, &f.sha256[..16]);
@@ -381,12 +417,18 @@ fn run_host(
     vitals: std::sync::Arc<marquee_host::Vitals>,
     trial_seconds: Option<f64>,
 ) -> Result<(), String> {
-    if app.is_file() {
+    // A path ending in .json is a bundle manifest, there or not: say what is wrong with it.
+    if app.is_file() || app.extension().is_some_and(|e| e == "json") {
         let installed = install_bundle(&app, args.install_dir.clone())?;
-        println!("bundle: installed and verified in {}", installed.display());
+        if !args.quiet {
+            println!("bundle: installed and verified in {}", installed.display());
+        }
         // A bundle brings its own engine unless one is asked for.
         engine_flag = engine_flag.or_else(|| Some(installed.join("engine.wasm")));
         app = installed;
+    }
+    if !app.exists() {
+        return Err(format!("{}: no such app directory or bundle manifest", app.display()));
     }
     if !app.join("package.json").is_file() {
         return Err(format!("{}: not an app directory (no package.json)", app.display()));
@@ -434,7 +476,9 @@ fn run_host(
             Host::run(options, Box::new(Headless)).map_err(|e| e.to_string())?
         }
     };
-    print_report(&report);
+    if !args.quiet {
+        print_report(&report);
+    }
     if let Some(path) = &args.report {
         let text = serde_json::to_string(&report_json(&report)).map_err(|e| e.to_string())?;
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -442,7 +486,9 @@ fn run_host(
     if let Some(path) = &args.screenshot {
         let png = report.canvas.encode_png().map_err(|e| e.to_string())?;
         std::fs::write(path, png).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("screenshot: {}", path.display());
+        if !args.quiet {
+            println!("screenshot: {}", path.display());
+        }
     }
     Ok(())
 }

@@ -46,6 +46,9 @@ pub(crate) enum KeysCommand {
         /// Root signatures a new root.json needs.
         #[arg(long, default_value_t = 1)]
         root_threshold: u64,
+        /// Print the result as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Replace a role's keys (root, targets, snapshot or timestamp); devices follow by the
     /// new root.json, which the old root keys sign.
@@ -54,6 +57,9 @@ pub(crate) enum KeysCommand {
         role: String,
         #[command(flatten)]
         at: RepoArgs,
+        /// Print the result as one JSON object.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -69,6 +75,9 @@ pub(crate) struct PublishArgs {
     rollout: f64,
     #[command(flatten)]
     at: RepoArgs,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args)]
@@ -98,6 +107,9 @@ pub(crate) struct ChannelArgs {
     wasm_kill_switch: Option<String>,
     #[command(flatten)]
     at: RepoArgs,
+    /// Print the result as one JSON object.
+    #[arg(long)]
+    json: bool,
 }
 
 /// A device's update settings.
@@ -124,13 +136,27 @@ pub(crate) struct DeviceArgs {
 
 pub(crate) fn keys(command: KeysCommand) -> Result<(), String> {
     match command {
-        KeysCommand::Init { at, root_keys, root_threshold } => {
+        KeysCommand::Init { at, root_keys, root_threshold, json } => {
             let s = at.open().init(InitOptions { root_keys, root_threshold }).map_err(|e| e.to_string())?;
-            println!("keys: {} ({root_keys} root keys, threshold {root_threshold})", at.keys.display());
-            println!("repository: {} (root v{}, timestamp expires {})", at.repo.display(), s.root, s.timestamp_expires);
-            println!("devices trust {}", at.repo.join("metadata/1.root.json").display());
+            let trust = at.repo.join("metadata/1.root.json");
+            if json {
+                let mut out = summary_json(&s);
+                out["keys"] = at.keys.display().to_string().into();
+                out["repo"] = at.repo.display().to_string().into();
+                out["trusted_root"] = trust.display().to_string().into();
+                println!("{out}");
+            } else {
+                println!("keys: {} ({root_keys} root keys, threshold {root_threshold})", at.keys.display());
+                println!(
+                    "repository: {} (root v{}, timestamp expires {})",
+                    at.repo.display(),
+                    s.root,
+                    s.timestamp_expires
+                );
+                println!("devices trust {}", trust.display());
+            }
         }
-        KeysCommand::Rotate { role, at } => {
+        KeysCommand::Rotate { role, at, json } => {
             let role = match role.as_str() {
                 "root" => RoleType::Root,
                 "targets" => RoleType::Targets,
@@ -139,17 +165,39 @@ pub(crate) fn keys(command: KeysCommand) -> Result<(), String> {
                 other => return Err(format!("{other:?}: a role is root, targets, snapshot or timestamp")),
             };
             let s = at.open().rotate(role).map_err(|e| e.to_string())?;
-            println!("rotated {role:?} keys: root v{}, targets v{}, timestamp v{}", s.root, s.targets, s.timestamp);
+            if json {
+                let mut out = summary_json(&s);
+                out["rotated"] = marquee_repo::role_name(role).into();
+                println!("{out}");
+            } else {
+                println!("rotated {role:?} keys: root v{}, targets v{}, timestamp v{}", s.root, s.targets, s.timestamp);
+            }
         }
     }
     Ok(())
 }
 
+fn summary_json(s: &marquee_repo::Summary) -> serde_json::Value {
+    serde_json::json!({
+        "root": s.root,
+        "targets": s.targets,
+        "snapshot": s.snapshot,
+        "timestamp": s.timestamp,
+        "timestamp_expires": s.timestamp_expires.to_string(),
+    })
+}
+
 pub(crate) fn publish(args: PublishArgs) -> Result<(), String> {
     let (store, id) = bundle_in_store(&args.manifest)?;
     let channel = args.at.open().publish(&store, &id, &args.channel, args.rollout).map_err(|e| e.to_string())?;
-    println!("published {id} on {} to {}% of devices", args.channel, args.rollout);
-    print_channel(&channel);
+    if args.json {
+        let mut out = channel_json(&channel);
+        out["published"] = id.0.clone().into();
+        println!("{out}");
+    } else {
+        println!("published {id} on {} to {}% of devices", args.channel, args.rollout);
+        print_channel(&channel);
+    }
     Ok(())
 }
 
@@ -175,18 +223,59 @@ pub(crate) fn channel(args: ChannelArgs) -> Result<(), String> {
     if let Some(s) = &args.wasm_kill_switch {
         edits.push(ChannelEdit::WasmKillSwitch(s == "on"));
     }
-    let mut shown = None;
-    for edit in &edits {
-        shown = Some(repo.edit_channel(&args.channel, edit).map_err(|e| e.to_string())?);
+    if release.is_some() && edits.iter().all(|e| e.release().is_none()) {
+        return Err("--release names the release for --rollout, --halt, --resume or --withdraw; none was given".into());
     }
-    let channel = match shown {
-        Some(c) => c,
-        None => {
-            repo.channel(&args.channel).map_err(|e| e.to_string())?.ok_or(format!("no channel {:?}", args.channel))?
-        }
+    let (channel, notes) = if edits.is_empty() {
+        let c = repo.channel(&args.channel).map_err(|e| e.to_string())?;
+        (c.ok_or(format!("no channel {:?}", args.channel))?, Vec::new())
+    } else {
+        repo.edit_channel(&args.channel, &edits).map_err(|e| e.to_string())?
     };
-    print_channel(&channel);
+    if args.json {
+        let mut out = channel_json(&channel);
+        out["changes"] = notes.into();
+        println!("{out}");
+    } else {
+        for note in &notes {
+            println!("{note}");
+        }
+        print_channel(&channel);
+    }
     Ok(())
+}
+
+/// `marquee verify`: every signed file and object of the repository, as a device checks them.
+pub(crate) fn verify(at: RepoArgs, json: bool) -> Result<(), String> {
+    let v = at.open().verify().map_err(|e| e.to_string())?;
+    if json {
+        let out = serde_json::json!({
+            "targets": v.targets, "channels": v.channels, "bundles": v.bundles, "objects": v.objects,
+            "problems": v.problems,
+        });
+        println!("{out}");
+    } else {
+        for p in &v.problems {
+            println!("{p}");
+        }
+        let verdict = match v.problems.len() {
+            0 => "all verified".to_string(),
+            1 => "1 problem".to_string(),
+            n => format!("{n} problems"),
+        };
+        println!(
+            "{}: signed targets {}, channels {}, bundles {}, objects {}: {verdict}",
+            at.repo.display(),
+            v.targets,
+            v.channels,
+            v.bundles,
+            v.objects,
+        );
+    }
+    match v.problems.is_empty() {
+        true => Ok(()),
+        false => Err(format!("{}: devices would refuse what the problems touch", at.repo.display())),
+    }
 }
 
 pub(crate) fn timestamp(at: RepoArgs) -> Result<(), String> {
@@ -207,12 +296,52 @@ fn print_channel(c: &marquee_bundle::Channel) {
     }
 }
 
-/// The store and id of `STORE/bundles/ID.json`.
+fn channel_json(c: &marquee_bundle::Channel) -> serde_json::Value {
+    serde_json::json!({
+        "channel": c.name,
+        "wasm": { "percent": c.wasm.percent, "kill_switch": c.wasm.kill_switch },
+        "releases": c.releases.iter().map(|r| serde_json::json!({
+            "bundle": r.bundle, "version": r.version, "rollout": r.rollout,
+            "status": format!("{:?}", r.status).to_lowercase(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The store and id of `STORE/bundles/ID.json`, after checking that the file is one: each way it
+/// is not gets its own message.
 pub(crate) fn bundle_in_store(manifest: &Path) -> Result<(Store, BundleId), String> {
-    let not_bundle = || format!("{}: not a bundle manifest (expected STORE/bundles/ID.json)", manifest.display());
-    let id = manifest.file_stem().and_then(|s| s.to_str()).ok_or_else(not_bundle)?;
-    let id = BundleId::parse(id).map_err(|_| not_bundle())?;
-    let store = manifest.parent().and_then(Path::parent).ok_or_else(not_bundle)?;
+    let shown = manifest.display();
+    let meta = std::fs::metadata(manifest).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            format!("{shown}: no such file (a bundle manifest is STORE/bundles/ID.json, from `marquee bundle`)")
+        }
+        _ => format!("{shown}: {e}"),
+    })?;
+    if meta.is_dir() {
+        return Err(format!("{shown}: a directory, not a bundle manifest (STORE/bundles/ID.json)"));
+    }
+    let bytes = std::fs::read(manifest).map_err(|e| format!("{shown}: {e}"))?;
+    marquee_bundle::Manifest::parse(&bytes).map_err(|e| match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Err(json) if bytes.starts_with(&[0xff, 0xd8]) || bytes.starts_with(b"\x89PNG") => {
+            format!("{shown}: an image, not a bundle manifest ({json})")
+        }
+        Err(json) => format!("{shown}: not a bundle manifest: not valid JSON ({json})"),
+        Ok(_) => format!("{shown}: not a bundle manifest: {e}"),
+    })?;
+    let stem = manifest.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let id = BundleId::parse(stem).map_err(|_| {
+        format!(
+            "{shown}: a manifest must keep its name, STORE/bundles/ID.json with ID its SHA-256 ({})",
+            BundleId::of(&bytes)
+        )
+    })?;
+    if BundleId::of(&bytes) != id {
+        return Err(format!(
+            "{shown}: hash mismatch: the file's bytes hash to {}, not to its name",
+            BundleId::of(&bytes)
+        ));
+    }
+    let store = manifest.parent().and_then(Path::parent).ok_or_else(|| format!("{shown}: not inside a store"))?;
     Ok((Store::new(store), id))
 }
 
@@ -244,25 +373,63 @@ impl DeviceArgs {
     }
 }
 
-/// `marquee update`: one check, as a device does in the background.
-pub(crate) fn update(args: DeviceArgs, device_id: &str) -> Result<(), String> {
+/// `marquee update`'s exit status for each outcome (1 is a failed check, 2 a usage error).
+pub(crate) const UPDATE_EXIT_CODES: &str = "Exit status: 0 staged a new bundle, 3 up to date, 4 no release for this device, \
+5 a staged bundle was unstaged (withdrawn or halted), 1 the check failed (nothing changed), 2 usage error.";
+
+/// `marquee update`: one check, as a device does in the background; the exit status tells the
+/// outcome (see [`UPDATE_EXIT_CODES`]).
+pub(crate) fn update(args: DeviceArgs, device_id: &str, json: bool) -> Result<u8, String> {
     let url = args.update_url.clone().ok_or("--update-url is needed")?;
     let device = args.device()?;
     let started = Instant::now();
     let outcome = device.check(&args.config(&url, device_id)?).map_err(|e| e.to_string())?;
-    println!("{} ({:.0} ms)", describe(&outcome), started.elapsed().as_secs_f64() * 1000.0);
-    Ok(())
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    if json {
+        let mut out = outcome_json(&outcome);
+        out["ms"] = (ms.round() as u64).into();
+        println!("{out}");
+    } else {
+        println!("{} ({ms:.0} ms)", describe(&outcome));
+    }
+    Ok(match outcome {
+        Outcome::Staged { .. } => 0,
+        Outcome::UpToDate(_) => 3,
+        Outcome::NoRelease { .. } => 4,
+        Outcome::Unstaged { .. } => 5,
+    })
 }
 
 fn describe(outcome: &Outcome) -> String {
     match outcome {
-        Outcome::NoRelease => "update: no release for this device".into(),
+        Outcome::NoRelease { why } => format!("update: no release for this device: {why}"),
         Outcome::UpToDate(id) => format!("update: up to date ({})", &id.0[..12]),
         Outcome::Staged { id, version, downloaded } => {
             format!(
                 "update: staged {version} ({}), {downloaded} bytes downloaded; it runs at the next launch",
                 &id.0[..12]
             )
+        }
+        Outcome::Unstaged { unstaged, runs } => format!(
+            "update: unstaged {}: the channel no longer offers it to this device; {}",
+            &unstaged.0[..12],
+            match runs {
+                Some(id) => format!("it keeps running {}", &id.0[..12]),
+                None => "it keeps running what it runs".to_string(),
+            }
+        ),
+    }
+}
+
+fn outcome_json(outcome: &Outcome) -> serde_json::Value {
+    match outcome {
+        Outcome::NoRelease { why } => serde_json::json!({ "outcome": "no-release", "why": why }),
+        Outcome::UpToDate(id) => serde_json::json!({ "outcome": "up-to-date", "bundle": id.0 }),
+        Outcome::Staged { id, version, downloaded } => {
+            serde_json::json!({ "outcome": "staged", "bundle": id.0, "version": version, "downloaded": downloaded })
+        }
+        Outcome::Unstaged { unstaged, runs } => {
+            serde_json::json!({ "outcome": "unstaged", "bundle": unstaged.0, "runs": runs.as_ref().map(|r| r.0.clone()) })
         }
     }
 }

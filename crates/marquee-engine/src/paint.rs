@@ -152,7 +152,15 @@ pub(crate) fn paint(
                     if n.handle != 0 {
                         res.seen.push(n.handle);
                     }
+                    // Rounded corners cut the picture too, at the inner border edge, as CSS
+                    // does for an `<img>`: a round avatar needs no wrapper.
+                    let rounded = !Radii(v.radii).is_zero();
+                    let clip = rounded.then(|| {
+                        let (rect, radii) = padding_box(bx, v.radii, v.border_width);
+                        open(out, Op::PushClip { rect, radii })
+                    });
                     image(out, res.images, *n, v.fit, v.placeholder, content_box(scene, i, bx));
+                    close(out, Scopes { clip, ..Scopes::default() });
                 }
             }
             let own = out.since(before);
@@ -170,9 +178,12 @@ pub(crate) fn paint(
         let children = &scene.tree[i].children;
         let mut clip = ctx.clip;
         if !children.is_empty() && v.clip {
-            clip = visible;
+            // Overflow is clipped at the padding box with the inner radii (CSS): children never
+            // cover the node's own border ring.
+            let (rect, radii) = padding_box(bx, v.radii, v.border_width);
+            clip = device.map_rect(&rect).intersect(&ctx.clip);
             if !clip.is_empty() {
-                scopes.clip = Some(open(out, Op::PushClip { rect: bx, radii: Radii(v.radii) }));
+                scopes.clip = Some(open(out, Op::PushClip { rect, radii }));
             }
         }
         if children.is_empty() || clip.is_empty() {
@@ -192,6 +203,14 @@ pub(crate) fn paint(
             stack.push(Step::Enter(c, child));
         }
     }
+}
+
+/// The border box less the border, with each corner's radius less the border width: where CSS
+/// clips overflow and a rounded image.
+fn padding_box(bx: Rect, radii: [f32; 4], border: f32) -> (Rect, Radii) {
+    let b = border.max(0.0);
+    let rect = Rect::new(bx.x + b, bx.y + b, (bx.w - 2.0 * b).max(0.0), (bx.h - 2.0 * b).max(0.0));
+    (rect, Radii(radii.map(|r| (r - b).max(0.0))))
 }
 
 /// The border box less border and padding: where text and images go.

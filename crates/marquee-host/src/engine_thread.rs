@@ -148,6 +148,8 @@ struct Loop {
     frames: Vec<FrameStat>,
     resets: u32,
     command_errors: u64,
+    /// The kinds of rejection (opcode, code) already logged: each is logged once.
+    rejections_logged: std::collections::HashSet<(u16, u16)>,
 }
 
 impl Loop {
@@ -255,6 +257,7 @@ impl Loop {
             frames: Vec::new(),
             resets: 0,
             command_errors: 0,
+            rejections_logged: Default::default(),
         };
         for e in font_errors {
             this.say(Level::Warn, format!("font skipped: {e}"));
@@ -265,6 +268,21 @@ impl Loop {
         let build = if this.selection.js { "engine.js (QuickJS)" } else { "engine.wasm (wasmtime)" };
         this.say(Level::Info, format!("running {build}: {}", this.selection.reason));
         Ok(this)
+    }
+
+    /// Logs the first rejection of each kind (opcode and code) in the frame's events, in the
+    /// words the SDK's `command-error` events carry; the report counts them all.
+    fn log_rejections(&mut self, events: &[u8]) {
+        let Ok(decoder) = marquee_protocol::decode_events(events) else { return };
+        for event in decoder.flatten() {
+            if let Event::CommandError { opcode, code, node, .. } = event
+                && self.rejections_logged.insert((opcode, code as u16))
+            {
+                let words =
+                    marquee_protocol::describe_rejection(opcode, code as u16, (node != u32::MAX).then_some(node));
+                self.say(Level::Warn, format!("command rejected: {words} (more like it are counted, not logged)"));
+            }
+        }
     }
 
     fn say(&self, level: Level, message: String) {
@@ -313,6 +331,7 @@ impl Loop {
 
             // Input and commands that arrived since the last frame.
             let mut batches = 0;
+            let mut rejected_now = 0;
             let mut quit = false;
             while let Some(&(_, key)) = script.last().filter(|(at, _)| *at <= n) {
                 script.pop();
@@ -329,7 +348,10 @@ impl Loop {
                         batches += 1;
                         self.recorder.batch(&batch);
                         match self.instance.engine.apply(&batch) {
-                            Ok(rejected) => self.command_errors += u64::from(rejected),
+                            Ok(rejected) => {
+                                self.command_errors += u64::from(rejected);
+                                rejected_now += rejected;
+                            }
                             Err(e) => self.reset(&e, &mut host_events)?,
                         }
                     }
@@ -427,6 +449,9 @@ impl Loop {
                 texture_bytes: self.textures.bytes(),
             });
 
+            if rejected_now > 0 {
+                self.log_rejections(frame.events);
+            }
             // Events: the engine's own, then the host's (keys, resets).
             for events in [frame.events, host_events.bytes()] {
                 if events.len() > BATCH_HEADER && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {

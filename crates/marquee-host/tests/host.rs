@@ -257,6 +257,7 @@ fn the_demo_runs_the_same_from_its_bundle() {
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: "0.1.0".into(),
         esbuild: None,
+        toolchain: None,
     };
     let store = marquee_bundle::Store::new(dir.join("store"));
     let (id, manifest) = marquee_bundle::build(&root().join("apps/demo"), &store, &options).unwrap();

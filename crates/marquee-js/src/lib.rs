@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use rquickjs::convert::Coerced;
 use rquickjs::function::{Func, This};
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
 
@@ -100,16 +101,41 @@ struct Watchdog {
     fired: AtomicBool,
 }
 
+/// At most this many unhandled rejections are logged per entry; the rest are counted.
+const MAX_REJECTIONS_LOGGED: usize = 16;
+
+/// Promises rejected with no handler during the current entry, and how each was rejected. They
+/// are reported when the entry ends if no handler was attached meanwhile (as browsers do after a
+/// microtask checkpoint), so a rejection handled a moment later is not reported, and a failure
+/// the entry itself returns is not reported twice.
+#[derive(Default)]
+struct Rejections {
+    pending: Vec<(Persistent<Value<'static>>, String)>,
+    /// Rejections past what `pending` keeps.
+    more: usize,
+}
+
 /// One app's JavaScript world.
 pub struct AppRuntime {
-    // Field order is drop order: the control object must go before its context and runtime.
+    // Field order is drop order: the control object and the pending rejections must go before
+    // their context and runtime.
     control: Persistent<Object<'static>>,
+    rejections: Rc<RefCell<Rejections>>,
+    host: Rc<RefCell<dyn Host>>,
     context: Context,
     runtime: Runtime,
     watchdog: Arc<Watchdog>,
     epoch: Instant,
     limits: Limits,
     next_timer: Option<f64>,
+}
+
+impl Drop for AppRuntime {
+    fn drop(&mut self) {
+        // The tracker's copy of `rejections` lives as long as the runtime: let go of the
+        // JavaScript values in it before the runtime goes.
+        self.rejections.borrow_mut().pending.clear();
+    }
 }
 
 impl AppRuntime {
@@ -141,29 +167,47 @@ impl AppRuntime {
             }
             late
         })));
-        let tracker_host = host.clone();
-        runtime.set_host_promise_rejection_tracker(Some(Box::new(move |_ctx, _promise, reason, handled| {
-            if !handled {
-                tracker_host.borrow_mut().log(Level::Error, &format!("unhandled promise rejection: {}", show(&reason)));
+        let rejections = Rc::new(RefCell::new(Rejections::default()));
+        let tracked = rejections.clone();
+        runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, promise, reason, handled| {
+            let mut r = tracked.borrow_mut();
+            if handled {
+                r.pending.retain(|(p, _)| p.clone().restore(&ctx).map_or(true, |p| p != promise));
+            } else if r.pending.len() < MAX_REJECTIONS_LOGGED {
+                r.pending.push((Persistent::save(&ctx, promise), show(&reason)));
+            } else {
+                r.more += 1;
             }
         })));
 
         let context = Context::full(&runtime).map_err(|e| Error::Load(format!("QuickJS context: {e}")))?;
         let control = context
-            .with(|ctx| install(&ctx, viewport, epoch, host))
+            .with(|ctx| install(&ctx, viewport, epoch, host.clone()))
             .map_err(|e| Error::Load(format!("installing the globals: {e}")))?;
-        let mut app = AppRuntime { control, context, runtime, watchdog, epoch, limits, next_timer: None };
+        let mut app =
+            AppRuntime { control, rejections, host, context, runtime, watchdog, epoch, limits, next_timer: None };
 
         let entry = entry.canonicalize().map_err(|e| Error::Load(format!("{}: {e}", entry.display())))?;
         let name = entry.to_string_lossy().into_owned();
-        app.enter(|ctx, _| {
-            let promise: Promise = Module::import(&ctx, name.as_str())?;
-            // Its failure is returned from here, so it is not an unhandled rejection as well.
-            let ignore = Function::new(ctx.clone(), || ())?;
-            promise.get::<_, Function>("catch")?.call::<_, Value>((This(promise.clone()), ignore))?;
-            Ok(Some(Persistent::save(&ctx, promise)))
-        })
-        .and_then(|promise| app.settle(promise))?;
+        let started = app
+            .enter(|ctx, _| {
+                let promise: Promise = Module::import(&ctx, name.as_str())?;
+                // Its failure is returned from here, so it is not an unhandled rejection as well.
+                let ignore = Function::new(ctx.clone(), || ())?;
+                promise.get::<_, Function>("catch")?.call::<_, Value>((This(promise.clone()), ignore))?;
+                Ok(Some(Persistent::save(&ctx, promise)))
+            })
+            .and_then(|promise| {
+                // The module body runs as promise jobs of the first entry: an interrupt there
+                // rejects the promise, which the second entry only reads.
+                let interrupted = app.watchdog.fired.load(Ordering::Relaxed);
+                match app.settle(promise) {
+                    Err(Error::Exception(_)) if interrupted => Err(Error::Interrupted(app.limits.budget)),
+                    other => other,
+                }
+            });
+        app.report_rejections(started.as_ref().err());
+        started?;
         Ok(app)
     }
 
@@ -174,7 +218,7 @@ impl AppRuntime {
 
     /// Hands an event batch to the SDK's listener.
     pub fn deliver(&mut self, events: &[u8]) -> Result<(), Error> {
-        self.enter(|ctx, control| {
+        self.entry(|ctx, control| {
             let bytes = TypedArray::<u8>::new_copy(ctx.clone(), events)?;
             let deliver: Function = control.get("deliver")?;
             deliver.call::<_, ()>((bytes,))?;
@@ -185,7 +229,7 @@ impl AppRuntime {
     /// Runs the timers due now. Returns when the next one is due, if any.
     pub fn run_timers(&mut self) -> Result<Option<Instant>, Error> {
         let now = self.now_ms();
-        let next: f64 = self.enter(|_, control| control.get::<_, Function>("runTimers")?.call((now,)))?;
+        let next: f64 = self.entry(|_, control| control.get::<_, Function>("runTimers")?.call((now,)))?;
         self.next_timer = (next >= 0.0).then_some(next);
         Ok(self.next_timer())
     }
@@ -197,23 +241,51 @@ impl AppRuntime {
 
     /// Runs the `requestAnimationFrame` callbacks with the frame's time.
     pub fn run_frame(&mut self, time_ms: f64) -> Result<(), Error> {
-        self.enter(|_, control| control.get::<_, Function>("runFrame")?.call((time_ms,)))
+        self.entry(|_, control| control.get::<_, Function>("runFrame")?.call((time_ms,)))
     }
 
     /// Whether a frame callback is waiting.
     pub fn wants_frame(&mut self) -> bool {
-        self.enter(|_, control| control.get::<_, Function>("wantsFrame")?.call(())).unwrap_or(false)
+        self.entry(|_, control| control.get::<_, Function>("wantsFrame")?.call(())).unwrap_or(false)
     }
 
     /// Evaluates a script in the app's global scope (for tools and tests).
     pub fn eval(&mut self, source: &str) -> Result<(), Error> {
         let source = source.to_string();
-        self.enter(move |ctx, _| ctx.eval::<(), _>(source))
+        self.entry(move |ctx, _| ctx.eval::<(), _>(source))
     }
 
     /// The JavaScript heap in use, in bytes.
     pub fn heap_bytes(&self) -> u64 {
         self.runtime.memory_usage().memory_used_size.max(0) as u64
+    }
+
+    /// Runs `f` as one entry (see [`enter`](Self::enter)), then reports the promises it left
+    /// rejected with no handler.
+    fn entry<T>(&mut self, f: impl for<'js> FnOnce(Ctx<'js>, Object<'js>) -> rquickjs::Result<T>) -> Result<T, Error> {
+        let result = self.enter(f);
+        self.report_rejections(result.as_ref().err());
+        result
+    }
+
+    /// Logs the rejections still unhandled, except one that is the entry's own failure `fatal`
+    /// (the host reports that one).
+    fn report_rejections(&self, fatal: Option<&Error>) {
+        let (pending, more) = {
+            let mut r = self.rejections.borrow_mut();
+            (std::mem::take(&mut r.pending), std::mem::take(&mut r.more))
+        };
+        let fatal = match fatal {
+            Some(Error::Exception(text)) => Some(text.as_str()),
+            _ => None,
+        };
+        let mut host = self.host.borrow_mut();
+        for (_, reason) in pending.iter().filter(|(_, reason)| Some(reason.as_str()) != fatal) {
+            host.log(Level::Error, &format!("unhandled promise rejection: {reason}"));
+        }
+        if more > 0 {
+            host.log(Level::Error, &format!("… and {more} more unhandled promise rejections"));
+        }
     }
 
     /// Runs `f` as one entry: armed with the time budget, followed by the promise jobs it
@@ -268,10 +340,13 @@ impl AppRuntime {
             }
             other => other.to_string(),
         };
+        // QuickJS reports loader failures as a ReferenceError whose message says what failed.
+        let message =
+            text.split_once(": ").filter(|(name, _)| name.ends_with("Error")).map_or(text.as_str(), |(_, m)| m);
         if text.contains("out of memory") {
             Error::OutOfMemory
-        } else if text.starts_with("Error resolving module") || text.starts_with("Error loading module") {
-            Error::Load(text)
+        } else if message.starts_with("Error resolving module") || message.starts_with("Error loading module") {
+            Error::Load(message.to_string())
         } else {
             Error::Exception(text)
         }
@@ -287,16 +362,23 @@ fn caught(ctx: &Ctx<'_>, e: rquickjs::Error) -> rquickjs::Error {
     e
 }
 
-/// A JavaScript value as a message: an error's text and stack, or the value's string form.
+/// A JavaScript value as a message: an error's name, message and stack (`TypeError: cannot
+/// read property 'title' of null` and the frames), or what `String(value)` gives.
 fn show(value: &Value<'_>) -> String {
     if let Some(e) = value.as_exception() {
+        let name = e.get::<_, Coerced<String>>("name").map(|n| n.0).unwrap_or_default();
         let message = e.message().unwrap_or_default();
+        let head = match (name.is_empty(), message.is_empty()) {
+            (false, false) => format!("{name}: {message}"),
+            (false, true) => name,
+            (true, _) => message,
+        };
         return match e.stack() {
-            Some(stack) if !stack.is_empty() => format!("{message}\n{}", stack.trim_end()),
-            _ => message,
+            Some(stack) if !stack.trim().is_empty() => format!("{head}\n{}", stack.trim_end()),
+            _ => head,
         };
     }
-    value.clone().try_into_string().ok().and_then(|s| s.to_string().ok()).unwrap_or_else(|| format!("{value:?}"))
+    value.get::<Coerced<String>>().map(|s| s.0).unwrap_or_else(|_| format!("{value:?}"))
 }
 
 /// Evaluates the prelude and calls it with the native functions; returns its control object.

@@ -221,6 +221,71 @@ fn unhandled_rejections_are_reported() {
     let dir = app("reject", &[("main.js", "Promise.reject(new Error('lost'));")]);
     let (_rt, rec) = start(&dir);
     let said = rec.borrow().said();
-    assert!(said.iter().any(|s| s.starts_with("unhandled promise rejection: lost")), "{said:?}");
+    assert!(said.iter().any(|s| s.starts_with("unhandled promise rejection: Error: lost")), "{said:?}");
     assert_eq!(rec.borrow().lines[0].0, Level::Error);
+}
+
+#[test]
+fn exceptions_are_reported_once_with_their_type_message_and_place() {
+    // A top-level throw: the entry's error, named by its type, and no unhandled rejection too.
+    let dir = app("once", &[("main.js", "const tile = null;\nconsole.log(tile.title);\n")]);
+    let (rt, rec) = start_with(&dir, Limits::default());
+    match rt.err() {
+        Some(Error::Exception(msg)) => {
+            assert!(msg.starts_with("TypeError: cannot read property 'title' of null"), "{msg}");
+            assert!(msg.contains("main.js:2"), "the place: {msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(rec.borrow().said(), Vec::<String>::new(), "reported once, by the error alone");
+
+    // A callback's exception is logged with its type and message, not only the frames.
+    let dir = app("callback", &[("main.js", "setTimeout(() => { const t = null; t.title; }, 0);")]);
+    let (mut rt, rec) = start(&dir);
+    rt.run_timers().unwrap();
+    let said = rec.borrow().said();
+    assert!(said[0].starts_with("timer threw: TypeError: cannot read property 'title' of null"), "{said:?}");
+    assert!(said[0].contains("main.js:1"), "{said:?}");
+
+    // A thrown non-error says what it was.
+    let dir = app("null", &[("main.js", "throw null;")]);
+    assert_eq!(start_with(&dir, Limits::default()).0.err(), Some(Error::Exception("null".into())));
+}
+
+#[test]
+fn a_top_level_endless_loop_is_reported_as_an_interrupt() {
+    let dir = app("top-loop", &[("main.js", "for (;;) {}")]);
+    let limits = Limits { budget: Duration::from_millis(100), ..Limits::default() };
+    assert_eq!(start_with(&dir, limits).0.err(), Some(Error::Interrupted(Duration::from_millis(100))));
+}
+
+#[test]
+fn a_dynamic_import_with_a_syntax_error_names_its_file_and_line() {
+    let dir = app(
+        "dynamic",
+        &[
+            ("main.js", "await import('./pages/details.js');\n"),
+            ("pages/details.js", "export const a = 1;\nexport const = 2;\n"),
+        ],
+    );
+    match start_with(&dir, Limits::default()).0.err() {
+        Some(Error::Exception(msg)) => {
+            assert!(msg.starts_with("SyntaxError"), "{msg}");
+            assert!(msg.contains("details.js:2"), "{msg}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_rejection_handled_in_the_same_turn_is_not_reported() {
+    let dir = app(
+        "handled-later",
+        &[(
+            "main.js",
+            "const p = Promise.reject(new Error('later'));\nawait null;\np.catch(() => console.log('handled'));\n",
+        )],
+    );
+    let (_rt, rec) = start(&dir);
+    assert_eq!(rec.borrow().said(), ["handled"]);
 }

@@ -243,6 +243,31 @@ pub(crate) mod op {
     pub(crate) const QUERY_LAYOUT: u16 = 0x0601;
 }
 
+/// A command's name by opcode, as the SDK names its encoder methods (`setText`): the words
+/// rejections are reported in, by the host's log and by the SDK's `command-error` events.
+pub fn command_name(opcode: u16) -> Option<&'static str> {
+    Some(match opcode {
+        op::CREATE_NODE => "createNode",
+        op::DESTROY_NODE => "destroyNode",
+        op::APPEND_CHILD => "appendChild",
+        op::INSERT_BEFORE => "insertBefore",
+        op::REMOVE_CHILD => "removeChild",
+        op::SET_STYLE => "setStyle",
+        op::CLEAR_STYLE => "clearStyle",
+        op::SET_TEXT => "setText",
+        op::SET_FONT_FAMILY => "setFontFamily",
+        op::SET_IMAGE => "setImage",
+        op::SET_STATE_STYLE => "setStateStyle",
+        op::CLEAR_STATE_STYLE => "clearStateStyle",
+        op::FOCUS => "focus",
+        op::ANIMATE => "animate",
+        op::CANCEL_ANIMATION => "cancelAnimation",
+        op::SET_VIEWPORT => "setViewport",
+        op::QUERY_LAYOUT => "queryLayout",
+        _ => return None,
+    })
+}
+
 impl Command {
     /// The command's opcode.
     pub fn opcode(&self) -> u16 {

@@ -4,6 +4,7 @@
 //! [`Event::CommandError`](crate::Event::CommandError), so the codes are part of the wire format
 //! and listed in `docs/protocol.md`. Codes are never renumbered.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What went wrong with one command or one batch, and where.
@@ -174,6 +175,49 @@ impl ErrorKind {
             ErrorKind::NotAChild { child, .. } => Some(child),
             _ => None,
         }
+    }
+}
+
+/// Why the engine rejected a command with `opcode`, given the wire `code` of its
+/// [`Event::CommandError`](crate::Event::CommandError): the words the host logs and the SDK's
+/// `command-error` events carry (`sdk/src/protocol.js` has the same table;
+/// `tests/events/rejections.txt` holds the two together).
+pub fn rejection(opcode: u16, code: u16) -> Cow<'static, str> {
+    use crate::command::op;
+    Cow::Borrowed(match ErrorCode::from_u16(code) {
+        ErrorCode::Truncated => "the batch is truncated",
+        ErrorCode::BadMagic => "not a command batch (bad magic bytes)",
+        ErrorCode::UnsupportedVersion => "a protocol version this engine does not speak",
+        ErrorCode::BatchTooLarge => "the batch is too large",
+        ErrorCode::CountMismatch => "the command count disagrees with the batch header",
+        ErrorCode::UnknownOpcode => "no such command (an SDK newer than the engine?)",
+        ErrorCode::BadLength => "the payload has the wrong length",
+        ErrorCode::BadValue => "a value outside its domain",
+        ErrorCode::NodeIdOutOfRange => "node id out of range",
+        ErrorCode::UnknownNode => "no such node (destroyed, or never created)",
+        ErrorCode::NodeExists => "a node with this id already exists",
+        ErrorCode::Cycle => "it would make a node its own ancestor",
+        ErrorCode::NotAChild => "not a child of that parent",
+        ErrorCode::RootImmutable => "the root node cannot be changed this way",
+        ErrorCode::TooDeep => "the tree would be deeper than 256 levels",
+        ErrorCode::WrongKind => match opcode {
+            op::SET_TEXT | op::SET_FONT_FAMILY => "not a text node",
+            op::SET_IMAGE => "not an image node",
+            _ => "a text property on a node that is not text",
+        },
+        ErrorCode::Other => return Cow::Owned(format!("error code {code}")),
+    })
+}
+
+/// A rejected command in words: `setText on node 2: not a text node`.
+pub fn describe_rejection(opcode: u16, code: u16, node: Option<u32>) -> String {
+    let command = match crate::command::command_name(opcode) {
+        Some(name) => Cow::Borrowed(name),
+        None => Cow::Owned(format!("command 0x{opcode:04x}")),
+    };
+    match node {
+        Some(node) => format!("{command} on node {node}: {}", rejection(opcode, code)),
+        None => format!("{command}: {}", rejection(opcode, code)),
     }
 }
 

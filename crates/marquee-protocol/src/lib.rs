@@ -25,8 +25,8 @@ mod timing;
 mod wire;
 
 pub use batch::{Decoder, Encoder, Message};
-pub use command::{Command, NodeId, NodeKind, State, decode_batch, encode_batch};
-pub use error::{Error, ErrorCode, ErrorKind};
+pub use command::{Command, NodeId, NodeKind, State, command_name, decode_batch, encode_batch};
+pub use error::{Error, ErrorCode, ErrorKind, describe_rejection, rejection};
 pub use event::{Event, ImageError, ResetReason, decode_events, encode_events};
 pub use key::{Key, KeyAction};
 

@@ -131,9 +131,10 @@ impl Canvas {
         if damage.is_empty() {
             return Ok(stats);
         }
-        let full = damage.contains(&bounds);
-        let base = if full { None } else { Some(damage_mask(&damage, bounds)?) };
-
+        // Full redraws go through a mask as partial ones do: tiny-skia rounds anti-aliased edges
+        // differently with and without a mask, and a partial redraw must give the very pixels a
+        // full one does.
+        let base = Some(damage_mask(&damage, bounds)?);
         let mut clear = sk::Paint::default();
         clear.set_color(self.background);
         clear.blend_mode = sk::BlendMode::Source;

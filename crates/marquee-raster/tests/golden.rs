@@ -120,7 +120,14 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
             Canvas::new(canvas.bounds().w as u32, canvas.bounds().h as u32, background).map_err(|e| e.to_string())?;
         fresh.draw(&last_list, &[fresh.bounds()], &images, &mut glyphs).map_err(|e| e.to_string())?;
         if fresh.pixmap().data() != canvas.pixmap().data() {
-            return Err("drawing only the damage gave other pixels than a full redraw".into());
+            let width = canvas.bounds().w as usize;
+            let differ = fresh.pixmap().data().chunks(4).zip(canvas.pixmap().data().chunks(4)).enumerate();
+            let first: Vec<String> = differ
+                .filter(|(_, (a, b))| a != b)
+                .take(4)
+                .map(|(i, (a, b))| format!("({}, {}) {a:?} ≠ {b:?}", i % width, i / width))
+                .collect();
+            return Err(format!("drawing only the damage gave other pixels than a full redraw: {}", first.join(", ")));
         }
 
         let name = path.file_stem().and_then(|s| s.to_str()).ok_or("bad name")?;

@@ -24,7 +24,7 @@ mod keys;
 mod repo;
 
 pub use keys::{Keys, PemKey, ROLES, role_name};
-pub use repo::{ChannelEdit, Expiry, InitOptions, Repo, Summary};
+pub use repo::{ChannelEdit, Expiry, InitOptions, Repo, Summary, Verified};
 pub use tough::schema::RoleType;
 
 use std::fmt;

@@ -83,6 +83,46 @@ pub enum ChannelEdit {
     WasmKillSwitch(bool),
 }
 
+impl ChannelEdit {
+    /// The release this edit is for (`Some(None)`: the newest), or `None` for a channel-wide edit.
+    pub fn release(&self) -> Option<Option<&str>> {
+        match self {
+            ChannelEdit::Rollout { bundle, .. }
+            | ChannelEdit::Halt(bundle)
+            | ChannelEdit::Withdraw(bundle)
+            | ChannelEdit::Resume(bundle) => Some(bundle.as_deref()),
+            ChannelEdit::WasmRollout(_) | ChannelEdit::WasmKillSwitch(_) => None,
+        }
+    }
+
+    /// The `marquee channel` flag that asks for this edit.
+    pub fn flag(&self) -> &'static str {
+        match self {
+            ChannelEdit::Rollout { .. } => "--rollout",
+            ChannelEdit::Halt(_) => "--halt",
+            ChannelEdit::Withdraw(_) => "--withdraw",
+            ChannelEdit::Resume(_) => "--resume",
+            ChannelEdit::WasmRollout(_) => "--wasm-rollout",
+            ChannelEdit::WasmKillSwitch(_) => "--wasm-kill-switch",
+        }
+    }
+}
+
+/// What [`Repo::verify`] checked, and what it found wrong.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verified {
+    /// Signed targets read and checked.
+    pub targets: usize,
+    /// Channels read.
+    pub channels: usize,
+    /// Bundle manifests read.
+    pub bundles: usize,
+    /// Objects checked (an object shared by bundles counts once per bundle).
+    pub objects: usize,
+    /// Each problem, in words; empty when the repository is sound.
+    pub problems: Vec<String>,
+}
+
 /// Versions after a change, for the publisher to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -215,19 +255,28 @@ impl Repo {
         check_channel_name(channel)?;
         check_percent(rollout)?;
         let manifest = store.manifest(id)?;
-        // Objects first: nothing names them until the manifest is a target.
-        let objects = self.dir.join("objects");
-        fs::create_dir_all(&objects).map_err(io(&objects))?;
-        for entry in manifest.files.values() {
-            let to = objects.join(&entry.sha256);
-            if !to.exists() {
-                let bytes = fs::read(store.object_path(&entry.sha256)).map_err(io(store.object_path(&entry.sha256)))?;
-                write_atomic(&to, &bytes)?;
-            }
-        }
         let mut c = self.channel(channel)?.unwrap_or_else(|| Channel::new(channel));
         if c.releases.iter().any(|r| r.bundle == id.0) {
             return Err(Error::Refused(format!("bundle {id} is already released on {channel}")));
+        }
+        // Objects first: nothing names them until the manifest is a target. Each is checked
+        // against the manifest before anything is signed: a corrupt object signed for would be
+        // refused by every device.
+        let objects = self.dir.join("objects");
+        fs::create_dir_all(&objects).map_err(io(&objects))?;
+        for (path, entry) in &manifest.files {
+            let to = objects.join(&entry.sha256);
+            if to.exists() {
+                marquee_bundle::read_verified(path, &to, entry).map_err(|e| {
+                    Error::Refused(format!("{e} (in the repository's {}; remove it and publish again)", to.display()))
+                })?;
+            } else {
+                let from = store.object_path(&entry.sha256);
+                let bytes = marquee_bundle::read_verified(path, &from, entry).map_err(|e| {
+                    Error::Refused(format!("{e} (in the store's {}; nothing was published)", from.display()))
+                })?;
+                write_atomic(&to, &bytes)?;
+            }
         }
         c.releases.push(Release {
             bundle: id.0.clone(),
@@ -242,45 +291,122 @@ impl Repo {
         Ok(c)
     }
 
-    /// Changes a channel; returns it as published.
-    pub fn edit_channel(&self, channel: &str, edit: &ChannelEdit) -> Result<Channel, Error> {
+    /// Changes a channel with `edits`, all at once (one new set of metadata); returns it as
+    /// published and what the change does, in words. Contradictory edits (halt and resume,
+    /// withdraw and anything else for the same release), an empty or ambiguous release name and
+    /// resuming a withdrawn release are refused before anything is signed.
+    pub fn edit_channel(&self, channel: &str, edits: &[ChannelEdit]) -> Result<(Channel, Vec<String>), Error> {
         check_channel_name(channel)?;
         let mut c = self.channel(channel)?.ok_or_else(|| Error::Refused(format!("no channel {channel:?}")))?;
-        let release = |c: &mut Channel, bundle: &Option<String>| -> Result<usize, Error> {
-            let found = match bundle {
-                None => c.releases.len().checked_sub(1),
-                Some(b) => c.releases.iter().position(|r| r.bundle == *b || r.bundle.starts_with(b.as_str())),
-            };
-            found.ok_or_else(|| {
-                Error::Refused(format!("{channel}: no release {}", bundle.as_deref().unwrap_or("at all")))
-            })
-        };
-        match edit {
-            ChannelEdit::Rollout { bundle, percent } => {
-                check_percent(*percent)?;
-                let i = release(&mut c, bundle)?;
-                c.releases[i].rollout = *percent;
+        let mut touched: Vec<(usize, &ChannelEdit)> = Vec::new();
+        for edit in edits {
+            let Some(bundle) = edit.release() else { continue };
+            let i = find_release(&c, channel, bundle)?;
+            if let Some((_, other)) = touched.iter().find(|(j, other)| *j == i && contradict(edit, other)) {
+                return Err(Error::Refused(format!(
+                    "{} and {} contradict each other for release {}",
+                    other.flag(),
+                    edit.flag(),
+                    short(&c.releases[i].bundle)
+                )));
             }
-            ChannelEdit::Halt(b) => {
-                let i = release(&mut c, b)?;
-                c.releases[i].status = Status::Halted;
-            }
-            ChannelEdit::Withdraw(b) => {
-                let i = release(&mut c, b)?;
-                c.releases[i].status = Status::Withdrawn;
-            }
-            ChannelEdit::Resume(b) => {
-                let i = release(&mut c, b)?;
-                c.releases[i].status = Status::Active;
-            }
-            ChannelEdit::WasmRollout(p) => {
-                check_percent(*p)?;
-                c.wasm.percent = *p;
-            }
-            ChannelEdit::WasmKillSwitch(on) => c.wasm.kill_switch = *on,
+            touched.push((i, edit));
+        }
+        let mut notes = Vec::new();
+        for edit in edits {
+            notes.push(match *edit {
+                ChannelEdit::WasmRollout(p) => {
+                    check_percent(p)?;
+                    let before = std::mem::replace(&mut c.wasm.percent, p);
+                    format!("engine.wasm rollout {before}% → {p}% (from each device's next launch)")
+                }
+                ChannelEdit::WasmKillSwitch(true) => {
+                    c.wasm.kill_switch = true;
+                    "kill switch on: every device runs engine.js from its next launch".into()
+                }
+                ChannelEdit::WasmKillSwitch(false) => {
+                    c.wasm.kill_switch = false;
+                    format!("kill switch off: {}% of devices run engine.wasm again", c.wasm.percent)
+                }
+                _ => {
+                    let i = find_release(&c, channel, edit.release().flatten())?;
+                    edit_release(&mut c.releases[i], edit)?
+                }
+            });
         }
         self.write_targets(vec![(channel_target(channel), c.to_bytes())])?;
-        Ok(c)
+        Ok((c, notes))
+    }
+
+    /// Checks the whole repository as a device would trust it: every signed target's bytes
+    /// against its signed length and hash, every channel's releases naming signed bundles, and
+    /// every object of every bundle against its manifest. Returns what was checked and what is
+    /// wrong (an empty `problems` is a repository every device accepts).
+    pub fn verify(&self) -> Result<Verified, Error> {
+        let rt = runtime()?;
+        let repo = rt.block_on(self.load())?;
+        let mut out = Verified::default();
+        let mut bundles = Vec::new();
+        let mut channels = Vec::new();
+        let mut signed = std::collections::BTreeSet::new();
+        for (name, target) in repo.all_targets() {
+            let name = name.raw().to_string();
+            signed.insert(name.clone());
+            let path = self.targets_dir().join(format!("{}.{name}", hex(&target.hashes.sha256)));
+            let bytes = match fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    out.problems.push(format!("target {name}: {}: {e}", path.display()));
+                    continue;
+                }
+            };
+            out.targets += 1;
+            if bytes.len() as u64 != target.length || sha256(&bytes) != *target.hashes.sha256 {
+                out.problems
+                    .push(format!("target {name}: hash mismatch: {} is not the file signed for", path.display()));
+                continue;
+            }
+            if name.starts_with("channel.") {
+                channels.push((name, bytes));
+            } else if name.starts_with("bundle.") {
+                bundles.push((name, bytes));
+            }
+        }
+        for (name, bytes) in &channels {
+            match Channel::parse(bytes) {
+                Ok(c) => {
+                    out.channels += 1;
+                    for r in c.releases.iter().filter(|r| r.status != Status::Withdrawn) {
+                        let id = BundleId(r.bundle.clone());
+                        if !signed.contains(&bundle_target(&id)) {
+                            out.problems.push(format!(
+                                "{name}: release {} names a bundle that is not signed",
+                                short(&r.bundle)
+                            ));
+                        }
+                    }
+                }
+                Err(e) => out.problems.push(format!("{name}: {e}")),
+            }
+        }
+        let objects = self.dir.join("objects");
+        for (name, bytes) in &bundles {
+            let manifest = match marquee_bundle::Manifest::parse(bytes) {
+                Ok(m) => m,
+                Err(e) => {
+                    out.problems.push(format!("{name}: {e}"));
+                    continue;
+                }
+            };
+            out.bundles += 1;
+            for (path, entry) in &manifest.files {
+                out.objects += 1;
+                if let Err(e) = marquee_bundle::read_verified(path, &objects.join(&entry.sha256), entry) {
+                    out.problems.push(format!("{name}: {e}"));
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The channel as currently published, if there is one.
@@ -501,6 +627,101 @@ async fn sign_root(
         signed = signed.add_old_signatures(extra)?;
     }
     Ok(signed)
+}
+
+/// The release `bundle` names (an id or a prefix of one; `None`: the newest), refusing an empty
+/// or ambiguous name.
+fn find_release(c: &Channel, channel: &str, bundle: Option<&str>) -> Result<usize, Error> {
+    let Some(b) = bundle else {
+        return c.releases.len().checked_sub(1).ok_or_else(|| Error::Refused(format!("{channel} has no release")));
+    };
+    if b.is_empty() {
+        return Err(Error::Refused("an empty release name matches every release: give the bundle id".into()));
+    }
+    let matches: Vec<usize> = (0..c.releases.len()).filter(|&i| c.releases[i].bundle.starts_with(b)).collect();
+    match matches.as_slice() {
+        [i] => Ok(*i),
+        [] => Err(Error::Refused(format!("{channel} has no release {b}"))),
+        many => Err(Error::Refused(format!(
+            "{b} matches {} releases on {channel} ({}): give more of the id",
+            many.len(),
+            many.iter().map(|&i| short(&c.releases[i].bundle)).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// Whether two edits of the same release cannot both be meant.
+fn contradict(a: &ChannelEdit, b: &ChannelEdit) -> bool {
+    use ChannelEdit::*;
+    matches!(
+        (a, b),
+        (Halt(_), Resume(_))
+            | (Resume(_), Halt(_))
+            | (Withdraw(_), Rollout { .. } | Halt(_) | Resume(_))
+            | (Rollout { .. } | Halt(_) | Resume(_), Withdraw(_))
+    )
+}
+
+/// Applies a release's edit; returns what it does, in words.
+fn edit_release(r: &mut Release, edit: &ChannelEdit) -> Result<String, Error> {
+    let name = format!("{} ({})", short(&r.bundle), r.version);
+    Ok(match *edit {
+        ChannelEdit::Rollout { percent, .. } => {
+            check_percent(percent)?;
+            if r.status == Status::Withdrawn {
+                return Err(Error::Refused(format!("{name} is withdrawn: publish a new release instead")));
+            }
+            let before = std::mem::replace(&mut r.rollout, percent);
+            let halted = if r.status == Status::Halted { " (it is halted: this applies once resumed)" } else { "" };
+            if percent < before {
+                format!(
+                    "{name}: rollout {before}% → {percent}%: it is offered to no new device beyond {percent}%, but \
+                     devices that have it keep it (--halt stops new ones, --withdraw sends them back){halted}"
+                )
+            } else if percent > before {
+                format!(
+                    "{name}: rollout {before}% → {percent}%: {}% more of the devices are offered it{halted}",
+                    percent - before
+                )
+            } else {
+                format!("{name}: rollout stays at {percent}%: nothing changes")
+            }
+        }
+        ChannelEdit::Halt(_) => match r.status {
+            Status::Halted => format!("{name} was halted already: nothing changes"),
+            Status::Withdrawn => {
+                return Err(Error::Refused(format!("{name} is withdrawn: halting it would send devices to it again")));
+            }
+            Status::Active => {
+                r.status = Status::Halted;
+                format!("{name} halted: no new device takes it; devices that have it keep it")
+            }
+        },
+        ChannelEdit::Withdraw(_) => match std::mem::replace(&mut r.status, Status::Withdrawn) {
+            Status::Withdrawn => format!("{name} was withdrawn already: nothing changes"),
+            _ => {
+                format!("{name} withdrawn: its devices go back to the newest release they can have at their next check")
+            }
+        },
+        ChannelEdit::Resume(_) => match r.status {
+            Status::Withdrawn => {
+                return Err(Error::Refused(format!(
+                    "{name} is withdrawn, and a withdrawal is final: publish a new release instead"
+                )));
+            }
+            Status::Active => format!("{name} is not halted: nothing changes"),
+            Status::Halted => {
+                r.status = Status::Active;
+                format!("{name} resumed: offered again to {}% of devices", r.rollout)
+            }
+        },
+        ChannelEdit::WasmRollout(_) | ChannelEdit::WasmKillSwitch(_) => String::new(),
+    })
+}
+
+/// The first 12 hex digits of a bundle id: enough to tell releases apart in messages.
+fn short(bundle: &str) -> &str {
+    bundle.get(..12).unwrap_or(bundle)
 }
 
 fn check_percent(p: f64) -> Result<(), Error> {

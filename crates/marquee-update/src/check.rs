@@ -9,16 +9,12 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use marquee_bundle::channel::{Device as Fleet, bundle_target, channel_target, version_at_least};
 use marquee_bundle::{BundleId, Channel, WasmRollout, install};
-use sha2::{Digest, Sha256};
-use tough::{
-    HttpTransport, HttpTransportBuilder, IntoVec, Limits, Repository, RepositoryLoader, TargetName, Transport,
-};
+use tough::{HttpTransport, HttpTransportBuilder, IntoVec, Limits, Repository, RepositoryLoader, TargetName};
 use url::Url;
 
-use crate::{Device, Error, chain, io};
+use crate::{Device, Error, chain, download, io};
 
 /// Where and what a device asks for.
 #[derive(Debug, Clone)]
@@ -61,9 +57,21 @@ impl Config {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The channel has no release for this device (or only ones that failed on it).
-    NoRelease,
+    NoRelease {
+        /// Why, in words: what keeps the newest release from this device.
+        why: String,
+    },
     /// The device already runs (or has staged, or is trying) the release picked.
     UpToDate(BundleId),
+    /// The bundle staged by an earlier check is no longer what the channel picks for this device
+    /// (withdrawn, or halted before the device ran it): it was unstaged, and the device keeps
+    /// running what it runs.
+    Unstaged {
+        /// The bundle that will not be launched.
+        unstaged: BundleId,
+        /// The release the channel picks now, which the device already runs (`None`: none).
+        runs: Option<BundleId>,
+    },
     /// A new bundle is installed and staged for the next launch.
     Staged {
         /// Its id.
@@ -87,6 +95,12 @@ fn limits() -> Limits {
     }
 }
 
+/// What the signed metadata decided: an outcome already, or a bundle to fetch.
+enum Decision {
+    Done(Outcome),
+    Fetch(BundleId, marquee_bundle::Manifest),
+}
+
 impl Device {
     /// Runs one check against the repository (blocking; run it on a background thread).
     pub fn check(&self, config: &Config) -> Result<Outcome, Error> {
@@ -94,10 +108,35 @@ impl Device {
             .enable_all()
             .build()
             .map_err(|e| Error::Download(format!("tokio: {e}")))?;
-        rt.block_on(self.check_async(config))
+        let (id, manifest) = match rt.block_on(self.decide_release(config))? {
+            Decision::Done(outcome) => return Ok(outcome),
+            Decision::Fetch(id, manifest) => (id, manifest),
+        };
+        self.update(|s| s.downloading = Some(id.0.clone()))?;
+        let fetched = self.fetch_objects(config, &manifest).and_then(|downloaded| {
+            // install() checks every byte again while it copies: the store on disk is not trusted.
+            install(&self.store(), &id, &self.dir().join("installed"))?;
+            Ok(downloaded)
+        });
+        // A download cut short keeps its partial files and stays `downloading`, so they survive
+        // the next launch's clean-up and the next check resumes them; any other failure leaves
+        // the device as it was.
+        let resumable = fetched.is_err()
+            && manifest.files.values().any(|f| download::partial_path(self.dir(), &f.sha256).is_file());
+        self.update(|s| {
+            if !resumable {
+                s.downloading = None;
+            }
+            if fetched.is_ok() {
+                s.staged = Some(id.0.clone());
+            }
+        })?;
+        let downloaded = fetched?;
+        Ok(Outcome::Staged { id, version: manifest.version, downloaded })
     }
 
-    async fn check_async(&self, config: &Config) -> Result<Outcome, Error> {
+    /// Refreshes the metadata, reads the channel and decides what this device should run.
+    async fn decide_release(&self, config: &Config) -> Result<Decision, Error> {
         let transport = HttpTransportBuilder::new()
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
@@ -108,7 +147,7 @@ impl Device {
             .backoff_factor(4.0)
             .max_backoff(Duration::from_secs(2))
             .build();
-        let repo = self.load(config, transport.clone()).await?;
+        let repo = self.load(config, transport).await?;
 
         let channel_bytes = read_target(&repo, &channel_target(&config.channel))
             .await?
@@ -129,10 +168,28 @@ impl Device {
         };
         let picked = channel.select(&fleet);
         let wasm: WasmRollout = channel.wasm;
-        self.update(|s| s.wasm = Some(wasm))?;
-        let Some(id) = picked else { return Ok(Outcome::NoRelease) };
+        // A staged bundle is the channel's decision of an earlier check: if the channel now picks
+        // something else (the release was withdrawn, or halted before this device ran it), it
+        // must not start at the next launch.
+        let unstaged = state.staged.clone().filter(|s| picked.as_ref().is_none_or(|p| p.0 != *s));
+        self.update(|s| {
+            s.wasm = Some(wasm);
+            if unstaged.is_some() && s.staged == unstaged {
+                s.staged = None;
+            }
+        })?;
+        let unstaged = unstaged.map(BundleId);
+        let Some(id) = picked else {
+            return Ok(Decision::Done(match unstaged {
+                Some(unstaged) => Outcome::Unstaged { unstaged, runs: None },
+                None => Outcome::NoRelease { why: channel.why_none(&fleet) },
+            }));
+        };
         if [&state.active, &state.trial, &state.staged].into_iter().flatten().any(|s| *s == id.0) {
-            return Ok(Outcome::UpToDate(id));
+            return Ok(Decision::Done(match unstaged {
+                Some(unstaged) => Outcome::Unstaged { unstaged, runs: Some(id) },
+                None => Outcome::UpToDate(id),
+            }));
         }
 
         let manifest_bytes = read_target(&repo, &bundle_target(&id))
@@ -156,32 +213,14 @@ impl Device {
             )));
         }
 
-        self.update(|s| s.downloading = Some(id.0.clone()))?;
-        let fetched = self.fetch_objects(config, &transport, &manifest).await.and_then(|downloaded| {
-            // install() checks every byte again while it copies: the store on disk is not trusted.
-            install(&store, &id, &self.dir().join("installed"))?;
-            Ok(downloaded)
-        });
-        let staged = fetched.is_ok();
-        self.update(|s| {
-            s.downloading = None;
-            if staged {
-                s.staged = Some(id.0.clone());
-            }
-        })?;
-        let downloaded = fetched?;
-        Ok(Outcome::Staged { id, version: manifest.version, downloaded })
+        Ok(Decision::Fetch(id, manifest))
     }
 
     /// Downloads the objects of `manifest` the store lacks, each checked before it is kept;
     /// returns the bytes downloaded.
-    async fn fetch_objects(
-        &self,
-        config: &Config,
-        transport: &HttpTransport,
-        manifest: &marquee_bundle::Manifest,
-    ) -> Result<u64, Error> {
+    fn fetch_objects(&self, config: &Config, manifest: &marquee_bundle::Manifest) -> Result<u64, Error> {
         let store = self.store();
+        let policy = download::Policy { tries: config.tries, timeout: config.timeout };
         let mut downloaded = 0;
         for entry in manifest.files.values() {
             if store.object_path(&entry.sha256).is_file() {
@@ -191,22 +230,17 @@ impl Device {
                 .url
                 .join(&format!("objects/{}", entry.sha256))
                 .map_err(|e| Error::Download(format!("object URL: {e}")))?;
-            let bytes = fetch_capped(transport, url, entry.size).await?;
-            let sha = hex(&Sha256::digest(&bytes));
-            if bytes.len() as u64 != entry.size || sha != entry.sha256 {
-                return Err(Error::Download(format!(
-                    "object {}: got {} bytes with SHA-256 {sha}, the signed manifest says {} bytes",
-                    entry.sha256,
-                    bytes.len(),
-                    entry.size
-                )));
-            }
+            let partial = download::partial_path(self.dir(), &entry.sha256);
+            let bytes = download::object(&url, &partial, entry.size, &entry.sha256, policy)?;
             store.put_verified_object(&entry.sha256, &bytes)?;
+            let _ = std::fs::remove_file(&partial);
             downloaded += entry.size;
         }
         Ok(downloaded)
     }
 
+    /// Loads the repository through tough, under the device's clock policy (see
+    /// [`crate::clock`]).
     async fn load(&self, config: &Config, transport: HttpTransport) -> Result<Repository, Error> {
         let datastore = self.dir().join("tuf");
         // tough keeps the newest trusted root in its datastore; the first check starts from the
@@ -219,13 +253,27 @@ impl Device {
         };
         let root = std::fs::read(&root_path).map_err(io(&root_path))?;
         let join = |p: &str| config.url.join(p).map_err(|e| Error::Tuf(format!("{}: {e}", config.url)));
-        RepositoryLoader::new(&root, join("metadata/")?, join("targets/")?)
+        let clock = crate::clock::Clock::new(self.dir());
+        clock.before_check()?;
+        let loaded = RepositoryLoader::new(&root, join("metadata/")?, join("targets/")?)
             .transport(transport)
             .limits(limits())
             .datastore(&datastore)
             .load()
-            .await
-            .map_err(|e| Error::Tuf(chain(&e)))
+            .await;
+        match loaded {
+            Ok(repo) => {
+                clock.verified()?;
+                Ok(repo)
+            }
+            Err(tough::error::Error::SystemTimeSteppedBackward { sys_time, latest_known_time, .. }) => {
+                Err(Error::Clock(format!(
+                    "the clock reads {sys_time}, earlier than the last verified check at {latest_known_time}: \
+                     set the clock; updates resume at the first check after it is right"
+                )))
+            }
+            Err(e) => Err(Error::Tuf(chain(&e))),
+        }
     }
 }
 
@@ -237,23 +285,4 @@ async fn read_target(repo: &Repository, name: &str) -> Result<Option<Vec<u8>>, E
     };
     // tough checks the length as it reads and the hash at the end; any error voids the bytes.
     stream.into_vec().await.map(Some).map_err(|e| Error::Tuf(format!("{name}: {}", chain(&e))))
-}
-
-/// Downloads `url`, refusing more than `size` bytes.
-async fn fetch_capped(transport: &HttpTransport, url: Url, size: u64) -> Result<Vec<u8>, Error> {
-    let mut stream =
-        transport.fetch(url.clone()).await.map_err(|e| Error::Download(format!("{url}: {}", chain(&e))))?;
-    let mut bytes = Vec::with_capacity(size.min(64 << 20) as usize);
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| Error::Download(format!("{url}: {}", chain(&e))))?;
-        if (bytes.len() + chunk.len()) as u64 > size {
-            return Err(Error::Download(format!("{url}: longer than the {size} bytes its manifest signs for")));
-        }
-        bytes.extend_from_slice(&chunk);
-    }
-    Ok(bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

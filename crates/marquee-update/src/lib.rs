@@ -5,6 +5,8 @@
 //! ```text
 //! DEVICE/state.json        which bundle is last-known-good, on trial, staged, failed
 //! DEVICE/tuf/              the trusted TUF metadata (tough's datastore: rollback protection)
+//! DEVICE/verified_time.json the time of the last check whose metadata verified (clock policy)
+//! DEVICE/partial/<sha256>  objects being downloaded, kept across checks and kills
 //! DEVICE/objects/<sha256>  verified downloaded files, shared between bundles
 //! DEVICE/bundles/<id>.json verified manifests
 //! DEVICE/installed/<id>/   installed bundles, each complete or absent
@@ -22,6 +24,8 @@
 //! kill at any moment leaves a state that boots: the worst case is one failed trial.
 
 mod check;
+mod clock;
+mod download;
 mod state;
 
 pub use check::{Config, Outcome};
@@ -48,6 +52,9 @@ pub enum Error {
     Incompatible(String),
     /// The device has no trusted root to start from.
     NoRoot(PathBuf),
+    /// The clock reads earlier than the last verified check (see the clock policy in
+    /// `clock.rs`): nothing is trusted until it is set right.
+    Clock(String),
 }
 
 impl fmt::Display for Error {
@@ -59,6 +66,7 @@ impl fmt::Display for Error {
             Error::Download(why) => write!(f, "download: {why}"),
             Error::Bundle(e) => write!(f, "{e}"),
             Error::Incompatible(why) => write!(f, "incompatible release: {why}"),
+            Error::Clock(why) => write!(f, "device clock: {why}"),
             Error::NoRoot(path) => {
                 write!(
                     f,
@@ -99,6 +107,11 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {

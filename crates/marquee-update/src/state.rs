@@ -282,7 +282,7 @@ impl Device {
                 let _ = fs::remove_dir_all(entry.path());
             }
         }
-        for (sub, keep_name) in [("bundles", &keep), ("objects", &objects)] {
+        for (sub, keep_name) in [("bundles", &keep), ("objects", &objects), ("partial", &objects)] {
             let dir = self.dir.join(sub);
             let Ok(entries) = fs::read_dir(&dir) else { continue };
             for entry in entries.flatten() {

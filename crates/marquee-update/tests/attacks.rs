@@ -233,7 +233,7 @@ fn expired_metadata_is_refused() {
     s.fx.repo
         .clone()
         .with_expiry(Expiry { snapshot: past, ..Expiry::default() })
-        .edit_channel("stable", &ChannelEdit::WasmRollout(50.0))
+        .edit_channel("stable", &[ChannelEdit::WasmRollout(50.0)])
         .unwrap();
     s.refused("expired snapshot");
 
@@ -241,7 +241,7 @@ fn expired_metadata_is_refused() {
     s.fx.repo
         .clone()
         .with_expiry(Expiry { targets: past, ..Expiry::default() })
-        .edit_channel("stable", &ChannelEdit::WasmRollout(50.0))
+        .edit_channel("stable", &[ChannelEdit::WasmRollout(50.0)])
         .unwrap();
     s.refused("expired targets");
 }

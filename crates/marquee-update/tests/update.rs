@@ -80,7 +80,11 @@ fn a_trial_that_fails_is_recorded_at_once_and_a_clean_early_quit_is_retried() {
         "the factory bundle, the only good one"
     );
     assert_eq!(device.state().unwrap().failed, vec![(id.0.clone(), "the app threw at start".to_string())]);
-    assert_eq!(device.check(&config).unwrap(), Outcome::NoRelease, "a failed release is not fetched again");
+    let outcome = device.check(&config).unwrap();
+    assert!(
+        matches!(&outcome, Outcome::NoRelease { why } if why.ends_with("failed on this device before")),
+        "a failed release is not fetched again, and the device says why: {outcome:?}"
+    );
 }
 
 #[test]
@@ -100,7 +104,7 @@ fn a_staged_rollout_reaches_its_share_and_raising_it_adds_devices() {
             on_v2.push(id.clone());
         }
     }
-    fx.repo.edit_channel("beta", &ChannelEdit::Rollout { bundle: None, percent: 60.0 }).unwrap();
+    fx.repo.edit_channel("beta", &[ChannelEdit::Rollout { bundle: None, percent: 60.0 }]).unwrap();
     for id in &ids {
         let (device, config) = fx.device(id, "beta");
         let outcome = device.check(&config).unwrap();
@@ -124,8 +128,8 @@ fn withdrawing_a_release_sends_its_devices_back_and_the_wasm_switch_reaches_them
     assert_eq!(adopt(&device), v2);
     assert_eq!(device.state().unwrap().wasm, Some(WasmRollout { percent: 100.0, kill_switch: false }));
 
-    fx.repo.edit_channel("beta", &ChannelEdit::Withdraw(None)).unwrap();
-    fx.repo.edit_channel("beta", &ChannelEdit::WasmKillSwitch(true)).unwrap();
+    fx.repo.edit_channel("beta", &[ChannelEdit::Withdraw(None)]).unwrap();
+    fx.repo.edit_channel("beta", &[ChannelEdit::WasmKillSwitch(true)]).unwrap();
     assert!(matches!(device.check(&config).unwrap(), Outcome::Staged { id, .. } if id == v1));
     assert_eq!(device.state().unwrap().wasm, Some(WasmRollout { percent: 100.0, kill_switch: true }));
 }

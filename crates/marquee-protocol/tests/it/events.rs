@@ -98,3 +98,24 @@ fn unknown_keys_and_reasons_are_refused() {
         assert!(first.is_err(), "{op:#x} {payload:?} decoded as {first:?}");
     }
 }
+
+/// Every command × every error code in words (`opcode code node<TAB>message`): the host logs these
+/// and the SDK's `command-error` events carry the same ones, checked against this file by the
+/// SDK's tests.
+#[test]
+fn golden_rejection_words() {
+    let opcodes = (0..0x0700u16).filter(|&op| marquee_protocol::command_name(op).is_some()).chain([0x0999]);
+    let codes: Vec<u16> = (0..0x100).filter(|&c| ErrorCode::from_u16(c) != ErrorCode::Other).chain([200]).collect();
+    assert_eq!(codes.len(), 17, "a new error code needs its words here and in sdk/src/protocol.js");
+    let mut out = String::new();
+    for op in opcodes {
+        for &code in &codes {
+            for node in [Some(7), None] {
+                let message = marquee_protocol::describe_rejection(op, code, node);
+                let node = node.map_or("null".to_string(), |n| n.to_string());
+                out.push_str(&format!("{op} {code} {node}\t{message}\n"));
+            }
+        }
+    }
+    check_expect(&super::dir("events").join("rejections.txt"), &out).unwrap();
+}
