@@ -300,8 +300,10 @@ export class App {
   }
 
   create(kind, style) {
+    if (typeof kind !== 'string' || !Object.hasOwn(NodeKind, kind)) {
+      throw new TypeError(`${String(kind)} is not a node kind (view, image, text)`);
+    }
     const k = NodeKind[kind];
-    if (typeof kind !== 'string' || k === undefined) throw new TypeError(`${String(kind)} is not a node kind (view, image, text)`);
     const id = this.freeIds.length > 0 ? this.freeIds.pop() : this.nextId;
     if (id > MAX_NODE_ID) throw new RangeError(`no free node id: ${MAX_NODE_ID} nodes are alive`);
     this.command((enc) => enc.createNode(id, kind));

@@ -387,8 +387,8 @@ export class BatchEncoder {
   }
 
   createNode(id, kind) {
-    const k = NodeKind[kind];
-    if (k === undefined) throw new TypeError(`${kind} is not a node kind`);
+    const k = Object.hasOwn(NodeKind, kind) ? NodeKind[kind] : undefined;
+    if (k === undefined) throw new TypeError(`${String(kind)} is not a node kind`);
     nodeId(id);
     this.record(OP.createNode, 5);
     this.u32(id);

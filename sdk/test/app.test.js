@@ -206,6 +206,7 @@ test('names that are not style properties are refused, whatever Object.prototype
   const v = app.view();
   for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
     assert.throws(() => v.set(name, 1), /is not a style property/, name);
+    assert.throws(() => app.create(name), /is not a node kind/, name);
   }
   await turn();
   assert.equal(host.batches.length, 1, 'only the create went out');
