@@ -343,7 +343,10 @@ impl AppRuntime {
         // QuickJS reports loader failures as a ReferenceError whose message says what failed.
         let message =
             text.split_once(": ").filter(|(name, _)| name.ends_with("Error")).map_or(text.as_str(), |(_, m)| m);
-        if text.contains("out of memory") {
+        // At the heap limit QuickJS throws `InternalError: out of memory`, or `null` when it
+        // cannot allocate even that error: a bare `null` with the heap nearly full is the same.
+        let heap_full = self.heap_bytes() >= self.limits.memory as u64 / 4 * 3;
+        if text.contains("out of memory") || (text == "null" && heap_full) {
             Error::OutOfMemory
         } else if message.starts_with("Error resolving module") || message.starts_with("Error loading module") {
             Error::Load(message.to_string())
