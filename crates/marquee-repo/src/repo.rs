@@ -346,6 +346,17 @@ impl Repo {
         let rt = runtime()?;
         let repo = rt.block_on(self.load())?;
         let mut out = Verified::default();
+        let now = Timestamp::now();
+        for (role, expires, cure) in [
+            ("root.json", repo.root().signed.expires, "rotate the root keys"),
+            ("targets.json", repo.targets().signed.expires, "publish or change a channel"),
+            ("snapshot.json", repo.snapshot().signed.expires, "publish or change a channel"),
+            ("timestamp.json", repo.timestamp().signed.expires, "run `marquee timestamp`"),
+        ] {
+            if expires <= now {
+                out.problems.push(format!("{role} expired at {expires}: devices refuse the repository ({cure})"));
+            }
+        }
         let mut bundles = Vec::new();
         let mut channels = Vec::new();
         let mut signed = std::collections::BTreeSet::new();

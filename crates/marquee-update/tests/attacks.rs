@@ -228,6 +228,11 @@ fn expired_metadata_is_refused() {
     expired(Expiry { timestamp: past, ..Expiry::default() }).refresh_timestamp().unwrap();
     let err = s.refused("expired timestamp");
     assert!(err.contains("xpired"), "{err}");
+    let problems = s.fx.repo.verify().unwrap().problems;
+    assert!(
+        problems.iter().any(|p| p.starts_with("timestamp.json expired")),
+        "the publisher sees it too: {problems:?}"
+    );
 
     let s = scene("freeze-snapshot", InitOptions::default());
     s.fx.repo
