@@ -201,14 +201,16 @@ fn ahead(a: Rect, b: Rect, dir: Dir) -> Option<(f32, f32, bool)> {
         (p.min(q), p.max(q))
     };
     let ((a0, a1), (b0, b1)) = (span(a, along), span(b, along));
+    // Ahead: the candidate's far edge is past ours and its near edge past our middle.
+    if b1 <= a1 || b0 < (a0 + a1) / 2.0 {
+        return None;
+    }
     let ((p0, p1), (q0, q1)) = (span(a, across), span(b, across));
     let in_beam = q1 > p0 && q0 < p1;
-    // Ahead: the candidate's far edge is past ours and its near edge past our middle. A
-    // candidate beside the beam must lie wholly ahead: one that overlaps us along the direction
+    // A candidate beside the beam must lie wholly ahead: one that overlaps us along the direction
     // (a tab above a settings row, stretching past the row's middle) is above or below us, not
     // to the right, however close it is.
-    let near_edge = if in_beam { (a0 + a1) / 2.0 } else { a1 };
-    if b1 <= a1 || b0 < near_edge {
+    if !in_beam && b0 < a1 {
         return None;
     }
     let major = (b0 - a1).max(0.0);
