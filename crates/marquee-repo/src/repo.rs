@@ -298,6 +298,7 @@ impl Repo {
     pub fn edit_channel(&self, channel: &str, edits: &[ChannelEdit]) -> Result<(Channel, Vec<String>), Error> {
         check_channel_name(channel)?;
         let mut c = self.channel(channel)?.ok_or_else(|| Error::Refused(format!("no channel {channel:?}")))?;
+        // Each release edit's release, found once; contradictions refused before any applies.
         let mut touched: Vec<(usize, &ChannelEdit)> = Vec::new();
         for edit in edits {
             let Some(bundle) = edit.release() else { continue };
@@ -312,6 +313,7 @@ impl Repo {
             }
             touched.push((i, edit));
         }
+        let mut releases = touched.iter().map(|(i, _)| *i);
         let mut notes = Vec::new();
         for edit in edits {
             notes.push(match *edit {
@@ -329,7 +331,7 @@ impl Repo {
                     format!("kill switch off: {}% of devices run engine.wasm again", c.wasm.percent)
                 }
                 _ => {
-                    let i = find_release(&c, channel, edit.release().flatten())?;
+                    let i = releases.next().ok_or_else(|| Error::Refused("internal: edit without a release".into()))?;
                     edit_release(&mut c.releases[i], edit)?
                 }
             });
