@@ -4,7 +4,9 @@
 //! Both decoders read the header first; its width and height are checked against [`Limits`]
 //! and only then is the output buffer allocated, so a 1 KB file claiming 100 000 × 100 000
 //! pixels is rejected as `too-many-pixels` having cost nothing. The decoders' own allocation
-//! limits stay on as a second fence.
+//! limits stay on as a second fence. Given a [`PixelBudget`], the pixels are also reserved
+//! against it from the header, so a host's decoded images never exceed its cap, not even for a
+//! moment while a load is on its way.
 
 use std::io::Cursor;
 
@@ -13,13 +15,51 @@ use zune_jpeg::JpegDecoder;
 use zune_jpeg::zune_core::colorspace::ColorSpace;
 use zune_jpeg::zune_core::options::DecoderOptions;
 
-use crate::{Error, Image, Limits};
+use crate::{Error, Image, Limits, PixelBudget};
 
 const PNG_MAGIC: &[u8] = b"\x89PNG\r\n\x1a\n";
 const JPEG_MAGIC: &[u8] = &[0xff, 0xd8, 0xff];
 
 /// Decodes a PNG or JPEG file held in memory.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
+    decode_within(bytes, limits, None)
+}
+
+/// Decodes a PNG or JPEG file, first reserving its pixels in `budget` (if any). On success the
+/// image's [`bytes`](Image::bytes) stay reserved until the caller gives them back; on failure
+/// nothing stays reserved.
+pub fn decode_within(bytes: &[u8], limits: &Limits, budget: Option<&PixelBudget>) -> Result<Image, Error> {
+    let mut reserved = Reserved { budget, bytes: 0 };
+    let image = decode_reserving(bytes, limits, &mut reserved)?;
+    reserved.bytes = 0; // the image holds them now
+    Ok(image)
+}
+
+/// Pixels reserved for an image being decoded; given back if the decode fails.
+struct Reserved<'a> {
+    budget: Option<&'a PixelBudget>,
+    bytes: u64,
+}
+
+impl Reserved<'_> {
+    fn take(&mut self, width: u64, height: u64) -> Result<(), Error> {
+        if let Some(budget) = self.budget {
+            budget.reserve(width * height * 4)?;
+            self.bytes = width * height * 4;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Reserved<'_> {
+    fn drop(&mut self) {
+        if let Some(budget) = self.budget {
+            budget.give_back(self.bytes);
+        }
+    }
+}
+
+fn decode_reserving(bytes: &[u8], limits: &Limits, reserved: &mut Reserved<'_>) -> Result<Image, Error> {
     if bytes.len() as u64 > limits.max_encoded_bytes {
         return Err(Error::new(
             ImageError::TooLarge,
@@ -27,9 +67,9 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
         ));
     }
     if bytes.starts_with(PNG_MAGIC) {
-        png(bytes, limits)
+        png(bytes, limits, reserved)
     } else if bytes.starts_with(JPEG_MAGIC) {
-        jpeg(bytes, limits)
+        jpeg(bytes, limits, reserved)
     } else if bytes.is_empty() {
         Err(Error::new(ImageError::Corrupt, "empty file"))
     } else {
@@ -53,7 +93,7 @@ fn check_size(width: u64, height: u64, limits: &Limits) -> Result<(), Error> {
     Ok(())
 }
 
-fn png(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
+fn png(bytes: &[u8], limits: &Limits, reserved: &mut Reserved<'_>) -> Result<Image, Error> {
     let fail = |e: png::DecodingError| match e {
         png::DecodingError::LimitsExceeded => Error::new(ImageError::TooManyPixels, "png: decoder memory limit"),
         png::DecodingError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -69,6 +109,7 @@ fn png(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
     decoder.set_transformations(png::Transformations::normalize_to_color8());
     let header = decoder.read_header_info().map_err(fail)?;
     check_size(u64::from(header.width), u64::from(header.height), limits)?;
+    reserved.take(u64::from(header.width), u64::from(header.height))?;
     let mut reader = decoder.read_info().map_err(fail)?;
     let size = reader.output_buffer_size().ok_or_else(|| Error::new(ImageError::TooManyPixels, "png: frame size"))?;
     let mut buffer = vec![0; size];
@@ -85,7 +126,7 @@ fn png(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
     image(frame.width, frame.height, pixels)
 }
 
-fn jpeg(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
+fn jpeg(bytes: &[u8], limits: &Limits, reserved: &mut Reserved<'_>) -> Result<Image, Error> {
     let fail = |e: zune_jpeg::errors::DecodeErrors| match e {
         zune_jpeg::errors::DecodeErrors::LargeDimensions(_) => {
             Error::new(ImageError::TooManyPixels, format!("jpeg: {e}"))
@@ -107,6 +148,7 @@ fn jpeg(bytes: &[u8], limits: &Limits) -> Result<Image, Error> {
     let (width, height) =
         decoder.dimensions().ok_or_else(|| Error::new(ImageError::Corrupt, "jpeg: no frame header"))?;
     check_size(width as u64, height as u64, limits)?;
+    reserved.take(width as u64, height as u64)?;
     let pixels = decoder.decode().map_err(fail)?;
     // JPEG has no alpha: RGBA output is opaque, hence already premultiplied.
     image(width as u32, height as u32, pixels)

@@ -6,8 +6,9 @@
 //! `file:` URL or an `http(s):` URL), [`Fetcher`] reads the bytes without ever holding more
 //! than [`Limits::max_encoded_bytes`], and [`decode`] turns PNG or JPEG into pixels after checking
 //! the dimensions in the header against [`Limits`], so a decompression bomb fails before it
-//! allocates. [`Loader`] runs the three on worker threads so that nothing here ever blocks the
-//! engine's frame loop.
+//! allocates, and against the host's [`PixelBudget`], so decoded images never exceed its cap.
+//! [`Loader`] runs the three on worker threads, in lanes that keep the app's own files from
+//! waiting behind a slow server, so that nothing here ever blocks the engine's frame loop.
 //!
 //! Every failure is an [`Error`] whose [`reason`](Error::reason) is the protocol's
 //! [`ImageError`], which is what the app hears in its `image-failed` event; the detail is for
@@ -17,12 +18,13 @@ mod decode;
 mod loader;
 mod source;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub use marquee_protocol::ImageError;
 
-pub use decode::decode;
-pub use loader::{Done, Loader};
+pub use decode::{decode, decode_within};
+pub use loader::{DECODING, Done, LOCAL_WORKERS, Loader, PER_ORIGIN, REMOTE_WORKERS};
 pub use source::{Fetcher, Source};
 
 /// What the loader accepts. The defaults suit a 1080p TV: posters and backdrops up to 4K.
@@ -46,6 +48,56 @@ impl Default for Limits {
             max_pixels: 4096 * 4096,
             timeout: Duration::from_secs(10),
         }
+    }
+}
+
+/// The decoded-pixel memory of one host: a hard cap that every load reserves its pixels against
+/// (from the image's header, before they are allocated) and that the holder gives back when it
+/// frees them. A load that does not fit fails with `too-many-pixels`: on a device, running out
+/// of memory ends everything, a missing poster ends nothing.
+#[derive(Debug)]
+pub struct PixelBudget {
+    cap: u64,
+    held: AtomicU64,
+}
+
+impl PixelBudget {
+    /// A budget of `cap` bytes.
+    pub fn new(cap: u64) -> PixelBudget {
+        PixelBudget { cap, held: AtomicU64::new(0) }
+    }
+
+    /// Reserves `bytes`, or says why not.
+    pub fn reserve(&self, bytes: u64) -> Result<(), Error> {
+        let taken = self.held.fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| {
+            held.checked_add(bytes).filter(|&total| total <= self.cap)
+        });
+        taken.map(|_| ()).map_err(|held| {
+            Error::new(
+                ImageError::TooManyPixels,
+                format!(
+                    "{} KiB of pixels would take the decoded images to {} KiB, over the host's cap of {} KiB",
+                    bytes >> 10,
+                    (held + bytes) >> 10,
+                    self.cap >> 10
+                ),
+            )
+        })
+    }
+
+    /// Gives back `bytes` reserved earlier.
+    pub fn give_back(&self, bytes: u64) {
+        let _ = self.held.fetch_update(Ordering::AcqRel, Ordering::Acquire, |held| Some(held.saturating_sub(bytes)));
+    }
+
+    /// Bytes reserved now.
+    pub fn held(&self) -> u64 {
+        self.held.load(Ordering::Acquire)
+    }
+
+    /// The cap, in bytes.
+    pub fn cap(&self) -> u64 {
+        self.cap
     }
 }
 
@@ -86,6 +138,12 @@ pub struct Error {
 impl Error {
     pub(crate) fn new(reason: ImageError, detail: impl Into<String>) -> Error {
         Error { reason, detail: detail.into() }
+    }
+
+    /// The same error with `prefix` in front of its detail.
+    pub(crate) fn prefixed(mut self, prefix: &str) -> Error {
+        self.detail.insert_str(0, prefix);
+        self
     }
 }
 

@@ -2,13 +2,15 @@
 //!
 //! A source without a scheme is an asset of the app: a relative path resolved inside the app's
 //! directory, which it may not leave — not with `..`, not through a symbolic link. `file:` URLs
-//! name any file the host may read (device storage); `http:` and `https:` URLs are fetched with
-//! ureq (rustls, the Mozilla root certificates), with a timeout and a body limit. Anything else
-//! (`data:`, `ftp:`, …) is `unsupported`.
+//! are off unless the device allows directories for them ([`Fetcher::allow_file_dirs`], e.g.
+//! its own storage of downloaded artwork), and then name files inside those only; a refused
+//! `file:` URL is refused before the file system is asked, so the answer does not tell whether
+//! the path exists. Every file is read through [`marquee_app_files`]: a regular file (never a
+//! FIFO or a device), its size checked before reading. `http:` and `https:` URLs are fetched
+//! with ureq (rustls, the Mozilla root certificates), with a timeout and a body limit. Anything
+//! else (`data:`, `ftp:`, …) is `unsupported`.
 
 use std::ffi::OsString;
-use std::fs::File;
-use std::io::Read;
 use std::os::unix::ffi::OsStringExt;
 use std::path::{Component, Path, PathBuf};
 
@@ -26,6 +28,21 @@ pub enum Source {
     File(PathBuf),
     /// An `http:` or `https:` URL.
     Http(String),
+}
+
+impl Source {
+    /// Where a load of this source waits: local files in one lane, each HTTP origin (scheme,
+    /// host and port) in its own.
+    pub fn origin(&self) -> Option<String> {
+        match self {
+            Source::Asset(_) | Source::File(_) => None,
+            Source::Http(url) => {
+                let uri = url.parse::<ureq::http::Uri>().ok()?;
+                let scheme = uri.scheme_str().unwrap_or("http").to_ascii_lowercase();
+                Some(format!("{scheme}://{}", uri.authority()?.as_str().to_ascii_lowercase()))
+            }
+        }
+    }
 }
 
 impl Source {
@@ -75,6 +92,18 @@ impl Source {
     }
 }
 
+/// The image reason for a file that was not read.
+fn file_error(e: marquee_app_files::Error) -> Error {
+    use marquee_app_files::Error as E;
+    let reason = match &e {
+        E::NotFound(_) | E::NotAFile(..) => ImageError::NotFound,
+        E::Outside(_) => ImageError::BadSource,
+        E::TooLarge { .. } => ImageError::TooLarge,
+        _ => ImageError::Unreachable,
+    };
+    Error::new(reason, e.to_string())
+}
+
 /// The URL scheme of `src` and what follows the colon, if it has one (RFC 3986: a letter, then
 /// letters, digits, `+`, `-` or `.`).
 fn scheme(src: &str) -> Option<(&str, &str)> {
@@ -89,6 +118,8 @@ fn scheme(src: &str) -> Option<(&str, &str)> {
 #[derive(Debug, Clone)]
 pub struct Fetcher {
     root: PathBuf,
+    /// Directories `file:` URLs may name files in; none by default.
+    file_dirs: Vec<PathBuf>,
     limits: Limits,
     agent: Agent,
 }
@@ -102,7 +133,14 @@ impl Fetcher {
             .user_agent(concat!("marquee/", env!("CARGO_PKG_VERSION")))
             .build()
             .new_agent();
-        Fetcher { root: app_dir.into(), limits, agent }
+        Fetcher { root: app_dir.into(), file_dirs: Vec::new(), limits, agent }
+    }
+
+    /// Allows `file:` URLs naming regular files inside `dirs` (the device's configuration, never
+    /// the app's). Without this every `file:` URL is refused.
+    pub fn allow_file_dirs(mut self, dirs: Vec<PathBuf>) -> Fetcher {
+        self.file_dirs = dirs;
+        self
     }
 
     /// The limits this fetcher applies.
@@ -118,48 +156,25 @@ impl Fetcher {
 
     /// The encoded bytes of `source`.
     pub fn fetch(&self, source: &Source) -> Result<Vec<u8>, Error> {
+        let max = self.limits.max_encoded_bytes;
         match source {
             Source::Asset(relative) => {
-                let shown = relative.display();
-                let missing = |e: std::io::Error| Error::new(ImageError::NotFound, format!("asset {shown}: {e}"));
-                let root = self.root.canonicalize().map_err(missing)?;
-                let path = root.join(relative).canonicalize().map_err(missing)?;
-                // A symbolic link may point anywhere; the asset must still be the app's.
-                if !path.starts_with(&root) {
-                    return Err(Error::new(ImageError::BadSource, format!("asset {shown} leaves the app's directory")));
-                }
-                self.read_file(&path)
+                let app = marquee_app_files::Dir::new(&self.root).map_err(file_error)?;
+                app.read(relative, max).map_err(|e| file_error(e).prefixed("asset "))
             }
-            Source::File(path) => self.read_file(path),
+            Source::File(path) => {
+                let dir = self.file_dirs.iter().find_map(|d| Some((d, path.strip_prefix(d).ok()?)));
+                let Some((dir, inside)) = dir else {
+                    return Err(Error::new(
+                        ImageError::BadSource,
+                        format!("file:{}: file: URLs are not allowed outside the device's image directories", path.display()),
+                    ));
+                };
+                let allowed = marquee_app_files::Dir::new(dir).map_err(file_error)?;
+                allowed.read(inside, max).map_err(|e| file_error(e).prefixed(&format!("file:{}/", dir.display())))
+            }
             Source::Http(url) => self.get(url),
         }
-    }
-
-    fn read_file(&self, path: &Path) -> Result<Vec<u8>, Error> {
-        let shown = path.display();
-        let io = |e: std::io::Error| {
-            let reason = match e.kind() {
-                std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory => ImageError::NotFound,
-                _ => ImageError::Unreachable,
-            };
-            Error::new(reason, format!("{shown}: {e}"))
-        };
-        let file = File::open(path).map_err(io)?;
-        let meta = file.metadata().map_err(io)?;
-        if !meta.is_file() {
-            return Err(Error::new(ImageError::NotFound, format!("{shown}: not a file")));
-        }
-        let max = self.limits.max_encoded_bytes;
-        if meta.len() > max {
-            return Err(Error::new(ImageError::TooLarge, format!("{shown}: {} bytes, over {max}", meta.len())));
-        }
-        // The file may grow between the check and the read: never read past the limit.
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
-        if bytes.len() as u64 > max {
-            return Err(Error::new(ImageError::TooLarge, format!("{shown}: over {max} bytes")));
-        }
-        Ok(bytes)
     }
 
     fn get(&self, url: &str) -> Result<Vec<u8>, Error> {

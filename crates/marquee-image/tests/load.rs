@@ -130,8 +130,18 @@ fn files_and_assets() {
     assert_eq!(reason("posters/missing.jpg"), Err(ImageError::NotFound));
     assert_eq!(reason("posters"), Err(ImageError::NotFound));
     assert_eq!(reason("posters/escape.png"), Err(ImageError::BadSource));
+    // file: URLs are off unless the device allows a directory, and then only inside it.
     let outside = format!("file://{}", base.join("outside.png").display());
-    assert_eq!(reason(&outside), Ok((24, 16)));
+    assert_eq!(reason(&outside), Err(ImageError::BadSource));
+    let device = Fetcher::new(&app, Limits::default()).allow_file_dirs(vec![base.clone()]);
+    assert_eq!(device.load(&outside).map(|i| i.width).map_err(|e| e.reason), Ok(24));
+    assert_eq!(device.load("file:///etc/hostname").unwrap_err().reason, ImageError::BadSource);
+    // Refused without looking: a missing path and an existing one read the same.
+    let refused = |src: &str| fetcher.load(src).unwrap_err().to_string().replace(src, "SRC");
+    assert_eq!(refused("file:///etc/passwd"), refused("file:///etc/no-such-file").replace("no-such-file", "passwd"));
+    // A FIFO among the assets is refused at once instead of blocking a worker forever.
+    assert!(std::process::Command::new("mkfifo").arg(app.join("posters/pipe.png")).status().unwrap().success());
+    assert_eq!(reason("posters/pipe.png"), Err(ImageError::NotFound));
     let small = Fetcher::new(&app, Limits { max_encoded_bytes: 100, ..Limits::default() });
     assert_eq!(small.load("posters/photo.jpg").unwrap_err().reason, ImageError::TooLarge);
     std::fs::remove_dir_all(base).unwrap();
@@ -210,7 +220,7 @@ fn http_sources_and_their_faults() {
 #[test]
 fn loader_answers_every_ticket_off_thread() {
     let (base, app) = app_dir();
-    let mut loader = Loader::new(Fetcher::new(&app, Limits::default()), 2).unwrap();
+    let mut loader = Loader::new(Fetcher::new(&app, Limits::default()), None).unwrap();
     let sources = ["posters/photo.jpg", "posters/missing.jpg", "../x.png", "posters/photo.jpg"];
     let tickets: Vec<u64> = sources.iter().enumerate().map(|(key, src)| loader.request(key as u32, src)).collect();
     let mut answers = Vec::new();
@@ -229,5 +239,97 @@ fn loader_answers_every_ticket_off_thread() {
         ]
     );
     assert!(loader.try_next().is_none());
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+/// A server on 127.0.0.1 that accepts connections and answers none of them until `release`
+/// is dropped or sent to; it stops by itself after thirty seconds.
+fn hanging_server() -> (String, std::sync::mpsc::Sender<()>, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    listener.set_nonblocking(true).unwrap();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut held = Vec::new();
+        while Instant::now() < deadline
+            && matches!(released.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty))
+        {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    count.fetch_add(1, Ordering::SeqCst);
+                    held.push(stream);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    });
+    (address, release, accepted)
+}
+
+/// Hanging URLs by the hundred on one server hold at most `PER_ORIGIN` workers: the app's own
+/// assets and another server's images are answered while every one of them still hangs.
+#[test]
+fn a_hanging_server_starves_nobody() {
+    use std::sync::atomic::Ordering;
+    let (base, app) = app_dir();
+    let (hanging, release, accepted) = hanging_server();
+    let other = serve(1);
+    let limits = Limits { timeout: Duration::from_secs(60), ..Limits::default() };
+    let mut loader = Loader::new(Fetcher::new(&app, limits), None).unwrap();
+    let hanging_tickets: Vec<u64> = (0..300).map(|i| loader.request(1000 + i, &format!("{hanging}/slow/{i}.jpg"))).collect();
+    let local = loader.request(1, "posters/photo.jpg");
+    let remote = loader.request(2, &format!("{other}/photo.jpg"));
+    let mut answered = Vec::new();
+    while answered.len() < 2 {
+        let done = loader.next_timeout(Duration::from_secs(20)).expect("starved behind the hanging server");
+        assert!(done.key < 1000, "a hanging load finished: {:?}", done.result);
+        assert!(done.result.is_ok(), "{:?}", done.result);
+        answered.push(done.ticket);
+    }
+    answered.sort();
+    assert_eq!(answered, [local, remote]);
+    // One origin holds at most its share of the workers; the rest of its loads wait.
+    assert_eq!(loader.queued(), 300 - marquee_image::PER_ORIGIN);
+    assert!(accepted.load(Ordering::SeqCst) <= marquee_image::PER_ORIGIN);
+    // Loads nobody wants any more leave the queue without being fetched.
+    let cancelled = hanging_tickets.iter().filter(|&&t| loader.cancel(t)).count();
+    assert_eq!(cancelled, 300 - marquee_image::PER_ORIGIN);
+    assert_eq!(loader.queued(), 0);
+    drop(release);
+    drop(loader);
+    std::fs::remove_dir_all(base).unwrap();
+}
+
+/// The pixel budget is a hard cap: a decode that would pass it fails from the header with
+/// `too-many-pixels`, and what is given back can be used again.
+#[test]
+fn the_pixel_budget_is_a_hard_cap() {
+    let (base, app) = app_dir();
+    let one = 32 * 24 * 4; // photo.jpg
+    let budget = std::sync::Arc::new(marquee_image::PixelBudget::new(2 * one + 100));
+    let mut loader = Loader::new(Fetcher::new(&app, Limits::default()), Some(budget.clone())).unwrap();
+    let mut results = Vec::new();
+    for key in 0..3 {
+        loader.request(key, "posters/photo.jpg");
+    }
+    for _ in 0..3 {
+        results.push(loader.next_timeout(Duration::from_secs(20)).unwrap().result.map_err(|e| e.reason));
+    }
+    let failed: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    assert_eq!(failed, [&ImageError::TooManyPixels], "{results:?}");
+    assert_eq!(budget.held(), 2 * one);
+    budget.give_back(one);
+    loader.request(3, "posters/photo.jpg");
+    assert!(loader.next_timeout(Duration::from_secs(20)).unwrap().result.is_ok());
+    assert_eq!(budget.held(), 2 * one);
+    // A failed decode keeps nothing reserved.
+    let truncated = std::fs::read(fixtures().join("truncated.jpg")).unwrap();
+    budget.give_back(2 * one);
+    assert!(marquee_image::decode_within(&truncated, &Limits::default(), Some(&budget)).is_err());
+    assert_eq!(budget.held(), 0);
     std::fs::remove_dir_all(base).unwrap();
 }

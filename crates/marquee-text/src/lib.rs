@@ -14,15 +14,25 @@
 //! the same on every device, and the native and Wasm engines get identical answers.
 //!
 //! Malformed font files are refused with an [`Error`] and change nothing.
+//!
+//! **Bounded, whatever the app sends.** Paragraphs come from catalogue data nobody on the device
+//! controls, so the service checks what cosmic-text asserts on before calling it (embedding
+//! depth past Unicode's limit, zero sizes: see [`Entry::sanitized`]) and contains a panic in it
+//! anyway: the paragraph that caused it is dropped (it measures as empty and draws nothing), the
+//! failure is kept for the host's log ([`TextSystem::take_failures`]) and every other paragraph
+//! goes on. Glyph masks live in a cache of at most [`GLYPH_CACHE_BYTES`], and a glyph larger
+//! than [`MAX_GLYPH_PX`] on screen is not rasterized at all.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cosmic_text::fontdb;
 use cosmic_text::{
-    Align, Attrs, Buffer, Ellipsize, EllipsizeHeightLimit, Family, FontSystem, Metrics, Shaping, Style, SwashCache,
-    SwashContent, Weight, Wrap,
+    Align, Attrs, Buffer, CacheKey, Ellipsize, EllipsizeHeightLimit, Family, FontSystem, Metrics, Shaping, Style,
+    SwashCache, SwashContent, SwashImage, Weight, Wrap,
 };
 use marquee_display_list::text::{
     GlyphFormat, GlyphMask, Glyphs, Paragraph, TextAlign, TextLayout, TextSize, TextStyle,
@@ -37,6 +47,26 @@ const FALLBACK_FONTS: [&[u8]; 2] =
 /// The largest font file accepted: real UI fonts are well under this, and a font is parsed whole.
 pub const MAX_FONT_BYTES: usize = 32 << 20;
 
+/// The most bytes of glyph masks kept. A 1080p UI's glyphs at a few sizes take a few MiB; the
+/// cache drops its least recently used half when it reaches this.
+pub const GLYPH_CACHE_BYTES: usize = 32 << 20;
+
+/// The largest glyph rasterized, in pixels on screen (font size × scale). A bigger one would
+/// cost megabytes and a long raster for one character; it is not drawn.
+pub const MAX_GLYPH_PX: f32 = 1024.0;
+
+/// How deep explicit bidi embeddings, overrides and isolates may nest in one paragraph; deeper
+/// ones are dropped. Unicode allows 125 levels, and cosmic-text 0.19 panics near that limit
+/// (63 × U+202B is enough); real text nests two or three.
+pub const MAX_BIDI_DEPTH: usize = 16;
+
+/// The smallest font size and line height passed to cosmic-text, which asserts both are not
+/// zero; the protocol allows a zero line height (lines on top of each other).
+const MIN_METRIC: f32 = 1.0 / 64.0;
+
+/// Failures kept for the host until it takes them.
+const MAX_FAILURES_KEPT: usize = 16;
+
 /// How many widths each paragraph remembers: layout asks for min-content, max-content and the
 /// final width, and a focus animation may alternate between two more.
 const SIZE_CACHE: usize = 6;
@@ -45,8 +75,9 @@ const SIZE_CACHE: usize = 6;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// The file could not be read.
-    Io(std::path::PathBuf, std::io::Error),
+    /// The file could not be read, or was refused (outside the font directory, not a regular
+    /// file).
+    File(String, marquee_app_files::Error),
     /// The bytes hold no font face the parser accepts.
     NotAFont(String),
     /// The file is larger than [`MAX_FONT_BYTES`].
@@ -56,7 +87,7 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Io(path, e) => write!(f, "cannot read font {}: {e}", path.display()),
+            Error::File(_, e) => write!(f, "cannot read font {e}"),
             Error::NotAFont(name) => write!(f, "{name} is not a font (no face could be parsed)"),
             Error::TooLarge(name) => write!(f, "{name} is larger than {MAX_FONT_BYTES} bytes"),
         }
@@ -77,13 +108,93 @@ struct Entry {
     sizes: Vec<(u32, TextSize)>,
 }
 
+impl Entry {
+    /// The paragraph's text with explicit bidi controls nested deeper than [`MAX_BIDI_DEPTH`]
+    /// removed (with the pops that close them).
+    fn sanitized(text: &str) -> Cow<'_, str> {
+        let push =
+            |c: char| matches!(c, '\u{202a}'..='\u{202e}' if c != '\u{202c}') || matches!(c, '\u{2066}'..='\u{2068}');
+        let pop = |c: char| matches!(c, '\u{202c}' | '\u{2069}');
+        let pushes = text.chars().filter(|&c| push(c)).count();
+        if pushes <= MAX_BIDI_DEPTH {
+            return Cow::Borrowed(text);
+        }
+        let (mut depth, mut dropped) = (0usize, 0usize);
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if push(c) {
+                if depth >= MAX_BIDI_DEPTH {
+                    dropped += 1;
+                    continue;
+                }
+                depth += 1;
+            } else if pop(c) {
+                if dropped > 0 {
+                    dropped -= 1;
+                    continue;
+                }
+                depth = depth.saturating_sub(1);
+            } else if matches!(c, '\n' | '\u{2029}') {
+                // A paragraph separator ends every embedding.
+                (depth, dropped) = (0, 0);
+            }
+            out.push(c);
+        }
+        Cow::Owned(out)
+    }
+}
+
+/// Glyph masks by cache key, in two generations: a lookup moves a mask from the old generation
+/// to the new, and when the new one is full the old one is dropped, so the masks still in use
+/// stay and the cache never holds much more than [`GLYPH_CACHE_BYTES`].
+#[derive(Default)]
+struct GlyphCache {
+    new: HashMap<CacheKey, Option<SwashImage>>,
+    old: HashMap<CacheKey, Option<SwashImage>>,
+    new_bytes: usize,
+}
+
+impl GlyphCache {
+    fn get(&mut self, key: CacheKey, raster: impl FnOnce() -> Option<SwashImage>) -> Option<&SwashImage> {
+        if !self.new.contains_key(&key) {
+            let image = match self.old.remove(&key) {
+                Some(image) => image,
+                None => raster(),
+            };
+            let bytes = image.as_ref().map_or(0, |i| i.data.len()) + 64;
+            if self.new_bytes + bytes > GLYPH_CACHE_BYTES / 2 {
+                self.old = std::mem::take(&mut self.new);
+                self.new_bytes = 0;
+            }
+            self.new_bytes += bytes;
+            self.new.insert(key, image);
+        }
+        self.new.get(&key)?.as_ref()
+    }
+
+    /// Mask bytes held.
+    fn bytes(&self) -> usize {
+        let held = |m: &HashMap<CacheKey, Option<SwashImage>>| {
+            m.values().map(|i| i.as_ref().map_or(0, |i| i.data.len())).sum::<usize>()
+        };
+        held(&self.new) + held(&self.old)
+    }
+}
+
 /// Fonts, paragraphs by handle, and the glyph cache.
 pub struct TextSystem {
     fonts: FontSystem,
-    glyphs: SwashCache,
+    scaler: SwashCache,
+    glyphs: GlyphCache,
     paragraphs: HashMap<u32, Entry>,
     default_family: String,
     app_family_set: bool,
+    /// Paragraphs dropped after a panic, and glyphs not drawn for their size, for the host's log.
+    failures: Vec<String>,
+    /// Failures past what `failures` keeps.
+    more_failures: usize,
+    /// Whether an oversized glyph has been reported (once is enough).
+    oversized_reported: bool,
 }
 
 impl Default for TextSystem {
@@ -103,10 +214,57 @@ impl TextSystem {
         let fonts = FontSystem::new_with_locale_and_db_and_fallback("en-US".into(), db, BuiltInFallback);
         TextSystem {
             fonts,
-            glyphs: SwashCache::new(),
+            scaler: SwashCache::new(),
+            glyphs: GlyphCache::default(),
             paragraphs: HashMap::new(),
             default_family: FALLBACK_FAMILY.to_owned(),
             app_family_set: false,
+            failures: Vec::new(),
+            more_failures: 0,
+            oversized_reported: false,
+        }
+    }
+
+    /// What went wrong since the last call: paragraphs dropped because the text library failed
+    /// on them, glyphs too large to draw. At most 16 lines, the last one counting the rest.
+    pub fn take_failures(&mut self) -> Vec<String> {
+        let mut out = std::mem::take(&mut self.failures);
+        let more = std::mem::take(&mut self.more_failures);
+        if more > 0 {
+            out.push(format!("… and {more} more text failures"));
+        }
+        out
+    }
+
+    /// Bytes of glyph masks in the cache (at most about [`GLYPH_CACHE_BYTES`]).
+    pub fn glyph_cache_bytes(&self) -> usize {
+        self.glyphs.bytes()
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.failures.len() < MAX_FAILURES_KEPT {
+            self.failures.push(message);
+        } else {
+            self.more_failures += 1;
+        }
+    }
+
+    /// Runs `f` on paragraph `run`; if the text library panics in it, drops the paragraph,
+    /// keeps the failure for the log and returns `fallback`.
+    fn contained<T>(&mut self, run: u32, what: &str, fallback: T, f: impl FnOnce(&mut Self) -> T) -> T {
+        match std::panic::catch_unwind(AssertUnwindSafe(|| f(self))) {
+            Ok(value) => value,
+            Err(panic) => {
+                let why = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                // The paragraph's buffer may be half-updated: it goes, and only it.
+                let shown = self.paragraphs.remove(&run).map(|e| e.text.chars().take(40).collect::<String>());
+                self.fail(format!("text {run} dropped: the text library failed {what} it ({why}); text {shown:?}"));
+                fallback
+            }
         }
     }
 
@@ -141,23 +299,22 @@ impl TextSystem {
     }
 
     /// Loads every `.ttf`, `.otf`, `.ttc` and `.otc` file in `dir`, in name order (so the default
-    /// family does not depend on the file system). Files that fail are returned with their error;
-    /// the others are loaded.
+    /// family does not depend on the file system). Only regular files inside `dir` of at most
+    /// [`MAX_FONT_BYTES`] are read (no links out, no FIFOs or devices, the size checked before
+    /// reading). Files that fail are returned with their error; the others are loaded.
     pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<Error>, Error> {
-        let read = std::fs::read_dir(dir).map_err(|e| Error::Io(dir.to_owned(), e))?;
-        let mut paths: Vec<_> = read
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-                matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc"))
-            })
-            .collect();
-        paths.sort();
+        let fonts = marquee_app_files::Dir::new(dir).map_err(|e| Error::File(dir.display().to_string(), e))?;
+        let here = Path::new("");
+        let paths =
+            fonts.files(here, &["ttf", "otf", "ttc", "otc"]).map_err(|e| Error::File(dir.display().to_string(), e))?;
         let mut failed = Vec::new();
         for path in paths {
-            let result = std::fs::read(&path)
-                .map_err(|e| Error::Io(path.clone(), e))
-                .and_then(|bytes| self.load_font(&path.display().to_string(), bytes));
+            let name = dir.join(&path).display().to_string();
+            let result = match fonts.read(&path, MAX_FONT_BYTES as u64) {
+                Ok(bytes) => self.load_font(&name, bytes),
+                Err(marquee_app_files::Error::TooLarge { .. }) => Err(Error::TooLarge(name)),
+                Err(e) => Err(Error::File(name, e)),
+            };
             if let Err(e) = result {
                 failed.push(e);
             }
@@ -205,8 +362,7 @@ impl TextSystem {
             .weight(Weight(s.weight))
             .style(if s.italic { Style::Italic } else { Style::Normal })
             .letter_spacing(s.letter_spacing / s.size);
-        let metrics = Metrics::new(s.size, s.size * s.line_height);
-        e.buffer.set_metrics(metrics);
+        e.buffer.set_metrics(metrics(&s));
         // CSS `overflow-wrap: normal`: lines break between words only, so min-content is the widest word.
         e.buffer.set_wrap(Wrap::Word);
         let limit = (s.max_lines > 0 && s.ellipsis)
@@ -219,7 +375,7 @@ impl TextSystem {
             TextAlign::Left => Some(Align::Left),
             TextAlign::Right => Some(Align::Right),
         };
-        e.buffer.set_text(&e.text, &attrs, Shaping::Advanced, align);
+        e.buffer.set_text(&Entry::sanitized(&e.text), &attrs, Shaping::Advanced, align);
         e.laid_out_at = None;
         e.sizes.clear();
     }
@@ -240,17 +396,16 @@ impl TextLayout for TextSystem {
         {
             return;
         }
-        let metrics = Metrics::new(p.style.size, p.style.size * p.style.line_height);
         let entry = Entry {
             text: p.text.to_owned(),
             family: p.family.to_owned(),
             style: p.style,
-            buffer: Buffer::new(&mut self.fonts, metrics),
+            buffer: Buffer::new(&mut self.fonts, metrics(&p.style)),
             laid_out_at: None,
             sizes: Vec::new(),
         };
         self.paragraphs.insert(run, entry);
-        self.reshape(run);
+        self.contained(run, "shaping", (), |t| t.reshape(run));
     }
 
     fn remove(&mut self, run: u32) {
@@ -268,12 +423,16 @@ impl TextLayout for TextSystem {
             }
         }
         let width = (max_width.is_finite() && max_width >= 0.0).then_some(max_width);
-        let Some(e) = self.lay_out(run, width) else { return TextSize::default() };
-        let mut size = TextSize::default();
-        for line in TextSystem::shown_lines(e) {
-            size.width = size.width.max(line.line_w);
-            size.height = line.line_top + line.line_height;
-        }
+        let size = self.contained(run, "measuring", None, |t| {
+            let e = t.lay_out(run, width)?;
+            let mut size = TextSize::default();
+            for line in TextSystem::shown_lines(e) {
+                size.width = size.width.max(line.line_w);
+                size.height = line.line_top + line.line_height;
+            }
+            Some(size)
+        });
+        let Some(size) = size else { return TextSize::default() };
         // Layout works in whole and fractional pixels; the engine rounds boxes itself.
         let Some(e) = self.paragraphs.get_mut(&run) else { return size };
         if e.sizes.len() == SIZE_CACHE {
@@ -296,35 +455,54 @@ impl Glyphs for TextSystem {
         // Lay out exactly as measured: the box's width came from a measurement at this width or
         // wider, so the lines break the same way.
         let width = (width.is_finite() && width >= 0.0).then_some(width);
-        if self.lay_out(run, width).is_none() {
-            return false;
-        }
-        let (fonts, cache) = (&mut self.fonts, &mut self.glyphs);
-        let e = &self.paragraphs[&run];
-        for line in TextSystem::shown_lines(e) {
-            let shift = leading_space_shift(e, &line) * scale;
-            for g in line.glyphs {
-                let p = g.physical((origin[0] - shift, origin[1] + line.line_y * scale), scale);
-                let Some(image) = cache.get_image(fonts, p.cache_key) else { continue };
-                let format = match image.content {
-                    SwashContent::Mask => GlyphFormat::Alpha,
-                    SwashContent::Color => GlyphFormat::Rgba,
-                    // Subpixel (LCD) masks are never requested: TVs scale the frame.
-                    SwashContent::SubpixelMask => continue,
-                };
-                let pl = image.placement;
-                sink(GlyphMask {
-                    x: p.x + pl.left,
-                    y: p.y - pl.top,
-                    width: pl.width,
-                    height: pl.height,
-                    format,
-                    data: &image.data,
-                });
+        let mut oversized = false;
+        let drawn = self.contained(run, "drawing", false, |t| {
+            if t.lay_out(run, width).is_none() {
+                return false;
             }
+            let (fonts, scaler, cache) = (&mut t.fonts, &mut t.scaler, &mut t.glyphs);
+            let e = &t.paragraphs[&run];
+            for line in TextSystem::shown_lines(e) {
+                let shift = leading_space_shift(e, &line) * scale;
+                for g in line.glyphs {
+                    let p = g.physical((origin[0] - shift, origin[1] + line.line_y * scale), scale);
+                    if f32::from_bits(p.cache_key.font_size_bits) > MAX_GLYPH_PX {
+                        oversized = true;
+                        continue;
+                    }
+                    let raster = || scaler.get_image_uncached(fonts, p.cache_key);
+                    let Some(image) = cache.get(p.cache_key, raster) else { continue };
+                    let format = match image.content {
+                        SwashContent::Mask => GlyphFormat::Alpha,
+                        SwashContent::Color => GlyphFormat::Rgba,
+                        // Subpixel (LCD) masks are never requested: TVs scale the frame.
+                        SwashContent::SubpixelMask => continue,
+                    };
+                    let pl = image.placement;
+                    sink(GlyphMask {
+                        x: p.x + pl.left,
+                        y: p.y - pl.top,
+                        width: pl.width,
+                        height: pl.height,
+                        format,
+                        data: &image.data,
+                    });
+                }
+            }
+            true
+        });
+        if oversized && !self.oversized_reported {
+            self.oversized_reported = true;
+            self.fail(format!("text {run}: glyphs larger than {MAX_GLYPH_PX} px on screen are not drawn"));
         }
-        true
+        drawn
     }
+}
+
+/// cosmic-text's metrics for `style`, never zero (it asserts on that).
+fn metrics(style: &TextStyle) -> Metrics {
+    let size = style.size.max(MIN_METRIC);
+    Metrics::new(size, (size * style.line_height).max(MIN_METRIC))
 }
 
 /// How far to move a line left to undo cosmic-text 0.19 keeping, when it ellipsizes, the space a
@@ -374,7 +552,8 @@ impl SharedText {
         SharedText(Arc::new(Mutex::new(system)))
     }
 
-    /// Locks the service. A panic while it was held (there are none by design) leaves it usable.
+    /// Locks the service. A panic while it was held (contained inside: see the crate docs) leaves
+    /// it usable.
     pub fn lock(&self) -> MutexGuard<'_, TextSystem> {
         self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

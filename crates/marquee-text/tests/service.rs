@@ -150,3 +150,90 @@ fn an_ellipsized_paragraph_starts_every_line_at_the_left_edge() {
     assert_eq!(first_x.len(), 3, "{first_x:?}");
     assert!(first_x.values().all(|&x| x <= 2), "a line starts away from the edge: {first_x:?}");
 }
+
+/// Paragraphs that catalogue data could carry and that cosmic-text 0.19 asserts on or panics in:
+/// each is measured and drawn, the others around it are unchanged, nothing panics.
+#[test]
+fn hostile_paragraphs_measure_and_draw_without_taking_the_service_down() {
+    let rle = "\u{202b}".repeat(63) + "abc def";
+    let deep_isolates = "\u{2067}".repeat(200) + "abc" + &"\u{2069}".repeat(200);
+    let overrides = "\u{202e}\u{202d}".repeat(100) + "abc";
+    let cases: Vec<(&str, String, TextStyle)> = vec![
+        ("63 right-to-left embeddings", rle, TextStyle::default()),
+        ("200 right-to-left isolates", deep_isolates, TextStyle::default()),
+        ("200 overrides", overrides, TextStyle::default()),
+        ("line height 0", "two\nlines".into(), TextStyle { line_height: 0.0, ..TextStyle::default() }),
+        ("font size 4096", "Huge".into(), TextStyle { size: 4096.0, ..TextStyle::default() }),
+    ];
+    // With the built-in fonts only, and with the app's (the shaping differs).
+    for mut t in [TextSystem::new(), system()] {
+        set(&mut t, 1, "Hello world", TextStyle::default());
+        let before = t.measure(1, f32::INFINITY);
+        for (i, (name, text, style)) in cases.iter().enumerate() {
+            let run = 10 + i as u32;
+            set(&mut t, run, text, *style);
+            // Layout asks for max-content (unbounded) and min-content, then a width.
+            for width in [f32::INFINITY, 10.0, 100.0] {
+                let _ = t.measure(run, width);
+            }
+            let size = t.measure(run, 400.0);
+            assert!(size.width.is_finite() && size.height.is_finite(), "{name}: {size:?}");
+            let mut masks = 0;
+            t.glyphs(run, size.width, [0.0, 0.0], 1.0, &mut |_| masks += 1);
+            if name.starts_with("font size") {
+                assert_eq!(masks, 0, "{name}: glyphs over the size limit are not rasterized");
+            }
+        }
+        let failures = t.take_failures();
+        assert!(failures.iter().any(|f| f.contains("larger than 1024 px")), "{failures:?}");
+        // Checked before the library could fail: no paragraph had to be dropped.
+        assert!(!failures.iter().any(|f| f.contains("dropped")), "{failures:?}");
+        assert_eq!(t.measure(1, f32::INFINITY), before, "the other paragraphs are unchanged");
+        // The embeddings past the limit were dropped: the text is still there to see.
+        assert!(t.measure(10, 400.0).width > 10.0);
+    }
+}
+
+/// Text near the largest size drawn, in many distinct glyphs: the glyph cache stays near its
+/// bound instead of keeping every mask.
+#[test]
+fn the_glyph_cache_is_bounded() {
+    let mut t = system();
+    let style = TextStyle { size: 900.0, ..TextStyle::default() };
+    let text: String = ('A'..='Z').chain('a'..='z').collect();
+    set(&mut t, 1, &text, style);
+    let mut drawn = 0;
+    for scale in [1.0, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07] {
+        t.glyphs(1, f32::INFINITY, [0.0, 0.0], scale, &mut |g| drawn += u64::from(g.width) * u64::from(g.height));
+    }
+    let held = t.glyph_cache_bytes() as u64;
+    assert!(drawn > 3 * marquee_text::GLYPH_CACHE_BYTES as u64, "the test must draw past the bound: {drawn}");
+    assert!(held <= marquee_text::GLYPH_CACHE_BYTES as u64 + (2 << 20), "{held} bytes of masks held");
+}
+
+/// A font directory is read like any other part of a downloaded app: links out of it, FIFOs and
+/// oversized files are refused with a reason, the good fonts beside them load.
+#[test]
+fn font_files_are_read_only_if_they_are_regular_files_inside_the_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(app_fonts().join("Inter-Regular.otf"), dir.path().join("a.otf")).unwrap();
+    std::fs::copy(app_fonts().join("Inter-Regular.otf"), outside.path().join("system.otf")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("system.otf"), dir.path().join("b.otf")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("c.ttf")).unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(dir.path().join("d.ttf")).status().unwrap();
+    assert!(fifo.success());
+    let big = std::fs::File::create(dir.path().join("e.ttf")).unwrap();
+    big.set_len(2 << 30).unwrap(); // sparse: 2 GiB claimed, nothing written
+    let mut t = TextSystem::new();
+    let started = std::time::Instant::now();
+    let failed = t.load_dir(dir.path()).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    let reasons: Vec<String> = failed.iter().map(ToString::to_string).collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons[0].contains("b.otf") && reasons[0].contains("leaves"), "{reasons:?}");
+    assert!(reasons[1].contains("c.ttf") && reasons[1].contains("leaves"), "{reasons:?}");
+    assert!(reasons[2].contains("d.ttf") && reasons[2].contains("FIFO"), "{reasons:?}");
+    assert!(matches!(failed[3], Error::TooLarge(_)), "{reasons:?}");
+    assert_eq!(t.default_family(), "Inter", "the good font beside them loaded");
+}
