@@ -356,7 +356,9 @@ export class App {
    * the focused node as `target`), `animation-end`, `image-loaded` (`{ id, width, height }`),
    * `image-failed` (`{ id, reason }`), `command-error` (with `command`, `reason` and `message`
    * in words), `layout`, `node-freed` and `engine-reset` (the engine was restarted after a
-   * failure and the scene is empty: build it again). Returns a function that unsubscribes.
+   * failure and the scene is empty: build it again), followed by `engine-out-of-memory`
+   * (`{ nodes, limit }`) when the failure was the scene outgrowing the engine's memory: build a
+   * smaller one. Returns a function that unsubscribes.
    */
   on(type, listener) {
     const set = this.listeners.get(type) ?? new Set();

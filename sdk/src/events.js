@@ -64,6 +64,8 @@ function event(op, v, p, len) {
       const reason = len === 5 ? IMAGE_ERRORS[v.getUint8(p + 4)] : undefined;
       return reason ? { type: 'image-failed', id: v.getUint32(p, true), reason } : null;
     }
+    case 0x000a:
+      return len === 8 ? { type: 'engine-out-of-memory', nodes: v.getUint32(p, true), limit: v.getUint32(p + 4, true) } : null;
     default:
       return null;
   }

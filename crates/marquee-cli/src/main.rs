@@ -210,9 +210,14 @@ struct RunArgs {
     #[arg(long)]
     timeout: Option<f64>,
     /// Texture memory for decoded images, in MiB: images out of view are released, least
-    /// recently seen first, to stay within it (default: no limit).
+    /// recently seen first, to stay within it, and twice it is a hard cap that images in view
+    /// do not pass either (default: 128).
     #[arg(long, value_name = "MIB")]
     texture_budget: Option<f64>,
+    /// A directory whose files `file:` image URLs may name (repeatable; default: none, and
+    /// `file:` URLs are refused).
+    #[arg(long, value_name = "DIR")]
+    allow_file_dir: Vec<PathBuf>,
     /// Write every input the engine gets to FILE, for `marquee replay`.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
@@ -458,10 +463,11 @@ fn run_host(
     options.script = args.keys.0.clone();
     options.echo_console = !args.quiet;
     options.texture_budget = match args.texture_budget {
-        Some(mib) if mib.is_finite() && mib >= 0.0 => Some((mib * 1048576.0) as u64),
+        Some(mib) if mib.is_finite() && mib >= 0.0 => (mib * 1048576.0) as u64,
         Some(mib) => return Err(format!("--texture-budget {mib}: expected a size in MiB")),
-        None => None,
+        None => marquee_host::DEFAULT_TEXTURE_BUDGET,
     };
+    options.file_dirs = args.allow_file_dir.clone();
     let timeout = |default: Option<f64>| args.timeout.or(default).map(|s| Duration::from_secs_f64(s.max(0.1)));
     // A window is interactive: it stays open until closed (or the frame count / timeout asked).
     options.stop = Stop { frames: args.frames, when_idle: false, timeout: timeout(None) };
@@ -702,6 +708,7 @@ fn report_json(r: &Report) -> serde_json::Value {
                 "at_ms": ms(f.at.duration_since(r.started)), "time_ms": f.time_ms,
                 "engine_ms": ms(f.engine), "raster_ms": ms(f.raster), "present_ms": ms(f.present),
                 "pixels": f.pixels, "batches": f.batches, "texture_bytes": f.texture_bytes,
+                "drawn": f.drawn,
             })
         })
         .collect();
@@ -717,6 +724,12 @@ fn report_json(r: &Report) -> serde_json::Value {
         "peak_rss_bytes": peak_rss(),
         "command_errors": r.command_errors,
         "engine_resets": r.engine_resets,
+        "frames_not_drawn": r.frames_not_drawn(),
+        "longest_frame_gap_ms": longest_gap(r).map(ms),
+        "log_lines": r.log.len(),
+        "log_dropped": r.log_dropped,
+        "app_waits": r.app_waits,
+        "ended": ended(r.ended),
         "frames": frames,
     })
 }
@@ -730,21 +743,40 @@ fn peak_rss() -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn print_report(r: &Report) {
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let frames = r.frames.len();
-    let ended = match r.ended {
+/// Why the run ended, in words.
+fn ended(ended: Ended) -> &'static str {
+    match ended {
         Ended::Frames => "frame count reached",
         Ended::Idle => "app idle",
         Ended::Timeout => "timeout",
         Ended::Quit => "quit",
-    };
-    println!("frames: {frames} ({ended})");
+    }
+}
+
+/// The longest time between the starts of two frames, or from the start to the first frame.
+fn longest_gap(r: &Report) -> Option<Duration> {
+    let starts = std::iter::once(r.started).chain(r.frames.iter().map(|f| f.at));
+    starts.clone().zip(starts.skip(1)).map(|(a, b)| b.duration_since(a)).max()
+}
+
+fn print_report(r: &Report) {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let frames = r.frames.len();
+    let not_drawn = r.frames_not_drawn();
+    println!("frames: {frames} ({}), {not_drawn} not drawn", ended(r.ended));
+    // The rate is of frames that reached the screen, over the whole span.
     if let (Some(first), Some(last)) = (r.frames.first(), r.frames.last())
         && frames > 1
     {
         let span = last.at.duration_since(first.at).as_secs_f64();
-        println!("rate: {:.1} frames/s over {:.2} s", (frames - 1) as f64 / span.max(1e-9), span);
+        let drawn = (frames - not_drawn).saturating_sub(1);
+        println!("rate: {:.1} frames drawn/s over {:.2} s", drawn as f64 / span.max(1e-9), span);
+    }
+    if let Some(gap) = longest_gap(r) {
+        println!("longest frame gap: {:.1} ms", ms(gap));
+    }
+    if r.log_dropped > 0 || r.app_waits > 0 {
+        println!("log lines dropped: {}, app waits for the engine: {}", r.log_dropped, r.app_waits);
     }
     for name in ["engine", "raster", "present"] {
         let phase = |f: &marquee_host::FrameStat| match name {

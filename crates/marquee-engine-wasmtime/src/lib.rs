@@ -59,6 +59,17 @@ pub enum Error {
     Interrupted,
     /// The guest could not allocate a buffer for a batch.
     OutOfMemory,
+    /// The guest trapped after its linear memory could not grow past the instance's limit: it
+    /// ran out of memory (Rust aborts on a failed allocation). The instance must not be used
+    /// again.
+    MemoryLimit {
+        /// The linear memory when the growth was refused, in bytes.
+        memory: usize,
+        /// What it asked to grow to, in bytes.
+        wanted: usize,
+        /// The instance's limit, in bytes.
+        limit: usize,
+    },
     /// The guest returned a buffer outside its memory.
     BadOutput,
     /// An earlier error poisoned this instance.
@@ -77,6 +88,13 @@ impl fmt::Display for Error {
             Error::Trap(e) => write!(f, "engine trapped: {e}"),
             Error::Interrupted => f.write_str("engine call ran past its time budget and was interrupted"),
             Error::OutOfMemory => f.write_str("engine could not allocate a buffer"),
+            Error::MemoryLimit { memory, wanted, limit } => write!(
+                f,
+                "engine ran out of memory: its linear memory of {:.1} MiB could not grow to {:.1} MiB, over its {:.1} MiB limit",
+                *memory as f64 / 1048576.0,
+                *wanted as f64 / 1048576.0,
+                *limit as f64 / 1048576.0
+            ),
             Error::BadOutput => f.write_str("engine returned a buffer outside its memory"),
             Error::Poisoned => f.write_str("engine instance poisoned by an earlier error"),
         }
@@ -209,8 +227,43 @@ fn call_error(e: &wasmtime::Error) -> Error {
 
 /// What the store holds for the host's imports.
 struct Host {
-    limits: StoreLimits,
+    limits: Limiter,
     text: Box<dyn TextLayout + Send>,
+}
+
+/// wasmtime's store limits, remembering the last growth they refused: a trap right after one is
+/// the guest running out of memory, which the host reports as such.
+struct Limiter {
+    limits: StoreLimits,
+    memory_limit: usize,
+    /// (current, desired) of a memory growth refused during the current call.
+    refused: Option<(usize, usize)>,
+}
+
+impl wasmtime::ResourceLimiter for Limiter {
+    fn memory_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        let allowed = self.limits.memory_growing(current, desired, maximum)?;
+        if !allowed {
+            self.refused = Some((current, desired));
+        }
+        Ok(allowed)
+    }
+
+    fn table_growing(&mut self, current: usize, desired: usize, maximum: Option<usize>) -> wasmtime::Result<bool> {
+        self.limits.table_growing(current, desired, maximum)
+    }
+
+    fn instances(&self) -> usize {
+        self.limits.instances()
+    }
+
+    fn tables(&self) -> usize {
+        self.limits.tables()
+    }
+
+    fn memories(&self) -> usize {
+        self.limits.memories()
+    }
 }
 
 /// The longest paragraph a guest may hand over: the protocol's text limit plus the family and
@@ -280,6 +333,7 @@ impl WasmEngine {
     ) -> Result<WasmEngine, Error> {
         let (engine, budget_ticks) = (&runtime.engine, runtime.budget_ticks);
         let limits = StoreLimitsBuilder::new().memory_size(memory_limit).instances(1).build();
+        let limits = Limiter { limits, memory_limit, refused: None };
         let mut store = Store::new(engine, Host { limits, text });
         store.limiter(|h| &mut h.limits);
         // Instantiation runs the module's start function, if any: armed like every other call.
@@ -320,7 +374,13 @@ impl WasmEngine {
     fn guard<T>(&mut self, r: wasmtime::Result<T>) -> Result<T, Error> {
         r.map_err(|e| {
             self.poisoned = true;
-            call_error(&e)
+            let limiter = &self.store.data().limits;
+            match (call_error(&e), limiter.refused) {
+                (Error::Trap(_), Some((memory, wanted))) => {
+                    Error::MemoryLimit { memory, wanted, limit: limiter.memory_limit }
+                }
+                (other, _) => other,
+            }
         })
     }
 
@@ -329,6 +389,7 @@ impl WasmEngine {
         if self.poisoned {
             return Err(Error::Poisoned);
         }
+        self.store.data_mut().limits.refused = None;
         self.store.set_epoch_deadline(self.budget_ticks);
         Ok(())
     }

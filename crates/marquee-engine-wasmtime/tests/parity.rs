@@ -212,6 +212,43 @@ fn a_trap_is_contained_and_poisons_the_instance() {
 }
 
 #[test]
+fn a_trap_after_a_refused_growth_is_out_of_memory() {
+    // Grows by 100 pages past the 1 MiB limit (refused: memory.grow returns -1), then aborts as
+    // Rust does when an allocation fails.
+    let mut e = fake_guest("(drop (memory.grow (i32.const 100))) unreachable");
+    let err = e.frame(0.0).unwrap_err();
+    assert!(matches!(err, Error::MemoryLimit { memory: 65536, wanted: 6619136, limit: 1048576 }), "{err:?}");
+    assert!(err.to_string().contains("1.0 MiB limit"), "{err}");
+    // A refusal the guest survived does not colour a later, unrelated trap.
+    let mut e = fake_guest("(if (i32.eqz (i32.const 0)) (then (drop (memory.grow (i32.const 100))))) i64.const 0");
+    assert!(e.frame(0.0).is_ok());
+}
+
+#[test]
+fn the_real_engine_out_of_memory_says_so() {
+    let (rt, module) = shared();
+    let mut e = rt.instantiate(module, 4 << 20).unwrap();
+    let mut failed = None;
+    for chunk in 0..64u32 {
+        let cmds: Vec<Command> = (0..1000)
+            .flat_map(|i| {
+                let id = NodeId(chunk * 1000 + i + 1);
+                [
+                    Command::CreateNode { id, kind: marquee_protocol::NodeKind::View },
+                    Command::AppendChild { parent: NodeId(0), child: id },
+                ]
+            })
+            .collect();
+        if let Err(err) = e.apply(&encode_batch(&cmds)).and_then(|_| e.frame(0.0).map(drop)) {
+            failed = Some(err);
+            break;
+        }
+    }
+    let err = failed.expect("64,000 nodes fit in 4 MiB?");
+    assert!(matches!(err, Error::MemoryLimit { limit: 4194304, .. }), "{err:?}");
+}
+
+#[test]
 fn out_of_bounds_output_is_refused() {
     // ptr 65000, len 4096: runs past the single 64 KiB page.
     let mut e = fake_guest("i64.const 0x100000000FDE8");

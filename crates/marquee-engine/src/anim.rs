@@ -123,7 +123,15 @@ pub(crate) struct Animation {
 pub(crate) enum Sample {
     Running(Value),
     Done(Value),
+    /// Its curve gave a value that is not finite or beyond [`MAX_ANIMATED`] (a spring or a
+    /// cubic-bézier with extreme parameters): it ends at once on its target, reported as not
+    /// finished, and no such value ever reaches paint or a backend.
+    Broken(Value),
 }
+
+/// The largest magnitude an animated value may take on the way: far past any screen coordinate,
+/// scale or colour, well inside `f32`.
+pub(crate) const MAX_ANIMATED: f32 = 1e7;
 
 impl Animation {
     pub(crate) fn new(from: Value, to: Value, timing: Timing, tag: Option<u32>) -> Animation {
@@ -156,7 +164,12 @@ impl Animation {
         }
         let cycles = elapsed / d;
         let k = libm::floor(cycles);
-        Sample::Running(self.at(k, cycles - k))
+        let v = self.at(k, cycles - k);
+        if v.iter().all(|c| c.is_finite() && c.abs() <= MAX_ANIMATED) {
+            Sample::Running(v)
+        } else {
+            Sample::Broken(self.to)
+        }
     }
 
     /// The value the last iteration ends on: `to`, unless an alternating animation ends on a
@@ -220,16 +233,21 @@ impl Animations {
         self.running.len()
     }
 
-    /// Samples every animation at `t`, handing each value to `apply` with whether it ended;
+    /// Samples every animation at `t`, handing each value to `apply` with, for one that ended,
+    /// the animation and whether it finished (rather than broke: see [`Sample::Broken`]);
     /// ended animations are dropped.
-    pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<&Animation>)) {
+    pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<(&Animation, bool)>)) {
         self.running.retain(|&(node, c), a| match a.sample(t) {
             Sample::Running(v) => {
                 apply(node as usize, c, v, None);
                 true
             }
             Sample::Done(v) => {
-                apply(node as usize, c, v, Some(a));
+                apply(node as usize, c, v, Some((a, true)));
+                false
+            }
+            Sample::Broken(v) => {
+                apply(node as usize, c, v, Some((a, false)));
                 false
             }
         });

@@ -678,13 +678,13 @@ impl Engine {
                 }
                 _ => s.visual[i].set(c, v),
             }
-            if let Some(a) = done
+            if let Some((a, finished)) = done
                 && a.tag.is_some()
             {
                 // An alternating or fractional animation may end away from its target: that end
-                // is the style from now on.
+                // is the style from now on. (A broken one ends on its target.)
                 s.base[i].set(c, v);
-                ended(events, i, c, a, true);
+                ended(events, i, c, a, finished);
             }
         });
         // Once a layout transition's last channel ends, paint goes back to the laid-out box.

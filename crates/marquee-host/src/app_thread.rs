@@ -8,14 +8,17 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use marquee_js::{AppRuntime, Level};
 
+use crate::backlog::Backlog;
 use crate::engine_thread::ToEngine;
-use crate::{Error, Log, Options};
+use crate::log::Log;
+use crate::{Error, Options};
 
 /// Messages from the engine thread.
 pub(crate) enum ToApp {
@@ -31,26 +34,30 @@ pub(crate) enum ToApp {
 /// The app thread's stack: QuickJS's own limit plus room for the host's frames.
 const STACK: usize = 16 << 20;
 
+/// After a wake whose timers failed, the app thread waits at least this long before running
+/// timers again: a timer that fails every time (its heap full, say) must not spin the thread.
+const FAILED_TIMERS_PAUSE: Duration = Duration::from_millis(50);
+
 /// Where the app's console and send go.
 struct Sink {
     to_engine: Sender<ToEngine>,
+    backlog: Arc<Backlog>,
     log: Log,
     echo: bool,
 }
 
 impl marquee_js::Host for Sink {
     fn send(&mut self, batch: Vec<u8>) {
-        // A closed channel means the run is ending; the batch has nowhere to go.
-        let _ = self.to_engine.send(ToEngine::Batch(batch));
+        // Waits while the engine is behind (see `Backlog`). A closed backlog or channel means
+        // the run is ending; the batch has nowhere to go.
+        if self.backlog.admit(batch.len()) {
+            let _ = self.to_engine.send(ToEngine::Batch(batch));
+        }
     }
 
     fn log(&mut self, level: Level, message: &str) {
-        if self.echo {
-            eprintln!("[app {level:?}] {message}");
-        }
-        if let Ok(mut log) = self.log.lock() {
-            log.push((Instant::now(), level, message.to_string()));
-        }
+        let prefix = format!("[app {level:?}]");
+        self.log.push(level, message, self.echo.then_some(prefix.as_str()));
     }
 }
 
@@ -59,6 +66,7 @@ pub(crate) fn spawn(
     rx: Receiver<ToApp>,
     to_engine: Sender<ToEngine>,
     log: Log,
+    backlog: Arc<Backlog>,
 ) -> Result<JoinHandle<()>, Error> {
     let app_dir = options.app_dir.clone();
     let viewport = (options.size.0 as f32, options.size.1 as f32);
@@ -68,7 +76,7 @@ pub(crate) fn spawn(
         .name("marquee-app".into())
         .stack_size(STACK)
         .spawn(move || {
-            let sink = Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), log, echo }));
+            let sink = Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), backlog, log, echo }));
             let entry = marquee_js::entry_module(&app_dir);
             match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
                 Ok(app) => run(app, &rx, &to_engine, &sink),
@@ -93,7 +101,7 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
             Ok(next) => next,
             Err(e) => {
                 report(Err(e));
-                app.next_timer()
+                app.next_timer().map(|at| at.max(Instant::now() + FAILED_TIMERS_PAUSE))
             }
         };
         let wants_frame = app.wants_frame();

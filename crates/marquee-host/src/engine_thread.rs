@@ -11,7 +11,12 @@
 //!
 //! Images load on the loader's threads (see [`crate::images`]); the loop answers finished loads
 //! before each frame and carries out the frame's load and release requests after it.
+//!
+//! A frame's engine work is bounded as a whole, not only call by call: batches are applied
+//! until [`APPLY_BUDGET`] has passed (at least one per frame), and the rest wait for the next
+//! frame, in order, while the app's thread waits for room (see [`crate::backlog`]).
 
+use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -26,10 +31,17 @@ use marquee_raster::Canvas;
 use marquee_text::{SharedText, TextSystem};
 
 use crate::app_thread::ToApp;
+use crate::backlog::Backlog;
 use crate::images::{Answer, Textures};
+use crate::log::Log;
 use crate::record::Recorder;
 use crate::vm::{self, Rollout, Selection, Vm, VmError};
-use crate::{Ended, Error, FrameStat, Input, Log, Options, Presenter, Report};
+use crate::{Ended, Error, FrameStat, Input, Options, Presenter, Report};
+
+/// How long one frame may spend applying the app's batches, all together: past it, the batches
+/// still waiting are applied in the next frames (one call may still take up to the engine's
+/// call budget). A flood of batches makes frames of about this length, not of its sum.
+pub const APPLY_BUDGET: Duration = Duration::from_millis(50);
 
 /// Messages to the engine thread, from the app thread and the front end.
 pub(crate) enum ToEngine {
@@ -54,6 +66,15 @@ const STAT_NODES: u32 = 2;
 /// `marquee_engine_abi::Stat::Animations`.
 const STAT_ANIMATIONS: u32 = 5;
 
+/// The engine thread's ends of the inter-thread connections.
+pub(crate) struct Threads {
+    pub(crate) rx: Receiver<ToEngine>,
+    pub(crate) to_app: Sender<ToApp>,
+    pub(crate) app: JoinHandle<()>,
+    pub(crate) log: Log,
+    pub(crate) backlog: Arc<Backlog>,
+}
+
 /// What new engine instances are made from.
 enum Build {
     Wasm { runtime: Runtime, module: Module },
@@ -68,7 +89,7 @@ struct Instance {
     viewport: Vec<u8>,
     /// The text service: the engine measures through it, the canvas draws through it.
     text: SharedText,
-    texture_budget: Option<u64>,
+    texture_budget: u64,
 }
 
 impl Build {
@@ -79,7 +100,7 @@ impl Build {
         memory: usize,
         viewport: &[u8],
         text: &SharedText,
-        texture_budget: Option<u64>,
+        texture_budget: u64,
     ) -> Result<Vm, VmError> {
         let mut engine = match self {
             Build::Wasm { runtime, module } => {
@@ -88,9 +109,7 @@ impl Build {
             Build::Js { source, limits } => Vm::Js(JsEngine::new(source, Box::new(text.clone()), *limits)?),
         };
         engine.apply(viewport)?;
-        if let Some(bytes) = texture_budget {
-            engine.set_texture_budget(bytes)?;
-        }
+        engine.set_texture_budget(texture_budget)?;
         Ok(engine)
     }
 }
@@ -98,6 +117,14 @@ impl Build {
 impl Instance {
     fn fresh(&self) -> Result<Vm, VmError> {
         self.build.instantiate(self.memory, &self.viewport, &self.text, self.texture_budget)
+    }
+
+    /// The memory limit of the running build, in bytes.
+    fn memory_limit(&self) -> usize {
+        match &self.build {
+            Build::Wasm { .. } => self.memory,
+            Build::Js { limits, .. } => limits.memory,
+        }
     }
 }
 
@@ -111,17 +138,18 @@ fn engine_thread_stack() -> usize {
 pub(crate) fn spawn(
     options: Options,
     presenter: Box<dyn Presenter>,
-    rx: Receiver<ToEngine>,
-    to_app: Sender<ToApp>,
-    app: JoinHandle<()>,
-    log: Log,
+    threads: Threads,
     started: Instant,
 ) -> Result<JoinHandle<Result<Report, Error>>, Error> {
+    let Threads { rx, to_app, app, log, backlog } = threads;
     std::thread::Builder::new()
         .name("marquee-engine".into())
         .stack_size(engine_thread_stack())
         .spawn(move || {
-            let result = Loop::new(options, presenter, rx, to_app.clone(), log, started).and_then(Loop::run);
+            let connections = (rx, to_app.clone(), log, backlog.clone());
+            let result = Loop::new(options, presenter, connections, started).and_then(Loop::run);
+            // An app thread waiting for room in the backlog goes on; its batches go nowhere.
+            backlog.close();
             let _ = to_app.send(ToApp::Quit);
             // The app thread ends at Quit, or at its next wake if it is busy; a stuck app is
             // bounded by its time budget.
@@ -137,6 +165,15 @@ struct Loop {
     rx: Receiver<ToEngine>,
     to_app: Sender<ToApp>,
     log: Log,
+    backlog: Arc<Backlog>,
+    /// A message taken from `rx` and left for the next frame (the frame's apply budget ran
+    /// out): it goes first.
+    deferred: Option<ToEngine>,
+    /// Live nodes after the last frame: what an out-of-memory reset reports.
+    nodes: u64,
+    /// The last reason a frame was not drawn, so that a failure repeated every frame is logged
+    /// once.
+    not_drawn_why: Option<String>,
     instance: Instance,
     canvas: Canvas,
     textures: Textures,
@@ -156,9 +193,7 @@ impl Loop {
     fn new(
         options: Options,
         presenter: Box<dyn Presenter>,
-        rx: Receiver<ToEngine>,
-        to_app: Sender<ToApp>,
-        log: Log,
+        (rx, to_app, log, backlog): (Receiver<ToEngine>, Sender<ToApp>, Log, Arc<Backlog>),
         started: Instant,
     ) -> Result<Loop, Error> {
         let mut notes = Vec::new();
@@ -233,12 +268,11 @@ impl Loop {
             None => Recorder::off(),
         };
         recorder.batch(&viewport);
-        if let Some(bytes) = texture_budget {
-            recorder.budget(bytes);
-        }
+        recorder.budget(texture_budget);
         let instance = Instance { build, engine, memory, viewport, text, texture_budget };
         let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
-        let textures = Textures::new(&options.app_dir, options.image_limits)
+        let cap = texture_budget.saturating_mul(2);
+        let textures = Textures::new(&options.app_dir, options.image_limits, options.file_dirs.clone(), cap)
             .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
         let this = Loop {
             options,
@@ -246,6 +280,10 @@ impl Loop {
             rx,
             to_app,
             log,
+            backlog,
+            deferred: None,
+            nodes: 0,
+            not_drawn_why: None,
             instance,
             canvas,
             textures,
@@ -286,24 +324,36 @@ impl Loop {
     }
 
     fn say(&self, level: Level, message: String) {
-        if self.options.echo_console {
-            eprintln!("[host] {message}");
-        }
-        if let Ok(mut log) = self.log.lock() {
-            log.push((Instant::now(), level, message));
-        }
+        self.log.push(level, &message, self.options.echo_console.then_some("[host]"));
     }
 
     /// Replaces a failed engine instance and queues the event that tells the app.
     fn reset(&mut self, why: &VmError, host_events: &mut EventEncoder) -> Result<(), Error> {
         let reason = if why.hang { ResetReason::Hang } else { ResetReason::Trap };
-        self.say(Level::Error, format!("engine failed ({why}); starting a fresh instance"));
+        if why.out_of_memory {
+            let limit = self.instance.memory_limit();
+            self.say(
+                Level::Error,
+                format!(
+                    "engine ran out of memory with {} nodes in the scene ({why}); starting a fresh instance",
+                    self.nodes
+                ),
+            );
+            host_events.push(&Event::EngineReset { reason });
+            host_events.push(&Event::EngineOutOfMemory {
+                nodes: u32::try_from(self.nodes).unwrap_or(u32::MAX),
+                limit: u32::try_from(limit).unwrap_or(u32::MAX),
+            });
+        } else {
+            self.say(Level::Error, format!("engine failed ({why}); starting a fresh instance"));
+            host_events.push(&Event::EngineReset { reason });
+        }
         self.resets += 1;
         self.options.vitals.engine_resets.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
         self.textures.clear();
         self.recorder.reset();
-        host_events.push(&Event::EngineReset { reason });
+        self.nodes = 0;
         Ok(())
     }
 
@@ -342,12 +392,19 @@ impl Loop {
                     }
                 }
             }
-            while let Ok(message) = self.rx.try_recv() {
+            let applying = Instant::now();
+            while let Some(message) = self.deferred.take().or_else(|| self.rx.try_recv().ok()) {
                 match message {
+                    ToEngine::Batch(batch) if batches > 0 && applying.elapsed() >= APPLY_BUDGET => {
+                        self.deferred = Some(ToEngine::Batch(batch));
+                        break;
+                    }
                     ToEngine::Batch(batch) => {
                         batches += 1;
                         self.recorder.batch(&batch);
-                        match self.instance.engine.apply(&batch) {
+                        let applied = self.instance.engine.apply(&batch);
+                        self.backlog.applied(batch.len());
+                        match applied {
                             Ok(rejected) => {
                                 self.command_errors += u64::from(rejected);
                                 rejected_now += rejected;
@@ -375,8 +432,16 @@ impl Loop {
                 break Ended::Quit;
             }
 
-            // Images that finished loading; under virtual time, every one asked for so far.
-            for answer in self.textures.answers(self.options.virtual_time) {
+            // Images that finished loading; under virtual time, every one asked for so far (as
+            // long as a load may take, and never past the run's end).
+            let wait_until = self.options.virtual_time.then(|| {
+                let patience = Instant::now() + self.options.image_limits.timeout + Duration::from_secs(5);
+                match self.options.stop.timeout {
+                    Some(limit) => patience.min(self.started + limit),
+                    None => patience,
+                }
+            });
+            for answer in self.textures.answers(wait_until) {
                 let result = match &answer {
                     Answer::Ready { handle, width, height } => {
                         self.recorder.image(*handle, Ok((*width, *height)));
@@ -419,14 +484,27 @@ impl Loop {
             }
             let t = Instant::now();
             let mut glyphs = self.instance.text.clone();
-            let drawn = match self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs) {
-                Ok(stats) => stats,
+            let (drawn, ok) = match self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs) {
+                Ok(stats) => {
+                    self.not_drawn_why = None;
+                    (stats, true)
+                }
                 Err(e) => {
-                    self.say(Level::Error, format!("frame {n} not drawn: {e}"));
-                    Default::default()
+                    let why = e.to_string();
+                    if self.not_drawn_why.as_ref() != Some(&why) {
+                        self.say(
+                            Level::Error,
+                            format!("frame {n} not drawn: {why} (the same failure again is counted)"),
+                        );
+                        self.not_drawn_why = Some(why);
+                    }
+                    (Default::default(), false)
                 }
             };
             let raster_time = t.elapsed();
+            for failure in self.instance.text.lock().take_failures() {
+                self.say(Level::Warn, failure);
+            }
             let t = Instant::now();
             let keep_going = self.presenter.present(&self.canvas, &frame.damage);
             let present_time = t.elapsed();
@@ -434,9 +512,11 @@ impl Loop {
                 first_frame = Some(self.started.elapsed());
             }
             let vitals = &self.options.vitals;
-            vitals.frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            if batches > 0 {
-                vitals.content_frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if ok {
+                vitals.frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if batches > 0 {
+                    vitals.content_frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
             }
             self.frames.push(FrameStat {
                 at: frame_start,
@@ -447,7 +527,9 @@ impl Loop {
                 pixels: drawn.pixels,
                 batches,
                 texture_bytes: self.textures.bytes(),
+                drawn: ok,
             });
+            self.nodes = self.instance.engine.stat(STAT_NODES).unwrap_or(self.nodes);
 
             if rejected_now > 0 {
                 self.log_rejections(frame.events);
@@ -475,6 +557,7 @@ impl Loop {
                 && app_idle
                 && handled == sent
                 && script.is_empty()
+                && self.deferred.is_none()
                 && self.textures.pending() == 0
                 && self.instance.engine.stat(STAT_ANIMATIONS).is_ok_and(|a| a == 0)
             {
@@ -490,11 +573,12 @@ impl Loop {
             self.say(Level::Warn, why);
         }
         let nodes = self.instance.engine.stat(STAT_NODES).unwrap_or(0);
-        let log = self.log.lock().map(|l| l.clone()).unwrap_or_default();
         Ok(Report {
             canvas: self.canvas,
             frames: self.frames,
-            log,
+            log: self.log.lines(),
+            log_dropped: self.log.dropped(),
+            app_waits: self.backlog.waits(),
             started: self.started,
             first_frame,
             module: self.report_module.0,

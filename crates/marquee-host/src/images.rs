@@ -5,14 +5,21 @@
 //! threads and each `Release` frees the pixels at once; finished loads are answered before the
 //! next frame, so an image appears one frame after it arrives, never half-way through one.
 //! Handles are the engine's and may be reused after a release, so every load carries a ticket
-//! and a late answer for a ticket nobody waits for any more is dropped.
+//! and a late answer for a ticket nobody waits for any more is dropped (a queued one is
+//! cancelled before it is fetched).
+//!
+//! Decoded pixels are held within a hard cap, a [`PixelBudget`] every load reserves against
+//! from its header: the engine's texture budget releases images out of view to stay under it,
+//! and when the images in view alone would pass it, the next load fails (`too-many-pixels`)
+//! instead of the device running out of memory.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
 
 use marquee_display_list::frame::{self, Request};
-use marquee_image::{Error, Fetcher, Image, Limits, Loader};
+use marquee_image::{Error, Fetcher, Image, Limits, Loader, PixelBudget};
 use marquee_raster::PixmapRef;
 
 /// A finished load for the engine.
@@ -25,18 +32,29 @@ pub(crate) enum Answer {
 
 pub(crate) struct Textures {
     loader: Loader,
-    limits: Limits,
     /// Loads the engine waits for: handle → (ticket, source).
     pending: HashMap<u32, (u64, String)>,
     resident: HashMap<u32, Image>,
     bytes: u64,
+    budget: Arc<PixelBudget>,
 }
 
 impl Textures {
-    pub(crate) fn new(app_dir: &Path, limits: Limits) -> std::io::Result<Textures> {
-        // Two workers: one slow server does not hold up the app's own assets.
-        let loader = Loader::new(Fetcher::new(app_dir, limits), 2)?;
-        Ok(Textures { loader, limits, pending: HashMap::new(), resident: HashMap::new(), bytes: 0 })
+    /// Loads for the app in `app_dir`, `file:` URLs allowed in `file_dirs` only, decoded pixels
+    /// held within `cap` bytes.
+    pub(crate) fn new(app_dir: &Path, limits: Limits, file_dirs: Vec<PathBuf>, cap: u64) -> std::io::Result<Textures> {
+        let budget = Arc::new(PixelBudget::new(cap));
+        let fetcher = Fetcher::new(app_dir, limits).allow_file_dirs(file_dirs);
+        let loader = Loader::new(fetcher, Some(budget.clone()))?;
+        Ok(Textures { loader, pending: HashMap::new(), resident: HashMap::new(), bytes: 0, budget })
+    }
+
+    /// Frees a resident image's pixels.
+    fn free(&mut self, handle: u32) {
+        if let Some(old) = self.resident.remove(&handle) {
+            self.bytes -= old.bytes();
+            self.budget.give_back(old.bytes());
+        }
     }
 
     /// Carries out a frame's requests.
@@ -45,51 +63,53 @@ impl Textures {
             match request {
                 Request::Load { image, src } => {
                     let ticket = self.loader.request(image, src);
-                    self.pending.insert(image, (ticket, src.to_owned()));
+                    if let Some((old, _)) = self.pending.insert(image, (ticket, src.to_owned())) {
+                        self.loader.cancel(old);
+                    }
                 }
                 Request::Release { image } => {
-                    self.pending.remove(&image);
-                    if let Some(old) = self.resident.remove(&image) {
-                        self.bytes -= old.bytes();
+                    if let Some((ticket, _)) = self.pending.remove(&image) {
+                        self.loader.cancel(ticket);
                     }
+                    self.free(image);
                 }
             }
         }
         Ok(())
     }
 
-    /// Loads that finished. With `wait`, blocks until every pending load has finished (each
-    /// bounded by the fetch timeout) — frames under virtual time must not depend on how fast
-    /// the disk or the network was.
-    pub(crate) fn answers(&mut self, wait: bool) -> Vec<Answer> {
+    /// Loads that finished. With `wait_until`, blocks until every pending load has finished or
+    /// that moment has passed (each load is bounded by its fetch timeout) — frames under virtual
+    /// time must not depend on how fast the disk or the network was, and a run's own deadline
+    /// still holds.
+    pub(crate) fn answers(&mut self, wait_until: Option<Instant>) -> Vec<Answer> {
         let mut out = Vec::new();
-        // A load cannot take longer than its fetch timeout plus decoding; the margin covers the
-        // decoding and a busy machine.
-        let patience = self.limits.timeout + Duration::from_secs(5);
         loop {
-            let done = if wait && !self.pending.is_empty() {
-                match self.loader.next_timeout(patience) {
+            let left = wait_until.and_then(|t| t.checked_duration_since(Instant::now()));
+            let done = match left {
+                Some(left) if !self.pending.is_empty() => match self.loader.next_timeout(left) {
                     Some(done) => done,
                     None => break,
-                }
-            } else {
-                match self.loader.try_next() {
+                },
+                _ => match self.loader.try_next() {
                     Some(done) => done,
                     None => break,
-                }
+                },
             };
             let wanted = self.pending.get(&done.key).is_some_and(|(ticket, _)| *ticket == done.ticket);
             if !wanted {
+                if let Ok(image) = &done.result {
+                    self.budget.give_back(image.bytes());
+                }
                 continue;
             }
             let (_, src) = self.pending.remove(&done.key).unwrap_or_default();
             out.push(match done.result {
                 Ok(image) => {
                     let (width, height) = (image.width, image.height);
+                    self.free(done.key);
                     self.bytes += image.bytes();
-                    if let Some(old) = self.resident.insert(done.key, image) {
-                        self.bytes -= old.bytes();
-                    }
+                    self.resident.insert(done.key, image);
                     Answer::Ready { handle: done.key, width, height }
                 }
                 Err(error) => Answer::Failed { handle: done.key, src, error },
@@ -100,16 +120,18 @@ impl Textures {
 
     /// Frees the pixels of an image the engine did not take (it was released meanwhile).
     pub(crate) fn discard(&mut self, handle: u32) {
-        if let Some(old) = self.resident.remove(&handle) {
-            self.bytes -= old.bytes();
-        }
+        self.free(handle);
     }
 
     /// Forgets everything: a new engine instance knows none of these handles.
     pub(crate) fn clear(&mut self) {
-        self.pending.clear();
-        self.resident.clear();
-        self.bytes = 0;
+        for (_, (ticket, _)) in self.pending.drain() {
+            self.loader.cancel(ticket);
+        }
+        let handles: Vec<u32> = self.resident.keys().copied().collect();
+        for handle in handles {
+            self.free(handle);
+        }
     }
 
     /// Loads in flight that the engine waits for.

@@ -19,23 +19,32 @@
 //! exhaustion) are logged and the app carries on with its next callback.
 
 mod app_thread;
+mod backlog;
 mod engine_thread;
 mod images;
+mod log;
 mod record;
 mod vm;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+pub use backlog::MAX_QUEUED_BYTES;
+pub use engine_thread::APPLY_BUDGET;
+pub use log::{MAX_BYTES as MAX_LOG_BYTES, MAX_ECHO_PER_SECOND, MAX_LINE_BYTES, MAX_LINES as MAX_LOG_LINES};
 pub use marquee_display_list::{Color, IntRect};
 pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
 pub use marquee_protocol::{Key, KeyAction};
 pub use marquee_raster::Canvas;
 pub use vm::{EngineChoice, Rollout, Selection, bucket};
+
+/// The texture budget of a host that is not given one: 128 MiB of decoded images, a 1080p
+/// home page's posters several times over.
+pub const DEFAULT_TEXTURE_BUDGET: u64 = 128 << 20;
 
 /// Everything a run needs.
 #[derive(Debug, Clone)]
@@ -78,11 +87,17 @@ pub struct Options {
     pub js: JsLimits,
     /// Echo console lines to stderr (they are always kept in the [`Report`]).
     pub echo_console: bool,
-    /// The texture memory the engine keeps decoded images within, in bytes (`None`: no limit).
-    /// Images out of view are released, least recently seen first, to stay under it.
-    pub texture_budget: Option<u64>,
+    /// The texture memory the engine keeps decoded images within, in bytes. Images out of view
+    /// are released, least recently seen first, to stay under it. Twice the budget is a hard
+    /// cap on decoded images, those in view and those on their way included (the room between
+    /// lets new images arrive while the engine releases old ones): a load that would pass it
+    /// fails with `too-many-pixels`.
+    pub texture_budget: u64,
     /// What one image may be: encoded size, dimensions, fetch time.
     pub image_limits: ImageLimits,
+    /// Directories `file:` image URLs may name files in (the device's, never the app's choice);
+    /// empty: `file:` URLs are refused.
+    pub file_dirs: Vec<PathBuf>,
     /// Write every input the engine gets to this file, for `marquee replay`.
     pub record: Option<PathBuf>,
     /// Live health figures, for a watcher on another thread (the updater confirms a trial
@@ -93,9 +108,10 @@ pub struct Options {
 /// A run's health as it goes: read from any thread while the host runs.
 #[derive(Debug, Default)]
 pub struct Vitals {
-    /// Frames presented that applied a batch from the app: its content reached the screen.
+    /// Frames drawn and presented that applied a batch from the app: its content reached the
+    /// screen.
     pub content_frames: std::sync::atomic::AtomicU64,
-    /// Frames presented.
+    /// Frames drawn and presented (a frame the backend refused does not count).
     pub frames: std::sync::atomic::AtomicU64,
     /// Engine instances replaced after a trap or a hang.
     pub engine_resets: std::sync::atomic::AtomicU32,
@@ -123,8 +139,9 @@ impl Options {
             engine_call_budget: marquee_engine_wasmtime::DEFAULT_CALL_BUDGET,
             js: JsLimits::default(),
             echo_console: true,
-            texture_budget: None,
+            texture_budget: DEFAULT_TEXTURE_BUDGET,
             image_limits: ImageLimits::default(),
+            file_dirs: Vec::new(),
             record: None,
             vitals: Arc::default(),
         }
@@ -241,6 +258,9 @@ pub struct FrameStat {
     pub batches: u32,
     /// Decoded image pixels held by the host when this frame was drawn, in bytes.
     pub texture_bytes: u64,
+    /// Whether the frame reached the screen: false when the backend refused its display list
+    /// (the screen kept the previous frame).
+    pub drawn: bool,
 }
 
 /// How the engine module was obtained at start-up.
@@ -252,8 +272,14 @@ pub struct Report {
     pub canvas: Canvas,
     /// Every frame, in order.
     pub frames: Vec<FrameStat>,
-    /// Console lines and host messages, with when they were written.
+    /// Console lines and host messages, with when they were written: the latest
+    /// [`MAX_LOG_LINES`] lines and [`MAX_LOG_BYTES`] bytes.
     pub log: Vec<(Instant, Level, String)>,
+    /// Log lines let go to stay within those bounds.
+    pub log_dropped: u64,
+    /// Times the app's thread waited because [`MAX_QUEUED_BYTES`] of its batches were not yet
+    /// applied (back-pressure).
+    pub app_waits: u64,
     /// When the host started.
     pub started: Instant,
     /// From start to the end of the first presented frame.
@@ -291,13 +317,16 @@ pub enum Ended {
 }
 
 impl Report {
+    /// Frames that did not reach the screen (see [`FrameStat::drawn`]).
+    pub fn frames_not_drawn(&self) -> usize {
+        self.frames.iter().filter(|f| !f.drawn).count()
+    }
+
     /// Console lines containing `needle`.
     pub fn said(&self, needle: &str) -> Vec<&str> {
         self.log.iter().filter(|(_, _, m)| m.contains(needle)).map(|(_, _, m)| m.as_str()).collect()
     }
 }
-
-pub(crate) type Log = Arc<Mutex<Vec<(Instant, Level, String)>>>;
 
 /// A running host.
 pub struct Host {
@@ -310,11 +339,13 @@ impl Host {
     /// entry module runs on its thread while the first frames are drawn.
     pub fn start(options: Options, presenter: Box<dyn Presenter>) -> Result<Host, Error> {
         let started = Instant::now();
-        let log: Log = Arc::default();
+        let log = log::Log::default();
+        let backlog = Arc::new(backlog::Backlog::default());
         let (to_engine, engine_rx) = mpsc::channel();
         let (to_app, app_rx) = mpsc::channel();
-        let app = app_thread::spawn(&options, app_rx, to_engine.clone(), log.clone())?;
-        let engine = engine_thread::spawn(options, presenter, engine_rx, to_app, app, log, started)?;
+        let app = app_thread::spawn(&options, app_rx, to_engine.clone(), log.clone(), backlog.clone())?;
+        let threads = engine_thread::Threads { rx: engine_rx, to_app, app, log, backlog };
+        let engine = engine_thread::spawn(options, presenter, threads, started)?;
         Ok(Host { input: InputSender(to_engine), engine })
     }
 

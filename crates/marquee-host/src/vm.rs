@@ -116,6 +116,8 @@ pub(crate) fn select(
 pub(crate) struct VmError {
     /// It ran past its time budget (a hang), rather than failing.
     pub(crate) hang: bool,
+    /// It failed because it ran out of memory.
+    pub(crate) out_of_memory: bool,
     pub(crate) message: String,
 }
 
@@ -127,13 +129,19 @@ impl std::fmt::Display for VmError {
 
 impl From<marquee_engine_wasmtime::Error> for VmError {
     fn from(e: marquee_engine_wasmtime::Error) -> Self {
-        VmError { hang: e == marquee_engine_wasmtime::Error::Interrupted, message: e.to_string() }
+        use marquee_engine_wasmtime::Error as E;
+        VmError {
+            hang: e == E::Interrupted,
+            out_of_memory: matches!(e, E::MemoryLimit { .. } | E::OutOfMemory),
+            message: e.to_string(),
+        }
     }
 }
 
 impl From<marquee_engine_quickjs::Error> for VmError {
     fn from(e: marquee_engine_quickjs::Error) -> Self {
-        VmError { hang: e == marquee_engine_quickjs::Error::Interrupted, message: e.to_string() }
+        use marquee_engine_quickjs::Error as E;
+        VmError { hang: e == E::Interrupted, out_of_memory: e == E::OutOfMemory, message: e.to_string() }
     }
 }
 

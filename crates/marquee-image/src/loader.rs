@@ -92,7 +92,8 @@ impl Shared {
                     return Some((None, job));
                 }
             } else {
-                let free = q.remote.iter().position(|(origin, _)| q.busy.get(origin).copied().unwrap_or(0) < PER_ORIGIN);
+                let free =
+                    q.remote.iter().position(|(origin, _)| q.busy.get(origin).copied().unwrap_or(0) < PER_ORIGIN);
                 if let Some((origin, job)) = free.and_then(|i| q.remote.remove(i)) {
                     *q.busy.entry(origin.clone()).or_default() += 1;
                     return Some((Some(origin), job));
@@ -163,9 +164,10 @@ impl Loader {
             std::thread::Builder::new().name(name).spawn(move || {
                 while let Some((origin, job)) = shared.next(remote) {
                     // A decoder bug must not take the worker (and every later load) with it.
-                    let result = std::panic::catch_unwind(AssertUnwindSafe(|| shared.load(&job))).unwrap_or_else(|_| {
-                        Err(Error::new(ImageError::Corrupt, format!("{:?}: the decoder failed", job.src)))
-                    });
+                    let result =
+                        std::panic::catch_unwind(AssertUnwindSafe(|| shared.load(&job))).unwrap_or_else(|_| {
+                            Err(Error::new(ImageError::Corrupt, format!("{:?}: the decoder failed", job.src)))
+                        });
                     shared.finished(origin);
                     if report.send(Done { key: job.key, ticket: job.ticket, result }).is_err() {
                         return;

@@ -167,7 +167,10 @@ impl Fetcher {
                 let Some((dir, inside)) = dir else {
                     return Err(Error::new(
                         ImageError::BadSource,
-                        format!("file:{}: file: URLs are not allowed outside the device's image directories", path.display()),
+                        format!(
+                            "file:{}: file: URLs are not allowed outside the device's image directories",
+                            path.display()
+                        ),
                     ));
                 };
                 let allowed = marquee_app_files::Dir::new(dir).map_err(file_error)?;

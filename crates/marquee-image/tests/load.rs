@@ -255,9 +255,7 @@ fn hanging_server() -> (String, std::sync::mpsc::Sender<()>, std::sync::Arc<std:
     std::thread::spawn(move || {
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut held = Vec::new();
-        while Instant::now() < deadline
-            && matches!(released.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty))
-        {
+        while Instant::now() < deadline && matches!(released.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty)) {
             match listener.accept() {
                 Ok((stream, _)) => {
                     count.fetch_add(1, Ordering::SeqCst);
@@ -280,7 +278,8 @@ fn a_hanging_server_starves_nobody() {
     let other = serve(1);
     let limits = Limits { timeout: Duration::from_secs(60), ..Limits::default() };
     let mut loader = Loader::new(Fetcher::new(&app, limits), None).unwrap();
-    let hanging_tickets: Vec<u64> = (0..300).map(|i| loader.request(1000 + i, &format!("{hanging}/slow/{i}.jpg"))).collect();
+    let hanging_tickets: Vec<u64> =
+        (0..300).map(|i| loader.request(1000 + i, &format!("{hanging}/slow/{i}.jpg"))).collect();
     let local = loader.request(1, "posters/photo.jpg");
     let remote = loader.request(2, &format!("{other}/photo.jpg"));
     let mut answered = Vec::new();

@@ -7,9 +7,11 @@
 //! the host's app thread drives it — deliver events, run due timers, run a frame — and every
 //! such entry into JavaScript runs the promise jobs it queued before returning.
 //!
-//! Untrusted app code is bounded three ways: a heap limit (QuickJS throws `out of memory` and the
-//! runtime survives), a stack limit, and a time budget per entry enforced by QuickJS's interrupt
-//! handler, which raises an uncatchable exception in code that runs too long (`for (;;) {}`).
+//! Untrusted app code is bounded four ways: a heap limit (QuickJS throws `out of memory` and the
+//! runtime survives), a stack limit, a time budget per entry enforced by QuickJS's interrupt
+//! handler, which raises an uncatchable exception in code that runs too long (`for (;;) {}`),
+//! and at most 10,000 timers and 10,000 frame callbacks waiting (scheduling more throws a
+//! `RangeError`). Console lines are bounded by the host that keeps them.
 //! Whatever goes wrong inside an entry is returned as an [`Error`] and the runtime stays usable.
 
 mod loader;

@@ -5,8 +5,9 @@
 //! relative paths (`./rail.js`), and bare package names (`@marquee/sdk`, `@marquee/sdk/protocol`)
 //! looked up in `node_modules` directories from the importing file upwards, through the package's
 //! `exports` map. Every resolved file must lie inside the app's directory or inside a package
-//! directory found that way (symlinks are resolved first), must be `.js` or `.mjs`, and must be
-//! smaller than [`MAX_MODULE_BYTES`]: a bundle cannot make the host read arbitrary files.
+//! directory found that way (symlinks are resolved first), must be `.js` or `.mjs`, must be a
+//! regular file (not a FIFO or a device) and must be smaller than [`MAX_MODULE_BYTES`]: a bundle
+//! cannot make the host read arbitrary files or wait on one forever.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -118,11 +119,14 @@ impl Loader for AppModules {
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<Module<'js, Declared>> {
         let fail = |why: String| rquickjs::Error::new_loading_message(name, why);
-        let size = std::fs::metadata(name).map_err(|e| fail(e.to_string()))?.len();
-        if size > MAX_MODULE_BYTES {
-            return Err(fail(format!("{size} bytes is over the {MAX_MODULE_BYTES}-byte module limit")));
-        }
-        let source = std::fs::read(name).map_err(|e| fail(e.to_string()))?;
+        // A regular file only (a FIFO would block the app thread forever), its size checked
+        // before it is read.
+        let source = marquee_app_files::read_regular(Path::new(name), MAX_MODULE_BYTES).map_err(|e| match e {
+            marquee_app_files::Error::TooLarge { size, max, .. } => {
+                fail(format!("{size} bytes is over the {max}-byte module limit"))
+            }
+            e => fail(e.to_string()),
+        })?;
         Module::declare(ctx.clone(), name, source)
     }
 }

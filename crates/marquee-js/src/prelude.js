@@ -6,6 +6,9 @@
 // an interrupt (the app overran its time budget) is uncatchable and ends the whole entry.
 (function (native, viewport) {
   'use strict';
+  // Timers and frame callbacks an app may have waiting at once: far more than a UI uses, few
+  // enough that running them stays cheap. Past it, scheduling throws (the app hears why).
+  const MAX_TIMERS = 10000;
   const timers = new Map();
   let nextTimer = 1;
   let frames = new Map();
@@ -31,6 +34,7 @@
 
   function schedule(fn, ms, args, repeat) {
     if (typeof fn !== 'function') throw new TypeError('timer callback is not a function');
+    if (timers.size >= MAX_TIMERS) throw new RangeError(`too many timers: ${MAX_TIMERS} are already waiting`);
     const delay = Math.max(0, Number(ms) || 0);
     const id = nextTimer++;
     timers.set(id, { fn, args, at: native.now() + delay, every: repeat ? Math.max(1, delay) : 0 });
@@ -42,6 +46,7 @@
   globalThis.clearInterval = (id) => void timers.delete(id);
   globalThis.requestAnimationFrame = (fn) => {
     if (typeof fn !== 'function') throw new TypeError('frame callback is not a function');
+    if (frames.size >= MAX_TIMERS) throw new RangeError(`too many frame callbacks: ${MAX_TIMERS} are already waiting`);
     const id = nextFrame++;
     frames.set(id, fn);
     return id;

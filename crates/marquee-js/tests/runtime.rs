@@ -289,3 +289,49 @@ fn a_rejection_handled_in_the_same_turn_is_not_reported() {
     let (_rt, rec) = start(&dir);
     assert_eq!(rec.borrow().said(), ["handled"]);
 }
+
+#[test]
+fn a_module_that_is_a_fifo_is_refused_instead_of_blocking() {
+    let dir = app("fifo", &[("main.js", "import('./pipe.js').catch((e) => console.log('refused:', String(e)));")]);
+    assert!(std::process::Command::new("mkfifo").arg(dir.join("pipe.js")).status().unwrap().success());
+    let (_rt, rec) = start(&dir);
+    let said = rec.borrow().said();
+    assert!(said.iter().any(|s| s.starts_with("refused:") && s.contains("FIFO")), "{said:?}");
+    let dir = app("fifo-static", &[("main.js", "import './pipe.js';")]);
+    assert!(std::process::Command::new("mkfifo").arg(dir.join("pipe.js")).status().unwrap().success());
+    match start_with(&dir, Limits::default()).0 {
+        Err(Error::Load(msg)) => assert!(msg.contains("FIFO"), "{msg}"),
+        other => panic!("{:?}", other.err()),
+    }
+}
+
+/// A timer that schedules a million more: the ten-thousand-and-first throws, the app is told,
+/// and running the timers stays cheap (it used to exhaust the heap on every wake).
+#[test]
+fn timers_are_bounded() {
+    let dir = app(
+        "timer-bomb",
+        &[(
+            "main.js",
+            "setTimeout(() => {\n\
+               try { for (let i = 0; i < 1e6; i++) setTimeout(() => {}, 60000); }\n\
+               catch (e) { console.log(String(e)); }\n\
+               try { for (let i = 0; i < 1e6; i++) requestAnimationFrame(() => {}); }\n\
+               catch (e) { console.log(String(e)); }\n\
+             }, 0);",
+        )],
+    );
+    let (mut rt, rec) = start(&dir);
+    for _ in 0..3 {
+        rt.run_timers().unwrap();
+    }
+    let said = rec.borrow().said();
+    assert_eq!(
+        said,
+        [
+            "RangeError: too many timers: 10000 are already waiting",
+            "RangeError: too many frame callbacks: 10000 are already waiting"
+        ]
+    );
+    assert!(rt.next_timer().is_some());
+}

@@ -20,6 +20,7 @@ mod op {
     pub(crate) const ANIMATION_END: u16 = 0x0007;
     pub(crate) const IMAGE_LOADED: u16 = 0x0008;
     pub(crate) const IMAGE_FAILED: u16 = 0x0009;
+    pub(crate) const ENGINE_OUT_OF_MEMORY: u16 = 0x000a;
 }
 
 /// Why an image could not be shown (see [`Event::ImageFailed`]). The host decides; the engine
@@ -171,6 +172,16 @@ pub enum Event {
         /// What went wrong with the old instance.
         reason: ResetReason,
     },
+    /// Follows an `EngineReset { reason: Trap }` when the trap was the engine running out of
+    /// memory: how many nodes the scene had and the limit it reached. Sent by the host. (A
+    /// separate event rather than a new reset reason, so that SDKs that predate it still see the
+    /// reset and rebuild.)
+    EngineOutOfMemory {
+        /// Live nodes in the scene when it last drew a frame.
+        nodes: u32,
+        /// The engine's memory limit, in bytes.
+        limit: u32,
+    },
 }
 
 impl Event {
@@ -225,6 +236,11 @@ impl Event {
             Event::NodeFreed { id } => {
                 w.record(op::NODE_FREED, |p| {
                     p.u32(id);
+                });
+            }
+            Event::EngineOutOfMemory { nodes, limit } => {
+                w.record(op::ENGINE_OUT_OF_MEMORY, |p| {
+                    p.u32(nodes).u32(limit);
                 });
             }
             Event::EngineReset { reason } => {
@@ -291,6 +307,10 @@ impl Event {
                     _ => return Err(ErrorKind::BadValue("reset reason")),
                 };
                 Ok(Event::EngineReset { reason })
+            }
+            op::ENGINE_OUT_OF_MEMORY => {
+                let mut f = Fields::exact(payload, 8)?;
+                Ok(Event::EngineOutOfMemory { nodes: f.u32(), limit: f.u32() })
             }
             _ => Err(ErrorKind::UnknownOpcode),
         }

@@ -239,7 +239,9 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
                 writeln!(t.events, "    image {id} failed: {}", reason.name()).ok();
             }
             // Host-made; an engine frame never carries it.
-            e @ Event::EngineReset { .. } => return Err(format!("engine emitted {e:?}")),
+            e @ (Event::EngineReset { .. } | Event::EngineOutOfMemory { .. }) => {
+                return Err(format!("engine emitted {e:?}"));
+            }
         }
     }
     Ok(t)

@@ -15,6 +15,7 @@ fn events() -> Vec<Event> {
         Event::NodeFreed { id: 65535 },
         Event::EngineReset { reason: ResetReason::Trap },
         Event::EngineReset { reason: ResetReason::Hang },
+        Event::EngineOutOfMemory { nodes: 41234, limit: 64 << 20 },
         Event::FocusChanged { from: u32::MAX, to: 12 },
         Event::FocusChanged { from: 12, to: 40 },
         Event::AnimationEnd { id: 5, tag: 77, property: StyleProperty::TranslateX, finished: true },
@@ -62,6 +63,9 @@ fn json(e: &Event) -> String {
         }
         Event::ImageFailed { id, reason } => {
             format!(r#"{{"type":"image-failed","id":{id},"reason":"{}"}}"#, reason.name())
+        }
+        Event::EngineOutOfMemory { nodes, limit } => {
+            format!(r#"{{"type":"engine-out-of-memory","nodes":{nodes},"limit":{limit}}}"#)
         }
         Event::EngineReset { reason } => {
             let reason = match reason {
