@@ -730,6 +730,7 @@ fn report_json(r: &Report) -> serde_json::Value {
         "log_dropped": r.log_dropped,
         "app_waits": r.app_waits,
         "ended": ended(r.ended),
+        "log": r.log.iter().map(|(_, level, line)| format!("{level:?}: {line}")).collect::<Vec<_>>(),
         "frames": frames,
     })
 }

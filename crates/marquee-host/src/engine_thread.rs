@@ -174,6 +174,8 @@ struct Loop {
     /// The last reason a frame was not drawn, so that a failure repeated every frame is logged
     /// once.
     not_drawn_why: Option<String>,
+    /// Whether flattened layers have been reported (once is enough).
+    flattening_reported: bool,
     instance: Instance,
     canvas: Canvas,
     textures: Textures,
@@ -284,6 +286,7 @@ impl Loop {
             deferred: None,
             nodes: 0,
             not_drawn_why: None,
+            flattening_reported: false,
             instance,
             canvas,
             textures,
@@ -487,6 +490,17 @@ impl Loop {
             let (drawn, ok) = match self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs) {
                 Ok(stats) => {
                     self.not_drawn_why = None;
+                    if stats.flattened > 0 && !self.flattening_reported {
+                        self.flattening_reported = true;
+                        self.say(
+                            Level::Warn,
+                            format!(
+                                "frame {n}: opacity layers nested deeper than {} or clips deeper than {} are flattened",
+                                marquee_raster::MAX_LAYERS,
+                                marquee_raster::MAX_CLIPS
+                            ),
+                        );
+                    }
                     (stats, true)
                 }
                 Err(e) => {

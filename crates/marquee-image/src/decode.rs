@@ -115,6 +115,12 @@ fn png(bytes: &[u8], limits: &Limits, reserved: &mut Reserved<'_>) -> Result<Ima
     let mut buffer = vec![0; size];
     // An animated PNG shows its first frame, as browsers do with animation off.
     let frame = reader.next_frame(&mut buffer).map_err(fail)?;
+    if frame.color_type == png::ColorType::Rgba {
+        // In place: a 4096² image costs its 64 MiB once, not twice.
+        buffer.truncate(frame.buffer_size());
+        premultiply_in_place(&mut buffer);
+        return image(frame.width, frame.height, buffer);
+    }
     let data = &buffer[..frame.buffer_size()];
     let pixels = match frame.color_type {
         png::ColorType::Rgba => premultiplied(data.chunks_exact(4).map(|p| [p[0], p[1], p[2], p[3]])),
@@ -161,12 +167,24 @@ fn image(width: u32, height: u32, pixels: Vec<u8>) -> Result<Image, Error> {
     Ok(Image { width, height, pixels })
 }
 
-/// Straight RGBA to premultiplied, rounding as tiny-skia does so that drawing an opaque image and
-/// a translucent one agree with the backend's own blending.
+/// `c × a / 255`, rounded as tiny-skia rounds, so that drawing an opaque image and a translucent
+/// one agree with the backend's own blending.
+fn mul(c: u8, a: u8) -> u8 {
+    let prod = u32::from(c) * u32::from(a) + 128;
+    ((prod + (prod >> 8)) >> 8) as u8
+}
+
+/// Straight RGBA to premultiplied.
 fn premultiplied(pixels: impl Iterator<Item = [u8; 4]>) -> Vec<u8> {
-    let mul = |c: u8, a: u8| {
-        let prod = u32::from(c) * u32::from(a) + 128;
-        ((prod + (prod >> 8)) >> 8) as u8
-    };
     pixels.flat_map(|[r, g, b, a]| [mul(r, a), mul(g, a), mul(b, a), a]).collect()
+}
+
+/// Straight RGBA to premultiplied, in place.
+fn premultiply_in_place(pixels: &mut [u8]) {
+    for p in pixels.chunks_exact_mut(4) {
+        let a = p[3];
+        for c in &mut p[..3] {
+            *c = mul(*c, a);
+        }
+    }
 }

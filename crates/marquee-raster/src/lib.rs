@@ -7,13 +7,23 @@
 //! check this on every scene fixture).
 //!
 //! Opacity layers are drawn into an offscreen pixmap and composited; clips become tiny-skia masks
-//! (anti-aliased, with rounded corners); transforms are scale-and-translate. Images come from the
+//! (anti-aliased, with rounded corners); transforms are scale-and-translate. Each layer and each
+//! clip costs a canvas-sized buffer, so their nesting is bounded whatever the scene: past
+//! [`MAX_LAYERS`] nested opacity layers, deeper ones are flattened (their opacity multiplies
+//! what is drawn inside instead of applying to the group), and past [`MAX_CLIPS`] nested clips,
+//! deeper ones are not applied (the outer ones still are). [`DrawStats::flattened`] counts both. Images come from the
 //! host through [`Images`]; text comes as glyph masks from the host's text service through
 //! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
 
 use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs};
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform, decode};
 use tiny_skia as sk;
+
+/// The most opacity layers drawn as groups at once (each a canvas-sized pixmap).
+pub const MAX_LAYERS: usize = 16;
+
+/// The most clips applied at once (each a canvas-sized mask).
+pub const MAX_CLIPS: usize = 32;
 
 /// A borrowed premultiplied RGBA image, what [`Images`] hands out (tiny-skia's type: build one
 /// with `PixmapRef::from_bytes(pixels, width, height)`).
@@ -83,6 +93,9 @@ pub struct DrawStats {
     /// Operations the backend could not draw (an unknown image, a text run before the text
     /// service exists).
     pub skipped: u32,
+    /// Opacity layers flattened and clips not applied because they nested deeper than
+    /// [`MAX_LAYERS`] and [`MAX_CLIPS`].
+    pub flattened: u32,
 }
 
 /// A frame buffer that persists across frames.
@@ -146,8 +159,11 @@ impl Canvas {
 
         let mut p = Painter {
             layers: Vec::new(),
+            flat: Vec::new(),
             transforms: vec![sk::Transform::identity()],
             masks: vec![base],
+            unclipped: 0,
+            flattened: 0,
             width: bounds.w as u32,
             height: bounds.h as u32,
         };
@@ -157,6 +173,7 @@ impl Canvas {
                 stats.skipped += 1;
             }
         }
+        stats.flattened = p.flattened;
         Ok(stats)
     }
 }
@@ -188,13 +205,24 @@ fn color(c: Color, opacity: f32) -> sk::Color {
 struct Painter {
     /// Offscreen layers for `PushOpacity`, with their opacity; drawing goes to the top one.
     layers: Vec<(sk::Pixmap, f32)>,
+    /// Opacities of layers nested past [`MAX_LAYERS`], applied to each drawing instead.
+    flat: Vec<f32>,
     transforms: Vec<sk::Transform>,
     masks: Vec<Option<sk::Mask>>,
+    /// Clips nested past [`MAX_CLIPS`], not applied (their pops are skipped likewise).
+    unclipped: u32,
+    /// Layers flattened and clips not applied in this draw.
+    flattened: u32,
     width: u32,
     height: u32,
 }
 
 impl Painter {
+    /// The opacity of flattened layers that every drawing takes.
+    fn flat_opacity(&self) -> f32 {
+        self.flat.iter().product()
+    }
+
     fn transform(&self) -> sk::Transform {
         self.transforms.last().copied().unwrap_or_default()
     }
@@ -216,7 +244,7 @@ impl Painter {
             Op::FillRect { rect, radii, color: c } => {
                 if let Some(path) = rounded_rect(rect, radii) {
                     let mut paint = sk::Paint::default();
-                    paint.set_color(color(c, 1.0));
+                    paint.set_color(color(c, self.flat_opacity()));
                     paint.anti_alias = true;
                     let mask = self.masks.last().and_then(Option::as_ref);
                     target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
@@ -225,7 +253,7 @@ impl Painter {
             Op::Border { rect, radii, width, color: c } => {
                 if let Some(path) = border(rect, radii, width) {
                     let mut paint = sk::Paint::default();
-                    paint.set_color(color(c, 1.0));
+                    paint.set_color(color(c, self.flat_opacity()));
                     paint.anti_alias = true;
                     let mask = self.masks.last().and_then(Option::as_ref);
                     target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::EvenOdd, transform, mask);
@@ -239,6 +267,7 @@ impl Painter {
                 // Map the source rectangle of the image onto the destination rectangle.
                 let (sx, sy) = (dst.w / src.w, dst.h / src.h);
                 let to_dst = sk::Transform::from_row(sx, 0.0, 0.0, sy, dst.x - src.x * sx, dst.y - src.y * sy);
+                let opacity = opacity * self.flat_opacity();
                 let shader = sk::Pattern::new(image, sk::SpreadMode::Pad, sk::FilterQuality::Bilinear, opacity, to_dst);
                 let paint = sk::Paint { shader, anti_alias: true, ..sk::Paint::default() };
                 let mask = self.masks.last().and_then(Option::as_ref);
@@ -257,6 +286,7 @@ impl Painter {
                 let keep = [x0.floor() as i32, y0.floor() as i32, x1.ceil() as i32, y1.ceil() as i32];
                 let scale = transform.sx;
                 let [r, g, b, a] = c.rgba();
+                let a = if self.flat.is_empty() { a } else { (f32::from(a) * self.flat_opacity()).round() as u8 };
                 let mask = self.masks.last().and_then(Option::as_ref);
                 let target = target(&mut self.layers, base);
                 let mut ink = Vec::new();
@@ -268,6 +298,11 @@ impl Painter {
                 });
                 return Ok(known);
             }
+            Op::PushClip { .. } if self.masks.len() > MAX_CLIPS => {
+                self.unclipped += 1;
+                self.flattened += 1;
+            }
+            Op::PopClip if self.unclipped > 0 => self.unclipped -= 1,
             Op::PushClip { rect, radii } => {
                 let next = match rounded_rect(rect, radii) {
                     Some(path) => {
@@ -286,6 +321,13 @@ impl Painter {
             }
             Op::PopClip => {
                 self.masks.pop();
+            }
+            Op::PushOpacity { opacity } if self.layers.len() >= MAX_LAYERS => {
+                self.flat.push(opacity);
+                self.flattened += 1;
+            }
+            Op::PopOpacity if !self.flat.is_empty() => {
+                self.flat.pop();
             }
             Op::PushOpacity { opacity } => {
                 let layer = sk::Pixmap::new(self.width, self.height)
