@@ -88,6 +88,18 @@ impl IntRect {
         self.w <= 0 || self.h <= 0
     }
 
+    /// The right and bottom edges, computed wide: rectangles come from downloaded code and may
+    /// sit anywhere in `i32`.
+    fn edges(&self) -> (i64, i64) {
+        (i64::from(self.x) + i64::from(self.w), i64::from(self.y) + i64::from(self.h))
+    }
+
+    /// A rectangle from wide edges, clamped back into `i32`.
+    fn from_edges(x: i64, y: i64, r: i64, b: i64) -> IntRect {
+        let clamp = |v: i64| v.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+        IntRect { x: clamp(x), y: clamp(y), w: clamp((r - x).max(0)), h: clamp((b - y).max(0)) }
+    }
+
     /// The smallest rectangle covering both.
     pub fn union(&self, o: &IntRect) -> IntRect {
         if self.is_empty() {
@@ -96,25 +108,22 @@ impl IntRect {
         if o.is_empty() {
             return *self;
         }
-        let x = self.x.min(o.x);
-        let y = self.y.min(o.y);
-        let r = (self.x + self.w).max(o.x + o.w);
-        let b = (self.y + self.h).max(o.y + o.h);
-        IntRect { x, y, w: r - x, h: b - y }
+        let ((r1, b1), (r2, b2)) = (self.edges(), o.edges());
+        let (x, y) = (i64::from(self.x.min(o.x)), i64::from(self.y.min(o.y)));
+        IntRect::from_edges(x, y, r1.max(r2), b1.max(b2))
     }
 
     /// The overlap, empty when they do not meet.
     pub fn intersect(&self, o: &IntRect) -> IntRect {
-        let x = self.x.max(o.x);
-        let y = self.y.max(o.y);
-        let r = (self.x + self.w).min(o.x + o.w);
-        let b = (self.y + self.h).min(o.y + o.h);
-        IntRect { x, y, w: (r - x).max(0), h: (b - y).max(0) }
+        let ((r1, b1), (r2, b2)) = (self.edges(), o.edges());
+        let (x, y) = (i64::from(self.x.max(o.x)), i64::from(self.y.max(o.y)));
+        IntRect::from_edges(x, y, r1.min(r2), b1.min(b2))
     }
 
     /// Whether the two share at least one pixel or touch along an edge.
     pub fn touches(&self, o: &IntRect) -> bool {
-        self.x <= o.x + o.w && o.x <= self.x + self.w && self.y <= o.y + o.h && o.y <= self.y + self.h
+        let ((r1, b1), (r2, b2)) = (self.edges(), o.edges());
+        i64::from(self.x) <= r2 && i64::from(o.x) <= r1 && i64::from(self.y) <= b2 && i64::from(o.y) <= b1
     }
 
     /// Pixels covered.

@@ -60,6 +60,9 @@ pub const MAX_GLYPH_PX: f32 = 1024.0;
 /// (63 × U+202B is enough); real text nests two or three.
 pub const MAX_BIDI_DEPTH: usize = 16;
 
+/// The farthest from the origin a paragraph is drawn, in pixels: beyond any screen.
+const MAX_POSITION: f32 = 1e6;
+
 /// The smallest font size and line height passed to cosmic-text, which asserts both are not
 /// zero; the protocol allows a zero line height (lines on top of each other).
 const MIN_METRIC: f32 = 1.0 / 64.0;
@@ -109,14 +112,16 @@ struct Entry {
 }
 
 impl Entry {
-    /// The paragraph's text with explicit bidi controls nested deeper than [`MAX_BIDI_DEPTH`]
-    /// removed (with the pops that close them).
+    /// The paragraph's text as cosmic-text can take it: Unicode's other paragraph separators
+    /// (U+001C–U+001E, U+0085, U+2029) become line breaks, since cosmic-text splits lines at
+    /// `\r` and `\n` only and asserts that a line holds one bidi paragraph; and explicit bidi
+    /// controls nested deeper than [`MAX_BIDI_DEPTH`] are removed (with the pops that close them).
     fn sanitized(text: &str) -> Cow<'_, str> {
-        let push =
-            |c: char| matches!(c, '\u{202a}'..='\u{202e}' if c != '\u{202c}') || matches!(c, '\u{2066}'..='\u{2068}');
+        let push = |c: char| matches!(c, '\u{202a}' | '\u{202b}' | '\u{202d}' | '\u{202e}' | '\u{2066}'..='\u{2068}');
         let pop = |c: char| matches!(c, '\u{202c}' | '\u{2069}');
+        let separator = |c: char| matches!(c, '\u{1c}'..='\u{1e}' | '\u{85}' | '\u{2029}');
         let pushes = text.chars().filter(|&c| push(c)).count();
-        if pushes <= MAX_BIDI_DEPTH {
+        if pushes <= MAX_BIDI_DEPTH && !text.chars().any(separator) {
             return Cow::Borrowed(text);
         }
         let (mut depth, mut dropped) = (0usize, 0usize);
@@ -134,9 +139,13 @@ impl Entry {
                     continue;
                 }
                 depth = depth.saturating_sub(1);
-            } else if matches!(c, '\n' | '\u{2029}') {
+            } else if c == '\n' || c == '\r' || separator(c) {
                 // A paragraph separator ends every embedding.
                 (depth, dropped) = (0, 0);
+                if separator(c) {
+                    out.push('\n');
+                    continue;
+                }
             }
             out.push(c);
         }
@@ -361,7 +370,8 @@ impl TextSystem {
             .family(if known { Family::Name(family) } else { Family::SansSerif })
             .weight(Weight(s.weight))
             .style(if s.italic { Style::Italic } else { Style::Normal })
-            .letter_spacing(s.letter_spacing / s.size);
+            // In ems of the size cosmic-text is given (a size near zero would make it infinite).
+            .letter_spacing(s.letter_spacing / s.size.max(MIN_METRIC));
         e.buffer.set_metrics(metrics(&s));
         // CSS `overflow-wrap: normal`: lines break between words only, so min-content is the widest word.
         e.buffer.set_wrap(Wrap::Word);
@@ -455,6 +465,12 @@ impl Glyphs for TextSystem {
         // Lay out exactly as measured: the box's width came from a measurement at this width or
         // wider, so the lines break the same way.
         let width = (width.is_finite() && width >= 0.0).then_some(width);
+        // Positions come from the frame's transforms (downloaded code): past any screen, glyph
+        // positions would overflow cosmic-text's integer pixel grid.
+        let sane = |v: f32| v.is_finite() && v.abs() <= MAX_POSITION;
+        if !(sane(origin[0]) && sane(origin[1]) && sane(scale) && scale > 0.0) {
+            return false;
+        }
         let mut oversized = false;
         let drawn = self.contained(run, "drawing", false, |t| {
             if t.lay_out(run, width).is_none() {

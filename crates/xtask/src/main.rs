@@ -13,6 +13,9 @@
 //! - `cargo xtask test` installs Chromium if it is missing (the browser parity test), builds
 //!   `engine.wasm` and `engine.js`, then runs every test in the workspace: the Rust crates' and the
 //!   SDK's (`node --test`).
+//! - `cargo xtask fuzz [--seconds N] [TARGET…]` builds the libFuzzer targets in `fuzz/` with
+//!   coverage instrumentation on the stable toolchain and runs each for N seconds (default 30)
+//!   from its seed corpus; fails on a crash, leaving the input in `target/fuzz/artifacts/`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,7 +52,8 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("run") => run_app(&args[1..]),
         Some("bench") => bench(&args[1..]),
-        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args] | bench [--update]>".into()),
+        Some("fuzz") => fuzz(&args[1..]),
+        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args] | bench [--update] | fuzz [--seconds N] [TARGET...]>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,7 +125,13 @@ fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
     run(Command::new(env!("CARGO"))
         .current_dir(&root)
         .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-engine-abi"])
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level))?;
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level)
+        // The engine is small and downloaded: whole-program LTO on one codegen unit for size and
+        // speed, and abort on panic (Wasm has no unwinding here; a panic is a trap the host
+        // contains). The host's release profile differs on all three.
+        .env("CARGO_PROFILE_RELEASE_LTO", "fat")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort"))?;
     let built = target_dir().join("wasm32-unknown-unknown/release/marquee_engine_abi.wasm");
     let out_dir = target_dir().join("engine");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
@@ -315,6 +325,88 @@ fn bench(args: &[String]) -> Result<()> {
         }
     }
     if failures.is_empty() { Ok(()) } else { Err(failures.join("; ")) }
+}
+
+/// The fuzz targets, as `fuzz/Cargo.toml` names its binaries.
+const FUZZ_TARGETS: &[&str] = &["protocol_engine", "display_list", "text", "image", "bundle"];
+
+/// What cargo-fuzz passes rustc for `--sanitizer none`, which works on stable: libFuzzer's
+/// coverage counters and comparison tracing, the `fuzzing` cfg, and the checks a fuzzer should
+/// trip on.
+const FUZZ_RUSTFLAGS: &[&str] = &[
+    "-Cpasses=sancov-module",
+    "-Cllvm-args=-sanitizer-coverage-level=4",
+    "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
+    "-Cllvm-args=-sanitizer-coverage-pc-table",
+    "-Cllvm-args=-sanitizer-coverage-trace-compares",
+    "--cfg=fuzzing",
+    "-Cdebug-assertions",
+    "-Coverflow-checks",
+];
+
+/// Builds the fuzz targets and runs each for `--seconds` from its seeds; prints each target's
+/// executions and fails on the first crash.
+fn fuzz(args: &[String]) -> Result<()> {
+    let seconds: u64 = flag(args, "--seconds", "30")?.parse().map_err(|_| "--seconds needs a whole number")?;
+    // The other arguments name targets; `--seconds` and its value do not.
+    let value_at = args.iter().position(|a| a == "--seconds").map(|i| i + 1);
+    let named: Vec<&str> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *a != "--seconds" && Some(*i) != value_at)
+        .map(|(_, a)| a.as_str())
+        .collect();
+    if let Some(unknown) = named.iter().find(|t| !FUZZ_TARGETS.contains(t)) {
+        return Err(format!("{unknown} is not a fuzz target ({})", FUZZ_TARGETS.join(", ")));
+    }
+    let targets = if named.is_empty() { FUZZ_TARGETS.to_vec() } else { named };
+    let root = root();
+    let dir = target_dir().join("fuzz");
+    // The host triple, so that the flags reach the targets and not build scripts.
+    let rustc = Command::new("rustc").arg("-vV").output().map_err(|e| format!("rustc -vV: {e}"))?;
+    let host = String::from_utf8_lossy(&rustc.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(str::to_owned))
+        .ok_or("rustc -vV names no host")?;
+    run(Command::new(env!("CARGO"))
+        .current_dir(root.join("fuzz"))
+        .args(["build", "--quiet", "--release", "--bins", "--target", &host])
+        .env("CARGO_TARGET_DIR", &dir)
+        .env("RUSTFLAGS", FUZZ_RUSTFLAGS.join(" ")))?;
+    let seeds = dir.join("seeds");
+    run(Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .args(["run", "--quiet", "-p", "marquee-fuzz", "--bin", "marquee-fuzz-seeds", "--"])
+        .arg(&seeds))?;
+    for target in targets {
+        let corpus = dir.join("corpus").join(target);
+        let artifacts = dir.join("artifacts").join(target);
+        for d in [&corpus, &artifacts] {
+            std::fs::create_dir_all(d).map_err(|e| format!("{}: {e}", d.display()))?;
+        }
+        let out = Command::new(dir.join(&host).join("release").join(target))
+            .arg(&corpus)
+            .arg(seeds.join(target))
+            .arg(format!("-max_total_time={seconds}"))
+            .arg(format!("-artifact_prefix={}/", artifacts.display()))
+            .args(["-max_len=65536", "-rss_limit_mb=2048", "-timeout=10", "-print_final_stats=1"])
+            .output()
+            .map_err(|e| format!("{target}: {e}"))?;
+        let log = String::from_utf8_lossy(&out.stderr);
+        let runs = log.lines().find_map(|l| l.strip_prefix("stat::number_of_executed_units:")).map(str::trim);
+        let units = std::fs::read_dir(&corpus).map(|d| d.count()).unwrap_or(0);
+        println!("fuzz {target}: {} runs in {seconds} s, corpus {units} inputs", runs.unwrap_or("?"));
+        if !out.status.success() {
+            let tail: Vec<&str> = log.lines().rev().take(40).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            return Err(format!(
+                "fuzz target {target} crashed (input in {}):\n{}",
+                artifacts.display(),
+                tail.join("\n")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Installs a Debian package with apt-get if `command` is missing.
