@@ -93,7 +93,26 @@ fn check_size(width: u64, height: u64, limits: &Limits) -> Result<(), Error> {
     Ok(())
 }
 
+/// Checks the chunks before the image data for what png 0.18 indexes without checking: a
+/// palette whose length is not a whole number of RGB entries panics when it is expanded.
+fn check_png_chunks(bytes: &[u8]) -> Result<(), Error> {
+    let mut at = PNG_MAGIC.len();
+    while let Some(head) = bytes.get(at..at + 8) {
+        let length = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
+        match &head[4..8] {
+            b"PLTE" if length % 3 != 0 || length > 256 * 3 => {
+                return Err(Error::new(ImageError::Corrupt, format!("png: a palette of {length} bytes")));
+            }
+            b"IDAT" | b"IEND" => return Ok(()),
+            _ => {}
+        }
+        at = at.saturating_add(12).saturating_add(length);
+    }
+    Ok(())
+}
+
 fn png(bytes: &[u8], limits: &Limits, reserved: &mut Reserved<'_>) -> Result<Image, Error> {
+    check_png_chunks(bytes)?;
     let fail = |e: png::DecodingError| match e {
         png::DecodingError::LimitsExceeded => Error::new(ImageError::TooManyPixels, "png: decoder memory limit"),
         png::DecodingError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
