@@ -6,7 +6,14 @@ const app = createApp();
 const box = app.view({ width: 200, height: 200, backgroundColor: '#ff0000' });
 app.root.append(box);
 
-setTimeout(() => {
+// Once frames are coming (the engine thread may still be compiling its module when the app's
+// first timer is due), block the app thread.
+let frames = 0;
+requestAnimationFrame(function tick() {
+  if (++frames < 3) {
+    requestAnimationFrame(tick);
+    return;
+  }
   console.log('busy start');
   const end = Date.now() + 1000;
   while (Date.now() < end) {
@@ -14,4 +21,4 @@ setTimeout(() => {
   }
   console.log('busy end');
   for (let i = 0; i < 50; i++) box.append(app.view({ width: 4, height: 4, backgroundColor: '#00ff00' }));
-}, 100);
+});

@@ -12,11 +12,18 @@ for (let i = 0; i < 2; i++) {
 app.root.append(row);
 app.on('key', (e) => console.log(`key reached the app: ${e.key}`));
 
-setTimeout(() => {
+// Once frames are coming (the engine thread may still be compiling its module when the app's
+// first timer is due), block the app thread.
+let frames = 0;
+requestAnimationFrame(function tick() {
+  if (++frames < 3) {
+    requestAnimationFrame(tick);
+    return;
+  }
   console.log('busy start');
   const end = Date.now() + 2000;
   while (Date.now() < end) {
     // The app thread is stuck.
   }
   console.log('busy end');
-}, 100);
+});
