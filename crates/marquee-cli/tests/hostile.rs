@@ -27,6 +27,7 @@ struct Case {
     max_seconds: Option<f64>,
     not_drawn: Option<u64>,
     resets: Option<u64>,
+    min_batch_frames: Option<u64>,
     said: Vec<String>,
     not_said: Vec<String>,
 }
@@ -48,6 +49,7 @@ fn parse(text: &str) -> Result<Case, String> {
             "max-seconds" => case.max_seconds = Some(number()?),
             "not-drawn" => case.not_drawn = Some(number()? as u64),
             "resets" => case.resets = Some(number()? as u64),
+            "min-batch-frames" => case.min_batch_frames = Some(number()? as u64),
             "said" => case.said.push(rest.to_owned()),
             "not-said" => case.not_said.push(rest.to_owned()),
             _ => return Err(format!("`{line}`: unknown check")),
@@ -198,6 +200,13 @@ fn run_case(name: &str, case: &Case, engine: &str) -> Vec<String> {
             fail(format!("{key} {}, expected {want}", json[key]));
         }
     }
+    let frames = json["frames"].as_array().cloned().unwrap_or_default();
+    let batch_frames = frames.iter().filter(|f| f["batches"].as_u64().is_some_and(|b| b > 0)).count() as u64;
+    if let Some(min) = case.min_batch_frames
+        && batch_frames < min
+    {
+        fail(format!("the app's batches were applied in {batch_frames} frames, fewer than {min}"));
+    }
     for needle in &case.said {
         if !log.iter().any(|l| l.contains(needle.as_str())) && !output.contains(needle.as_str()) {
             fail(format!("nothing said `{needle}`; log:\n{}", tail(&log.join("\n"))));
@@ -259,7 +268,7 @@ fn every_case_is_run() {
 }
 
 const TEXT: &[&str] = &["bidi-embeddings", "line-height-zero", "huge-text", "deep-layers", "extreme-spring"];
-const FLOODS: &[&str] = &["batch-flood", "console-flood", "rejection-storm", "timer-bomb"];
+const FLOODS: &[&str] = &["batch-flood", "slow-batches", "console-flood", "rejection-storm", "timer-bomb"];
 const IMAGES: &[&str] = &["png-bombs", "many-images", "hanging-urls", "virtual-time-hang"];
 const FILES: &[&str] = &["special-files", "file-urls"];
 const ENGINE: &[&str] = &["engine-out-of-memory"];
