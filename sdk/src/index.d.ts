@@ -42,7 +42,10 @@ export type MarqueeEvent =
       reason: 'bad-source' | 'not-found' | 'unreachable' | 'too-large' | 'too-many-pixels' | 'corrupt' | 'unsupported';
     }
   | { type: 'node-freed'; id: number }
-  | { type: 'engine-reset'; reason: 'trap' | 'hang' };
+  | { type: 'engine-reset'; reason: 'trap' | 'hang' }
+  /** Follows an `engine-reset` when the scene outgrew the engine's memory: its node count at the
+   * last frame and the limit it reached, in bytes. */
+  | { type: 'engine-out-of-memory'; nodes: number; limit: number };
 
 export type EventType = MarqueeEvent['type'];
 
