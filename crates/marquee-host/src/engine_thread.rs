@@ -70,7 +70,6 @@ const STAT_ANIMATIONS: u32 = 5;
 pub(crate) struct Threads {
     pub(crate) rx: Receiver<ToEngine>,
     pub(crate) to_app: Sender<ToApp>,
-    pub(crate) app: JoinHandle<()>,
     pub(crate) log: Log,
     pub(crate) backlog: Arc<Backlog>,
 }
@@ -139,15 +138,15 @@ pub(crate) fn spawn(
     options: Options,
     presenter: Box<dyn Presenter>,
     threads: Threads,
+    app: JoinHandle<()>,
     started: Instant,
 ) -> Result<JoinHandle<Result<Report, Error>>, Error> {
-    let Threads { rx, to_app, app, log, backlog } = threads;
+    let (to_app, backlog) = (threads.to_app.clone(), threads.backlog.clone());
     std::thread::Builder::new()
         .name("marquee-engine".into())
         .stack_size(engine_thread_stack())
         .spawn(move || {
-            let connections = (rx, to_app.clone(), log, backlog.clone());
-            let result = Loop::new(options, presenter, connections, started).and_then(Loop::run);
+            let result = Loop::new(options, presenter, threads, started).and_then(Loop::run);
             // An app thread waiting for room in the backlog goes on; its batches go nowhere.
             backlog.close();
             let _ = to_app.send(ToApp::Quit);
@@ -195,7 +194,7 @@ impl Loop {
     fn new(
         options: Options,
         presenter: Box<dyn Presenter>,
-        (rx, to_app, log, backlog): (Receiver<ToEngine>, Sender<ToApp>, Log, Arc<Backlog>),
+        Threads { rx, to_app, log, backlog }: Threads,
         started: Instant,
     ) -> Result<Loop, Error> {
         let mut notes = Vec::new();

@@ -344,8 +344,8 @@ impl Host {
         let (to_engine, engine_rx) = mpsc::channel();
         let (to_app, app_rx) = mpsc::channel();
         let app = app_thread::spawn(&options, app_rx, to_engine.clone(), log.clone(), backlog.clone())?;
-        let threads = engine_thread::Threads { rx: engine_rx, to_app, app, log, backlog };
-        let engine = engine_thread::spawn(options, presenter, threads, started)?;
+        let threads = engine_thread::Threads { rx: engine_rx, to_app, log, backlog };
+        let engine = engine_thread::spawn(options, presenter, threads, app, started)?;
         Ok(Host { input: InputSender(to_engine), engine })
     }
 
