@@ -486,7 +486,14 @@ impl Loop {
             }
             let t = Instant::now();
             let mut glyphs = self.instance.text.clone();
-            let (drawn, ok) = match self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs) {
+            // The backend draws what downloaded code painted: a panic in it (tiny-skia on some
+            // geometry no check foresaw) fails this frame, not the device.
+            let draw = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs)
+            }))
+            .map_err(|_| "the backend panicked".to_owned())
+            .and_then(|drawn| drawn.map_err(|e| e.to_string()));
+            let (drawn, ok) = match draw {
                 Ok(stats) => {
                     self.not_drawn_why = None;
                     if stats.flattened > 0 && !self.flattening_reported {
@@ -502,8 +509,7 @@ impl Loop {
                     }
                     (stats, true)
                 }
-                Err(e) => {
-                    let why = e.to_string();
+                Err(why) => {
                     if self.not_drawn_why.as_ref() != Some(&why) {
                         self.say(
                             Level::Error,

@@ -25,6 +25,12 @@ pub const MAX_LAYERS: usize = 16;
 /// The most clips applied at once (each a canvas-sized mask).
 pub const MAX_CLIPS: usize = 32;
 
+/// The largest coordinate, size, radius or border width drawn, in pixels before and after the
+/// transform. Display lists come from downloaded code; geometry past this is far off any screen
+/// and outside what tiny-skia's fixed-point edge walker is built for, so an operation using it is
+/// skipped (a clip using it hides what it clips).
+pub const MAX_COORD: f32 = 1e6;
+
 /// A borrowed premultiplied RGBA image, what [`Images`] hands out (tiny-skia's type: build one
 /// with `PixmapRef::from_bytes(pixels, width, height)`).
 pub use tiny_skia::PixmapRef;
@@ -241,6 +247,23 @@ impl Painter {
     ) -> Result<bool, Error> {
         let transform = self.transform();
         match *op {
+            Op::FillRect { rect, radii, .. } | Op::Border { rect, radii, .. } | Op::PushClip { rect, radii }
+                if !drawable(rect, &radii.0, transform) =>
+            {
+                if let Op::PushClip { .. } = op {
+                    self.masks.push(Some(
+                        sk::Mask::new(self.width, self.height)
+                            .ok_or(Error::BadSize { width: self.width, height: self.height })?,
+                    ));
+                    return Ok(true);
+                }
+                return Ok(false);
+            }
+            Op::Border { width, .. } if !(width.is_finite() && width.abs() <= MAX_COORD) => return Ok(false),
+            Op::Image { src, dst, .. } if !drawable(dst, &[src.x, src.y, src.w, src.h], transform) => {
+                return Ok(false);
+            }
+            Op::Text { rect, overhang, .. } if !drawable(rect, &[overhang], transform) => return Ok(false),
             Op::FillRect { rect, radii, color: c } => {
                 if let Some(path) = rounded_rect(rect, radii) {
                     let mut paint = sk::Paint::default();
@@ -453,6 +476,15 @@ fn push_rounded(pb: &mut sk::PathBuilder, r: Rect, radii: [f32; 4]) {
         pb.cubic_to(x0, y0 + tl * k, x0 + tl * k, y0, x0 + tl, y0);
     }
     pb.close();
+}
+
+/// Whether `rect` and `extra` values are within [`MAX_COORD`], and the rectangle's corners too
+/// once transformed.
+fn drawable(rect: Rect, extra: &[f32], t: sk::Transform) -> bool {
+    let ok = |v: f32| v.is_finite() && v.abs() <= MAX_COORD;
+    let corners = [(rect.x, rect.y), (rect.x + rect.w, rect.y + rect.h)];
+    [rect.x, rect.y, rect.w, rect.h].into_iter().chain(extra.iter().copied()).all(ok)
+        && corners.iter().all(|&(x, y)| ok(t.sx * x + t.kx * y + t.tx) && ok(t.ky * x + t.sy * y + t.ty))
 }
 
 fn rounded_rect(r: Rect, radii: Radii) -> Option<sk::Path> {
