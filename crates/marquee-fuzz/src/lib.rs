@@ -25,8 +25,11 @@ use marquee_protocol::{Key, KeyAction};
 
 pub use seeds::seeds;
 
+/// A target's body: bytes in, a panic on a broken property.
+pub type Target = fn(&[u8]);
+
 /// Every target, by name.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("protocol_engine", protocol_engine),
     ("display_list", display_list),
     ("text", text),

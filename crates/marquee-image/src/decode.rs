@@ -100,7 +100,7 @@ fn check_png_chunks(bytes: &[u8]) -> Result<(), Error> {
     while let Some(head) = bytes.get(at..at + 8) {
         let length = u32::from_be_bytes([head[0], head[1], head[2], head[3]]) as usize;
         match &head[4..8] {
-            b"PLTE" if length % 3 != 0 || length > 256 * 3 => {
+            b"PLTE" if !length.is_multiple_of(3) || length > 256 * 3 => {
                 return Err(Error::new(ImageError::Corrupt, format!("png: a palette of {length} bytes")));
             }
             b"IDAT" | b"IEND" => return Ok(()),
