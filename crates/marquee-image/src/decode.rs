@@ -134,15 +134,14 @@ fn png(bytes: &[u8], limits: &Limits, reserved: &mut Reserved<'_>) -> Result<Ima
     let mut buffer = vec![0; size];
     // An animated PNG shows its first frame, as browsers do with animation off.
     let frame = reader.next_frame(&mut buffer).map_err(fail)?;
-    if frame.color_type == png::ColorType::Rgba {
-        // In place: a 4096² image costs its 64 MiB once, not twice.
-        buffer.truncate(frame.buffer_size());
-        premultiply_in_place(&mut buffer);
-        return image(frame.width, frame.height, buffer);
-    }
     let data = &buffer[..frame.buffer_size()];
     let pixels = match frame.color_type {
-        png::ColorType::Rgba => premultiplied(data.chunks_exact(4).map(|p| [p[0], p[1], p[2], p[3]])),
+        // In place: a 4096² image costs its 64 MiB once, not twice.
+        png::ColorType::Rgba => {
+            buffer.truncate(frame.buffer_size());
+            premultiply_in_place(&mut buffer);
+            buffer
+        }
         png::ColorType::Rgb => premultiplied(data.chunks_exact(3).map(|p| [p[0], p[1], p[2], 255])),
         png::ColorType::GrayscaleAlpha => premultiplied(data.chunks_exact(2).map(|p| [p[0], p[0], p[0], p[1]])),
         png::ColorType::Grayscale => premultiplied(data.iter().map(|&g| [g, g, g, 255])),
