@@ -16,8 +16,9 @@
 //! Malformed font files are refused with an [`Error`] and change nothing.
 //!
 //! **Bounded, whatever the app sends.** Paragraphs come from catalogue data nobody on the device
-//! controls, so the service checks what cosmic-text asserts on before calling it (embedding
-//! depth past Unicode's limit, zero sizes: see [`Entry::sanitized`]) and contains a panic in it
+//! controls, so the service checks what cosmic-text asserts on before calling it (bidi nesting
+//! past [`MAX_BIDI_DEPTH`], paragraph separators inside a line, zero sizes, positions past any
+//! screen) and contains a panic in it
 //! anyway: the paragraph that caused it is dropped (it measures as empty and draws nothing), the
 //! failure is kept for the host's log ([`TextSystem::take_failures`]) and every other paragraph
 //! goes on. Glyph masks live in a cache of at most [`GLYPH_CACHE_BYTES`], and a glyph larger
