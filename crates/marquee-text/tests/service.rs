@@ -226,9 +226,8 @@ fn font_files_are_read_only_if_they_are_regular_files_inside_the_directory() {
     let big = std::fs::File::create(dir.path().join("e.ttf")).unwrap();
     big.set_len(2 << 30).unwrap(); // sparse: 2 GiB claimed, nothing written
     let mut t = TextSystem::new();
-    let started = std::time::Instant::now();
+    // Reading the FIFO or the device would block or run out of memory rather than fail.
     let failed = t.load_dir(dir.path()).unwrap();
-    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     let reasons: Vec<String> = failed.iter().map(ToString::to_string).collect();
     assert_eq!(reasons.len(), 4, "{reasons:?}");
     assert!(reasons[0].contains("b.otf") && reasons[0].contains("leaves"), "{reasons:?}");
