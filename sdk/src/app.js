@@ -17,15 +17,13 @@
 // as several batches, in order.
 
 import { BatchEncoder, MAX_NODE_ID, STYLE, NodeKind, isTextProperty, commandName, rejection } from './protocol.js';
+import { OP, MAX_TREE_DEPTH } from './wire.js';
 import { decodeEvents } from './events.js';
 import { hostBinding } from './binding.js';
 
-const QUERY_LAYOUT = 0x0601;
 const defer = globalThis.queueMicrotask ?? ((fn) => Promise.resolve().then(fn));
 /** Kind names by `NodeKind` code. */
 const KIND_NAMES = Object.keys(NodeKind);
-/** `marquee_protocol::limits::MAX_TREE_DEPTH`: no parent chain is longer. */
-const MAX_DEPTH = 256;
 /**
  * A batch is sent once it holds this many bytes or commands, well under the engine's limits
  * (16 MiB, 100,000 commands), so one busy turn never writes a batch the engine refuses whole.
@@ -80,7 +78,7 @@ export class Node {
     // Something was destroyed since the last look: walk up to see whether it was an ancestor.
     // A parent freed (or reused) since this node was attached to it took this node with it.
     let at = this.ref;
-    for (let depth = 0; at >= 0 && depth <= MAX_DEPTH; depth++) {
+    for (let depth = 0; at >= 0 && depth <= MAX_TREE_DEPTH; depth++) {
       const parent = app.parents[at];
       if (app.dead[at] || (parent >= 0 && app.gens[parent] !== app.parentGens[at])) return false;
       at = parent;
@@ -97,7 +95,10 @@ export class Node {
 
   /** Throws unless this node is of `kind`, naming what the call needed. */
   expect(kind, what) {
-    if (this.kind !== kind) throw new TypeError(`${what} applies to ${KIND_NAMES[kind]} nodes; node ${this.ref} is a ${KIND_NAMES[this.kind]}`);
+    if (this.kind !== kind)
+      throw new TypeError(
+        `${what} applies to ${KIND_NAMES[kind]} nodes; node ${this.ref} is a ${KIND_NAMES[this.kind]}`,
+      );
   }
 
   /** Sets style properties from an object (`{ width: 100, backgroundColor: '#ff0000' }`). */
@@ -320,7 +321,7 @@ export class App {
   adopt(parent, child) {
     const id = parent.live();
     const c = child.live();
-    for (let at = id, depth = 0; at >= 0 && depth <= MAX_DEPTH; at = this.parents[at], depth++) {
+    for (let at = id, depth = 0; at >= 0 && depth <= MAX_TREE_DEPTH; at = this.parents[at], depth++) {
       if (at === c) throw new RangeError(`appending node ${c} under node ${id} would make it its own ancestor`);
     }
     return [id, c];
@@ -387,8 +388,10 @@ export class App {
         }
         case 'command-error':
           this.explain(event);
-          if (event.opcode === QUERY_LAYOUT && event.node !== null) {
-            this.settle(event.node, (q) => q.reject(new Error(`layout query for node ${event.node} failed: ${event.reason}`)));
+          if (event.opcode === OP.queryLayout && event.node !== null) {
+            this.settle(event.node, (q) =>
+              q.reject(new Error(`layout query for node ${event.node} failed: ${event.reason}`)),
+            );
           }
           break;
         case 'engine-reset':

@@ -2,13 +2,10 @@
 // event is in docs/protocol.md; crates/marquee-protocol/tests/events holds the golden batch this
 // decoder is tested against.
 
-import { VERSION, STYLE } from './protocol.js';
+import { STYLE } from './protocol.js';
+import { VERSION, KEYS, KEY_ACTIONS, IMAGE_ERRORS } from './wire.js';
 
-const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu'];
-const ACTIONS = ['press', 'repeat', 'release'];
 const RESETS = [undefined, 'trap', 'hang'];
-/** `marquee_protocol::ImageError` codes, from 1. */
-const IMAGE_ERRORS = [undefined, 'bad-source', 'not-found', 'unreachable', 'too-large', 'too-many-pixels', 'corrupt', 'unsupported'];
 const NONE = 0xffffffff;
 const PROPERTY_NAMES = new Map(Object.entries(STYLE).map(([name, p]) => [p.code, name]));
 
@@ -39,7 +36,7 @@ function event(op, v, p, len) {
       };
     case 0x0003: {
       const key = len === 7 ? KEYS[v.getUint16(p, true)] : undefined;
-      const action = len === 7 ? ACTIONS[v.getUint8(p + 2)] : undefined;
+      const action = len === 7 ? KEY_ACTIONS[v.getUint8(p + 2)] : undefined;
       return key && action ? { type: 'key', key, action, target: node(v.getUint32(p + 3, true)) } : null;
     }
     case 0x0004: {
@@ -54,18 +51,31 @@ function event(op, v, p, len) {
       const property = len === 11 ? PROPERTY_NAMES.get(v.getUint16(p + 8, true)) : undefined;
       const finished = v.getUint8(p + 10);
       if (!property || finished > 1) return null;
-      return { type: 'animation-end', id: v.getUint32(p, true), tag: v.getUint32(p + 4, true), property, finished: finished === 1 };
+      return {
+        type: 'animation-end',
+        id: v.getUint32(p, true),
+        tag: v.getUint32(p + 4, true),
+        property,
+        finished: finished === 1,
+      };
     }
     case 0x0008:
       return len === 12
-        ? { type: 'image-loaded', id: v.getUint32(p, true), width: v.getUint32(p + 4, true), height: v.getUint32(p + 8, true) }
+        ? {
+            type: 'image-loaded',
+            id: v.getUint32(p, true),
+            width: v.getUint32(p + 4, true),
+            height: v.getUint32(p + 8, true),
+          }
         : null;
     case 0x0009: {
       const reason = len === 5 ? IMAGE_ERRORS[v.getUint8(p + 4)] : undefined;
       return reason ? { type: 'image-failed', id: v.getUint32(p, true), reason } : null;
     }
     case 0x000a:
-      return len === 8 ? { type: 'engine-out-of-memory', nodes: v.getUint32(p, true), limit: v.getUint32(p + 4, true) } : null;
+      return len === 8
+        ? { type: 'engine-out-of-memory', nodes: v.getUint32(p, true), limit: v.getUint32(p + 4, true) }
+        : null;
     default:
       return null;
   }
@@ -79,7 +89,8 @@ export function decodeEvents(bytes) {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (bytes.length < 12 || magic !== 'MQEV') throw new Error('not an event batch');
-  if (v.getUint16(4, true) !== VERSION) throw new Error(`event batch version ${v.getUint16(4, true)} is not ${VERSION}`);
+  if (v.getUint16(4, true) !== VERSION)
+    throw new Error(`event batch version ${v.getUint16(4, true)} is not ${VERSION}`);
   const count = v.getUint32(8, true);
   const out = [];
   let pos = 12;

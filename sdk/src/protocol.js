@@ -4,40 +4,23 @@
 //
 // This module has no host-specific globals: it runs in QuickJS, Node and browsers alike.
 
-export const VERSION = 2;
-export const MAX_NODE_ID = 65535;
+import {
+  VERSION,
+  MAX_NODE_ID,
+  MAX_TEXT_BYTES,
+  MAX_FAMILY_BYTES,
+  MAX_SRC_BYTES,
+  OP,
+  TAG,
+  PROPERTIES,
+  EASINGS,
+  STATES,
+} from './wire.js';
+
+export { VERSION, MAX_NODE_ID, MAX_TEXT_BYTES, MAX_FAMILY_BYTES, MAX_SRC_BYTES, EASINGS, STATES };
 
 /** Node kinds, as `create` takes them. */
 export const NodeKind = Object.freeze({ view: 0, image: 1, text: 2 });
-
-const OP = Object.freeze({
-  createNode: 0x0001,
-  destroyNode: 0x0002,
-  appendChild: 0x0003,
-  insertBefore: 0x0004,
-  removeChild: 0x0005,
-  setStyle: 0x0100,
-  clearStyle: 0x0101,
-  setText: 0x0200,
-  setFontFamily: 0x0201,
-  setImage: 0x0300,
-  setStateStyle: 0x0400,
-  clearStateStyle: 0x0401,
-  focus: 0x0402,
-  animate: 0x0500,
-  cancelAnimation: 0x0501,
-  setViewport: 0x0600,
-  queryLayout: 0x0601,
-});
-
-const TAG = Object.freeze({ auto: 0, px: 1, percent: 2, number: 3, color: 4, keyword: 5, int: 6 });
-
-const JUSTIFY = ['flex-start', 'flex-end', 'start', 'end', 'center', 'stretch', 'space-between', 'space-around', 'space-evenly'];
-const TOGGLE = ['no', 'yes'];
-/** String limits, as `marquee_protocol::limits` has them. */
-export const MAX_TEXT_BYTES = 65536;
-export const MAX_FAMILY_BYTES = 256;
-export const MAX_SRC_BYTES = 4096;
 
 /** UTF-8 bytes of a string, by hand: QuickJS has no `TextEncoder`. Lone surrogates become U+FFFD. */
 export function utf8(s) {
@@ -52,92 +35,10 @@ export function utf8(s) {
   }
   return out;
 }
-const MS = { min: 0, max: 600000 };
-/** The named easings, in wire order; cubic-bezier and spring follow. */
-export const EASINGS = ['ease', 'linear', 'ease-in', 'ease-out', 'ease-in-out'];
-/** Node states that have their own style (see `setStateStyle`). */
-export const STATES = ['focused', 'focus-within'];
-const ALIGN = ['stretch', 'flex-start', 'flex-end', 'start', 'end', 'center', 'baseline'];
-
-// Value kinds: 'dim' (auto | px | %), 'lp' (px | %), 'len' (px), 'num', 'color', 'int', or a
-// keyword list. `min`/`max` bound numbers as the engine does.
-const PROPERTIES = [
-  [0x01, 'display', ['flex', 'none']],
-  [0x02, 'position', ['relative', 'absolute']],
-  [0x03, 'flex-direction', ['row', 'column', 'row-reverse', 'column-reverse']],
-  [0x04, 'flex-wrap', ['nowrap', 'wrap', 'wrap-reverse']],
-  [0x05, 'justify-content', JUSTIFY],
-  [0x06, 'align-items', ALIGN],
-  [0x07, 'align-self', ALIGN],
-  [0x08, 'align-content', JUSTIFY],
-  [0x09, 'row-gap', 'lp'],
-  [0x0a, 'column-gap', 'lp'],
-  [0x0b, 'flex-grow', 'num', { min: 0 }],
-  [0x0c, 'flex-shrink', 'num', { min: 0 }],
-  [0x0d, 'flex-basis', 'dim'],
-  [0x0e, 'width', 'dim'],
-  [0x0f, 'height', 'dim'],
-  [0x10, 'min-width', 'dim'],
-  [0x11, 'min-height', 'dim'],
-  [0x12, 'max-width', 'dim'],
-  [0x13, 'max-height', 'dim'],
-  [0x14, 'padding-top', 'lp'],
-  [0x15, 'padding-right', 'lp'],
-  [0x16, 'padding-bottom', 'lp'],
-  [0x17, 'padding-left', 'lp'],
-  [0x18, 'margin-top', 'dim'],
-  [0x19, 'margin-right', 'dim'],
-  [0x1a, 'margin-bottom', 'dim'],
-  [0x1b, 'margin-left', 'dim'],
-  [0x1c, 'top', 'dim'],
-  [0x1d, 'right', 'dim'],
-  [0x1e, 'bottom', 'dim'],
-  [0x1f, 'left', 'dim'],
-  [0x20, 'overflow', ['visible', 'clip', 'scroll']],
-  [0x21, 'border-width', 'len', { min: 0 }],
-  [0x30, 'font-size', 'len', { min: 0, max: 4096 }],
-  [0x31, 'font-weight', 'int', { min: 1, max: 1000 }],
-  [0x32, 'font-style', ['normal', 'italic']],
-  [0x33, 'line-height', 'num', { min: 0, max: 100 }],
-  [0x34, 'letter-spacing', 'len', { min: -4096, max: 4096 }],
-  [0x35, 'text-align', ['start', 'center', 'end', 'left', 'right']],
-  [0x36, 'max-lines', 'int', { min: 0, max: 10000 }],
-  [0x37, 'text-overflow', ['clip', 'ellipsis']],
-  [0x40, 'background-color', 'color'],
-  [0x41, 'border-color', 'color'],
-  [0x42, 'border-top-left-radius', 'len', { min: 0 }],
-  [0x43, 'border-top-right-radius', 'len', { min: 0 }],
-  [0x44, 'border-bottom-right-radius', 'len', { min: 0 }],
-  [0x45, 'border-bottom-left-radius', 'len', { min: 0 }],
-  [0x46, 'opacity', 'num', { min: 0, max: 1 }],
-  [0x47, 'translate-x', 'len'],
-  [0x48, 'translate-y', 'len'],
-  [0x49, 'scale-x', 'num', { min: 0 }],
-  [0x4a, 'scale-y', 'num', { min: 0 }],
-  [0x4b, 'z-index', 'int'],
-  [0x4c, 'color', 'color'],
-  [0x4d, 'placeholder-color', 'color'],
-  [0x4e, 'object-fit', ['fill', 'cover', 'contain']],
-  [0x80, 'focusable', TOGGLE],
-  [0x81, 'focus-group', ['none', 'row', 'column', 'grid']],
-  [0x82, 'focus-trap', TOGGLE],
-  [0x83, 'focus-restore', ['last', 'nearest']],
-  [0x84, 'autofocus', TOGGLE],
-  [0x85, 'nav-up', 'int', { min: -1, max: MAX_NODE_ID }],
-  [0x86, 'nav-right', 'int', { min: -1, max: MAX_NODE_ID }],
-  [0x87, 'nav-down', 'int', { min: -1, max: MAX_NODE_ID }],
-  [0x88, 'nav-left', 'int', { min: -1, max: MAX_NODE_ID }],
-  [0x89, 'scroll-align', ['nearest', 'start', 'center']],
-  [0x8a, 'scroll-duration', 'num', MS],
-  [0x8b, 'focus-duration', 'num', MS],
-  [0x8c, 'layout-duration', 'num', MS],
-  [0x8d, 'transition-easing', EASINGS],
-  [0x8e, 'fade-in-duration', 'num', MS],
-];
 
 /**
- * Style properties by name: `{ code, kind, min?, max? }`. The object has no prototype, so names
- * such as `constructor` or `__proto__` are not properties.
+ * Style properties by name: `{ code, kind, min?, aboveMin?, max? }`, from `wire.js`'s table. The
+ * object has no prototype, so names such as `constructor` or `__proto__` are not properties.
  */
 export const STYLE = Object.freeze(
   Object.assign(
@@ -147,7 +48,8 @@ export const STYLE = Object.freeze(
 );
 
 /** Whether a style property lays out or draws text, and so applies to text nodes only. */
-export const isTextProperty = (name) => STYLE[name] !== undefined && STYLE[name].code >= 0x30 && STYLE[name].code < 0x40;
+export const isTextProperty = (name) =>
+  STYLE[name] !== undefined && STYLE[name].code >= 0x30 && STYLE[name].code < 0x40;
 
 /** Command names by opcode, as the SDK's encoder methods are named. */
 export const COMMAND_NAMES = Object.freeze(new Map(Object.entries(OP).map(([name, op]) => [op, name])));
@@ -159,26 +61,42 @@ export const COMMAND_NAMES = Object.freeze(new Map(Object.entries(OP).map(([name
  */
 export function rejection(opcode, code) {
   switch (code) {
-    case 1: return 'the batch is truncated';
-    case 2: return 'not a command batch (bad magic bytes)';
-    case 3: return 'a protocol version this engine does not speak';
-    case 4: return 'the batch is too large';
-    case 5: return 'the command count disagrees with the batch header';
-    case 6: return 'no such command (an SDK newer than the engine?)';
-    case 7: return 'the payload has the wrong length';
-    case 8: return 'a value outside its domain';
-    case 9: return 'node id out of range';
-    case 32: return 'no such node (destroyed, or never created)';
-    case 33: return 'a node with this id already exists';
-    case 34: return 'it would make a node its own ancestor';
-    case 35: return 'not a child of that parent';
-    case 36: return 'the root node cannot be changed this way';
-    case 37: return 'the tree would be deeper than 256 levels';
+    case 1:
+      return 'the batch is truncated';
+    case 2:
+      return 'not a command batch (bad magic bytes)';
+    case 3:
+      return 'a protocol version this engine does not speak';
+    case 4:
+      return 'the batch is too large';
+    case 5:
+      return 'the command count disagrees with the batch header';
+    case 6:
+      return 'no such command (an SDK newer than the engine?)';
+    case 7:
+      return 'the payload has the wrong length';
+    case 8:
+      return 'a value outside its domain';
+    case 9:
+      return 'node id out of range';
+    case 32:
+      return 'no such node (destroyed, or never created)';
+    case 33:
+      return 'a node with this id already exists';
+    case 34:
+      return 'it would make a node its own ancestor';
+    case 35:
+      return 'not a child of that parent';
+    case 36:
+      return 'the root node cannot be changed this way';
+    case 37:
+      return 'the tree would be deeper than 256 levels';
     case 38:
       if (opcode === OP.setText || opcode === OP.setFontFamily) return 'not a text node';
       if (opcode === OP.setImage) return 'not an image node';
       return 'a text property on a node that is not text';
-    default: return `error code ${code}`;
+    default:
+      return `error code ${code}`;
   }
 }
 
@@ -214,7 +132,7 @@ function unitValue(name, value, units) {
 export function parseColor(value) {
   const m = typeof value === 'string' && /^#([0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/.exec(value);
   if (!m) throw new TypeError(`${JSON.stringify(value)} is not a #rrggbb[aa] colour`);
-  const hex = m[1].length === 6 ? m[1] + 'ff' : m[1];
+  const hex = m[1].length === 6 ? `${m[1]}ff` : m[1];
   return Number.parseInt(hex, 16) >>> 0;
 }
 
@@ -249,18 +167,21 @@ export function styleValue(name, value) {
       return [TAG.color, parseColor(value)];
     case 'int': {
       const n = typeof value === 'string' ? Number(value) : value;
-      if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647) throw new TypeError(`${name}: ${value} is not a 32-bit integer`);
-      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
-        throw new RangeError(`${name} out of range: ${value}`);
-      }
+      if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647)
+        throw new TypeError(`${name}: ${value} is not a 32-bit integer`);
+      if (!inBounds(p, n)) throw new RangeError(`${name} out of range: ${value}`);
       return [TAG.int, n];
     }
   }
   v = f32(v);
-  if ((p.min !== undefined && v < p.min) || (p.max !== undefined && v > p.max)) {
-    throw new RangeError(`${name} out of range: ${value}`);
-  }
+  if (!inBounds(p, v)) throw new RangeError(`${name} out of range: ${value}`);
   return [tag, v];
+}
+
+/** Whether `v` is within a property's bounds, as the engine checks them. */
+function inBounds(p, v) {
+  if (p.min !== undefined && (p.aboveMin ? v <= p.min : v < p.min)) return false;
+  return p.max === undefined || v <= p.max;
 }
 
 /** The default spring: critically damped-ish, settles in about half a second. */
@@ -277,7 +198,9 @@ export function parseEasing(easing) {
   const m = typeof easing === 'string' && /^(cubic-bezier|spring)\(([^)]*)\)$/.exec(easing.replace(/\s+/g, ''));
   const args = m ? m[2].split(',').map(Number) : [];
   if (!m || args.length !== 4 || !args.every(Number.isFinite)) {
-    throw new TypeError(`${JSON.stringify(easing)} is not an easing (${EASINGS.join(', ')}, cubic-bezier(...), spring(...))`);
+    throw new TypeError(
+      `${JSON.stringify(easing)} is not an easing (${EASINGS.join(', ')}, cubic-bezier(...), spring(...))`,
+    );
   }
   const [a, b, c, d] = args.map(f32);
   if (m[1] === 'cubic-bezier' && !(a >= 0 && a <= 1 && c >= 0 && c <= 1)) {
@@ -291,7 +214,10 @@ export function parseEasing(easing) {
 
 /** Checks and fills in animation timing: `{ duration, delay, easing, repeat, alternate }`. */
 export function timing({ duration = 0, delay = 0, easing = 'ease', repeat = 1, alternate = false } = {}) {
-  for (const [name, v] of [['duration', duration], ['delay', delay]]) {
+  for (const [name, v] of [
+    ['duration', duration],
+    ['delay', delay],
+  ]) {
     if (!(finite(name, v) >= 0 && f32(v) <= 600000)) throw new RangeError(`${name} ${v} outside 0..=600000 ms`);
   }
   const iterations = repeat === 'infinite' ? Infinity : repeat;
@@ -399,7 +325,7 @@ export class BatchEncoder {
   ids(op, ...ids) {
     ids.forEach(nodeId);
     this.record(op, 4 * ids.length);
-    ids.forEach((id) => this.u32(id));
+    for (const id of ids) this.u32(id);
   }
 
   destroyNode(id) {
@@ -471,7 +397,8 @@ export class BatchEncoder {
   /** Animates `name` on node `id` to `value`; `options` as `timing()` takes them. */
   animate(id, tag, name, value, options) {
     nodeId(id);
-    if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffffff) throw new RangeError(`animation tag ${tag} is not a u32`);
+    if (!Number.isInteger(tag) || tag < 0 || tag > 0xffffffff)
+      throw new RangeError(`animation tag ${tag} is not a u32`);
     const p = property(name, isAnimatable, 'animatable');
     const [vtag, v] = styleValue(name, value);
     const t = timing(options);

@@ -40,10 +40,33 @@ function events(...list) {
   return bytes;
 }
 const freed = (id) => [0x0005, (v, p) => v.setUint32(p, id, true), 4];
-const layout = (id, x, y, w, h) => [0x0002, (v, p) => [id, x, y, w, h].forEach((n, i) => (i ? v.setFloat32(p + 4 * i, n, true) : v.setUint32(p, n, true))), 20];
-const queryError = (id) => [0x0001, (v, p) => { v.setUint16(p + 8, 0x0601, true); v.setUint16(p + 10, 32, true); v.setUint32(p + 12, id, true); }, 16];
+const layout = (id, x, y, w, h) => [
+  0x0002,
+  (v, p) => {
+    v.setUint32(p, id, true);
+    for (const [i, n] of [x, y, w, h].entries()) v.setFloat32(p + 4 + 4 * i, n, true);
+  },
+  20,
+];
+const queryError = (id) => [
+  0x0001,
+  (v, p) => {
+    v.setUint16(p + 8, 0x0601, true);
+    v.setUint16(p + 10, 32, true);
+    v.setUint32(p + 12, id, true);
+  },
+  16,
+];
 const reset = [0x0004, (v, p) => v.setUint16(p, 2, true), 2];
-const key = [0x0003, (v, p) => { v.setUint16(p, 5, true); v.setUint8(p + 2, 0); v.setUint32(p + 3, 7, true); }, 7];
+const key = [
+  0x0003,
+  (v, p) => {
+    v.setUint16(p, 5, true);
+    v.setUint8(p + 2, 0);
+    v.setUint32(p + 3, 7, true);
+  },
+  7,
+];
 
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -101,7 +124,11 @@ test('ids are reused only after the engine frees them', async () => {
   assert.equal(app.view().id, 3, 'not reused before the engine says so');
   host.deliver(events(freed(1), freed(7)));
   const ids = [app.view().id, app.view().id, app.view().id];
-  assert.deepEqual(ids.sort((x, y) => x - y), [1, 4, 5], 'a free of an id never given out is ignored');
+  assert.deepEqual(
+    ids.sort((x, y) => x - y),
+    [1, 4, 5],
+    'a free of an id never given out is ignored',
+  );
 });
 
 test('layout queries resolve from layout events and reject on errors', async () => {
@@ -184,13 +211,24 @@ test('animate resolves when its animations end; focus events track the focused n
   const app = createApp({ host });
   const node = app.view();
   const done = node.animate({ opacity: 0, translateY: 10 }, { duration: 100 });
-  const end = (tag, finished) => [0x0007, (v, p) => {
-    v.setUint32(p, node.id, true);
-    v.setUint32(p + 4, tag, true);
-    v.setUint16(p + 8, 0x46, true);
-    v.setUint8(p + 10, finished ? 1 : 0);
-  }, 11];
-  const focus = [0x0006, (v, p) => { v.setUint32(p, 0xffffffff, true); v.setUint32(p + 4, 1, true); }, 8];
+  const end = (tag, finished) => [
+    0x0007,
+    (v, p) => {
+      v.setUint32(p, node.id, true);
+      v.setUint32(p + 4, tag, true);
+      v.setUint16(p + 8, 0x46, true);
+      v.setUint8(p + 10, finished ? 1 : 0);
+    },
+    11,
+  ];
+  const focus = [
+    0x0006,
+    (v, p) => {
+      v.setUint32(p, 0xffffffff, true);
+      v.setUint32(p + 4, 1, true);
+    },
+    8,
+  ];
   const seen = [];
   app.on('focus', (e) => seen.push(e));
   host.deliver(events(end(1, true), focus));
@@ -227,8 +265,24 @@ test('command-error events say in words what was rejected, and on which kind of 
   app.view();
   const seen = [];
   app.on('command-error', (e) => seen.push(e));
-  const wrongKind = [0x0001, (v, p) => { v.setUint16(p + 8, 0x0200, true); v.setUint16(p + 10, 38, true); v.setUint32(p + 12, 1, true); }, 16];
-  const framing = [0x0001, (v, p) => { v.setUint16(p + 8, 0xffff, true); v.setUint16(p + 10, 1, true); v.setUint32(p + 12, 0xffffffff, true); }, 16];
+  const wrongKind = [
+    0x0001,
+    (v, p) => {
+      v.setUint16(p + 8, 0x0200, true);
+      v.setUint16(p + 10, 38, true);
+      v.setUint32(p + 12, 1, true);
+    },
+    16,
+  ];
+  const framing = [
+    0x0001,
+    (v, p) => {
+      v.setUint16(p + 8, 0xffff, true);
+      v.setUint16(p + 10, 1, true);
+      v.setUint32(p + 12, 0xffffffff, true);
+    },
+    16,
+  ];
   host.deliver(events(wrongKind, framing));
   assert.deepEqual(
     seen.map((e) => [e.command, e.reason, e.message]),
@@ -256,5 +310,7 @@ test('an exception from a listener is logged with its message, not only its stac
   } finally {
     console.error = log;
   }
-  assert.deepEqual(errors, ["node-freed listener threw: TypeError: cannot read property 'title' of null\n    at <anonymous> (main.js:8:80)"]);
+  assert.deepEqual(errors, [
+    "node-freed listener threw: TypeError: cannot read property 'title' of null\n    at <anonymous> (main.js:8:80)",
+  ]);
 });

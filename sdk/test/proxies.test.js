@@ -69,7 +69,8 @@ function modelEngine() {
           case 0x0003: {
             const [parent, child] = [u32(0), u32(1)];
             node(parent);
-            for (let at = parent; at >= 0; at = nodes.get(at).parent) assert.notEqual(at, child, 'a cycle reached the engine');
+            for (let at = parent; at >= 0; at = nodes.get(at).parent)
+              assert.notEqual(at, child, 'a cycle reached the engine');
             if (depth(parent) + 1 > MAX_DEPTH) break;
             detach(child);
             node(child).parent = parent;
@@ -151,7 +152,11 @@ test('random create, destroy, move and id reuse never alias a proxy to another n
         if (alive(p.serial)) p.node.set('width', p.serial);
         else {
           refused += 1;
-          assert.throws(() => p.node.set('width', p.serial), destroyed, `seed ${seed} step ${step}: proxy ${p.serial} is gone but its call went out`);
+          assert.throws(
+            () => p.node.set('width', p.serial),
+            destroyed,
+            `seed ${seed} step ${step}: proxy ${p.serial} is gone but its call went out`,
+          );
           assert.equal(p.node.id, -1);
         }
       } else {

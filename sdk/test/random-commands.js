@@ -60,7 +60,9 @@ function value(name, r) {
     case 'num':
       return `${num(p.min ?? -10, p.max ?? 10)}`;
     case 'color':
-      return `#${Math.floor(r() * 2 ** 32).toString(16).padStart(8, '0')}`;
+      return `#${Math.floor(r() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0')}`;
     case 'int':
       if (p.min !== undefined) return `${p.min + Math.floor(r() * (p.max - p.min + 1))}`;
       return `${Math.floor(r() * 2 ** 32) - 2 ** 31}`;
@@ -77,21 +79,32 @@ function line(r) {
       const n = pick(r, PAINT);
       return `state ${id()} ${pick(r, STATES)} ${n} ${value(n, r)}`;
     }
-    case 10: return `clear-state ${id()} ${pick(r, STATES)} ${name()}`;
-    case 11: return `focus ${id()}`;
-    case 12: return `cancel ${id()} ${pick(r, ANIMATABLE)}`;
+    case 10:
+      return `clear-state ${id()} ${pick(r, STATES)} ${name()}`;
+    case 11:
+      return `focus ${id()}`;
+    case 12:
+      return `cancel ${id()} ${pick(r, ANIMATABLE)}`;
     case 13: {
       const n = pick(r, ANIMATABLE);
       return `animate ${id()} ${n} ${value(n, r)} tag ${Math.floor(r() * 2 ** 32)} ${timingText(r)}`.trim();
     }
-    case 0: return `create ${id()} ${['view', 'image', 'text'][Math.floor(r() * 3)]}`;
-    case 1: return `destroy ${id()}`;
-    case 2: return `append ${id()} ${id()}`;
-    case 3: return `insert ${id()} ${id()} before ${id()}`;
-    case 4: return `remove ${id()} ${id()}`;
-    case 5: return `clear ${id()} ${name()}`;
-    case 6: return `viewport ${Math.fround(r() * 16384)} ${Math.fround(r() * 16384)}`;
-    case 7: return `query-layout ${id()}`;
+    case 0:
+      return `create ${id()} ${['view', 'image', 'text'][Math.floor(r() * 3)]}`;
+    case 1:
+      return `destroy ${id()}`;
+    case 2:
+      return `append ${id()} ${id()}`;
+    case 3:
+      return `insert ${id()} ${id()} before ${id()}`;
+    case 4:
+      return `remove ${id()} ${id()}`;
+    case 5:
+      return `clear ${id()} ${name()}`;
+    case 6:
+      return `viewport ${Math.fround(r() * 16384)} ${Math.fround(r() * 16384)}`;
+    case 7:
+      return `query-layout ${id()}`;
     default: {
       const n = name();
       return `style ${id()} ${n} ${value(n, r)}`;
@@ -106,7 +119,7 @@ export function randomBatches(seed, count) {
   const out = [];
   for (let b = 0; b < count; b++) {
     const text = Array.from({ length: Math.floor(r() * 41) }, () => line(r));
-    text.forEach((l) => replay(enc, l));
+    for (const l of text) replay(enc, l);
     out.push({ text, hex: hex(enc.finish()) });
   }
   return out;

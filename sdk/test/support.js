@@ -7,23 +7,38 @@ export function replay(enc, line) {
   if (w[0] === '' || w[0].startsWith('#')) return;
   const n = (i) => Number(w[i]);
   switch (w[0]) {
-    case 'create': return enc.createNode(n(1), w[2]);
-    case 'destroy': return enc.destroyNode(n(1));
-    case 'append': return enc.appendChild(n(1), n(2));
-    case 'insert': return enc.insertBefore(n(1), n(2), n(4));
-    case 'remove': return enc.removeChild(n(1), n(2));
-    case 'style': return enc.setStyle(n(1), w[2], w[3]);
-    case 'clear': return enc.clearStyle(n(1), w[2]);
-    case 'state': return enc.setStateStyle(n(1), w[2], w[3], w[4]);
-    case 'clear-state': return enc.clearStateStyle(n(1), w[2], w[3]);
-    case 'focus': return enc.focus(n(1));
-    case 'cancel': return enc.cancelAnimation(n(1), w[2]);
+    case 'create':
+      return enc.createNode(n(1), w[2]);
+    case 'destroy':
+      return enc.destroyNode(n(1));
+    case 'append':
+      return enc.appendChild(n(1), n(2));
+    case 'insert':
+      return enc.insertBefore(n(1), n(2), n(4));
+    case 'remove':
+      return enc.removeChild(n(1), n(2));
+    case 'style':
+      return enc.setStyle(n(1), w[2], w[3]);
+    case 'clear':
+      return enc.clearStyle(n(1), w[2]);
+    case 'state':
+      return enc.setStateStyle(n(1), w[2], w[3], w[4]);
+    case 'clear-state':
+      return enc.clearStateStyle(n(1), w[2], w[3]);
+    case 'focus':
+      return enc.focus(n(1));
+    case 'cancel':
+      return enc.cancelAnimation(n(1), w[2]);
     case 'animate': {
       const opts = {};
       let tag = 0;
       for (let i = 4; i < w.length; i += 2) {
         const [k, v] = [w[i], w[i + 1]];
-        if (k === 'alternate') { opts.alternate = true; i -= 1; continue; }
+        if (k === 'alternate') {
+          opts.alternate = true;
+          i -= 1;
+          continue;
+        }
         if (k === 'tag') tag = Number(v);
         else if (k === 'easing') opts.easing = v;
         else if (k === 'repeat') opts.repeat = v === 'infinite' ? 'infinite' : Number(v);
@@ -41,15 +56,22 @@ export function replay(enc, line) {
       if (w[0] === 'text') return enc.setText(n(1), s);
       return w[0] === 'image' ? enc.setImage(n(1), s) : enc.setFontFamily(n(1), s);
     }
-    case 'viewport': return enc.setViewport(n(1), n(2));
-    case 'query-layout': return enc.queryLayout(n(1));
-    default: throw new Error(`unknown command ${w[0]}`);
+    case 'viewport':
+      return enc.setViewport(n(1), n(2));
+    case 'query-layout':
+      return enc.queryLayout(n(1));
+    default:
+      throw new Error(`unknown command ${w[0]}`);
   }
 }
 
 /** Bytes from hex text; `#` starts a comment, whitespace is ignored. */
 export function unhex(text) {
-  const digits = text.split('\n').map((l) => l.split('#')[0]).join('').replace(/\s+/g, '');
+  const digits = text
+    .split('\n')
+    .map((l) => l.split('#')[0])
+    .join('')
+    .replace(/\s+/g, '');
   return Uint8Array.from(digits.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
 }
 

@@ -11,7 +11,9 @@ import { replay, unhex } from './support.js';
 
 const VECTORS = join(dirname(fileURLToPath(import.meta.url)), '../../crates/marquee-protocol/tests/vectors');
 
-const names = readdirSync(VECTORS).filter((f) => f.endsWith('.txt')).sort();
+const names = readdirSync(VECTORS)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 test('there are golden vectors to check', () => {
   assert.ok(names.length >= 4, `only ${names.length} vectors in ${VECTORS}`);
@@ -29,7 +31,10 @@ for (const name of names) {
 test('the vectors cover every style property', () => {
   const text = names.map((n) => readFileSync(join(VECTORS, n), 'utf8')).join('\n');
   const used = new Set([...text.matchAll(/^style \d+ (\S+)/gm)].map((m) => m[1]));
-  assert.deepEqual([...Object.keys(STYLE)].filter((p) => !used.has(p)), []);
+  assert.deepEqual(
+    [...Object.keys(STYLE)].filter((p) => !used.has(p)),
+    [],
+  );
 });
 
 test('bad values are refused before they reach the engine', () => {

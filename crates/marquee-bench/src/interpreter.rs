@@ -2,19 +2,16 @@
 //!
 //! Only the benchmark runs engine.wasm this way, so this is the ABI's host side reduced to what
 //! a scene needs (see `marquee-engine-wasmtime` for the full one, with budgets and poisoning):
-//! the same imports, the same calls, every pointer the guest returns checked against its memory.
+//! the same imports and names (`marquee_engine_contract::abi`), the same calls, every pointer the
+//! guest returns checked against its memory.
 
-use marquee_display_list::text::{Paragraph, TextLayout};
+use marquee_engine_contract::abi::{self, export, import};
+use marquee_engine_contract::{ABI_VERSION, Error as EngineError, Stat};
+use marquee_protocol::{ImageError, Key, KeyAction};
 use marquee_text::SharedText;
 use wasmi::{Caller, Engine, Linker, Memory, Module, Store, TypedFunc};
 
-use crate::{Error, Instance, Runner};
-
-/// The longest paragraph a guest may hand over (as in the wasmtime host).
-const MAX_PARAGRAPH_BYTES: u32 = 1 << 20;
-
-/// The ABI version this runner speaks.
-const ABI_VERSION: u32 = 4;
+use crate::{Error, Runner};
 
 /// engine.wasm in wasmi, validated and translated once for every scene.
 pub struct Wasmi {
@@ -37,6 +34,11 @@ struct Host {
     origin: std::time::Instant,
 }
 
+/// A failed call: wasmi traps and errors, as the contract's trap.
+fn trap(e: impl std::fmt::Display) -> EngineError {
+    EngineError::Trap(format!("engine.wasm in wasmi: {e}"))
+}
+
 fn fail(e: impl std::fmt::Display) -> Error {
     Error(format!("engine.wasm in wasmi: {e}"))
 }
@@ -45,60 +47,55 @@ impl Runner for Wasmi {
     fn name(&self) -> &'static str {
         "wasmi"
     }
-    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+    fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         let mut store = Store::new(&self.engine, Host { text: self.text.clone(), origin: std::time::Instant::now() });
         let mut linker = Linker::<Host>::new(&self.engine);
+        let module = abi::IMPORT_MODULE;
         linker
-            .func_wrap("marquee", "text_set", |mut caller: Caller<'_, Host>, run: u32, ptr: u32, len: u32| {
-                let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else { return };
+            .func_wrap(module, import::TEXT_SET, |mut caller: Caller<'_, Host>, run: u32, ptr: u32, len: u32| {
+                let Some(memory) = caller.get_export(export::MEMORY).and_then(|e| e.into_memory()) else { return };
                 let (data, host) = memory.data_and_store_mut(&mut caller);
-                let bytes = (len <= MAX_PARAGRAPH_BYTES)
-                    .then(|| data.get(ptr as usize..(ptr as usize).checked_add(len as usize)?))
-                    .flatten();
-                match bytes.map(Paragraph::decode) {
-                    Some(Ok(p)) => host.text.set(run, &p),
-                    _ => host.text.remove(run),
-                }
+                abi::text_set(&mut host.text, data, run, ptr, len);
             })
             .map_err(fail)?;
         linker
-            .func_wrap("marquee", "text_remove", |mut caller: Caller<'_, Host>, run: u32| {
-                caller.data_mut().text.remove(run);
+            .func_wrap(module, import::TEXT_REMOVE, |mut caller: Caller<'_, Host>, run: u32| {
+                marquee_display_list::text::TextLayout::remove(&mut caller.data_mut().text, run);
             })
             .map_err(fail)?;
         linker
-            .func_wrap("marquee", "text_measure", |mut caller: Caller<'_, Host>, run: u32, max_width: f32| -> u64 {
-                let size = caller.data_mut().text.measure(run, max_width);
-                size.width.to_bits() as u64 | (size.height.to_bits() as u64) << 32
+            .func_wrap(module, import::TEXT_MEASURE, |mut caller: Caller<'_, Host>, run: u32, max_width: f32| -> u64 {
+                abi::text_measure(&mut caller.data_mut().text, run, max_width)
             })
             .map_err(fail)?;
         linker
-            .func_wrap("marquee", "clock", |caller: Caller<'_, Host>| -> f64 {
+            .func_wrap(module, import::CLOCK, |caller: Caller<'_, Host>| -> f64 {
                 caller.data().origin.elapsed().as_secs_f64() * 1000.0
             })
             .map_err(fail)?;
         let instance = linker.instantiate_and_start(&mut store, &self.module).map_err(fail)?;
-        let memory = instance.get_memory(&store, "memory").ok_or_else(|| fail("no memory export"))?;
+        let memory = instance.get_memory(&store, export::MEMORY).ok_or_else(|| fail("no memory export"))?;
         macro_rules! func {
-            ($name:literal) => {
+            ($name:expr) => {
                 instance.get_typed_func(&store, $name).map_err(|e| fail(format!("{}: {e}", $name)))?
             };
         }
-        let version: TypedFunc<(), u32> = func!("mq_abi_version");
+        let version: TypedFunc<(), u32> = func!(export::ABI_VERSION);
         let found = version.call(&mut store, ()).map_err(fail)?;
         if found != ABI_VERSION {
-            return Err(fail(format!("engine.wasm speaks ABI {found}, this runner {ABI_VERSION}")));
+            return Err(EngineError::AbiMismatch { expected: ABI_VERSION, found }.into());
         }
         Ok(Box::new(WasmiInstance {
-            alloc: func!("mq_alloc"),
-            free: func!("mq_free"),
-            apply: func!("mq_apply"),
-            frame: func!("mq_frame"),
-            key: func!("mq_key"),
-            stat: func!("mq_stat"),
-            image_ready: func!("mq_image_ready"),
-            texture_budget: func!("mq_set_texture_budget"),
-            profile: func!("mq_profile"),
+            alloc: func!(export::ALLOC),
+            free: func!(export::FREE),
+            apply: func!(export::APPLY),
+            frame: func!(export::FRAME),
+            key: func!(export::KEY),
+            stat: func!(export::STAT),
+            image_ready: func!(export::IMAGE_READY),
+            image_failed: func!(export::IMAGE_FAILED),
+            texture_budget: func!(export::SET_TEXTURE_BUDGET),
+            profile: func!(export::PROFILE),
             store,
             memory,
         }))
@@ -115,50 +112,58 @@ struct WasmiInstance {
     key: TypedFunc<(u32, u32), u32>,
     stat: TypedFunc<u32, u64>,
     image_ready: TypedFunc<(u32, u32, u32), u32>,
+    image_failed: TypedFunc<(u32, u32), u32>,
     texture_budget: TypedFunc<(u32, u32), ()>,
     profile: TypedFunc<u32, ()>,
 }
 
-impl Instance for WasmiInstance {
-    fn apply(&mut self, batch: &[u8]) -> Result<(), Error> {
-        let len = u32::try_from(batch.len()).map_err(fail)?;
-        let ptr = self.alloc.call(&mut self.store, len).map_err(fail)?;
+impl marquee_engine_contract::Engine for WasmiInstance {
+    fn apply(&mut self, batch: &[u8]) -> Result<u32, EngineError> {
+        let len = u32::try_from(batch.len()).map_err(|_| EngineError::OutOfMemory)?;
+        let ptr = self.alloc.call(&mut self.store, len).map_err(trap)?;
         if ptr == 0 && len != 0 {
-            return Err(fail("out of memory"));
+            return Err(EngineError::OutOfMemory);
         }
-        self.memory.write(&mut self.store, ptr as usize, batch).map_err(fail)?;
-        self.apply.call(&mut self.store, (ptr, len)).map_err(fail)?;
-        self.free.call(&mut self.store, (ptr, len)).map_err(fail)
+        self.memory.write(&mut self.store, ptr as usize, batch).map_err(|_| EngineError::BadOutput)?;
+        let rejected = self.apply.call(&mut self.store, (ptr, len)).map_err(trap)?;
+        self.free.call(&mut self.store, (ptr, len)).map_err(trap)?;
+        Ok(rejected)
     }
-    fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error> {
-        self.key.call(&mut self.store, (key as u32, action as u32)).map(drop).map_err(fail)
-    }
-    fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error> {
-        self.image_ready.call(&mut self.store, (handle, width, height)).map(drop).map_err(fail)
-    }
-    fn budget(&mut self, bytes: u64) -> Result<(), Error> {
-        self.texture_budget.call(&mut self.store, (bytes as u32, (bytes >> 32) as u32)).map_err(fail)
-    }
-    fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
-        let packed = self.frame.call(&mut self.store, time_ms).map_err(fail)?;
-        let (ptr, len) = ((packed & 0xffff_ffff) as usize, (packed >> 32) as usize);
+
+    fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), EngineError> {
+        let (ptr, len) = abi::unpack_buffer(self.frame.call(&mut self.store, time_ms).map_err(trap)?);
         let data = self.memory.data(&self.store);
-        let bytes = ptr.checked_add(len).and_then(|end| data.get(ptr..end)).ok_or_else(|| fail("bad frame buffer"))?;
+        let bytes = ptr.checked_add(len).and_then(|end| data.get(ptr..end)).ok_or(EngineError::BadOutput)?;
         out.clear();
         out.extend_from_slice(bytes);
         Ok(())
     }
-    fn memory(&mut self) -> Option<usize> {
-        Some(self.memory.data_size(&self.store))
+
+    fn key(&mut self, key: Key, action: KeyAction) -> Result<bool, EngineError> {
+        self.key.call(&mut self.store, (key as u32, action as u32)).map(|used| used != 0).map_err(trap)
     }
-    fn profile(&mut self) -> bool {
-        self.profile.call(&mut self.store, 1).is_ok()
+
+    fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, EngineError> {
+        self.image_ready.call(&mut self.store, (image, width, height)).map(|used| used != 0).map_err(trap)
     }
-    fn phase_ns(&mut self) -> Option<[u64; 3]> {
-        let mut phases = [0; 3];
-        for (p, which) in phases.iter_mut().zip(crate::PHASE_STATS) {
-            *p = self.stat.call(&mut self.store, which).ok()?;
-        }
-        Some(phases)
+
+    fn image_failed(&mut self, image: u32, reason: ImageError) -> Result<bool, EngineError> {
+        self.image_failed.call(&mut self.store, (image, reason as u32)).map(|used| used != 0).map_err(trap)
+    }
+
+    fn set_texture_budget(&mut self, bytes: u64) -> Result<(), EngineError> {
+        self.texture_budget.call(&mut self.store, abi::split_u64(bytes)).map_err(trap)
+    }
+
+    fn stat(&mut self, which: Stat) -> Result<u64, EngineError> {
+        self.stat.call(&mut self.store, which as u32).map_err(trap)
+    }
+
+    fn set_profiling(&mut self, on: bool) -> Result<(), EngineError> {
+        self.profile.call(&mut self.store, u32::from(on)).map_err(trap)
+    }
+
+    fn memory_bytes(&mut self) -> Result<Option<usize>, EngineError> {
+        Ok(Some(self.memory.data_size(&self.store)))
     }
 }

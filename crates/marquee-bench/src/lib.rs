@@ -21,18 +21,14 @@ use std::time::Instant;
 
 use marquee_display_list::frame::{Frame, Request, requests};
 use marquee_engine::Engine;
+use marquee_engine_contract::Step;
 use marquee_engine_quickjs::JsEngine;
-use marquee_engine_wasmtime::{DEFAULT_CALL_BUDGET, DEFAULT_MEMORY_LIMIT, Module, Runtime, WasmEngine};
+use marquee_engine_wasmtime::{DEFAULT_CALL_BUDGET, DEFAULT_MEMORY_LIMIT, Module, Runtime};
 use marquee_protocol::encode_batch;
-use marquee_test_support::scene::Step;
 use marquee_text::SharedText;
 
 pub use marquee_engine_wasmtime::Compiler;
 pub use scenes::Scene;
-
-/// The `mq_stat` counters of the engine's frame phases, in the order of
-/// [`marquee_engine::PHASES`].
-pub(crate) const PHASE_STATS: [u32; 3] = marquee_engine_wasmtime::PHASE_STATS;
 
 /// The phases a frame's time is split into: the commands, keys and image answers before the
 /// frame, then the engine's own phases.
@@ -69,27 +65,13 @@ pub trait Runner {
         None
     }
     /// A fresh engine for a scene.
-    fn start(&self) -> Result<Box<dyn Instance>, Error>;
+    fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error>;
 }
 
-/// One engine instance under measurement.
-pub trait Instance {
-    /// Applies a batch.
-    fn apply(&mut self, batch: &[u8]) -> Result<(), Error>;
-    /// A remote key.
-    fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error>;
-    /// The host's answer to an image load.
-    fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error>;
-    /// The texture budget.
-    fn budget(&mut self, bytes: u64) -> Result<(), Error>;
-    /// A frame; its buffer is left in `out`.
-    fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error>;
-    /// The engine's memory, in bytes, if the build has one of its own.
-    fn memory(&mut self) -> Option<usize>;
-    /// Turns on the engine's phase timing; false if this build cannot.
-    fn profile(&mut self) -> bool;
-    /// The last frame's time in each engine phase, in ns.
-    fn phase_ns(&mut self) -> Option<[u64; 3]>;
+impl From<marquee_engine_contract::Error> for Error {
+    fn from(e: marquee_engine_contract::Error) -> Self {
+        Error(e.to_string())
+    }
 }
 
 /// What one scene did in one runner.
@@ -149,7 +131,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         return outcome;
     }
     let mut engine = runner.start()?;
-    let profiling = engine.profile();
+    let profiling = engine.set_profiling(true).is_ok();
     let mut out = Vec::new();
     let mut loads: Vec<u32> = Vec::new();
     let mut times = Vec::new();
@@ -166,16 +148,16 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         }
         let t = Instant::now();
         match step {
-            Step::Batch(cmds) => engine.apply(&encode_batch(cmds))?,
-            Step::Raw(bytes) => engine.apply(bytes)?,
+            Step::Batch(cmds) => engine.apply(&encode_batch(cmds)).map(drop)?,
+            Step::Raw(bytes) => engine.apply(bytes).map(drop)?,
             Step::Key(k, a) => {
                 engine.key(*k, *a)?;
                 if *a == marquee_protocol::KeyAction::Press {
                     waiting = waiting.or(Some(0));
                 }
             }
-            Step::Budget(b) => engine.budget(*b)?,
-            Step::Image(h, Ok((w, ht))) => engine.image_ready(*h, *w, *ht)?,
+            Step::Budget(b) => engine.set_texture_budget(*b)?,
+            Step::Image(h, Ok((w, ht))) => engine.image_ready(*h, *w, *ht).map(drop)?,
             Step::Image(..) => {}
             Step::Frame(time) => {
                 // The host answers last frame's loads before this one, as the native host does.
@@ -183,10 +165,10 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                     engine.image_ready(handle, POSTER.0, POSTER.1)?;
                 }
                 commands += t.elapsed();
-                engine.frame(*time, &mut out)?;
+                engine.frame_into(*time, &mut out)?;
                 times.push(start.elapsed().as_secs_f64() * 1000.0);
                 // Outside the timed span, like everything below.
-                let split = if profiling { engine.phase_ns() } else { None };
+                let split = if profiling { engine.phase_ns().ok() } else { None };
                 if let Some(ns) = split {
                     phases[0].push(commands.as_secs_f64() * 1000.0);
                     for (phase, ns) in phases[1..].iter_mut().zip(ns) {
@@ -218,7 +200,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
     let skip = usize::from(!scene.first_frame_counts);
     let frames = times.into_iter().skip(skip).collect();
     let phases = (profiling && phases[0].len() > skip).then(|| phases.map(|p| p.into_iter().skip(skip).collect()));
-    let memory = engine.memory();
+    let memory = engine.memory_bytes().ok().flatten();
     Ok(Outcome { scene: scene.name, runner: runner.name(), frames, first_frame, memory, digest, phases, latency })
 }
 
@@ -228,49 +210,12 @@ pub struct Native {
     pub text: SharedText,
 }
 
-struct NativeInstance(Engine);
-
 impl Runner for Native {
     fn name(&self) -> &'static str {
         "native"
     }
-    fn start(&self) -> Result<Box<dyn Instance>, Error> {
-        Ok(Box::new(NativeInstance(Engine::with_text(Box::new(self.text.clone())))))
-    }
-}
-
-impl Instance for NativeInstance {
-    fn apply(&mut self, batch: &[u8]) -> Result<(), Error> {
-        self.0.apply(batch);
-        Ok(())
-    }
-    fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error> {
-        self.0.key(key, action);
-        Ok(())
-    }
-    fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error> {
-        self.0.image_ready(handle, width, height);
-        Ok(())
-    }
-    fn budget(&mut self, bytes: u64) -> Result<(), Error> {
-        self.0.set_texture_budget(bytes);
-        Ok(())
-    }
-    fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
-        out.clear();
-        out.extend_from_slice(self.0.frame(time_ms));
-        Ok(())
-    }
-    fn memory(&mut self) -> Option<usize> {
-        None
-    }
-    fn profile(&mut self) -> bool {
-        let origin = Instant::now();
-        self.0.set_clock(Some(Box::new(move || origin.elapsed().as_secs_f64() * 1000.0)));
-        true
-    }
-    fn phase_ns(&mut self) -> Option<[u64; 3]> {
-        Some(self.0.stats().phase_ns)
+    fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
+        Ok(Box::new(Engine::with_text(Box::new(self.text.clone()))))
     }
 }
 
@@ -286,14 +231,24 @@ pub struct Wasmtime {
 impl Wasmtime {
     /// Compiles `wasm` with Cranelift once for every scene.
     pub fn new(wasm: &[u8], text: SharedText) -> Result<Wasmtime, Error> {
-        Wasmtime::with_compiler(wasm, text, Compiler::Cranelift)
+        Wasmtime::with_compiler(wasm, text, Compiler::Cranelift, None)
     }
 
-    /// Compiles `wasm` with `compiler` once for every scene.
-    pub fn with_compiler(wasm: &[u8], text: SharedText, compiler: Compiler) -> Result<Wasmtime, Error> {
+    /// Compiles `wasm` with `compiler` once for every scene, or loads it from the module cache
+    /// in `cache` (storing it there when it was not).
+    pub fn with_compiler(
+        wasm: &[u8],
+        text: SharedText,
+        compiler: Compiler,
+        cache: Option<&std::path::Path>,
+    ) -> Result<Wasmtime, Error> {
         let runtime =
             Runtime::with_compiler(compiler, DEFAULT_CALL_BUDGET).map_err(|e| Error(format!("wasmtime: {e}")))?;
-        let module = runtime.compile(wasm).map_err(|e| Error(format!("engine.wasm: {e}")))?;
+        let module = match cache {
+            Some(dir) => marquee_engine_wasmtime::cache::ModuleCache::new(dir).load(&runtime, wasm).map(|(m, _)| m),
+            None => runtime.compile(wasm),
+        };
+        let module = module.map_err(|e| Error(format!("engine.wasm: {e}")))?;
         Ok(Wasmtime { runtime, module, text, compiler })
     }
 }
@@ -305,16 +260,14 @@ impl Runner for Wasmtime {
             Compiler::Winch => "winch",
         }
     }
-    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+    fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         let e = self
             .runtime
             .instantiate_with_text(&self.module, DEFAULT_MEMORY_LIMIT, Box::new(self.text.clone()))
             .map_err(|e| Error(format!("engine.wasm: {e}")))?;
-        Ok(Box::new(WasmInstance(e)))
+        Ok(Box::new(e))
     }
 }
-
-struct WasmInstance(WasmEngine);
 
 /// engine.js in QuickJS.
 pub struct QuickJs {
@@ -332,7 +285,7 @@ impl Runner for QuickJs {
         // Over half a second a frame at 10,000 nodes: 20 frames say enough.
         Some(20)
     }
-    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+    fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         // Ten seconds a call: a 10,000-node scene's first frame is slow in an interpreter.
         let limits = marquee_engine_quickjs::Limits {
             budget: std::time::Duration::from_secs(10),
@@ -341,47 +294,9 @@ impl Runner for QuickJs {
         };
         let e = JsEngine::new(&self.source, Box::new(self.text.clone()), limits)
             .map_err(|e| Error(format!("engine.js: {e}")))?;
-        Ok(Box::new(JsInstance(e)))
+        Ok(Box::new(e))
     }
 }
-
-struct JsInstance(JsEngine);
-
-/// The Instance methods for an engine whose calls return `Result`.
-macro_rules! fallible {
-    ($t:ty, $memory:expr) => {
-        impl Instance for $t {
-            fn apply(&mut self, batch: &[u8]) -> Result<(), Error> {
-                self.0.apply(batch).map(drop).map_err(|e| Error(e.to_string()))
-            }
-            fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<(), Error> {
-                self.0.key(key, action).map(drop).map_err(|e| Error(e.to_string()))
-            }
-            fn image_ready(&mut self, handle: u32, width: u32, height: u32) -> Result<(), Error> {
-                self.0.image_ready(handle, width, height).map(drop).map_err(|e| Error(e.to_string()))
-            }
-            fn budget(&mut self, bytes: u64) -> Result<(), Error> {
-                self.0.set_texture_budget(bytes).map_err(|e| Error(e.to_string()))
-            }
-            fn frame(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
-                self.0.frame_into(time_ms, out).map_err(|e| Error(e.to_string()))
-            }
-            fn memory(&mut self) -> Option<usize> {
-                let memory: fn(&mut Self) -> Option<usize> = $memory;
-                memory(self)
-            }
-            fn profile(&mut self) -> bool {
-                self.0.set_profiling(true).is_ok()
-            }
-            fn phase_ns(&mut self) -> Option<[u64; 3]> {
-                self.0.phase_ns().ok()
-            }
-        }
-    };
-}
-
-fallible!(WasmInstance, |w| Some(w.0.memory_bytes()));
-fallible!(JsInstance, |j| j.0.memory_bytes().ok());
 
 /// The results as a terminal table: one row per scene and runner, with each runner's median as
 /// a multiple of engine.wasm's (in wasmtime with Cranelift, over the same frames) and the slowest
@@ -526,7 +441,7 @@ impl Runner for NodeJs {
         // Up to 0.15 s a frame at 10,000 nodes: a second of animation says enough.
         Some(60)
     }
-    fn start(&self) -> Result<Box<dyn Instance>, Error> {
+    fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         Err(Error("engine.js in Node runs in a child process: use measure_whole".into()))
     }
     fn measure_whole(&self, scene: &Scene) -> Option<Result<Outcome, Error>> {

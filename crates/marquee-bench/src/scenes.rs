@@ -1,11 +1,11 @@
 //! The benchmark scenes: command scripts with their input, the same for every runner.
 //!
-//! Each scene is a list of scene steps (`marquee_test_support::scene::Step`): batches, keys and
+//! Each scene is a list of scene steps (`marquee_engine_contract::Step`): batches, keys and
 //! frames on a fixed 60 Hz clock, so every run does the same work. Scripts are written in the
 //! protocol's text form, which keeps them short and readable.
 
+use marquee_engine_contract::Step;
 use marquee_protocol::{Key, KeyAction, text};
-use marquee_test_support::scene::Step;
 
 /// One frame at 60 Hz.
 pub const FRAME_MS: f64 = 1000.0 / 60.0;

@@ -1,15 +1,11 @@
 //! Yoga and our layout are given the same trees: at the last width, Yoga puts the probe nodes
 //! where the native engine does (to the pixel both round to), and both were timed at every width.
 
-use std::path::{Path, PathBuf};
-
 use marquee_bench::layout::{self, native_boxes, width};
 
 #[test]
 fn yoga_and_our_layout_place_the_same_boxes() {
-    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm"));
+    let wasm = marquee_engine_contract::paths::engine_wasm();
     let trees = layout::trees(true);
     let iterations = 8;
     let outcomes = layout::run(&wasm, &trees, iterations).unwrap();

@@ -1,18 +1,13 @@
 //! Every runner does the same work: the quick scenes run natively and in engine.wasm, frame for
 //! frame identical (by digest), every frame timed, on the 60 Hz clock.
 
-use std::path::{Path, PathBuf};
-
 use marquee_bench::interpreter::Wasmi;
 use marquee_bench::scenes::{self, FRAME_MS};
 use marquee_bench::{Compiler, Native, NodeJs, Outcome, Wasmtime, measure};
-use marquee_test_support::scene::Step;
+use marquee_engine_contract::{Step, paths};
 
 fn engine_wasm() -> Vec<u8> {
-    let path = std::env::var_os("MARQUEE_ENGINE_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; run `cargo xtask wasm`", path.display()))
+    paths::read_engine_wasm().unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Each frame's phases were timed, and add up to no more than the frame (they are inside it;
@@ -35,7 +30,7 @@ fn every_scene_runs_the_same_in_every_runner() {
     let wasm = engine_wasm();
     let builds = [
         Wasmtime::new(&wasm, text.clone()).map(|w| Box::new(w) as Box<dyn marquee_bench::Runner>),
-        Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Winch).map(|w| Box::new(w) as _),
+        Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Winch, None).map(|w| Box::new(w) as _),
         Wasmi::new(&wasm, text).map(|w| Box::new(w) as _),
     ];
     let builds: Vec<_> = builds.into_iter().map(Result::unwrap).collect();
@@ -78,10 +73,7 @@ fn a_key_press_shows_in_the_next_frame() {
 #[test]
 fn engine_js_under_node_times_every_frame() {
     let text = marquee_test_support::text_service();
-    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm"));
-    let node = NodeJs { engine_js: wasm.with_file_name("engine.js"), text: text.clone() };
+    let node = NodeJs { engine_js: paths::engine_js(), text: text.clone() };
     let scene = scenes::all(true).into_iter().find(|s| s.name == "images").unwrap();
     let n = measure(&scene, &Native { text }).unwrap();
     let j = measure(&scene, &node).unwrap();

@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use marquee_engine_contract::{paths, stream};
 use marquee_host::{Ended, EngineChoice, Headless, Host, Key, Options, Report, Stop};
 
 #[derive(Parser)]
@@ -35,8 +36,6 @@ enum Commands {
     /// Replay a recording (`run --record`) through the native engine, engine.wasm and engine.js
     /// and compare every frame byte for byte.
     Replay(ReplayArgs),
-    /// Run the benchmark scenes in every engine build and compare them (see docs/benchmarks.md).
-    Bench(BenchArgs),
     /// Build a bundle of an app (its JavaScript through esbuild, engine.wasm, engine.js, assets)
     /// into a content-addressed store; `marquee run STORE/bundles/ID.json` runs it.
     Bundle(BundleArgs),
@@ -115,33 +114,6 @@ struct BundleArgs {
     /// Print only the bundle's id (for scripts: `ID=$(marquee bundle APP --print-id)`).
     #[arg(long)]
     print_id: bool,
-}
-
-#[derive(Args)]
-struct BenchArgs {
-    /// Smaller stress scenes: the whole suite in well under a minute.
-    #[arg(long)]
-    quick: bool,
-    /// Only these scenes (comma-separated; `startup` runs the whole host, `marquee run`;
-    /// `layout` compares our layout with Yoga's in Node).
-    #[arg(long, value_delimiter = ',')]
-    scenes: Vec<String>,
-    /// Only these runners (comma-separated: native, wasmtime, winch, wasmi, quickjs, node).
-    #[arg(long, value_delimiter = ',')]
-    runners: Vec<String>,
-    /// Also write the results, every frame time included, as JSON.
-    #[arg(long, value_name = "FILE")]
-    json: Option<PathBuf>,
-    /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.
-    #[arg(long, value_name = "DIR")]
-    charts: Option<PathBuf>,
-    /// Run each scene this many times, reporting the last (instruction counts take the
-    /// difference of two repeat counts, which cancels start-up).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    repeat: u32,
-    /// engine.wasm (engine.js is read from beside it).
-    #[arg(long, value_name = "WASM")]
-    engine_wasm: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -267,7 +239,6 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Commands::Run(args) => run(*args),
         Commands::Replay(args) => replay(args),
-        Commands::Bench(args) => bench(args),
         Commands::Bundle(args) => bundle(args),
         Commands::Serve(args) => serve(args),
         Commands::Keys(command) => ota::keys(command),
@@ -295,18 +266,13 @@ fn failed(e: &str) -> ExitCode {
 
 /// The repository's demo app, for `run` without an argument.
 fn demo_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../apps/demo")
+    paths::demo_app()
 }
 
-/// The engine module: the flag, the environment, next to the executable's target directory, or
-/// where `cargo xtask wasm` writes it in this checkout.
+/// The engine module: the flag, else `MARQUEE_ENGINE_WASM`, else where `cargo xtask wasm` wrote
+/// it in this checkout.
 fn engine_path(flag: Option<PathBuf>) -> PathBuf {
-    let candidates = flag
-        .into_iter()
-        .chain(std::env::var_os("MARQUEE_ENGINE_WASM").map(PathBuf::from))
-        .chain(std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.join("engine/engine.wasm"))));
-    let fallback = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm");
-    candidates.into_iter().find(|p| p.is_file()).unwrap_or(fallback)
+    flag.unwrap_or_else(paths::engine_wasm)
 }
 
 /// The user's cache directory: `$XDG_CACHE_HOME`, else `~/.cache`.
@@ -343,7 +309,7 @@ fn bundle(args: BundleArgs) -> Result<(), String> {
     let options = marquee_bundle::BuildOptions {
         engine_wasm: engine.clone(),
         engine_js,
-        engine_abi: marquee_engine_wasmtime::ABI_VERSION,
+        engine_abi: marquee_engine_contract::ABI_VERSION,
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: args.min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
         esbuild: args.esbuild,
@@ -499,169 +465,17 @@ fn run_host(
     Ok(())
 }
 
-/// The demo's fonts in a text service, as the bench and replay measure with.
-fn demo_text(app: &Path) -> marquee_text::SharedText {
-    let mut t = marquee_text::TextSystem::new();
-    let fonts = app.join("assets/fonts");
-    if fonts.is_dir() {
-        // A font that does not load is skipped, as the host does.
-        let _ = t.load_dir(&fonts);
-    }
-    marquee_text::SharedText::new(t)
-}
-
-fn bench(args: BenchArgs) -> Result<(), String> {
-    use marquee_bench::{Native, QuickJs, Runner, Wasmtime, host};
-    let engine = engine_path(args.engine_wasm);
-    let wasm =
-        std::fs::read(&engine).map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", engine.display()))?;
-    let js_path = engine.with_file_name("engine.js");
-    let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
-    let text = demo_text(&demo_dir());
-    let wanted = |name: &str| args.runners.is_empty() || args.runners.iter().any(|n| n == name);
-    // Only the runners asked for are made: compiling engine.wasm is not free.
-    let mut runners: Vec<Box<dyn Runner>> = Vec::new();
-    if wanted("native") {
-        runners.push(Box::new(Native { text: text.clone() }));
-    }
-    if wanted("wasmtime") {
-        runners.push(Box::new(Wasmtime::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
-    }
-    if wanted("winch") {
-        let compiler = marquee_bench::Compiler::Winch;
-        runners.push(Box::new(Wasmtime::with_compiler(&wasm, text.clone(), compiler).map_err(|e| e.to_string())?));
-    }
-    if wanted("wasmi") {
-        runners.push(Box::new(marquee_bench::interpreter::Wasmi::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
-    }
-    if wanted("quickjs") {
-        runners.push(Box::new(QuickJs { source: js, text: text.clone() }));
-    }
-    // engine.js under Node, when there is a Node to run it.
-    let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
-    if wanted("node") && node {
-        runners.push(Box::new(marquee_bench::NodeJs { engine_js: js_path.clone(), text }));
-    } else if wanted("node") {
-        eprintln!("marquee: no `node` on the PATH; the node runner is skipped");
-    }
-    let wanted_scene = |name: &str| args.scenes.is_empty() || args.scenes.iter().any(|n| n == name);
-    let scenes: Vec<_> = marquee_bench::scenes::all(args.quick).into_iter().filter(|s| wanted_scene(s.name)).collect();
-    let startup = wanted_scene("startup");
-    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") {
-        return Err("no scene or no runner left to run".into());
-    }
-    let total = scenes.len() * runners.len();
-    let mut outcomes = Vec::new();
-    let started = std::time::Instant::now();
-    for scene in &scenes {
-        for runner in &runners {
-            eprint!("[{}/{total}] {} in {} ... ", outcomes.len() + 1, scene.name, runner.name());
-            let t = std::time::Instant::now();
-            let mut outcome = marquee_bench::measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
-            for _ in 1..args.repeat {
-                outcome = marquee_bench::measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
-            }
-            eprintln!("{} frames, {:.1} s", outcome.frames.len(), t.elapsed().as_secs_f64());
-            outcomes.push(outcome);
-        }
-    }
-
-    // Layout alone, ours and Yoga's, in one Node process.
-    let mut layouts = Vec::new();
-    if wanted_scene("layout") && node {
-        eprint!("[layout] our layout and Yoga in Node ... ");
-        let t = std::time::Instant::now();
-        let trees = marquee_bench::layout::trees(args.quick);
-        layouts = marquee_bench::layout::run(&engine, &trees, if args.quick { 20 } else { 60 })
-            .map_err(|e| format!("{e} (is `npm ci` done? yoga-layout comes from npm)"))?;
-        eprintln!("{:.1} s", t.elapsed().as_secs_f64());
-    } else if wanted_scene("layout") && !args.scenes.is_empty() {
-        eprintln!("marquee: no `node` on the PATH; the layout comparison with Yoga is skipped");
-    }
-
-    // The whole host, in child processes: start-up cold and warm, then its frames.
-    let mut host_runs = Vec::new();
-    if startup {
-        let marquee = std::env::current_exe().map_err(|e| format!("this executable: {e}"))?;
-        let h = host::Host { marquee, app: demo_dir(), engine_wasm: engine.clone(), scratch: host::scratch() };
-        // Each run takes ~5 s (paced at 60 Hz); the quick suite does one cold and one warm.
-        let (cold, warm, js) = if args.quick { (1, 1, 0) } else { (3, 5, 1) };
-        let plan = [(host::Start::Cold, cold), (host::Start::Warm, warm), (host::Start::Js, js)];
-        let runs: usize = plan.iter().map(|(_, n)| n).sum();
-        for (start, n) in plan {
-            for _ in 0..n {
-                eprint!("[host {}/{runs}] startup, {} ... ", host_runs.len() + 1, start.name());
-                let run = h.run(start);
-                let run = run.map_err(|e| {
-                    host::clean(&h.scratch);
-                    e.to_string()
-                })?;
-                eprintln!("{:.1} ms to the first frame", run.startup_ms);
-                host_runs.push(run);
-            }
-        }
-        host::clean(&h.scratch);
-    }
-
-    println!("{}", marquee_bench::table(&outcomes));
-    if !layouts.is_empty() {
-        println!("{}", marquee_bench::layout::table(&layouts));
-    }
-    if !host_runs.is_empty() {
-        println!("{}", host::table(&host_runs));
-    }
-    let wasm_size = wasm.len();
-    let js_bytes = std::fs::read(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
-    for (name, bytes) in [("engine.wasm", &wasm), ("engine.js", &js_bytes)] {
-        // Brotli at quality 11 takes seconds on engine.js: the quick suite skips it.
-        if args.quick {
-            println!("{name}: {} bytes raw", bytes.len());
-        } else {
-            let (gzip, brotli) = marquee_bench::compressed_sizes(bytes);
-            println!("{name}: {} bytes raw, {gzip} gzip, {brotli} brotli", bytes.len());
-        }
-    }
-    println!("{:.1} s in all", started.elapsed().as_secs_f64());
-    if let Some(dir) = &args.charts {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        for scene in &scenes {
-            let path = dir.join(format!("{}.svg", scene.name));
-            let svg = marquee_bench::charts::svg(scene.name, &outcomes).map_err(|e| e.to_string())?;
-            std::fs::write(&path, svg).map_err(|e| format!("{}: {e}", path.display()))?;
-        }
-        println!("charts: {}", dir.display());
-    }
-    if let Some(path) = &args.json {
-        let context = serde_json::json!({
-            "quick": args.quick,
-            "engine_wasm_bytes": wasm_size,
-            "scenes": scenes.iter().map(|s| serde_json::json!({"name": s.name, "what": s.what})).collect::<Vec<_>>(),
-            "host": host_runs.iter().map(|r| serde_json::json!({
-                "start": r.start.name(), "startup_ms": r.startup_ms,
-                "module": r.module.as_ref().map(|m| &m.0), "module_ms": r.module.as_ref().map(|m| m.1),
-                "engine_ms": r.engine, "raster_ms": r.raster, "present_ms": r.present, "latency_frames": r.latency,
-                "peak_rss_bytes": r.peak_rss,
-            })).collect::<Vec<_>>(),
-            "layout": layouts.iter().map(|l| serde_json::json!({
-                "tree": l.tree, "nodes": l.nodes, "ours_ms": l.ours, "yoga_ms": l.yoga,
-            })).collect::<Vec<_>>(),
-        });
-        let text = serde_json::to_string_pretty(&marquee_bench::json(&outcomes, context)).map_err(|e| e.to_string())?;
-        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-        println!("results: {}", path.display());
-    }
-    Ok(())
-}
-
 fn replay(args: ReplayArgs) -> Result<(), String> {
     let text = std::fs::read_to_string(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let steps = marquee_test_support::recording::parse(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let steps = stream::parse(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let engine = engine_path(args.engine_wasm);
     let wasm = std::fs::read(&engine).map_err(|e| format!("{}: {e}", engine.display()))?;
     let js_path = engine.with_file_name("engine.js");
     let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
     let app = args.app.unwrap_or_else(demo_dir);
-    let service = || demo_text(&app);
+    // The app's fonts, as the host loaded them when it recorded (a font that fails is skipped).
+    let service =
+        || marquee_text::SharedText::new(marquee_text::TextSystem::with_fonts_in(&app.join("assets/fonts")).0);
     let frames = marquee_replay::replay(&steps, &wasm, &js, service).map_err(|e| e.to_string())?;
     println!("{frames} frames identical in the native engine, engine.wasm and engine.js");
     Ok(())

@@ -359,7 +359,7 @@ impl DeviceArgs {
         let url = url::Url::parse(&if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
             .map_err(|e| format!("--update-url {url}: {e}"))?;
         let mut config =
-            Config::new(url, &self.channel, device_id, env!("CARGO_PKG_VERSION"), marquee_engine_wasmtime::ABI_VERSION);
+            Config::new(url, &self.channel, device_id, env!("CARGO_PKG_VERSION"), marquee_engine_contract::ABI_VERSION);
         config.initial_root = self.root.clone();
         Ok(config)
     }
@@ -461,17 +461,24 @@ pub(crate) fn start(
     let wasm = device.state().ok().and_then(|s| s.wasm);
     let checker = {
         let device = device.clone();
-        std::thread::spawn(move || match device.check(&config) {
-            Ok(outcome) => println!("{}", describe(&outcome)),
-            Err(e) => println!("update: check failed, nothing changed: {e}"),
-        })
+        std::thread::Builder::new()
+            .name("marquee-update-check".into())
+            .spawn(move || match device.check(&config) {
+                Ok(outcome) => println!("{}", describe(&outcome)),
+                Err(e) => println!("update: check failed, nothing changed: {e}"),
+            })
+            .map_err(|e| format!("cannot start the update check: {e}"))?
     };
     let confirmed = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let watcher = trial.clone().map(|id| {
         let (device, confirmed) = (device.clone(), confirmed.clone());
         let after = Duration::from_secs_f64(args.confirm_after.max(0.0));
-        std::thread::spawn(move || watch(&device, &id, &vitals, after, &confirmed))
+        std::thread::Builder::new()
+            .name("marquee-update-trial".into())
+            .spawn(move || watch(&device, &id, &vitals, after, &confirmed))
+            .map_err(|e| format!("cannot start the trial watch: {e}"))
     });
+    let watcher = watcher.transpose()?;
     Ok((app, wasm, DeviceRun { device, trial, checker: Some(checker), watcher, confirmed }))
 }
 

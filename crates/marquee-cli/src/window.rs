@@ -91,7 +91,9 @@ impl App {
         let host = Host::start(self.options.clone(), Box::new(presenter)).map_err(|e| e.to_string())?;
         self.input = Some(host.input());
         let done = self.proxy.clone();
-        std::thread::spawn(move || {
+        // Waits for the host's threads to end and wakes the window loop with the report. If it
+        // cannot start, the window still closes when asked; the report is lost.
+        let _ = std::thread::Builder::new().name("marquee-host-join".into()).spawn(move || {
             let _ = done.send_event(Wake::Done(Box::new(host.join())));
         });
         Ok(())

@@ -64,16 +64,19 @@ fn hanging_server() -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        let mut held = Vec::new();
-        while Instant::now() < deadline {
-            match listener.accept() {
-                Ok((stream, _)) => held.push(stream),
-                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+    std::thread::Builder::new()
+        .name("test-server".into())
+        .spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(120);
+            let mut held = Vec::new();
+            while Instant::now() < deadline {
+                match listener.accept() {
+                    Ok((stream, _)) => held.push(stream),
+                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
+                }
             }
-        }
-    });
+        })
+        .unwrap();
     url
 }
 

@@ -464,70 +464,75 @@ impl Cutter {
         let ranges = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let (healed, stop) = (std::sync::Arc::new(AtomicBool::new(false)), std::sync::Arc::new(AtomicBool::new(false)));
         let c = Cutter { addr, ranges: ranges.clone(), healed: healed.clone(), stop: stop.clone() };
-        std::thread::spawn(move || {
-            let mut listener = Some(listener);
-            let mut cut = false;
-            // Bounded: the server stops with its test, or after a minute at most.
-            let deadline = std::time::Instant::now() + Duration::from_secs(60);
-            while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
-                let l = listener.get_or_insert_with(|| std::net::TcpListener::bind(addr).unwrap());
-                l.set_nonblocking(true).unwrap();
-                let Ok((stream, _)) = l.accept() else {
-                    std::thread::sleep(Duration::from_millis(2));
-                    continue;
-                };
-                stream.set_nonblocking(false).unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut head = Vec::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
+        std::thread::Builder::new()
+            .name("test-server".into())
+            .spawn(move || {
+                let mut listener = Some(listener);
+                let mut cut = false;
+                // Bounded: the server stops with its test, or after a minute at most.
+                let deadline = std::time::Instant::now() + Duration::from_secs(60);
+                while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+                    let l = listener.get_or_insert_with(|| std::net::TcpListener::bind(addr).unwrap());
+                    l.set_nonblocking(true).unwrap();
+                    let Ok((stream, _)) = l.accept() else {
+                        std::thread::sleep(Duration::from_millis(2));
+                        continue;
+                    };
+                    stream.set_nonblocking(false).unwrap();
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut head = Vec::new();
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                            break;
+                        }
+                        head.push(line);
                     }
-                    head.push(line);
-                }
-                let path = head.first().and_then(|l| l.split(' ').nth(1)).unwrap_or("/").to_string();
-                let start: u64 = head
-                    .iter()
-                    .find_map(|l| {
-                        l.to_ascii_lowercase()
-                            .strip_prefix("range: bytes=")
-                            .map(|r| r.trim().trim_end_matches('-').to_string())
-                    })
-                    .and_then(|r| r.parse().ok())
-                    .unwrap_or(0);
-                let mut out = stream;
-                let object = path.starts_with("/objects/");
-                let body = fs::read(root.join(path.trim_start_matches('/'))).ok();
-                let Some(body) = body.filter(|_| !(object && cut && down.is_none() && !healed.load(Ordering::Relaxed)))
-                else {
-                    let _ = out.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
-                    continue;
-                };
-                if object {
-                    ranges.lock().unwrap().push(start);
-                }
-                let rest = &body[start.min(body.len() as u64) as usize..];
-                let status = if start > 0 { "206 Partial Content" } else { "200 OK" };
-                let _ = write!(
-                    out,
-                    "HTTP/1.1 {status}\r\ncontent-length: {}\r\naccept-ranges: bytes\r\nconnection: close\r\n\r\n",
-                    rest.len()
-                );
-                if object && !cut && rest.len() > 1 {
-                    cut = true;
-                    let _ = out.write_all(&rest[..rest.len() / 2]);
-                    let _ = out.flush();
-                    drop(out);
-                    if let Some(down) = down {
-                        listener = None;
-                        std::thread::sleep(down);
+                    let path = head.first().and_then(|l| l.split(' ').nth(1)).unwrap_or("/").to_string();
+                    let start: u64 = head
+                        .iter()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("range: bytes=")
+                                .map(|r| r.trim().trim_end_matches('-').to_string())
+                        })
+                        .and_then(|r| r.parse().ok())
+                        .unwrap_or(0);
+                    let mut out = stream;
+                    let object = path.starts_with("/objects/");
+                    let body = fs::read(root.join(path.trim_start_matches('/'))).ok();
+                    let Some(body) =
+                        body.filter(|_| !(object && cut && down.is_none() && !healed.load(Ordering::Relaxed)))
+                    else {
+                        let _ =
+                            out.write_all(b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                        continue;
+                    };
+                    if object {
+                        ranges.lock().unwrap().push(start);
                     }
-                    continue;
+                    let rest = &body[start.min(body.len() as u64) as usize..];
+                    let status = if start > 0 { "206 Partial Content" } else { "200 OK" };
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 {status}\r\ncontent-length: {}\r\naccept-ranges: bytes\r\nconnection: close\r\n\r\n",
+                        rest.len()
+                    );
+                    if object && !cut && rest.len() > 1 {
+                        cut = true;
+                        let _ = out.write_all(&rest[..rest.len() / 2]);
+                        let _ = out.flush();
+                        drop(out);
+                        if let Some(down) = down {
+                            listener = None;
+                            std::thread::sleep(down);
+                        }
+                        continue;
+                    }
+                    let _ = out.write_all(rest);
                 }
-                let _ = out.write_all(rest);
-            }
-        });
+            })
+            .unwrap();
         c
     }
 }

@@ -41,38 +41,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use marquee_display_list::text::{Paragraph, TextLayout, TextSize};
 use marquee_engine::Engine;
-
-/// Bumped on any change to the exports' names, signatures or meaning.
-pub const ABI_VERSION: u32 = 4;
-
-/// Counters readable through `mq_stat`.
-#[repr(u32)]
-pub enum Stat {
-    /// Heap bytes in use.
-    HeapBytes = 0,
-    /// Most heap bytes ever in use.
-    HeapPeak = 1,
-    /// Live nodes, root included.
-    Nodes = 2,
-    /// Operations in the last display list.
-    Ops = 3,
-    /// Commands rejected since start.
-    Errors = 4,
-    /// Animations running after the last frame.
-    Animations = 5,
-    /// The focused node, or `u32::MAX`.
-    Focused = 6,
-    /// Bytes of texture memory the loaded images take.
-    TextureBytes = 7,
-    /// Images asked for and not answered yet.
-    ImagesLoading = 8,
-    /// The last frame's layout phase in ns, while profiling (`mq_profile`).
-    LayoutNs = 9,
-    /// The last frame's animation phase in ns, while profiling.
-    AnimationNs = 10,
-    /// The last frame's display-list phase (paint and damage) in ns, while profiling.
-    DisplayListNs = 11,
-}
+use marquee_engine_contract::abi;
+pub use marquee_engine_contract::{ABI_VERSION, Stat};
 
 /// Counts heap use so the host can hold the engine to its memory budget.
 struct Counting;
@@ -129,6 +99,8 @@ struct HostText {
 
 #[cfg(target_arch = "wasm32")]
 mod imports {
+    // The module and names are `marquee_engine_contract::abi::{IMPORT_MODULE, import}`'s; an
+    // attribute cannot name a constant.
     #[link(wasm_import_module = "marquee")]
     unsafe extern "C" {
         pub(crate) fn text_set(run: u32, ptr: u32, len: u32);
@@ -166,10 +138,7 @@ impl TextLayout for HostText {
         {
             // SAFETY: takes and returns plain numbers.
             let packed = unsafe { imports::text_measure(run, max_width) };
-            let (width, height) = (f32::from_bits(packed as u32), f32::from_bits((packed >> 32) as u32));
-            // The host is trusted less than nothing: a non-finite or negative size measures zero.
-            let ok = |v: f32| if v.is_finite() && v >= 0.0 { v } else { 0.0 };
-            TextSize { width: ok(width), height: ok(height) }
+            abi::unpack_size(packed)
         }
         #[cfg(not(target_arch = "wasm32"))]
         {
@@ -239,7 +208,7 @@ pub unsafe extern "C" fn mq_apply(ptr: u32, len: u32) -> u32 {
 pub extern "C" fn mq_frame(time_ms: f64) -> u64 {
     ENGINE.with_borrow_mut(|e| {
         let out = e.frame(time_ms);
-        out.as_ptr() as usize as u64 | (out.len() as u64) << 32
+        abi::pack_buffer(out.as_ptr() as usize as u32, out.len() as u32)
     })
 }
 
@@ -258,21 +227,11 @@ pub extern "C" fn mq_key(key: u32, action: u32) -> u32 {
 /// Returns the counter named by `which` (see [`Stat`]); unknown counters read as `u64::MAX`.
 #[unsafe(no_mangle)]
 pub extern "C" fn mq_stat(which: u32) -> u64 {
-    let stats = ENGINE.with_borrow(|e| e.stats());
-    match which {
-        w if w == Stat::HeapBytes as u32 => IN_USE.load(Ordering::Relaxed) as u64,
-        w if w == Stat::HeapPeak as u32 => PEAK.load(Ordering::Relaxed) as u64,
-        w if w == Stat::Nodes as u32 => stats.nodes as u64,
-        w if w == Stat::Ops as u32 => stats.ops as u64,
-        w if w == Stat::Errors as u32 => stats.errors as u64,
-        w if w == Stat::Animations as u32 => stats.animations as u64,
-        w if w == Stat::Focused as u32 => stats.focused as u64,
-        w if w == Stat::TextureBytes as u32 => stats.texture_bytes,
-        w if w == Stat::ImagesLoading as u32 => stats.images_loading as u64,
-        w if w == Stat::LayoutNs as u32 => stats.phase_ns[0],
-        w if w == Stat::AnimationNs as u32 => stats.phase_ns[1],
-        w if w == Stat::DisplayListNs as u32 => stats.phase_ns[2],
-        _ => u64::MAX,
+    match Stat::from_code(which) {
+        Some(Stat::HeapBytes) => IN_USE.load(Ordering::Relaxed) as u64,
+        Some(Stat::HeapPeak) => PEAK.load(Ordering::Relaxed) as u64,
+        Some(stat) => ENGINE.with_borrow(|e| e.stats().get(stat)).unwrap_or(u64::MAX),
+        None => u64::MAX,
     }
 }
 
@@ -297,7 +256,7 @@ pub extern "C" fn mq_image_failed(image: u32, reason: u32) -> u32 {
 /// Sets the texture budget in bytes, given as two 32-bit halves.
 #[unsafe(no_mangle)]
 pub extern "C" fn mq_set_texture_budget(low: u32, high: u32) {
-    ENGINE.with_borrow_mut(|e| e.set_texture_budget(u64::from(high) << 32 | u64::from(low)));
+    ENGINE.with_borrow_mut(|e| e.set_texture_budget(abi::join_u64(low, high)));
 }
 
 /// Turns per-phase frame timing on (`on != 0`) or off. While on, each frame reads the host's

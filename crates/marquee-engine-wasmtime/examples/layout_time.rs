@@ -17,6 +17,7 @@
 use std::time::Instant;
 
 use marquee_engine::Engine;
+use marquee_engine_contract::{Engine as _, Stat, paths};
 use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Runtime};
 use marquee_protocol::{Command, Dimension, NodeId, StyleDecl, encode_batch};
 use marquee_test_support::home;
@@ -67,12 +68,12 @@ fn main() {
             .collect(),
     );
 
-    let mut paths: Vec<String> = std::env::args().skip(1).collect();
-    if paths.is_empty() {
-        paths.push(concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/engine/engine.wasm").into());
+    let mut modules: Vec<String> = std::env::args().skip(1).collect();
+    if modules.is_empty() {
+        modules.push(paths::engine_wasm().to_string_lossy().into_owned());
     }
     let rt = Runtime::default();
-    for path in paths {
+    for path in modules {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let module = rt.compile(&bytes).expect("module compiles");
         let name = std::path::Path::new(&path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(path);
@@ -106,9 +107,9 @@ fn main() {
         );
         println!(
             "{name:<34} linear memory {} KiB, heap in use {} KiB, heap peak {} KiB",
-            e.memory_bytes() / 1024,
-            e.stat(0).unwrap_or(0) / 1024,
-            e.stat(1).unwrap_or(0) / 1024
+            e.linear_memory() / 1024,
+            e.stat(Stat::HeapBytes).unwrap_or(0) / 1024,
+            e.stat(Stat::HeapPeak).unwrap_or(0) / 1024
         );
     }
 }

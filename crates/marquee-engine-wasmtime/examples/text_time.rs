@@ -19,6 +19,7 @@
 use std::time::Instant;
 
 use marquee_engine::Engine;
+use marquee_engine_contract::{Engine as _, paths};
 use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Runtime};
 use marquee_protocol::{Command, Dimension, Length, NodeId, NodeKind, StyleDecl, encode_batch};
 
@@ -80,8 +81,7 @@ fn main() {
     summary("native new text", time(|b, t| _ = (native.apply(b), native.frame(t)), new_text));
     summary("native new width", time(|b, t| _ = (native.apply(b), native.frame(t)), new_width));
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../target/engine/engine.wasm");
-    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (run `cargo xtask wasm`)"));
+    let bytes = paths::read_engine_wasm().unwrap_or_else(|e| panic!("{e}"));
     let rt = Runtime::default();
     let module = rt.compile(&bytes).expect("module compiles");
     let mut wasm = rt.instantiate_with_text(&module, DEFAULT_MEMORY_LIMIT, Box::new(text)).expect("instantiates");

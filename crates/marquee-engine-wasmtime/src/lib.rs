@@ -14,94 +14,25 @@
 
 pub mod cache;
 
-use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use marquee_display_list::text::{NoText, Paragraph, TextLayout};
+use marquee_display_list::text::{NoText, TextLayout};
+use marquee_engine_contract::abi::{self, export, import};
+use marquee_engine_contract::{ABI_VERSION, Stat};
+use marquee_protocol::{ImageError, Key, KeyAction};
 use wasmtime::{Caller, Linker, Memory, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
+
+/// The engine contract's error: what can go wrong compiling, starting or calling the module.
+pub use marquee_engine_contract::Error;
 
 /// A compiled engine module, shareable by any number of instances.
 pub use wasmtime::Module;
 
-/// The ABI version this host speaks.
-pub const ABI_VERSION: u32 = 4;
-
-/// The `mq_stat` counters of the frame phases (`marquee_engine_abi::Stat::LayoutNs` and on).
-pub const PHASE_STATS: [u32; 3] = [9, 10, 11];
-
 /// How much linear memory an engine instance may use unless told otherwise: the DESIGN.md budget
 /// for the home page is 4 MiB, and this leaves room for much larger scenes.
 pub const DEFAULT_MEMORY_LIMIT: usize = 64 << 20;
-
-/// What can go wrong running the engine module.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Error {
-    /// The bytes are not a valid module for this runtime.
-    Compile(String),
-    /// Instantiation failed (missing imports, start function trapped, memory limit).
-    Instantiate(String),
-    /// The module lacks an export the ABI requires, or has it with another signature.
-    MissingExport(&'static str),
-    /// The module speaks another ABI version.
-    AbiMismatch {
-        /// What this host speaks.
-        expected: u32,
-        /// What the module reported.
-        found: u32,
-    },
-    /// The guest trapped; the instance must not be used again.
-    Trap(String),
-    /// A call ran past the runtime's call budget and was interrupted; the instance must not be
-    /// used again.
-    Interrupted,
-    /// The guest could not allocate a buffer for a batch.
-    OutOfMemory,
-    /// The guest trapped after its linear memory could not grow past the instance's limit: it
-    /// ran out of memory (Rust aborts on a failed allocation). The instance must not be used
-    /// again.
-    MemoryLimit {
-        /// The linear memory when the growth was refused, in bytes.
-        memory: usize,
-        /// What it asked to grow to, in bytes.
-        wanted: usize,
-        /// The instance's limit, in bytes.
-        limit: usize,
-    },
-    /// The guest returned a buffer outside its memory.
-    BadOutput,
-    /// An earlier error poisoned this instance.
-    Poisoned,
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Compile(e) => write!(f, "engine module does not compile: {e}"),
-            Error::Instantiate(e) => write!(f, "engine module does not instantiate: {e}"),
-            Error::MissingExport(name) => write!(f, "engine module lacks export `{name}` (or its signature differs)"),
-            Error::AbiMismatch { expected, found } => {
-                write!(f, "engine module speaks ABI {found}, this host speaks {expected}")
-            }
-            Error::Trap(e) => write!(f, "engine trapped: {e}"),
-            Error::Interrupted => f.write_str("engine call ran past its time budget and was interrupted"),
-            Error::OutOfMemory => f.write_str("engine could not allocate a buffer"),
-            Error::MemoryLimit { memory, wanted, limit } => write!(
-                f,
-                "engine ran out of memory: its linear memory of {:.1} MiB could not grow to {:.1} MiB, over its {:.1} MiB limit",
-                *memory as f64 / 1048576.0,
-                *wanted as f64 / 1048576.0,
-                *limit as f64 / 1048576.0
-            ),
-            Error::BadOutput => f.write_str("engine returned a buffer outside its memory"),
-            Error::Poisoned => f.write_str("engine instance poisoned by an earlier error"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// The native stack a guest call may use. Layout recursion is what uses it: at the engine's
 /// depth limit (256 levels) wasmtime's default of 512 KiB traps with "call stack exhausted",
@@ -266,41 +197,31 @@ impl wasmtime::ResourceLimiter for Limiter {
     }
 }
 
-/// The longest paragraph a guest may hand over: the protocol's text limit plus the family and
-/// the fixed fields, with room to spare.
-const MAX_PARAGRAPH_BYTES: u32 = 1 << 20;
-
-/// Defines the `marquee` imports (see `marquee-engine-abi`). They never trap on bad input: a
-/// paragraph outside memory or malformed is treated as no paragraph.
+/// Defines the `marquee` imports with the contract's host side (`marquee_engine_contract::abi`):
+/// they never trap on bad input, a paragraph outside memory or malformed is no paragraph.
 fn link(engine: &wasmtime::Engine) -> Result<Linker<Host>, Error> {
     let mut linker = Linker::new(engine);
     let fail = |e: wasmtime::Error| Error::Instantiate(format!("{e:#}"));
+    let module = abi::IMPORT_MODULE;
     linker
-        .func_wrap("marquee", "text_set", |mut caller: Caller<'_, Host>, run: u32, ptr: u32, len: u32| {
-            let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else { return };
+        .func_wrap(module, import::TEXT_SET, |mut caller: Caller<'_, Host>, run: u32, ptr: u32, len: u32| {
+            let Some(memory) = caller.get_export(export::MEMORY).and_then(|e| e.into_memory()) else { return };
             let (data, host) = memory.data_and_store_mut(&mut caller);
-            let bytes = (len <= MAX_PARAGRAPH_BYTES)
-                .then(|| data.get(ptr as usize..(ptr as usize).checked_add(len as usize)?))
-                .flatten();
-            match bytes.map(Paragraph::decode) {
-                Some(Ok(p)) => host.text.set(run, &p),
-                _ => host.text.remove(run),
-            }
+            abi::text_set(&mut *host.text, data, run, ptr, len);
         })
         .map_err(fail)?;
     linker
-        .func_wrap("marquee", "text_remove", |mut caller: Caller<'_, Host>, run: u32| {
+        .func_wrap(module, import::TEXT_REMOVE, |mut caller: Caller<'_, Host>, run: u32| {
             caller.data_mut().text.remove(run);
         })
         .map_err(fail)?;
     linker
-        .func_wrap("marquee", "text_measure", |mut caller: Caller<'_, Host>, run: u32, max_width: f32| -> u64 {
-            let size = caller.data_mut().text.measure(run, max_width);
-            size.width.to_bits() as u64 | (size.height.to_bits() as u64) << 32
+        .func_wrap(module, import::TEXT_MEASURE, |mut caller: Caller<'_, Host>, run: u32, max_width: f32| -> u64 {
+            abi::text_measure(&mut *caller.data_mut().text, run, max_width)
         })
         .map_err(fail)?;
     let origin = std::time::Instant::now();
-    linker.func_wrap("marquee", "clock", move || origin.elapsed().as_secs_f64() * 1000.0).map_err(fail)?;
+    linker.func_wrap(module, import::CLOCK, move || origin.elapsed().as_secs_f64() * 1000.0).map_err(fail)?;
     Ok(linker)
 }
 
@@ -340,29 +261,29 @@ impl WasmEngine {
         store.set_epoch_deadline(budget_ticks);
         let instance =
             link(engine)?.instantiate(&mut store, module).map_err(|e| Error::Instantiate(format!("{e:#}")))?;
-        let memory = instance.get_memory(&mut store, "memory").ok_or(Error::MissingExport("memory"))?;
+        let memory = instance.get_memory(&mut store, export::MEMORY).ok_or(Error::MissingExport(export::MEMORY))?;
         macro_rules! func {
-            ($name:literal) => {
+            ($name:expr) => {
                 instance.get_typed_func(&mut store, $name).map_err(|_| Error::MissingExport($name))?
             };
         }
-        let version: TypedFunc<(), u32> = func!("mq_abi_version");
+        let version: TypedFunc<(), u32> = func!(export::ABI_VERSION);
         store.set_epoch_deadline(budget_ticks);
         let found = version.call(&mut store, ()).map_err(|e| call_error(&e))?;
         if found != ABI_VERSION {
             return Err(Error::AbiMismatch { expected: ABI_VERSION, found });
         }
         Ok(WasmEngine {
-            alloc: func!("mq_alloc"),
-            free: func!("mq_free"),
-            apply: func!("mq_apply"),
-            frame: func!("mq_frame"),
-            key: func!("mq_key"),
-            stat: func!("mq_stat"),
-            image_ready: func!("mq_image_ready"),
-            image_failed: func!("mq_image_failed"),
-            texture_budget: func!("mq_set_texture_budget"),
-            profile: func!("mq_profile"),
+            alloc: func!(export::ALLOC),
+            free: func!(export::FREE),
+            apply: func!(export::APPLY),
+            frame: func!(export::FRAME),
+            key: func!(export::KEY),
+            stat: func!(export::STAT),
+            image_ready: func!(export::IMAGE_READY),
+            image_failed: func!(export::IMAGE_FAILED),
+            texture_budget: func!(export::SET_TEXTURE_BUDGET),
+            profile: func!(export::PROFILE),
             budget_ticks,
             _ticker: runtime.ticker.clone(),
             store,
@@ -394,8 +315,14 @@ impl WasmEngine {
         Ok(())
     }
 
-    /// Applies a command batch; returns how many commands the engine rejected.
-    pub fn apply(&mut self, batch: &[u8]) -> Result<u32, Error> {
+    /// The size of the guest's linear memory, in bytes.
+    pub fn linear_memory(&self) -> usize {
+        self.memory.data_size(&self.store)
+    }
+}
+
+impl marquee_engine_contract::Engine for WasmEngine {
+    fn apply(&mut self, batch: &[u8]) -> Result<u32, Error> {
         self.check()?;
         let len = u32::try_from(batch.len()).map_err(|_| Error::OutOfMemory)?;
         let r = self.alloc.call(&mut self.store, len);
@@ -416,19 +343,10 @@ impl WasmEngine {
         Ok(rejected)
     }
 
-    /// Runs a frame and copies the frame buffer out of the guest.
-    pub fn frame(&mut self, time_ms: f64) -> Result<Vec<u8>, Error> {
-        let mut out = Vec::new();
-        self.frame_into(time_ms, &mut out)?;
-        Ok(out)
-    }
-
-    /// Like [`frame`](Self::frame), reusing `out`'s allocation.
-    pub fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
+    fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
         self.check()?;
         let r = self.frame.call(&mut self.store, time_ms);
-        let packed = self.guard(r)?;
-        let (ptr, len) = ((packed & 0xffff_ffff) as usize, (packed >> 32) as usize);
+        let (ptr, len) = abi::unpack_buffer(self.guard(r)?);
         let data = self.memory.data(&self.store);
         let bytes = ptr.checked_add(len).and_then(|end| data.get(ptr..end)).ok_or(Error::BadOutput)?;
         out.clear();
@@ -436,57 +354,43 @@ impl WasmEngine {
         Ok(())
     }
 
-    /// Hands the engine a remote key; returns whether focus used it (else the app gets a `Key`
-    /// event with the next frame).
-    pub fn key(&mut self, key: marquee_protocol::Key, action: marquee_protocol::KeyAction) -> Result<bool, Error> {
+    fn key(&mut self, key: Key, action: KeyAction) -> Result<bool, Error> {
         self.check()?;
         let r = self.key.call(&mut self.store, (key as u32, action as u32));
         self.guard(r).map(|used| used != 0)
     }
 
-    /// Reads an engine counter (see `marquee_engine_abi::Stat`).
-    pub fn stat(&mut self, which: u32) -> Result<u64, Error> {
-        self.check()?;
-        let r = self.stat.call(&mut self.store, which);
-        self.guard(r)
-    }
-
-    /// Tells the engine that image `image` (from a `Load` request) is loaded, `width × height`
-    /// pixels; returns whether it still wanted it.
-    pub fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error> {
+    fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error> {
         self.check()?;
         let r = self.image_ready.call(&mut self.store, (image, width, height));
         self.guard(r).map(|used| used != 0)
     }
 
-    /// Tells the engine that image `image` could not be loaded; returns whether it still wanted it.
-    pub fn image_failed(&mut self, image: u32, reason: marquee_protocol::ImageError) -> Result<bool, Error> {
+    fn image_failed(&mut self, image: u32, reason: ImageError) -> Result<bool, Error> {
         self.check()?;
         let r = self.image_failed.call(&mut self.store, (image, reason as u32));
         self.guard(r).map(|used| used != 0)
     }
 
-    /// Sets the texture budget in bytes.
-    pub fn set_texture_budget(&mut self, bytes: u64) -> Result<(), Error> {
+    fn set_texture_budget(&mut self, bytes: u64) -> Result<(), Error> {
         self.check()?;
-        let r = self.texture_budget.call(&mut self.store, (bytes as u32, (bytes >> 32) as u32));
+        let r = self.texture_budget.call(&mut self.store, abi::split_u64(bytes));
         self.guard(r)
     }
 
-    /// Turns per-phase frame timing on or off (see `marquee_engine_abi::Stat::LayoutNs`).
-    pub fn set_profiling(&mut self, on: bool) -> Result<(), Error> {
+    fn stat(&mut self, which: Stat) -> Result<u64, Error> {
+        self.check()?;
+        let r = self.stat.call(&mut self.store, which as u32);
+        self.guard(r)
+    }
+
+    fn set_profiling(&mut self, on: bool) -> Result<(), Error> {
         self.check()?;
         let r = self.profile.call(&mut self.store, u32::from(on));
         self.guard(r)
     }
 
-    /// The last frame's time in each phase (`marquee_engine::PHASES`), in ns, while profiling.
-    pub fn phase_ns(&mut self) -> Result<[u64; 3], Error> {
-        Ok([self.stat(PHASE_STATS[0])?, self.stat(PHASE_STATS[1])?, self.stat(PHASE_STATS[2])?])
-    }
-
-    /// The size of the guest's linear memory, in bytes.
-    pub fn memory_bytes(&self) -> usize {
-        self.memory.data_size(&self.store)
+    fn memory_bytes(&mut self) -> Result<Option<usize>, Error> {
+        Ok(Some(self.linear_memory()))
     }
 }

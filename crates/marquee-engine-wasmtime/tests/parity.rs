@@ -4,30 +4,23 @@
 //! the ABI is checked.
 //!
 //! The module is built by `cargo xtask wasm` (which `cargo xtask test` runs first); its path comes
-//! from `MARQUEE_ENGINE_WASM`, or defaults to `target/engine/engine.wasm`.
+//! from `marquee_engine_contract::paths`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use marquee_engine::Engine;
+use marquee_engine_contract::{Engine as _, paths};
 use marquee_engine_wasmtime::{Error, Runtime, WasmEngine};
-use marquee_protocol::{Command, ImageError, Key, KeyAction, NodeId, StyleDecl, encode_batch};
-use marquee_test_support::scene::{self, Target};
+use marquee_protocol::{Command, NodeId, StyleDecl, encode_batch};
+use marquee_test_support::scene;
 use marquee_test_support::{check_expect, home, run_fixtures, streams};
 use proptest::prelude::*;
-
-fn module_path() -> PathBuf {
-    std::env::var_os("MARQUEE_ENGINE_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/engine/engine.wasm"))
-}
 
 fn shared() -> &'static (Runtime, wasmtime::Module) {
     static MODULE: OnceLock<(Runtime, wasmtime::Module)> = OnceLock::new();
     MODULE.get_or_init(|| {
-        let path = module_path();
-        let bytes = std::fs::read(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; build it with `cargo xtask wasm`", path.display()));
+        let bytes = paths::read_engine_wasm().unwrap_or_else(|e| panic!("{e}"));
         let rt = Runtime::default();
         let module = rt.compile(&bytes).expect("engine.wasm compiles");
         (rt, module)
@@ -41,60 +34,14 @@ fn instance() -> WasmEngine {
         .expect("engine.wasm instantiates")
 }
 
-struct Native(Engine);
-struct Wasm(WasmEngine);
-
-impl Target for Native {
-    fn apply(&mut self, batch: &[u8]) {
-        self.0.apply(batch);
-    }
-    fn frame(&mut self, time_ms: f64) -> Vec<u8> {
-        self.0.frame(time_ms).to_vec()
-    }
-    fn key(&mut self, key: Key, action: KeyAction) {
-        self.0.key(key, action);
-    }
-    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
-        match result {
-            Ok((w, h)) => self.0.image_ready(handle, w, h),
-            Err(e) => self.0.image_failed(handle, e),
-        };
-    }
-    fn budget(&mut self, bytes: u64) {
-        self.0.set_texture_budget(bytes);
-    }
-}
-
 /// The native engine, measuring text with the fixtures' text service.
-fn native() -> Native {
-    Native(Engine::with_text(Box::new(marquee_test_support::text_service())))
-}
-
-impl Target for Wasm {
-    fn apply(&mut self, batch: &[u8]) {
-        self.0.apply(batch).expect("apply does not trap");
-    }
-    fn frame(&mut self, time_ms: f64) -> Vec<u8> {
-        self.0.frame(time_ms).expect("frame does not trap")
-    }
-    fn key(&mut self, key: Key, action: KeyAction) {
-        self.0.key(key, action).expect("key does not trap");
-    }
-    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
-        match result {
-            Ok((w, h)) => self.0.image_ready(handle, w, h),
-            Err(e) => self.0.image_failed(handle, e),
-        }
-        .expect("image answers do not trap");
-    }
-    fn budget(&mut self, bytes: u64) {
-        self.0.set_texture_budget(bytes).expect("budget does not trap");
-    }
+fn native() -> Engine {
+    Engine::with_text(Box::new(marquee_test_support::text_service()))
 }
 
 fn assert_same(steps: &[scene::Step]) -> Result<Vec<Vec<u8>>, String> {
     let native = scene::run(&mut native(), steps);
-    let wasm = scene::run(&mut Wasm(instance()), steps);
+    let wasm = scene::run(&mut instance(), steps);
     for (n, (a, b)) in native.iter().zip(&wasm).enumerate() {
         if a != b {
             let (a, b) = (scene::describe(a)?, scene::describe(b)?);
@@ -165,7 +112,7 @@ fn abi_is_checked() {
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
     assert!(matches!(
         rt.instantiate(&module, 1 << 20),
-        Err(Error::AbiMismatch { expected: marquee_engine_wasmtime::ABI_VERSION, found: 99 })
+        Err(Error::AbiMismatch { expected: marquee_engine_contract::ABI_VERSION, found: 99 })
     ));
     // A module missing exports is refused, not called.
     let module = rt.compile(&wat::parse_str(r#"(module (memory (export "memory") 1))"#).unwrap()).unwrap();
@@ -184,12 +131,19 @@ fn memory_cap_is_enforced() {
 
 /// A stand-in guest with the full ABI whose `mq_frame` returns `frame_body`'s result.
 fn fake_guest(frame_body: &str) -> WasmEngine {
-    let wat = format!(
+    let rt = Runtime::default();
+    let module = rt.compile(&wat::parse_str(fake_guest_wat("i32.const 0", frame_body)).unwrap()).unwrap();
+    rt.instantiate(&module, 1 << 20).unwrap()
+}
+
+/// The text of a guest with the full ABI whose `mq_apply` and `mq_frame` run these bodies.
+fn fake_guest_wat(apply_body: &str, frame_body: &str) -> String {
+    format!(
         r#"(module (memory (export "memory") 1)
         (func (export "mq_abi_version") (result i32) i32.const 4)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
         (func (export "mq_free") (param i32 i32))
-        (func (export "mq_apply") (param i32 i32) (result i32) i32.const 0)
+        (func (export "mq_apply") (param i32 i32) (result i32) {apply_body})
         (func (export "mq_frame") (param f64) (result i64) {frame_body})
         (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_stat") (param i32) (result i64) i64.const 0)
@@ -197,10 +151,7 @@ fn fake_guest(frame_body: &str) -> WasmEngine {
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_set_texture_budget") (param i32 i32))
         (func (export "mq_profile") (param i32)))"#
-    );
-    let rt = Runtime::default();
-    let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
-    rt.instantiate(&module, 1 << 20).unwrap()
+    )
 }
 
 #[test]
@@ -279,18 +230,7 @@ fn the_deepest_allowed_tree_fits_the_wasm_stack() {
 
 #[test]
 fn a_guest_that_never_returns_is_interrupted() {
-    let wat = r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 4)
-        (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
-        (func (export "mq_free") (param i32 i32))
-        (func (export "mq_apply") (param i32 i32) (result i32) (loop $l (br $l)) i32.const 0)
-        (func (export "mq_frame") (param f64) (result i64) i64.const 0)
-        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
-        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
-        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32))
-        (func (export "mq_profile") (param i32)))"#;
+    let wat = fake_guest_wat("(loop $l (br $l)) i32.const 0", "i64.const 0");
     let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
     let mut e = rt.instantiate(&module, 1 << 20).unwrap();
@@ -311,7 +251,7 @@ fn the_module_cache_loads_only_what_it_wrote() {
     let dir = std::env::temp_dir().join(format!("marquee-cache-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let (rt, _) = shared();
-    let wasm = std::fs::read(module_path()).unwrap();
+    let wasm = paths::read_engine_wasm().unwrap();
     let cache = ModuleCache::new(&dir);
     let run = |module: &wasmtime::Module| {
         let mut e = rt.instantiate(module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT).unwrap();

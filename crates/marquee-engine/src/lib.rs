@@ -22,6 +22,7 @@
 //! culling → damage → events.
 
 mod anim;
+mod contract;
 mod damage;
 mod focus;
 mod image;

@@ -10,36 +10,12 @@
 use std::path::Path;
 
 use marquee_engine::Engine;
-use marquee_protocol::{ImageError, Key, KeyAction};
-use marquee_test_support::scene::{self, Target};
+use marquee_test_support::scene;
 use marquee_test_support::{check_expect, run_fixtures};
 
-struct Native(Engine);
-
-impl Target for Native {
-    fn apply(&mut self, batch: &[u8]) {
-        self.0.apply(batch);
-    }
-    fn frame(&mut self, time_ms: f64) -> Vec<u8> {
-        self.0.frame(time_ms).to_vec()
-    }
-    fn key(&mut self, key: Key, action: KeyAction) {
-        self.0.key(key, action);
-    }
-    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
-        match result {
-            Ok((w, h)) => self.0.image_ready(handle, w, h),
-            Err(e) => self.0.image_failed(handle, e),
-        };
-    }
-    fn budget(&mut self, bytes: u64) {
-        self.0.set_texture_budget(bytes);
-    }
-}
-
 /// The native engine, measuring text with the fixtures' text service.
-fn native() -> Native {
-    Native(Engine::with_text(Box::new(marquee_test_support::text_service())))
+fn native() -> Engine {
+    Engine::with_text(Box::new(marquee_test_support::text_service()))
 }
 
 fn fixtures_dir(name: &str) -> std::path::PathBuf {

@@ -83,12 +83,15 @@ mod tests {
         let chunk = MAX_QUEUED_BYTES / 4;
         let app = {
             let (backlog, sent) = (backlog.clone(), sent.clone());
-            std::thread::spawn(move || {
-                for _ in 0..12 {
-                    assert!(backlog.admit(chunk));
-                    sent.fetch_add(1, Ordering::SeqCst);
-                }
-            })
+            std::thread::Builder::new()
+                .name("test-app".into())
+                .spawn(move || {
+                    for _ in 0..12 {
+                        assert!(backlog.admit(chunk));
+                        sent.fetch_add(1, Ordering::SeqCst);
+                    }
+                })
+                .unwrap()
         };
         // The app gets four batches in, then waits: nothing is applied yet.
         while backlog.waits() == 0 {
@@ -113,7 +116,7 @@ mod tests {
         assert!(backlog.admit(MAX_QUEUED_BYTES));
         let waiting = {
             let backlog = backlog.clone();
-            std::thread::spawn(move || backlog.admit(1))
+            std::thread::Builder::new().name("test-app".into()).spawn(move || backlog.admit(1)).unwrap()
         };
         backlog.close();
         assert!(!waiting.join().unwrap(), "after the run ends the batch has nowhere to go");

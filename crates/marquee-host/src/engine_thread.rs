@@ -22,6 +22,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use marquee_display_list::frame::Frame;
+use marquee_engine_contract::stream::Recorder;
+use marquee_engine_contract::{Engine, Stat, Step};
 use marquee_engine_quickjs::JsEngine;
 use marquee_engine_wasmtime::cache::{ModuleCache, Source};
 use marquee_engine_wasmtime::{Module, Runtime};
@@ -34,8 +36,7 @@ use crate::app_thread::ToApp;
 use crate::backlog::Backlog;
 use crate::images::{Answer, Textures};
 use crate::log::Log;
-use crate::record::Recorder;
-use crate::vm::{self, Rollout, Selection, Vm, VmError};
+use crate::vm::{self, Rollout, Selection};
 use crate::{Ended, Error, FrameStat, Input, Options, Presenter, Report};
 
 /// How long one frame may spend applying the app's batches, all together: past it, the batches
@@ -61,11 +62,6 @@ const BATCH_HEADER: usize = 12;
 /// Restarts in a row, each failing before a frame completes, after which the host gives up.
 const MAX_FAILED_RESTARTS: u32 = 3;
 
-/// `mq_stat` counter for live nodes (see `marquee_engine_abi::Stat`).
-const STAT_NODES: u32 = 2;
-/// `marquee_engine_abi::Stat::Animations`.
-const STAT_ANIMATIONS: u32 = 5;
-
 /// The engine thread's ends of the inter-thread connections.
 pub(crate) struct Threads {
     pub(crate) rx: Receiver<ToEngine>,
@@ -83,7 +79,7 @@ enum Build {
 /// The engine build and its current instance.
 struct Instance {
     build: Build,
-    engine: Vm,
+    engine: Box<dyn Engine>,
     memory: usize,
     viewport: Vec<u8>,
     /// The text service: the engine measures through it, the canvas draws through it.
@@ -100,12 +96,12 @@ impl Build {
         viewport: &[u8],
         text: &SharedText,
         texture_budget: u64,
-    ) -> Result<Vm, VmError> {
-        let mut engine = match self {
+    ) -> Result<Box<dyn Engine>, marquee_engine_contract::Error> {
+        let mut engine: Box<dyn Engine> = match self {
             Build::Wasm { runtime, module } => {
-                Vm::Wasm(Box::new(runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?))
+                Box::new(runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?)
             }
-            Build::Js { source, limits } => Vm::Js(JsEngine::new(source, Box::new(text.clone()), *limits)?),
+            Build::Js { source, limits } => Box::new(JsEngine::new(source, Box::new(text.clone()), *limits)?),
         };
         engine.apply(viewport)?;
         engine.set_texture_budget(texture_budget)?;
@@ -114,7 +110,7 @@ impl Build {
 }
 
 impl Instance {
-    fn fresh(&self) -> Result<Vm, VmError> {
+    fn fresh(&self) -> Result<Box<dyn Engine>, marquee_engine_contract::Error> {
         self.build.instantiate(self.memory, &self.viewport, &self.text, self.texture_budget)
     }
 
@@ -228,7 +224,7 @@ impl Loop {
         });
         let (build, source) = if selection.js {
             let source = options.engine_js.clone().ok_or_else(|| {
-                Error::EngineJs(marquee_engine_quickjs::Error::Load(format!(
+                Error::Engine(marquee_engine_contract::Error::Instantiate(format!(
                     "engine.js is needed ({}) but was not given",
                     selection.reason
                 )))
@@ -248,28 +244,22 @@ impl Loop {
         let memory = options.engine_memory;
         // The app's fonts: every font file in its `assets/fonts`. A bad one is reported and
         // skipped; text then falls back to the built-in fonts.
-        let mut fonts = TextSystem::new();
-        let mut font_errors = Vec::new();
-        let font_dir = options.app_dir.join("assets/fonts");
-        if font_dir.is_dir() {
-            match fonts.load_dir(&font_dir) {
-                Ok(failed) => font_errors.extend(failed.iter().map(ToString::to_string)),
-                Err(e) => font_errors.push(e.to_string()),
-            }
-        }
+        let (fonts, font_errors) = TextSystem::with_fonts_in(&options.app_dir.join("assets/fonts"));
         let text = SharedText::new(fonts);
         let texture_budget = options.texture_budget;
-        let engine = build.instantiate(memory, &viewport, &text, texture_budget).map_err(|e| match &build {
-            Build::Wasm { .. } => Error::Engine(marquee_engine_wasmtime::Error::Instantiate(e.message)),
-            Build::Js { .. } => Error::EngineJs(marquee_engine_quickjs::Error::Load(e.message)),
-        })?;
+        let engine = build.instantiate(memory, &viewport, &text, texture_budget).map_err(Error::Engine)?;
         // A recording starts with what instantiation gave the engine: the viewport and budget.
         let mut recorder = match &options.record {
-            Some(path) => Recorder::create(path).map_err(|e| Error::Record(format!("{}: {e}", path.display())))?,
+            Some(path) => {
+                let file =
+                    std::fs::File::create(path).map_err(|e| Error::Record(format!("{}: {e}", path.display())))?;
+                let header = format!("marquee recording: replay with `marquee replay {}`", path.display());
+                Recorder::new(Box::new(std::io::BufWriter::new(file)), &header)
+            }
             None => Recorder::off(),
         };
         recorder.batch(&viewport);
-        recorder.budget(texture_budget);
+        recorder.step(&Step::Budget(texture_budget));
         let instance = Instance { build, engine, memory, viewport, text, texture_budget };
         let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
         let cap = texture_budget.saturating_mul(2);
@@ -330,9 +320,9 @@ impl Loop {
     }
 
     /// Replaces a failed engine instance and queues the event that tells the app.
-    fn reset(&mut self, why: &VmError, host_events: &mut EventEncoder) -> Result<(), Error> {
-        let reason = if why.hang { ResetReason::Hang } else { ResetReason::Trap };
-        if why.out_of_memory {
+    fn reset(&mut self, why: &marquee_engine_contract::Error, host_events: &mut EventEncoder) -> Result<(), Error> {
+        let reason = if why.is_hang() { ResetReason::Hang } else { ResetReason::Trap };
+        if why.is_out_of_memory() {
             let limit = self.instance.memory_limit();
             self.say(
                 Level::Error,
@@ -354,7 +344,9 @@ impl Loop {
         self.options.vitals.engine_resets.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.instance.engine = self.instance.fresh().map_err(|e| Error::EngineFailing(e.to_string()))?;
         self.textures.clear();
-        self.recorder.reset();
+        // What follows runs on a fresh instance, which a replay of one instance cannot reproduce.
+        self.recorder.comment("the engine failed and was replaced here; the recording ends");
+        self.recorder.finish();
         self.nodes = 0;
         Ok(())
     }
@@ -388,7 +380,7 @@ impl Loop {
             while let Some(&(_, key)) = script.last().filter(|(at, _)| *at <= n) {
                 script.pop();
                 for action in [KeyAction::Press, KeyAction::Release] {
-                    self.recorder.key(key, action);
+                    self.recorder.step(&Step::Key(key, action));
                     if let Err(e) = self.instance.engine.key(key, action) {
                         self.reset(&e, &mut host_events)?;
                     }
@@ -422,7 +414,7 @@ impl Loop {
                     // while the app's thread is busy. Keys focus does not use reach the app as
                     // events with that frame.
                     ToEngine::Input(Input::Key(key, action)) => {
-                        self.recorder.key(key, action);
+                        self.recorder.step(&Step::Key(key, action));
                         if let Err(e) = self.instance.engine.key(key, action) {
                             self.reset(&e, &mut host_events)?;
                         }
@@ -446,12 +438,12 @@ impl Loop {
             for answer in self.textures.answers(wait_until) {
                 let result = match &answer {
                     Answer::Ready { handle, width, height } => {
-                        self.recorder.image(*handle, Ok((*width, *height)));
+                        self.recorder.step(&Step::Image(*handle, Ok((*width, *height))));
                         self.instance.engine.image_ready(*handle, *width, *height)
                     }
                     Answer::Failed { handle, src, error } => {
                         self.say(Level::Warn, format!("image {src:?} failed: {error}"));
-                        self.recorder.image(*handle, Err(error.reason));
+                        self.recorder.step(&Step::Image(*handle, Err(error.reason)));
                         self.instance.engine.image_failed(*handle, error.reason)
                     }
                 };
@@ -468,7 +460,7 @@ impl Loop {
             } else {
                 clock.elapsed().as_secs_f64() * 1000.0
             };
-            self.recorder.frame(time_ms);
+            self.recorder.step(&Step::Frame(time_ms));
             if let Err(e) = self.instance.engine.frame_into(time_ms, &mut output) {
                 failed_restarts += 1;
                 if failed_restarts > MAX_FAILED_RESTARTS {
@@ -548,7 +540,7 @@ impl Loop {
                 texture_bytes: self.textures.bytes(),
                 drawn: ok,
             });
-            self.nodes = self.instance.engine.stat(STAT_NODES).unwrap_or(self.nodes);
+            self.nodes = self.instance.engine.stat(Stat::Nodes).unwrap_or(self.nodes);
 
             if rejected_now > 0 {
                 self.log_rejections(frame.events);
@@ -578,7 +570,7 @@ impl Loop {
                 && script.is_empty()
                 && self.deferred.is_none()
                 && self.textures.pending() == 0
-                && self.instance.engine.stat(STAT_ANIMATIONS).is_ok_and(|a| a == 0)
+                && self.instance.engine.stat(Stat::Animations).is_ok_and(|a| a == 0)
             {
                 break Ended::Idle;
             }
@@ -591,7 +583,7 @@ impl Loop {
         if let Some(why) = self.recorder.stopped.take() {
             self.say(Level::Warn, why);
         }
-        let nodes = self.instance.engine.stat(STAT_NODES).unwrap_or(0);
+        let nodes = self.instance.engine.stat(Stat::Nodes).unwrap_or(0);
         Ok(Report {
             canvas: self.canvas,
             frames: self.frames,

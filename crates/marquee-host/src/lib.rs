@@ -23,7 +23,6 @@ mod backlog;
 mod engine_thread;
 mod images;
 mod log;
-mod record;
 mod vm;
 
 use std::path::PathBuf;
@@ -207,10 +206,8 @@ impl InputSender {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
-    /// The engine module could not be compiled or instantiated.
-    Engine(marquee_engine_wasmtime::Error),
-    /// engine.js could not be loaded or instantiated.
-    EngineJs(marquee_engine_quickjs::Error),
+    /// The engine (engine.wasm or engine.js) could not be loaded or instantiated.
+    Engine(marquee_engine_contract::Error),
     /// The app could not be loaded (its entry module failed).
     App(marquee_js::Error),
     /// The surface could not be created.
@@ -227,7 +224,6 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::Engine(e) => write!(f, "{e}"),
-            Error::EngineJs(e) => write!(f, "{e}"),
             Error::App(e) => write!(f, "{e}"),
             Error::Surface(e) => write!(f, "cannot create the surface: {e}"),
             Error::EngineFailing(e) => write!(f, "the engine fails again after every restart: {e}"),

@@ -10,10 +10,6 @@
 
 use sha2::{Digest, Sha256};
 
-use marquee_engine_quickjs::JsEngine;
-use marquee_engine_wasmtime::WasmEngine;
-use marquee_protocol::{ImageError, Key, KeyAction};
-
 /// The developer's choice of engine build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum EngineChoice {
@@ -108,87 +104,6 @@ pub(crate) fn select(
             },
             Err(why) => js(format!("engine.wasm does not run here ({why})")),
         },
-    }
-}
-
-/// A failed engine call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct VmError {
-    /// It ran past its time budget (a hang), rather than failing.
-    pub(crate) hang: bool,
-    /// It failed because it ran out of memory.
-    pub(crate) out_of_memory: bool,
-    pub(crate) message: String,
-}
-
-impl std::fmt::Display for VmError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl From<marquee_engine_wasmtime::Error> for VmError {
-    fn from(e: marquee_engine_wasmtime::Error) -> Self {
-        use marquee_engine_wasmtime::Error as E;
-        VmError {
-            hang: e == E::Interrupted,
-            out_of_memory: matches!(e, E::MemoryLimit { .. } | E::OutOfMemory),
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<marquee_engine_quickjs::Error> for VmError {
-    fn from(e: marquee_engine_quickjs::Error) -> Self {
-        use marquee_engine_quickjs::Error as E;
-        VmError { hang: e == E::Interrupted, out_of_memory: e == E::OutOfMemory, message: e.to_string() }
-    }
-}
-
-/// One engine instance, of either build. (The Wasm one is boxed: its store is large and the
-/// enum moves on every reset.)
-pub(crate) enum Vm {
-    Wasm(Box<WasmEngine>),
-    Js(JsEngine),
-}
-
-/// Calls the same method on whichever build runs.
-macro_rules! both {
-    ($self:ident, $e:ident => $call:expr) => {
-        match $self {
-            Vm::Wasm($e) => $call.map_err(VmError::from),
-            Vm::Js($e) => $call.map_err(VmError::from),
-        }
-    };
-}
-
-impl Vm {
-    pub(crate) fn apply(&mut self, batch: &[u8]) -> Result<u32, VmError> {
-        both!(self, e => e.apply(batch))
-    }
-
-    pub(crate) fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), VmError> {
-        both!(self, e => e.frame_into(time_ms, out))
-    }
-
-    pub(crate) fn key(&mut self, key: Key, action: KeyAction) -> Result<bool, VmError> {
-        both!(self, e => e.key(key, action))
-    }
-
-    pub(crate) fn stat(&mut self, which: u32) -> Result<u64, VmError> {
-        both!(self, e => e.stat(which))
-    }
-
-    pub(crate) fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, VmError> {
-        both!(self, e => e.image_ready(image, width, height))
-    }
-
-    pub(crate) fn image_failed(&mut self, image: u32, reason: ImageError) -> Result<bool, VmError> {
-        both!(self, e => e.image_failed(image, reason))
-    }
-
-    pub(crate) fn set_texture_budget(&mut self, bytes: u64) -> Result<(), VmError> {
-        both!(self, e => e.set_texture_budget(bytes))
     }
 }
 

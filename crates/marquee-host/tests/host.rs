@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use marquee_engine_contract::paths;
 use marquee_host::{
     Canvas, Ended, EngineChoice, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Rollout, Stop,
 };
@@ -18,27 +19,13 @@ fn root() -> PathBuf {
 
 fn engine_wasm() -> Vec<u8> {
     static WASM: OnceLock<Vec<u8>> = OnceLock::new();
-    WASM.get_or_init(|| {
-        let path = std::env::var_os("MARQUEE_ENGINE_WASM")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
-        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}; build it with `cargo xtask wasm`", path.display()))
-    })
-    .clone()
+    WASM.get_or_init(|| paths::read_engine_wasm().unwrap_or_else(|e| panic!("{e}"))).clone()
 }
 
 /// engine.js, built beside engine.wasm.
 fn engine_js() -> String {
     static JS: OnceLock<String> = OnceLock::new();
-    JS.get_or_init(|| {
-        let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
-        let path = wasm.with_file_name("engine.js");
-        std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}; build it with `cargo xtask wasm`", path.display()))
-    })
-    .clone()
+    JS.get_or_init(|| paths::read_engine_js().unwrap_or_else(|e| panic!("{e}"))).clone()
 }
 
 /// Host tests run one at a time: several of them check timing (frames while the app thread is
@@ -271,13 +258,10 @@ fn the_demo_runs_the_same_from_its_bundle() {
     // directory gives (the golden the sessions above check).
     let dir = std::env::temp_dir().join(format!("marquee-host-bundle-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
     let options = marquee_bundle::BuildOptions {
-        engine_js: Some(wasm.with_file_name("engine.js")),
-        engine_wasm: wasm,
-        engine_abi: marquee_engine_wasmtime::ABI_VERSION,
+        engine_js: Some(paths::engine_js()),
+        engine_wasm: paths::engine_wasm(),
+        engine_abi: marquee_engine_contract::ABI_VERSION,
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: "0.1.0".into(),
         esbuild: None,
@@ -386,7 +370,7 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
     assert_eq!(report.ended, Ended::Idle);
     let recording = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
-    let steps = marquee_test_support::recording::parse(&recording).unwrap();
+    let steps = marquee_engine_contract::stream::parse(&recording).unwrap();
     let frames = marquee_replay::replay(&steps, &engine_wasm(), &engine_js(), marquee_test_support::text_service)
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(frames, report.frames.len());

@@ -154,45 +154,48 @@ fn serve(requests: usize) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     listener.set_nonblocking(true).unwrap();
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let mut served = 0;
-        let mut stalled = Vec::new();
-        while served < requests && Instant::now() < deadline {
-            let Ok((stream, _)) = listener.accept() else {
-                std::thread::sleep(Duration::from_millis(5));
-                continue;
-            };
-            served += 1;
-            stream.set_nonblocking(false).unwrap();
-            let mut reader = BufReader::new(stream);
-            let mut line = String::new();
-            reader.read_line(&mut line).unwrap();
-            let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-                    break;
-                }
-            }
-            let mut stream = reader.into_inner();
-            let file = |name: &str| std::fs::read(fixtures().join(name)).unwrap();
-            let (status, body, length) = match path.as_str() {
-                "/photo.jpg" => ("200 OK", file("photo.jpg"), None),
-                "/truncated.jpg" => ("200 OK", file("truncated.jpg"), None),
-                "/huge" => ("200 OK", Vec::new(), Some(1u64 << 30)),
-                "/stall" => {
-                    stalled.push(stream);
+    std::thread::Builder::new()
+        .name("test-server".into())
+        .spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let mut served = 0;
+            let mut stalled = Vec::new();
+            while served < requests && Instant::now() < deadline {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
                     continue;
+                };
+                served += 1;
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                        break;
+                    }
                 }
-                _ => ("404 Not Found", b"no".to_vec(), None),
-            };
-            let length = length.unwrap_or(body.len() as u64);
-            let head = format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(&body);
-        }
-    });
+                let mut stream = reader.into_inner();
+                let file = |name: &str| std::fs::read(fixtures().join(name)).unwrap();
+                let (status, body, length) = match path.as_str() {
+                    "/photo.jpg" => ("200 OK", file("photo.jpg"), None),
+                    "/truncated.jpg" => ("200 OK", file("truncated.jpg"), None),
+                    "/huge" => ("200 OK", Vec::new(), Some(1u64 << 30)),
+                    "/stall" => {
+                        stalled.push(stream);
+                        continue;
+                    }
+                    _ => ("404 Not Found", b"no".to_vec(), None),
+                };
+                let length = length.unwrap_or(body.len() as u64);
+                let head = format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&body);
+            }
+        })
+        .unwrap();
     address
 }
 
@@ -252,19 +255,23 @@ fn hanging_server() -> (String, std::sync::mpsc::Sender<()>, std::sync::Arc<std:
     let (release, released) = std::sync::mpsc::channel::<()>();
     let accepted = std::sync::Arc::new(AtomicUsize::new(0));
     let count = accepted.clone();
-    std::thread::spawn(move || {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut held = Vec::new();
-        while Instant::now() < deadline && matches!(released.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty)) {
-            match listener.accept() {
-                Ok((stream, _)) => {
-                    count.fetch_add(1, Ordering::SeqCst);
-                    held.push(stream);
+    std::thread::Builder::new()
+        .name("test-server".into())
+        .spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let mut held = Vec::new();
+            while Instant::now() < deadline && matches!(released.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty))
+            {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        count.fetch_add(1, Ordering::SeqCst);
+                        held.push(stream);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
                 }
-                Err(_) => std::thread::sleep(Duration::from_millis(5)),
             }
-        }
-    });
+        })
+        .unwrap();
     (address, release, accepted)
 }
 

@@ -21,9 +21,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use marquee_quickjs::Watchdog;
 use rquickjs::convert::Coerced;
 use rquickjs::function::{Func, This};
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
@@ -95,14 +95,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// The state the interrupt handler reads: when the current entry must end.
-#[derive(Default)]
-struct Watchdog {
-    /// Microseconds since `epoch` after which to interrupt; 0 while no entry runs.
-    deadline_us: AtomicU64,
-    fired: AtomicBool,
-}
-
 /// At most this many unhandled rejections are logged per entry; the rest are counted.
 const MAX_REJECTIONS_LOGGED: usize = 16;
 
@@ -151,24 +143,14 @@ impl AppRuntime {
         limits: Limits,
         host: Rc<RefCell<dyn Host>>,
     ) -> Result<AppRuntime, Error> {
-        let runtime = Runtime::new().map_err(|e| Error::Load(format!("QuickJS: {e}")))?;
-        runtime.set_memory_limit(limits.memory);
-        runtime.set_max_stack_size(limits.stack);
+        let runtime = marquee_quickjs::limited_runtime(limits.memory, limits.stack)
+            .map_err(|e| Error::Load(format!("QuickJS: {e}")))?;
         let modules =
             loader::AppModules::new(app_dir).map_err(|e| Error::Load(format!("{}: {e}", app_dir.display())))?;
         runtime.set_loader(modules.clone(), modules);
 
-        let watchdog = Arc::new(Watchdog::default());
+        let watchdog = Watchdog::install(&runtime);
         let epoch = Instant::now();
-        let dog = watchdog.clone();
-        runtime.set_interrupt_handler(Some(Box::new(move || {
-            let deadline = dog.deadline_us.load(Ordering::Relaxed);
-            let late = deadline != 0 && epoch.elapsed().as_micros() as u64 > deadline;
-            if late {
-                dog.fired.store(true, Ordering::Relaxed);
-            }
-            late
-        })));
         let rejections = Rc::new(RefCell::new(Rejections::default()));
         let tracked = rejections.clone();
         runtime.set_host_promise_rejection_tracker(Some(Box::new(move |ctx, promise, reason, handled| {
@@ -202,7 +184,7 @@ impl AppRuntime {
             .and_then(|promise| {
                 // The module body runs as promise jobs of the first entry: an interrupt there
                 // rejects the promise, which the second entry only reads.
-                let interrupted = app.watchdog.fired.load(Ordering::Relaxed);
+                let interrupted = app.watchdog.fired();
                 match app.settle(promise) {
                     Err(Error::Exception(_)) if interrupted => Err(Error::Interrupted(app.limits.budget)),
                     other => other,
@@ -293,16 +275,14 @@ impl AppRuntime {
     /// Runs `f` as one entry: armed with the time budget, followed by the promise jobs it
     /// queued, with any exception turned into an [`Error`].
     fn enter<T>(&mut self, f: impl for<'js> FnOnce(Ctx<'js>, Object<'js>) -> rquickjs::Result<T>) -> Result<T, Error> {
-        let deadline = self.epoch.elapsed() + self.limits.budget;
-        self.watchdog.deadline_us.store(deadline.as_micros().max(1) as u64, Ordering::Relaxed);
-        self.watchdog.fired.store(false, Ordering::Relaxed);
+        self.watchdog.arm(self.limits.budget);
         let control = self.control.clone();
         let result = self.context.with(|ctx| {
             let control = control.restore(&ctx)?;
             f(ctx.clone(), control).map_err(|e| caught(&ctx, e))
         });
         let result = result.and_then(|v| self.run_jobs().map(|()| v));
-        self.watchdog.deadline_us.store(0, Ordering::Relaxed);
+        self.watchdog.disarm();
         result.map_err(|e| self.classify(e))
     }
 
@@ -332,7 +312,7 @@ impl AppRuntime {
     }
 
     fn classify(&self, e: rquickjs::Error) -> Error {
-        if self.watchdog.fired.swap(false, Ordering::Relaxed) {
+        if self.watchdog.take_fired() {
             return Error::Interrupted(self.limits.budget);
         }
         let text = match e {
@@ -398,7 +378,10 @@ fn install(
     native.set(
         "send",
         Func::from(move |batch: TypedArray<'_, u8>| -> rquickjs::Result<()> {
-            let bytes = copy_bytes(&batch).ok_or_else(|| rquickjs::Error::new_from_js("detached", "Uint8Array"))?;
+            let mut bytes = Vec::new();
+            if !marquee_quickjs::copy_bytes(&batch, &mut bytes) {
+                return Err(rquickjs::Error::new_from_js("detached", "Uint8Array"));
+            }
             sender.borrow_mut().send(bytes);
             Ok(())
         }),
@@ -419,14 +402,6 @@ fn install(
     let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
     let control: Object = prelude.call((native, vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
     Ok(Persistent::save(ctx, control))
-}
-
-/// Copies a typed array's bytes out of the JavaScript heap.
-#[allow(unsafe_code, reason = "rquickjs exposes typed-array bytes only through an unsafe borrow")]
-fn copy_bytes(array: &TypedArray<'_, u8>) -> Option<Vec<u8>> {
-    // SAFETY: the borrow ends inside this function, and no JavaScript runs while it lives (the
-    // bytes are copied at once), so nothing can detach or resize the buffer under it.
-    unsafe { array.as_bytes() }.map(<[u8]>::to_vec)
 }
 
 /// The app's entry module: `main` of its `package.json` if set, else `main.js`.

@@ -74,6 +74,11 @@ impl ImageError {
     pub fn from_code(v: u8) -> Option<ImageError> {
         ImageError::ALL.into_iter().find(|e| *e as u8 == v)
     }
+
+    /// The reason with this [`name`](Self::name).
+    pub fn from_name(name: &str) -> Option<ImageError> {
+        ImageError::ALL.into_iter().find(|e| e.name() == name)
+    }
 }
 
 /// Why the host replaced the engine instance (see [`Event::EngineReset`]).

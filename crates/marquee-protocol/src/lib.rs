@@ -38,10 +38,11 @@ pub type BatchDecoder<'a> = Decoder<'a, Command>;
 pub type EventEncoder = Encoder<Event>;
 /// Reads an event batch (see [`decode_events`]).
 pub type EventDecoder<'a> = Decoder<'a, Event>;
+pub use style::tag;
 pub use style::{
-    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore, FontStyle,
-    JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty,
-    TextAlign, TextOverflow, Toggle,
+    AlignItems, Bounds, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
+    FontStyle, JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl,
+    StyleProperty, TextAlign, TextOverflow, Toggle, ValueKind,
 };
 pub use timing::{Easing, Timing};
 

@@ -1,9 +1,10 @@
 //! Style properties and their values, as they travel on the wire.
 //!
 //! One table ([`style_properties!`] below) lists every property: its wire code, its CSS-like
-//! name, its value type and any range check. Everything else — the typed [`StyleDecl`], the
-//! binary and text codecs, the property list the SDK mirrors — is derived from that table, so a
-//! property cannot exist in one place and be missing in another.
+//! name, its value type, any range, its default and a note for the document. Everything else —
+//! the typed [`StyleDecl`], the binary and text codecs, the SDK's property table
+//! (`sdk/src/wire.js`) and docs/protocol.md's — is derived from that table (the last two by
+//! `cargo xtask codegen`), so a property cannot exist in one place and be missing in another.
 //!
 //! A value travels as `tag:u8 bits:u32`. The tag says how to read the bits; each property accepts
 //! only the tags of its value type, so `width: #ff0000ff` is rejected at decode time rather than
@@ -11,19 +12,106 @@
 
 use std::fmt;
 
-/// Value tags on the wire.
-pub(crate) mod tag {
-    pub(crate) const AUTO: u8 = 0;
-    pub(crate) const PX: u8 = 1;
-    pub(crate) const PERCENT: u8 = 2;
-    pub(crate) const NUMBER: u8 = 3;
-    pub(crate) const COLOR: u8 = 4;
-    pub(crate) const KEYWORD: u8 = 5;
-    pub(crate) const INT: u8 = 6;
+/// Value tags on the wire: how a style value's 32 bits are read.
+pub mod tag {
+    /// `auto` (the bits are 0).
+    pub const AUTO: u8 = 0;
+    /// Logical pixels, `f32`.
+    pub const PX: u8 = 1;
+    /// Percent of the parent's content box, `f32`.
+    pub const PERCENT: u8 = 2;
+    /// A number, `f32`.
+    pub const NUMBER: u8 = 3;
+    /// A colour, `0xRRGGBBAA`.
+    pub const COLOR: u8 = 4;
+    /// An index in the property's keyword list.
+    pub const KEYWORD: u8 = 5;
+    /// An integer, `i32`.
+    pub const INT: u8 = 6;
+    /// Every tag with its name in the SDK, in code order.
+    pub const ALL: [(&str, u8); 7] = [
+        ("auto", AUTO),
+        ("px", PX),
+        ("percent", PERCENT),
+        ("number", NUMBER),
+        ("color", COLOR),
+        ("keyword", KEYWORD),
+        ("int", INT),
+    ];
+}
+
+/// What a style property's value is, as the SDK and the protocol document describe it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// `auto`, px or percent ([`Dimension`]).
+    Dimension,
+    /// px or percent ([`LengthPercentage`]).
+    LengthPercentage,
+    /// px ([`Length`]).
+    Length,
+    /// A number (`f32`).
+    Number,
+    /// A [`Color`].
+    Color,
+    /// An integer (`i32`).
+    Integer,
+    /// One of these keywords, sent as its index.
+    Keyword(&'static [&'static str]),
+}
+
+/// The range a numeric style value must lie in (the engine rejects others with `BadValue`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    /// The least value, if any.
+    pub min: Option<f64>,
+    /// Whether `min` itself is excluded.
+    pub above_min: bool,
+    /// The greatest value, if any (included).
+    pub max: Option<f64>,
+}
+
+impl Bounds {
+    const fn between(min: f64, max: f64) -> Bounds {
+        Bounds { min: Some(min), above_min: false, max: Some(max) }
+    }
+
+    /// Whether `v` lies within.
+    pub fn admits(&self, v: f64) -> bool {
+        let low = match self.min {
+            Some(min) if self.above_min => v > min,
+            Some(min) => v >= min,
+            None => true,
+        };
+        low && self.max.is_none_or(|max| v <= max)
+    }
+}
+
+/// A numeric style value as the number [`Bounds`] check.
+pub(crate) trait Numeric {
+    fn number(self) -> f64;
+}
+
+impl Numeric for f32 {
+    fn number(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Numeric for i32 {
+    fn number(self) -> f64 {
+        f64::from(self)
+    }
+}
+
+impl Numeric for Length {
+    fn number(self) -> f64 {
+        f64::from(self.0)
+    }
 }
 
 /// How a value type reads and writes itself, in binary and in text.
 pub(crate) trait Value: Sized + Copy {
+    const KIND: ValueKind;
     fn to_wire(self) -> (u8, u32);
     fn from_wire(tag: u8, bits: u32) -> Result<Self, &'static str>;
     fn parse(s: &str) -> Result<Self, String>;
@@ -84,6 +172,7 @@ impl Color {
 }
 
 impl Value for Dimension {
+    const KIND: ValueKind = ValueKind::Dimension;
     fn to_wire(self) -> (u8, u32) {
         match self {
             Dimension::Auto => (tag::AUTO, 0),
@@ -118,6 +207,7 @@ impl Value for Dimension {
 }
 
 impl Value for LengthPercentage {
+    const KIND: ValueKind = ValueKind::LengthPercentage;
     fn to_wire(self) -> (u8, u32) {
         match self {
             LengthPercentage::Px(v) => (tag::PX, v.to_bits()),
@@ -149,6 +239,7 @@ impl Value for LengthPercentage {
 }
 
 impl Value for Length {
+    const KIND: ValueKind = ValueKind::Length;
     fn to_wire(self) -> (u8, u32) {
         (tag::PX, self.0.to_bits())
     }
@@ -167,6 +258,7 @@ impl Value for Length {
 }
 
 impl Value for f32 {
+    const KIND: ValueKind = ValueKind::Number;
     fn to_wire(self) -> (u8, u32) {
         (tag::NUMBER, self.to_bits())
     }
@@ -182,6 +274,7 @@ impl Value for f32 {
 }
 
 impl Value for i32 {
+    const KIND: ValueKind = ValueKind::Integer;
     fn to_wire(self) -> (u8, u32) {
         (tag::INT, self as u32)
     }
@@ -197,6 +290,7 @@ impl Value for i32 {
 }
 
 impl Value for Color {
+    const KIND: ValueKind = ValueKind::Color;
     fn to_wire(self) -> (u8, u32) {
         (tag::COLOR, self.0)
     }
@@ -229,7 +323,8 @@ macro_rules! keywords {
         }
 
         impl $Name {
-            const ALL: &'static [$Name] = &[$($Name::$Variant,)*];
+            /// Every keyword, in wire order.
+            pub const ALL: &'static [$Name] = &[$($Name::$Variant,)*];
             /// The keyword as written in the text form and in the SDK.
             pub fn name(self) -> &'static str {
                 match self { $($Name::$Variant => $text,)* }
@@ -247,6 +342,7 @@ macro_rules! keywords {
         }
 
         impl Value for $Name {
+            const KIND: ValueKind = ValueKind::Keyword(&[$($text),*]);
             fn to_wire(self) -> (u8, u32) {
                 (tag::KEYWORD, self as u32)
             }
@@ -387,51 +483,29 @@ keywords! {
     }
 }
 
-fn non_negative(v: f32) -> bool {
-    v >= 0.0
-}
+const NON_NEGATIVE: Bounds = Bounds { min: Some(0.0), above_min: false, max: None };
 
-fn non_negative_len(v: Length) -> bool {
-    v.0 >= 0.0
-}
-
-fn font_size(v: Length) -> bool {
-    v.0 > 0.0 && v.0 <= 4096.0
-}
+const FONT_SIZE: Bounds = Bounds { min: Some(0.0), above_min: true, max: Some(4096.0) };
 
 /// CSS weights are 1–1000; 400 is regular, 700 bold.
-fn font_weight(v: i32) -> bool {
-    (1..=1000).contains(&v)
-}
+const FONT_WEIGHT: Bounds = Bounds::between(1.0, 1000.0);
 
-fn line_height(v: f32) -> bool {
-    (0.0..=100.0).contains(&v)
-}
+const LINE_HEIGHT: Bounds = Bounds::between(0.0, 100.0);
 
-fn letter_spacing(v: Length) -> bool {
-    v.0.abs() <= 4096.0
-}
+const LETTER_SPACING: Bounds = Bounds::between(-4096.0, 4096.0);
 
-fn max_lines(v: i32) -> bool {
-    (0..=10_000).contains(&v)
-}
+const MAX_LINES: Bounds = Bounds::between(0.0, 10_000.0);
 
-fn unit_interval(v: f32) -> bool {
-    (0.0..=1.0).contains(&v)
-}
+const UNIT_INTERVAL: Bounds = Bounds::between(0.0, 1.0);
 
 /// A node reference in a style value: an id the SDK could have made, or -1 for none.
-fn node_ref(v: i32) -> bool {
-    (-1..=crate::limits::MAX_NODE_ID as i32).contains(&v)
-}
+const NODE_REF: Bounds = Bounds::between(-1.0, crate::limits::MAX_NODE_ID as f64);
 
 /// A duration in milliseconds: up to ten minutes, which is longer than any UI transition.
-fn duration_ms(v: f32) -> bool {
-    (0.0..=600_000.0).contains(&v)
-}
+const DURATION_MS: Bounds = Bounds::between(0.0, 600_000.0);
 
 macro_rules! style_properties {
-    ($($code:literal $Variant:ident $name:literal: $Ty:ty $(where $check:path)?;)*) => {
+    ($($code:literal $Variant:ident $name:literal: $Ty:ty $(where $check:path)? = $default:literal $(, $note:literal)?;)*) => {
         /// A style property, as named by the `SetStyle` and `ClearStyle` commands.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[repr(u16)]
@@ -463,6 +537,27 @@ macro_rules! style_properties {
             pub fn from_name(name: &str) -> Option<StyleProperty> {
                 match name { $($name => Some(StyleProperty::$Variant),)* _ => None }
             }
+
+            /// What the property's value is.
+            pub fn kind(self) -> ValueKind {
+                match self { $(StyleProperty::$Variant => <$Ty as Value>::KIND,)* }
+            }
+
+            /// The range a numeric value must lie in, if the property has one.
+            pub fn bounds(self) -> Option<Bounds> {
+                match self { $(StyleProperty::$Variant => None $(.or(Some($check)))?,)* }
+            }
+
+            /// The value a node has until the property is set (or after it is cleared), as the
+            /// protocol document shows it (Markdown).
+            pub fn default_text(self) -> &'static str {
+                match self { $(StyleProperty::$Variant => $default,)* }
+            }
+
+            /// What the protocol document adds about the value, if anything (Markdown).
+            pub fn note(self) -> Option<&'static str> {
+                match self { $(StyleProperty::$Variant => None $(.or(Some($note)))?,)* }
+            }
         }
 
         impl StyleDecl {
@@ -479,7 +574,7 @@ macro_rules! style_properties {
                 match p {
                     $(StyleProperty::$Variant => {
                         let v = <$Ty as Value>::from_wire(t, bits)?;
-                        $(if !$check(v) { return Err(concat!($name, " out of range")); })?
+                        $(if !$check.admits(Numeric::number(v)) { return Err(concat!($name, " out of range")); })?
                         Ok(StyleDecl::$Variant(v))
                     })*
                 }
@@ -490,7 +585,7 @@ macro_rules! style_properties {
                 match p {
                     $(StyleProperty::$Variant => {
                         let v = <$Ty as Value>::parse(s)?;
-                        $(if !$check(v) { return Err(format!("{} out of range: {s}", $name)); })?
+                        $(if !$check.admits(Numeric::number(v)) { return Err(format!("{} out of range: {s}", $name)); })?
                         Ok(StyleDecl::$Variant(v))
                     })*
                 }
@@ -504,77 +599,77 @@ macro_rules! style_properties {
 }
 
 style_properties! {
-    0x01 Display "display": Display;
-    0x02 Position "position": Position;
-    0x03 FlexDirection "flex-direction": FlexDirection;
-    0x04 FlexWrap "flex-wrap": FlexWrap;
-    0x05 JustifyContent "justify-content": JustifyContent;
-    0x06 AlignItems "align-items": AlignItems;
-    0x07 AlignSelf "align-self": AlignItems;
-    0x08 AlignContent "align-content": JustifyContent;
-    0x09 RowGap "row-gap": LengthPercentage;
-    0x0a ColumnGap "column-gap": LengthPercentage;
-    0x0b FlexGrow "flex-grow": f32 where non_negative;
-    0x0c FlexShrink "flex-shrink": f32 where non_negative;
-    0x0d FlexBasis "flex-basis": Dimension;
-    0x0e Width "width": Dimension;
-    0x0f Height "height": Dimension;
-    0x10 MinWidth "min-width": Dimension;
-    0x11 MinHeight "min-height": Dimension;
-    0x12 MaxWidth "max-width": Dimension;
-    0x13 MaxHeight "max-height": Dimension;
-    0x14 PaddingTop "padding-top": LengthPercentage;
-    0x15 PaddingRight "padding-right": LengthPercentage;
-    0x16 PaddingBottom "padding-bottom": LengthPercentage;
-    0x17 PaddingLeft "padding-left": LengthPercentage;
-    0x18 MarginTop "margin-top": Dimension;
-    0x19 MarginRight "margin-right": Dimension;
-    0x1a MarginBottom "margin-bottom": Dimension;
-    0x1b MarginLeft "margin-left": Dimension;
-    0x1c Top "top": Dimension;
-    0x1d Right "right": Dimension;
-    0x1e Bottom "bottom": Dimension;
-    0x1f Left "left": Dimension;
-    0x20 Overflow "overflow": Overflow;
-    0x21 BorderWidth "border-width": Length where non_negative_len;
-    0x30 FontSize "font-size": Length where font_size;
-    0x31 FontWeight "font-weight": i32 where font_weight;
-    0x32 FontStyle "font-style": FontStyle;
-    0x33 LineHeight "line-height": f32 where line_height;
-    0x34 LetterSpacing "letter-spacing": Length where letter_spacing;
-    0x35 TextAlign "text-align": TextAlign;
-    0x36 MaxLines "max-lines": i32 where max_lines;
-    0x37 TextOverflow "text-overflow": TextOverflow;
-    0x40 BackgroundColor "background-color": Color;
-    0x41 BorderColor "border-color": Color;
-    0x42 RadiusTopLeft "border-top-left-radius": Length where non_negative_len;
-    0x43 RadiusTopRight "border-top-right-radius": Length where non_negative_len;
-    0x44 RadiusBottomRight "border-bottom-right-radius": Length where non_negative_len;
-    0x45 RadiusBottomLeft "border-bottom-left-radius": Length where non_negative_len;
-    0x46 Opacity "opacity": f32 where unit_interval;
-    0x47 TranslateX "translate-x": Length;
-    0x48 TranslateY "translate-y": Length;
-    0x49 ScaleX "scale-x": f32 where non_negative;
-    0x4a ScaleY "scale-y": f32 where non_negative;
-    0x4b ZIndex "z-index": i32;
-    0x4c Color "color": Color;
-    0x4d PlaceholderColor "placeholder-color": Color;
-    0x4e ObjectFit "object-fit": ObjectFit;
-    0x80 Focusable "focusable": Toggle;
-    0x81 FocusGroup "focus-group": FocusGroup;
-    0x82 FocusTrap "focus-trap": Toggle;
-    0x83 FocusRestore "focus-restore": FocusRestore;
-    0x84 Autofocus "autofocus": Toggle;
-    0x85 NavUp "nav-up": i32 where node_ref;
-    0x86 NavRight "nav-right": i32 where node_ref;
-    0x87 NavDown "nav-down": i32 where node_ref;
-    0x88 NavLeft "nav-left": i32 where node_ref;
-    0x89 ScrollAlign "scroll-align": ScrollAlign;
-    0x8a ScrollDuration "scroll-duration": f32 where duration_ms;
-    0x8b FocusDuration "focus-duration": f32 where duration_ms;
-    0x8c LayoutDuration "layout-duration": f32 where duration_ms;
-    0x8d TransitionEasing "transition-easing": EasingName;
-    0x8e FadeInDuration "fade-in-duration": f32 where duration_ms;
+    0x01 Display "display": Display = "`flex`";
+    0x02 Position "position": Position = "`relative`";
+    0x03 FlexDirection "flex-direction": FlexDirection = "`row`";
+    0x04 FlexWrap "flex-wrap": FlexWrap = "`nowrap`";
+    0x05 JustifyContent "justify-content": JustifyContent = "`flex-start`";
+    0x06 AlignItems "align-items": AlignItems = "`stretch`";
+    0x07 AlignSelf "align-self": AlignItems = "`auto` (clear to get it back)", "unset, the parent's `align-items` applies";
+    0x08 AlignContent "align-content": JustifyContent = "`stretch`";
+    0x09 RowGap "row-gap": LengthPercentage = "`0px`";
+    0x0a ColumnGap "column-gap": LengthPercentage = "`0px`";
+    0x0b FlexGrow "flex-grow": f32 where NON_NEGATIVE = "`0`";
+    0x0c FlexShrink "flex-shrink": f32 where NON_NEGATIVE = "`1`";
+    0x0d FlexBasis "flex-basis": Dimension = "`auto`";
+    0x0e Width "width": Dimension = "`auto`";
+    0x0f Height "height": Dimension = "`auto`";
+    0x10 MinWidth "min-width": Dimension = "`auto`";
+    0x11 MinHeight "min-height": Dimension = "`auto`";
+    0x12 MaxWidth "max-width": Dimension = "`auto`";
+    0x13 MaxHeight "max-height": Dimension = "`auto`";
+    0x14 PaddingTop "padding-top": LengthPercentage = "`0px`";
+    0x15 PaddingRight "padding-right": LengthPercentage = "`0px`";
+    0x16 PaddingBottom "padding-bottom": LengthPercentage = "`0px`";
+    0x17 PaddingLeft "padding-left": LengthPercentage = "`0px`";
+    0x18 MarginTop "margin-top": Dimension = "`0px`";
+    0x19 MarginRight "margin-right": Dimension = "`0px`";
+    0x1a MarginBottom "margin-bottom": Dimension = "`0px`";
+    0x1b MarginLeft "margin-left": Dimension = "`0px`";
+    0x1c Top "top": Dimension = "`auto`", "an inset";
+    0x1d Right "right": Dimension = "`auto`", "an inset";
+    0x1e Bottom "bottom": Dimension = "`auto`", "an inset";
+    0x1f Left "left": Dimension = "`auto`", "an inset";
+    0x20 Overflow "overflow": Overflow = "`visible`", "`clip` clips children to the padding box, with the corner radii; `scroll` clips, and the engine scrolls the content to keep the focused descendant in view";
+    0x21 BorderWidth "border-width": Length where NON_NEGATIVE = "`0px`", "all four sides; takes layout space";
+    0x30 FontSize "font-size": Length where FONT_SIZE = "`16px`";
+    0x31 FontWeight "font-weight": i32 where FONT_WEIGHT = "`400`", "400 regular, 700 bold";
+    0x32 FontStyle "font-style": FontStyle = "`normal`";
+    0x33 LineHeight "line-height": f32 where LINE_HEIGHT = "`1.2`", "a multiple of the font size";
+    0x34 LetterSpacing "letter-spacing": Length where LETTER_SPACING = "`0px`";
+    0x35 TextAlign "text-align": TextAlign = "`start`", "`start` and `end` follow the paragraph's direction";
+    0x36 MaxLines "max-lines": i32 where MAX_LINES = "`0`", "0 for no limit";
+    0x37 TextOverflow "text-overflow": TextOverflow = "`clip`", "`ellipsis`: the last shown line ends in \"…\"";
+    0x40 BackgroundColor "background-color": Color = "transparent";
+    0x41 BorderColor "border-color": Color = "transparent";
+    0x42 RadiusTopLeft "border-top-left-radius": Length where NON_NEGATIVE = "`0px`";
+    0x43 RadiusTopRight "border-top-right-radius": Length where NON_NEGATIVE = "`0px`";
+    0x44 RadiusBottomRight "border-bottom-right-radius": Length where NON_NEGATIVE = "`0px`";
+    0x45 RadiusBottomLeft "border-bottom-left-radius": Length where NON_NEGATIVE = "`0px`";
+    0x46 Opacity "opacity": f32 where UNIT_INTERVAL = "`1`";
+    0x47 TranslateX "translate-x": Length = "`0px`";
+    0x48 TranslateY "translate-y": Length = "`0px`";
+    0x49 ScaleX "scale-x": f32 where NON_NEGATIVE = "`1`", "about the box centre";
+    0x4a ScaleY "scale-y": f32 where NON_NEGATIVE = "`1`", "about the box centre";
+    0x4b ZIndex "z-index": i32 = "`0`", "orders siblings, stable";
+    0x4c Color "color": Color = "`#000000ff`", "a text node's glyphs";
+    0x4d PlaceholderColor "placeholder-color": Color = "transparent", "what an image node shows until its image is in (and for good if it fails)";
+    0x4e ObjectFit "object-fit": ObjectFit = "`fill`", "`fill` stretches; `cover` fills the box, cropped centred; `contain` fits inside, the placeholder around";
+    0x80 Focusable "focusable": Toggle = "`no`";
+    0x81 FocusGroup "focus-group": FocusGroup = "`none`";
+    0x82 FocusTrap "focus-trap": Toggle = "`no`", "`yes`: arrows never leave the group";
+    0x83 FocusRestore "focus-restore": FocusRestore = "`last`", "`last`: the member focused last";
+    0x84 Autofocus "autofocus": Toggle = "`no`", "`yes`: first choice at start and when entering its group";
+    0x85 NavUp "nav-up": i32 where NODE_REF = "`-1`", "a node id, or -1 for none";
+    0x86 NavRight "nav-right": i32 where NODE_REF = "`-1`", "a node id, or -1 for none";
+    0x87 NavDown "nav-down": i32 where NODE_REF = "`-1`", "a node id, or -1 for none";
+    0x88 NavLeft "nav-left": i32 where NODE_REF = "`-1`", "a node id, or -1 for none";
+    0x89 ScrollAlign "scroll-align": ScrollAlign = "`nearest`";
+    0x8a ScrollDuration "scroll-duration": f32 where DURATION_MS = "`200`", "ms";
+    0x8b FocusDuration "focus-duration": f32 where DURATION_MS = "`150`", "ms: the transition between plain and state styles";
+    0x8c LayoutDuration "layout-duration": f32 where DURATION_MS = "`0`", "ms; above 0, the node glides to a new laid-out box";
+    0x8d TransitionEasing "transition-easing": EasingName = "`ease`";
+    0x8e FadeInDuration "fade-in-duration": f32 where DURATION_MS = "`200`", "ms: how long a loaded image takes to fade in over its placeholder";
 }
 
 impl StyleProperty {

@@ -3,7 +3,7 @@
 //! and requests.
 //!
 //! The stream is a recording (`marquee run --record`, read by
-//! `marquee_test_support::recording`) or any list of scene steps. Each build measures text with
+//! `marquee_engine_contract::stream::parse`) or any list of steps. Each build measures text with
 //! its own copy of the same text service, as a device would. `marquee replay` is the command-line
 //! face of [`replay`].
 //!
@@ -15,10 +15,10 @@ use std::fmt;
 
 use marquee_display_list::text::TextLayout;
 use marquee_engine::Engine;
+use marquee_engine_contract::frame_text::describe;
+use marquee_engine_contract::{Step, stream};
 use marquee_engine_quickjs::JsEngine;
-use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Runtime, WasmEngine};
-use marquee_protocol::{ImageError, Key, KeyAction};
-use marquee_test_support::scene::{self, Step, Target};
+use marquee_engine_wasmtime::{DEFAULT_MEMORY_LIMIT, Runtime};
 use marquee_text::SharedText;
 
 /// Where a replay went wrong.
@@ -68,19 +68,15 @@ pub fn replay(steps: &[Step], wasm: &[u8], js: &str, text: impl Fn() -> SharedTe
         .map_err(|e| Error::Load(format!("engine.wasm: {e}")))?;
     let js = JsEngine::new(js, Box::new(text()), marquee_engine_quickjs::Limits::default())
         .map_err(|e| Error::Load(format!("engine.js: {e}")))?;
-    let native = scene::run(&mut Native(Engine::with_text(Box::new(text()))), steps);
-    let mut builds: [(&'static str, Box<dyn Build>); 2] =
-        [("engine.wasm", Box::new(Wasm(wasm, None))), ("engine.js", Box::new(Js(js, None)))];
-    for (name, build) in &mut builds {
-        let frames = scene::run(build.target(), steps);
-        if let Some(e) = build.failure() {
-            return Err(Error::Failed(format!("{name}: {e}")));
-        }
+    let native = play("native", &mut Engine::with_text(Box::new(text())), steps)?;
+    let builds: [(&'static str, Box<dyn marquee_engine_contract::Engine>); 2] =
+        [("engine.wasm", Box::new(wasm)), ("engine.js", Box::new(js))];
+    for (name, mut build) in builds {
+        let frames = play(name, &mut *build, steps)?;
         if frames.len() != native.len() {
             return Err(Error::Failed(format!("{name}: {} frames, native {}", frames.len(), native.len())));
         }
         if let Some(i) = (0..native.len()).find(|&i| native[i] != frames[i]) {
-            let show = |f: &[u8]| scene::describe(f).map(|t| format!("{t:?}")).unwrap_or_else(|e| e);
             return Err(Error::Diverged {
                 frame: i + 1,
                 build: name,
@@ -92,89 +88,15 @@ pub fn replay(steps: &[Step], wasm: &[u8], js: &str, text: impl Fn() -> SharedTe
     Ok(native.len())
 }
 
-/// A build under replay: a scene target that remembers its first failure.
-trait Build {
-    fn target(&mut self) -> &mut dyn Target;
-    fn failure(&self) -> Option<&str>;
+/// Plays `steps` through one build; a failed call is an error that names the build and frame.
+fn play(name: &str, engine: &mut dyn marquee_engine_contract::Engine, steps: &[Step]) -> Result<Vec<Vec<u8>>, Error> {
+    stream::play(engine, steps).map_err(|(frames, e)| Error::Failed(format!("{name}: {e} (after {frames} frames)")))
 }
 
-struct Native(Engine);
-
-impl Target for Native {
-    fn apply(&mut self, batch: &[u8]) {
-        self.0.apply(batch);
-    }
-    fn frame(&mut self, time_ms: f64) -> Vec<u8> {
-        self.0.frame(time_ms).to_vec()
-    }
-    fn key(&mut self, key: Key, action: KeyAction) {
-        self.0.key(key, action);
-    }
-    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
-        match result {
-            Ok((w, h)) => self.0.image_ready(handle, w, h),
-            Err(e) => self.0.image_failed(handle, e),
-        };
-    }
-    fn budget(&mut self, bytes: u64) {
-        self.0.set_texture_budget(bytes);
-    }
+/// A frame as text, or why it cannot be read.
+fn show(frame: &[u8]) -> String {
+    describe(frame).map(|t| format!("{t:?}")).unwrap_or_else(|e| e)
 }
-
-/// Implements [`Target`] and [`Build`] for an engine handle whose calls return `Result`, keeping
-/// the first error (later calls on a failed instance fail too, and frames come back empty).
-macro_rules! fallible {
-    ($name:ident, $engine:ty) => {
-        struct $name($engine, Option<String>);
-
-        impl $name {
-            fn keep<T: Default, E: fmt::Display>(&mut self, r: Result<T, E>) -> T {
-                r.unwrap_or_else(|e| {
-                    self.1.get_or_insert(e.to_string());
-                    T::default()
-                })
-            }
-        }
-
-        impl Target for $name {
-            fn apply(&mut self, batch: &[u8]) {
-                let r = self.0.apply(batch);
-                self.keep(r);
-            }
-            fn frame(&mut self, time_ms: f64) -> Vec<u8> {
-                let r = self.0.frame(time_ms);
-                self.keep(r)
-            }
-            fn key(&mut self, key: Key, action: KeyAction) {
-                let r = self.0.key(key, action);
-                self.keep(r);
-            }
-            fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>) {
-                let r = match result {
-                    Ok((w, h)) => self.0.image_ready(handle, w, h),
-                    Err(e) => self.0.image_failed(handle, e),
-                };
-                self.keep(r);
-            }
-            fn budget(&mut self, bytes: u64) {
-                let r = self.0.set_texture_budget(bytes);
-                self.keep(r);
-            }
-        }
-
-        impl Build for $name {
-            fn target(&mut self) -> &mut dyn Target {
-                self
-            }
-            fn failure(&self) -> Option<&str> {
-                self.1.as_deref()
-            }
-        }
-    };
-}
-
-fallible!(Wasm, WasmEngine);
-fallible!(Js, JsEngine);
 
 /// Text measurements as the engine asked for them: `[run, max width bits, width bits, height
 /// bits]`, in order.
@@ -204,8 +126,9 @@ impl<T: TextLayout> TextLayout for Logging<T> {
 /// measurements it asked for.
 pub fn native_with_measures(steps: &[Step], text: impl TextLayout + 'static) -> (Vec<Vec<u8>>, Measures) {
     let log = std::rc::Rc::default();
-    let mut engine = Native(Engine::with_text(Box::new(Logging { inner: text, log: std::rc::Rc::clone(&log) })));
-    let frames = scene::run(&mut engine, steps);
+    let mut engine = Engine::with_text(Box::new(Logging { inner: text, log: std::rc::Rc::clone(&log) }));
+    // The native build never fails a call.
+    let frames = stream::play(&mut engine, steps).unwrap_or_default();
     drop(engine);
     let measures = std::rc::Rc::try_unwrap(log).map(std::cell::RefCell::into_inner).unwrap_or_default();
     (frames, measures)
@@ -213,12 +136,11 @@ pub fn native_with_measures(steps: &[Step], text: impl TextLayout + 'static) -> 
 
 /// A stream as `js/replay.mjs` reads it (JSON): the steps, and the measurements to answer.
 pub fn stream_json(steps: &[Step], measures: &Measures) -> String {
-    let hex = |b: &[u8]| b.iter().map(|b| format!("{b:02x}")).collect::<String>();
     let steps: Vec<String> = steps
         .iter()
         .map(|step| match step {
-            Step::Batch(cmds) => format!("{{\"raw\":\"{}\"}}", hex(&marquee_protocol::encode_batch(cmds))),
-            Step::Raw(bytes) => format!("{{\"raw\":\"{}\"}}", hex(bytes)),
+            Step::Batch(cmds) => format!("{{\"raw\":\"{}\"}}", hex::encode(marquee_protocol::encode_batch(cmds))),
+            Step::Raw(bytes) => format!("{{\"raw\":\"{}\"}}", hex::encode(bytes)),
             Step::Key(k, a) => format!("{{\"key\":[{},{}]}}", *k as u32, *a as u32),
             Step::Image(h, Ok((w, ht))) => format!("{{\"ready\":[{h},{w},{ht}]}}"),
             Step::Image(h, Err(reason)) => format!("{{\"failed\":[{h},{}]}}", *reason as u32),
@@ -286,10 +208,8 @@ fn js_host(
             )));
         }
         for (i, (n, j)) in native.iter().zip(frames).enumerate() {
-            let hex: String = n.iter().map(|b| format!("{b:02x}")).collect();
-            if hex != j {
-                let show = |f: &[u8]| scene::describe(f).map(|t| format!("{t:?}")).unwrap_or_else(|e| e);
-                let other = marquee_test_support::unhex(j).map(|b| show(&b)).unwrap_or_else(|e| e);
+            if hex::encode(n) != j {
+                let other = hex::decode(j).map(|b| show(&b)).unwrap_or_else(|e| e.to_string());
                 return Err(Error::Diverged { frame: i + 1, build, native: show(n), other });
             }
             compared += 1;

@@ -2,22 +2,20 @@
 //! object, every scene fixture and a set of generated streams give the native engine's frames
 //! byte for byte.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use marquee_engine_contract::paths;
 use marquee_test_support::scene::{self, Step};
 use marquee_test_support::streams;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    paths::workspace_root()
 }
 
 fn engine_js() -> PathBuf {
-    let wasm = std::env::var_os("MARQUEE_ENGINE_WASM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/engine/engine.wasm"));
-    wasm.with_file_name("engine.js")
+    paths::engine_js()
 }
 
 fn fixtures() -> Vec<Vec<Step>> {

@@ -7,19 +7,15 @@
 
 pub mod golden;
 pub mod home;
-pub mod recording;
 pub mod scene;
 pub mod streams;
 
 /// The text service fixtures use: the built-in fallback fonts and the demo app's fonts, so text
 /// fixtures look like the demo (Inter as the default family).
 pub fn text_service() -> marquee_text::SharedText {
-    let mut t = marquee_text::TextSystem::new();
-    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../apps/demo/assets/fonts");
-    match t.load_dir(&fonts) {
-        Ok(failed) if failed.is_empty() => {}
-        other => panic!("demo fonts in {} do not load: {other:?}", fonts.display()),
-    }
+    let fonts = marquee_engine_contract::paths::demo_app().join("assets/fonts");
+    let (t, errors) = marquee_text::TextSystem::with_fonts_in(&fonts);
+    assert!(fonts.is_dir() && errors.is_empty(), "demo fonts in {} do not load: {errors:?}", fonts.display());
     marquee_text::SharedText::new(t)
 }
 

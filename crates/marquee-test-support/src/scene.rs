@@ -16,28 +16,15 @@
 //! errors from those queries (a node whose creation was rejected, say) are the runner's own and
 //! are left out of the text.
 //!
-//! The runner drives any [`Target`] — the native engine, `engine.wasm` in wasmtime, later
-//! `engine.js` — so one set of fixtures tests them all.
+//! The runner drives any engine build through the contract's trait
+//! (`marquee_engine_contract::Engine`) — the native engine, engine.wasm, engine.js — so one set
+//! of fixtures tests them all.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use marquee_display_list::{decode, frame, frame::Frame};
-use marquee_protocol::{Command, Event, ImageError, Key, KeyAction, NodeId, decode_events, encode_batch, text};
-
-/// An engine the fixtures can drive.
-pub trait Target {
-    /// Applies one command batch.
-    fn apply(&mut self, batch: &[u8]);
-    /// Runs a frame and returns the frame buffer.
-    fn frame(&mut self, time_ms: f64) -> Vec<u8>;
-    /// Hands the engine a remote key.
-    fn key(&mut self, key: Key, action: KeyAction);
-    /// Answers an image request: `Ok((width, height))` or the reason it failed.
-    fn image(&mut self, handle: u32, result: Result<(u32, u32), ImageError>);
-    /// Sets the texture budget in bytes.
-    fn budget(&mut self, bytes: u64);
-}
+use marquee_engine_contract::{Engine, stream};
+use marquee_protocol::{Command, ImageError, Key, KeyAction, NodeId, text};
 
 /// Every section of a frame's text, in the order they print.
 pub const SECTIONS: [&str; 7] = ["layout", "paint", "damage", "errors", "freed", "events", "requests"];
@@ -50,22 +37,7 @@ pub fn shown_sections(src: &str) -> Vec<String> {
         .unwrap_or_else(|| SECTIONS.iter().map(|s| s.to_string()).collect())
 }
 
-/// One step of a script.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step {
-    /// A batch of commands.
-    Batch(Vec<Command>),
-    /// A frame at this time.
-    Frame(f64),
-    /// A remote key.
-    Key(Key, KeyAction),
-    /// The host's answer to an image request.
-    Image(u32, Result<(u32, u32), ImageError>),
-    /// A texture budget, in bytes.
-    Budget(u64),
-    /// A batch as raw bytes, exactly as an app sent it (recordings; it may be malformed).
-    Raw(Vec<u8>),
-}
+pub use marquee_engine_contract::Step;
 
 /// Parses a `.scene` script into batches and frames, adding the layout queries.
 pub fn parse(src: &str) -> Result<Vec<Step>, String> {
@@ -111,7 +83,7 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
             }
             Some(&"image-failed") => {
                 let h = number(1, "handle")?;
-                let reason = words.get(2).and_then(|r| ImageError::ALL.into_iter().find(|e| e.name() == *r));
+                let reason = words.get(2).and_then(|r| ImageError::from_name(r));
                 steps.push(Step::Batch(std::mem::take(&mut batch)));
                 steps.push(Step::Image(h as u32, Err(reason.ok_or_else(|| bad("reason"))?)));
                 continue;
@@ -154,98 +126,13 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
-/// Runs a script and returns every frame buffer.
-pub fn run(target: &mut dyn Target, steps: &[Step]) -> Vec<Vec<u8>> {
-    let mut frames = Vec::new();
-    for step in steps {
-        match step {
-            Step::Batch(cmds) => target.apply(&encode_batch(cmds)),
-            Step::Frame(t) => frames.push(target.frame(*t)),
-            Step::Key(k, a) => target.key(*k, *a),
-            Step::Image(h, r) => target.image(*h, *r),
-            Step::Budget(b) => target.budget(*b),
-            Step::Raw(bytes) => target.apply(bytes),
-        }
-    }
-    frames
+/// Runs a script and returns every frame buffer; panics if the engine fails a call (a fixture
+/// must run cleanly in every build).
+pub fn run(engine: &mut dyn Engine, steps: &[Step]) -> Vec<Vec<u8>> {
+    stream::play(engine, steps).unwrap_or_else(|(frames, e)| panic!("the engine failed after {frames} frames: {e}"))
 }
 
-/// The sections of one frame in text form.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FrameText {
-    /// `id: x,y wxh` per queried node.
-    pub layout: String,
-    /// One paint op per line.
-    pub paint: String,
-    /// One damage rectangle per line.
-    pub damage: String,
-    /// One rejected command per line.
-    pub errors: String,
-    /// Ids freed by `destroy`, one per line.
-    pub freed: String,
-    /// Focus changes, unused keys, ended animations and image events, one per line.
-    pub events: String,
-    /// Image loads and releases the engine asked of the host, one per line.
-    pub requests: String,
-}
-
-fn node_name(id: u32) -> String {
-    if id == u32::MAX { "none".into() } else { id.to_string() }
-}
-
-/// Splits and decodes a frame buffer into text, failing on anything malformed.
-pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
-    let f = Frame::parse(frame).map_err(|e| e.to_string())?;
-    let mut t = FrameText::default();
-    for op in decode(f.display_list).map_err(|e| e.to_string())? {
-        writeln!(t.paint, "    {op}").ok();
-    }
-    for r in &f.damage {
-        writeln!(t.damage, "    {r}").ok();
-    }
-    for r in frame::requests(f.requests).map_err(|e| e.to_string())? {
-        match r {
-            frame::Request::Load { image, src } => writeln!(t.requests, "    load {image} {src:?}").ok(),
-            frame::Request::Release { image } => writeln!(t.requests, "    release {image}").ok(),
-        };
-    }
-    for e in decode_events(f.events).map_err(|e| e.to_string())? {
-        match e.map_err(|e| e.to_string())? {
-            Event::LayoutResult { id, x, y, width, height } => {
-                writeln!(t.layout, "    {id}: {x},{y} {width}x{height}").ok();
-            }
-            Event::CommandError { opcode: 0x0601, .. } => {}
-            Event::CommandError { batch, offset, opcode, code, node } => {
-                let node = if node == u32::MAX { String::new() } else { format!(" node {node}") };
-                writeln!(t.errors, "    batch {batch} byte {offset} op 0x{opcode:04x}: {code:?}{node}").ok();
-            }
-            Event::NodeFreed { id } => {
-                writeln!(t.freed, "    {id}").ok();
-            }
-            Event::Key { key, action, target } => {
-                writeln!(t.events, "    key {} {} on {}", key.name(), action.name(), node_name(target)).ok();
-            }
-            Event::FocusChanged { from, to } => {
-                writeln!(t.events, "    focus {} -> {}", node_name(from), node_name(to)).ok();
-            }
-            Event::AnimationEnd { id, tag, property, finished } => {
-                let how = if finished { "finished" } else { "cancelled" };
-                writeln!(t.events, "    animation {tag} on {id} {} {how}", property.name()).ok();
-            }
-            Event::ImageLoaded { id, width, height } => {
-                writeln!(t.events, "    image {id} loaded {width}x{height}").ok();
-            }
-            Event::ImageFailed { id, reason } => {
-                writeln!(t.events, "    image {id} failed: {}", reason.name()).ok();
-            }
-            // Host-made; an engine frame never carries it.
-            e @ (Event::EngineReset { .. } | Event::EngineOutOfMemory { .. }) => {
-                return Err(format!("engine emitted {e:?}"));
-            }
-        }
-    }
-    Ok(t)
-}
+pub use marquee_engine_contract::frame_text::{FrameText, describe};
 
 /// The expectation text for a run.
 pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {

@@ -332,6 +332,19 @@ impl TextSystem {
         Ok(failed)
     }
 
+    /// The built-in fonts and every font in `dir` that loads (see [`load_dir`](Self::load_dir)),
+    /// and what went wrong with the others, in words: how a host loads an app's
+    /// `assets/fonts`. A missing `dir` is no fonts and no error.
+    pub fn with_fonts_in(dir: &Path) -> (TextSystem, Vec<String>) {
+        let mut text = TextSystem::new();
+        let errors = match dir.is_dir().then(|| text.load_dir(dir)) {
+            None => Vec::new(),
+            Some(Ok(failed)) => failed.iter().map(ToString::to_string).collect(),
+            Some(Err(e)) => vec![e.to_string()],
+        };
+        (text, errors)
+    }
+
     /// The family paragraphs without one use.
     pub fn default_family(&self) -> &str {
         &self.default_family

@@ -46,8 +46,9 @@ impl Scene {
         Scene { v1: v2, ..self }
     }
 
-    /// The check fails, nothing on the device changes, and it still launches v1.
-    fn refused(&self, attack: &str) -> String {
+    /// The check fails for `reason` (words its error must contain), nothing on the device
+    /// changes, and it still launches v1.
+    fn refused(&self, attack: &str, reason: &str) {
         let before = (self.device.state().unwrap(), tree(&self.device.dir().join("installed")));
         let err = match self.device.check(&self.config) {
             Err(e) => e.to_string(),
@@ -57,7 +58,7 @@ impl Scene {
         assert_eq!(before, after, "{attack}: the device changed");
         let Launch::Bundle { id, trial: false, .. } = self.device.launch().unwrap() else { panic!("{attack}") };
         assert_eq!(id, self.v1, "{attack}");
-        err
+        assert!(err.contains(reason), "{attack}: refused, but not because {reason:?}: {err}");
     }
 
     fn metadata(&self, name: &str) -> PathBuf {
@@ -120,13 +121,13 @@ fn a_tampered_channel_or_manifest_is_refused() {
     let channel = s.target_file("channel.stable.json");
     let clean = fs::read(&channel).unwrap();
     fs::write(&channel, String::from_utf8(clean.clone()).unwrap().replace("\"1.0.0\"", "\"1.0.1\"")).unwrap();
-    s.refused("channel edited");
+    s.refused("channel edited", "Hash mismatch");
     fs::write(&channel, &clean).unwrap();
 
     let manifest = s.target_file(&format!("bundle.{v2}.json"));
     let text = fs::read_to_string(&manifest).unwrap();
     fs::write(&manifest, text.replace("\"min_host\":\"0.1.0\"", "\"min_host\":\"0.0.1\"")).unwrap();
-    s.refused("manifest edited");
+    s.refused("manifest edited", "Hash mismatch");
 }
 
 #[test]
@@ -144,7 +145,7 @@ fn metadata_signed_by_an_attackers_keys_is_refused() {
     for entry in fs::read_dir(evil.repo.dir().join("targets")).unwrap().flatten() {
         fs::copy(entry.path(), s.fx.repo.dir().join("targets").join(entry.file_name())).unwrap();
     }
-    s.refused("foreign keys");
+    s.refused("foreign keys", "Signature threshold of 1 not met for role timestamp (0 valid signatures)");
 }
 
 #[test]
@@ -155,7 +156,7 @@ fn a_root_below_its_threshold_is_refused_and_one_that_meets_it_is_taken() {
     next.version = NonZeroU64::new(2).unwrap();
     let keys = s.keys(RoleType::Root);
     s.sign("2.root.json", next.clone(), &keys[..1], &old);
-    s.refused("one signature of the two needed");
+    s.refused("one signature of the two needed", "Signature threshold of 2 not met for role root (1 valid signatures)");
     s.sign("2.root.json", next, &keys[1..], &old);
     assert!(s.device.check(&s.config).is_ok(), "two of three signatures must do");
 }
@@ -166,13 +167,14 @@ fn targets_signed_with_a_valid_key_but_edited_afterwards_are_refused() {
     s.publish_v2();
     let name = format!("{}.targets.json", s.targets_version());
     let text = fs::read_to_string(s.metadata(&name)).unwrap();
-    // Still valid JSON, still the same signature: the signed content changed.
-    fs::write(
-        s.metadata(&name),
-        text.replacen("\"version\": ", "\"version\":  ", 1).replace("\"length\": 26", "\"length\": 27"),
-    )
-    .unwrap();
-    s.refused("edited targets.json");
+    // Still valid JSON of the same length, still the same signature: the signed content changed.
+    // A target's length, its first digit changed (1 → 2, 9 → 1): the same number of bytes.
+    let at = text.find("\"length\": ").expect("a target length") + "\"length\": ".len();
+    let digit = text.as_bytes()[at] - b'0';
+    let edited = format!("{}{}{}", &text[..at], digit % 9 + 1, &text[at + 1..]);
+    assert!(edited != text && edited.len() == text.len());
+    fs::write(s.metadata(&name), edited).unwrap();
+    s.refused("edited targets.json", "Hash mismatch");
 }
 
 #[test]
@@ -182,7 +184,7 @@ fn each_role_rolled_back_is_refused() {
     let old_timestamp = fs::read(s.metadata("timestamp.json")).unwrap();
     let s = s.advance();
     fs::write(s.metadata("timestamp.json"), &old_timestamp).unwrap();
-    s.refused("timestamp rollback");
+    s.refused("timestamp rollback", "Found version 2 of timestamp metadata when we had previously fetched version 3");
 
     // snapshot: a new timestamp, properly signed, naming an older snapshot.
     let s = scene("rollback-snapshot", InitOptions::default());
@@ -193,7 +195,7 @@ fn each_role_rolled_back_is_refused() {
     ts.signed.version = ts.signed.version.checked_add(1).unwrap();
     ts.signed.meta.insert("snapshot.json".into(), metafile(&old_snapshot, old_version));
     s.sign("timestamp.json", ts.signed, &s.keys(RoleType::Timestamp), &s.root());
-    s.refused("snapshot rollback");
+    s.refused("snapshot rollback", "Snapshot version 2 in timestamp 4 is less than 3 in timestamp 3");
 
     // targets: new timestamp and snapshot, properly signed, naming an older targets.json.
     let s = scene("rollback-targets", InitOptions::default());
@@ -210,14 +212,14 @@ fn each_role_rolled_back_is_refused() {
     let snap_bytes = fs::read(s.metadata(&format!("{new_snapshot_version}.snapshot.json"))).unwrap();
     ts.signed.meta.insert("snapshot.json".into(), metafile(&snap_bytes, new_snapshot_version));
     s.sign("timestamp.json", ts.signed, &s.keys(RoleType::Timestamp), &s.root());
-    s.refused("targets rollback");
+    s.refused("targets rollback", "Role targets.json version 3 in snapshot 3 is greater than version 2 in snapshot 4");
 
     // root: after a rotation to root v2, an old root served as v3.
     let s = scene("rollback-root", InitOptions::default());
     s.fx.repo.rotate(RoleType::Root).unwrap();
     s.device.check(&s.config).unwrap();
     fs::copy(s.metadata("1.root.json"), s.metadata("3.root.json")).unwrap();
-    s.refused("root rollback");
+    s.refused("root rollback", "Signature threshold of 1 not met for role root (0 valid signatures)");
 }
 
 #[test]
@@ -226,8 +228,7 @@ fn expired_metadata_is_refused() {
     let past = jiff::SignedDuration::from_hours(-1);
     let expired = |e: Expiry| s.fx.repo.clone().with_expiry(e);
     expired(Expiry { timestamp: past, ..Expiry::default() }).refresh_timestamp().unwrap();
-    let err = s.refused("expired timestamp");
-    assert!(err.contains("xpired"), "{err}");
+    s.refused("expired timestamp", "timestamp metadata is expired");
     let problems = s.fx.repo.verify().unwrap().problems;
     assert!(
         problems.iter().any(|p| p.starts_with("timestamp.json expired")),
@@ -240,7 +241,7 @@ fn expired_metadata_is_refused() {
         .with_expiry(Expiry { snapshot: past, ..Expiry::default() })
         .edit_channel("stable", &[ChannelEdit::WasmRollout(50.0)])
         .unwrap();
-    s.refused("expired snapshot");
+    s.refused("expired snapshot", "snapshot metadata is expired");
 
     let s = scene("freeze-targets", InitOptions::default());
     s.fx.repo
@@ -248,7 +249,7 @@ fn expired_metadata_is_refused() {
         .with_expiry(Expiry { targets: past, ..Expiry::default() })
         .edit_channel("stable", &[ChannelEdit::WasmRollout(50.0)])
         .unwrap();
-    s.refused("expired targets");
+    s.refused("expired targets", "targets metadata is expired");
 }
 
 #[test]
@@ -257,7 +258,7 @@ fn an_older_targets_file_under_the_current_name_is_refused() {
     s.publish_v2();
     let n = s.targets_version();
     fs::copy(s.metadata(&format!("{}.targets.json", n - 1)), s.metadata(&format!("{n}.targets.json"))).unwrap();
-    s.refused("mix and match");
+    s.refused("mix and match", "Hash mismatch");
 }
 
 #[test]
@@ -269,7 +270,7 @@ fn endless_data_is_cut_off() {
     let mut padded = clean.clone();
     padded.extend(std::iter::repeat_n(b' ', 1 << 20));
     fs::write(&path, &padded).unwrap();
-    s.refused("1 MiB timestamp.json");
+    s.refused("1 MiB timestamp.json", "Maximum size 16384 (specified by max_timestamp_size argument) exceeded");
     fs::write(&path, &clean).unwrap();
 
     let channel = s.target_file("channel.stable.json");
@@ -277,7 +278,7 @@ fn endless_data_is_cut_off() {
     let mut longer = clean_channel.clone();
     longer.extend(std::iter::repeat_n(b' ', 1 << 20));
     fs::write(&channel, &longer).unwrap();
-    s.refused("a channel longer than signed");
+    s.refused("a channel longer than signed", "(specified by targets.json) exceeded");
     fs::write(&channel, &clean_channel).unwrap();
 
     let manifest = s.fx.store.manifest(&v2).unwrap();
@@ -285,8 +286,7 @@ fn endless_data_is_cut_off() {
     let mut bytes = fs::read(&object).unwrap();
     bytes.extend(std::iter::repeat_n(0u8, 8 << 20));
     fs::write(&object, &bytes).unwrap();
-    let err = s.refused("an object longer than its manifest says");
-    assert!(err.contains("longer than"), "{err}");
+    s.refused("an object longer than its manifest says", "longer than the 4096 bytes its manifest signs for");
 }
 
 #[test]

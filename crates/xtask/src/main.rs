@@ -10,12 +10,16 @@
 //!   `marquee run ARGS`: with no arguments, the demo app.
 //! - `cargo xtask bench [--update]` runs the quick benchmark and checks the `home` scene's
 //!   instruction counts against the committed baseline (or rewrites it).
-//! - `cargo xtask test` installs Chromium if it is missing (the browser parity test), builds
-//!   `engine.wasm` and `engine.js`, then runs every test in the workspace: the Rust crates' and the
-//!   SDK's (`node --test`).
+//! - `cargo xtask test` builds `engine.wasm` and `engine.js`, then runs every test in the
+//!   workspace: the Rust crates' and the SDK's (`node --test`). It needs Chromium (the browser
+//!   parity test) and says how to install it when it is missing.
+//! - `cargo xtask codegen` writes the SDK's protocol tables (`sdk/src/wire.js`) and the style
+//!   table in docs/protocol.md from `marquee-protocol` (see `codegen.rs`).
 //! - `cargo xtask fuzz [--seconds N] [TARGET…]` builds the libFuzzer targets in `fuzz/` with
 //!   coverage instrumentation on the stable toolchain and runs each for N seconds (default 30)
 //!   from its seed corpus; fails on a crash, leaving the input in `target/fuzz/artifacts/`.
+
+mod codegen;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,7 +57,12 @@ fn main() -> ExitCode {
         Some("run") => run_app(&args[1..]),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
-        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args] | bench [--update] | fuzz [--seconds N] [TARGET...]>".into()),
+        Some("codegen") => codegen::write(&root()).map(|written| {
+            for path in written {
+                println!("wrote {}", path.display());
+            }
+        }),
+        _ => Err("usage: cargo xtask <wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none] | wasm-matrix | run [marquee run args] | test [cargo test args] | bench [--update] | fuzz [--seconds N] [TARGET...] | codegen>".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -261,26 +270,40 @@ const INSTRUCTION_TOLERANCE: f64 = 0.02;
 /// compiling the module), against `INSTRUCTIONS`. `--update` (or `UPDATE_EXPECT=1`) rewrites it.
 fn bench(args: &[String]) -> Result<()> {
     let update = args.iter().any(|a| a == "--update") || std::env::var_os("UPDATE_EXPECT").is_some_and(|v| v != "0");
-    ensure_package("valgrind", "valgrind")?;
+    require("valgrind", "valgrind", "the instruction counts")?;
     let wasm = wasm(&[])?;
-    run(Command::new(env!("CARGO")).current_dir(root()).args(["build", "--quiet", "--release", "-p", "marquee-cli"]))?;
-    let marquee = target_dir().join("release/marquee");
-    run(Command::new(&marquee).args(["bench", "--quick", "--engine-wasm"]).arg(&wasm))?;
+    // The bench runs the `marquee` command too (its start-up scene).
+    run(Command::new(env!("CARGO")).current_dir(root()).args([
+        "build",
+        "--quiet",
+        "--release",
+        "-p",
+        "marquee-cli",
+        "-p",
+        "marquee-bench",
+    ]))?;
+    let bench = target_dir().join("release/marquee-bench");
+    // Compiled engine.wasm is kept here: the quick run compiles it once and the runs under
+    // valgrind load it (Cranelift under valgrind takes minutes, and cancels out of the count).
+    let cache = target_dir().join("bench-modules");
+    run(Command::new(&bench).args(["--quick", "--engine-wasm"]).arg(&wasm).arg("--cache").arg(&cache))?;
 
     let count = |runner: &str, repeat: u32| -> Result<u64> {
         let out = target_dir().join(format!("callgrind.{runner}.{repeat}.out"));
         let status = Command::new("valgrind")
             .args(["--tool=callgrind", "--smc-check=all-non-file"])
             .arg(format!("--callgrind-out-file={}", out.display()))
-            .arg(&marquee)
-            .args(["bench", "--scenes", "home", "--runners", runner, "--repeat", &repeat.to_string(), "--engine-wasm"])
+            .arg(&bench)
+            .args(["--scenes", "home", "--runners", runner, "--repeat", &repeat.to_string(), "--engine-wasm"])
             .arg(&wasm)
+            .arg("--cache")
+            .arg(&cache)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .status()
             .map_err(|e| format!("valgrind: {e}"))?;
         if !status.success() {
-            return Err(format!("valgrind on `marquee bench --runners {runner}` failed"));
+            return Err(format!("valgrind on `marquee-bench --runners {runner}` failed"));
         }
         let text = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
         let _ = std::fs::remove_file(&out);
@@ -409,31 +432,30 @@ fn fuzz(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Installs a Debian package with apt-get if `command` is missing.
-fn ensure_package(command: &str, package: &str) -> Result<()> {
+/// Fails with the command that installs `package` (Debian's) if `command` is missing. Tests do
+/// not install system packages as a side effect; `.ci/run` installs them on CI.
+fn require(command: &str, package: &str, what: &str) -> Result<()> {
     let found =
         Command::new("sh").args(["-c", &format!("command -v {command}")]).output().is_ok_and(|o| o.status.success());
     if found {
         return Ok(());
     }
-    run(Command::new("apt-get").arg("update"))?;
-    run(Command::new("apt-get").args(["install", "-y", "--no-install-recommends", package]))
+    Err(format!("`{command}` is missing ({what}): install it with `sudo apt-get install {package}`"))
 }
 
-/// Installs Debian's Chromium if it is missing (and `CHROMIUM` names no other), for the test
-/// that runs engine.js in a browser.
-fn ensure_chromium() -> Result<()> {
+/// Chromium, for the test that runs engine.js in a browser: `CHROMIUM`, or Debian's.
+fn require_chromium() -> Result<()> {
     if std::env::var_os("CHROMIUM").is_some() {
         return Ok(());
     }
-    ensure_package("chromium", "chromium")
+    require("chromium", "chromium", "the test that runs engine.js in a browser; or set CHROMIUM")
 }
 
 /// Runs the workspace's tests against a fresh engine.wasm and ends with one line totalling every
 /// test binary, since cargo's own last line speaks only of the last binary.
 fn test(extra: &[String]) -> Result<()> {
     use std::io::BufRead;
-    ensure_chromium()?;
+    require_chromium()?;
     let path = wasm(&[])?;
     let mut child = Command::new(env!("CARGO"))
         .current_dir(root())

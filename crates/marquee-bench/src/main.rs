@@ -1,0 +1,210 @@
+//! `marquee-bench`: the benchmark suite's command (see `lib.rs` and docs/benchmarks.md). A
+//! binary of its own, not a `marquee` subcommand, so that the `marquee` command devices and
+//! developers run links no benchmark-only runtime (wasmi, Winch, plotters) and no test code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use marquee_bench::{
+    Compiler, Native, NodeJs, QuickJs, Runner, Wasmtime, charts, compressed_sizes, host, json, layout, measure, scenes,
+    table,
+};
+use marquee_engine_contract::paths;
+use marquee_text::{SharedText, TextSystem};
+
+/// Run the benchmark scenes in every engine build and compare them (see docs/benchmarks.md).
+#[derive(Parser)]
+#[command(name = "marquee-bench", version)]
+struct BenchArgs {
+    /// Smaller stress scenes: the whole suite in well under a minute.
+    #[arg(long)]
+    quick: bool,
+    /// Only these scenes (comma-separated; `startup` runs the whole host, `marquee run`;
+    /// `layout` compares our layout with Yoga's in Node).
+    #[arg(long, value_delimiter = ',')]
+    scenes: Vec<String>,
+    /// Only these runners (comma-separated: native, wasmtime, winch, wasmi, quickjs, node).
+    #[arg(long, value_delimiter = ',')]
+    runners: Vec<String>,
+    /// Also write the results, every frame time included, as JSON.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.
+    #[arg(long, value_name = "DIR")]
+    charts: Option<PathBuf>,
+    /// Run each scene this many times, reporting the last (instruction counts take the
+    /// difference of two repeat counts, which cancels start-up).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    repeat: u32,
+    /// engine.wasm (engine.js is read from beside it; default: `MARQUEE_ENGINE_WASM`, or the
+    /// one `cargo xtask wasm` built).
+    #[arg(long, value_name = "WASM")]
+    engine_wasm: Option<PathBuf>,
+    /// Keep engine.wasm compiled in DIR (the host's module cache) and load it from there when
+    /// it is: the wasmtime runners then start without compiling (`cargo xtask bench` uses it so
+    /// that runs under valgrind do not compile with Cranelift each time).
+    #[arg(long, value_name = "DIR")]
+    cache: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    match bench(BenchArgs::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("marquee-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn bench(args: BenchArgs) -> Result<(), String> {
+    let engine = args.engine_wasm.clone().unwrap_or_else(paths::engine_wasm);
+    let wasm =
+        std::fs::read(&engine).map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", engine.display()))?;
+    let js_path = engine.with_file_name("engine.js");
+    let js = std::fs::read_to_string(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    let text = SharedText::new(TextSystem::with_fonts_in(&paths::demo_app().join("assets/fonts")).0);
+    let wanted = |name: &str| args.runners.is_empty() || args.runners.iter().any(|n| n == name);
+    // Only the runners asked for are made: compiling engine.wasm is not free.
+    let mut runners: Vec<Box<dyn Runner>> = Vec::new();
+    if wanted("native") {
+        runners.push(Box::new(Native { text: text.clone() }));
+    }
+    if wanted("wasmtime") {
+        let runner = Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Cranelift, args.cache.as_deref());
+        runners.push(Box::new(runner.map_err(|e| e.to_string())?));
+    }
+    if wanted("winch") {
+        let runner = Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Winch, args.cache.as_deref());
+        runners.push(Box::new(runner.map_err(|e| e.to_string())?));
+    }
+    if wanted("wasmi") {
+        runners.push(Box::new(marquee_bench::interpreter::Wasmi::new(&wasm, text.clone()).map_err(|e| e.to_string())?));
+    }
+    if wanted("quickjs") {
+        runners.push(Box::new(QuickJs { source: js, text: text.clone() }));
+    }
+    // engine.js under Node, when there is a Node to run it.
+    let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if wanted("node") && node {
+        runners.push(Box::new(NodeJs { engine_js: js_path.clone(), text }));
+    } else if wanted("node") {
+        eprintln!("marquee-bench: no `node` on the PATH; the node runner is skipped");
+    }
+    let wanted_scene = |name: &str| args.scenes.is_empty() || args.scenes.iter().any(|n| n == name);
+    let scenes: Vec<_> = scenes::all(args.quick).into_iter().filter(|s| wanted_scene(s.name)).collect();
+    let startup = wanted_scene("startup");
+    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") {
+        return Err("no scene or no runner left to run".into());
+    }
+    let total = scenes.len() * runners.len();
+    let mut outcomes = Vec::new();
+    let started = std::time::Instant::now();
+    for scene in &scenes {
+        for runner in &runners {
+            eprint!("[{}/{total}] {} in {} ... ", outcomes.len() + 1, scene.name, runner.name());
+            let t = std::time::Instant::now();
+            let mut outcome = measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
+            for _ in 1..args.repeat {
+                outcome = measure(scene, runner.as_ref()).map_err(|e| e.to_string())?;
+            }
+            eprintln!("{} frames, {:.1} s", outcome.frames.len(), t.elapsed().as_secs_f64());
+            outcomes.push(outcome);
+        }
+    }
+
+    // Layout alone, ours and Yoga's, in one Node process.
+    let mut layouts = Vec::new();
+    if wanted_scene("layout") && node {
+        eprint!("[layout] our layout and Yoga in Node ... ");
+        let t = std::time::Instant::now();
+        let trees = layout::trees(args.quick);
+        layouts = layout::run(&engine, &trees, if args.quick { 20 } else { 60 })
+            .map_err(|e| format!("{e} (is `npm ci` done? yoga-layout comes from npm)"))?;
+        eprintln!("{:.1} s", t.elapsed().as_secs_f64());
+    } else if wanted_scene("layout") && !args.scenes.is_empty() {
+        eprintln!("marquee-bench: no `node` on the PATH; the layout comparison with Yoga is skipped");
+    }
+
+    // The whole host, in child processes: start-up cold and warm, then its frames.
+    let mut host_runs = Vec::new();
+    if startup {
+        // The `marquee` command, built beside this one.
+        let marquee = std::env::current_exe().map_err(|e| format!("this executable: {e}"))?.with_file_name("marquee");
+        if !marquee.is_file() {
+            return Err(format!(
+                "{}: no such file (build it: `cargo build --release -p marquee-cli`)",
+                marquee.display()
+            ));
+        }
+        let h = host::Host { marquee, app: paths::demo_app(), engine_wasm: engine.clone(), scratch: host::scratch() };
+        // Each run takes ~5 s (paced at 60 Hz); the quick suite does one cold and one warm.
+        let (cold, warm, js) = if args.quick { (1, 1, 0) } else { (3, 5, 1) };
+        let plan = [(host::Start::Cold, cold), (host::Start::Warm, warm), (host::Start::Js, js)];
+        let runs: usize = plan.iter().map(|(_, n)| n).sum();
+        for (start, n) in plan {
+            for _ in 0..n {
+                eprint!("[host {}/{runs}] startup, {} ... ", host_runs.len() + 1, start.name());
+                let run = h.run(start);
+                let run = run.map_err(|e| {
+                    host::clean(&h.scratch);
+                    e.to_string()
+                })?;
+                eprintln!("{:.1} ms to the first frame", run.startup_ms);
+                host_runs.push(run);
+            }
+        }
+        host::clean(&h.scratch);
+    }
+
+    println!("{}", table(&outcomes));
+    if !layouts.is_empty() {
+        println!("{}", layout::table(&layouts));
+    }
+    if !host_runs.is_empty() {
+        println!("{}", host::table(&host_runs));
+    }
+    let wasm_size = wasm.len();
+    let js_bytes = std::fs::read(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;
+    for (name, bytes) in [("engine.wasm", &wasm), ("engine.js", &js_bytes)] {
+        // Brotli at quality 11 takes seconds on engine.js (minutes under valgrind): the quick
+        // suite and a run of chosen scenes skip it.
+        if args.quick || !args.scenes.is_empty() {
+            println!("{name}: {} bytes raw", bytes.len());
+        } else {
+            let (gzip, brotli) = compressed_sizes(bytes);
+            println!("{name}: {} bytes raw, {gzip} gzip, {brotli} brotli", bytes.len());
+        }
+    }
+    println!("{:.1} s in all", started.elapsed().as_secs_f64());
+    if let Some(dir) = &args.charts {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for scene in &scenes {
+            let path = dir.join(format!("{}.svg", scene.name));
+            let svg = charts::svg(scene.name, &outcomes).map_err(|e| e.to_string())?;
+            std::fs::write(&path, svg).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        println!("charts: {}", dir.display());
+    }
+    if let Some(path) = &args.json {
+        let context = serde_json::json!({
+            "quick": args.quick,
+            "engine_wasm_bytes": wasm_size,
+            "scenes": scenes.iter().map(|s| serde_json::json!({"name": s.name, "what": s.what})).collect::<Vec<_>>(),
+            "host": host_runs.iter().map(|r| serde_json::json!({
+                "start": r.start.name(), "startup_ms": r.startup_ms,
+                "module": r.module.as_ref().map(|m| &m.0), "module_ms": r.module.as_ref().map(|m| m.1),
+                "engine_ms": r.engine, "raster_ms": r.raster, "present_ms": r.present, "latency_frames": r.latency,
+                "peak_rss_bytes": r.peak_rss,
+            })).collect::<Vec<_>>(),
+            "layout": layouts.iter().map(|l| serde_json::json!({
+                "tree": l.tree, "nodes": l.nodes, "ours_ms": l.ours, "yoga_ms": l.yoga,
+            })).collect::<Vec<_>>(),
+        });
+        let text = serde_json::to_string_pretty(&json(&outcomes, context)).map_err(|e| e.to_string())?;
+        std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("results: {}", path.display());
+    }
+    Ok(())
+}
