@@ -24,6 +24,8 @@ const GAP = Math.round(20 * unit);
 const SIDE = Math.round(64 * unit);
 const ZOOM_ROOM = Math.round(12 * unit); // room above and below a tile for its zoom and ring
 
+/** Covers its parent's box. */
+const FILL = { position: 'absolute', left: 0, top: 0, width: '100%', height: '100%' };
 const label = (size, weight, color, more = {}) => ({ fontSize: size * unit, fontWeight: weight, color, ...more });
 const round = (r) => ({
   borderTopLeftRadius: r,
@@ -162,17 +164,7 @@ function build() {
       });
       tile.stateStyle('focused', { borderColor: '#ffffffff', scaleX: 1.06, scaleY: 1.06, zIndex: 1 });
       tile.append(
-        app
-          .image({
-            position: 'absolute',
-            left: 0,
-            top: 0,
-            width: '100%',
-            height: '100%',
-            objectFit: 'cover',
-            placeholderColor: item.colour,
-          })
-          .src(item.poster),
+        app.image({ ...FILL, objectFit: 'cover', placeholderColor: item.colour }).src(item.poster),
         app.view({
           position: 'absolute',
           left: 0,
@@ -203,11 +195,7 @@ function build() {
 
   // Details: an overlay that traps focus on its close button until Back.
   const details = app.view({
-    position: 'absolute',
-    left: 0,
-    top: 0,
-    width: '100%',
-    height: '100%',
+    ...FILL,
     backgroundColor: '#000000cc',
     display: 'none',
     justifyContent: 'center',
@@ -227,15 +215,7 @@ function build() {
     overflow: 'clip',
     ...round(18 * unit),
   });
-  const poster = app.image({
-    position: 'absolute',
-    left: 0,
-    top: 0,
-    width: '100%',
-    height: '100%',
-    objectFit: 'cover',
-    fadeInDuration: 150,
-  });
+  const poster = app.image({ ...FILL, objectFit: 'cover', fadeInDuration: 150 });
   const heading = app.text(label(34, 700, '#ffffff', { width: 560 * unit, maxLines: 2, textOverflow: 'ellipsis' }));
   const close = app.view({
     width: 120 * unit,

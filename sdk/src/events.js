@@ -3,9 +3,7 @@
 // decoder is tested against.
 
 import { STYLE } from './protocol.js';
-import { VERSION, KEYS, KEY_ACTIONS, IMAGE_ERRORS } from './wire.js';
-
-const RESETS = [undefined, 'trap', 'hang'];
+import { VERSION, KEYS, KEY_ACTIONS, IMAGE_ERRORS, RESET_REASONS } from './wire.js';
 const NONE = 0xffffffff;
 const PROPERTY_NAMES = new Map(Object.entries(STYLE).map(([name, p]) => [p.code, name]));
 
@@ -40,7 +38,7 @@ function event(op, v, p, len) {
       return key && action ? { type: 'key', key, action, target: node(v.getUint32(p + 3, true)) } : null;
     }
     case 0x0004: {
-      const reason = len === 2 ? RESETS[v.getUint16(p, true)] : undefined;
+      const reason = len === 2 ? RESET_REASONS[v.getUint16(p, true)] : undefined;
       return reason ? { type: 'engine-reset', reason } : null;
     }
     case 0x0005:

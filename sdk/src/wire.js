@@ -120,5 +120,7 @@ export const STATES = ['focused', 'focus-within'];
 export const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu'];
 /** Key actions by code. */
 export const KEY_ACTIONS = ['press', 'repeat', 'release'];
+/** Why the host replaced the engine, by code (codes start at 1). */
+export const RESET_REASONS = [undefined, 'trap', 'hang'];
 /** Why an image failed, by code (codes start at 1). */
 export const IMAGE_ERRORS = [undefined, 'bad-source', 'not-found', 'unreachable', 'too-large', 'too-many-pixels', 'corrupt', 'unsupported'];

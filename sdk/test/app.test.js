@@ -48,15 +48,17 @@ const layout = (id, x, y, w, h) => [
   },
   20,
 ];
-const queryError = (id) => [
+/** A `CommandError` event: `opcode` rejected with `code`, on `node`. */
+const commandError = (opcode, code, node) => [
   0x0001,
   (v, p) => {
-    v.setUint16(p + 8, 0x0601, true);
-    v.setUint16(p + 10, 32, true);
-    v.setUint32(p + 12, id, true);
+    v.setUint16(p + 8, opcode, true);
+    v.setUint16(p + 10, code, true);
+    v.setUint32(p + 12, node, true);
   },
   16,
 ];
+const queryError = (id) => commandError(0x0601, 32, id);
 const reset = [0x0004, (v, p) => v.setUint16(p, 2, true), 2];
 const key = [
   0x0003,
@@ -265,24 +267,8 @@ test('command-error events say in words what was rejected, and on which kind of 
   app.view();
   const seen = [];
   app.on('command-error', (e) => seen.push(e));
-  const wrongKind = [
-    0x0001,
-    (v, p) => {
-      v.setUint16(p + 8, 0x0200, true);
-      v.setUint16(p + 10, 38, true);
-      v.setUint32(p + 12, 1, true);
-    },
-    16,
-  ];
-  const framing = [
-    0x0001,
-    (v, p) => {
-      v.setUint16(p + 8, 0xffff, true);
-      v.setUint16(p + 10, 1, true);
-      v.setUint32(p + 12, 0xffffffff, true);
-    },
-    16,
-  ];
+  const wrongKind = commandError(0x0200, 38, 1);
+  const framing = commandError(0xffff, 1, 0xffffffff);
   host.deliver(events(wrongKind, framing));
   assert.deepEqual(
     seen.map((e) => [e.command, e.reason, e.message]),

@@ -131,9 +131,8 @@ impl marquee_engine_contract::Engine for WasmiInstance {
     }
 
     fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), EngineError> {
-        let (ptr, len) = abi::unpack_buffer(self.frame.call(&mut self.store, time_ms).map_err(trap)?);
-        let data = self.memory.data(&self.store);
-        let bytes = ptr.checked_add(len).and_then(|end| data.get(ptr..end)).ok_or(EngineError::BadOutput)?;
+        let packed = self.frame.call(&mut self.store, time_ms).map_err(trap)?;
+        let bytes = abi::output(self.memory.data(&self.store), packed)?;
         out.clear();
         out.extend_from_slice(bytes);
         Ok(())

@@ -81,6 +81,37 @@ impl Default for WasmRollout {
     }
 }
 
+impl WasmRollout {
+    /// Reads `marquee.wasm` (`{ "percent": 50, "killSwitch": false }`) from an app's
+    /// `package.json` text: the rollout an app carries until the update service delivers one.
+    /// The default (everyone on Wasm) when it is absent.
+    pub fn from_manifest(package_json: &str) -> Result<WasmRollout, String> {
+        let manifest: serde_json::Value =
+            serde_json::from_str(package_json).map_err(|e| format!("package.json: {e}"))?;
+        let Some(wasm) = manifest.get("marquee").and_then(|m| m.get("wasm")) else {
+            return Ok(WasmRollout::default());
+        };
+        let percent = match wasm.get("percent") {
+            None => 100.0,
+            Some(p) => p
+                .as_f64()
+                .filter(|p| (0.0..=100.0).contains(p))
+                .ok_or_else(|| format!("marquee.wasm.percent: {p} is not a number from 0 to 100"))?,
+        };
+        let kill_switch = match wasm.get("killSwitch") {
+            None => false,
+            Some(k) => k.as_bool().ok_or_else(|| format!("marquee.wasm.killSwitch: {k} is not true or false"))?,
+        };
+        Ok(WasmRollout { percent, kill_switch })
+    }
+
+    /// Whether the device `device_id` is in the Wasm share. A device's place in the fleet is
+    /// fixed by its id's hash ([`wasm_bucket`]), so raising the percentage only ever adds devices.
+    pub fn wants_wasm(&self, device_id: &str) -> bool {
+        !self.kill_switch && wasm_bucket(device_id) < (self.percent * 100.0).round() as u32
+    }
+}
+
 /// What a device brings to the choice of release.
 #[derive(Debug, Clone, Copy)]
 pub struct Device<'a> {
@@ -206,10 +237,19 @@ pub fn channel_target(name: &str) -> String {
     format!("channel.{name}.json")
 }
 
-/// A device's place in a rollout: 0–9,999, uniform over ids, fixed for an id and a salt.
+/// A device's place in a release's rollout: 0–9,999, uniform over ids, fixed for an id and a
+/// salt (the release).
 pub fn bucket(device_id: &str, salt: &str) -> u32 {
-    let digest =
-        Sha256::new().chain_update(salt.as_bytes()).chain_update([0]).chain_update(device_id.as_bytes()).finalize();
+    place(&Sha256::new().chain_update(salt.as_bytes()).chain_update([0]).chain_update(device_id.as_bytes()).finalize())
+}
+
+/// A device's place in the engine.wasm rollout: 0–9,999, uniform over ids, the same on every run.
+pub fn wasm_bucket(device_id: &str) -> u32 {
+    place(&Sha256::digest(device_id.as_bytes()))
+}
+
+/// 0–9,999 from a digest's first eight bytes.
+fn place(digest: &[u8]) -> u32 {
     let mut head = [0u8; 8];
     head.copy_from_slice(&digest[..8]);
     // 2^64 is so much larger than 10,000 that the remainder's bias is below 10^-15.

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::store::read_capped;
-use crate::{BundleId, Error, Manifest, Store, hex, io};
+use crate::{BundleId, Error, Manifest, Store, io};
 
 /// The manifest's name inside an installed bundle.
 pub const MANIFEST_FILE: &str = "bundle.json";
@@ -88,7 +88,7 @@ fn check(path: &str, bytes: &[u8], size: u64, sha256: &str) -> Result<(), Error>
     if bytes.len() as u64 != size {
         return Err(corrupt(path, format!("size mismatch: {} bytes, the manifest says {size}", bytes.len())));
     }
-    let found = hex(&Sha256::digest(bytes));
+    let found = hex::encode(Sha256::digest(bytes));
     if found != sha256 {
         return Err(corrupt(path, format!("hash mismatch: SHA-256 {found}, the manifest says {sha256}")));
     }

@@ -25,7 +25,7 @@ mod manifest;
 mod store;
 
 pub use build::{BuildOptions, build};
-pub use channel::{Channel, Release, Status, WasmRollout};
+pub use channel::{Channel, Release, Status, WasmRollout, wasm_bucket};
 pub use install::{MANIFEST_FILE, install, read_verified, verify_dir};
 pub use manifest::{FileEntry, MANIFEST_FORMAT, Manifest, check_path};
 pub use store::{BundleId, Store, write_atomic};
@@ -110,9 +110,4 @@ impl std::error::Error for Error {
 pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.into();
     move |e| Error::Io(path, e)
-}
-
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::{Error, Manifest, hex, io, limits};
+use crate::{Error, Manifest, io, limits};
 
 /// A bundle's id: the SHA-256 of its manifest's bytes, lowercase hex.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -30,7 +30,7 @@ impl std::fmt::Display for BundleId {
 impl BundleId {
     /// The id of a manifest's bytes.
     pub fn of(manifest: &[u8]) -> BundleId {
-        BundleId(hex(&Sha256::digest(manifest)))
+        BundleId(hex::encode(Sha256::digest(manifest)))
     }
 
     /// Accepts 64 lowercase hex digits only (it becomes a file name).
@@ -69,7 +69,7 @@ impl Store {
 
     /// Stores `bytes` as an object; returns its SHA-256.
     pub fn put_object(&self, bytes: &[u8]) -> Result<String, Error> {
-        let sha = hex(&Sha256::digest(bytes));
+        let sha = hex::encode(Sha256::digest(bytes));
         let path = self.object_path(&sha);
         if !path.exists() {
             write_atomic(&path, bytes)?;

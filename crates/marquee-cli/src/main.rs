@@ -368,14 +368,14 @@ fn run(args: RunArgs) -> Result<(), String> {
             engine_flag = engine_flag.or_else(|| Some(dir.join("engine.wasm")));
             app = dir;
         }
-        rollout = wasm.map(|w| marquee_host::Rollout { wasm_percent: w.percent, kill_switch: w.kill_switch });
+        rollout = wasm;
         // A trial must run long enough to be confirmed, idle or not.
         trial = run.on_trial().then_some(args.updates.confirm_after + 0.5);
         device = Some(run);
     }
     let result = run_host(&args, app, engine_flag, rollout, vitals.clone(), trial);
     if let Some(device) = device {
-        device.finish(&result, &vitals);
+        device.finish(&result);
     }
     result
 }
@@ -384,7 +384,7 @@ fn run_host(
     args: &RunArgs,
     mut app: PathBuf,
     mut engine_flag: Option<PathBuf>,
-    rollout: Option<marquee_host::Rollout>,
+    rollout: Option<marquee_host::WasmRollout>,
     vitals: std::sync::Arc<marquee_host::Vitals>,
     trial_seconds: Option<f64>,
 ) -> Result<(), String> {

@@ -1,10 +1,10 @@
 //! Over-the-air updates from the command line: the publisher's commands (`keys`, `publish`,
 //! `channel`, `timestamp`) and the device's (`update`, and `run --update-url`).
 //!
-//! A device run goes: decide what to launch from the device directory (never waiting on the
-//! network), start the check in the background, run the host, and watch its vitals: a trial
-//! bundle is confirmed once its content has been on screen, without an engine reset, for
-//! `--confirm-after` seconds, and failed at once if the app or engine fails first.
+//! A device run is a `marquee_update::Session` around the host: what to launch is decided from
+//! the device directory (never waiting on the network), the check runs in the background, and a
+//! trial bundle is confirmed from the host's vitals once its content has been on screen, without
+//! an engine reset, for `--confirm-after` seconds; it fails if the app or engine fails first.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use clap::{Args, Subcommand};
 use marquee_bundle::{BundleId, Store};
 use marquee_host::Vitals;
 use marquee_repo::{ChannelEdit, InitOptions, Keys, Repo, RoleType};
-use marquee_update::{Config, Device, Launch, Outcome};
+use marquee_update::{Config, Device, Health, Launch, Outcome, Session};
 
 /// Where the repository and its keys are.
 #[derive(Args, Clone)]
@@ -345,15 +345,6 @@ pub(crate) fn bundle_in_store(manifest: &Path) -> Result<(Store, BundleId), Stri
     Ok((Store::new(store), id))
 }
 
-/// The device side of a run: what it launches and the updater running beside the host.
-pub(crate) struct DeviceRun {
-    device: Arc<Device>,
-    trial: Option<BundleId>,
-    checker: Option<std::thread::JoinHandle<()>>,
-    watcher: Option<std::thread::JoinHandle<()>>,
-    confirmed: Arc<std::sync::atomic::AtomicBool>,
-}
-
 impl DeviceArgs {
     fn config(&self, url: &str, device_id: &str) -> Result<Config, String> {
         let url = url::Url::parse(&if url.ends_with('/') { url.to_string() } else { format!("{url}/") })
@@ -390,7 +381,7 @@ pub(crate) fn update(args: DeviceArgs, device_id: &str, json: bool) -> Result<u8
         out["ms"] = (ms.round() as u64).into();
         println!("{out}");
     } else {
-        println!("{} ({ms:.0} ms)", describe(&outcome));
+        println!("{outcome} ({ms:.0} ms)");
     }
     Ok(match outcome {
         Outcome::Staged { .. } => 0,
@@ -398,27 +389,6 @@ pub(crate) fn update(args: DeviceArgs, device_id: &str, json: bool) -> Result<u8
         Outcome::NoRelease { .. } => 4,
         Outcome::Unstaged { .. } => 5,
     })
-}
-
-fn describe(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::NoRelease { why } => format!("update: no release for this device: {why}"),
-        Outcome::UpToDate(id) => format!("update: up to date ({})", &id.0[..12]),
-        Outcome::Staged { id, version, downloaded } => {
-            format!(
-                "update: staged {version} ({}), {downloaded} bytes downloaded; it runs at the next launch",
-                &id.0[..12]
-            )
-        }
-        Outcome::Unstaged { unstaged, runs } => format!(
-            "update: unstaged {}: the channel no longer offers it to this device; {}",
-            &unstaged.0[..12],
-            match runs {
-                Some(id) => format!("it keeps running {}", &id.0[..12]),
-                None => "it keeps running what it runs".to_string(),
-            }
-        ),
-    }
 }
 
 fn outcome_json(outcome: &Outcome) -> serde_json::Value {
@@ -434,7 +404,31 @@ fn outcome_json(outcome: &Outcome) -> serde_json::Value {
     }
 }
 
-/// Picks what to launch and starts the background check. Returns the app directory to run
+/// The host's vitals as the update session's [`Health`].
+struct HostHealth(Arc<Vitals>);
+
+impl Health for HostHealth {
+    fn content_since(&self) -> Option<Instant> {
+        self.0.content_since()
+    }
+    fn engine_failures(&self) -> u64 {
+        u64::from(self.0.engine_resets.load(Ordering::Relaxed))
+    }
+    fn ended(&self) -> bool {
+        self.0.ended()
+    }
+    fn wait(&self, timeout: Duration) {
+        self.0.wait(timeout);
+    }
+}
+
+/// A device run's update session beside the host (see `marquee_update::Session`).
+pub(crate) struct DeviceRun {
+    session: Session,
+    health: HostHealth,
+}
+
+/// Picks what to launch and starts the update session. Returns the app directory to run
 /// (`None`: the factory app), the Wasm rollout to apply, and the run to finish.
 pub(crate) fn start(
     args: &DeviceArgs,
@@ -444,128 +438,26 @@ pub(crate) fn start(
 ) -> Result<(Option<PathBuf>, Option<marquee_bundle::WasmRollout>, DeviceRun), String> {
     let device = Arc::new(args.device()?);
     let config = args.config(url, device_id)?;
-    let launch = device.launch().map_err(|e| e.to_string())?;
-    if let Some((id, why)) = launch.rolled_back() {
-        println!("update: bundle {} rolled back: {why}", &id.0[..12]);
-    }
-    let (app, trial) = match &launch {
-        Launch::Bundle { id, dir, trial, .. } => {
-            println!("update: running {} {}", &id.0[..12], if *trial { "on trial" } else { "(last-known-good)" });
-            (Some(dir.clone()), trial.then(|| id.clone()))
-        }
-        Launch::Factory { .. } => {
-            println!("update: running the factory bundle");
-            (None, None)
-        }
+    let confirm_after = Duration::from_secs_f64(args.confirm_after.max(0.0));
+    let say: marquee_update::Say = Arc::new(|line| println!("{line}"));
+    let health = Arc::new(HostHealth(vitals.clone()));
+    let session = Session::start(device.clone(), config, health, confirm_after, say).map_err(|e| e.to_string())?;
+    let app = match session.launch() {
+        Launch::Bundle { dir, .. } => Some(dir.clone()),
+        Launch::Factory { .. } => None,
     };
     let wasm = device.state().ok().and_then(|s| s.wasm);
-    let checker = {
-        let device = device.clone();
-        std::thread::Builder::new()
-            .name("marquee-update-check".into())
-            .spawn(move || match device.check(&config) {
-                Ok(outcome) => println!("{}", describe(&outcome)),
-                Err(e) => println!("update: check failed, nothing changed: {e}"),
-            })
-            .map_err(|e| format!("cannot start the update check: {e}"))?
-    };
-    let confirmed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watcher = trial.clone().map(|id| {
-        let (device, confirmed) = (device.clone(), confirmed.clone());
-        let after = Duration::from_secs_f64(args.confirm_after.max(0.0));
-        std::thread::Builder::new()
-            .name("marquee-update-trial".into())
-            .spawn(move || watch(&device, &id, &vitals, after, &confirmed))
-            .map_err(|e| format!("cannot start the trial watch: {e}"))
-    });
-    let watcher = watcher.transpose()?;
-    Ok((app, wasm, DeviceRun { device, trial, checker: Some(checker), watcher, confirmed }))
-}
-
-/// Confirms the trial once content has been on screen for `after` with no engine reset; gives
-/// up (leaving the decision to the end of the run) at the first reset.
-fn watch(device: &Device, id: &BundleId, vitals: &Vitals, after: Duration, confirmed: &std::sync::atomic::AtomicBool) {
-    let mut shown_since = None;
-    // The host ends by itself; this thread ends with the process or when it has decided.
-    loop {
-        std::thread::sleep(Duration::from_millis(50));
-        if vitals.engine_resets.load(Ordering::Relaxed) > 0 {
-            return;
-        }
-        if vitals.content_frames.load(Ordering::Relaxed) > 0 {
-            let since = *shown_since.get_or_insert_with(Instant::now);
-            if since.elapsed() >= after {
-                match device.confirm(id) {
-                    Ok(()) => {
-                        confirmed.store(true, Ordering::SeqCst);
-                        println!("update: {} confirmed healthy; it is the last-known-good bundle", &id.0[..12]);
-                    }
-                    Err(e) => println!("update: could not confirm {}: {e}", &id.0[..12]),
-                }
-                return;
-            }
-        }
-    }
+    Ok((app, wasm, DeviceRun { session, health: HostHealth(vitals) }))
 }
 
 impl DeviceRun {
     /// Whether this launch is a trial.
     pub(crate) fn on_trial(&self) -> bool {
-        self.trial.is_some()
+        self.session.on_trial()
     }
 
     /// Settles the trial from how the run went, then waits for the background check.
-    pub(crate) fn finish(mut self, outcome: &Result<(), String>, vitals: &Vitals) {
-        if let Some(id) = &self.trial
-            && !self.confirmed.load(Ordering::SeqCst)
-        {
-            let failure = match outcome {
-                Err(e) => Some(e.clone()),
-                Ok(_) if vitals.engine_resets.load(Ordering::Relaxed) > 0 => {
-                    Some("the engine failed during the trial".into())
-                }
-                Ok(_) if vitals.content_frames.load(Ordering::Relaxed) == 0 => {
-                    Some("the app never showed its content".into())
-                }
-                Ok(_) => None,
-            };
-            let result = match &failure {
-                Some(why) => {
-                    println!(
-                        "update: trial of {} failed: {why}; the next launch runs the last-known-good bundle",
-                        &id.0[..12]
-                    );
-                    self.device.fail(id, why)
-                }
-                None => {
-                    println!(
-                        "update: the run ended before {} could be confirmed; it is tried again next launch",
-                        &id.0[..12]
-                    );
-                    self.device.retry_trial(id)
-                }
-            };
-            if let Err(e) = result {
-                println!("update: {e}");
-            }
-        }
-        if let Some(w) = self.watcher.take()
-            && w.is_finished()
-        {
-            let _ = w.join();
-        }
-        // Let a check in progress finish, but not forever: leaving mid-download is safe (every
-        // file and the state are written by rename) and the next launch checks again.
-        if let Some(c) = self.checker.take() {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while !c.is_finished() && Instant::now() < deadline {
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            if c.is_finished() {
-                let _ = c.join();
-            } else {
-                println!("update: the check is still running; the next launch checks again");
-            }
-        }
+    pub(crate) fn finish(self, outcome: &Result<(), String>) {
+        self.session.finish(outcome.as_ref().err().cloned(), &self.health);
     }
 }

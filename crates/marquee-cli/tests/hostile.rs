@@ -3,10 +3,11 @@
 //! (the format is in `tests/hostile/README.md`): exit status, peak memory, the longest gap
 //! between frames, and what the app and the log were told.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use marquee_test_support::servers::Hanging;
 
 const MARQUEE: &str = env!("CARGO_BIN_EXE_marquee");
 
@@ -58,28 +59,6 @@ fn parse(text: &str) -> Result<Case, String> {
     Ok(case)
 }
 
-/// A server on 127.0.0.1 that accepts connections and never answers; it stops by itself after
-/// two minutes.
-fn hanging_server() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    std::thread::Builder::new()
-        .name("test-server".into())
-        .spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(120);
-            let mut held = Vec::new();
-            while Instant::now() < deadline {
-                match listener.accept() {
-                    Ok((stream, _)) => held.push(stream),
-                    Err(_) => std::thread::sleep(Duration::from_millis(10)),
-                }
-            }
-        })
-        .unwrap();
-    url
-}
-
 /// A `side × side` PNG: black (a few KB however large: a decompression bomb) or noise.
 fn png(path: &Path, side: u32, noise: bool) {
     let file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -87,24 +66,15 @@ fn png(path: &Path, side: u32, noise: bool) {
     encoder.set_color(if noise { png::ColorType::Rgb } else { png::ColorType::Grayscale });
     encoder.set_compression(png::Compression::High);
     let mut writer = encoder.write_header().unwrap();
-    let mut seed = 0x2545_f491_u32;
     let bytes = if noise { 3 } else { 1 } * (side as usize) * (side as usize);
-    let data: Vec<u8> = (0..bytes)
-        .map(|_| {
-            if !noise {
-                return 0;
-            }
-            seed ^= seed << 13;
-            seed ^= seed >> 17;
-            seed ^= seed << 5;
-            seed as u8
-        })
-        .collect();
+    let data = if noise { marquee_test_support::guest::noise(0x2545_f491, bytes) } else { vec![0; bytes] };
     writer.write_image_data(&data).unwrap();
 }
 
-/// Copies the case's files into `dir`, makes it an app and carries out the setup lines.
-fn prepare(source: &Path, dir: &Path, case: &Case) {
+/// Copies the case's files into `dir`, makes it an app and carries out the setup lines; returns
+/// the servers it started.
+fn prepare(source: &Path, dir: &Path, case: &Case) -> Vec<Hanging> {
+    let mut servers = Vec::new();
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir.join("assets/fonts")).unwrap();
     for entry in std::fs::read_dir(source).unwrap() {
@@ -135,18 +105,21 @@ fn prepare(source: &Path, dir: &Path, case: &Case) {
                 }
             }
             ["hanging-server"] => {
-                let url = hanging_server();
-                std::fs::write(at("server.js"), format!("export const HANGING = '{url}';\n")).unwrap();
+                let server = Hanging::start(Duration::from_secs(120));
+                std::fs::write(at("server.js"), format!("export const HANGING = '{}';\n", server.url)).unwrap();
+                servers.push(server);
             }
             other => panic!("unknown setup {other:?}"),
         }
     }
+    servers
 }
 
 /// Runs one case on one engine build; returns what failed.
 fn run_case(name: &str, case: &Case, engine: &str) -> Vec<String> {
     let dir = std::env::temp_dir().join(format!("marquee-hostile-{}-{name}-{engine}", std::process::id()));
-    prepare(&root().join("tests/hostile").join(name), &dir, case);
+    // The case's servers live until the run is over.
+    let _servers = prepare(&root().join("tests/hostile").join(name), &dir, case);
     let report = dir.join("report.json");
     let started = Instant::now();
     let out = Command::new(MARQUEE)

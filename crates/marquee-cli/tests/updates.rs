@@ -91,22 +91,7 @@ fn short(id: &BundleId) -> &str {
 
 /// engine.wasm that loads, answers its ABI version and traps at the first frame.
 fn trapping_engine(dir: &Path) -> PathBuf {
-    let wasm = wat::parse_str(
-        r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 4)
-        (func (export "mq_protocol_version") (result i32) i32.const 2)
-        (func (export "mq_alloc") (param i32) (result i32) i32.const 8192)
-        (func (export "mq_free") (param i32 i32))
-        (func (export "mq_apply") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_frame") (param f64) (result i64) unreachable)
-        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
-        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
-        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32))
-        (func (export "mq_profile") (param i32)))"#,
-    )
-    .unwrap();
+    let wasm = wat::parse_str(marquee_test_support::guest::wat("i32.const 0", "unreachable", "")).unwrap();
     let path = dir.join("trap/engine.wasm");
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(&path, wasm).unwrap();
@@ -152,15 +137,7 @@ fn release(store: &Store, base: &Manifest, n: u32) -> BundleId {
     let app = fs::read(store.object_path(&base.files[&base.entry].sha256)).unwrap();
     let mut app = app.clone();
     app.extend(format!("\n// release {n}\n").bytes());
-    let mut x = 0x2545_f491_u32.wrapping_add(n);
-    let pad: Vec<u8> = (0..1 << 20)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            x as u8
-        })
-        .collect();
+    let pad = marquee_test_support::guest::noise(0x2545_f491_u32.wrapping_add(n), 1 << 20);
     let mut files = BTreeMap::new();
     for (path, bytes) in [(m.entry.clone(), app), ("assets/pad.bin".to_string(), pad)] {
         let sha256 = store.put_object(&bytes).unwrap();

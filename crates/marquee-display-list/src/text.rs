@@ -223,19 +223,25 @@ pub struct GlyphMask<'a> {
     pub data: &'a [u8],
 }
 
+/// Which paragraph a backend wants drawn, and where: paragraph `run` laid out at `width`, its
+/// box's top-left at `origin` (device pixels), `scale` device pixels per logical pixel.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    /// The paragraph's handle.
+    pub run: u32,
+    /// The width it is laid out at, in logical pixels.
+    pub width: f32,
+    /// Its box's top-left, in device pixels.
+    pub origin: [f32; 2],
+    /// Device pixels per logical pixel.
+    pub scale: f32,
+}
+
 /// What a backend needs from the text service: the glyphs of a paragraph, ready to composite.
 pub trait Glyphs {
-    /// Calls `sink` with each glyph of paragraph `run` laid out at `width`, its box's top-left at
-    /// `origin` (device pixels) and `scale` device pixels per logical pixel. Returns false if the
-    /// handle is unknown.
-    fn glyphs(
-        &mut self,
-        run: u32,
-        width: f32,
-        origin: [f32; 2],
-        scale: f32,
-        sink: &mut dyn FnMut(GlyphMask<'_>),
-    ) -> bool;
+    /// Calls `sink` with each glyph of the paragraph placed `at`. Returns false if the handle is
+    /// unknown.
+    fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool;
 }
 
 #[cfg(test)]

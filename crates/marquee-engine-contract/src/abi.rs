@@ -58,60 +58,39 @@ pub mod import {
 /// family and the fixed fields, with room to spare.
 pub const MAX_PARAGRAPH_BYTES: u32 = 1 << 20;
 
-/// Counters readable through `mq_stat` (and [`Engine::stat`](crate::Engine::stat)).
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stat {
-    /// Heap bytes in use.
-    HeapBytes = 0,
-    /// Most heap bytes ever in use.
-    HeapPeak = 1,
-    /// Live nodes, root included.
-    Nodes = 2,
-    /// Operations in the last display list.
-    Ops = 3,
-    /// Commands rejected since start.
-    Errors = 4,
-    /// Animations running after the last frame.
-    Animations = 5,
-    /// The focused node, or `u32::MAX`.
-    Focused = 6,
-    /// Bytes of texture memory the loaded images take.
-    TextureBytes = 7,
-    /// Images asked for and not answered yet.
-    ImagesLoading = 8,
-    /// The last frame's layout phase in ns, while profiling (`mq_profile`).
-    LayoutNs = 9,
-    /// The last frame's animation phase in ns, while profiling.
-    AnimationNs = 10,
-    /// The last frame's display-list phase (paint and damage) in ns, while profiling.
-    DisplayListNs = 11,
+marquee_protocol::wire_enum! {
+    /// Counters readable through `mq_stat` (and [`Engine::stat`](crate::Engine::stat)).
+    pub enum Stat: u32 {
+        /// Heap bytes in use.
+        HeapBytes = 0 "heap-bytes",
+        /// Most heap bytes ever in use.
+        HeapPeak = 1 "heap-peak",
+        /// Live nodes, root included.
+        Nodes = 2 "nodes",
+        /// Operations in the last display list.
+        Ops = 3 "ops",
+        /// Commands rejected since start.
+        Errors = 4 "errors",
+        /// Animations running after the last frame.
+        Animations = 5 "animations",
+        /// The focused node, or `u32::MAX`.
+        Focused = 6 "focused",
+        /// Bytes of texture memory the loaded images take.
+        TextureBytes = 7 "texture-bytes",
+        /// Images asked for and not answered yet.
+        ImagesLoading = 8 "images-loading",
+        /// The last frame's layout phase in ns, while profiling (`mq_profile`).
+        LayoutNs = 9 "layout-ns",
+        /// The last frame's animation phase in ns, while profiling.
+        AnimationNs = 10 "animation-ns",
+        /// The last frame's display-list phase (paint and damage) in ns, while profiling.
+        DisplayListNs = 11 "display-list-ns",
+    }
 }
 
 impl Stat {
-    /// Every counter, by code.
-    pub const ALL: [Stat; 12] = [
-        Stat::HeapBytes,
-        Stat::HeapPeak,
-        Stat::Nodes,
-        Stat::Ops,
-        Stat::Errors,
-        Stat::Animations,
-        Stat::Focused,
-        Stat::TextureBytes,
-        Stat::ImagesLoading,
-        Stat::LayoutNs,
-        Stat::AnimationNs,
-        Stat::DisplayListNs,
-    ];
-
     /// The frame phases' counters, in the order of `marquee_engine::PHASES`.
     pub const PHASES: [Stat; 3] = [Stat::LayoutNs, Stat::AnimationNs, Stat::DisplayListNs];
-
-    /// The counter with wire code `code`.
-    pub fn from_code(code: u32) -> Option<Stat> {
-        Stat::ALL.get(code as usize).copied()
-    }
 }
 
 /// A buffer in linear memory as one `u64`: `ptr | len << 32` (what `mq_frame` returns).
@@ -122,6 +101,13 @@ pub fn pack_buffer(ptr: u32, len: u32) -> u64 {
 /// The `(ptr, len)` of a [`pack_buffer`] value.
 pub fn unpack_buffer(packed: u64) -> (usize, usize) {
     ((packed & 0xffff_ffff) as usize, (packed >> 32) as usize)
+}
+
+/// The frame buffer `mq_frame` returned (`packed`, see [`pack_buffer`]) in the guest's `memory`;
+/// [`Error::BadOutput`](crate::Error::BadOutput) if it does not lie inside.
+pub fn output(memory: &[u8], packed: u64) -> Result<&[u8], crate::Error> {
+    let (ptr, len) = unpack_buffer(packed);
+    ptr.checked_add(len).and_then(|end| memory.get(ptr..end)).ok_or(crate::Error::BadOutput)
 }
 
 /// A `u64` as the two `u32` halves `(low, high)` a 32-bit ABI passes it in.
@@ -179,6 +165,7 @@ mod tests {
         for (code, stat) in Stat::ALL.into_iter().enumerate() {
             assert_eq!(stat as u32, code as u32);
             assert_eq!(Stat::from_code(code as u32), Some(stat));
+            assert_eq!(Stat::from_name(stat.name()), Some(stat));
         }
         assert_eq!(Stat::from_code(Stat::ALL.len() as u32), None);
     }

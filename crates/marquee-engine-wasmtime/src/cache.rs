@@ -58,7 +58,7 @@ impl ModuleCache {
     pub fn path_for(&self, runtime: &Runtime, wasm: &[u8]) -> PathBuf {
         let mut settings = std::collections::hash_map::DefaultHasher::new();
         runtime.engine().precompile_compatibility_hash().hash(&mut settings);
-        self.dir.join(format!("{}-{:016x}.cwasm", hex(&Sha256::digest(wasm)), settings.finish()))
+        self.dir.join(format!("{}-{:016x}.cwasm", hex::encode(Sha256::digest(wasm)), settings.finish()))
     }
 
     /// The module for `wasm`: from the cache when a sound entry exists, otherwise compiled (and
@@ -122,8 +122,4 @@ fn load_checked(runtime: &Runtime, payload: &[u8]) -> wasmtime::Result<Module> {
     // SHA-256 written next to it matches), and wasmtime itself checks that it was compiled by
     // this wasmtime version with compatible settings.
     unsafe { Module::deserialize(runtime.engine(), payload) }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -30,7 +30,7 @@ pub use marquee_engine_contract::Error;
 /// A compiled engine module, shareable by any number of instances.
 pub use wasmtime::Module;
 
-/// How much linear memory an engine instance may use unless told otherwise: the DESIGN.md budget
+/// How much linear memory an engine instance may use unless told otherwise: the design's budget
 /// for the home page is 4 MiB, and this leaves room for much larger scenes.
 pub const DEFAULT_MEMORY_LIMIT: usize = 64 << 20;
 
@@ -346,9 +346,8 @@ impl marquee_engine_contract::Engine for WasmEngine {
     fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
         self.check()?;
         let r = self.frame.call(&mut self.store, time_ms);
-        let (ptr, len) = abi::unpack_buffer(self.guard(r)?);
-        let data = self.memory.data(&self.store);
-        let bytes = ptr.checked_add(len).and_then(|end| data.get(ptr..end)).ok_or(Error::BadOutput)?;
+        let packed = self.guard(r)?;
+        let bytes = abi::output(self.memory.data(&self.store), packed)?;
         out.clear();
         out.extend_from_slice(bytes);
         Ok(())

@@ -14,7 +14,7 @@ use marquee_engine_contract::{Engine as _, paths};
 use marquee_engine_wasmtime::{Error, Runtime, WasmEngine};
 use marquee_protocol::{Command, NodeId, StyleDecl, encode_batch};
 use marquee_test_support::scene;
-use marquee_test_support::{check_expect, home, run_fixtures, streams};
+use marquee_test_support::{check_expect, guest, home, run_fixtures, streams};
 use proptest::prelude::*;
 
 fn shared() -> &'static (Runtime, wasmtime::Module) {
@@ -132,26 +132,8 @@ fn memory_cap_is_enforced() {
 /// A stand-in guest with the full ABI whose `mq_frame` returns `frame_body`'s result.
 fn fake_guest(frame_body: &str) -> WasmEngine {
     let rt = Runtime::default();
-    let module = rt.compile(&wat::parse_str(fake_guest_wat("i32.const 0", frame_body)).unwrap()).unwrap();
+    let module = rt.compile(&wat::parse_str(guest::wat("i32.const 0", frame_body, "")).unwrap()).unwrap();
     rt.instantiate(&module, 1 << 20).unwrap()
-}
-
-/// The text of a guest with the full ABI whose `mq_apply` and `mq_frame` run these bodies.
-fn fake_guest_wat(apply_body: &str, frame_body: &str) -> String {
-    format!(
-        r#"(module (memory (export "memory") 1)
-        (func (export "mq_abi_version") (result i32) i32.const 4)
-        (func (export "mq_alloc") (param i32) (result i32) i32.const 1024)
-        (func (export "mq_free") (param i32 i32))
-        (func (export "mq_apply") (param i32 i32) (result i32) {apply_body})
-        (func (export "mq_frame") (param f64) (result i64) {frame_body})
-        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
-        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
-        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32))
-        (func (export "mq_profile") (param i32)))"#
-    )
 }
 
 #[test]
@@ -230,7 +212,7 @@ fn the_deepest_allowed_tree_fits_the_wasm_stack() {
 
 #[test]
 fn a_guest_that_never_returns_is_interrupted() {
-    let wat = fake_guest_wat("(loop $l (br $l)) i32.const 0", "i64.const 0");
+    let wat = guest::wat("(loop $l (br $l)) i32.const 0", "i64.const 0", "");
     let rt = Runtime::with_call_budget(std::time::Duration::from_millis(50));
     let module = rt.compile(&wat::parse_str(wat).unwrap()).unwrap();
     let mut e = rt.instantiate(&module, 1 << 20).unwrap();

@@ -19,7 +19,7 @@ mod seeds;
 
 use std::cell::RefCell;
 
-use marquee_display_list::text::{Glyphs, Paragraph, TextLayout};
+use marquee_display_list::text::{Glyphs, Paragraph, Placement, TextLayout};
 use marquee_display_list::{IntRect, decode};
 use marquee_protocol::{Key, KeyAction};
 
@@ -71,25 +71,9 @@ pub fn display_list(data: &[u8]) {
     if let Ok(frame) = marquee_display_list::frame::Frame::parse(data) {
         let _ = marquee_display_list::frame::requests(frame.requests);
         let damage: Vec<IntRect> = frame.damage.iter().take(16).copied().collect();
-        let _ = canvas.draw(frame.display_list, &damage, &marquee_raster::NoImages, &mut NoGlyphs);
+        let _ = canvas.draw(frame.display_list, &damage, &marquee_raster::NoImages, &mut marquee_raster::NoGlyphs);
     }
-    let _ = canvas.draw(data, &[bounds], &marquee_raster::NoImages, &mut NoGlyphs);
-}
-
-/// A backend without a text service, for display lists alone.
-struct NoGlyphs;
-
-impl Glyphs for NoGlyphs {
-    fn glyphs(
-        &mut self,
-        _run: u32,
-        _width: f32,
-        _origin: [f32; 2],
-        _scale: f32,
-        _sink: &mut dyn FnMut(marquee_display_list::text::GlyphMask<'_>),
-    ) -> bool {
-        false
-    }
+    let _ = canvas.draw(data, &[bounds], &marquee_raster::NoImages, &mut marquee_raster::NoGlyphs);
 }
 
 thread_local! {
@@ -106,7 +90,7 @@ pub fn text(data: &[u8]) {
             let size = t.measure(1, width);
             assert!(size.width.is_finite() && size.height.is_finite(), "{size:?}");
         }
-        t.glyphs(1, 300.0, [0.0, 0.0], 1.5, &mut |_| {});
+        t.glyphs(Placement { run: 1, width: 300.0, origin: [0.0, 0.0], scale: 1.5 }, &mut |_| {});
         let failures = t.take_failures();
         assert!(!failures.iter().any(|f| f.contains("dropped")), "the text library failed: {failures:?}");
         t.remove(1);

@@ -16,20 +16,9 @@ use std::time::{Duration, Instant};
 use marquee_js::{AppRuntime, Level};
 
 use crate::backlog::Backlog;
-use crate::engine_thread::ToEngine;
 use crate::log::Log;
+use crate::messages::{ToApp, ToEngine};
 use crate::{Error, Options};
-
-/// Messages from the engine thread.
-pub(crate) enum ToApp {
-    /// An event batch (counted: see `ToEngine::AppState`).
-    Events(Vec<u8>),
-    /// A frame was presented at this frame time (not counted, and sent only while the app has
-    /// said it waits for one, so an app without frame callbacks is not woken every vsync).
-    Frame(f64),
-    /// The run is over.
-    Quit,
-}
 
 /// The app thread's stack: QuickJS's own limit plus room for the host's frames.
 const STACK: usize = 16 << 20;

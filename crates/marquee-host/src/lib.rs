@@ -23,23 +23,27 @@ mod backlog;
 mod engine_thread;
 mod images;
 mod log;
-mod vm;
+mod messages;
+mod selection;
+mod start;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub use backlog::MAX_QUEUED_BYTES;
 pub use engine_thread::APPLY_BUDGET;
 pub use log::{MAX_BYTES as MAX_LOG_BYTES, MAX_ECHO_PER_SECOND, MAX_LINE_BYTES, MAX_LINES as MAX_LOG_LINES};
+pub use marquee_bundle::WasmRollout;
 pub use marquee_display_list::{Color, IntRect};
 pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
 pub use marquee_protocol::{Key, KeyAction};
 pub use marquee_raster::Canvas;
-pub use vm::{EngineChoice, Rollout, Selection, bucket};
+pub use selection::{EngineChoice, Selection};
 
 /// The texture budget of a host that is not given one: 128 MiB of decoded images, a 1080p
 /// home page's posters several times over.
@@ -55,10 +59,10 @@ pub struct Options {
     /// engine.js's source, for devices (or rollouts, or developers) that run the engine without
     /// Wasm; `None` if this host has none.
     pub engine_js: Option<String>,
-    /// engine.wasm, engine.js, or decide (see [`Rollout`]).
+    /// engine.wasm, engine.js, or decide (see [`WasmRollout`]).
     pub engine: EngineChoice,
     /// The Wasm rollout; `None` reads it from the app's `package.json` (`marquee.wasm`).
-    pub rollout: Option<Rollout>,
+    pub rollout: Option<WasmRollout>,
     /// This device's id: its place in staged rollouts.
     pub device_id: String,
     /// Where compiled modules are cached; `None` compiles every time.
@@ -104,16 +108,71 @@ pub struct Options {
     pub vitals: Arc<Vitals>,
 }
 
-/// A run's health as it goes: read from any thread while the host runs.
+/// A run's health as it goes: read from any thread while the host runs, and waited on
+/// ([`wait`](Self::wait)) by a watcher that must not poll — the updater confirms a trial bundle
+/// from it.
 #[derive(Debug, Default)]
 pub struct Vitals {
     /// Frames drawn and presented that applied a batch from the app: its content reached the
     /// screen.
-    pub content_frames: std::sync::atomic::AtomicU64,
+    pub content_frames: AtomicU64,
     /// Frames drawn and presented (a frame the backend refused does not count).
-    pub frames: std::sync::atomic::AtomicU64,
+    pub frames: AtomicU64,
     /// Engine instances replaced after a trap or a hang.
-    pub engine_resets: std::sync::atomic::AtomicU32,
+    pub engine_resets: AtomicU32,
+    /// When the first content frame was presented.
+    content_since: Mutex<Option<Instant>>,
+    /// Whether the run has ended.
+    ended: AtomicBool,
+    /// Bumped at every change a watcher waits for (the first content frame, a reset, the end).
+    changes: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl Vitals {
+    /// When the app's content first reached the screen, if it has.
+    pub fn content_since(&self) -> Option<Instant> {
+        *self.content_since.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the run has ended.
+    pub fn ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst)
+    }
+
+    /// Blocks until the first content frame, an engine reset or the end of the run (whichever
+    /// comes after the call), or `timeout`.
+    pub fn wait(&self, timeout: Duration) {
+        let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        let seen = *changes;
+        let _ = self.changed.wait_timeout_while(changes, timeout, |now| *now == seen);
+    }
+
+    /// A frame was presented (`content`: it showed a batch from the app).
+    pub(crate) fn frame_presented(&self, content: bool) {
+        self.frames.fetch_add(1, Ordering::Relaxed);
+        if content && self.content_frames.fetch_add(1, Ordering::Relaxed) == 0 {
+            *self.content_since.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+            self.notify();
+        }
+    }
+
+    /// The engine was reset.
+    pub(crate) fn engine_reset(&self) {
+        self.engine_resets.fetch_add(1, Ordering::Relaxed);
+        self.notify();
+    }
+
+    /// The run is over.
+    pub(crate) fn end(&self) {
+        self.ended.store(true, Ordering::SeqCst);
+        self.notify();
+    }
+
+    fn notify(&self) {
+        *self.changes.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.changed.notify_all();
+    }
 }
 
 impl Options {
@@ -193,12 +252,12 @@ pub enum Input {
 
 /// Sends input to a running host from any thread.
 #[derive(Debug, Clone)]
-pub struct InputSender(mpsc::Sender<engine_thread::ToEngine>);
+pub struct InputSender(mpsc::Sender<messages::ToEngine>);
 
 impl InputSender {
     /// Queues input for the next frame; false once the run has ended.
     pub fn send(&self, input: Input) -> bool {
-        self.0.send(engine_thread::ToEngine::Input(input)).is_ok()
+        self.0.send(messages::ToEngine::Input(input)).is_ok()
     }
 }
 
@@ -340,8 +399,8 @@ impl Host {
         let (to_engine, engine_rx) = mpsc::channel();
         let (to_app, app_rx) = mpsc::channel();
         let app = app_thread::spawn(&options, app_rx, to_engine.clone(), log.clone(), backlog.clone())?;
-        let threads = engine_thread::Threads { rx: engine_rx, to_app, log, backlog };
-        let engine = engine_thread::spawn(options, presenter, threads, app, started)?;
+        let ends = messages::EngineEnds { rx: engine_rx, to_app, log, backlog };
+        let engine = engine_thread::spawn(options, presenter, ends, app, started)?;
         Ok(Host { input: InputSender(to_engine), engine })
     }
 

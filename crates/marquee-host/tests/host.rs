@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use marquee_engine_contract::paths;
 use marquee_host::{
-    Canvas, Ended, EngineChoice, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Rollout, Stop,
+    Canvas, Ended, EngineChoice, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Stop, WasmRollout,
 };
-use marquee_test_support::golden;
+use marquee_test_support::{golden, guest};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -154,27 +154,9 @@ fn rejected_commands_are_said_in_words_to_the_app_and_once_per_kind_in_the_log()
 fn hanging_engine() -> Vec<u8> {
     let mut frame = Vec::new();
     marquee_display_list::frame::write(&mut frame, &[], &[], &marquee_protocol::encode_events(&[]), &[]);
-    let data: String = frame.iter().map(|b| format!("\\{b:02x}")).collect();
     let packed = 2048u64 | (frame.len() as u64) << 32;
-    wat::parse_str(format!(
-        r#"(module (memory (export "memory") 1)
-        (data (i32.const 2048) "{data}")
-        (func (export "mq_abi_version") (result i32) i32.const 4)
-        (func (export "mq_protocol_version") (result i32) i32.const 2)
-        (func (export "mq_alloc") (param i32) (result i32) i32.const 8192)
-        (func (export "mq_free") (param i32 i32))
-        (func (export "mq_apply") (param i32 i32) (result i32)
-            (if (i32.gt_u (local.get 1) (i32.const 100)) (then (loop $spin (br $spin))))
-            i32.const 0)
-        (func (export "mq_frame") (param f64) (result i64) i64.const {packed})
-        (func (export "mq_key") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_stat") (param i32) (result i64) i64.const 0)
-        (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
-        (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
-        (func (export "mq_set_texture_budget") (param i32 i32))
-        (func (export "mq_profile") (param i32)))"#
-    ))
-    .unwrap()
+    let spin = "(if (i32.gt_u (local.get 1) (i32.const 100)) (then (loop $spin (br $spin)))) i32.const 0";
+    wat::parse_str(guest::wat(spin, &format!("i64.const {packed}"), &guest::data(&frame))).unwrap()
 }
 
 #[test]
@@ -334,7 +316,7 @@ fn a_killed_rollout_runs_engine_js_and_the_app_cannot_tell() {
     let _serial = serial();
     let mut o = options("crates/marquee-host/tests/apps/busy", engine_wasm());
     o.engine_js = Some(engine_js());
-    o.rollout = Some(Rollout { wasm_percent: 100.0, kill_switch: true });
+    o.rollout = Some(WasmRollout { percent: 100.0, kill_switch: true });
     let report = run(o);
     assert!(report.engine.js, "{:?}", report.engine);
     assert_eq!(report.said("running engine.js (QuickJS): the Wasm kill switch is on").len(), 1, "{:?}", report.log);

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use marquee_image::{Fetcher, ImageError, Limits, Loader, Source, decode};
+use marquee_test_support::servers::Hanging;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -245,43 +246,13 @@ fn loader_answers_every_ticket_off_thread() {
     std::fs::remove_dir_all(base).unwrap();
 }
 
-/// A server on 127.0.0.1 that accepts connections and answers none of them until `release`
-/// is dropped or sent to; it stops by itself after thirty seconds.
-fn hanging_server() -> (String, std::sync::mpsc::Sender<()>, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = format!("http://{}", listener.local_addr().unwrap());
-    listener.set_nonblocking(true).unwrap();
-    let (release, released) = std::sync::mpsc::channel::<()>();
-    let accepted = std::sync::Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    std::thread::Builder::new()
-        .name("test-server".into())
-        .spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(30);
-            let mut held = Vec::new();
-            while Instant::now() < deadline && matches!(released.try_recv(), Err(std::sync::mpsc::TryRecvError::Empty))
-            {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        count.fetch_add(1, Ordering::SeqCst);
-                        held.push(stream);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        })
-        .unwrap();
-    (address, release, accepted)
-}
-
 /// Hanging URLs by the hundred on one server hold at most `PER_ORIGIN` workers: the app's own
 /// assets and another server's images are answered while every one of them still hangs.
 #[test]
 fn a_hanging_server_starves_nobody() {
     use std::sync::atomic::Ordering;
     let (base, app) = app_dir();
-    let (hanging, release, accepted) = hanging_server();
+    let Hanging { url: hanging, release, accepted } = Hanging::start(Duration::from_secs(30));
     let other = serve(1);
     let limits = Limits { timeout: Duration::from_secs(60), ..Limits::default() };
     let mut loader = Loader::new(Fetcher::new(&app, limits), None).unwrap();

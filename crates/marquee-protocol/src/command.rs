@@ -23,68 +23,27 @@ impl NodeId {
     pub const ROOT: NodeId = NodeId(0);
 }
 
-/// What a node is. Views are boxes; images and text are views with content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum NodeKind {
-    /// A box: background, border, children.
-    View = 0,
-    /// A box showing an image.
-    Image = 1,
-    /// A box showing text.
-    Text = 2,
-}
-
-impl NodeKind {
-    /// The kind's name in the text form.
-    pub fn name(self) -> &'static str {
-        match self {
-            NodeKind::View => "view",
-            NodeKind::Image => "image",
-            NodeKind::Text => "text",
-        }
-    }
-
-    /// Looks a kind up by name.
-    pub fn from_name(s: &str) -> Option<NodeKind> {
-        [NodeKind::View, NodeKind::Image, NodeKind::Text].into_iter().find(|k| k.name() == s)
-    }
-
-    fn from_u8(v: u8) -> Option<NodeKind> {
-        [NodeKind::View, NodeKind::Image, NodeKind::Text].into_iter().find(|k| *k as u8 == v)
+crate::wire_enum! {
+    /// What a node is. Views are boxes; images and text are views with content.
+    pub enum NodeKind: u8 {
+        /// A box: background, border, children.
+        View = 0 "view",
+        /// A box showing an image.
+        Image = 1 "image",
+        /// A box showing text.
+        Text = 2 "text",
     }
 }
 
-/// A state a node can be in, with style declarations that apply only while it holds
-/// (see [`Command::SetStateStyle`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum State {
-    /// The node has focus.
-    Focused = 0,
-    /// The node or one of its descendants has focus.
-    FocusWithin = 1,
-}
-
-impl State {
-    /// Every state, in wire order.
-    pub const ALL: [State; 2] = [State::Focused, State::FocusWithin];
-
-    /// The state's name in the text form and in the SDK.
-    pub fn name(self) -> &'static str {
-        match self {
-            State::Focused => "focused",
-            State::FocusWithin => "focus-within",
-        }
-    }
-
-    /// Looks a state up by name.
-    pub fn from_name(s: &str) -> Option<State> {
-        State::ALL.into_iter().find(|k| k.name() == s)
-    }
-
-    fn from_u8(v: u8) -> Option<State> {
-        State::ALL.into_iter().find(|k| *k as u8 == v)
+crate::wire_enum! {
+    /// A state a node can be in, with style declarations that apply only while it holds
+    /// (see [`Command::SetStateStyle`]).
+    #[derive(PartialOrd, Ord)]
+    pub enum State: u8 {
+        /// The node has focus.
+        Focused = 0 "focused",
+        /// The node or one of its descendants has focus.
+        FocusWithin = 1 "focus-within",
     }
 }
 
@@ -348,12 +307,12 @@ impl Command {
             let (tag, bits) = (f.u8(), f.u32());
             StyleDecl::from_wire(p, tag, bits).map_err(ErrorKind::BadValue)
         };
-        let state = |f: &mut Fields<'_>| State::from_u8(f.u8()).ok_or(ErrorKind::BadValue("unknown state"));
+        let state = |f: &mut Fields<'_>| State::from_code(f.u8()).ok_or(ErrorKind::BadValue("unknown state"));
         Ok(match opcode {
             op::CREATE_NODE => {
                 let mut f = Fields::exact(payload, 5)?;
                 let id = node(&mut f)?;
-                let kind = NodeKind::from_u8(f.u8()).ok_or(ErrorKind::BadValue("unknown node kind"))?;
+                let kind = NodeKind::from_code(f.u8()).ok_or(ErrorKind::BadValue("unknown node kind"))?;
                 Command::CreateNode { id, kind }
             }
             op::DESTROY_NODE => {

@@ -23,72 +23,36 @@ mod op {
     pub(crate) const ENGINE_OUT_OF_MEMORY: u16 = 0x000a;
 }
 
-/// Why an image could not be shown (see [`Event::ImageFailed`]). The host decides; the engine
-/// passes the reason on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum ImageError {
-    /// The source is not a bundle path, `file:` or `http(s):` URL, or leaves the bundle.
-    BadSource = 1,
-    /// No file or resource at the source (a missing file, HTTP 404).
-    NotFound = 2,
-    /// The server could not be reached, or the transfer failed or timed out.
-    Unreachable = 3,
-    /// The encoded image is larger than the host's limit.
-    TooLarge = 4,
-    /// The image's dimensions exceed the host's pixel limit (a decompression bomb is refused
-    /// from its header, before any pixel is allocated).
-    TooManyPixels = 5,
-    /// The bytes are not a PNG or JPEG the host can decode (corrupt or truncated).
-    Corrupt = 6,
-    /// A format the host does not decode.
-    Unsupported = 7,
-}
-
-impl ImageError {
-    /// Every reason, in wire order.
-    pub const ALL: [ImageError; 7] = [
-        ImageError::BadSource,
-        ImageError::NotFound,
-        ImageError::Unreachable,
-        ImageError::TooLarge,
-        ImageError::TooManyPixels,
-        ImageError::Corrupt,
-        ImageError::Unsupported,
-    ];
-
-    /// The reason's name, as the SDK reports it.
-    pub fn name(self) -> &'static str {
-        match self {
-            ImageError::BadSource => "bad-source",
-            ImageError::NotFound => "not-found",
-            ImageError::Unreachable => "unreachable",
-            ImageError::TooLarge => "too-large",
-            ImageError::TooManyPixels => "too-many-pixels",
-            ImageError::Corrupt => "corrupt",
-            ImageError::Unsupported => "unsupported",
-        }
-    }
-
-    /// Maps a wire code back to a reason.
-    pub fn from_code(v: u8) -> Option<ImageError> {
-        ImageError::ALL.into_iter().find(|e| *e as u8 == v)
-    }
-
-    /// The reason with this [`name`](Self::name).
-    pub fn from_name(name: &str) -> Option<ImageError> {
-        ImageError::ALL.into_iter().find(|e| e.name() == name)
+crate::wire_enum! {
+    /// Why an image could not be shown (see [`Event::ImageFailed`]). The host decides; the engine
+    /// passes the reason on.
+    pub enum ImageError: u8 {
+        /// The source is not a bundle path, `file:` or `http(s):` URL, or leaves the bundle.
+        BadSource = 1 "bad-source",
+        /// No file or resource at the source (a missing file, HTTP 404).
+        NotFound = 2 "not-found",
+        /// The server could not be reached, or the transfer failed or timed out.
+        Unreachable = 3 "unreachable",
+        /// The encoded image is larger than the host's limit.
+        TooLarge = 4 "too-large",
+        /// The image's dimensions exceed the host's pixel limit (a decompression bomb is refused
+        /// from its header, before any pixel is allocated).
+        TooManyPixels = 5 "too-many-pixels",
+        /// The bytes are not a PNG or JPEG the host can decode (corrupt or truncated).
+        Corrupt = 6 "corrupt",
+        /// A format the host does not decode.
+        Unsupported = 7 "unsupported",
     }
 }
 
-/// Why the host replaced the engine instance (see [`Event::EngineReset`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u16)]
-pub enum ResetReason {
-    /// The engine trapped (a bug in the engine, or a resource limit it hit).
-    Trap = 1,
-    /// A call into the engine ran past its time budget.
-    Hang = 2,
+crate::wire_enum! {
+    /// Why the host replaced the engine instance (see [`Event::EngineReset`]).
+    pub enum ResetReason: u16 {
+        /// The engine trapped (a bug in the engine, or a resource limit it hit).
+        Trap = 1 "trap",
+        /// A call into the engine ran past its time budget.
+        Hang = 2 "hang",
+    }
 }
 
 /// One event from the engine to the app.
@@ -306,11 +270,7 @@ impl Event {
             op::NODE_FREED => Ok(Event::NodeFreed { id: Fields::exact(payload, 4)?.u32() }),
             op::ENGINE_RESET => {
                 let mut f = Fields::exact(payload, 2)?;
-                let reason = match f.u16() {
-                    1 => ResetReason::Trap,
-                    2 => ResetReason::Hang,
-                    _ => return Err(ErrorKind::BadValue("reset reason")),
-                };
+                let reason = ResetReason::from_code(f.u16()).ok_or(ErrorKind::BadValue("reset reason"))?;
                 Ok(Event::EngineReset { reason })
             }
             op::ENGINE_OUT_OF_MEMORY => {

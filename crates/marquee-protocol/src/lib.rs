@@ -23,6 +23,7 @@ mod style;
 pub mod text;
 mod timing;
 mod wire;
+mod wire_enum;
 
 pub use batch::{Decoder, Encoder, Message};
 pub use command::{Command, NodeId, NodeKind, State, command_name, decode_batch, encode_batch};

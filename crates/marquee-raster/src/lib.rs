@@ -15,7 +15,7 @@
 //! host through [`Images`]; text comes as glyph masks from the host's text service through
 //! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
 
-use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs};
+use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs, Placement};
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform, decode};
 use tiny_skia as sk;
 
@@ -55,7 +55,7 @@ impl Images for NoImages {
 pub struct NoGlyphs;
 
 impl Glyphs for NoGlyphs {
-    fn glyphs(&mut self, _: u32, _: f32, _: [f32; 2], _: f32, _: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
+    fn glyphs(&mut self, _: Placement, _: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
         false
     }
 }
@@ -313,7 +313,7 @@ impl Painter {
                 let mask = self.masks.last().and_then(Option::as_ref);
                 let target = target(&mut self.layers, base);
                 let mut ink = Vec::new();
-                let known = glyphs.glyphs(run, rect.w, origin, scale, &mut |glyph| {
+                let known = glyphs.glyphs(Placement { run, width: rect.w, origin, scale }, &mut |glyph| {
                     if let Some(pixmap) = glyph_pixmap(&glyph, [r, g, b, a], keep, &mut ink) {
                         let paint = sk::PixmapPaint::default();
                         target.draw_pixmap(glyph.x, glyph.y, pixmap.as_ref(), &paint, sk::Transform::identity(), mask);

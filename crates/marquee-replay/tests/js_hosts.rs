@@ -35,24 +35,28 @@ fn fixtures() -> Vec<Vec<Step>> {
     all
 }
 
-#[test]
-fn engine_js_in_node_matches_the_native_engine() {
+/// A JavaScript host of engine.js: `marquee_replay::node` or `browser`.
+type JsHost =
+    fn(&std::path::Path, &[Vec<Step>], fn() -> marquee_text::SharedText) -> Result<usize, marquee_replay::Error>;
+
+/// Every fixture and `generated` seeded streams through `host`: at least `min_frames` frames
+/// compared, all identical to the native engine's.
+fn matches_native(host: JsHost, generated: usize, min_frames: usize) {
     // The same seeded runner as proptest's own tests: the same streams every run.
     let mut runner = TestRunner::deterministic();
     let mut streams: Vec<Vec<Step>> = fixtures();
-    streams.extend((0..200).map(|_| streams::stream().new_tree(&mut runner).unwrap().current()));
-    let compared = marquee_replay::node(&engine_js(), &streams, marquee_test_support::text_service)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(compared > 900, "only {compared} frames compared");
+    streams.extend((0..generated).map(|_| streams::stream().new_tree(&mut runner).unwrap().current()));
+    let compared = host(&engine_js(), &streams, marquee_test_support::text_service).unwrap_or_else(|e| panic!("{e}"));
+    assert!(compared > min_frames, "only {compared} frames compared");
+}
+
+#[test]
+fn engine_js_in_node_matches_the_native_engine() {
+    matches_native(marquee_replay::node, 200, 900);
 }
 
 #[test]
 fn engine_js_in_a_browser_without_wasm_matches_the_native_engine() {
     // Fewer generated streams than in Node: the point is the browser, not the volume.
-    let mut runner = TestRunner::deterministic();
-    let mut streams: Vec<Vec<Step>> = fixtures();
-    streams.extend((0..50).map(|_| streams::stream().new_tree(&mut runner).unwrap().current()));
-    let compared = marquee_replay::browser(&engine_js(), &streams, marquee_test_support::text_service)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert!(compared > 300, "only {compared} frames compared");
+    matches_native(marquee_replay::browser, 50, 300);
 }

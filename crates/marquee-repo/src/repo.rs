@@ -365,7 +365,7 @@ impl Repo {
         for (name, target) in repo.all_targets() {
             let name = name.raw().to_string();
             signed.insert(name.clone());
-            let path = self.targets_dir().join(format!("{}.{name}", hex(&target.hashes.sha256)));
+            let path = self.targets_dir().join(format!("{}.{name}", hex::encode(&target.hashes.sha256)));
             let bytes = match fs::read(&path) {
                 Ok(b) => b,
                 Err(e) => {
@@ -429,7 +429,7 @@ impl Repo {
         let repo = rt.block_on(self.load())?;
         let target = channel_target(name);
         let Some((_, t)) = repo.all_targets().find(|(n, _)| n.raw() == target) else { return Ok(None) };
-        let path = self.targets_dir().join(format!("{}.{target}", hex(&t.hashes.sha256)));
+        let path = self.targets_dir().join(format!("{}.{target}", hex::encode(&t.hashes.sha256)));
         let bytes = fs::read(&path).map_err(io(&path))?;
         Ok(Some(Channel::parse(&bytes)?))
     }
@@ -512,7 +512,7 @@ impl Repo {
             let mut editor = RepositoryEditor::from_repo(&root_path, repo.clone()).await?;
             let dir = self.targets_dir();
             for (name, bytes) in targets {
-                let sha = hex(&sha256(&bytes));
+                let sha = hex::encode(sha256(&bytes));
                 let path = dir.join(format!("{sha}.{name}"));
                 write_atomic(&path, &bytes)?;
                 let target = Target::from_path(&path).await.map_err(|e| Error::Tuf(e.to_string()))?;
@@ -747,8 +747,4 @@ fn check_percent(p: f64) -> Result<(), Error> {
 
 fn sha256(bytes: &[u8]) -> Vec<u8> {
     aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref().to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

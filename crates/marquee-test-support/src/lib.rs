@@ -6,8 +6,10 @@
 //! `git diff` like any other change.
 
 pub mod golden;
+pub mod guest;
 pub mod home;
 pub mod scene;
+pub mod servers;
 pub mod streams;
 
 /// The text service fixtures use: the built-in fallback fonts and the demo app's fonts, so text

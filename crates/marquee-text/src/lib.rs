@@ -36,7 +36,7 @@ use cosmic_text::{
     SwashCache, SwashContent, SwashImage, Weight, Wrap,
 };
 use marquee_display_list::text::{
-    GlyphFormat, GlyphMask, Glyphs, Paragraph, TextAlign, TextLayout, TextSize, TextStyle,
+    GlyphFormat, GlyphMask, Glyphs, Paragraph, Placement, TextAlign, TextLayout, TextSize, TextStyle,
 };
 
 /// The family used for paragraphs without one, until an app font replaces it.
@@ -468,14 +468,8 @@ impl TextLayout for TextSystem {
 }
 
 impl Glyphs for TextSystem {
-    fn glyphs(
-        &mut self,
-        run: u32,
-        width: f32,
-        origin: [f32; 2],
-        scale: f32,
-        sink: &mut dyn FnMut(GlyphMask<'_>),
-    ) -> bool {
+    fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
+        let Placement { run, width, origin, scale } = at;
         // Lay out exactly as measured: the box's width came from a measurement at this width or
         // wider, so the lines break the same way.
         let width = (width.is_finite() && width >= 0.0).then_some(width);
@@ -602,14 +596,7 @@ impl TextLayout for SharedText {
 }
 
 impl Glyphs for SharedText {
-    fn glyphs(
-        &mut self,
-        run: u32,
-        width: f32,
-        origin: [f32; 2],
-        scale: f32,
-        sink: &mut dyn FnMut(GlyphMask<'_>),
-    ) -> bool {
-        self.lock().glyphs(run, width, origin, scale, sink)
+    fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
+        self.lock().glyphs(at, sink)
     }
 }

@@ -1,7 +1,12 @@
 //! The text service on its own: fonts, measuring, wrapping, ellipsis, bidi, bad fonts.
 
-use marquee_display_list::text::{Glyphs, Paragraph, TextAlign, TextLayout, TextSize, TextStyle};
+use marquee_display_list::text::{Glyphs, Paragraph, Placement, TextAlign, TextLayout, TextSize, TextStyle};
 use marquee_text::{Error, TextSystem};
+
+/// Paragraph `run` laid out at `width`, at the origin, one device pixel per logical pixel.
+fn at(run: u32, width: f32) -> Placement {
+    Placement { run, width, origin: [0.0, 0.0], scale: 1.0 }
+}
 
 fn app_fonts() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../apps/demo/assets/fonts")
@@ -87,12 +92,12 @@ fn right_to_left_text_is_laid_out_from_the_right() {
         let size = t.measure(run, 400.0);
         assert!(size.width > 40.0, "{run}: {size:?}");
         let mut xs = Vec::new();
-        t.glyphs(run, 400.0, [0.0, 0.0], 1.0, &mut |g| xs.push(g.x));
+        t.glyphs(at(run, 400.0), &mut |g| xs.push(g.x));
         // Start alignment of a right-to-left paragraph: its glyphs hug the right edge.
         assert!(xs.iter().copied().max().unwrap() > 350, "{run}: {xs:?}");
     }
     let mut xs = Vec::new();
-    t.glyphs(3, 400.0, [0.0, 0.0], 1.0, &mut |g| xs.push(g.x));
+    t.glyphs(at(3, 400.0), &mut |g| xs.push(g.x));
     assert!(xs.iter().copied().max().unwrap() < 100, "{xs:?}");
 }
 
@@ -103,7 +108,7 @@ fn every_script_finds_a_font() {
     {
         set(&mut t, run, text, TextStyle::default());
         let mut count = 0;
-        t.glyphs(run, f32::INFINITY, [0.0, 0.0], 1.0, &mut |g| {
+        t.glyphs(at(run, f32::INFINITY), &mut |g| {
             // A missing glyph draws as an empty box or nothing; a real one has coverage.
             if g.data.iter().any(|&a| a > 0) {
                 count += 1;
@@ -122,7 +127,7 @@ fn alignment_moves_lines() {
     let mut left = Vec::new();
     for run in 1..=3 {
         let mut xs = Vec::new();
-        t.glyphs(run, 300.0, [0.0, 0.0], 1.0, &mut |g| xs.push(g.x));
+        t.glyphs(at(run, 300.0), &mut |g| xs.push(g.x));
         left.push(xs[0]);
     }
     assert!(left[0] < 5 && (130..170).contains(&left[1]) && left[2] > 270, "{left:?}");
@@ -138,7 +143,7 @@ fn an_ellipsized_paragraph_starts_every_line_at_the_left_edge() {
     let style = TextStyle { size: 16.0, line_height: 1.35, max_lines: 3, ellipsis: true, ..TextStyle::default() };
     set(&mut t, 1, text, style);
     let mut first_x = std::collections::BTreeMap::new();
-    t.glyphs(1, 520.0, [0.0, 0.0], 1.0, &mut |g| {
+    t.glyphs(at(1, 520.0), &mut |g| {
         if g.data.iter().all(|&a| a == 0) {
             return; // a space
         }
@@ -179,7 +184,7 @@ fn hostile_paragraphs_measure_and_draw_without_taking_the_service_down() {
             let size = t.measure(run, 400.0);
             assert!(size.width.is_finite() && size.height.is_finite(), "{name}: {size:?}");
             let mut masks = 0;
-            t.glyphs(run, size.width, [0.0, 0.0], 1.0, &mut |_| masks += 1);
+            t.glyphs(at(run, size.width), &mut |_| masks += 1);
             if name.starts_with("font size") {
                 assert_eq!(masks, 0, "{name}: glyphs over the size limit are not rasterized");
             }
@@ -204,7 +209,8 @@ fn the_glyph_cache_is_bounded() {
     set(&mut t, 1, &text, style);
     let mut drawn = 0;
     for scale in [1.0, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07] {
-        t.glyphs(1, f32::INFINITY, [0.0, 0.0], scale, &mut |g| drawn += u64::from(g.width) * u64::from(g.height));
+        let place = Placement { scale, ..at(1, f32::INFINITY) };
+        t.glyphs(place, &mut |g| drawn += u64::from(g.width) * u64::from(g.height));
     }
     let held = t.glyph_cache_bytes() as u64;
     assert!(drawn > 3 * marquee_text::GLYPH_CACHE_BYTES as u64, "the test must draw past the bound: {drawn}");

@@ -83,6 +83,33 @@ pub enum Outcome {
     },
 }
 
+/// A bundle id as the device's log shows it.
+fn short(id: &BundleId) -> &str {
+    &id.0[..12]
+}
+
+impl std::fmt::Display for Outcome {
+    /// The outcome as the device's log says it (`update: …`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::NoRelease { why } => write!(f, "update: no release for this device: {why}"),
+            Outcome::UpToDate(id) => write!(f, "update: up to date ({})", short(id)),
+            Outcome::Staged { id, version, downloaded } => write!(
+                f,
+                "update: staged {version} ({}), {downloaded} bytes downloaded; it runs at the next launch",
+                short(id)
+            ),
+            Outcome::Unstaged { unstaged, runs } => {
+                write!(f, "update: unstaged {}: the channel no longer offers it to this device; ", short(unstaged))?;
+                match runs {
+                    Some(id) => write!(f, "it keeps running {}", short(id)),
+                    None => f.write_str("it keeps running what it runs"),
+                }
+            }
+        }
+    }
+}
+
 /// The limits on signed metadata: far above what a repository of bundles needs, far below what
 /// would hurt a TV (endless-data attacks).
 fn limits() -> Limits {

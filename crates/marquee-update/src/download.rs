@@ -157,7 +157,7 @@ fn fetch_rest(agent: &ureq::Agent, url: &Url, partial: &Path, size: u64) -> Resu
 fn verified(partial: &Path, size: u64, sha256: &str, url: &Url) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::with_capacity(size as usize);
     File::open(partial).and_then(|f| f.take(size).read_to_end(&mut bytes)).map_err(io(partial))?;
-    let found = crate::hex(&Sha256::digest(&bytes));
+    let found = hex::encode(Sha256::digest(&bytes));
     if bytes.len() as u64 != size || found != sha256 {
         let _ = fs::remove_file(partial);
         return Err(Error::Download(format!(

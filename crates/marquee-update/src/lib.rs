@@ -16,9 +16,10 @@
 //! trial run, else the last-known-good one, else the factory bundle the host was shipped with.
 //! Checking ([`Device::check`]) runs in the background: it refreshes the TUF metadata, reads the
 //! channel, picks the release for this device, downloads what the store lacks (resuming cut
-//! downloads), verifies every byte and installs the bundle as staged. A trial is confirmed by the
-//! host once it has shown frames and stayed healthy; a trial that failed, crashed, hung or was
-//! killed before that is recorded as failed at the next launch and never tried again.
+//! downloads), verifies every byte and installs the bundle as staged. A [`Session`] runs one
+//! launch with both and settles the trial: confirmed once the app has shown its content and
+//! stayed healthy; a trial that failed, crashed, hung or was killed before that is recorded as
+//! failed at the next launch and never tried again.
 //!
 //! State changes are write, fsync, rename, and the trial is recorded *before* it starts, so a
 //! kill at any moment leaves a state that boots: the worst case is one failed trial.
@@ -26,9 +27,11 @@
 mod check;
 mod clock;
 mod download;
+mod session;
 mod state;
 
 pub use check::{Config, Outcome};
+pub use session::{CHECK_GRACE, Health, Say, Session};
 pub use state::{Device, Launch, State};
 
 use std::fmt;
@@ -55,6 +58,8 @@ pub enum Error {
     /// The clock reads earlier than the last verified check (see the clock policy in
     /// `clock.rs`): nothing is trusted until it is set right.
     Clock(String),
+    /// A thread of the update session could not be started.
+    Thread(String),
 }
 
 impl fmt::Display for Error {
@@ -67,6 +72,7 @@ impl fmt::Display for Error {
             Error::Bundle(e) => write!(f, "{e}"),
             Error::Incompatible(why) => write!(f, "incompatible release: {why}"),
             Error::Clock(why) => write!(f, "device clock: {why}"),
+            Error::Thread(why) => f.write_str(why),
             Error::NoRoot(path) => {
                 write!(
                     f,
@@ -107,11 +113,6 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
-}
-
-/// Lowercase hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {

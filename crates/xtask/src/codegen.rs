@@ -13,7 +13,8 @@ use std::fmt::Write;
 use std::path::Path;
 
 use marquee_protocol::{
-    Bounds, EasingName, ImageError, Key, KeyAction, State, StyleProperty, ValueKind, command_name, limits, tag,
+    Bounds, EasingName, ImageError, Key, KeyAction, ResetReason, State, StyleProperty, ValueKind, command_name, limits,
+    tag,
 };
 
 /// The SDK's generated module, relative to the workspace root.
@@ -112,6 +113,8 @@ pub(crate) fn wire_js() -> String {
     writeln!(s, "export const KEYS = {};", js_strings_from_one(Key::ALL.map(Key::name))).ok();
     writeln!(s, "/** Key actions by code. */").ok();
     writeln!(s, "export const KEY_ACTIONS = {};", js_strings(KeyAction::ALL.map(KeyAction::name))).ok();
+    writeln!(s, "/** Why the host replaced the engine, by code (codes start at 1). */").ok();
+    writeln!(s, "export const RESET_REASONS = {};", js_strings_from_one(ResetReason::ALL.map(ResetReason::name))).ok();
     writeln!(s, "/** Why an image failed, by code (codes start at 1). */").ok();
     writeln!(s, "export const IMAGE_ERRORS = {};", js_strings_from_one(ImageError::ALL.map(ImageError::name))).ok();
     s

@@ -25,7 +25,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-/// The engine.wasm budget at this stage (see docs/budgets in ARCHITECTURE.md).
+/// The engine.wasm budget (see "Building engine.wasm" in ARCHITECTURE.md).
 const MAX_RAW: usize = 400 * 1024;
 const MAX_BROTLI: usize = 100 * 1024;
 

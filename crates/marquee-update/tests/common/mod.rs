@@ -50,15 +50,8 @@ impl Fixture {
         let mut files = BTreeMap::new();
         let app = format!("console.log('app {version}');\n").into_bytes();
         // Deterministic, incompressible-looking bytes: a download test needs real volume.
-        let mut x = version.bytes().fold(0x9e37_79b9_u32, |h, b| h.rotate_left(5) ^ u32::from(b));
-        let engine: Vec<u8> = (0..size)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                x as u8
-            })
-            .collect();
+        let seed = version.bytes().fold(0x9e37_79b9_u32, |h, b| h.rotate_left(5) ^ u32::from(b));
+        let engine = marquee_test_support::guest::noise(seed, size);
         for (path, bytes) in [("app.js", app), ("engine.wasm", engine)] {
             let sha256 = self.store.put_object(&bytes).unwrap();
             files.insert(path.to_string(), FileEntry { size: bytes.len() as u64, sha256 });

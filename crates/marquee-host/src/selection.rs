@@ -1,5 +1,4 @@
-//! Which engine build runs, and one type for both: engine.wasm in wasmtime, or engine.js in
-//! QuickJS.
+//! Which engine build runs: engine.wasm in wasmtime, or engine.js in QuickJS.
 //!
 //! The choice is made once at start-up from three inputs, strongest first: the developer's
 //! override (`marquee run --engine wasm|js`), the device's capability (engine.wasm must compile,
@@ -8,7 +7,7 @@
 //! rollout comes with the app — its `package.json`'s `marquee.wasm` — until the update service
 //! delivers it. Both builds are the same Rust engine, so the app cannot tell which one runs.
 
-use sha2::{Digest, Sha256};
+use marquee_bundle::{WasmRollout as Rollout, wasm_bucket as bucket};
 
 /// The developer's choice of engine build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -20,57 +19,6 @@ pub enum EngineChoice {
     Wasm,
     /// engine.js.
     Js,
-}
-
-/// How much of the fleet runs engine.wasm.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rollout {
-    /// The share of devices on engine.wasm, in percent (0–100).
-    pub wasm_percent: f64,
-    /// Everyone on engine.js, whatever the percentage.
-    pub kill_switch: bool,
-}
-
-impl Default for Rollout {
-    fn default() -> Self {
-        Rollout { wasm_percent: 100.0, kill_switch: false }
-    }
-}
-
-impl Rollout {
-    /// Reads `marquee.wasm` (`{ "percent": 50, "killSwitch": false }`) from an app's
-    /// `package.json` text; the default (everyone on Wasm) when it is absent.
-    pub fn from_manifest(package_json: &str) -> Result<Rollout, String> {
-        let manifest: serde_json::Value =
-            serde_json::from_str(package_json).map_err(|e| format!("package.json: {e}"))?;
-        let Some(wasm) = manifest.get("marquee").and_then(|m| m.get("wasm")) else { return Ok(Rollout::default()) };
-        let wasm_percent = match wasm.get("percent") {
-            None => 100.0,
-            Some(p) => p
-                .as_f64()
-                .filter(|p| (0.0..=100.0).contains(p))
-                .ok_or_else(|| format!("marquee.wasm.percent: {p} is not a number from 0 to 100"))?,
-        };
-        let kill_switch = match wasm.get("killSwitch") {
-            None => false,
-            Some(k) => k.as_bool().ok_or_else(|| format!("marquee.wasm.killSwitch: {k} is not true or false"))?,
-        };
-        Ok(Rollout { wasm_percent, kill_switch })
-    }
-
-    /// Whether the device `device_id` is in the Wasm share. A device's place in the fleet is
-    /// fixed by its id's hash, so raising the percentage only ever adds devices.
-    pub fn wants_wasm(&self, device_id: &str) -> bool {
-        !self.kill_switch && bucket(device_id) < (self.wasm_percent * 100.0).round() as u32
-    }
-}
-
-/// The device's place in the fleet: 0–9999, uniform over ids, the same on every run.
-pub fn bucket(device_id: &str) -> u32 {
-    let digest = Sha256::digest(device_id.as_bytes());
-    let head =
-        u64::from_be_bytes([digest[0], digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7]]);
-    (head % 10_000) as u32
 }
 
 /// Which build runs, and why: for the report and the log.
@@ -95,12 +43,12 @@ pub(crate) fn select(
         EngineChoice::Wasm => Selection { js: false, reason: "--engine wasm".into() },
         EngineChoice::Auto if rollout.kill_switch => js("the Wasm kill switch is on".into()),
         EngineChoice::Auto if !rollout.wants_wasm(device_id) => {
-            js(format!("device bucket {} is outside the Wasm rollout ({}%)", bucket(device_id), rollout.wasm_percent))
+            js(format!("device bucket {} is outside the Wasm rollout ({}%)", bucket(device_id), rollout.percent))
         }
         EngineChoice::Auto => match wasm_works() {
             Ok(()) => Selection {
                 js: false,
-                reason: format!("in the Wasm rollout ({}%, bucket {})", rollout.wasm_percent, bucket(device_id)),
+                reason: format!("in the Wasm rollout ({}%, bucket {})", rollout.percent, bucket(device_id)),
             },
             Err(why) => js(format!("engine.wasm does not run here ({why})")),
         },
@@ -118,7 +66,7 @@ mod tests {
     #[test]
     fn the_wasm_share_follows_the_percentage() {
         for percent in [0.0, 1.0, 12.5, 50.0, 90.0, 100.0] {
-            let rollout = Rollout { wasm_percent: percent, kill_switch: false };
+            let rollout = Rollout { percent, kill_switch: false };
             let on = ids().filter(|id| rollout.wants_wasm(id)).count();
             let share = on as f64 / 1000.0;
             assert!((share - percent).abs() <= 0.5, "{percent}%: {share}% of 100,000 devices on Wasm");
@@ -129,10 +77,8 @@ mod tests {
     fn raising_the_percentage_only_adds_devices() {
         let steps = [0.0, 5.0, 20.0, 21.0, 60.0, 100.0];
         for pair in steps.windows(2) {
-            let (low, high) = (
-                Rollout { wasm_percent: pair[0], kill_switch: false },
-                Rollout { wasm_percent: pair[1], kill_switch: false },
-            );
+            let (low, high) =
+                (Rollout { percent: pair[0], kill_switch: false }, Rollout { percent: pair[1], kill_switch: false });
             let dropped = ids().filter(|id| low.wants_wasm(id) && !high.wants_wasm(id)).count();
             assert_eq!(dropped, 0, "going from {}% to {}% took {dropped} devices off Wasm", pair[0], pair[1]);
         }
@@ -140,7 +86,7 @@ mod tests {
 
     #[test]
     fn the_kill_switch_takes_everyone_off_wasm() {
-        let rollout = Rollout { wasm_percent: 100.0, kill_switch: true };
+        let rollout = Rollout { percent: 100.0, kill_switch: true };
         assert_eq!(ids().filter(|id| rollout.wants_wasm(id)).count(), 0);
         let chosen = select(EngineChoice::Auto, rollout, "any", || panic!("no self-test when killed"));
         assert!(chosen.js, "{chosen:?}");
@@ -149,7 +95,7 @@ mod tests {
     #[test]
     fn the_choice_follows_override_then_rollout_then_capability() {
         let everyone = Rollout::default();
-        let nobody = Rollout { wasm_percent: 0.0, kill_switch: false };
+        let nobody = Rollout { percent: 0.0, kill_switch: false };
         assert!(!select(EngineChoice::Auto, everyone, "tv", || Ok(())).js);
         assert!(select(EngineChoice::Auto, nobody, "tv", || Ok(())).js);
         let broken = select(EngineChoice::Auto, everyone, "tv", || Err("no Wasm VM".into()));
@@ -164,11 +110,11 @@ mod tests {
         assert_eq!(read(r#"{"name": "app"}"#), Ok(Rollout::default()));
         assert_eq!(
             read(r#"{"marquee": {"wasm": {"percent": 25}}}"#),
-            Ok(Rollout { wasm_percent: 25.0, kill_switch: false })
+            Ok(Rollout { percent: 25.0, kill_switch: false })
         );
         assert_eq!(
             read(r#"{"marquee": {"wasm": {"killSwitch": true}}}"#),
-            Ok(Rollout { wasm_percent: 100.0, kill_switch: true })
+            Ok(Rollout { percent: 100.0, kill_switch: true })
         );
         assert!(read(r#"{"marquee": {"wasm": {"percent": 140}}}"#).is_err());
         assert!(read(r#"{"marquee": {"wasm": {"killSwitch": "yes"}}}"#).is_err());
