@@ -3,7 +3,7 @@
 // decoder is tested against.
 
 import { STYLE } from './protocol.js';
-import { VERSION, KEYS, KEY_ACTIONS, IMAGE_ERRORS, RESET_REASONS } from './wire.js';
+import { BATCH_HEADER_LEN, VERSION, KEYS, KEY_ACTIONS, IMAGE_ERRORS, RESET_REASONS } from './wire.js';
 const NONE = 0xffffffff;
 const PROPERTY_NAMES = new Map(Object.entries(STYLE).map(([name, p]) => [p.code, name]));
 
@@ -86,12 +86,12 @@ function event(op, v, p, len) {
 export function decodeEvents(bytes) {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
-  if (bytes.length < 12 || magic !== 'MQEV') throw new Error('not an event batch');
+  if (bytes.length < BATCH_HEADER_LEN || magic !== 'MQEV') throw new Error('not an event batch');
   if (v.getUint16(4, true) !== VERSION)
     throw new Error(`event batch version ${v.getUint16(4, true)} is not ${VERSION}`);
   const count = v.getUint32(8, true);
   const out = [];
-  let pos = 12;
+  let pos = BATCH_HEADER_LEN;
   for (let i = 0; i < count; i++) {
     if (pos + 6 > bytes.length) throw new Error(`event batch truncated at byte ${pos}`);
     const op = v.getUint16(pos, true);

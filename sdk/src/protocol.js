@@ -5,6 +5,7 @@
 // This module has no host-specific globals: it runs in QuickJS, Node and browsers alike.
 
 import {
+  BATCH_HEADER_LEN,
   VERSION,
   MAX_NODE_ID,
   MAX_TEXT_BYTES,
@@ -260,7 +261,7 @@ export class BatchEncoder {
   }
 
   reset() {
-    this.pos = 12;
+    this.pos = BATCH_HEADER_LEN;
     this.count = 0;
   }
 

@@ -3,6 +3,7 @@
 // this file and the Rust definitions disagree.
 
 export const VERSION = 2;
+export const BATCH_HEADER_LEN = 12;
 export const MAX_NODE_ID = 65535;
 export const MAX_TREE_DEPTH = 256;
 export const MAX_TEXT_BYTES = 65536;

@@ -111,3 +111,20 @@ pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Err
     let path = path.into();
     move |e| Error::Io(path, e)
 }
+
+/// An error and all its causes on one line, each cause once: how the publisher
+/// (`marquee-repo`) and the device (`marquee-update`) report tough's errors, which nest the
+/// reason several levels deep.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let s_text = s.to_string();
+        if !text.contains(&s_text) {
+            text.push_str(": ");
+            text.push_str(&s_text);
+        }
+        source = s.source();
+    }
+    text
+}

@@ -27,7 +27,7 @@ use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};
 use marquee_engine_wasmtime::cache::Source;
 use marquee_js::Level;
-use marquee_protocol::{Event, EventEncoder, Key, KeyAction, ResetReason};
+use marquee_protocol::{BATCH_HEADER_LEN, Event, EventEncoder, Key, KeyAction, ResetReason};
 use marquee_raster::{Canvas, DrawStats};
 
 use crate::backlog::Backlog;
@@ -42,9 +42,6 @@ use crate::{Ended, Error, FrameStat, Input, Options, Presenter, Report};
 /// still waiting are applied in the next frames (one call may still take up to the engine's
 /// call budget). A flood of batches makes frames of about this length, not of its sum.
 pub const APPLY_BUDGET: Duration = Duration::from_millis(50);
-
-/// An event batch of this size is a bare header: no events.
-const BATCH_HEADER: usize = 12;
 
 /// Restarts in a row, each failing before a frame completes, after which the host gives up.
 const MAX_FAILED_RESTARTS: u32 = 3;
@@ -447,7 +444,7 @@ impl Loop {
             self.log_rejections(frame.events);
         }
         for events in [frame.events, self.host_events.bytes()] {
-            if events.len() > BATCH_HEADER && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {
+            if events.len() > BATCH_HEADER_LEN && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {
                 self.app.sent += 1;
             }
         }
@@ -463,7 +460,8 @@ impl Loop {
     /// or was said, the app has handled everything and waits for nothing, no key, batch or image
     /// is still to come, and no animation runs.
     fn is_idle(&mut self, frame: &Frame<'_>, batches: u32, had_host_events: bool) -> bool {
-        let quiet = frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER && batches == 0 && !had_host_events;
+        let quiet =
+            frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER_LEN && batches == 0 && !had_host_events;
         self.options.stop.when_idle
             && quiet
             && self.app.idle

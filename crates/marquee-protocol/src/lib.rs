@@ -54,6 +54,10 @@ pub use timing::{Easing, Timing};
 /// the version (older decoders skip unknown opcodes); changing a payload does.
 pub const VERSION: u16 = 2;
 
+/// The bytes of a batch header (`magic version:u16 flags:u16 count:u32`), command or event: a
+/// batch this long holds nothing.
+pub const BATCH_HEADER_LEN: usize = wire::HEADER_LEN;
+
 /// Hard limits on what a batch may ask for. Each is checked by the decoder or the engine and
 /// tested at limit + 1.
 pub mod limits {

@@ -76,15 +76,7 @@ impl From<marquee_bundle::Error> for Error {
 
 impl From<tough::error::Error> for Error {
     fn from(e: tough::error::Error) -> Self {
-        // tough's errors nest their causes; show the whole chain.
-        let mut text = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            text.push_str(": ");
-            text.push_str(&s.to_string());
-            source = s.source();
-        }
-        Error::Tuf(text)
+        Error::Tuf(marquee_bundle::error_chain(&e))
     }
 }
 

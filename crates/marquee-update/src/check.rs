@@ -14,7 +14,7 @@ use marquee_bundle::{BundleId, Channel, WasmRollout, install};
 use tough::{HttpTransport, HttpTransportBuilder, IntoVec, Limits, Repository, RepositoryLoader, TargetName};
 use url::Url;
 
-use crate::{Device, Error, chain, download, io};
+use crate::{Device, Error, download, io};
 
 /// Where and what a device asks for.
 #[derive(Debug, Clone)]
@@ -299,17 +299,17 @@ impl Device {
                      set the clock; updates resume at the first check after it is right"
                 )))
             }
-            Err(e) => Err(Error::Tuf(chain(&e))),
+            Err(e) => Err(Error::Tuf(marquee_bundle::error_chain(&e))),
         }
     }
 }
 
 /// A target's verified bytes, or `None` when it is not signed for.
 async fn read_target(repo: &Repository, name: &str) -> Result<Option<Vec<u8>>, Error> {
-    let target = TargetName::new(name).map_err(|e| Error::Tuf(chain(&e)))?;
-    let Some(stream) = repo.read_target(&target).await.map_err(|e| Error::Tuf(chain(&e)))? else {
+    let target = TargetName::new(name).map_err(|e| Error::Tuf(marquee_bundle::error_chain(&e)))?;
+    let Some(stream) = repo.read_target(&target).await.map_err(|e| Error::Tuf(marquee_bundle::error_chain(&e)))? else {
         return Ok(None);
     };
     // tough checks the length as it reads and the hash at the end; any error voids the bytes.
-    stream.into_vec().await.map(Some).map_err(|e| Error::Tuf(format!("{name}: {}", chain(&e))))
+    stream.into_vec().await.map(Some).map_err(|e| Error::Tuf(format!("{name}: {}", marquee_bundle::error_chain(&e))))
 }

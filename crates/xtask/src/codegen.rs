@@ -76,6 +76,7 @@ pub(crate) fn wire_js() -> String {
          // this file and the Rust definitions disagree.\n\n",
     );
     writeln!(s, "export const VERSION = {};", marquee_protocol::VERSION).ok();
+    writeln!(s, "export const BATCH_HEADER_LEN = {};", marquee_protocol::BATCH_HEADER_LEN).ok();
     writeln!(s, "export const MAX_NODE_ID = {};", limits::MAX_NODE_ID).ok();
     writeln!(s, "export const MAX_TREE_DEPTH = {};", limits::MAX_TREE_DEPTH).ok();
     writeln!(s, "export const MAX_TEXT_BYTES = {};", limits::MAX_TEXT_BYTES).ok();
