@@ -417,8 +417,11 @@ impl Health for HostHealth {
     fn ended(&self) -> bool {
         self.0.ended()
     }
-    fn wait(&self, timeout: Duration) {
-        self.0.wait(timeout);
+    fn changes(&self) -> u64 {
+        self.0.changes()
+    }
+    fn wait(&self, seen: u64, timeout: Duration) {
+        self.0.wait(seen, timeout);
     }
 }
 

@@ -44,12 +44,6 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether the instance must not be used again after this error (every call failure does;
-    /// a failure to start leaves no instance).
-    pub fn poisons(&self) -> bool {
-        !matches!(self, Error::Compile(_) | Error::Instantiate(_) | Error::MissingExport(_) | Error::AbiMismatch { .. })
-    }
-
     /// Whether the call ran past its time budget: a hang rather than a failure.
     pub fn is_hang(&self) -> bool {
         *self == Error::Interrupted

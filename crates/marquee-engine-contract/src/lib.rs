@@ -7,13 +7,14 @@
 //! - [`abi`]: what engine.wasm exports and imports — names, [`ABI_VERSION`], the [`Stat`]
 //!   counters, the limits a host holds the guest to, and the host's side of the text imports;
 //! - [`Engine`]: one trait every build implements (apply, key, frame, image answers, texture
-//!   budget, counters, profiling), with one [`Error`] type;
+//!   budget, counters, profiling), with one [`Error`] type (`is_hang` and `is_out_of_memory`
+//!   say what the host tells the app);
 //! - [`stream`]: the engine's input as a list of [`Step`]s, the recording format hosts write with
 //!   `--record` and replays read, and [`stream::play`], which drives any build through a stream;
 //! - [`frame_text`]: a frame buffer in words, for fixtures and for showing where two builds
 //!   differ;
-//! - [`paths`]: where `cargo xtask wasm` leaves engine.wasm and engine.js, for the tools and
-//!   tests that need them.
+//! - [`paths`]: where a checkout keeps engine.wasm, engine.js (as `cargo xtask wasm` leaves them)
+//!   and the demo app, for the tools and tests that need them.
 //!
 //! It is small and has no heavy dependency, because engine.wasm links it too (for the version
 //! and the counter codes): what the guest answers and what the host expects come from one
@@ -33,9 +34,9 @@ use marquee_protocol::{ImageError, Key, KeyAction};
 
 /// One engine instance of any build, as every host and harness drives it.
 ///
-/// A call that fails returns an [`Error`]; after a failure that [poisons](Error::poisons) the
-/// instance, every later call returns [`Error::Poisoned`] and the host starts a fresh one. The
-/// native build never fails.
+/// A call that fails returns an [`Error`], and the host does not use the instance again: it
+/// starts a fresh one (the wasmtime and QuickJS hosts refuse later calls on a failed instance with
+/// [`Error::Poisoned`]). The native build never fails.
 pub trait Engine {
     /// Applies a command batch; returns how many commands the engine rejected (each is reported
     /// as a `CommandError` event in the next frame).

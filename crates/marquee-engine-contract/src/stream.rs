@@ -164,7 +164,6 @@ impl Recorder {
         if let Some(mut out) = self.out.take() {
             let flushed = out.flush();
             self.check(flushed);
-            self.out = None;
         }
     }
 

@@ -140,11 +140,16 @@ impl Vitals {
         self.ended.load(Ordering::SeqCst)
     }
 
-    /// Blocks until the first content frame, an engine reset or the end of the run (whichever
-    /// comes after the call), or `timeout`.
-    pub fn wait(&self, timeout: Duration) {
+    /// How many changes a watcher may wait for (the first content frame, engine resets, the end
+    /// of the run) there have been: read it before looking at the figures, then [`wait`](Self::wait)
+    /// past it, and no change can slip between the two.
+    pub fn changes(&self) -> u64 {
+        *self.changes.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Blocks until there have been more than `seen` changes, or `timeout` has passed.
+    pub fn wait(&self, seen: u64, timeout: Duration) {
         let changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
-        let seen = *changes;
         let _ = self.changed.wait_timeout_while(changes, timeout, |now| *now == seen);
     }
 

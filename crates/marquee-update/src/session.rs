@@ -30,8 +30,11 @@ pub trait Health: Send + Sync {
     fn engine_failures(&self) -> u64;
     /// Whether the run has ended.
     fn ended(&self) -> bool;
-    /// Blocks until something above may have changed, or `timeout` has passed.
-    fn wait(&self, timeout: Duration);
+    /// A count of the changes above so far: read before looking at them, and passed to
+    /// [`wait`](Self::wait), so that a change between the two is not missed.
+    fn changes(&self) -> u64;
+    /// Blocks until there have been more than `seen` changes, or `timeout` has passed.
+    fn wait(&self, seen: u64, timeout: Duration);
 }
 
 /// What the session tells the person or log watching the device, one line at a time.
@@ -160,6 +163,7 @@ impl Session {
 /// up (leaving the decision to [`Session::finish`]) at the first failure or when the run ends.
 fn watch(device: &Device, health: &dyn Health, after: Duration, trial: &Mutex<Option<BundleId>>, say: &Say) {
     loop {
+        let seen = health.changes();
         if health.engine_failures() > 0 || health.ended() {
             return;
         }
@@ -172,7 +176,7 @@ fn watch(device: &Device, health: &dyn Health, after: Duration, trial: &Mutex<Op
             // or the end of the run.
             None => Duration::from_secs(3600),
         };
-        health.wait(wait);
+        health.wait(seen, wait);
     }
     let Ok(mut trial) = trial.lock() else { return };
     let Some(id) = trial.clone() else { return };

@@ -12,16 +12,19 @@ use std::time::{Duration, Instant};
 use common::Fixture;
 use marquee_update::{Health, Launch, Say, Session};
 
-/// A host's health the test sets by hand.
+/// A host's health the test sets by hand: when content showed, engine failures, ended, and a
+/// count of changes.
 #[derive(Default)]
 struct Scripted {
-    state: Mutex<(Option<Instant>, u64, bool)>,
+    state: Mutex<(Option<Instant>, u64, bool, u64)>,
     changed: Condvar,
 }
 
 impl Scripted {
-    fn change(&self, f: impl FnOnce(&mut (Option<Instant>, u64, bool))) {
-        f(&mut self.state.lock().unwrap());
+    fn change(&self, f: impl FnOnce(&mut (Option<Instant>, u64, bool, u64))) {
+        let mut state = self.state.lock().unwrap();
+        f(&mut state);
+        state.3 += 1;
         self.changed.notify_all();
     }
 }
@@ -36,10 +39,12 @@ impl Health for Scripted {
     fn ended(&self) -> bool {
         self.state.lock().unwrap().2
     }
-    fn wait(&self, timeout: Duration) {
+    fn changes(&self) -> u64 {
+        self.state.lock().unwrap().3
+    }
+    fn wait(&self, seen: u64, timeout: Duration) {
         let state = self.state.lock().unwrap();
-        let seen = *state;
-        let _ = self.changed.wait_timeout_while(state, timeout, |now| *now == seen);
+        let _ = self.changed.wait_timeout_while(state, timeout, |now| now.3 == seen);
     }
 }
 
