@@ -461,6 +461,8 @@ impl DeviceRun {
 
     /// Settles the trial from how the run went, then waits for the background check.
     pub(crate) fn finish(self, outcome: &Result<(), String>) {
+        // The host may have failed before its engine thread ran (and said the run was over).
+        self.health.0.end();
         self.session.finish(outcome.as_ref().err().cloned(), &self.health);
     }
 }

@@ -168,8 +168,9 @@ impl Vitals {
         self.notify();
     }
 
-    /// The run is over.
-    pub(crate) fn end(&self) {
+    /// The run is over. The engine thread says so when its loop ends; a front end whose host
+    /// never started says so itself, so that a watcher waiting on the run does not wait on.
+    pub fn end(&self) {
         self.ended.store(true, Ordering::SeqCst);
         self.notify();
     }

@@ -116,9 +116,12 @@ impl Session {
 
     /// Settles a trial the watcher has not, from how the run ended (`failure`: why it failed, if
     /// it did), then waits for the check (at most [`CHECK_GRACE`]). Call it once the host's run
-    /// has ended and `health` says so.
+    /// has ended and `health` says so (the watcher is joined only then; one still waiting finds
+    /// the trial settled and does nothing).
     pub fn finish(mut self, failure: Option<String>, health: &dyn Health) {
-        if let Some(watcher) = self.watcher.take() {
+        if let Some(watcher) = self.watcher.take()
+            && health.ended()
+        {
             let _ = watcher.join();
         }
         let unsettled = self.trial.lock().ok().and_then(|mut t| t.take());
