@@ -24,6 +24,10 @@ struct BenchArgs {
     /// `layout` compares our layout with Yoga's in Node).
     #[arg(long, value_delimiter = ',')]
     scenes: Vec<String>,
+    /// All scenes but these (comma-separated): `--skip startup` runs without the `marquee`
+    /// command, as `cargo xtask bench` does.
+    #[arg(long, value_delimiter = ',')]
+    skip: Vec<String>,
     /// Only these runners (comma-separated: native, wasmtime, winch, wasmi, quickjs, node).
     #[arg(long, value_delimiter = ',')]
     runners: Vec<String>,
@@ -92,7 +96,9 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     } else if wanted("node") {
         eprintln!("marquee-bench: no `node` on the PATH; the node runner is skipped");
     }
-    let wanted_scene = |name: &str| args.scenes.is_empty() || args.scenes.iter().any(|n| n == name);
+    let wanted_scene = |name: &str| {
+        (args.scenes.is_empty() || args.scenes.iter().any(|n| n == name)) && !args.skip.iter().any(|n| n == name)
+    };
     let scenes: Vec<_> = scenes::all(args.quick).into_iter().filter(|s| wanted_scene(s.name)).collect();
     let startup = wanted_scene("startup");
     if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") {
