@@ -1,4 +1,4 @@
-//! `marquee bench`: the same scenes, with the same scripted input on a fixed 60 Hz clock, in
+//! `marquee-bench`: the same scenes, with the same scripted input on a fixed 60 Hz clock, in
 //! every engine build, timed side by side in one run so the builds compare as ratios.
 //!
 //! A runner plays a scene's steps (see [`scenes`]) as a host would — commands, keys, and every

@@ -197,7 +197,7 @@ struct RunArgs {
     #[arg(long)]
     quiet: bool,
     /// Also write the run's report as JSON: every frame's timings, the start-up figures and
-    /// the first presented frame as wall-clock time (for `marquee bench`'s start-up scene).
+    /// the first presented frame as wall-clock time (for `marquee-bench`'s start-up scene).
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
     #[command(flatten)]

@@ -74,7 +74,7 @@ fn frames_go_on_while_the_app_thread_is_stuck() {
     assert!(stuck >= Duration::from_millis(990), "the app was stuck for {stuck:?}");
     // Frames presented while the app thread was known to be blocked: an engine thread that
     // waited for the app could present at most the one frame already under way. The count, not
-    // the rate, is the promise (rates belong in `marquee bench`; this machine may be busy).
+    // the rate, is the promise (rates belong in `marquee-bench`; this machine may be busy).
     let during = report.frames.iter().filter(|f| f.at > start && f.at < end).count();
     assert!(during >= 5, "only {during} frames while the app thread was stuck for {stuck:?}");
     // Nothing the app sent was lost: root, the box and its 50 children.

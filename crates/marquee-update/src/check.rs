@@ -84,7 +84,7 @@ pub enum Outcome {
 }
 
 /// A bundle id as the device's log shows it.
-fn short(id: &BundleId) -> &str {
+pub(crate) fn short(id: &BundleId) -> &str {
     &id.0[..12]
 }
 

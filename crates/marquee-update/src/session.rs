@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use marquee_bundle::BundleId;
 
+use crate::check::short;
 use crate::{Config, Device, Error, Launch};
 
 /// How long [`Session::finish`] lets a check in progress go on: leaving mid-download is safe
@@ -191,9 +192,4 @@ fn watch(device: &Device, health: &dyn Health, after: Duration, trial: &Mutex<Op
         // Left on trial: the end of the run settles it.
         Err(e) => say(format!("update: could not confirm {}: {e}", short(&id))),
     }
-}
-
-/// A bundle id as logs show it.
-fn short(id: &BundleId) -> &str {
-    &id.0[..12]
 }
