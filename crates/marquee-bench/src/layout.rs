@@ -175,10 +175,10 @@ impl Tree {
     /// What `js/layout.mjs` needs for this tree: the Yoga description, the engine's script as a
     /// batch (hex), one `viewport` batch per iteration, and the nodes whose boxes it reports.
     pub fn job(&self, iterations: usize) -> Result<serde_json::Value, Error> {
-        let hex = |bytes: Vec<u8>| -> String { bytes.iter().map(|b| format!("{b:02x}")).collect() };
-        let batch = |script: &str| -> Result<String, Error> { Ok(hex(encode_batch(&self.commands(script)?))) };
+        let batch = |script: &str| -> Result<String, Error> { Ok(hex::encode(encode_batch(&self.commands(script)?))) };
         // A batch holds at most `MAX_COMMANDS_PER_BATCH` commands: big trees take several.
-        let build: Vec<String> = self.commands(&self.script())?.chunks(50_000).map(|c| hex(encode_batch(c))).collect();
+        let build: Vec<String> =
+            self.commands(&self.script())?.chunks(50_000).map(|c| hex::encode(encode_batch(c))).collect();
         let widths: Vec<String> =
             (1..=iterations).map(|i| batch(&format!("viewport {} {HEIGHT}", width(i)))).collect::<Result<_, _>>()?;
         Ok(serde_json::json!({

@@ -24,7 +24,6 @@ use marquee_engine::Engine;
 use marquee_engine_contract::Step;
 use marquee_engine_quickjs::JsEngine;
 use marquee_engine_wasmtime::{DEFAULT_CALL_BUDGET, DEFAULT_MEMORY_LIMIT, Module, Runtime};
-use marquee_protocol::encode_batch;
 use marquee_text::SharedText;
 
 pub use marquee_engine_wasmtime::Compiler;
@@ -148,17 +147,6 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         }
         let t = Instant::now();
         match step {
-            Step::Batch(cmds) => engine.apply(&encode_batch(cmds)).map(drop)?,
-            Step::Raw(bytes) => engine.apply(bytes).map(drop)?,
-            Step::Key(k, a) => {
-                engine.key(*k, *a)?;
-                if *a == marquee_protocol::KeyAction::Press {
-                    waiting = waiting.or(Some(0));
-                }
-            }
-            Step::Budget(b) => engine.set_texture_budget(*b)?,
-            Step::Image(h, Ok((w, ht))) => engine.image_ready(*h, *w, *ht).map(drop)?,
-            Step::Image(..) => {}
             Step::Frame(time) => {
                 // The host answers last frame's loads before this one, as the native host does.
                 for handle in loads.drain(..) {
@@ -192,6 +180,12 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                 }
                 start = Instant::now();
                 continue;
+            }
+            other => {
+                if let Step::Key(_, marquee_protocol::KeyAction::Press) = other {
+                    waiting = waiting.or(Some(0));
+                }
+                other.apply_to(engine.as_mut(), &mut out)?;
             }
         }
         commands += t.elapsed();
@@ -412,20 +406,10 @@ impl NodeJs {
                         }
                     }
                 }
-                Step::Batch(cmds) => {
-                    engine.apply(&encode_batch(cmds));
+                // The native build never fails a call.
+                other => {
+                    let _ = other.apply_to(&mut engine, &mut Vec::new());
                 }
-                Step::Raw(bytes) => {
-                    engine.apply(bytes);
-                }
-                Step::Key(k, a) => {
-                    engine.key(*k, *a);
-                }
-                Step::Budget(b) => engine.set_texture_budget(*b),
-                Step::Image(h, Ok((w, ht))) => {
-                    engine.image_ready(*h, *w, *ht);
-                }
-                Step::Image(..) => {}
             }
             steps.push(step.clone());
         }

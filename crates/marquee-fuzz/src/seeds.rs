@@ -21,23 +21,13 @@ fn files(dir: &str, ext: &[&str]) -> Vec<PathBuf> {
     out
 }
 
-/// A `.hex` vector's bytes: hex pairs, `#` comments.
-fn unhex(text: &str) -> Vec<u8> {
-    let digits: String = text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .flat_map(|l| l.chars().filter(char::is_ascii_hexdigit))
-        .collect();
-    (0..digits.len() / 2).filter_map(|i| u8::from_str_radix(&digits[2 * i..2 * i + 2], 16).ok()).collect()
-}
-
 fn batches() -> Vec<(String, Vec<u8>)> {
     ["crates/marquee-protocol/tests/vectors", "crates/marquee-protocol/tests/malformed"]
         .iter()
         .flat_map(|dir| files(dir, &["hex"]))
         .filter_map(|p| {
             let name = p.file_stem()?.to_string_lossy().into_owned();
-            Some((name, unhex(&std::fs::read_to_string(&p).ok()?)))
+            Some((name, marquee_protocol::hex_form::read(&std::fs::read_to_string(&p).ok()?).ok()?))
         })
         .collect()
 }

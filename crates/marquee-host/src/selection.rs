@@ -7,7 +7,7 @@
 //! rollout comes with the app — its `package.json`'s `marquee.wasm` — until the update service
 //! delivers it. Both builds are the same Rust engine, so the app cannot tell which one runs.
 
-use marquee_bundle::{WasmRollout as Rollout, wasm_bucket as bucket};
+use marquee_bundle::{WasmRollout, wasm_bucket as bucket};
 
 /// The developer's choice of engine build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -33,7 +33,7 @@ pub struct Selection {
 /// Decides before anything is loaded; `wasm_works` is asked only when the rollout wants Wasm.
 pub(crate) fn select(
     choice: EngineChoice,
-    rollout: Rollout,
+    rollout: WasmRollout,
     device_id: &str,
     wasm_works: impl FnOnce() -> Result<(), String>,
 ) -> Selection {
@@ -66,7 +66,7 @@ mod tests {
     #[test]
     fn the_wasm_share_follows_the_percentage() {
         for percent in [0.0, 1.0, 12.5, 50.0, 90.0, 100.0] {
-            let rollout = Rollout { percent, kill_switch: false };
+            let rollout = WasmRollout { percent, kill_switch: false };
             let on = ids().filter(|id| rollout.wants_wasm(id)).count();
             let share = on as f64 / 1000.0;
             assert!((share - percent).abs() <= 0.5, "{percent}%: {share}% of 100,000 devices on Wasm");
@@ -77,8 +77,10 @@ mod tests {
     fn raising_the_percentage_only_adds_devices() {
         let steps = [0.0, 5.0, 20.0, 21.0, 60.0, 100.0];
         for pair in steps.windows(2) {
-            let (low, high) =
-                (Rollout { percent: pair[0], kill_switch: false }, Rollout { percent: pair[1], kill_switch: false });
+            let (low, high) = (
+                WasmRollout { percent: pair[0], kill_switch: false },
+                WasmRollout { percent: pair[1], kill_switch: false },
+            );
             let dropped = ids().filter(|id| low.wants_wasm(id) && !high.wants_wasm(id)).count();
             assert_eq!(dropped, 0, "going from {}% to {}% took {dropped} devices off Wasm", pair[0], pair[1]);
         }
@@ -86,7 +88,7 @@ mod tests {
 
     #[test]
     fn the_kill_switch_takes_everyone_off_wasm() {
-        let rollout = Rollout { percent: 100.0, kill_switch: true };
+        let rollout = WasmRollout { percent: 100.0, kill_switch: true };
         assert_eq!(ids().filter(|id| rollout.wants_wasm(id)).count(), 0);
         let chosen = select(EngineChoice::Auto, rollout, "any", || panic!("no self-test when killed"));
         assert!(chosen.js, "{chosen:?}");
@@ -94,8 +96,8 @@ mod tests {
 
     #[test]
     fn the_choice_follows_override_then_rollout_then_capability() {
-        let everyone = Rollout::default();
-        let nobody = Rollout { percent: 0.0, kill_switch: false };
+        let everyone = WasmRollout::default();
+        let nobody = WasmRollout { percent: 0.0, kill_switch: false };
         assert!(!select(EngineChoice::Auto, everyone, "tv", || Ok(())).js);
         assert!(select(EngineChoice::Auto, nobody, "tv", || Ok(())).js);
         let broken = select(EngineChoice::Auto, everyone, "tv", || Err("no Wasm VM".into()));
@@ -106,15 +108,15 @@ mod tests {
 
     #[test]
     fn the_rollout_is_read_from_the_manifest() {
-        let read = Rollout::from_manifest;
-        assert_eq!(read(r#"{"name": "app"}"#), Ok(Rollout::default()));
+        let read = WasmRollout::from_manifest;
+        assert_eq!(read(r#"{"name": "app"}"#), Ok(WasmRollout::default()));
         assert_eq!(
             read(r#"{"marquee": {"wasm": {"percent": 25}}}"#),
-            Ok(Rollout { percent: 25.0, kill_switch: false })
+            Ok(WasmRollout { percent: 25.0, kill_switch: false })
         );
         assert_eq!(
             read(r#"{"marquee": {"wasm": {"killSwitch": true}}}"#),
-            Ok(Rollout { percent: 100.0, kill_switch: true })
+            Ok(WasmRollout { percent: 100.0, kill_switch: true })
         );
         assert!(read(r#"{"marquee": {"wasm": {"percent": 140}}}"#).is_err());
         assert!(read(r#"{"marquee": {"wasm": {"killSwitch": "yes"}}}"#).is_err());

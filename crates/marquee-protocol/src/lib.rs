@@ -18,6 +18,7 @@ mod batch;
 mod command;
 mod error;
 mod event;
+pub mod hex_form;
 mod key;
 mod style;
 pub mod text;

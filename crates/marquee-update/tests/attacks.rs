@@ -95,7 +95,7 @@ impl Scene {
     fn target_file(&self, name: &str) -> PathBuf {
         let targets: Signed<tough::schema::Targets> = self.read(&format!("{}.targets.json", self.targets_version()));
         let t = targets.signed.targets.iter().find(|(n, _)| n.raw() == name).unwrap().1;
-        let sha: String = t.hashes.sha256.iter().map(|b| format!("{b:02x}")).collect();
+        let sha = hex::encode(&t.hashes.sha256);
         self.fx.repo.dir().join("targets").join(format!("{sha}.{name}"))
     }
 

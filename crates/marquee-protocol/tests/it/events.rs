@@ -2,10 +2,11 @@
 //! objects the SDK must decode it into (`events/all.json`). The SDK's event decoder is tested
 //! against the same two files.
 
+use marquee_protocol::hex_form::write as hex;
 use marquee_protocol::{
     ErrorCode, Event, ImageError, Key, KeyAction, ResetReason, StyleProperty, decode_events, encode_events,
 };
-use marquee_test_support::{check_expect, hex};
+use marquee_test_support::check_expect;
 
 fn events() -> Vec<Event> {
     let mut out = vec![

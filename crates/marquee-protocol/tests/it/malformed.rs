@@ -3,7 +3,8 @@
 //! rules of `docs/protocol.md`.
 
 use marquee_protocol::decode_batch;
-use marquee_test_support::{check_expect, run_fixtures, unhex};
+use marquee_protocol::hex_form::read as unhex;
+use marquee_test_support::{check_expect, run_fixtures};
 
 #[test]
 fn malformed_batches() {

@@ -5,8 +5,8 @@
 
 use std::process::Command;
 
+use marquee_protocol::hex_form::read as unhex;
 use marquee_protocol::{decode_batch, text};
-use marquee_test_support::unhex;
 
 #[test]
 fn sdk_batches_decode_to_the_commands_they_name() {

@@ -2,8 +2,9 @@
 //! (`NAME.hex`, one line for the header and one per command). The SDK's JavaScript encoder is
 //! tested against the same files, which is what keeps the two encoders byte-identical.
 
+use marquee_protocol::hex_form::{read as unhex, write as hex};
 use marquee_protocol::{decode_batch, encode_batch, text};
-use marquee_test_support::{check_expect, hex, run_fixtures, unhex};
+use marquee_test_support::{check_expect, run_fixtures};
 
 /// Formats a batch one record per line, so a diff points at the command that changed.
 fn layout_hex(bytes: &[u8]) -> String {
