@@ -96,6 +96,7 @@ impl Runner for Wasmi {
             image_failed: func!(export::IMAGE_FAILED),
             texture_budget: func!(export::SET_TEXTURE_BUDGET),
             profile: func!(export::PROFILE),
+            invalidate: func!(export::INVALIDATE),
             store,
             memory,
         }))
@@ -115,6 +116,7 @@ struct WasmiInstance {
     image_failed: TypedFunc<(u32, u32), u32>,
     texture_budget: TypedFunc<(u32, u32), ()>,
     profile: TypedFunc<u32, ()>,
+    invalidate: TypedFunc<(), ()>,
 }
 
 impl marquee_engine_contract::Engine for WasmiInstance {
@@ -164,5 +166,9 @@ impl marquee_engine_contract::Engine for WasmiInstance {
 
     fn memory_bytes(&mut self) -> Result<Option<usize>, EngineError> {
         Ok(Some(self.memory.data_size(&self.store)))
+    }
+
+    fn invalidate(&mut self) -> Result<(), EngineError> {
+        self.invalidate.call(&mut self.store, ()).map_err(trap)
     }
 }

@@ -27,6 +27,7 @@ mod tag {
     pub(super) const POP_OPACITY: u8 = 8;
     pub(super) const PUSH_TRANSFORM: u8 = 9;
     pub(super) const POP_TRANSFORM: u8 = 10;
+    pub(super) const DRAW_LAYER: u8 = 11;
 }
 
 /// Writes a display list.
@@ -88,6 +89,9 @@ impl Encoder {
             }
             Op::PopTransform => {
                 self.u8(tag::POP_TRANSFORM);
+            }
+            Op::DrawLayer { layer } => {
+                self.u8(tag::DRAW_LAYER).u32(layer);
             }
         }
     }
@@ -256,6 +260,7 @@ impl<'a> Decoder<'a> {
                 self.pop(Scope::Transform, at)?;
                 Op::PopTransform
             }
+            tag::DRAW_LAYER => Op::DrawLayer { layer: self.u32(at)? },
             tag => return Err(Error::UnknownOp { tag, offset: at }),
         })
     }

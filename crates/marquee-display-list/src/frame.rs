@@ -1,9 +1,11 @@
-//! One frame's output as a single buffer: display list, damage, events and resource requests.
+//! One frame's output as a single buffer: layer updates, damage, events and resource requests.
 //!
 //! ```text
-//! frame   := "MQFR" version:u16 flags:u16 list_len:u32 damage_count:u32 events_len:u32
-//!            requests_len:u32 list[list_len] damage[damage_count] events[events_len]
+//! frame   := "MQFR" version:u16 flags:u16 layers_len:u32 damage_count:u32 events_len:u32
+//!            requests_len:u32 layers[layers_len] damage[damage_count] events[events_len]
 //!            requests[requests_len]
+//! flags   := bit 0: full — the layer updates restate the whole tree (other bits are 0)
+//! layers  := the layer updates (see [`crate::layers`])
 //! damage  := x:i32 y:i32 w:i32 h:i32
 //! request := kind:u8 image:u32 src_len:u16 src[src_len]        (kind 1 load, 2 release)
 //! ```
@@ -76,16 +78,19 @@ pub fn requests(bytes: &[u8]) -> Result<Vec<Request<'_>>, Error> {
     Ok(out)
 }
 
-/// Appends a frame made of its four parts to `out`.
-pub fn write(out: &mut Vec<u8>, list: &[u8], damage: &[IntRect], events: &[u8], requests: &[u8]) {
-    out.reserve(HEADER_LEN + list.len() + damage.len() * 16 + events.len() + requests.len());
+/// The header flag of a frame whose layer updates restate the whole tree.
+pub const FULL: u16 = 1;
+
+/// Appends a frame made of its four parts to `out` (`full`: `layers` restates every layer).
+pub fn write(out: &mut Vec<u8>, full: bool, layers: &[u8], damage: &[IntRect], events: &[u8], requests: &[u8]) {
+    out.reserve(HEADER_LEN + layers.len() + damage.len() * 16 + events.len() + requests.len());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    for n in [list.len(), damage.len(), events.len(), requests.len()] {
+    out.extend_from_slice(&(if full { FULL } else { 0 }).to_le_bytes());
+    for n in [layers.len(), damage.len(), events.len(), requests.len()] {
         out.extend_from_slice(&(n as u32).to_le_bytes());
     }
-    out.extend_from_slice(list);
+    out.extend_from_slice(layers);
     for r in damage {
         for v in [r.x, r.y, r.w, r.h] {
             out.extend_from_slice(&v.to_le_bytes());
@@ -95,11 +100,13 @@ pub fn write(out: &mut Vec<u8>, list: &[u8], damage: &[IntRect], events: &[u8], 
     out.extend_from_slice(requests);
 }
 
-/// A frame split into its parts; the display list and events still need decoding.
+/// A frame split into its parts; the layer updates and events still need decoding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame<'a> {
-    /// The display list bytes (see [`crate::decode`]).
-    pub display_list: &'a [u8],
+    /// Whether the layer updates restate the whole tree.
+    pub full: bool,
+    /// The layer updates' bytes (see [`crate::layers`]).
+    pub layers: &'a [u8],
     /// The regions that changed since the previous frame, in device pixels.
     pub damage: Vec<IntRect>,
     /// Event batch bytes for the app.
@@ -112,6 +119,10 @@ impl<'a> Frame<'a> {
     /// Splits a frame buffer, checking that the declared lengths match the bytes exactly.
     pub fn parse(bytes: &'a [u8]) -> Result<Frame<'a>, Error> {
         crate::check_header(bytes, MAGIC, HEADER_LEN)?;
+        let flags = u16::from_le_bytes([bytes[6], bytes[7]]);
+        if flags & !FULL != 0 {
+            return Err(Error::BadValue { offset: 6 });
+        }
         let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
         let (list_len, damage_count, events_len, requests_len) = (word(8), word(12), word(16), word(20));
         let damage_len = damage_count.checked_mul(16).ok_or(Error::BadValue { offset: 12 })?;
@@ -135,7 +146,8 @@ impl<'a> Frame<'a> {
             .collect();
         let events_end = damage_end + events_len;
         Ok(Frame {
-            display_list: &bytes[HEADER_LEN..list_end],
+            full: flags & FULL != 0,
+            layers: &bytes[HEADER_LEN..list_end],
             damage,
             events: &bytes[damage_end..events_end],
             requests: &bytes[events_end..],

@@ -56,6 +56,18 @@ impl Rect {
         Rect { x, y, w: (r - x).max(0.0), h: (b - y).max(0.0) }
     }
 
+    /// The smallest rectangle covering both; an empty one adds nothing.
+    pub fn union(&self, o: &Rect) -> Rect {
+        if o.is_empty() {
+            return *self;
+        }
+        if self.is_empty() {
+            return *o;
+        }
+        let (x, y) = (self.x.min(o.x), self.y.min(o.y));
+        Rect { x, y, w: self.right().max(o.right()) - x, h: self.bottom().max(o.bottom()) - y }
+    }
+
     /// The smallest integer rectangle covering this one.
     pub fn round_out(&self) -> IntRect {
         let x = self.x.floor();

@@ -1,8 +1,8 @@
 //! The display list: the contract between the engine and every backend.
 //!
-//! The engine ends each frame by writing a list of paint operations ([`Op`]) in a compact binary
-//! form, plus the damage rectangles that changed since the previous frame, into one [`frame`]
-//! buffer. The host copies that buffer out of Wasm memory in one go and hands it to a backend
+//! The engine ends each frame by writing the changes to a tree of retained [`layers`] — each a list
+//! of paint operations ([`Op`]) in a compact binary form, plus its transform, opacity and clip —
+//! and the damage rectangles that changed since the previous frame, into one [`frame`] buffer. The host copies that buffer out of Wasm memory in one go and hands it to a backend
 //! (the tiny-skia raster today, GPU backends later). Backends depend on this crate alone and never
 //! see the engine, which is what lets the engine change every few hours while backends change
 //! every few years.
@@ -14,6 +14,7 @@
 mod codec;
 pub mod frame;
 mod geometry;
+pub mod layers;
 pub mod text;
 
 pub use codec::{Checkpoint, Decoder, Encoder, decode};
@@ -22,7 +23,7 @@ pub use geometry::{Color, IntRect, Point, Radii, Rect, Transform};
 use std::fmt;
 
 /// The version written in every display-list header.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 
 /// One paint operation.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -94,6 +95,12 @@ pub enum Op {
     },
     /// Ends the innermost transform.
     PopTransform,
+    /// Draws child layer `layer` here, under the clips, transforms and opacity in effect (see
+    /// [`layers`]). Each layer but the root is drawn by exactly one `DrawLayer`.
+    DrawLayer {
+        /// The child layer's id.
+        layer: u32,
+    },
 }
 
 /// Why a buffer could not be read as a display list or frame.
@@ -131,6 +138,11 @@ pub enum Error {
         /// What was wrong.
         reason: &'static str,
     },
+    /// Layer updates that do not make a tree (see [`layers::LayerTree::apply`]).
+    BadLayers {
+        /// What was wrong.
+        reason: String,
+    },
 }
 
 /// Checks the `magic version:u16 flags:u16` prefix both binary forms share; `header_len` is the
@@ -159,6 +171,7 @@ impl fmt::Display for Error {
             Error::Unbalanced { offset } => write!(f, "unbalanced push/pop at byte {offset}"),
             Error::BadValue { offset } => write!(f, "bad value in op at byte {offset}"),
             Error::BadText { reason } => write!(f, "bad text paragraph: {reason}"),
+            Error::BadLayers { reason } => write!(f, "bad layer tree: {reason}"),
         }
     }
 }
@@ -179,6 +192,7 @@ impl fmt::Display for Op {
             Op::PopOpacity => f.write_str("end-opacity"),
             Op::PushTransform { transform } => write!(f, "transform {transform}"),
             Op::PopTransform => f.write_str("end-transform"),
+            Op::DrawLayer { layer } => write!(f, "layer {layer}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The display list's binary form: round trips for any well-formed list, clean errors for any
 //! corrupt one (the bytes come out of a guest VM the host does not trust).
 
+use marquee_display_list::layers::{self, LayerTree, Props};
 use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform, decode, frame};
 use proptest::prelude::*;
 
@@ -38,6 +39,7 @@ fn leaf() -> impl Strategy<Value = Op> {
             overhang,
             color: Color(c)
         }),
+        any::<u32>().prop_map(|layer| Op::DrawLayer { layer }),
     ]
 }
 
@@ -98,9 +100,11 @@ proptest! {
         ops in ops(),
         damage in prop::collection::vec(any::<(i32, i32, i32, i32)>(), 0..5),
         events in prop::collection::vec(any::<u8>(), 0..40),
+        full in any::<bool>(),
         loads in prop::collection::vec((any::<u32>(), "[a-z/.:é]{0,20}", any::<bool>()), 0..5),
     ) {
-        let list = encode(&ops);
+        let mut layers = Vec::new();
+        layers::write_content(&mut layers, 0, &encode(&ops));
         let damage: Vec<IntRect> = damage.into_iter().map(|(x, y, w, h)| IntRect { x, y, w, h }).collect();
         let requests: Vec<frame::Request<'_>> = loads
             .iter()
@@ -111,9 +115,10 @@ proptest! {
             r.encode(&mut request_bytes);
         }
         let mut buf = Vec::new();
-        frame::write(&mut buf, &list, &damage, &events, &request_bytes);
+        frame::write(&mut buf, full, &layers, &damage, &events, &request_bytes);
         let f = frame::Frame::parse(&buf).unwrap();
-        prop_assert_eq!(f.display_list, &list[..]);
+        prop_assert_eq!(f.layers, &layers[..]);
+        prop_assert_eq!(f.full, full);
         prop_assert_eq!(f.damage, damage);
         prop_assert_eq!(f.events, &events[..]);
         prop_assert_eq!(frame::requests(f.requests).unwrap(), requests);
@@ -140,4 +145,118 @@ fn unbalanced_lists_are_rejected() {
 fn non_finite_values_are_rejected() {
     let ops = [Op::FillRect { rect: Rect::new(f32::NAN, 0.0, 1.0, 1.0), radii: Radii::ZERO, color: Color(0) }];
     assert!(matches!(decode(&encode(&ops)), Err(marquee_display_list::Error::BadValue { offset: 12 })));
+}
+
+fn fill(x: f32) -> Op {
+    Op::FillRect { rect: Rect::new(x, 0.0, 1.0, 1.0), radii: Radii::ZERO, color: Color(0xffffffff) }
+}
+
+/// One frame's updates in a compact test form: `(layer, Some(ops))` is a new list, `(layer,
+/// None)` a removal.
+fn updates(contents: &[(u32, Option<Vec<Op>>)], props: &[(u32, Props)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (layer, ops) in contents {
+        match ops {
+            Some(ops) => layers::write_content(&mut out, *layer, &encode(ops)),
+            None => layers::write_remove(&mut out, *layer),
+        }
+    }
+    for (layer, p) in props {
+        layers::write_props(&mut out, *layer, p);
+    }
+    out
+}
+
+fn moved(tx: f32) -> Props {
+    Props { transform: Transform { sx: 1.0, sy: 1.0, tx, ty: 0.0 }, ..Props::default() }
+}
+
+/// A root drawing layers 1 and 2, layer 1 drawing layer 3.
+fn base() -> LayerTree {
+    let mut tree = LayerTree::default();
+    let frame = updates(
+        &[
+            (0, Some(vec![fill(0.0), Op::DrawLayer { layer: 1 }, Op::DrawLayer { layer: 2 }])),
+            (1, Some(vec![fill(1.0), Op::DrawLayer { layer: 3 }])),
+            (2, Some(vec![fill(2.0)])),
+            (3, Some(vec![fill(3.0)])),
+        ],
+        &[(1, moved(10.0))],
+    );
+    tree.apply(&frame, true).unwrap();
+    tree
+}
+
+#[test]
+fn layer_updates_apply_over_the_kept_tree() {
+    let mut tree = base();
+    // Props alone, a new list, a layer moved from one parent to another, a removal.
+    let frame = updates(
+        &[
+            (2, Some(vec![fill(2.0), Op::DrawLayer { layer: 3 }])),
+            (1, Some(vec![fill(1.5)])),
+            (0, Some(vec![Op::DrawLayer { layer: 2 }, Op::DrawLayer { layer: 1 }])),
+        ],
+        &[(3, moved(5.0))],
+    );
+    let applied = tree.apply(&frame, false).unwrap();
+    assert_eq!((applied.contents, applied.props, applied.removed), (3, 1, 0));
+    assert_eq!(tree.get(1).unwrap().props, moved(10.0), "a new list keeps the layer's props");
+    assert_eq!(tree.get(3).unwrap().props, moved(5.0));
+    let mut ops = Vec::new();
+    tree.flatten(&mut ops);
+    let t = |tx| Op::PushTransform { transform: Transform { sx: 1.0, sy: 1.0, tx, ty: 0.0 } };
+    assert_eq!(ops, vec![fill(2.0), t(5.0), fill(3.0), Op::PopTransform, t(10.0), fill(1.5), Op::PopTransform]);
+    let gone = updates(&[(2, None), (3, None), (0, Some(vec![Op::DrawLayer { layer: 1 }]))], &[]);
+    tree.apply(&gone, false).unwrap();
+    assert_eq!(tree.len(), 2);
+}
+
+/// Updates that would leave no single tree, or that name what is not there, are refused whole.
+#[test]
+fn bad_layer_updates_change_nothing() {
+    let deep: Vec<(u32, Option<Vec<Op>>)> = (0..=layers::MAX_DEPTH as u32 + 1)
+        .map(|i| (i, Some(vec![Op::DrawLayer { layer: i + 1 }])))
+        .chain([(layers::MAX_DEPTH as u32 + 2, Some(vec![]))])
+        .collect();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("props for a layer that is not there", updates(&[], &[(9, Props::default())])),
+        ("removing the root", updates(&[(0, None)], &[])),
+        ("removing a layer that is still drawn", updates(&[(2, None)], &[])),
+        ("a layer nobody draws", updates(&[(7, Some(vec![fill(7.0)]))], &[])),
+        ("drawing a layer that is not there", updates(&[(2, Some(vec![Op::DrawLayer { layer: 8 }]))], &[])),
+        ("drawing a layer twice", updates(&[(2, Some(vec![Op::DrawLayer { layer: 3 }]))], &[])),
+        ("a layer drawing itself", updates(&[(2, Some(vec![Op::DrawLayer { layer: 2 }]))], &[])),
+        ("a cycle", updates(&[(3, Some(vec![Op::DrawLayer { layer: 1 }]))], &[])),
+        ("nesting past the limit", updates(&deep, &[])),
+        ("a list that does not decode", {
+            let mut u = Vec::new();
+            layers::write_content(&mut u, 2, b"MQDL\x03\x00\x00\x00\x01\x00\x00\x00\x63");
+            u
+        }),
+        ("an opacity above 1", updates(&[], &[(1, Props { opacity: 1.5, ..Props::default() })])),
+        ("a non-finite transform", updates(&[], &[(1, moved(f32::NAN))])),
+        ("an unknown update kind", vec![9, 0, 0, 0, 0]),
+        ("a truncated update", updates(&[(2, Some(vec![fill(2.0)]))], &[])[..12].to_vec()),
+    ];
+    for (what, frame) in cases {
+        let mut tree = base();
+        let before = tree.clone();
+        assert!(tree.apply(&frame, false).is_err(), "{what}: accepted");
+        assert_eq!(tree, before, "{what}: changed the tree");
+    }
+    // A full frame must bring its own root.
+    let mut tree = base();
+    assert!(tree.apply(&updates(&[(1, Some(vec![]))], &[]), true).is_err());
+    assert_eq!(tree, base());
+}
+
+#[test]
+fn a_full_frame_replaces_the_tree() {
+    let mut tree = base();
+    tree.apply(&updates(&[(0, Some(vec![fill(9.0)]))], &[]), true).unwrap();
+    assert_eq!(tree.len(), 1);
+    let mut ops = Vec::new();
+    tree.flatten(&mut ops);
+    assert_eq!(ops, vec![fill(9.0)]);
 }

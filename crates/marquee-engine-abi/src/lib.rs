@@ -21,6 +21,7 @@
 //! | `mq_image_failed` | `(image: u32, reason: u32) -> u32` | it could not (`ImageError` code); 1 if used |
 //! | `mq_set_texture_budget` | `(low: u32, high: u32)` | the texture budget in bytes, `high << 32 \| low` |
 //! | `mq_profile` | `(on: u32)` | 1: time each frame's phases with the `clock` import (see [`Stat`]); 0: stop |
+//! | `mq_invalidate` | `()` | the backend lost its layers: the next frame restates the whole tree |
 //!
 //! Imports, all from module `marquee` — the host's text service (see
 //! `marquee_display_list::text`), so the module carries no font code, and a clock read only
@@ -257,6 +258,12 @@ pub extern "C" fn mq_image_failed(image: u32, reason: u32) -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn mq_set_texture_budget(low: u32, high: u32) {
     ENGINE.with_borrow_mut(|e| e.set_texture_budget(abi::join_u64(low, high)));
+}
+
+/// The backend lost the layers it kept: the next frame restates the whole tree.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_invalidate() {
+    ENGINE.with_borrow_mut(|e| e.invalidate());
 }
 
 /// Turns per-phase frame timing on (`on != 0`) or off. While on, each frame reads the host's

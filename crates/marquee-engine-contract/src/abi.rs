@@ -7,7 +7,7 @@
 use marquee_display_list::text::{Paragraph, TextLayout, TextSize};
 
 /// Bumped on any change to the exports' names, signatures or meaning, or to the imports.
-pub const ABI_VERSION: u32 = 4;
+pub const ABI_VERSION: u32 = 5;
 
 /// The module every import comes from.
 pub const IMPORT_MODULE: &str = "marquee";
@@ -38,6 +38,8 @@ pub mod export {
     pub const SET_TEXTURE_BUDGET: &str = "mq_set_texture_budget";
     /// `(on)`: per-phase timing with the `clock` import.
     pub const PROFILE: &str = "mq_profile";
+    /// `()`: the backend lost the layers it kept; the next frame restates the whole tree.
+    pub const INVALIDATE: &str = "mq_invalidate";
     /// The linear memory.
     pub const MEMORY: &str = "memory";
 }
@@ -67,7 +69,7 @@ marquee_protocol::wire_enum! {
         HeapPeak = 1 "heap-peak",
         /// Live nodes, root included.
         Nodes = 2 "nodes",
-        /// Operations in the last display list.
+        /// Operations in the layer lists the last frame sent.
         Ops = 3 "ops",
         /// Commands rejected since start.
         Errors = 4 "errors",
@@ -85,6 +87,12 @@ marquee_protocol::wire_enum! {
         AnimationNs = 10 "animation-ns",
         /// The last frame's display-list phase (paint and damage) in ns, while profiling.
         DisplayListNs = 11 "display-list-ns",
+        /// Layers alive after the last frame.
+        Layers = 12 "layers",
+        /// Layers the last frame re-recorded and sent.
+        LayersRecorded = 13 "layers-recorded",
+        /// Bytes of layer lists and damage records the engine keeps.
+        RetainedBytes = 14 "retained-bytes",
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use marquee_display_list::layers::{Update, updates};
 use marquee_display_list::{decode, frame, frame::Frame};
 use marquee_protocol::{Event, decode_events};
 
@@ -12,7 +13,8 @@ use marquee_protocol::{Event, decode_events};
 pub struct FrameText {
     /// `id: x,y wxh` per queried node.
     pub layout: String,
-    /// One paint op per line.
+    /// The layer updates: each new list with one paint op per line, props, removals; `full`
+    /// first when they restate the tree.
     pub paint: String,
     /// One damage rectangle per line.
     pub damage: String,
@@ -34,8 +36,24 @@ fn node_name(id: u32) -> String {
 pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
     let f = Frame::parse(frame).map_err(|e| e.to_string())?;
     let mut t = FrameText::default();
-    for op in decode(f.display_list).map_err(|e| e.to_string())? {
-        writeln!(t.paint, "    {op}").ok();
+    if f.full {
+        writeln!(t.paint, "    full").ok();
+    }
+    for u in updates(f.layers).map_err(|e| e.to_string())? {
+        match u {
+            Update::Content { layer, list } => {
+                writeln!(t.paint, "    layer {layer}:").ok();
+                for op in decode(list).map_err(|e| e.to_string())? {
+                    writeln!(t.paint, "      {op}").ok();
+                }
+            }
+            Update::Props { layer, props } => {
+                writeln!(t.paint, "    layer {layer} props {props}").ok();
+            }
+            Update::Remove { layer } => {
+                writeln!(t.paint, "    layer {layer} removed").ok();
+            }
+        }
     }
     for r in &f.damage {
         writeln!(t.damage, "    {r}").ok();

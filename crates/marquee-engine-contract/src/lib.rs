@@ -70,6 +70,10 @@ pub trait Engine {
     /// for the native build, which shares the host's heap.
     fn memory_bytes(&mut self) -> Result<Option<usize>, Error>;
 
+    /// The backend lost the layers it kept (it refused a frame, or was replaced): the next frame
+    /// restates the whole layer tree.
+    fn invalidate(&mut self) -> Result<(), Error>;
+
     /// Runs a frame and returns the frame buffer.
     fn frame(&mut self, time_ms: f64) -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();

@@ -61,6 +61,7 @@ function makeEngine(instantiate, host) {
     imageFailed: (image, reason) => e.mq_image_failed(image, reason) !== 0,
     setTextureBudget: (low, high) => e.mq_set_texture_budget(low, high),
     profile: (on) => e.mq_profile(on),
+    invalidate: () => e.mq_invalidate(),
     memoryBytes: () => e.memory.buffer.byteLength,
   };
 }

@@ -209,6 +209,10 @@ impl marquee_engine_contract::Engine for JsEngine {
     fn memory_bytes(&mut self) -> Result<Option<usize>, Error> {
         self.linear_memory().map(Some)
     }
+
+    fn invalidate(&mut self) -> Result<(), Error> {
+        self.call("invalidate", ())
+    }
 }
 
 /// The text service as the glue sees it: `textSet`, `textRemove`, `textMeasure`.

@@ -239,6 +239,7 @@ pub struct WasmEngine {
     image_failed: TypedFunc<(u32, u32), u32>,
     texture_budget: TypedFunc<(u32, u32), ()>,
     profile: TypedFunc<u32, ()>,
+    invalidate: TypedFunc<(), ()>,
     budget_ticks: u64,
     poisoned: bool,
     /// Keeps the epoch advancing while this instance lives, even if its runtime is dropped.
@@ -284,6 +285,7 @@ impl WasmEngine {
             image_failed: func!(export::IMAGE_FAILED),
             texture_budget: func!(export::SET_TEXTURE_BUDGET),
             profile: func!(export::PROFILE),
+            invalidate: func!(export::INVALIDATE),
             budget_ticks,
             _ticker: runtime.ticker.clone(),
             store,
@@ -391,5 +393,11 @@ impl marquee_engine_contract::Engine for WasmEngine {
 
     fn memory_bytes(&mut self) -> Result<Option<usize>, Error> {
         Ok(Some(self.linear_memory()))
+    }
+
+    fn invalidate(&mut self) -> Result<(), Error> {
+        self.check()?;
+        let r = self.invalidate.call(&mut self.store, ());
+        self.guard(r)
     }
 }

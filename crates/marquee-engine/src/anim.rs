@@ -229,6 +229,17 @@ impl Animations {
         self.running.is_empty()
     }
 
+    /// Nodes whose transform or opacity animates: the engine makes them layers.
+    pub(crate) fn moving(&self) -> std::collections::BTreeSet<u32> {
+        let moves = |c: &Channel| {
+            matches!(
+                c,
+                Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
+            )
+        };
+        self.running.keys().filter(|(_, c)| moves(c)).map(|(n, _)| *n).collect()
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.running.len()
     }

@@ -23,6 +23,9 @@ impl Stats {
             Stat::LayoutNs => self.phase_ns[0],
             Stat::AnimationNs => self.phase_ns[1],
             Stat::DisplayListNs => self.phase_ns[2],
+            Stat::Layers => self.layers.into(),
+            Stat::LayersRecorded => self.layers_recorded.into(),
+            Stat::RetainedBytes => self.retained_bytes.into(),
         })
     }
 }
@@ -73,5 +76,10 @@ impl marquee_engine_contract::Engine for Engine {
 
     fn memory_bytes(&mut self) -> Result<Option<usize>, Error> {
         Ok(None)
+    }
+
+    fn invalidate(&mut self) -> Result<(), Error> {
+        Engine::invalidate(self);
+        Ok(())
     }
 }

@@ -1,17 +1,20 @@
 //! Damage: which pixels may differ from the previous frame.
 //!
-//! Each node that paints leaves a [`Record`]: its visible device bounds and a hash of everything
-//! that decides its pixels (its own paint ops, its transform, clip and inherited opacity, and its
-//! place in paint order). A node whose record changed, appeared or vanished damages its old and
-//! new bounds. Over-reporting costs some raster time; under-reporting would leave stale pixels,
-//! so when in doubt this module reports more.
+//! Each node that paints leaves a [`Record`] in its layer: its visible bounds in the layer's
+//! coordinates and a hash of everything that decides its pixels (its own paint ops, the
+//! transform, clip and opacity inside the layer, and its place in paint order). When a layer is
+//! re-recorded, a node whose record changed, appeared or vanished damages its old and new bounds;
+//! when a layer's transform, clip or opacity on screen changes, its whole bounds are damaged
+//! where it was and where it is (`layers.rs`). Over-reporting costs some raster time;
+//! under-reporting would leave stale pixels, so when in doubt this module reports more.
 
-use marquee_display_list::IntRect;
+use marquee_display_list::{IntRect, Rect};
 
 /// What one node painted in one frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Record {
-    pub(crate) bounds: IntRect,
+    /// Visible bounds in the layer's coordinates, text ink included.
+    pub(crate) bounds: Rect,
     pub(crate) hash: u64,
 }
 
@@ -19,31 +22,10 @@ pub(crate) struct Record {
 /// rectangles one by one, and past a handful the overhead beats the saving.
 const MAX_RECTS: usize = 8;
 
-/// Compares two frames' records and returns the merged damage, clipped to `viewport`.
-/// `prev`/`next` are indexed by node id; `prev_painted`/`painted` list their filled entries.
-pub(crate) fn diff(
-    prev: &[Option<Record>],
-    prev_painted: &[u32],
-    next: &[Option<Record>],
-    painted: &[u32],
-    viewport: IntRect,
-) -> Vec<IntRect> {
-    let get = |v: &[Option<Record>], id: u32| v.get(id as usize).copied().flatten();
-    let mut rects = Vec::new();
-    for &id in painted {
-        let (old, new) = (get(prev, id), get(next, id));
-        if old != new {
-            rects.extend(old.map(|r| r.bounds));
-            rects.extend(new.map(|r| r.bounds));
-        }
-    }
-    for &id in prev_painted {
-        if get(next, id).is_none() {
-            rects.extend(get(prev, id).map(|r| r.bounds));
-        }
-    }
-    merge(rects, viewport)
-}
+/// While merging, past this many rectangles they become their bounding box at once: merging is
+/// quadratic in the rectangles kept, and a frame where thousands of nodes move would otherwise
+/// spend milliseconds here to end up with one box anyway.
+const MAX_WORKING: usize = 4 * MAX_RECTS;
 
 /// Clips to the viewport, merges touching rectangles, and caps the count.
 pub(crate) fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
@@ -58,6 +40,10 @@ pub(crate) fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
             r = r.union(&out.swap_remove(j));
         }
         out.push(r);
+        if out.len() > MAX_WORKING {
+            let all = out.iter().fold(IntRect::default(), |a, r| a.union(r));
+            out = vec![all];
+        }
     }
     if out.len() > MAX_RECTS {
         let all = out.iter().fold(IntRect::default(), |a, r| a.union(r));

@@ -50,6 +50,7 @@ pub(crate) struct Images {
     resident: u64,
     frame: u64,
     requests: Vec<u8>,
+    evicted: Vec<u32>,
 }
 
 impl Default for Images {
@@ -61,6 +62,7 @@ impl Default for Images {
             resident: 0,
             frame: 0,
             requests: Vec::new(),
+            evicted: Vec::new(),
         }
     }
 }
@@ -174,7 +176,13 @@ impl Images {
             if let Some(e) = self.entry_mut(h) {
                 e.load = Load::Idle;
             }
+            self.evicted.push(h);
         }
+    }
+
+    /// The images evicted since the last call: nodes showing them paint their placeholder again.
+    pub(crate) fn take_unready(&mut self) -> Vec<u32> {
+        std::mem::take(&mut self.evicted)
     }
 
     /// The requests for the host since the last frame; cleared by the caller after writing them.

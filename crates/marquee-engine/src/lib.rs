@@ -1,8 +1,10 @@
 //! Marquee's UI engine.
 //!
 //! The engine owns the scene: it applies command batches from the app, lays the scene out with
-//! taffy, and at every frame returns one buffer holding the display list, the damage since the
-//! previous frame and the events for the app (see `marquee_display_list::frame`).
+//! taffy, and at every frame returns one buffer holding the changes to its retained layers, the
+//! damage since the previous frame and the events for the app (see `marquee_display_list::frame`).
+//! A frame costs what changed: only layers whose content changed are re-recorded, and transform,
+//! opacity and scroll changes are layer props (`layers.rs`).
 //!
 //! **The engine is sans-IO and deterministic.** It reads no clock, starts no thread, touches no
 //! file or socket; time arrives as an argument to [`Engine::frame`]. The same command stream gives
@@ -18,27 +20,27 @@
 //!
 //! A frame runs its systems in a fixed order: commands (already applied by [`Engine::apply`]) →
 //! layout (incremental: taffy re-lays out only dirty subtrees) and layout transitions → focus
-//! (requests, lost focus, scrolling into view) → animations at the frame time → paint and
-//! culling → damage → events.
+//! (requests, lost focus, scrolling into view) → animations at the frame time → layers (promotion,
+//! recording the dirty ones, props) and damage → events.
 
 mod anim;
 mod contract;
 mod damage;
 mod focus;
 mod image;
+mod layers;
 mod paint;
 mod scene;
 mod style;
 mod text;
 
+use marquee_display_list::frame;
 use marquee_display_list::text::{NoText, TextLayout};
-use marquee_display_list::{Encoder, IntRect, frame};
 use marquee_protocol::{
     Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, NodeId, State, decode_batch,
 };
 
 use crate::anim::{Animation, Animations, Channel};
-use crate::damage::Record;
 use crate::focus::Dir;
 use crate::image::{Images, Load};
 use crate::scene::{Content, Scene};
@@ -57,8 +59,14 @@ pub struct Stats {
     pub batches: u32,
     /// Commands rejected since start.
     pub errors: u32,
-    /// Operations in the last display list.
+    /// Operations in the layer lists the last frame sent.
     pub ops: u32,
+    /// Layers alive after the last frame.
+    pub layers: u32,
+    /// Layers the last frame re-recorded and sent.
+    pub layers_recorded: u32,
+    /// Bytes of layer lists and damage records the engine keeps.
+    pub retained_bytes: u32,
     /// Whether the last frame ran layout.
     pub laid_out: bool,
     /// Animations running after the last frame (app animations, transitions, scrolling).
@@ -100,13 +108,9 @@ pub struct Engine {
     layout_dirty: bool,
     /// Something visible may have changed since the last frame.
     paint_dirty: bool,
-    /// The next frame must report the whole viewport as damaged.
-    full_damage: bool,
+    layers: layers::Layers,
     queries: Vec<NodeId>,
     events: EventEncoder,
-    list: Encoder,
-    records: [Vec<Option<Record>>; 2],
-    painted: [Vec<u32>; 2],
     output: Vec<u8>,
     stats: Stats,
     anims: Animations,
@@ -134,12 +138,9 @@ impl Default for Engine {
             viewport: (w, h),
             layout_dirty: true,
             paint_dirty: true,
-            full_damage: true,
+            layers: layers::Layers::new(),
             queries: Vec::new(),
             events: EventEncoder::default(),
-            list: Encoder::default(),
-            records: [Vec::new(), Vec::new()],
-            painted: [Vec::new(), Vec::new()],
             output: Vec::new(),
             stats: Stats { focused: NONE, ..Stats::default() },
             anims: Animations::default(),
@@ -183,6 +184,7 @@ impl Engine {
             if let Content::Image(n) = &mut self.scene.content[i] {
                 n.fade = 0.0;
             }
+            self.layers.touch(&self.scene, i);
             self.anims.start(i, Channel::ImageFade, t);
             self.events.push(&Event::ImageLoaded { id: i as u32, width, height });
         }
@@ -242,6 +244,17 @@ impl Engine {
 
     fn execute(&mut self, cmd: Command) -> Result<(), ErrorKind> {
         self.focus_check = true;
+        // The node whose paint the command may change (tree and layout changes re-record all).
+        let node = match &cmd {
+            Command::SetStyle { id, .. }
+            | Command::ClearStyle { id, .. }
+            | Command::SetImage { id, .. }
+            | Command::SetStateStyle { id, .. }
+            | Command::ClearStateStyle { id, .. }
+            | Command::Animate { id, .. }
+            | Command::CancelAnimation { id, .. } => Some(id.0 as usize),
+            _ => None,
+        };
         let s = &mut self.scene;
         let layout = match cmd {
             Command::CreateNode { id, kind } => {
@@ -340,7 +353,7 @@ impl Engine {
                 if (width, height) != self.viewport {
                     s.set_viewport(width, height);
                     self.viewport = (width, height);
-                    self.full_damage = true;
+                    self.layers.invalidate();
                 }
                 true
             }
@@ -354,6 +367,9 @@ impl Engine {
         };
         self.layout_dirty |= layout;
         self.paint_dirty = true;
+        if let Some(n) = node {
+            self.layers.touch(&self.scene, n);
+        }
         Ok(())
     }
 
@@ -435,28 +451,26 @@ impl Engine {
         let laid_out = self.now();
         self.animate(time_ms);
         let animated = self.now();
-        let (vw, vh) = self.viewport;
+        self.layers.promote(&self.scene, &self.anims.moving(), time_ms);
 
-        let mut damage: Vec<IntRect> = Vec::new();
-        if self.paint_dirty || self.full_damage {
-            // Swap so [0] holds the previous frame's records and [1] receives this frame's.
-            self.records.swap(0, 1);
-            self.painted.swap(0, 1);
-            let [prev, next] = &mut self.records;
-            let [prev_painted, painted] = &mut self.painted;
-            let res = paint::Resources { images: &self.images, seen: &mut self.seen };
-            paint::paint(&self.scene, res, paint::viewport_rect(vw, vh), &mut self.list, next, painted);
+        let mut damage = Vec::new();
+        let mut full = false;
+        let mut updates: &[u8] = &[];
+        let mut counts = layers::Counts::default();
+        if self.paint_dirty || self.layers.pending() {
+            (full, damage) = self.layers.frame(&self.scene, &self.images, self.viewport, &mut self.seen);
             self.images.after_paint(self.seen.iter().copied());
-            let viewport = paint::viewport_int(vw, vh);
-            damage = if self.full_damage {
-                if viewport.is_empty() { Vec::new() } else { vec![viewport] }
-            } else {
-                damage::diff(prev, prev_painted, next, painted, viewport)
-            };
+            for i in self.images.take_unready() {
+                // An evicted image shows its placeholder again: its nodes repaint.
+                for n in self.image_users(i) {
+                    self.layers.touch(&self.scene, n);
+                    self.paint_dirty = true;
+                }
+            }
+            updates = self.layers.updates();
+            counts = self.layers.counts();
             self.paint_dirty = false;
-            self.full_damage = false;
         }
-
         for id in self.queries.drain(..) {
             if let Ok((x, y, width, height)) = self.scene.absolute_box(id) {
                 self.events.push(&Event::LayoutResult { id: id.0, x, y, width, height });
@@ -466,12 +480,17 @@ impl Engine {
         self.stats.nodes = self.scene.len() as u32;
         self.stats.animations = self.anims.len() as u32;
         self.stats.focused = self.focused.map_or(NONE, |f| f as u32);
-        self.stats.ops = self.list.len();
+        self.stats.ops = counts.ops;
+        self.stats.layers_recorded = counts.recorded;
+        if counts.layers > 0 {
+            self.stats.layers = counts.layers;
+            self.stats.retained_bytes = self.layers.retained_bytes().min(u32::MAX as usize) as u32;
+        }
         self.stats.texture_bytes = self.images.resident();
         self.stats.images_loading = self.images.loading();
         self.output.clear();
         let requests = self.images.requests();
-        frame::write(&mut self.output, self.list.bytes(), &damage, self.events.bytes(), requests);
+        frame::write(&mut self.output, full, updates, &damage, self.events.bytes(), requests);
         requests.clear();
         self.events.clear();
         let end = self.now();
@@ -479,6 +498,13 @@ impl Engine {
             self.stats.phase_ns = [elapsed_ns(a, b), elapsed_ns(b, c), elapsed_ns(c, d)];
         }
         &self.output
+    }
+
+    /// The backend lost the layers it kept (it refused a frame, or is new): the next frame
+    /// restates the whole tree.
+    pub fn invalidate(&mut self) {
+        self.layers.invalidate();
+        self.paint_dirty = true;
     }
 
     /// Times each frame's phases with `clock` (see [`Stats::phase_ns`]); `None` stops it.
@@ -531,6 +557,8 @@ impl Engine {
         });
         self.layout_dirty = false;
         self.paint_dirty = true;
+        // Boxes may have moved anywhere: every layer is recorded again.
+        self.layers.touch_all();
 
         let s = &mut self.scene;
         for i in 0..s.kind.len() {
@@ -605,8 +633,11 @@ impl Engine {
                 }
                 // z-index and object-fit have no channel: they switch at once.
                 let resting = self.scene.resting(i, self.states_of(i));
-                self.scene.visual[i].z_index = resting.z_index;
-                self.scene.visual[i].fit = resting.fit;
+                let v = &mut self.scene.visual[i];
+                if (v.z_index, v.fit) != (resting.z_index, resting.fit) {
+                    (v.z_index, v.fit) = (resting.z_index, resting.fit);
+                    self.layers.touch(&self.scene, i);
+                }
             }
         }
         self.reveal = true;
@@ -643,6 +674,7 @@ impl Engine {
         if let Some(old) = replaced {
             ended(&mut self.events, i, c, &old, false);
         }
+        self.layers.touch(&self.scene, i);
         self.paint_dirty = true;
     }
 
@@ -652,9 +684,20 @@ impl Engine {
             return;
         }
         self.paint_dirty = true;
-        let (s, events) = (&mut self.scene, &mut self.events);
+        let (s, events, layers) = (&mut self.scene, &mut self.events, &mut self.layers);
         let mut boxes_done = Vec::new();
+        let mut touched = Vec::new();
+        let mut moved_boxes = false;
         self.anims.step(t, |i, c, v, done| {
+            // Transform and opacity of a layer, and a scroll layer's offset, are props; boxes may
+            // move whole subtrees; anything else repaints the node.
+            match c {
+                Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
+                    if layers.is_layer(i) => {}
+                Channel::ScrollX | Channel::ScrollY if paint::scrolls(s, i) => {}
+                Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => moved_boxes = true,
+                _ => touched.push(i),
+            }
             match c {
                 Channel::ScrollX => s.scroll[i][0] = v[0],
                 Channel::ScrollY => s.scroll[i][1] = v[0],
@@ -688,6 +731,12 @@ impl Engine {
                 ended(events, i, c, a, finished);
             }
         });
+        if moved_boxes {
+            self.layers.touch_all();
+        }
+        for i in touched {
+            self.layers.touch(&self.scene, i);
+        }
         // Once a layout transition's last channel ends, paint goes back to the laid-out box.
         for i in boxes_done {
             let box_channels = [Channel::BoxX, Channel::BoxY, Channel::BoxW, Channel::BoxH];

@@ -1,32 +1,98 @@
-//! Builds the frame's display list from the scene and the computed layout, and remembers what
-//! each node painted so the next frame can say what changed.
+//! Records one layer's display list from the scene and the computed layout, and what each node
+//! in it painted, so the next recording can say what changed.
 //!
-//! The walk is iterative (an explicit stack), so tree depth costs heap, not Wasm stack. Paint
-//! order is tree order with siblings stably sorted by `z-index`. A node whose box, after
-//! transforms, falls outside the current clip paints nothing (culling); when a clipping node is
-//! itself off-screen, its whole subtree is skipped. Push operations whose scope paints nothing
-//! are taken back, so culled content leaves no empty layers in the list.
+//! A layer (see `layers.rs`) is the root, the contents of a scroll container, or a node whose
+//! transform or opacity animates. Recording one walks its part of the tree: where the walk meets
+//! a node that is a layer of its own, or a scroll container's children, it writes a
+//! `DrawLayer` and goes no further, noting where the child layer is drawn ([`Place`]).
+//!
+//! Coordinates are root coordinates with no scroll offset applied: scrolling and a layer's own
+//! transform are the layer's props, so they change without re-recording. The walk is iterative
+//! (an explicit stack), so tree depth costs heap, not Wasm stack. Paint order is tree order with
+//! siblings stably sorted by `z-index`. A node whose box, after transforms, falls outside the
+//! clip paints nothing (culling) — in the root layer the viewport is that clip; other layers move
+//! and scroll, so only the clips inside them cull. When a clipping node is itself outside, its
+//! whole subtree is skipped. Push operations whose scope paints nothing are taken back.
 
-use marquee_display_list::{Checkpoint, Color, Encoder, IntRect, Op, Radii, Rect, Transform};
+use marquee_display_list::{Checkpoint, Color, Encoder, Op, Radii, Rect, Transform};
 use marquee_protocol::ObjectFit;
 
 use crate::damage::Record;
 use crate::image::{Images, Load};
 use crate::scene::{Content, Scene};
 
-/// What a node inherits from its ancestors during the walk.
+/// The clip of a layer that is not the root: nothing culls but the clips inside it.
+pub(crate) const UNBOUNDED: Rect = Rect::new(-1e9, -1e9, 2e9, 2e9);
+
+/// Which part of the scene a layer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Everything not in another layer.
+    Root,
+    /// A node whose transform or opacity animates, and its subtree.
+    Node(usize),
+    /// A scroll container's children (scrolled by the layer's transform).
+    Scroll(usize),
+}
+
+impl Kind {
+    /// The layer id the frame uses.
+    pub(crate) fn id(self) -> u32 {
+        match self {
+            Kind::Root => 0,
+            Kind::Node(n) => 2 * n as u32 + 1,
+            Kind::Scroll(n) => 2 * n as u32 + 2,
+        }
+    }
+
+    pub(crate) fn of(id: u32) -> Kind {
+        match id {
+            0 => Kind::Root,
+            _ if id % 2 == 1 => Kind::Node((id as usize - 1) / 2),
+            _ => Kind::Scroll((id as usize - 2) / 2),
+        }
+    }
+}
+
+/// What a node inherits from its ancestors within its layer during the walk.
 #[derive(Debug, Clone, Copy)]
 struct Ctx {
-    /// The parent's border-box origin in root coordinates (pre-transform).
+    /// The parent's border-box origin in root coordinates (pre-transform, unscrolled).
     origin: (f32, f32),
-    /// Root coordinates → device pixels.
+    /// Root coordinates → the layer's coordinates.
     device: Transform,
-    /// Device-space clip.
+    /// The clip in the layer's coordinates.
     clip: Rect,
-    /// Product of ancestors' opacities.
+    /// Product of the opacities inside the layer.
     opacity: f32,
     /// Identifies the node's position in paint order; changes when siblings are reordered.
     order: u64,
+}
+
+/// Where a layer's parent draws it: the state of the parent's list at its `DrawLayer`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Place {
+    /// The origin its node's box is laid out from (the node's parent's border-box origin).
+    pub(crate) origin: (f32, f32),
+    /// Its node's border box, in root coordinates.
+    pub(crate) bx: Rect,
+    /// The transforms the parent's list has pushed around it.
+    pub(crate) transform: Transform,
+    /// The parent's clip around it, in the parent's coordinates.
+    pub(crate) clip: Rect,
+    /// The opacities the parent's list has pushed around it.
+    pub(crate) opacity: f32,
+}
+
+/// What recording one layer found.
+#[derive(Debug, Default)]
+pub(crate) struct Recording {
+    /// Each painting node's record, in paint order.
+    pub(crate) records: Vec<(u32, Record)>,
+    /// The layers drawn by this one, in paint order, and where.
+    pub(crate) children: Vec<(u32, Place)>,
+    /// The images shown, and where (in the layer's coordinates, clipped).
+    pub(crate) images: Vec<(u32, Rect)>,
 }
 
 /// The pushes a node made, undone in reverse when its subtree is done.
@@ -57,35 +123,58 @@ fn hash_f32s(h: u64, vs: &[f32]) -> u64 {
     vs.iter().fold(h, |h, v| hash(h, &v.to_bits().to_le_bytes()))
 }
 
-/// What paint reads besides the scene, and what it reports besides the display list.
-pub(crate) struct Resources<'a> {
-    pub(crate) images: &'a Images,
-    /// Handles of the images shown by nodes painted in view.
-    pub(crate) seen: &'a mut Vec<u32>,
+/// A node's transform (scale about the box centre, CSS's default transform-origin, then
+/// translate), or `None` when it has none.
+pub(crate) fn node_transform(scene: &Scene, i: usize, bx: Rect) -> Option<Transform> {
+    let v = &scene.visual[i];
+    if v.translate == [0.0, 0.0] && v.scale == [1.0, 1.0] {
+        return None;
+    }
+    let (cx, cy) = (bx.x + bx.w / 2.0, bx.y + bx.h / 2.0);
+    let [sx, sy] = v.scale;
+    Some(Transform { sx, sy, tx: cx - sx * cx + v.translate[0], ty: cy - sy * cy + v.translate[1] })
 }
 
-/// Writes `scene`'s display list into `out` and each painting node's [`Record`] into `records`
-/// (indexed by node id), listing those ids in `painted`.
-pub(crate) fn paint(
+/// Whether node `i`'s children form a scroll layer.
+pub(crate) fn scrolls(scene: &Scene, i: usize) -> bool {
+    scene.visual[i].scroll && !scene.tree[i].children.is_empty()
+}
+
+/// Records layer `kind` into `out` (cleared first). `place` is where its parent draws it (unused
+/// for the root); `is_layer` says which nodes are layers of their own.
+pub(crate) fn record(
     scene: &Scene,
-    res: Resources<'_>,
+    images: &Images,
+    is_layer: &dyn Fn(usize) -> bool,
+    kind: Kind,
+    place: Option<&Place>,
     viewport: Rect,
     out: &mut Encoder,
-    records: &mut Vec<Option<Record>>,
-    painted: &mut Vec<u32>,
-) {
+) -> Recording {
     out.clear();
-    res.seen.clear();
-    for &id in painted.iter() {
-        records[id as usize] = None;
-    }
-    painted.clear();
-    if records.len() < scene.kind.len() {
-        records.resize(scene.kind.len(), None);
-    }
-    let root = Ctx { origin: (0.0, 0.0), device: Transform::IDENTITY, clip: viewport, opacity: 1.0, order: HASH_SEED };
-    let mut stack = vec![Step::Enter(0, root)];
+    let mut rec = Recording::default();
+    let base = Ctx { origin: (0.0, 0.0), device: Transform::IDENTITY, clip: UNBOUNDED, opacity: 1.0, order: HASH_SEED };
+    let mut stack = Vec::new();
     let mut order: Vec<u32> = Vec::new();
+    let own = match (kind, place) {
+        (Kind::Root, _) => {
+            stack.push(Step::Enter(0, Ctx { clip: viewport, ..base }));
+            None
+        }
+        (Kind::Node(n), Some(p)) => {
+            stack.push(Step::Enter(n as u32, Ctx { origin: p.origin, ..base }));
+            Some(n)
+        }
+        (Kind::Scroll(n), Some(p)) => {
+            children_in_order(scene, n, &mut order);
+            let ctx = Ctx { origin: (p.bx.x, p.bx.y), ..base };
+            for (k, &c) in order.iter().enumerate().rev() {
+                stack.push(Step::Enter(c, Ctx { order: hash(HASH_SEED, &(k as u32).to_le_bytes()), ..ctx }));
+            }
+            None
+        }
+        _ => return rec,
+    };
     while let Some(step) = stack.pop() {
         let (i, ctx) = match step {
             Step::Exit(scopes) => {
@@ -95,26 +184,33 @@ pub(crate) fn paint(
             Step::Enter(i, ctx) => (i as usize, ctx),
         };
         let v = &scene.visual[i];
-        if !v.display || v.opacity <= 0.0 {
+        let layer = own != Some(i) && is_layer(i);
+        // A layer's own opacity is a prop: at 0 it is still recorded, to be shown as it fades in.
+        if !v.display || (v.opacity <= 0.0 && !layer && own != Some(i)) {
             continue;
         }
         let (lx, ly, w, h) = scene.paint_box(i);
         let bx = Rect::new(ctx.origin.0 + lx, ctx.origin.1 + ly, w, h);
-        let mut scopes = Scopes::default();
-
-        let mut device = ctx.device;
-        if v.translate != [0.0, 0.0] || v.scale != [1.0, 1.0] {
-            // Scale about the box centre (CSS's default transform-origin), then translate.
-            let (cx, cy) = (bx.x + bx.w / 2.0, bx.y + bx.h / 2.0);
-            let [sx, sy] = v.scale;
-            let t = Transform { sx, sy, tx: cx - sx * cx + v.translate[0], ty: cy - sy * cy + v.translate[1] };
-            device = t.then(&ctx.device);
-            scopes.transform = Some(open(out, Op::PushTransform { transform: t }));
+        if layer {
+            let id = Kind::Node(i).id();
+            out.push(&Op::DrawLayer { layer: id });
+            let place = Place { origin: ctx.origin, bx, transform: ctx.device, clip: ctx.clip, opacity: ctx.opacity };
+            rec.children.push((id, place));
+            continue;
         }
+        let mut scopes = Scopes::default();
+        let mut device = ctx.device;
         let mut opacity = ctx.opacity;
-        if v.opacity < 1.0 {
-            opacity *= v.opacity;
-            scopes.opacity = Some(open(out, Op::PushOpacity { opacity: v.opacity }));
+        // A layer's own transform and opacity are its props, not part of its list.
+        if own != Some(i) {
+            if let Some(t) = node_transform(scene, i, bx) {
+                device = t.then(&ctx.device);
+                scopes.transform = Some(open(out, Op::PushTransform { transform: t }));
+            }
+            if v.opacity < 1.0 {
+                opacity *= v.opacity;
+                scopes.opacity = Some(open(out, Op::PushOpacity { opacity: v.opacity }));
+            }
         }
 
         let visible = device.map_rect(&bx).intersect(&ctx.clip);
@@ -128,7 +224,7 @@ pub(crate) fn paint(
                 out.push(&Op::Border { rect: bx, radii, width: v.border_width, color: Color(v.border_color.0) });
             }
             let mut revision = 0;
-            let mut bounds = visible.round_out();
+            let mut bounds = visible;
             match &scene.content[i] {
                 Content::None => {}
                 Content::Text(t) => {
@@ -145,12 +241,12 @@ pub(crate) fn paint(
                             rect.w + 2.0 * overhang,
                             rect.h + 2.0 * overhang,
                         );
-                        bounds = bounds.union(&device.map_rect(&ink).intersect(&ctx.clip).round_out());
+                        bounds = bounds.union(&device.map_rect(&ink).intersect(&ctx.clip));
                     }
                 }
                 Content::Image(n) => {
                     if n.handle != 0 {
-                        res.seen.push(n.handle);
+                        rec.images.push((n.handle, visible));
                     }
                     // Rounded corners cut the picture too, at the inner border edge, as CSS
                     // does for an `<img>`: a round avatar needs no wrapper.
@@ -159,22 +255,30 @@ pub(crate) fn paint(
                         let (rect, radii) = padding_box(bx, v.radii, v.border_width);
                         open(out, Op::PushClip { rect, radii })
                     });
-                    image(out, res.images, *n, v.fit, v.placeholder, content_box(scene, i, bx));
+                    image(out, images, *n, v.fit, v.placeholder, content_box(scene, i, bx));
                     close(out, Scopes { clip, ..Scopes::default() });
                 }
             }
-            let own = out.since(before);
-            if !own.is_empty() {
+            let painted = out.since(before);
+            if !painted.is_empty() {
                 let d = device;
                 let c = ctx.clip;
                 // The op names the paragraph, not its text: the revision tells texts apart.
-                let mut h = hash(hash(ctx.order, own), &revision.to_le_bytes());
+                let mut h = hash(hash(ctx.order, painted), &revision.to_le_bytes());
                 h = hash_f32s(h, &[d.sx, d.sy, d.tx, d.ty, c.x, c.y, c.w, c.h, opacity]);
-                records[i] = Some(Record { bounds, hash: h });
-                painted.push(i as u32);
+                rec.records.push((i as u32, Record { bounds, hash: h }));
             }
         }
 
+        if scrolls(scene, i) {
+            // The children are a layer of their own, clipped and scrolled by its props.
+            let id = Kind::Scroll(i).id();
+            out.push(&Op::DrawLayer { layer: id });
+            let place = Place { origin: ctx.origin, bx, transform: device, clip: ctx.clip, opacity };
+            rec.children.push((id, place));
+            close(out, scopes);
+            continue;
+        }
         let children = &scene.tree[i].children;
         let mut clip = ctx.clip;
         if !children.is_empty() && v.clip {
@@ -191,23 +295,28 @@ pub(crate) fn paint(
             continue;
         }
         stack.push(Step::Exit(scopes));
-        order.clear();
-        order.extend_from_slice(children);
-        if order.iter().any(|&c| scene.visual[c as usize].z_index != 0) {
-            order.sort_by_key(|&c| scene.visual[c as usize].z_index);
-        }
-        let [sx, sy] = if v.scroll { scene.scroll[i] } else { [0.0; 2] };
-        let base = Ctx { origin: (bx.x - sx, bx.y - sy), device, clip, opacity, order: 0 };
+        children_in_order(scene, i, &mut order);
+        let base = Ctx { origin: (bx.x, bx.y), device, clip, opacity, order: 0 };
         for (n, &c) in order.iter().enumerate().rev() {
             let child = Ctx { order: hash(ctx.order, &(n as u32).to_le_bytes()), ..base };
             stack.push(Step::Enter(c, child));
         }
     }
+    rec
+}
+
+/// `i`'s children in paint order: tree order, stably sorted by `z-index`.
+fn children_in_order(scene: &Scene, i: usize, order: &mut Vec<u32>) {
+    order.clear();
+    order.extend_from_slice(&scene.tree[i].children);
+    if order.iter().any(|&c| scene.visual[c as usize].z_index != 0) {
+        order.sort_by_key(|&c| scene.visual[c as usize].z_index);
+    }
 }
 
 /// The border box less the border, with each corner's radius less the border width: where CSS
 /// clips overflow and a rounded image.
-fn padding_box(bx: Rect, radii: [f32; 4], border: f32) -> (Rect, Radii) {
+pub(crate) fn padding_box(bx: Rect, radii: [f32; 4], border: f32) -> (Rect, Radii) {
     let b = border.max(0.0);
     let rect = Rect::new(bx.x + b, bx.y + b, (bx.w - 2.0 * b).max(0.0), (bx.h - 2.0 * b).max(0.0));
     (rect, Radii(radii.map(|r| (r - b).max(0.0))))
@@ -274,14 +383,4 @@ fn close(out: &mut Encoder, s: Scopes) {
             }
         }
     }
-}
-
-/// The viewport as a device rectangle.
-pub(crate) fn viewport_rect(w: f32, h: f32) -> Rect {
-    Rect::new(0.0, 0.0, w, h)
-}
-
-/// The viewport on the pixel grid.
-pub(crate) fn viewport_int(w: f32, h: f32) -> IntRect {
-    viewport_rect(w, h).round_out()
 }

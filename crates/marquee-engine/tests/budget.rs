@@ -6,8 +6,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use marquee_display_list::Op;
 use marquee_display_list::frame::{Frame, Request, requests};
-use marquee_display_list::{Op, decode};
+use marquee_display_list::layers::LayerTree;
 use marquee_engine::Engine;
 use marquee_protocol::{
     Color, Command, Dimension, FlexDirection, NodeId, NodeKind, ObjectFit, Overflow, StyleDecl as S, encode_batch,
@@ -86,6 +87,7 @@ fn scrolling_past_more_posters_than_the_budget_holds() {
     let mut state: BTreeMap<u32, &str> = BTreeMap::new();
     let (mut loads, mut releases, mut peak) = (0, 0, 0);
     let mut time = 0.0;
+    let (mut tree, mut ops) = (LayerTree::default(), Vec::new());
     for (step, offset) in offsets.iter().enumerate() {
         // The first tile's negative margin scrolls the rail.
         let margins: Vec<Command> = (0..RAILS)
@@ -105,10 +107,11 @@ fn scrolling_past_more_posters_than_the_budget_holds() {
             time += 16.0;
             let bytes = engine.frame(time).to_vec();
             let frame = Frame::parse(&bytes).unwrap();
-            let painted: BTreeSet<u32> = decode(frame.display_list)
-                .unwrap()
-                .into_iter()
-                .filter_map(|op| match op {
+            tree.apply(frame.layers, frame.full).unwrap();
+            tree.flatten(&mut ops);
+            let painted: BTreeSet<u32> = ops
+                .iter()
+                .filter_map(|op| match *op {
                     Op::Image { handle, .. } => Some(handle),
                     _ => None,
                 })

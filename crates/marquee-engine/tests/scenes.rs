@@ -60,16 +60,17 @@ fn scenes() {
         let frames = scene::run(&mut native(), &steps);
         check_expect(&path.with_extension("expected"), &scene::render(&frames)?)?;
 
-        let fresh = scene::run(&mut native(), &scene::collapse(&steps));
-        let (incremental, fresh) = (scene::describe(frames.last().unwrap())?, scene::describe(&fresh[0])?);
+        let fresh_frames = scene::run(&mut native(), &scene::collapse(&steps));
+        let (incremental, fresh) = (scene::describe(frames.last().unwrap())?, scene::describe(&fresh_frames[0])?);
         if incremental.layout != fresh.layout {
             return Err(format!(
                 "incremental layout differs from fresh:\n{}\nvs\n{}",
                 incremental.layout, fresh.layout
             ));
         }
-        if incremental.paint != fresh.paint {
-            return Err(format!("incremental paint differs from fresh:\n{}\nvs\n{}", incremental.paint, fresh.paint));
+        let (incremental, fresh) = (scene::final_paint(&frames)?, scene::final_paint(&fresh_frames)?);
+        if incremental != fresh {
+            return Err(format!("incremental paint differs from fresh:\n{incremental}\nvs\n{fresh}"));
         }
         Ok(())
     });

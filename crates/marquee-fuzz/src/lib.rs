@@ -19,8 +19,9 @@ mod seeds;
 
 use std::cell::RefCell;
 
+use marquee_display_list::layers::LayerTree;
 use marquee_display_list::text::{Glyphs, Paragraph, Placement, TextLayout};
-use marquee_display_list::{IntRect, decode};
+use marquee_display_list::{Color, IntRect, decode};
 use marquee_protocol::{Key, KeyAction};
 
 pub use seeds::seeds;
@@ -37,10 +38,13 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("bundle", bundle),
 ];
 
-/// Checks that a frame the engine wrote is well formed in every part.
-fn check_frame(bytes: &[u8]) {
+/// Checks that a frame the engine wrote is well formed in every part, and that its layer updates
+/// apply to the tree the earlier frames left.
+fn check_frame(tree: &mut LayerTree, bytes: &[u8]) {
     let frame = marquee_display_list::frame::Frame::parse(bytes).expect("the engine wrote a frame that does not parse");
-    decode(frame.display_list).expect("the engine wrote a display list that does not decode");
+    if let Err(e) = tree.apply(frame.layers, frame.full) {
+        panic!("the engine wrote layer updates the backend refuses: {e}");
+    }
     marquee_display_list::frame::requests(frame.requests).expect("the engine wrote requests that do not decode");
     let events =
         marquee_protocol::decode_events(frame.events).expect("the engine wrote an event batch that does not decode");
@@ -53,27 +57,65 @@ fn check_frame(bytes: &[u8]) {
 /// and everything it writes is well formed.
 pub fn protocol_engine(data: &[u8]) {
     let mut engine = marquee_engine::Engine::default();
+    let mut tree = LayerTree::default();
     engine.apply(data);
-    check_frame(engine.frame(0.0));
+    check_frame(&mut tree, engine.frame(0.0));
     for key in [Key::Right, Key::Down, Key::Enter] {
         engine.key(key, KeyAction::Press);
     }
-    check_frame(engine.frame(16.0));
+    check_frame(&mut tree, engine.frame(16.0));
     engine.apply(data);
-    check_frame(engine.frame(1000.0));
+    check_frame(&mut tree, engine.frame(1000.0));
+    check_frame(&mut tree, engine.frame(3000.0));
 }
 
-/// Bytes as a whole frame and as a bare display list, drawn on a small canvas.
+/// Bytes as a whole frame, as layer updates (on their own and over a tree that holds layers) and
+/// as a bare display list, drawn on a small canvas. A refused update leaves the tree as it was.
 pub fn display_list(data: &[u8]) {
-    let mut canvas =
-        marquee_raster::Canvas::new(64, 48, marquee_display_list::Color(0x000000ff)).expect("a 64×48 canvas");
+    let mut canvas = marquee_raster::Canvas::new(64, 48, Color(0x000000ff)).expect("a 64×48 canvas");
     let bounds = IntRect { x: 0, y: 0, w: 64, h: 48 };
+    let (none, mut glyphs) = (&marquee_raster::NoImages, marquee_raster::NoGlyphs);
+    let mut tree = LayerTree::default();
     if let Ok(frame) = marquee_display_list::frame::Frame::parse(data) {
         let _ = marquee_display_list::frame::requests(frame.requests);
         let damage: Vec<IntRect> = frame.damage.iter().take(16).copied().collect();
-        let _ = canvas.draw(frame.display_list, &damage, &marquee_raster::NoImages, &mut marquee_raster::NoGlyphs);
+        if tree.apply(frame.layers, frame.full).is_ok() {
+            let _ = canvas.draw(&tree, &damage, none, &mut glyphs);
+        }
     }
-    let _ = canvas.draw(data, &[bounds], &marquee_raster::NoImages, &mut marquee_raster::NoGlyphs);
+    for full in [true, false] {
+        let mut tree = seeded_tree();
+        let before = tree.clone();
+        match tree.apply(data, full) {
+            Ok(_) => drop(canvas.draw(&tree, &[bounds], none, &mut glyphs)),
+            Err(_) => assert!(tree == before, "a refused update changed the tree"),
+        }
+    }
+    if let Ok(ops) = decode(data) {
+        let _ = canvas.draw_ops(&ops, &[bounds], none, &mut glyphs);
+    }
+}
+
+/// A small tree with a root, a child layer and a grandchild, for updates to land on.
+fn seeded_tree() -> LayerTree {
+    use marquee_display_list::layers::{Props, write_content, write_props};
+    use marquee_display_list::{Encoder, Op, Rect, Transform};
+    let list = |ops: &[Op]| {
+        let mut e = Encoder::default();
+        ops.iter().for_each(|op| e.push(op));
+        e.bytes().to_vec()
+    };
+    let fill =
+        Op::FillRect { rect: Rect::new(4.0, 4.0, 20.0, 10.0), radii: Default::default(), color: Color(0xff0000ff) };
+    let mut updates = Vec::new();
+    write_content(&mut updates, 0, &list(&[fill, Op::DrawLayer { layer: 1 }]));
+    write_content(&mut updates, 1, &list(&[fill, Op::DrawLayer { layer: 2 }]));
+    write_content(&mut updates, 2, &list(&[fill]));
+    let props = Props { clip: None, transform: Transform { sx: 1.0, sy: 1.0, tx: 8.0, ty: 4.0 }, opacity: 0.5 };
+    write_props(&mut updates, 1, &props);
+    let mut tree = LayerTree::default();
+    tree.apply(&updates, true).expect("the seed tree is well formed");
+    tree
 }
 
 thread_local! {

@@ -37,14 +37,14 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
     match target {
         "protocol_engine" => batches(),
         "display_list" => {
-            // What the engine writes for each vector: whole frames, and their display lists.
+            // What the engine writes for each vector: whole frames, and their layer updates.
             let mut out = Vec::new();
             for (name, batch) in batches() {
                 let mut engine = marquee_engine::Engine::default();
                 engine.apply(&batch);
                 let frame = engine.frame(0.0).to_vec();
                 if let Ok(parsed) = marquee_display_list::frame::Frame::parse(&frame) {
-                    out.push((format!("{name}-list"), parsed.display_list.to_vec()));
+                    out.push((format!("{name}-layers"), parsed.layers.to_vec()));
                 }
                 out.push((format!("{name}-frame"), frame));
             }

@@ -23,6 +23,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use marquee_display_list::frame::Frame;
+use marquee_display_list::layers::LayerTree;
 use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};
 use marquee_engine_wasmtime::cache::Source;
@@ -126,6 +127,8 @@ struct Loop {
     flattening_reported: bool,
     instance: Instance,
     canvas: Canvas,
+    /// The layers the canvas draws, as the engine's frames left them.
+    layers: LayerTree,
     textures: Textures,
     texture_high_water: u64,
     recorder: Recorder,
@@ -176,6 +179,7 @@ impl Loop {
             flattening_reported: false,
             instance,
             canvas,
+            layers: LayerTree::default(),
             textures,
             texture_high_water: 0,
             recorder,
@@ -385,16 +389,26 @@ impl Loop {
         }
     }
 
-    /// Rasterizes the frame's damage; `None` if it could not be drawn (said once per reason).
+    /// Applies the frame's layer updates and rasterizes its damage; `None` if it could not be
+    /// drawn (said once per reason). Updates that do not make a tree change nothing: the
+    /// previous frame stays on screen and the engine is asked to restate the whole tree.
     fn draw(&mut self, frame: &Frame<'_>) -> Option<DrawStats> {
         let mut glyphs = self.instance.text.clone();
-        // The backend draws what downloaded code painted: a panic in it (tiny-skia on some
-        // geometry no check foresaw) fails this frame, not the device.
-        let draw = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.canvas.draw(frame.display_list, &frame.damage, &self.textures, &mut glyphs)
-        }))
-        .map_err(|_| "the backend panicked".to_owned())
-        .and_then(|drawn| drawn.map_err(|e| e.to_string()));
+        let draw = match self.layers.apply(frame.layers, frame.full) {
+            Err(e) => {
+                if let Err(e) = self.instance.engine.invalidate() {
+                    self.say(Level::Error, format!("frame {}: the engine cannot restate its layers: {e}", self.n));
+                }
+                Err(format!("layer updates refused: {e}"))
+            }
+            // The backend draws what downloaded code painted: a panic in it (tiny-skia on some
+            // geometry no check foresaw) fails this frame, not the device.
+            Ok(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.canvas.draw(&self.layers, &frame.damage, &self.textures, &mut glyphs)
+            }))
+            .map_err(|_| "the backend panicked".to_owned())
+            .and_then(|drawn| drawn.map_err(|e| e.to_string())),
+        };
         for failure in self.instance.text.lock().take_failures() {
             self.say(Level::Warn, failure);
         }

@@ -15,8 +15,9 @@
 //! host through [`Images`]; text comes as glyph masks from the host's text service through
 //! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
 
+use marquee_display_list::layers::LayerTree;
 use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs, Placement};
-use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform, decode};
+use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform};
 use tiny_skia as sk;
 
 /// The most opacity layers drawn as groups at once (each a canvas-sized pixmap).
@@ -108,6 +109,8 @@ pub struct DrawStats {
 pub struct Canvas {
     pixmap: sk::Pixmap,
     background: sk::Color,
+    /// The layer tree flattened, reused between frames.
+    ops: Vec<Op>,
 }
 
 impl Canvas {
@@ -116,7 +119,7 @@ impl Canvas {
         let mut pixmap = sk::Pixmap::new(width, height).ok_or(Error::BadSize { width, height })?;
         let background = color(background, 1.0);
         pixmap.fill(background);
-        Ok(Canvas { pixmap, background })
+        Ok(Canvas { pixmap, background, ops: Vec::new() })
     }
 
     /// The pixels, premultiplied RGBA.
@@ -134,15 +137,30 @@ impl Canvas {
         self.pixmap.encode_png().map_err(|e| Error::Png(e.to_string()))
     }
 
-    /// Redraws the `damage` rectangles from `list`. Pixels outside them keep the last frame's.
+    /// Redraws the `damage` rectangles from the layer tree. Pixels outside them keep the last
+    /// frame's.
     pub fn draw(
         &mut self,
-        list: &[u8],
+        layers: &LayerTree,
         damage: &[IntRect],
         images: &dyn Images,
         glyphs: &mut dyn Glyphs,
     ) -> Result<DrawStats, Error> {
-        let ops = decode(list).map_err(Error::DisplayList)?;
+        let mut ops = std::mem::take(&mut self.ops);
+        layers.flatten(&mut ops);
+        let result = self.draw_ops(&ops, damage, images, glyphs);
+        self.ops = ops;
+        result
+    }
+
+    /// Redraws the `damage` rectangles from one display list's operations.
+    pub fn draw_ops(
+        &mut self,
+        ops: &[Op],
+        damage: &[IntRect],
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+    ) -> Result<DrawStats, Error> {
         let bounds = self.bounds();
         let damage: Vec<IntRect> = damage.iter().map(|r| r.intersect(&bounds)).filter(|r| !r.is_empty()).collect();
         let mut stats =
@@ -163,7 +181,9 @@ impl Canvas {
             }
         }
 
+        let all = damage.iter().fold(IntRect::default(), |a, r| a.union(r));
         let mut p = Painter {
+            damage: Rect::new(all.x as f32, all.y as f32, all.w as f32, all.h as f32),
             layers: Vec::new(),
             flat: Vec::new(),
             transforms: vec![sk::Transform::identity()],
@@ -173,7 +193,7 @@ impl Canvas {
             width: bounds.w as u32,
             height: bounds.h as u32,
         };
-        for op in &ops {
+        for op in ops {
             stats.ops += 1;
             if !p.op(&mut self.pixmap, op, images, glyphs)? {
                 stats.skipped += 1;
@@ -209,6 +229,9 @@ fn color(c: Color, opacity: f32) -> sk::Color {
 
 /// The drawing state of one frame: stacks of transforms, clip masks and opacity layers.
 struct Painter {
+    /// The damage's bounding box: drawing wholly outside it is skipped (retained layers hold
+    /// content scrolled out of view, and shaping a paragraph nobody sees costs).
+    damage: Rect,
     /// Offscreen layers for `PushOpacity`, with their opacity; drawing goes to the top one.
     layers: Vec<(sk::Pixmap, f32)>,
     /// Opacities of layers nested past [`MAX_LAYERS`], applied to each drawing instead.
@@ -227,6 +250,15 @@ impl Painter {
     /// The opacity of flattened layers that every drawing takes.
     fn flat_opacity(&self) -> f32 {
         self.flat.iter().product()
+    }
+
+    /// Whether `rect` grown by `grow`, transformed, meets the damage.
+    fn touches_damage(&self, rect: Rect, grow: f32, t: sk::Transform) -> bool {
+        let (x0, y0) = (t.sx * (rect.x - grow) + t.tx, t.sy * (rect.y - grow) + t.ty);
+        let (x1, y1) = (t.sx * (rect.x + rect.w + grow) + t.tx, t.sy * (rect.y + rect.h + grow) + t.ty);
+        let d = self.damage;
+        // Anti-aliasing reaches a pixel past the edge.
+        x0.min(x1) < d.x + d.w + 1.0 && x0.max(x1) > d.x - 1.0 && y0.min(y1) < d.y + d.h + 1.0 && y0.max(y1) > d.y - 1.0
     }
 
     fn transform(&self) -> sk::Transform {
@@ -264,6 +296,14 @@ impl Painter {
                 return Ok(false);
             }
             Op::Text { rect, overhang, .. } if !drawable(rect, &[overhang], transform) => return Ok(false),
+            Op::FillRect { rect, .. } | Op::Border { rect, .. } | Op::Image { dst: rect, .. }
+                if !self.touches_damage(rect, 0.0, transform) =>
+            {
+                return Ok(true);
+            }
+            Op::Text { rect, overhang, .. } if !self.touches_damage(rect, overhang.max(0.0), transform) => {
+                return Ok(true);
+            }
             Op::FillRect { rect, radii, color: c } => {
                 if let Some(path) = rounded_rect(rect, radii) {
                     let mut paint = sk::Paint::default();
@@ -377,6 +417,8 @@ impl Painter {
             Op::PopTransform => {
                 self.transforms.pop();
             }
+            // A flattened tree has none; a list drawn as it is skips them.
+            Op::DrawLayer { .. } => return Ok(false),
         }
         Ok(true)
     }

@@ -2,17 +2,18 @@
 //! through the native engine and drawn frame by frame, redrawing only each frame's damage. Text is
 //! shaped and drawn by the fixtures' text service (the demo's fonts); an image answered with
 //! `image-ready H W H` is a synthetic `W × H` picture whose quadrants and gradient show how it was
-//! scaled and cropped. The result must equal, pixel for pixel, a
-//! fresh full redraw of the final display list (so damage is never under-reported and partial
-//! redraw never leaves stale pixels), and must match the committed PNG in
+//! scaled and cropped. The layer tree the frames' updates build is drawn, and the result must
+//! equal, pixel for pixel, a fresh full redraw of the final tree (so damage is never
+//! under-reported, retained layers are never stale and partial redraw never leaves stale pixels), and must match the committed PNG in
 //! `tests/snapshots/raster/` within a small tolerance. `UPDATE_EXPECT=1` rewrites the PNGs.
 
 use std::collections::HashMap;
 use std::path::Path;
 
+use marquee_display_list::layers::LayerTree;
 use marquee_display_list::{Color, Op, Radii, Rect, frame::Frame};
 use marquee_engine::Engine;
-use marquee_raster::{Canvas, Error, Images, NoGlyphs, NoImages, PixmapRef};
+use marquee_raster::{Canvas, Images, NoGlyphs, NoImages, PixmapRef};
 use marquee_test_support::{golden, run_fixtures, scene};
 
 const BACKGROUND: Color = Color(0x000000ff);
@@ -72,7 +73,7 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
         let mut glyphs = text.clone();
         let mut viewport = None;
         let mut canvas: Option<Canvas> = None;
-        let mut last_list = Vec::new();
+        let mut tree = LayerTree::default();
         for step in &steps {
             match step {
                 scene::Step::Batch(cmds) => {
@@ -110,15 +111,15 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
                         canvas = Some(Canvas::new(w, h, background).map_err(|e| e.to_string())?);
                     }
                     let c = canvas.as_mut().ok_or("no canvas")?;
-                    c.draw(frame.display_list, &frame.damage, &images, &mut glyphs).map_err(|e| e.to_string())?;
-                    last_list = frame.display_list.to_vec();
+                    tree.apply(frame.layers, frame.full).map_err(|e| e.to_string())?;
+                    c.draw(&tree, &frame.damage, &images, &mut glyphs).map_err(|e| e.to_string())?;
                 }
             }
         }
         let canvas = canvas.ok_or("no frame")?;
         let mut fresh =
             Canvas::new(canvas.bounds().w as u32, canvas.bounds().h as u32, background).map_err(|e| e.to_string())?;
-        fresh.draw(&last_list, &[fresh.bounds()], &images, &mut glyphs).map_err(|e| e.to_string())?;
+        fresh.draw(&tree, &[fresh.bounds()], &images, &mut glyphs).map_err(|e| e.to_string())?;
         if fresh.pixmap().data() != canvas.pixmap().data() {
             let width = canvas.bounds().w as usize;
             let differ = fresh.pixmap().data().chunks(4).zip(canvas.pixmap().data().chunks(4)).enumerate();
@@ -143,12 +144,8 @@ impl Images for Checker {
     }
 }
 
-fn list(ops: &[Op]) -> Vec<u8> {
-    let mut e = marquee_display_list::Encoder::default();
-    for op in ops {
-        e.push(op);
-    }
-    e.bytes().to_vec()
+fn list(ops: &[Op]) -> LayerTree {
+    LayerTree::single(ops.to_vec()).unwrap()
 }
 
 #[test]
@@ -177,17 +174,30 @@ fn images_are_scaled_from_source_to_destination() {
     assert_eq!(canvas.draw(&list(&[missing]), &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap().skipped, 1);
 }
 
+/// Updates that do not decode or do not make a tree change nothing: the tree, and so the canvas
+/// drawn from it, stay as the last good frame left them.
 #[test]
-fn a_corrupt_list_is_refused_and_keeps_the_last_frame() {
+fn a_corrupt_frame_is_refused_and_keeps_the_last_frame() {
+    use marquee_display_list::layers::write_content;
     let mut canvas = Canvas::new(10, 10, BACKGROUND).unwrap();
     let fill = Op::FillRect { rect: Rect::new(0.0, 0.0, 10.0, 10.0), radii: Radii::ZERO, color: Color(0xff0000ff) };
-    canvas.draw(&list(&[fill]), &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap();
-    let before = canvas.pixmap().data().to_vec();
-    let mut bad = list(&[Op::PushClip { rect: Rect::new(0.0, 0.0, 5.0, 5.0), radii: Radii::ZERO }]);
-    assert!(matches!(canvas.draw(&bad, &[canvas.bounds()], &NoImages, &mut NoGlyphs), Err(Error::DisplayList(_))));
-    bad.truncate(7);
-    assert!(canvas.draw(&bad, &[canvas.bounds()], &NoImages, &mut NoGlyphs).is_err());
-    assert_eq!(canvas.pixmap().data(), &before[..]);
+    let mut tree = list(&[fill]);
+    canvas.draw(&tree, &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap();
+    let before = (tree.clone(), canvas.pixmap().data().to_vec());
+    let bytes = |ops: &[Op]| {
+        let mut e = marquee_display_list::Encoder::default();
+        ops.iter().for_each(|op| e.push(op));
+        e.bytes().to_vec()
+    };
+    let unbalanced = bytes(&[Op::PushClip { rect: Rect::new(0.0, 0.0, 5.0, 5.0), radii: Radii::ZERO }]);
+    let mut bad = Vec::new();
+    write_content(&mut bad, 0, &unbalanced);
+    assert!(tree.apply(&bad, false).is_err());
+    let mut orphan = Vec::new();
+    write_content(&mut orphan, 0, &bytes(&[Op::DrawLayer { layer: 9 }]));
+    assert!(tree.apply(&orphan, false).is_err());
+    canvas.draw(&tree, &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap();
+    assert_eq!((tree, canvas.pixmap().data().to_vec()), before);
 }
 
 #[test]

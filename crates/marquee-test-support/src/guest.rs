@@ -2,7 +2,7 @@
 //! with every export the ABI requires, answering like the engine, except where a test says
 //! otherwise. Written as WAT (the tests compile it with `wat`).
 
-/// The text of a guest with the full ABI (version 4), whose `mq_apply(ptr, len)` and
+/// The text of a guest with the full ABI (the current `ABI_VERSION`), whose `mq_apply(ptr, len)` and
 /// `mq_frame(time)` run `apply` and `frame` (WAT instructions leaving an `i32` and an `i64`), and
 /// whose memory holds `data` at byte 2048 (escaped as WAT writes bytes: `\00\ff…`). Batches are
 /// written at 8192, above it.
@@ -10,7 +10,7 @@ pub fn wat(apply: &str, frame: &str, data: &str) -> String {
     format!(
         r#"(module (memory (export "memory") 1)
         (data (i32.const 2048) "{data}")
-        (func (export "mq_abi_version") (result i32) i32.const 4)
+        (func (export "mq_abi_version") (result i32) i32.const {abi})
         (func (export "mq_protocol_version") (result i32) i32.const 2)
         (func (export "mq_alloc") (param i32) (result i32) i32.const 8192)
         (func (export "mq_free") (param i32 i32))
@@ -21,7 +21,9 @@ pub fn wat(apply: &str, frame: &str, data: &str) -> String {
         (func (export "mq_image_ready") (param i32 i32 i32) (result i32) i32.const 0)
         (func (export "mq_image_failed") (param i32 i32) (result i32) i32.const 0)
         (func (export "mq_set_texture_budget") (param i32 i32))
-        (func (export "mq_profile") (param i32)))"#
+        (func (export "mq_profile") (param i32))
+        (func (export "mq_invalidate")))"#,
+        abi = marquee_engine_contract::abi::ABI_VERSION
     )
 }
 

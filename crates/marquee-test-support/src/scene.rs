@@ -134,6 +134,19 @@ pub fn run(engine: &mut dyn Engine, steps: &[Step]) -> Vec<Vec<u8>> {
 
 pub use marquee_engine_contract::frame_text::{FrameText, describe};
 
+/// The display list a backend holds after `frames`: their layer updates applied in turn, the
+/// tree flattened, one op a line.
+pub fn final_paint(frames: &[Vec<u8>]) -> Result<String, String> {
+    let mut tree = marquee_display_list::layers::LayerTree::default();
+    for (n, bytes) in frames.iter().enumerate() {
+        let f = marquee_display_list::frame::Frame::parse(bytes).map_err(|e| format!("frame {}: {e}", n + 1))?;
+        tree.apply(f.layers, f.full).map_err(|e| format!("frame {}: {e}", n + 1))?;
+    }
+    let mut ops = Vec::new();
+    tree.flatten(&mut ops);
+    Ok(ops.iter().map(|op| format!("    {op}\n")).collect())
+}
+
 /// The expectation text for a run.
 pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
     let all: Vec<String> = SECTIONS.iter().map(|s| s.to_string()).collect();

@@ -1,0 +1,439 @@
+//! Retained layers: a frame costs what changed, not what exists.
+//!
+//! The scene is split into layers (`paint::Kind`): the root, the children of every scroll
+//! container, and every node whose transform or opacity animates (promoted while it animates and
+//! for [`LINGER_MS`] after, so a focus ring that scales on every key press is not promoted and
+//! demoted each time). Each layer keeps its recorded display list, its nodes' damage records and
+//! where its parent draws it, until something inside it changes: the engine marks a layer dirty
+//! when it changes a node in it ([`Layers::touch`]), and re-records every layer when layout ran or
+//! the tree changed. A frame then re-records only the dirty layers, recomputes every layer's props
+//! (transform, opacity, clip: scroll offsets and animations land here) and where each ends up on
+//! screen, and sends the backend the lists that changed, the props that changed and the layers
+//! that went (`marquee_display_list::layers`).
+//!
+//! Damage follows: a re-recorded layer damages the records that changed, a layer whose place on
+//! screen changed damages where it was and where it is, a new or removed layer where it is or was.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use marquee_display_list::layers::{self as wire, Props, ROOT};
+use marquee_display_list::{Encoder, IntRect, Rect, Transform};
+
+use crate::damage::{self, Record};
+use crate::image::Images;
+use crate::paint::{self, Kind, Place};
+use crate::scene::Scene;
+
+/// How long a node stays a layer after its last transform or opacity animation ended, in ms.
+pub(crate) const LINGER_MS: f64 = 1000.0;
+
+/// Where a layer ends up on screen: everything from its list to the device.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Screen {
+    transform: Transform,
+    clip: Rect,
+    opacity: f32,
+}
+
+impl Screen {
+    /// Where `r` (in the layer's coordinates) lands on screen, clipped.
+    fn map(&self, r: &Rect) -> IntRect {
+        self.transform.map_rect(r).intersect(&self.clip).round_out()
+    }
+}
+
+/// One retained layer.
+#[derive(Debug)]
+struct Layer {
+    /// The list as last sent.
+    list: Vec<u8>,
+    /// Damage records, sorted by node id.
+    records: Vec<(u32, Record)>,
+    /// The union of the records' bounds.
+    bounds: Rect,
+    children: Vec<u32>,
+    images: Vec<(u32, Rect)>,
+    /// Where its parent draws it (unused for the root).
+    place: Place,
+    props: Props,
+    /// Where it was on screen after the last frame; `None` for a layer new in this frame.
+    screen: Option<Screen>,
+    /// What it held before this frame re-recorded it (only during a frame).
+    before: Option<Before>,
+}
+
+impl Layer {
+    fn new(place: Place) -> Layer {
+        Layer {
+            list: Vec::new(),
+            records: Vec::new(),
+            bounds: Rect::new(0.0, 0.0, 0.0, 0.0),
+            children: Vec::new(),
+            images: Vec::new(),
+            place,
+            props: Props::default(),
+            screen: None,
+            before: None,
+        }
+    }
+}
+
+/// What a layer held before it was re-recorded in this frame.
+#[derive(Debug)]
+struct Before {
+    records: Vec<(u32, Record)>,
+    bounds: Rect,
+    children: Vec<u32>,
+    changed: bool,
+}
+
+/// Counters of the last frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    /// Layers alive.
+    pub(crate) layers: u32,
+    /// Layers whose list was recorded and sent.
+    pub(crate) recorded: u32,
+    /// Operations in the lists sent.
+    pub(crate) ops: u32,
+    /// Props updates sent.
+    pub(crate) props: u32,
+}
+
+/// The engine's layers, and what the next frame must re-record.
+#[derive(Debug, Default)]
+pub(crate) struct Layers {
+    map: BTreeMap<u32, Layer>,
+    dirty: BTreeSet<u32>,
+    /// Re-record every layer (layout ran, the tree changed).
+    all: bool,
+    /// Restate the whole tree in the next frame (the first, a new viewport, a backend that lost
+    /// what it kept).
+    full: bool,
+    /// Nodes that are layers of their own, with the frame time until which they stay one.
+    promoted: BTreeMap<u32, f64>,
+    scratch: Encoder,
+    updates: Vec<u8>,
+    counts: Counts,
+}
+
+impl Layers {
+    pub(crate) fn new() -> Layers {
+        Layers { all: true, full: true, ..Layers::default() }
+    }
+
+    /// Whether node `n` is a layer of its own.
+    pub(crate) fn is_layer(&self, n: usize) -> bool {
+        self.promoted.contains_key(&(n as u32))
+    }
+
+    /// Something about node `n`'s own paint changed: its layer, and the layer that draws it,
+    /// must be re-recorded.
+    pub(crate) fn touch(&mut self, scene: &Scene, n: usize) {
+        if self.all || n >= scene.kind.len() {
+            return;
+        }
+        if let Some(l) = self.containing(scene, n) {
+            self.dirty.insert(l);
+        }
+        if let Some(l) = self.drawing(scene, n) {
+            self.dirty.insert(l);
+        }
+    }
+
+    /// Every layer must be re-recorded (layout ran, the tree changed).
+    pub(crate) fn touch_all(&mut self) {
+        self.all = true;
+        self.dirty.clear();
+    }
+
+    /// The next frame restates the whole tree (and re-records it).
+    pub(crate) fn invalidate(&mut self) {
+        self.full = true;
+        self.touch_all();
+    }
+
+    /// The layer holding node `n`'s own paint; `None` if `n` is not in the tree.
+    fn containing(&self, scene: &Scene, n: usize) -> Option<u32> {
+        if self.is_layer(n) { Some(Kind::Node(n).id()) } else { self.drawing(scene, n) }
+    }
+
+    /// The layer whose list places node `n` (its paint, or its `DrawLayer`).
+    fn drawing(&self, scene: &Scene, n: usize) -> Option<u32> {
+        let mut x = n;
+        loop {
+            let Some(p) = scene.parent(x) else { return (x == 0).then_some(ROOT) };
+            if paint::scrolls(scene, p) {
+                return Some(Kind::Scroll(p).id());
+            }
+            if self.is_layer(p) {
+                return Some(Kind::Node(p).id());
+            }
+            x = p;
+        }
+    }
+
+    /// Promotes the nodes in `animating` (whose transform or opacity animates at frame time `t`)
+    /// and demotes those whose linger ran out; the layers that draw them are re-recorded.
+    pub(crate) fn promote(&mut self, scene: &Scene, animating: &BTreeSet<u32>, t: f64) {
+        let mut changed = Vec::new();
+        for &n in animating {
+            if self.promoted.insert(n, t + LINGER_MS).is_none() {
+                changed.push(n);
+            }
+        }
+        self.promoted.retain(|&n, until| {
+            let keep = *until >= t && (n as usize) < scene.kind.len() && scene.kind[n as usize].is_some();
+            if !keep {
+                changed.push(n);
+            }
+            keep
+        });
+        for n in changed {
+            if (n as usize) < scene.kind.len()
+                && let Some(l) = self.drawing(scene, n as usize)
+            {
+                self.dirty.insert(l);
+            }
+        }
+    }
+
+    /// Whether the next frame has layers to re-record or restate.
+    pub(crate) fn pending(&self) -> bool {
+        self.all || self.full || !self.dirty.is_empty()
+    }
+
+    /// Runs the layer side of a frame: re-records what is dirty, recomputes props and where
+    /// every layer is on screen, writes the updates ([`Layers::updates`]) and returns whether
+    /// they restate the tree, and the damage. `seen` receives the images shown on screen.
+    pub(crate) fn frame(
+        &mut self,
+        scene: &Scene,
+        images: &Images,
+        viewport: (f32, f32),
+        seen: &mut Vec<u32>,
+    ) -> (bool, Vec<IntRect>) {
+        let full = std::mem::take(&mut self.full);
+        let all = std::mem::take(&mut self.all) || full || self.map.is_empty();
+        let view = Rect::new(0.0, 0.0, viewport.0, viewport.1);
+        let mut recorded: Vec<u32> = Vec::new();
+        let mut work: Vec<u32> = if all {
+            vec![ROOT]
+        } else {
+            self.dirty.iter().rev().copied().filter(|l| self.map.contains_key(l)).collect()
+        };
+        self.dirty.clear();
+        let mut counts = Counts::default();
+
+        // Record the dirty layers, and any layer they draw that is new (or all of them).
+        while let Some(id) = work.pop() {
+            if self.map.get(&id).is_some_and(|l| l.before.is_some()) {
+                continue;
+            }
+            let place = self.map.get(&id).map(|l| l.place);
+            let promoted = &self.promoted;
+            let is_layer = |n: usize| promoted.contains_key(&(n as u32));
+            let mut rec =
+                paint::record(scene, images, &is_layer, Kind::of(id), place.as_ref(), view, &mut self.scratch);
+            rec.records.sort_by_key(|r| r.0);
+            let layer = self.map.entry(id).or_insert_with(|| Layer::new(place.unwrap_or_else(|| root_place(view))));
+            let list = self.scratch.bytes();
+            let changed = layer.list != list || layer.screen.is_none() || full;
+            if changed {
+                layer.list.clear();
+                layer.list.extend_from_slice(list);
+                counts.ops += self.scratch.len();
+            }
+            let bounds = rec.records.iter().fold(Rect::new(0.0, 0.0, 0.0, 0.0), |a, (_, r)| a.union(&r.bounds));
+            let children = rec.children.iter().map(|c| c.0).collect();
+            layer.before = Some(Before {
+                records: std::mem::replace(&mut layer.records, rec.records),
+                bounds: std::mem::replace(&mut layer.bounds, bounds),
+                children: std::mem::replace(&mut layer.children, children),
+                changed,
+            });
+            recorded.push(id);
+            layer.images = rec.images;
+            for (child, place) in rec.children {
+                match self.map.get_mut(&child) {
+                    Some(c) => {
+                        c.place = place;
+                        if all {
+                            work.push(child);
+                        }
+                    }
+                    None => {
+                        self.map.insert(child, Layer::new(place));
+                        work.push(child);
+                    }
+                }
+            }
+        }
+
+        // The tree as it is now, parents first; what it no longer reaches is gone.
+        let mut order: Vec<(u32, u32)> = Vec::with_capacity(self.map.len());
+        let mut stack = vec![(ROOT, ROOT)];
+        while let Some((id, parent)) = stack.pop() {
+            order.push((id, parent));
+            if let Some(l) = self.map.get(&id) {
+                stack.extend(l.children.iter().rev().map(|&c| (c, id)));
+            }
+        }
+        let mut live: Vec<u32> = order.iter().map(|o| o.0).collect();
+        live.sort_unstable();
+        let gone: Vec<u32> = self.map.keys().copied().filter(|id| live.binary_search(id).is_err()).collect();
+
+        let mut rects: Vec<IntRect> = Vec::new();
+        self.updates.clear();
+        for id in &gone {
+            if let Some(l) = self.map.remove(id) {
+                if let Some(s) = l.screen {
+                    rects.push(s.map(&l.before.as_ref().map_or(l.bounds, |b| b.bounds)));
+                }
+                if !full {
+                    wire::write_remove(&mut self.updates, *id);
+                }
+            }
+        }
+        recorded.sort_unstable();
+        recorded.dedup();
+        for id in &recorded {
+            if let Some(l) = self.map.get(id).filter(|l| l.before.as_ref().is_some_and(|b| b.changed)) {
+                wire::write_content(&mut self.updates, *id, &l.list);
+                counts.recorded += 1;
+            }
+        }
+
+        // Props and places on screen, parents first.
+        let mut reordered: BTreeSet<u32> = BTreeSet::new();
+        seen.clear();
+        for &(id, parent) in &order {
+            // Parents come first: the parent's screen is already this frame's.
+            let parent_screen = self.map.get(&parent).and_then(|p| p.screen);
+            let Some(l) = self.map.get_mut(&id) else { continue };
+            let props = props_of(scene, Kind::of(id), &l.place);
+            let screen = match parent_screen {
+                Some(p) if id != ROOT => place_on(&p, &l.place, &props),
+                _ => Screen { transform: Transform::IDENTITY, clip: view, opacity: 1.0 },
+            };
+            if props != l.props
+                || (l.screen.is_none() && props != Props::default())
+                || (full && props != Props::default())
+            {
+                wire::write_props(&mut self.updates, id, &props);
+                counts.props += 1;
+            }
+            l.props = props;
+            let b = l.before.take();
+            match l.screen {
+                None => rects.push(screen.map(&l.bounds)),
+                Some(old) if old != screen || reordered.contains(&parent) => {
+                    rects.push(old.map(&b.as_ref().map_or(l.bounds, |b| b.bounds)));
+                    rects.push(screen.map(&l.bounds));
+                }
+                Some(_) => {
+                    if let Some(b) = &b {
+                        diff(&b.records, &l.records, |r| rects.push(screen.map(r)));
+                    }
+                }
+            }
+            if b.is_some_and(|b| b.children != l.children) || reordered.contains(&parent) {
+                reordered.insert(id);
+            }
+            l.screen = Some(screen);
+            if screen.opacity > 0.0 {
+                seen.extend(l.images.iter().filter(|(_, r)| !screen.map(r).is_empty()).map(|(h, _)| *h));
+            }
+        }
+        counts.layers = self.map.len() as u32;
+        self.counts = counts;
+        let viewport = view.round_out();
+        let damage = if full {
+            if viewport.is_empty() { Vec::new() } else { vec![viewport] }
+        } else {
+            damage::merge(rects, viewport)
+        };
+        (full, damage)
+    }
+
+    /// The last frame's layer updates.
+    pub(crate) fn updates(&self) -> &[u8] {
+        &self.updates
+    }
+
+    /// The last frame's counters.
+    pub(crate) fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Bytes the retained lists and records take (for the engine's memory figures).
+    pub(crate) fn retained_bytes(&self) -> usize {
+        self.map.values().map(|l| l.list.len() + l.records.len() * size_of::<(u32, Record)>()).sum()
+    }
+}
+
+fn root_place(view: Rect) -> Place {
+    Place { origin: (0.0, 0.0), bx: view, transform: Transform::IDENTITY, clip: view, opacity: 1.0 }
+}
+
+/// A layer's props from the scene as it is now.
+fn props_of(scene: &Scene, kind: Kind, place: &Place) -> Props {
+    match kind {
+        Kind::Root => Props::default(),
+        Kind::Node(n) => Props {
+            clip: None,
+            transform: paint::node_transform(scene, n, place.bx).unwrap_or(Transform::IDENTITY),
+            opacity: scene.visual[n].opacity.clamp(0.0, 1.0),
+        },
+        Kind::Scroll(n) => {
+            let v = &scene.visual[n];
+            let [sx, sy] = scene.scroll[n];
+            Props {
+                clip: v.clip.then(|| paint::padding_box(place.bx, v.radii, v.border_width)),
+                transform: Transform { sx: 1.0, sy: 1.0, tx: 0.0 - sx, ty: 0.0 - sy },
+                opacity: 1.0,
+            }
+        }
+    }
+}
+
+/// Where a layer drawn at `place` with `props` ends up, given where its parent is.
+fn place_on(parent: &Screen, place: &Place, props: &Props) -> Screen {
+    let site = place.transform.then(&parent.transform);
+    let mut clip = parent.clip.intersect(&parent.transform.map_rect(&place.clip));
+    if let Some((rect, _)) = props.clip {
+        clip = clip.intersect(&site.map_rect(&rect));
+    }
+    Screen { transform: props.transform.then(&site), clip, opacity: parent.opacity * place.opacity * props.opacity }
+}
+
+/// Calls `damaged` with the old and new bounds of every record that changed, appeared or went;
+/// both lists are sorted by node id.
+fn diff(old: &[(u32, Record)], new: &[(u32, Record)], mut damaged: impl FnMut(&Rect)) {
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() || j < new.len() {
+        match (old.get(i), new.get(j)) {
+            (Some(a), Some(b)) if a.0 == b.0 => {
+                if a.1 != b.1 {
+                    damaged(&a.1.bounds);
+                    damaged(&b.1.bounds);
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(a), Some(b)) if a.0 < b.0 => {
+                damaged(&a.1.bounds);
+                i += 1;
+            }
+            (Some(a), None) => {
+                damaged(&a.1.bounds);
+                i += 1;
+            }
+            (_, Some(b)) => {
+                damaged(&b.1.bounds);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! Retained layers: what the engine keeps must always be what it would record afresh.
+//!
+//! Two engines get the same input; before each frame the second is told its backend lost
+//! everything (`invalidate`), so it re-records every layer and restates the tree. Applied to a
+//! backend's `LayerTree` each, both frames must flatten to the very same display list — for every
+//! scene fixture and for generated streams — so a change the engine forgot to mark dirty shows up
+//! as a stale list. The counters show the other half: frames where only transforms, opacity or
+//! scrolling change re-record nothing.
+
+use std::path::Path;
+
+use marquee_display_list::frame::Frame;
+use marquee_display_list::layers::LayerTree;
+use marquee_engine::Engine;
+use marquee_engine_contract::Step;
+use marquee_engine_contract::frame_text::describe;
+use marquee_protocol::text;
+use marquee_test_support::{run_fixtures, scene, streams};
+use proptest::prelude::*;
+
+fn native() -> Engine {
+    Engine::with_text(Box::new(marquee_test_support::text_service()))
+}
+
+/// Plays `steps` (then frames long after, when animations have ended and layers been demoted)
+/// through a retained and a fresh engine; the first frame that differs, in words.
+fn compare(steps: &[Step]) -> Result<(), String> {
+    let (mut kept, mut fresh) = (native(), native());
+    let (mut kept_tree, mut fresh_tree) = (LayerTree::default(), LayerTree::default());
+    let (mut kept_ops, mut fresh_ops) = (Vec::new(), Vec::new());
+    let last = steps.iter().filter_map(|s| if let Step::Frame(t) = s { Some(*t) } else { None }).fold(0.0, f64::max);
+    let later = [500.0, 1200.0, 2500.0, 6000.0].map(|d| Step::Frame(last + d));
+    let (mut out_kept, mut out_fresh) = (Vec::new(), Vec::new());
+    let mut n = 0;
+    for step in steps.iter().chain(&later) {
+        if let Step::Frame(_) = step {
+            fresh.invalidate();
+        }
+        step.apply_to(&mut kept, &mut out_kept).map_err(|e| e.to_string())?;
+        step.apply_to(&mut fresh, &mut out_fresh).map_err(|e| e.to_string())?;
+        let Step::Frame(t) = step else { continue };
+        n += 1;
+        for (out, tree, ops) in
+            [(&out_kept, &mut kept_tree, &mut kept_ops), (&out_fresh, &mut fresh_tree, &mut fresh_ops)]
+        {
+            let frame = Frame::parse(out).map_err(|e| e.to_string())?;
+            tree.apply(frame.layers, frame.full).map_err(|e| format!("frame {n}: {e}"))?;
+            tree.flatten(ops);
+        }
+        if kept_ops != fresh_ops {
+            let text = |ops: &[marquee_display_list::Op]| ops.iter().map(|o| format!("  {o}\n")).collect::<String>();
+            return Err(format!(
+                "frame {n} (t = {t}): the retained layers differ from a fresh recording\nretained:\n{}fresh:\n{}last retained frame:\n{}",
+                text(&kept_ops),
+                text(&fresh_ops),
+                describe(&out_kept).map(|t| t.paint).unwrap_or_default()
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn retained_layers_equal_a_fresh_recording_in_every_fixture() {
+    for dir in ["scenes", "focus", "animation", "images", "text"] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests").join(dir);
+        run_fixtures(&dir, "scene", |path| {
+            let src = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+            compare(&scene::parse(&src)?)
+        });
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn retained_layers_equal_a_fresh_recording(steps in streams::stream()) {
+        compare(&steps).map_err(TestCaseError::fail)?;
+    }
+}
+
+fn script(src: &str) -> Vec<u8> {
+    marquee_protocol::encode_batch(&text::parse(src).unwrap())
+}
+
+/// 200 boxes animating translate and opacity in a scroll container: once they are layers, a
+/// frame re-records nothing and sends only props; a scroll re-records nothing either.
+#[test]
+fn moving_and_scrolling_re_record_nothing() {
+    let mut s = String::from(
+        "create 1 view\nappend 0 1\nstyle 1 width 400px\nstyle 1 height 200px\nstyle 1 overflow scroll\n\
+         style 1 flex-wrap wrap\n",
+    );
+    for i in 2..202 {
+        s += &format!(
+            "create {i} view\nappend 1 {i}\nstyle {i} width 20px\nstyle {i} height 20px\nstyle {i} background-color #336699ff\n\
+             animate {i} translate-x 8px duration 1000 repeat infinite alternate\n\
+             animate {i} opacity 0.5 duration 700 repeat infinite alternate\n"
+        );
+    }
+    let mut engine = native();
+    engine.apply(&script(&s));
+    engine.frame(0.0);
+    engine.frame(16.0);
+    let stats = engine.stats();
+    assert_eq!(stats.layers, 202, "the root, the scroll container's children and each box");
+    for t in [32.0, 48.0, 64.0] {
+        engine.frame(t);
+        let stats = engine.stats();
+        assert_eq!((stats.layers_recorded, stats.ops), (0, 0), "at {t} ms");
+    }
+    // Nothing changes in an idle scene.
+    let mut still = native();
+    still.apply(&script(
+        "create 1 view\nappend 0 1\nstyle 1 width 10px\nstyle 1 height 10px\nstyle 1 background-color #ffffffff\n",
+    ));
+    still.frame(0.0);
+    let idle = still.frame(16.0).to_vec();
+    let f = Frame::parse(&idle).unwrap();
+    assert!(f.layers.is_empty() && f.damage.is_empty(), "an idle frame sends nothing");
+}
