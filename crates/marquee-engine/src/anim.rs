@@ -229,15 +229,17 @@ impl Animations {
         self.running.is_empty()
     }
 
-    /// Nodes whose transform or opacity animates: the engine makes them layers.
-    pub(crate) fn moving(&self) -> std::collections::BTreeSet<u32> {
+    /// Writes into `out` the nodes whose transform or opacity animates (once per channel): the
+    /// engine makes them layers.
+    pub(crate) fn moving(&self, out: &mut Vec<u32>) {
         let moves = |c: &Channel| {
             matches!(
                 c,
                 Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
             )
         };
-        self.running.keys().filter(|(_, c)| moves(c)).map(|(n, _)| *n).collect()
+        out.clear();
+        out.extend(self.running.keys().filter(|(_, c)| moves(c)).map(|(n, _)| *n));
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -29,6 +29,11 @@ const MAX_WORKING: usize = 4 * MAX_RECTS;
 
 /// Clips to the viewport, merges touching rectangles, and caps the count.
 pub(crate) fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
+    if rects.len() > 16 * MAX_WORKING {
+        // Thousands of moving layers: their bounding box, without merging one by one.
+        let all = rects.iter().map(|r| r.intersect(&viewport)).fold(IntRect::default(), |a, r| a.union(&r));
+        return if all.is_empty() { Vec::new() } else { vec![all] };
+    }
     let mut out: Vec<IntRect> = Vec::new();
     for r in rects {
         let mut r = r.intersect(&viewport);

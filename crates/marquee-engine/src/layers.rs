@@ -14,7 +14,7 @@
 //! Damage follows: a re-recorded layer damages the records that changed, a layer whose place on
 //! screen changed damages where it was and where it is, a new or removed layer where it is or was.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use marquee_display_list::layers::{self as wire, Props, ROOT};
 use marquee_display_list::{Encoder, IntRect, Rect, Transform};
@@ -60,6 +60,8 @@ struct Layer {
     screen: Option<Screen>,
     /// What it held before this frame re-recorded it (only during a frame).
     before: Option<Before>,
+    /// The last frame that reached it from the root.
+    reached: u64,
 }
 
 impl Layer {
@@ -74,6 +76,7 @@ impl Layer {
             props: Props::default(),
             screen: None,
             before: None,
+            reached: 0,
         }
     }
 }
@@ -100,18 +103,83 @@ pub(crate) struct Counts {
     pub(crate) props: u32,
 }
 
+/// Layers by id in a vector, with an index by id: a frame looks every layer up a few times, and
+/// stress scenes have ten thousand.
+#[derive(Debug, Default)]
+struct Slab {
+    /// Layer id → position in `layers` plus one (0: none).
+    slot: Vec<u32>,
+    layers: Vec<(u32, Layer)>,
+}
+
+impl Slab {
+    fn index(&self, id: u32) -> Option<usize> {
+        self.slot.get(id as usize).and_then(|&s| s.checked_sub(1)).map(|s| s as usize)
+    }
+
+    fn get(&self, id: u32) -> Option<&Layer> {
+        self.index(id).map(|i| &self.layers[i].1)
+    }
+
+    fn get_mut(&mut self, id: u32) -> Option<&mut Layer> {
+        self.index(id).map(|i| &mut self.layers[i].1)
+    }
+
+    fn contains_key(&self, id: &u32) -> bool {
+        self.index(*id).is_some()
+    }
+
+    fn get_or_insert(&mut self, id: u32, make: impl FnOnce() -> Layer) -> &mut Layer {
+        let i = match self.index(id) {
+            Some(i) => i,
+            None => {
+                if self.slot.len() <= id as usize {
+                    self.slot.resize(id as usize + 1, 0);
+                }
+                self.layers.push((id, make()));
+                self.slot[id as usize] = self.layers.len() as u32;
+                self.layers.len() - 1
+            }
+        };
+        &mut self.layers[i].1
+    }
+
+    fn remove(&mut self, id: u32) -> Option<Layer> {
+        let i = self.index(id)?;
+        self.slot[id as usize] = 0;
+        let (_, layer) = self.layers.swap_remove(i);
+        if let Some((moved, _)) = self.layers.get(i) {
+            self.slot[*moved as usize] = i as u32 + 1;
+        }
+        Some(layer)
+    }
+
+    fn len(&self) -> usize {
+        self.layers.len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+}
+
 /// The engine's layers, and what the next frame must re-record.
 #[derive(Debug, Default)]
 pub(crate) struct Layers {
-    map: BTreeMap<u32, Layer>,
+    map: Slab,
     dirty: BTreeSet<u32>,
     /// Re-record every layer (layout ran, the tree changed).
     all: bool,
     /// Restate the whole tree in the next frame (the first, a new viewport, a backend that lost
     /// what it kept).
     full: bool,
-    /// Nodes that are layers of their own, with the frame time until which they stay one.
-    promoted: BTreeMap<u32, f64>,
+    /// Nodes that are layers of their own.
+    promoted: Vec<u32>,
+    /// By node: the frame time until which it stays a layer (`NEG_INFINITY`: it is not one).
+    until: Vec<f64>,
+    /// Frames run, to tell which layers this one reached.
+    frames: u64,
+    retained: usize,
     scratch: Encoder,
     updates: Vec<u8>,
     counts: Counts,
@@ -124,7 +192,7 @@ impl Layers {
 
     /// Whether node `n` is a layer of its own.
     pub(crate) fn is_layer(&self, n: usize) -> bool {
-        self.promoted.contains_key(&(n as u32))
+        self.until.get(n).is_some_and(|u| *u > f64::NEG_INFINITY)
     }
 
     /// Something about node `n`'s own paint changed: its layer, and the layer that draws it,
@@ -173,18 +241,26 @@ impl Layers {
         }
     }
 
-    /// Promotes the nodes in `animating` (whose transform or opacity animates at frame time `t`)
-    /// and demotes those whose linger ran out; the layers that draw them are re-recorded.
-    pub(crate) fn promote(&mut self, scene: &Scene, animating: &BTreeSet<u32>, t: f64) {
+    /// Promotes the nodes in `animating` (whose transform or opacity animates at frame time `t`;
+    /// a node may appear more than once) and demotes those whose linger ran out; the layers that
+    /// draw them are re-recorded.
+    pub(crate) fn promote(&mut self, scene: &Scene, animating: &[u32], t: f64) {
         let mut changed = Vec::new();
         for &n in animating {
-            if self.promoted.insert(n, t + LINGER_MS).is_none() {
+            if self.until.len() <= n as usize {
+                self.until.resize(n as usize + 1, f64::NEG_INFINITY);
+            }
+            if self.until[n as usize] == f64::NEG_INFINITY {
+                self.promoted.push(n);
                 changed.push(n);
             }
+            self.until[n as usize] = t + LINGER_MS;
         }
-        self.promoted.retain(|&n, until| {
-            let keep = *until >= t && (n as usize) < scene.kind.len() && scene.kind[n as usize].is_some();
+        let until = &mut self.until;
+        self.promoted.retain(|&n| {
+            let keep = until[n as usize] >= t && scene.kind.get(n as usize).is_some_and(Option::is_some);
             if !keep {
+                until[n as usize] = f64::NEG_INFINITY;
                 changed.push(n);
             }
             keep
@@ -227,16 +303,16 @@ impl Layers {
 
         // Record the dirty layers, and any layer they draw that is new (or all of them).
         while let Some(id) = work.pop() {
-            if self.map.get(&id).is_some_and(|l| l.before.is_some()) {
+            if self.map.get(id).is_some_and(|l| l.before.is_some()) {
                 continue;
             }
-            let place = self.map.get(&id).map(|l| l.place);
-            let promoted = &self.promoted;
-            let is_layer = |n: usize| promoted.contains_key(&(n as u32));
+            let place = self.map.get(id).map(|l| l.place);
+            let until = &self.until;
+            let is_layer = |n: usize| until.get(n).is_some_and(|u| *u > f64::NEG_INFINITY);
             let mut rec =
                 paint::record(scene, images, &is_layer, Kind::of(id), place.as_ref(), view, &mut self.scratch);
             rec.records.sort_by_key(|r| r.0);
-            let layer = self.map.entry(id).or_insert_with(|| Layer::new(place.unwrap_or_else(|| root_place(view))));
+            let layer = self.map.get_or_insert(id, || Layer::new(place.unwrap_or_else(|| root_place(view))));
             let list = self.scratch.bytes();
             let changed = layer.list != list || layer.screen.is_none() || full;
             if changed {
@@ -255,7 +331,7 @@ impl Layers {
             recorded.push(id);
             layer.images = rec.images;
             for (child, place) in rec.children {
-                match self.map.get_mut(&child) {
+                match self.map.get_mut(child) {
                     Some(c) => {
                         c.place = place;
                         if all {
@@ -263,7 +339,7 @@ impl Layers {
                         }
                     }
                     None => {
-                        self.map.insert(child, Layer::new(place));
+                        self.map.get_or_insert(child, || Layer::new(place));
                         work.push(child);
                     }
                 }
@@ -271,22 +347,25 @@ impl Layers {
         }
 
         // The tree as it is now, parents first; what it no longer reaches is gone.
+        self.frames += 1;
         let mut order: Vec<(u32, u32)> = Vec::with_capacity(self.map.len());
         let mut stack = vec![(ROOT, ROOT)];
         while let Some((id, parent)) = stack.pop() {
             order.push((id, parent));
-            if let Some(l) = self.map.get(&id) {
+            if let Some(l) = self.map.get_mut(id) {
+                l.reached = self.frames;
                 stack.extend(l.children.iter().rev().map(|&c| (c, id)));
             }
         }
-        let mut live: Vec<u32> = order.iter().map(|o| o.0).collect();
-        live.sort_unstable();
-        let gone: Vec<u32> = self.map.keys().copied().filter(|id| live.binary_search(id).is_err()).collect();
+        let frame = self.frames;
+        let mut gone: Vec<u32> =
+            self.map.layers.iter().filter(|(_, l)| l.reached != frame).map(|(id, _)| *id).collect();
+        gone.sort_unstable();
 
         let mut rects: Vec<IntRect> = Vec::new();
         self.updates.clear();
         for id in &gone {
-            if let Some(l) = self.map.remove(id) {
+            if let Some(l) = self.map.remove(*id) {
                 if let Some(s) = l.screen {
                     rects.push(s.map(&l.before.as_ref().map_or(l.bounds, |b| b.bounds)));
                 }
@@ -298,7 +377,7 @@ impl Layers {
         recorded.sort_unstable();
         recorded.dedup();
         for id in &recorded {
-            if let Some(l) = self.map.get(id).filter(|l| l.before.as_ref().is_some_and(|b| b.changed)) {
+            if let Some(l) = self.map.get(*id).filter(|l| l.before.as_ref().is_some_and(|b| b.changed)) {
                 wire::write_content(&mut self.updates, *id, &l.list);
                 counts.recorded += 1;
             }
@@ -306,11 +385,13 @@ impl Layers {
 
         // Props and places on screen, parents first.
         let mut reordered: BTreeSet<u32> = BTreeSet::new();
+        let mut retained = 0;
         seen.clear();
         for &(id, parent) in &order {
             // Parents come first: the parent's screen is already this frame's.
-            let parent_screen = self.map.get(&parent).and_then(|p| p.screen);
-            let Some(l) = self.map.get_mut(&id) else { continue };
+            let parent_screen = self.map.get(parent).and_then(|p| p.screen);
+            let Some(l) = self.map.get_mut(id) else { continue };
+            retained += l.list.len() + l.records.len() * size_of::<(u32, Record)>();
             let props = props_of(scene, Kind::of(id), &l.place);
             let screen = match parent_screen {
                 Some(p) if id != ROOT => place_on(&p, &l.place, &props),
@@ -346,6 +427,7 @@ impl Layers {
             }
         }
         counts.layers = self.map.len() as u32;
+        self.retained = retained;
         self.counts = counts;
         let viewport = view.round_out();
         let damage = if full {
@@ -368,7 +450,7 @@ impl Layers {
 
     /// Bytes the retained lists and records take (for the engine's memory figures).
     pub(crate) fn retained_bytes(&self) -> usize {
-        self.map.values().map(|l| l.list.len() + l.records.len() * size_of::<(u32, Record)>()).sum()
+        self.retained
     }
 }
 

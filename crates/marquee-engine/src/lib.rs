@@ -127,6 +127,8 @@ pub struct Engine {
     text: Box<dyn TextLayout>,
     images: Images,
     seen: Vec<u32>,
+    /// Nodes whose transform or opacity animates (a buffer kept between frames).
+    moving: Vec<u32>,
     clock: Option<Clock>,
 }
 
@@ -152,6 +154,7 @@ impl Default for Engine {
             text: Box::new(NoText),
             images: Images::default(),
             seen: Vec::new(),
+            moving: Vec::new(),
             clock: None,
         }
     }
@@ -451,7 +454,8 @@ impl Engine {
         let laid_out = self.now();
         self.animate(time_ms);
         let animated = self.now();
-        self.layers.promote(&self.scene, &self.anims.moving(), time_ms);
+        self.anims.moving(&mut self.moving);
+        self.layers.promote(&self.scene, &self.moving, time_ms);
 
         let mut damage = Vec::new();
         let mut full = false;

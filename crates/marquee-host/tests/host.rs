@@ -159,6 +159,37 @@ fn hanging_engine() -> Vec<u8> {
     wat::parse_str(guest::wat(spin, &format!("i64.const {packed}"), &guest::data(&frame))).unwrap()
 }
 
+/// A stand-in engine whose every frame draws a layer that does not exist.
+fn broken_layers_engine() -> Vec<u8> {
+    use marquee_display_list::{Encoder, Op, layers};
+    let mut list = Encoder::default();
+    list.push(&Op::DrawLayer { layer: 9 });
+    let mut updates = Vec::new();
+    layers::write_content(&mut updates, 0, list.bytes());
+    let mut frame = Vec::new();
+    let damage = [IntRect { x: 0, y: 0, w: 640, h: 360 }];
+    marquee_display_list::frame::write(&mut frame, true, &updates, &damage, &marquee_protocol::encode_events(&[]), &[]);
+    let packed = 2048u64 | (frame.len() as u64) << 32;
+    wat::parse_str(guest::wat("i32.const 0", &format!("i64.const {packed}"), &guest::data(&frame))).unwrap()
+}
+
+/// A hostile engine build's layer updates that do not make a tree are refused by the backend:
+/// no frame is drawn from them (the canvas keeps the last good pixels, here the background), the
+/// failure is said once, and the host runs on to its end.
+#[test]
+fn frames_with_a_broken_layer_tree_are_refused() {
+    let _serial = serial();
+    let mut o = options("crates/marquee-host/tests/apps/hang", broken_layers_engine());
+    o.stop = Stop { frames: Some(20), when_idle: false, timeout: Some(Duration::from_secs(20)) };
+    let report = run(o);
+    assert_eq!(report.ended, Ended::Frames);
+    assert!(report.frames.iter().all(|f| !f.drawn), "a frame was drawn from a broken tree");
+    assert_eq!(report.said("layer updates refused").len(), 1, "{:?}", report.log);
+    assert!(report.said("is drawn but does not exist").len() == 1, "{:?}", report.log);
+    let pixels = report.canvas.pixmap().data();
+    assert!(pixels.chunks(4).all(|p| p == &pixels[..4]), "the canvas changed");
+}
+
 #[test]
 fn a_hung_engine_is_interrupted_and_replaced() {
     let _serial = serial();
