@@ -20,6 +20,7 @@ pub mod scenes;
 use std::time::Instant;
 
 use marquee_display_list::frame::{Frame, Request, requests};
+use marquee_display_list::layers::Update;
 use marquee_engine::Engine;
 use marquee_engine_contract::Step;
 use marquee_engine_quickjs::JsEngine;
@@ -93,6 +94,55 @@ pub struct Outcome {
     pub phases: Option<[Vec<f64>; 4]>,
     /// For each key press: the frames until one showed a change (1: the next frame did).
     pub latency: Vec<u32>,
+    /// What the frames sent, summed over `frames`'s frames: the same on every machine, and in
+    /// every runner that did the same work (`None` for a runner that cannot see its frames).
+    pub counters: Option<Counters>,
+}
+
+/// What a scene's frames sent the backend, summed: machine-independent, so CI compares them
+/// exactly (`cargo xtask bench`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Layers whose display list was (re)recorded and sent.
+    pub layers_recorded: u64,
+    /// Operations in those lists.
+    pub ops_recorded: u64,
+    /// Layer props updates (transform, opacity, clip, scroll).
+    pub props: u64,
+    /// Layers removed.
+    pub removed: u64,
+    /// Damaged pixels: what a backend redrawing the damage rasterizes.
+    pub damage_pixels: u64,
+}
+
+impl Counters {
+    /// The names and values, in a fixed order.
+    pub fn named(&self) -> [(&'static str, u64); 5] {
+        [
+            ("layers-recorded", self.layers_recorded),
+            ("ops-recorded", self.ops_recorded),
+            ("props", self.props),
+            ("removed", self.removed),
+            ("damage-pixels", self.damage_pixels),
+        ]
+    }
+
+    /// Adds one frame's.
+    fn add(&mut self, frame: &Frame<'_>) -> Result<(), Error> {
+        for u in marquee_display_list::layers::updates(frame.layers).map_err(|e| Error(e.to_string()))? {
+            match u {
+                Update::Content { list, .. } => {
+                    self.layers_recorded += 1;
+                    self.ops_recorded +=
+                        marquee_display_list::decode(list).map_err(|e| Error(e.to_string()))?.len() as u64;
+                }
+                Update::Props { .. } => self.props += 1,
+                Update::Remove { .. } => self.removed += 1,
+            }
+        }
+        self.damage_pixels += frame.damage.iter().map(|r| r.area().max(0) as u64).sum::<u64>();
+        Ok(())
+    }
 }
 
 /// `bytes` compressed as a CDN would serve them: (gzip -9, brotli quality 11) sizes.
@@ -139,6 +189,8 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
     // Frames since the oldest key press still waiting for a change on screen.
     let (mut latency, mut waiting) = (Vec::new(), None::<u32>);
     let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut counters = Counters::default();
+    let skip = usize::from(!scene.first_frame_counts);
     let mut start = Instant::now();
     let cap = runner.frame_cap().filter(|_| scene.stress);
     for step in &scene.steps {
@@ -166,6 +218,9 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                 commands = std::time::Duration::ZERO;
                 digest = out.iter().fold(digest, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
                 let frame = Frame::parse(&out).map_err(|e| Error(format!("{}: bad frame: {e}", runner.name())))?;
+                if times.len() > skip {
+                    counters.add(&frame)?;
+                }
                 if let Some(n) = waiting.as_mut() {
                     *n += 1;
                     if !frame.damage.is_empty() {
@@ -191,11 +246,21 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         commands += t.elapsed();
     }
     let first_frame = times.first().copied().unwrap_or(f64::NAN);
-    let skip = usize::from(!scene.first_frame_counts);
     let frames = times.into_iter().skip(skip).collect();
     let phases = (profiling && phases[0].len() > skip).then(|| phases.map(|p| p.into_iter().skip(skip).collect()));
     let memory = engine.memory_bytes().ok().flatten();
-    Ok(Outcome { scene: scene.name, runner: runner.name(), frames, first_frame, memory, digest, phases, latency })
+    let counters = Some(counters);
+    Ok(Outcome {
+        scene: scene.name,
+        runner: runner.name(),
+        frames,
+        first_frame,
+        memory,
+        digest,
+        phases,
+        latency,
+        counters,
+    })
 }
 
 /// The native engine (the reference the builds are compared with).
@@ -292,6 +357,38 @@ impl Runner for QuickJs {
     }
 }
 
+/// Each scene's counters per frame (from its first runner that has them), as a table.
+pub fn counters_table(outcomes: &[Outcome]) -> String {
+    let mut s = format!(
+        "{:<17} {:>6} {:>16} {:>12} {:>10} {:>8} {:>14}\n",
+        "counters/frame", "frames", "layers recorded", "ops recorded", "props", "removed", "damage px"
+    );
+    let mut done: Vec<&str> = Vec::new();
+    for o in outcomes {
+        let Some(c) = o.counters.filter(|_| !done.contains(&o.scene) && !o.frames.is_empty()) else { continue };
+        done.push(o.scene);
+        let n = o.frames.len() as f64;
+        let [a, b, p, r, d] = c.named().map(|(_, v)| v as f64 / n);
+        s += &format!("{:<17} {:>6} {a:>16.2} {b:>12.1} {p:>10.1} {r:>8.2} {d:>14.0}\n", o.scene, o.frames.len());
+    }
+    s
+}
+
+/// Each scene's counters (from its first runner that has them) as `SCENE NAME VALUE` lines, the
+/// form `cargo xtask bench` keeps its baseline in.
+pub fn counters_text(outcomes: &[Outcome]) -> String {
+    let mut s = String::new();
+    let mut done: Vec<&str> = Vec::new();
+    for o in outcomes {
+        let Some(c) = o.counters.filter(|_| !done.contains(&o.scene)) else { continue };
+        done.push(o.scene);
+        for (name, v) in c.named() {
+            s += &format!("{} {name} {v}\n", o.scene);
+        }
+    }
+    s
+}
+
 /// The results as a terminal table: one row per scene and runner, with each runner's median as
 /// a multiple of engine.wasm's (in wasmtime with Cranelift, over the same frames) and the slowest
 /// key-to-screen latency; then each frame's split by phase.
@@ -360,6 +457,7 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
                 "median_ms": median, "p90_ms": p90, "p99_ms": p99, "max_ms": max, "over_budget": over,
                 "first_frame_ms": o.first_frame, "memory_bytes": o.memory, "digest": format!("{:016x}", o.digest),
                 "latency_frames": o.latency, "frame_ms": o.frames,
+                "counters": o.counters.map(|c| c.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()),
                 "phase_ms": o.phases.as_ref().map(|p| {
                     PHASES.iter().zip(p).map(|(name, v)| (name.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()
                 }),
@@ -470,6 +568,7 @@ impl Runner for NodeJs {
                 digest: 0,
                 phases,
                 latency,
+                counters: None,
             })
         })())
     }

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use marquee_bench::{
-    Compiler, Native, NodeJs, QuickJs, Runner, Wasmtime, charts, compressed_sizes, host, json, layout, measure, scenes,
-    table,
+    Compiler, Native, NodeJs, QuickJs, Runner, Wasmtime, charts, compressed_sizes, counters_table, counters_text, host,
+    json, layout, measure, scenes, table,
 };
 use marquee_engine_contract::paths;
 use marquee_text::{SharedText, TextSystem};
@@ -34,6 +34,10 @@ struct BenchArgs {
     /// Also write the results, every frame time included, as JSON.
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
+    /// Also write each scene's counters (what its frames sent: layers recorded, props, damaged
+    /// pixels…) as `SCENE NAME VALUE` lines: the same on every machine.
+    #[arg(long, value_name = "FILE")]
+    counters: Option<PathBuf>,
     /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.
     #[arg(long, value_name = "DIR")]
     charts: Option<PathBuf>,
@@ -165,6 +169,10 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     }
 
     println!("{}", table(&outcomes));
+    println!("{}", counters_table(&outcomes));
+    if let Some(path) = &args.counters {
+        std::fs::write(path, counters_text(&outcomes)).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
     if !layouts.is_empty() {
         println!("{}", layout::table(&layouts));
     }

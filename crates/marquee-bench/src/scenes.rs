@@ -31,6 +31,7 @@ pub fn all(quick: bool) -> Vec<Scene> {
         home("home", 8, 12, "the demo's home page (nav, hero, 8 rails × 12 tiles with poster and title), focus-scroll"),
         home("home-large", 40, 27, "the home page at ~3,300 nodes (40 rails × 27 tiles), focus-scroll"),
         stress_transform(big),
+        stress_idle(big),
         stress_layout(big),
         build(if quick { 3 } else { 10 }),
         text_relayout(),
@@ -159,6 +160,29 @@ fn stress_transform(nodes: u32) -> Scene {
             "10,000 nodes animating translate and opacity"
         } else {
             "stress-transform, smaller (quick mode)"
+        },
+        steps,
+        first_frame_counts: false,
+        stress: true,
+    }
+}
+
+fn stress_idle(nodes: u32) -> Scene {
+    let mut s = String::from("viewport 1280 720\nstyle 0 flex-wrap wrap\n");
+    for i in 1..=nodes {
+        s += &format!(
+            "create {i} view\nappend 0 {i}\nstyle {i} width 10px\nstyle {i} height 6px\nstyle {i} background-color #{:06x}ff\n",
+            i.wrapping_mul(2_654_435_761) >> 8
+        );
+    }
+    let mut steps = vec![Step::Batch(parse(&s))];
+    idle(&mut steps, &mut 0, 120);
+    Scene {
+        name: "stress-idle",
+        what: if nodes >= 10_000 {
+            "10,000 nodes standing still: frames where nothing changes"
+        } else {
+            "stress-idle, smaller (quick mode)"
         },
         steps,
         first_frame_counts: false,

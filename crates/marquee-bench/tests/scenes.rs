@@ -1,5 +1,5 @@
 //! Every runner does the same work: the quick scenes run natively and in engine.wasm, frame for
-//! frame identical (by digest), every frame timed, on the 60 Hz clock.
+//! frame identical (by digest and counters), every frame timed, on the 60 Hz clock.
 
 use marquee_bench::interpreter::Wasmi;
 use marquee_bench::scenes::{self, FRAME_MS};
@@ -38,7 +38,7 @@ fn every_scene_runs_the_same_in_every_runner() {
     let all = scenes::all(true);
     assert_eq!(
         all.iter().map(|s| s.name).collect::<Vec<_>>(),
-        ["home", "home-large", "stress-transform", "stress-layout", "build", "text", "images"]
+        ["home", "home-large", "stress-transform", "stress-idle", "stress-layout", "build", "text", "images"]
     );
     for scene in &all {
         let frames = scene.steps.iter().filter(|s| matches!(s, Step::Frame(_))).count();
@@ -52,6 +52,7 @@ fn every_scene_runs_the_same_in_every_runner() {
             assert_eq!(w.frames.len(), expected, "{} in {}", scene.name, w.runner);
             assert_eq!(n.digest, w.digest, "{}: native and {} drew different frames", scene.name, w.runner);
             assert_eq!(n.latency, w.latency, "{} in {}", scene.name, w.runner);
+            assert_eq!(n.counters, w.counters, "{} in {}", scene.name, w.runner);
             check_phases(&w);
         }
         // Frame times follow the 60 Hz clock: the last frame is at (frames - 1) / 60 s.

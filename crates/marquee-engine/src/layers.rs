@@ -60,8 +60,16 @@ struct Layer {
     screen: Option<Screen>,
     /// What it held before this frame re-recorded it (only during a frame).
     before: Option<Before>,
-    /// The last frame that reached it from the root.
-    reached: u64,
+    /// The layer whose list draws it (the root: itself).
+    parent: u32,
+    /// The last frame that placed it on screen.
+    placed: u64,
+    /// Its parent's children were reordered in this frame: it damages where it is.
+    reordered: bool,
+    /// The frame it was last queued to be placed in (a layer moves in several channels).
+    queued: u64,
+    /// The images it shows on screen.
+    visible: Vec<u32>,
 }
 
 impl Layer {
@@ -76,7 +84,11 @@ impl Layer {
             props: Props::default(),
             screen: None,
             before: None,
-            reached: 0,
+            parent: ROOT,
+            placed: 0,
+            reordered: false,
+            queued: 0,
+            visible: Vec::new(),
         }
     }
 }
@@ -177,7 +189,13 @@ pub(crate) struct Layers {
     promoted: Vec<u32>,
     /// By node: the frame time until which it stays a layer (`NEG_INFINITY`: it is not one).
     until: Vec<f64>,
-    /// Frames run, to tell which layers this one reached.
+    /// Layers whose props may have changed since the last frame (their node animated or changed).
+    moved: Vec<u32>,
+    /// By image handle: how many layers show it on screen.
+    showing: Vec<u32>,
+    /// The images some layer shows on screen.
+    seen: Vec<u32>,
+    /// Frames run, to tell which layers this one placed.
     frames: u64,
     retained: usize,
     scratch: Encoder,
@@ -207,6 +225,25 @@ impl Layers {
         if let Some(l) = self.drawing(scene, n) {
             self.dirty.insert(l);
         }
+        // Its own layers' props come from its style too.
+        self.moved.extend([Kind::Node(n).id(), Kind::Scroll(n).id()]);
+    }
+
+    /// Node `n`'s transform or opacity (or, for a scroll container, its scroll offset) changed:
+    /// the props of its layers must be recomputed. Returns whether that is all it takes (`n` is
+    /// a layer of its own, or a scroll container's contents are).
+    pub(crate) fn moved(&mut self, scene: &Scene, n: usize, scroll: bool) -> bool {
+        let layer = if scroll { paint::scrolls(scene, n) } else { self.is_layer(n) };
+        if layer {
+            let id = if scroll { Kind::Scroll(n) } else { Kind::Node(n) }.id();
+            // Once per frame: translate and opacity usually animate together.
+            let next = self.frames + 1;
+            if let Some(l) = self.map.get_mut(id).filter(|l| l.queued != next) {
+                l.queued = next;
+                self.moved.push(id);
+            }
+        }
+        layer
     }
 
     /// Every layer must be re-recorded (layout ran, the tree changed).
@@ -274,14 +311,15 @@ impl Layers {
         }
     }
 
-    /// Whether the next frame has layers to re-record or restate.
+    /// Whether the next frame has layers to re-record, restate or move.
     pub(crate) fn pending(&self) -> bool {
-        self.all || self.full || !self.dirty.is_empty()
+        self.all || self.full || !self.dirty.is_empty() || !self.moved.is_empty()
     }
 
-    /// Runs the layer side of a frame: re-records what is dirty, recomputes props and where
-    /// every layer is on screen, writes the updates ([`Layers::updates`]) and returns whether
-    /// they restate the tree, and the damage. `seen` receives the images shown on screen.
+    /// Runs the layer side of a frame: re-records what is dirty, recomputes the props and the
+    /// place on screen of every layer that may have moved (and of what it draws, when it did),
+    /// writes the updates ([`Layers::updates`]) and returns whether they restate the tree, and
+    /// the damage. `seen` receives the images shown on screen.
     pub(crate) fn frame(
         &mut self,
         scene: &Scene,
@@ -292,6 +330,138 @@ impl Layers {
         let full = std::mem::take(&mut self.full);
         let all = std::mem::take(&mut self.all) || full || self.map.is_empty();
         let view = Rect::new(0.0, 0.0, viewport.0, viewport.1);
+        self.frames += 1;
+        let mut counts = Counts::default();
+        let mut rects: Vec<IntRect> = Vec::new();
+        self.updates.clear();
+
+        let recorded = self.record(scene, images, view, all, full, &mut counts);
+        let gone = self.gone(&recorded, all);
+        for &id in &gone {
+            if let Some(l) = self.map.remove(id) {
+                if let Some(s) = l.screen {
+                    rects.push(s.map(&l.before.as_ref().map_or(l.bounds, |b| b.bounds)));
+                }
+                self.retained -= retained_size(&l);
+                for &h in &l.visible {
+                    self.unshow(h);
+                }
+                if !full {
+                    wire::write_remove(&mut self.updates, id);
+                }
+            }
+        }
+        for &id in &recorded {
+            if let Some(l) = self.map.get(id).filter(|l| l.before.as_ref().is_some_and(|b| b.changed)) {
+                wire::write_content(&mut self.updates, id, &l.list);
+                counts.recorded += 1;
+            }
+        }
+
+        // Props and places on screen, parents before children (by depth): the layers that may
+        // have moved, those recorded and what they draw, and below any layer that did move.
+        // Queued by depth: `levels[d]` holds layers `d` below the root.
+        let mut levels: Vec<Vec<u32>> = Vec::new();
+        let mut moved = std::mem::take(&mut self.moved);
+        if all {
+            moved.clear();
+            moved.push(ROOT);
+        } else {
+            moved.extend(recorded.iter().copied());
+        }
+        for id in moved.drain(..) {
+            if let Some(depth) = self.depth(id) {
+                queue(&mut levels, depth, id);
+            }
+        }
+        self.moved = moved;
+        let mut at = (0, 0);
+        while let Some((depth, id)) = next(&levels, &mut at) {
+            let parent_screen = match self.map.get(id) {
+                Some(l) if l.placed != self.frames => self.map.get(l.parent).and_then(|p| p.screen),
+                _ => continue,
+            };
+            let Some(l) = self.map.get_mut(id) else { continue };
+            l.placed = self.frames;
+            let props = props_of(scene, Kind::of(id), &l.place);
+            let screen = match parent_screen {
+                Some(p) if id != ROOT => place_on(&p, &l.place, &props),
+                _ => Screen { transform: Transform::IDENTITY, clip: view, opacity: 1.0 },
+            };
+            if props != l.props
+                || (l.screen.is_none() && props != Props::default())
+                || (full && props != Props::default())
+            {
+                wire::write_props(&mut self.updates, id, &props);
+                counts.props += 1;
+            }
+            l.props = props;
+            let b = l.before.take();
+            let reordered = std::mem::take(&mut l.reordered);
+            let moved = l.screen != Some(screen);
+            match l.screen {
+                None => rects.push(screen.map(&l.bounds)),
+                Some(old) if moved || reordered => {
+                    rects.push(old.map(&b.as_ref().map_or(l.bounds, |b| b.bounds)));
+                    rects.push(screen.map(&l.bounds));
+                }
+                Some(_) => {
+                    if let Some(b) = &b {
+                        diff(&b.records, &l.records, |r| rects.push(screen.map(r)));
+                    }
+                }
+            }
+            l.screen = Some(screen);
+            let children_reordered = b.as_ref().is_some_and(|b| b.children != l.children) || reordered;
+            let descend = all || moved || b.is_some() || children_reordered;
+            let visible: Vec<u32> = if screen.opacity > 0.0 {
+                l.images.iter().filter(|(_, r)| !screen.map(r).is_empty()).map(|(h, _)| *h).collect()
+            } else {
+                Vec::new()
+            };
+            let was = std::mem::replace(&mut l.visible, visible.clone());
+            let children = if descend { l.children.clone() } else { Vec::new() };
+            if was != visible {
+                was.iter().for_each(|&h| self.unshow(h));
+                visible.iter().for_each(|&h| self.show(h));
+            }
+            for c in children {
+                if let Some(child) = self.map.get_mut(c) {
+                    child.reordered |= children_reordered;
+                    queue(&mut levels, depth + 1, c);
+                }
+            }
+        }
+        // A recorded layer the walk did not reach (none should be) must not look recorded next time.
+        for &id in &recorded {
+            if let Some(l) = self.map.get_mut(id) {
+                l.before = None;
+            }
+        }
+        seen.clear();
+        seen.extend_from_slice(&self.seen);
+        counts.layers = self.map.len() as u32;
+        self.counts = counts;
+        let viewport = view.round_out();
+        let damage = if full {
+            if viewport.is_empty() { Vec::new() } else { vec![viewport] }
+        } else {
+            damage::merge(rects, viewport)
+        };
+        (full, damage)
+    }
+
+    /// Records the dirty layers, and any layer they draw that is new (every layer when `all`);
+    /// returns the ids recorded, sorted.
+    fn record(
+        &mut self,
+        scene: &Scene,
+        images: &Images,
+        view: Rect,
+        all: bool,
+        full: bool,
+        counts: &mut Counts,
+    ) -> Vec<u32> {
         let mut recorded: Vec<u32> = Vec::new();
         let mut work: Vec<u32> = if all {
             vec![ROOT]
@@ -299,9 +469,6 @@ impl Layers {
             self.dirty.iter().rev().copied().filter(|l| self.map.contains_key(l)).collect()
         };
         self.dirty.clear();
-        let mut counts = Counts::default();
-
-        // Record the dirty layers, and any layer they draw that is new (or all of them).
         while let Some(id) = work.pop() {
             if self.map.get(id).is_some_and(|l| l.before.is_some()) {
                 continue;
@@ -313,6 +480,7 @@ impl Layers {
                 paint::record(scene, images, &is_layer, Kind::of(id), place.as_ref(), view, &mut self.scratch);
             rec.records.sort_by_key(|r| r.0);
             let layer = self.map.get_or_insert(id, || Layer::new(place.unwrap_or_else(|| root_place(view))));
+            let old_size = retained_size(layer);
             let list = self.scratch.bytes();
             let changed = layer.list != list || layer.screen.is_none() || full;
             if changed {
@@ -328,114 +496,94 @@ impl Layers {
                 children: std::mem::replace(&mut layer.children, children),
                 changed,
             });
-            recorded.push(id);
             layer.images = rec.images;
+            self.retained = self.retained + retained_size(layer) - old_size;
+            recorded.push(id);
             for (child, place) in rec.children {
                 match self.map.get_mut(child) {
                     Some(c) => {
                         c.place = place;
+                        c.parent = id;
                         if all {
                             work.push(child);
                         }
                     }
                     None => {
-                        self.map.get_or_insert(child, || Layer::new(place));
+                        let c = self.map.get_or_insert(child, || Layer::new(place));
+                        c.parent = id;
                         work.push(child);
                     }
                 }
             }
         }
+        recorded.sort_unstable();
+        recorded
+    }
 
-        // The tree as it is now, parents first; what it no longer reaches is gone.
-        self.frames += 1;
-        let mut order: Vec<(u32, u32)> = Vec::with_capacity(self.map.len());
+    /// The layers no list draws any more, sorted: when every layer was recorded, those that were
+    /// not; otherwise, when a recorded layer dropped a child, those the tree no longer reaches.
+    /// The walk also sets every layer's parent afresh: a layer recorded in this frame and then
+    /// dropped may have claimed children that a live layer now draws.
+    fn gone(&mut self, recorded: &[u32], all: bool) -> Vec<u32> {
+        if all {
+            let mut gone: Vec<u32> =
+                self.map.layers.iter().filter(|(_, l)| l.before.is_none()).map(|(id, _)| *id).collect();
+            gone.sort_unstable();
+            return gone;
+        }
+        let dropped = recorded.iter().any(|&id| {
+            self.map
+                .get(id)
+                .is_some_and(|l| l.before.as_ref().is_some_and(|b| b.children.iter().any(|c| !l.children.contains(c))))
+        });
+        if !dropped {
+            return Vec::new();
+        }
+        let mut reached = BTreeSet::new();
         let mut stack = vec![(ROOT, ROOT)];
         while let Some((id, parent)) = stack.pop() {
-            order.push((id, parent));
-            if let Some(l) = self.map.get_mut(id) {
-                l.reached = self.frames;
-                stack.extend(l.children.iter().rev().map(|&c| (c, id)));
-            }
-        }
-        let frame = self.frames;
-        let mut gone: Vec<u32> =
-            self.map.layers.iter().filter(|(_, l)| l.reached != frame).map(|(id, _)| *id).collect();
-        gone.sort_unstable();
-
-        let mut rects: Vec<IntRect> = Vec::new();
-        self.updates.clear();
-        for id in &gone {
-            if let Some(l) = self.map.remove(*id) {
-                if let Some(s) = l.screen {
-                    rects.push(s.map(&l.before.as_ref().map_or(l.bounds, |b| b.bounds)));
-                }
-                if !full {
-                    wire::write_remove(&mut self.updates, *id);
-                }
-            }
-        }
-        recorded.sort_unstable();
-        recorded.dedup();
-        for id in &recorded {
-            if let Some(l) = self.map.get(*id).filter(|l| l.before.as_ref().is_some_and(|b| b.changed)) {
-                wire::write_content(&mut self.updates, *id, &l.list);
-                counts.recorded += 1;
-            }
-        }
-
-        // Props and places on screen, parents first.
-        let mut reordered: BTreeSet<u32> = BTreeSet::new();
-        let mut retained = 0;
-        seen.clear();
-        for &(id, parent) in &order {
-            // Parents come first: the parent's screen is already this frame's.
-            let parent_screen = self.map.get(parent).and_then(|p| p.screen);
             let Some(l) = self.map.get_mut(id) else { continue };
-            retained += l.list.len() + l.records.len() * size_of::<(u32, Record)>();
-            let props = props_of(scene, Kind::of(id), &l.place);
-            let screen = match parent_screen {
-                Some(p) if id != ROOT => place_on(&p, &l.place, &props),
-                _ => Screen { transform: Transform::IDENTITY, clip: view, opacity: 1.0 },
-            };
-            if props != l.props
-                || (l.screen.is_none() && props != Props::default())
-                || (full && props != Props::default())
-            {
-                wire::write_props(&mut self.updates, id, &props);
-                counts.props += 1;
+            if !reached.insert(id) {
+                continue;
             }
-            l.props = props;
-            let b = l.before.take();
-            match l.screen {
-                None => rects.push(screen.map(&l.bounds)),
-                Some(old) if old != screen || reordered.contains(&parent) => {
-                    rects.push(old.map(&b.as_ref().map_or(l.bounds, |b| b.bounds)));
-                    rects.push(screen.map(&l.bounds));
-                }
-                Some(_) => {
-                    if let Some(b) = &b {
-                        diff(&b.records, &l.records, |r| rects.push(screen.map(r)));
-                    }
-                }
-            }
-            if b.is_some_and(|b| b.children != l.children) || reordered.contains(&parent) {
-                reordered.insert(id);
-            }
-            l.screen = Some(screen);
-            if screen.opacity > 0.0 {
-                seen.extend(l.images.iter().filter(|(_, r)| !screen.map(r).is_empty()).map(|(h, _)| *h));
-            }
+            l.parent = parent;
+            stack.extend(l.children.iter().map(|&c| (c, id)));
         }
-        counts.layers = self.map.len() as u32;
-        self.retained = retained;
-        self.counts = counts;
-        let viewport = view.round_out();
-        let damage = if full {
-            if viewport.is_empty() { Vec::new() } else { vec![viewport] }
-        } else {
-            damage::merge(rects, viewport)
-        };
-        (full, damage)
+        let mut gone: Vec<u32> = self.map.layers.iter().map(|(id, _)| *id).filter(|id| !reached.contains(id)).collect();
+        gone.sort_unstable();
+        gone
+    }
+
+    /// How deep layer `id` is under the root, or `None` if it is not in the tree.
+    fn depth(&self, id: u32) -> Option<u32> {
+        let mut depth = 0;
+        let mut at = id;
+        while at != ROOT {
+            at = self.map.get(at)?.parent;
+            depth += 1;
+        }
+        self.map.get(ROOT).map(|_| depth)
+    }
+
+    fn show(&mut self, handle: u32) {
+        let h = handle as usize;
+        if self.showing.len() <= h {
+            self.showing.resize(h + 1, 0);
+        }
+        self.showing[h] += 1;
+        if self.showing[h] == 1 {
+            self.seen.push(handle);
+        }
+    }
+
+    fn unshow(&mut self, handle: u32) {
+        let Some(n) = self.showing.get_mut(handle as usize) else { return };
+        *n = n.saturating_sub(1);
+        if *n == 0
+            && let Some(at) = self.seen.iter().position(|&h| h == handle)
+        {
+            self.seen.remove(at);
+        }
     }
 
     /// The last frame's layer updates.
@@ -452,6 +600,32 @@ impl Layers {
     pub(crate) fn retained_bytes(&self) -> usize {
         self.retained
     }
+}
+
+/// Queues layer `id` at `depth`.
+fn queue(levels: &mut Vec<Vec<u32>>, depth: u32, id: u32) {
+    let d = depth as usize;
+    if levels.len() <= d {
+        levels.resize_with(d + 1, Vec::new);
+    }
+    levels[d].push(id);
+}
+
+/// The next queued layer after `at` (depth, index), shallowest first.
+fn next(levels: &[Vec<u32>], at: &mut (usize, usize)) -> Option<(u32, u32)> {
+    while let Some(level) = levels.get(at.0) {
+        if let Some(&id) = level.get(at.1) {
+            at.1 += 1;
+            return Some((at.0 as u32, id));
+        }
+        *at = (at.0 + 1, 0);
+    }
+    None
+}
+
+/// Bytes a layer keeps.
+fn retained_size(l: &Layer) -> usize {
+    l.list.len() + l.records.len() * size_of::<(u32, Record)>()
 }
 
 fn root_place(view: Rect) -> Place {

@@ -697,8 +697,8 @@ impl Engine {
             // move whole subtrees; anything else repaints the node.
             match c {
                 Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
-                    if layers.is_layer(i) => {}
-                Channel::ScrollX | Channel::ScrollY if paint::scrolls(s, i) => {}
+                    if layers.moved(s, i, false) => {}
+                Channel::ScrollX | Channel::ScrollY if layers.moved(s, i, true) => {}
                 Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => moved_boxes = true,
                 _ => touched.push(i),
             }

@@ -261,12 +261,16 @@ fn run_app(args: &[String]) -> Result<()> {
 
 /// The committed instruction counts `cargo xtask bench` checks against.
 const INSTRUCTIONS: &str = "crates/marquee-bench/instructions.txt";
+/// Each quick scene's counters (layers recorded, props, damaged pixels…), compared exactly.
+const COUNTERS: &str = "crates/marquee-bench/counters.txt";
 /// How far a count may move before the check fails: instruction counts are stable to well under
 /// this across runs; a real regression in a scene's frames moves them more.
 const INSTRUCTION_TOLERANCE: f64 = 0.02;
 
-/// The quick benchmark (all but the start-up scene, which needs the `marquee` command), then the
-/// instruction-count check: the `home` scene's instructions in the native engine and in
+/// The quick benchmark (all but the start-up scene, which needs the `marquee` command) with its
+/// structural counters checked exactly against `COUNTERS` (what the frames sent: layers
+/// recorded, ops, props, damaged pixels — the same on every machine), then the instruction-count
+/// check: the `home` scene's instructions in the native engine and in
 /// engine.wasm under wasmtime, measured by callgrind as the difference between running the scene
 /// 6 times and once (which cancels start-up, font loading and loading the module), against
 /// `INSTRUCTIONS`. `--update` (or `UPDATE_EXPECT=1`) rewrites it.
@@ -288,11 +292,38 @@ fn bench(args: &[String]) -> Result<()> {
     // Compiled engine.wasm is kept here: the quick run compiles it once and the runs under
     // valgrind load it (Cranelift under valgrind takes minutes, and cancels out of the count).
     let cache = target_dir().join("bench-modules");
+    let counters = target_dir().join("bench-counters.txt");
     run(Command::new(&bench)
         .args(["--quick", "--skip", "startup", "--engine-wasm"])
         .arg(&wasm)
         .arg("--cache")
-        .arg(&cache))?;
+        .arg(&cache)
+        .arg("--counters")
+        .arg(&counters))?;
+    let counted = std::fs::read_to_string(&counters).map_err(|e| format!("{}: {e}", counters.display()))?;
+    let counters_path = root().join(COUNTERS);
+    let mut failures = Vec::new();
+    if update {
+        std::fs::write(
+            &counters_path,
+            format!("# what the quick scenes' frames sent (cargo xtask bench --update)\n{counted}"),
+        )
+        .map_err(|e| format!("{}: {e}", counters_path.display()))?;
+    } else {
+        let baseline = std::fs::read_to_string(&counters_path)
+            .map_err(|e| format!("{}: {e} (run `cargo xtask bench --update`)", counters_path.display()))?;
+        let expected: Vec<&str> = baseline.lines().filter(|l| !l.starts_with('#')).collect();
+        let now: Vec<&str> = counted.lines().collect();
+        for line in &now {
+            if !expected.contains(line) {
+                failures.push(format!("counter `{line}` is not the baseline's"));
+            }
+        }
+        if expected.len() != now.len() {
+            failures.push(format!("{} counters, the baseline has {}", now.len(), expected.len()));
+        }
+        println!("{} structural counters checked against {COUNTERS}", now.len());
+    }
 
     let count = |runner: &str, repeat: u32| -> Result<u64> {
         let out = target_dir().join(format!("callgrind.{runner}.{repeat}.out"));
@@ -333,7 +364,6 @@ fn bench(args: &[String]) -> Result<()> {
     }
     let baseline = std::fs::read_to_string(&path)
         .map_err(|e| format!("{}: {e} (run `cargo xtask bench --update`)", path.display()))?;
-    let mut failures = Vec::new();
     for (runner, now) in &measured {
         let then = baseline.lines().find_map(|l| {
             let w: Vec<&str> = l.split_whitespace().collect();
