@@ -2,8 +2,10 @@
 //! the keyboard mapped to remote keys.
 //!
 //! winit wants the main thread, and the host's frame loop runs on the engine thread, so the two
-//! meet in a shared frame slot: the engine thread's presenter converts the canvas to the window's
-//! pixel format there and wakes the event loop, which copies it to the surface. Keys go the other
+//! meet in a shared frame slot: the engine thread's presenter converts the frame's damage to the
+//! window's pixel format there and wakes the event loop, which copies what changed since the
+//! surface's buffer last showed a frame (all of it when the buffer is new) and presents that
+//! damage alone. Keys go the other
 //! way, straight to the engine thread's input channel, never through the app thread.
 
 use std::num::NonZeroU32;
@@ -36,6 +38,9 @@ enum Wake {
 #[derive(Default)]
 struct Slot {
     pixels: Vec<u32>,
+    width: usize,
+    /// What changed since the main thread last copied the slot; `None`: everything.
+    damage: Option<Vec<marquee_host::IntRect>>,
     fresh: bool,
 }
 
@@ -51,11 +56,31 @@ impl Presenter for WindowPresenter {
         }
         let Ok(mut slot) = self.slot.lock() else { return false };
         let rgba = canvas.pixmap().data();
+        let width = canvas.bounds().w as usize;
+        let whole = [canvas.bounds()];
+        let same = slot.pixels.len() == rgba.len() / 4 && slot.width == width;
+        let rects: Vec<_> = (if same { damage } else { &whole[..] })
+            .iter()
+            .map(|r| r.intersect(&whole[0]))
+            .filter(|r| !r.is_empty())
+            .collect();
         slot.pixels.resize(rgba.len() / 4, 0);
+        slot.width = width;
         // The canvas is opaque (an opaque background under everything), so premultiplied RGBA
         // is plain RGB here.
-        for (px, c) in slot.pixels.iter_mut().zip(rgba.chunks_exact(4)) {
-            *px = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+        for r in &rects {
+            for y in r.y.max(0) as usize..(r.y + r.h).max(0) as usize {
+                let (from, to) = (y * width + r.x.max(0) as usize, y * width + (r.x + r.w).max(0) as usize);
+                let (Some(out), Some(src)) = (slot.pixels.get_mut(from..to), rgba.get(from * 4..to * 4)) else {
+                    continue;
+                };
+                for (px, c) in out.iter_mut().zip(src.chunks_exact(4)) {
+                    *px = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);
+                }
+            }
+        }
+        if let Some(d) = slot.damage.as_mut() {
+            d.extend_from_slice(&rects);
         }
         slot.fresh = true;
         self.wake.send_event(Wake::Frame).is_ok()
@@ -107,10 +132,32 @@ impl App {
         }
         slot.fresh = false;
         let Ok(mut buffer) = surface.buffer_mut() else { return };
-        let n = buffer.len().min(slot.pixels.len());
-        buffer[..n].copy_from_slice(&slot.pixels[..n]);
+        // A buffer that showed the last frame (age 1) needs only what changed since; any other
+        // holds something older, or nothing.
+        let damage = slot.damage.replace(Vec::new()).filter(|_| buffer.age() == 1 && buffer.len() == slot.pixels.len());
+        let width = slot.width.max(1);
+        let Some(damage) = damage else {
+            let n = buffer.len().min(slot.pixels.len());
+            buffer[..n].copy_from_slice(&slot.pixels[..n]);
+            window.pre_present_notify();
+            let _ = buffer.present();
+            return;
+        };
+        let mut rects = Vec::with_capacity(damage.len());
+        for r in &damage {
+            for y in r.y.max(0) as usize..(r.y + r.h).max(0) as usize {
+                let (from, to) = (y * width + r.x.max(0) as usize, y * width + (r.x + r.w).max(0) as usize);
+                if let (Some(out), Some(src)) = (buffer.get_mut(from..to), slot.pixels.get(from..to)) {
+                    out.copy_from_slice(src);
+                }
+            }
+            let (Some(w), Some(h)) = (NonZeroU32::new(r.w.max(0) as u32), NonZeroU32::new(r.h.max(0) as u32)) else {
+                continue;
+            };
+            rects.push(softbuffer::Rect { x: r.x.max(0) as u32, y: r.y.max(0) as u32, width: w, height: h });
+        }
         window.pre_present_notify();
-        let _ = buffer.present();
+        let _ = buffer.present_with_damage(&rects);
     }
 }
 

@@ -1,15 +1,16 @@
 //! Retained layers: a frame costs what changed, not what exists.
 //!
 //! The scene is split into layers (`paint::Kind`): the root, the children of every scroll
-//! container, and every node whose transform or opacity animates (promoted while it animates and
-//! for [`LINGER_MS`] after, so a focus ring that scales on every key press is not promoted and
-//! demoted each time). Each layer keeps its recorded display list, its nodes' damage records and
-//! where its parent draws it, until something inside it changes: the engine marks a layer dirty
-//! when it changes a node in it ([`Layers::touch`]), and re-records every layer when layout ran or
-//! the tree changed. A frame then re-records only the dirty layers, recomputes every layer's props
-//! (transform, opacity, clip: scroll offsets and animations land here) and where each ends up on
-//! screen, and sends the backend the lists that changed, the props that changed and the layers
-//! that went (`marquee_display_list::layers`).
+//! container, and every node whose transform or opacity animates or whose image fades in
+//! (promoted while it animates and for [`LINGER_MS`] after, so a focus ring that scales on every
+//! key press is not promoted and demoted each time). Each layer keeps its recorded display list,
+//! its nodes' damage records and where its parent draws it, until something inside it changes:
+//! the engine marks a layer dirty when it changes a node in it ([`Layers::touch`]), and
+//! re-records every layer when layout ran or the tree changed. A frame then re-records only the
+//! dirty layers, recomputes the props (transform, opacity, clip: scroll offsets and animations
+//! land here) and the place on screen of the layers that moved and of those below them, and sends
+//! the backend the lists that changed, the props that changed and the layers that went
+//! (`marquee_display_list::layers`).
 //!
 //! Damage follows: a re-recorded layer damages the records that changed, a layer whose place on
 //! screen changed damages where it was and where it is, a new or removed layer where it is or was.
@@ -213,8 +214,8 @@ impl Layers {
         self.until.get(n).is_some_and(|u| *u > f64::NEG_INFINITY)
     }
 
-    /// Something about node `n`'s own paint changed: its layer, and the layer that draws it,
-    /// must be re-recorded.
+    /// Something about node `n`'s own paint changed: the layer holding it must be re-recorded
+    /// (and its own layers' props recomputed, which come from its style too).
     pub(crate) fn touch(&mut self, scene: &Scene, n: usize) {
         if self.all || n >= scene.kind.len() {
             return;
@@ -222,11 +223,19 @@ impl Layers {
         if let Some(l) = self.containing(scene, n) {
             self.dirty.insert(l);
         }
-        if let Some(l) = self.drawing(scene, n) {
+        self.moved.extend([Kind::Node(n).id(), Kind::Scroll(n).id()]);
+    }
+
+    /// Node `n`'s place in paint order changed (its `z-index`): the layer that draws it must be
+    /// re-recorded too, even when `n` is a layer of its own.
+    pub(crate) fn touch_order(&mut self, scene: &Scene, n: usize) {
+        self.touch(scene, n);
+        if !self.all
+            && n < scene.kind.len()
+            && let Some(l) = self.drawing(scene, n)
+        {
             self.dirty.insert(l);
         }
-        // Its own layers' props come from its style too.
-        self.moved.extend([Kind::Node(n).id(), Kind::Scroll(n).id()]);
     }
 
     /// Node `n`'s transform or opacity (or, for a scroll container, its scroll offset) changed:

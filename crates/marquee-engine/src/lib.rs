@@ -247,6 +247,16 @@ impl Engine {
 
     fn execute(&mut self, cmd: Command) -> Result<(), ErrorKind> {
         self.focus_check = true;
+        // A `z-index` moves the node in its parent's paint order.
+        let order = match &cmd {
+            Command::SetStyle { decl, .. } | Command::SetStateStyle { decl, .. } => {
+                decl.property() == marquee_protocol::StyleProperty::ZIndex
+            }
+            Command::ClearStyle { property, .. } | Command::ClearStateStyle { property, .. } => {
+                *property == marquee_protocol::StyleProperty::ZIndex
+            }
+            _ => false,
+        };
         // The node whose paint the command may change (tree and layout changes re-record all).
         let node = match &cmd {
             Command::SetStyle { id, .. }
@@ -370,8 +380,10 @@ impl Engine {
         };
         self.layout_dirty |= layout;
         self.paint_dirty = true;
-        if let Some(n) = node {
-            self.layers.touch(&self.scene, n);
+        match node {
+            Some(n) if order => self.layers.touch_order(&self.scene, n),
+            Some(n) => self.layers.touch(&self.scene, n),
+            None => {}
         }
         Ok(())
     }
@@ -640,7 +652,7 @@ impl Engine {
                 let v = &mut self.scene.visual[i];
                 if (v.z_index, v.fit) != (resting.z_index, resting.fit) {
                     (v.z_index, v.fit) = (resting.z_index, resting.fit);
-                    self.layers.touch(&self.scene, i);
+                    self.layers.touch_order(&self.scene, i);
                 }
             }
         }

@@ -71,6 +71,37 @@ fn retained_layers_equal_a_fresh_recording_in_every_fixture() {
     }
 }
 
+/// Cases the generated streams rarely reach: a layer of its own changing its `z-index` (the
+/// layer drawing it must re-record), a scroll container's clip changing while it scrolls, and a
+/// promoted node moved to another parent.
+#[test]
+fn retained_layers_follow_order_clip_and_moves() {
+    let steps = |src: &str| -> Vec<Step> {
+        src.split("---")
+            .enumerate()
+            .flat_map(|(n, batch)| [Step::Batch(text::parse(batch).unwrap()), Step::Frame(n as f64 * 16.0)])
+            .collect()
+    };
+    let cases = [
+        "create 1 view\nappend 0 1\ncreate 2 view\nappend 1 2\ncreate 3 view\nappend 1 3\n\
+         style 2 width 50px\nstyle 2 height 50px\nstyle 2 background-color #ff0000ff\n\
+         style 3 width 50px\nstyle 3 height 50px\nstyle 3 margin-left -25px\nstyle 3 background-color #00ff00ff\n\
+         animate 2 translate-x 10px duration 5000\nanimate 3 translate-x 10px duration 5000\n\
+         ---\n---\nstyle 2 z-index 1\n---\nstyle 2 background-color #0000ffff\n---\nclear 2 z-index\n",
+        "create 1 view\nappend 0 1\nstyle 1 width 100px\nstyle 1 height 60px\nstyle 1 overflow scroll\n\
+         create 2 view\nappend 1 2\nstyle 2 width 300px\nstyle 2 height 60px\nstyle 2 background-color #ff0000ff\n\
+         ---\nstyle 1 border-top-left-radius 12px\n---\nstyle 1 border-width 4px\n---\nstyle 1 border-top-left-radius 0px\n",
+        "create 1 view\nappend 0 1\ncreate 2 view\nappend 0 2\ncreate 3 view\nappend 1 3\n\
+         style 3 width 40px\nstyle 3 height 40px\nstyle 3 background-color #ffffffff\n\
+         animate 3 opacity 0.5 duration 5000\n---\n---\nappend 2 3\n---\nremove 2 3\n---\nappend 1 3\n",
+    ];
+    for (n, src) in cases.iter().enumerate() {
+        if let Err(e) = compare(&steps(src)) {
+            panic!("case {n}: {e}");
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
