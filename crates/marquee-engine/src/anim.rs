@@ -231,19 +231,13 @@ impl Animations {
         self.running.is_empty()
     }
 
-    /// Writes into `out` the nodes whose transform or opacity animates, or whose image fades in
-    /// (once per channel): the engine makes them layers, so that a frame re-records the node
-    /// alone, not everything around it.
+    /// Writes into `out` the nodes whose transform or opacity animates (once per channel): the
+    /// engine makes them layers.
     pub(crate) fn moving(&self, out: &mut Vec<u32>) {
         let moves = |c: &Channel| {
             matches!(
                 c,
-                Channel::Opacity
-                    | Channel::TranslateX
-                    | Channel::TranslateY
-                    | Channel::ScaleX
-                    | Channel::ScaleY
-                    | Channel::ImageFade
+                Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
             )
         };
         out.clear();

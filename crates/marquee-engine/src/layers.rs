@@ -1,9 +1,9 @@
 //! Retained layers: a frame costs what changed, not what exists.
 //!
 //! The scene is split into layers (`paint::Kind`): the root, the children of every scroll
-//! container, and every node whose transform or opacity animates or whose image fades in
-//! (promoted while it animates and for [`LINGER_MS`] after, so a focus ring that scales on every
-//! key press is not promoted and demoted each time). Each layer keeps its recorded display list,
+//! container, and every node whose transform or opacity animates (promoted while it animates and
+//! for [`LINGER_MS`] after, so a focus ring that scales on every key press is not promoted and
+//! demoted each time). Each layer keeps its recorded display list,
 //! its nodes' damage records and where its parent draws it, until something inside it changes:
 //! the engine marks a layer dirty when it changes a node in it ([`Layers::touch`]), and
 //! re-records every layer when layout ran or the tree changed. A frame then re-records only the

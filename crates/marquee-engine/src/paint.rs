@@ -29,7 +29,7 @@ pub(crate) const UNBOUNDED: Rect = Rect::new(-1e9, -1e9, 2e9, 2e9);
 pub(crate) enum Kind {
     /// Everything not in another layer.
     Root,
-    /// A node whose transform or opacity animates (or whose image fades in), and its subtree.
+    /// A node whose transform or opacity animates, and its subtree.
     Node(usize),
     /// A scroll container's children (scrolled by the layer's transform).
     Scroll(usize),
