@@ -186,6 +186,10 @@ struct RunArgs {
     /// do not pass either (default: 128).
     #[arg(long, value_name = "MIB")]
     texture_budget: Option<f64>,
+    /// Layer pixels the canvas keeps between frames, in MiB: the least recently drawn go first,
+    /// and are rasterized again when shown (default: 64).
+    #[arg(long, value_name = "MIB")]
+    layer_budget: Option<f64>,
     /// A directory whose files `file:` image URLs may name (repeatable; default: none, and
     /// `file:` URLs are refused).
     #[arg(long, value_name = "DIR")]
@@ -433,6 +437,11 @@ fn run_host(
         Some(mib) => return Err(format!("--texture-budget {mib}: expected a size in MiB")),
         None => marquee_host::DEFAULT_TEXTURE_BUDGET,
     };
+    options.layer_budget = match args.layer_budget {
+        Some(mib) if mib.is_finite() && mib >= 0.0 => (mib * 1048576.0) as usize,
+        Some(mib) => return Err(format!("--layer-budget {mib}: expected a size in MiB")),
+        None => options.layer_budget,
+    };
     options.file_dirs = args.allow_file_dir.clone();
     let timeout = |default: Option<f64>| args.timeout.or(default).map(|s| Duration::from_secs_f64(s.max(0.1)));
     // A window is interactive: it stays open until closed (or the frame count / timeout asked).
@@ -521,7 +530,8 @@ fn report_json(r: &Report) -> serde_json::Value {
             serde_json::json!({
                 "at_ms": ms(f.at.duration_since(r.started)), "time_ms": f.time_ms,
                 "engine_ms": ms(f.engine), "raster_ms": ms(f.raster), "present_ms": ms(f.present),
-                "pixels": f.pixels, "batches": f.batches, "texture_bytes": f.texture_bytes,
+                "pixels": f.pixels, "pixels_rasterized": f.pixels_rasterized, "pixels_composited": f.pixels_composited,
+                "batches": f.batches, "texture_bytes": f.texture_bytes, "layer_bytes": f.layer_bytes,
                 "drawn": f.drawn,
             })
         })
@@ -627,5 +637,13 @@ fn print_report(r: &Report) {
         mib(at_end),
         mib(drawn_peak),
         mib(r.texture_high_water)
+    );
+    let layers_peak = r.frames.iter().map(|f| f.layer_bytes).max().unwrap_or(0);
+    let rasterized: u64 = r.frames.iter().map(|f| f.pixels_rasterized).sum();
+    let composited: u64 = r.frames.iter().map(|f| f.pixels_composited).sum();
+    println!(
+        "layers: {:.2} MiB of kept pixels at the end, {:.2} MiB peak; {rasterized} pixels rasterized, {composited} composited",
+        mib(r.frames.last().map_or(0, |f| f.layer_bytes)),
+        mib(layers_peak)
     );
 }

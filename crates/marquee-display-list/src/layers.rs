@@ -194,6 +194,9 @@ pub struct Layer {
     pub props: Props,
     /// The layers its list draws, in paint order.
     pub children: Vec<u32>,
+    /// Changes whenever its list is replaced, and never repeats in a process, whatever tree the
+    /// layer is in: what a backend keeps of the list's pixels is good while this is.
+    pub version: u64,
 }
 
 /// What one [`LayerTree::apply`] changed, for frame statistics.
@@ -212,6 +215,9 @@ pub struct Applied {
 pub struct LayerTree {
     layers: HashMap<u32, Layer>,
 }
+
+/// The last content version handed out (see [`Layer::version`]).
+static VERSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl LayerTree {
     /// A tree whose root draws `ops` (for tests and tools that have one list).
@@ -268,7 +274,8 @@ impl LayerTree {
                         .collect();
                     // A new list keeps the layer's props; a new layer starts with the defaults.
                     let props = if full { None } else { self.layers.get(&layer).map(|l| l.props) };
-                    staged.insert(layer, Some(Layer { ops, props: props.unwrap_or_default(), children }));
+                    let props = props.unwrap_or_default();
+                    staged.insert(layer, Some(Layer { ops, props, children, version: 0 }));
                     applied.contents += 1;
                     structural = true;
                 }
@@ -336,7 +343,10 @@ impl LayerTree {
         }
         for (id, layer) in staged {
             match layer {
-                Some(l) => self.layers.insert(id, l),
+                Some(mut l) => {
+                    l.version = VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    self.layers.insert(id, l)
+                }
                 None => self.layers.remove(&id),
             };
         }
@@ -357,8 +367,14 @@ impl LayerTree {
     /// where its parent draws it: for backends that draw a list, not layers. A layer with an
     /// empty list is left out.
     pub fn flatten(&self, out: &mut Vec<Op>) {
+        self.flatten_from(ROOT, out);
+    }
+
+    /// Layer `id` and everything it draws as one display list (its own props left out, as the
+    /// root's are by [`flatten`](Self::flatten)).
+    pub fn flatten_from(&self, id: u32, out: &mut Vec<Op>) {
         out.clear();
-        let Some(root) = self.layers.get(&ROOT) else { return };
+        let Some(root) = self.layers.get(&id) else { return };
         // (layer, next op index, pops owed when it ends)
         let mut stack: Vec<(&Layer, usize, [Option<Op>; 3])> = vec![(root, 0, [None; 3])];
         while let Some((layer, at, pops)) = stack.last_mut() {

@@ -154,7 +154,8 @@ impl Loop {
     ) -> Result<Loop, Error> {
         let start::Started { instance, recorder, module, selection, warnings } = start::start(&options)?;
         let (w, h) = options.size;
-        let canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
+        let mut canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
+        canvas.set_layer_budget(options.layer_budget);
         let cap = options.texture_budget.saturating_mul(2);
         let textures = Textures::new(&options.app_dir, options.image_limits, options.file_dirs.clone(), cap)
             .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
@@ -238,8 +239,11 @@ impl Loop {
                 raster: raster_time,
                 present: present_time,
                 pixels: drawn.as_ref().map_or(0, |d| d.pixels),
+                pixels_rasterized: drawn.as_ref().map_or(0, |d| d.pixels_rasterized),
+                pixels_composited: drawn.as_ref().map_or(0, |d| d.pixels_composited),
                 batches: inbox.batches,
                 texture_bytes: self.textures.bytes(),
+                layer_bytes: self.canvas.layer_bytes() as u64,
                 drawn: drawn.is_some(),
             });
             let host_events = self.send_events(&frame, inbox.rejected, time_ms);

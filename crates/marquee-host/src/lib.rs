@@ -96,6 +96,9 @@ pub struct Options {
     /// lets new images arrive while the engine releases old ones): a load that would pass it
     /// fails with `too-many-pixels`.
     pub texture_budget: u64,
+    /// The bytes of layer pixels the canvas keeps between frames (least recently used go first;
+    /// a layer not kept is rasterized again when it is drawn, to the same pixels).
+    pub layer_budget: usize,
     /// What one image may be: encoded size, dimensions, fetch time.
     pub image_limits: ImageLimits,
     /// Directories `file:` image URLs may name files in (the device's, never the app's choice);
@@ -204,6 +207,7 @@ impl Options {
             js: JsLimits::default(),
             echo_console: true,
             texture_budget: DEFAULT_TEXTURE_BUDGET,
+            layer_budget: marquee_raster::DEFAULT_BUDGET,
             image_limits: ImageLimits::default(),
             file_dirs: Vec::new(),
             record: None,
@@ -313,12 +317,18 @@ pub struct FrameStat {
     pub raster: Duration,
     /// The presenter.
     pub present: Duration,
-    /// Pixels redrawn.
+    /// Pixels redrawn (the damage).
     pub pixels: u64,
+    /// Pixels of layers rasterized for this frame (layers whose content or scale changed).
+    pub pixels_rasterized: u64,
+    /// Pixels copied from kept layer pixels onto the canvas.
+    pub pixels_composited: u64,
     /// Command batches from the app applied in this frame.
     pub batches: u32,
     /// Decoded image pixels held by the host when this frame was drawn, in bytes.
     pub texture_bytes: u64,
+    /// Layer pixels the canvas kept after this frame, in bytes (within its layer budget).
+    pub layer_bytes: u64,
     /// Whether the frame reached the screen: false when the backend refused its display list
     /// (the screen kept the previous frame).
     pub drawn: bool,

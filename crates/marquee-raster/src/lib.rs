@@ -16,6 +16,10 @@
 //! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
 
 use marquee_display_list::layers::LayerTree;
+mod composite;
+
+pub use composite::{DEFAULT_BUDGET, MARGIN};
+
 use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs, Placement};
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform};
 use tiny_skia as sk;
@@ -103,14 +107,20 @@ pub struct DrawStats {
     /// Opacity layers flattened and clips not applied because they nested deeper than
     /// [`MAX_LAYERS`] and [`MAX_CLIPS`].
     pub flattened: u32,
+    /// Layer surfaces rasterized (a layer's list changed, its scale did, or it scrolled past
+    /// what its surface covered).
+    pub layers_rasterized: u32,
+    /// Pixels of those surfaces.
+    pub pixels_rasterized: u64,
+    /// Pixels copied from layer surfaces onto the canvas.
+    pub pixels_composited: u64,
 }
 
-/// A frame buffer that persists across frames.
+/// A frame buffer that persists across frames, and the layer pixels kept to draw the next one.
 pub struct Canvas {
     pixmap: sk::Pixmap,
     background: sk::Color,
-    /// The layer tree flattened, reused between frames.
-    ops: Vec<Op>,
+    compositor: composite::Compositor,
 }
 
 impl Canvas {
@@ -119,7 +129,7 @@ impl Canvas {
         let mut pixmap = sk::Pixmap::new(width, height).ok_or(Error::BadSize { width, height })?;
         let background = color(background, 1.0);
         pixmap.fill(background);
-        Ok(Canvas { pixmap, background, ops: Vec::new() })
+        Ok(Canvas { pixmap, background, compositor: composite::Compositor::new(DEFAULT_BUDGET) })
     }
 
     /// The pixels, premultiplied RGBA.
@@ -137,7 +147,9 @@ impl Canvas {
         self.pixmap.encode_png().map_err(|e| Error::Png(e.to_string()))
     }
 
-    /// Redraws the `damage` rectangles from the layer tree. Pixels outside them keep the last
+    /// Redraws the `damage` rectangles (grown by a pixel: layers sit on the pixel grid, see
+    /// `composite`) from the layer tree, compositing each layer's kept pixels and rasterizing
+    /// only the layers whose list or scale changed. Pixels outside the damage keep the last
     /// frame's.
     pub fn draw(
         &mut self,
@@ -146,11 +158,55 @@ impl Canvas {
         images: &dyn Images,
         glyphs: &mut dyn Glyphs,
     ) -> Result<DrawStats, Error> {
-        let mut ops = std::mem::take(&mut self.ops);
-        layers.flatten(&mut ops);
-        let result = self.draw_ops(&ops, damage, images, glyphs);
-        self.ops = ops;
-        result
+        let bounds = self.bounds();
+        let damage: Vec<IntRect> = damage
+            .iter()
+            .map(|r| IntRect {
+                x: r.x.saturating_sub(1),
+                y: r.y.saturating_sub(1),
+                w: r.w.saturating_add(2),
+                h: r.h.saturating_add(2),
+            })
+            .map(|r| r.intersect(&bounds))
+            .filter(|r| !r.is_empty())
+            .collect();
+        let mut stats =
+            DrawStats { pixels: damage.iter().map(IntRect::area).sum::<i64>() as u64, ..DrawStats::default() };
+        if damage.is_empty() {
+            return Ok(stats);
+        }
+        self.clear(&damage);
+        let work = self.compositor.composite(layers, &mut self.pixmap, &damage, images, glyphs)?;
+        stats.ops = work.direct_ops;
+        stats.skipped = work.skipped;
+        stats.flattened = work.flattened;
+        stats.layers_rasterized = work.rasterized;
+        stats.pixels_rasterized = work.pixels_rasterized;
+        stats.pixels_composited = work.pixels_composited;
+        Ok(stats)
+    }
+
+    /// Bytes of layer pixels the canvas keeps.
+    pub fn layer_bytes(&self) -> usize {
+        self.compositor.bytes()
+    }
+
+    /// Sets how many bytes of layer pixels the canvas may keep (least recently used go first;
+    /// what is not kept is rasterized again when needed, to the same pixels).
+    pub fn set_layer_budget(&mut self, bytes: usize) {
+        self.compositor.set_budget(bytes);
+    }
+
+    /// Clears the damage to the background.
+    fn clear(&mut self, damage: &[IntRect]) {
+        let mut clear = sk::Paint::default();
+        clear.set_color(self.background);
+        clear.blend_mode = sk::BlendMode::Source;
+        for r in damage {
+            if let Some(rect) = sk::Rect::from_xywh(r.x as f32, r.y as f32, r.w as f32, r.h as f32) {
+                self.pixmap.fill_rect(rect, &clear, sk::Transform::identity(), None);
+            }
+        }
     }
 
     /// Redraws the `damage` rectangles from one display list's operations.
@@ -172,27 +228,10 @@ impl Canvas {
         // differently with and without a mask, and a partial redraw must give the very pixels a
         // full one does.
         let base = Some(damage_mask(&damage, bounds)?);
-        let mut clear = sk::Paint::default();
-        clear.set_color(self.background);
-        clear.blend_mode = sk::BlendMode::Source;
-        for r in &damage {
-            if let Some(rect) = sk::Rect::from_xywh(r.x as f32, r.y as f32, r.w as f32, r.h as f32) {
-                self.pixmap.fill_rect(rect, &clear, sk::Transform::identity(), None);
-            }
-        }
-
+        self.clear(&damage);
         let all = damage.iter().fold(IntRect::default(), |a, r| a.union(r));
-        let mut p = Painter {
-            damage: Rect::new(all.x as f32, all.y as f32, all.w as f32, all.h as f32),
-            layers: Vec::new(),
-            flat: Vec::new(),
-            transforms: vec![sk::Transform::identity()],
-            masks: vec![base],
-            unclipped: 0,
-            flattened: 0,
-            width: bounds.w as u32,
-            height: bounds.h as u32,
-        };
+        let cull = Rect::new(all.x as f32, all.y as f32, all.w as f32, all.h as f32);
+        let mut p = Painter::new(bounds.w as u32, bounds.h as u32, sk::Transform::identity(), base, cull);
         for op in ops {
             stats.ops += 1;
             if !p.op(&mut self.pixmap, op, images, glyphs)? {
@@ -247,6 +286,22 @@ struct Painter {
 }
 
 impl Painter {
+    /// A painter for a `width × height` target whose drawing starts under `base` and `mask`;
+    /// shapes wholly outside `cull` are skipped.
+    fn new(width: u32, height: u32, base: sk::Transform, mask: Option<sk::Mask>, cull: Rect) -> Painter {
+        Painter {
+            damage: cull,
+            layers: Vec::new(),
+            flat: Vec::new(),
+            transforms: vec![base],
+            masks: vec![mask],
+            unclipped: 0,
+            flattened: 0,
+            width,
+            height,
+        }
+    }
+
     /// The opacity of flattened layers that every drawing takes.
     fn flat_opacity(&self) -> f32 {
         self.flat.iter().product()

@@ -1,0 +1,440 @@
+//! The compositor: each layer's pixels are kept between frames and rasterized again only when
+//! its list or its scale changes; a frame composites them, moved, faded and clipped by their
+//! props, into the damage.
+//!
+//! A layer's list is cut into **pieces** at its `DrawLayer` ops: runs of paint ops, each kept as a
+//! [`Surface`], and the child layers between them, composited in paint order. A surface holds
+//! the run's pixels at the layer's scale with no translation; it is composited at the layer's
+//! translation rounded to whole pixels, so moving or scrolling a layer copies pixels and never
+//! resamples them. (Layers therefore sit on the pixel grid — content moves by under half a
+//! pixel — and the damage is grown by a pixel to cover that.) Whether a frame reuses a surface or
+//! rasterizes it afresh gives the same pixels: a surface's pixels depend only on the layer's list
+//! and scale, and one dropped to stay within the budget is rasterized again the same way.
+//!
+//! Surfaces cover the part of the layer near the screen ([`MARGIN`] around the viewport), not
+//! the whole layer, so a long rail costs a screen's worth of pixels; scrolling past what a surface
+//! covers rasterizes a new one. They are kept within a byte budget, least recently used first.
+//!
+//! Some lists cannot be cut: a child layer inside an opacity group of its parent's list, or a
+//! layer with both children and an opacity of its own (a group that needs an offscreen buffer).
+//! Those subtrees are drawn directly, op by op, as one list.
+
+use std::collections::HashMap;
+
+use marquee_display_list::layers::{Layer, LayerTree, ROOT};
+use marquee_display_list::text::Glyphs;
+use marquee_display_list::{IntRect, Op};
+use tiny_skia as sk;
+
+use crate::{Error, Images, Painter};
+
+/// How far beyond the viewport a surface covers, in pixels: a scroll of up to this much reuses
+/// it.
+pub const MARGIN: i32 = 256;
+
+/// The bytes of layer pixels a canvas keeps by default.
+pub const DEFAULT_BUDGET: usize = 64 << 20;
+
+/// What one composite did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Work {
+    /// Surfaces rasterized.
+    pub(crate) rasterized: u32,
+    /// Pixels of those surfaces.
+    pub(crate) pixels_rasterized: u64,
+    /// Pixels copied from surfaces onto the canvas.
+    pub(crate) pixels_composited: u64,
+    /// Operations drawn directly (subtrees that cannot be composited).
+    pub(crate) direct_ops: u32,
+    /// Operations skipped (see `DrawStats::skipped`).
+    pub(crate) skipped: u32,
+    /// Layers flattened (see `DrawStats::flattened`).
+    pub(crate) flattened: u32,
+}
+
+/// A rasterized run of one layer's list.
+struct Surface {
+    /// The layer's content version it was rasterized from.
+    version: u64,
+    /// The scale it was rasterized at.
+    scale: (f32, f32),
+    /// What it covers, in the layer's pixels (device pixels before the layer's translation).
+    area: IntRect,
+    /// All the run's pixels, of which `area` is the part `near` the screen when rasterized.
+    bounds: IntRect,
+    near: IntRect,
+    pixmap: sk::Pixmap,
+    /// The frame it was last composited in.
+    used: u64,
+}
+
+/// One piece of a layer's list.
+enum Piece {
+    /// `ops[start..end]`, drawn after replaying the clips and transforms open at `start`.
+    Run { start: usize, end: usize, open: Vec<Op> },
+    /// A child layer, drawn under the clips and transforms open where it is.
+    Child { id: u32, open: Vec<Op> },
+}
+
+/// Cuts a layer's list into pieces, or `None` when a child sits inside an opacity group.
+fn pieces(ops: &[Op]) -> Option<Vec<Piece>> {
+    let mut out = Vec::new();
+    let mut open: Vec<Op> = Vec::new();
+    let mut start = 0;
+    let mut start_open = Vec::new();
+    for (i, op) in ops.iter().enumerate() {
+        match *op {
+            Op::PushClip { .. } | Op::PushTransform { .. } | Op::PushOpacity { .. } => open.push(*op),
+            Op::PopClip | Op::PopTransform | Op::PopOpacity => {
+                open.pop();
+            }
+            Op::DrawLayer { layer } => {
+                if open.iter().any(|o| matches!(o, Op::PushOpacity { .. })) {
+                    return None;
+                }
+                if i > start {
+                    out.push(Piece::Run { start, end: i, open: std::mem::take(&mut start_open) });
+                }
+                out.push(Piece::Child { id: layer, open: open.clone() });
+                start = i + 1;
+                start_open = open.clone();
+            }
+            _ => {}
+        }
+    }
+    if ops.len() > start {
+        out.push(Piece::Run { start, end: ops.len(), open: start_open });
+    }
+    Some(out)
+}
+
+/// Where a layer lands: its transform to device pixels, its clip (a canvas-sized mask; `None`:
+/// none) and its opacity. Drawing never leaves `damage`.
+struct Place<'m> {
+    transform: sk::Transform,
+    mask: Option<&'m sk::Mask>,
+    opacity: f32,
+    damage: &'m [IntRect],
+}
+
+/// The kept surfaces and their budget.
+pub(crate) struct Compositor {
+    surfaces: HashMap<(u32, u32), Surface>,
+    budget: usize,
+    bytes: usize,
+    frame: u64,
+}
+
+impl Compositor {
+    pub(crate) fn new(budget: usize) -> Compositor {
+        Compositor { surfaces: HashMap::new(), budget, bytes: 0, frame: 0 }
+    }
+
+    /// Bytes of surfaces kept.
+    pub(crate) fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub(crate) fn set_budget(&mut self, budget: usize) {
+        self.budget = budget;
+        self.trim();
+    }
+
+    /// Composites `tree` onto `canvas` inside the `damage` rectangles (on the canvas, not empty).
+    pub(crate) fn composite(
+        &mut self,
+        tree: &LayerTree,
+        canvas: &mut sk::Pixmap,
+        damage: &[IntRect],
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+    ) -> Result<Work, Error> {
+        self.frame += 1;
+        let mut work = Work::default();
+        let place = Place { transform: sk::Transform::identity(), mask: None, opacity: 1.0, damage };
+        if tree.get(ROOT).is_some() {
+            self.layer(tree, ROOT, &place, canvas, images, glyphs, &mut work, 0)?;
+        }
+        // Surfaces of layers that are gone, or not composited for a while, go first.
+        let frame = self.frame;
+        let before = self.surfaces.len();
+        self.surfaces.retain(|&(id, _), s| tree.get(id).is_some_and(|l| l.version == s.version) || s.used + 60 > frame);
+        if self.surfaces.len() != before {
+            self.bytes = self.surfaces.values().map(|s| s.pixmap.data().len()).sum();
+        }
+        self.trim();
+        Ok(work)
+    }
+
+    /// Drops the least recently used surfaces until the kept ones fit the budget.
+    fn trim(&mut self) {
+        while self.bytes > self.budget {
+            let Some((&key, _)) = self.surfaces.iter().min_by_key(|(k, s)| (s.used, **k)) else { break };
+            if let Some(s) = self.surfaces.remove(&key) {
+                self.bytes -= s.pixmap.data().len();
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down as it is")]
+    fn layer(
+        &mut self,
+        tree: &LayerTree,
+        id: u32,
+        place: &Place<'_>,
+        canvas: &mut sk::Pixmap,
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+        work: &mut Work,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let Some(layer) = tree.get(id) else { return Ok(()) };
+        if place.opacity <= 0.0 || layer.ops.is_empty() {
+            return Ok(());
+        }
+        let cut = if layer.children.is_empty() || place.opacity >= 1.0 { pieces(&layer.ops) } else { None };
+        let Some(pieces) = cut.filter(|_| depth < marquee_display_list::layers::MAX_DEPTH) else {
+            return self.direct(tree, id, place, canvas, images, glyphs, work);
+        };
+        for (k, piece) in pieces.iter().enumerate() {
+            match piece {
+                Piece::Run { start, end, open } => {
+                    self.run(id, k as u32, layer, (*start, *end, open), place, canvas, images, glyphs, work)?;
+                }
+                Piece::Child { id: child, open } => {
+                    let Some(c) = tree.get(*child) else { continue };
+                    let mut transform = place.transform;
+                    let mut mask: Option<sk::Mask> = None;
+                    let (width, height) = (canvas.width(), canvas.height());
+                    let start = |mask: &mut Option<sk::Mask>| -> Result<(), Error> {
+                        if mask.is_none() {
+                            *mask = Some(match place.mask {
+                                Some(m) => m.clone(),
+                                None => crate::full_mask(width, height)?,
+                            });
+                        }
+                        Ok(())
+                    };
+                    let clip = |mask: &mut Option<sk::Mask>, rect, radii, t: sk::Transform| -> Result<(), Error> {
+                        start(mask)?;
+                        if let Some(m) = mask.as_mut() {
+                            match crate::rounded_rect(rect, radii) {
+                                Some(path) => m.intersect_path(&path, sk::FillRule::Winding, true, t),
+                                None => m.data_mut().fill(0),
+                            }
+                        }
+                        Ok(())
+                    };
+                    let hide = |mask: &mut Option<sk::Mask>| -> Result<(), Error> {
+                        start(mask)?;
+                        if let Some(m) = mask.as_mut() {
+                            m.data_mut().fill(0);
+                        }
+                        Ok(())
+                    };
+                    for op in open {
+                        match *op {
+                            Op::PushTransform { transform: t } => {
+                                transform =
+                                    transform.pre_concat(sk::Transform::from_row(t.sx, 0.0, 0.0, t.sy, t.tx, t.ty));
+                            }
+                            Op::PushClip { rect, radii } if crate::drawable(rect, &radii.0, transform) => {
+                                clip(&mut mask, rect, radii, transform)?;
+                            }
+                            Op::PushClip { .. } => hide(&mut mask)?,
+                            _ => {}
+                        }
+                    }
+                    let p = c.props;
+                    if let Some((rect, radii)) = p.clip {
+                        if crate::drawable(rect, &radii.0, transform) {
+                            clip(&mut mask, rect, radii, transform)?;
+                        } else {
+                            hide(&mut mask)?;
+                        }
+                    }
+                    let t = p.transform;
+                    let transform = transform.pre_concat(sk::Transform::from_row(t.sx, 0.0, 0.0, t.sy, t.tx, t.ty));
+                    let inner = Place {
+                        transform,
+                        mask: mask.as_ref().or(place.mask),
+                        opacity: place.opacity * p.opacity,
+                        damage: place.damage,
+                    };
+                    self.layer(tree, *child, &inner, canvas, images, glyphs, work, depth + 1)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Composites run `k` of layer `id` (`ops[start..end]` after the `open` pushes), rasterizing
+    /// it first unless a surface of the same content and scale covers what is needed.
+    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down as it is")]
+    fn run(
+        &mut self,
+        id: u32,
+        k: u32,
+        layer: &Layer,
+        (start, end, open): (usize, usize, &[Op]),
+        place: &Place<'_>,
+        canvas: &mut sk::Pixmap,
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+        work: &mut Work,
+    ) -> Result<(), Error> {
+        let t = place.transform;
+        let scale = (t.sx, t.sy);
+        if !(scale.0 > 0.0 && scale.1 > 0.0 && t.tx.is_finite() && t.ty.is_finite()) || t.kx != 0.0 || t.ky != 0.0 {
+            return Ok(());
+        }
+        if t.tx.abs() > crate::MAX_COORD || t.ty.abs() > crate::MAX_COORD {
+            return Ok(());
+        }
+        // The layer sits on the pixel grid: its translation, rounded, places its surfaces.
+        let (dx, dy) = (t.tx.round() as i32, t.ty.round() as i32);
+        let (w, h) = (canvas.width() as i32, canvas.height() as i32);
+        // What the canvas can show of this layer, in its pixels.
+        let near = IntRect { x: -dx - MARGIN, y: -dy - MARGIN, w: w + 2 * MARGIN, h: h + 2 * MARGIN };
+        let onscreen = IntRect { x: -dx, y: -dy, w, h };
+        let key = (id, k);
+        let fresh = self.surfaces.get(&key).is_some_and(|s| {
+            s.version == layer.version && s.scale == scale && contains(&s.near, &onscreen.intersect(&s.bounds))
+        });
+        if !fresh {
+            let bounds = bounds(&layer.ops[start..end], open, scale);
+            let area = bounds.intersect(&near);
+            if let Some(old) = self.surfaces.remove(&key) {
+                self.bytes -= old.pixmap.data().len();
+            }
+            if area.is_empty() {
+                return Ok(());
+            }
+            let mut pixmap = sk::Pixmap::new(area.w as u32, area.h as u32)
+                .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
+            let base = sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -area.x as f32, -area.y as f32);
+            let cull = marquee_display_list::Rect::new(0.0, 0.0, area.w as f32, area.h as f32);
+            let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, None, cull);
+            for op in open.iter().chain(&layer.ops[start..end]) {
+                if !painter.op(&mut pixmap, op, images, glyphs)? {
+                    work.skipped += 1;
+                }
+            }
+            work.flattened += painter.flattened;
+            work.rasterized += 1;
+            work.pixels_rasterized += (area.w as u64) * (area.h as u64);
+            self.bytes += pixmap.data().len();
+            let surface = Surface { version: layer.version, scale, area, bounds, near, pixmap, used: self.frame };
+            self.surfaces.insert(key, surface);
+        }
+        let Some(s) = self.surfaces.get_mut(&key) else { return Ok(()) };
+        s.used = self.frame;
+        let (x, y) = (s.area.x + dx, s.area.y + dy);
+        let at = IntRect { x, y, w: s.area.w, h: s.area.h };
+        // Whole pixels, no filtering: the surface is copied, never resampled.
+        let shader = sk::Pattern::new(
+            s.pixmap.as_ref(),
+            sk::SpreadMode::Pad,
+            sk::FilterQuality::Nearest,
+            place.opacity,
+            sk::Transform::from_translate(x as f32, y as f32),
+        );
+        let paint = sk::Paint { shader, anti_alias: false, ..sk::Paint::default() };
+        for d in place.damage {
+            let r = at.intersect(d);
+            if let Some(rect) =
+                sk::Rect::from_xywh(r.x as f32, r.y as f32, r.w as f32, r.h as f32).filter(|_| !r.is_empty())
+            {
+                canvas.fill_rect(rect, &paint, sk::Transform::identity(), place.mask);
+                work.pixels_composited += r.area().max(0) as u64;
+            }
+        }
+        Ok(())
+    }
+
+    /// Draws layer `id` and everything under it op by op, straight onto the canvas.
+    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down as it is")]
+    fn direct(
+        &mut self,
+        tree: &LayerTree,
+        id: u32,
+        place: &Place<'_>,
+        canvas: &mut sk::Pixmap,
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+        work: &mut Work,
+    ) -> Result<(), Error> {
+        let mut ops = Vec::new();
+        tree.flatten_from(id, &mut ops);
+        let t = place.transform;
+        let base = sk::Transform::from_row(t.sx, 0.0, 0.0, t.sy, t.tx.round(), t.ty.round());
+        let (w, h) = (canvas.width(), canvas.height());
+        let mut mask = crate::damage_mask(place.damage, IntRect { x: 0, y: 0, w: w as i32, h: h as i32 })?;
+        if let Some(clip) = place.mask {
+            for (d, c) in mask.data_mut().iter_mut().zip(clip.data()) {
+                *d = ((u16::from(*d) * u16::from(*c) + 127) / 255) as u8;
+            }
+        }
+        let all = place.damage.iter().fold(IntRect::default(), |a, r| a.union(r));
+        let cull = marquee_display_list::Rect::new(all.x as f32, all.y as f32, all.w as f32, all.h as f32);
+        let mut painter = Painter::new(w, h, base, Some(mask), cull);
+        let group = place.opacity < 1.0;
+        let open = Op::PushOpacity { opacity: place.opacity };
+        let close = Op::PopOpacity;
+        for op in group.then_some(&open).into_iter().chain(&ops).chain(group.then_some(&close)) {
+            work.direct_ops += 1;
+            if !painter.op(canvas, op, images, glyphs)? {
+                work.skipped += 1;
+            }
+        }
+        work.flattened += painter.flattened;
+        Ok(())
+    }
+}
+
+/// Whether `outer` covers `inner` (an empty `inner` is covered).
+fn contains(outer: &IntRect, inner: &IntRect) -> bool {
+    inner.is_empty()
+        || (inner.x >= outer.x
+            && inner.y >= outer.y
+            && inner.x + inner.w <= outer.x + outer.w
+            && inner.y + inner.h <= outer.y + outer.h)
+}
+
+/// The pixels `ops` (after `open`) may touch at `scale`, before any translation: every shape's
+/// rectangle through the transforms in effect, text with its overhang, plus a pixel for
+/// anti-aliasing. Clips are ignored (the result only needs to cover).
+fn bounds(ops: &[Op], open: &[Op], scale: (f32, f32)) -> IntRect {
+    let mut stack = vec![sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, 0.0, 0.0)];
+    let mut out = IntRect::default();
+    let mut add = |r: marquee_display_list::Rect, grow: f32, t: &sk::Transform| {
+        let (x0, y0) = (t.sx * (r.x - grow) + t.tx, t.sy * (r.y - grow) + t.ty);
+        let (x1, y1) = (t.sx * (r.x + r.w + grow) + t.tx, t.sy * (r.y + r.h + grow) + t.ty);
+        let ok = |v: f32| v.is_finite() && v.abs() <= crate::MAX_COORD;
+        if [x0, y0, x1, y1].into_iter().all(ok) {
+            let r = marquee_display_list::Rect::new(
+                x0.min(x1) - 1.0,
+                y0.min(y1) - 1.0,
+                (x1 - x0).abs() + 2.0,
+                (y1 - y0).abs() + 2.0,
+            );
+            out = out.union(&r.round_out());
+        }
+    };
+    for op in open.iter().chain(ops) {
+        let t = stack.last().copied().unwrap_or_default();
+        match *op {
+            Op::FillRect { rect, .. } | Op::Border { rect, .. } => add(rect, 0.0, &t),
+            Op::Image { dst, .. } => add(dst, 0.0, &t),
+            Op::Text { rect, overhang, .. } => add(rect, overhang.max(0.0), &t),
+            Op::PushTransform { transform: p } => {
+                stack.push(t.pre_concat(sk::Transform::from_row(p.sx, 0.0, 0.0, p.sy, p.tx, p.ty)))
+            }
+            Op::PopTransform if stack.len() > 1 => {
+                stack.pop();
+            }
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,128 @@
+//! The compositor: moving, fading and scrolling a layer copies its kept pixels instead of
+//! rasterizing it again, and whatever the compositor kept or dropped, a frame's pixels are those
+//! of a fresh canvas drawing the same tree.
+
+use marquee_display_list::layers::{LayerTree, Props, write_content, write_props};
+use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform};
+use marquee_raster::{Canvas, DrawStats, NoGlyphs, NoImages};
+
+const SIZE: (u32, u32) = (320, 200);
+
+fn list(ops: &[Op]) -> Vec<u8> {
+    let mut e = Encoder::default();
+    ops.iter().for_each(|op| e.push(op));
+    e.bytes().to_vec()
+}
+
+fn fill(x: f32, y: f32, w: f32, h: f32, color: u32) -> Op {
+    Op::FillRect { rect: Rect::new(x, y, w, h), radii: Radii([6.0; 4]), color: Color(color) }
+}
+
+fn shifted(tx: f32, ty: f32, opacity: f32, clip: Option<(Rect, Radii)>) -> Props {
+    Props { clip, transform: Transform { sx: 1.0, sy: 1.0, tx, ty }, opacity }
+}
+
+/// A root with a background and a clipped, scrolled rail (layer 2) of 40 tiles, and a tile that
+/// moves and fades on its own (layer 1).
+fn scene() -> Vec<u8> {
+    let mut u = Vec::new();
+    write_content(
+        &mut u,
+        0,
+        &list(&[fill(0.0, 0.0, 320.0, 200.0, 0x101820ff), Op::DrawLayer { layer: 2 }, Op::DrawLayer { layer: 1 }]),
+    );
+    let tiles: Vec<Op> =
+        (0..40).map(|i| fill(10.0 + 60.0 * i as f32, 60.0, 50.0, 80.0, 0x3060a0ff + (i << 16))).collect();
+    write_content(&mut u, 2, &list(&tiles));
+    write_content(&mut u, 1, &list(&[fill(20.0, 150.0, 40.0, 30.0, 0xe0c020ff)]));
+    write_props(&mut u, 2, &shifted(0.0, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))));
+    u
+}
+
+fn draw(canvas: &mut Canvas, tree: &LayerTree, damage: &[IntRect]) -> DrawStats {
+    canvas.draw(tree, damage, &NoImages, &mut NoGlyphs).unwrap()
+}
+
+fn fresh(tree: &LayerTree) -> Vec<u8> {
+    let mut c = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+    let all = c.bounds();
+    draw(&mut c, tree, &[all]);
+    c.pixmap().data().to_vec()
+}
+
+#[test]
+fn moving_fading_and_scrolling_reuse_kept_pixels() {
+    let mut tree = LayerTree::default();
+    tree.apply(&scene(), true).unwrap();
+    let mut canvas = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+    let all = canvas.bounds();
+    let first = draw(&mut canvas, &tree, &[all]);
+    assert_eq!(first.layers_rasterized, 3);
+    assert!(canvas.layer_bytes() > 0);
+
+    // Frames that change only props: nothing is rasterized, the pixels are a fresh canvas's.
+    for (n, (scroll, tx, opacity)) in
+        [(-30.5, 4.0, 0.8), (-61.0, 9.25, 0.5), (-200.0, 12.0, 1.0)].into_iter().enumerate()
+    {
+        let mut u = Vec::new();
+        write_props(&mut u, 2, &shifted(scroll, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))));
+        write_props(&mut u, 1, &shifted(tx, -2.0, opacity, None));
+        tree.apply(&u, false).unwrap();
+        let stats = draw(&mut canvas, &tree, &[all]);
+        assert_eq!(stats.layers_rasterized, 0, "frame {n}");
+        assert!(stats.pixels_composited > 0, "frame {n}");
+        assert!(canvas.pixmap().data() == fresh(&tree).as_slice(), "frame {n} differs from a fresh canvas");
+    }
+
+    // Scrolling far past what the rail's surface covers rasterizes it again, at the same pixels.
+    let mut u = Vec::new();
+    write_props(&mut u, 2, &shifted(-2000.0, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))));
+    tree.apply(&u, false).unwrap();
+    let stats = draw(&mut canvas, &tree, &[all]);
+    assert_eq!(stats.layers_rasterized, 1);
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+
+    // A new list for one layer rasterizes that layer alone.
+    let mut u = Vec::new();
+    write_content(&mut u, 1, &list(&[fill(20.0, 150.0, 60.0, 30.0, 0x20e0c0ff)]));
+    tree.apply(&u, false).unwrap();
+    assert_eq!(draw(&mut canvas, &tree, &[all]).layers_rasterized, 1);
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+}
+
+/// With no budget nothing is kept and every frame rasterizes what it shows, to the same pixels.
+#[test]
+fn the_budget_bounds_what_is_kept_not_what_is_drawn() {
+    let mut tree = LayerTree::default();
+    tree.apply(&scene(), true).unwrap();
+    let (mut kept, mut none) = (
+        Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap(),
+        Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap(),
+    );
+    none.set_layer_budget(0);
+    let all = kept.bounds();
+    for step in 0..4 {
+        let mut u = Vec::new();
+        write_props(&mut u, 1, &shifted(step as f32 * 7.5, 0.0, 1.0, None));
+        tree.apply(&u, false).unwrap();
+        let (a, b) = (draw(&mut kept, &tree, &[all]), draw(&mut none, &tree, &[all]));
+        assert!(b.layers_rasterized >= 3 && (step == 0 || a.layers_rasterized == 0), "step {step}: {a:?} {b:?}");
+        assert!(kept.pixmap().data() == none.pixmap().data(), "step {step}");
+    }
+    assert_eq!(none.layer_bytes(), 0);
+}
+
+/// Damage bounds the work: a frame damaging a corner composites about that corner's pixels.
+#[test]
+fn compositing_stays_inside_the_damage() {
+    let mut tree = LayerTree::default();
+    tree.apply(&scene(), true).unwrap();
+    let mut canvas = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+    let all = canvas.bounds();
+    draw(&mut canvas, &tree, &[all]);
+    let corner = IntRect { x: 10, y: 10, w: 20, h: 20 };
+    let stats = draw(&mut canvas, &tree, &[corner]);
+    // The damage grows by a pixel on each side; the background and the rail's clip meet it.
+    assert!(stats.pixels_composited <= 2 * 22 * 22, "{stats:?}");
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+}
