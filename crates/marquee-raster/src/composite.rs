@@ -117,6 +117,14 @@ struct Place<'m> {
     damage: &'m [IntRect],
 }
 
+/// What a composite draws onto and with, and what it did: the walk passes it down whole.
+struct Draw<'a> {
+    canvas: &'a mut sk::Pixmap,
+    images: &'a dyn Images,
+    glyphs: &'a mut dyn Glyphs,
+    work: Work,
+}
+
 /// The kept surfaces and their budget.
 pub(crate) struct Compositor {
     surfaces: HashMap<(u32, u32), Surface>,
@@ -150,11 +158,12 @@ impl Compositor {
         glyphs: &mut dyn Glyphs,
     ) -> Result<Work, Error> {
         self.frame += 1;
-        let mut work = Work::default();
+        let mut d = Draw { canvas, images, glyphs, work: Work::default() };
         let place = Place { transform: sk::Transform::identity(), mask: None, opacity: 1.0, damage };
         if tree.get(ROOT).is_some() {
-            self.layer(tree, ROOT, &place, canvas, images, glyphs, &mut work, 0)?;
+            self.layer(&mut d, tree, ROOT, &place, 0)?;
         }
+        let work = d.work;
         // Surfaces of layers that are gone, or not composited for a while, go first.
         let frame = self.frame;
         let before = self.surfaces.len();
@@ -176,16 +185,12 @@ impl Compositor {
         }
     }
 
-    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down as it is")]
     fn layer(
         &mut self,
+        d: &mut Draw<'_>,
         tree: &LayerTree,
         id: u32,
         place: &Place<'_>,
-        canvas: &mut sk::Pixmap,
-        images: &dyn Images,
-        glyphs: &mut dyn Glyphs,
-        work: &mut Work,
         depth: usize,
     ) -> Result<(), Error> {
         let Some(layer) = tree.get(id) else { return Ok(()) };
@@ -194,18 +199,18 @@ impl Compositor {
         }
         let cut = if layer.children.is_empty() || place.opacity >= 1.0 { pieces(&layer.ops) } else { None };
         let Some(pieces) = cut.filter(|_| depth < marquee_display_list::layers::MAX_DEPTH) else {
-            return self.direct(tree, id, place, canvas, images, glyphs, work);
+            return self.direct(d, tree, id, place);
         };
         for (k, piece) in pieces.iter().enumerate() {
             match piece {
                 Piece::Run { start, end, open } => {
-                    self.run(id, k as u32, layer, (*start, *end, open), place, canvas, images, glyphs, work)?;
+                    self.run(d, (id, k as u32), layer, (*start, *end, open), place)?;
                 }
                 Piece::Child { id: child, open } => {
                     let Some(c) = tree.get(*child) else { continue };
                     let mut transform = place.transform;
                     let mut mask: Option<sk::Mask> = None;
-                    let (width, height) = (canvas.width(), canvas.height());
+                    let (width, height) = (d.canvas.width(), d.canvas.height());
                     let start = |mask: &mut Option<sk::Mask>| -> Result<(), Error> {
                         if mask.is_none() {
                             *mask = Some(match place.mask {
@@ -261,7 +266,7 @@ impl Compositor {
                         opacity: place.opacity * p.opacity,
                         damage: place.damage,
                     };
-                    self.layer(tree, *child, &inner, canvas, images, glyphs, work, depth + 1)?;
+                    self.layer(d, tree, *child, &inner, depth + 1)?;
                 }
             }
         }
@@ -270,19 +275,15 @@ impl Compositor {
 
     /// Composites run `k` of layer `id` (`ops[start..end]` after the `open` pushes), rasterizing
     /// it first unless a surface of the same content and scale covers what is needed.
-    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down as it is")]
     fn run(
         &mut self,
-        id: u32,
-        k: u32,
+        d: &mut Draw<'_>,
+        (id, k): (u32, u32),
         layer: &Layer,
         (start, end, open): (usize, usize, &[Op]),
         place: &Place<'_>,
-        canvas: &mut sk::Pixmap,
-        images: &dyn Images,
-        glyphs: &mut dyn Glyphs,
-        work: &mut Work,
     ) -> Result<(), Error> {
+        let Draw { canvas, images, glyphs, work } = d;
         let t = place.transform;
         let scale = (t.sx, t.sy);
         if !(scale.0 > 0.0 && scale.1 > 0.0 && t.tx.is_finite() && t.ty.is_finite()) || t.kx != 0.0 || t.ky != 0.0 {
@@ -316,7 +317,7 @@ impl Compositor {
             let cull = marquee_display_list::Rect::new(0.0, 0.0, area.w as f32, area.h as f32);
             let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, None, cull);
             for op in open.iter().chain(&layer.ops[start..end]) {
-                if !painter.op(&mut pixmap, op, images, glyphs)? {
+                if !painter.op(&mut pixmap, op, *images, &mut **glyphs)? {
                     work.skipped += 1;
                 }
             }
@@ -353,17 +354,8 @@ impl Compositor {
     }
 
     /// Draws layer `id` and everything under it op by op, straight onto the canvas.
-    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down as it is")]
-    fn direct(
-        &mut self,
-        tree: &LayerTree,
-        id: u32,
-        place: &Place<'_>,
-        canvas: &mut sk::Pixmap,
-        images: &dyn Images,
-        glyphs: &mut dyn Glyphs,
-        work: &mut Work,
-    ) -> Result<(), Error> {
+    fn direct(&mut self, d: &mut Draw<'_>, tree: &LayerTree, id: u32, place: &Place<'_>) -> Result<(), Error> {
+        let Draw { canvas, images, glyphs, work } = d;
         let mut ops = Vec::new();
         tree.flatten_from(id, &mut ops);
         let t = place.transform;
@@ -383,7 +375,7 @@ impl Compositor {
         let close = Op::PopOpacity;
         for op in group.then_some(&open).into_iter().chain(&ops).chain(group.then_some(&close)) {
             work.direct_ops += 1;
-            if !painter.op(canvas, op, images, glyphs)? {
+            if !painter.op(canvas, op, *images, &mut **glyphs)? {
                 work.skipped += 1;
             }
         }
