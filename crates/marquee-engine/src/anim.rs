@@ -9,8 +9,6 @@
 //! first frame that samples it. All arithmetic is `f64` with `libm` for the transcendental
 //! functions, so the native engine, `engine.wasm` and `engine.js` compute identical bits.
 
-use std::collections::BTreeMap;
-
 use marquee_protocol::{Color, Easing, EasingName, StyleProperty, Timing};
 
 /// One animatable quantity of a node.
@@ -62,6 +60,12 @@ impl Channel {
         })
     }
 
+    /// Whether the channel moves a node as a whole (its transform or opacity): such nodes become
+    /// layers.
+    pub(crate) fn moves(self) -> bool {
+        matches!(self, Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY)
+    }
+
     /// The style property behind a channel, for those the app can animate.
     pub(crate) fn property(self) -> Option<StyleProperty> {
         use StyleProperty as P;
@@ -110,12 +114,18 @@ pub(crate) struct Animation {
     pub(crate) from: Value,
     pub(crate) to: Value,
     timing: Timing,
+    /// The easing, resolved when the animation starts.
+    curve: Curve,
+    /// Whether the value is a colour (four lanes) rather than a number (one).
+    color: bool,
     /// Milliseconds per iteration, with a spring's settling time filled in.
     duration: f64,
     /// The frame time of the first sample.
     start: Option<f64>,
     /// The app's tag; `None` for the engine's own transitions, which raise no events.
     pub(crate) tag: Option<u32>,
+    /// It ended in the frame being sampled, and is about to be dropped.
+    ended: bool,
 }
 
 /// Where an animation stands after a sample.
@@ -141,7 +151,19 @@ impl Animation {
         {
             duration = settle_ms(&timing.easing);
         }
-        Animation { from, to, timing, duration, start: None, tag }
+        // Numbers keep lanes 1–3 at zero at both ends, and a lerp keeps them there.
+        let color = from[1..] != [0.0; 3] || to[1..] != [0.0; 3];
+        Animation {
+            from,
+            to,
+            timing,
+            curve: Curve::of(&timing.easing),
+            color,
+            duration,
+            start: None,
+            tag,
+            ended: false,
+        }
     }
 
     /// A one-off transition of the engine's own (focus styles, scrolling, layout).
@@ -188,88 +210,178 @@ impl Animation {
         // cheaper than `fmod`, which the engine pays once per animation per frame.)
         let backwards = self.timing.alternate && k >= 0.0 && libm::floor(k * 0.5) != k * 0.5;
         let p = if backwards { 1.0 - frac } else { frac };
-        let e = ease(&self.timing.easing, p, self.duration / 1000.0);
-        lerp(self.from, self.to, e)
+        let e = self.curve.ease(p, self.duration / 1000.0);
+        if self.color {
+            lerp(self.from, self.to, e)
+        } else {
+            // A number: the other lanes are zero at both ends, and stay so.
+            number(lerp1(self.from[0], self.to[0], e))
+        }
     }
 }
 
-/// The running animations, one per node and channel, in a fixed order so every build samples
-/// (and reports) them identically.
+/// The animations of one node, by channel.
+#[derive(Debug)]
+struct Group {
+    node: u32,
+    /// Sorted by channel; never empty while the group is kept.
+    running: Vec<(Channel, Animation)>,
+}
+
+/// The running animations, one per node and channel, sampled (and reported) in the order of
+/// node and channel so every build does the same.
+///
+/// Stress scenes run tens of thousands, so the store is flat: a group per node in a vector, found
+/// through an index by node. Groups are appended and removed by swapping, which may leave them
+/// out of node order; [`Animations::step`] sorts them back first (a linear pass when only a few
+/// moved), so lookups never search and a frame walks contiguous memory.
 #[derive(Debug, Default)]
 pub(crate) struct Animations {
-    running: BTreeMap<(u32, Channel), Animation>,
+    groups: Vec<Group>,
+    /// Node → position in `groups` plus one (0: no animation).
+    slot: Vec<u32>,
+    /// Animations running, over all groups.
+    count: usize,
+    /// The groups may be out of node order.
+    unsorted: bool,
 }
 
 impl Animations {
+    fn group(&self, node: usize) -> Option<usize> {
+        self.slot.get(node).and_then(|&s| s.checked_sub(1)).map(|s| s as usize)
+    }
+
+    fn find(&self, node: usize, c: Channel) -> Option<(usize, Result<usize, usize>)> {
+        let g = self.group(node)?;
+        Some((g, self.groups[g].running.binary_search_by_key(&c, |e| e.0)))
+    }
+
     /// Starts `a`, returning the animation of the same channel it replaces.
     pub(crate) fn start(&mut self, node: usize, c: Channel, a: Animation) -> Option<Animation> {
-        self.running.insert((node as u32, c), a)
-    }
-
-    /// Where the running animation of a channel is heading, if one runs.
-    pub(crate) fn heading(&self, node: usize, c: Channel) -> Option<Value> {
-        self.running.get(&(node as u32, c)).map(|a| a.to)
-    }
-
-    pub(crate) fn stop(&mut self, node: usize, c: Channel) -> Option<Animation> {
-        self.running.remove(&(node as u32, c))
-    }
-
-    /// Stops every animation of `node`, calling `ended` for each.
-    pub(crate) fn stop_node(&mut self, node: usize, mut ended: impl FnMut(Channel, Animation)) {
-        let n = node as u32;
-        let keys: Vec<_> =
-            self.running.range((n, Channel::Background)..).take_while(|(k, _)| k.0 == n).map(|(k, _)| *k).collect();
-        for k in keys {
-            if let Some(a) = self.running.remove(&k) {
-                ended(k.1, a);
+        match self.find(node, c) {
+            Some((g, Ok(i))) => Some(std::mem::replace(&mut self.groups[g].running[i].1, a)),
+            Some((g, Err(i))) => {
+                self.groups[g].running.insert(i, (c, a));
+                self.count += 1;
+                None
+            }
+            None => {
+                if self.slot.len() <= node {
+                    self.slot.resize(node + 1, 0);
+                }
+                if self.groups.last().is_some_and(|l| l.node as usize > node) {
+                    self.unsorted = true;
+                }
+                self.groups.push(Group { node: node as u32, running: vec![(c, a)] });
+                self.slot[node] = self.groups.len() as u32;
+                self.count += 1;
+                None
             }
         }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.running.is_empty()
+    /// Where the running animation of a channel is heading, if one runs.
+    pub(crate) fn heading(&self, node: usize, c: Channel) -> Option<Value> {
+        match self.find(node, c)? {
+            (g, Ok(i)) => Some(self.groups[g].running[i].1.to),
+            _ => None,
+        }
     }
 
-    /// Writes into `out` the nodes whose transform or opacity animates (once per channel): the
-    /// engine makes them layers.
+    pub(crate) fn stop(&mut self, node: usize, c: Channel) -> Option<Animation> {
+        let (g, Ok(i)) = self.find(node, c)? else { return None };
+        let (_, a) = self.groups[g].running.remove(i);
+        self.count -= 1;
+        if self.groups[g].running.is_empty() {
+            self.remove_group(g);
+        }
+        Some(a)
+    }
+
+    /// Stops every animation of `node`, calling `ended` for each.
+    pub(crate) fn stop_node(&mut self, node: usize, mut ended: impl FnMut(Channel, Animation)) {
+        let Some(g) = self.group(node) else { return };
+        let group = self.remove_group(g);
+        self.count -= group.running.len();
+        for (c, a) in group.running {
+            ended(c, a);
+        }
+    }
+
+    /// Removes group `g` by swapping the last one into its place.
+    fn remove_group(&mut self, g: usize) -> Group {
+        let group = self.groups.swap_remove(g);
+        self.slot[group.node as usize] = 0;
+        if let Some(moved) = self.groups.get(g) {
+            self.slot[moved.node as usize] = g as u32 + 1;
+            self.unsorted = true;
+        }
+        group
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Writes into `out` the nodes whose transform or opacity animates (once each): the engine
+    /// makes them layers.
     pub(crate) fn moving(&self, out: &mut Vec<u32>) {
-        let moves = |c: &Channel| {
-            matches!(
-                c,
-                Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
-            )
-        };
         out.clear();
-        out.extend(self.running.keys().filter(|(_, c)| moves(c)).map(|(n, _)| *n));
+        out.extend(self.groups.iter().filter(|g| g.running.iter().any(|(c, _)| c.moves())).map(|g| g.node));
     }
 
     pub(crate) fn len(&self) -> usize {
-        self.running.len()
+        self.count
     }
 
     /// Samples every animation at `t`, handing each value to `apply` with, for one that ended,
     /// the animation and whether it finished (rather than broke: see [`Sample::Broken`]);
     /// ended animations are dropped.
     pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<(&Animation, bool)>)) {
-        // Iterating and then removing the few that ended is cheaper than `retain`, which pays for
-        // a possible removal at every entry (ten thousand animations a frame in stress scenes).
-        let mut ended = Vec::new();
-        for (&(node, c), a) in self.running.iter_mut() {
-            match a.sample(t) {
-                Sample::Running(v) => apply(node as usize, c, v, None),
-                Sample::Done(v) => {
-                    apply(node as usize, c, v, Some((a, true)));
-                    ended.push((node, c));
-                }
-                Sample::Broken(v) => {
-                    apply(node as usize, c, v, Some((a, false)));
-                    ended.push((node, c));
-                }
+        if std::mem::take(&mut self.unsorted) {
+            self.groups.sort_by_key(|g| g.node);
+            for (i, g) in self.groups.iter().enumerate() {
+                self.slot[g.node as usize] = i as u32 + 1;
             }
         }
-        for key in ended {
-            self.running.remove(&key);
+        let mut emptied = false;
+        for group in &mut self.groups {
+            let node = group.node as usize;
+            let mut ended = false;
+            for (c, a) in group.running.iter_mut() {
+                match a.sample(t) {
+                    Sample::Running(v) => apply(node, *c, v, None),
+                    Sample::Done(v) => {
+                        apply(node, *c, v, Some((a, true)));
+                        a.ended = true;
+                        ended = true;
+                    }
+                    Sample::Broken(v) => {
+                        apply(node, *c, v, Some((a, false)));
+                        a.ended = true;
+                        ended = true;
+                    }
+                }
+            }
+            if ended {
+                let before = group.running.len();
+                group.running.retain(|(_, a)| !a.ended);
+                self.count -= before - group.running.len();
+                emptied |= group.running.is_empty();
+            }
+        }
+        if emptied {
+            // Dropping the emptied groups in place keeps the rest in order.
+            let slot = &mut self.slot;
+            self.groups.retain(|g| {
+                if g.running.is_empty() {
+                    slot[g.node as usize] = 0;
+                }
+                !g.running.is_empty()
+            });
+            for (i, g) in self.groups.iter().enumerate() {
+                self.slot[g.node as usize] = i as u32 + 1;
+            }
         }
     }
 }
@@ -283,72 +395,120 @@ fn lerp(a: Value, b: Value, t: f64) -> Value {
     out
 }
 
-/// Progress of the value at progress `p` (0–1) through an iteration lasting `seconds`.
-pub(crate) fn ease(e: &Easing, p: f64, seconds: f64) -> f64 {
-    match *e {
-        Easing::Named(EasingName::Linear) => p,
-        Easing::Named(EasingName::Ease) => cubic_bezier([0.25, 0.1, 0.25, 1.0], p),
-        Easing::Named(EasingName::EaseIn) => cubic_bezier([0.42, 0.0, 1.0, 1.0], p),
-        Easing::Named(EasingName::EaseOut) => cubic_bezier([0.0, 0.0, 0.58, 1.0], p),
-        Easing::Named(EasingName::EaseInOut) => cubic_bezier([0.42, 0.0, 0.58, 1.0], p),
-        Easing::CubicBezier(c) => cubic_bezier(c.map(f64::from), p),
-        Easing::Spring { .. } => {
-            if p >= 1.0 {
-                1.0
-            } else {
-                1.0 + spring_offset(e, p * seconds)
+fn lerp1(a: f32, b: f32, t: f64) -> f32 {
+    let (x, y) = (f64::from(a), f64::from(b));
+    (x + (y - x) * t) as f32
+}
+
+/// An easing resolved for sampling: a cubic-bézier's polynomial, computed once rather than at
+/// every sample.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Curve {
+    Linear,
+    Bezier(Bezier),
+    Spring(Easing),
+}
+
+impl Curve {
+    fn of(e: &Easing) -> Curve {
+        match *e {
+            Easing::Named(EasingName::Linear) => Curve::Linear,
+            Easing::Named(EasingName::Ease) => Curve::Bezier(Bezier::new([0.25, 0.1, 0.25, 1.0])),
+            Easing::Named(EasingName::EaseIn) => Curve::Bezier(Bezier::new([0.42, 0.0, 1.0, 1.0])),
+            Easing::Named(EasingName::EaseOut) => Curve::Bezier(Bezier::new([0.0, 0.0, 0.58, 1.0])),
+            Easing::Named(EasingName::EaseInOut) => Curve::Bezier(Bezier::new([0.42, 0.0, 0.58, 1.0])),
+            Easing::CubicBezier(c) => Curve::Bezier(Bezier::new(c.map(f64::from))),
+            Easing::Spring { .. } => Curve::Spring(*e),
+        }
+    }
+
+    /// Progress of the value at progress `p` (0–1) through an iteration lasting `seconds`.
+    fn ease(&self, p: f64, seconds: f64) -> f64 {
+        match self {
+            Curve::Linear => p,
+            Curve::Bezier(b) => b.solve(p),
+            Curve::Spring(e) => {
+                if p >= 1.0 {
+                    1.0
+                } else {
+                    1.0 + spring_offset(e, p * seconds)
+                }
             }
         }
     }
 }
 
-/// CSS `cubic-bezier()`: find the curve parameter whose x is `x` (Newton, then bisection as a
-/// fallback, as browsers do), and return its y.
-fn cubic_bezier([x1, y1, x2, y2]: [f64; 4], x: f64) -> f64 {
-    if x <= 0.0 || x >= 1.0 {
-        return x.clamp(0.0, 1.0);
+/// Progress of the value at progress `p` (0–1) through an iteration lasting `seconds`.
+#[cfg(test)]
+fn ease(e: &Easing, p: f64, seconds: f64) -> f64 {
+    Curve::of(e).ease(p, seconds)
+}
+
+/// CSS `cubic-bezier()` as the polynomials `((a·t + b)·t + c)·t` of x and y.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bezier {
+    ax: f64,
+    bx: f64,
+    cx: f64,
+    ay: f64,
+    by: f64,
+    cy: f64,
+}
+
+impl Bezier {
+    fn new([x1, y1, x2, y2]: [f64; 4]) -> Bezier {
+        let coeffs = |p1: f64, p2: f64| {
+            let c = 3.0 * p1;
+            let b = 3.0 * (p2 - p1) - c;
+            (1.0 - c - b, b, c)
+        };
+        let (ax, bx, cx) = coeffs(x1, x2);
+        let (ay, by, cy) = coeffs(y1, y2);
+        Bezier { ax, bx, cx, ay, by, cy }
     }
-    let coeffs = |p1: f64, p2: f64| {
-        let c = 3.0 * p1;
-        let b = 3.0 * (p2 - p1) - c;
-        (1.0 - c - b, b, c)
-    };
-    let (ax, bx, cx) = coeffs(x1, x2);
-    let (ay, by, cy) = coeffs(y1, y2);
-    let sample_x = |t: f64| ((ax * t + bx) * t + cx) * t;
-    let slope_x = |t: f64| (3.0 * ax * t + 2.0 * bx) * t + cx;
-    const EPS: f64 = 1e-7;
-    let mut t = x;
-    let mut solved = false;
-    for _ in 0..8 {
-        let err = sample_x(t) - x;
-        if err.abs() < EPS {
-            solved = true;
-            break;
+
+    /// Finds the curve parameter whose x is `x` (Newton, then bisection as a fallback, as
+    /// browsers do), and returns its y.
+    fn solve(&self, x: f64) -> f64 {
+        if x <= 0.0 || x >= 1.0 {
+            return x.clamp(0.0, 1.0);
         }
-        let d = slope_x(t);
-        if d.abs() < 1e-6 {
-            break;
-        }
-        t -= err / d;
-    }
-    if !solved || !(0.0..=1.0).contains(&t) {
-        let (mut lo, mut hi) = (0.0, 1.0);
-        t = x;
-        for _ in 0..40 {
-            let v = sample_x(t);
-            if (v - x).abs() < EPS {
+        let Bezier { ax, bx, cx, ay, by, cy } = *self;
+        let sample_x = |t: f64| ((ax * t + bx) * t + cx) * t;
+        let slope_x = |t: f64| (3.0 * ax * t + 2.0 * bx) * t + cx;
+        const EPS: f64 = 1e-7;
+        let mut t = x;
+        let mut solved = false;
+        for _ in 0..8 {
+            let err = sample_x(t) - x;
+            if err.abs() < EPS {
+                solved = true;
                 break;
             }
-            if x > v {
-                lo = t;
-            } else {
-                hi = t;
+            let d = slope_x(t);
+            if d.abs() < 1e-6 {
+                break;
             }
-            t = lo + (hi - lo) / 2.0;
+            t -= err / d;
         }
+        if !solved || !(0.0..=1.0).contains(&t) {
+            let (mut lo, mut hi) = (0.0, 1.0);
+            t = x;
+            for _ in 0..40 {
+                let v = sample_x(t);
+                if (v - x).abs() < EPS {
+                    break;
+                }
+                if x > v {
+                    lo = t;
+                } else {
+                    hi = t;
+                }
+                t = lo + (hi - lo) / 2.0;
+            }
+        }
+        ((ay * t + by) * t + cy) * t
     }
-    ((ay * t + by) * t + cy) * t
 }
 
 /// A damped spring released at 0 towards 1: the displacement from 1 after `t` seconds.

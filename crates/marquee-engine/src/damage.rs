@@ -27,13 +27,42 @@ const MAX_RECTS: usize = 8;
 /// spend milliseconds here to end up with one box anyway.
 const MAX_WORKING: usize = 4 * MAX_RECTS;
 
+/// Past this many rectangles a frame's damage is their bounding box, without merging one by one.
+const MAX_KEPT: usize = 16 * MAX_WORKING;
+
+/// A frame's damage as it is found: the rectangles, until there are so many (thousands of moving
+/// layers) that only their bounding box in the viewport will matter, and from then on that box.
+#[derive(Debug, Default)]
+pub(crate) struct Damage {
+    rects: Vec<IntRect>,
+    /// The bounding box in the viewport, once past [`MAX_KEPT`] rectangles.
+    bbox: Option<IntRect>,
+}
+
+impl Damage {
+    pub(crate) fn add(&mut self, r: IntRect, viewport: &IntRect) {
+        match &mut self.bbox {
+            Some(b) => *b = b.union(&r.intersect(viewport)),
+            None if self.rects.len() < MAX_KEPT => self.rects.push(r),
+            None => {
+                let all = self.rects.drain(..).chain([r]).map(|r| r.intersect(viewport));
+                self.bbox = Some(all.fold(IntRect::default(), |a, r| a.union(&r)));
+            }
+        }
+    }
+
+    /// The damage in the viewport: merged rectangles, or their bounding box.
+    pub(crate) fn finish(self, viewport: IntRect) -> Vec<IntRect> {
+        match self.bbox {
+            Some(all) if all.is_empty() => Vec::new(),
+            Some(all) => vec![all],
+            None => merge(self.rects, viewport),
+        }
+    }
+}
+
 /// Clips to the viewport, merges touching rectangles, and caps the count.
 pub(crate) fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
-    if rects.len() > 16 * MAX_WORKING {
-        // Thousands of moving layers: their bounding box, without merging one by one.
-        let all = rects.iter().map(|r| r.intersect(&viewport)).fold(IntRect::default(), |a, r| a.union(&r));
-        return if all.is_empty() { Vec::new() } else { vec![all] };
-    }
     let mut out: Vec<IntRect> = Vec::new();
     for r in rects {
         let mut r = r.intersect(&viewport);

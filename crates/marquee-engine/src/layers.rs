@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use marquee_display_list::layers::{self as wire, Props, ROOT};
 use marquee_display_list::{Encoder, IntRect, Rect, Transform};
 
-use crate::damage::{self, Record};
+use crate::damage::{Damage, Record};
 use crate::image::Images;
 use crate::paint::{self, Kind, Place};
 use crate::scene::Scene;
@@ -192,10 +192,10 @@ pub(crate) struct Layers {
     until: Vec<f64>,
     /// Layers whose props may have changed since the last frame (their node animated or changed).
     moved: Vec<u32>,
-    /// By image handle: how many layers show it on screen.
-    showing: Vec<u32>,
-    /// The images some layer shows on screen.
-    seen: Vec<u32>,
+    /// The images on screen.
+    shown: Shown,
+    /// The layers to place, by depth (kept to reuse its memory).
+    levels: Vec<Vec<u32>>,
     /// Frames run, to tell which layers this one placed.
     frames: u64,
     retained: usize,
@@ -341,7 +341,9 @@ impl Layers {
         let view = Rect::new(0.0, 0.0, viewport.0, viewport.1);
         self.frames += 1;
         let mut counts = Counts::default();
-        let mut rects: Vec<IntRect> = Vec::new();
+        let viewport = view.round_out();
+        let mut damage = Damage::default();
+        let mut rects = |r: IntRect| damage.add(r, &viewport);
         self.updates.clear();
 
         let recorded = self.record(scene, images, view, all, full, &mut counts);
@@ -349,11 +351,11 @@ impl Layers {
         for &id in &gone {
             if let Some(l) = self.map.remove(id) {
                 if let Some(s) = l.screen {
-                    rects.push(s.map(&l.before.as_ref().map_or(l.bounds, |b| b.bounds)));
+                    rects(s.map(&l.before.as_ref().map_or(l.bounds, |b| b.bounds)));
                 }
                 self.retained -= retained_size(&l);
                 for &h in &l.visible {
-                    self.unshow(h);
+                    self.shown.unshow(h);
                 }
                 if !full {
                     wire::write_remove(&mut self.updates, id);
@@ -370,7 +372,8 @@ impl Layers {
         // Props and places on screen, parents before children (by depth): the layers that may
         // have moved, those recorded and what they draw, and below any layer that did move.
         // Queued by depth: `levels[d]` holds layers `d` below the root.
-        let mut levels: Vec<Vec<u32>> = Vec::new();
+        let mut levels = std::mem::take(&mut self.levels);
+        levels.iter_mut().for_each(Vec::clear);
         let mut moved = std::mem::take(&mut self.moved);
         if all {
             moved.clear();
@@ -409,38 +412,42 @@ impl Layers {
             let reordered = std::mem::take(&mut l.reordered);
             let moved = l.screen != Some(screen);
             match l.screen {
-                None => rects.push(screen.map(&l.bounds)),
+                None => rects(screen.map(&l.bounds)),
                 Some(old) if moved || reordered => {
-                    rects.push(old.map(&b.as_ref().map_or(l.bounds, |b| b.bounds)));
-                    rects.push(screen.map(&l.bounds));
+                    rects(old.map(&b.as_ref().map_or(l.bounds, |b| b.bounds)));
+                    rects(screen.map(&l.bounds));
                 }
                 Some(_) => {
                     if let Some(b) = &b {
-                        diff(&b.records, &l.records, |r| rects.push(screen.map(r)));
+                        diff(&b.records, &l.records, |r| rects(screen.map(r)));
                     }
                 }
             }
             l.screen = Some(screen);
             let children_reordered = b.as_ref().is_some_and(|b| b.children != l.children) || reordered;
             let descend = all || moved || b.is_some() || children_reordered;
-            let visible: Vec<u32> = if screen.opacity > 0.0 {
-                l.images.iter().filter(|(_, r)| !screen.map(r).is_empty()).map(|(h, _)| *h).collect()
-            } else {
-                Vec::new()
-            };
-            let was = std::mem::replace(&mut l.visible, visible.clone());
-            let children = if descend { l.children.clone() } else { Vec::new() };
-            if was != visible {
-                was.iter().for_each(|&h| self.unshow(h));
-                visible.iter().for_each(|&h| self.show(h));
+            if !l.images.is_empty() || !l.visible.is_empty() {
+                let visible: Vec<u32> = if screen.opacity > 0.0 {
+                    l.images.iter().filter(|(_, r)| !screen.map(r).is_empty()).map(|(h, _)| *h).collect()
+                } else {
+                    Vec::new()
+                };
+                if l.visible != visible {
+                    let was = std::mem::replace(&mut l.visible, visible);
+                    was.iter().for_each(|&h| self.shown.unshow(h));
+                    l.visible.iter().for_each(|&h| self.shown.show(h));
+                }
             }
-            for c in children {
+            let children = if descend { self.map.get(id).map_or(0, |l| l.children.len()) } else { 0 };
+            for i in 0..children {
+                let Some(c) = self.map.get(id).map(|l| l.children[i]) else { break };
                 if let Some(child) = self.map.get_mut(c) {
                     child.reordered |= children_reordered;
                     queue(&mut levels, depth + 1, c);
                 }
             }
         }
+        self.levels = levels;
         // A recorded layer the walk did not reach (none should be) must not look recorded next time.
         for &id in &recorded {
             if let Some(l) = self.map.get_mut(id) {
@@ -448,15 +455,11 @@ impl Layers {
             }
         }
         seen.clear();
-        seen.extend_from_slice(&self.seen);
+        seen.extend_from_slice(&self.shown.seen);
         counts.layers = self.map.len() as u32;
         self.counts = counts;
-        let viewport = view.round_out();
-        let damage = if full {
-            if viewport.is_empty() { Vec::new() } else { vec![viewport] }
-        } else {
-            damage::merge(rects, viewport)
-        };
+        let damage =
+            if full { if viewport.is_empty() { Vec::new() } else { vec![viewport] } } else { damage.finish(viewport) };
         (full, damage)
     }
 
@@ -574,6 +577,32 @@ impl Layers {
         self.map.get(ROOT).map(|_| depth)
     }
 
+    /// The last frame's layer updates.
+    pub(crate) fn updates(&self) -> &[u8] {
+        &self.updates
+    }
+
+    /// The last frame's counters.
+    pub(crate) fn counts(&self) -> Counts {
+        self.counts
+    }
+
+    /// Bytes the retained lists and records take (for the engine's memory figures).
+    pub(crate) fn retained_bytes(&self) -> usize {
+        self.retained
+    }
+}
+
+/// The images the layers show on screen.
+#[derive(Debug, Default)]
+struct Shown {
+    /// By image handle: how many layers show it on screen.
+    showing: Vec<u32>,
+    /// The images some layer shows on screen.
+    seen: Vec<u32>,
+}
+
+impl Shown {
     fn show(&mut self, handle: u32) {
         let h = handle as usize;
         if self.showing.len() <= h {
@@ -593,21 +622,6 @@ impl Layers {
         {
             self.seen.remove(at);
         }
-    }
-
-    /// The last frame's layer updates.
-    pub(crate) fn updates(&self) -> &[u8] {
-        &self.updates
-    }
-
-    /// The last frame's counters.
-    pub(crate) fn counts(&self) -> Counts {
-        self.counts
-    }
-
-    /// Bytes the retained lists and records take (for the engine's memory figures).
-    pub(crate) fn retained_bytes(&self) -> usize {
-        self.retained
     }
 }
 

@@ -117,6 +117,73 @@ struct Place<'m> {
     damage: &'m [IntRect],
 }
 
+/// The clips and transforms open where a child layer is drawn, as the walk applies them.
+///
+/// A clip that is a rectangle on the pixel grid (the usual scroll container or `overflow: clip`
+/// box) only narrows the damage, which drawing never leaves: the same pixels as a mask, without
+/// a canvas-sized mask per child layer per frame. Rounded or fractional clips build the mask.
+struct Clip {
+    transform: sk::Transform,
+    damage: Vec<IntRect>,
+    /// A mask of its own, once a clip needed one (it starts from the parent's).
+    mask: Option<sk::Mask>,
+}
+
+impl Clip {
+    fn then(&mut self, t: marquee_display_list::Transform) {
+        self.transform = self.transform.pre_concat(sk::Transform::from_row(t.sx, 0.0, 0.0, t.sy, t.tx, t.ty));
+    }
+
+    fn clip(
+        &mut self,
+        rect: marquee_display_list::Rect,
+        radii: marquee_display_list::Radii,
+        parent: Option<&sk::Mask>,
+        (width, height): (u32, u32),
+    ) -> Result<(), Error> {
+        let t = self.transform;
+        if !crate::drawable(rect, &radii.0, t) {
+            self.damage.clear();
+            return Ok(());
+        }
+        if let Some(r) = on_grid(rect, t).filter(|_| radii.0 == [0.0; 4]) {
+            self.damage.iter_mut().for_each(|d| *d = d.intersect(&r));
+            self.damage.retain(|d| !d.is_empty());
+            return Ok(());
+        }
+        if self.damage.is_empty() {
+            return Ok(());
+        }
+        let mask = match &mut self.mask {
+            Some(m) => m,
+            None => self.mask.insert(match parent {
+                Some(m) => m.clone(),
+                None => crate::full_mask(width, height)?,
+            }),
+        };
+        match crate::rounded_rect(rect, radii) {
+            Some(path) => mask.intersect_path(&path, sk::FillRule::Winding, true, t),
+            None => mask.data_mut().fill(0),
+        }
+        Ok(())
+    }
+}
+
+/// `rect` through `t` (a scale and a translation) when every edge lands on a whole pixel.
+fn on_grid(rect: marquee_display_list::Rect, t: sk::Transform) -> Option<IntRect> {
+    if t.kx != 0.0 || t.ky != 0.0 {
+        return None;
+    }
+    let (x0, x1) = (t.sx * rect.x + t.tx, t.sx * (rect.x + rect.w) + t.tx);
+    let (y0, y1) = (t.sy * rect.y + t.ty, t.sy * (rect.y + rect.h) + t.ty);
+    let whole = |v: f32| v == v.round();
+    if ![x0, x1, y0, y1].into_iter().all(whole) {
+        return None;
+    }
+    let (x0, x1, y0, y1) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
+    Some(IntRect { x: x0 as i32, y: y0 as i32, w: (x1 - x0) as i32, h: (y1 - y0) as i32 })
+}
+
 /// What a composite draws onto and with, and what it did: the walk passes it down whole.
 struct Draw<'a> {
     canvas: &'a mut sk::Pixmap,
@@ -208,63 +275,28 @@ impl Compositor {
                 }
                 Piece::Child { id: child, open } => {
                     let Some(c) = tree.get(*child) else { continue };
-                    let mut transform = place.transform;
-                    let mut mask: Option<sk::Mask> = None;
                     let (width, height) = (d.canvas.width(), d.canvas.height());
-                    let start = |mask: &mut Option<sk::Mask>| -> Result<(), Error> {
-                        if mask.is_none() {
-                            *mask = Some(match place.mask {
-                                Some(m) => m.clone(),
-                                None => crate::full_mask(width, height)?,
-                            });
-                        }
-                        Ok(())
-                    };
-                    let clip = |mask: &mut Option<sk::Mask>, rect, radii, t: sk::Transform| -> Result<(), Error> {
-                        start(mask)?;
-                        if let Some(m) = mask.as_mut() {
-                            match crate::rounded_rect(rect, radii) {
-                                Some(path) => m.intersect_path(&path, sk::FillRule::Winding, true, t),
-                                None => m.data_mut().fill(0),
-                            }
-                        }
-                        Ok(())
-                    };
-                    let hide = |mask: &mut Option<sk::Mask>| -> Result<(), Error> {
-                        start(mask)?;
-                        if let Some(m) = mask.as_mut() {
-                            m.data_mut().fill(0);
-                        }
-                        Ok(())
-                    };
+                    let mut clip = Clip { transform: place.transform, damage: place.damage.to_vec(), mask: None };
                     for op in open {
                         match *op {
-                            Op::PushTransform { transform: t } => {
-                                transform =
-                                    transform.pre_concat(sk::Transform::from_row(t.sx, 0.0, 0.0, t.sy, t.tx, t.ty));
-                            }
-                            Op::PushClip { rect, radii } if crate::drawable(rect, &radii.0, transform) => {
-                                clip(&mut mask, rect, radii, transform)?;
-                            }
-                            Op::PushClip { .. } => hide(&mut mask)?,
+                            Op::PushTransform { transform: t } => clip.then(t),
+                            Op::PushClip { rect, radii } => clip.clip(rect, radii, place.mask, (width, height))?,
                             _ => {}
                         }
                     }
                     let p = c.props;
                     if let Some((rect, radii)) = p.clip {
-                        if crate::drawable(rect, &radii.0, transform) {
-                            clip(&mut mask, rect, radii, transform)?;
-                        } else {
-                            hide(&mut mask)?;
-                        }
+                        clip.clip(rect, radii, place.mask, (width, height))?;
                     }
-                    let t = p.transform;
-                    let transform = transform.pre_concat(sk::Transform::from_row(t.sx, 0.0, 0.0, t.sy, t.tx, t.ty));
+                    if clip.damage.is_empty() {
+                        continue;
+                    }
+                    clip.then(p.transform);
                     let inner = Place {
-                        transform,
-                        mask: mask.as_ref().or(place.mask),
+                        transform: clip.transform,
+                        mask: clip.mask.as_ref().or(place.mask),
                         opacity: place.opacity * p.opacity,
-                        damage: place.damage,
+                        damage: &clip.damage,
                     };
                     self.layer(d, tree, *child, &inner, depth + 1)?;
                 }
@@ -333,20 +365,10 @@ impl Compositor {
         let (x, y) = (s.area.x + dx, s.area.y + dy);
         let at = IntRect { x, y, w: s.area.w, h: s.area.h };
         // Whole pixels, no filtering: the surface is copied, never resampled.
-        let shader = sk::Pattern::new(
-            s.pixmap.as_ref(),
-            sk::SpreadMode::Pad,
-            sk::FilterQuality::Nearest,
-            place.opacity,
-            sk::Transform::from_translate(x as f32, y as f32),
-        );
-        let paint = sk::Paint { shader, anti_alias: false, ..sk::Paint::default() };
         for d in place.damage {
             let r = at.intersect(d);
-            if let Some(rect) =
-                sk::Rect::from_xywh(r.x as f32, r.y as f32, r.w as f32, r.h as f32).filter(|_| !r.is_empty())
-            {
-                canvas.fill_rect(rect, &paint, sk::Transform::identity(), place.mask);
+            if !r.is_empty() {
+                crate::blit::source_over(canvas, &s.pixmap, (x, y), r, place.opacity, place.mask);
                 work.pixels_composited += r.area().max(0) as u64;
             }
         }
@@ -429,4 +451,31 @@ fn bounds(ops: &[Op], open: &[Op], scale: (f32, f32)) -> IntRect {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use marquee_display_list::Rect;
+
+    use super::*;
+
+    #[test]
+    fn only_clips_on_whole_pixels_narrow_the_damage() {
+        let at = |sx, sy, tx, ty| sk::Transform::from_row(sx, 0.0, 0.0, sy, tx, ty);
+        let cases = [
+            (Rect::new(10.0, 20.0, 30.0, 40.0), at(1.0, 1.0, 0.0, 0.0), Some((10, 20, 30, 40))),
+            (Rect::new(10.0, 20.0, 30.0, 40.0), at(1.0, 1.0, 5.0, -7.0), Some((15, 13, 30, 40))),
+            (Rect::new(10.0, 20.0, 30.0, 40.0), at(2.0, 0.5, 0.0, 0.0), Some((20, 10, 60, 20))),
+            // A fractional edge is anti-aliased by the mask: no shortcut.
+            (Rect::new(10.5, 20.0, 30.0, 40.0), at(1.0, 1.0, 0.0, 0.0), None),
+            (Rect::new(10.0, 20.0, 30.0, 40.0), at(1.06, 1.06, 0.0, 0.0), None),
+            (Rect::new(10.0, 20.0, 30.0, 40.0), at(1.0, 1.0, 0.25, 0.0), None),
+        ];
+        for (rect, t, want) in cases {
+            let got = on_grid(rect, t).map(|r| (r.x, r.y, r.w, r.h));
+            assert_eq!(got, want, "{rect:?} through {t:?}");
+        }
+        let skewed = sk::Transform::from_row(1.0, 0.1, 0.0, 1.0, 0.0, 0.0);
+        assert_eq!(on_grid(Rect::new(0.0, 0.0, 10.0, 10.0), skewed), None);
+    }
 }

@@ -16,6 +16,7 @@
 //! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
 
 use marquee_display_list::layers::LayerTree;
+mod blit;
 mod composite;
 
 pub use composite::{DEFAULT_BUDGET, MARGIN};

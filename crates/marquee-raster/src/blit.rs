@@ -1,0 +1,139 @@
+//! Compositing a kept surface onto the canvas: premultiplied source-over, pixel for pixel.
+//!
+//! Surfaces sit on the pixel grid (see `composite.rs`), so compositing one never resamples: each
+//! canvas pixel takes the surface pixel under it, faded by the layer's opacity and a clip mask's
+//! coverage. That is a plain loop over rows, two colour channels at a time in one `u32`, several
+//! times faster than tiny-skia's pattern shader, which runs its whole raster pipeline per pixel
+//! for the same copy. Rounding is exact (`x / 255` to the nearest), so a pixel composited twice
+//! from the same surface is the same pixel.
+
+use marquee_display_list::IntRect;
+use tiny_skia as sk;
+
+/// The red and blue (or green and alpha) bytes of a pixel, each in 16 bits.
+const PAIRS: u32 = 0x00ff_00ff;
+
+/// `x / 255`, rounded, in both 16-bit halves (each at most 255 × 255).
+#[inline]
+fn div255_pairs(x: u32) -> u32 {
+    let x = x + 0x0080_0080;
+    ((x + ((x >> 8) & PAIRS)) >> 8) & PAIRS
+}
+
+/// A premultiplied pixel times `c / 255`.
+#[inline]
+fn scale(p: u32, c: u32) -> u32 {
+    div255_pairs((p & PAIRS) * c) | (div255_pairs(((p >> 8) & PAIRS) * c) << 8)
+}
+
+/// `s` over `d`, both premultiplied (so no channel can carry into the next).
+#[inline]
+fn over(s: u32, d: u32) -> u32 {
+    match 255 - (s >> 24) {
+        0 => s,
+        255 if s == 0 => d,
+        inv => s + scale(d, inv),
+    }
+}
+
+/// Composites `src`, its top-left pixel at `origin` on `dst`, over `dst` inside `rect`, faded
+/// by `opacity` and by `mask` (a coverage per `dst` pixel) when there is one. Pixels of `rect`
+/// outside either pixmap are left alone.
+pub(crate) fn source_over(
+    dst: &mut sk::Pixmap,
+    src: &sk::Pixmap,
+    origin: (i32, i32),
+    rect: IntRect,
+    opacity: f32,
+    mask: Option<&sk::Mask>,
+) {
+    let (dw, dh) = (dst.width() as i32, dst.height() as i32);
+    let on_src = IntRect { x: origin.0, y: origin.1, w: src.width() as i32, h: src.height() as i32 };
+    let r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
+    if r.is_empty() || mask.is_some_and(|m| (m.width(), m.height()) != (dst.width(), dst.height())) {
+        return;
+    }
+    let alpha = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
+    if alpha == 0 {
+        return;
+    }
+    let (w, sw) = (r.w as usize, src.width() as usize);
+    let src = src.data();
+    let coverage = mask.map(sk::Mask::data);
+    let dst = dst.data_mut();
+    for y in r.y..r.y + r.h {
+        let at = y as usize * dw as usize + r.x as usize;
+        let from = (y - origin.1) as usize * sw + (r.x - origin.0) as usize;
+        let d_row = &mut dst[at * 4..(at + w) * 4];
+        let s_row = &src[from * 4..(from + w) * 4];
+        let pixels = d_row.chunks_exact_mut(4).zip(s_row.chunks_exact(4));
+        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+        match coverage {
+            None if alpha == 255 => {
+                for (d, s) in pixels {
+                    d.copy_from_slice(&over(word(s), word(d)).to_le_bytes());
+                }
+            }
+            None => {
+                for (d, s) in pixels {
+                    d.copy_from_slice(&over(scale(word(s), alpha), word(d)).to_le_bytes());
+                }
+            }
+            Some(m) => {
+                for ((d, s), &m) in pixels.zip(&m[at..at + w]) {
+                    let c = (alpha * u32::from(m) + 127) / 255;
+                    if c > 0 {
+                        d.copy_from_slice(&over(scale(word(s), c), word(d)).to_le_bytes());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rgba(r: u8, g: u8, b: u8, a: u8) -> u32 {
+        u32::from_le_bytes([r, g, b, a])
+    }
+
+    #[test]
+    fn division_by_255_rounds_to_nearest_everywhere() {
+        for x in 0..=255 * 255u32 {
+            let want = (f64::from(x) / 255.0).round() as u32;
+            assert_eq!(div255_pairs(x) & 0xffff, want, "{x}");
+            assert_eq!(div255_pairs(x << 16) >> 16, want, "{x} in the high half");
+        }
+    }
+
+    #[test]
+    fn source_over_matches_the_formula() {
+        // (source, destination, expected): opaque, transparent, and half-covered sources.
+        let cases = [
+            (rgba(10, 20, 30, 255), rgba(200, 100, 50, 255), rgba(10, 20, 30, 255)),
+            (0, rgba(200, 100, 50, 255), rgba(200, 100, 50, 255)),
+            (rgba(64, 0, 32, 128), rgba(200, 100, 50, 255), rgba(64 + 100, 50, 32 + 25, 255)),
+            (rgba(128, 128, 128, 128), 0, rgba(128, 128, 128, 128)),
+        ];
+        for (s, d, want) in cases {
+            assert_eq!(over(s, d).to_le_bytes(), want.to_le_bytes(), "{s:08x} over {d:08x}");
+        }
+        assert_eq!(scale(rgba(255, 128, 0, 255), 128).to_le_bytes(), [128, 64, 0, 128]);
+    }
+
+    #[test]
+    fn only_the_overlap_is_touched() {
+        let mut dst = sk::Pixmap::new(8, 8).unwrap();
+        dst.fill(sk::Color::from_rgba8(0, 0, 255, 255));
+        let mut src = sk::Pixmap::new(4, 4).unwrap();
+        src.fill(sk::Color::from_rgba8(255, 0, 0, 255));
+        // The surface at (6, 6) hangs off the canvas; the rectangle reaches past both.
+        source_over(&mut dst, &src, (6, 6), IntRect { x: 0, y: 0, w: 100, h: 100 }, 1.0, None);
+        let red = dst.pixels().iter().filter(|p| p.red() == 255).count();
+        assert_eq!(red, 4);
+        assert_eq!(dst.pixel(7, 7).map(|p| p.red()), Some(255));
+        assert_eq!(dst.pixel(5, 5).map(|p| p.blue()), Some(255));
+    }
+}
