@@ -330,6 +330,16 @@ impl Animations {
         out.extend(self.groups.iter().filter(|g| g.running.iter().any(|(c, _)| c.moves())).map(|g| g.node));
     }
 
+    /// Writes into `out` the image nodes fading in, in node order: their pictures become layers.
+    pub(crate) fn fading(&self, out: &mut Vec<u32>) {
+        out.clear();
+        let fades = self.groups.iter().filter(|g| g.running.iter().any(|(c, _)| *c == Channel::ImageFade));
+        out.extend(fades.map(|g| g.node));
+        if self.unsorted {
+            out.sort_unstable();
+        }
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.count
     }

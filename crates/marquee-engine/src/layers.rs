@@ -1,9 +1,11 @@
 //! Retained layers: a frame costs what changed, not what exists.
 //!
 //! The scene is split into layers (`paint::Kind`): the root, the children of every scroll
-//! container, and every node whose transform or opacity animates (promoted while it animates and
+//! container, every node whose transform or opacity animates (promoted while it animates and
 //! for [`LINGER_MS`] after, so a focus ring that scales on every key press is not promoted and
-//! demoted each time). Each layer keeps its recorded display list,
+//! demoted each time), and the picture of every image fading in on screen (for the fade: a
+//! rail of posters fading in is then recorded twice, not once a frame). Each layer keeps its
+//! recorded display list,
 //! its nodes' damage records and where its parent draws it, until something inside it changes:
 //! the engine marks a layer dirty when it changes a node in it ([`Layers::touch`]), and
 //! re-records every layer when layout ran or the tree changed. A frame then re-records only the
@@ -22,7 +24,7 @@ use marquee_display_list::{Encoder, IntRect, Rect, Transform};
 
 use crate::damage::{Damage, Record};
 use crate::image::Images;
-use crate::paint::{self, Kind, Place};
+use crate::paint::{self, Kind, Place, Promoted};
 use crate::scene::Scene;
 
 /// How long a node stays a layer after its last transform or opacity animation ended, in ms.
@@ -53,7 +55,8 @@ struct Layer {
     /// The union of the records' bounds.
     bounds: Rect,
     children: Vec<u32>,
-    images: Vec<(u32, Rect)>,
+    /// The images it shows: handle, node, where.
+    images: Vec<(u32, u32, Rect)>,
     /// Where its parent draws it (unused for the root).
     place: Place,
     props: Props,
@@ -186,10 +189,8 @@ pub(crate) struct Layers {
     /// Restate the whole tree in the next frame (the first, a new viewport, a backend that lost
     /// what it kept).
     full: bool,
-    /// Nodes that are layers of their own.
-    promoted: Vec<u32>,
-    /// By node: the frame time until which it stays a layer (`NEG_INFINITY`: it is not one).
-    until: Vec<f64>,
+    /// Which nodes are layers of their own.
+    promotions: Promotions,
     /// Layers whose props may have changed since the last frame (their node animated or changed).
     moved: Vec<u32>,
     /// The images on screen.
@@ -211,7 +212,7 @@ impl Layers {
 
     /// Whether node `n` is a layer of its own.
     pub(crate) fn is_layer(&self, n: usize) -> bool {
-        self.until.get(n).is_some_and(|u| *u > f64::NEG_INFINITY)
+        self.promotions.node(n)
     }
 
     /// Something about node `n`'s own paint changed: the layer holding it must be re-recorded
@@ -222,6 +223,9 @@ impl Layers {
         }
         if let Some(l) = self.containing(scene, n) {
             self.dirty.insert(l);
+        }
+        if self.promotions.picture(n) {
+            self.dirty.insert(Kind::Picture(n).id());
         }
         self.moved.extend([Kind::Node(n).id(), Kind::Scroll(n).id()]);
     }
@@ -238,13 +242,18 @@ impl Layers {
         }
     }
 
-    /// Node `n`'s transform or opacity (or, for a scroll container, its scroll offset) changed:
-    /// the props of its layers must be recomputed. Returns whether that is all it takes (`n` is
-    /// a layer of its own, or a scroll container's contents are).
-    pub(crate) fn moved(&mut self, scene: &Scene, n: usize, scroll: bool) -> bool {
-        let layer = if scroll { paint::scrolls(scene, n) } else { self.is_layer(n) };
+    /// Node `n`'s transform or opacity (`Kind::Node`), a scroll container's offset
+    /// (`Kind::Scroll`) or an image's fade (`Kind::Picture`) changed: the props of that layer must
+    /// be recomputed. Returns whether that is all it takes (the layer exists).
+    pub(crate) fn moved(&mut self, scene: &Scene, kind: Kind) -> bool {
+        let layer = match kind {
+            Kind::Root => false,
+            Kind::Node(n) => self.is_layer(n),
+            Kind::Scroll(n) => paint::scrolls(scene, n),
+            Kind::Picture(n) => self.promotions.picture(n),
+        };
         if layer {
-            let id = if scroll { Kind::Scroll(n) } else { Kind::Node(n) }.id();
+            let id = kind.id();
             // Once per frame: translate and opacity usually animate together.
             let next = self.frames + 1;
             if let Some(l) = self.map.get_mut(id).filter(|l| l.queued != next) {
@@ -287,37 +296,54 @@ impl Layers {
         }
     }
 
-    /// Promotes the nodes in `animating` (whose transform or opacity animates at frame time `t`;
-    /// a node may appear more than once) and demotes those whose linger ran out; the layers that
-    /// draw them are re-recorded.
-    pub(crate) fn promote(&mut self, scene: &Scene, animating: &[u32], t: f64) {
+    /// Promotes the nodes in `animating` (whose transform or opacity animates at frame time `t`)
+    /// and demotes those whose linger ran out; makes the pictures of the images in `fading`
+    /// layers while they fade. The layers that draw them are re-recorded.
+    pub(crate) fn promote(&mut self, scene: &Scene, animating: &[u32], fading: &[u32], t: f64) {
+        let exists = |n: u32| scene.kind.get(n as usize).is_some_and(Option::is_some);
+        let p = &mut self.promotions;
         let mut changed = Vec::new();
         for &n in animating {
-            if self.until.len() <= n as usize {
-                self.until.resize(n as usize + 1, f64::NEG_INFINITY);
+            if p.until.len() <= n as usize {
+                p.until.resize(n as usize + 1, f64::NEG_INFINITY);
             }
-            if self.until[n as usize] == f64::NEG_INFINITY {
-                self.promoted.push(n);
+            if p.until[n as usize] == f64::NEG_INFINITY {
+                p.promoted.push(n);
                 changed.push(n);
             }
-            self.until[n as usize] = t + LINGER_MS;
+            p.until[n as usize] = t + LINGER_MS;
         }
-        let until = &mut self.until;
-        self.promoted.retain(|&n| {
-            let keep = until[n as usize] >= t && scene.kind.get(n as usize).is_some_and(Option::is_some);
+        let until = &mut p.until;
+        p.promoted.retain(|&n| {
+            let keep = until[n as usize] >= t && exists(n);
             if !keep {
                 until[n as usize] = f64::NEG_INFINITY;
                 changed.push(n);
             }
             keep
         });
+        // Pictures: exactly the images fading, both lists in node order.
+        if p.pictures != fading {
+            let (old, new) = (std::mem::take(&mut p.pictures), fading);
+            changed.extend(old.iter().filter(|n| new.binary_search(n).is_err()));
+            changed.extend(new.iter().filter(|n| old.binary_search(n).is_err()));
+            p.pictures = fading.to_vec();
+        }
         for n in changed {
-            if (n as usize) < scene.kind.len()
-                && let Some(l) = self.drawing(scene, n as usize)
+            if exists(n)
+                && let Some(l) = self.containing(scene, n as usize)
             {
                 self.dirty.insert(l);
             }
         }
+    }
+
+    /// Whether image node `n` shows on screen (as of the last frame): an image loading out of
+    /// sight appears without fading in.
+    pub(crate) fn on_screen(&self, scene: &Scene, n: usize) -> bool {
+        let Some(l) = self.containing(scene, n).and_then(|id| self.map.get(id)) else { return false };
+        let Some(screen) = l.screen.filter(|s| s.opacity > 0.0) else { return false };
+        l.images.iter().any(|&(_, node, r)| node as usize == n && !screen.map(&r).is_empty())
     }
 
     /// Whether the next frame has layers to re-record, restate or move.
@@ -428,7 +454,7 @@ impl Layers {
             let descend = all || moved || b.is_some() || children_reordered;
             if !l.images.is_empty() || !l.visible.is_empty() {
                 let visible: Vec<u32> = if screen.opacity > 0.0 {
-                    l.images.iter().filter(|(_, r)| !screen.map(r).is_empty()).map(|(h, _)| *h).collect()
+                    l.images.iter().filter(|(_, _, r)| !screen.map(r).is_empty()).map(|(h, _, _)| *h).collect()
                 } else {
                     Vec::new()
                 };
@@ -486,10 +512,8 @@ impl Layers {
                 continue;
             }
             let place = self.map.get(id).map(|l| l.place);
-            let until = &self.until;
-            let is_layer = |n: usize| until.get(n).is_some_and(|u| *u > f64::NEG_INFINITY);
             let mut rec =
-                paint::record(scene, images, &is_layer, Kind::of(id), place.as_ref(), view, &mut self.scratch);
+                paint::record(scene, images, &self.promotions, Kind::of(id), place.as_ref(), view, &mut self.scratch);
             rec.records.sort_by_key(|r| r.0);
             let layer = self.map.get_or_insert(id, || Layer::new(place.unwrap_or_else(|| root_place(view))));
             let old_size = retained_size(layer);
@@ -593,6 +617,27 @@ impl Layers {
     }
 }
 
+/// Which nodes are layers of their own.
+#[derive(Debug, Default)]
+struct Promotions {
+    /// Nodes that are layers of their own.
+    promoted: Vec<u32>,
+    /// By node: the frame time until which it stays a layer (`NEG_INFINITY`: it is not one).
+    until: Vec<f64>,
+    /// Image nodes whose picture is a layer, in node order.
+    pictures: Vec<u32>,
+}
+
+impl Promoted for Promotions {
+    fn node(&self, n: usize) -> bool {
+        self.until.get(n).is_some_and(|u| *u > f64::NEG_INFINITY)
+    }
+
+    fn picture(&self, n: usize) -> bool {
+        self.pictures.binary_search(&(n as u32)).is_ok()
+    }
+}
+
 /// The images the layers show on screen.
 #[derive(Debug, Default)]
 struct Shown {
@@ -664,6 +709,13 @@ fn props_of(scene: &Scene, kind: Kind, place: &Place) -> Props {
             transform: paint::node_transform(scene, n, place.bx).unwrap_or(Transform::IDENTITY),
             opacity: scene.visual[n].opacity.clamp(0.0, 1.0),
         },
+        Kind::Picture(n) => {
+            let fade = match &scene.content[n] {
+                crate::scene::Content::Image(img) => img.fade.clamp(0.0, 1.0),
+                _ => 1.0,
+            };
+            Props { opacity: fade, ..Props::default() }
+        }
         Kind::Scroll(n) => {
             let v = &scene.visual[n];
             let [sx, sy] = scene.scroll[n];

@@ -43,6 +43,7 @@ use marquee_protocol::{
 use crate::anim::{Animation, Animations, Channel};
 use crate::focus::Dir;
 use crate::image::{Images, Load};
+use crate::paint::Kind;
 use crate::scene::{Content, Scene};
 
 const NONE: u32 = u32::MAX;
@@ -129,6 +130,8 @@ pub struct Engine {
     seen: Vec<u32>,
     /// Nodes whose transform or opacity animates (a buffer kept between frames).
     moving: Vec<u32>,
+    /// Scratch: the image nodes fading in.
+    fading: Vec<u32>,
     clock: Option<Clock>,
 }
 
@@ -155,6 +158,7 @@ impl Default for Engine {
             images: Images::default(),
             seen: Vec::new(),
             moving: Vec::new(),
+            fading: Vec::new(),
             clock: None,
         }
     }
@@ -181,14 +185,19 @@ impl Engine {
             return false;
         }
         for i in self.image_users(handle) {
-            let fade = self.scene.behaviour[i].fade_in_duration;
-            let t =
-                Animation::transition(anim::number(0.0), anim::number(1.0), fade, marquee_protocol::EasingName::Linear);
+            // Only an image on screen fades in: one loaded out of sight (a poster shared with
+            // nodes further down the page) is simply there when it comes into view.
+            let fades = self.layers.on_screen(&self.scene, i);
             if let Content::Image(n) = &mut self.scene.content[i] {
-                n.fade = 0.0;
+                n.fade = if fades { 0.0 } else { 1.0 };
             }
             self.layers.touch(&self.scene, i);
-            self.anims.start(i, Channel::ImageFade, t);
+            if fades {
+                let fade = self.scene.behaviour[i].fade_in_duration;
+                let easing = marquee_protocol::EasingName::Linear;
+                let t = Animation::transition(anim::number(0.0), anim::number(1.0), fade, easing);
+                self.anims.start(i, Channel::ImageFade, t);
+            }
             self.events.push(&Event::ImageLoaded { id: i as u32, width, height });
         }
         self.paint_dirty = true;
@@ -467,7 +476,8 @@ impl Engine {
         self.animate(time_ms);
         let animated = self.now();
         self.anims.moving(&mut self.moving);
-        self.layers.promote(&self.scene, &self.moving, time_ms);
+        self.anims.fading(&mut self.fading);
+        self.layers.promote(&self.scene, &self.moving, &self.fading, time_ms);
 
         let mut damage = Vec::new();
         let mut full = false;
@@ -705,12 +715,13 @@ impl Engine {
         let mut touched = Vec::new();
         let mut moved_boxes = false;
         self.anims.step(t, |i, c, v, done| {
-            // Transform and opacity of a layer, and a scroll layer's offset, are props; boxes may
-            // move whole subtrees; anything else repaints the node.
+            // Transform and opacity of a layer, a scroll layer's offset and a picture's fade are
+            // props; boxes may move whole subtrees; anything else repaints the node.
             match c {
                 Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
-                    if layers.moved(s, i, false) => {}
-                Channel::ScrollX | Channel::ScrollY if layers.moved(s, i, true) => {}
+                    if layers.moved(s, Kind::Node(i)) => {}
+                Channel::ScrollX | Channel::ScrollY if layers.moved(s, Kind::Scroll(i)) => {}
+                Channel::ImageFade if layers.moved(s, Kind::Picture(i)) => {}
                 Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => moved_boxes = true,
                 _ => touched.push(i),
             }

@@ -1,10 +1,11 @@
 //! Records one layer's display list from the scene and the computed layout, and what each node
 //! in it painted, so the next recording can say what changed.
 //!
-//! A layer (see `layers.rs`) is the root, the contents of a scroll container, or a node whose
-//! transform or opacity animates. Recording one walks its part of the tree: where the walk meets
-//! a node that is a layer of its own, or a scroll container's children, it writes a
-//! `DrawLayer` and goes no further, noting where the child layer is drawn ([`Place`]).
+//! A layer (see `layers.rs`) is the root, the contents of a scroll container, a node whose
+//! transform or opacity animates, or the picture of an image fading in. Recording one walks its
+//! part of the tree: where the walk meets a node that is a layer of its own, or a scroll
+//! container's children, it writes a `DrawLayer` and goes no further, noting where the child
+//! layer is drawn ([`Place`]); a fading picture is drawn by a `DrawLayer` over its placeholder.
 //!
 //! Coordinates are root coordinates with no scroll offset applied: scrolling and a layer's own
 //! transform are the layer's props, so they change without re-recording. The walk is iterative
@@ -33,6 +34,9 @@ pub(crate) enum Kind {
     Node(usize),
     /// A scroll container's children (scrolled by the layer's transform).
     Scroll(usize),
+    /// An image node's picture while it fades in, the fade being the layer's opacity: a fade
+    /// then moves no other pixels (its placeholder stays in the layer drawing the node).
+    Picture(usize),
 }
 
 impl Kind {
@@ -40,18 +44,31 @@ impl Kind {
     pub(crate) fn id(self) -> u32 {
         match self {
             Kind::Root => 0,
-            Kind::Node(n) => 2 * n as u32 + 1,
-            Kind::Scroll(n) => 2 * n as u32 + 2,
+            Kind::Node(n) => 3 * n as u32 + 1,
+            Kind::Scroll(n) => 3 * n as u32 + 2,
+            Kind::Picture(n) => 3 * n as u32 + 3,
         }
     }
 
     pub(crate) fn of(id: u32) -> Kind {
+        let n = (id as usize).wrapping_sub(1) / 3;
         match id {
             0 => Kind::Root,
-            _ if id % 2 == 1 => Kind::Node((id as usize - 1) / 2),
-            _ => Kind::Scroll((id as usize - 2) / 2),
+            _ => match (id - 1) % 3 {
+                0 => Kind::Node(n),
+                1 => Kind::Scroll(n),
+                _ => Kind::Picture(n),
+            },
         }
     }
+}
+
+/// Which nodes are layers of their own, as a recording sees them.
+pub(crate) trait Promoted {
+    /// Node `n` and its subtree are a layer.
+    fn node(&self, n: usize) -> bool;
+    /// Image node `n`'s picture is a layer.
+    fn picture(&self, n: usize) -> bool;
 }
 
 /// What a node inherits from its ancestors within its layer during the walk.
@@ -91,8 +108,8 @@ pub(crate) struct Recording {
     pub(crate) records: Vec<(u32, Record)>,
     /// The layers drawn by this one, in paint order, and where.
     pub(crate) children: Vec<(u32, Place)>,
-    /// The images shown, and where (in the layer's coordinates, clipped).
-    pub(crate) images: Vec<(u32, Rect)>,
+    /// The images shown: handle, node and where (in the layer's coordinates, clipped).
+    pub(crate) images: Vec<(u32, u32, Rect)>,
 }
 
 /// The pushes a node made, undone in reverse when its subtree is done.
@@ -141,11 +158,11 @@ pub(crate) fn scrolls(scene: &Scene, i: usize) -> bool {
 }
 
 /// Records layer `kind` into `out` (cleared first). `place` is where its parent draws it (unused
-/// for the root); `is_layer` says which nodes are layers of their own.
+/// for the root); `promoted` says which nodes are layers of their own.
 pub(crate) fn record(
     scene: &Scene,
     images: &Images,
-    is_layer: &dyn Fn(usize) -> bool,
+    promoted: &dyn Promoted,
     kind: Kind,
     place: Option<&Place>,
     viewport: Rect,
@@ -173,6 +190,10 @@ pub(crate) fn record(
             }
             None
         }
+        (Kind::Picture(n), Some(p)) => {
+            picture(scene, images, n, p.bx, out, &mut rec);
+            return rec;
+        }
         _ => return rec,
     };
     while let Some(step) = stack.pop() {
@@ -184,7 +205,7 @@ pub(crate) fn record(
             Step::Enter(i, ctx) => (i as usize, ctx),
         };
         let v = &scene.visual[i];
-        let layer = own != Some(i) && is_layer(i);
+        let layer = own != Some(i) && promoted.node(i);
         // A layer's own opacity is a prop: at 0 it is still recorded, to be shown as it fades in.
         if !v.display || (v.opacity <= 0.0 && !layer && own != Some(i)) {
             continue;
@@ -246,17 +267,17 @@ pub(crate) fn record(
                 }
                 Content::Image(n) => {
                     if n.handle != 0 {
-                        rec.images.push((n.handle, visible));
+                        rec.images.push((n.handle, i as u32, visible));
                     }
-                    // Rounded corners cut the picture too, at the inner border edge, as CSS
-                    // does for an `<img>`: a round avatar needs no wrapper.
-                    let rounded = !Radii(v.radii).is_zero();
-                    let clip = rounded.then(|| {
-                        let (rect, radii) = padding_box(bx, v.radii, v.border_width);
-                        open(out, Op::PushClip { rect, radii })
-                    });
-                    image(out, images, *n, v.fit, v.placeholder, content_box(scene, i, bx));
-                    close(out, Scopes { clip, ..Scopes::default() });
+                    let own_picture = promoted.picture(i);
+                    let part = if own_picture { Part::Placeholder } else { Part::Both };
+                    image_content(out, images, scene, i, bx, part);
+                    if own_picture {
+                        let id = Kind::Picture(i).id();
+                        out.push(&Op::DrawLayer { layer: id });
+                        let place = Place { origin: ctx.origin, bx, transform: device, clip: ctx.clip, opacity };
+                        rec.children.push((id, place));
+                    }
                 }
             }
             let painted = out.since(before);
@@ -328,6 +349,44 @@ fn content_box(scene: &Scene, i: usize, bx: Rect) -> Rect {
     Rect::new(bx.x + l, bx.y + t, (bx.w - l - r).max(0.0), (bx.h - t - b).max(0.0))
 }
 
+/// Records a picture layer: image node `n`'s image at full opacity (its fade is the layer's),
+/// in its border box `bx`.
+fn picture(scene: &Scene, images: &Images, n: usize, bx: Rect, out: &mut Encoder, rec: &mut Recording) {
+    let Content::Image(img) = &scene.content[n] else { return };
+    let c = content_box(scene, n, bx);
+    image_content(out, images, scene, n, bx, Part::Picture);
+    let painted = out.bytes();
+    if !painted.is_empty() {
+        let hash = hash(HASH_SEED, painted);
+        rec.records.push((n as u32, Record { bounds: c, hash }));
+        rec.images.push((img.handle, n as u32, c));
+    }
+}
+
+/// Which part of an image node's content to record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Both,
+    /// What sits under the picture: the placeholder, unless the picture covers it.
+    Placeholder,
+    /// The picture alone, at full opacity.
+    Picture,
+}
+
+/// Image node `i`'s content in its border box `bx`, clipped by its rounded corners at the inner
+/// border edge as CSS does for an `<img>` (a round avatar needs no wrapper).
+fn image_content(out: &mut Encoder, images: &Images, scene: &Scene, i: usize, bx: Rect, part: Part) {
+    let Content::Image(n) = &scene.content[i] else { return };
+    let v = &scene.visual[i];
+    let rounded = !Radii(v.radii).is_zero();
+    let clip = rounded.then(|| {
+        let (rect, radii) = padding_box(bx, v.radii, v.border_width);
+        open(out, Op::PushClip { rect, radii })
+    });
+    image(out, images, *n, v.fit, v.placeholder, content_box(scene, i, bx), part);
+    close(out, Scopes { clip, ..Scopes::default() });
+}
+
 /// An image node's content: the placeholder until the image has fully faded in (and under a
 /// letterboxed image), then the image placed by `object-fit`.
 fn image(
@@ -337,17 +396,19 @@ fn image(
     fit: ObjectFit,
     placeholder: marquee_protocol::Color,
     c: Rect,
+    part: Part,
 ) {
     let ready = match images.load(n.handle) {
         Load::Ready { width, height } if width > 0 && height > 0 => Some((width as f32, height as f32)),
         _ => None,
     };
     let covered = ready.is_some() && n.fade >= 1.0 && fit != ObjectFit::Contain;
-    if !covered && !placeholder.is_transparent() && !c.is_empty() {
+    if part != Part::Picture && !covered && !placeholder.is_transparent() && !c.is_empty() {
         out.push(&Op::FillRect { rect: c, radii: Radii::ZERO, color: Color(placeholder.0) });
     }
     let Some((iw, ih)) = ready else { return };
-    if c.is_empty() || n.fade <= 0.0 {
+    let opacity = if part == Part::Picture { 1.0 } else { n.fade.min(1.0) };
+    if c.is_empty() || opacity <= 0.0 || part == Part::Placeholder {
         return;
     }
     let full = Rect::new(0.0, 0.0, iw, ih);
@@ -364,7 +425,7 @@ fn image(
             (Rect::new((iw - w) / 2.0, (ih - h) / 2.0, w, h), c)
         }
     };
-    out.push(&Op::Image { handle: n.handle, src, dst, opacity: n.fade.min(1.0) });
+    out.push(&Op::Image { handle: n.handle, src, dst, opacity });
 }
 
 fn open(out: &mut Encoder, op: Op) -> (Checkpoint, Checkpoint) {

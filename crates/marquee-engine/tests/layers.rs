@@ -151,3 +151,40 @@ fn moving_and_scrolling_re_record_nothing() {
     let f = Frame::parse(&idle).unwrap();
     assert!(f.layers.is_empty() && f.damage.is_empty(), "an idle frame sends nothing");
 }
+
+/// A rail of ten posters sharing two sources, four in view: when the sources load, only the
+/// posters on screen fade in, each as a picture layer of its own, so a frame of the fade sends
+/// props and records nothing; the posters out of sight are simply there.
+#[test]
+fn only_posters_on_screen_fade_and_a_fade_records_nothing() {
+    let mut s =
+        String::from("create 1 view\nappend 0 1\nstyle 1 width 400px\nstyle 1 height 100px\nstyle 1 overflow scroll\n");
+    for i in 2..12 {
+        s += &format!(
+            "create {i} image\nappend 1 {i}\nstyle {i} width 100px\nstyle {i} height 100px\nstyle {i} flex-shrink 0\n\
+             style {i} fade-in-duration 200\nimage {i} \"posters/{}.jpg\"\n",
+            i % 2
+        );
+    }
+    let mut engine = native();
+    engine.apply(&script(&s));
+    engine.frame(0.0);
+    engine.frame(16.0);
+    assert!(engine.image_ready(1, 320, 180) && engine.image_ready(2, 320, 180));
+    assert_eq!(engine.stats().animations, 0, "no frame has sampled a fade yet");
+    engine.frame(32.0);
+    let stats = engine.stats();
+    assert_eq!(stats.animations, 4, "the four posters in view fade, the six out of it do not");
+    assert_eq!(stats.layers, 2 + 4, "the root, the rail and four pictures");
+    for t in [48.0, 64.0, 80.0, 96.0] {
+        let frame = engine.frame(t).to_vec();
+        let stats = engine.stats();
+        assert_eq!((stats.layers_recorded, stats.ops), (0, 0), "at {t} ms");
+        let updates = marquee_display_list::layers::updates(Frame::parse(&frame).unwrap().layers).unwrap();
+        assert_eq!(updates.len(), 4, "at {t} ms: one props update a picture");
+    }
+    engine.frame(400.0);
+    engine.frame(416.0);
+    let stats = engine.stats();
+    assert_eq!((stats.animations, stats.layers), (0, 2), "faded in: the pictures are part of the rail again");
+}

@@ -71,19 +71,27 @@ pub(crate) fn source_over(
         match coverage {
             None if alpha == 255 => {
                 for (d, s) in pixels {
-                    d.copy_from_slice(&over(word(s), word(d)).to_le_bytes());
+                    // Most of a surface is either empty or opaque: neither reads the canvas.
+                    match word(s) {
+                        0 => {}
+                        s if s >> 24 == 255 => d.copy_from_slice(&s.to_le_bytes()),
+                        s => d.copy_from_slice(&over(s, word(d)).to_le_bytes()),
+                    }
                 }
             }
             None => {
                 for (d, s) in pixels {
-                    d.copy_from_slice(&over(scale(word(s), alpha), word(d)).to_le_bytes());
+                    let s = word(s);
+                    if s != 0 {
+                        d.copy_from_slice(&over(scale(s, alpha), word(d)).to_le_bytes());
+                    }
                 }
             }
             Some(m) => {
                 for ((d, s), &m) in pixels.zip(&m[at..at + w]) {
-                    let c = (alpha * u32::from(m) + 127) / 255;
-                    if c > 0 {
-                        d.copy_from_slice(&over(scale(word(s), c), word(d)).to_le_bytes());
+                    let (s, c) = (word(s), (alpha * u32::from(m) + 127) / 255);
+                    if c > 0 && s != 0 {
+                        d.copy_from_slice(&over(scale(s, c), word(d)).to_le_bytes());
                     }
                 }
             }

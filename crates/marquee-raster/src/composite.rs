@@ -11,6 +11,11 @@
 //! rasterizes it afresh gives the same pixels: a surface's pixels depend only on the layer's list
 //! and scale, and one dropped to stay within the budget is rasterized again the same way.
 //!
+//! Compositing a surface is a copy with blending (`blit.rs`), and a child layer's clip that is a
+//! rectangle on the pixel grid narrows the damage it is drawn into rather than building a mask
+//! (see [`Clip`]): a frame that damages a few pixels costs a few pixels, however many layers
+//! there are.
+//!
 //! Surfaces cover the part of the layer near the screen ([`MARGIN`] around the viewport), not
 //! the whole layer, so a long rail costs a screen's worth of pixels; scrolling past what a surface
 //! covers rasterizes a new one. They are kept within a byte budget, least recently used first.
