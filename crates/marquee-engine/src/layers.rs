@@ -57,6 +57,8 @@ struct Layer {
     children: Vec<u32>,
     /// The images it shows: handle, node, where.
     images: Vec<(u32, u32, Rect)>,
+    /// What a scroll layer recorded of its content (`paint::window`).
+    window: Option<Rect>,
     /// Where its parent draws it (unused for the root).
     place: Place,
     props: Props,
@@ -84,6 +86,7 @@ impl Layer {
             bounds: Rect::new(0.0, 0.0, 0.0, 0.0),
             children: Vec::new(),
             images: Vec::new(),
+            window: None,
             place,
             props: Props::default(),
             screen: None,
@@ -372,6 +375,17 @@ impl Layers {
         let mut rects = |r: IntRect| damage.add(r, &viewport);
         self.updates.clear();
 
+        if !all {
+            // A scroll layer whose window stepped on records what is near it now.
+            for &id in &self.moved {
+                if let Kind::Scroll(n) = Kind::of(id)
+                    && let Some(l) = self.map.get(id)
+                    && l.window != paint::window(scene, n, l.place.bx)
+                {
+                    self.dirty.insert(id);
+                }
+            }
+        }
         let recorded = self.record(scene, images, view, all, full, &mut counts);
         let gone = self.gone(&recorded, all);
         for &id in &gone {
@@ -533,6 +547,10 @@ impl Layers {
                 changed,
             });
             layer.images = rec.images;
+            layer.window = match Kind::of(id) {
+                Kind::Scroll(n) => paint::window(scene, n, layer.place.bx),
+                _ => None,
+            };
             self.retained = self.retained + retained_size(layer) - old_size;
             recorded.push(id);
             for (child, place) in rec.children {

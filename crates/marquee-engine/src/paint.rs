@@ -11,8 +11,9 @@
 //! transform are the layer's props, so they change without re-recording. The walk is iterative
 //! (an explicit stack), so tree depth costs heap, not Wasm stack. Paint order is tree order with
 //! siblings stably sorted by `z-index`. A node whose box, after transforms, falls outside the
-//! clip paints nothing (culling) — in the root layer the viewport is that clip; other layers move
-//! and scroll, so only the clips inside them cull. When a clipping node is itself outside, its
+//! clip paints nothing (culling) — in the root layer the viewport is that clip, in a clipping
+//! scroll container's layer the part of its content near its box ([`window`]); node layers move,
+//! so only the clips inside them cull. When a clipping node is itself outside, its
 //! whole subtree is skipped. Push operations whose scope paints nothing are taken back.
 
 use marquee_display_list::{Checkpoint, Color, Encoder, Op, Radii, Rect, Transform};
@@ -184,7 +185,8 @@ pub(crate) fn record(
         }
         (Kind::Scroll(n), Some(p)) => {
             children_in_order(scene, n, &mut order);
-            let ctx = Ctx { origin: (p.bx.x, p.bx.y), ..base };
+            let clip = window(scene, n, p.bx).unwrap_or(UNBOUNDED);
+            let ctx = Ctx { origin: (p.bx.x, p.bx.y), clip, ..base };
             for (k, &c) in order.iter().enumerate().rev() {
                 stack.push(Step::Enter(c, Ctx { order: hash(HASH_SEED, &(k as u32).to_le_bytes()), ..ctx }));
             }
@@ -292,7 +294,12 @@ pub(crate) fn record(
         }
 
         if scrolls(scene, i) {
-            // The children are a layer of their own, clipped and scrolled by its props.
+            // The children are a layer of their own, clipped and scrolled by its props — none
+            // at all while the clipping container is out of this layer's sight.
+            if v.clip && visible.is_empty() {
+                close(out, scopes);
+                continue;
+            }
             let id = Kind::Scroll(i).id();
             out.push(&Op::DrawLayer { layer: id });
             let place = Place { origin: ctx.origin, bx, transform: device, clip: ctx.clip, opacity };
@@ -325,6 +332,33 @@ pub(crate) fn record(
     }
     rec
 }
+
+/// What a scroll layer records of a clipping container `n` laid out at `bx`: its padding box
+/// where the scroll offset has brought it, plus a margin of half the box (at least
+/// [`MIN_MARGIN`]) on every side, on a grid of that margin, so a long rail or page costs what
+/// is near its window and scrolling re-records only when the window steps to the next cell.
+/// The grid makes the window a function of the offset alone: a layer kept from earlier frames
+/// records exactly what a fresh one would. `None` for a container that does not clip (its
+/// content may show anywhere).
+pub(crate) fn window(scene: &Scene, n: usize, bx: Rect) -> Option<Rect> {
+    let v = &scene.visual[n];
+    if !v.clip {
+        return None;
+    }
+    let (rect, _) = padding_box(bx, v.radii, v.border_width);
+    let [sx, sy] = scene.scroll[n];
+    let axis = |start: f32, size: f32, offset: f32| {
+        let cell = (size / 2.0).max(MIN_MARGIN);
+        let k = (offset / cell).floor();
+        (start + (k - 1.0) * cell, size + 3.0 * cell)
+    };
+    let (x, w) = axis(rect.x, rect.w, sx);
+    let (y, h) = axis(rect.y, rect.h, sy);
+    Some(Rect::new(x, y, w, h))
+}
+
+/// The least margin a scroll layer records around its window, in pixels.
+const MIN_MARGIN: f32 = 128.0;
 
 /// `i`'s children in paint order: tree order, stably sorted by `z-index`.
 fn children_in_order(scene: &Scene, i: usize, order: &mut Vec<u32>) {

@@ -188,3 +188,45 @@ fn only_posters_on_screen_fade_and_a_fade_records_nothing() {
     let stats = engine.stats();
     assert_eq!((stats.animations, stats.layers), (0, 2), "faded in: the pictures are part of the rail again");
 }
+
+/// A rail of 100 tiles, 4 in view, scrolled to its end with an animated scroll: its layer records
+/// the tiles near its window, not all of them; the window steps on as it scrolls, and what is
+/// kept is always what a fresh recording gives.
+#[test]
+fn long_rails_record_what_is_near_their_window() {
+    let mut s = String::from(
+        "viewport 400 200\ncreate 1 view\nappend 0 1\nstyle 1 width 400px\nstyle 1 height 100px\n\
+         style 1 overflow scroll\nstyle 1 scroll-align start\nstyle 1 scroll-duration 100\nstyle 1 focus-group row\n",
+    );
+    for i in 2..102 {
+        s += &format!(
+            "create {i} view\nappend 1 {i}\nstyle {i} width 100px\nstyle {i} height 100px\nstyle {i} flex-shrink 0\n\
+             style {i} focusable yes\nstyle {i} background-color #{:06x}ff\n",
+            i * 2_654_435 % 0xffffff
+        );
+    }
+    let mut engine = native();
+    engine.apply(&script(&s));
+    engine.frame(0.0);
+    let first = engine.stats().ops;
+    assert!(first < 25, "the first frame records the tiles near the window, not 100: {first} ops");
+    // Right to the end, a frame every 16 ms: the window steps on several times, each step
+    // re-recording about as much as the first frame did.
+    let mut scene = s.clone() + "frame\n";
+    let (mut t, mut steps, mut most) = (0.0, 0, 0);
+    for _ in 0..99 {
+        engine.key(marquee_protocol::Key::Right, marquee_protocol::KeyAction::Press);
+        scene += "key right\n";
+        for _ in 0..4 {
+            t += 16.0;
+            engine.frame(t);
+            scene += "frame\n";
+            let stats = engine.stats();
+            steps += u32::from(stats.layers_recorded > 0);
+            most = most.max(stats.ops);
+        }
+    }
+    assert!(steps >= 10, "the window stepped on {steps} times");
+    assert!(most <= first + 10, "a step records about a window's worth: {most} ops against {first}");
+    compare(&scene::parse(&scene).unwrap()).unwrap();
+}

@@ -10,6 +10,8 @@
 use marquee_display_list::IntRect;
 use tiny_skia as sk;
 
+use crate::composite::Mask;
+
 /// The red and blue (or green and alpha) bytes of a pixel, each in 16 bits.
 const PAIRS: u32 = 0x00ff_00ff;
 
@@ -36,34 +38,76 @@ fn over(s: u32, d: u32) -> u32 {
     }
 }
 
+/// A surface's pixels, with each row's span of pixels that are not empty: the rest of a row
+/// adds nothing to the canvas, and layers of text and tiles are mostly empty.
+pub(crate) struct Kept {
+    pub(crate) pixmap: sk::Pixmap,
+    /// By row: the first pixel that is not empty and one past the last (equal: none).
+    spans: Vec<(u32, u32)>,
+}
+
+impl Kept {
+    pub(crate) fn new(pixmap: sk::Pixmap) -> Kept {
+        let w = pixmap.width() as usize;
+        let spans = pixmap
+            .data()
+            .chunks_exact(w * 4)
+            .map(|row| {
+                let full = |p: &[u8]| p != [0, 0, 0, 0];
+                let first = row.chunks_exact(4).position(full);
+                let last = row.chunks_exact(4).rposition(full);
+                match (first, last) {
+                    (Some(a), Some(b)) => (a as u32, b as u32 + 1),
+                    _ => (0, 0),
+                }
+            })
+            .collect();
+        Kept { pixmap, spans }
+    }
+}
+
 /// Composites `src`, its top-left pixel at `origin` on `dst`, over `dst` inside `rect`, faded
-/// by `opacity` and by `mask` (a coverage per `dst` pixel) when there is one. Pixels of `rect`
-/// outside either pixmap are left alone.
+/// by `opacity` and by `mask` when there is one (nothing shows outside the mask's rectangle).
+/// Pixels of `rect` outside either pixmap are left alone.
 pub(crate) fn source_over(
     dst: &mut sk::Pixmap,
-    src: &sk::Pixmap,
+    src: &Kept,
     origin: (i32, i32),
     rect: IntRect,
     opacity: f32,
-    mask: Option<&sk::Mask>,
+    mask: Option<&Mask>,
 ) {
     let (dw, dh) = (dst.width() as i32, dst.height() as i32);
-    let on_src = IntRect { x: origin.0, y: origin.1, w: src.width() as i32, h: src.height() as i32 };
-    let r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
-    if r.is_empty() || mask.is_some_and(|m| (m.width(), m.height()) != (dst.width(), dst.height())) {
+    let (sw, sh) = (src.pixmap.width() as i32, src.pixmap.height() as i32);
+    let on_src = IntRect { x: origin.0, y: origin.1, w: sw, h: sh };
+    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
+    if let Some(m) = mask {
+        r = r.intersect(&m.rect);
+    }
+    if r.is_empty() {
         return;
     }
     let alpha = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
     if alpha == 0 {
         return;
     }
-    let (w, sw) = (r.w as usize, src.width() as usize);
-    let src = src.data();
-    let coverage = mask.map(sk::Mask::data);
+    let (spans, sw) = (&src.spans, src.pixmap.width() as usize);
+    let src = src.pixmap.data();
     let dst = dst.data_mut();
     for y in r.y..r.y + r.h {
-        let at = y as usize * dw as usize + r.x as usize;
-        let from = (y - origin.1) as usize * sw + (r.x - origin.0) as usize;
+        let (a, b) = spans[(y - origin.1) as usize];
+        let x0 = r.x.max(origin.0 + a as i32);
+        let w = (r.x + r.w).min(origin.0 + b as i32) - x0;
+        if w <= 0 {
+            continue;
+        }
+        let w = w as usize;
+        let at = y as usize * dw as usize + x0 as usize;
+        let coverage = mask.map(|m| {
+            let from = (y - m.rect.y) as usize * m.rect.w as usize + (x0 - m.rect.x) as usize;
+            &m.mask.data()[from..from + w]
+        });
+        let from = (y - origin.1) as usize * sw + (x0 - origin.0) as usize;
         let d_row = &mut dst[at * 4..(at + w) * 4];
         let s_row = &src[from * 4..(from + w) * 4];
         let pixels = d_row.chunks_exact_mut(4).zip(s_row.chunks_exact(4));
@@ -88,7 +132,7 @@ pub(crate) fn source_over(
                 }
             }
             Some(m) => {
-                for ((d, s), &m) in pixels.zip(&m[at..at + w]) {
+                for ((d, s), &m) in pixels.zip(m) {
                     let (s, c) = (word(s), (alpha * u32::from(m) + 127) / 255);
                     if c > 0 && s != 0 {
                         d.copy_from_slice(&over(scale(s, c), word(d)).to_le_bytes());
@@ -138,10 +182,23 @@ mod tests {
         let mut src = sk::Pixmap::new(4, 4).unwrap();
         src.fill(sk::Color::from_rgba8(255, 0, 0, 255));
         // The surface at (6, 6) hangs off the canvas; the rectangle reaches past both.
-        source_over(&mut dst, &src, (6, 6), IntRect { x: 0, y: 0, w: 100, h: 100 }, 1.0, None);
+        source_over(&mut dst, &Kept::new(src), (6, 6), IntRect { x: 0, y: 0, w: 100, h: 100 }, 1.0, None);
         let red = dst.pixels().iter().filter(|p| p.red() == 255).count();
         assert_eq!(red, 4);
         assert_eq!(dst.pixel(7, 7).map(|p| p.red()), Some(255));
         assert_eq!(dst.pixel(5, 5).map(|p| p.blue()), Some(255));
+    }
+
+    #[test]
+    fn rows_keep_the_span_of_what_they_show() {
+        let mut src = sk::Pixmap::new(10, 3).unwrap();
+        let red = sk::Color::from_rgba8(255, 0, 0, 255);
+        src.fill_rect(
+            sk::Rect::from_xywh(2.0, 1.0, 5.0, 1.0).unwrap(),
+            &sk::Paint { shader: sk::Shader::SolidColor(red), ..Default::default() },
+            sk::Transform::identity(),
+            None,
+        );
+        assert_eq!(Kept::new(src).spans, [(0, 0), (2, 7), (0, 0)]);
     }
 }

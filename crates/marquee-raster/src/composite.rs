@@ -68,7 +68,7 @@ struct Surface {
     /// All the run's pixels, of which `area` is the part `near` the screen when rasterized.
     bounds: IntRect,
     near: IntRect,
-    pixmap: sk::Pixmap,
+    kept: crate::blit::Kept,
     /// The frame it was last composited in.
     used: u64,
 }
@@ -113,11 +113,11 @@ fn pieces(ops: &[Op]) -> Option<Vec<Piece>> {
     Some(out)
 }
 
-/// Where a layer lands: its transform to device pixels, its clip (a canvas-sized mask; `None`:
-/// none) and its opacity. Drawing never leaves `damage`.
+/// Where a layer lands: its transform to device pixels, its clip (a mask; `None`: none) and its
+/// opacity. Drawing never leaves `damage`.
 struct Place<'m> {
     transform: sk::Transform,
-    mask: Option<&'m sk::Mask>,
+    mask: Option<&'m Mask>,
     opacity: f32,
     damage: &'m [IntRect],
 }
@@ -126,12 +126,30 @@ struct Place<'m> {
 ///
 /// A clip that is a rectangle on the pixel grid (the usual scroll container or `overflow: clip`
 /// box) only narrows the damage, which drawing never leaves: the same pixels as a mask, without
-/// a canvas-sized mask per child layer per frame. Rounded or fractional clips build the mask.
+/// a mask per child layer per frame. Rounded or fractional clips build a [`Mask`] over the part
+/// of the damage they cover (a rounded tile's picture costs its tile's pixels, not the canvas's).
 struct Clip {
     transform: sk::Transform,
     damage: Vec<IntRect>,
     /// A mask of its own, once a clip needed one (it starts from the parent's).
-    mask: Option<sk::Mask>,
+    mask: Option<Mask>,
+}
+
+/// A clip's coverage over `rect` (canvas pixels); nothing is covered outside it.
+pub(crate) struct Mask {
+    pub(crate) mask: sk::Mask,
+    pub(crate) rect: IntRect,
+}
+
+impl Mask {
+    /// The coverage of canvas pixel (`x`, `y`).
+    fn at(&self, x: i32, y: i32) -> u8 {
+        let r = &self.rect;
+        if x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h {
+            return 0;
+        }
+        self.mask.data()[(y - r.y) as usize * r.w as usize + (x - r.x) as usize]
+    }
 }
 
 impl Clip {
@@ -143,8 +161,7 @@ impl Clip {
         &mut self,
         rect: marquee_display_list::Rect,
         radii: marquee_display_list::Radii,
-        parent: Option<&sk::Mask>,
-        (width, height): (u32, u32),
+        parent: Option<&Mask>,
     ) -> Result<(), Error> {
         let t = self.transform;
         if !crate::drawable(rect, &radii.0, t) {
@@ -152,25 +169,53 @@ impl Clip {
             return Ok(());
         }
         if let Some(r) = on_grid(rect, t).filter(|_| radii.0 == [0.0; 4]) {
-            self.damage.iter_mut().for_each(|d| *d = d.intersect(&r));
-            self.damage.retain(|d| !d.is_empty());
+            self.narrow(&r);
             return Ok(());
         }
-        if self.damage.is_empty() {
+        // The mask covers the clip's bounds (a pixel more for anti-aliasing) within the damage
+        // and within the mask already in force.
+        let (x0, x1) = (t.sx * rect.x + t.tx, t.sx * (rect.x + rect.w) + t.tx);
+        let (y0, y1) = (t.sy * rect.y + t.ty, t.sy * (rect.y + rect.h) + t.ty);
+        let bounds =
+            marquee_display_list::Rect::new(x0.min(x1), y0.min(y1), (x1 - x0).abs(), (y1 - y0).abs()).round_out();
+        let grown = IntRect { x: bounds.x - 1, y: bounds.y - 1, w: bounds.w + 2, h: bounds.h + 2 };
+        let outer = self.mask.as_ref().or(parent);
+        let mut area = self.damage.iter().fold(IntRect::default(), |a, d| a.union(d)).intersect(&grown);
+        if let Some(m) = outer {
+            area = area.intersect(&m.rect);
+        }
+        if area.is_empty() {
+            self.damage.clear();
             return Ok(());
         }
-        let mask = match &mut self.mask {
-            Some(m) => m,
-            None => self.mask.insert(match parent {
-                Some(m) => m.clone(),
-                None => crate::full_mask(width, height)?,
-            }),
-        };
+        let mut mask = sk::Mask::new(area.w as u32, area.h as u32)
+            .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
+        match outer {
+            Some(m) => {
+                let data = mask.data_mut();
+                for y in 0..area.h {
+                    for x in 0..area.w {
+                        data[(y * area.w + x) as usize] = m.at(area.x + x, area.y + y);
+                    }
+                }
+            }
+            None => mask.data_mut().fill(255),
+        }
         match crate::rounded_rect(rect, radii) {
-            Some(path) => mask.intersect_path(&path, sk::FillRule::Winding, true, t),
+            Some(path) => {
+                let local = t.post_translate(-area.x as f32, -area.y as f32);
+                mask.intersect_path(&path, sk::FillRule::Winding, true, local);
+            }
             None => mask.data_mut().fill(0),
         }
+        self.narrow(&area);
+        self.mask = Some(Mask { mask, rect: area });
         Ok(())
+    }
+
+    fn narrow(&mut self, r: &IntRect) {
+        self.damage.iter_mut().for_each(|d| *d = d.intersect(r));
+        self.damage.retain(|d| !d.is_empty());
     }
 }
 
@@ -241,7 +286,7 @@ impl Compositor {
         let before = self.surfaces.len();
         self.surfaces.retain(|&(id, _), s| tree.get(id).is_some_and(|l| l.version == s.version) || s.used + 60 > frame);
         if self.surfaces.len() != before {
-            self.bytes = self.surfaces.values().map(|s| s.pixmap.data().len()).sum();
+            self.bytes = self.surfaces.values().map(|s| s.kept.pixmap.data().len()).sum();
         }
         self.trim();
         Ok(work)
@@ -252,7 +297,7 @@ impl Compositor {
         while self.bytes > self.budget {
             let Some((&key, _)) = self.surfaces.iter().min_by_key(|(k, s)| (s.used, **k)) else { break };
             if let Some(s) = self.surfaces.remove(&key) {
-                self.bytes -= s.pixmap.data().len();
+                self.bytes -= s.kept.pixmap.data().len();
             }
         }
     }
@@ -280,18 +325,17 @@ impl Compositor {
                 }
                 Piece::Child { id: child, open } => {
                     let Some(c) = tree.get(*child) else { continue };
-                    let (width, height) = (d.canvas.width(), d.canvas.height());
                     let mut clip = Clip { transform: place.transform, damage: place.damage.to_vec(), mask: None };
                     for op in open {
                         match *op {
                             Op::PushTransform { transform: t } => clip.then(t),
-                            Op::PushClip { rect, radii } => clip.clip(rect, radii, place.mask, (width, height))?,
+                            Op::PushClip { rect, radii } => clip.clip(rect, radii, place.mask)?,
                             _ => {}
                         }
                     }
                     let p = c.props;
                     if let Some((rect, radii)) = p.clip {
-                        clip.clip(rect, radii, place.mask, (width, height))?;
+                        clip.clip(rect, radii, place.mask)?;
                     }
                     if clip.damage.is_empty() {
                         continue;
@@ -343,7 +387,7 @@ impl Compositor {
             let bounds = bounds(&layer.ops[start..end], open, scale);
             let area = bounds.intersect(&near);
             if let Some(old) = self.surfaces.remove(&key) {
-                self.bytes -= old.pixmap.data().len();
+                self.bytes -= old.kept.pixmap.data().len();
             }
             if area.is_empty() {
                 return Ok(());
@@ -362,7 +406,8 @@ impl Compositor {
             work.rasterized += 1;
             work.pixels_rasterized += (area.w as u64) * (area.h as u64);
             self.bytes += pixmap.data().len();
-            let surface = Surface { version: layer.version, scale, area, bounds, near, pixmap, used: self.frame };
+            let kept = crate::blit::Kept::new(pixmap);
+            let surface = Surface { version: layer.version, scale, area, bounds, near, kept, used: self.frame };
             self.surfaces.insert(key, surface);
         }
         let Some(s) = self.surfaces.get_mut(&key) else { return Ok(()) };
@@ -373,7 +418,7 @@ impl Compositor {
         for d in place.damage {
             let r = at.intersect(d);
             if !r.is_empty() {
-                crate::blit::source_over(canvas, &s.pixmap, (x, y), r, place.opacity, place.mask);
+                crate::blit::source_over(canvas, &s.kept, (x, y), r, place.opacity, place.mask);
                 work.pixels_composited += r.area().max(0) as u64;
             }
         }
@@ -390,8 +435,9 @@ impl Compositor {
         let (w, h) = (canvas.width(), canvas.height());
         let mut mask = crate::damage_mask(place.damage, IntRect { x: 0, y: 0, w: w as i32, h: h as i32 })?;
         if let Some(clip) = place.mask {
-            for (d, c) in mask.data_mut().iter_mut().zip(clip.data()) {
-                *d = ((u16::from(*d) * u16::from(*c) + 127) / 255) as u8;
+            let coverage = (0..h as i32).flat_map(|y| (0..w as i32).map(move |x| (x, y))).map(|(x, y)| clip.at(x, y));
+            for (d, c) in mask.data_mut().iter_mut().zip(coverage) {
+                *d = ((u16::from(*d) * u16::from(c) + 127) / 255) as u8;
             }
         }
         let all = place.damage.iter().fold(IntRect::default(), |a, r| a.union(r));

@@ -126,3 +126,43 @@ fn compositing_stays_inside_the_damage() {
     assert!(stats.pixels_composited <= 2 * 22 * 22, "{stats:?}");
     assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
 }
+
+/// A child layer under two rounded clips — one its parent's list opens around it, one of its own
+/// — fading over frames drawn a part at a time: each clip's mask covers only the part of the
+/// damage it needs, and the pixels are still a fresh canvas's.
+#[test]
+fn rounded_clips_around_a_layer_mask_only_what_is_damaged() {
+    let mut u = Vec::new();
+    write_content(
+        &mut u,
+        0,
+        &list(&[
+            fill(0.0, 0.0, 320.0, 200.0, 0x101820ff),
+            Op::PushClip { rect: Rect::new(40.5, 30.0, 200.0, 120.0), radii: Radii([12.0; 4]) },
+            fill(40.0, 30.0, 200.0, 120.0, 0x3060a0ff),
+            Op::DrawLayer { layer: 1 },
+            Op::PopClip,
+        ]),
+    );
+    write_content(&mut u, 1, &list(&[fill(0.0, 0.0, 320.0, 200.0, 0xe0c020ff)]));
+    let clip = Some((Rect::new(100.0, 60.0, 180.0, 110.0), Radii([20.0; 4])));
+    write_props(&mut u, 1, &shifted(0.0, 0.0, 0.3, clip));
+    let mut tree = LayerTree::default();
+    tree.apply(&u, true).unwrap();
+    let mut canvas = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+    let all = canvas.bounds();
+    draw(&mut canvas, &tree, &[all]);
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+    for opacity in [0.55, 0.8, 1.0] {
+        let mut u = Vec::new();
+        write_props(&mut u, 1, &shifted(0.0, 0.0, opacity, clip));
+        tree.apply(&u, false).unwrap();
+        // Two frames, each redrawing a part of what the fade changed, with corners in both.
+        for part in [IntRect { x: 95, y: 55, w: 90, h: 120 }, IntRect { x: 185, y: 55, w: 100, h: 120 }] {
+            let stats = draw(&mut canvas, &tree, &[part]);
+            assert_eq!(stats.layers_rasterized, 0);
+            assert!(stats.pixels_composited <= 3 * part.area() as u64, "{stats:?}");
+        }
+        assert!(canvas.pixmap().data() == fresh(&tree).as_slice(), "opacity {opacity}");
+    }
+}
