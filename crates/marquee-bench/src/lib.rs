@@ -19,12 +19,14 @@ pub mod scenes;
 
 use std::time::Instant;
 
+use marquee_display_list::Color;
 use marquee_display_list::frame::{Frame, Request, requests};
-use marquee_display_list::layers::Update;
+use marquee_display_list::layers::{LayerTree, Update};
 use marquee_engine::Engine;
 use marquee_engine_contract::Step;
 use marquee_engine_quickjs::JsEngine;
 use marquee_engine_wasmtime::{DEFAULT_CALL_BUDGET, DEFAULT_MEMORY_LIMIT, Module, Runtime};
+use marquee_raster::{Canvas, NoGlyphs, NoImages};
 use marquee_text::SharedText;
 
 pub use marquee_engine_wasmtime::Compiler;
@@ -66,6 +68,11 @@ pub trait Runner {
     }
     /// A fresh engine for a scene.
     fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error>;
+    /// Whether `measure` also draws its frames with the software compositor, outside the timed
+    /// span, for the raster counters: one runner is enough, the counters being the same in all.
+    fn rasters(&self) -> bool {
+        false
+    }
 }
 
 impl From<marquee_engine_contract::Error> for Error {
@@ -97,6 +104,8 @@ pub struct Outcome {
     /// What the frames sent, summed over `frames`'s frames: the same on every machine, and in
     /// every runner that did the same work (`None` for a runner that cannot see its frames).
     pub counters: Option<Counters>,
+    /// What the software compositor did with the frames, for a runner that rasters them.
+    pub drawn: Option<Drawn>,
 }
 
 /// What a scene's frames sent the backend, summed: machine-independent, so CI compares them
@@ -113,6 +122,29 @@ pub struct Counters {
     pub removed: u64,
     /// Damaged pixels: what a backend redrawing the damage rasterizes.
     pub damage_pixels: u64,
+}
+
+/// What the software compositor did with a scene's frames, summed (see [`Runner::rasters`]):
+/// machine-independent too.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// Layer surfaces rasterized.
+    pub layers_rasterized: u64,
+    /// Pixels of those surfaces.
+    pub pixels_rasterized: u64,
+    /// Pixels copied from kept surfaces onto the canvas.
+    pub pixels_composited: u64,
+}
+
+impl Drawn {
+    /// The names and values, in a fixed order.
+    pub fn named(&self) -> [(&'static str, u64); 3] {
+        [
+            ("layers-rasterized", self.layers_rasterized),
+            ("pixels-rasterized", self.pixels_rasterized),
+            ("pixels-composited", self.pixels_composited),
+        ]
+    }
 }
 
 impl Counters {
@@ -190,6 +222,13 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
     let (mut latency, mut waiting) = (Vec::new(), None::<u32>);
     let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
     let mut counters = Counters::default();
+    let mut raster = Drawn::default();
+    // The software compositor, drawing without images or glyphs: what it rasterizes and
+    // composites depends on the layers' bounds and the damage, not on their content.
+    let mut backend = match runner.rasters() {
+        true => Some((LayerTree::default(), Canvas::new(1280, 720, Color(0x000000ff)).map_err(raster_error)?)),
+        false => None,
+    };
     let skip = usize::from(!scene.first_frame_counts);
     let mut start = Instant::now();
     let cap = runner.frame_cap().filter(|_| scene.stress);
@@ -218,8 +257,20 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                 commands = std::time::Duration::ZERO;
                 digest = out.iter().fold(digest, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
                 let frame = Frame::parse(&out).map_err(|e| Error(format!("{}: bad frame: {e}", runner.name())))?;
+                let drawn = match backend.as_mut() {
+                    Some((tree, canvas)) => {
+                        tree.apply(frame.layers, frame.full).map_err(|e| Error(format!("layer updates: {e}")))?;
+                        Some(canvas.draw(tree, &frame.damage, &NoImages, &mut NoGlyphs).map_err(raster_error)?)
+                    }
+                    None => None,
+                };
                 if times.len() > skip {
                     counters.add(&frame)?;
+                    if let Some(d) = drawn {
+                        raster.layers_rasterized += u64::from(d.layers_rasterized);
+                        raster.pixels_rasterized += d.pixels_rasterized;
+                        raster.pixels_composited += d.pixels_composited;
+                    }
                 }
                 if let Some(n) = waiting.as_mut() {
                     *n += 1;
@@ -250,6 +301,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
     let phases = (profiling && phases[0].len() > skip).then(|| phases.map(|p| p.into_iter().skip(skip).collect()));
     let memory = engine.memory_bytes().ok().flatten();
     let counters = Some(counters);
+    let drawn = backend.is_some().then_some(raster);
     Ok(Outcome {
         scene: scene.name,
         runner: runner.name(),
@@ -260,7 +312,12 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         phases,
         latency,
         counters,
+        drawn,
     })
+}
+
+fn raster_error(e: marquee_raster::Error) -> Error {
+    Error(format!("raster: {e}"))
 }
 
 /// The native engine (the reference the builds are compared with).
@@ -272,6 +329,9 @@ pub struct Native {
 impl Runner for Native {
     fn name(&self) -> &'static str {
         "native"
+    }
+    fn rasters(&self) -> bool {
+        true
     }
     fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         Ok(Box::new(Engine::with_text(Box::new(self.text.clone()))))
@@ -357,32 +417,59 @@ impl Runner for QuickJs {
     }
 }
 
-/// Each scene's counters per frame (from its first runner that has them), as a table.
+/// Each scene's counters and what the compositor did with its frames (each from its first
+/// runner that has them).
+fn per_scene(outcomes: &[Outcome]) -> Vec<(&Outcome, Counters, Option<Drawn>)> {
+    let mut out: Vec<(&Outcome, Counters, Option<Drawn>)> = Vec::new();
+    for o in outcomes {
+        let Some(c) = o.counters else { continue };
+        if !out.iter().any(|(s, ..)| s.scene == o.scene) {
+            let drawn = outcomes.iter().filter(|x| x.scene == o.scene).find_map(|x| x.drawn);
+            out.push((o, c, drawn));
+        }
+    }
+    out
+}
+
+/// Each scene's counters per frame, as a table.
 pub fn counters_table(outcomes: &[Outcome]) -> String {
     let mut s = format!(
-        "{:<17} {:>6} {:>16} {:>12} {:>10} {:>8} {:>14}\n",
-        "counters/frame", "frames", "layers recorded", "ops recorded", "props", "removed", "damage px"
+        "{:<17} {:>6} {:>16} {:>12} {:>10} {:>8} {:>12} {:>11} {:>13} {:>13}\n",
+        "counters/frame",
+        "frames",
+        "layers recorded",
+        "ops recorded",
+        "props",
+        "removed",
+        "damage px",
+        "rasterized",
+        "rasterized px",
+        "composited px"
     );
-    let mut done: Vec<&str> = Vec::new();
-    for o in outcomes {
-        let Some(c) = o.counters.filter(|_| !done.contains(&o.scene) && !o.frames.is_empty()) else { continue };
-        done.push(o.scene);
+    for (o, c, drawn) in per_scene(outcomes) {
+        if o.frames.is_empty() {
+            continue;
+        }
         let n = o.frames.len() as f64;
         let [a, b, p, r, d] = c.named().map(|(_, v)| v as f64 / n);
-        s += &format!("{:<17} {:>6} {a:>16.2} {b:>12.1} {p:>10.1} {r:>8.2} {d:>14.0}\n", o.scene, o.frames.len());
+        s += &format!("{:<17} {:>6} {a:>16.2} {b:>12.1} {p:>10.1} {r:>8.2} {d:>12.0}", o.scene, o.frames.len());
+        match drawn {
+            Some(w) => {
+                let [lr, pr, pc] = w.named().map(|(_, v)| v as f64 / n);
+                s += &format!(" {lr:>11.2} {pr:>13.0} {pc:>13.0}\n");
+            }
+            None => s += &format!(" {:>11} {:>13} {:>13}\n", "-", "-", "-"),
+        }
     }
     s
 }
 
-/// Each scene's counters (from its first runner that has them) as `SCENE NAME VALUE` lines, the
-/// form `cargo xtask bench` keeps its baseline in.
+/// Each scene's counters as `SCENE NAME VALUE` lines, the form `cargo xtask bench` keeps its
+/// baseline in.
 pub fn counters_text(outcomes: &[Outcome]) -> String {
     let mut s = String::new();
-    let mut done: Vec<&str> = Vec::new();
-    for o in outcomes {
-        let Some(c) = o.counters.filter(|_| !done.contains(&o.scene)) else { continue };
-        done.push(o.scene);
-        for (name, v) in c.named() {
+    for (o, c, drawn) in per_scene(outcomes) {
+        for (name, v) in c.named().into_iter().chain(drawn.iter().flat_map(Drawn::named)) {
             s += &format!("{} {name} {v}\n", o.scene);
         }
     }
@@ -458,6 +545,7 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
                 "first_frame_ms": o.first_frame, "memory_bytes": o.memory, "digest": format!("{:016x}", o.digest),
                 "latency_frames": o.latency, "frame_ms": o.frames,
                 "counters": o.counters.map(|c| c.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()),
+                "drawn": o.drawn.map(|c| c.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()),
                 "phase_ms": o.phases.as_ref().map(|p| {
                     PHASES.iter().zip(p).map(|(name, v)| (name.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()
                 }),
@@ -569,6 +657,7 @@ impl Runner for NodeJs {
                 phases,
                 latency,
                 counters: None,
+                drawn: None,
             })
         })())
     }

@@ -35,7 +35,8 @@ struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     json: Option<PathBuf>,
     /// Also write each scene's counters (what its frames sent: layers recorded, props, damaged
-    /// pixels…) as `SCENE NAME VALUE` lines: the same on every machine.
+    /// pixels…; and, from the native runner, what the software compositor rasterized and
+    /// composited) as `SCENE NAME VALUE` lines: the same on every machine.
     #[arg(long, value_name = "FILE")]
     counters: Option<PathBuf>,
     /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.

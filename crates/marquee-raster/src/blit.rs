@@ -5,7 +5,9 @@
 //! coverage. That is a plain loop over rows, two colour channels at a time in one `u32`, several
 //! times faster than tiny-skia's pattern shader, which runs its whole raster pipeline per pixel
 //! for the same copy. Rounding is exact (`x / 255` to the nearest), so a pixel composited twice
-//! from the same surface is the same pixel.
+//! from the same surface is the same pixel. A kept surface carries, per row, the runs of pixels
+//! that are not empty ([`Kept`]), so the empty parts of a layer (between tiles, around text) cost
+//! nothing to composite.
 
 use marquee_display_list::IntRect;
 use tiny_skia as sk;
@@ -38,31 +40,52 @@ fn over(s: u32, d: u32) -> u32 {
     }
 }
 
-/// A surface's pixels, with each row's span of pixels that are not empty: the rest of a row
-/// adds nothing to the canvas, and layers of text and tiles are mostly empty.
+/// A surface's pixels, with each row's runs of pixels that are not empty, told apart as opaque
+/// or not: the rest of a row adds nothing to the canvas (layers of text and tiles are mostly
+/// empty), and an opaque run is copied whole.
 pub(crate) struct Kept {
     pub(crate) pixmap: sk::Pixmap,
-    /// By row: the first pixel that is not empty and one past the last (equal: none).
-    spans: Vec<(u32, u32)>,
+    /// Runs as (first, one past the last, with [`OPAQUE`] set when every pixel is), row after row.
+    runs: Vec<(u32, u32)>,
+    /// By row: where its runs start in `runs` (plus one entry for the end).
+    rows: Vec<u32>,
 }
+
+/// Marks a run whose pixels are all opaque.
+const OPAQUE: u32 = 1 << 31;
 
 impl Kept {
     pub(crate) fn new(pixmap: sk::Pixmap) -> Kept {
         let w = pixmap.width() as usize;
-        let spans = pixmap
-            .data()
-            .chunks_exact(w * 4)
-            .map(|row| {
-                let full = |p: &[u8]| p != [0, 0, 0, 0];
-                let first = row.chunks_exact(4).position(full);
-                let last = row.chunks_exact(4).rposition(full);
-                match (first, last) {
-                    (Some(a), Some(b)) => (a as u32, b as u32 + 1),
-                    _ => (0, 0),
+        let (mut runs, mut rows) = (Vec::new(), Vec::with_capacity(pixmap.height() as usize + 1));
+        for row in pixmap.data().chunks_exact(w * 4) {
+            rows.push(runs.len() as u32);
+            // The run being extended: its start and whether it is opaque.
+            let mut open: Option<(u32, bool)> = None;
+            for (x, p) in row.chunks_exact(4).enumerate() {
+                let x = x as u32;
+                let class = if p == [0, 0, 0, 0] { None } else { Some(p[3] == 255) };
+                match (open, class) {
+                    (Some((_, a)), Some(b)) if a == b => {}
+                    (Some((start, opaque)), _) => {
+                        runs.push((start, x | if opaque { OPAQUE } else { 0 }));
+                        open = class.map(|c| (x, c));
+                    }
+                    (None, _) => open = class.map(|c| (x, c)),
                 }
-            })
-            .collect();
-        Kept { pixmap, spans }
+            }
+            if let Some((start, opaque)) = open {
+                runs.push((start, w as u32 | if opaque { OPAQUE } else { 0 }));
+            }
+        }
+        rows.push(runs.len() as u32);
+        Kept { pixmap, runs, rows }
+    }
+
+    /// Row `y`'s runs: first pixel, one past the last, whether all are opaque.
+    fn runs(&self, y: usize) -> impl Iterator<Item = (u32, u32, bool)> + '_ {
+        let runs = &self.runs[self.rows[y] as usize..self.rows[y + 1] as usize];
+        runs.iter().map(|&(a, b)| (a, b & !OPAQUE, b & OPAQUE != 0))
     }
 }
 
@@ -91,52 +114,60 @@ pub(crate) fn source_over(
     if alpha == 0 {
         return;
     }
-    let (spans, sw) = (&src.spans, src.pixmap.width() as usize);
-    let src = src.pixmap.data();
+    let sw = src.pixmap.width() as usize;
+    let pixels = src.pixmap.data();
     let dst = dst.data_mut();
     for y in r.y..r.y + r.h {
-        let (a, b) = spans[(y - origin.1) as usize];
-        let x0 = r.x.max(origin.0 + a as i32);
-        let w = (r.x + r.w).min(origin.0 + b as i32) - x0;
-        if w <= 0 {
-            continue;
+        for (a, b, opaque) in src.runs((y - origin.1) as usize) {
+            let x0 = r.x.max(origin.0 + a as i32);
+            let x1 = (r.x + r.w).min(origin.0 + b as i32);
+            if x0 < x1 {
+                let at = y as usize * dw as usize + x0 as usize;
+                let from = (y - origin.1) as usize * sw + (x0 - origin.0) as usize;
+                let w = (x1 - x0) as usize;
+                let coverage = mask.map(|m| {
+                    let c = (y - m.rect.y) as usize * m.rect.w as usize + (x0 - m.rect.x) as usize;
+                    &m.mask.data()[c..c + w]
+                });
+                let (d, s) = (&mut dst[at * 4..(at + w) * 4], &pixels[from * 4..(from + w) * 4]);
+                if opaque && alpha == 255 && coverage.is_none() {
+                    d.copy_from_slice(s);
+                } else {
+                    span(d, s, alpha, coverage);
+                }
+            }
         }
-        let w = w as usize;
-        let at = y as usize * dw as usize + x0 as usize;
-        let coverage = mask.map(|m| {
-            let from = (y - m.rect.y) as usize * m.rect.w as usize + (x0 - m.rect.x) as usize;
-            &m.mask.data()[from..from + w]
-        });
-        let from = (y - origin.1) as usize * sw + (x0 - origin.0) as usize;
-        let d_row = &mut dst[at * 4..(at + w) * 4];
-        let s_row = &src[from * 4..(from + w) * 4];
-        let pixels = d_row.chunks_exact_mut(4).zip(s_row.chunks_exact(4));
-        let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-        match coverage {
-            None if alpha == 255 => {
-                for (d, s) in pixels {
-                    // Most of a surface is either empty or opaque: neither reads the canvas.
-                    match word(s) {
-                        0 => {}
-                        s if s >> 24 == 255 => d.copy_from_slice(&s.to_le_bytes()),
-                        s => d.copy_from_slice(&over(s, word(d)).to_le_bytes()),
-                    }
+    }
+}
+
+/// Composites one run of pixels: `s` over `d`, faded by `alpha` (0–255) and `coverage`.
+fn span(d_row: &mut [u8], s_row: &[u8], alpha: u32, coverage: Option<&[u8]>) {
+    let pixels = d_row.chunks_exact_mut(4).zip(s_row.chunks_exact(4));
+    let word = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    match coverage {
+        None if alpha == 255 => {
+            for (d, s) in pixels {
+                // Most of a surface is either empty or opaque: neither reads the canvas.
+                match word(s) {
+                    0 => {}
+                    s if s >> 24 == 255 => d.copy_from_slice(&s.to_le_bytes()),
+                    s => d.copy_from_slice(&over(s, word(d)).to_le_bytes()),
                 }
             }
-            None => {
-                for (d, s) in pixels {
-                    let s = word(s);
-                    if s != 0 {
-                        d.copy_from_slice(&over(scale(s, alpha), word(d)).to_le_bytes());
-                    }
+        }
+        None => {
+            for (d, s) in pixels {
+                let s = word(s);
+                if s != 0 {
+                    d.copy_from_slice(&over(scale(s, alpha), word(d)).to_le_bytes());
                 }
             }
-            Some(m) => {
-                for ((d, s), &m) in pixels.zip(m) {
-                    let (s, c) = (word(s), (alpha * u32::from(m) + 127) / 255);
-                    if c > 0 && s != 0 {
-                        d.copy_from_slice(&over(scale(s, c), word(d)).to_le_bytes());
-                    }
+        }
+        Some(m) => {
+            for ((d, s), &m) in pixels.zip(m) {
+                let (s, c) = (word(s), (alpha * u32::from(m) + 127) / 255);
+                if c > 0 && s != 0 {
+                    d.copy_from_slice(&over(scale(s, c), word(d)).to_le_bytes());
                 }
             }
         }
@@ -190,15 +221,22 @@ mod tests {
     }
 
     #[test]
-    fn rows_keep_the_span_of_what_they_show() {
-        let mut src = sk::Pixmap::new(10, 3).unwrap();
-        let red = sk::Color::from_rgba8(255, 0, 0, 255);
-        src.fill_rect(
-            sk::Rect::from_xywh(2.0, 1.0, 5.0, 1.0).unwrap(),
-            &sk::Paint { shader: sk::Shader::SolidColor(red), ..Default::default() },
-            sk::Transform::identity(),
-            None,
-        );
-        assert_eq!(Kept::new(src).spans, [(0, 0), (2, 7), (0, 0)]);
+    fn rows_keep_the_runs_of_what_they_show() {
+        let mut src = sk::Pixmap::new(64, 3).unwrap();
+        let paint =
+            sk::Paint { shader: sk::Shader::SolidColor(sk::Color::from_rgba8(255, 0, 0, 255)), ..Default::default() };
+        // Row 1: opaque pixels 2–6, 10–11 and 40–41, half-transparent ones 12–14.
+        for (x, w) in [(2.0, 5.0), (10.0, 2.0), (40.0, 2.0)] {
+            let r = sk::Rect::from_xywh(x, 1.0, w, 1.0).unwrap();
+            src.fill_rect(r, &paint, sk::Transform::identity(), None);
+        }
+        let half =
+            sk::Paint { shader: sk::Shader::SolidColor(sk::Color::from_rgba8(0, 0, 255, 128)), ..Default::default() };
+        src.fill_rect(sk::Rect::from_xywh(12.0, 1.0, 3.0, 1.0).unwrap(), &half, sk::Transform::identity(), None);
+        let kept = Kept::new(src);
+        let runs = |y| kept.runs(y).collect::<Vec<_>>();
+        assert_eq!(runs(0), []);
+        assert_eq!(runs(1), [(2, 7, true), (10, 12, true), (12, 15, false), (40, 42, true)]);
+        assert_eq!(runs(2), []);
     }
 }
