@@ -324,6 +324,9 @@ fn raster_error(e: marquee_raster::Error) -> Error {
 pub struct Native {
     /// The text service it measures with.
     pub text: SharedText,
+    /// Whether it also draws its frames with the software compositor, for the raster counters
+    /// (see [`Runner::rasters`]); instruction counts leave it out, to count the engine alone.
+    pub raster: bool,
 }
 
 impl Runner for Native {
@@ -331,7 +334,7 @@ impl Runner for Native {
         "native"
     }
     fn rasters(&self) -> bool {
-        true
+        self.raster
     }
     fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         Ok(Box::new(Engine::with_text(Box::new(self.text.clone()))))

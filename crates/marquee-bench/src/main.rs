@@ -39,6 +39,10 @@ struct BenchArgs {
     /// composited) as `SCENE NAME VALUE` lines: the same on every machine.
     #[arg(long, value_name = "FILE")]
     counters: Option<PathBuf>,
+    /// Do not draw the native runner's frames with the software compositor (no raster counters):
+    /// what `cargo xtask bench` asks when it counts the engine's instructions.
+    #[arg(long)]
+    no_raster: bool,
     /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.
     #[arg(long, value_name = "DIR")]
     charts: Option<PathBuf>,
@@ -78,7 +82,7 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     // Only the runners asked for are made: compiling engine.wasm is not free.
     let mut runners: Vec<Box<dyn Runner>> = Vec::new();
     if wanted("native") {
-        runners.push(Box::new(Native { text: text.clone() }));
+        runners.push(Box::new(Native { text: text.clone(), raster: !args.no_raster }));
     }
     if wanted("wasmtime") {
         let runner = Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Cranelift, args.cache.as_deref());
