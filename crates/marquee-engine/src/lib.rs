@@ -718,8 +718,7 @@ impl Engine {
             // Transform and opacity of a layer, a scroll layer's offset and a picture's fade are
             // props; boxes may move whole subtrees; anything else repaints the node.
             match c {
-                Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY
-                    if layers.moved(s, Kind::Node(i)) => {}
+                c if c.moves() && layers.moved(s, Kind::Node(i)) => {}
                 Channel::ScrollX | Channel::ScrollY if layers.moved(s, Kind::Scroll(i)) => {}
                 Channel::ImageFade if layers.moved(s, Kind::Picture(i)) => {}
                 Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => moved_boxes = true,
