@@ -124,8 +124,6 @@ pub(crate) struct Animation {
     start: Option<f64>,
     /// The app's tag; `None` for the engine's own transitions, which raise no events.
     pub(crate) tag: Option<u32>,
-    /// It ended in the frame being sampled, and is about to be dropped.
-    ended: bool,
 }
 
 /// Where an animation stands after a sample.
@@ -153,17 +151,7 @@ impl Animation {
         }
         // Numbers keep lanes 1–3 at zero at both ends, and a lerp keeps them there.
         let color = from[1..] != [0.0; 3] || to[1..] != [0.0; 3];
-        Animation {
-            from,
-            to,
-            timing,
-            curve: Curve::of(&timing.easing),
-            color,
-            duration,
-            start: None,
-            tag,
-            ended: false,
-        }
+        Animation { from, to, timing, curve: Curve::of(&timing.easing), color, duration, start: None, tag }
     }
 
     /// A one-off transition of the engine's own (focus styles, scrolling, layout).
@@ -323,20 +311,23 @@ impl Animations {
         self.count == 0
     }
 
-    /// Writes into `out` the nodes whose transform or opacity animates (once each): the engine
-    /// makes them layers.
-    pub(crate) fn moving(&self, out: &mut Vec<u32>) {
-        out.clear();
-        out.extend(self.groups.iter().filter(|g| g.running.iter().any(|(c, _)| c.moves())).map(|g| g.node));
-    }
-
-    /// Writes into `out` the image nodes fading in, in node order: their pictures become layers.
-    pub(crate) fn fading(&self, out: &mut Vec<u32>) {
-        out.clear();
-        let fades = self.groups.iter().filter(|g| g.running.iter().any(|(c, _)| *c == Channel::ImageFade));
-        out.extend(fades.map(|g| g.node));
+    /// Writes into `moving` the nodes whose transform or opacity animates and into `fading` the
+    /// image nodes fading in, each once and in node order: the engine makes them (or their
+    /// pictures) layers.
+    pub(crate) fn layered(&self, moving: &mut Vec<u32>, fading: &mut Vec<u32>) {
+        moving.clear();
+        fading.clear();
+        for g in &self.groups {
+            if g.running.iter().any(|(c, _)| c.moves()) {
+                moving.push(g.node);
+            }
+            if g.running.iter().any(|(c, _)| *c == Channel::ImageFade) {
+                fading.push(g.node);
+            }
+        }
         if self.unsorted {
-            out.sort_unstable();
+            moving.sort_unstable();
+            fading.sort_unstable();
         }
     }
 
@@ -350,37 +341,24 @@ impl Animations {
     pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<(&Animation, bool)>)) {
         if std::mem::take(&mut self.unsorted) {
             self.groups.sort_by_key(|g| g.node);
-            for (i, g) in self.groups.iter().enumerate() {
-                self.slot[g.node as usize] = i as u32 + 1;
-            }
+            self.reindex();
         }
-        let mut emptied = false;
+        let mut ended = 0;
         for group in &mut self.groups {
             let node = group.node as usize;
-            let mut ended = false;
-            for (c, a) in group.running.iter_mut() {
-                match a.sample(t) {
-                    Sample::Running(v) => apply(node, *c, v, None),
-                    Sample::Done(v) => {
-                        apply(node, *c, v, Some((a, true)));
-                        a.ended = true;
-                        ended = true;
-                    }
-                    Sample::Broken(v) => {
-                        apply(node, *c, v, Some((a, false)));
-                        a.ended = true;
-                        ended = true;
-                    }
-                }
-            }
-            if ended {
-                let before = group.running.len();
-                group.running.retain(|(_, a)| !a.ended);
-                self.count -= before - group.running.len();
-                emptied |= group.running.is_empty();
-            }
+            group.running.retain_mut(|(c, a)| {
+                let (v, end) = match a.sample(t) {
+                    Sample::Running(v) => (v, None),
+                    Sample::Done(v) => (v, Some(true)),
+                    Sample::Broken(v) => (v, Some(false)),
+                };
+                apply(node, *c, v, end.map(|finished| (&*a, finished)));
+                ended += usize::from(end.is_some());
+                end.is_none()
+            });
         }
-        if emptied {
+        if ended > 0 {
+            self.count -= ended;
             // Dropping the emptied groups in place keeps the rest in order.
             let slot = &mut self.slot;
             self.groups.retain(|g| {
@@ -389,9 +367,14 @@ impl Animations {
                 }
                 !g.running.is_empty()
             });
-            for (i, g) in self.groups.iter().enumerate() {
-                self.slot[g.node as usize] = i as u32 + 1;
-            }
+            self.reindex();
+        }
+    }
+
+    /// Points the index by node at each group's place.
+    fn reindex(&mut self) {
+        for (i, g) in self.groups.iter().enumerate() {
+            self.slot[g.node as usize] = i as u32 + 1;
         }
     }
 }

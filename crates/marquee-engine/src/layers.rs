@@ -478,12 +478,17 @@ impl Layers {
                     l.visible.iter().for_each(|&h| self.shown.show(h));
                 }
             }
-            let children = if descend { self.map.get(id).map_or(0, |l| l.children.len()) } else { 0 };
-            for i in 0..children {
-                let Some(c) = self.map.get(id).map(|l| l.children[i]) else { break };
-                if let Some(child) = self.map.get_mut(c) {
-                    child.reordered |= children_reordered;
-                    queue(&mut levels, depth + 1, c);
+            if descend {
+                // Lent out of the layer while its children are marked.
+                let children = std::mem::take(&mut l.children);
+                for &c in &children {
+                    if let Some(child) = self.map.get_mut(c) {
+                        child.reordered |= children_reordered;
+                        queue(&mut levels, depth + 1, c);
+                    }
+                }
+                if let Some(l) = self.map.get_mut(id) {
+                    l.children = children;
                 }
             }
         }

@@ -475,8 +475,7 @@ impl Engine {
         let laid_out = self.now();
         self.animate(time_ms);
         let animated = self.now();
-        self.anims.moving(&mut self.moving);
-        self.anims.fading(&mut self.fading);
+        self.anims.layered(&mut self.moving, &mut self.fading);
         self.layers.promote(&self.scene, &self.moving, &self.fading, time_ms);
 
         let mut damage = Vec::new();

@@ -82,6 +82,11 @@ impl Kept {
         Kept { pixmap, runs, rows }
     }
 
+    /// Bytes of pixels kept.
+    pub(crate) fn bytes(&self) -> usize {
+        self.pixmap.data().len()
+    }
+
     /// Row `y`'s runs: first pixel, one past the last, whether all are opaque.
     fn runs(&self, y: usize) -> impl Iterator<Item = (u32, u32, bool)> + '_ {
         let runs = &self.runs[self.rows[y] as usize..self.rows[y + 1] as usize];

@@ -174,10 +174,7 @@ impl Clip {
         }
         // The mask covers the clip's bounds (a pixel more for anti-aliasing) within the damage
         // and within the mask already in force.
-        let (x0, x1) = (t.sx * rect.x + t.tx, t.sx * (rect.x + rect.w) + t.tx);
-        let (y0, y1) = (t.sy * rect.y + t.ty, t.sy * (rect.y + rect.h) + t.ty);
-        let bounds =
-            marquee_display_list::Rect::new(x0.min(x1), y0.min(y1), (x1 - x0).abs(), (y1 - y0).abs()).round_out();
+        let bounds = on_device(rect, t).round_out();
         let grown = IntRect { x: bounds.x - 1, y: bounds.y - 1, w: bounds.w + 2, h: bounds.h + 2 };
         let outer = self.mask.as_ref().or(parent);
         let mut area = self.damage.iter().fold(IntRect::default(), |a, d| a.union(d)).intersect(&grown);
@@ -191,12 +188,12 @@ impl Clip {
         let mut mask = sk::Mask::new(area.w as u32, area.h as u32)
             .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
         match outer {
+            // `area` lies inside the outer mask's rectangle: copy its rows.
             Some(m) => {
-                let data = mask.data_mut();
-                for y in 0..area.h {
-                    for x in 0..area.w {
-                        data[(y * area.w + x) as usize] = m.at(area.x + x, area.y + y);
-                    }
+                let (w, mw) = (area.w as usize, m.rect.w as usize);
+                for (y, row) in mask.data_mut().chunks_exact_mut(w).enumerate() {
+                    let from = (area.y - m.rect.y) as usize * mw + y * mw + (area.x - m.rect.x) as usize;
+                    row.copy_from_slice(&m.mask.data()[from..from + w]);
                 }
             }
             None => mask.data_mut().fill(255),
@@ -219,19 +216,21 @@ impl Clip {
     }
 }
 
+/// `rect` through `t`, a scale and a translation (the only transforms layers have).
+fn on_device(rect: marquee_display_list::Rect, t: sk::Transform) -> marquee_display_list::Rect {
+    let (x0, x1) = (t.sx * rect.x + t.tx, t.sx * (rect.x + rect.w) + t.tx);
+    let (y0, y1) = (t.sy * rect.y + t.ty, t.sy * (rect.y + rect.h) + t.ty);
+    marquee_display_list::Rect::new(x0.min(x1), y0.min(y1), (x1 - x0).abs(), (y1 - y0).abs())
+}
+
 /// `rect` through `t` (a scale and a translation) when every edge lands on a whole pixel.
 fn on_grid(rect: marquee_display_list::Rect, t: sk::Transform) -> Option<IntRect> {
     if t.kx != 0.0 || t.ky != 0.0 {
         return None;
     }
-    let (x0, x1) = (t.sx * rect.x + t.tx, t.sx * (rect.x + rect.w) + t.tx);
-    let (y0, y1) = (t.sy * rect.y + t.ty, t.sy * (rect.y + rect.h) + t.ty);
+    let r = on_device(rect, t);
     let whole = |v: f32| v == v.round();
-    if ![x0, x1, y0, y1].into_iter().all(whole) {
-        return None;
-    }
-    let (x0, x1, y0, y1) = (x0.min(x1), x0.max(x1), y0.min(y1), y0.max(y1));
-    Some(IntRect { x: x0 as i32, y: y0 as i32, w: (x1 - x0) as i32, h: (y1 - y0) as i32 })
+    [r.x, r.y, r.x + r.w, r.y + r.h].into_iter().all(whole).then(|| r.round_out())
 }
 
 /// What a composite draws onto and with, and what it did: the walk passes it down whole.
@@ -286,7 +285,7 @@ impl Compositor {
         let before = self.surfaces.len();
         self.surfaces.retain(|&(id, _), s| tree.get(id).is_some_and(|l| l.version == s.version) || s.used + 60 > frame);
         if self.surfaces.len() != before {
-            self.bytes = self.surfaces.values().map(|s| s.kept.pixmap.data().len()).sum();
+            self.bytes = self.surfaces.values().map(|s| s.kept.bytes()).sum();
         }
         self.trim();
         Ok(work)
@@ -297,7 +296,7 @@ impl Compositor {
         while self.bytes > self.budget {
             let Some((&key, _)) = self.surfaces.iter().min_by_key(|(k, s)| (s.used, **k)) else { break };
             if let Some(s) = self.surfaces.remove(&key) {
-                self.bytes -= s.kept.pixmap.data().len();
+                self.bytes -= s.kept.bytes();
             }
         }
     }
@@ -387,7 +386,7 @@ impl Compositor {
             let bounds = bounds(&layer.ops[start..end], open, scale);
             let area = bounds.intersect(&near);
             if let Some(old) = self.surfaces.remove(&key) {
-                self.bytes -= old.kept.pixmap.data().len();
+                self.bytes -= old.kept.bytes();
             }
             if area.is_empty() {
                 return Ok(());
@@ -405,8 +404,8 @@ impl Compositor {
             work.flattened += painter.flattened;
             work.rasterized += 1;
             work.pixels_rasterized += (area.w as u64) * (area.h as u64);
-            self.bytes += pixmap.data().len();
             let kept = crate::blit::Kept::new(pixmap);
+            self.bytes += kept.bytes();
             let surface = Surface { version: layer.version, scale, area, bounds, near, kept, used: self.frame };
             self.surfaces.insert(key, surface);
         }
