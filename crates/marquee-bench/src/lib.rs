@@ -259,8 +259,10 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                 let frame = Frame::parse(&out).map_err(|e| Error(format!("{}: bad frame: {e}", runner.name())))?;
                 let drawn = match backend.as_mut() {
                     Some((tree, canvas)) => {
-                        tree.apply(frame.layers, frame.full).map_err(|e| Error(format!("layer updates: {e}")))?;
-                        Some(canvas.draw(tree, &frame.damage, &NoImages, &mut NoGlyphs).map_err(raster_error)?)
+                        let damage = tree
+                            .apply_frame(&frame, canvas.bounds())
+                            .map_err(|e| Error(format!("layer updates: {e}")))?;
+                        Some(canvas.draw(tree, &damage, &NoImages, &mut NoGlyphs).map_err(raster_error)?)
                     }
                     None => None,
                 };

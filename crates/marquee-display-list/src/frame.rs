@@ -1,9 +1,10 @@
 //! One frame's output as a single buffer: layer updates, damage, events and resource requests.
 //!
 //! ```text
-//! frame   := "MQFR" version:u16 flags:u16 layers_len:u32 damage_count:u32 events_len:u32
-//!            requests_len:u32 layers[layers_len] damage[damage_count] events[events_len]
-//!            requests[requests_len]
+//! frame   := "MQFR" version:u16 flags:u16 time:f64 layers_len:u32 damage_count:u32
+//!            events_len:u32 requests_len:u32 layers[layers_len] damage[damage_count]
+//!            events[events_len] requests[requests_len]
+//! time    := the frame time in ms the engine drew for; backends sample animated props at it
 //! flags   := bit 0: full — the layer updates restate the whole tree (other bits are 0)
 //! layers  := the layer updates (see [`crate::layers`])
 //! damage  := x:i32 y:i32 w:i32 h:i32
@@ -19,7 +20,7 @@ use crate::geometry::IntRect;
 use crate::{Error, VERSION};
 
 const MAGIC: [u8; 4] = *b"MQFR";
-const HEADER_LEN: usize = 24;
+const HEADER_LEN: usize = 32;
 
 /// Something the engine needs the host to do with a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,12 +82,22 @@ pub fn requests(bytes: &[u8]) -> Result<Vec<Request<'_>>, Error> {
 /// The header flag of a frame whose layer updates restate the whole tree.
 pub const FULL: u16 = 1;
 
-/// Appends a frame made of its four parts to `out` (`full`: `layers` restates every layer).
-pub fn write(out: &mut Vec<u8>, full: bool, layers: &[u8], damage: &[IntRect], events: &[u8], requests: &[u8]) {
+/// The header of a frame: whether it restates the tree, and its time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Head {
+    /// The layer updates restate every layer.
+    pub full: bool,
+    /// The frame time in ms.
+    pub time: f64,
+}
+
+/// Appends a frame made of its four parts to `out`.
+pub fn write(out: &mut Vec<u8>, head: Head, layers: &[u8], damage: &[IntRect], events: &[u8], requests: &[u8]) {
     out.reserve(HEADER_LEN + layers.len() + damage.len() * 16 + events.len() + requests.len());
     out.extend_from_slice(&MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
-    out.extend_from_slice(&(if full { FULL } else { 0 }).to_le_bytes());
+    out.extend_from_slice(&(if head.full { FULL } else { 0 }).to_le_bytes());
+    out.extend_from_slice(&head.time.to_le_bytes());
     for n in [layers.len(), damage.len(), events.len(), requests.len()] {
         out.extend_from_slice(&(n as u32).to_le_bytes());
     }
@@ -105,6 +116,8 @@ pub fn write(out: &mut Vec<u8>, full: bool, layers: &[u8], damage: &[IntRect], e
 pub struct Frame<'a> {
     /// Whether the layer updates restate the whole tree.
     pub full: bool,
+    /// The frame time in ms (finite): animated props are sampled at it.
+    pub time: f64,
     /// The layer updates' bytes (see [`crate::layers`]).
     pub layers: &'a [u8],
     /// The regions that changed since the previous frame, in device pixels.
@@ -123,15 +136,21 @@ impl<'a> Frame<'a> {
         if flags & !FULL != 0 {
             return Err(Error::BadValue { offset: 6 });
         }
+        let mut time = [0; 8];
+        time.copy_from_slice(&bytes[8..16]);
+        let time = f64::from_le_bytes(time);
+        if !time.is_finite() {
+            return Err(Error::BadValue { offset: 8 });
+        }
         let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
-        let (list_len, damage_count, events_len, requests_len) = (word(8), word(12), word(16), word(20));
-        let damage_len = damage_count.checked_mul(16).ok_or(Error::BadValue { offset: 12 })?;
+        let (list_len, damage_count, events_len, requests_len) = (word(16), word(20), word(24), word(28));
+        let damage_len = damage_count.checked_mul(16).ok_or(Error::BadValue { offset: 20 })?;
         let total = HEADER_LEN
             .checked_add(list_len)
             .and_then(|n| n.checked_add(damage_len))
             .and_then(|n| n.checked_add(events_len))
             .and_then(|n| n.checked_add(requests_len))
-            .ok_or(Error::BadValue { offset: 8 })?;
+            .ok_or(Error::BadValue { offset: 16 })?;
         if total != bytes.len() {
             return Err(Error::Truncated { offset: bytes.len().min(total) });
         }
@@ -147,6 +166,7 @@ impl<'a> Frame<'a> {
         let events_end = damage_end + events_len;
         Ok(Frame {
             full: flags & FULL != 0,
+            time,
             layers: &bytes[HEADER_LEN..list_end],
             damage,
             events: &bytes[damage_end..events_end],

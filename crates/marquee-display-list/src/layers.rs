@@ -13,10 +13,18 @@
 //! updates := update*
 //! update  := kind:u8 layer:u32 body
 //!   kind 1 content: len:u32 list[len]          a whole display list ("MQDL"), replacing the layer's
-//!   kind 2 props:   flags:u8 sx sy tx ty:f32 opacity:f32
+//!   kind 2 props:   flags:u8 sx sy tx ty ox oy:f32 opacity:f32
 //!                   [x y w h:f32 radii:f32×4   when flags bit 0: a clip]
+//!                   [count:u8 track*           when flags bit 1: animated lanes]
 //!   kind 3 remove
+//! track   := lane:u8 easing:u8 alternate:u8 from:f32 to:f32 start:f64 delay:f32 duration:f32
+//!            iterations:f32 [x1 y1 x2 y2:f32   when easing is 5, cubic-bezier]
 //! ```
+//!
+//! Props may carry **tracks**: animations of their scale, translation or opacity that the backend
+//! samples at each frame's time ([`LayerTree::advance`], [`crate::motion`]), so a layer that moves
+//! or fades for seconds costs the engine a frame to start it and one to end it. The backend owns
+//! the damage those make: [`LayerTree::advance`] returns where animated layers were and are.
 //!
 //! A frame whose header says *full* restates every layer; the backend drops what it kept first.
 //! Otherwise updates apply to the tree kept from earlier frames: `content` makes a layer (with
@@ -27,9 +35,10 @@
 //! changes anything: a frame that fails keeps the previous tree whole, and the host asks the
 //! engine for a full frame next.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::geometry::{Radii, Rect, Transform};
+use crate::geometry::{IntRect, Radii, Rect, Transform};
+use crate::motion::{Easing, Lane, Timing, Track};
 use crate::{Error, Op, decode};
 
 /// The most layers a tree may hold.
@@ -48,20 +57,70 @@ mod kind {
 }
 
 /// What applies to a layer's whole list, outermost first: the clip (in the coordinates of the
-/// list that draws the layer), then the transform, then the opacity.
+/// list that draws the layer), then the transform (a scale about `origin`, then a translation),
+/// then the opacity.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Props {
     /// Restricts the layer to a (rounded) rectangle; scroll containers clip their contents.
     pub clip: Option<(Rect, Radii)>,
-    /// Applies to everything the layer draws (a scroll offset is a translation).
-    pub transform: Transform,
+    /// The horizontal and vertical scale, about `origin`, 0 or more.
+    pub scale: [f32; 2],
+    /// The translation after the scale (a scroll offset is one).
+    pub translate: [f32; 2],
+    /// The point the scale keeps in place.
+    pub origin: [f32; 2],
     /// Multiplies the layer's pixels, composited as a group, in 0..=1.
     pub opacity: f32,
 }
 
 impl Default for Props {
     fn default() -> Self {
-        Props { clip: None, transform: Transform::IDENTITY, opacity: 1.0 }
+        Props { clip: None, scale: [1.0; 2], translate: [0.0; 2], origin: [0.0; 2], opacity: 1.0 }
+    }
+}
+
+impl Props {
+    /// Props that translate by (`tx`, `ty`).
+    pub fn shift(tx: f32, ty: f32) -> Props {
+        Props { translate: [tx, ty], ..Props::default() }
+    }
+
+    /// The transform as one scale and translation: `x' = sx·(x − ox) + ox + tx`, computed as
+    /// `sx·x + (ox − sx·ox + tx)` in `f32`, the same bits in every build.
+    pub fn transform(&self) -> Transform {
+        let ([sx, sy], [tx, ty], [ox, oy]) = (self.scale, self.translate, self.origin);
+        Transform { sx, sy, tx: ox - sx * ox + tx, ty: oy - sy * oy + ty }
+    }
+
+    /// The value of one lane.
+    pub fn lane(&self, lane: Lane) -> f32 {
+        match lane {
+            Lane::ScaleX => self.scale[0],
+            Lane::ScaleY => self.scale[1],
+            Lane::TranslateX => self.translate[0],
+            Lane::TranslateY => self.translate[1],
+            Lane::Opacity => self.opacity,
+        }
+    }
+
+    /// Sets one lane.
+    pub fn set_lane(&mut self, lane: Lane, v: f32) {
+        match lane {
+            Lane::ScaleX => self.scale[0] = v,
+            Lane::ScaleY => self.scale[1] = v,
+            Lane::TranslateX => self.translate[0] = v,
+            Lane::TranslateY => self.translate[1] = v,
+            Lane::Opacity => self.opacity = v,
+        }
+    }
+
+    /// These props with `tracks` sampled at frame time `t`.
+    pub fn at(&self, tracks: &[Track], t: f64) -> Props {
+        let mut p = *self;
+        for track in tracks {
+            p.set_lane(track.lane, track.sample(t));
+        }
+        p
     }
 }
 
@@ -70,7 +129,7 @@ impl std::fmt::Display for Props {
         if let Some((rect, radii)) = self.clip {
             write!(f, "clip {rect}{radii} ")?;
         }
-        write!(f, "{} opacity {}", self.transform, self.opacity)
+        write!(f, "{} opacity {}", self.transform(), self.opacity)
     }
 }
 
@@ -90,6 +149,8 @@ pub enum Update<'a> {
         layer: u32,
         /// Its props.
         props: Props,
+        /// The lanes the backend animates, each at most once.
+        tracks: Vec<Track>,
     },
     /// The layer is gone.
     Remove {
@@ -115,18 +176,29 @@ pub fn write_content(out: &mut Vec<u8>, layer: u32, list: &[u8]) {
     out.extend_from_slice(list);
 }
 
-/// Appends a `props` update to `out`.
-pub fn write_props(out: &mut Vec<u8>, layer: u32, props: &Props) {
+/// Appends a `props` update to `out`, with the lanes `tracks` animate (at most one each).
+pub fn write_props(out: &mut Vec<u8>, layer: u32, props: &Props, tracks: &[Track]) {
+    let f32s = |out: &mut Vec<u8>, vs: &[f32]| vs.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes()));
     out.push(kind::PROPS);
     out.extend_from_slice(&layer.to_le_bytes());
-    out.push(u8::from(props.clip.is_some()));
-    let Transform { sx, sy, tx, ty } = props.transform;
-    for v in [sx, sy, tx, ty, props.opacity] {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+    out.push(u8::from(props.clip.is_some()) | (u8::from(!tracks.is_empty()) << 1));
+    let ([sx, sy], [tx, ty], [ox, oy]) = (props.scale, props.translate, props.origin);
+    f32s(out, &[sx, sy, tx, ty, ox, oy, props.opacity]);
     if let Some((r, Radii(radii))) = props.clip {
-        for v in [r.x, r.y, r.w, r.h].into_iter().chain(radii) {
-            out.extend_from_slice(&v.to_le_bytes());
+        f32s(out, &[r.x, r.y, r.w, r.h]);
+        f32s(out, &radii);
+    }
+    if !tracks.is_empty() {
+        out.push(tracks.len().min(Lane::ALL.len()) as u8);
+        for t in tracks.iter().take(Lane::ALL.len()) {
+            out.extend_from_slice(&[t.lane.code(), t.easing.code(), u8::from(t.timing.alternate)]);
+            f32s(out, &[t.from, t.to]);
+            out.extend_from_slice(&t.start.to_le_bytes());
+            // Durations are whole milliseconds or come from the protocol's `f32`: exact.
+            f32s(out, &[t.timing.delay_ms, t.timing.duration_ms as f32, t.timing.iterations]);
+            if let Easing::CubicBezier(c) = t.easing {
+                f32s(out, &c);
+            }
         }
     }
 }
@@ -158,25 +230,40 @@ pub fn updates(bytes: &[u8]) -> Result<Vec<Update<'_>>, Error> {
                 Update::Content { layer, list: take(&mut at, len)? }
             }
             kind::PROPS => {
+                let bad = || Error::BadValue { offset: start };
                 let flags = take(&mut at, 1)?[0];
-                if flags > 1 {
-                    return Err(Error::BadValue { offset: start });
+                if flags > 3 {
+                    return Err(bad());
                 }
-                let n = if flags == 1 { 13 } else { 5 };
-                let mut v = [0f32; 13];
+                let n = if flags & 1 == 1 { 15 } else { 7 };
+                let mut v = [0f32; 15];
                 for (i, c) in take(&mut at, n * 4)?.chunks_exact(4).enumerate() {
                     v[i] = f32::from_bits(word(c));
                     if !v[i].is_finite() {
-                        return Err(Error::BadValue { offset: start });
+                        return Err(bad());
                     }
                 }
-                if !(0.0..=1.0).contains(&v[4]) {
-                    return Err(Error::BadValue { offset: start });
+                if !(0.0..=1.0).contains(&v[6]) || v[0] < 0.0 || v[1] < 0.0 {
+                    return Err(bad());
                 }
                 let clip =
-                    (flags == 1).then(|| (Rect::new(v[5], v[6], v[7], v[8]), Radii([v[9], v[10], v[11], v[12]])));
-                let transform = Transform { sx: v[0], sy: v[1], tx: v[2], ty: v[3] };
-                Update::Props { layer, props: Props { clip, transform, opacity: v[4] } }
+                    (flags & 1 == 1).then(|| (Rect::new(v[7], v[8], v[9], v[10]), Radii([v[11], v[12], v[13], v[14]])));
+                let props = Props { clip, scale: [v[0], v[1]], translate: [v[2], v[3]], origin: [v[4], v[5]], opacity: v[6] };
+                let mut tracks = Vec::new();
+                if flags & 2 == 2 {
+                    let count = take(&mut at, 1)?[0];
+                    if count == 0 || usize::from(count) > Lane::ALL.len() {
+                        return Err(bad());
+                    }
+                    for _ in 0..count {
+                        let track = read_track(&mut |n| take(&mut at, n)).map_err(|e| e.unwrap_or(Error::BadValue { offset: start }))?;
+                        if tracks.iter().any(|t: &Track| t.lane == track.lane) {
+                            return Err(bad());
+                        }
+                        tracks.push(track);
+                    }
+                }
+                Update::Props { layer, props, tracks }
             }
             kind::REMOVE => Update::Remove { layer },
             tag => return Err(Error::UnknownOp { tag, offset: start }),
@@ -185,18 +272,89 @@ pub fn updates(bytes: &[u8]) -> Result<Vec<Update<'_>>, Error> {
     Ok(out)
 }
 
+/// Reads one track (see the module docs); `Err(None)` for a bad value, `Err(Some(e))` when the
+/// bytes run out.
+fn read_track<'b>(take: &mut dyn FnMut(usize) -> Result<&'b [u8], Error>) -> Result<Track, Option<Error>> {
+    let head = take(3)?;
+    let (lane, easing, alternate) = (Lane::from_code(head[0]).ok_or(None)?, head[1], head[2]);
+    if alternate > 1 || easing > 5 {
+        return Err(None);
+    }
+    let b = take(28)?;
+    let f = |i: usize| f32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+    let (from, to, delay, duration, iterations) = (f(0), f(4), f(16), f(20), f(24));
+    let start = f64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]);
+    let finite = [from, to, delay, duration].iter().all(|v| v.is_finite()) && start.is_finite();
+    // Iterations may be infinite (it never ends), never NaN or 0 or less.
+    if !finite || delay < 0.0 || duration < 0.0 || !(iterations > 0.0) {
+        return Err(None);
+    }
+    let easing = match easing {
+        0 => Easing::Linear,
+        1 => Easing::Ease,
+        2 => Easing::EaseIn,
+        3 => Easing::EaseOut,
+        4 => Easing::EaseInOut,
+        _ => {
+            let p = take(16)?;
+            let c: [f32; 4] = std::array::from_fn(|i| f32::from_le_bytes([p[4 * i], p[4 * i + 1], p[4 * i + 2], p[4 * i + 3]]));
+            if !c.iter().all(|v| v.is_finite()) || !(0.0..=1.0).contains(&c[0]) || !(0.0..=1.0).contains(&c[2]) {
+                return Err(None);
+            }
+            Easing::CubicBezier(c)
+        }
+    };
+    let timing = Timing { delay_ms: delay, duration_ms: f64::from(duration), iterations, alternate: alternate == 1 };
+    Ok(Track { lane, from, to, start, timing, easing })
+}
+
 /// One layer a backend keeps.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Layer {
     /// Its display list, decoded.
     pub ops: Vec<Op>,
-    /// Its clip, transform and opacity.
+    /// Its clip, transform and opacity at the tree's time: [`base`](Self::base) with its
+    /// [`tracks`](Self::tracks) sampled by the last [`LayerTree::advance`].
     pub props: Props,
+    /// Its props as the engine sent them.
+    pub base: Props,
+    /// The lanes of its props the backend animates.
+    pub tracks: Vec<Track>,
     /// The layers its list draws, in paint order.
     pub children: Vec<u32>,
     /// Changes whenever its list is replaced, and never repeats in a process, whatever tree the
     /// layer is in: what a backend keeps of the list's pixels is good while this is.
     pub version: u64,
+    /// The layer whose list draws it (the root: itself).
+    parent: u32,
+    /// Where that list draws it: the transform and the clip open there.
+    site: Site,
+    /// What its own list's ops may cover, in its coordinates (child layers left out).
+    extent: Rect,
+}
+
+/// The transform and clip a list has open where it draws a child layer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Site {
+    transform: Transform,
+    clip: Rect,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site { transform: Transform::IDENTITY, clip: EVERYWHERE }
+    }
+}
+
+/// A clip that clips nothing.
+const EVERYWHERE: Rect = Rect { x: -1e9, y: -1e9, w: 2e9, h: 2e9 };
+
+/// Where an animated layer was drawn by the last [`LayerTree::advance`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Seen {
+    transform: Transform,
+    opacity: f32,
+    rect: IntRect,
 }
 
 /// What one [`LayerTree::apply`] changed, for frame statistics.
@@ -214,6 +372,13 @@ pub struct Applied {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LayerTree {
     layers: HashMap<u32, Layer>,
+    /// The layers with tracks, and where each was last drawn.
+    moving: BTreeMap<u32, Option<Seen>>,
+    /// Where layers that stopped animating (or went) were last drawn: the next
+    /// [`advance`](Self::advance) damages it.
+    owed: Vec<IntRect>,
+    /// The frame time props were last sampled at.
+    time: f64,
 }
 
 /// The last content version handed out (see [`Layer::version`]).
@@ -254,7 +419,7 @@ impl LayerTree {
     pub fn apply(&mut self, bytes: &[u8], full: bool) -> Result<Applied, Error> {
         let bad = |reason: String| Error::BadLayers { reason };
         let mut staged: HashMap<u32, Option<Layer>> = HashMap::new();
-        let mut props_of: Vec<(u32, Props)> = Vec::new();
+        let mut props_of: Vec<(u32, Props, Vec<Track>)> = Vec::new();
         let mut applied = Applied::default();
         let mut structural = full;
         for update in updates(bytes)? {
@@ -273,14 +438,19 @@ impl LayerTree {
                         })
                         .collect();
                     // A new list keeps the layer's props; a new layer starts with the defaults.
-                    let props = if full { None } else { self.layers.get(&layer).map(|l| l.props) };
-                    let props = props.unwrap_or_default();
-                    staged.insert(layer, Some(Layer { ops, props, children, version: 0 }));
+                    let kept = if full { None } else { self.layers.get(&layer) };
+                    let (props, base, tracks) =
+                        kept.map(|l| (l.props, l.base, l.tracks.clone())).unwrap_or_default();
+                    let extent = extent(&ops);
+                    staged.insert(
+                        layer,
+                        Some(Layer { ops, props, base, tracks, children, extent, ..Layer::default() }),
+                    );
                     applied.contents += 1;
                     structural = true;
                 }
-                Update::Props { layer, props } if exists => {
-                    props_of.push((layer, props));
+                Update::Props { layer, props, tracks } if exists => {
+                    props_of.push((layer, props, tracks));
                     applied.props += 1;
                 }
                 Update::Remove { layer } if exists && layer != ROOT => {
@@ -340,27 +510,158 @@ impl LayerTree {
         }
         if full {
             self.layers.clear();
+            self.stop_all();
         }
+        let mut listed = Vec::new();
         for (id, layer) in staged {
             match layer {
                 Some(mut l) => {
                     l.version = VERSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    self.layers.insert(id, l)
+                    listed.push(id);
+                    self.layers.insert(id, l);
                 }
-                None => self.layers.remove(&id),
+                None => {
+                    self.layers.remove(&id);
+                    self.stop(id);
+                }
             };
         }
-        for (id, props) in props_of {
+        // Where each new list draws its children.
+        for id in listed {
+            let Some(l) = self.layers.get(&id) else { continue };
+            let sites = sites(&l.ops);
+            for (child, site) in sites {
+                if let Some(c) = self.layers.get_mut(&child) {
+                    c.parent = id;
+                    c.site = site;
+                }
+            }
+        }
+        for (id, props, tracks) in props_of {
             if let Some(l) = self.layers.get_mut(&id) {
-                l.props = props;
+                l.props = props.at(&tracks, self.time);
+                l.base = props;
+                l.tracks = tracks;
+                if !l.tracks.is_empty() {
+                    self.moving.entry(id).or_insert(None);
+                } else {
+                    self.stop(id);
+                }
             }
         }
         Ok(applied)
     }
 
+    /// Applies a whole frame the way a backend draws it: its layer updates, then its time
+    /// ([`advance`](Self::advance)). Returns the frame's damage and the animations' within
+    /// `bounds` (the device), merged ([`crate::damage::merge`]); a refused frame changes
+    /// nothing, as [`apply`](Self::apply) says.
+    pub fn apply_frame(&mut self, frame: &crate::frame::Frame<'_>, bounds: IntRect) -> Result<Vec<IntRect>, Error> {
+        self.apply(frame.layers, frame.full)?;
+        let motion = self.advance(frame.time);
+        Ok(crate::damage::merge(frame.damage.iter().copied().chain(motion).collect(), bounds))
+    }
+
+    /// Layer `id` stopped animating, or went: where it was drawn is owed damage.
+    fn stop(&mut self, id: u32) {
+        if let Some(Some(seen)) = self.moving.remove(&id) {
+            self.owed.push(seen.rect);
+        }
+    }
+
+    fn stop_all(&mut self) {
+        let ids: Vec<u32> = self.moving.keys().copied().collect();
+        ids.into_iter().for_each(|id| self.stop(id));
+    }
+
     /// Forgets every layer (after a failed frame, until the next full one).
     pub fn clear(&mut self) {
         self.layers.clear();
+        self.stop_all();
+    }
+
+    /// The layers whose props animate, by id.
+    pub fn moving(&self) -> impl Iterator<Item = (u32, &Layer)> {
+        self.moving.keys().filter_map(|id| self.layers.get(id).map(|l| (*id, l)))
+    }
+
+    /// Whether some layer's props animate: frames change pixels even when the engine sends
+    /// nothing.
+    pub fn animating(&self) -> bool {
+        !self.moving.is_empty()
+    }
+
+    /// Samples every animated layer's props at frame time `t` (call it after
+    /// [`apply`](Self::apply), with the frame's time) and returns the damage that makes, in device
+    /// pixels: where each animated layer was drawn and where it is now, when it moved or faded,
+    /// and where the layers that stopped animating or went were last drawn. The engine's damage
+    /// covers the rest.
+    pub fn advance(&mut self, t: f64) -> Vec<IntRect> {
+        self.time = t;
+        let mut damage = std::mem::take(&mut self.owed);
+        let ids: Vec<u32> = self.moving.keys().copied().collect();
+        for &id in &ids {
+            if let Some(l) = self.layers.get_mut(&id) {
+                l.props = l.base.at(&l.tracks, t);
+            }
+        }
+        for id in ids {
+            let seen = self.seen(id);
+            let Some(was) = self.moving.get_mut(&id) else { continue };
+            if *was != seen {
+                damage.extend(was.map(|s| s.rect));
+                damage.extend(seen.map(|s| s.rect));
+            }
+            *was = seen;
+        }
+        damage.retain(|r| !r.is_empty());
+        damage
+    }
+
+    /// Where layer `id` and everything it draws land on the device with the props as they are.
+    fn seen(&self, id: u32) -> Option<Seen> {
+        // The chain from the root down to the layer.
+        let mut chain = vec![id];
+        let mut at = id;
+        while at != ROOT {
+            at = self.layers.get(&at)?.parent;
+            chain.push(at);
+            if chain.len() > MAX_DEPTH + 1 {
+                return None;
+            }
+        }
+        let (mut transform, mut clip, mut opacity) = (Transform::IDENTITY, EVERYWHERE, 1.0);
+        for &l in chain.iter().rev().skip(1) {
+            let layer = self.layers.get(&l)?;
+            let site = layer.site.transform.then(&transform);
+            clip = clip.intersect(&transform.map_rect(&layer.site.clip));
+            if let Some((rect, _)) = layer.props.clip {
+                clip = clip.intersect(&site.map_rect(&rect));
+            }
+            transform = layer.props.transform().then(&site);
+            opacity *= layer.props.opacity;
+        }
+        let bounds = transform.map_rect(&self.reach(id, 0)?).intersect(&clip);
+        Some(Seen { transform, opacity, rect: if opacity > 0.0 { bounds.round_out() } else { IntRect::default() } })
+    }
+
+    /// What layer `id` and the layers under it may cover, in its coordinates.
+    fn reach(&self, id: u32, depth: usize) -> Option<Rect> {
+        let layer = self.layers.get(&id)?;
+        let mut out = layer.extent;
+        if depth >= MAX_DEPTH {
+            return Some(out);
+        }
+        for &c in &layer.children {
+            let Some(child) = self.layers.get(&c) else { continue };
+            let Some(inner) = self.reach(c, depth + 1) else { continue };
+            let mut r = child.props.transform().then(&child.site.transform).map_rect(&inner);
+            if let Some((clip, _)) = child.props.clip {
+                r = r.intersect(&child.site.transform.map_rect(&clip));
+            }
+            out = out.union(&r.intersect(&child.site.clip));
+        }
+        Some(out)
     }
 
     /// The whole tree as one display list, each layer's props as push/pop pairs around its list
@@ -395,8 +696,9 @@ impl LayerTree {
                 out.push(Op::PushClip { rect, radii });
                 owed[2] = Some(Op::PopClip);
             }
-            if !p.transform.is_identity() {
-                out.push(Op::PushTransform { transform: p.transform });
+            let transform = p.transform();
+            if !transform.is_identity() {
+                out.push(Op::PushTransform { transform });
                 owed[1] = Some(Op::PopTransform);
             }
             if p.opacity < 1.0 {
@@ -406,4 +708,60 @@ impl LayerTree {
             stack.push((child, 0, owed));
         }
     }
+}
+
+/// What `ops` may cover: every shape through the transforms open over it, text with its
+/// overhang. Clips are left out (the result only needs to cover).
+fn extent(ops: &[Op]) -> Rect {
+    let mut stack = vec![Transform::IDENTITY];
+    let mut out = Rect::new(0.0, 0.0, 0.0, 0.0);
+    for op in ops {
+        let t = stack.last().copied().unwrap_or_default();
+        let r = match *op {
+            Op::FillRect { rect, .. } | Op::Border { rect, .. } => rect,
+            Op::Image { dst, .. } => dst,
+            Op::Text { rect, overhang, .. } => {
+                let g = overhang.max(0.0);
+                Rect::new(rect.x - g, rect.y - g, rect.w + 2.0 * g, rect.h + 2.0 * g)
+            }
+            Op::PushTransform { transform } => {
+                stack.push(transform.then(&t));
+                continue;
+            }
+            Op::PopTransform => {
+                if stack.len() > 1 {
+                    stack.pop();
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        out = out.union(&t.map_rect(&r));
+    }
+    out
+}
+
+/// Where `ops` draw their child layers: each child with the transform and clip open there.
+fn sites(ops: &[Op]) -> Vec<(u32, Site)> {
+    let mut stack = vec![Site::default()];
+    let mut out = Vec::new();
+    for op in ops {
+        let top = stack.last().copied().unwrap_or_default();
+        match *op {
+            Op::PushTransform { transform } => {
+                stack.push(Site { transform: transform.then(&top.transform), clip: top.clip })
+            }
+            Op::PushClip { rect, .. } => {
+                stack.push(Site { clip: top.clip.intersect(&top.transform.map_rect(&rect)), ..top })
+            }
+            // Opacity groups change no geometry, but pop in turn with the rest.
+            Op::PushOpacity { .. } => stack.push(top),
+            Op::PopTransform | Op::PopClip | Op::PopOpacity if stack.len() > 1 => {
+                stack.pop();
+            }
+            Op::DrawLayer { layer } => out.push((layer, top)),
+            _ => {}
+        }
+    }
+    out
 }

@@ -12,9 +12,11 @@
 //! checks that, since the bytes come from a guest the host does not trust.
 
 mod codec;
+pub mod damage;
 pub mod frame;
 mod geometry;
 pub mod layers;
+pub mod motion;
 pub mod text;
 
 pub use codec::{Checkpoint, Decoder, Encoder, decode};
@@ -23,7 +25,7 @@ pub use geometry::{Color, IntRect, Point, Radii, Rect, Transform};
 use std::fmt;
 
 /// The version written in every display-list header.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
 
 /// One paint operation.
 #[derive(Debug, Clone, Copy, PartialEq)]

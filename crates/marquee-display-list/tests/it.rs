@@ -2,6 +2,7 @@
 //! corrupt one (the bytes come out of a guest VM the host does not trust).
 
 use marquee_display_list::layers::{self, LayerTree, Props};
+use marquee_display_list::motion::{Easing, Lane, Timing, Track};
 use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform, decode, frame};
 use proptest::prelude::*;
 
@@ -101,6 +102,7 @@ proptest! {
         damage in prop::collection::vec(any::<(i32, i32, i32, i32)>(), 0..5),
         events in prop::collection::vec(any::<u8>(), 0..40),
         full in any::<bool>(),
+        time in -1e9f64..1e9,
         loads in prop::collection::vec((any::<u32>(), "[a-z/.:é]{0,20}", any::<bool>()), 0..5),
     ) {
         let mut layers = Vec::new();
@@ -115,10 +117,11 @@ proptest! {
             r.encode(&mut request_bytes);
         }
         let mut buf = Vec::new();
-        frame::write(&mut buf, full, &layers, &damage, &events, &request_bytes);
+        frame::write(&mut buf, frame::Head { full, time }, &layers, &damage, &events, &request_bytes);
         let f = frame::Frame::parse(&buf).unwrap();
         prop_assert_eq!(f.layers, &layers[..]);
         prop_assert_eq!(f.full, full);
+        prop_assert_eq!(f.time, time);
         prop_assert_eq!(f.damage, damage);
         prop_assert_eq!(f.events, &events[..]);
         prop_assert_eq!(frame::requests(f.requests).unwrap(), requests);
@@ -154,6 +157,11 @@ fn fill(x: f32) -> Op {
 /// One frame's updates in a compact test form: `(layer, Some(ops))` is a new list, `(layer,
 /// None)` a removal.
 fn updates(contents: &[(u32, Option<Vec<Op>>)], props: &[(u32, Props)]) -> Vec<u8> {
+    animated(contents, props, &[])
+}
+
+/// As [`updates`], with tracks for the last props.
+fn animated(contents: &[(u32, Option<Vec<Op>>)], props: &[(u32, Props)], tracks: &[Track]) -> Vec<u8> {
     let mut out = Vec::new();
     for (layer, ops) in contents {
         match ops {
@@ -161,14 +169,20 @@ fn updates(contents: &[(u32, Option<Vec<Op>>)], props: &[(u32, Props)]) -> Vec<u
             None => layers::write_remove(&mut out, *layer),
         }
     }
-    for (layer, p) in props {
-        layers::write_props(&mut out, *layer, p);
+    for (k, (layer, p)) in props.iter().enumerate() {
+        layers::write_props(&mut out, *layer, p, if k + 1 == props.len() { tracks } else { &[] });
     }
     out
 }
 
 fn moved(tx: f32) -> Props {
-    Props { transform: Transform { sx: 1.0, sy: 1.0, tx, ty: 0.0 }, ..Props::default() }
+    Props::shift(tx, 0.0)
+}
+
+/// A linear slide of `lane` from 0 to 100 over a second, starting at 0 ms.
+fn slide(lane: Lane) -> Track {
+    let timing = Timing { delay_ms: 0.0, duration_ms: 1000.0, iterations: 1.0, alternate: false };
+    Track { lane, from: 0.0, to: 100.0, start: 0.0, timing, easing: Easing::Linear }
 }
 
 /// A root drawing layers 1 and 2, layer 1 drawing layer 3.
@@ -231,12 +245,35 @@ fn bad_layer_updates_change_nothing() {
         ("nesting past the limit", updates(&deep, &[])),
         ("a list that does not decode", {
             let mut u = Vec::new();
-            layers::write_content(&mut u, 2, b"MQDL\x03\x00\x00\x00\x01\x00\x00\x00\x63");
+            layers::write_content(&mut u, 2, b"MQDL\x04\x00\x00\x00\x01\x00\x00\x00\x63");
             u
         }),
         ("an opacity above 1", updates(&[], &[(1, Props { opacity: 1.5, ..Props::default() })])),
         ("a non-finite transform", updates(&[], &[(1, moved(f32::NAN))])),
         ("an unknown update kind", vec![9, 0, 0, 0, 0]),
+        ("a lane animated twice", animated(&[], &[(1, moved(0.0))], &[slide(Lane::TranslateX), slide(Lane::TranslateX)])),
+        ("a track with no iterations", {
+            let t = slide(Lane::Opacity);
+            animated(&[], &[(1, moved(0.0))], &[Track { timing: Timing { iterations: 0.0, ..t.timing }, ..t }])
+        }),
+        ("a track with a negative duration", {
+            let t = slide(Lane::Opacity);
+            animated(&[], &[(1, moved(0.0))], &[Track { timing: Timing { duration_ms: -1.0, ..t.timing }, ..t }])
+        }),
+        ("a track that starts at no time", {
+            animated(&[], &[(1, moved(0.0))], &[Track { start: f64::NAN, ..slide(Lane::Opacity) }])
+        }),
+        ("a cubic-bezier with x outside 0-1", {
+            let bent = Easing::CubicBezier([1.5, 0.0, 0.5, 1.0]);
+            animated(&[], &[(1, moved(0.0))], &[Track { easing: bent, ..slide(Lane::ScaleX) }])
+        }),
+        ("an unknown lane", {
+            let mut u = animated(&[], &[(1, moved(0.0))], &[slide(Lane::TranslateX)]);
+            let at = u.len() - 31;
+            u[at] = 9;
+            u
+        }),
+        ("a negative scale", updates(&[], &[(1, Props { scale: [-1.0, 1.0], ..Props::default() })])),
         ("a truncated update", updates(&[(2, Some(vec![fill(2.0)]))], &[])[..12].to_vec()),
     ];
     for (what, frame) in cases {
@@ -260,4 +297,36 @@ fn a_full_frame_replaces_the_tree() {
     let mut ops = Vec::new();
     tree.flatten(&mut ops);
     assert_eq!(ops, vec![fill(9.0)]);
+}
+
+/// Tracks are sampled by the backend at each frame's time; the damage they make covers where an
+/// animated layer (and what it draws) was and is, and where it was when it stops or goes.
+#[test]
+fn animated_props_are_sampled_and_damage_where_the_layer_was_and_is() {
+    let mut tree = base();
+    // Layer 1 (a unit square at x = 1, drawing layer 3's at x = 3) slides right by 100 px.
+    tree.apply(&animated(&[], &[(1, moved(10.0))], &[slide(Lane::TranslateX)]), false).unwrap();
+    assert!(tree.animating());
+    let rect = |x, w| IntRect { x, y: 0, w, h: 1 };
+    assert_eq!(tree.advance(0.0), vec![rect(1, 3)], "where it first shows");
+    assert_eq!(tree.get(1).unwrap().props, moved(0.0));
+    assert_eq!(tree.advance(250.0), vec![rect(1, 3), rect(26, 3)]);
+    assert_eq!(tree.get(1).unwrap().props, moved(25.0));
+    assert_eq!(tree.advance(250.0), vec![], "nothing moved");
+    // Its parent moves it too: the damage follows what shows.
+    tree.apply(&updates(&[(0, Some(vec![Op::PushTransform { transform: Transform { sx: 2.0, sy: 1.0, tx: 0.0, ty: 0.0 } }, Op::DrawLayer { layer: 1 }, Op::PopTransform, Op::DrawLayer { layer: 2 }]))], &[]), false).unwrap();
+    assert_eq!(tree.advance(500.0), vec![rect(26, 3), rect(102, 6)]);
+    // The engine ends the animation: the layer's last place is owed.
+    tree.apply(&updates(&[], &[(1, moved(100.0))]), false).unwrap();
+    assert!(!tree.animating());
+    assert_eq!(tree.get(1).unwrap().props, moved(100.0));
+    assert_eq!(tree.advance(520.0), vec![rect(102, 6)]);
+    // A layer that goes while it animates owes its last place too.
+    tree.apply(&animated(&[], &[(3, moved(0.0))], &[slide(Lane::Opacity)]), false).unwrap();
+    assert_eq!(tree.advance(600.0), vec![rect(206, 2)]);
+    assert_eq!(tree.get(3).unwrap().props.opacity, 60.0_f32.clamp(0.0, 1.0));
+    tree.apply(&updates(&[(1, Some(vec![fill(1.0)]))], &[]), false).unwrap_err();
+    tree.apply(&updates(&[(3, None), (1, Some(vec![fill(1.0)]))], &[]), false).unwrap();
+    assert_eq!(tree.advance(700.0), vec![rect(206, 2)]);
+    assert!(!tree.animating());
 }

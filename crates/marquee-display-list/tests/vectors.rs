@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 
 use marquee_display_list::frame::{self, Frame, Request};
+use marquee_display_list::frame::Head;
 use marquee_display_list::layers::{self, LayerTree, Props};
+use marquee_display_list::motion::{Easing, Lane, Timing, Track};
 use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform};
 use marquee_protocol::hex_form;
 
@@ -15,10 +17,6 @@ fn list(ops: &[Op]) -> Vec<u8> {
     let mut e = Encoder::default();
     ops.iter().for_each(|op| e.push(op));
     e.bytes().to_vec()
-}
-
-fn shift(tx: f32, ty: f32) -> Transform {
-    Transform { sx: 1.0, sy: 1.0, tx, ty }
 }
 
 /// The vectors, in the order a backend receives them.
@@ -47,15 +45,14 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         list(&[Op::FillRect { rect: r(64.0, 100.0, 2000.0, 300.0), radii: Radii::ZERO, color: Color(0x223344ff) }]);
     let tile =
         list(&[Op::FillRect { rect: r(600.0, 500.0, 40.0, 40.0), radii: Radii([8.0; 4]), color: Color(0xff0000ff) }]);
-    let scrolled =
-        Props { clip: Some((r(0.0, 80.0, 1280.0, 400.0), Radii::ZERO)), transform: shift(0.0, 0.0), opacity: 1.0 };
+    let scrolled = Props { clip: Some((r(0.0, 80.0, 1280.0, 400.0), Radii::ZERO)), ..Props::default() };
 
     let mut full = Vec::new();
     layers::write_content(&mut full, 0, &every_op);
     layers::write_content(&mut full, 4, &rail);
     layers::write_content(&mut full, 7, &tile);
-    layers::write_props(&mut full, 4, &scrolled);
-    layers::write_props(&mut full, 7, &Props { clip: None, transform: shift(4.0, 0.0), opacity: 0.75 });
+    layers::write_props(&mut full, 4, &scrolled, &[]);
+    layers::write_props(&mut full, 7, &Props { opacity: 0.75, ..Props::shift(4.0, 0.0) }, &[]);
     let mut requests = Vec::new();
     Request::Load { image: 3, src: "posters/1.png" }.encode(&mut requests);
     let events = b"MQEV\x02\x00\x00\x00\x00\x00\x00\x00";
@@ -63,8 +60,24 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
 
     // The next frame: the rail scrolls, the tile moves and fades (props only).
     let mut moved = Vec::new();
-    layers::write_props(&mut moved, 4, &Props { transform: shift(-240.0, 0.0), ..scrolled });
-    layers::write_props(&mut moved, 7, &Props { clip: None, transform: shift(12.0, 0.0), opacity: 1.0 });
+    layers::write_props(&mut moved, 4, &Props { translate: [-240.0, 0.0], ..scrolled }, &[]);
+    layers::write_props(&mut moved, 7, &Props::shift(12.0, 0.0), &[]);
+
+    // The tile scales about its centre to 1.1 and slides right, forever, sampled by the backend:
+    // the flattened list is the frame at 250 ms, a quarter of the way through the slide.
+    let mut animated = Vec::new();
+    let timing = Timing { delay_ms: 0.0, duration_ms: 1000.0, iterations: f32::INFINITY, alternate: true };
+    let slide = Track { lane: Lane::TranslateX, from: 12.0, to: 52.0, start: 0.0, timing, easing: Easing::Linear };
+    let grow = Track {
+        lane: Lane::ScaleX,
+        from: 1.0,
+        to: 1.1,
+        start: 0.0,
+        timing: Timing { duration_ms: 500.0, iterations: 1.0, alternate: false, ..timing },
+        easing: Easing::CubicBezier([0.25, 0.1, 0.25, 1.0]),
+    };
+    let centred = Props { origin: [620.0, 520.0], ..Props::shift(12.0, 0.0) };
+    layers::write_props(&mut animated, 7, &centred, &[slide, grow]);
 
     // Then the tile stops being a layer: the root is recorded again with it inline, its layer goes.
     let mut demoted = Vec::new();
@@ -78,23 +91,25 @@ fn vectors() -> Vec<(&'static str, Vec<u8>)> {
         ]),
     );
 
-    let frame = |full: bool, layers: &[u8], damage: &[IntRect], requests: &[u8]| {
+    let frame = |full: bool, time: f64, layers: &[u8], damage: &[IntRect], requests: &[u8]| {
         let mut out = Vec::new();
-        frame::write(&mut out, full, layers, damage, events, requests);
+        frame::write(&mut out, Head { full, time }, layers, damage, events, requests);
         out
     };
     vec![
-        ("1-full", frame(true, &full, &[whole], &requests)),
+        ("1-full", frame(true, 0.0, &full, &[whole], &requests)),
         (
             "2-props",
             frame(
                 false,
+                16.5,
                 &moved,
                 &[IntRect { x: 0, y: 80, w: 1280, h: 400 }, IntRect { x: 604, y: 500, w: 48, h: 40 }],
                 &[],
             ),
         ),
-        ("3-remove", frame(false, &demoted, &[IntRect { x: 0, y: 0, w: 1280, h: 720 }], &[])),
+        ("3-motion", frame(false, 250.0, &animated, &[], &[])),
+        ("4-remove", frame(false, 300.0, &demoted, &[IntRect { x: 0, y: 0, w: 1280, h: 720 }], &[])),
     ]
 }
 
@@ -127,8 +142,9 @@ fn frames_encode_to_the_golden_bytes_and_decode_to_the_golden_tree() {
         let committed = hex_form::read(&std::fs::read_to_string(&hex).unwrap()).unwrap();
         let f = Frame::parse(&committed).unwrap();
         tree.apply(f.layers, f.full).unwrap();
+        let motion = tree.advance(f.time);
         tree.flatten(&mut ops);
-        let mut text = format!("full {}\ndamage {:?}\n", f.full, f.damage);
+        let mut text = format!("full {} time {}\ndamage {:?}\nmotion damage {motion:?}\n", f.full, f.time, f.damage);
         for r in frame::requests(f.requests).unwrap() {
             text += &format!("request {r:?}\n");
         }

@@ -7,7 +7,7 @@
 use marquee_display_list::text::{Paragraph, TextLayout, TextSize};
 
 /// Bumped on any change to the exports' names, signatures or meaning, or to the imports.
-pub const ABI_VERSION: u32 = 5;
+pub const ABI_VERSION: u32 = 6;
 
 /// The module every import comes from.
 pub const IMPORT_MODULE: &str = "marquee";

@@ -47,8 +47,11 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
                     writeln!(t.paint, "      {op}").ok();
                 }
             }
-            Update::Props { layer, props } => {
+            Update::Props { layer, props, tracks } => {
                 writeln!(t.paint, "    layer {layer} props {props}").ok();
+                for track in tracks {
+                    writeln!(t.paint, "      animate {track}").ok();
+                }
             }
             Update::Remove { layer } => {
                 writeln!(t.paint, "    layer {layer} removed").ok();

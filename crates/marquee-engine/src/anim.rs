@@ -9,6 +9,7 @@
 //! first frame that samples it. All arithmetic is `f64` with `libm` for the transcendental
 //! functions, so the native engine, `engine.wasm` and `engine.js` compute identical bits.
 
+use marquee_display_list::motion::{self, Lane, MAX_ANIMATED, Phase, Track};
 use marquee_protocol::{Color, Easing, EasingName, StyleProperty, Timing};
 
 /// One animatable quantity of a node.
@@ -63,7 +64,19 @@ impl Channel {
     /// Whether the channel moves a node as a whole (its transform or opacity): such nodes become
     /// layers.
     pub(crate) fn moves(self) -> bool {
-        matches!(self, Channel::Opacity | Channel::TranslateX | Channel::TranslateY | Channel::ScaleX | Channel::ScaleY)
+        self.lane().is_some()
+    }
+
+    /// The lane of a layer's props the channel is, for those that move a node.
+    pub(crate) fn lane(self) -> Option<Lane> {
+        Some(match self {
+            Channel::Opacity => Lane::Opacity,
+            Channel::TranslateX => Lane::TranslateX,
+            Channel::TranslateY => Lane::TranslateY,
+            Channel::ScaleX => Lane::ScaleX,
+            Channel::ScaleY => Lane::ScaleY,
+            _ => return None,
+        })
     }
 
     /// The style property behind a channel, for those the app can animate.
@@ -113,13 +126,14 @@ pub(crate) fn value_color(v: Value) -> Color {
 pub(crate) struct Animation {
     pub(crate) from: Value,
     pub(crate) to: Value,
-    timing: Timing,
+    /// Delay, duration (a spring's settling time filled in) and repetition.
+    timing: motion::Timing,
     /// The easing, resolved when the animation starts.
     curve: Curve,
+    /// The easing as a backend can sample it; `None` for a spring.
+    easing: Option<motion::Easing>,
     /// Whether the value is a colour (four lanes) rather than a number (one).
     color: bool,
-    /// Milliseconds per iteration, with a spring's settling time filled in.
-    duration: f64,
     /// The frame time of the first sample.
     start: Option<f64>,
     /// The app's tag; `None` for the engine's own transitions, which raise no events.
@@ -137,21 +151,36 @@ pub(crate) enum Sample {
     Broken(Value),
 }
 
-/// The largest magnitude an animated value may take on the way: far past any screen coordinate,
-/// scale or colour, well inside `f32`.
-pub(crate) const MAX_ANIMATED: f32 = 1e7;
-
 impl Animation {
     pub(crate) fn new(from: Value, to: Value, timing: Timing, tag: Option<u32>) -> Animation {
-        let mut duration = f64::from(timing.duration_ms);
+        let mut duration_ms = f64::from(timing.duration_ms);
         if let Easing::Spring { .. } = timing.easing
-            && duration <= 0.0
+            && duration_ms <= 0.0
         {
-            duration = settle_ms(&timing.easing);
+            duration_ms = settle_ms(&timing.easing);
         }
         // Numbers keep lanes 1–3 at zero at both ends, and a lerp keeps them there.
         let color = from[1..] != [0.0; 3] || to[1..] != [0.0; 3];
-        Animation { from, to, timing, curve: Curve::of(&timing.easing), color, duration, start: None, tag }
+        let easing = match timing.easing {
+            Easing::Named(EasingName::Linear) => Some(motion::Easing::Linear),
+            Easing::Named(EasingName::Ease) => Some(motion::Easing::Ease),
+            Easing::Named(EasingName::EaseIn) => Some(motion::Easing::EaseIn),
+            Easing::Named(EasingName::EaseOut) => Some(motion::Easing::EaseOut),
+            Easing::Named(EasingName::EaseInOut) => Some(motion::Easing::EaseInOut),
+            Easing::CubicBezier(c) => Some(motion::Easing::CubicBezier(c)),
+            Easing::Spring { .. } => None,
+        };
+        let curve = match easing {
+            Some(e) => Curve::Motion(motion::Curve::of(e)),
+            None => Curve::Spring(timing.easing),
+        };
+        let timing = motion::Timing {
+            delay_ms: timing.delay_ms,
+            duration_ms,
+            iterations: timing.iterations,
+            alternate: timing.alternate,
+        };
+        Animation { from, to, timing, curve, easing, color, start: None, tag }
     }
 
     /// A one-off transition of the engine's own (focus styles, scrolling, layout).
@@ -160,51 +189,63 @@ impl Animation {
         Animation::new(from, to, timing, None)
     }
 
-    /// The value at frame time `t` (ms).
+    /// The value at frame time `t` (ms); the first sample fixes the start.
     pub(crate) fn sample(&mut self, t: f64) -> Sample {
         let start = *self.start.get_or_insert(t);
-        let elapsed = t - start - f64::from(self.timing.delay_ms);
-        if elapsed < 0.0 {
-            return Sample::Running(self.from);
-        }
-        let iterations = f64::from(self.timing.iterations);
-        let d = self.duration;
-        if d <= 0.0 || (iterations.is_finite() && elapsed >= iterations * d) {
-            return Sample::Done(self.end());
-        }
-        let cycles = elapsed / d;
-        let k = libm::floor(cycles);
-        let v = self.at(k, cycles - k);
-        if v.iter().all(|c| c.is_finite() && c.abs() <= MAX_ANIMATED) {
-            Sample::Running(v)
-        } else {
-            Sample::Broken(self.to)
+        self.at(t - start)
+    }
+
+    /// The value `since` ms after the start.
+    fn at(&self, since: f64) -> Sample {
+        let v = match self.timing.phase(since) {
+            Phase::Delay => return Sample::Running(self.from),
+            Phase::Ended => return Sample::Done(self.end()),
+            Phase::At(k, frac) => self.value(k, frac),
+        };
+        if v.iter().all(|c| c.is_finite() && c.abs() <= MAX_ANIMATED) { Sample::Running(v) } else { Sample::Broken(self.to) }
+    }
+
+    /// The value at frame time `t` without starting the animation: where it stands for whoever
+    /// asks between frames (a new animation of the channel starts from there).
+    pub(crate) fn peek(&self, t: f64) -> Value {
+        match self.start.map(|start| self.at(t - start)) {
+            Some(Sample::Running(v) | Sample::Done(v) | Sample::Broken(v)) => v,
+            None => self.from,
         }
     }
 
     /// The value the last iteration ends on: `to`, unless an alternating animation ends on a
     /// backward or partial pass.
     pub(crate) fn end(&self) -> Value {
-        let iterations = f64::from(self.timing.iterations);
-        if !iterations.is_finite() {
-            return self.to;
-        }
-        let k = libm::ceil(iterations) - 1.0;
-        self.at(k, iterations - k)
+        self.timing.last().map_or(self.to, |(k, frac)| self.value(k, frac))
     }
 
-    fn at(&self, k: f64, frac: f64) -> Value {
-        // `k` is a whole number of iterations: odd ones run backwards. (Halving is exact, and
-        // cheaper than `fmod`, which the engine pays once per animation per frame.)
-        let backwards = self.timing.alternate && k >= 0.0 && libm::floor(k * 0.5) != k * 0.5;
-        let p = if backwards { 1.0 - frac } else { frac };
-        let e = self.curve.ease(p, self.duration / 1000.0);
+    fn value(&self, k: f64, frac: f64) -> Value {
+        let e = self.curve.ease(self.timing.directed(k, frac), self.timing.duration_ms / 1000.0);
         if self.color {
             lerp(self.from, self.to, e)
         } else {
             // A number: the other lanes are zero at both ends, and stay so.
-            number(lerp1(self.from[0], self.to[0], e))
+            number(motion::lerp(self.from[0], self.to[0], e))
         }
+    }
+
+    /// The animation as a backend samples it, once started: a number whose curve cannot leave
+    /// [`MAX_ANIMATED`] on the way (springs, and béziers that overshoot that far, stay the
+    /// engine's to sample).
+    pub(crate) fn track(&self, lane: Lane) -> Option<Track> {
+        let (easing, start) = (self.easing?, self.start?);
+        let (from, to) = (self.from[0], self.to[0]);
+        let reach = f64::from(from.abs().max(to.abs())) + f64::from((to - from).abs()) * self.curve.reach();
+        if self.color || !(reach <= f64::from(MAX_ANIMATED)) {
+            return None;
+        }
+        Some(Track { lane, from, to, start, timing: self.timing, easing })
+    }
+
+    /// A frame time before which a started animation surely runs on.
+    pub(crate) fn runs_until(&self) -> f64 {
+        self.start.map_or(f64::NEG_INFINITY, |s| s + self.timing.runs_until())
     }
 }
 
@@ -214,6 +255,16 @@ struct Group {
     node: u32,
     /// Sorted by channel; never empty while the group is kept.
     running: Vec<(Channel, Animation)>,
+    /// The frame time from which [`Animations::step`] must sample it again: its animations that
+    /// run but need no sampling are the backend's ([`delegated`]) until they end.
+    due: f64,
+}
+
+/// Whether the backend samples channel `c`'s animation `a` (its node being a layer) at frame
+/// time `t`, so that the engine need not: a transform or opacity animation, started, that a
+/// backend can sample and that has not ended.
+fn delegated(c: Channel, a: &Animation, t: f64) -> bool {
+    c.lane().and_then(|lane| a.track(lane)).is_some() && t < a.runs_until()
 }
 
 /// The running animations, one per node and channel, sampled (and reported) in the order of
@@ -247,8 +298,12 @@ impl Animations {
     /// Starts `a`, returning the animation of the same channel it replaces.
     pub(crate) fn start(&mut self, node: usize, c: Channel, a: Animation) -> Option<Animation> {
         match self.find(node, c) {
-            Some((g, Ok(i))) => Some(std::mem::replace(&mut self.groups[g].running[i].1, a)),
+            Some((g, Ok(i))) => {
+                self.groups[g].due = f64::NEG_INFINITY;
+                Some(std::mem::replace(&mut self.groups[g].running[i].1, a))
+            }
             Some((g, Err(i))) => {
+                self.groups[g].due = f64::NEG_INFINITY;
                 self.groups[g].running.insert(i, (c, a));
                 self.count += 1;
                 None
@@ -260,7 +315,7 @@ impl Animations {
                 if self.groups.last().is_some_and(|l| l.node as usize > node) {
                     self.unsorted = true;
                 }
-                self.groups.push(Group { node: node as u32, running: vec![(c, a)] });
+                self.groups.push(Group { node: node as u32, running: vec![(c, a)], due: f64::NEG_INFINITY });
                 self.slot[node] = self.groups.len() as u32;
                 self.count += 1;
                 None
@@ -268,11 +323,39 @@ impl Animations {
         }
     }
 
+    /// The running animation of a channel, if one runs.
+    pub(crate) fn get(&self, node: usize, c: Channel) -> Option<&Animation> {
+        match self.find(node, c)? {
+            (g, Ok(i)) => Some(&self.groups[g].running[i].1),
+            _ => None,
+        }
+    }
+
     /// Where the running animation of a channel is heading, if one runs.
     pub(crate) fn heading(&self, node: usize, c: Channel) -> Option<Value> {
-        match self.find(node, c)? {
-            (g, Ok(i)) => Some(self.groups[g].running[i].1.to),
-            _ => None,
+        self.get(node, c).map(|a| a.to)
+    }
+
+    /// Appends to `out` the tracks a backend samples for node `n`'s layer: its started transform
+    /// and opacity animations that a backend can sample.
+    pub(crate) fn tracks(&self, node: usize, out: &mut Vec<Track>) {
+        let Some(g) = self.group(node) else { return };
+        for (c, a) in &self.groups[g].running {
+            if let Some(track) = c.lane().and_then(|lane| a.track(lane)) {
+                out.push(track);
+            }
+        }
+    }
+
+    /// Calls `f` with every started animation a backend samples at `t`, and its value there: the
+    /// engine's own copy of those values is not kept up to date between their start and end.
+    pub(crate) fn delegated_values(&self, t: f64, mut f: impl FnMut(usize, Channel, Value)) {
+        for g in &self.groups {
+            for (c, a) in &g.running {
+                if delegated(*c, a, t) {
+                    f(g.node as usize, *c, a.peek(t));
+                }
+            }
         }
     }
 
@@ -335,9 +418,10 @@ impl Animations {
         self.count
     }
 
-    /// Samples every animation at `t`, handing each value to `apply` with, for one that ended,
-    /// the animation and whether it finished (rather than broke: see [`Sample::Broken`]);
-    /// ended animations are dropped.
+    /// Samples every animation at `t` but those the backend samples ([`delegated`]), handing
+    /// each value to `apply` with, for one that ended, the animation and whether it finished
+    /// (rather than broke: see [`Sample::Broken`]); ended animations are dropped. A node whose
+    /// animations all belong to the backend costs one comparison until the first of them ends.
     pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<(&Animation, bool)>)) {
         if std::mem::take(&mut self.unsorted) {
             self.groups.sort_by_key(|g| g.node);
@@ -345,8 +429,16 @@ impl Animations {
         }
         let mut ended = 0;
         for group in &mut self.groups {
+            if t < group.due {
+                continue;
+            }
             let node = group.node as usize;
+            let mut due = f64::INFINITY;
             group.running.retain_mut(|(c, a)| {
+                if delegated(*c, a, t) {
+                    due = due.min(a.runs_until());
+                    return true;
+                }
                 let (v, end) = match a.sample(t) {
                     Sample::Running(v) => (v, None),
                     Sample::Done(v) => (v, Some(true)),
@@ -354,8 +446,13 @@ impl Animations {
                 };
                 apply(node, *c, v, end.map(|finished| (&*a, finished)));
                 ended += usize::from(end.is_some());
+                if end.is_none() {
+                    // Sampled by the engine at least until the next frame.
+                    due = f64::NEG_INFINITY;
+                }
                 end.is_none()
             });
+            group.due = due;
         }
         if ended > 0 {
             self.count -= ended;
@@ -388,38 +485,18 @@ fn lerp(a: Value, b: Value, t: f64) -> Value {
     out
 }
 
-fn lerp1(a: f32, b: f32, t: f64) -> f32 {
-    let (x, y) = (f64::from(a), f64::from(b));
-    (x + (y - x) * t) as f32
-}
-
-/// An easing resolved for sampling: a cubic-bézier's polynomial, computed once rather than at
-/// every sample.
+/// An easing resolved for sampling: the curves a backend shares, or a spring.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Curve {
-    Linear,
-    Bezier(Bezier),
+    Motion(motion::Curve),
     Spring(Easing),
 }
 
 impl Curve {
-    fn of(e: &Easing) -> Curve {
-        match *e {
-            Easing::Named(EasingName::Linear) => Curve::Linear,
-            Easing::Named(EasingName::Ease) => Curve::Bezier(Bezier::new([0.25, 0.1, 0.25, 1.0])),
-            Easing::Named(EasingName::EaseIn) => Curve::Bezier(Bezier::new([0.42, 0.0, 1.0, 1.0])),
-            Easing::Named(EasingName::EaseOut) => Curve::Bezier(Bezier::new([0.0, 0.0, 0.58, 1.0])),
-            Easing::Named(EasingName::EaseInOut) => Curve::Bezier(Bezier::new([0.42, 0.0, 0.58, 1.0])),
-            Easing::CubicBezier(c) => Curve::Bezier(Bezier::new(c.map(f64::from))),
-            Easing::Spring { .. } => Curve::Spring(*e),
-        }
-    }
-
     /// Progress of the value at progress `p` (0–1) through an iteration lasting `seconds`.
     fn ease(&self, p: f64, seconds: f64) -> f64 {
         match self {
-            Curve::Linear => p,
-            Curve::Bezier(b) => b.solve(p),
+            Curve::Motion(c) => c.ease(p),
             Curve::Spring(e) => {
                 if p >= 1.0 {
                     1.0
@@ -429,78 +506,13 @@ impl Curve {
             }
         }
     }
-}
 
-/// Progress of the value at progress `p` (0–1) through an iteration lasting `seconds`.
-#[cfg(test)]
-fn ease(e: &Easing, p: f64, seconds: f64) -> f64 {
-    Curve::of(e).ease(p, seconds)
-}
-
-/// CSS `cubic-bezier()` as the polynomials `((a·t + b)·t + c)·t` of x and y.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Bezier {
-    ax: f64,
-    bx: f64,
-    cx: f64,
-    ay: f64,
-    by: f64,
-    cy: f64,
-}
-
-impl Bezier {
-    fn new([x1, y1, x2, y2]: [f64; 4]) -> Bezier {
-        let coeffs = |p1: f64, p2: f64| {
-            let c = 3.0 * p1;
-            let b = 3.0 * (p2 - p1) - c;
-            (1.0 - c - b, b, c)
-        };
-        let (ax, bx, cx) = coeffs(x1, x2);
-        let (ay, by, cy) = coeffs(y1, y2);
-        Bezier { ax, bx, cx, ay, by, cy }
-    }
-
-    /// Finds the curve parameter whose x is `x` (Newton, then bisection as a fallback, as
-    /// browsers do), and returns its y.
-    fn solve(&self, x: f64) -> f64 {
-        if x <= 0.0 || x >= 1.0 {
-            return x.clamp(0.0, 1.0);
+    /// How far past 0–1 the eased progress may go (springs: without bound, as far as it knows).
+    fn reach(&self) -> f64 {
+        match self {
+            Curve::Motion(c) => c.reach(),
+            Curve::Spring(_) => f64::INFINITY,
         }
-        let Bezier { ax, bx, cx, ay, by, cy } = *self;
-        let sample_x = |t: f64| ((ax * t + bx) * t + cx) * t;
-        let slope_x = |t: f64| (3.0 * ax * t + 2.0 * bx) * t + cx;
-        const EPS: f64 = 1e-7;
-        let mut t = x;
-        let mut solved = false;
-        for _ in 0..8 {
-            let err = sample_x(t) - x;
-            if err.abs() < EPS {
-                solved = true;
-                break;
-            }
-            let d = slope_x(t);
-            if d.abs() < 1e-6 {
-                break;
-            }
-            t -= err / d;
-        }
-        if !solved || !(0.0..=1.0).contains(&t) {
-            let (mut lo, mut hi) = (0.0, 1.0);
-            t = x;
-            for _ in 0..40 {
-                let v = sample_x(t);
-                if (v - x).abs() < EPS {
-                    break;
-                }
-                if x > v {
-                    lo = t;
-                } else {
-                    hi = t;
-                }
-                t = lo + (hi - lo) / 2.0;
-            }
-        }
-        ((ay * t + by) * t + cy) * t
     }
 }
 
@@ -543,19 +555,6 @@ fn settle_ms(e: &Easing) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn named_curves_hit_known_points() {
-        // Reference values from the CSS definitions, to four places.
-        let ease_half = ease(&Easing::Named(EasingName::Ease), 0.5, 1.0);
-        assert!((ease_half - 0.8024).abs() < 1e-3, "{ease_half}");
-        let in_out = ease(&Easing::Named(EasingName::EaseInOut), 0.5, 1.0);
-        assert!((in_out - 0.5).abs() < 1e-6, "{in_out}");
-        for name in [EasingName::Ease, EasingName::EaseIn, EasingName::EaseOut, EasingName::Linear] {
-            assert_eq!(ease(&Easing::Named(name), 0.0, 1.0), 0.0);
-            assert_eq!(ease(&Easing::Named(name), 1.0, 1.0), 1.0);
-        }
-    }
 
     #[test]
     fn springs_settle_on_target() {

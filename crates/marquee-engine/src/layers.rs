@@ -19,10 +19,13 @@
 
 use std::collections::BTreeSet;
 
+use marquee_display_list::damage::Damage;
 use marquee_display_list::layers::{self as wire, Props, ROOT};
+use marquee_display_list::motion::Track;
 use marquee_display_list::{Encoder, IntRect, Rect, Transform};
 
-use crate::damage::{Damage, Record};
+use crate::anim::Animations;
+use crate::damage::Record;
 use crate::image::Images;
 use crate::paint::{self, Kind, Place, Promoted};
 use crate::scene::Scene;
@@ -62,6 +65,10 @@ struct Layer {
     /// Where its parent draws it (unused for the root).
     place: Place,
     props: Props,
+    /// The lanes of its props the backend animates, as last sent: while there are any, its
+    /// `screen` (and that of the layers under it) is where it was when last placed, not where
+    /// the backend draws it now.
+    tracks: Vec<Track>,
     /// Where it was on screen after the last frame; `None` for a layer new in this frame.
     screen: Option<Screen>,
     /// What it held before this frame re-recorded it (only during a frame).
@@ -89,6 +96,7 @@ impl Layer {
             window: None,
             place,
             props: Props::default(),
+            tracks: Vec::new(),
             screen: None,
             before: None,
             parent: ROOT,
@@ -360,8 +368,8 @@ impl Layers {
     /// the damage. `seen` receives the images shown on screen.
     pub(crate) fn frame(
         &mut self,
-        scene: &Scene,
-        images: &Images,
+        (scene, anims, images): (&Scene, &Animations, &Images),
+        t: f64,
         viewport: (f32, f32),
         seen: &mut Vec<u32>,
     ) -> (bool, Vec<IntRect>) {
@@ -422,8 +430,12 @@ impl Layers {
             moved.extend(recorded.iter().copied());
         }
         for id in moved.drain(..) {
-            if let Some(depth) = self.depth(id) {
-                queue(&mut levels, depth, id);
+            // Under a layer the backend animates, the screens the engine kept are stale: the walk
+            // places again from the topmost such layer, sampled at this frame's time.
+            for id in [self.animated_above(id), Some(id)].into_iter().flatten() {
+                if let Some(depth) = self.depth(id) {
+                    queue(&mut levels, depth, id);
+                }
             }
         }
         self.moved = moved;
@@ -435,19 +447,19 @@ impl Layers {
             };
             let Some(l) = self.map.get_mut(id) else { continue };
             l.placed = self.frames;
-            let props = props_of(scene, Kind::of(id), &l.place);
+            let mut tracks = Vec::new();
+            let props = props_of(scene, anims, Kind::of(id), &l.place, &mut tracks);
             let screen = match parent_screen {
-                Some(p) if id != ROOT => place_on(&p, &l.place, &props),
+                Some(p) if id != ROOT => place_on(&p, &l.place, &props.at(&tracks, t)),
                 _ => Screen { transform: Transform::IDENTITY, clip: view, opacity: 1.0 },
             };
-            if props != l.props
-                || (l.screen.is_none() && props != Props::default())
-                || (full && props != Props::default())
-            {
-                wire::write_props(&mut self.updates, id, &props);
+            let plain = props == Props::default() && tracks.is_empty();
+            if props != l.props || tracks != l.tracks || ((l.screen.is_none() || full) && !plain) {
+                wire::write_props(&mut self.updates, id, &props, &tracks);
                 counts.props += 1;
             }
             l.props = props;
+            l.tracks = tracks;
             let b = l.before.take();
             let reordered = std::mem::take(&mut l.reordered);
             let moved = l.screen != Some(screen);
@@ -613,6 +625,19 @@ impl Layers {
         gone
     }
 
+    /// The topmost layer above `id` whose props the backend animates, if any.
+    fn animated_above(&self, id: u32) -> Option<u32> {
+        let mut top = None;
+        let mut at = id;
+        while at != ROOT {
+            at = self.map.get(at)?.parent;
+            if self.map.get(at).is_some_and(|l| !l.tracks.is_empty()) {
+                top = Some(at);
+            }
+        }
+        top
+    }
+
     /// How deep layer `id` is under the root, or `None` if it is not in the tree.
     fn depth(&self, id: u32) -> Option<u32> {
         let mut depth = 0;
@@ -723,15 +748,20 @@ fn root_place(view: Rect) -> Place {
     Place { origin: (0.0, 0.0), bx: view, transform: Transform::IDENTITY, clip: view, opacity: 1.0 }
 }
 
-/// A layer's props from the scene as it is now.
-fn props_of(scene: &Scene, kind: Kind, place: &Place) -> Props {
+/// A layer's props from the scene as it is now, and in `tracks` the lanes the backend animates
+/// (whose values in the props are where the tracks start, not the engine's stale copy).
+fn props_of(scene: &Scene, anims: &Animations, kind: Kind, place: &Place, tracks: &mut Vec<Track>) -> Props {
     match kind {
         Kind::Root => Props::default(),
-        Kind::Node(n) => Props {
-            clip: None,
-            transform: paint::node_transform(scene, n, place.bx).unwrap_or(Transform::IDENTITY),
-            opacity: scene.visual[n].opacity.clamp(0.0, 1.0),
-        },
+        Kind::Node(n) => {
+            let opacity = scene.visual[n].opacity.clamp(0.0, 1.0);
+            let mut props = Props { opacity, ..paint::node_props(scene, n, place.bx) };
+            anims.tracks(n, tracks);
+            for t in tracks.iter() {
+                props.set_lane(t.lane, t.lane.hold(t.from));
+            }
+            props
+        }
         Kind::Picture(n) => {
             let fade = match &scene.content[n] {
                 crate::scene::Content::Image(img) => img.fade.clamp(0.0, 1.0),
@@ -744,8 +774,8 @@ fn props_of(scene: &Scene, kind: Kind, place: &Place) -> Props {
             let [sx, sy] = scene.scroll[n];
             Props {
                 clip: v.clip.then(|| paint::padding_box(place.bx, v.radii, v.border_width)),
-                transform: Transform { sx: 1.0, sy: 1.0, tx: 0.0 - sx, ty: 0.0 - sy },
-                opacity: 1.0,
+                translate: [0.0 - sx, 0.0 - sy],
+                ..Props::default()
             }
         }
     }
@@ -758,7 +788,7 @@ fn place_on(parent: &Screen, place: &Place, props: &Props) -> Screen {
     if let Some((rect, _)) = props.clip {
         clip = clip.intersect(&site.map_rect(&rect));
     }
-    Screen { transform: props.transform.then(&site), clip, opacity: parent.opacity * place.opacity * props.opacity }
+    Screen { transform: props.transform().then(&site), clip, opacity: parent.opacity * place.opacity * props.opacity }
 }
 
 /// Calls `damaged` with the old and new bounds of every record that changed, appeared or went;

@@ -115,6 +115,9 @@ pub struct Engine {
     output: Vec<u8>,
     stats: Stats,
     anims: Animations,
+    /// The last frame's time: animations the backend samples stand where they were then for
+    /// whatever asks between frames.
+    time: f64,
     focused: Option<usize>,
     /// Per group: the node focused last inside it (`NONE` if none yet).
     memory: Vec<u32>,
@@ -149,6 +152,7 @@ impl Default for Engine {
             output: Vec::new(),
             stats: Stats { focused: NONE, ..Stats::default() },
             anims: Animations::default(),
+            time: 0.0,
             focused: None,
             memory: Vec::new(),
             requested: None,
@@ -345,7 +349,8 @@ impl Engine {
                 if !s.exists(id) {
                     return Err(ErrorKind::UnknownNode(id.0));
                 }
-                let from = s.visual[i].get(c);
+                let from = self.current(i, c);
+                let s = &mut self.scene;
                 s.set_style(id, to, false)?;
                 let states = self.states_of(i);
                 let target = self.scene.resting(i, states).get(c);
@@ -362,10 +367,11 @@ impl Engine {
                 }
                 let i = id.0 as usize;
                 if let Some(c) = Channel::of(property)
+                    && let reached = self.current(i, c)
                     && let Some(old) = self.anims.stop(i, c)
                 {
                     // Where it stopped becomes the style, so nothing jumps.
-                    let reached = self.scene.visual[i].get(c);
+                    self.scene.visual[i].set(c, reached);
                     self.scene.base[i].set(c, reached);
                     ended(&mut self.events, i, c, &old, false);
                 }
@@ -440,6 +446,9 @@ impl Engine {
         // Navigate on the geometry the next frame will show.
         self.update_layout();
         self.settle_focus();
+        if dir.is_some() {
+            self.catch_up();
+        }
         if let (Some(dir), Some(from)) = (dir, self.focused)
             && let Some(to) = focus::navigate(&self.scene, &self.memory, from, dir)
         {
@@ -473,6 +482,7 @@ impl Engine {
             }
         }
         let laid_out = self.now();
+        self.time = time_ms;
         self.animate(time_ms);
         let animated = self.now();
         self.anims.layered(&mut self.moving, &mut self.fading);
@@ -483,7 +493,8 @@ impl Engine {
         let mut updates: &[u8] = &[];
         let mut counts = layers::Counts::default();
         if self.paint_dirty || self.layers.pending() {
-            (full, damage) = self.layers.frame(&self.scene, &self.images, self.viewport, &mut self.seen);
+            let parts = (&self.scene, &self.anims, &self.images);
+            (full, damage) = self.layers.frame(parts, time_ms, self.viewport, &mut self.seen);
             self.images.after_paint(self.seen.iter().copied());
             for i in self.images.take_unready() {
                 // An evicted image shows its placeholder again: its nodes repaint.
@@ -515,7 +526,8 @@ impl Engine {
         self.stats.images_loading = self.images.loading();
         self.output.clear();
         let requests = self.images.requests();
-        frame::write(&mut self.output, full, updates, &damage, self.events.bytes(), requests);
+        let head = frame::Head { full, time: time_ms };
+        frame::write(&mut self.output, head, updates, &damage, self.events.bytes(), requests);
         requests.clear();
         self.events.clear();
         let end = self.now();
@@ -614,6 +626,7 @@ impl Engine {
         if !std::mem::take(&mut self.focus_check) {
             return;
         }
+        self.catch_up();
         let s = &self.scene;
         let src = self.focused.filter(|&f| s.kind.get(f).is_some_and(Option::is_some)).map(|f| focus::nav_rect(s, f));
         let requested = self.requested.take().and_then(|r| focus::enter(s, &self.memory, r, src));
@@ -684,7 +697,7 @@ impl Engine {
     fn restyle(&mut self, i: usize, c: Option<Channel>, smooth: bool) {
         let Some(c) = c else { return };
         let to = self.scene.resting(i, self.states_of(i)).get(c);
-        let from = self.scene.visual[i].get(c);
+        let from = self.current(i, c);
         let b = self.scene.behaviour[i];
         let replaced = if smooth && b.focus_duration > 0.0 {
             let heading = self.anims.heading(i, c);
@@ -703,17 +716,34 @@ impl Engine {
         self.paint_dirty = true;
     }
 
+    /// Where channel `c` of node `i` stands as of the last frame: the engine's copy, or for an
+    /// animation the backend samples, the value at that frame's time.
+    fn current(&self, i: usize, c: Channel) -> anim::Value {
+        match self.anims.get(i, c) {
+            Some(a) => a.peek(self.time),
+            None => self.scene.visual[i].get(c),
+        }
+    }
+
+    /// Brings the engine's copy of the values the backend animates up to the last frame, for
+    /// decisions that read them all (whether a node shows, for focus).
+    fn catch_up(&mut self) {
+        let visual = &mut self.scene.visual;
+        self.anims.delegated_values(self.time, |i, c, v| visual[i].set(c, v));
+    }
+
     /// Samples every running animation at `t` and writes the values where paint reads them.
     fn animate(&mut self, t: f64) {
         if self.anims.is_empty() {
             return;
         }
-        self.paint_dirty = true;
         let (s, events, layers) = (&mut self.scene, &mut self.events, &mut self.layers);
         let mut boxes_done = Vec::new();
         let mut touched = Vec::new();
         let mut moved_boxes = false;
+        let mut sampled = false;
         self.anims.step(t, |i, c, v, done| {
+            sampled = true;
             // Transform and opacity of a layer, a scroll layer's offset and a picture's fade are
             // props; boxes may move whole subtrees; anything else repaints the node.
             match c {
@@ -756,6 +786,7 @@ impl Engine {
                 ended(events, i, c, a, finished);
             }
         });
+        self.paint_dirty |= sampled;
         if moved_boxes {
             self.layers.touch_all();
         }

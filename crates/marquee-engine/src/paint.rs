@@ -16,6 +16,7 @@
 //! so only the clips inside them cull. When a clipping node is itself outside, its
 //! whole subtree is skipped. Push operations whose scope paints nothing are taken back.
 
+use marquee_display_list::layers::Props;
 use marquee_display_list::{Checkpoint, Color, Encoder, Op, Radii, Rect, Transform};
 use marquee_protocol::ObjectFit;
 
@@ -142,15 +143,18 @@ fn hash_f32s(h: u64, vs: &[f32]) -> u64 {
 }
 
 /// A node's transform (scale about the box centre, CSS's default transform-origin, then
-/// translate), or `None` when it has none.
+/// translate) as a layer's props carry it, the opacity left at 1.
+pub(crate) fn node_props(scene: &Scene, i: usize, bx: Rect) -> Props {
+    let v = &scene.visual[i];
+    let origin = [bx.x + bx.w / 2.0, bx.y + bx.h / 2.0];
+    Props { scale: v.scale, translate: v.translate, origin, ..Props::default() }
+}
+
+/// A node's transform, or `None` when it has none.
 pub(crate) fn node_transform(scene: &Scene, i: usize, bx: Rect) -> Option<Transform> {
     let v = &scene.visual[i];
-    if v.translate == [0.0, 0.0] && v.scale == [1.0, 1.0] {
-        return None;
-    }
-    let (cx, cy) = (bx.x + bx.w / 2.0, bx.y + bx.h / 2.0);
-    let [sx, sy] = v.scale;
-    Some(Transform { sx, sy, tx: cx - sx * cx + v.translate[0], ty: cy - sy * cy + v.translate[1] })
+    let moved = v.translate != [0.0, 0.0] || v.scale != [1.0, 1.0];
+    moved.then(|| node_props(scene, i, bx).transform())
 }
 
 /// Whether node `i`'s children form a scroll layer.

@@ -45,6 +45,7 @@ fn compare(steps: &[Step]) -> Result<(), String> {
         {
             let frame = Frame::parse(out).map_err(|e| e.to_string())?;
             tree.apply(frame.layers, frame.full).map_err(|e| format!("frame {n}: {e}"))?;
+            tree.advance(frame.time);
             tree.flatten(ops);
         }
         if kept_ops != fresh_ops {

@@ -42,7 +42,8 @@ pub const TARGETS: &[(&str, Target)] = &[
 /// apply to the tree the earlier frames left.
 fn check_frame(tree: &mut LayerTree, bytes: &[u8]) {
     let frame = marquee_display_list::frame::Frame::parse(bytes).expect("the engine wrote a frame that does not parse");
-    if let Err(e) = tree.apply(frame.layers, frame.full) {
+    let device = IntRect { x: 0, y: 0, w: 1920, h: 1080 };
+    if let Err(e) = tree.apply_frame(&frame, device) {
         panic!("the engine wrote layer updates the backend refuses: {e}");
     }
     marquee_display_list::frame::requests(frame.requests).expect("the engine wrote requests that do not decode");
@@ -78,8 +79,7 @@ pub fn display_list(data: &[u8]) {
     let mut tree = LayerTree::default();
     if let Ok(frame) = marquee_display_list::frame::Frame::parse(data) {
         let _ = marquee_display_list::frame::requests(frame.requests);
-        let damage: Vec<IntRect> = frame.damage.iter().take(16).copied().collect();
-        if tree.apply(frame.layers, frame.full).is_ok() {
+        if let Ok(damage) = tree.apply_frame(&frame, bounds) {
             let _ = canvas.draw(&tree, &damage, none, &mut glyphs);
         }
     }
@@ -87,7 +87,15 @@ pub fn display_list(data: &[u8]) {
         let mut tree = seeded_tree();
         let before = tree.clone();
         match tree.apply(data, full) {
-            Ok(_) => drop(canvas.draw(&tree, &[bounds], none, &mut glyphs)),
+            Ok(_) => {
+                // Sampled where animated props may stand: before, during and long after.
+                for t in [-1e3, 250.0, 1e12] {
+                    let mut damage = tree.advance(t);
+                    damage.truncate(16);
+                    damage.push(bounds);
+                    let _ = canvas.draw(&tree, &damage, none, &mut glyphs);
+                }
+            }
             Err(_) => assert!(tree == before, "a refused update changed the tree"),
         }
     }
@@ -99,7 +107,8 @@ pub fn display_list(data: &[u8]) {
 /// A small tree with a root, a child layer and a grandchild, for updates to land on.
 fn seeded_tree() -> LayerTree {
     use marquee_display_list::layers::{Props, write_content, write_props};
-    use marquee_display_list::{Encoder, Op, Rect, Transform};
+    use marquee_display_list::motion::{Easing, Lane, Timing, Track};
+    use marquee_display_list::{Encoder, Op, Rect};
     let list = |ops: &[Op]| {
         let mut e = Encoder::default();
         ops.iter().for_each(|op| e.push(op));
@@ -111,8 +120,10 @@ fn seeded_tree() -> LayerTree {
     write_content(&mut updates, 0, &list(&[fill, Op::DrawLayer { layer: 1 }]));
     write_content(&mut updates, 1, &list(&[fill, Op::DrawLayer { layer: 2 }]));
     write_content(&mut updates, 2, &list(&[fill]));
-    let props = Props { clip: None, transform: Transform { sx: 1.0, sy: 1.0, tx: 8.0, ty: 4.0 }, opacity: 0.5 };
-    write_props(&mut updates, 1, &props);
+    let props = Props { opacity: 0.5, origin: [14.0, 9.0], ..Props::shift(8.0, 4.0) };
+    let timing = Timing { delay_ms: 0.0, duration_ms: 500.0, iterations: f32::INFINITY, alternate: true };
+    let grow = Track { lane: Lane::ScaleX, from: 1.0, to: 1.5, start: 0.0, timing, easing: Easing::EaseInOut };
+    write_props(&mut updates, 1, &props, &[grow]);
     let mut tree = LayerTree::default();
     tree.apply(&updates, true).expect("the seed tree is well formed");
     tree

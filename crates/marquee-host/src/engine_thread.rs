@@ -23,6 +23,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use marquee_display_list::frame::Frame;
+use marquee_display_list::IntRect;
 use marquee_display_list::layers::LayerTree;
 use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};
@@ -227,10 +228,10 @@ impl Loop {
             let frame = Frame::parse(&output).map_err(|e| Error::EngineFailing(format!("malformed frame: {e}")))?;
             self.request_images(&frame);
             let t = Instant::now();
-            let drawn = self.draw(&frame);
+            let (drawn, damage) = self.draw(&frame);
             let raster_time = t.elapsed();
             let t = Instant::now();
-            let keep_going = self.presenter.present(&self.canvas, &frame.damage);
+            let keep_going = self.presenter.present(&self.canvas, &damage);
             let present_time = t.elapsed();
             self.count_frame(FrameStat {
                 at: frame_start,
@@ -247,7 +248,7 @@ impl Loop {
                 drawn: drawn.is_some(),
             });
             let host_events = self.send_events(&frame, inbox.rejected, time_ms);
-            let idle = self.is_idle(&frame, inbox.batches, host_events);
+            let idle = self.is_idle(&frame, &damage, inbox.batches, host_events);
             self.output = output;
             self.n += 1;
             if !keep_going {
@@ -393,12 +394,15 @@ impl Loop {
         }
     }
 
-    /// Applies the frame's layer updates and rasterizes its damage; `None` if it could not be
-    /// drawn (said once per reason). Updates that do not make a tree change nothing: the
-    /// previous frame stays on screen and the engine is asked to restate the whole tree.
-    fn draw(&mut self, frame: &Frame<'_>) -> Option<DrawStats> {
+    /// Applies the frame's layer updates, samples the layers the backend animates at the frame's
+    /// time and rasterizes the damage (the engine's and the animations'); returns what was drawn
+    /// (`None` if it could not be, said once per reason) and the damage. Updates that do not make
+    /// a tree change nothing: the previous frame stays on screen and the engine is asked to
+    /// restate the whole tree.
+    fn draw(&mut self, frame: &Frame<'_>) -> (Option<DrawStats>, Vec<IntRect>) {
         let mut glyphs = self.instance.text.clone();
-        let draw = match self.layers.apply(frame.layers, frame.full) {
+        let mut damage = Vec::new();
+        let draw = match self.layers.apply_frame(frame, self.canvas.bounds()) {
             Err(e) => {
                 if let Err(e) = self.instance.engine.invalidate() {
                     self.say(Level::Error, format!("frame {}: the engine cannot restate its layers: {e}", self.n));
@@ -407,8 +411,9 @@ impl Loop {
             }
             // The backend draws what downloaded code painted: a panic in it (tiny-skia on some
             // geometry no check foresaw) fails this frame, not the device.
-            Ok(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                self.canvas.draw(&self.layers, &frame.damage, &self.textures, &mut glyphs)
+            Ok(d) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                damage = d;
+                self.canvas.draw(&self.layers, &damage, &self.textures, &mut glyphs)
             }))
             .map_err(|_| "the backend panicked".to_owned())
             .and_then(|drawn| drawn.map_err(|e| e.to_string())),
@@ -416,7 +421,7 @@ impl Loop {
         for failure in self.instance.text.lock().take_failures() {
             self.say(Level::Warn, failure);
         }
-        match draw {
+        let drawn = match draw {
             Ok(stats) => {
                 self.not_drawn_why = None;
                 if stats.flattened > 0 && !self.flattening_reported {
@@ -440,7 +445,8 @@ impl Loop {
                 }
                 None
             }
-        }
+        };
+        (drawn, damage)
     }
 
     /// The frame's figures: the report's, the vitals the updater watches, the node count.
@@ -477,9 +483,8 @@ impl Loop {
     /// Whether a run that stops when idle may stop after this frame: nothing changed on screen
     /// or was said, the app has handled everything and waits for nothing, no key, batch or image
     /// is still to come, and no animation runs.
-    fn is_idle(&mut self, frame: &Frame<'_>, batches: u32, had_host_events: bool) -> bool {
-        let quiet =
-            frame.damage.is_empty() && frame.events.len() <= BATCH_HEADER_LEN && batches == 0 && !had_host_events;
+    fn is_idle(&mut self, frame: &Frame<'_>, damage: &[IntRect], batches: u32, had_host_events: bool) -> bool {
+        let quiet = damage.is_empty() && frame.events.len() <= BATCH_HEADER_LEN && batches == 0 && !had_host_events;
         self.options.stop.when_idle
             && quiet
             && self.app.idle

@@ -153,7 +153,8 @@ fn rejected_commands_are_said_in_words_to_the_app_and_once_per_kind_in_the_log()
 /// batch over 100 bytes sends `mq_apply` into an endless loop.
 fn hanging_engine() -> Vec<u8> {
     let mut frame = Vec::new();
-    marquee_display_list::frame::write(&mut frame, false, &[], &[], &marquee_protocol::encode_events(&[]), &[]);
+    let head = marquee_display_list::frame::Head { full: false, time: 0.0 };
+    marquee_display_list::frame::write(&mut frame, head, &[], &[], &marquee_protocol::encode_events(&[]), &[]);
     let packed = 2048u64 | (frame.len() as u64) << 32;
     let spin = "(if (i32.gt_u (local.get 1) (i32.const 100)) (then (loop $spin (br $spin)))) i32.const 0";
     wat::parse_str(guest::wat(spin, &format!("i64.const {packed}"), &guest::data(&frame))).unwrap()
@@ -168,7 +169,8 @@ fn broken_layers_engine() -> Vec<u8> {
     layers::write_content(&mut updates, 0, list.bytes());
     let mut frame = Vec::new();
     let damage = [IntRect { x: 0, y: 0, w: 640, h: 360 }];
-    marquee_display_list::frame::write(&mut frame, true, &updates, &damage, &marquee_protocol::encode_events(&[]), &[]);
+    let head = marquee_display_list::frame::Head { full: true, time: 0.0 };
+    marquee_display_list::frame::write(&mut frame, head, &updates, &damage, &marquee_protocol::encode_events(&[]), &[]);
     let packed = 2048u64 | (frame.len() as u64) << 32;
     wat::parse_str(guest::wat("i32.const 0", &format!("i64.const {packed}"), &guest::data(&frame))).unwrap()
 }

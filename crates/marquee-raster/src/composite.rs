@@ -339,7 +339,7 @@ impl Compositor {
                     if clip.damage.is_empty() {
                         continue;
                     }
-                    clip.then(p.transform);
+                    clip.then(p.transform());
                     let inner = Place {
                         transform: clip.transform,
                         mask: clip.mask.as_ref().or(place.mask),

@@ -149,7 +149,7 @@ impl Canvas {
     }
 
     /// Redraws the `damage` rectangles (grown by a pixel: layers sit on the pixel grid, see
-    /// `composite`) from the layer tree, compositing each layer's kept pixels and rasterizing
+    /// `composite`; merged where they touch) from the layer tree, compositing each layer's kept pixels and rasterizing
     /// only the layers whose list or scale changed. Pixels outside the damage keep the last
     /// frame's.
     pub fn draw(
@@ -160,17 +160,15 @@ impl Canvas {
         glyphs: &mut dyn Glyphs,
     ) -> Result<DrawStats, Error> {
         let bounds = self.bounds();
-        let damage: Vec<IntRect> = damage
-            .iter()
-            .map(|r| IntRect {
-                x: r.x.saturating_sub(1),
-                y: r.y.saturating_sub(1),
-                w: r.w.saturating_add(2),
-                h: r.h.saturating_add(2),
-            })
-            .map(|r| r.intersect(&bounds))
-            .filter(|r| !r.is_empty())
-            .collect();
+        let grown = damage.iter().map(|r| IntRect {
+            x: r.x.saturating_sub(1),
+            y: r.y.saturating_sub(1),
+            w: r.w.saturating_add(2),
+            h: r.h.saturating_add(2),
+        });
+        // Rectangles that do not touch: each pixel is drawn once (a translucent layer composited
+        // twice where two overlapped would come out wrong).
+        let damage = marquee_display_list::damage::merge(grown.collect(), bounds);
         let mut stats =
             DrawStats { pixels: damage.iter().map(IntRect::area).sum::<i64>() as u64, ..DrawStats::default() };
         if damage.is_empty() {

@@ -3,7 +3,8 @@
 //! of a fresh canvas drawing the same tree.
 
 use marquee_display_list::layers::{LayerTree, Props, write_content, write_props};
-use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform};
+use marquee_display_list::motion::{Easing, Lane, Timing, Track};
+use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect};
 use marquee_raster::{Canvas, DrawStats, NoGlyphs, NoImages};
 
 const SIZE: (u32, u32) = (320, 200);
@@ -19,7 +20,7 @@ fn fill(x: f32, y: f32, w: f32, h: f32, color: u32) -> Op {
 }
 
 fn shifted(tx: f32, ty: f32, opacity: f32, clip: Option<(Rect, Radii)>) -> Props {
-    Props { clip, transform: Transform { sx: 1.0, sy: 1.0, tx, ty }, opacity }
+    Props { clip, opacity, ..Props::shift(tx, ty) }
 }
 
 /// A root with a background and a clipped, scrolled rail (layer 2) of 40 tiles, and a tile that
@@ -35,7 +36,7 @@ fn scene() -> Vec<u8> {
         (0..40).map(|i| fill(10.0 + 60.0 * i as f32, 60.0, 50.0, 80.0, 0x3060a0ff + (i << 16))).collect();
     write_content(&mut u, 2, &list(&tiles));
     write_content(&mut u, 1, &list(&[fill(20.0, 150.0, 40.0, 30.0, 0xe0c020ff)]));
-    write_props(&mut u, 2, &shifted(0.0, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))));
+    write_props(&mut u, 2, &shifted(0.0, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))), &[]);
     u
 }
 
@@ -65,8 +66,8 @@ fn moving_fading_and_scrolling_reuse_kept_pixels() {
         [(-30.5, 4.0, 0.8), (-61.0, 9.25, 0.5), (-200.0, 12.0, 1.0)].into_iter().enumerate()
     {
         let mut u = Vec::new();
-        write_props(&mut u, 2, &shifted(scroll, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))));
-        write_props(&mut u, 1, &shifted(tx, -2.0, opacity, None));
+        write_props(&mut u, 2, &shifted(scroll, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))), &[]);
+        write_props(&mut u, 1, &shifted(tx, -2.0, opacity, None), &[]);
         tree.apply(&u, false).unwrap();
         let stats = draw(&mut canvas, &tree, &[all]);
         assert_eq!(stats.layers_rasterized, 0, "frame {n}");
@@ -76,7 +77,7 @@ fn moving_fading_and_scrolling_reuse_kept_pixels() {
 
     // Scrolling far past what the rail's surface covers rasterizes it again, at the same pixels.
     let mut u = Vec::new();
-    write_props(&mut u, 2, &shifted(-2000.0, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))));
+    write_props(&mut u, 2, &shifted(-2000.0, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))), &[]);
     tree.apply(&u, false).unwrap();
     let stats = draw(&mut canvas, &tree, &[all]);
     assert_eq!(stats.layers_rasterized, 1);
@@ -87,6 +88,54 @@ fn moving_fading_and_scrolling_reuse_kept_pixels() {
     write_content(&mut u, 1, &list(&[fill(20.0, 150.0, 60.0, 30.0, 0x20e0c0ff)]));
     tree.apply(&u, false).unwrap();
     assert_eq!(draw(&mut canvas, &tree, &[all]).layers_rasterized, 1);
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+}
+
+/// A layer the backend animates (sliding, growing about its centre and fading, while the rail
+/// under it scrolls): each frame redraws only the damage [`LayerTree::advance`] returns, and its
+/// pixels are a fresh canvas's; so are they when the engine ends the animation where it stands.
+#[test]
+fn animated_layers_redraw_exactly_their_motion_damage() {
+    let mut tree = LayerTree::default();
+    tree.apply(&scene(), true).unwrap();
+    let mut canvas = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+    let all = canvas.bounds();
+    draw(&mut canvas, &tree, &[all]);
+    let timing = |duration_ms, iterations, alternate| Timing { delay_ms: 50.0, duration_ms, iterations, alternate };
+    let tracks = [
+        Track { lane: Lane::TranslateX, from: 0.0, to: 150.5, start: 0.0, timing: timing(1000.0, f32::INFINITY, true), easing: Easing::EaseInOut },
+        Track { lane: Lane::ScaleX, from: 1.0, to: 1.3, start: 0.0, timing: timing(700.0, 1.0, false), easing: Easing::Linear },
+        Track { lane: Lane::Opacity, from: 1.0, to: 0.3, start: 0.0, timing: timing(400.0, 3.5, true), easing: Easing::Ease },
+    ];
+    let base = Props { origin: [40.0, 165.0], ..shifted(0.0, 0.0, 1.0, None) };
+    let mut u = Vec::new();
+    write_props(&mut u, 1, &base, &tracks);
+    tree.apply(&u, false).unwrap();
+    let mut last = 0.0;
+    for k in 0..45 {
+        let t = f64::from(k) * 37.0;
+        let mut damage = tree.advance(t);
+        if k % 10 == 5 {
+            // The engine scrolls the rail (its own damage: the rail's clip).
+            let mut u = Vec::new();
+            let clip = Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO));
+            write_props(&mut u, 2, &shifted(-3.0 * k as f32, 0.0, 1.0, clip), &[]);
+            tree.apply(&u, false).unwrap();
+            damage.extend(tree.advance(t));
+            damage.push(IntRect { x: 0, y: 50, w: 320, h: 100 });
+        }
+        assert!(t < 50.0 || !damage.is_empty(), "frame {k}: it moves after its delay");
+        draw(&mut canvas, &tree, &damage);
+        assert!(canvas.pixmap().data() == fresh(&tree).as_slice(), "frame {k} (t = {t}) differs from a fresh canvas");
+        last = t;
+    }
+    // The engine ends it where it stands: the props it sends are the last sample's.
+    let mut u = Vec::new();
+    write_props(&mut u, 1, &base.at(&tracks, last), &[]);
+    tree.apply(&u, false).unwrap();
+    let damage = tree.advance(last + 16.0);
+    assert!(!tree.animating() && !damage.is_empty());
+    draw(&mut canvas, &tree, &damage);
     assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
 }
 
@@ -103,7 +152,7 @@ fn the_budget_bounds_what_is_kept_not_what_is_drawn() {
     let all = kept.bounds();
     for step in 0..4 {
         let mut u = Vec::new();
-        write_props(&mut u, 1, &shifted(step as f32 * 7.5, 0.0, 1.0, None));
+        write_props(&mut u, 1, &shifted(step as f32 * 7.5, 0.0, 1.0, None), &[]);
         tree.apply(&u, false).unwrap();
         let (a, b) = (draw(&mut kept, &tree, &[all]), draw(&mut none, &tree, &[all]));
         assert!(b.layers_rasterized >= 3 && (step == 0 || a.layers_rasterized == 0), "step {step}: {a:?} {b:?}");
@@ -146,7 +195,7 @@ fn rounded_clips_around_a_layer_mask_only_what_is_damaged() {
     );
     write_content(&mut u, 1, &list(&[fill(0.0, 0.0, 320.0, 200.0, 0xe0c020ff)]));
     let clip = Some((Rect::new(100.0, 60.0, 180.0, 110.0), Radii([20.0; 4])));
-    write_props(&mut u, 1, &shifted(0.0, 0.0, 0.3, clip));
+    write_props(&mut u, 1, &shifted(0.0, 0.0, 0.3, clip), &[]);
     let mut tree = LayerTree::default();
     tree.apply(&u, true).unwrap();
     let mut canvas = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
@@ -155,7 +204,7 @@ fn rounded_clips_around_a_layer_mask_only_what_is_damaged() {
     assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
     for opacity in [0.55, 0.8, 1.0] {
         let mut u = Vec::new();
-        write_props(&mut u, 1, &shifted(0.0, 0.0, opacity, clip));
+        write_props(&mut u, 1, &shifted(0.0, 0.0, opacity, clip), &[]);
         tree.apply(&u, false).unwrap();
         // Two frames, each redrawing a part of what the fade changed, with corners in both.
         for part in [IntRect { x: 95, y: 55, w: 90, h: 120 }, IntRect { x: 185, y: 55, w: 100, h: 120 }] {

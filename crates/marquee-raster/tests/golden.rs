@@ -111,8 +111,8 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
                         canvas = Some(Canvas::new(w, h, background).map_err(|e| e.to_string())?);
                     }
                     let c = canvas.as_mut().ok_or("no canvas")?;
-                    tree.apply(frame.layers, frame.full).map_err(|e| e.to_string())?;
-                    c.draw(&tree, &frame.damage, &images, &mut glyphs).map_err(|e| e.to_string())?;
+                    let damage = tree.apply_frame(&frame, c.bounds()).map_err(|e| e.to_string())?;
+                    c.draw(&tree, &damage, &images, &mut glyphs).map_err(|e| e.to_string())?;
                 }
             }
         }

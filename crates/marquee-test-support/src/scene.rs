@@ -27,7 +27,7 @@ use marquee_engine_contract::{Engine, stream};
 use marquee_protocol::{Command, ImageError, Key, KeyAction, NodeId, text};
 
 /// Every section of a frame's text, in the order they print.
-pub const SECTIONS: [&str; 7] = ["layout", "paint", "damage", "errors", "freed", "events", "requests"];
+pub const SECTIONS: [&str; 8] = ["layout", "paint", "motion", "damage", "errors", "freed", "events", "requests"];
 
 /// The sections a script's `show` directive asks for; all of them without one.
 pub fn shown_sections(src: &str) -> Vec<String> {
@@ -141,6 +141,7 @@ pub fn final_paint(frames: &[Vec<u8>]) -> Result<String, String> {
     for (n, bytes) in frames.iter().enumerate() {
         let f = marquee_display_list::frame::Frame::parse(bytes).map_err(|e| format!("frame {}: {e}", n + 1))?;
         tree.apply(f.layers, f.full).map_err(|e| format!("frame {}: {e}", n + 1))?;
+        tree.advance(f.time);
     }
     let mut ops = Vec::new();
     tree.flatten(&mut ops);
@@ -153,15 +154,23 @@ pub fn render(frames: &[Vec<u8>]) -> Result<String, String> {
     render_sections(frames, &all)
 }
 
-/// The expectation text for a run, showing only the named sections.
+/// The expectation text for a run, showing only the named sections. Besides a frame's own
+/// sections (`FrameText`), `motion` shows the props of every layer the backend animates, as a
+/// backend samples them at the frame's time.
 pub fn render_sections(frames: &[Vec<u8>], show: &[String]) -> Result<String, String> {
     let mut out = String::new();
+    let mut tree = marquee_display_list::layers::LayerTree::default();
     for (n, frame) in frames.iter().enumerate() {
         let t = describe(frame)?;
+        let f = marquee_display_list::frame::Frame::parse(frame).map_err(|e| e.to_string())?;
+        tree.apply(f.layers, f.full).map_err(|e| format!("frame {}: {e}", n + 1))?;
+        tree.advance(f.time);
+        let motion: String = tree.moving().map(|(id, l)| format!("    layer {id} {}\n", l.props)).collect();
         writeln!(out, "frame {}", n + 1).ok();
         for (name, body) in [
             ("layout", &t.layout),
             ("paint", &t.paint),
+            ("motion", &motion),
             ("damage", &t.damage),
             ("errors", &t.errors),
             ("freed", &t.freed),
