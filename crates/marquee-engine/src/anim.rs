@@ -130,7 +130,8 @@ pub(crate) struct Animation {
     timing: motion::Timing,
     /// The easing, resolved when the animation starts.
     curve: Curve,
-    /// The easing as a backend can sample it; `None` for a spring.
+    /// The easing as a backend can sample it: `None` for a spring, and for colours and curves
+    /// that could overshoot past [`MAX_ANIMATED`] (the engine samples those itself).
     easing: Option<motion::Easing>,
     /// Whether the value is a colour (four lanes) rather than a number (one).
     color: bool,
@@ -180,6 +181,9 @@ impl Animation {
             iterations: timing.iterations,
             alternate: timing.alternate,
         };
+        let (a, b) = (f64::from(from[0]), f64::from(to[0]));
+        let reach = a.abs().max(b.abs()) + (b - a).abs() * curve.reach();
+        let easing = easing.filter(|_| !color && reach <= f64::from(MAX_ANIMATED));
         Animation { from, to, timing, curve, easing, color, start: None, tag }
     }
 
@@ -230,17 +234,10 @@ impl Animation {
         }
     }
 
-    /// The animation as a backend samples it, once started: a number whose curve cannot leave
-    /// [`MAX_ANIMATED`] on the way (springs, and béziers that overshoot that far, stay the
-    /// engine's to sample).
+    /// The animation as a backend samples it, once started, if a backend can (see `easing`).
     pub(crate) fn track(&self, lane: Lane) -> Option<Track> {
         let (easing, start) = (self.easing?, self.start?);
-        let (from, to) = (self.from[0], self.to[0]);
-        let reach = f64::from(from.abs().max(to.abs())) + f64::from((to - from).abs()) * self.curve.reach();
-        if self.color || !(reach <= f64::from(MAX_ANIMATED)) {
-            return None;
-        }
-        Some(Track { lane, from, to, start, timing: self.timing, easing })
+        Some(Track { lane, from: self.from[0], to: self.to[0], start, timing: self.timing, easing })
     }
 
     /// A frame time before which a started animation surely runs on.
@@ -264,7 +261,7 @@ struct Group {
 /// time `t`, so that the engine need not: a transform or opacity animation, started, that a
 /// backend can sample and that has not ended.
 fn delegated(c: Channel, a: &Animation, t: f64) -> bool {
-    c.lane().and_then(|lane| a.track(lane)).is_some() && t < a.runs_until()
+    c.moves() && a.easing.is_some() && a.start.is_some() && t < a.runs_until()
 }
 
 /// The running animations, one per node and channel, sampled (and reported) in the order of
@@ -283,6 +280,8 @@ pub(crate) struct Animations {
     count: usize,
     /// The groups may be out of node order.
     unsorted: bool,
+    /// Changes whenever an animation starts or ends: which nodes animate may have changed.
+    generation: u64,
 }
 
 impl Animations {
@@ -297,6 +296,7 @@ impl Animations {
 
     /// Starts `a`, returning the animation of the same channel it replaces.
     pub(crate) fn start(&mut self, node: usize, c: Channel, a: Animation) -> Option<Animation> {
+        self.generation += 1;
         match self.find(node, c) {
             Some((g, Ok(i))) => {
                 self.groups[g].due = f64::NEG_INFINITY;
@@ -336,7 +336,7 @@ impl Animations {
         self.get(node, c).map(|a| a.to)
     }
 
-    /// Appends to `out` the tracks a backend samples for node `n`'s layer: its started transform
+    /// Appends to `out` the tracks a backend samples for `node`'s layer: its started transform
     /// and opacity animations that a backend can sample.
     pub(crate) fn tracks(&self, node: usize, out: &mut Vec<Track>) {
         let Some(g) = self.group(node) else { return };
@@ -347,20 +347,9 @@ impl Animations {
         }
     }
 
-    /// Calls `f` with every started animation a backend samples at `t`, and its value there: the
-    /// engine's own copy of those values is not kept up to date between their start and end.
-    pub(crate) fn delegated_values(&self, t: f64, mut f: impl FnMut(usize, Channel, Value)) {
-        for g in &self.groups {
-            for (c, a) in &g.running {
-                if delegated(*c, a, t) {
-                    f(g.node as usize, *c, a.peek(t));
-                }
-            }
-        }
-    }
-
     pub(crate) fn stop(&mut self, node: usize, c: Channel) -> Option<Animation> {
         let (g, Ok(i)) = self.find(node, c)? else { return None };
+        self.generation += 1;
         let (_, a) = self.groups[g].running.remove(i);
         self.count -= 1;
         if self.groups[g].running.is_empty() {
@@ -372,6 +361,7 @@ impl Animations {
     /// Stops every animation of `node`, calling `ended` for each.
     pub(crate) fn stop_node(&mut self, node: usize, mut ended: impl FnMut(Channel, Animation)) {
         let Some(g) = self.group(node) else { return };
+        self.generation += 1;
         let group = self.remove_group(g);
         self.count -= group.running.len();
         for (c, a) in group.running {
@@ -392,6 +382,11 @@ impl Animations {
 
     pub(crate) fn is_empty(&self) -> bool {
         self.count == 0
+    }
+
+    /// A number that changes whenever an animation starts or ends.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation
     }
 
     /// Writes into `moving` the nodes whose transform or opacity animates and into `fading` the
@@ -455,6 +450,7 @@ impl Animations {
             group.due = due;
         }
         if ended > 0 {
+            self.generation += 1;
             self.count -= ended;
             // Dropping the emptied groups in place keeps the rest in order.
             let slot = &mut self.slot;

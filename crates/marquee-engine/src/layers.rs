@@ -307,39 +307,61 @@ impl Layers {
         }
     }
 
-    /// Promotes the nodes in `animating` (whose transform or opacity animates at frame time `t`)
-    /// and demotes those whose linger ran out; makes the pictures of the images in `fading`
-    /// layers while they fade. The layers that draw them are re-recorded.
-    pub(crate) fn promote(&mut self, scene: &Scene, animating: &[u32], fading: &[u32], t: f64) {
+    /// Promotes the nodes in `animating` (whose transform or opacity animates) and demotes those
+    /// whose linger ran out by frame time `t`; makes the pictures of the images in `fading` layers
+    /// while they fade. The layers that draw them are re-recorded. `None` says the lists are the
+    /// same as last time: then only the lingering nodes need a look.
+    pub(crate) fn promote(&mut self, scene: &Scene, lists: Option<(&[u32], &[u32])>, t: f64) {
         let exists = |n: u32| scene.kind.get(n as usize).is_some_and(Option::is_some);
         let p = &mut self.promotions;
         let mut changed = Vec::new();
-        for &n in animating {
-            if p.until.len() <= n as usize {
-                p.until.resize(n as usize + 1, f64::NEG_INFINITY);
+        if let Some((animating, _)) = lists {
+            for &n in animating {
+                if p.until.len() <= n as usize {
+                    p.until.resize(n as usize + 1, f64::NEG_INFINITY);
+                }
+                match p.until[n as usize] {
+                    f64::NEG_INFINITY => {
+                        p.promoted.push(n);
+                        changed.push(n);
+                    }
+                    // Animating again before its linger ran out.
+                    u if u.is_finite() => p.lingering -= 1,
+                    _ => {}
+                }
+                p.until[n as usize] = f64::INFINITY;
             }
-            if p.until[n as usize] == f64::NEG_INFINITY {
-                p.promoted.push(n);
-                changed.push(n);
+            // A node that stopped animating lingers from the last frame it animated in.
+            for &n in &p.promoted {
+                if p.until[n as usize] == f64::INFINITY && animating.binary_search(&n).is_err() {
+                    p.until[n as usize] = p.previous + LINGER_MS;
+                    p.lingering += 1;
+                }
             }
-            p.until[n as usize] = t + LINGER_MS;
         }
-        let until = &mut p.until;
-        p.promoted.retain(|&n| {
-            let keep = until[n as usize] >= t && exists(n);
-            if !keep {
-                until[n as usize] = f64::NEG_INFINITY;
-                changed.push(n);
-            }
-            keep
-        });
+        if lists.is_some() || p.lingering > 0 {
+            let (until, lingering) = (&mut p.until, &mut p.lingering);
+            p.promoted.retain(|&n| {
+                let u = until[n as usize];
+                let keep = u >= t && exists(n);
+                if !keep {
+                    *lingering -= usize::from(u.is_finite());
+                    until[n as usize] = f64::NEG_INFINITY;
+                    changed.push(n);
+                }
+                keep
+            });
+        }
         // Pictures: exactly the images fading, both lists in node order.
-        if p.pictures != fading {
+        if let Some((_, fading)) = lists
+            && p.pictures != fading
+        {
             let (old, new) = (std::mem::take(&mut p.pictures), fading);
             changed.extend(old.iter().filter(|n| new.binary_search(n).is_err()));
             changed.extend(new.iter().filter(|n| old.binary_search(n).is_err()));
             p.pictures = fading.to_vec();
         }
+        p.previous = t;
         for n in changed {
             if exists(n)
                 && let Some(l) = self.containing(scene, n as usize)
@@ -670,8 +692,13 @@ impl Layers {
 struct Promotions {
     /// Nodes that are layers of their own.
     promoted: Vec<u32>,
-    /// By node: the frame time until which it stays a layer (`NEG_INFINITY`: it is not one).
+    /// By node: the frame time until which it stays a layer (`INFINITY` while it animates,
+    /// `NEG_INFINITY`: it is not one).
     until: Vec<f64>,
+    /// Promoted nodes that no longer animate, waiting out their linger.
+    lingering: usize,
+    /// The frame time of the last promotion pass.
+    previous: f64,
     /// Image nodes whose picture is a layer, in node order.
     pictures: Vec<u32>,
 }

@@ -133,8 +133,10 @@ pub struct Engine {
     seen: Vec<u32>,
     /// Nodes whose transform or opacity animates (a buffer kept between frames).
     moving: Vec<u32>,
-    /// Scratch: the image nodes fading in.
+    /// The image nodes fading in (kept with `moving`).
     fading: Vec<u32>,
+    /// The animations' generation `moving` and `fading` were listed at.
+    layered: Option<u64>,
     clock: Option<Clock>,
 }
 
@@ -162,6 +164,7 @@ impl Default for Engine {
             images: Images::default(),
             seen: Vec::new(),
             moving: Vec::new(),
+            layered: None,
             fading: Vec::new(),
             clock: None,
         }
@@ -446,9 +449,6 @@ impl Engine {
         // Navigate on the geometry the next frame will show.
         self.update_layout();
         self.settle_focus();
-        if dir.is_some() {
-            self.catch_up();
-        }
         if let (Some(dir), Some(from)) = (dir, self.focused)
             && let Some(to) = focus::navigate(&self.scene, &self.memory, from, dir)
         {
@@ -485,8 +485,16 @@ impl Engine {
         self.time = time_ms;
         self.animate(time_ms);
         let animated = self.now();
-        self.anims.layered(&mut self.moving, &mut self.fading);
-        self.layers.promote(&self.scene, &self.moving, &self.fading, time_ms);
+        // Which nodes animate changes only when an animation starts or ends.
+        let generation = Some(self.anims.generation());
+        let lists = if self.layered != generation {
+            self.layered = generation;
+            self.anims.layered(&mut self.moving, &mut self.fading);
+            Some((&self.moving[..], &self.fading[..]))
+        } else {
+            None
+        };
+        self.layers.promote(&self.scene, lists, time_ms);
 
         let mut damage = Vec::new();
         let mut full = false;
@@ -626,7 +634,6 @@ impl Engine {
         if !std::mem::take(&mut self.focus_check) {
             return;
         }
-        self.catch_up();
         let s = &self.scene;
         let src = self.focused.filter(|&f| s.kind.get(f).is_some_and(Option::is_some)).map(|f| focus::nav_rect(s, f));
         let requested = self.requested.take().and_then(|r| focus::enter(s, &self.memory, r, src));
@@ -723,13 +730,6 @@ impl Engine {
             Some(a) => a.peek(self.time),
             None => self.scene.visual[i].get(c),
         }
-    }
-
-    /// Brings the engine's copy of the values the backend animates up to the last frame, for
-    /// decisions that read them all (whether a node shows, for focus).
-    fn catch_up(&mut self) {
-        let visual = &mut self.scene.visual;
-        self.anims.delegated_values(self.time, |i, c, v| visual[i].set(c, v));
     }
 
     /// Samples every running animation at `t` and writes the values where paint reads them.
