@@ -56,8 +56,41 @@ const OPAQUE: u32 = 1 << 31;
 
 impl Kept {
     pub(crate) fn new(pixmap: sk::Pixmap) -> Kept {
+        let mut kept = Kept { pixmap, runs: Vec::new(), rows: Vec::new() };
+        kept.scan();
+        kept
+    }
+
+    /// Draws `rect` (in the surface's pixels) again: clears it, lets `draw` paint the whole
+    /// surface through a mask of `rect` (nothing outside it changes), and finds the runs anew.
+    pub(crate) fn repaint(
+        &mut self,
+        rect: IntRect,
+        draw: impl FnOnce(&mut sk::Pixmap, sk::Mask, marquee_display_list::Rect) -> Result<(), crate::Error>,
+    ) -> Result<(), crate::Error> {
+        let bounds = IntRect { x: 0, y: 0, w: self.pixmap.width() as i32, h: self.pixmap.height() as i32 };
+        let rect = rect.intersect(&bounds);
+        if rect.is_empty() {
+            return Ok(());
+        }
+        let w = bounds.w as usize;
+        for row in self.pixmap.data_mut().chunks_exact_mut(w * 4).skip(rect.y as usize).take(rect.h as usize) {
+            row[rect.x as usize * 4..(rect.x + rect.w) as usize * 4].fill(0);
+        }
+        let mask = crate::damage_mask(&[rect], bounds)?;
+        let cull = marquee_display_list::Rect::new(rect.x as f32, rect.y as f32, rect.w as f32, rect.h as f32);
+        draw(&mut self.pixmap, mask, cull)?;
+        self.scan();
+        Ok(())
+    }
+
+    /// Finds every row's runs.
+    fn scan(&mut self) {
+        let pixmap = &self.pixmap;
         let w = pixmap.width() as usize;
-        let (mut runs, mut rows) = (Vec::new(), Vec::with_capacity(pixmap.height() as usize + 1));
+        let (runs, rows) = (&mut self.runs, &mut self.rows);
+        runs.clear();
+        rows.clear();
         for row in pixmap.data().chunks_exact(w * 4) {
             rows.push(runs.len() as u32);
             // The run being extended: its start and whether it is opaque.
@@ -79,7 +112,6 @@ impl Kept {
             }
         }
         rows.push(runs.len() as u32);
-        Kept { pixmap, runs, rows }
     }
 
     /// Bytes of pixels kept.
@@ -134,6 +166,9 @@ pub(crate) fn source_over(
                     let c = (y - m.rect.y) as usize * m.rect.w as usize + (x0 - m.rect.x) as usize;
                     &m.mask.data()[c..c + w]
                 });
+                // Inside a rounded clip most of a row is fully covered: the same pixels as no
+                // mask, which copies opaque runs whole.
+                let coverage = coverage.filter(|c| c.iter().any(|&v| v != 255));
                 let (d, s) = (&mut dst[at * 4..(at + w) * 4], &pixels[from * 4..(from + w) * 4]);
                 if opaque && alpha == 255 && coverage.is_none() {
                     d.copy_from_slice(s);

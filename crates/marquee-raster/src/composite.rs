@@ -68,6 +68,10 @@ struct Surface {
     /// All the run's pixels, of which `area` is the part `near` the screen when rasterized.
     bounds: IntRect,
     near: IntRect,
+    /// What it was rasterized from: the pushes open at the run's start, then the run. A new list
+    /// whose run is the same (a scroll window that stepped on, a child layer added elsewhere in
+    /// the list) keeps these pixels.
+    ops: Vec<Op>,
     kept: crate::blit::Kept,
     /// The frame it was last composited in.
     used: u64,
@@ -379,35 +383,77 @@ impl Compositor {
         let near = IntRect { x: -dx - MARGIN, y: -dy - MARGIN, w: w + 2 * MARGIN, h: h + 2 * MARGIN };
         let onscreen = IntRect { x: -dx, y: -dy, w, h };
         let key = (id, k);
-        let fresh = self.surfaces.get(&key).is_some_and(|s| {
-            s.version == layer.version && s.scale == scale && contains(&s.near, &onscreen.intersect(&s.bounds))
-        });
+        let covers = |s: &Surface| s.scale == scale && contains(&s.near, &onscreen.intersect(&s.bounds));
+        let mut fresh = self.surfaces.get(&key).is_some_and(|s| s.version == layer.version && covers(s));
+        if !fresh && self.surfaces.get(&key).is_none_or(|s| s.version != layer.version) {
+            // The list changed: a kept run of this layer with the same ops is still good.
+            let run = || open.iter().chain(&layer.ops[start..end]);
+            let same = self.surfaces.iter().find(|((l, _), s)| {
+                *l == id && s.version != layer.version && covers(s) && s.ops.len() == open.len() + end - start
+                    && s.ops.iter().eq(run())
+            });
+            if let Some((&old, _)) = same
+                && let Some(mut s) = self.surfaces.remove(&old)
+            {
+                s.version = layer.version;
+                if let Some(displaced) = self.surfaces.insert(key, s) {
+                    self.bytes -= displaced.kept.bytes();
+                }
+                fresh = true;
+            }
+        }
         if !fresh {
             let bounds = bounds(&layer.ops[start..end], open, scale);
-            let area = bounds.intersect(&near);
-            if let Some(old) = self.surfaces.remove(&key) {
-                self.bytes -= old.kept.bytes();
-            }
-            if area.is_empty() {
-                return Ok(());
-            }
-            let mut pixmap = sk::Pixmap::new(area.w as u32, area.h as u32)
-                .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
-            let base = sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -area.x as f32, -area.y as f32);
-            let cull = marquee_display_list::Rect::new(0.0, 0.0, area.w as f32, area.h as f32);
-            let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, None, cull);
-            for op in open.iter().chain(&layer.ops[start..end]) {
-                if !painter.op(&mut pixmap, op, *images, &mut **glyphs)? {
-                    work.skipped += 1;
+            let ops: Vec<Op> = open.iter().chain(&layer.ops[start..end]).copied().collect();
+            // The same piece at the same scale over the same pixels, with a few ops changed (a
+            // focus style, a label): only what they cover is rasterized again.
+            if let Some(s) = self.surfaces.get_mut(&key).filter(|s| {
+                s.scale == scale && contains(&s.near, &onscreen.intersect(&bounds)) && bounds.intersect(&s.near) == s.area
+            }) && let Some(region) = changed(s, &ops, scale)
+            {
+                let local = IntRect { x: region.x - s.area.x, y: region.y - s.area.y, ..region };
+                s.kept.repaint(local, |pixmap, mask, cull| {
+                    let base = sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -s.area.x as f32, -s.area.y as f32);
+                    let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, Some(mask), cull);
+                    for op in &ops {
+                        if !painter.op(pixmap, op, *images, &mut **glyphs)? {
+                            work.skipped += 1;
+                        }
+                    }
+                    work.flattened += painter.flattened;
+                    Ok(())
+                })?;
+                if !region.is_empty() {
+                    work.rasterized += 1;
+                    work.pixels_rasterized += region.area().max(0) as u64;
                 }
+                (s.version, s.bounds, s.ops) = (layer.version, bounds, ops);
+            } else {
+                let area = bounds.intersect(&near);
+                if let Some(old) = self.surfaces.remove(&key) {
+                    self.bytes -= old.kept.bytes();
+                }
+                if area.is_empty() {
+                    return Ok(());
+                }
+                let mut pixmap = sk::Pixmap::new(area.w as u32, area.h as u32)
+                    .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
+                let base = sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -area.x as f32, -area.y as f32);
+                let cull = marquee_display_list::Rect::new(0.0, 0.0, area.w as f32, area.h as f32);
+                let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, None, cull);
+                for op in &ops {
+                    if !painter.op(&mut pixmap, op, *images, &mut **glyphs)? {
+                        work.skipped += 1;
+                    }
+                }
+                work.flattened += painter.flattened;
+                work.rasterized += 1;
+                work.pixels_rasterized += (area.w as u64) * (area.h as u64);
+                let kept = crate::blit::Kept::new(pixmap);
+                self.bytes += kept.bytes();
+                let surface = Surface { version: layer.version, scale, area, bounds, near, ops, kept, used: self.frame };
+                self.surfaces.insert(key, surface);
             }
-            work.flattened += painter.flattened;
-            work.rasterized += 1;
-            work.pixels_rasterized += (area.w as u64) * (area.h as u64);
-            let kept = crate::blit::Kept::new(pixmap);
-            self.bytes += kept.bytes();
-            let surface = Surface { version: layer.version, scale, area, bounds, near, kept, used: self.frame };
-            self.surfaces.insert(key, surface);
         }
         let Some(s) = self.surfaces.get_mut(&key) else { return Ok(()) };
         s.used = self.frame;
@@ -469,38 +515,79 @@ fn contains(outer: &IntRect, inner: &IntRect) -> bool {
 /// rectangle through the transforms in effect, text with its overhang, plus a pixel for
 /// anti-aliasing. Clips are ignored (the result only needs to cover).
 fn bounds(ops: &[Op], open: &[Op], scale: (f32, f32)) -> IntRect {
-    let mut stack = vec![sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, 0.0, 0.0)];
     let mut out = IntRect::default();
-    let mut add = |r: marquee_display_list::Rect, grow: f32, t: &sk::Transform| {
+    each_bounds(open.iter().chain(ops), scale, |_, r| out = out.union(&r));
+    out
+}
+
+/// Calls `each` with the position and the pixels (as [`bounds`] counts them) of every op of
+/// `ops` that draws.
+fn each_bounds<'a>(ops: impl Iterator<Item = &'a Op>, scale: (f32, f32), mut each: impl FnMut(usize, IntRect)) {
+    let mut stack = vec![sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, 0.0, 0.0)];
+    let add = |r: marquee_display_list::Rect, grow: f32, t: &sk::Transform| {
         let (x0, y0) = (t.sx * (r.x - grow) + t.tx, t.sy * (r.y - grow) + t.ty);
         let (x1, y1) = (t.sx * (r.x + r.w + grow) + t.tx, t.sy * (r.y + r.h + grow) + t.ty);
         let ok = |v: f32| v.is_finite() && v.abs() <= crate::MAX_COORD;
-        if [x0, y0, x1, y1].into_iter().all(ok) {
-            let r = marquee_display_list::Rect::new(
-                x0.min(x1) - 1.0,
-                y0.min(y1) - 1.0,
-                (x1 - x0).abs() + 2.0,
-                (y1 - y0).abs() + 2.0,
-            );
-            out = out.union(&r.round_out());
-        }
+        [x0, y0, x1, y1].into_iter().all(ok).then(|| {
+            let (w, h) = ((x1 - x0).abs() + 2.0, (y1 - y0).abs() + 2.0);
+            marquee_display_list::Rect::new(x0.min(x1) - 1.0, y0.min(y1) - 1.0, w, h).round_out()
+        })
     };
-    for op in open.iter().chain(ops) {
+    for (i, op) in ops.enumerate() {
         let t = stack.last().copied().unwrap_or_default();
-        match *op {
+        let r = match *op {
             Op::FillRect { rect, .. } | Op::Border { rect, .. } => add(rect, 0.0, &t),
             Op::Image { dst, .. } => add(dst, 0.0, &t),
             Op::Text { rect, overhang, .. } => add(rect, overhang.max(0.0), &t),
             Op::PushTransform { transform: p } => {
-                stack.push(t.pre_concat(sk::Transform::from_row(p.sx, 0.0, 0.0, p.sy, p.tx, p.ty)))
+                stack.push(t.pre_concat(sk::Transform::from_row(p.sx, 0.0, 0.0, p.sy, p.tx, p.ty)));
+                None
             }
             Op::PopTransform if stack.len() > 1 => {
                 stack.pop();
+                None
             }
-            _ => {}
+            _ => None,
+        };
+        if let Some(r) = r {
+            each(i, r);
         }
     }
-    out
+}
+
+/// Whether `op` opens or closes a scope (a clip, a transform, an opacity group).
+fn scope(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::PushClip { .. } | Op::PopClip | Op::PushTransform { .. } | Op::PopTransform | Op::PushOpacity { .. } | Op::PopOpacity
+    )
+}
+
+/// Where a run's new ops differ from the ones `s` was rasterized from, in the surface's pixels:
+/// the ops between their common start and common end, old and new. `None` when a scope opens
+/// or closes in there (everything inside it would change) or the change covers so much of the
+/// surface that rasterizing it whole is as cheap.
+fn changed(s: &Surface, new: &[Op], scale: (f32, f32)) -> Option<IntRect> {
+    let old = &s.ops;
+    let p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let q = old[p..].iter().rev().zip(new[p..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let (old_mid, new_mid) = (p..old.len() - q, p..new.len() - q);
+    if old[old_mid.clone()].iter().chain(&new[new_mid.clone()]).any(scope) {
+        return None;
+    }
+    let mut region = IntRect::default();
+    each_bounds(old.iter(), scale, |i, r| {
+        if old_mid.contains(&i) {
+            region = region.union(&r);
+        }
+    });
+    each_bounds(new.iter(), scale, |i, r| {
+        if new_mid.contains(&i) {
+            region = region.union(&r);
+        }
+    });
+    let region = region.intersect(&s.area);
+    (region.area() * 2 <= s.area.area()).then_some(region)
 }
 
 #[cfg(test)]

@@ -242,7 +242,7 @@ impl Canvas {
     }
 }
 
-fn damage_mask(damage: &[IntRect], bounds: IntRect) -> Result<sk::Mask, Error> {
+pub(crate) fn damage_mask(damage: &[IntRect], bounds: IntRect) -> Result<sk::Mask, Error> {
     let mut mask = sk::Mask::new(bounds.w as u32, bounds.h as u32)
         .ok_or(Error::BadSize { width: bounds.w as u32, height: bounds.h as u32 })?;
     let mut pb = sk::PathBuilder::new();

@@ -89,6 +89,29 @@ fn moving_fading_and_scrolling_reuse_kept_pixels() {
     tree.apply(&u, false).unwrap();
     assert_eq!(draw(&mut canvas, &tree, &[all]).layers_rasterized, 1);
     assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+
+    // A new list whose runs are the old ones (a child layer added after them) keeps their pixels:
+    // only the new child is rasterized.
+    let mut u = Vec::new();
+    write_content(&mut u, 3, &list(&[fill(100.0, 160.0, 30.0, 30.0, 0xc02060ff)]));
+    let root = [fill(0.0, 0.0, 320.0, 200.0, 0x101820ff), Op::DrawLayer { layer: 2 }, Op::DrawLayer { layer: 1 }];
+    write_content(&mut u, 0, &list(&[&root[..], &[Op::DrawLayer { layer: 3 }]].concat()));
+    tree.apply(&u, false).unwrap();
+    assert_eq!(draw(&mut canvas, &tree, &[all]).layers_rasterized, 1);
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
+
+    // One tile of the rail on screen (it is scrolled by 2,000 px) changes colour: the rail's
+    // surface is rasterized again only where that tile is (its 50 × 80 pixels and the pixel
+    // around for anti-aliasing).
+    let mut u = Vec::new();
+    let mut tiles: Vec<Op> =
+        (0..40).map(|i| fill(10.0 + 60.0 * i as f32, 60.0, 50.0, 80.0, 0x3060a0ff + (i << 16))).collect();
+    tiles[34] = fill(2050.0, 60.0, 50.0, 80.0, 0xffffffff);
+    write_content(&mut u, 2, &list(&tiles));
+    tree.apply(&u, false).unwrap();
+    let stats = draw(&mut canvas, &tree, &[all]);
+    assert_eq!((stats.layers_rasterized, stats.pixels_rasterized), (1, 52 * 82));
+    assert!(canvas.pixmap().data() == fresh(&tree).as_slice());
 }
 
 /// A layer the backend animates (sliding, growing about its centre and fading, while the rail
