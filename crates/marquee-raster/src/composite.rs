@@ -555,24 +555,33 @@ fn each_bounds<'a>(ops: impl Iterator<Item = &'a Op>, scale: (f32, f32), mut eac
     }
 }
 
-/// Whether `op` opens or closes a scope (a clip, a transform, an opacity group).
-fn scope(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::PushClip { .. } | Op::PopClip | Op::PushTransform { .. } | Op::PopTransform | Op::PushOpacity { .. } | Op::PopOpacity
-    )
+/// Whether the scopes (clips, transforms, opacity groups) `ops` open, they close, and none they
+/// close was open before them: then they change nothing drawn outside them.
+fn balanced(ops: &[Op]) -> bool {
+    let mut depth = 0u32;
+    for op in ops {
+        match op {
+            Op::PushClip { .. } | Op::PushTransform { .. } | Op::PushOpacity { .. } => depth += 1,
+            Op::PopClip | Op::PopTransform | Op::PopOpacity => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// Where a run's new ops differ from the ones `s` was rasterized from, in the surface's pixels:
-/// the ops between their common start and common end, old and new. `None` when a scope opens
-/// or closes in there (everything inside it would change) or the change covers so much of the
-/// surface that rasterizing it whole is as cheap.
+/// the ops between their common start and common end, old and new. `None` when those open or
+/// close a scope of the ops around them (everything inside it would change) or the change
+/// covers so much of the surface that rasterizing it whole is as cheap.
 fn changed(s: &Surface, new: &[Op], scale: (f32, f32)) -> Option<IntRect> {
     let old = &s.ops;
     let p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
     let q = old[p..].iter().rev().zip(new[p..].iter().rev()).take_while(|(a, b)| a == b).count();
     let (old_mid, new_mid) = (p..old.len() - q, p..new.len() - q);
-    if old[old_mid.clone()].iter().chain(&new[new_mid.clone()]).any(scope) {
+    if !balanced(&old[old_mid.clone()]) || !balanced(&new[new_mid.clone()]) {
         return None;
     }
     let mut region = IntRect::default();
