@@ -248,7 +248,8 @@ pub fn updates(bytes: &[u8]) -> Result<Vec<Update<'_>>, Error> {
                 }
                 let clip =
                     (flags & 1 == 1).then(|| (Rect::new(v[7], v[8], v[9], v[10]), Radii([v[11], v[12], v[13], v[14]])));
-                let props = Props { clip, scale: [v[0], v[1]], translate: [v[2], v[3]], origin: [v[4], v[5]], opacity: v[6] };
+                let props =
+                    Props { clip, scale: [v[0], v[1]], translate: [v[2], v[3]], origin: [v[4], v[5]], opacity: v[6] };
                 let mut tracks = Vec::new();
                 if flags & 2 == 2 {
                     let count = take(&mut at, 1)?[0];
@@ -256,7 +257,8 @@ pub fn updates(bytes: &[u8]) -> Result<Vec<Update<'_>>, Error> {
                         return Err(bad());
                     }
                     for _ in 0..count {
-                        let track = read_track(&mut |n| take(&mut at, n)).map_err(|e| e.unwrap_or(Error::BadValue { offset: start }))?;
+                        let track = read_track(&mut |n| take(&mut at, n))
+                            .map_err(|e| e.unwrap_or(Error::BadValue { offset: start }))?;
                         if tracks.iter().any(|t: &Track| t.lane == track.lane) {
                             return Err(bad());
                         }
@@ -286,7 +288,8 @@ fn read_track<'b>(take: &mut dyn FnMut(usize) -> Result<&'b [u8], Error>) -> Res
     let start = f64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]);
     let finite = [from, to, delay, duration].iter().all(|v| v.is_finite()) && start.is_finite();
     // Iterations may be infinite (it never ends), never NaN or 0 or less.
-    if !finite || delay < 0.0 || duration < 0.0 || !(iterations > 0.0) {
+    let some_iterations = iterations > 0.0;
+    if !finite || delay < 0.0 || duration < 0.0 || !some_iterations {
         return Err(None);
     }
     let easing = match easing {
@@ -297,7 +300,8 @@ fn read_track<'b>(take: &mut dyn FnMut(usize) -> Result<&'b [u8], Error>) -> Res
         4 => Easing::EaseInOut,
         _ => {
             let p = take(16)?;
-            let c: [f32; 4] = std::array::from_fn(|i| f32::from_le_bytes([p[4 * i], p[4 * i + 1], p[4 * i + 2], p[4 * i + 3]]));
+            let c: [f32; 4] =
+                std::array::from_fn(|i| f32::from_le_bytes([p[4 * i], p[4 * i + 1], p[4 * i + 2], p[4 * i + 3]]));
             if !c.iter().all(|v| v.is_finite()) || !(0.0..=1.0).contains(&c[0]) || !(0.0..=1.0).contains(&c[2]) {
                 return Err(None);
             }
@@ -439,13 +443,10 @@ impl LayerTree {
                         .collect();
                     // A new list keeps the layer's props; a new layer starts with the defaults.
                     let kept = if full { None } else { self.layers.get(&layer) };
-                    let (props, base, tracks) =
-                        kept.map(|l| (l.props, l.base, l.tracks.clone())).unwrap_or_default();
+                    let (props, base, tracks) = kept.map(|l| (l.props, l.base, l.tracks.clone())).unwrap_or_default();
                     let extent = extent(&ops);
-                    staged.insert(
-                        layer,
-                        Some(Layer { ops, props, base, tracks, children, extent, ..Layer::default() }),
-                    );
+                    staged
+                        .insert(layer, Some(Layer { ops, props, base, tracks, children, extent, ..Layer::default() }));
                     applied.contents += 1;
                     structural = true;
                 }

@@ -251,7 +251,10 @@ fn bad_layer_updates_change_nothing() {
         ("an opacity above 1", updates(&[], &[(1, Props { opacity: 1.5, ..Props::default() })])),
         ("a non-finite transform", updates(&[], &[(1, moved(f32::NAN))])),
         ("an unknown update kind", vec![9, 0, 0, 0, 0]),
-        ("a lane animated twice", animated(&[], &[(1, moved(0.0))], &[slide(Lane::TranslateX), slide(Lane::TranslateX)])),
+        (
+            "a lane animated twice",
+            animated(&[], &[(1, moved(0.0))], &[slide(Lane::TranslateX), slide(Lane::TranslateX)]),
+        ),
         ("a track with no iterations", {
             let t = slide(Lane::Opacity);
             animated(&[], &[(1, moved(0.0))], &[Track { timing: Timing { iterations: 0.0, ..t.timing }, ..t }])
@@ -314,7 +317,22 @@ fn animated_props_are_sampled_and_damage_where_the_layer_was_and_is() {
     assert_eq!(tree.get(1).unwrap().props, moved(25.0));
     assert_eq!(tree.advance(250.0), vec![], "nothing moved");
     // Its parent moves it too: the damage follows what shows.
-    tree.apply(&updates(&[(0, Some(vec![Op::PushTransform { transform: Transform { sx: 2.0, sy: 1.0, tx: 0.0, ty: 0.0 } }, Op::DrawLayer { layer: 1 }, Op::PopTransform, Op::DrawLayer { layer: 2 }]))], &[]), false).unwrap();
+    tree.apply(
+        &updates(
+            &[(
+                0,
+                Some(vec![
+                    Op::PushTransform { transform: Transform { sx: 2.0, sy: 1.0, tx: 0.0, ty: 0.0 } },
+                    Op::DrawLayer { layer: 1 },
+                    Op::PopTransform,
+                    Op::DrawLayer { layer: 2 },
+                ]),
+            )],
+            &[],
+        ),
+        false,
+    )
+    .unwrap();
     assert_eq!(tree.advance(500.0), vec![rect(26, 3), rect(102, 6)]);
     // The engine ends the animation: the layer's last place is owed.
     tree.apply(&updates(&[], &[(1, moved(100.0))]), false).unwrap();

@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
-use marquee_display_list::frame::{self, Frame, Request};
 use marquee_display_list::frame::Head;
+use marquee_display_list::frame::{self, Frame, Request};
 use marquee_display_list::layers::{self, LayerTree, Props};
 use marquee_display_list::motion::{Easing, Lane, Timing, Track};
 use marquee_display_list::{Color, Encoder, IntRect, Op, Radii, Rect, Transform};

@@ -206,7 +206,11 @@ impl Animation {
             Phase::Ended => return Sample::Done(self.end()),
             Phase::At(k, frac) => self.value(k, frac),
         };
-        if v.iter().all(|c| c.is_finite() && c.abs() <= MAX_ANIMATED) { Sample::Running(v) } else { Sample::Broken(self.to) }
+        if v.iter().all(|c| c.is_finite() && c.abs() <= MAX_ANIMATED) {
+            Sample::Running(v)
+        } else {
+            Sample::Broken(self.to)
+        }
     }
 
     /// The value at frame time `t` without starting the animation: where it stands for whoever

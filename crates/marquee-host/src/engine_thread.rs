@@ -22,8 +22,8 @@ use std::sync::mpsc::{Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use marquee_display_list::frame::Frame;
 use marquee_display_list::IntRect;
+use marquee_display_list::frame::Frame;
 use marquee_display_list::layers::LayerTree;
 use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};

@@ -389,7 +389,10 @@ impl Compositor {
             // The list changed: a kept run of this layer with the same ops is still good.
             let run = || open.iter().chain(&layer.ops[start..end]);
             let same = self.surfaces.iter().find(|((l, _), s)| {
-                *l == id && s.version != layer.version && covers(s) && s.ops.len() == open.len() + end - start
+                *l == id
+                    && s.version != layer.version
+                    && covers(s)
+                    && s.ops.len() == open.len() + end - start
                     && s.ops.iter().eq(run())
             });
             if let Some((&old, _)) = same
@@ -408,7 +411,9 @@ impl Compositor {
             // The same piece at the same scale over the same pixels, with a few ops changed (a
             // focus style, a label): only what they cover is rasterized again.
             if let Some(s) = self.surfaces.get_mut(&key).filter(|s| {
-                s.scale == scale && contains(&s.near, &onscreen.intersect(&bounds)) && bounds.intersect(&s.near) == s.area
+                s.scale == scale
+                    && contains(&s.near, &onscreen.intersect(&bounds))
+                    && bounds.intersect(&s.near) == s.area
             }) && let Some(region) = changed(s, &ops, scale)
             {
                 let local = IntRect { x: region.x - s.area.x, y: region.y - s.area.y, ..region };
@@ -451,7 +456,8 @@ impl Compositor {
                 work.pixels_rasterized += (area.w as u64) * (area.h as u64);
                 let kept = crate::blit::Kept::new(pixmap);
                 self.bytes += kept.bytes();
-                let surface = Surface { version: layer.version, scale, area, bounds, near, ops, kept, used: self.frame };
+                let surface =
+                    Surface { version: layer.version, scale, area, bounds, near, ops, kept, used: self.frame };
                 self.surfaces.insert(key, surface);
             }
         }

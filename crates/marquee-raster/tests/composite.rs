@@ -66,7 +66,12 @@ fn moving_fading_and_scrolling_reuse_kept_pixels() {
         [(-30.5, 4.0, 0.8), (-61.0, 9.25, 0.5), (-200.0, 12.0, 1.0)].into_iter().enumerate()
     {
         let mut u = Vec::new();
-        write_props(&mut u, 2, &shifted(scroll, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))), &[]);
+        write_props(
+            &mut u,
+            2,
+            &shifted(scroll, 0.0, 1.0, Some((Rect::new(0.0, 50.0, 320.0, 100.0), Radii::ZERO))),
+            &[],
+        );
         write_props(&mut u, 1, &shifted(tx, -2.0, opacity, None), &[]);
         tree.apply(&u, false).unwrap();
         let stats = draw(&mut canvas, &tree, &[all]);
@@ -126,9 +131,30 @@ fn animated_layers_redraw_exactly_their_motion_damage() {
     draw(&mut canvas, &tree, &[all]);
     let timing = |duration_ms, iterations, alternate| Timing { delay_ms: 50.0, duration_ms, iterations, alternate };
     let tracks = [
-        Track { lane: Lane::TranslateX, from: 0.0, to: 150.5, start: 0.0, timing: timing(1000.0, f32::INFINITY, true), easing: Easing::EaseInOut },
-        Track { lane: Lane::ScaleX, from: 1.0, to: 1.3, start: 0.0, timing: timing(700.0, 1.0, false), easing: Easing::Linear },
-        Track { lane: Lane::Opacity, from: 1.0, to: 0.3, start: 0.0, timing: timing(400.0, 3.5, true), easing: Easing::Ease },
+        Track {
+            lane: Lane::TranslateX,
+            from: 0.0,
+            to: 150.5,
+            start: 0.0,
+            timing: timing(1000.0, f32::INFINITY, true),
+            easing: Easing::EaseInOut,
+        },
+        Track {
+            lane: Lane::ScaleX,
+            from: 1.0,
+            to: 1.3,
+            start: 0.0,
+            timing: timing(700.0, 1.0, false),
+            easing: Easing::Linear,
+        },
+        Track {
+            lane: Lane::Opacity,
+            from: 1.0,
+            to: 0.3,
+            start: 0.0,
+            timing: timing(400.0, 3.5, true),
+            easing: Easing::Ease,
+        },
     ];
     let base = Props { origin: [40.0, 165.0], ..shifted(0.0, 0.0, 1.0, None) };
     let mut u = Vec::new();
