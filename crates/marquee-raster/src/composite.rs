@@ -1,4 +1,4 @@
-//! The compositor: each layer's pixels are kept between frames and rasterized again only when
+//! The compositor: each layer's pixels are kept between frames and rasterized again only where
 //! its list or its scale changes; a frame composites them, moved, faded and clipped by their
 //! props, into the damage.
 //!
@@ -10,6 +10,14 @@
 //! pixel — and the damage is grown by a pixel to cover that.) Whether a frame reuses a surface or
 //! rasterizes it afresh gives the same pixels: a surface's pixels depend only on the layer's list
 //! and scale, and one dropped to stay within the budget is rasterized again the same way.
+//!
+//! A new list does not throw every surface of the layer away: a run whose ops are the same as a
+//! kept surface's (a scroll window stepped on, a child layer came or went elsewhere in the list)
+//! keeps that surface, and a run where only a stretch of ops changed (a focus style, a label) is
+//! rasterized again only over what those ops, old and new, draw ([`changed`]): the surface's
+//! other pixels are those the same ops would draw afresh, and the stretch is drawn through a
+//! mask of its area, which leaves every pixel outside untouched and every pixel inside as a
+//! fresh raster makes it.
 //!
 //! Compositing a surface is a copy with blending (`blit.rs`), and a child layer's clip that is a
 //! rectangle on the pixel grid narrows the damage it is drawn into rather than building a mask
