@@ -446,8 +446,10 @@ impl Animations {
                 apply(node, *c, v, end.map(|finished| (&*a, finished)));
                 ended += usize::from(end.is_some());
                 if end.is_none() {
-                    // Sampled by the engine at least until the next frame.
-                    due = f64::NEG_INFINITY;
+                    // From the next frame on the backend samples it, if it can (its node is a
+                    // layer from this frame on); else the engine does.
+                    let backend = c.moves() && a.easing.is_some();
+                    due = if backend { due.min(a.runs_until()) } else { f64::NEG_INFINITY };
                 }
                 end.is_none()
             });
