@@ -441,12 +441,14 @@ impl LayerTree {
                             _ => None,
                         })
                         .collect();
-                    // A new list keeps the layer's props; a new layer starts with the defaults.
+                    // A new list keeps the layer's props, and where its parent draws it (until
+                    // the parent's list changes too); a new layer starts with the defaults.
                     let kept = if full { None } else { self.layers.get(&layer) };
-                    let (props, base, tracks) = kept.map(|l| (l.props, l.base, l.tracks.clone())).unwrap_or_default();
-                    let extent = extent(&ops);
-                    staged
-                        .insert(layer, Some(Layer { ops, props, base, tracks, children, extent, ..Layer::default() }));
+                    let (props, base, tracks, parent, site) =
+                        kept.map(|l| (l.props, l.base, l.tracks.clone(), l.parent, l.site)).unwrap_or_default();
+                    let (extent, version) = (extent(&ops), 0);
+                    let layer_kept = Layer { ops, props, base, tracks, children, version, parent, site, extent };
+                    staged.insert(layer, Some(layer_kept));
                     applied.contents += 1;
                     structural = true;
                 }

@@ -334,6 +334,9 @@ fn animated_props_are_sampled_and_damage_where_the_layer_was_and_is() {
     )
     .unwrap();
     assert_eq!(tree.advance(500.0), vec![rect(26, 3), rect(102, 6)]);
+    // A new list for it, its parent's unchanged: it is still drawn where (and as) it was.
+    tree.apply(&updates(&[(1, Some(vec![fill(1.0), Op::DrawLayer { layer: 3 }]))], &[]), false).unwrap();
+    assert_eq!(tree.advance(500.0), vec![]);
     // The engine ends the animation: the layer's last place is owed.
     tree.apply(&updates(&[], &[(1, moved(100.0))]), false).unwrap();
     assert!(!tree.animating());
