@@ -92,17 +92,6 @@ impl Props {
         Transform { sx, sy, tx: ox - sx * ox + tx, ty: oy - sy * oy + ty }
     }
 
-    /// The value of one lane.
-    pub fn lane(&self, lane: Lane) -> f32 {
-        match lane {
-            Lane::ScaleX => self.scale[0],
-            Lane::ScaleY => self.scale[1],
-            Lane::TranslateX => self.translate[0],
-            Lane::TranslateY => self.translate[1],
-            Lane::Opacity => self.opacity,
-        }
-    }
-
     /// Sets one lane.
     pub fn set_lane(&mut self, lane: Lane, v: f32) {
         match lane {
