@@ -562,8 +562,8 @@ impl LayerTree {
     }
 
     fn stop_all(&mut self) {
-        let ids: Vec<u32> = self.moving.keys().copied().collect();
-        ids.into_iter().for_each(|id| self.stop(id));
+        let moving = std::mem::take(&mut self.moving);
+        self.owed.extend(moving.into_values().flatten().map(|s| s.rect));
     }
 
     /// Forgets every layer (after a failed frame, until the next full one).
@@ -591,21 +591,22 @@ impl LayerTree {
     pub fn advance(&mut self, t: f64) -> Vec<IntRect> {
         self.time = t;
         let mut damage = std::mem::take(&mut self.owed);
-        let ids: Vec<u32> = self.moving.keys().copied().collect();
-        for &id in &ids {
-            if let Some(l) = self.layers.get_mut(&id) {
+        // Lent out while the layers are sampled and placed (placing never reads it).
+        let mut moving = std::mem::take(&mut self.moving);
+        for id in moving.keys() {
+            if let Some(l) = self.layers.get_mut(id) {
                 l.props = l.base.at(&l.tracks, t);
             }
         }
-        for id in ids {
+        for (&id, was) in &mut moving {
             let seen = self.seen(id);
-            let Some(was) = self.moving.get_mut(&id) else { continue };
             if *was != seen {
                 damage.extend(was.map(|s| s.rect));
                 damage.extend(seen.map(|s| s.rect));
             }
             *was = seen;
         }
+        self.moving = moving;
         damage.retain(|r| !r.is_empty());
         damage
     }

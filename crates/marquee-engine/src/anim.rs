@@ -175,15 +175,20 @@ impl Animation {
             Some(e) => Curve::Motion(motion::Curve::of(e)),
             None => Curve::Spring(timing.easing),
         };
+        // Numbers whose curve cannot carry them past MAX_ANIMATED on the way (a bézier stays in
+        // the hull of its control points) can go to a backend.
+        let (a, b) = (f64::from(from[0]), f64::from(to[0]));
+        let tame = |reach: f64| a.abs().max(b.abs()) + (b - a).abs() * reach <= f64::from(MAX_ANIMATED);
+        let easing = match curve {
+            Curve::Motion(c) if !color && tame(c.reach()) => easing,
+            _ => None,
+        };
         let timing = motion::Timing {
             delay_ms: timing.delay_ms,
             duration_ms,
             iterations: timing.iterations,
             alternate: timing.alternate,
         };
-        let (a, b) = (f64::from(from[0]), f64::from(to[0]));
-        let reach = a.abs().max(b.abs()) + (b - a).abs() * curve.reach();
-        let easing = easing.filter(|_| !color && reach <= f64::from(MAX_ANIMATED));
         Animation { from, to, timing, curve, easing, color, start: None, tag }
     }
 
@@ -238,6 +243,12 @@ impl Animation {
         }
     }
 
+    /// Whether a backend samples it once it has started, when it animates `c`: a transform or
+    /// opacity whose curve a backend has (see `easing`).
+    fn for_backend(&self, c: Channel) -> bool {
+        c.moves() && self.easing.is_some()
+    }
+
     /// The animation as a backend samples it, once started, if a backend can (see `easing`).
     pub(crate) fn track(&self, lane: Lane) -> Option<Track> {
         let (easing, start) = (self.easing?, self.start?);
@@ -265,7 +276,7 @@ struct Group {
 /// time `t`, so that the engine need not: a transform or opacity animation, started, that a
 /// backend can sample and that has not ended.
 fn delegated(c: Channel, a: &Animation, t: f64) -> bool {
-    c.moves() && a.easing.is_some() && a.start.is_some() && t < a.runs_until()
+    a.for_backend(c) && a.start.is_some() && t < a.runs_until()
 }
 
 /// The running animations, one per node and channel, sampled (and reported) in the order of
@@ -448,8 +459,7 @@ impl Animations {
                 if end.is_none() {
                     // From the next frame on the backend samples it, if it can (its node is a
                     // layer from this frame on); else the engine does.
-                    let backend = c.moves() && a.easing.is_some();
-                    due = if backend { due.min(a.runs_until()) } else { f64::NEG_INFINITY };
+                    due = if a.for_backend(*c) { due.min(a.runs_until()) } else { f64::NEG_INFINITY };
                 }
                 end.is_none()
             });
@@ -506,14 +516,6 @@ impl Curve {
                     1.0 + spring_offset(e, p * seconds)
                 }
             }
-        }
-    }
-
-    /// How far past 0–1 the eased progress may go (springs: without bound, as far as it knows).
-    fn reach(&self) -> f64 {
-        match self {
-            Curve::Motion(c) => c.reach(),
-            Curve::Spring(_) => f64::INFINITY,
         }
     }
 }

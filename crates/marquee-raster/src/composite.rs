@@ -425,16 +425,9 @@ impl Compositor {
             }) && let Some(region) = changed(s, &ops, scale)
             {
                 let local = IntRect { x: region.x - s.area.x, y: region.y - s.area.y, ..region };
+                let base = surface_base(scale, s.area);
                 s.kept.repaint(local, |pixmap, mask, cull| {
-                    let base = sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -s.area.x as f32, -s.area.y as f32);
-                    let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, Some(mask), cull);
-                    for op in &ops {
-                        if !painter.op(pixmap, op, *images, &mut **glyphs)? {
-                            work.skipped += 1;
-                        }
-                    }
-                    work.flattened += painter.flattened;
-                    Ok(())
+                    replay(pixmap, &ops, (base, Some(mask), cull), (*images, &mut **glyphs), work)
                 })?;
                 if !region.is_empty() {
                     work.rasterized += 1;
@@ -451,15 +444,8 @@ impl Compositor {
                 }
                 let mut pixmap = sk::Pixmap::new(area.w as u32, area.h as u32)
                     .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
-                let base = sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -area.x as f32, -area.y as f32);
                 let cull = marquee_display_list::Rect::new(0.0, 0.0, area.w as f32, area.h as f32);
-                let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, None, cull);
-                for op in &ops {
-                    if !painter.op(&mut pixmap, op, *images, &mut **glyphs)? {
-                        work.skipped += 1;
-                    }
-                }
-                work.flattened += painter.flattened;
+                replay(&mut pixmap, &ops, (surface_base(scale, area), None, cull), (*images, &mut **glyphs), work)?;
                 work.rasterized += 1;
                 work.pixels_rasterized += (area.w as u64) * (area.h as u64);
                 let kept = crate::blit::Kept::new(pixmap);
@@ -501,19 +487,38 @@ impl Compositor {
         }
         let all = place.damage.iter().fold(IntRect::default(), |a, r| a.union(r));
         let cull = marquee_display_list::Rect::new(all.x as f32, all.y as f32, all.w as f32, all.h as f32);
-        let mut painter = Painter::new(w, h, base, Some(mask), cull);
         let group = place.opacity < 1.0;
         let open = Op::PushOpacity { opacity: place.opacity };
         let close = Op::PopOpacity;
-        for op in group.then_some(&open).into_iter().chain(&ops).chain(group.then_some(&close)) {
-            work.direct_ops += 1;
-            if !painter.op(canvas, op, *images, &mut **glyphs)? {
-                work.skipped += 1;
-            }
-        }
-        work.flattened += painter.flattened;
-        Ok(())
+        let all = group.then_some(&open).into_iter().chain(&ops).chain(group.then_some(&close));
+        work.direct_ops += (ops.len() + 2 * usize::from(group)) as u32;
+        replay(canvas, all, (base, Some(mask), cull), (*images, &mut **glyphs), work)
     }
+}
+
+/// Where a surface covering `area` (layer pixels at `scale`) draws from: the layer's list at that
+/// scale, moved so that the area's corner is the pixmap's.
+fn surface_base(scale: (f32, f32), area: IntRect) -> sk::Transform {
+    sk::Transform::from_row(scale.0, 0.0, 0.0, scale.1, -area.x as f32, -area.y as f32)
+}
+
+/// Draws `ops` onto `pixmap` from `base`, through `mask`, skipping shapes wholly outside `cull`,
+/// and counts in `work` what was skipped and flattened.
+fn replay<'o>(
+    pixmap: &mut sk::Pixmap,
+    ops: impl IntoIterator<Item = &'o Op>,
+    (base, mask, cull): (sk::Transform, Option<sk::Mask>, marquee_display_list::Rect),
+    (images, glyphs): (&dyn Images, &mut dyn Glyphs),
+    work: &mut Work,
+) -> Result<(), Error> {
+    let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, mask, cull);
+    for op in ops {
+        if !painter.op(pixmap, op, images, glyphs)? {
+            work.skipped += 1;
+        }
+    }
+    work.flattened += painter.flattened;
+    Ok(())
 }
 
 /// Whether `outer` covers `inner` (an empty `inner` is covered).
