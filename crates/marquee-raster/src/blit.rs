@@ -8,11 +8,19 @@
 //! from the same surface is the same pixel. A kept surface carries, per row, the runs of pixels
 //! that are not empty ([`Kept`]), so the empty parts of a layer (between tiles, around text) cost
 //! nothing to composite.
+//!
+//! The same loops draw what lands on whole pixels while rasterizing: boxes ([`fill`]), resampled
+//! images (`resample.rs`) and glyphs' ink ([`pixels_over`]), through the clip's coverage.
 
 use marquee_display_list::IntRect;
 use tiny_skia as sk;
 
-use crate::composite::Mask;
+/// A clip's coverage over `rect` of the canvas, row after row; nothing is covered outside it.
+#[derive(Clone, Copy)]
+pub(crate) struct Coverage<'m> {
+    pub(crate) data: &'m [u8],
+    pub(crate) rect: IntRect,
+}
 
 /// The low byte of each 16-bit lane.
 const LANES: u64 = 0x00ff_00ff_00ff_00ff;
@@ -20,13 +28,13 @@ const LANES: u64 = 0x00ff_00ff_00ff_00ff;
 /// A pixel's four bytes, one to each 16-bit lane of a `u64` (red, blue, green, alpha), so that
 /// one multiplication scales them all.
 #[inline]
-fn spread(p: u32) -> u64 {
+pub(crate) fn spread(p: u32) -> u64 {
     (u64::from(p) & 0x00ff_00ff) | ((u64::from(p) & 0xff00_ff00) << 24)
 }
 
 /// The pixel [`spread`] made.
 #[inline]
-fn gather(x: u64) -> u32 {
+pub(crate) fn gather(x: u64) -> u32 {
     ((x & 0x00ff_00ff) | ((x >> 24) & 0xff00_ff00)) as u32
 }
 
@@ -35,6 +43,20 @@ fn gather(x: u64) -> u32 {
 fn div255_lanes(x: u64) -> u64 {
     let x = x + 0x0080_0080_0080_0080;
     ((x + ((x >> 8) & LANES)) >> 8) & LANES
+}
+
+/// `a` and `b` (spread pixels) mixed, `b` weighing `weight / 256`, rounded.
+#[inline]
+pub(crate) fn lerp_lanes(a: u64, b: u64, weight: u32) -> u64 {
+    let w = u64::from(weight.min(256));
+    // Each lane at most 255 × 256: no lane carries into the next.
+    ((a * (256 - w) + b * w + 0x0080_0080_0080_0080) >> 8) & LANES
+}
+
+/// A spread pixel times `c / 255`, rounded.
+#[inline]
+pub(crate) fn scale_lanes(x: u64, c: u32) -> u64 {
+    div255_lanes(x * u64::from(c))
 }
 
 /// A premultiplied pixel times `c / 255`.
@@ -93,38 +115,38 @@ impl Kept {
         let mask = crate::damage_mask(&[rect], bounds)?;
         let cull = marquee_display_list::Rect::new(rect.x as f32, rect.y as f32, rect.w as f32, rect.h as f32);
         draw(&mut self.pixmap, mask, cull)?;
-        self.scan();
+        self.rescan(rect.y as usize, (rect.y + rect.h) as usize);
         Ok(())
     }
 
     /// Finds every row's runs.
     fn scan(&mut self) {
-        let pixmap = &self.pixmap;
-        let w = pixmap.width() as usize;
-        let (runs, rows) = (&mut self.runs, &mut self.rows);
-        runs.clear();
-        rows.clear();
-        for row in pixmap.data().chunks_exact(w * 4) {
-            rows.push(runs.len() as u32);
-            // The run being extended: its start and whether it is opaque.
-            let mut open: Option<(u32, bool)> = None;
-            for (x, p) in row.chunks_exact(4).enumerate() {
-                let x = x as u32;
-                let class = if p == [0, 0, 0, 0] { None } else { Some(p[3] == 255) };
-                match (open, class) {
-                    (Some((_, a)), Some(b)) if a == b => {}
-                    (Some((start, opaque)), _) => {
-                        runs.push((start, x | if opaque { OPAQUE } else { 0 }));
-                        open = class.map(|c| (x, c));
-                    }
-                    (None, _) => open = class.map(|c| (x, c)),
-                }
-            }
-            if let Some((start, opaque)) = open {
-                runs.push((start, w as u32 | if opaque { OPAQUE } else { 0 }));
-            }
+        let w = self.pixmap.width() as usize;
+        self.runs.clear();
+        self.rows.clear();
+        for row in self.pixmap.data().chunks_exact(w * 4) {
+            self.rows.push(self.runs.len() as u32);
+            row_runs(row, &mut self.runs);
         }
-        rows.push(runs.len() as u32);
+        self.rows.push(self.runs.len() as u32);
+    }
+
+    /// Finds the runs of rows `y0..y1` again, the others' staying.
+    fn rescan(&mut self, y0: usize, y1: usize) {
+        let w = self.pixmap.width() as usize;
+        let (from, to) = (self.rows[y0] as usize, self.rows[y1] as usize);
+        let mut fresh = Vec::new();
+        let mut starts = Vec::with_capacity(y1 - y0);
+        for row in self.pixmap.data()[y0 * w * 4..y1 * w * 4].chunks_exact(w * 4) {
+            starts.push((from + fresh.len()) as u32);
+            row_runs(row, &mut fresh);
+        }
+        let shift = fresh.len() as i64 - (to - from) as i64;
+        self.runs.splice(from..to, fresh);
+        self.rows[y0..y1].copy_from_slice(&starts);
+        for start in &mut self.rows[y1..] {
+            *start = (i64::from(*start) + shift) as u32;
+        }
     }
 
     /// Bytes of pixels kept.
@@ -139,6 +161,30 @@ impl Kept {
     }
 }
 
+/// Appends a row's runs (see [`Kept`]) to `runs`.
+fn row_runs(row: &[u8], runs: &mut Vec<(u32, u32)>) {
+    let (pixels, _) = row.as_chunks::<4>();
+    let word = |p: &[u8; 4]| u32::from_le_bytes(*p);
+    let w = pixels.len();
+    let mut x = 0;
+    while x < w {
+        // Past the empty pixels, then to the end of a run of the same kind.
+        x += pixels[x..].iter().position(|p| word(p) != 0).unwrap_or(w - x);
+        if x == w {
+            break;
+        }
+        let start = x;
+        let opaque = word(&pixels[x]) >> 24 == 255;
+        x += if opaque {
+            pixels[x..].iter().position(|p| word(p) >> 24 != 255)
+        } else {
+            pixels[x..].iter().position(|p| word(p) == 0 || word(p) >> 24 == 255)
+        }
+        .unwrap_or(w - x);
+        runs.push((start as u32, x as u32 | if opaque { OPAQUE } else { 0 }));
+    }
+}
+
 /// Composites `src`, its top-left pixel at `origin` on `dst`, over `dst` inside `rect`, faded
 /// by `opacity` and by `mask` when there is one (nothing shows outside the mask's rectangle).
 /// Pixels of `rect` outside either pixmap are left alone.
@@ -148,7 +194,7 @@ pub(crate) fn source_over(
     origin: (i32, i32),
     rect: IntRect,
     opacity: f32,
-    mask: Option<&Mask>,
+    mask: Option<Coverage<'_>>,
 ) {
     let (dw, dh) = (dst.width() as i32, dst.height() as i32);
     let (sw, sh) = (src.pixmap.width() as i32, src.pixmap.height() as i32);
@@ -156,6 +202,9 @@ pub(crate) fn source_over(
     let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
     if let Some(m) = mask {
         r = r.intersect(&m.rect);
+        if m.data.len() < m.rect.area().max(0) as usize {
+            return;
+        }
     }
     if r.is_empty() {
         return;
@@ -177,7 +226,7 @@ pub(crate) fn source_over(
                 let w = (x1 - x0) as usize;
                 let coverage = mask.map(|m| {
                     let c = (y - m.rect.y) as usize * m.rect.w as usize + (x0 - m.rect.x) as usize;
-                    &m.mask.data()[c..c + w]
+                    &m.data[c..c + w]
                 });
                 // Inside a rounded clip most of a row is fully covered: the same pixels as no
                 // mask, which copies opaque runs whole.
@@ -190,6 +239,88 @@ pub(crate) fn source_over(
                 }
             }
         }
+    }
+}
+
+/// Fills `rect` of `dst` (whole pixels) with the premultiplied `color`, source-over, faded by
+/// `mask` when there is one: what tiny-skia's pipeline does for a box, a pixel's channels at a
+/// time in one `u64`, and an opaque colour written straight where nothing fades it.
+pub(crate) fn fill(dst: &mut sk::Pixmap, rect: IntRect, color: u32, mask: Option<Coverage<'_>>) {
+    let (dw, dh) = (dst.width() as i32, dst.height() as i32);
+    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh });
+    if let Some(m) = mask {
+        r = r.intersect(&m.rect);
+        if m.data.len() < m.rect.area().max(0) as usize {
+            return;
+        }
+    }
+    if r.is_empty() || color == 0 {
+        return;
+    }
+    let dst = dst.data_mut();
+    let w = r.w as usize;
+    for y in r.y..r.y + r.h {
+        let at = y as usize * dw as usize + r.x as usize;
+        let row = &mut dst[at * 4..(at + w) * 4];
+        let coverage = mask.map(|m| {
+            let c = (y - m.rect.y) as usize * m.rect.w as usize + (r.x - m.rect.x) as usize;
+            &m.data[c..c + w]
+        });
+        match coverage.filter(|c| c.iter().any(|&v| v != 255)) {
+            None if color >> 24 == 255 => {
+                for px in row.as_chunks_mut::<4>().0 {
+                    *px = color.to_le_bytes();
+                }
+            }
+            None => {
+                for px in row.as_chunks_mut::<4>().0 {
+                    *px = over(color, u32::from_le_bytes(*px)).to_le_bytes();
+                }
+            }
+            Some(c) => {
+                for (px, &c) in row.as_chunks_mut::<4>().0.iter_mut().zip(c) {
+                    if c > 0 {
+                        *px = over(scale(color, u32::from(c)), u32::from_le_bytes(*px)).to_le_bytes();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Composites `pixels` (premultiplied, `width` a row), their top-left pixel at `origin` on
+/// `dst`, over `dst` inside `rect`, faded by `mask` when there is one: a glyph's ink.
+pub(crate) fn pixels_over(
+    dst: &mut sk::Pixmap,
+    (pixels, width): (&[u8], u32),
+    origin: (i32, i32),
+    rect: IntRect,
+    mask: Option<Coverage<'_>>,
+) {
+    let (dw, dh) = (dst.width() as i32, dst.height() as i32);
+    let height = (pixels.len() / 4 / width.max(1) as usize) as i32;
+    let on_src = IntRect { x: origin.0, y: origin.1, w: width as i32, h: height };
+    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
+    if let Some(m) = mask {
+        r = r.intersect(&m.rect);
+        if m.data.len() < m.rect.area().max(0) as usize {
+            return;
+        }
+    }
+    if r.is_empty() {
+        return;
+    }
+    let dst = dst.data_mut();
+    let w = r.w as usize;
+    for y in r.y..r.y + r.h {
+        let at = y as usize * dw as usize + r.x as usize;
+        let from = (y - origin.1) as usize * width as usize + (r.x - origin.0) as usize;
+        let coverage = mask.map(|m| {
+            let c = (y - m.rect.y) as usize * m.rect.w as usize + (r.x - m.rect.x) as usize;
+            &m.data[c..c + w]
+        });
+        let coverage = coverage.filter(|c| c.iter().any(|&v| v != 255));
+        span(&mut dst[at * 4..(at + w) * 4], &pixels[from * 4..(from + w) * 4], 255, coverage);
     }
 }
 
@@ -312,5 +443,26 @@ mod tests {
         assert_eq!(runs(0), []);
         assert_eq!(runs(1), [(2, 7, true), (10, 12, true), (12, 15, false), (40, 42, true)]);
         assert_eq!(runs(2), []);
+    }
+
+    #[test]
+    fn a_repaint_finds_the_runs_a_fresh_scan_finds() {
+        let mut src = sk::Pixmap::new(40, 8).unwrap();
+        let paint = |c| sk::Paint { shader: sk::Shader::SolidColor(c), ..Default::default() };
+        let rect = |x, y, w, h| sk::Rect::from_xywh(x, y, w, h).unwrap();
+        let (red, half) = (sk::Color::from_rgba8(255, 0, 0, 255), sk::Color::from_rgba8(0, 0, 255, 100));
+        src.fill_rect(rect(2.0, 0.0, 30.0, 8.0), &paint(red), sk::Transform::identity(), None);
+        let mut kept = Kept::new(src);
+        // Rows 2–4 get a translucent hole and a run more; the rows around keep theirs.
+        kept.repaint(IntRect { x: 5, y: 2, w: 30, h: 3 }, |pixmap, mask, _| {
+            pixmap.fill_rect(rect(10.0, 0.0, 20.0, 8.0), &paint(half), sk::Transform::identity(), Some(&mask));
+            Ok(())
+        })
+        .unwrap();
+        let fresh = Kept::new(kept.pixmap.clone());
+        for y in 0..8 {
+            assert_eq!(kept.runs(y).collect::<Vec<_>>(), fresh.runs(y).collect::<Vec<_>>(), "row {y}");
+        }
+        assert_eq!(kept.runs(3).collect::<Vec<_>>(), [(2, 5, true), (10, 30, false)]);
     }
 }

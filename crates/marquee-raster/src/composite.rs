@@ -35,11 +35,10 @@
 use std::collections::HashMap;
 
 use marquee_display_list::layers::{Layer, LayerTree, ROOT};
-use marquee_display_list::text::Glyphs;
 use marquee_display_list::{IntRect, Op};
 use tiny_skia as sk;
 
-use crate::{Error, Images, Painter};
+use crate::{Error, Painter, Sources};
 
 /// How far beyond the viewport a surface covers, in pixels: a scroll of up to this much reuses
 /// it.
@@ -154,6 +153,10 @@ pub(crate) struct Mask {
 }
 
 impl Mask {
+    fn coverage(&self) -> crate::blit::Coverage<'_> {
+        crate::blit::Coverage { data: self.mask.data(), rect: self.rect }
+    }
+
     /// The coverage of canvas pixel (`x`, `y`).
     fn at(&self, x: i32, y: i32) -> u8 {
         let r = &self.rect;
@@ -246,10 +249,9 @@ fn on_grid(rect: marquee_display_list::Rect, t: sk::Transform) -> Option<IntRect
 }
 
 /// What a composite draws onto and with, and what it did: the walk passes it down whole.
-struct Draw<'a> {
+struct Draw<'a, 's> {
     canvas: &'a mut sk::Pixmap,
-    images: &'a dyn Images,
-    glyphs: &'a mut dyn Glyphs,
+    sources: Sources<'s>,
     work: Work,
 }
 
@@ -282,11 +284,10 @@ impl Compositor {
         tree: &LayerTree,
         canvas: &mut sk::Pixmap,
         damage: &[IntRect],
-        images: &dyn Images,
-        glyphs: &mut dyn Glyphs,
+        sources: Sources<'_>,
     ) -> Result<Work, Error> {
         self.frame += 1;
-        let mut d = Draw { canvas, images, glyphs, work: Work::default() };
+        let mut d = Draw { canvas, sources, work: Work::default() };
         let place = Place { transform: sk::Transform::identity(), mask: None, opacity: 1.0, damage };
         if tree.get(ROOT).is_some() {
             self.layer(&mut d, tree, ROOT, &place, 0)?;
@@ -315,7 +316,7 @@ impl Compositor {
 
     fn layer(
         &mut self,
-        d: &mut Draw<'_>,
+        d: &mut Draw<'_, '_>,
         tree: &LayerTree,
         id: u32,
         place: &Place<'_>,
@@ -369,13 +370,13 @@ impl Compositor {
     /// it first unless a surface of the same content and scale covers what is needed.
     fn run(
         &mut self,
-        d: &mut Draw<'_>,
+        d: &mut Draw<'_, '_>,
         (id, k): (u32, u32),
         layer: &Layer,
         (start, end, open): (usize, usize, &[Op]),
         place: &Place<'_>,
     ) -> Result<(), Error> {
-        let Draw { canvas, images, glyphs, work } = d;
+        let Draw { canvas, sources, work } = d;
         let t = place.transform;
         let scale = (t.sx, t.sy);
         if !(scale.0 > 0.0 && scale.1 > 0.0 && t.tx.is_finite() && t.ty.is_finite()) || t.kx != 0.0 || t.ky != 0.0 {
@@ -427,7 +428,7 @@ impl Compositor {
                 let local = IntRect { x: region.x - s.area.x, y: region.y - s.area.y, ..region };
                 let base = surface_base(scale, s.area);
                 s.kept.repaint(local, |pixmap, mask, cull| {
-                    replay(pixmap, &ops, (base, Some(mask), cull), (*images, &mut **glyphs), work)
+                    replay(pixmap, &ops, (base, Some(mask), cull), sources, work)
                 })?;
                 if !region.is_empty() {
                     work.rasterized += 1;
@@ -445,7 +446,7 @@ impl Compositor {
                 let mut pixmap = sk::Pixmap::new(area.w as u32, area.h as u32)
                     .ok_or(Error::BadSize { width: area.w as u32, height: area.h as u32 })?;
                 let cull = marquee_display_list::Rect::new(0.0, 0.0, area.w as f32, area.h as f32);
-                replay(&mut pixmap, &ops, (surface_base(scale, area), None, cull), (*images, &mut **glyphs), work)?;
+                replay(&mut pixmap, &ops, (surface_base(scale, area), None, cull), sources, work)?;
                 work.rasterized += 1;
                 work.pixels_rasterized += (area.w as u64) * (area.h as u64);
                 let kept = crate::blit::Kept::new(pixmap);
@@ -463,7 +464,7 @@ impl Compositor {
         for d in place.damage {
             let r = at.intersect(d);
             if !r.is_empty() {
-                crate::blit::source_over(canvas, &s.kept, (x, y), r, place.opacity, place.mask);
+                crate::blit::source_over(canvas, &s.kept, (x, y), r, place.opacity, place.mask.map(Mask::coverage));
                 work.pixels_composited += r.area().max(0) as u64;
             }
         }
@@ -471,8 +472,8 @@ impl Compositor {
     }
 
     /// Draws layer `id` and everything under it op by op, straight onto the canvas.
-    fn direct(&mut self, d: &mut Draw<'_>, tree: &LayerTree, id: u32, place: &Place<'_>) -> Result<(), Error> {
-        let Draw { canvas, images, glyphs, work } = d;
+    fn direct(&mut self, d: &mut Draw<'_, '_>, tree: &LayerTree, id: u32, place: &Place<'_>) -> Result<(), Error> {
+        let Draw { canvas, sources, work } = d;
         let mut ops = Vec::new();
         tree.flatten_from(id, &mut ops);
         let t = place.transform;
@@ -492,7 +493,7 @@ impl Compositor {
         let close = Op::PopOpacity;
         let all = group.then_some(&open).into_iter().chain(&ops).chain(group.then_some(&close));
         work.direct_ops += (ops.len() + 2 * usize::from(group)) as u32;
-        replay(canvas, all, (base, Some(mask), cull), (*images, &mut **glyphs), work)
+        replay(canvas, all, (base, Some(mask), cull), sources, work)
     }
 }
 
@@ -508,12 +509,12 @@ fn replay<'o>(
     pixmap: &mut sk::Pixmap,
     ops: impl IntoIterator<Item = &'o Op>,
     (base, mask, cull): (sk::Transform, Option<sk::Mask>, marquee_display_list::Rect),
-    (images, glyphs): (&dyn Images, &mut dyn Glyphs),
+    sources: &mut Sources<'_>,
     work: &mut Work,
 ) -> Result<(), Error> {
     let mut painter = Painter::new(pixmap.width(), pixmap.height(), base, mask, cull);
     for op in ops {
-        if !painter.op(pixmap, op, images, glyphs)? {
+        if !painter.op(pixmap, op, sources)? {
             work.skipped += 1;
         }
     }

@@ -12,14 +12,19 @@
 //! [`MAX_LAYERS`] nested opacity layers, deeper ones are flattened (their opacity multiplies
 //! what is drawn inside instead of applying to the group), and past [`MAX_CLIPS`] nested clips,
 //! deeper ones are not applied (the outer ones still are). [`DrawStats::flattened`] counts both. Images come from the
-//! host through [`Images`]; text comes as glyph masks from the host's text service through
-//! [`Glyphs`], already rasterized at the device scale, and is composited in the text colour.
+//! host through [`Images`] and are drawn from copies resampled once for the size they land at
+//! (`resample.rs`); text comes as glyph masks from the host's text service through [`Glyphs`],
+//! already rasterized at the device scale, and is composited in the text colour. Boxes, images
+//! and glyphs on whole pixels are blended by `blit.rs` rather than tiny-skia's pipeline; edges
+//! that are not on whole pixels, clips and paths go through tiny-skia.
 
 use marquee_display_list::layers::LayerTree;
 mod blit;
 mod composite;
+mod resample;
 
 pub use composite::{DEFAULT_BUDGET, MARGIN};
+pub use resample::STEPS;
 
 use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs, Placement};
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform};
@@ -46,6 +51,21 @@ pub trait Images {
     /// The pixels for `handle`, premultiplied RGBA, or `None` if the handle is unknown (the
     /// operation then draws nothing).
     fn image(&self, handle: u32) -> Option<PixmapRef<'_>>;
+
+    /// A number no other image this source held or holds has (a handle loaded again gets a new
+    /// one). The canvas keeps each image resampled to the size it is drawn at under it (see
+    /// `resample.rs`); `None`, the default, keeps nothing, which draws the same pixels, slower.
+    fn serial(&self, _handle: u32) -> Option<u64> {
+        None
+    }
+}
+
+/// What drawing takes besides the list: the host's images and text, and the images resampled
+/// in earlier frames.
+pub(crate) struct Sources<'s> {
+    pub(crate) images: &'s dyn Images,
+    pub(crate) glyphs: &'s mut dyn Glyphs,
+    pub(crate) pictures: &'s mut resample::Resampled,
 }
 
 /// No images at all.
@@ -122,6 +142,7 @@ pub struct Canvas {
     pixmap: sk::Pixmap,
     background: sk::Color,
     compositor: composite::Compositor,
+    pictures: resample::Resampled,
 }
 
 impl Canvas {
@@ -130,7 +151,9 @@ impl Canvas {
         let mut pixmap = sk::Pixmap::new(width, height).ok_or(Error::BadSize { width, height })?;
         let background = color(background, 1.0);
         pixmap.fill(background);
-        Ok(Canvas { pixmap, background, compositor: composite::Compositor::new(DEFAULT_BUDGET) })
+        let (compositor, pictures) =
+            (composite::Compositor::new(DEFAULT_BUDGET), resample::Resampled::new(DEFAULT_BUDGET / 2));
+        Ok(Canvas { pixmap, background, compositor, pictures })
     }
 
     /// The pixels, premultiplied RGBA.
@@ -175,7 +198,8 @@ impl Canvas {
             return Ok(stats);
         }
         self.clear(&damage);
-        let work = self.compositor.composite(layers, &mut self.pixmap, &damage, images, glyphs)?;
+        let sources = Sources { images, glyphs, pictures: &mut self.pictures };
+        let work = self.compositor.composite(layers, &mut self.pixmap, &damage, sources)?;
         stats.ops = work.direct_ops;
         stats.skipped = work.skipped;
         stats.flattened = work.flattened;
@@ -185,15 +209,17 @@ impl Canvas {
         Ok(stats)
     }
 
-    /// Bytes of layer pixels the canvas keeps.
+    /// Bytes of pixels the canvas keeps between frames: layer surfaces and resampled images.
     pub fn layer_bytes(&self) -> usize {
-        self.compositor.bytes()
+        self.compositor.bytes() + self.pictures.bytes()
     }
 
-    /// Sets how many bytes of layer pixels the canvas may keep (least recently used go first;
-    /// what is not kept is rasterized again when needed, to the same pixels).
+    /// Sets how many bytes of layer surfaces the canvas may keep, and half as many of resampled
+    /// images (least recently used go first; what is not kept is made again when needed, to the
+    /// same pixels).
     pub fn set_layer_budget(&mut self, bytes: usize) {
         self.compositor.set_budget(bytes);
+        self.pictures.set_budget(bytes / 2);
     }
 
     /// Clears the damage to the background.
@@ -231,9 +257,10 @@ impl Canvas {
         let all = damage.iter().fold(IntRect::default(), |a, r| a.union(r));
         let cull = Rect::new(all.x as f32, all.y as f32, all.w as f32, all.h as f32);
         let mut p = Painter::new(bounds.w as u32, bounds.h as u32, sk::Transform::identity(), base, cull);
+        let mut sources = Sources { images, glyphs, pictures: &mut self.pictures };
         for op in ops {
             stats.ops += 1;
-            if !p.op(&mut self.pixmap, op, images, glyphs)? {
+            if !p.op(&mut self.pixmap, op, &mut sources)? {
                 stats.skipped += 1;
             }
         }
@@ -324,13 +351,7 @@ impl Painter {
     }
 
     /// Draws one operation; returns false when it had to be skipped.
-    fn op(
-        &mut self,
-        base: &mut sk::Pixmap,
-        op: &Op,
-        images: &dyn Images,
-        glyphs: &mut dyn Glyphs,
-    ) -> Result<bool, Error> {
+    fn op(&mut self, base: &mut sk::Pixmap, op: &Op, sources: &mut Sources<'_>) -> Result<bool, Error> {
         let transform = self.transform();
         match *op {
             Op::FillRect { rect, radii, .. } | Op::Border { rect, radii, .. } | Op::PushClip { rect, radii }
@@ -359,12 +380,15 @@ impl Painter {
                 return Ok(true);
             }
             Op::FillRect { rect, radii, color: c } => {
-                if let Some(path) = rounded_rect(rect, radii) {
-                    let mut paint = sk::Paint::default();
-                    paint.set_color(color(c, self.flat_opacity()));
-                    paint.anti_alias = true;
-                    let mask = self.masks.last().and_then(Option::as_ref);
-                    target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
+                let mut paint = sk::Paint::default();
+                paint.set_color(color(c, self.flat_opacity()));
+                paint.anti_alias = true;
+                let mask = self.masks.last().and_then(Option::as_ref);
+                let to = target(&mut self.layers, base);
+                if !fill_on_grid(to, rect, radii, transform, &paint, mask)
+                    && let Some(path) = rounded_rect(rect, radii)
+                {
+                    to.fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
                 }
             }
             Op::Border { rect, radii, width, color: c } => {
@@ -377,18 +401,22 @@ impl Painter {
                 }
             }
             Op::Image { handle, src, dst, opacity } => {
-                let Some(image) = images.image(handle) else { return Ok(false) };
+                let Some(image) = sources.images.image(handle) else { return Ok(false) };
                 let (Some(path), true) = (rounded_rect(dst, Radii::ZERO), src.w > 0.0 && src.h > 0.0) else {
                     return Ok(true);
                 };
-                // Map the source rectangle of the image onto the destination rectangle.
+                let (serial, opacity) = (sources.images.serial(handle), opacity * self.flat_opacity());
+                let mask = self.masks.last().and_then(Option::as_ref);
+                let to = target(&mut self.layers, base);
+                if sources.pictures.draw(to, (image, serial), (src, dst), transform, (opacity, mask))? {
+                    return Ok(true);
+                }
+                // Mirrored or huge: drawn directly, the source rectangle mapped onto the destination.
                 let (sx, sy) = (dst.w / src.w, dst.h / src.h);
                 let to_dst = sk::Transform::from_row(sx, 0.0, 0.0, sy, dst.x - src.x * sx, dst.y - src.y * sy);
-                let opacity = opacity * self.flat_opacity();
                 let shader = sk::Pattern::new(image, sk::SpreadMode::Pad, sk::FilterQuality::Bilinear, opacity, to_dst);
                 let paint = sk::Paint { shader, anti_alias: true, ..sk::Paint::default() };
-                let mask = self.masks.last().and_then(Option::as_ref);
-                target(&mut self.layers, base).fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
+                to.fill_path(&path, &paint, sk::FillRule::Winding, transform, mask);
             }
             Op::Text { run, rect, overhang, color: c } => {
                 // Transforms are scale-and-translate: the box's corner maps to a device point and
@@ -404,13 +432,20 @@ impl Painter {
                 let scale = transform.sx;
                 let [r, g, b, a] = c.rgba();
                 let a = if self.flat.is_empty() { a } else { (f32::from(a) * self.flat_opacity()).round() as u8 };
-                let mask = self.masks.last().and_then(Option::as_ref);
                 let target = target(&mut self.layers, base);
+                let whole = IntRect { x: 0, y: 0, w: target.width() as i32, h: target.height() as i32 };
+                let coverage = match self.masks.last().and_then(Option::as_ref) {
+                    Some(m) if m.width() != target.width() || m.height() != target.height() => return Ok(true),
+                    Some(m) => Some(blit::Coverage { data: m.data(), rect: whole }),
+                    None => None,
+                };
+                let keep = IntRect { x: keep[0], y: keep[1], w: keep[2] - keep[0], h: keep[3] - keep[1] };
                 let mut ink = Vec::new();
-                let known = glyphs.glyphs(Placement { run, width: rect.w, origin, scale }, &mut |glyph| {
-                    if let Some(pixmap) = glyph_pixmap(&glyph, [r, g, b, a], keep, &mut ink) {
-                        let paint = sk::PixmapPaint::default();
-                        target.draw_pixmap(glyph.x, glyph.y, pixmap.as_ref(), &paint, sk::Transform::identity(), mask);
+                let known = sources.glyphs.glyphs(Placement { run, width: rect.w, origin, scale }, &mut |glyph| {
+                    let at = IntRect { x: glyph.x, y: glyph.y, w: glyph.width as i32, h: glyph.height as i32 };
+                    let shown = at.intersect(&keep);
+                    if !shown.is_empty() && glyph_pixels(&glyph, [r, g, b, a], &mut ink) {
+                        blit::pixels_over(target, (&ink, glyph.width), (glyph.x, glyph.y), shown, coverage);
                     }
                 });
                 return Ok(known);
@@ -478,48 +513,30 @@ impl Painter {
     }
 }
 
-/// A glyph as premultiplied pixels: coverage times the text colour, or the glyph's own colours,
-/// with the pixels outside `keep` (device `x0, y0, x1, y1`) transparent; `None` if none is
-/// inside. `scratch` is reused between glyphs.
-fn glyph_pixmap(
-    glyph: &GlyphMask<'_>,
-    [r, g, b, a]: [u8; 4],
-    keep: [i32; 4],
-    scratch: &mut Vec<u8>,
-) -> Option<sk::Pixmap> {
-    let (w, h) = (glyph.width, glyph.height);
-    let n = (w as usize).checked_mul(h as usize)?;
-    let [x0, y0, x1, y1] = keep;
-    let (gx1, gy1) = (glyph.x.saturating_add(w as i32), glyph.y.saturating_add(h as i32));
-    if glyph.x >= x1 || glyph.y >= y1 || gx1 <= x0 || gy1 <= y0 {
-        return None;
-    }
-    scratch.clear();
+/// Writes `glyph`'s pixels in colour `[r, g, b, a]`, premultiplied, into `out`; false when its
+/// mask is shorter than its size says.
+fn glyph_pixels(glyph: &GlyphMask<'_>, [r, g, b, a]: [u8; 4], out: &mut Vec<u8>) -> bool {
+    let Some(n) = (glyph.width as usize).checked_mul(glyph.height as usize) else { return false };
+    out.clear();
     match glyph.format {
         GlyphFormat::Alpha => {
-            for &cov in glyph.data.get(..n)? {
+            let Some(mask) = glyph.data.get(..n) else { return false };
+            for &cov in mask {
                 let alpha = (cov as u32 * a as u32 + 127) / 255;
                 let pm = |ch: u8| ((ch as u32 * alpha + 127) / 255) as u8;
-                scratch.extend_from_slice(&[pm(r), pm(g), pm(b), alpha as u8]);
+                out.extend_from_slice(&[pm(r), pm(g), pm(b), alpha as u8]);
             }
         }
         GlyphFormat::Rgba => {
-            for px in glyph.data.get(..n * 4)?.chunks_exact(4) {
+            let Some(pixels) = glyph.data.get(..n * 4) else { return false };
+            for px in pixels.chunks_exact(4) {
                 let alpha = px[3] as u32 * a as u32 / 255;
                 let pm = |ch: u8| ((ch as u32 * alpha + 127) / 255) as u8;
-                scratch.extend_from_slice(&[pm(px[0]), pm(px[1]), pm(px[2]), alpha as u8]);
+                out.extend_from_slice(&[pm(px[0]), pm(px[1]), pm(px[2]), alpha as u8]);
             }
         }
     }
-    if glyph.x < x0 || glyph.y < y0 || gx1 > x1 || gy1 > y1 {
-        for (i, px) in scratch.chunks_exact_mut(4).enumerate() {
-            let (x, y) = (glyph.x + (i as u32 % w) as i32, glyph.y + (i as u32 / w) as i32);
-            if x < x0 || y < y0 || x >= x1 || y >= y1 {
-                px.fill(0);
-            }
-        }
-    }
-    sk::Pixmap::from_vec(std::mem::take(scratch), sk::IntSize::from_wh(w, h)?)
+    true
 }
 
 fn target<'a>(layers: &'a mut [(sk::Pixmap, f32)], base: &'a mut sk::Pixmap) -> &'a mut sk::Pixmap {
@@ -581,6 +598,86 @@ fn drawable(rect: Rect, extra: &[f32], t: sk::Transform) -> bool {
     let corners = [(rect.x, rect.y), (rect.x + rect.w, rect.y + rect.h)];
     [rect.x, rect.y, rect.w, rect.h].into_iter().chain(extra.iter().copied()).all(ok)
         && corners.iter().all(|&(x, y)| ok(t.sx * x + t.kx * y + t.tx) && ok(t.ky * x + t.sy * y + t.ty))
+}
+
+/// Fills `rect` with rounded corners `radii` under `t` when its edges land on whole pixels
+/// (most boxes of a layout at an integer scale): the rows and columns clear of the corners are
+/// whole pixels, filled as they are, and only the four corner squares go through the
+/// anti-aliasing path filler, several times slower a pixel. The pieces meet on pixel edges, so
+/// each pixel is drawn once. Returns false, having drawn nothing, for any other rectangle.
+fn fill_on_grid(
+    to: &mut sk::Pixmap,
+    rect: Rect,
+    radii: Radii,
+    t: sk::Transform,
+    paint: &sk::Paint<'_>,
+    mask: Option<&sk::Mask>,
+) -> bool {
+    if !(t.sx > 0.0 && t.sy > 0.0 && t.kx == 0.0 && t.ky == 0.0) || rect.is_empty() {
+        return false;
+    }
+    let (x0, y0) = (t.sx * rect.x + t.tx, t.sy * rect.y + t.ty);
+    let (x1, y1) = (t.sx * (rect.x + rect.w) + t.tx, t.sy * (rect.y + rect.h) + t.ty);
+    if [x0, y0, x1, y1].iter().any(|v| *v != v.round()) {
+        return false;
+    }
+    let [tl, tr, br, bl] = fit_radii(rect, radii);
+    // The corner squares' side: every corner's radius, horizontal and vertical, fits in it.
+    let side = [tl, tr, br, bl].iter().fold(0.0f32, |m, r| m.max(r * t.sx).max(r * t.sy)).ceil();
+    if 2.0 * side > (x1 - x0).min(y1 - y0) {
+        return false;
+    }
+    // The colour, premultiplied: a solid paint's shader is its colour.
+    let sk::Shader::SolidColor(c) = paint.shader else { return false };
+    let px = c.premultiply().to_color_u8();
+    let color = u32::from_le_bytes([px.red(), px.green(), px.blue(), px.alpha()]);
+    let coverage = match mask {
+        Some(m) if m.width() != to.width() || m.height() != to.height() => return false,
+        Some(m) => Some(blit::Coverage {
+            data: m.data(),
+            rect: IntRect { x: 0, y: 0, w: m.width() as i32, h: m.height() as i32 },
+        }),
+        None => None,
+    };
+    let mut fill = |x: f32, y: f32, w: f32, h: f32| {
+        let r = IntRect { x: x as i32, y: y as i32, w: w as i32, h: h as i32 };
+        if !r.is_empty() {
+            blit::fill(to, r, color, coverage);
+        }
+    };
+    fill(x0 + side, y0, x1 - x0 - 2.0 * side, side);
+    fill(x0, y0 + side, x1 - x0, y1 - y0 - 2.0 * side);
+    fill(x0 + side, y1 - side, x1 - x0 - 2.0 * side, side);
+    if side == 0.0 {
+        return true;
+    }
+    // Each corner: its square, less what lies outside the corner's quarter ellipse (the same
+    // curve `push_rounded` draws, through `t`).
+    let k = 1.0 - KAPPA;
+    let corners = [
+        // (corner, its radius, the directions into the rectangle)
+        ((x0, y0), tl, (1.0, 1.0)),
+        ((x1, y0), tr, (-1.0, 1.0)),
+        ((x1, y1), br, (-1.0, -1.0)),
+        ((x0, y1), bl, (1.0, -1.0)),
+    ];
+    for ((cx, cy), r, (dx, dy)) in corners {
+        let (rx, ry) = (r * t.sx * dx, r * t.sy * dy);
+        let (sx, sy) = (side * dx, side * dy);
+        let mut pb = sk::PathBuilder::new();
+        pb.move_to(cx, cy + sy);
+        pb.line_to(cx, cy + ry);
+        if r > 0.0 {
+            pb.cubic_to(cx, cy + ry * k, cx + rx * k, cy, cx + rx, cy);
+        }
+        pb.line_to(cx + sx, cy);
+        pb.line_to(cx + sx, cy + sy);
+        pb.close();
+        if let Some(path) = pb.finish() {
+            to.fill_path(&path, paint, sk::FillRule::Winding, sk::Transform::identity(), mask);
+        }
+    }
+    true
 }
 
 fn rounded_rect(r: Rect, radii: Radii) -> Option<sk::Path> {

@@ -47,6 +47,10 @@ impl Images for Synthetic {
     fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
         self.0.get(&handle).map(|p| p.as_ref())
     }
+
+    fn serial(&self, handle: u32) -> Option<u64> {
+        self.0.contains_key(&handle).then_some(u64::from(handle))
+    }
 }
 
 #[test]
@@ -141,6 +145,10 @@ struct Checker(tiny_skia::Pixmap);
 impl Images for Checker {
     fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
         (handle == 7).then(|| self.0.as_ref())
+    }
+
+    fn serial(&self, handle: u32) -> Option<u64> {
+        (handle == 7).then_some(7)
     }
 }
 
@@ -239,4 +247,34 @@ fn deep_layers_and_clips_are_bounded() {
     assert!((f32::from(centre.red()) - expected).abs() <= 4.0, "{} vs {expected}", centre.red());
     // The 32 outer clips still apply: the corner is outside the 32nd inset.
     assert_eq!(canvas.pixmap().pixel(1, 1).unwrap().red(), 0);
+}
+
+/// Boxes whose edges land on whole pixels fill exactly their pixels, square or rounded (the
+/// corners anti-aliased, the rest not), and those off the grid are anti-aliased all round.
+#[test]
+fn boxes_on_whole_pixels_fill_exactly_their_pixels() {
+    let red = Color(0xff0000ff);
+    for radius in [0.0, 6.0] {
+        let mut canvas = Canvas::new(40, 40, BACKGROUND).unwrap();
+        let op = Op::FillRect { rect: Rect::new(5.0, 7.0, 20.0, 16.0), radii: Radii([radius; 4]), color: red };
+        canvas.draw(&list(&[op]), &[canvas.bounds()], &NoImages, &mut NoGlyphs).unwrap();
+        let red_at = |x, y| canvas.pixmap().pixel(x, y).unwrap().red();
+        for y in 0..40 {
+            for x in 0..40 {
+                let inside = (5..25).contains(&x) && (7..23).contains(&y);
+                let corner = !(11..19).contains(&x) && !(13..17).contains(&y);
+                match (inside, radius > 0.0 && corner) {
+                    (false, _) => assert_eq!(red_at(x, y), 0, "r {radius}: ({x}, {y}) outside"),
+                    (true, false) => assert_eq!(red_at(x, y), 255, "r {radius}: ({x}, {y}) inside"),
+                    (true, true) => {}
+                }
+            }
+        }
+        if radius > 0.0 {
+            // The corner pixel itself is outside the curve; the middle of its square's far edge inside.
+            assert_eq!(red_at(5, 7), 0);
+            assert!(red_at(5, 14) == 255 && red_at(10, 7) == 255);
+            assert!((1..255).contains(&red_at(6, 8)), "an edge pixel of the curve is partly covered");
+        }
+    }
 }
