@@ -9,8 +9,8 @@
 //! cancelled before it is fetched).
 //!
 //! Images that arrive together are handed over a few at a time: each frame takes in at most
-//! [`Textures::new`]'s `per_frame` pixels of new images (always at least one image), the rest
-//! wait for the next frames, in handle order. A rail of posters arriving at once would otherwise
+//! [`Textures::new`]'s `per_frame` pixels of new images (the host gives a quarter of its screen;
+//! always at least one image), the rest wait for the next frames, in handle order. A rail of posters arriving at once would otherwise
 //! make one frame resample, and re-cut the layers of, every one of them; spread over a few
 //! frames, it appears as quickly and no frame runs long. (Chromium and the web TV renderers bound
 //! the images a frame decodes or uploads the same way.)
