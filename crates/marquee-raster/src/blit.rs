@@ -22,6 +22,28 @@ pub(crate) struct Coverage<'m> {
     pub(crate) rect: IntRect,
 }
 
+impl<'m> Coverage<'m> {
+    /// The coverage of pixels `x..x + w` of row `y` (all inside `rect`), unless it covers every
+    /// one fully: then drawing is as if there were no mask.
+    fn partial(&self, y: i32, x: i32, w: usize) -> Option<&'m [u8]> {
+        let at = (y - self.rect.y) as usize * self.rect.w as usize + (x - self.rect.x) as usize;
+        Some(&self.data[at..at + w]).filter(|c| c.iter().any(|&v| v != 255))
+    }
+}
+
+/// What a drawing of `rect` onto `dst` touches: its part on `dst` and inside `mask`'s rectangle;
+/// `None` when that is empty, or when the mask holds fewer bytes than its rectangle says.
+fn drawn(dst: &sk::Pixmap, rect: IntRect, mask: Option<Coverage<'_>>) -> Option<IntRect> {
+    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dst.width() as i32, h: dst.height() as i32 });
+    if let Some(m) = mask {
+        r = r.intersect(&m.rect);
+        if m.data.len() < m.rect.area().max(0) as usize {
+            return None;
+        }
+    }
+    (!r.is_empty()).then_some(r)
+}
+
 /// The low byte of each 16-bit lane.
 const LANES: u64 = 0x00ff_00ff_00ff_00ff;
 
@@ -196,19 +218,10 @@ pub(crate) fn source_over(
     opacity: f32,
     mask: Option<Coverage<'_>>,
 ) {
-    let (dw, dh) = (dst.width() as i32, dst.height() as i32);
     let (sw, sh) = (src.pixmap.width() as i32, src.pixmap.height() as i32);
     let on_src = IntRect { x: origin.0, y: origin.1, w: sw, h: sh };
-    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
-    if let Some(m) = mask {
-        r = r.intersect(&m.rect);
-        if m.data.len() < m.rect.area().max(0) as usize {
-            return;
-        }
-    }
-    if r.is_empty() {
-        return;
-    }
+    let Some(r) = drawn(dst, rect.intersect(&on_src), mask) else { return };
+    let dw = dst.width() as i32;
     let alpha = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
     if alpha == 0 {
         return;
@@ -224,13 +237,9 @@ pub(crate) fn source_over(
                 let at = y as usize * dw as usize + x0 as usize;
                 let from = (y - origin.1) as usize * sw + (x0 - origin.0) as usize;
                 let w = (x1 - x0) as usize;
-                let coverage = mask.map(|m| {
-                    let c = (y - m.rect.y) as usize * m.rect.w as usize + (x0 - m.rect.x) as usize;
-                    &m.data[c..c + w]
-                });
                 // Inside a rounded clip most of a row is fully covered: the same pixels as no
                 // mask, which copies opaque runs whole.
-                let coverage = coverage.filter(|c| c.iter().any(|&v| v != 255));
+                let coverage = mask.and_then(|m| m.partial(y, x0, w));
                 let (d, s) = (&mut dst[at * 4..(at + w) * 4], &pixels[from * 4..(from + w) * 4]);
                 if opaque && alpha == 255 && coverage.is_none() {
                     d.copy_from_slice(s);
@@ -246,27 +255,14 @@ pub(crate) fn source_over(
 /// `mask` when there is one: what tiny-skia's pipeline does for a box, a pixel's channels at a
 /// time in one `u64`, and an opaque colour written straight where nothing fades it.
 pub(crate) fn fill(dst: &mut sk::Pixmap, rect: IntRect, color: u32, mask: Option<Coverage<'_>>) {
-    let (dw, dh) = (dst.width() as i32, dst.height() as i32);
-    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh });
-    if let Some(m) = mask {
-        r = r.intersect(&m.rect);
-        if m.data.len() < m.rect.area().max(0) as usize {
-            return;
-        }
-    }
-    if r.is_empty() || color == 0 {
-        return;
-    }
+    let Some(r) = drawn(dst, rect, mask).filter(|_| color != 0) else { return };
+    let dw = dst.width() as i32;
     let dst = dst.data_mut();
     let w = r.w as usize;
     for y in r.y..r.y + r.h {
         let at = y as usize * dw as usize + r.x as usize;
         let row = &mut dst[at * 4..(at + w) * 4];
-        let coverage = mask.map(|m| {
-            let c = (y - m.rect.y) as usize * m.rect.w as usize + (r.x - m.rect.x) as usize;
-            &m.data[c..c + w]
-        });
-        match coverage.filter(|c| c.iter().any(|&v| v != 255)) {
+        match mask.and_then(|m| m.partial(y, r.x, w)) {
             None if color >> 24 == 255 => {
                 for px in row.as_chunks_mut::<4>().0 {
                     *px = color.to_le_bytes();
@@ -297,29 +293,16 @@ pub(crate) fn pixels_over(
     rect: IntRect,
     mask: Option<Coverage<'_>>,
 ) {
-    let (dw, dh) = (dst.width() as i32, dst.height() as i32);
     let height = (pixels.len() / 4 / width.max(1) as usize) as i32;
     let on_src = IntRect { x: origin.0, y: origin.1, w: width as i32, h: height };
-    let mut r = rect.intersect(&IntRect { x: 0, y: 0, w: dw, h: dh }).intersect(&on_src);
-    if let Some(m) = mask {
-        r = r.intersect(&m.rect);
-        if m.data.len() < m.rect.area().max(0) as usize {
-            return;
-        }
-    }
-    if r.is_empty() {
-        return;
-    }
+    let Some(r) = drawn(dst, rect.intersect(&on_src), mask) else { return };
+    let dw = dst.width() as i32;
     let dst = dst.data_mut();
     let w = r.w as usize;
     for y in r.y..r.y + r.h {
         let at = y as usize * dw as usize + r.x as usize;
         let from = (y - origin.1) as usize * width as usize + (r.x - origin.0) as usize;
-        let coverage = mask.map(|m| {
-            let c = (y - m.rect.y) as usize * m.rect.w as usize + (r.x - m.rect.x) as usize;
-            &m.data[c..c + w]
-        });
-        let coverage = coverage.filter(|c| c.iter().any(|&v| v != 255));
+        let coverage = mask.and_then(|m| m.partial(y, r.x, w));
         span(&mut dst[at * 4..(at + w) * 4], &pixels[from * 4..(from + w) * 4], 255, coverage);
     }
 }
