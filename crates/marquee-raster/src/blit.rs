@@ -23,6 +23,12 @@ pub(crate) struct Coverage<'m> {
 }
 
 impl<'m> Coverage<'m> {
+    /// A tiny-skia mask's coverage, over the mask's own size (a painter's masks are its
+    /// target's).
+    pub(crate) fn of(mask: &'m sk::Mask) -> Coverage<'m> {
+        Coverage { data: mask.data(), rect: IntRect { x: 0, y: 0, w: mask.width() as i32, h: mask.height() as i32 } }
+    }
+
     /// The coverage of pixels `x..x + w` of row `y` (all inside `rect`), unless it covers every
     /// one fully: then drawing is as if there were no mask.
     fn partial(&self, y: i32, x: i32, w: usize) -> Option<&'m [u8]> {

@@ -239,7 +239,7 @@ fn on_device(rect: marquee_display_list::Rect, t: sk::Transform) -> marquee_disp
 }
 
 /// `rect` through `t` (a scale and a translation) when every edge lands on a whole pixel.
-fn on_grid(rect: marquee_display_list::Rect, t: sk::Transform) -> Option<IntRect> {
+pub(crate) fn on_grid(rect: marquee_display_list::Rect, t: sk::Transform) -> Option<IntRect> {
     if t.kx != 0.0 || t.ky != 0.0 {
         return None;
     }

@@ -428,18 +428,13 @@ impl Painter {
                     transform.sx * (rect.x + rect.w + o) + transform.tx,
                     transform.sy * (rect.y + rect.h + o) + transform.ty,
                 );
-                let keep = [x0.floor() as i32, y0.floor() as i32, x1.ceil() as i32, y1.ceil() as i32];
+                let (kx, ky) = (x0.floor() as i32, y0.floor() as i32);
+                let keep = IntRect { x: kx, y: ky, w: x1.ceil() as i32 - kx, h: y1.ceil() as i32 - ky };
                 let scale = transform.sx;
                 let [r, g, b, a] = c.rgba();
                 let a = if self.flat.is_empty() { a } else { (f32::from(a) * self.flat_opacity()).round() as u8 };
                 let target = target(&mut self.layers, base);
-                let whole = IntRect { x: 0, y: 0, w: target.width() as i32, h: target.height() as i32 };
-                let coverage = match self.masks.last().and_then(Option::as_ref) {
-                    Some(m) if m.width() != target.width() || m.height() != target.height() => return Ok(true),
-                    Some(m) => Some(blit::Coverage { data: m.data(), rect: whole }),
-                    None => None,
-                };
-                let keep = IntRect { x: keep[0], y: keep[1], w: keep[2] - keep[0], h: keep[3] - keep[1] };
+                let coverage = self.masks.last().and_then(Option::as_ref).map(blit::Coverage::of);
                 let mut ink = Vec::new();
                 let known = sources.glyphs.glyphs(Placement { run, width: rect.w, origin, scale }, &mut |glyph| {
                     let at = IntRect { x: glyph.x, y: glyph.y, w: glyph.width as i32, h: glyph.height as i32 };
@@ -613,14 +608,11 @@ fn fill_on_grid(
     paint: &sk::Paint<'_>,
     mask: Option<&sk::Mask>,
 ) -> bool {
-    if !(t.sx > 0.0 && t.sy > 0.0 && t.kx == 0.0 && t.ky == 0.0) || rect.is_empty() {
+    // Upright (a mirrored box's corners would swap), every edge on a whole pixel.
+    let Some(on) = composite::on_grid(rect, t).filter(|_| t.sx > 0.0 && t.sy > 0.0 && !rect.is_empty()) else {
         return false;
-    }
-    let (x0, y0) = (t.sx * rect.x + t.tx, t.sy * rect.y + t.ty);
-    let (x1, y1) = (t.sx * (rect.x + rect.w) + t.tx, t.sy * (rect.y + rect.h) + t.ty);
-    if [x0, y0, x1, y1].iter().any(|v| *v != v.round()) {
-        return false;
-    }
+    };
+    let (x0, y0, x1, y1) = (on.x as f32, on.y as f32, (on.x + on.w) as f32, (on.y + on.h) as f32);
     let [tl, tr, br, bl] = fit_radii(rect, radii);
     // The corner squares' side: every corner's radius, horizontal and vertical, fits in it.
     let side = [tl, tr, br, bl].iter().fold(0.0f32, |m, r| m.max(r * t.sx).max(r * t.sy)).ceil();
@@ -631,19 +623,9 @@ fn fill_on_grid(
     let sk::Shader::SolidColor(c) = paint.shader else { return false };
     let px = c.premultiply().to_color_u8();
     let color = u32::from_le_bytes([px.red(), px.green(), px.blue(), px.alpha()]);
-    let coverage = match mask {
-        Some(m) if m.width() != to.width() || m.height() != to.height() => return false,
-        Some(m) => Some(blit::Coverage {
-            data: m.data(),
-            rect: IntRect { x: 0, y: 0, w: m.width() as i32, h: m.height() as i32 },
-        }),
-        None => None,
-    };
+    let coverage = mask.map(blit::Coverage::of);
     let mut fill = |x: f32, y: f32, w: f32, h: f32| {
-        let r = IntRect { x: x as i32, y: y as i32, w: w as i32, h: h as i32 };
-        if !r.is_empty() {
-            blit::fill(to, r, color, coverage);
-        }
+        blit::fill(to, IntRect { x: x as i32, y: y as i32, w: w as i32, h: h as i32 }, color, coverage);
     };
     fill(x0 + side, y0, x1 - x0 - 2.0 * side, side);
     fill(x0, y0 + side, x1 - x0, y1 - y0 - 2.0 * side);
