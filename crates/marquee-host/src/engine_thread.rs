@@ -158,8 +158,11 @@ impl Loop {
         let mut canvas = Canvas::new(w, h, options.background).map_err(|e| Error::Surface(e.to_string()))?;
         canvas.set_layer_budget(options.layer_budget);
         let cap = options.texture_budget.saturating_mul(2);
-        let textures = Textures::new(&options.app_dir, options.image_limits, options.file_dirs.clone(), cap)
-            .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
+        // A quarter of a screen of new image pixels a frame (see `images.rs`).
+        let per_frame = u64::from(w) * u64::from(h) / 4;
+        let textures =
+            Textures::new(&options.app_dir, options.image_limits, options.file_dirs.clone(), (cap, per_frame))
+                .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
         let mut script = options.script.clone();
         script.sort_by_key(|(frame, _)| std::cmp::Reverse(*frame));
         let this = Loop {

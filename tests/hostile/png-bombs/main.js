@@ -1,7 +1,8 @@
 // 60 PNG decompression bombs on screen at once: 65 KB files of 4096² pixels each, within the
 // decode limits. They took the host to 3.7 GB, --texture-budget 64 notwithstanding. Now decoded
 // images stay within twice the texture budget, those in view included: the first fit, the rest
-// fail with `too-many-pixels` and keep their placeholders.
+// fail with `too-many-pixels` and keep their placeholders (which the summary names first depends
+// on which loads won the race for the cap).
 import { createApp } from '@marquee/sdk';
 
 const app = createApp();
