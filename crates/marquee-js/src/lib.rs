@@ -2,8 +2,10 @@
 //!
 //! An [`AppRuntime`] loads the app's entry module from its directory (ES modules, `node_modules`
 //! packages such as `@marquee/sdk`), and installs the web-style globals apps are written against:
-//! `console`, `setTimeout`/`setInterval`, `requestAnimationFrame`, `performance.now`, and the host
-//! binding the SDK looks for (`globalThis.__marqueeHost`). It does not own a thread or a clock:
+//! `console`, `setTimeout`/`setInterval`, `requestAnimationFrame`, `performance.now`, the host
+//! binding the SDK looks for (`globalThis.__marqueeHost`), and the web platform's small pieces
+//! (`web.js`: `DOMException`, `queueMicrotask`, `atob`/`btoa`, `TextEncoder`/`TextDecoder`,
+//! `structuredClone`, `crypto.getRandomValues`/`randomUUID`). It does not own a thread or a clock:
 //! the host's app thread drives it — deliver events, run due timers, run a frame — and every
 //! such entry into JavaScript runs the promise jobs it queued before returning.
 //!
@@ -399,9 +401,43 @@ fn install(
         }),
     )?;
     native.set("now", Func::from(move || epoch.elapsed().as_secs_f64() * 1000.0))?;
+    native.set("utf8Encode", Func::from(utf8_encode))?;
+    native.set(
+        "utf8Decode",
+        Func::from(|bytes: TypedArray<'_, u8>, fatal: bool| -> rquickjs::Result<Option<String>> {
+            let mut copy = Vec::new();
+            if !marquee_quickjs::copy_bytes(&bytes, &mut copy) {
+                return Err(rquickjs::Error::new_from_js("detached", "Uint8Array"));
+            }
+            // Rust's lossy decoding replaces each maximal invalid subpart with one U+FFFD, as
+            // the Encoding Standard's UTF-8 decoder does.
+            Ok(match String::from_utf8(copy) {
+                Ok(text) => Some(text),
+                Err(_) if fatal => None,
+                Err(e) => Some(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            })
+        }),
+    )?;
+    native.set("random", Func::from(random))?;
     let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
-    let control: Object = prelude.call((native, vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
+    let control: Object = prelude.call((native.clone(), vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
+    let web: Function = ctx.eval(include_str!("web.js"))?;
+    web.call::<_, ()>((native,))?;
     Ok(Persistent::save(ctx, control))
+}
+
+/// `text` as UTF-8 (`web.js` hands it well-formed).
+fn utf8_encode<'js>(ctx: Ctx<'js>, text: String) -> rquickjs::Result<TypedArray<'js, u8>> {
+    TypedArray::new(ctx, text.into_bytes())
+}
+
+/// `n` bytes from the system's random source (`web.js` asks for at most 65,536, getRandomValues'
+/// limit).
+fn random<'js>(ctx: Ctx<'js>, n: usize) -> rquickjs::Result<TypedArray<'js, u8>> {
+    let mut bytes = vec![0; n.min(65_536)];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| rquickjs::Error::new_from_js_message("random source", "bytes", e.to_string()))?;
+    TypedArray::new(ctx, bytes)
 }
 
 /// The app's entry module: `main` of its `package.json` if set, else `main.js`.
