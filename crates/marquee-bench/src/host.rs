@@ -93,7 +93,8 @@ impl Host {
         let mut cmd = Command::new(&self.marquee);
         cmd.arg("run")
             .arg(&self.app)
-            .args(["--headless", "--quiet", "--virtual-time", "--keys", KEYS, "--timeout", "30"])
+            // No state directory: every run starts as the first, whatever the app stores.
+            .args(["--headless", "--quiet", "--virtual-time", "--keys", KEYS, "--timeout", "30", "--no-state"])
             .args(["--engine", if start == Start::Js { "js" } else { "wasm" }])
             .arg("--engine-wasm")
             .arg(&self.engine_wasm)

@@ -178,6 +178,13 @@ struct RunArgs {
     /// Compile the engine module every time.
     #[arg(long)]
     no_cache: bool,
+    /// The device's state directory, where each app's localStorage persists (default:
+    /// ~/.cache/marquee/state).
+    #[arg(long, value_name = "DIR")]
+    state: Option<PathBuf>,
+    /// Keep the app's localStorage in memory for this run only.
+    #[arg(long, conflicts_with = "state")]
+    no_state: bool,
     /// End the run after this many seconds (headless default: 60; a window stays until closed).
     #[arg(long)]
     timeout: Option<f64>,
@@ -359,6 +366,13 @@ fn cache_dir(args: &RunArgs) -> Option<PathBuf> {
     args.cache.clone().or_else(|| Some(user_cache()?.join("marquee/modules")))
 }
 
+fn state_dir(args: &RunArgs) -> Option<PathBuf> {
+    if args.no_state {
+        return None;
+    }
+    args.state.clone().or_else(|| Some(user_cache()?.join("marquee/state")))
+}
+
 fn run(args: RunArgs) -> Result<(), String> {
     let mut app = args.app.clone().unwrap_or_else(demo_dir);
     let mut engine_flag = args.engine_wasm.clone();
@@ -426,6 +440,7 @@ fn run_host(
     options.vitals = vitals;
     options.record = args.record.clone();
     options.cache_dir = cache_dir(args);
+    options.state_dir = state_dir(args);
     options.size = args.size;
     options.fps = args.fps;
     options.unpaced = args.unpaced;

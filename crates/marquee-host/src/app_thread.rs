@@ -7,6 +7,7 @@
 //! knows the app is idle without guessing.
 
 use std::cell::RefCell;
+use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
@@ -33,6 +34,7 @@ struct Sink {
     backlog: Arc<Backlog>,
     log: Log,
     echo: bool,
+    storage: Option<PathBuf>,
 }
 
 impl marquee_js::Host for Sink {
@@ -48,6 +50,10 @@ impl marquee_js::Host for Sink {
         let prefix = format!("[app {level:?}]");
         self.log.push(level, message, self.echo.then_some(prefix.as_str()));
     }
+
+    fn local_storage(&self) -> Option<PathBuf> {
+        self.storage.clone()
+    }
 }
 
 pub(crate) fn spawn(
@@ -61,11 +67,12 @@ pub(crate) fn spawn(
     let viewport = (options.size.0 as f32, options.size.1 as f32);
     let limits = options.js;
     let echo = options.echo_console;
+    let storage = options.state_dir.as_deref().map(|dir| crate::state_file(dir, &app_dir));
     std::thread::Builder::new()
         .name("marquee-app".into())
         .stack_size(STACK)
         .spawn(move || {
-            let sink = Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), backlog, log, echo }));
+            let sink = Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), backlog, log, echo, storage }));
             let entry = marquee_js::entry_module(&app_dir);
             match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
                 Ok(app) => run(app, &rx, &to_engine, &sink),

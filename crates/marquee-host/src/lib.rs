@@ -27,7 +27,7 @@ mod messages;
 mod selection;
 mod start;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
@@ -67,6 +67,10 @@ pub struct Options {
     pub device_id: String,
     /// Where compiled modules are cached; `None` compiles every time.
     pub cache_dir: Option<PathBuf>,
+    /// The device's state directory: an app's `localStorage` persists in
+    /// `<dir>/<app>/local-storage.json`, `<app>` being its package name (see
+    /// [`state_file`]); `None` keeps it in memory for the run.
+    pub state_dir: Option<PathBuf>,
     /// The surface size in pixels.
     pub size: (u32, u32),
     /// The display rate. Frames are paced to it unless `unpaced`.
@@ -195,6 +199,7 @@ impl Options {
             rollout: None,
             device_id: "local".into(),
             cache_dir: None,
+            state_dir: None,
             size: (1280, 720),
             fps: 60.0,
             unpaced: false,
@@ -336,6 +341,29 @@ pub struct FrameStat {
 
 /// How the engine module was obtained at start-up.
 pub use marquee_engine_wasmtime::cache::Source as ModuleSource;
+
+/// Where the app in `app_dir` keeps its `localStorage` under the state directory `state`:
+/// `<state>/<name>/local-storage.json`, `<name>` being its package name (so a bundle update
+/// keeps the app's storage, and two apps never share one), with every character but ASCII
+/// letters, digits, `.`, `-` and `_` written as `_` (`@acme/tv` is `_acme_tv`). An app with no
+/// name goes by its directory's.
+pub fn state_file(state: &Path, app_dir: &Path) -> PathBuf {
+    let name = std::fs::read_to_string(app_dir.join("package.json"))
+        .ok()
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
+        .and_then(|m| m.get("name")?.as_str().map(String::from))
+        .filter(|n| !n.is_empty())
+        .or_else(|| app_dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "app".into());
+    let safe: String = name
+        .chars()
+        .take(128)
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    // `.` and `..` name no directory of their own.
+    let safe = if safe.chars().all(|c| c == '.') { format!("_{safe}") } else { safe };
+    state.join(safe).join("local-storage.json")
+}
 
 /// What a run did.
 pub struct Report {

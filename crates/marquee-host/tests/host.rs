@@ -225,6 +225,56 @@ fn an_endless_js_loop_is_interrupted_and_the_app_goes_on() {
     assert!(report.frames.iter().filter(|f| f.at > spin && f.at < stop).count() >= 2);
 }
 
+/// An app's localStorage outlives its run in the device's state directory, under the app's
+/// name; without one it lasts the run.
+#[test]
+fn local_storage_persists_between_runs_in_the_state_directory() {
+    let _serial = serial();
+    let state = std::env::temp_dir().join(format!("marquee-host-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state);
+    let app = root().join("crates/marquee-host/tests/apps/storage");
+    let said = |state: Option<&Path>| {
+        let mut o = options_at(&app, engine_wasm());
+        o.state_dir = state.map(Path::to_path_buf);
+        let report = run(o);
+        assert_eq!(report.ended, Ended::Idle);
+        report.log.iter().find(|(_, _, m)| m.starts_with("run ")).map(|(_, _, m)| m.clone()).unwrap_or_default()
+    };
+    assert_eq!(said(Some(&state)), "run 1, session 0");
+    assert_eq!(said(Some(&state)), "run 2, session 0");
+    assert_eq!(said(None), "run 1, session 0");
+    let file = marquee_host::state_file(&state, &app);
+    assert_eq!(file, state.join("storage/local-storage.json"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), r#"{"runs":"2"}"#);
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+/// An app's state directory is named for its package, written so that no name can reach out
+/// of the state directory or into another app's.
+#[test]
+fn state_files_are_named_for_the_app_and_stay_in_the_state_directory() {
+    let dir = std::env::temp_dir().join(format!("marquee-host-names-{}", std::process::id()));
+    for (name, want) in [
+        (Some("@acme/tv"), "_acme_tv"),
+        (Some("../../etc"), ".._.._etc"),
+        (Some(".."), "_.."),
+        (Some("a b\\c"), "a_b_c"),
+        (Some("été"), "_t_"),
+        (Some(""), "the-app"),
+        (None, "the-app"),
+    ] {
+        let app = dir.join("the-app");
+        let _ = std::fs::remove_dir_all(&app);
+        std::fs::create_dir_all(&app).unwrap();
+        if let Some(name) = name {
+            std::fs::write(app.join("package.json"), serde_json::json!({ "name": name }).to_string()).unwrap();
+        }
+        let file = marquee_host::state_file(Path::new("/state"), &app);
+        assert_eq!(file, Path::new("/state").join(want).join("local-storage.json"), "{name:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_demo_renders_its_golden_images() {
     let _serial = serial();

@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use marquee_quickjs::Watchdog;
+use marquee_storage::Storage;
 use rquickjs::convert::Coerced;
 use rquickjs::function::{Func, This};
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
@@ -41,11 +42,19 @@ pub struct Limits {
     pub stack: usize,
     /// The longest one entry into JavaScript (a callback and its promise jobs) may run.
     pub budget: Duration,
+    /// What `localStorage` and `sessionStorage` may each hold, in bytes (UTF-16 code units of
+    /// keys and values, two bytes each, as browsers count).
+    pub storage: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { memory: 64 << 20, stack: 1 << 20, budget: Duration::from_secs(5) }
+        Limits {
+            memory: 64 << 20,
+            stack: 1 << 20,
+            budget: Duration::from_secs(5),
+            storage: marquee_storage::DEFAULT_QUOTA,
+        }
     }
 }
 
@@ -68,6 +77,11 @@ pub trait Host {
     fn send(&mut self, batch: Vec<u8>);
     /// A console line.
     fn log(&mut self, level: Level, message: &str);
+    /// The file `localStorage` persists in (the device's state directory for this app); `None`,
+    /// the default, keeps it in memory for the run, like a private window.
+    fn local_storage(&self) -> Option<PathBuf> {
+        None
+    }
 }
 
 /// What went wrong inside an entry into JavaScript.
@@ -167,8 +181,9 @@ impl AppRuntime {
         })));
 
         let context = Context::full(&runtime).map_err(|e| Error::Load(format!("QuickJS context: {e}")))?;
+        let storage = Rc::new(RefCell::new(open_storage(&host, limits.storage)));
         let control = context
-            .with(|ctx| install(&ctx, viewport, epoch, host.clone()))
+            .with(|ctx| install(&ctx, (viewport, epoch), host.clone(), storage))
             .map_err(|e| Error::Load(format!("installing the globals: {e}")))?;
         let mut app =
             AppRuntime { control, rejections, host, context, runtime, watchdog, epoch, limits, next_timer: None };
@@ -368,12 +383,33 @@ fn show(value: &Value<'_>) -> String {
     value.get::<Coerced<String>>().map(|s| s.0).unwrap_or_else(|_| format!("{value:?}"))
 }
 
+/// `localStorage` where the host keeps it, and `sessionStorage`. A persisted storage that
+/// cannot be opened (its file unreadable) is kept in memory for the run instead, and the host
+/// hears why; a damaged file moved aside is reported too.
+fn open_storage(host: &Rc<RefCell<dyn Host>>, quota: usize) -> [Storage; 2] {
+    let session = Storage::in_memory(quota);
+    let Some(file) = host.borrow().local_storage() else { return [Storage::in_memory(quota), session] };
+    let local = match Storage::open(&file, quota) {
+        Ok((local, warning)) => {
+            if let Some(w) = warning {
+                host.borrow_mut().log(Level::Warn, &format!("localStorage: {w}"));
+            }
+            local
+        }
+        Err(e) => {
+            host.borrow_mut().log(Level::Error, &format!("localStorage is kept in memory for this run: {e}"));
+            Storage::in_memory(quota)
+        }
+    };
+    [local, session]
+}
+
 /// Evaluates the prelude and calls it with the native functions; returns its control object.
 fn install(
     ctx: &Ctx<'_>,
-    viewport: (f32, f32),
-    epoch: Instant,
+    (viewport, epoch): ((f32, f32), Instant),
     host: Rc<RefCell<dyn Host>>,
+    storage: Rc<RefCell<[Storage; 2]>>,
 ) -> rquickjs::Result<Persistent<Object<'static>>> {
     let native = Object::new(ctx.clone())?;
     let sender = host.clone();
@@ -419,11 +455,60 @@ fn install(
         }),
     )?;
     native.set("random", Func::from(random))?;
+    install_storage(&native, &storage)?;
     let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
     let control: Object = prelude.call((native.clone(), vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
     let web: Function = ctx.eval(include_str!("web.js"))?;
     web.call::<_, ()>((native,))?;
     Ok(Persistent::save(ctx, control))
+}
+
+/// The native side of `localStorage` (0) and `sessionStorage` (1): `web.js` wraps them in the
+/// `Storage` interface. A refused change comes back as a string saying why, which `web.js`
+/// throws as a `QuotaExceededError` (`quota: …`) or an `Error`.
+fn install_storage(native: &Object<'_>, storage: &Rc<RefCell<[Storage; 2]>>) -> rquickjs::Result<()> {
+    let which = |n: u32| (n as usize).min(1);
+    let s = storage.clone();
+    native
+        .set("storageGet", Func::from(move |n: u32, key: String| s.borrow()[which(n)].get(&key).map(String::from)))?;
+    let s = storage.clone();
+    native.set(
+        "storageSet",
+        Func::from(move |n: u32, key: String, value: String| {
+            s.borrow_mut()[which(n)].set(&key, &value).err().map(|e| match e {
+                marquee_storage::Error::Quota { .. } => format!("quota: {e}"),
+                _ => e.to_string(),
+            })
+        }),
+    )?;
+    let s = storage.clone();
+    native.set(
+        "storageRemove",
+        Func::from(move |n: u32, key: String| s.borrow_mut()[which(n)].remove(&key).err().map(|e| e.to_string())),
+    )?;
+    let s = storage.clone();
+    native
+        .set("storageClear", Func::from(move |n: u32| s.borrow_mut()[which(n)].clear().err().map(|e| e.to_string())))?;
+    let s = storage.clone();
+    native.set(
+        "storageKey",
+        Func::from(move |n: u32, i: f64| {
+            let s = s.borrow();
+            (i >= 0.0 && i.fract() == 0.0).then(|| s[which(n)].key(i as usize).map(String::from)).flatten()
+        }),
+    )?;
+    let s = storage.clone();
+    native.set("storageLength", Func::from(move |n: u32| s.borrow()[which(n)].len() as u32))?;
+    let s = storage.clone();
+    native.set(
+        "storageKeys",
+        Func::from(move |n: u32| {
+            let s = s.borrow();
+            let s = &s[which(n)];
+            (0..s.len()).filter_map(|i| s.key(i).map(String::from)).collect::<Vec<_>>()
+        }),
+    )?;
+    Ok(())
 }
 
 /// `text` as UTF-8 (`web.js` hands it well-formed).

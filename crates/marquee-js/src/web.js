@@ -1,9 +1,9 @@
 // The web platform's small pieces that apps and libraries take for granted, as browsers define
-// them: DOMException, queueMicrotask, atob/btoa, TextEncoder/TextDecoder (UTF-8), structuredClone
-// and crypto's getRandomValues/randomUUID.
+// them: DOMException, queueMicrotask, atob/btoa, TextEncoder/TextDecoder (UTF-8), structuredClone,
+// crypto's getRandomValues/randomUUID, and localStorage/sessionStorage.
 //
 // Evaluated as a script after the prelude, with the host's native functions in `native`
-// (utf8Encode, utf8Decode, random, log). What is plain JavaScript stays here; what needs bytes
+// (utf8Encode, utf8Decode, random, log, storage*). What is plain JavaScript stays here; what needs bytes
 // or entropy (UTF-8 both ways, the system's random source) is native. Errors follow the
 // standards' names, so code written for browsers catches what it expects.
 (function (native) {
@@ -293,4 +293,66 @@
     },
   };
   define('crypto', Object.freeze(crypto));
+
+  // Web Storage: the Storage interface over the native store (0: local, 1: session), with
+  // named properties as browsers have them (`localStorage.theme = 'dark'`).
+  function failed(why) {
+    if (why == null) return;
+    if (why.startsWith('quota: ')) throw new DOMException(why.slice(7), 'QuotaExceededError');
+    throw new Error(why);
+  }
+  class Storage {
+    #n;
+    constructor(n) {
+      this.#n = n;
+    }
+    get length() {
+      return native.storageLength(this.#n);
+    }
+    key(index) {
+      return native.storageKey(this.#n, Number(index)) ?? null;
+    }
+    getItem(key) {
+      return native.storageGet(this.#n, String(key)) ?? null;
+    }
+    setItem(key, value) {
+      failed(native.storageSet(this.#n, wellFormed(String(key)), wellFormed(String(value))));
+    }
+    removeItem(key) {
+      failed(native.storageRemove(this.#n, String(key)));
+    }
+    clear() {
+      failed(native.storageClear(this.#n));
+    }
+  }
+  const own = (target, key) => typeof key === 'string' && !(key in target);
+  function storage(n) {
+    const target = new Storage(n);
+    for (const m of ['key', 'getItem', 'setItem', 'removeItem', 'clear']) {
+      Object.defineProperty(target, m, { value: Storage.prototype[m].bind(target), configurable: true, writable: true });
+    }
+    return new Proxy(target, {
+      get: (t, key) => (own(t, key) ? (native.storageGet(n, key) ?? undefined) : Reflect.get(t, key)),
+      set(t, key, value) {
+        if (!own(t, key)) return Reflect.set(t, key, value);
+        t.setItem(key, value);
+        return true;
+      },
+      deleteProperty(t, key) {
+        if (!own(t, key)) return Reflect.deleteProperty(t, key);
+        t.removeItem(key);
+        return true;
+      },
+      has: (t, key) => (own(t, key) ? native.storageGet(n, key) != null : Reflect.has(t, key)),
+      ownKeys: () => native.storageKeys(n),
+      getOwnPropertyDescriptor(t, key) {
+        if (!own(t, key)) return Reflect.getOwnPropertyDescriptor(t, key);
+        const value = native.storageGet(n, key);
+        return value == null ? undefined : { value, writable: true, enumerable: true, configurable: true };
+      },
+    });
+  }
+  define('Storage', Storage);
+  define('localStorage', storage(0));
+  define('sessionStorage', storage(1));
 });

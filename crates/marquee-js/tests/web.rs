@@ -3,21 +3,30 @@
 //! same standards; where this runtime differs, a comment says so).
 
 use std::cell::RefCell;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use marquee_js::{AppRuntime, Host, Level, Limits};
 
 #[derive(Default)]
-struct Lines(Vec<(Level, String)>);
+struct Lines(Vec<(Level, String)>, Option<PathBuf>);
 
 impl Host for Lines {
     fn send(&mut self, _: Vec<u8>) {}
     fn log(&mut self, level: Level, message: &str) {
         self.0.push((level, message.to_string()));
     }
+    fn local_storage(&self) -> Option<PathBuf> {
+        self.1.clone()
+    }
 }
 
 fn runtime(name: &str) -> (AppRuntime, Rc<RefCell<Lines>>) {
+    runtime_with(name, None, Limits::default())
+}
+
+/// A runtime whose `localStorage` persists in `storage`, if given.
+fn runtime_with(name: &str, storage: Option<&Path>, limits: Limits) -> (AppRuntime, Rc<RefCell<Lines>>) {
     let dir = std::env::temp_dir().join(format!("marquee-js-web-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -28,8 +37,8 @@ fn runtime(name: &str) -> (AppRuntime, Rc<RefCell<Lines>>) {
          catch (e) { return `throws ${e.name}${e.code ? ` (${e.code})` : ''}`; } };",
     )
     .unwrap();
-    let lines = Rc::new(RefCell::new(Lines::default()));
-    let rt = AppRuntime::start(&dir, &dir.join("main.js"), (1280.0, 720.0), Limits::default(), lines.clone())
+    let lines = Rc::new(RefCell::new(Lines(Vec::new(), storage.map(Path::to_path_buf))));
+    let rt = AppRuntime::start(&dir, &dir.join("main.js"), (1280.0, 720.0), limits, lines.clone())
         .unwrap_or_else(|e| panic!("the app starts: {e}"));
     (rt, lines)
 }
@@ -37,6 +46,10 @@ fn runtime(name: &str) -> (AppRuntime, Rc<RefCell<Lines>>) {
 /// Evaluates each expression and checks what it gives.
 fn check(name: &str, cases: &[(&str, &str)]) {
     let (mut rt, lines) = runtime(name);
+    check_in(&mut rt, &lines, cases);
+}
+
+fn check_in(rt: &mut AppRuntime, lines: &RefCell<Lines>, cases: &[(&str, &str)]) {
     for (expr, want) in cases {
         rt.eval(&format!("console.log(shown(() => ({expr})))")).unwrap_or_else(|e| panic!("{expr}: {e}"));
         let got = lines.borrow_mut().0.pop().map(|(_, line)| line).unwrap_or_default();
@@ -169,4 +182,78 @@ fn microtasks_run_before_the_entry_ends_and_their_errors_are_reported() {
         "microtask-args",
         &[("queueMicrotask(1)", "throws TypeError"), ("new DOMException('m', 'AbortError').code", "20")],
     );
+}
+
+#[test]
+fn storage_is_the_web_storage_interface_and_local_storage_persists() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state/local-storage.json");
+    let (mut rt, lines) = runtime_with("storage", Some(&file), Limits::default());
+    check_in(
+        &mut rt,
+        &lines,
+        &[
+            ("localStorage.getItem('rail')", "null"),
+            ("(localStorage.setItem('rail', 3), localStorage.getItem('rail'))", "3"),
+            ("(localStorage.theme = 'dark', localStorage.getItem('theme'))", "dark"),
+            (
+                "[localStorage.length, localStorage.key(0), localStorage.key(1), localStorage.key(2)]",
+                r#"[2,"rail","theme",null]"#,
+            ),
+            (
+                "[Object.keys(localStorage), 'theme' in localStorage, 'nope' in localStorage]",
+                r#"[["rail","theme"],true,false]"#,
+            ),
+            ("(delete localStorage.theme, localStorage.getItem('theme'))", "null"),
+            ("(localStorage.setItem('gone', 'x'), localStorage.removeItem('gone'), localStorage.length)", "1"),
+            // The interface's own members are not shadowed by items of the same name.
+            ("(localStorage.setItem('getItem', 'x'), typeof localStorage.getItem)", "function"),
+            ("(localStorage.removeItem('getItem'), localStorage instanceof Storage)", "true"),
+            ("(sessionStorage.setItem('s', 'only this run'), sessionStorage.getItem('s'))", "only this run"),
+            ("localStorage.getItem('s')", "null"),
+            ("(localStorage.setItem('lone', 'a\\ud800'), localStorage.getItem('lone').charCodeAt(1))", "65533"),
+        ],
+    );
+    drop(rt);
+    // The next launch finds localStorage as it was left, and sessionStorage empty.
+    let (mut rt, lines) = runtime_with("storage-again", Some(&file), Limits::default());
+    check_in(
+        &mut rt,
+        &lines,
+        &[
+            ("[localStorage.getItem('rail'), localStorage.length, sessionStorage.length]", r#"["3",2,0]"#),
+            ("(localStorage.clear(), localStorage.length)", "0"),
+        ],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}");
+}
+
+#[test]
+fn storage_past_its_quota_throws_and_keeps_what_it_had() {
+    let limits = Limits { storage: 100, ..Limits::default() };
+    let (mut rt, lines) = runtime_with("quota", None, limits);
+    check_in(
+        &mut rt,
+        &lines,
+        &[
+            ("(localStorage.setItem('k', 'x'.repeat(40)), localStorage.getItem('k').length)", "40"),
+            ("localStorage.setItem('k2', 'x'.repeat(10))", "throws QuotaExceededError (22)"),
+            ("[localStorage.length, localStorage.getItem('k').length]", "[1,40]"),
+            ("(localStorage.big = 'x'.repeat(100))", "throws QuotaExceededError (22)"),
+            ("sessionStorage.setItem('k', 'x'.repeat(60))", "throws QuotaExceededError (22)"),
+        ],
+    );
+}
+
+#[test]
+fn a_damaged_storage_file_is_set_aside_and_the_app_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("local-storage.json");
+    std::fs::write(&file, "{ not json").unwrap();
+    let (mut rt, lines) = runtime_with("damaged", Some(&file), Limits::default());
+    let warning = lines.borrow().0.first().cloned().unwrap();
+    assert_eq!(warning.0, Level::Warn);
+    assert!(warning.1.starts_with("localStorage: ") && warning.1.contains("moved to"), "{warning:?}");
+    check_in(&mut rt, &lines, &[("(localStorage.setItem('a', 'b'), localStorage.length)", "1")]);
+    assert_eq!(std::fs::read_to_string(file.with_extension("corrupt")).unwrap(), "{ not json");
 }
