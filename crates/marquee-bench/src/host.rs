@@ -94,7 +94,7 @@ impl Host {
         cmd.arg("run")
             .arg(&self.app)
             // No state directory: every run starts as the first, whatever the app stores.
-            .args(["--headless", "--quiet", "--virtual-time", "--keys", KEYS, "--timeout", "30", "--no-state"])
+            .args(["--headless", "--quiet", "--virtual-time", "--keys", KEYS, "--timeout", "30", "--no-storage"])
             .args(["--engine", if start == Start::Js { "js" } else { "wasm" }])
             .arg("--engine-wasm")
             .arg(&self.engine_wasm)

@@ -178,13 +178,10 @@ struct RunArgs {
     /// Compile the engine module every time.
     #[arg(long)]
     no_cache: bool,
-    /// The device's state directory, where each app's localStorage persists (default:
-    /// ~/.cache/marquee/state).
-    #[arg(long, value_name = "DIR")]
-    state: Option<PathBuf>,
-    /// Keep the app's localStorage in memory for this run only.
-    #[arg(long, conflicts_with = "state")]
-    no_state: bool,
+    /// Keep the app's localStorage in memory for this run only (by default it persists in the
+    /// device's state directory, `--state`, under `storage/<app>/`).
+    #[arg(long)]
+    no_storage: bool,
     /// End the run after this many seconds (headless default: 60; a window stays until closed).
     #[arg(long)]
     timeout: Option<f64>,
@@ -366,11 +363,12 @@ fn cache_dir(args: &RunArgs) -> Option<PathBuf> {
     args.cache.clone().or_else(|| Some(user_cache()?.join("marquee/modules")))
 }
 
-fn state_dir(args: &RunArgs) -> Option<PathBuf> {
-    if args.no_state {
+/// Where apps' localStorage persists: `storage/` in the device's state directory.
+fn storage_dir(args: &RunArgs) -> Option<PathBuf> {
+    if args.no_storage {
         return None;
     }
-    args.state.clone().or_else(|| Some(user_cache()?.join("marquee/state")))
+    Some(args.updates.dir()?.join("storage"))
 }
 
 fn run(args: RunArgs) -> Result<(), String> {
@@ -440,7 +438,7 @@ fn run_host(
     options.vitals = vitals;
     options.record = args.record.clone();
     options.cache_dir = cache_dir(args);
-    options.state_dir = state_dir(args);
+    options.storage_dir = storage_dir(args);
     options.size = args.size;
     options.fps = args.fps;
     options.unpaced = args.unpaced;

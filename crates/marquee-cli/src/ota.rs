@@ -122,7 +122,8 @@ pub(crate) struct DeviceArgs {
     /// The channel to follow.
     #[arg(long, default_value = "stable")]
     channel: String,
-    /// The device's update directory (default: ~/.cache/marquee/device).
+    /// The device's state directory: its bundles and update state, and apps' localStorage
+    /// (default: ~/.cache/marquee/device).
     #[arg(long, value_name = "DIR")]
     state: Option<PathBuf>,
     /// The repository's root.json to trust, needed the first time only (the device keeps the
@@ -355,11 +356,13 @@ impl DeviceArgs {
         Ok(config)
     }
 
+    /// The device's state directory: `--state`, else `marquee/device` in the user's cache.
+    pub(crate) fn dir(&self) -> Option<PathBuf> {
+        self.state.clone().or_else(|| Some(crate::user_cache()?.join("marquee/device")))
+    }
+
     fn device(&self) -> Result<Device, String> {
-        let dir = match &self.state {
-            Some(d) => d.clone(),
-            None => crate::user_cache().ok_or("no cache directory (set HOME, or pass --state)")?.join("marquee/device"),
-        };
+        let dir = self.dir().ok_or("no cache directory (set HOME, or pass --state)")?;
         Device::open(dir).map_err(|e| e.to_string())
     }
 }

@@ -35,6 +35,7 @@ struct Sink {
     log: Log,
     echo: bool,
     storage: Option<PathBuf>,
+    network: Arc<marquee_net::Client>,
 }
 
 impl marquee_js::Host for Sink {
@@ -54,11 +55,15 @@ impl marquee_js::Host for Sink {
     fn local_storage(&self) -> Option<PathBuf> {
         self.storage.clone()
     }
+
+    fn network(&self) -> Option<Arc<marquee_net::Client>> {
+        Some(self.network.clone())
+    }
 }
 
 pub(crate) fn spawn(
     options: &Options,
-    rx: Receiver<ToApp>,
+    (rx, to_app): (Receiver<ToApp>, Sender<ToApp>),
     to_engine: Sender<ToEngine>,
     log: Log,
     backlog: Arc<Backlog>,
@@ -67,12 +72,21 @@ pub(crate) fn spawn(
     let viewport = (options.size.0 as f32, options.size.1 as f32);
     let limits = options.js;
     let echo = options.echo_console;
-    let storage = options.state_dir.as_deref().map(|dir| crate::state_file(dir, &app_dir));
+    let storage = options.storage_dir.as_deref().map(|dir| crate::storage_file(dir, &app_dir));
+    let (policy, warnings) = crate::network::policy(&app_dir);
+    for w in &warnings {
+        log.push(Level::Warn, w, echo.then_some("[host]"));
+    }
+    // The network's workers wake the app thread when a request ends.
+    let waker = std::sync::Mutex::new(to_app);
+    let wake = Box::new(move || drop(waker.lock().map(|tx| tx.send(ToApp::Network))));
+    let network = Arc::new(marquee_net::Client::new(policy, wake));
     std::thread::Builder::new()
         .name("marquee-app".into())
         .stack_size(STACK)
         .spawn(move || {
-            let sink = Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), backlog, log, echo, storage }));
+            let sink =
+                Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), backlog, log, echo, storage, network }));
             let entry = marquee_js::entry_module(&app_dir);
             match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
                 Ok(app) => run(app, &rx, &to_engine, &sink),
@@ -101,7 +115,7 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
             }
         };
         let wants_frame = app.wants_frame();
-        let idle = next_timer.is_none() && !wants_frame;
+        let idle = next_timer.is_none() && !wants_frame && !app.network_pending();
         if reported != Some((handled, idle, wants_frame)) {
             reported = Some((handled, idle, wants_frame));
             if to_engine.send(ToEngine::AppState { handled, idle, wants_frame }).is_err() {
@@ -130,6 +144,7 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
                     handled += 1;
                 }
                 ToApp::Frame(t) => frame = Some(t),
+                ToApp::Network => report(app.run_network()),
                 ToApp::Quit => return,
             }
         }

@@ -24,6 +24,7 @@ mod engine_thread;
 mod images;
 mod log;
 mod messages;
+mod network;
 mod selection;
 mod start;
 
@@ -67,10 +68,10 @@ pub struct Options {
     pub device_id: String,
     /// Where compiled modules are cached; `None` compiles every time.
     pub cache_dir: Option<PathBuf>,
-    /// The device's state directory: an app's `localStorage` persists in
-    /// `<dir>/<app>/local-storage.json`, `<app>` being its package name (see
-    /// [`state_file`]); `None` keeps it in memory for the run.
-    pub state_dir: Option<PathBuf>,
+    /// Where apps' storage persists (`storage/` in the device's state directory, for the CLI):
+    /// an app's `localStorage` is `<dir>/<app>/local-storage.json`, `<app>` being its package
+    /// name (see [`storage_file`]); `None` keeps it in memory for the run.
+    pub storage_dir: Option<PathBuf>,
     /// The surface size in pixels.
     pub size: (u32, u32),
     /// The display rate. Frames are paced to it unless `unpaced`.
@@ -199,7 +200,7 @@ impl Options {
             rollout: None,
             device_id: "local".into(),
             cache_dir: None,
-            state_dir: None,
+            storage_dir: None,
             size: (1280, 720),
             fps: 60.0,
             unpaced: false,
@@ -342,12 +343,12 @@ pub struct FrameStat {
 /// How the engine module was obtained at start-up.
 pub use marquee_engine_wasmtime::cache::Source as ModuleSource;
 
-/// Where the app in `app_dir` keeps its `localStorage` under the state directory `state`:
+/// Where the app in `app_dir` keeps its `localStorage` under the storage directory `state`:
 /// `<state>/<name>/local-storage.json`, `<name>` being its package name (so a bundle update
 /// keeps the app's storage, and two apps never share one), with every character but ASCII
 /// letters, digits, `.`, `-` and `_` written as `_` (`@acme/tv` is `_acme_tv`). An app with no
 /// name goes by its directory's.
-pub fn state_file(state: &Path, app_dir: &Path) -> PathBuf {
+pub fn storage_file(state: &Path, app_dir: &Path) -> PathBuf {
     let name = std::fs::read_to_string(app_dir.join("package.json"))
         .ok()
         .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok())
@@ -442,7 +443,8 @@ impl Host {
         let backlog = Arc::new(backlog::Backlog::default());
         let (to_engine, engine_rx) = mpsc::channel();
         let (to_app, app_rx) = mpsc::channel();
-        let app = app_thread::spawn(&options, app_rx, to_engine.clone(), log.clone(), backlog.clone())?;
+        let app =
+            app_thread::spawn(&options, (app_rx, to_app.clone()), to_engine.clone(), log.clone(), backlog.clone())?;
         let ends = messages::EngineEnds { rx: engine_rx, to_app, log, backlog };
         let engine = engine_thread::spawn(options, presenter, ends, app, started)?;
         Ok(Host { input: InputSender(to_engine), engine })

@@ -30,6 +30,8 @@ pub(crate) enum ToApp {
     /// A frame was presented at this frame time (not counted, and sent only while the app has
     /// said it waits for one, so an app without frame callbacks is not woken every vsync).
     Frame(f64),
+    /// A `fetch` request ended (not counted): the app thread settles its promise.
+    Network,
     /// The run is over.
     Quit,
 }

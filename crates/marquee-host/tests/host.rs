@@ -228,14 +228,14 @@ fn an_endless_js_loop_is_interrupted_and_the_app_goes_on() {
 /// An app's localStorage outlives its run in the device's state directory, under the app's
 /// name; without one it lasts the run.
 #[test]
-fn local_storage_persists_between_runs_in_the_state_directory() {
+fn local_storage_persists_between_runs_in_the_storage_directory() {
     let _serial = serial();
     let state = std::env::temp_dir().join(format!("marquee-host-state-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&state);
     let app = root().join("crates/marquee-host/tests/apps/storage");
     let said = |state: Option<&Path>| {
         let mut o = options_at(&app, engine_wasm());
-        o.state_dir = state.map(Path::to_path_buf);
+        o.storage_dir = state.map(Path::to_path_buf);
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle);
         report.log.iter().find(|(_, _, m)| m.starts_with("run ")).map(|(_, _, m)| m.clone()).unwrap_or_default()
@@ -243,7 +243,7 @@ fn local_storage_persists_between_runs_in_the_state_directory() {
     assert_eq!(said(Some(&state)), "run 1, session 0");
     assert_eq!(said(Some(&state)), "run 2, session 0");
     assert_eq!(said(None), "run 1, session 0");
-    let file = marquee_host::state_file(&state, &app);
+    let file = marquee_host::storage_file(&state, &app);
     assert_eq!(file, state.join("storage/local-storage.json"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), r#"{"runs":"2"}"#);
     let _ = std::fs::remove_dir_all(&state);
@@ -252,7 +252,7 @@ fn local_storage_persists_between_runs_in_the_state_directory() {
 /// An app's state directory is named for its package, written so that no name can reach out
 /// of the state directory or into another app's.
 #[test]
-fn state_files_are_named_for_the_app_and_stay_in_the_state_directory() {
+fn storage_files_are_named_for_the_app_and_stay_in_the_storage_directory() {
     let dir = std::env::temp_dir().join(format!("marquee-host-names-{}", std::process::id()));
     for (name, want) in [
         (Some("@acme/tv"), "_acme_tv"),
@@ -269,9 +269,71 @@ fn state_files_are_named_for_the_app_and_stay_in_the_state_directory() {
         if let Some(name) = name {
             std::fs::write(app.join("package.json"), serde_json::json!({ "name": name }).to_string()).unwrap();
         }
-        let file = marquee_host::state_file(Path::new("/state"), &app);
+        let file = marquee_host::storage_file(Path::new("/state"), &app);
         assert_eq!(file, Path::new("/state").join(want).join("local-storage.json"), "{name:?}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `fetch` in a running app: a response from a server on 127.0.0.1 the manifest allows, a
+/// refusal for an origin it does not, and an abort; the run is not idle while requests are out.
+#[test]
+fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
+    use std::io::{BufRead, BufReader, Write};
+    let _serial = serial();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Answers /json after 300 ms (the app must wait for it) and leaves /silent unanswered; it
+    // stops after the two connections the app makes (the refused request makes none).
+    named(move || {
+        for stream in listener.incoming().take(2).flatten() {
+            named(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                reader.read_line(&mut first).unwrap();
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                    line.clear();
+                }
+                let mut out = stream;
+                if first.contains("/json") {
+                    std::thread::sleep(Duration::from_millis(300));
+                    let body = r#"{"rails":["new","top"]}"#;
+                    let _ = write!(out, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                } else {
+                    std::thread::sleep(Duration::from_secs(5));
+                }
+            });
+        }
+    });
+    let dir = std::env::temp_dir().join(format!("marquee-host-fetch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = serde_json::json!({ "name": "fetcher", "marquee": { "permissions": { "network": [format!("http://127.0.0.1:{port}")] } } });
+    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
+    std::fs::write(
+        dir.join("main.js"),
+        format!(
+            "const base = 'http://127.0.0.1:{port}';\n\
+             const r = await fetch(`${{base}}/json`);\n\
+             console.log('got', r.status, r.ok, (await r.json()).rails.join(' '));\n\
+             await fetch('https://example.com/').catch((e) => console.log('refused', e.name, e.message));\n\
+             const c = new AbortController();\n\
+             setTimeout(() => c.abort(), 50);\n\
+             await fetch(`${{base}}/silent`, {{ signal: c.signal }}).catch((e) => console.log('aborted', e.name));\n"
+        ),
+    )
+    .unwrap();
+    let report = run(options_at(&dir, engine_wasm()));
+    assert_eq!(report.ended, Ended::Idle);
+    let said: Vec<&str> = report.log.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert!(said.contains(&"got 200 true new top"), "{said:?}");
+    assert!(
+        said.iter().any(|m| m.starts_with("refused TypeError")
+            && m.contains("https://example.com is not an origin this app may reach")),
+        "{said:?}"
+    );
+    assert!(said.contains(&"aborted AbortError"), "{said:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -440,4 +502,9 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(frames, report.frames.len());
     assert!(recording.contains("image-ready") && recording.contains("key enter press"), "a thin recording");
+}
+
+/// Spawns a named thread (the house rule: a thread in a backtrace says what it is).
+fn named(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().name("test-server".into()).spawn(f).unwrap();
 }

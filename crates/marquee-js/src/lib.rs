@@ -5,7 +5,8 @@
 //! `console`, `setTimeout`/`setInterval`, `requestAnimationFrame`, `performance.now`, the host
 //! binding the SDK looks for (`globalThis.__marqueeHost`), and the web platform's small pieces
 //! (`web.js`: `DOMException`, `queueMicrotask`, `atob`/`btoa`, `TextEncoder`/`TextDecoder`,
-//! `structuredClone`, `crypto.getRandomValues`/`randomUUID`). It does not own a thread or a clock:
+//! `structuredClone`, `crypto.getRandomValues`/`randomUUID`, `URL`/`URLSearchParams`,
+//! `localStorage`/`sessionStorage`). It does not own a thread or a clock:
 //! the host's app thread drives it — deliver events, run due timers, run a frame — and every
 //! such entry into JavaScript runs the promise jobs it queued before returning.
 //!
@@ -25,11 +26,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use marquee_net::Client;
 use marquee_quickjs::Watchdog;
 use marquee_storage::Storage;
 use rquickjs::convert::Coerced;
 use rquickjs::function::{Func, This};
 use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
+use url::{Url, quirks};
 
 pub use loader::MAX_MODULE_BYTES;
 
@@ -80,6 +83,11 @@ pub trait Host {
     /// The file `localStorage` persists in (the device's state directory for this app); `None`,
     /// the default, keeps it in memory for the run, like a private window.
     fn local_storage(&self) -> Option<PathBuf> {
+        None
+    }
+    /// The client `fetch` makes its requests through (the app's permissions and the device's
+    /// limits are its policy); `None`, the default, has every `fetch` reject.
+    fn network(&self) -> Option<Arc<Client>> {
         None
     }
 }
@@ -138,6 +146,7 @@ pub struct AppRuntime {
     epoch: Instant,
     limits: Limits,
     next_timer: Option<f64>,
+    net: Option<Arc<Client>>,
 }
 
 impl Drop for AppRuntime {
@@ -182,11 +191,12 @@ impl AppRuntime {
 
         let context = Context::full(&runtime).map_err(|e| Error::Load(format!("QuickJS context: {e}")))?;
         let storage = Rc::new(RefCell::new(open_storage(&host, limits.storage)));
+        let net = host.borrow().network();
         let control = context
-            .with(|ctx| install(&ctx, (viewport, epoch), host.clone(), storage))
+            .with(|ctx| install(&ctx, (viewport, epoch), host.clone(), storage, net.clone()))
             .map_err(|e| Error::Load(format!("installing the globals: {e}")))?;
         let mut app =
-            AppRuntime { control, rejections, host, context, runtime, watchdog, epoch, limits, next_timer: None };
+            AppRuntime { control, rejections, host, context, runtime, watchdog, epoch, limits, next_timer: None, net };
 
         let entry = entry.canonicalize().map_err(|e| Error::Load(format!("{}: {e}", entry.display())))?;
         let name = entry.to_string_lossy().into_owned();
@@ -243,6 +253,41 @@ impl AppRuntime {
     /// Runs the `requestAnimationFrame` callbacks with the frame's time.
     pub fn run_frame(&mut self, time_ms: f64) -> Result<(), Error> {
         self.entry(|_, control| control.get::<_, Function>("runFrame")?.call((time_ms,)))
+    }
+
+    /// Settles the `fetch` promises whose requests ended (the host calls it when the network
+    /// client wakes it).
+    pub fn run_network(&mut self) -> Result<(), Error> {
+        let Some(net) = self.net.clone() else { return Ok(()) };
+        let done = net.take_done();
+        if done.is_empty() {
+            return Ok(());
+        }
+        self.entry(move |ctx, control| {
+            let fetch_done: Function = control.get("fetchDone")?;
+            for (id, outcome) in done {
+                match outcome {
+                    Ok(r) => {
+                        let o = Object::new(ctx.clone())?;
+                        o.set("status", r.status)?;
+                        o.set("statusText", r.status_text)?;
+                        let headers: Vec<Vec<String>> = r.headers.into_iter().map(|(k, v)| vec![k, v]).collect();
+                        o.set("headers", headers)?;
+                        o.set("body", TypedArray::<u8>::new(ctx.clone(), r.body)?)?;
+                        o.set("url", r.url)?;
+                        o.set("redirected", r.redirected)?;
+                        fetch_done.call::<_, ()>((id as f64, Value::new_null(ctx.clone()), o))?;
+                    }
+                    Err(e) => fetch_done.call::<_, ()>((id as f64, e.to_string()))?,
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Whether `fetch` requests are under way (the app is not idle while they are).
+    pub fn network_pending(&self) -> bool {
+        self.net.as_ref().is_some_and(|n| n.pending() > 0)
     }
 
     /// Whether a frame callback is waiting.
@@ -410,6 +455,7 @@ fn install(
     (viewport, epoch): ((f32, f32), Instant),
     host: Rc<RefCell<dyn Host>>,
     storage: Rc<RefCell<[Storage; 2]>>,
+    net: Option<Arc<Client>>,
 ) -> rquickjs::Result<Persistent<Object<'static>>> {
     let native = Object::new(ctx.clone())?;
     let sender = host.clone();
@@ -456,10 +502,14 @@ fn install(
     )?;
     native.set("random", Func::from(random))?;
     install_storage(&native, &storage)?;
+    install_url(&native)?;
+    install_fetch(&native, net)?;
     let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
     let control: Object = prelude.call((native.clone(), vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
     let web: Function = ctx.eval(include_str!("web.js"))?;
-    web.call::<_, ()>((native,))?;
+    web.call::<_, ()>((native.clone(),))?;
+    let fetch: Function = ctx.eval(include_str!("fetch.js"))?;
+    fetch.call::<_, ()>((native, control.clone()))?;
     Ok(Persistent::save(ctx, control))
 }
 
@@ -506,6 +556,144 @@ fn install_storage(native: &Object<'_>, storage: &Rc<RefCell<[Storage; 2]>>) -> 
             let s = s.borrow();
             let s = &s[which(n)];
             (0..s.len()).filter_map(|i| s.key(i).map(String::from)).collect::<Vec<_>>()
+        }),
+    )?;
+    Ok(())
+}
+
+/// The native side of `fetch`: `fetchStart` hands a request to the network client and returns
+/// its id, or 0 when it was not sent, `fetchRefusal` then saying why (`fetch.js` rejects with
+/// it); `fetchAbort` drops one.
+fn install_fetch(native: &Object<'_>, net: Option<Arc<Client>>) -> rquickjs::Result<()> {
+    let refusal = Rc::new(RefCell::new(None::<String>));
+    let (client, why) = (net.clone(), refusal.clone());
+    native.set(
+        "fetchStart",
+        Func::from(
+            move |method: String,
+                  url: String,
+                  headers: Vec<Vec<String>>,
+                  body: TypedArray<'_, u8>,
+                  redirect: u32|
+                  -> rquickjs::Result<f64> {
+                let Some(client) = &client else {
+                    *why.borrow_mut() = Some("this host gives apps no network".into());
+                    return Ok(0.0);
+                };
+                let mut bytes = Vec::new();
+                if !marquee_quickjs::copy_bytes(&body, &mut bytes) {
+                    return Err(rquickjs::Error::new_from_js("detached", "Uint8Array"));
+                }
+                let request = marquee_net::Request {
+                    method,
+                    url,
+                    headers: headers
+                        .into_iter()
+                        .filter_map(|p| <[String; 2]>::try_from(p).ok())
+                        .map(|[k, v]| (k, v))
+                        .collect(),
+                    body: bytes,
+                    timeout: None,
+                    redirect: match redirect {
+                        1 => marquee_net::Redirect::Error,
+                        2 => marquee_net::Redirect::Manual,
+                        _ => marquee_net::Redirect::Follow,
+                    },
+                };
+                Ok(match client.start(request) {
+                    Ok(id) => id as f64,
+                    Err(e) => {
+                        *why.borrow_mut() = Some(e.to_string());
+                        0.0
+                    }
+                })
+            },
+        ),
+    )?;
+    native.set("fetchRefusal", Func::from(move || refusal.borrow_mut().take()))?;
+    let client = net;
+    native.set(
+        "fetchAbort",
+        Func::from(move |id: f64| {
+            if let Some(c) = &client {
+                c.abort(id as u64);
+            }
+        }),
+    )
+}
+
+/// The native side of `URL` and `URLSearchParams`: WHATWG URL parsing, the setters' rules and
+/// the form encoding, all the url crate's (Servo's).
+fn install_url(native: &Object<'_>) -> rquickjs::Result<()> {
+    native.set(
+        "urlParse",
+        Func::from(|input: String, base: Option<String>| -> Option<String> {
+            let base = match base {
+                Some(b) => Some(Url::parse(&b).ok()?),
+                None => None,
+            };
+            Url::options().base_url(base.as_ref()).parse(&input).ok().map(String::from)
+        }),
+    )?;
+    native.set(
+        "urlGet",
+        Func::from(|href: String, part: String| -> String {
+            let Ok(url) = Url::parse(&href) else { return String::new() };
+            match part.as_str() {
+                "origin" => quirks::origin(&url),
+                "protocol" => quirks::protocol(&url).into(),
+                "username" => quirks::username(&url).into(),
+                "password" => quirks::password(&url).into(),
+                "host" => quirks::host(&url).into(),
+                "hostname" => quirks::hostname(&url).into(),
+                "port" => quirks::port(&url).into(),
+                "pathname" => quirks::pathname(&url).into(),
+                "search" => quirks::search(&url).into(),
+                "hash" => quirks::hash(&url).into(),
+                // The query as stored, without its `?` (what URLSearchParams parses).
+                "query" => url.query().unwrap_or_default().into(),
+                _ => String::new(),
+            }
+        }),
+    )?;
+    native.set(
+        "urlSet",
+        Func::from(|href: String, part: String, value: String| -> String {
+            let Ok(mut url) = Url::parse(&href) else { return href };
+            // A value the standard's setter rejects leaves the URL as it was, silently.
+            match part.as_str() {
+                "protocol" => drop(quirks::set_protocol(&mut url, &value)),
+                "username" => drop(quirks::set_username(&mut url, &value)),
+                "password" => drop(quirks::set_password(&mut url, &value)),
+                "host" => drop(quirks::set_host(&mut url, &value)),
+                "hostname" => drop(quirks::set_hostname(&mut url, &value)),
+                "port" => drop(quirks::set_port(&mut url, &value)),
+                "pathname" => quirks::set_pathname(&mut url, &value),
+                "search" => quirks::set_search(&mut url, &value),
+                "hash" => quirks::set_hash(&mut url, &value),
+                // URLSearchParams' update steps: an empty list leaves no query at all.
+                "query" => url.set_query(Some(value.as_str()).filter(|q| !q.is_empty())),
+                _ => {}
+            }
+            url.into()
+        }),
+    )?;
+    native.set(
+        "formParse",
+        Func::from(|query: String| -> Vec<Vec<String>> {
+            url::form_urlencoded::parse(query.as_bytes()).map(|(k, v)| vec![k.into_owned(), v.into_owned()]).collect()
+        }),
+    )?;
+    native.set(
+        "formSerialize",
+        Func::from(|pairs: Vec<Vec<String>>| -> String {
+            let mut out = url::form_urlencoded::Serializer::new(String::new());
+            for pair in &pairs {
+                if let [k, v] = pair.as_slice() {
+                    out.append_pair(k, v);
+                }
+            }
+            out.finish()
         }),
     )?;
     Ok(())

@@ -1,9 +1,9 @@
 // The web platform's small pieces that apps and libraries take for granted, as browsers define
 // them: DOMException, queueMicrotask, atob/btoa, TextEncoder/TextDecoder (UTF-8), structuredClone,
-// crypto's getRandomValues/randomUUID, and localStorage/sessionStorage.
+// crypto's getRandomValues/randomUUID, localStorage/sessionStorage, URL and URLSearchParams.
 //
 // Evaluated as a script after the prelude, with the host's native functions in `native`
-// (utf8Encode, utf8Decode, random, log, storage*). What is plain JavaScript stays here; what needs bytes
+// (utf8Encode, utf8Decode, random, log, storage*, url*, form*). What is plain JavaScript stays here; what needs bytes
 // or entropy (UTF-8 both ways, the system's random source) is native. Errors follow the
 // standards' names, so code written for browsers catches what it expects.
 (function (native) {
@@ -355,4 +355,166 @@
   define('Storage', Storage);
   define('localStorage', storage(0));
   define('sessionStorage', storage(1));
+
+  // URL and URLSearchParams: WHATWG URL parsing and the setters' rules are the url crate's
+  // (native.url*), the form encoding of a query too (native.form*); the classes keep a URL's
+  // serialization and its linked search params in step.
+  let link; // (params, list, update): ties a URLSearchParams to its URL (set in the class below)
+  class URLSearchParams {
+    #list = [];
+    #update = null;
+    static {
+      link = (params, list, update) => {
+        params.#list = list;
+        params.#update = update;
+      };
+    }
+    constructor(init = '') {
+      if (typeof init === 'object' && init !== null) {
+        if (typeof init[Symbol.iterator] === 'function') {
+          for (const pair of init) {
+            const p = [...pair];
+            if (p.length !== 2) throw new TypeError('URLSearchParams: each pair must have two members');
+            this.#list.push([wellFormed(String(p[0])), wellFormed(String(p[1]))]);
+          }
+        } else {
+          for (const k of Object.keys(init)) this.#list.push([wellFormed(k), wellFormed(String(init[k]))]);
+        }
+      } else {
+        const s = wellFormed(String(init));
+        this.#list = native.formParse(s.startsWith('?') ? s.slice(1) : s);
+      }
+    }
+    #changed() {
+      this.#update?.(native.formSerialize(this.#list));
+    }
+    get size() {
+      return this.#list.length;
+    }
+    append(name, value) {
+      this.#list.push([wellFormed(String(name)), wellFormed(String(value))]);
+      this.#changed();
+    }
+    delete(name, value) {
+      const n = String(name);
+      const v = value === undefined ? undefined : String(value);
+      this.#list = this.#list.filter(([k, x]) => k !== n || (v !== undefined && x !== v));
+      this.#changed();
+    }
+    get(name) {
+      const n = String(name);
+      return this.#list.find(([k]) => k === n)?.[1] ?? null;
+    }
+    getAll(name) {
+      const n = String(name);
+      return this.#list.filter(([k]) => k === n).map(([, v]) => v);
+    }
+    has(name, value) {
+      const n = String(name);
+      const v = value === undefined ? undefined : String(value);
+      return this.#list.some(([k, x]) => k === n && (v === undefined || x === v));
+    }
+    set(name, value) {
+      const n = wellFormed(String(name));
+      const v = wellFormed(String(value));
+      const at = this.#list.findIndex(([k]) => k === n);
+      if (at < 0) this.#list.push([n, v]);
+      else this.#list = this.#list.filter(([k], i) => i <= at || k !== n).map((p, i) => (i === at ? [n, v] : p));
+      this.#changed();
+    }
+    sort() {
+      // Stable, by code units, as the standard says.
+      this.#list = this.#list
+        .map((p, i) => [p, i])
+        .sort(([a, i], [b, j]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : i - j))
+        .map(([p]) => p);
+      this.#changed();
+    }
+    forEach(fn, thisArg) {
+      for (const [k, v] of this.#list) fn.call(thisArg, v, k, this);
+    }
+    *entries() {
+      for (const [k, v] of this.#list) yield [k, v];
+    }
+    *keys() {
+      for (const [k] of this.#list) yield k;
+    }
+    *values() {
+      for (const [, v] of this.#list) yield v;
+    }
+    [Symbol.iterator]() {
+      return this.entries();
+    }
+    toString() {
+      return native.formSerialize(this.#list);
+    }
+  }
+  define('URLSearchParams', URLSearchParams);
+
+  const parse = (url, base) =>
+    native.urlParse(wellFormed(String(url)), base === undefined ? undefined : wellFormed(String(base)));
+  let setPart; // (url, part, value): a URL's setters, for the accessors defined after the class
+  class URL {
+    #href;
+    #params = null;
+    static {
+      setPart = (url, part, value) => url.#set(part, value);
+    }
+    constructor(url, base) {
+      const href = parse(url, base);
+      if (href == null) throw new TypeError(`Invalid URL: ${String(url)}`);
+      this.#href = href;
+    }
+    static canParse(url, base) {
+      return parse(url, base) != null;
+    }
+    static parse(url, base) {
+      return parse(url, base) == null ? null : new URL(url, base);
+    }
+    #set(part, value) {
+      this.#href = native.urlSet(this.#href, part, wellFormed(String(value)));
+      if (this.#params) link(this.#params, native.formParse(native.urlGet(this.#href, 'query')), this.#update);
+    }
+    #update = (query) => {
+      this.#href = native.urlSet(this.#href, 'query', query);
+    };
+    get href() {
+      return this.#href;
+    }
+    set href(value) {
+      const href = parse(value);
+      if (href == null) throw new TypeError(`Invalid URL: ${String(value)}`);
+      this.#href = href;
+      if (this.#params) link(this.#params, native.formParse(native.urlGet(href, 'query')), this.#update);
+    }
+    get origin() {
+      return native.urlGet(this.#href, 'origin');
+    }
+    get searchParams() {
+      if (!this.#params) {
+        this.#params = new URLSearchParams();
+        link(this.#params, native.formParse(native.urlGet(this.#href, 'query')), this.#update);
+      }
+      return this.#params;
+    }
+    toString() {
+      return this.#href;
+    }
+    toJSON() {
+      return this.#href;
+    }
+  }
+  for (const part of ['protocol', 'username', 'password', 'host', 'hostname', 'port', 'pathname', 'search', 'hash']) {
+    Object.defineProperty(URL.prototype, part, {
+      get() {
+        return native.urlGet(this.href, part);
+      },
+      set(value) {
+        setPart(this, part, value);
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  }
+  define('URL', URL);
 });

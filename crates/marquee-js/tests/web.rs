@@ -1,6 +1,6 @@
 //! The web platform's small pieces in the app runtime (`web.js`), each expression against what
 //! the web platform gives for it (the tables were checked in Node 20, whose globals follow the
-//! same standards; where this runtime differs, a comment says so).
+//! same standards, and Web Storage's in Chromium; where this runtime differs, a comment says so).
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -196,6 +196,7 @@ fn storage_is_the_web_storage_interface_and_local_storage_persists() {
             ("localStorage.getItem('rail')", "null"),
             ("(localStorage.setItem('rail', 3), localStorage.getItem('rail'))", "3"),
             ("(localStorage.theme = 'dark', localStorage.getItem('theme'))", "dark"),
+            // The order of keys is the implementation's: here it is sorted (Chromium's is not).
             (
                 "[localStorage.length, localStorage.key(0), localStorage.key(1), localStorage.key(2)]",
                 r#"[2,"rail","theme",null]"#,
@@ -211,6 +212,7 @@ fn storage_is_the_web_storage_interface_and_local_storage_persists() {
             ("(localStorage.removeItem('getItem'), localStorage instanceof Storage)", "true"),
             ("(sessionStorage.setItem('s', 'only this run'), sessionStorage.getItem('s'))", "only this run"),
             ("localStorage.getItem('s')", "null"),
+            // Where this runtime differs: a lone surrogate is stored as U+FFFD (the file is UTF-8).
             ("(localStorage.setItem('lone', 'a\\ud800'), localStorage.getItem('lone').charCodeAt(1))", "65533"),
         ],
     );
@@ -256,4 +258,145 @@ fn a_damaged_storage_file_is_set_aside_and_the_app_told() {
     assert!(warning.1.starts_with("localStorage: ") && warning.1.contains("moved to"), "{warning:?}");
     check_in(&mut rt, &lines, &[("(localStorage.setItem('a', 'b'), localStorage.length)", "1")]);
     assert_eq!(std::fs::read_to_string(file.with_extension("corrupt")).unwrap(), "{ not json");
+}
+
+#[test]
+fn urls_parse_resolve_and_set_as_the_url_standard_says() {
+    check(
+        "url",
+        &[
+            (
+                "new URL('https://user:pw@Example.COM:443/a/../b/./c?x=1#top').href",
+                "https://user:pw@example.com/b/c?x=1#top",
+            ),
+            (
+                "(() => { const u = new URL('http://api.example.com:8080/v1/items?page=2&q=a+b#f'); return [u.protocol, u.host, u.hostname, u.port, u.pathname, u.search, u.hash, u.origin]; })()",
+                r##"["http:","api.example.com:8080","api.example.com","8080","/v1/items","?page=2&q=a+b","#f","http://api.example.com:8080"]"##,
+            ),
+            (
+                "new URL('../img/poster.jpg', 'https://cdn.example.com/app/pages/home.html').href",
+                "https://cdn.example.com/app/img/poster.jpg",
+            ),
+            ("new URL('//other.example/x', 'https://a.example/y').href", "https://other.example/x"),
+            ("new URL('https://例え.jp/パス').href", "https://xn--r8jz45g.jp/%E3%83%91%E3%82%B9"),
+            ("new URL('file:///tmp/a b').href", "file:///tmp/a%20b"),
+            ("new URL('not a url')", "throws TypeError"),
+            ("new URL('/relative')", "throws TypeError"),
+            ("new URL('x', 'not a base')", "throws TypeError"),
+            (
+                "[URL.canParse('https://a.b'), URL.canParse('nope'), URL.canParse('/p', 'https://a.b'), URL.parse('nope')]",
+                "[true,false,true,null]",
+            ),
+            (
+                "(() => { const u = new URL('https://a.example/p'); u.pathname = '/q r'; u.search = 'x=1'; u.hash = 'h'; u.port = '8443'; u.hostname = 'b.example'; return u.href; })()",
+                "https://b.example:8443/q%20r?x=1#h",
+            ),
+            // A port the URL cannot take leaves it as it was; a default port is dropped.
+            (
+                "(() => { const u = new URL('https://a.example:8443/'); u.port = 'nope'; const a = u.port; u.port = '443'; return [a, u.port, u.href]; })()",
+                r#"["8443","","https://a.example/"]"#,
+            ),
+            (
+                "(() => { const u = new URL('https://a.example/'); u.protocol = 'http'; return u.href; })()",
+                "http://a.example/",
+            ),
+            ("JSON.stringify({ u: new URL('https://a.example/x') })", r#"{"u":"https://a.example/x"}"#),
+            ("String(new URL('https://a.example'))", "https://a.example/"),
+        ],
+    );
+}
+
+#[test]
+fn search_params_encode_as_forms_do_and_stay_in_step_with_their_url() {
+    check(
+        "params",
+        &[
+            ("new URLSearchParams('?q=a+b&x=%C3%A9&x=2&flag').toString()", "q=a+b&x=%C3%A9&x=2&flag="),
+            ("[...new URLSearchParams('q=a+b&x=%C3%A9&x=2')]", r#"[["q","a b"],["x","é"],["x","2"]]"#),
+            ("new URLSearchParams({ q: 'ç & =', n: 5 }).toString()", "q=%C3%A7+%26+%3D&n=5"),
+            ("new URLSearchParams([['a', '1'], ['b', '2']]).get('b')", "2"),
+            ("new URLSearchParams([['a']])", "throws TypeError"),
+            (
+                "(() => { const p = new URLSearchParams('b=2&a=1&b=3&c=4'); const all = p.getAll('b'); p.set('b', 'x'); p.delete('c'); p.append('a', '0'); p.sort(); return [all, p.toString(), p.has('a', '0'), p.has('c'), p.get('zz'), p.size]; })()",
+                r#"[["2","3"],"a=1&a=0&b=x",true,false,null,3]"#,
+            ),
+            (
+                "(() => { const u = new URL('https://a.example/s?q=old&page=1'); u.searchParams.set('q', 'new one'); u.searchParams.delete('page'); const a = u.href; u.search = '?k=v'; const b = u.searchParams.get('k'); u.searchParams.delete('k'); return [a, b, u.href]; })()",
+                r#"["https://a.example/s?q=new+one","v","https://a.example/s"]"#,
+            ),
+            (
+                "(() => { const u = new URL('https://a.example/'); const p = u.searchParams; u.href = 'https://b.example/?z=1'; return [p === u.searchParams, p.get('z')]; })()",
+                r#"[true,"1"]"#,
+            ),
+        ],
+    );
+}
+
+#[test]
+fn headers_responses_and_abort_signals_behave_as_the_fetch_standard_says() {
+    check(
+        "fetch-classes",
+        &[
+            (
+                "(() => { const h = new Headers({ 'Content-Type': 'text/plain' }); h.append('X-A', '1'); h.append('x-a', ' 2 '); h.set('set-cookie', 'a=1'); h.append('Set-Cookie', 'b=2'); return [h.get('x-a'), h.has('CONTENT-TYPE'), [...h]]; })()",
+                r#"["1, 2",true,[["content-type","text/plain"],["set-cookie","a=1"],["set-cookie","b=2"],["x-a","1, 2"]]]"#,
+            ),
+            ("new Headers([['bad name', 'x']])", "throws TypeError"),
+            ("new Headers({ a: 'x\\ny' })", "throws TypeError"),
+            (
+                "(() => { const h = new Headers([['a', '1'], ['b', '2']]); h.delete('A'); return [...h.keys()]; })()",
+                r#"["b"]"#,
+            ),
+            (
+                "(() => { const r = new Response('hé', { status: 201, statusText: 'Made', headers: { 'x-n': '1' } }); return [r.status, r.ok, r.statusText, r.headers.get('content-type'), r.bodyUsed]; })()",
+                r#"[201,true,"Made","text/plain;charset=UTF-8",false]"#,
+            ),
+            ("new Response(null, { status: 99 })", "throws RangeError"),
+            (
+                "[new Response(null, { status: 404 }).ok, Response.json({ a: 1 }).headers.get('content-type')]",
+                r#"[false,"application/json"]"#,
+            ),
+            (
+                "(() => { const c = new AbortController(); const seen = []; c.signal.addEventListener('abort', () => seen.push('listener')); c.signal.onabort = () => seen.push('onabort'); c.abort(); c.abort(); return [c.signal.aborted, c.signal.reason.name, seen]; })()",
+                r#"[true,"AbortError",["listener","onabort"]]"#,
+            ),
+            (
+                "(() => { const s = AbortSignal.abort('why'); try { s.throwIfAborted(); } catch (e) { return e; } })()",
+                "why",
+            ),
+            ("new AbortSignal()", "throws TypeError"),
+            ("AbortSignal.any([new AbortController().signal, AbortSignal.abort('first')]).reason", "first"),
+        ],
+    );
+}
+
+#[test]
+fn bodies_are_read_once_and_fetch_without_a_network_rejects() {
+    let (mut rt, lines) = runtime("fetch-bodies");
+    rt.eval(
+        "(async () => {\n\
+           const r = new Response(new Uint8Array([123, 34, 97, 34, 58, 49, 125]));\n\
+           const c = r.clone();\n\
+           console.log(JSON.stringify(await r.json()), (await c.arrayBuffer()).byteLength, r.bodyUsed);\n\
+           await r.text().catch((e) => console.log('again', e.name));\n\
+           await fetch('https://api.example.com/').catch((e) => console.log('offline', e.name, e.message));\n\
+           await fetch('relative/path').catch((e) => console.log('relative', e.name));\n\
+           await fetch('https://api.example.com/', { method: 'GET', body: 'x' }).catch((e) => console.log('get body', e.name));\n\
+           const s = AbortSignal.abort();\n\
+           await fetch('https://api.example.com/', { signal: s }).catch((e) => console.log('aborted first', e.name));\n\
+         })()",
+    )
+    .unwrap();
+    let said: Vec<String> = lines.borrow().0.iter().map(|(_, l)| l.clone()).collect();
+    assert_eq!(
+        said,
+        [
+            r#"{"a":1} 7 true"#,
+            "again TypeError",
+            "offline TypeError fetch https://api.example.com/: this host gives apps no network",
+            "relative TypeError",
+            "get body TypeError",
+            "aborted first AbortError",
+        ]
+    );
 }

@@ -1,0 +1,423 @@
+//! An app's network: the HTTP requests behind `fetch`, made off the app thread.
+//!
+//! A [`Client`] takes requests ([`Client::start`]) and runs them on a few worker threads of its
+//! own, so the app thread never waits on the network; finished ones are collected with
+//! [`Client::take_done`], and the client calls its `wake` function whenever one finishes, so the
+//! app thread can sleep until then. Requests are bounded the way a device needs:
+//!
+//! - **Origins**: only the origins the app's manifest lists ([`Policy::origins`]) are reached. A
+//!   request elsewhere is refused before any connection, and so is a redirect elsewhere — the
+//!   client follows redirects itself, checking each hop, rather than letting the HTTP library.
+//! - **Limits**: a body past [`Policy::max_body`] is cut and the request fails with
+//!   [`Failure::TooLarge`]; every request has a deadline (its own timeout, never past
+//!   [`Policy::timeout`]) covering connection, redirects and body; at most
+//!   [`Policy::concurrent`] run at once and [`Policy::max_pending`] wait.
+//! - **Abort**: an aborted request is dropped from the queue, or its answer thrown away when it
+//!   comes (a worker reading a body stops at its next chunk).
+//!
+//! Whatever a server sends — no answer, an endless body, a reset, a malformed response — ends as
+//! a [`Failure`] for that request and nothing else.
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+use std::io::Read;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use url::Url;
+
+/// What the app may reach, and the limits on it.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The origins requests may go to, as the manifest writes them (`https://api.example.com`,
+    /// `http://127.0.0.1:8080`): scheme, host and port, no path.
+    pub origins: Vec<String>,
+    /// The most bytes of one response body.
+    pub max_body: u64,
+    /// The most redirects one request follows.
+    pub max_redirects: u32,
+    /// The longest one request may take, start to end of its body.
+    pub timeout: Duration,
+    /// Requests running at once (worker threads).
+    pub concurrent: usize,
+    /// Requests waiting or running, past which [`Client::start`] refuses more.
+    pub max_pending: usize,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            origins: Vec::new(),
+            max_body: 16 << 20,
+            max_redirects: 10,
+            timeout: Duration::from_secs(30),
+            concurrent: 6,
+            max_pending: 1024,
+        }
+    }
+}
+
+/// How a request treats a redirect (fetch's `redirect` option).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Redirect {
+    /// Follow it (within the permitted origins).
+    #[default]
+    Follow,
+    /// Fail the request.
+    Error,
+    /// Answer with the redirect itself.
+    Manual,
+}
+
+/// One request.
+#[derive(Debug, Clone, Default)]
+pub struct Request {
+    /// `GET`, `POST`…, as the app wrote it (methods are case-sensitive but for the standard
+    /// ones, which fetch upper-cases before they get here).
+    pub method: String,
+    /// An absolute `http:` or `https:` URL.
+    pub url: String,
+    /// Header names and values, in order (a name may come more than once).
+    pub headers: Vec<(String, String)>,
+    /// The bytes sent (none for a GET).
+    pub body: Vec<u8>,
+    /// Its own deadline, if shorter than the policy's.
+    pub timeout: Option<Duration>,
+    /// What a redirect does.
+    pub redirect: Redirect,
+}
+
+/// One response, its body read whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// The HTTP status.
+    pub status: u16,
+    /// The status's standard reason phrase (empty for one without).
+    pub status_text: String,
+    /// Header names (lower case) and values, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The whole body.
+    pub body: Vec<u8>,
+    /// The URL it came from, after redirects.
+    pub url: String,
+    /// Whether a redirect was followed.
+    pub redirected: bool,
+}
+
+/// Why a request did not get a response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Failure {
+    /// Not a request this client makes: a malformed URL, method or header, a scheme other than
+    /// http(s).
+    Invalid(String),
+    /// The origin is not one the app may reach (the request, or a redirect of it).
+    Refused(String),
+    /// The body passed the limit (its size when known, the limit).
+    TooLarge(String),
+    /// The deadline passed.
+    Timeout(String),
+    /// The connection failed, was reset, or the server's answer was not HTTP.
+    Network(String),
+    /// Too many requests are waiting already.
+    Busy(usize),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Invalid(why) => write!(f, "{why}"),
+            Failure::Refused(origin) => {
+                write!(f, "{origin} is not an origin this app may reach (its manifest's marquee.permissions.network)")
+            }
+            Failure::TooLarge(why) => write!(f, "the response is too large: {why}"),
+            Failure::Timeout(why) => write!(f, "timed out: {why}"),
+            Failure::Network(why) => write!(f, "network error: {why}"),
+            Failure::Busy(n) => write!(f, "too many requests: {n} are already waiting"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// What a finished request gave.
+pub type Outcome = Result<Response, Failure>;
+
+/// The origin of `url` as the policy compares it: `scheme://host[:port]`, the port only when not
+/// the scheme's default.
+fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+impl Policy {
+    /// Whether `url` may be reached, or why not.
+    fn check(&self, url: &Url) -> Result<(), Failure> {
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Failure::Invalid(format!("{url}: only http: and https: URLs can be fetched")));
+        }
+        let o = origin(url);
+        let allowed = self.origins.iter().any(|a| Url::parse(a).is_ok_and(|a| origin(&a) == o));
+        if allowed { Ok(()) } else { Err(Failure::Refused(o)) }
+    }
+}
+
+struct State {
+    waiting: VecDeque<(u64, Request)>,
+    running: HashSet<u64>,
+    aborted: HashSet<u64>,
+    done: Vec<(u64, Outcome)>,
+    next: u64,
+    workers: usize,
+    closed: bool,
+}
+
+struct Shared {
+    policy: Policy,
+    state: Mutex<State>,
+    more: Condvar,
+    wake: Box<dyn Fn() + Send + Sync>,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Runs an app's requests; dropping it lets its workers go once their requests end.
+pub struct Client {
+    shared: Arc<Shared>,
+}
+
+impl Client {
+    /// A client within `policy`; `wake` is called (on a worker thread) whenever a request ends.
+    pub fn new(policy: Policy, wake: Box<dyn Fn() + Send + Sync>) -> Client {
+        let state = State {
+            waiting: VecDeque::new(),
+            running: HashSet::new(),
+            aborted: HashSet::new(),
+            done: Vec::new(),
+            next: 1,
+            workers: 0,
+            closed: false,
+        };
+        Client { shared: Arc::new(Shared { policy, state: Mutex::new(state), more: Condvar::new(), wake }) }
+    }
+
+    /// The policy it runs within.
+    pub fn policy(&self) -> &Policy {
+        &self.shared.policy
+    }
+
+    /// Queues `request` and returns its id, or says at once why it cannot be made (nothing is
+    /// sent then).
+    pub fn start(&self, request: Request) -> Result<u64, Failure> {
+        let url = Url::parse(&request.url).map_err(|e| Failure::Invalid(format!("{}: {e}", request.url)))?;
+        self.shared.policy.check(&url)?;
+        ureq::http::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| Failure::Invalid(format!("{:?} is not a valid method", request.method)))?;
+        for (name, value) in &request.headers {
+            ureq::http::HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Failure::Invalid(format!("{name:?} is not a valid header name")))?;
+            ureq::http::HeaderValue::from_str(value)
+                .map_err(|_| Failure::Invalid(format!("the value of header {name} is not valid")))?;
+        }
+        let mut state = self.shared.lock();
+        let pending = state.waiting.len() + state.running.len();
+        if pending >= self.shared.policy.max_pending {
+            return Err(Failure::Busy(pending));
+        }
+        let id = state.next;
+        state.next += 1;
+        state.waiting.push_back((id, request));
+        if state.workers < self.shared.policy.concurrent.max(1) && state.workers <= state.running.len() {
+            state.workers += 1;
+            let shared = self.shared.clone();
+            let spawned = std::thread::Builder::new().name("marquee-net".into()).spawn(move || work(&shared));
+            if spawned.is_err() {
+                state.workers -= 1;
+            }
+        }
+        drop(state);
+        self.shared.more.notify_one();
+        Ok(id)
+    }
+
+    /// Drops request `id`: it leaves the queue, or its answer is thrown away when it comes.
+    pub fn abort(&self, id: u64) {
+        let mut state = self.shared.lock();
+        let before = state.waiting.len();
+        state.waiting.retain(|(i, _)| *i != id);
+        if state.waiting.len() == before && state.running.contains(&id) {
+            state.aborted.insert(id);
+        }
+        state.done.retain(|(i, _)| *i != id);
+    }
+
+    /// The requests that ended since the last call, in the order they ended.
+    pub fn take_done(&self) -> Vec<(u64, Outcome)> {
+        std::mem::take(&mut self.shared.lock().done)
+    }
+
+    /// Requests waiting, running or ended and not yet taken (aborted ones not counted).
+    pub fn pending(&self) -> usize {
+        let state = self.shared.lock();
+        state.waiting.len() + state.running.len() - state.aborted.len() + state.done.len()
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        state.closed = true;
+        state.waiting.clear();
+        let running: Vec<u64> = state.running.iter().copied().collect();
+        state.aborted.extend(running);
+        drop(state);
+        self.shared.more.notify_all();
+    }
+}
+
+/// A worker: takes requests until the client is dropped, or none came for a while.
+fn work(shared: &Shared) {
+    loop {
+        let mut state = shared.lock();
+        let next = loop {
+            if state.closed {
+                state.workers -= 1;
+                return;
+            }
+            if let Some(next) = state.waiting.pop_front() {
+                break next;
+            }
+            let (s, timeout) = shared
+                .more
+                .wait_timeout(state, Duration::from_secs(10))
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            state = s;
+            if timeout.timed_out() && state.waiting.is_empty() {
+                state.workers -= 1;
+                return;
+            }
+        };
+        let (id, request) = next;
+        state.running.insert(id);
+        drop(state);
+        let aborted = || shared.lock().aborted.contains(&id);
+        let outcome = execute(&shared.policy, &request, &aborted);
+        let mut state = shared.lock();
+        state.running.remove(&id);
+        if !state.aborted.remove(&id) && !state.closed {
+            state.done.push((id, outcome));
+            drop(state);
+            (shared.wake)();
+        }
+    }
+}
+
+/// The bytes read from a body at a time, between checks for an abort and the deadline.
+const CHUNK: usize = 64 << 10;
+
+/// Makes `request`, following redirects within the policy.
+fn execute(policy: &Policy, request: &Request, aborted: &dyn Fn() -> bool) -> Outcome {
+    let limit = request.timeout.map_or(policy.timeout, |t| t.min(policy.timeout));
+    let deadline = Instant::now() + limit;
+    let left = || deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
+    let timed_out = || Failure::Timeout(format!("{} took longer than {limit:?}", request.url));
+    let mut url = Url::parse(&request.url).map_err(|e| Failure::Invalid(e.to_string()))?;
+    let (mut method, mut body) = (request.method.clone(), request.body.clone());
+    let mut redirected = false;
+    for hop in 0..=policy.max_redirects {
+        policy.check(&url)?;
+        let remaining = left().ok_or_else(timed_out)?;
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(remaining))
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .allow_non_standard_methods(true)
+            .user_agent(concat!("marquee/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        let mut builder = ureq::http::Request::builder().method(method.as_str()).uri(url.as_str());
+        for (name, value) in &request.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        let req = builder.body(body.clone()).map_err(|e| Failure::Invalid(e.to_string()))?;
+        let mut response = agent.run(req).map_err(|e| failure(e, &url, &timed_out))?;
+        let status = response.status().as_u16();
+        let location = response.headers().get("location").and_then(|l| l.to_str().ok()).map(String::from);
+        if let (true, Some(location)) = ((300..400).contains(&status) && status != 304, location) {
+            match request.redirect {
+                Redirect::Error => {
+                    return Err(Failure::Network(format!("{url} redirects, and redirects were refused")));
+                }
+                Redirect::Manual => {}
+                Redirect::Follow if hop == policy.max_redirects => {
+                    return Err(Failure::Network(format!(
+                        "{}: more than {} redirects",
+                        request.url, policy.max_redirects
+                    )));
+                }
+                Redirect::Follow => {
+                    url = url.join(&location).map_err(|e| Failure::Network(format!("{url}: bad redirect: {e}")))?;
+                    // 303, and 301/302 after a POST, go on as a GET without a body (fetch's rule).
+                    if status == 303 || (matches!(status, 301 | 302) && method == "POST") {
+                        (method, body) = ("GET".into(), Vec::new());
+                    }
+                    redirected = true;
+                    continue;
+                }
+            }
+        }
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let status_text = response.status().canonical_reason().unwrap_or("").to_string();
+        if let Some(length) = response.body().content_length()
+            && length > policy.max_body
+        {
+            return Err(Failure::TooLarge(format!("{url}: {length} bytes, over the limit of {}", policy.max_body)));
+        }
+        let mut reader = response.body_mut().with_config().limit(u64::MAX).reader();
+        let mut bytes = Vec::new();
+        let mut chunk = vec![0; CHUNK];
+        loop {
+            if aborted() {
+                return Err(Failure::Network("aborted".into()));
+            }
+            left().ok_or_else(timed_out)?;
+            let n = reader.read(&mut chunk).map_err(|e| read_failure(&e, &url, &timed_out))?;
+            if n == 0 {
+                break;
+            }
+            if bytes.len() as u64 + n as u64 > policy.max_body {
+                return Err(Failure::TooLarge(format!("{url}: more than the limit of {} bytes", policy.max_body)));
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+        }
+        return Ok(Response { status, status_text, headers, body: bytes, url: url.to_string(), redirected });
+    }
+    Err(Failure::Network(format!("{}: more than {} redirects", request.url, policy.max_redirects)))
+}
+
+/// A ureq error as a [`Failure`].
+fn failure(e: ureq::Error, url: &Url, timed_out: &dyn Fn() -> Failure) -> Failure {
+    match e {
+        ureq::Error::Timeout(_) => timed_out(),
+        ureq::Error::Io(io) => read_failure(&io, url, timed_out),
+        ureq::Error::BadUri(why) => Failure::Invalid(format!("{url}: {why}")),
+        other => Failure::Network(format!("{url}: {other}")),
+    }
+}
+
+/// An error reading a body as a [`Failure`]; ureq reports its timeouts through `io::Error`s that
+/// carry a `ureq::Error`.
+fn read_failure(e: &std::io::Error, url: &Url, timed_out: &dyn Fn() -> Failure) -> Failure {
+    let timeout = matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock)
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+            .is_some_and(|u| matches!(u, ureq::Error::Timeout(_)));
+    if timeout { timed_out() } else { Failure::Network(format!("{url}: {e}")) }
+}

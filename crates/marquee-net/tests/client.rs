@@ -1,0 +1,252 @@
+//! The client against a real HTTP server on 127.0.0.1 that misbehaves on request: statuses,
+//! bodies of every size, redirects within and out of the app's origins, silence, endless and
+//! cut bodies. The server's threads stop by themselves.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use marquee_net::{Client, Failure, Outcome, Policy, Redirect, Request};
+
+/// The longest any server thread lives.
+const LIFETIME: Duration = Duration::from_secs(30);
+
+struct Server {
+    port: u16,
+    connections: Arc<AtomicUsize>,
+}
+
+impl Server {
+    fn start() -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        listener.set_nonblocking(true).unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counted = connections.clone();
+        named(move || {
+            let end = Instant::now() + LIFETIME;
+            while Instant::now() < end {
+                match listener.accept() {
+                    Ok((stream, _)) => {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        named(move || serve(stream, port));
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Server { port, connections }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+fn serve(stream: TcpStream, port: u16) {
+    stream.set_nonblocking(false).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut head = String::new();
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+        if line == "\r\n" {
+            break;
+        }
+        head += &line;
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let mut out = stream;
+    let first = head.lines().next().unwrap_or_default().to_string();
+    let method = first.split(' ').next().unwrap_or_default().to_string();
+    let path = first.split(' ').nth(1).unwrap_or_default().to_string();
+    let reply = |out: &mut TcpStream, status: &str, headers: &str, body: &[u8]| {
+        let _ =
+            write!(out, "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n{headers}\r\n", body.len());
+        let _ = out.write_all(body);
+    };
+    match path.as_str() {
+        "/json" => reply(&mut out, "200 OK", "content-type: application/json\r\n", br#"{"rails":[1,2]}"#),
+        "/bin" => reply(&mut out, "200 OK", "", &(0..=255u8).collect::<Vec<_>>()),
+        "/echo" => {
+            let test = head.lines().find_map(|l| l.strip_prefix("x-test: ")).unwrap_or("-");
+            let text = format!("{method} {test} {}", String::from_utf8_lossy(&body));
+            reply(&mut out, "200 OK", "x-echo: yes\r\n", text.as_bytes());
+        }
+        "/missing" => reply(&mut out, "404 Not Found", "", b"no"),
+        "/broken" => reply(&mut out, "500 Internal Server Error", "", b""),
+        "/big" => reply(&mut out, "200 OK", "", &vec![7; 1001]),
+        "/redirect" => reply(&mut out, "302 Found", "location: /json\r\n", b""),
+        "/away" => reply(&mut out, "302 Found", &format!("location: http://localhost:{port}/json\r\n"), b""),
+        "/loop" => reply(&mut out, "302 Found", "location: /loop\r\n", b""),
+        "/see-other" => reply(&mut out, "303 See Other", "location: /echo\r\n", b""),
+        "/endless" => {
+            // No length, no end: bytes until the client hangs up.
+            let _ = write!(out, "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n");
+            let end = Instant::now() + LIFETIME;
+            while Instant::now() < end && out.write_all(&[b'x'; 4096]).is_ok() {}
+        }
+        "/cut" => {
+            let _ = write!(out, "HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n0123456789");
+        }
+        "/garbage" => {
+            let _ = out.write_all(b"SMTP ready\r\n\r\n");
+        }
+        // Silence until the client gives up (its read fails) or the server's lifetime ends.
+        _ => {
+            let end = Instant::now() + LIFETIME;
+            let mut byte = [0];
+            out.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+            while Instant::now() < end {
+                if matches!(reader.get_mut().read(&mut byte), Ok(0)) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn client(server: &Server, policy: Policy) -> (Client, Receiver<()>) {
+    let (tx, rx) = channel();
+    let tx = Mutex::new(tx);
+    let policy = Policy { origins: vec![format!("http://127.0.0.1:{}", server.port)], ..policy };
+    let client = Client::new(
+        policy,
+        Box::new(move || {
+            let _ = tx.lock().unwrap().send(());
+        }),
+    );
+    (client, rx)
+}
+
+/// Waits for request `id` to end.
+fn outcome(client: &Client, wake: &Receiver<()>, id: u64) -> Outcome {
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some((_, o)) = client.take_done().into_iter().find(|(i, _)| *i == id) {
+            return o;
+        }
+        assert!(Instant::now() < end, "request {id} never ended");
+        let _ = wake.recv_timeout(Duration::from_millis(200));
+    }
+}
+
+fn get(url: String) -> Request {
+    Request { method: "GET".into(), url, ..Request::default() }
+}
+
+#[test]
+fn responses_whatever_their_status() {
+    let server = Server::start();
+    let (c, wake) = client(&server, Policy::default());
+    let json = outcome(&c, &wake, c.start(get(server.url("/json"))).unwrap()).unwrap();
+    assert_eq!((json.status, json.status_text.as_str(), json.redirected), (200, "OK", false));
+    assert_eq!(json.body, br#"{"rails":[1,2]}"#);
+    assert!(json.headers.contains(&("content-type".into(), "application/json".into())));
+    let bin = outcome(&c, &wake, c.start(get(server.url("/bin"))).unwrap()).unwrap();
+    assert_eq!(bin.body, (0..=255u8).collect::<Vec<_>>());
+    let post = Request {
+        method: "POST".into(),
+        url: server.url("/echo"),
+        headers: vec![("x-test".into(), "42".into())],
+        body: b"hello".to_vec(),
+        ..Request::default()
+    };
+    let echo = outcome(&c, &wake, c.start(post).unwrap()).unwrap();
+    assert_eq!(String::from_utf8(echo.body).unwrap(), "POST 42 hello");
+    for (path, status) in [("/missing", 404), ("/broken", 500)] {
+        let r = outcome(&c, &wake, c.start(get(server.url(path))).unwrap()).unwrap();
+        assert_eq!(r.status, status, "{path}");
+    }
+    assert_eq!(c.pending(), 0);
+}
+
+#[test]
+fn other_origins_are_refused_before_any_connection_redirects_included() {
+    let server = Server::start();
+    let (c, wake) = client(&server, Policy::default());
+    let other = format!("http://localhost:{}/json", server.port);
+    assert_eq!(c.start(get(other)).unwrap_err(), Failure::Refused(format!("http://localhost:{}", server.port)));
+    assert!(matches!(c.start(get("ftp://127.0.0.1/x".into())), Err(Failure::Invalid(_))));
+    assert!(matches!(c.start(get("not a url".into())), Err(Failure::Invalid(_))));
+    let bad_header = Request { headers: vec![("bad header".into(), "x".into())], ..get(server.url("/json")) };
+    assert!(matches!(c.start(bad_header), Err(Failure::Invalid(_))));
+    assert_eq!(server.connections.load(Ordering::SeqCst), 0, "nothing was sent");
+    // The redirect to another origin is refused when it comes: one connection, the first.
+    let away = outcome(&c, &wake, c.start(get(server.url("/away"))).unwrap());
+    assert!(matches!(away, Err(Failure::Refused(ref o)) if o.starts_with("http://localhost")), "{away:?}");
+    assert_eq!(server.connections.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn redirects_are_followed_within_bounds_and_as_asked() {
+    let server = Server::start();
+    let (c, wake) = client(&server, Policy { max_redirects: 3, ..Policy::default() });
+    let r = outcome(&c, &wake, c.start(get(server.url("/redirect"))).unwrap()).unwrap();
+    assert_eq!((r.status, r.redirected, r.url), (200, true, server.url("/json")));
+    let post = Request { method: "POST".into(), body: b"gone".to_vec(), ..get(server.url("/see-other")) };
+    let r = outcome(&c, &wake, c.start(post).unwrap()).unwrap();
+    assert_eq!(r.body, b"GET - ", "a 303 goes on as a GET without the body");
+    let looping = outcome(&c, &wake, c.start(get(server.url("/loop"))).unwrap());
+    assert!(matches!(looping, Err(Failure::Network(ref why)) if why.contains("more than 3 redirects")), "{looping:?}");
+    let manual = Request { redirect: Redirect::Manual, ..get(server.url("/redirect")) };
+    assert_eq!(outcome(&c, &wake, c.start(manual).unwrap()).unwrap().status, 302);
+    let refused = Request { redirect: Redirect::Error, ..get(server.url("/redirect")) };
+    assert!(matches!(outcome(&c, &wake, c.start(refused).unwrap()), Err(Failure::Network(_))));
+}
+
+#[test]
+fn what_a_server_does_wrong_ends_that_request_only() {
+    let server = Server::start();
+    let policy = Policy { max_body: 1000, timeout: Duration::from_secs(10), ..Policy::default() };
+    let (c, wake) = client(&server, policy);
+    let quick = Duration::from_millis(300);
+    type Expected = fn(&Failure) -> bool;
+    let cases: [(&str, Option<Duration>, Expected); 5] = [
+        ("/big", None, |f| matches!(f, Failure::TooLarge(_))),
+        ("/endless", None, |f| matches!(f, Failure::TooLarge(_))),
+        ("/silent", Some(quick), |f| matches!(f, Failure::Timeout(_))),
+        ("/cut", None, |f| matches!(f, Failure::Network(_))),
+        ("/garbage", None, |f| matches!(f, Failure::Network(_))),
+    ];
+    let ids: Vec<_> = cases
+        .iter()
+        .map(|(path, timeout, _)| c.start(Request { timeout: *timeout, ..get(server.url(path)) }).unwrap())
+        .collect();
+    for ((path, _, expected), id) in cases.iter().zip(ids) {
+        let o = outcome(&c, &wake, id);
+        assert!(o.as_ref().is_err_and(expected), "{path}: {o:?}");
+    }
+    // The client is as good as new.
+    assert_eq!(outcome(&c, &wake, c.start(get(server.url("/json"))).unwrap()).unwrap().status, 200);
+}
+
+#[test]
+fn aborted_and_excess_requests_leave_nothing_behind() {
+    let server = Server::start();
+    let (c, wake) = client(&server, Policy { concurrent: 1, max_pending: 3, ..Policy::default() });
+    let silent = c.start(get(server.url("/silent"))).unwrap();
+    let queued = c.start(get(server.url("/json"))).unwrap();
+    let third = c.start(get(server.url("/json"))).unwrap();
+    assert_eq!(c.start(get(server.url("/json"))).unwrap_err(), Failure::Busy(3));
+    c.abort(queued);
+    c.abort(silent);
+    assert_eq!(outcome(&c, &wake, third).unwrap().status, 200);
+    assert!(c.take_done().is_empty(), "aborted requests answer nothing");
+    assert_eq!(c.pending(), 0);
+}
+
+/// Spawns a named thread (the house rule: a thread in a backtrace says what it is).
+fn named(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().name("test-server".into()).spawn(f).unwrap();
+}
