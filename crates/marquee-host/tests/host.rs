@@ -337,6 +337,117 @@ fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A fetch storm: 10,000 requests of 64 KiB each, 200 at a time, from an app that also draws.
+/// Every request is answered, the host's memory stays bounded (the requests' bytes pass through
+/// a bounded queue and a bounded heap; kept whole they would be 640 MiB) and frames keep coming.
+#[test]
+fn a_fetch_storm_leaves_memory_bounded_and_frames_coming() {
+    use std::io::{BufRead, BufReader, Write};
+    let _serial = serial();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    // Keep-alive connections, each answering requests until the client closes it; the server
+    // stops accepting after a minute.
+    named(move || {
+        let end = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < end {
+            let Ok((stream, _)) = listener.accept() else {
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            };
+            named(move || {
+                stream.set_nonblocking(false).unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut out = stream;
+                let body = vec![b'x'; 64 << 10];
+                loop {
+                    let mut line = String::new();
+                    let mut head = 0;
+                    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                        head += 1;
+                        if line == "\r\n" {
+                            break;
+                        }
+                        line.clear();
+                    }
+                    if head == 0 || line != "\r\n" {
+                        return;
+                    }
+                    let ok = write!(out, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n", body.len()).is_ok()
+                        && out.write_all(&body).is_ok();
+                    if !ok {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("storm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let manifest = serde_json::json!({ "name": "storm", "marquee": { "permissions": { "network": [format!("http://127.0.0.1:{port}")] } } });
+    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
+    // The app (inside the checkout, so it finds the SDK) spins a box while it fetches.
+    std::fs::write(
+        dir.join("main.js"),
+        format!(
+            "import {{ createApp }} from '@marquee/sdk';\n\
+             const app = createApp();\n\
+             const box = app.view({{ width: 100, height: 100, backgroundColor: '#ff0000' }});\n\
+             app.root.append(box);\n\
+             let angle = 0, frames = 0, spinning = true;\n\
+             let storm;\n\
+             const started = new Promise((resolve) => (storm = resolve));\n\
+             requestAnimationFrame(function spin() {{\n\
+               box.style({{ translateX: (angle += 3) % 500 }});\n\
+               if (++frames === 3) storm();\n\
+               if (spinning) requestAnimationFrame(spin);\n\
+             }});\n\
+             // Frames are coming (the engine may still be compiling when the app starts): storm.\n\
+             await started;\n\
+             let sent = 0, ok = 0, failed = 0;\n\
+             async function worker() {{\n\
+               while (sent < 10000) {{\n\
+                 sent++;\n\
+                 try {{ const r = await fetch('http://127.0.0.1:{port}/n'); if ((await r.arrayBuffer()).byteLength === 65536) ok++; else failed++; }}\n\
+                 catch (e) {{ if (failed++ < 3) console.log('failed', e.message); }}\n\
+               }}\n\
+             }}\n\
+             console.log('storm start');\n\
+             await Promise.all(Array.from({{ length: 200 }}, worker));\n\
+             console.log(`storm end ${{ok}} ${{failed}}`);\n\
+             spinning = false;\n"
+        ),
+    )
+    .unwrap();
+    // The peak resident size from here on (writing 5 to clear_refs resets it).
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let rss = |field: &str| -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with(field)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse::<u64>().unwrap() << 10
+    };
+    let before = rss("VmRSS:");
+    let mut o = options_at(&dir, engine_wasm());
+    o.stop.timeout = Some(Duration::from_secs(60));
+    let report = run(o);
+    let peak = rss("VmHWM:");
+    assert_eq!(report.ended, Ended::Idle);
+    let said: Vec<&str> = report.log.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert!(said.contains(&"storm end 10000 0"), "{said:?}");
+    let grew = peak.saturating_sub(before);
+    assert!(grew < 256 << 20, "the host grew by {} MiB during the storm", grew >> 20);
+    let (start, end) = (when(&report, "storm start"), when(&report, "storm end"));
+    let frames: Vec<Instant> = report.frames.iter().map(|f| f.at).filter(|&at| at > start && at < end).collect();
+    // The longest stretch of the storm without a frame, its ends included.
+    let edges: Vec<Instant> = std::iter::once(start).chain(frames.iter().copied()).chain([end]).collect();
+    let gap = edges.windows(2).map(|w| w[1] - w[0]).max().unwrap_or_default();
+    assert!(frames.len() >= 10, "{} frames in {:?} of storm", frames.len(), end - start);
+    assert!(gap < Duration::from_millis(500), "frames stopped for {gap:?} during the storm");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn the_demo_renders_its_golden_images() {
     let _serial = serial();

@@ -173,6 +173,8 @@ struct State {
 
 struct Shared {
     policy: Policy,
+    /// One agent for every request, so connections to an origin are kept and reused.
+    agent: ureq::Agent,
     state: Mutex<State>,
     more: Condvar,
     wake: Box<dyn Fn() + Send + Sync>,
@@ -201,7 +203,14 @@ impl Client {
             workers: 0,
             closed: false,
         };
-        Client { shared: Arc::new(Shared { policy, state: Mutex::new(state), more: Condvar::new(), wake }) }
+        let agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .allow_non_standard_methods(true)
+            .user_agent(concat!("marquee/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .new_agent();
+        Client { shared: Arc::new(Shared { policy, agent, state: Mutex::new(state), more: Condvar::new(), wake }) }
     }
 
     /// The policy it runs within.
@@ -304,7 +313,7 @@ fn work(shared: &Shared) {
         state.running.insert(id);
         drop(state);
         let aborted = || shared.lock().aborted.contains(&id);
-        let outcome = execute(&shared.policy, &request, &aborted);
+        let outcome = execute((&shared.policy, &shared.agent), &request, &aborted);
         let mut state = shared.lock();
         state.running.remove(&id);
         if !state.aborted.remove(&id) && !state.closed {
@@ -319,7 +328,7 @@ fn work(shared: &Shared) {
 const CHUNK: usize = 64 << 10;
 
 /// Makes `request`, following redirects within the policy.
-fn execute(policy: &Policy, request: &Request, aborted: &dyn Fn() -> bool) -> Outcome {
+fn execute((policy, agent): (&Policy, &ureq::Agent), request: &Request, aborted: &dyn Fn() -> bool) -> Outcome {
     let limit = request.timeout.map_or(policy.timeout, |t| t.min(policy.timeout));
     let deadline = Instant::now() + limit;
     let left = || deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
@@ -330,19 +339,12 @@ fn execute(policy: &Policy, request: &Request, aborted: &dyn Fn() -> bool) -> Ou
     for hop in 0..=policy.max_redirects {
         policy.check(&url)?;
         let remaining = left().ok_or_else(timed_out)?;
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(remaining))
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .allow_non_standard_methods(true)
-            .user_agent(concat!("marquee/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
         let mut builder = ureq::http::Request::builder().method(method.as_str()).uri(url.as_str());
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
         let req = builder.body(body.clone()).map_err(|e| Failure::Invalid(e.to_string()))?;
+        let req = agent.configure_request(req).timeout_global(Some(remaining)).build();
         let mut response = agent.run(req).map_err(|e| failure(e, &url, &timed_out))?;
         let status = response.status().as_u16();
         let location = response.headers().get("location").and_then(|l| l.to_str().ok()).map(String::from);
