@@ -178,6 +178,10 @@ struct RunArgs {
     /// Compile the engine module every time.
     #[arg(long)]
     no_cache: bool,
+    /// Trust only the certificates in this PEM file for the app's HTTPS requests (a development
+    /// server's, or a private CA's), instead of Mozilla's roots.
+    #[arg(long, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
     /// Keep the app's localStorage in memory for this run only (by default it persists in the
     /// device's state directory, `--state`, under `storage/<app>/`).
     #[arg(long)]
@@ -439,6 +443,16 @@ fn run_host(
     options.record = args.record.clone();
     options.cache_dir = cache_dir(args);
     options.storage_dir = storage_dir(args);
+    options.ca_certs = match &args.ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;
+            if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+                return Err(format!("--ca-file {}: no PEM certificate in it", path.display()));
+            }
+            Some(pem)
+        }
+        None => None,
+    };
     options.size = args.size;
     options.fps = args.fps;
     options.unpaced = args.unpaced;

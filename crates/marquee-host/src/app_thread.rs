@@ -73,14 +73,26 @@ pub(crate) fn spawn(
     let limits = options.js;
     let echo = options.echo_console;
     let storage = options.storage_dir.as_deref().map(|dir| crate::storage_file(dir, &app_dir));
-    let (policy, warnings) = crate::network::policy(&app_dir);
+    let (mut policy, warnings) = crate::network::policy(&app_dir);
     for w in &warnings {
         log.push(Level::Warn, w, echo.then_some("[host]"));
     }
+    policy.roots = options.ca_certs.clone();
     // The network's workers wake the app thread when a request ends.
-    let waker = std::sync::Mutex::new(to_app);
-    let wake = Box::new(move || drop(waker.lock().map(|tx| tx.send(ToApp::Network))));
-    let network = Arc::new(marquee_net::Client::new(policy, wake));
+    let waker = Arc::new(std::sync::Mutex::new(to_app));
+    let wake = move || {
+        let waker = waker.clone();
+        Box::new(move || drop(waker.lock().map(|tx| tx.send(ToApp::Network)))) as Box<dyn Fn() + Send + Sync>
+    };
+    let network = match marquee_net::Client::new(policy.clone(), wake()) {
+        Ok(client) => client,
+        Err(e) => {
+            log.push(Level::Error, &format!("the app's HTTPS keeps Mozilla's roots: {e}"), echo.then_some("[host]"));
+            marquee_net::Client::new(marquee_net::Policy { roots: None, ..policy }, wake())
+                .map_err(|e| Error::Thread(e.to_string()))?
+        }
+    };
+    let network = Arc::new(network);
     std::thread::Builder::new()
         .name("marquee-app".into())
         .stack_size(STACK)

@@ -72,6 +72,9 @@ pub struct Options {
     /// an app's `localStorage` is `<dir>/<app>/local-storage.json`, `<app>` being its package
     /// name (see [`storage_file`]); `None` keeps it in memory for the run.
     pub storage_dir: Option<PathBuf>,
+    /// PEM certificates the app's HTTPS requests must chain to, instead of Mozilla's roots (a
+    /// development server's, or a private deployment's CA); `None` trusts Mozilla's.
+    pub ca_certs: Option<Vec<u8>>,
     /// The surface size in pixels.
     pub size: (u32, u32),
     /// The display rate. Frames are paced to it unless `unpaced`.
@@ -201,6 +204,7 @@ impl Options {
             device_id: "local".into(),
             cache_dir: None,
             storage_dir: None,
+            ca_certs: None,
             size: (1280, 720),
             fps: 60.0,
             unpaced: false,

@@ -42,6 +42,10 @@ pub struct Policy {
     pub concurrent: usize,
     /// Requests waiting or running, past which [`Client::start`] refuses more.
     pub max_pending: usize,
+    /// The certificates HTTPS servers must chain to, PEM: `None` trusts Mozilla's roots (the
+    /// webpki-roots the device carries); `Some` trusts exactly these, for a development server
+    /// or a private deployment with a CA of its own.
+    pub roots: Option<Vec<u8>>,
 }
 
 impl Default for Policy {
@@ -53,6 +57,7 @@ impl Default for Policy {
             timeout: Duration::from_secs(30),
             concurrent: 6,
             max_pending: 1024,
+            roots: None,
         }
     }
 }
@@ -193,7 +198,8 @@ pub struct Client {
 
 impl Client {
     /// A client within `policy`; `wake` is called (on a worker thread) whenever a request ends.
-    pub fn new(policy: Policy, wake: Box<dyn Fn() + Send + Sync>) -> Client {
+    /// Fails only when [`Policy::roots`] holds no certificate.
+    pub fn new(policy: Policy, wake: Box<dyn Fn() + Send + Sync>) -> Result<Client, Failure> {
         let state = State {
             waiting: VecDeque::new(),
             running: HashSet::new(),
@@ -203,14 +209,28 @@ impl Client {
             workers: 0,
             closed: false,
         };
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(pem) = &policy.roots {
+            let certs: Vec<_> = ureq::tls::parse_pem(pem)
+                .filter_map(|item| match item {
+                    Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+                    _ => None,
+                })
+                .collect();
+            if certs.is_empty() {
+                return Err(Failure::Invalid("the trusted roots hold no PEM certificate".into()));
+            }
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&certs));
+        }
         let agent = ureq::Agent::config_builder()
+            .tls_config(tls.build())
             .max_redirects(0)
             .http_status_as_error(false)
             .allow_non_standard_methods(true)
             .user_agent(concat!("marquee/", env!("CARGO_PKG_VERSION")))
             .build()
             .new_agent();
-        Client { shared: Arc::new(Shared { policy, agent, state: Mutex::new(state), more: Condvar::new(), wake }) }
+        Ok(Client { shared: Arc::new(Shared { policy, agent, state: Mutex::new(state), more: Condvar::new(), wake }) })
     }
 
     /// The policy it runs within.

@@ -125,7 +125,8 @@ fn client(server: &Server, policy: Policy) -> (Client, Receiver<()>) {
         Box::new(move || {
             let _ = tx.lock().unwrap().send(());
         }),
-    );
+    )
+    .unwrap();
     (client, rx)
 }
 
@@ -249,4 +250,59 @@ fn aborted_and_excess_requests_leave_nothing_behind() {
 /// Spawns a named thread (the house rule: a thread in a backtrace says what it is).
 fn named(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new().name("test-server".into()).spawn(f).unwrap();
+}
+
+/// HTTPS to a server on 127.0.0.1 with a certificate of its own (`tests/tls`, made with openssl,
+/// valid for a century): refused with Mozilla's roots, answered when the policy trusts exactly
+/// that certificate.
+#[test]
+fn https_trusts_mozillas_roots_or_exactly_the_ones_given() {
+    let cert = include_bytes!("tls/cert.pem");
+    let key = include_bytes!("tls/key.pem");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let config = {
+        use rustls::pki_types::pem::PemObject;
+        let certs = rustls::pki_types::CertificateDer::pem_slice_iter(cert).collect::<Result<Vec<_>, _>>().unwrap();
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .unwrap()
+    };
+    let config = Arc::new(config);
+    named(move || {
+        // Two connections: the refused handshake and the answered request.
+        for stream in listener.incoming().take(2).flatten() {
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else { return };
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut head = Vec::new();
+            let mut byte = [0];
+            while !head.ends_with(b"\r\n\r\n") && tls.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let _ = tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\nsecure");
+            let _ = tls.flush();
+        }
+    });
+    let origin = format!("https://127.0.0.1:{port}");
+    let policy = |roots: Option<Vec<u8>>| Policy { origins: vec![origin.clone()], roots, ..Policy::default() };
+    let (tx, wake) = channel();
+    let tx = Arc::new(Mutex::new(tx));
+    let waker = move || {
+        let _ = tx.lock().unwrap().send(());
+    };
+    let mozilla = Client::new(policy(None), Box::new(waker.clone())).unwrap();
+    let refused = outcome(&mozilla, &wake, mozilla.start(get(format!("{origin}/"))).unwrap());
+    assert!(
+        matches!(refused, Err(Failure::Network(ref why)) if why.contains("certificate") || why.contains("Certificate")),
+        "{refused:?}"
+    );
+    let ours = Client::new(policy(Some(cert.to_vec())), Box::new(waker)).unwrap();
+    let answered = outcome(&ours, &wake, ours.start(get(format!("{origin}/"))).unwrap()).unwrap();
+    assert_eq!((answered.status, answered.body.as_slice()), (200, &b"secure"[..]));
+    assert!(matches!(Client::new(policy(Some(b"no pem here".to_vec())), Box::new(|| ())), Err(Failure::Invalid(_))));
 }
