@@ -178,6 +178,10 @@ struct RunArgs {
     /// Compile the engine module every time.
     #[arg(long)]
     no_cache: bool,
+    /// The device's languages, most preferred first, as BCP 47 tags (`he-IL,en-US`): what the
+    /// app reads as `navigator.languages` (default: from LC_ALL, LC_MESSAGES or LANG, else en-US).
+    #[arg(long, value_name = "TAGS", value_delimiter = ',')]
+    locale: Vec<String>,
     /// Trust only the certificates in this PEM file for the app's HTTPS requests (a development
     /// server's, or a private CA's), instead of Mozilla's roots.
     #[arg(long, value_name = "PEM")]
@@ -367,6 +371,28 @@ fn cache_dir(args: &RunArgs) -> Option<PathBuf> {
     args.cache.clone().or_else(|| Some(user_cache()?.join("marquee/modules")))
 }
 
+/// The device's languages: `--locale`, else the environment's locale, else `en-US`.
+fn languages(locale: &[String]) -> Result<Vec<String>, String> {
+    if !locale.is_empty() {
+        // A tag is letters and digits in parts of up to eight, the first a language.
+        let valid = |t: &str| {
+            let mut parts = t.split('-');
+            parts.next().is_some_and(|l| (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()))
+                && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+        };
+        return match locale.iter().find(|t| !valid(t)) {
+            Some(bad) => Err(format!("--locale {bad}: not a BCP 47 language tag (like en-US or zh-Hant-TW)")),
+            None => Ok(locale.to_vec()),
+        };
+    }
+    let from_env = ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .next()
+        .and_then(|posix| marquee_host::language_tag(&posix));
+    Ok(vec![from_env.unwrap_or_else(|| "en-US".into())])
+}
+
 /// Where apps' localStorage persists: `storage/` in the device's state directory.
 fn storage_dir(args: &RunArgs) -> Option<PathBuf> {
     if args.no_storage {
@@ -443,6 +469,7 @@ fn run_host(
     options.record = args.record.clone();
     options.cache_dir = cache_dir(args);
     options.storage_dir = storage_dir(args);
+    options.languages = languages(&args.locale)?;
     options.ca_certs = match &args.ca_file {
         Some(path) => {
             let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;

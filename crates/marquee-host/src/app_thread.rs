@@ -36,6 +36,7 @@ struct Sink {
     echo: bool,
     storage: Option<PathBuf>,
     network: Arc<marquee_net::Client>,
+    languages: Vec<String>,
 }
 
 impl marquee_js::Host for Sink {
@@ -58,6 +59,10 @@ impl marquee_js::Host for Sink {
 
     fn network(&self) -> Option<Arc<marquee_net::Client>> {
         Some(self.network.clone())
+    }
+
+    fn languages(&self) -> Vec<String> {
+        self.languages.clone()
     }
 }
 
@@ -93,12 +98,20 @@ pub(crate) fn spawn(
         }
     };
     let network = Arc::new(network);
+    let languages = options.languages.clone();
     std::thread::Builder::new()
         .name("marquee-app".into())
         .stack_size(STACK)
         .spawn(move || {
-            let sink =
-                Rc::new(RefCell::new(Sink { to_engine: to_engine.clone(), backlog, log, echo, storage, network }));
+            let sink = Rc::new(RefCell::new(Sink {
+                to_engine: to_engine.clone(),
+                backlog,
+                log,
+                echo,
+                storage,
+                network,
+                languages,
+            }));
             let entry = marquee_js::entry_module(&app_dir);
             match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
                 Ok(app) => run(app, &rx, &to_engine, &sink),

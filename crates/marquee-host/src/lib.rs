@@ -72,6 +72,8 @@ pub struct Options {
     /// an app's `localStorage` is `<dir>/<app>/local-storage.json`, `<app>` being its package
     /// name (see [`storage_file`]); `None` keeps it in memory for the run.
     pub storage_dir: Option<PathBuf>,
+    /// The device's languages, most preferred first, as BCP 47 tags (`navigator.languages`).
+    pub languages: Vec<String>,
     /// PEM certificates the app's HTTPS requests must chain to, instead of Mozilla's roots (a
     /// development server's, or a private deployment's CA); `None` trusts Mozilla's.
     pub ca_certs: Option<Vec<u8>>,
@@ -205,6 +207,7 @@ impl Options {
             cache_dir: None,
             storage_dir: None,
             ca_certs: None,
+            languages: vec!["en-US".into()],
             size: (1280, 720),
             fps: 60.0,
             unpaced: false,
@@ -346,6 +349,32 @@ pub struct FrameStat {
 
 /// How the engine module was obtained at start-up.
 pub use marquee_engine_wasmtime::cache::Source as ModuleSource;
+
+/// A POSIX locale name (`en_US.UTF-8`, `de_DE@euro`, `pt_BR`) as a BCP 47 language tag
+/// (`en-US`), or `None` for one that names no language (`C`, `POSIX`, empty) or is not a locale
+/// name at all.
+pub fn language_tag(posix: &str) -> Option<String> {
+    let name = posix.split(['.', '@']).next().unwrap_or_default();
+    if name.is_empty() || name == "C" || name == "POSIX" {
+        return None;
+    }
+    let mut parts = name.split(['_', '-']);
+    let language = parts.next().filter(|l| (2..=8).contains(&l.len()) && l.chars().all(|c| c.is_ascii_alphabetic()))?;
+    let mut tag = language.to_ascii_lowercase();
+    for part in parts {
+        if part.is_empty() || part.len() > 8 || !part.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+        tag.push('-');
+        // Regions are upper case, scripts title case (`zh-Hant-TW`), as BCP 47 writes them.
+        match part.len() {
+            2 => tag.push_str(&part.to_ascii_uppercase()),
+            4 => tag.push_str(&(part[..1].to_ascii_uppercase() + &part[1..].to_ascii_lowercase())),
+            _ => tag.push_str(part),
+        }
+    }
+    Some(tag)
+}
 
 /// Where the app in `app_dir` keeps its `localStorage` under the storage directory `state`:
 /// `<state>/<name>/local-storage.json`, `<name>` being its package name (so a bundle update

@@ -275,6 +275,25 @@ fn storage_files_are_named_for_the_app_and_stay_in_the_storage_directory() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The environment's locale names as the language tags apps read from `navigator`.
+#[test]
+fn posix_locales_become_language_tags() {
+    for (posix, tag) in [
+        ("en_US.UTF-8", Some("en-US")),
+        ("de_DE@euro", Some("de-DE")),
+        ("he_IL", Some("he-IL")),
+        ("zh_hant_tw.UTF-8", Some("zh-Hant-TW")),
+        ("ar", Some("ar")),
+        ("C.UTF-8", None),
+        ("POSIX", None),
+        ("", None),
+        ("../../x", None),
+        ("en_US!", None),
+    ] {
+        assert_eq!(marquee_host::language_tag(posix).as_deref(), tag, "{posix:?}");
+    }
+}
+
 /// `fetch` in a running app: a response from a server on 127.0.0.1 the manifest allows, a
 /// refusal for an origin it does not, and an abort; the run is not idle while requests are out.
 #[test]
@@ -306,14 +325,10 @@ fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
             });
         }
     });
-    let dir = std::env::temp_dir().join(format!("marquee-host-fetch-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let manifest = serde_json::json!({ "name": "fetcher", "marquee": { "permissions": { "network": [format!("http://127.0.0.1:{port}")] } } });
-    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
-    std::fs::write(
-        dir.join("main.js"),
-        format!(
+    let dir = networked_app(
+        "fetcher",
+        port,
+        &format!(
             "const base = 'http://127.0.0.1:{port}';\n\
              const r = await fetch(`${{base}}/json`);\n\
              console.log('got', r.status, r.ok, (await r.json()).rails.join(' '));\n\
@@ -322,8 +337,7 @@ fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
              setTimeout(() => c.abort(), 50);\n\
              await fetch(`${{base}}/silent`, {{ signal: c.signal }}).catch((e) => console.log('aborted', e.name));\n"
         ),
-    )
-    .unwrap();
+    );
     let report = run(options_at(&dir, engine_wasm()));
     assert_eq!(report.ended, Ended::Idle);
     let said: Vec<&str> = report.log.iter().map(|(_, _, m)| m.as_str()).collect();
@@ -383,15 +397,11 @@ fn a_fetch_storm_leaves_memory_bounded_and_frames_coming() {
             });
         }
     });
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("storm-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let manifest = serde_json::json!({ "name": "storm", "marquee": { "permissions": { "network": [format!("http://127.0.0.1:{port}")] } } });
-    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
-    // The app (inside the checkout, so it finds the SDK) spins a box while it fetches.
-    std::fs::write(
-        dir.join("main.js"),
-        format!(
+    // The app spins a box while it fetches.
+    let dir = networked_app(
+        "storm",
+        port,
+        &format!(
             "import {{ createApp }} from '@marquee/sdk';\n\
              const app = createApp();\n\
              const box = app.view({{ width: 100, height: 100, backgroundColor: '#ff0000' }});\n\
@@ -419,8 +429,7 @@ fn a_fetch_storm_leaves_memory_bounded_and_frames_coming() {
              console.log(`storm end ${{ok}} ${{failed}}`);\n\
              spinning = false;\n"
         ),
-    )
-    .unwrap();
+    );
     // The peak resident size from here on (writing 5 to clear_refs resets it).
     std::fs::write("/proc/self/clear_refs", "5").unwrap();
     let rss = |field: &str| -> u64 {
@@ -618,4 +627,17 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
 /// Spawns a named thread (the house rule: a thread in a backtrace says what it is).
 fn named(f: impl FnOnce() + Send + 'static) {
     std::thread::Builder::new().name("test-server".into()).spawn(f).unwrap();
+}
+
+/// An app named `name` whose manifest lets it reach `http://127.0.0.1:{port}`, its entry module
+/// `main_js`; made inside the checkout (Cargo's target directory), so it finds the SDK.
+fn networked_app(name: &str, port: u16, main_js: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let origin = format!("http://127.0.0.1:{port}");
+    let manifest = serde_json::json!({ "name": name, "marquee": { "permissions": { "network": [origin] } } });
+    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
+    std::fs::write(dir.join("main.js"), main_js).unwrap();
+    dir
 }

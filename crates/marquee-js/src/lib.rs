@@ -90,6 +90,11 @@ pub trait Host {
     fn network(&self) -> Option<Arc<Client>> {
         None
     }
+    /// The device's languages, most preferred first, as BCP 47 tags (`navigator.languages`);
+    /// the default is `en-US` alone.
+    fn languages(&self) -> Vec<String> {
+        vec!["en-US".into()]
+    }
 }
 
 /// What went wrong inside an entry into JavaScript.
@@ -191,9 +196,12 @@ impl AppRuntime {
 
         let context = Context::full(&runtime).map_err(|e| Error::Load(format!("QuickJS context: {e}")))?;
         let storage = Rc::new(RefCell::new(open_storage(&host, limits.storage)));
-        let net = host.borrow().network();
+        let (net, languages) = {
+            let h = host.borrow();
+            (h.network(), h.languages())
+        };
         let control = context
-            .with(|ctx| install(&ctx, (viewport, epoch), host.clone(), storage, net.clone()))
+            .with(|ctx| install(&ctx, (viewport, epoch, languages), host.clone(), storage, net.clone()))
             .map_err(|e| Error::Load(format!("installing the globals: {e}")))?;
         let mut app =
             AppRuntime { control, rejections, host, context, runtime, watchdog, epoch, limits, next_timer: None, net };
@@ -452,7 +460,7 @@ fn open_storage(host: &Rc<RefCell<dyn Host>>, quota: usize) -> [Storage; 2] {
 /// Evaluates the prelude and calls it with the native functions; returns its control object.
 fn install(
     ctx: &Ctx<'_>,
-    (viewport, epoch): ((f32, f32), Instant),
+    (viewport, epoch, languages): ((f32, f32), Instant, Vec<String>),
     host: Rc<RefCell<dyn Host>>,
     storage: Rc<RefCell<[Storage; 2]>>,
     net: Option<Arc<Client>>,
@@ -506,6 +514,7 @@ fn install(
     install_fetch(&native, net)?;
     let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
     let control: Object = prelude.call((native.clone(), vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
+    native.set("languages", languages)?;
     let web: Function = ctx.eval(include_str!("web.js"))?;
     web.call::<_, ()>((native.clone(),))?;
     let fetch: Function = ctx.eval(include_str!("fetch.js"))?;

@@ -1,9 +1,10 @@
 // The web platform's small pieces that apps and libraries take for granted, as browsers define
 // them: DOMException, queueMicrotask, atob/btoa, TextEncoder/TextDecoder (UTF-8), structuredClone,
-// crypto's getRandomValues/randomUUID, localStorage/sessionStorage, URL and URLSearchParams.
+// crypto's getRandomValues/randomUUID, localStorage/sessionStorage, URL and URLSearchParams,
+// navigator's languages.
 //
 // Evaluated as a script after the prelude, with the host's native functions in `native`
-// (utf8Encode, utf8Decode, random, log, storage*, url*, form*). What is plain JavaScript stays here; what needs bytes
+// (utf8Encode, utf8Decode, random, log, storage*, url*, form*) and the device's languages. What is plain JavaScript stays here; what needs bytes
 // or entropy (UTF-8 both ways, the system's random source) is native. Errors follow the
 // standards' names, so code written for browsers catches what it expects.
 (function (native) {
@@ -517,4 +518,17 @@
     });
   }
   define('URL', URL);
+
+  // navigator: the device's languages (the host's `--locale`, else its environment's), and who
+  // is asking. There is no connectivity signal yet: onLine says what browsers say by default.
+  const languages = Object.freeze([...native.languages]);
+  define(
+    'navigator',
+    Object.freeze({
+      language: languages[0] ?? 'en-US',
+      languages,
+      userAgent: 'Marquee',
+      onLine: true,
+    }),
+  );
 });

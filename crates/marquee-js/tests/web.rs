@@ -163,6 +163,11 @@ fn crypto_draws_from_the_system_and_checks_its_arguments() {
             ("crypto.getRandomValues(new Float64Array(2))", "throws TypeMismatchError (17)"),
             ("crypto.getRandomValues(new Uint8Array(65537))", "throws QuotaExceededError (22)"),
             ("crypto.getRandomValues(new Uint8Array(65536)).length", "65536"),
+            // The host's languages (this one's default), frozen.
+            (
+                "[navigator.language, navigator.languages, Object.isFrozen(navigator.languages)]",
+                r#"["en-US",["en-US"],true]"#,
+            ),
         ],
     );
 }
