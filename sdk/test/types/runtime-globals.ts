@@ -1,0 +1,45 @@
+// An app written against the runtime's globals without TypeScript's DOM library (see
+// ../runtime-types.test.js): every use below must type-check, and every line marked as an
+// expected error must be one (tsc reports a mark on a line that is not).
+/// <reference path="../../src/runtime.d.ts" />
+
+export async function home(api: string): Promise<string[]> {
+  const url = new URL('/v1/rails?page=1', api);
+  url.searchParams.append('lang', navigator.language);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 5000);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ profile: localStorage.getItem('profile') }),
+    signal: AbortSignal.any([controller.signal, AbortSignal.timeout(10000)]),
+  });
+  clearTimeout(timer);
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText} ${response.headers.get('etag')}`);
+  const rails = (await response.json()) as { names: string[] };
+  try {
+    localStorage.setItem('rails', JSON.stringify(rails.names));
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'QuotaExceededError') console.warn('storage full', e.code);
+  }
+  sessionStorage.clear();
+  const token = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  const bytes = new TextEncoder().encode(token);
+  queueMicrotask(() => console.debug(new TextDecoder('utf-8', { fatal: true }).decode(bytes), crypto.randomUUID()));
+  const saved = structuredClone({ at: new Date(), rails: new Set(rails.names) });
+  requestAnimationFrame((t) => console.log(t, performance.now(), saved.rails.size, atob(token).length));
+  return rails.names;
+}
+
+// @ts-expect-error: a number is not a URL
+void fetch(42);
+// @ts-expect-error: TextDecoder decodes bytes, not strings
+new TextDecoder().decode('text');
+// @ts-expect-error: getRandomValues fills integer arrays only
+crypto.getRandomValues(new Float64Array(2));
+// @ts-expect-error: signals come from AbortController or AbortSignal's factories
+new AbortSignal();
+// @ts-expect-error: redirect is follow, error or manual
+void fetch('https://api.example.com/', { redirect: 'never' });
+// @ts-expect-error: no DOM here
+document.title = 'x';
