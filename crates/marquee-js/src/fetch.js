@@ -225,7 +225,8 @@
     static {
       // What the network gave, as a Response (fetchDone's).
       received = (status, statusText, headers, body, url, redirected) => {
-        const r = new Response(body, { status: status < 200 ? 200 : status, statusText, headers });
+        const r = new Response(null, { statusText, headers });
+        r.#bytes = body; // the network's own copy: no need for another
         r.#status = status;
         r.#url = url;
         r.#redirected = redirected;
@@ -336,16 +337,13 @@
       for (const pair of headers) pairs.push(pair);
       const id = native.fetchStart(method, url.href, pairs, body ?? new Uint8Array(0), redirect);
       if (id === 0) throw new TypeError(`fetch ${url.href}: ${native.fetchRefusal()}`);
-      pending.set(id, { resolve, reject, url: url.href });
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (!pending.delete(id)) return;
-          native.fetchAbort(id);
-          reject(signal.reason);
-        },
-        { once: true },
-      );
+      const onAbort = () => {
+        if (!pending.delete(id)) return;
+        native.fetchAbort(id);
+        reject(signal.reason);
+      };
+      pending.set(id, { resolve, reject, url: url.href, signal, onAbort });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
   define('fetch', fetch);
@@ -355,6 +353,9 @@
     const p = pending.get(id);
     if (!p) return;
     pending.delete(id);
+    // A signal that outlives the request (one controller for a page's requests) keeps no
+    // listener of it.
+    p.signal?.removeEventListener('abort', p.onAbort);
     if (error != null) p.reject(new TypeError(`fetch ${p.url}: ${error}`));
     else p.resolve(received(r.status, r.statusText, r.headers, r.body, r.url, r.redirected));
   };
