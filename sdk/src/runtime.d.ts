@@ -201,8 +201,9 @@ declare global {
     signal?: AbortSignal | null;
   }
   /**
-   * Only to the origins the app's package.json lists (`marquee.permissions.network`); the body is
-   * read whole (16 MiB unless `marquee.limits.responseBytes` says otherwise) before it resolves.
+   * Only to the origins the app's package.json lists (`marquee.permissions.network`), or, by a
+   * relative URL, the app's own files; the body is read whole (16 MiB unless
+   * `marquee.limits.responseBytes` says otherwise) before it resolves.
    */
   function fetch(input: string | URL | { url: string }, init?: RequestInit): Promise<Response>;
 }

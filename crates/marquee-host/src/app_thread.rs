@@ -83,6 +83,7 @@ pub(crate) fn spawn(
         log.push(Level::Warn, w, echo.then_some("[host]"));
     }
     policy.roots = options.ca_certs.clone();
+    policy.app_dir = Some(app_dir.clone());
     // The network's workers wake the app thread when a request ends.
     let waker = Arc::new(std::sync::Mutex::new(to_app));
     let wake = move || {

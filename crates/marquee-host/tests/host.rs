@@ -295,7 +295,8 @@ fn posix_locales_become_language_tags() {
 }
 
 /// `fetch` in a running app: a response from a server on 127.0.0.1 the manifest allows, a
-/// refusal for an origin it does not, and an abort; the run is not idle while requests are out.
+/// refusal for an origin it does not, an abort, and one of the app's own files by a relative
+/// URL; the run is not idle while requests are out.
 #[test]
 fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
     use std::io::{BufRead, BufReader, Write};
@@ -335,9 +336,13 @@ fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
              await fetch('https://example.com/').catch((e) => console.log('refused', e.name, e.message));\n\
              const c = new AbortController();\n\
              setTimeout(() => c.abort(), 50);\n\
-             await fetch(`${{base}}/silent`, {{ signal: c.signal }}).catch((e) => console.log('aborted', e.name));\n"
+             await fetch(`${{base}}/silent`, {{ signal: c.signal }}).catch((e) => console.log('aborted', e.name));\n\
+             const own = await fetch('data/rails.json');\n\
+             console.log('own', own.url, own.headers.get('content-type'), (await own.json()).rails.length);\n"
         ),
     );
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join("data/rails.json"), r#"{ "rails": [1, 2, 3] }"#).unwrap();
     let report = run(options_at(&dir, engine_wasm()));
     assert_eq!(report.ended, Ended::Idle);
     let said: Vec<&str> = report.log.iter().map(|(_, _, m)| m.as_str()).collect();
@@ -348,6 +353,7 @@ fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
         "{said:?}"
     );
     assert!(said.contains(&"aborted AbortError"), "{said:?}");
+    assert!(said.contains(&"own app://app/data/rails.json application/json 3"), "{said:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -313,9 +313,10 @@
       const target = input instanceof URL ? input.href : input?.url !== undefined ? String(input.url) : String(input);
       let url;
       try {
-        url = new URL(target);
+        // A relative URL names one of the app's own files, as it would a page's in a browser.
+        url = new URL(target, 'app://app/');
       } catch {
-        throw new TypeError(`fetch: ${JSON.stringify(target)} is not an absolute URL`);
+        throw new TypeError(`fetch: ${JSON.stringify(target)} is not a URL`);
       }
       const raw = String(init.method ?? 'GET');
       const method = STANDARD.includes(raw.toUpperCase()) ? raw.toUpperCase() : raw;

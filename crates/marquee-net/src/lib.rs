@@ -42,6 +42,10 @@ pub struct Policy {
     pub concurrent: usize,
     /// Requests waiting or running, past which [`Client::start`] refuses more.
     pub max_pending: usize,
+    /// The app's own directory, which `app:` URLs read from (`app://app/data/rails.json`; the
+    /// runtime resolves an app's relative URLs against `app://app/`): only regular files inside
+    /// it, as module imports are; `None` refuses them.
+    pub app_dir: Option<std::path::PathBuf>,
     /// The certificates HTTPS servers must chain to, PEM: `None` trusts Mozilla's roots (the
     /// webpki-roots the device carries); `Some` trusts exactly these, for a development server
     /// or a private deployment with a CA of its own.
@@ -57,6 +61,7 @@ impl Default for Policy {
             timeout: Duration::from_secs(30),
             concurrent: 6,
             max_pending: 1024,
+            app_dir: None,
             roots: None,
         }
     }
@@ -157,8 +162,17 @@ fn origin(url: &Url) -> String {
 impl Policy {
     /// Whether `url` may be reached, or why not.
     fn check(&self, url: &Url) -> Result<(), Failure> {
+        if url.scheme() == APP_SCHEME {
+            return match (&self.app_dir, url.host_str()) {
+                (Some(_), Some(APP_HOST)) => Ok(()),
+                (Some(_), _) => {
+                    Err(Failure::Invalid(format!("{url}: the app's files are at {APP_SCHEME}://{APP_HOST}/")))
+                }
+                (None, _) => Err(Failure::Invalid(format!("{url}: this app's files cannot be fetched here"))),
+            };
+        }
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(Failure::Invalid(format!("{url}: only http: and https: URLs can be fetched")));
+            return Err(Failure::Invalid(format!("{url}: only http:, https: and the app's own URLs can be fetched")));
         }
         let o = origin(url);
         let allowed = self.origins.iter().any(|a| Url::parse(a).is_ok_and(|a| origin(&a) == o));
@@ -344,6 +358,65 @@ fn work(shared: &Shared) {
     }
 }
 
+/// The scheme and host of the app's own files: `app://app/path`.
+pub const APP_SCHEME: &str = "app";
+/// See [`APP_SCHEME`].
+pub const APP_HOST: &str = "app";
+
+/// A file of the app's directory as a response: 200 with a type by its extension, 404 when it
+/// is not there; refused when it is outside the app or not a regular file.
+fn app_file(dir: &std::path::Path, url: &Url, max: u64) -> Outcome {
+    let path = url
+        .path_segments()
+        .map(|segments| {
+            segments
+                .map(|s| percent_decode(s).ok_or_else(|| Failure::Invalid(format!("{url}: not a UTF-8 path"))))
+                .collect::<Result<std::path::PathBuf, _>>()
+        })
+        .unwrap_or_else(|| Err(Failure::Invalid(format!("{url}: no path"))))?;
+    let files = marquee_app_files::Dir::new(dir).map_err(|e| Failure::Network(e.to_string()))?;
+    let (status, status_text, body) = match files.read(&path, max) {
+        Ok(bytes) => (200, "OK", bytes),
+        Err(marquee_app_files::Error::NotFound(_)) => (404, "Not Found", Vec::new()),
+        Err(marquee_app_files::Error::TooLarge { size, max, .. }) => {
+            return Err(Failure::TooLarge(format!("{url}: {size} bytes, over the limit of {max}")));
+        }
+        Err(e) => return Err(Failure::Invalid(format!("{url}: {e}"))),
+    };
+    let kind = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("json") => "application/json",
+        Some("js" | "mjs") => "text/javascript",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("html") => "text/html; charset=utf-8",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        _ => "application/octet-stream",
+    };
+    let headers = if status == 200 { vec![("content-type".to_string(), kind.to_string())] } else { Vec::new() };
+    Ok(Response { status, status_text: status_text.into(), headers, body, url: url.to_string(), redirected: false })
+}
+
+/// A percent-encoded path segment as text (`%20` → ` `), or `None` when the bytes are not UTF-8.
+fn percent_decode(segment: &str) -> Option<String> {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).copied().and_then(hex), bytes.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 /// The bytes read from a body at a time, between checks for an abort and the deadline.
 const CHUNK: usize = 64 << 10;
 
@@ -354,6 +427,14 @@ fn execute((policy, agent): (&Policy, &ureq::Agent), request: &Request, aborted:
     let left = || deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero());
     let timed_out = || Failure::Timeout(format!("{} took longer than {limit:?}", request.url));
     let mut url = Url::parse(&request.url).map_err(|e| Failure::Invalid(e.to_string()))?;
+    if url.scheme() == APP_SCHEME {
+        policy.check(&url)?;
+        if !matches!(request.method.as_str(), "GET" | "HEAD") {
+            return Err(Failure::Invalid(format!("{url}: the app's files can only be read (GET)")));
+        }
+        let dir = policy.app_dir.as_deref().ok_or_else(|| Failure::Invalid(format!("{url}: no app directory")))?;
+        return app_file(dir, &url, policy.max_body);
+    }
     let (mut method, mut body) = (request.method.clone(), request.body.clone());
     let mut redirected = false;
     for hop in 0..=policy.max_redirects {
@@ -382,6 +463,11 @@ fn execute((policy, agent): (&Policy, &ureq::Agent), request: &Request, aborted:
                 }
                 Redirect::Follow => {
                     url = url.join(&location).map_err(|e| Failure::Network(format!("{url}: bad redirect: {e}")))?;
+                    if !matches!(url.scheme(), "http" | "https") {
+                        return Err(Failure::Refused(format!(
+                            "{url} (a server's redirect may not leave http and https)"
+                        )));
+                    }
                     // 303, and 301/302 after a POST, go on as a GET without a body (fetch's rule).
                     if status == 303 || (matches!(status, 301 | 302) && method == "POST") {
                         (method, body) = ("GET".into(), Vec::new());

@@ -89,6 +89,7 @@ fn serve(stream: TcpStream, port: u16) {
         "/redirect" => reply(&mut out, "302 Found", "location: /json\r\n", b""),
         "/away" => reply(&mut out, "302 Found", &format!("location: http://localhost:{port}/json\r\n"), b""),
         "/loop" => reply(&mut out, "302 Found", "location: /loop\r\n", b""),
+        "/into-app" => reply(&mut out, "302 Found", "location: app://app/data/rails%20one.json\r\n", b""),
         "/see-other" => reply(&mut out, "303 See Other", "location: /echo\r\n", b""),
         "/endless" => {
             // No length, no end: bytes until the client hangs up.
@@ -305,4 +306,43 @@ fn https_trusts_mozillas_roots_or_exactly_the_ones_given() {
     let answered = outcome(&ours, &wake, ours.start(get(format!("{origin}/"))).unwrap()).unwrap();
     assert_eq!((answered.status, answered.body.as_slice()), (200, &b"secure"[..]));
     assert!(matches!(Client::new(policy(Some(b"no pem here".to_vec())), Box::new(|| ())), Err(Failure::Invalid(_))));
+}
+
+/// The app's own files, at `app://app/`: read from its directory (regular files inside it only,
+/// within the body limit), 404 when missing, never written, never reached by a server's redirect.
+#[test]
+fn the_apps_own_files_are_read_from_its_directory_only() {
+    let server = Server::start();
+    let root = std::env::temp_dir().join(format!("marquee-net-app-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let app = root.join("app");
+    std::fs::create_dir_all(app.join("data")).unwrap();
+    std::fs::write(app.join("data/rails one.json"), br#"{"rails":[]}"#).unwrap();
+    std::fs::write(app.join("big.bin"), vec![0; 2000]).unwrap();
+    std::fs::write(root.join("secret.txt"), b"outside").unwrap();
+    std::os::unix::fs::symlink(root.join("secret.txt"), app.join("link.txt")).unwrap();
+    let policy = Policy { app_dir: Some(app.clone()), max_body: 1000, ..Policy::default() };
+    let (c, wake) = client(&server, policy);
+    let fetch = |url: &str| outcome(&c, &wake, c.start(get(url.into())).unwrap());
+    let json = fetch("app://app/data/rails%20one.json").unwrap();
+    assert_eq!((json.status, json.body.as_slice()), (200, &br#"{"rails":[]}"#[..]));
+    assert!(json.headers.contains(&("content-type".into(), "application/json".into())));
+    assert_eq!(fetch("app://app/data/missing.json").unwrap().status, 404);
+    // `..` is resolved by the URL parser before it gets here: it cannot climb out.
+    assert_eq!(fetch("app://app/../secret.txt").unwrap().status, 404);
+    assert!(
+        matches!(fetch("app://app/link.txt"), Err(Failure::Invalid(ref why)) if why.contains("leaves the directory"))
+    );
+    assert!(matches!(fetch("app://app/big.bin"), Err(Failure::TooLarge(_))));
+    assert!(matches!(fetch("app://app/data"), Err(Failure::Invalid(_))), "a directory is not a file");
+    assert!(matches!(c.start(get("app://other/x".into())), Err(Failure::Invalid(_))));
+    let post = Request { method: "POST".into(), ..get("app://app/data/rails%20one.json".into()) };
+    assert!(matches!(outcome(&c, &wake, c.start(post).unwrap()), Err(Failure::Invalid(_))));
+    // A server cannot redirect into them.
+    let into = fetch(&server.url("/into-app"));
+    assert!(matches!(into, Err(Failure::Refused(ref why)) if why.contains("may not leave http")), "{into:?}");
+    // A client without an app directory refuses them.
+    let (none, _) = client(&server, Policy::default());
+    assert!(matches!(none.start(get("app://app/x".into())), Err(Failure::Invalid(_))));
+    let _ = std::fs::remove_dir_all(&root);
 }
