@@ -131,7 +131,8 @@
     const n = String(name);
     if (!TOKEN.test(n)) throw new TypeError(`Headers: ${JSON.stringify(n)} is not a valid header name`);
     const v = String(value).replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
-    if (/[\0\r\n]/.test(v)) throw new TypeError(`Headers: the value of ${n} is not a valid header value`);
+    // A value is a byte string: Latin-1, without NUL, CR or LF.
+    if (/[\0\r\n]|[^\x00-\xff]/.test(v)) throw new TypeError(`Headers: the value of ${n} is not a valid header value`);
     return [n.toLowerCase(), v];
   }
   class Headers {
@@ -319,6 +320,7 @@
         throw new TypeError(`fetch: ${JSON.stringify(target)} is not a URL`);
       }
       const raw = String(init.method ?? 'GET');
+      if (!TOKEN.test(raw)) throw new TypeError(`fetch: ${JSON.stringify(raw)} is not a valid method`);
       const method = STANDARD.includes(raw.toUpperCase()) ? raw.toUpperCase() : raw;
       if (FORBIDDEN.includes(method.toUpperCase())) throw new TypeError(`fetch: the method ${method} is forbidden`);
       const headers = new Headers(init.headers);

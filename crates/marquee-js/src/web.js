@@ -297,6 +297,8 @@
 
   // Web Storage: the Storage interface over the native store (0: local, 1: session), with
   // named properties as browsers have them (`localStorage.theme = 'dark'`).
+  // Keys and values cross to native code as well-formed strings (lone surrogates become U+FFFD).
+  const text = (v) => wellFormed(String(v));
   function failed(why) {
     if (why == null) return;
     if (why.startsWith('quota: ')) throw new DOMException(why.slice(7), 'QuotaExceededError');
@@ -314,13 +316,13 @@
       return native.storageKey(this.#n, Number(index)) ?? null;
     }
     getItem(key) {
-      return native.storageGet(this.#n, String(key)) ?? null;
+      return native.storageGet(this.#n, text(key)) ?? null;
     }
     setItem(key, value) {
-      failed(native.storageSet(this.#n, wellFormed(String(key)), wellFormed(String(value))));
+      failed(native.storageSet(this.#n, text(key), text(value)));
     }
     removeItem(key) {
-      failed(native.storageRemove(this.#n, String(key)));
+      failed(native.storageRemove(this.#n, text(key)));
     }
     clear() {
       failed(native.storageClear(this.#n));
@@ -333,7 +335,7 @@
       Object.defineProperty(target, m, { value: Storage.prototype[m].bind(target), configurable: true, writable: true });
     }
     return new Proxy(target, {
-      get: (t, key) => (own(t, key) ? (native.storageGet(n, key) ?? undefined) : Reflect.get(t, key)),
+      get: (t, key) => (own(t, key) ? (native.storageGet(n, text(key)) ?? undefined) : Reflect.get(t, key)),
       set(t, key, value) {
         if (!own(t, key)) return Reflect.set(t, key, value);
         t.setItem(key, value);
@@ -344,11 +346,11 @@
         t.removeItem(key);
         return true;
       },
-      has: (t, key) => (own(t, key) ? native.storageGet(n, key) != null : Reflect.has(t, key)),
+      has: (t, key) => (own(t, key) ? native.storageGet(n, text(key)) != null : Reflect.has(t, key)),
       ownKeys: () => native.storageKeys(n),
       getOwnPropertyDescriptor(t, key) {
         if (!own(t, key)) return Reflect.getOwnPropertyDescriptor(t, key);
-        const value = native.storageGet(n, key);
+        const value = native.storageGet(n, text(key));
         return value == null ? undefined : { value, writable: true, enumerable: true, configurable: true };
       },
     });

@@ -215,6 +215,9 @@ fn storage_is_the_web_storage_interface_and_local_storage_persists() {
             // The interface's own members are not shadowed by items of the same name.
             ("(localStorage.setItem('getItem', 'x'), typeof localStorage.getItem)", "function"),
             ("(localStorage.removeItem('getItem'), localStorage instanceof Storage)", "true"),
+            // A key with a lone surrogate is a key like any other (stored as U+FFFD, see below).
+            ("(localStorage.setItem('k\\udc00', 'v'), localStorage.getItem('k\\udc00'))", "v"),
+            ("(localStorage.removeItem('k\\udc00'), localStorage.length)", "1"),
             ("(sessionStorage.setItem('s', 'only this run'), sessionStorage.getItem('s'))", "only this run"),
             ("localStorage.getItem('s')", "null"),
             // Where this runtime differs: a lone surrogate is stored as U+FFFD (the file is UTF-8).
@@ -347,6 +350,7 @@ fn headers_responses_and_abort_signals_behave_as_the_fetch_standard_says() {
                 r#"["1, 2",true,[["content-type","text/plain"],["set-cookie","a=1"],["set-cookie","b=2"],["x-a","1, 2"]]]"#,
             ),
             ("new Headers([['bad name', 'x']])", "throws TypeError"),
+            ("new Headers({ a: 'café €' })", "throws TypeError"),
             ("new Headers({ a: 'x\\ny' })", "throws TypeError"),
             (
                 "(() => { const h = new Headers([['a', '1'], ['b', '2']]); h.delete('A'); return [...h.keys()]; })()",
@@ -387,6 +391,7 @@ fn bodies_are_read_once_and_fetch_without_a_network_rejects() {
            await fetch('https://api.example.com/').catch((e) => console.log('offline', e.name, e.message));\n\
            await fetch('relative/path').catch((e) => console.log('relative', e.name));\n\
            await fetch('https://api.example.com/', { method: 'GET', body: 'x' }).catch((e) => console.log('get body', e.name));\n\
+           await fetch('https://api.example.com/', { method: 'G T' }).catch((e) => console.log('bad method', e.name));\n\
            const s = AbortSignal.abort();\n\
            await fetch('https://api.example.com/', { signal: s }).catch((e) => console.log('aborted first', e.name));\n\
          })()",
@@ -401,6 +406,7 @@ fn bodies_are_read_once_and_fetch_without_a_network_rejects() {
             "offline TypeError fetch https://api.example.com/: this host gives apps no network",
             "relative TypeError",
             "get body TypeError",
+            "bad method TypeError",
             "aborted first AbortError",
         ]
     );
