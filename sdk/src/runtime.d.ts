@@ -169,6 +169,41 @@ declare global {
     [Symbol.iterator](): IterableIterator<[string, string]>;
   }
 
+  class MessageEvent extends Event {
+    constructor(type: string, init?: { data?: unknown });
+    readonly data: unknown;
+  }
+  class CloseEvent extends Event {
+    constructor(type: string, init?: { code?: number; reason?: string; wasClean?: boolean });
+    readonly code: number;
+    readonly reason: string;
+    readonly wasClean: boolean;
+  }
+  /**
+   * To the origins the app's package.json lists (a ws: URL shares its http: twin's origin; any
+   * other throws a SecurityError); messages of at most 1 MiB either way. Binary messages arrive
+   * as ArrayBuffers.
+   */
+  class WebSocket extends EventTarget {
+    constructor(url: string | URL, protocols?: string | string[]);
+    static readonly CONNECTING: 0;
+    static readonly OPEN: 1;
+    static readonly CLOSING: 2;
+    static readonly CLOSED: 3;
+    readonly url: string;
+    readonly readyState: 0 | 1 | 2 | 3;
+    readonly protocol: string;
+    readonly extensions: string;
+    readonly bufferedAmount: number;
+    binaryType: 'arraybuffer';
+    onopen: ((event: Event) => void) | null;
+    onmessage: ((event: MessageEvent) => void) | null;
+    onerror: ((event: Event) => void) | null;
+    onclose: ((event: CloseEvent) => void) | null;
+    send(data: string | BufferSource): void;
+    close(code?: number, reason?: string): void;
+  }
+
   type BodyInit = string | BufferSource | URLSearchParams;
   interface ResponseInit {
     status?: number;

@@ -1,12 +1,15 @@
-// fetch and what it needs, as the Fetch and DOM standards define them: Headers, Response,
-// AbortController/AbortSignal (with the small EventTarget and Event they stand on) and fetch.
+// The network, as the Fetch, DOM and WebSockets standards define it: Headers, Response,
+// AbortController/AbortSignal (with the small EventTarget and Event they stand on), fetch, and
+// WebSocket (with MessageEvent and CloseEvent).
 //
-// Evaluated as a script after web.js, with the host's native functions in `native`
-// (fetchStart, fetchRefusal, fetchAbort) and the prelude's control object, on which it puts `fetchDone`: the
-// runtime calls it when a request ends. Requests run on the host's network threads; here they are
-// promises waiting in `pending` by id.
+// Evaluated as a script after web.js, with the host's native functions in `native` (fetchStart,
+// fetchRefusal, fetchAbort, socketOpen, socketSend, socketSendBytes, socketClose) and the
+// prelude's control object, on which it puts `fetchDone` and `socketEvent`: the runtime calls
+// them when a request ends and when a socket does something. Requests and sockets run on the
+// host's network threads; here they wait in `pending` and `sockets` by id.
 (function (native, control) {
   'use strict';
+  const wellFormed = native.wellFormed; // web.js's: lone surrogates become U+FFFD
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 
@@ -53,11 +56,33 @@
 
   const INTERNAL = Symbol('internal');
   let signalAbort; // (signal, reason): aborts a signal (set in the class below)
+  // `on<type>` properties: an event handler is a listener from the moment it is first set (so it
+  // runs in that place among the others), calling whatever function the property holds by then.
+  function handlers(Class, types) {
+    for (const type of types) {
+      const slots = new WeakMap();
+      Object.defineProperty(Class.prototype, `on${type}`, {
+        get() {
+          return slots.get(this)?.fn ?? null;
+        },
+        set(fn) {
+          let slot = slots.get(this);
+          if (!slot) {
+            slot = { fn: null };
+            slots.set(this, slot);
+            this.addEventListener(type, (event) => slot.fn?.call(this, event));
+          }
+          slot.fn = typeof fn === 'function' ? fn : null;
+        },
+        configurable: true,
+        enumerable: true,
+      });
+    }
+  }
+
   class AbortSignal extends EventTarget {
     #aborted = false;
     #reason = undefined;
-    #onabort = null;
-    #handler = null;
     static {
       signalAbort = (signal, reason) => {
         if (signal.#aborted) return;
@@ -72,18 +97,6 @@
     }
     get aborted() {
       return this.#aborted;
-    }
-    // An event handler is a listener from the moment it is first set (so it runs in that place
-    // among the others), calling whatever function the property holds by then.
-    get onabort() {
-      return this.#onabort;
-    }
-    set onabort(fn) {
-      this.#onabort = typeof fn === 'function' ? fn : null;
-      if (!this.#handler) {
-        this.#handler = (event) => this.#onabort?.call(this, event);
-        this.addEventListener('abort', this.#handler);
-      }
     }
     get reason() {
       return this.#reason;
@@ -122,6 +135,7 @@
       signalAbort(this.#signal, reason);
     }
   }
+  handlers(AbortSignal, ['abort']);
   define('AbortSignal', AbortSignal);
   define('AbortController', AbortController);
 
@@ -361,5 +375,136 @@
     p.signal?.removeEventListener('abort', p.onAbort);
     if (error != null) p.reject(new TypeError(`fetch ${p.url}: ${error}`));
     else p.resolve(received(r.status, r.statusText, r.headers, r.body, r.url, r.redirected));
+  };
+
+  class MessageEvent extends Event {
+    #data;
+    constructor(type, init = {}) {
+      super(type);
+      this.#data = init.data ?? null;
+    }
+    get data() {
+      return this.#data;
+    }
+  }
+  class CloseEvent extends Event {
+    #init;
+    constructor(type, init = {}) {
+      super(type);
+      this.#init = { code: init.code ?? 0, reason: init.reason ?? '', wasClean: Boolean(init.wasClean) };
+    }
+    get code() {
+      return this.#init.code;
+    }
+    get reason() {
+      return this.#init.reason;
+    }
+    get wasClean() {
+      return this.#init.wasClean;
+    }
+  }
+  define('MessageEvent', MessageEvent);
+  define('CloseEvent', CloseEvent);
+
+  const sockets = new Map();
+  let socketDid; // (socket, kind, a, b, c): a socket event from the host (set in the class below)
+  class WebSocket extends EventTarget {
+    static CONNECTING = 0;
+    static OPEN = 1;
+    static CLOSING = 2;
+    static CLOSED = 3;
+    #id;
+    #url;
+    #state = 0;
+    #protocol = '';
+    static {
+      socketDid = (ws, kind, a, b, c) => {
+        if (kind === 'open') {
+          ws.#state = 1;
+          ws.#protocol = a;
+          ws.dispatchEvent(new Event('open'));
+        } else if (kind === 'message') {
+          if (ws.#state === 1) ws.dispatchEvent(new MessageEvent('message', { data: typeof a === 'string' ? a : a.buffer }));
+        } else if (kind === 'error') {
+          native.log(2, `WebSocket ${ws.#url}: ${a}`);
+          ws.dispatchEvent(new Event('error'));
+        } else if (kind === 'close') {
+          ws.#state = 3;
+          sockets.delete(ws.#id);
+          ws.dispatchEvent(new CloseEvent('close', { code: a, reason: b, wasClean: c }));
+        }
+      };
+    }
+    constructor(url, protocols = []) {
+      super();
+      let u;
+      try {
+        u = new URL(url);
+      } catch {
+        throw new DOMException(`WebSocket: ${JSON.stringify(String(url))} is not a URL`, 'SyntaxError');
+      }
+      if (u.protocol === 'http:') u.protocol = 'ws:';
+      if (u.protocol === 'https:') u.protocol = 'wss:';
+      if (u.protocol !== 'ws:' && u.protocol !== 'wss:') {
+        throw new DOMException(`WebSocket: ${u.href} is not a ws: or wss: URL`, 'SyntaxError');
+      }
+      if (u.hash) throw new DOMException(`WebSocket: ${u.href} has a fragment`, 'SyntaxError');
+      const list = typeof protocols === 'string' ? [protocols] : [...protocols].map(String);
+      if (list.some((p) => !TOKEN.test(p)) || new Set(list).size !== list.length) {
+        throw new DOMException('WebSocket: the subprotocols must be distinct tokens', 'SyntaxError');
+      }
+      const id = native.socketOpen(u.href, list);
+      if (id === 0) throw new DOMException(`WebSocket ${u.href}: ${native.fetchRefusal()}`, 'SecurityError');
+      this.#id = id;
+      this.#url = u.href;
+      sockets.set(id, this);
+    }
+    get url() {
+      return this.#url;
+    }
+    get readyState() {
+      return this.#state;
+    }
+    get protocol() {
+      return this.#protocol;
+    }
+    get extensions() {
+      return '';
+    }
+    get bufferedAmount() {
+      return 0;
+    }
+    // Binary messages arrive as ArrayBuffers: there is no Blob here.
+    get binaryType() {
+      return 'arraybuffer';
+    }
+    set binaryType(_) {}
+    send(data) {
+      if (this.#state === 0) throw new DOMException('WebSocket: still connecting', 'InvalidStateError');
+      if (this.#state !== 1) return;
+      if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+        native.socketSendBytes(this.#id, extract(data)[0]);
+      } else {
+        native.socketSend(this.#id, wellFormed(String(data)));
+      }
+    }
+    close(code, reason) {
+      if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
+        throw new DOMException(`WebSocket: ${code} is not 1000 or 3000..4999`, 'InvalidAccessError');
+      }
+      const why = reason === undefined ? '' : wellFormed(String(reason));
+      if (encoder.encode(why).length > 123) throw new DOMException('WebSocket: the reason is over 123 bytes', 'SyntaxError');
+      if (this.#state >= 2) return;
+      this.#state = 2;
+      native.socketClose(this.#id, code ?? 1000, why);
+    }
+  }
+  handlers(WebSocket, ['open', 'message', 'error', 'close']);
+  define('WebSocket', WebSocket);
+
+  /** A socket did something: `kind` is open, message, error or close (see socketDid). */
+  control.socketEvent = (id, kind, a, b, c) => {
+    const ws = sockets.get(id);
+    if (ws) socketDid(ws, kind, a, b, c);
   };
 });

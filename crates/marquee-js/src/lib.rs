@@ -263,15 +263,32 @@ impl AppRuntime {
         self.entry(|_, control| control.get::<_, Function>("runFrame")?.call((time_ms,)))
     }
 
-    /// Settles the `fetch` promises whose requests ended (the host calls it when the network
-    /// client wakes it).
+    /// Settles the `fetch` promises whose requests ended and fires the events of the sockets
+    /// that did something (the host calls it when the network client wakes it).
     pub fn run_network(&mut self) -> Result<(), Error> {
         let Some(net) = self.net.clone() else { return Ok(()) };
-        let done = net.take_done();
-        if done.is_empty() {
+        let (done, events) = (net.take_done(), net.take_socket_events());
+        if done.is_empty() && events.is_empty() {
             return Ok(());
         }
         self.entry(move |ctx, control| {
+            let socket_event: Function = control.get("socketEvent")?;
+            for (id, event) in events {
+                let id = id as f64;
+                match event {
+                    marquee_net::SocketEvent::Open { protocol } => {
+                        socket_event.call::<_, ()>((id, "open", protocol))?
+                    }
+                    marquee_net::SocketEvent::Text(text) => socket_event.call::<_, ()>((id, "message", text))?,
+                    marquee_net::SocketEvent::Binary(bytes) => {
+                        socket_event.call::<_, ()>((id, "message", TypedArray::<u8>::new(ctx.clone(), bytes)?))?
+                    }
+                    marquee_net::SocketEvent::Error(why) => socket_event.call::<_, ()>((id, "error", why))?,
+                    marquee_net::SocketEvent::Closed { code, reason, clean } => {
+                        socket_event.call::<_, ()>((id, "close", code, reason, clean))?
+                    }
+                }
+            }
             let fetch_done: Function = control.get("fetchDone")?;
             for (id, outcome) in done {
                 match outcome {
@@ -570,9 +587,10 @@ fn install_storage(native: &Object<'_>, storage: &Rc<RefCell<[Storage; 2]>>) -> 
     Ok(())
 }
 
-/// The native side of `fetch`: `fetchStart` hands a request to the network client and returns
-/// its id, or 0 when it was not sent, `fetchRefusal` then saying why (`fetch.js` rejects with
-/// it); `fetchAbort` drops one.
+/// The native side of `fetch` and `WebSocket`: `fetchStart` hands a request to the network
+/// client and returns its id, or 0 when it was not sent, `fetchRefusal` then saying why
+/// (`fetch.js` rejects with it); `fetchAbort` drops one. `socketOpen` (0 and `fetchRefusal`
+/// likewise), `socketSend`, `socketSendBytes` and `socketClose` drive sockets.
 fn install_fetch(native: &Object<'_>, net: Option<Arc<Client>>) -> rquickjs::Result<()> {
     let refusal = Rc::new(RefCell::new(None::<String>));
     let (client, why) = (net.clone(), refusal.clone());
@@ -618,6 +636,55 @@ fn install_fetch(native: &Object<'_>, net: Option<Arc<Client>>) -> rquickjs::Res
                 })
             },
         ),
+    )?;
+    let (client, why) = (net.clone(), refusal.clone());
+    native.set(
+        "socketOpen",
+        Func::from(move |url: String, protocols: Vec<String>| -> f64 {
+            let Some(client) = &client else {
+                *why.borrow_mut() = Some("this host gives apps no network".into());
+                return 0.0;
+            };
+            match client.open_socket(&url, &protocols) {
+                Ok(id) => id as f64,
+                Err(e) => {
+                    *why.borrow_mut() = Some(e.to_string());
+                    0.0
+                }
+            }
+        }),
+    )?;
+    let client = net.clone();
+    native.set(
+        "socketSend",
+        Func::from(move |id: f64, text: String| {
+            if let Some(c) = &client {
+                c.send_text(id as u64, text);
+            }
+        }),
+    )?;
+    let client = net.clone();
+    native.set(
+        "socketSendBytes",
+        Func::from(move |id: f64, bytes: TypedArray<'_, u8>| -> rquickjs::Result<()> {
+            let mut copy = Vec::new();
+            if !marquee_quickjs::copy_bytes(&bytes, &mut copy) {
+                return Err(rquickjs::Error::new_from_js("detached", "Uint8Array"));
+            }
+            if let Some(c) = &client {
+                c.send_binary(id as u64, copy);
+            }
+            Ok(())
+        }),
+    )?;
+    let client = net.clone();
+    native.set(
+        "socketClose",
+        Func::from(move |id: f64, code: u16, reason: String| {
+            if let Some(c) = &client {
+                c.close_socket(id as u64, code, reason);
+            }
+        }),
     )?;
     native.set("fetchRefusal", Func::from(move || refusal.borrow_mut().take()))?;
     let client = net;

@@ -14,6 +14,8 @@
     typeof s.toWellFormed === 'function'
       ? s.toWellFormed()
       : s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  // fetch.js, evaluated next with the same `native`, converts strings the same way.
+  native.wellFormed = wellFormed;
   const define = (name, value) =>
     Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 

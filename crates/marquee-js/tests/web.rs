@@ -5,11 +5,13 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use marquee_js::{AppRuntime, Host, Level, Limits};
 
 #[derive(Default)]
-struct Lines(Vec<(Level, String)>, Option<PathBuf>);
+struct Lines(Vec<(Level, String)>, Option<PathBuf>, Option<Arc<marquee_net::Client>>);
 
 impl Host for Lines {
     fn send(&mut self, _: Vec<u8>) {}
@@ -18,6 +20,9 @@ impl Host for Lines {
     }
     fn local_storage(&self) -> Option<PathBuf> {
         self.1.clone()
+    }
+    fn network(&self) -> Option<Arc<marquee_net::Client>> {
+        self.2.clone()
     }
 }
 
@@ -37,7 +42,7 @@ fn runtime_with(name: &str, storage: Option<&Path>, limits: Limits) -> (AppRunti
          catch (e) { return `throws ${e.name}${e.code ? ` (${e.code})` : ''}`; } };",
     )
     .unwrap();
-    let lines = Rc::new(RefCell::new(Lines(Vec::new(), storage.map(Path::to_path_buf))));
+    let lines = Rc::new(RefCell::new(Lines(Vec::new(), storage.map(Path::to_path_buf), None)));
     let rt = AppRuntime::start(&dir, &dir.join("main.js"), (1280.0, 720.0), limits, lines.clone())
         .unwrap_or_else(|e| panic!("the app starts: {e}"));
     (rt, lines)
@@ -410,4 +415,78 @@ fn bodies_are_read_once_and_fetch_without_a_network_rejects() {
             "aborted first AbortError",
         ]
     );
+}
+
+/// `WebSocket` against an echo server on 127.0.0.1, through a real network client: the events in
+/// order, text and binary both ways, the subprotocol, closing codes, and what the constructor and
+/// `close` refuse.
+#[test]
+fn websockets_fire_their_events_in_order() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::Builder::new()
+        .name("echo".into())
+        .spawn(move || {
+            let Some(Ok(stream)) = listener.incoming().next() else { return };
+            #[allow(clippy::result_large_err, reason = "the handshake callback's type is tungstenite's")]
+            let choose = |_: &tungstenite::handshake::server::Request,
+                          mut res: tungstenite::handshake::server::Response| {
+                res.headers_mut().insert("sec-websocket-protocol", "chat".parse().unwrap());
+                Ok(res)
+            };
+            let Ok(mut ws) = tungstenite::accept_hdr(stream, choose) else { return };
+            while let Ok(m) = ws.read() {
+                if (m.is_text() || m.is_binary()) && ws.send(m).is_err() {
+                    return;
+                }
+            }
+        })
+        .unwrap();
+    let policy = marquee_net::Policy { origins: vec![format!("http://127.0.0.1:{port}")], ..Default::default() };
+    let client = Arc::new(marquee_net::Client::new(policy, Box::new(|| ())).unwrap());
+    let dir = std::env::temp_dir().join(format!("marquee-js-web-{}-ws", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("main.js"), "").unwrap();
+    let lines = Rc::new(RefCell::new(Lines(Vec::new(), None, Some(client.clone()))));
+    let mut rt =
+        AppRuntime::start(&dir, &dir.join("main.js"), (1280.0, 720.0), Limits::default(), lines.clone()).unwrap();
+    rt.eval(&format!(
+        "const ws = new WebSocket('ws://127.0.0.1:{port}/live', ['chat']);\n\
+         const said = (...a) => console.log(a.join(' '));\n\
+         said('state', ws.readyState, ws.url);\n\
+         try {{ ws.send('early'); }} catch (e) {{ said('early', e.name); }}\n\
+         ws.onopen = () => {{ said('open', ws.readyState, ws.protocol); ws.send('hi'); ws.send(new Uint8Array([7, 8])); }};\n\
+         ws.addEventListener('message', (e) => {{\n\
+           said('message', typeof e.data === 'string' ? e.data : [...new Uint8Array(e.data)].join(','));\n\
+           if (typeof e.data !== 'string') ws.close(4000, 'enough');\n\
+         }});\n\
+         ws.onclose = (e) => said('close', e.code, e.reason, e.wasClean, ws.readyState);\n\
+         try {{ ws.close(1001); }} catch (e) {{ said('bad code', e.name); }}\n\
+         try {{ new WebSocket('ftp://127.0.0.1/'); }} catch (e) {{ said('scheme', e.name); }}\n\
+         try {{ new WebSocket('ws://localhost:{port}/'); }} catch (e) {{ said('origin', e.name); }}\n"
+    ))
+    .unwrap();
+    let end = Instant::now() + Duration::from_secs(20);
+    while !lines.borrow().0.iter().any(|(_, l)| l.starts_with("close")) {
+        assert!(Instant::now() < end, "{:?}", lines.borrow().0);
+        std::thread::sleep(Duration::from_millis(10));
+        rt.run_network().unwrap();
+    }
+    let said: Vec<String> = lines.borrow().0.iter().map(|(_, l)| l.clone()).collect();
+    assert_eq!(
+        said,
+        [
+            format!("state 0 ws://127.0.0.1:{port}/live"),
+            "early InvalidStateError".into(),
+            "bad code InvalidAccessError".into(),
+            "scheme SyntaxError".into(),
+            "origin SecurityError".into(),
+            "open 1 chat".into(),
+            "message hi".into(),
+            "message 7,8".into(),
+            "close 4000 enough true 3".into(),
+        ]
+    );
+    assert!(!rt.network_pending(), "a closed socket leaves nothing pending");
 }

@@ -18,7 +18,11 @@
 //! Whatever a server sends — no answer, an endless body, a reset, a malformed response — ends as
 //! a [`Failure`] for that request and nothing else.
 
-use std::collections::{HashSet, VecDeque};
+mod socket;
+
+pub use socket::SocketEvent;
+
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io::Read;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -42,6 +46,10 @@ pub struct Policy {
     pub concurrent: usize,
     /// Requests waiting or running, past which [`Client::start`] refuses more.
     pub max_pending: usize,
+    /// The most bytes of one WebSocket message, either way.
+    pub max_message: u64,
+    /// WebSockets open at once.
+    pub max_sockets: usize,
     /// The app's own directory, which `app:` URLs read from (`app://app/data/rails.json`; the
     /// runtime resolves an app's relative URLs against `app://app/`): only regular files inside
     /// it, as module imports are; `None` refuses them.
@@ -61,6 +69,8 @@ impl Default for Policy {
             timeout: Duration::from_secs(30),
             concurrent: 6,
             max_pending: 1024,
+            max_message: 1 << 20,
+            max_sockets: 16,
             app_dir: None,
             roots: None,
         }
@@ -181,6 +191,9 @@ impl Policy {
 }
 
 struct State {
+    /// What the app queued for each open socket.
+    sockets: HashMap<u64, VecDeque<socket::Out>>,
+    socket_events: Vec<(u64, SocketEvent)>,
     waiting: VecDeque<(u64, Request)>,
     running: HashSet<u64>,
     aborted: HashSet<u64>,
@@ -215,6 +228,8 @@ impl Client {
     /// Fails only when [`Policy::roots`] holds no certificate.
     pub fn new(policy: Policy, wake: Box<dyn Fn() + Send + Sync>) -> Result<Client, Failure> {
         let state = State {
+            sockets: HashMap::new(),
+            socket_events: Vec::new(),
             waiting: VecDeque::new(),
             running: HashSet::new(),
             aborted: HashSet::new(),
@@ -302,10 +317,67 @@ impl Client {
         std::mem::take(&mut self.shared.lock().done)
     }
 
-    /// Requests waiting, running or ended and not yet taken (aborted ones not counted).
+    /// Requests waiting, running or ended and not yet taken (aborted ones not counted), open
+    /// sockets, and socket events not yet taken.
     pub fn pending(&self) -> usize {
         let state = self.shared.lock();
-        state.waiting.len() + state.running.len() - state.aborted.len() + state.done.len()
+        state.waiting.len() + state.running.len() - state.aborted.len()
+            + state.done.len()
+            + state.sockets.len()
+            + state.socket_events.len()
+    }
+
+    /// Opens a WebSocket to `url` (`ws:` or `wss:`, within the policy's origins, which it shares
+    /// with their `http:` and `https:` twins) asking for `protocols`; its events come through
+    /// [`Client::take_socket_events`], `Open` or `Error` first and `Closed` last.
+    pub fn open_socket(&self, url: &str, protocols: &[String]) -> Result<u64, Failure> {
+        let parsed = Url::parse(url).map_err(|e| Failure::Invalid(format!("{url}: {e}")))?;
+        let twin = socket::http_equivalent(&parsed)
+            .ok_or_else(|| Failure::Invalid(format!("{url}: a WebSocket URL is ws: or wss:")))?;
+        self.shared.policy.check(&twin)?;
+        let mut state = self.shared.lock();
+        if state.sockets.len() >= self.shared.policy.max_sockets {
+            return Err(Failure::Busy(state.sockets.len()));
+        }
+        let id = state.next;
+        state.next += 1;
+        state.sockets.insert(id, VecDeque::new());
+        drop(state);
+        let (shared, protocols) = (self.shared.clone(), protocols.to_vec());
+        let spawned = std::thread::Builder::new()
+            .name("marquee-ws".into())
+            .spawn(move || socket::run(&shared, id, &parsed, &protocols));
+        if let Err(e) = spawned {
+            self.shared.lock().sockets.remove(&id);
+            return Err(Failure::Network(format!("cannot start a socket thread: {e}")));
+        }
+        Ok(id)
+    }
+
+    /// Queues a text message on socket `id` (nothing if it is closed).
+    pub fn send_text(&self, id: u64, text: String) {
+        self.queue(id, socket::Out::Text(text));
+    }
+
+    /// Queues a binary message on socket `id` (nothing if it is closed).
+    pub fn send_binary(&self, id: u64, bytes: Vec<u8>) {
+        self.queue(id, socket::Out::Binary(bytes));
+    }
+
+    /// Starts closing socket `id` with `code` and `reason`.
+    pub fn close_socket(&self, id: u64, code: u16, reason: String) {
+        self.queue(id, socket::Out::Close(code, reason));
+    }
+
+    fn queue(&self, id: u64, out: socket::Out) {
+        if let Some(q) = self.shared.lock().sockets.get_mut(&id) {
+            q.push_back(out);
+        }
+    }
+
+    /// What the sockets did since the last call, in order.
+    pub fn take_socket_events(&self) -> Vec<(u64, SocketEvent)> {
+        std::mem::take(&mut self.shared.lock().socket_events)
     }
 }
 
@@ -314,6 +386,7 @@ impl Drop for Client {
         let mut state = self.shared.lock();
         state.closed = true;
         state.waiting.clear();
+        state.socket_events.clear();
         let running: Vec<u64> = state.running.iter().copied().collect();
         state.aborted.extend(running);
         drop(state);

@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use marquee_net::{Client, Failure, Outcome, Policy, Redirect, Request};
+use marquee_net::{Client, Failure, Outcome, Policy, Redirect, Request, SocketEvent};
 
 /// The longest any server thread lives.
 const LIFETIME: Duration = Duration::from_secs(30);
@@ -345,4 +345,153 @@ fn the_apps_own_files_are_read_from_its_directory_only() {
     let (none, _) = client(&server, Policy::default());
     assert!(matches!(none.start(get("app://app/x".into())), Err(Failure::Invalid(_))));
     let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A WebSocket server on 127.0.0.1: echoes text and binary messages, answers `big` with more
+/// than the client takes, closes on `bye` with 4001, and chooses the `chat` subprotocol when
+/// asked for it.
+fn echo_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    named(move || {
+        for stream in listener.incoming().take(8).flatten() {
+            named(move || {
+                #[allow(clippy::result_large_err, reason = "the handshake callback's type is tungstenite's")]
+                let choose = |req: &tungstenite::handshake::server::Request,
+                              mut res: tungstenite::handshake::server::Response| {
+                    let asked = req.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    if asked.split(',').any(|p| p.trim() == "chat") {
+                        res.headers_mut().insert("sec-websocket-protocol", "chat".parse().unwrap());
+                    }
+                    Ok(res)
+                };
+                let Ok(mut ws) = tungstenite::accept_hdr(stream, choose) else { return };
+                while let Ok(message) = ws.read() {
+                    let reply = match message {
+                        tungstenite::Message::Text(t) if t.as_str() == "big" => {
+                            tungstenite::Message::Binary(vec![1; 2048].into())
+                        }
+                        tungstenite::Message::Text(t) if t.as_str() == "bye" => {
+                            let frame = tungstenite::protocol::CloseFrame { code: 4001.into(), reason: "done".into() };
+                            let _ = ws.close(Some(frame));
+                            continue;
+                        }
+                        m @ (tungstenite::Message::Text(_) | tungstenite::Message::Binary(_)) => m,
+                        _ => continue,
+                    };
+                    if ws.send(reply).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Waits for socket `id`'s events until it closes.
+fn socket_events(c: &Client, wake: &Receiver<()>, id: u64, until: impl Fn(&[SocketEvent]) -> bool) -> Vec<SocketEvent> {
+    let end = Instant::now() + Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while !until(&seen) {
+        assert!(Instant::now() < end, "socket {id}: {seen:?}");
+        let _ = wake.recv_timeout(Duration::from_millis(100));
+        seen.extend(c.take_socket_events().into_iter().filter(|(i, _)| *i == id).map(|(_, e)| e));
+    }
+    seen
+}
+
+#[test]
+fn websockets_carry_messages_both_ways_and_close_as_asked() {
+    let port = echo_server();
+    let origin = format!("http://127.0.0.1:{port}");
+    let (tx, wake) = channel();
+    let tx = Mutex::new(tx);
+    let policy = Policy { origins: vec![origin], max_message: 1024, ..Policy::default() };
+    let c = Client::new(
+        policy,
+        Box::new(move || {
+            let _ = tx.lock().unwrap().send(());
+        }),
+    )
+    .unwrap();
+    let url = format!("ws://127.0.0.1:{port}/live");
+    // Messages both ways, then the server closes.
+    let id = c.open_socket(&url, &["chat".into(), "v2".into()]).unwrap();
+    c.send_text(id, "hello".into());
+    c.send_binary(id, vec![1, 2, 3]);
+    c.send_text(id, "bye".into());
+    let closed = |e: &[SocketEvent]| e.iter().any(|e| matches!(e, SocketEvent::Closed { .. }));
+    let seen = socket_events(&c, &wake, id, closed);
+    assert_eq!(
+        seen,
+        [
+            SocketEvent::Open { protocol: "chat".into() },
+            SocketEvent::Text("hello".into()),
+            SocketEvent::Binary(vec![1, 2, 3]),
+            SocketEvent::Closed { code: 4001, reason: "done".into(), clean: true },
+        ]
+    );
+    // The client closes.
+    let id = c.open_socket(&url, &[]).unwrap();
+    c.close_socket(id, 1000, "leaving".into());
+    assert_eq!(
+        socket_events(&c, &wake, id, closed),
+        [
+            SocketEvent::Open { protocol: String::new() },
+            SocketEvent::Closed { code: 1000, reason: "leaving".into(), clean: true }
+        ]
+    );
+    // A message past the limit, either way, fails the socket with 1009.
+    for (ask, what) in [("big", "the server's"), ("x".repeat(2000).as_str(), "the app's")] {
+        let id = c.open_socket(&url, &[]).unwrap();
+        c.send_text(id, ask.to_string());
+        let seen = socket_events(&c, &wake, id, closed);
+        assert!(matches!(seen[1], SocketEvent::Error(ref why) if why.contains("limit")), "{what}: {seen:?}");
+        assert!(matches!(seen[2], SocketEvent::Closed { code: 1009, clean: false, .. }), "{what}: {seen:?}");
+    }
+    assert_eq!(c.pending(), 0, "closed sockets leave nothing behind");
+}
+
+#[test]
+fn websockets_reach_only_permitted_origins_and_report_failures() {
+    let port = echo_server();
+    let (tx, wake) = channel();
+    let tx = Mutex::new(tx);
+    let policy = Policy { origins: vec![format!("http://127.0.0.1:{port}")], max_sockets: 1, ..Policy::default() };
+    let c = Client::new(
+        policy,
+        Box::new(move || {
+            let _ = tx.lock().unwrap().send(());
+        }),
+    )
+    .unwrap();
+    assert_eq!(
+        c.open_socket(&format!("ws://localhost:{port}/"), &[]).unwrap_err(),
+        Failure::Refused(format!("http://localhost:{port}"))
+    );
+    assert!(matches!(c.open_socket("wss://127.0.0.1:1/", &[]), Err(Failure::Refused(_))), "wss is https's origin");
+    assert!(matches!(c.open_socket(&format!("http://127.0.0.1:{port}/"), &[]), Err(Failure::Invalid(_))));
+    let id = c.open_socket(&format!("ws://127.0.0.1:{port}/"), &[]).unwrap();
+    assert!(matches!(c.open_socket(&format!("ws://127.0.0.1:{port}/"), &[]), Err(Failure::Busy(1))));
+    c.close_socket(id, 1000, String::new());
+    socket_events(&c, &wake, id, |e| e.iter().any(|e| matches!(e, SocketEvent::Closed { .. })));
+    // Nothing listening: an error, then a close that was not clean.
+    let dead = TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_port = dead.local_addr().unwrap().port();
+    drop(dead);
+    let policy = Policy { origins: vec![format!("http://127.0.0.1:{dead_port}")], ..Policy::default() };
+    let (tx, wake) = channel();
+    let tx = Mutex::new(tx);
+    let c = Client::new(
+        policy,
+        Box::new(move || {
+            let _ = tx.lock().unwrap().send(());
+        }),
+    )
+    .unwrap();
+    let id = c.open_socket(&format!("ws://127.0.0.1:{dead_port}/"), &[]).unwrap();
+    let seen = socket_events(&c, &wake, id, |e| e.iter().any(|e| matches!(e, SocketEvent::Closed { .. })));
+    assert!(matches!(seen[0], SocketEvent::Error(_)), "{seen:?}");
+    assert_eq!(seen[1], SocketEvent::Closed { code: 1006, reason: String::new(), clean: false });
 }

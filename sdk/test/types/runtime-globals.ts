@@ -28,6 +28,10 @@ export async function home(api: string): Promise<string[]> {
   queueMicrotask(() => console.debug(new TextDecoder('utf-8', { fatal: true }).decode(bytes), crypto.randomUUID()));
   const saved = structuredClone({ at: new Date(), rails: new Set(rails.names) });
   requestAnimationFrame((t) => console.log(t, performance.now(), saved.rails.size, atob(token).length));
+  const live = new WebSocket(`${api.replace(/^http/, 'ws')}/live`, ['chat']);
+  live.onmessage = (e) => console.log(typeof e.data === 'string' ? e.data : (e.data as ArrayBuffer).byteLength);
+  live.onclose = (e) => console.log(e.code, e.reason, e.wasClean, live.readyState === WebSocket.CLOSED);
+  live.addEventListener('open', () => live.send(new Uint8Array([1])));
   return rails.names;
 }
 
@@ -41,5 +45,7 @@ crypto.getRandomValues(new Float64Array(2));
 new AbortSignal();
 // @ts-expect-error: redirect is follow, error or manual
 void fetch('https://api.example.com/', { redirect: 'never' });
+// @ts-expect-error: there is no Blob here
+new WebSocket('ws://x.example/').binaryType = 'blob';
 // @ts-expect-error: no DOM here
 document.title = 'x';
