@@ -85,9 +85,15 @@ pub(crate) fn run(shared: &Arc<Shared>, id: u64, url: &Url, protocols: &[String]
         drop(state);
         (shared.wake)();
     };
+    // The socket leaves the open ones as its last event is queued, under one lock: whoever sees
+    // `Closed` sees it gone.
     let finish = |e: SocketEvent| {
-        event(e);
-        shared.lock().sockets.remove(&id);
+        let mut state = shared.lock();
+        state.sockets.remove(&id);
+        if !state.closed {
+            state.socket_events.push((id, e));
+        }
+        drop(state);
         (shared.wake)();
     };
     let (mut ws, tcp) = match connect(&shared.policy, url, protocols) {
