@@ -131,13 +131,23 @@ fn client(server: &Server, policy: Policy) -> (Client, Receiver<()>) {
     (client, rx)
 }
 
-/// Waits for request `id` to end.
+/// Outcomes taken from a client while waiting for another request's, by client and id (every
+/// request a test here starts is waited for, so none is left behind for a later client at the
+/// same address).
+static STASH: Mutex<Vec<(usize, u64, Outcome)>> = Mutex::new(Vec::new());
+
+/// Waits for request `id` to end. Requests end in any order: outcomes of others taken meanwhile
+/// are kept for when they are asked for.
 fn outcome(client: &Client, wake: &Receiver<()>, id: u64) -> Outcome {
+    let key = client as *const Client as usize;
     let end = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some((_, o)) = client.take_done().into_iter().find(|(i, _)| *i == id) {
-            return o;
+        let mut stash = STASH.lock().unwrap();
+        stash.extend(client.take_done().into_iter().map(|(i, o)| (key, i, o)));
+        if let Some(at) = stash.iter().position(|(k, i, _)| *k == key && *i == id) {
+            return stash.remove(at).2;
         }
+        drop(stash);
         assert!(Instant::now() < end, "request {id} never ended");
         let _ = wake.recv_timeout(Duration::from_millis(200));
     }
