@@ -26,12 +26,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use marquee_intl::Intl;
 use marquee_net::Client;
 use marquee_quickjs::Watchdog;
 use marquee_storage::Storage;
 use rquickjs::convert::Coerced;
 use rquickjs::function::{Func, This};
-use rquickjs::{Context, Ctx, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
+use rquickjs::{Context, Ctx, Exception, Function, Module, Object, Persistent, Promise, Runtime, TypedArray, Value};
 use url::{Url, quirks};
 
 pub use loader::MAX_MODULE_BYTES;
@@ -531,11 +532,14 @@ fn install(
     install_fetch(&native, net)?;
     let prelude: Function = ctx.eval(include_str!("prelude.js"))?;
     let control: Object = prelude.call((native.clone(), vec![f64::from(viewport.0), f64::from(viewport.1)]))?;
+    install_intl(&native, languages.first().map_or("en-US", String::as_str))?;
     native.set("languages", languages)?;
     let web: Function = ctx.eval(include_str!("web.js"))?;
     web.call::<_, ()>((native.clone(),))?;
     let fetch: Function = ctx.eval(include_str!("fetch.js"))?;
-    fetch.call::<_, ()>((native, control.clone()))?;
+    fetch.call::<_, ()>((native.clone(), control.clone()))?;
+    let intl: Function = ctx.eval(include_str!("intl.js"))?;
+    intl.call::<_, ()>((native,))?;
     Ok(Persistent::save(ctx, control))
 }
 
@@ -770,6 +774,60 @@ fn install_url(native: &Object<'_>) -> rquickjs::Result<()> {
                 }
             }
             out.finish()
+        }),
+    )?;
+    Ok(())
+}
+
+/// The native side of `Intl` (`intl.js`): the formatters marquee-intl builds from a spec and
+/// keeps, and its errors thrown as the `RangeError` / `TypeError` ECMA-402 names.
+fn install_intl(native: &Object<'_>, default_locale: &str) -> rquickjs::Result<()> {
+    fn throw(ctx: &Ctx<'_>, e: marquee_intl::Error) -> rquickjs::Error {
+        match e {
+            marquee_intl::Error::Range(m) => Exception::throw_range(ctx, &m),
+            marquee_intl::Error::Type(m) => Exception::throw_type(ctx, &m),
+        }
+    }
+    let intl = Rc::new(RefCell::new(Intl::new(default_locale)));
+    let i = intl.clone();
+    native.set(
+        "intlResolve",
+        Func::from(move |ctx: Ctx<'_>, spec: String| i.borrow_mut().resolve(&spec).map_err(|e| throw(&ctx, e))),
+    )?;
+    let i = intl.clone();
+    native.set(
+        "intlFormat",
+        Func::from(move |ctx: Ctx<'_>, spec: String, value: f64| {
+            i.borrow_mut().format(&spec, value).map_err(|e| throw(&ctx, e))
+        }),
+    )?;
+    let i = intl.clone();
+    native.set(
+        "intlParts",
+        Func::from(move |ctx: Ctx<'_>, spec: String, value: f64| -> rquickjs::Result<Vec<Vec<String>>> {
+            let parts = i.borrow_mut().format_to_parts(&spec, value).map_err(|e| throw(&ctx, e))?;
+            Ok(parts.into_iter().map(|p| vec![p.kind.to_owned(), p.value]).collect())
+        }),
+    )?;
+    let i = intl.clone();
+    native.set(
+        "intlSelect",
+        Func::from(move |ctx: Ctx<'_>, spec: String, n: f64| {
+            i.borrow_mut().select(&spec, n).map_err(|e| throw(&ctx, e))
+        }),
+    )?;
+    native.set(
+        "intlCompare",
+        Func::from(move |ctx: Ctx<'_>, spec: String, a: String, b: String| {
+            intl.borrow_mut().compare(&spec, &a, &b).map(|o| o as i32).map_err(|e| throw(&ctx, e))
+        }),
+    )?;
+    native.set(
+        "intlLocales",
+        Func::from(|ctx: Ctx<'_>, tags: Vec<String>, supported: bool| {
+            let list =
+                if supported { marquee_intl::supported_locales(&tags) } else { marquee_intl::canonical_locales(&tags) };
+            list.map_err(|e| throw(&ctx, e))
         }),
     )?;
     Ok(())

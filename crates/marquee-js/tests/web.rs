@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use marquee_js::{AppRuntime, Host, Level, Limits};
 
 #[derive(Default)]
-struct Lines(Vec<(Level, String)>, Option<PathBuf>, Option<Arc<marquee_net::Client>>);
+struct Lines(Vec<(Level, String)>, Option<PathBuf>, Option<Arc<marquee_net::Client>>, Vec<String>);
 
 impl Host for Lines {
     fn send(&mut self, _: Vec<u8>) {}
@@ -24,14 +24,23 @@ impl Host for Lines {
     fn network(&self) -> Option<Arc<marquee_net::Client>> {
         self.2.clone()
     }
+    fn languages(&self) -> Vec<String> {
+        if self.3.is_empty() { vec!["en-US".into()] } else { self.3.clone() }
+    }
 }
 
 fn runtime(name: &str) -> (AppRuntime, Rc<RefCell<Lines>>) {
-    runtime_with(name, None, Limits::default())
+    runtime_with(name, None, Limits::default(), &[])
 }
 
-/// A runtime whose `localStorage` persists in `storage`, if given.
-fn runtime_with(name: &str, storage: Option<&Path>, limits: Limits) -> (AppRuntime, Rc<RefCell<Lines>>) {
+/// A runtime whose `localStorage` persists in `storage`, if given, on a device whose languages
+/// are `languages` (none: en-US).
+fn runtime_with(
+    name: &str,
+    storage: Option<&Path>,
+    limits: Limits,
+    languages: &[&str],
+) -> (AppRuntime, Rc<RefCell<Lines>>) {
     let dir = std::env::temp_dir().join(format!("marquee-js-web-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -42,7 +51,12 @@ fn runtime_with(name: &str, storage: Option<&Path>, limits: Limits) -> (AppRunti
          catch (e) { return `throws ${e.name}${e.code ? ` (${e.code})` : ''}`; } };",
     )
     .unwrap();
-    let lines = Rc::new(RefCell::new(Lines(Vec::new(), storage.map(Path::to_path_buf), None)));
+    let lines = Rc::new(RefCell::new(Lines(
+        Vec::new(),
+        storage.map(Path::to_path_buf),
+        None,
+        languages.iter().map(|l| l.to_string()).collect(),
+    )));
     let rt = AppRuntime::start(&dir, &dir.join("main.js"), (1280.0, 720.0), limits, lines.clone())
         .unwrap_or_else(|e| panic!("the app starts: {e}"));
     (rt, lines)
@@ -198,7 +212,7 @@ fn microtasks_run_before_the_entry_ends_and_their_errors_are_reported() {
 fn storage_is_the_web_storage_interface_and_local_storage_persists() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state/local-storage.json");
-    let (mut rt, lines) = runtime_with("storage", Some(&file), Limits::default());
+    let (mut rt, lines) = runtime_with("storage", Some(&file), Limits::default(), &[]);
     check_in(
         &mut rt,
         &lines,
@@ -231,7 +245,7 @@ fn storage_is_the_web_storage_interface_and_local_storage_persists() {
     );
     drop(rt);
     // The next launch finds localStorage as it was left, and sessionStorage empty.
-    let (mut rt, lines) = runtime_with("storage-again", Some(&file), Limits::default());
+    let (mut rt, lines) = runtime_with("storage-again", Some(&file), Limits::default(), &[]);
     check_in(
         &mut rt,
         &lines,
@@ -246,7 +260,7 @@ fn storage_is_the_web_storage_interface_and_local_storage_persists() {
 #[test]
 fn storage_past_its_quota_throws_and_keeps_what_it_had() {
     let limits = Limits { storage: 100, ..Limits::default() };
-    let (mut rt, lines) = runtime_with("quota", None, limits);
+    let (mut rt, lines) = runtime_with("quota", None, limits, &[]);
     check_in(
         &mut rt,
         &lines,
@@ -265,7 +279,7 @@ fn a_damaged_storage_file_is_set_aside_and_the_app_told() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("local-storage.json");
     std::fs::write(&file, "{ not json").unwrap();
-    let (mut rt, lines) = runtime_with("damaged", Some(&file), Limits::default());
+    let (mut rt, lines) = runtime_with("damaged", Some(&file), Limits::default(), &[]);
     let warning = lines.borrow().0.first().cloned().unwrap();
     assert_eq!(warning.0, Level::Warn);
     assert!(warning.1.starts_with("localStorage: ") && warning.1.contains("moved to"), "{warning:?}");
@@ -448,7 +462,7 @@ fn websockets_fire_their_events_in_order() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("main.js"), "").unwrap();
-    let lines = Rc::new(RefCell::new(Lines(Vec::new(), None, Some(client.clone()))));
+    let lines = Rc::new(RefCell::new(Lines(Vec::new(), None, Some(client.clone()), Vec::new())));
     let mut rt =
         AppRuntime::start(&dir, &dir.join("main.js"), (1280.0, 720.0), Limits::default(), lines.clone()).unwrap();
     rt.eval(&format!(
@@ -489,4 +503,70 @@ fn websockets_fire_their_events_in_order() {
         ]
     );
     assert!(!rt.network_pending(), "a closed socket leaves nothing pending");
+}
+
+#[test]
+fn intl_formats_in_the_locale_asked_for_or_the_devices() {
+    // The expressions and what Node 20 gives, except where a comment says otherwise; T is
+    // 2023-11-14T22:13:20Z.
+    let cases = [
+        (
+            "new Intl.DateTimeFormat('de', { dateStyle: 'full', timeZone: 'UTC' }).format(T)",
+            "Dienstag, 14. November 2023",
+        ),
+        ("new Date(T).toLocaleTimeString('ar-EG', { timeZone: 'UTC' })", "١٠:١٣:٢٠ م"),
+        ("new Date(T).toLocaleDateString('ja', { timeZone: 'Asia/Tokyo' })", "2023/11/15"),
+        // CLDR's U+202F before PM, which V8 turns back into a space.
+        ("new Date(T).toLocaleString('en-US', { timeZone: 'America/New_York' })", "11/14/2023, 5:13:20\u{202f}PM"),
+        ("(1234567.891).toLocaleString('de')", "1.234.567,891"),
+        ("(0.256).toLocaleString('fr', { style: 'percent' })", "26\u{a0}%"),
+        ("new Intl.NumberFormat('ja', { style: 'currency', currency: 'JPY' }).format(1234.5)", "￥1,235"),
+        (
+            "Intl.NumberFormat('en').formatToParts(-1234.5).map((p) => p.type).join()",
+            "minusSign,integer,group,integer,decimal,fraction",
+        ),
+        ("['b', 'a', 'ä', 'z'].sort(new Intl.Collator('sv').compare).join('')", "abzä"),
+        ("'a'.localeCompare('B')", "-1"),
+        ("'10'.localeCompare('9', undefined, { numeric: true })", "1"),
+        ("new Intl.PluralRules('ar').select(3)", "few"),
+        ("new Intl.PluralRules('en', { type: 'ordinal' }).select(22)", "two"),
+        ("Intl.getCanonicalLocales(['EN-us', 'zh-hant'])", r#"["en-US","zh-Hant"]"#),
+        ("Intl.DateTimeFormat.supportedLocalesOf(['qaa', 'he'])", r#"["he"]"#),
+        ("Object.prototype.toString.call(new Intl.Collator())", "[object Intl.Collator]"),
+        ("new Date(NaN).toLocaleString()", "Invalid Date"),
+        ("typeof Intl.DateTimeFormat().resolvedOptions().timeZone", "string"),
+        (
+            "new Intl.NumberFormat('en', { maximumFractionDigits: 0 }).format === new Intl.NumberFormat('en').format",
+            "false",
+        ),
+        ("(() => { const f = new Intl.NumberFormat('en'); return f.format === f.format; })()", "true"),
+        ("Intl.NumberFormat.prototype.format", "throws TypeError"),
+        ("new Intl.NumberFormat('en', { style: 'currency' })", "throws TypeError"),
+        ("new Intl.NumberFormat('en', { maximumFractionDigits: NaN })", "throws RangeError"),
+        ("new Intl.DateTimeFormat('en', { timeZone: 'Nowhere/City' })", "throws RangeError"),
+        ("new Intl.DateTimeFormat('en_US')", "throws RangeError"),
+        ("new Intl.DateTimeFormat('en', { dateStyle: 'short', hour: 'numeric' })", "throws TypeError"),
+        ("new Date(T).toLocaleDateString('en', { timeStyle: 'short' })", "throws TypeError"),
+        ("new Intl.DateTimeFormat('en', { timeZone: 'UTC' }).format(8.64e15 + 1)", "throws RangeError"),
+        ("Intl.DateTimeFormat(null)", "throws TypeError"),
+        // A lone surrogate reaches the collator as U+FFFD (Node compares the code units: -1).
+        ("'\\uD800'.localeCompare('\\uFFFD')", "0"),
+    ];
+    let (mut rt, lines) = runtime("intl");
+    rt.eval("globalThis.T = 1700000000000;").unwrap();
+    check_in(&mut rt, &lines, &cases);
+
+    // With no locale asked for, the device's (the host's --locale) decides.
+    let (mut rt, lines) = runtime_with("intl-device", None, Limits::default(), &["de-DE", "en"]);
+    rt.eval("globalThis.T = 1700000000000;").unwrap();
+    check_in(
+        &mut rt,
+        &lines,
+        &[
+            ("(1234.5).toLocaleString()", "1.234,5"),
+            ("new Date(T).toLocaleDateString(undefined, { timeZone: 'UTC' })", "14.11.2023"),
+            ("new Intl.Collator().resolvedOptions().locale", "de-DE"),
+            ("navigator.language", "de-DE"),
+        ],
+    );
 }
