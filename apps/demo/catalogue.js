@@ -1,5 +1,10 @@
 // The demo's catalogue: a hero and rails of titles. Every title has a poster in
-// `assets/posters/` (drawn by `tools/posters.py`) and a colour shown while it loads.
+// `assets/posters/` (drawn by `tools/posters.py`), a colour shown while it loads and a release
+// date (ISO 8601, a day in UTC).
+//
+// The app asks the catalogue API for it at start (`tools/api.mjs` serves this one with the time
+// it was served); this copy, bundled with the app, is what it shows until then and when the API
+// cannot be reached.
 
 export const HERO = {
   title: 'The Lighthouse Keeper',
@@ -87,11 +92,62 @@ const PALETTES = [
   ['#03045e', '#023e8a', '#0077b6', '#0096c7', '#00b4d8', '#48cae4', '#90e0ef', '#ade8f4', '#caf0f8'],
 ];
 
+// One title a week, the newest first, so the dates are the same on every run.
+const NEWEST = Date.UTC(2026, 10, 20);
+const WEEK = 7 * 24 * 3600 * 1000;
+
 let next = 0;
-export const CATALOGUE = RAILS.map(([name, titles], r) => ({
+const CATALOGUE = RAILS.map(([name, titles], r) => ({
   name,
   tiles: titles.map((title, i) => {
     next += 1;
-    return { title, colour: PALETTES[r][i], poster: `assets/posters/${String(next).padStart(2, '0')}.jpg` };
+    return {
+      title,
+      colour: PALETTES[r][i],
+      poster: `assets/posters/${String(next).padStart(2, '0')}.jpg`,
+      released: new Date(NEWEST - (next - 1) * WEEK).toISOString().slice(0, 10),
+    };
   }),
 }));
+
+/** The catalogue bundled with the app, in the API's shape (less `updated`). */
+export const OFFLINE = { hero: HERO, rails: CATALOGUE };
+
+const COLOUR = /^#[0-9a-f]{6}$/i;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+// Posters are the app's own files: the engine loads images from the app, not from the network.
+const POSTER = /^assets\/posters\/[\w.-]+\.(jpg|png)$/;
+
+/**
+ * Checks a catalogue the API sent (parsed JSON) and returns it; throws a TypeError naming the
+ * first thing wrong, so a malformed reply leaves the page on the offline catalogue.
+ */
+export function checkCatalogue(data) {
+  const fail = (what) => {
+    throw new TypeError(`catalogue: ${what}`);
+  };
+  const text = (v, what, max = 2000) => (typeof v === 'string' && v.length > 0 && v.length <= max) || fail(what);
+  if (typeof data !== 'object' || data === null) fail('not an object');
+  if (typeof data.updated !== 'string' || Number.isNaN(Date.parse(data.updated))) fail('updated is not a time');
+  const { hero, rails } = data;
+  if (typeof hero !== 'object' || hero === null) fail('no hero');
+  text(hero.title, 'the hero has no title', 200);
+  text(hero.synopsis, 'the hero has no synopsis');
+  (typeof hero.backdrop === 'string' && POSTER.test(hero.backdrop)) || fail('the hero has no backdrop');
+  COLOUR.test(hero.colour) || fail('the hero has no colour');
+  if (!Array.isArray(rails) || rails.length === 0 || rails.length > 50) fail('rails is not a list of 1 to 50');
+  rails.forEach((rail, r) => {
+    text(rail?.name, `rail ${r} has no name`, 200);
+    if (!Array.isArray(rail.tiles) || rail.tiles.length === 0 || rail.tiles.length > 100) {
+      fail(`rail ${r} has no tiles, or over 100`);
+    }
+    rail.tiles.forEach((tile, i) => {
+      const at = `rail ${r} tile ${i}`;
+      text(tile?.title, `${at} has no title`, 200);
+      COLOUR.test(tile.colour) || fail(`${at} has no colour`);
+      (typeof tile.poster === 'string' && POSTER.test(tile.poster)) || fail(`${at} has no poster`);
+      (DAY.test(tile.released) && !Number.isNaN(Date.parse(tile.released))) || fail(`${at} has no release date`);
+    });
+  });
+  return data;
+}

@@ -10,9 +10,16 @@
 // focus on the arrows, zooms and rings the tile, and scrolls the rail and the page, without a
 // round trip through this thread. The app hears the keys focus does not use: Enter on a tile
 // opens a details overlay (a focus trap), Back closes it and focus returns to the tile.
+//
+// The catalogue comes from an HTTP API (`tools/api.mjs`; config.js says where). The page is
+// built at once from the copy bundled with the app, marked "Offline catalogue", and built again
+// from the API's when it arrives, marked with the time it was updated; when the API cannot be
+// reached it stays as it is. The last rail the viewer focused is kept in localStorage, and focus
+// starts there next time. Dates are written in the device's language with Intl.
 
 import { createApp } from '@marquee/sdk';
-import { CATALOGUE, HERO } from './catalogue.js';
+import { checkCatalogue, OFFLINE } from './catalogue.js';
+import { CATALOGUE_URL } from './config.js';
 
 const app = createApp();
 const { height } = app.viewport;
@@ -34,9 +41,17 @@ const round = (r) => ({
   borderBottomRightRadius: r,
 });
 
+const RAIL_KEY = 'demo.rail';
+// Dates in the device's language (navigator.language); release dates are days, kept in UTC.
+const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
+const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+/** What the page shows: the bundled catalogue until the API's arrives (`updated` set). */
+let catalogue = { ...OFFLINE, updated: null };
 let ui;
 
 function build() {
+  const { hero: featured, rails, updated } = catalogue;
   const root = app.view({ width: '100%', height: '100%', flexDirection: 'column', backgroundColor: '#0b0e14' });
 
   const nav = app.view({
@@ -66,6 +81,13 @@ function build() {
     item.stateStyle('focused', { backgroundColor: '#ffffff33', scaleX: 1.08, scaleY: 1.08 });
     nav.append(item);
   }
+  // Where the catalogue came from, at the nav's far end.
+  nav.append(
+    app.view({ flexGrow: 1 }),
+    app
+      .text(label(14, 400, updated ? '#ffffff99' : '#f5c518'))
+      .text(updated ? `Updated ${UPDATED.format(Date.parse(updated))}` : 'Offline catalogue'),
+  );
 
   // The page scrolls under the nav; the focused row is brought to its top.
   const page = app.view({
@@ -84,7 +106,7 @@ function build() {
     marginLeft: SIDE,
     marginRight: SIDE,
     marginBottom: 16 * unit,
-    backgroundColor: HERO.colour,
+    backgroundColor: featured.colour,
     overflow: 'clip',
     flexDirection: 'column',
     justifyContent: 'flex-end',
@@ -119,18 +141,21 @@ function build() {
         placeholderColor: '#406e8e',
         fadeInDuration: 300,
       })
-      .src(HERO.backdrop),
-    app.text(label(40, 700, '#ffffff', { maxLines: 1, textOverflow: 'ellipsis', width: 520 * unit })).text(HERO.title),
+      .src(featured.backdrop),
+    app
+      .text(label(40, 700, '#ffffff', { maxLines: 1, textOverflow: 'ellipsis', width: 520 * unit }))
+      .text(featured.title),
     // Wrapped to three lines, ending in an ellipsis.
     app
       .text(label(16, 400, '#ffffffcc', { width: 520 * unit, lineHeight: 1.35, maxLines: 3, textOverflow: 'ellipsis' }))
-      .text(HERO.synopsis),
+      .text(featured.synopsis),
     play,
   );
   page.append(hero);
 
   const tiles = new Map();
-  for (const rail of CATALOGUE) {
+  const firsts = [];
+  for (const [r, rail] of rails.entries()) {
     const block = app.view({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit });
     const title = app.text(label(20, 700, '#ffffffdd', { marginLeft: SIDE })).text(rail.name);
     // Each rail scrolls sideways on its own, keeping the focused tile at the left margin.
@@ -186,7 +211,8 @@ function build() {
           )
           .text(item.title),
       );
-      tiles.set(tile.id, { tile, item, index: i });
+      tiles.set(tile.id, { tile, item, index: i, rail: r });
+      if (i === 0) firsts.push(tile);
       track.append(tile);
     });
     block.append(title, track);
@@ -217,6 +243,7 @@ function build() {
   });
   const poster = app.image({ ...FILL, objectFit: 'cover', fadeInDuration: 150 });
   const heading = app.text(label(34, 700, '#ffffff', { width: 560 * unit, maxLines: 2, textOverflow: 'ellipsis' }));
+  const released = app.text(label(16, 400, '#ffffffcc'));
   const close = app.view({
     width: 120 * unit,
     height: 40 * unit,
@@ -231,13 +258,33 @@ function build() {
     poster,
     app.view({ position: 'absolute', left: 0, bottom: 0, width: '100%', height: '60%', backgroundColor: '#000000a0' }),
     heading,
+    released,
     close,
   );
   details.append(panel);
 
   root.append(nav, page, details);
   app.root.append(root);
-  ui = { details, panel, poster, heading, close, tiles, opened: null };
+  ui = { root, details, panel, poster, heading, released, close, tiles, opened: null };
+
+  // Focus starts on the rail the viewer was on last time, if this catalogue has it.
+  const stored = localStorage.getItem(RAIL_KEY);
+  const rail = stored === null ? -1 : Number(stored);
+  if (Number.isInteger(rail) && firsts[rail]) firsts[rail].focus();
+}
+
+/** The API's catalogue, or null (and why, logged) when it cannot be had. */
+async function fetchCatalogue() {
+  try {
+    const reply = await fetch(CATALOGUE_URL, { signal: AbortSignal.timeout(5000) });
+    if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
+    const data = checkCatalogue(await reply.json());
+    console.log(`catalogue: ${data.rails.length} rails from ${CATALOGUE_URL}, updated ${data.updated}`);
+    return data;
+  } catch (e) {
+    console.log(`catalogue: the offline one (${CATALOGUE_URL}: ${e.message})`);
+    return null;
+  }
 }
 
 function openDetails(tileId) {
@@ -246,6 +293,7 @@ function openDetails(tileId) {
   ui.panel.set('backgroundColor', item.colour);
   ui.poster.src(item.poster);
   ui.heading.text(item.title);
+  ui.released.text(`Released ${RELEASED.format(Date.parse(item.released))}`);
   ui.details.style({ display: 'flex', opacity: 0 });
   ui.details.animate({ opacity: 1 }, { duration: 200, easing: 'ease-out' });
   ui.close.focus();
@@ -267,6 +315,16 @@ app.on('key', ({ key, action, target }) => {
   if (key === 'enter' && ui.tiles.has(target)) openDetails(target);
 });
 
+app.on('focus', ({ to }) => {
+  const rail = ui.tiles.get(to)?.rail;
+  if (rail === undefined || String(rail) === localStorage.getItem(RAIL_KEY)) return;
+  try {
+    localStorage.setItem(RAIL_KEY, String(rail));
+  } catch (e) {
+    console.warn(`cannot remember the rail: ${e.message}`);
+  }
+});
+
 app.on('command-error', (e) => console.error(`command rejected: ${JSON.stringify(e)}`));
 app.on('image-failed', ({ id, reason }) => console.warn(`image on node ${id} failed: ${reason}`));
 
@@ -277,3 +335,11 @@ app.on('engine-reset', ({ reason }) => {
 });
 
 build();
+fetchCatalogue().then((data) => {
+  if (data === null) return;
+  // The page again, from the API's catalogue: the old one goes, with its focus.
+  if (ui.opened !== null) closeDetails();
+  ui.root.destroy();
+  catalogue = data;
+  build();
+});

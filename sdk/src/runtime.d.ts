@@ -3,7 +3,8 @@
 // `"types": ["@marquee/sdk/runtime"]` to tsconfig.json, or `/// <reference types="@marquee/sdk/runtime" />`.
 // An app compiled with `"lib": ["dom"]` has these already and must not add this file too.
 // Everything here behaves as the web platform's namesake; README.md ("The app runtime") says
-// where it is narrower.
+// where it is narrower. `Intl` and `toLocaleString` are ECMAScript's, declared by TypeScript's
+// ES library (es2022 and later).
 
 export {};
 

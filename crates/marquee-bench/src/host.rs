@@ -93,8 +93,19 @@ impl Host {
         let mut cmd = Command::new(&self.marquee);
         cmd.arg("run")
             .arg(&self.app)
-            // No state directory: every run starts as the first, whatever the app stores.
-            .args(["--headless", "--quiet", "--virtual-time", "--keys", KEYS, "--timeout", "30", "--no-storage"])
+            // No state directory: every run starts as the first, whatever the app stores; no
+            // network: the demo's catalogue is its own, whatever listens on this machine.
+            .args([
+                "--headless",
+                "--quiet",
+                "--virtual-time",
+                "--keys",
+                KEYS,
+                "--timeout",
+                "30",
+                "--no-storage",
+                "--offline",
+            ])
             .args(["--engine", if start == Start::Js { "js" } else { "wasm" }])
             .arg("--engine-wasm")
             .arg(&self.engine_wasm)

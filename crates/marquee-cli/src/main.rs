@@ -190,6 +190,10 @@ struct RunArgs {
     /// device's state directory, `--state`, under `storage/<app>/`).
     #[arg(long)]
     no_storage: bool,
+    /// Run as a device without a network: the app's requests fail as when the network is down
+    /// (to see its offline path; the demo then shows its bundled catalogue).
+    #[arg(long)]
+    offline: bool,
     /// End the run after this many seconds (headless default: 60; a window stays until closed).
     #[arg(long)]
     timeout: Option<f64>,
@@ -470,6 +474,7 @@ fn run_host(
     options.cache_dir = cache_dir(args);
     options.storage_dir = storage_dir(args);
     options.languages = languages(&args.locale)?;
+    options.offline = args.offline;
     options.ca_certs = match &args.ca_file {
         Some(path) => {
             let pem = std::fs::read(path).map_err(|e| format!("--ca-file {}: {e}", path.display()))?;

@@ -84,6 +84,7 @@ pub(crate) fn spawn(
     }
     policy.roots = options.ca_certs.clone();
     policy.app_dir = Some(app_dir.clone());
+    policy.offline = options.offline;
     // The network's workers wake the app thread when a request ends.
     let waker = Arc::new(std::sync::Mutex::new(to_app));
     let wake = move || {

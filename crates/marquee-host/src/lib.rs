@@ -77,6 +77,10 @@ pub struct Options {
     /// PEM certificates the app's HTTPS requests must chain to, instead of Mozilla's roots (a
     /// development server's, or a private deployment's CA); `None` trusts Mozilla's.
     pub ca_certs: Option<Vec<u8>>,
+    /// A device without a network: the app's requests to the origins its manifest allows fail
+    /// as network errors, as when the network is down (its own files still load). Runs that
+    /// must not depend on what listens on this machine (golden images, benchmarks) set it.
+    pub offline: bool,
     /// The surface size in pixels.
     pub size: (u32, u32),
     /// The display rate. Frames are paced to it unless `unpaced`.
@@ -208,6 +212,7 @@ impl Options {
             storage_dir: None,
             ca_certs: None,
             languages: vec!["en-US".into()],
+            offline: false,
             size: (1280, 720),
             fps: 60.0,
             unpaced: false,

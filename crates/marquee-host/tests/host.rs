@@ -494,6 +494,8 @@ fn demo_sessions(engine: EngineChoice) {
         let mut o = options("apps/demo", engine_wasm());
         o.size = (1280, 720);
         o.virtual_time = true;
+        // Its bundled catalogue, whatever listens on this machine's port 8080.
+        o.offline = true;
         o.script = keys.into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
         o.engine = engine;
         o.engine_js = Some(engine_js());
@@ -530,6 +532,7 @@ fn the_demo_runs_the_same_from_its_bundle() {
     let mut o = options_at(&installed, std::fs::read(installed.join("engine.wasm")).unwrap());
     o.size = (1280, 720);
     o.virtual_time = true;
+    o.offline = true;
     let rails = [Key::Down, Key::Down, Key::Right, Key::Right, Key::Right, Key::Right, Key::Right, Key::Down];
     o.script = rails.into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
     let report = run(o);
@@ -620,6 +623,7 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
     o.size = (1280, 720);
     o.virtual_time = true;
     o.record = Some(path.clone());
+    o.offline = true;
     o.script =
         [Down, Down, Right, Right, Down, Enter].into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
     let report = run(o);
@@ -631,6 +635,116 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(frames, report.frames.len());
     assert!(recording.contains("image-ready") && recording.contains("key enter press"), "a thin recording");
+}
+
+/// The demo's catalogue over HTTP. A copy of the demo pointed at a server on a free port (its
+/// config.js and its manifest's permission) shows the catalogue the server gives, two rails in
+/// place of its bundled five; the same demo on a device that is offline keeps its bundled one,
+/// and says why.
+#[test]
+fn the_demo_shows_its_apis_catalogue_and_its_own_when_offline() {
+    let _serial = serial();
+    let api = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("demo-api-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&api);
+    std::fs::create_dir_all(&api).unwrap();
+    let tile = |title: &str, n: u32| serde_json::json!({ "title": title, "colour": "#336699", "poster": format!("assets/posters/{n:02}.jpg"), "released": "2026-11-01" });
+    let catalogue = serde_json::json!({
+        "updated": "2026-11-27T10:00:00Z",
+        "hero": { "title": "From the API", "synopsis": "Served over HTTP.", "backdrop": "assets/posters/hero.jpg", "colour": "#112233" },
+        "rails": [
+            { "name": "Served today", "tiles": [tile("One", 1), tile("Two", 2), tile("Three", 3)] },
+            { "name": "Also served", "tiles": [tile("Four", 4), tile("Five", 5)] },
+        ],
+    });
+    std::fs::write(api.join("catalogue.json"), catalogue.to_string()).unwrap();
+    let server = marquee_serve::Server::start(&api, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let origin = format!("http://{}", server.addr());
+    let demo = demo_copy("demo-networked", &origin);
+
+    let said = |report: &Report, prefix: &str| {
+        report.log.iter().map(|(_, _, m)| m.clone()).find(|m| m.starts_with(prefix)).unwrap_or_default()
+    };
+    let online = run(options_at(&demo, engine_wasm()));
+    assert_eq!((online.ended, online.command_errors), (Ended::Idle, 0), "{:?}", online.log);
+    assert_eq!(
+        said(&online, "catalogue:"),
+        format!("catalogue: 2 rails from {origin}/catalogue.json, updated 2026-11-27T10:00:00Z")
+    );
+    let mut o = options_at(&demo, engine_wasm());
+    o.offline = true;
+    let offline = run(o);
+    assert_eq!((offline.ended, offline.command_errors), (Ended::Idle, 0), "{:?}", offline.log);
+    let why = said(&offline, "catalogue:");
+    assert!(why.starts_with("catalogue: the offline one") && why.contains("the device is offline"), "{why}");
+    // The page was built again from the API's five tiles: far fewer nodes than the bundled 44.
+    assert!(online.nodes + 100 < offline.nodes, "{} nodes online, {} offline", online.nodes, offline.nodes);
+
+    // A malformed reply leaves the bundled catalogue too, saying what is wrong.
+    std::fs::write(api.join("catalogue.json"), r#"{"updated":"2026-11-27T10:00:00Z","rails":[]}"#).unwrap();
+    let malformed = run(options_at(&demo, engine_wasm()));
+    assert_eq!(malformed.nodes, offline.nodes);
+    assert!(said(&malformed, "catalogue:").contains("catalogue: no hero"), "{:?}", malformed.log);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&api);
+    let _ = std::fs::remove_dir_all(&demo);
+}
+
+/// The demo keeps the rail the viewer last focused in localStorage, and focus starts there on the
+/// next run: the screen it opens on is the one the first run ended on.
+#[test]
+fn the_demo_starts_on_the_rail_it_was_left_on() {
+    let _serial = serial();
+    let state = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("demo-state-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&state);
+    let demo = root().join("apps/demo");
+    let session = |keys: &[Key], storage: Option<&Path>| {
+        let mut o = options_at(&demo, engine_wasm());
+        o.size = (1280, 720);
+        o.virtual_time = true;
+        o.offline = true;
+        o.storage_dir = storage.map(Path::to_path_buf);
+        o.script = keys.iter().enumerate().map(|(i, &k)| (10 + 12 * i as u64, k)).collect();
+        let report = run(o);
+        assert_eq!((report.ended, report.command_errors), (Ended::Idle, 0), "{:?}", report.log);
+        report.canvas.pixmap().data().to_vec()
+    };
+    // From the nav, down to the hero's Play button, down to the second rail.
+    let left = session(&[Key::Down, Key::Down, Key::Down], Some(&state));
+    let file = marquee_host::storage_file(&state, &demo);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), r#"{"demo.rail":"1"}"#);
+    assert!(session(&[], Some(&state)) == left, "the second run does not open where the first ended");
+    assert!(session(&[], None) != left, "without storage the demo opens on the nav");
+    let _ = std::fs::remove_dir_all(&state);
+}
+
+/// A copy of the demo (inside the checkout, so it finds the SDK) that asks `origin` for its
+/// catalogue.
+fn demo_copy(name: &str, origin: &str) -> PathBuf {
+    let from = root().join("apps/demo");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["assets/fonts", "assets/posters"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
+        }
+    }
+    for file in ["main.js", "catalogue.js"] {
+        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+    }
+    let config = std::fs::read_to_string(from.join("config.js")).unwrap();
+    assert!(config.contains("'http://127.0.0.1:8080/catalogue.json'"), "the demo's config.js changed: {config}");
+    std::fs::write(
+        dir.join("config.js"),
+        config.replace("'http://127.0.0.1:8080/catalogue.json'", &format!("'{origin}/catalogue.json'")),
+    )
+    .unwrap();
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(from.join("package.json")).unwrap()).unwrap();
+    manifest["marquee"]["permissions"]["network"] = serde_json::json!([origin]);
+    std::fs::write(dir.join("package.json"), manifest.to_string()).unwrap();
+    dir
 }
 
 /// Spawns a named thread (the house rule: a thread in a backtrace says what it is).

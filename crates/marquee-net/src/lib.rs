@@ -58,6 +58,9 @@ pub struct Policy {
     /// webpki-roots the device carries); `Some` trusts exactly these, for a development server
     /// or a private deployment with a CA of its own.
     pub roots: Option<Vec<u8>>,
+    /// The device has no network: requests to the permitted origins fail as a network error
+    /// before any connection is tried (the others are refused as ever); the app's files load.
+    pub offline: bool,
 }
 
 impl Default for Policy {
@@ -73,6 +76,7 @@ impl Default for Policy {
             max_sockets: 16,
             app_dir: None,
             roots: None,
+            offline: false,
         }
     }
 }
@@ -186,7 +190,11 @@ impl Policy {
         }
         let o = origin(url);
         let allowed = self.origins.iter().any(|a| Url::parse(a).is_ok_and(|a| origin(&a) == o));
-        if allowed { Ok(()) } else { Err(Failure::Refused(o)) }
+        match (allowed, self.offline) {
+            (false, _) => Err(Failure::Refused(o)),
+            (true, true) => Err(Failure::Network(format!("{o}: the device is offline"))),
+            (true, false) => Ok(()),
+        }
     }
 }
 

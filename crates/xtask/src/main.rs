@@ -525,16 +525,21 @@ fn test(extra: &[String]) -> Result<()> {
     }
     let cargo_ok = child.wait().map_err(|e| e.to_string())?.success();
 
-    // The SDK's tests: its encoder against the same golden vectors, its app layer against a
-    // recording host. Named explicitly: `node --test DIR` would also run the helper modules.
-    let mut files: Vec<String> = std::fs::read_dir(root().join("sdk/test"))
-        .map_err(|e| format!("sdk/test: {e}"))?
-        .filter_map(|e| Some(format!("test/{}", e.ok()?.file_name().into_string().ok()?)))
-        .filter(|name| name.ends_with(".test.js"))
-        .collect();
+    // The SDK's tests (its encoder against the same golden vectors, its app layer against a
+    // recording host) and the apps' (the demo's catalogue API). Named explicitly: `node --test
+    // DIR` would also run the helper modules.
+    let mut files = Vec::new();
+    for dir in ["sdk/test", "apps/demo/test"] {
+        let entries = std::fs::read_dir(root().join(dir)).map_err(|e| format!("{dir}: {e}"))?;
+        files.extend(
+            entries
+                .filter_map(|e| Some(format!("{dir}/{}", e.ok()?.file_name().into_string().ok()?)))
+                .filter(|name| name.ends_with(".test.js")),
+        );
+    }
     files.sort();
     let node = Command::new("node")
-        .current_dir(root().join("sdk"))
+        .current_dir(root())
         .arg("--test")
         .args(&files)
         .output()
@@ -550,6 +555,6 @@ fn test(extra: &[String]) -> Result<()> {
     match (cargo_ok, node.status.success()) {
         (true, true) => Ok(()),
         (false, _) => Err("cargo test failed".into()),
-        (_, false) => Err("node --test sdk/test failed".into()),
+        (_, false) => Err("node --test failed".into()),
     }
 }

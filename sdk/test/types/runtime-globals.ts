@@ -35,6 +35,18 @@ export async function home(api: string): Promise<string[]> {
   return rails.names;
 }
 
+// Intl and the locale-sensitive methods are ECMAScript's own (TypeScript's ES library declares
+// them); the runtime provides them (crates/marquee-intl).
+export function formatted(when: Date, count: number, titles: string[]): string[] {
+  const date = new Intl.DateTimeFormat(navigator.language, { dateStyle: 'medium', timeZone: 'UTC' });
+  const price = new Intl.NumberFormat('de', { style: 'currency', currency: 'EUR' }).formatToParts(9.5);
+  const plural = new Intl.PluralRules('ar').select(count);
+  const sorted = [...titles].sort(new Intl.Collator('sv', { numeric: true }).compare);
+  return [date.format(when), price.map((p) => p.value).join(''), plural, ...sorted, when.toLocaleTimeString('ja')];
+}
+
+// @ts-expect-error: dateStyle is full, long, medium or short
+new Intl.DateTimeFormat('en', { dateStyle: 'tiny' });
 // @ts-expect-error: a number is not a URL
 void fetch(42);
 // @ts-expect-error: TextDecoder decodes bytes, not strings
