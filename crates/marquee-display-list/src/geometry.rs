@@ -156,6 +156,19 @@ impl Radii {
     pub fn is_zero(&self) -> bool {
         self.0.iter().all(|r| *r <= 0.0)
     }
+
+    /// The radii drawn on `r`: negative ones square, and all scaled down together where two on
+    /// one side would overlap (CSS's rule), so every backend rounds the same corners.
+    pub fn fitted(&self, r: &Rect) -> [f32; 4] {
+        let [tl, tr, br, bl] = self.0.map(|v| v.max(0.0));
+        let mut f: f32 = 1.0;
+        for (sum, side) in [(tl + tr, r.w), (bl + br, r.w), (tl + bl, r.h), (tr + br, r.h)] {
+            if sum > side && sum > 0.0 {
+                f = f.min(side / sum);
+            }
+        }
+        [tl * f, tr * f, br * f, bl * f]
+    }
 }
 
 /// An sRGB colour with straight alpha, packed `0xRRGGBBAA`.

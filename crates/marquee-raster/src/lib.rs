@@ -547,18 +547,6 @@ fn full_mask(width: u32, height: u32) -> Result<sk::Mask, Error> {
     Ok(m)
 }
 
-/// Scales radii down like CSS does when adjacent corners would overlap.
-fn fit_radii(r: Rect, radii: Radii) -> [f32; 4] {
-    let [tl, tr, br, bl] = radii.0.map(|v| v.max(0.0));
-    let mut f: f32 = 1.0;
-    for (sum, side) in [(tl + tr, r.w), (bl + br, r.w), (tl + bl, r.h), (tr + br, r.h)] {
-        if sum > side && sum > 0.0 {
-            f = f.min(side / sum);
-        }
-    }
-    [tl * f, tr * f, br * f, bl * f]
-}
-
 /// Cubic-Bézier approximation constant for a quarter circle.
 const KAPPA: f32 = 0.552_284_8;
 
@@ -613,7 +601,7 @@ fn fill_on_grid(
         return false;
     };
     let (x0, y0, x1, y1) = (on.x as f32, on.y as f32, (on.x + on.w) as f32, (on.y + on.h) as f32);
-    let [tl, tr, br, bl] = fit_radii(rect, radii);
+    let [tl, tr, br, bl] = radii.fitted(&rect);
     // The corner squares' side: every corner's radius, horizontal and vertical, fits in it.
     let side = [tl, tr, br, bl].iter().fold(0.0f32, |m, r| m.max(r * t.sx).max(r * t.sy)).ceil();
     if 2.0 * side > (x1 - x0).min(y1 - y0) {
@@ -667,7 +655,7 @@ fn rounded_rect(r: Rect, radii: Radii) -> Option<sk::Path> {
         return None;
     }
     let mut pb = sk::PathBuilder::new();
-    push_rounded(&mut pb, r, fit_radii(r, radii));
+    push_rounded(&mut pb, r, radii.fitted(&r));
     pb.finish()
 }
 
@@ -676,12 +664,12 @@ fn border(r: Rect, radii: Radii, width: f32) -> Option<sk::Path> {
     if r.is_empty() || width <= 0.0 {
         return None;
     }
-    let outer = fit_radii(r, radii);
+    let outer = radii.fitted(&r);
     let mut pb = sk::PathBuilder::new();
     push_rounded(&mut pb, r, outer);
     let inner = Rect::new(r.x + width, r.y + width, r.w - 2.0 * width, r.h - 2.0 * width);
     if !inner.is_empty() {
-        push_rounded(&mut pb, inner, fit_radii(inner, Radii(outer.map(|v| (v - width).max(0.0)))));
+        push_rounded(&mut pb, inner, Radii(outer.map(|v| (v - width).max(0.0))).fitted(&inner));
     }
     pb.finish()
 }

@@ -44,3 +44,32 @@ pub fn check_png(path: &Path, canvas: &Canvas) -> Result<(), String> {
         Ok(())
     }
 }
+
+/// How close another backend's pixels come to a golden image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Similarity {
+    /// The share of pixels whose every channel is within [`BACKEND_CHANNEL_TOLERANCE`].
+    pub within: f64,
+    /// The mean absolute difference per channel, in 0..=255.
+    pub mean_error: f64,
+}
+
+/// What another backend (the GPU's) may differ by, per channel, from the CPU's golden images:
+/// anti-aliasing computed in a shader rounds differently at edges.
+pub const BACKEND_CHANNEL_TOLERANCE: u8 = 3;
+
+/// Compares premultiplied RGBA pixels (`width × height`, top row first) with the PNG at `path`.
+pub fn similarity(path: &Path, width: u32, height: u32, pixels: &[u8]) -> Result<Similarity, String> {
+    let expected = tiny_skia::Pixmap::load_png(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if (width, height) != (expected.width(), expected.height()) || pixels.len() != expected.data().len() {
+        return Err(format!("size {width}x{height} != expected {}x{}", expected.width(), expected.height()));
+    }
+    let (mut within, mut error) = (0usize, 0u64);
+    for (a, b) in pixels.chunks_exact(4).zip(expected.data().chunks_exact(4)) {
+        let diffs = [0, 1, 2, 3].map(|i| a[i].abs_diff(b[i]));
+        within += usize::from(diffs.iter().all(|d| *d <= BACKEND_CHANNEL_TOLERANCE));
+        error += diffs.iter().map(|d| u64::from(*d)).sum::<u64>();
+    }
+    let n = (width as f64) * (height as f64);
+    Ok(Similarity { within: within as f64 / n, mean_error: error as f64 / (n * 4.0) })
+}

@@ -134,18 +134,37 @@ pub fn run(engine: &mut dyn Engine, steps: &[Step]) -> Vec<Vec<u8>> {
 
 pub use marquee_engine_contract::frame_text::{FrameText, describe};
 
-/// The display list a backend holds after `frames`: their layer updates applied in turn, the
-/// tree flattened, one op a line.
-pub fn final_paint(frames: &[Vec<u8>]) -> Result<String, String> {
+/// The layer tree a backend holds after `frames`: their layer updates applied in turn.
+pub fn final_tree(frames: &[Vec<u8>]) -> Result<marquee_display_list::layers::LayerTree, String> {
     let mut tree = marquee_display_list::layers::LayerTree::default();
     for (n, bytes) in frames.iter().enumerate() {
         let f = marquee_display_list::frame::Frame::parse(bytes).map_err(|e| format!("frame {}: {e}", n + 1))?;
         tree.apply(f.layers, f.full).map_err(|e| format!("frame {}: {e}", n + 1))?;
         tree.advance(f.time);
     }
+    Ok(tree)
+}
+
+/// The display list a backend holds after `frames`: [`final_tree`] flattened, one op a line.
+pub fn final_paint(frames: &[Vec<u8>]) -> Result<String, String> {
     let mut ops = Vec::new();
-    tree.flatten(&mut ops);
+    final_tree(frames)?.flatten(&mut ops);
     Ok(ops.iter().map(|op| format!("    {op}\n")).collect())
+}
+
+/// The viewport a script sets last (`viewport W H`), if it sets one.
+pub fn viewport(steps: &[Step]) -> Option<(u32, u32)> {
+    steps
+        .iter()
+        .flat_map(|s| match s {
+            Step::Batch(commands) => commands.as_slice(),
+            _ => &[],
+        })
+        .filter_map(|c| match c {
+            Command::SetViewport { width, height } => Some((*width as u32, *height as u32)),
+            _ => None,
+        })
+        .next_back()
 }
 
 /// The expectation text for a run.

@@ -1,0 +1,73 @@
+//! The renderer's promises beyond pixels: a frame of many boxes is one draw call, opacity groups
+//! and clips nest without bound and without failing, geometry out of range is skipped as on the
+//! CPU, and a target the device cannot hold is an error, not a crash.
+
+use marquee_display_list::layers::LayerTree;
+use marquee_display_list::{Color, Op, Radii, Rect, Transform};
+use marquee_gl::{Headless, MAX_GROUPS, Renderer};
+
+fn renderer() -> (Headless, Renderer) {
+    let (context, gl) = Headless::new().unwrap_or_else(|e| panic!("a headless GL context: {e} (install Mesa's EGL)"));
+    (context, Renderer::new(gl).unwrap())
+}
+
+fn boxed(x: f32, y: f32, color: u32) -> Op {
+    Op::FillRect { rect: Rect::new(x, y, 8.0, 8.0), radii: Radii([2.0; 4]), color: Color(color) }
+}
+
+#[test]
+fn a_thousand_boxes_are_one_draw_call() {
+    let (_context, mut r) = renderer();
+    let ops: Vec<Op> = (0..1000).map(|i| boxed((i % 40) as f32 * 10.0, (i / 40) as f32 * 10.0, 0xff0000ff)).collect();
+    let target = r.offscreen(400, 250).unwrap();
+    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff)).unwrap();
+    assert_eq!((stats.draw_calls, stats.quads), (1, 1000));
+    let pixels = r.read(&target);
+    let at = |x: usize, y: usize| &pixels[(y * 400 + x) * 4..][..4];
+    assert_eq!(at(4, 4), [255, 0, 0, 255], "inside the first box");
+    assert_eq!(at(9, 4), [0, 0, 0, 255], "between boxes");
+}
+
+#[test]
+fn groups_and_clips_nest_past_their_bounds() {
+    let (_context, mut r) = renderer();
+    let mut ops = Vec::new();
+    for i in 0..40 {
+        ops.push(Op::PushOpacity { opacity: 0.99 });
+        ops.push(Op::PushClip { rect: Rect::new(i as f32, i as f32, 200.0, 200.0), radii: Radii([10.0; 4]) });
+    }
+    ops.push(boxed(50.0, 50.0, 0x00ff00ff));
+    for _ in 0..40 {
+        ops.push(Op::PopClip);
+        ops.push(Op::PopOpacity);
+    }
+    let target = r.offscreen(256, 256).unwrap();
+    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff)).unwrap();
+    assert_eq!(stats.groups as usize, MAX_GROUPS);
+    assert_eq!(stats.skipped as usize, 40 - MAX_GROUPS, "the groups past the bound are flattened");
+    assert_eq!(stats.approximated_clips, 39, "each rounded clip inside another");
+    let pixels = r.read(&target);
+    let green = pixels[(54 * 256 + 54) * 4 + 1];
+    // 0.99^40 of full green: every opacity applied, flattened or not.
+    assert!((i32::from(green) - (255.0 * 0.99f32.powi(40)).round() as i32).abs() <= 3, "{green}");
+}
+
+#[test]
+fn geometry_out_of_range_is_skipped_and_a_target_too_large_refused() {
+    let (_context, mut r) = renderer();
+    let far = Op::FillRect { rect: Rect::new(1e9, 0.0, 10.0, 10.0), radii: Radii::ZERO, color: Color(0xffffffff) };
+    let scaled = [
+        Op::PushTransform { transform: Transform { sx: 1e7, sy: 1e7, tx: 0.0, ty: 0.0 } },
+        boxed(0.0, 0.0, 0xffffffff),
+        Op::PopTransform,
+    ];
+    // (NaN never gets this far: the display list's decoder refuses it.)
+    let ops: Vec<Op> = [far].into_iter().chain(scaled).collect();
+    let target = r.offscreen(32, 32).unwrap();
+    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff)).unwrap();
+    assert_eq!((stats.skipped, stats.quads), (2, 0));
+    assert!(r.read(&target).chunks(4).all(|p| p == [0, 0, 0, 255]));
+    let side = r.max_texture_size() + 1;
+    assert!(r.offscreen(side, 16).is_err());
+    assert!(r.offscreen(0, 16).is_err());
+}
