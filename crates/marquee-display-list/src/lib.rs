@@ -15,6 +15,7 @@ mod codec;
 pub mod damage;
 pub mod frame;
 mod geometry;
+pub mod images;
 pub mod layers;
 pub mod motion;
 pub mod text;

@@ -244,6 +244,15 @@ pub trait Glyphs {
     fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool;
 }
 
+/// No text service: text operations are skipped.
+pub struct NoGlyphs;
+
+impl Glyphs for NoGlyphs {
+    fn glyphs(&mut self, _: Placement, _: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,7 +85,7 @@ pub(crate) fn premultiplied(c: Color, opacity: f32) -> [f32; 4] {
 pub(crate) fn push(out: &mut Vec<f32>, quad: &Quad, clip: &Clip) -> bool {
     let r = quad.rect;
     // Anti-aliasing reaches half a pixel out; a whole one keeps the edge's fringe.
-    let fringe = if quad.mode == crate::shader::mode::TEXTURE { 0.0 } else { 1.0 };
+    let fringe = if crate::shader::mode::textured(quad.mode) { 0.0 } else { 1.0 };
     let grown = [r.x - fringe, r.y - fringe, r.right() + fringe, r.bottom() + fringe];
     let Some([x0, y0, x1, y1]) = clip
         .bound([grown[0] - 1.0, grown[1] - 1.0, grown[2] + 1.0, grown[3] + 1.0])

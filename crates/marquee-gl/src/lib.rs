@@ -8,13 +8,15 @@
 //!
 //! [`Renderer`] draws a [`LayerTree`](marquee_display_list::layers::LayerTree) into a
 //! [`Target`]: boxes, borders and clips anti-aliased in one shader (`shader.rs`), batched so a
-//! frame is a few draw calls (`batch.rs`), opacity groups through textures (`renderer.rs`).
-//! [`Headless`] makes a context without a window or display server (EGL, Mesa's surfaceless
-//! platform), for tests, screenshots and benchmarks.
+//! frame is a few draw calls (`batch.rs`), opacity groups through textures, images as textures
+//! uploaded once (`renderer.rs`), glyphs from an atlas (`atlas.rs`). [`Headless`] makes a
+//! context without a window or display server (EGL, Mesa's surfaceless platform), for tests,
+//! screenshots and benchmarks.
 //!
-//! This is the first step of the backend: images and text are not drawn yet (counted in
-//! [`Stats::skipped`]), and every frame is drawn whole.
+//! Still to come: frames drawn whole today (not only their damage, nor from cached layers), and
+//! the host does not use this backend yet.
 
+mod atlas;
 mod batch;
 #[cfg(not(target_arch = "wasm32"))]
 mod egl;

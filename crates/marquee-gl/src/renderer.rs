@@ -3,13 +3,20 @@
 //!
 //! Transforms (scale and translate) are applied to the vertices here; clips travel in the
 //! vertices (`batch::Clip`); an opacity group is drawn into a texture of the target's size
-//! (kept in a pool across frames) and composited with one textured quad. Images and text are not
-//! drawn yet: [`Stats::skipped`] counts them.
+//! (kept in a pool across frames) and composited with one textured quad. An image is a texture
+//! uploaded once per handle and serial (and deleted when the host no longer holds that image);
+//! glyphs come from the glyph atlas (`atlas.rs`), on a texture unit of its own so text does not
+//! end a batch.
+
+use std::collections::HashMap;
 
 use glow::HasContext;
+use marquee_display_list::images::Images;
 use marquee_display_list::layers::LayerTree;
+use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs, Placement};
 use marquee_display_list::{Color, Op, Radii, Rect, Transform};
 
+use crate::atlas::{self, Atlas, Placed};
 use crate::batch::{self, Clip, Quad};
 use crate::shader::{self, Program};
 
@@ -48,11 +55,26 @@ pub struct Stats {
     pub quads: u32,
     /// Opacity groups drawn through a texture.
     pub groups: u32,
-    /// Operations not drawn: images and text (not drawn by this backend yet), geometry out of
-    /// range, groups past [`MAX_GROUPS`] (flattened).
+    /// Operations not drawn as asked: geometry out of range, images the host does not hold or
+    /// larger than the device's textures, paragraphs the text service does not know, groups
+    /// past [`MAX_GROUPS`] (flattened).
     pub skipped: u32,
     /// Rounded clips inside another rounded clip: the outer one clips by its bounds.
     pub approximated_clips: u32,
+    /// Textures uploaded (an image's pixels, or a glyph into the atlas).
+    pub uploads: u32,
+    /// Bytes uploaded.
+    pub bytes_uploaded: u64,
+    /// Times the glyph atlas filled up and started over.
+    pub atlas_resets: u32,
+}
+
+/// An image's texture, good while the host's serial for it is the same.
+#[derive(Clone, Copy)]
+struct ImageTexture {
+    serial: Option<u64>,
+    texture: glow::Texture,
+    size: (u32, u32),
 }
 
 /// Something to draw into: a texture with a framebuffer, or the default framebuffer (a window).
@@ -84,6 +106,9 @@ pub struct Renderer {
     max_texture: u32,
     ops: Vec<Op>,
     stats: Stats,
+    atlas: Atlas,
+    atlas_texture: glow::Texture,
+    images: HashMap<u32, ImageTexture>,
 }
 
 /// An open opacity group.
@@ -147,7 +172,19 @@ impl Renderer {
             gl.disable(glow::DEPTH_TEST);
             (vertex_buffer, index_buffer, gl.get_parameter_i32(glow::MAX_TEXTURE_SIZE).max(64) as u32)
         };
+        let side = atlas::SIDE.min(max_texture);
+        let atlas_texture = texture(&gl, side, side, glow::NEAREST)?;
+        // SAFETY: binding the atlas, made above, to the unit the shader reads it from.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            gl.active_texture(glow::TEXTURE1);
+            gl.bind_texture(glow::TEXTURE_2D, Some(atlas_texture));
+            gl.active_texture(glow::TEXTURE0);
+        }
         Ok(Renderer {
+            atlas: Atlas::new(side),
+            atlas_texture,
+            images: HashMap::new(),
             gl,
             program,
             vertex_buffer,
@@ -174,31 +211,11 @@ impl Renderer {
                 self.max_texture
             )));
         }
+        let texture = texture(&self.gl, width, height, glow::NEAREST)?;
         let gl = &self.gl;
         // SAFETY: plain GL calls on the current context with objects created here.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            let texture = gl.create_texture()?;
-            gl.bind_texture(glow::TEXTURE_2D, Some(texture));
-            gl.tex_image_2d(
-                glow::TEXTURE_2D,
-                0,
-                glow::RGBA as i32,
-                width as i32,
-                height as i32,
-                0,
-                glow::RGBA,
-                glow::UNSIGNED_BYTE,
-                glow::PixelUnpackData::Slice(None),
-            );
-            for (key, value) in [
-                (glow::TEXTURE_MIN_FILTER, glow::NEAREST),
-                (glow::TEXTURE_MAG_FILTER, glow::NEAREST),
-                (glow::TEXTURE_WRAP_S, glow::CLAMP_TO_EDGE),
-                (glow::TEXTURE_WRAP_T, glow::CLAMP_TO_EDGE),
-            ] {
-                gl.tex_parameter_i32(glow::TEXTURE_2D, key, value as i32);
-            }
             let framebuffer = gl.create_framebuffer()?;
             gl.bind_framebuffer(glow::FRAMEBUFFER, Some(framebuffer));
             gl.framebuffer_texture_2d(glow::FRAMEBUFFER, glow::COLOR_ATTACHMENT0, glow::TEXTURE_2D, Some(texture), 0);
@@ -226,16 +243,30 @@ impl Renderer {
         }
     }
 
-    /// Draws the whole tree into `target` over `background`.
-    pub fn draw(&mut self, tree: &LayerTree, target: &Target, background: Color) -> Result<Stats, Error> {
+    /// Draws the whole tree into `target` over `background`, with the host's images and text.
+    pub fn draw(
+        &mut self,
+        tree: &LayerTree,
+        target: &Target,
+        background: Color,
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+    ) -> Result<Stats, Error> {
         let mut ops = std::mem::take(&mut self.ops);
         tree.flatten(&mut ops);
         let mut walk = Walk { transforms: vec![Transform::IDENTITY], clips: vec![Clip::NONE], groups: Vec::new() };
         self.stats = Stats::default();
+        // SAFETY: binding the atlas, this renderer's, to the unit the shader reads it from.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            self.gl.active_texture(glow::TEXTURE1);
+            self.gl.bind_texture(glow::TEXTURE_2D, Some(self.atlas_texture));
+            self.gl.active_texture(glow::TEXTURE0);
+        }
         self.bind(target, Some(background));
         let mut result = Ok(());
         for op in &ops {
-            result = self.op(op, target, &mut walk);
+            result = self.op(op, target, &mut walk, (images, &mut *glyphs));
             if result.is_err() {
                 break;
             }
@@ -247,6 +278,19 @@ impl Renderer {
         }
         self.flush(target);
         self.ops = ops;
+        // Textures of images the host no longer holds (or holds anew) go.
+        let gl = &self.gl;
+        self.images.retain(|&handle, kept| {
+            let keep = kept.serial.is_some() && images.serial(handle) == kept.serial;
+            if !keep {
+                // SAFETY: deleting a texture this renderer made; no draw is pending.
+                #[allow(unsafe_code, reason = "GL calls are FFI")]
+                unsafe {
+                    gl.delete_texture(kept.texture);
+                }
+            }
+            keep
+        });
         result.map(|()| self.stats)
     }
 
@@ -278,7 +322,13 @@ impl Renderer {
         pixels
     }
 
-    fn op(&mut self, op: &Op, target: &Target, walk: &mut Walk) -> Result<(), Error> {
+    fn op(
+        &mut self,
+        op: &Op,
+        target: &Target,
+        walk: &mut Walk,
+        (images, glyphs): (&dyn Images, &mut dyn Glyphs),
+    ) -> Result<(), Error> {
         let t = *walk.transforms.last().unwrap_or(&Transform::IDENTITY);
         let clip = *walk.clips.last().unwrap_or(&Clip::NONE);
         match *op {
@@ -305,7 +355,48 @@ impl Renderer {
                 };
                 self.quad(&quad, &clip, None, walk.drawing_into(target));
             }
-            Op::Image { .. } | Op::Text { .. } => self.stats.skipped += 1,
+            Op::Image { handle, src, dst, opacity } => {
+                if !drawable(&dst, &[src.x, src.y, src.w, src.h], &t) || src.w <= 0.0 || src.h <= 0.0 {
+                    self.stats.skipped += 1;
+                    return Ok(());
+                }
+                let into = walk.drawing_into(target);
+                let Some(ImageTexture { texture, size: (w, h), .. }) = self.image(handle, images, into)? else {
+                    self.stats.skipped += 1;
+                    return Ok(());
+                };
+                let (w, h) = (w as f32, h as f32);
+                let quad = Quad {
+                    rect: t.map_rect(&dst),
+                    radii: [0.0; 4],
+                    border: 0.0,
+                    mode: shader::mode::TEXTURE,
+                    color: [0.0, 0.0, 0.0, opacity.clamp(0.0, 1.0) * walk.flat()],
+                    uv: [src.x / w, src.y / h, src.right() / w, src.bottom() / h],
+                };
+                self.quad(&quad, &clip, Some(texture), into);
+            }
+            Op::Text { run, rect, overhang, color } => {
+                if !drawable(&rect, &[overhang], &t) {
+                    self.stats.skipped += 1;
+                    return Ok(());
+                }
+                // Glyphs are rasterized at the horizontal scale, placed in device pixels, and
+                // cut to the box and its overhang as on the CPU.
+                let o = overhang.max(0.0);
+                let keep = t.map_rect(&Rect::new(rect.x - o, rect.y - o, rect.w + 2.0 * o, rect.h + 2.0 * o));
+                let (x0, y0) = (keep.x.floor(), keep.y.floor());
+                let keep = Rect::new(x0, y0, keep.right().ceil() - x0, keep.bottom().ceil() - y0);
+                let (text_clip, _) = clip.push(keep, [0.0; 4]);
+                let into = walk.drawing_into(target);
+                let color = batch::premultiplied(color, walk.flat());
+                let at =
+                    Placement { run, width: rect.w, origin: [t.sx * rect.x + t.tx, t.sy * rect.y + t.ty], scale: t.sx };
+                let known = glyphs.glyphs(at, &mut |glyph| self.glyph(&glyph, color, &text_clip, into));
+                if !known {
+                    self.stats.skipped += 1;
+                }
+            }
             Op::PushClip { rect, radii } => {
                 let next = if drawable(&rect, &radii.0, &t) {
                     let device = t.map_rect(&rect);
@@ -373,6 +464,113 @@ impl Renderer {
         self.quad(&quad, &Clip::NONE, group.texture, into);
         self.flush(into);
         self.pool.push(group);
+    }
+
+    /// The texture of image `handle` (uploaded now if the host's serial changed or it has
+    /// none), or `None` when the host does not hold it or the device cannot hold it.
+    fn image(&mut self, handle: u32, images: &dyn Images, target: &Target) -> Result<Option<ImageTexture>, Error> {
+        let serial = images.serial(handle);
+        if let Some(kept) = self.images.get(&handle)
+            && kept.serial.is_some()
+            && kept.serial == serial
+        {
+            return Ok(Some(*kept));
+        }
+        let Some(pixels) = images.image(handle) else { return Ok(None) };
+        let (w, h) = (pixels.width, pixels.height);
+        if w == 0 || h == 0 || w > self.max_texture || h > self.max_texture || pixels.data.len() != (w * h * 4) as usize
+        {
+            return Ok(None);
+        }
+        // Quads queued may sample the texture about to be replaced.
+        self.flush(target);
+        let texture = match self.images.remove(&handle) {
+            Some(old) => old.texture,
+            None => texture(&self.gl, 1, 1, glow::LINEAR)?,
+        };
+        // SAFETY: uploading `w × h` RGBA pixels (checked above) into a texture this renderer made.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            let gl = &self.gl;
+            gl.active_texture(glow::TEXTURE0);
+            gl.bind_texture(glow::TEXTURE_2D, Some(texture));
+            gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+            gl.tex_image_2d(
+                glow::TEXTURE_2D,
+                0,
+                glow::RGBA as i32,
+                w as i32,
+                h as i32,
+                0,
+                glow::RGBA,
+                glow::UNSIGNED_BYTE,
+                glow::PixelUnpackData::Slice(Some(pixels.data)),
+            );
+        }
+        self.stats.uploads += 1;
+        self.stats.bytes_uploaded += pixels.data.len() as u64;
+        let kept = ImageTexture { serial, texture, size: (w, h) };
+        self.images.insert(handle, kept);
+        Ok(Some(kept))
+    }
+
+    /// Queues one glyph from the atlas, placing it there first if it is new.
+    fn glyph(&mut self, glyph: &GlyphMask<'_>, color: [f32; 4], clip: &Clip, target: &Target) {
+        if glyph.width == 0 || glyph.height == 0 {
+            // A space: nothing to draw.
+            return;
+        }
+        let mut placed = self.atlas.place(glyph);
+        if let Placed::Full = placed {
+            // Everything queued is drawn before the atlas is reused.
+            self.flush(target);
+            self.atlas.clear();
+            self.stats.atlas_resets += 1;
+            placed = self.atlas.place(glyph);
+        }
+        let slot = match placed {
+            Placed::Found(slot) => slot,
+            Placed::New(slot, pixels) => {
+                // SAFETY: `pixels` is the glyph's `width × height` RGBA, inside the atlas.
+                #[allow(unsafe_code, reason = "GL calls are FFI")]
+                unsafe {
+                    let gl = &self.gl;
+                    gl.active_texture(glow::TEXTURE1);
+                    gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+                    gl.tex_sub_image_2d(
+                        glow::TEXTURE_2D,
+                        0,
+                        slot.x as i32,
+                        slot.y as i32,
+                        glyph.width as i32,
+                        glyph.height as i32,
+                        glow::RGBA,
+                        glow::UNSIGNED_BYTE,
+                        glow::PixelUnpackData::Slice(Some(&pixels)),
+                    );
+                    gl.active_texture(glow::TEXTURE0);
+                }
+                self.stats.uploads += 1;
+                self.stats.bytes_uploaded += pixels.len() as u64;
+                slot
+            }
+            Placed::Full | Placed::Unfit => {
+                self.stats.skipped += 1;
+                return;
+            }
+        };
+        let side = self.atlas.side() as f32;
+        let (x, y, w, h) = (glyph.x as f32, glyph.y as f32, glyph.width as f32, glyph.height as f32);
+        let (u, v) = (slot.x as f32 / side, slot.y as f32 / side);
+        let quad = Quad {
+            rect: Rect::new(x, y, w, h),
+            radii: [0.0; 4],
+            border: 0.0,
+            mode: if glyph.format == GlyphFormat::Rgba { shader::mode::COLOR_GLYPH } else { shader::mode::GLYPH },
+            color,
+            uv: [u, v, u + w / side, v + h / side],
+        };
+        self.quad(&quad, clip, None, target);
     }
 
     /// Queues a quad, flushing first when it samples another texture or the batch is full.
@@ -448,4 +646,35 @@ fn drawable(rect: &Rect, extra: &[f32], t: &Transform) -> bool {
 fn device_radii(rect: &Rect, radii: Radii, t: &Transform, device: &Rect) -> [f32; 4] {
     let scale = t.sx.min(t.sy);
     Radii(radii.fitted(rect).map(|r| r * scale)).fitted(device)
+}
+
+/// A `width × height` RGBA texture, clamped, filtered by `filter`.
+fn texture(gl: &glow::Context, width: u32, height: u32, filter: u32) -> Result<glow::Texture, Error> {
+    // SAFETY: plain GL calls on the current context with the texture created here.
+    #[allow(unsafe_code, reason = "GL calls are FFI")]
+    unsafe {
+        let texture = gl.create_texture()?;
+        gl.active_texture(glow::TEXTURE0);
+        gl.bind_texture(glow::TEXTURE_2D, Some(texture));
+        gl.tex_image_2d(
+            glow::TEXTURE_2D,
+            0,
+            glow::RGBA as i32,
+            width as i32,
+            height as i32,
+            0,
+            glow::RGBA,
+            glow::UNSIGNED_BYTE,
+            glow::PixelUnpackData::Slice(None),
+        );
+        for (key, value) in [
+            (glow::TEXTURE_MIN_FILTER, filter),
+            (glow::TEXTURE_MAG_FILTER, filter),
+            (glow::TEXTURE_WRAP_S, glow::CLAMP_TO_EDGE),
+            (glow::TEXTURE_WRAP_T, glow::CLAMP_TO_EDGE),
+        ] {
+            gl.tex_parameter_i32(glow::TEXTURE_2D, key, value as i32);
+        }
+        Ok(texture)
+    }
 }

@@ -2,11 +2,12 @@
 //!
 //! One program for boxes, borders and textured quads means a frame is a few draw calls, however
 //! many kinds of thing it holds: what a quad is travels in its vertices (`mode`), and so does its
-//! clip. Shapes are anti-aliased analytically: the fragment's signed distance to the rounded
-//! rectangle, in device pixels, gives its coverage (`0.5 − d`, the area of an upright edge in a
-//! pixel, as the CPU raster computes it), so boxes need no tessellated paths. The clips are two
-//! more boxes whose coverage multiplies in: the innermost rounded clip and the intersection of
-//! the square ones.
+//! clip. Shapes are anti-aliased analytically, with no tessellated paths: a pixel's coverage is
+//! what a scanline rasterizer four times finer finds, four sub-scanlines each covered from one
+//! quarter-pixel edge to the other, with a rounded box's edges solved exactly on each. That is
+//! the CPU raster's (tiny-skia's) method, so the two backends agree at edges as well as inside.
+//! The clips are two more boxes whose coverage multiplies in: the innermost rounded clip and the
+//! intersection of the square ones.
 
 use glow::HasContext;
 
@@ -31,6 +32,15 @@ pub(crate) mod mode {
     pub(crate) const BORDER: f32 = 1.0;
     /// A premultiplied texture, times the colour's alpha (images, opacity groups).
     pub(crate) const TEXTURE: f32 = 2.0;
+    /// A glyph's coverage from the atlas, in the colour.
+    pub(crate) const GLYPH: f32 = 3.0;
+    /// A colour glyph from the atlas, times the colour's alpha.
+    pub(crate) const COLOR_GLYPH: f32 = 4.0;
+
+    /// Whether a quad of this mode samples a texture (and so has no anti-aliased fringe).
+    pub(crate) fn textured(mode: f32) -> bool {
+        mode > 1.5
+    }
 }
 
 const VERTEX: &str = r"
@@ -74,6 +84,7 @@ precision highp float;
 precision mediump float;
 #endif
 uniform sampler2D u_texture;
+uniform sampler2D u_atlas;
 varying vec2 v_device;
 varying vec2 v_local;
 varying vec4 v_shape;
@@ -84,37 +95,68 @@ varying vec4 v_clip_radii;
 varying vec4 v_square;
 varying vec2 v_uv;
 
-// Signed distance from p (relative to the box's top-left corner) to a box of this size with
-// these corner radii (top-left, top-right, bottom-right, bottom-left): negative inside.
-float box_distance(vec2 p, vec2 size, vec4 r) {
-    vec2 half_size = size * 0.5;
-    vec2 c = p - half_size;
-    float radius = c.x < 0.0 ? (c.y < 0.0 ? r.x : r.w) : (c.y < 0.0 ? r.y : r.z);
-    vec2 q = abs(c) - half_size + radius;
-    return min(max(q.x, q.y), 0.0) + length(max(q, 0.0)) - radius;
+// The part of the line at height y inside a box of this size with these corner radii (top-left,
+// top-right, bottom-right, bottom-left), as (left, right); empty when left >= right.
+vec2 span(float y, vec2 size, vec4 r) {
+    if (y < 0.0 || y > size.y) {
+        return vec2(1.0, 0.0);
+    }
+    float left = 0.0;
+    float right = size.x;
+    if (y < r.x) {
+        float d = r.x - y;
+        left = r.x - sqrt(max(r.x * r.x - d * d, 0.0));
+    } else if (y > size.y - r.w) {
+        float d = y - (size.y - r.w);
+        left = r.w - sqrt(max(r.w * r.w - d * d, 0.0));
+    }
+    if (y < r.y) {
+        float d = r.y - y;
+        right = size.x - r.y + sqrt(max(r.y * r.y - d * d, 0.0));
+    } else if (y > size.y - r.z) {
+        float d = y - (size.y - r.z);
+        right = size.x - r.z + sqrt(max(r.z * r.z - d * d, 0.0));
+    }
+    return vec2(left, right);
 }
 
-float coverage(float d) {
-    return clamp(0.5 - d, 0.0, 1.0);
+// How much of the pixel whose top-left corner is p (relative to the box's) the box covers: the
+// pixel cut into four rows, each row's covered width exact, as a scanline rasterizer with four
+// sub-scanlines (the CPU raster's) computes it.
+float coverage(vec2 p, vec2 size, vec4 r) {
+    float c = 0.0;
+    for (int i = 0; i < 4; i++) {
+        // Edges fall on quarter pixels, as in a rasterizer four times finer.
+        vec2 s = floor(span(p.y + (float(i) + 0.5) * 0.25, size, r) * 4.0 + 0.5) * 0.25;
+        c += clamp(min(s.y, p.x + 1.0) - max(s.x, p.x), 0.0, 1.0);
+    }
+    return c * 0.25;
 }
 
 void main() {
+    // The pixel's top-left corner, from its centre.
+    vec2 pixel = floor(v_device);
+    vec2 local = pixel - (v_device - v_local);
     vec4 color = v_color;
     float a = 1.0;
     if (v_shape.w < 1.5) {
-        a = coverage(box_distance(v_local, v_shape.xy, v_radii));
+        a = coverage(local, v_shape.xy, v_radii);
         if (v_shape.w > 0.5) {
             float w = v_shape.z;
             vec2 inner = v_shape.xy - 2.0 * w;
             if (inner.x > 0.0 && inner.y > 0.0) {
-                a *= 1.0 - coverage(box_distance(v_local - w, inner, max(v_radii - w, 0.0)));
+                a -= coverage(local - w, inner, max(v_radii - w, 0.0));
             }
         }
-    } else {
+    } else if (v_shape.w < 2.5) {
         color = texture2D(u_texture, v_uv) * v_color.a;
+    } else if (v_shape.w < 3.5) {
+        color = v_color * texture2D(u_atlas, v_uv).a;
+    } else {
+        color = texture2D(u_atlas, v_uv) * v_color.a;
     }
-    a *= coverage(box_distance(v_device - v_clip.xy, v_clip.zw - v_clip.xy, v_clip_radii));
-    a *= coverage(box_distance(v_device - v_square.xy, v_square.zw - v_square.xy, vec4(0.0)));
+    a *= coverage(pixel - v_clip.xy, v_clip.zw - v_clip.xy, v_clip_radii);
+    a *= coverage(pixel - v_square.xy, v_square.zw - v_square.xy, vec4(0.0));
     gl_FragColor = color * a;
 }
 ";
@@ -160,8 +202,12 @@ impl Program {
                 return Err(format!("the program does not link: {log}"));
             }
             gl.use_program(Some(program));
+            // Images and groups on unit 0, the glyph atlas on unit 1: text between images does
+            // not end a batch.
             let texture = gl.get_uniform_location(program, "u_texture");
             gl.uniform_1_i32(texture.as_ref(), 0);
+            let atlas = gl.get_uniform_location(program, "u_atlas");
+            gl.uniform_1_i32(atlas.as_ref(), 1);
             Ok(Program { target: gl.get_uniform_location(program, "u_target"), program })
         }
     }

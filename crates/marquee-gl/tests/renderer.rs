@@ -2,7 +2,9 @@
 //! and clips nest without bound and without failing, geometry out of range is skipped as on the
 //! CPU, and a target the device cannot hold is an error, not a crash.
 
+use marquee_display_list::images::NoImages;
 use marquee_display_list::layers::LayerTree;
+use marquee_display_list::text::NoGlyphs;
 use marquee_display_list::{Color, Op, Radii, Rect, Transform};
 use marquee_gl::{Headless, MAX_GROUPS, Renderer};
 
@@ -20,7 +22,7 @@ fn a_thousand_boxes_are_one_draw_call() {
     let (_context, mut r) = renderer();
     let ops: Vec<Op> = (0..1000).map(|i| boxed((i % 40) as f32 * 10.0, (i / 40) as f32 * 10.0, 0xff0000ff)).collect();
     let target = r.offscreen(400, 250).unwrap();
-    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff)).unwrap();
+    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!((stats.draw_calls, stats.quads), (1, 1000));
     let pixels = r.read(&target);
     let at = |x: usize, y: usize| &pixels[(y * 400 + x) * 4..][..4];
@@ -42,7 +44,7 @@ fn groups_and_clips_nest_past_their_bounds() {
         ops.push(Op::PopOpacity);
     }
     let target = r.offscreen(256, 256).unwrap();
-    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff)).unwrap();
+    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!(stats.groups as usize, MAX_GROUPS);
     assert_eq!(stats.skipped as usize, 40 - MAX_GROUPS, "the groups past the bound are flattened");
     assert_eq!(stats.approximated_clips, 39, "each rounded clip inside another");
@@ -64,7 +66,7 @@ fn geometry_out_of_range_is_skipped_and_a_target_too_large_refused() {
     // (NaN never gets this far: the display list's decoder refuses it.)
     let ops: Vec<Op> = [far].into_iter().chain(scaled).collect();
     let target = r.offscreen(32, 32).unwrap();
-    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff)).unwrap();
+    let stats = r.draw(&LayerTree::single(ops).unwrap(), &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!((stats.skipped, stats.quads), (2, 0));
     assert!(r.read(&target).chunks(4).all(|p| p == [0, 0, 0, 255]));
     let side = r.max_texture_size() + 1;

@@ -26,8 +26,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use marquee_display_list::frame::{self, Request};
+use marquee_display_list::images::{Images, Pixels};
 use marquee_image::{Error, Fetcher, Image, Limits, Loader, PixelBudget};
-use marquee_raster::PixmapRef;
 
 /// A finished load for the engine.
 pub(crate) enum Answer {
@@ -206,10 +206,10 @@ impl Textures {
     }
 }
 
-impl marquee_raster::Images for Textures {
-    fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
+impl Images for Textures {
+    fn image(&self, handle: u32) -> Option<Pixels<'_>> {
         let (_, image) = self.resident.get(&handle)?;
-        PixmapRef::from_bytes(&image.pixels, image.width, image.height)
+        Some(Pixels { width: image.width, height: image.height, data: &image.pixels })
     }
 
     fn serial(&self, handle: u32) -> Option<u64> {
@@ -220,8 +220,6 @@ impl marquee_raster::Images for Textures {
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
-
-    use marquee_raster::Images;
 
     use super::*;
 

@@ -42,23 +42,8 @@ pub const MAX_CLIPS: usize = 32;
 /// skipped (a clip using it hides what it clips).
 pub const MAX_COORD: f32 = 1e6;
 
-/// A borrowed premultiplied RGBA image, what [`Images`] hands out (tiny-skia's type: build one
-/// with `PixmapRef::from_bytes(pixels, width, height)`).
-pub use tiny_skia::PixmapRef;
-
-/// Decoded images the host holds, by the handle the engine uses.
-pub trait Images {
-    /// The pixels for `handle`, premultiplied RGBA, or `None` if the handle is unknown (the
-    /// operation then draws nothing).
-    fn image(&self, handle: u32) -> Option<PixmapRef<'_>>;
-
-    /// A number no other image this source held or holds has (a handle loaded again gets a new
-    /// one). The canvas keeps each image resampled to the size it is drawn at under it (see
-    /// `resample.rs`); `None`, the default, keeps nothing, which draws the same pixels, slower.
-    fn serial(&self, _handle: u32) -> Option<u64> {
-        None
-    }
-}
+pub use marquee_display_list::images::{Images, NoImages, Pixels};
+pub use marquee_display_list::text::NoGlyphs;
 
 /// What drawing takes besides the list: the host's images and text, and the images resampled
 /// in earlier frames.
@@ -66,24 +51,6 @@ pub(crate) struct Sources<'s> {
     pub(crate) images: &'s dyn Images,
     pub(crate) glyphs: &'s mut dyn Glyphs,
     pub(crate) pictures: &'s mut resample::Resampled,
-}
-
-/// No images at all.
-pub struct NoImages;
-
-impl Images for NoImages {
-    fn image(&self, _: u32) -> Option<PixmapRef<'_>> {
-        None
-    }
-}
-
-/// No text service: text operations are skipped.
-pub struct NoGlyphs;
-
-impl Glyphs for NoGlyphs {
-    fn glyphs(&mut self, _: Placement, _: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
-        false
-    }
 }
 
 /// Why a frame could not be drawn. The canvas keeps the previous frame's pixels.
@@ -401,7 +368,11 @@ impl Painter {
                 }
             }
             Op::Image { handle, src, dst, opacity } => {
-                let Some(image) = sources.images.image(handle) else { return Ok(false) };
+                let Some(image) =
+                    sources.images.image(handle).and_then(|p| sk::PixmapRef::from_bytes(p.data, p.width, p.height))
+                else {
+                    return Ok(false);
+                };
                 let (Some(path), true) = (rounded_rect(dst, Radii::ZERO), src.w > 0.0 && src.h > 0.0) else {
                     return Ok(true);
                 };

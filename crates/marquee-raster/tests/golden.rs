@@ -7,50 +7,19 @@
 //! under-reported, retained layers are never stale and partial redraw never leaves stale pixels), and must match the committed PNG in
 //! `tests/snapshots/raster/` within a small tolerance. `UPDATE_EXPECT=1` rewrites the PNGs.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use marquee_display_list::layers::LayerTree;
 use marquee_display_list::{Color, Op, Radii, Rect, frame::Frame};
 use marquee_engine::Engine;
-use marquee_raster::{Canvas, Images, NoGlyphs, NoImages, PixmapRef};
+use marquee_raster::{Canvas, Images, NoGlyphs, NoImages, Pixels};
+use marquee_test_support::images::Synthetic;
 use marquee_test_support::{golden, run_fixtures, scene};
 
 const BACKGROUND: Color = Color(0x000000ff);
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
-}
-
-/// Synthetic images by handle: red, green, blue and white quadrants under a diagonal gradient.
-#[derive(Default)]
-struct Synthetic(HashMap<u32, tiny_skia::Pixmap>);
-
-impl Synthetic {
-    fn make(&mut self, handle: u32, width: u32, height: u32) {
-        let Some(mut p) = tiny_skia::Pixmap::new(width, height) else { return };
-        for y in 0..height {
-            for x in 0..width {
-                let quadrant = [[255, 0, 0], [0, 160, 0], [0, 0, 255], [255, 255, 255]]
-                    [usize::from(x >= width / 2) + 2 * usize::from(y >= height / 2)];
-                let shade = (x + y) as f32 / (width + height) as f32;
-                let c = quadrant.map(|v: u32| (v as f32 * (0.5 + shade / 2.0)) as u8);
-                let i = (y * width + x) as usize * 4;
-                p.data_mut()[i..i + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
-            }
-        }
-        self.0.insert(handle, p);
-    }
-}
-
-impl Images for Synthetic {
-    fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
-        self.0.get(&handle).map(|p| p.as_ref())
-    }
-
-    fn serial(&self, handle: u32) -> Option<u64> {
-        self.0.contains_key(&handle).then_some(u64::from(handle))
-    }
 }
 
 #[test]
@@ -143,8 +112,8 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
 struct Checker(tiny_skia::Pixmap);
 
 impl Images for Checker {
-    fn image(&self, handle: u32) -> Option<PixmapRef<'_>> {
-        (handle == 7).then(|| self.0.as_ref())
+    fn image(&self, handle: u32) -> Option<Pixels<'_>> {
+        (handle == 7).then(|| Pixels { width: self.0.width(), height: self.0.height(), data: self.0.data() })
     }
 
     fn serial(&self, handle: u32) -> Option<u64> {

@@ -8,6 +8,7 @@
 pub mod golden;
 pub mod guest;
 pub mod home;
+pub mod images;
 pub mod scene;
 pub mod servers;
 pub mod streams;
