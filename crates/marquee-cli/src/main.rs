@@ -206,6 +206,10 @@ struct RunArgs {
     /// and are rasterized again when shown (default: 64).
     #[arg(long, value_name = "MIB")]
     layer_budget: Option<f64>,
+    /// Which backend draws frames: the CPU (tiny-skia), the GPU (OpenGL ES 2.0 through EGL,
+    /// read back for the window or the screenshot), or the GPU when a context can be made.
+    #[arg(long, value_enum, default_value_t = Renderer::Cpu)]
+    renderer: Renderer,
     /// A directory whose files `file:` image URLs may name (repeatable; default: none, and
     /// `file:` URLs are refused).
     #[arg(long, value_name = "DIR")]
@@ -222,6 +226,13 @@ struct RunArgs {
     report: Option<PathBuf>,
     #[command(flatten)]
     updates: ota::DeviceArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Renderer {
+    Cpu,
+    Gpu,
+    Auto,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -501,6 +512,11 @@ fn run_host(
         Some(mib) => return Err(format!("--layer-budget {mib}: expected a size in MiB")),
         None => options.layer_budget,
     };
+    options.renderer = match args.renderer {
+        Renderer::Cpu => marquee_host::RendererChoice::Cpu,
+        Renderer::Gpu => marquee_host::RendererChoice::Gpu,
+        Renderer::Auto => marquee_host::RendererChoice::Auto,
+    };
     options.file_dirs = args.allow_file_dir.clone();
     let timeout = |default: Option<f64>| args.timeout.or(default).map(|s| Duration::from_secs_f64(s.max(0.1)));
     // A window is interactive: it stays open until closed (or the frame count / timeout asked).
@@ -591,13 +607,15 @@ fn report_json(r: &Report) -> serde_json::Value {
                 "engine_ms": ms(f.engine), "raster_ms": ms(f.raster), "present_ms": ms(f.present),
                 "pixels": f.pixels, "pixels_rasterized": f.pixels_rasterized, "pixels_composited": f.pixels_composited,
                 "batches": f.batches, "texture_bytes": f.texture_bytes, "layer_bytes": f.layer_bytes,
-                "drawn": f.drawn,
+                "drawn": f.drawn, "draw_calls": f.draw_calls, "image_uploads": f.image_uploads, "glyph_uploads": f.glyph_uploads,
+                "bytes_uploaded": f.bytes_uploaded,
             })
         })
         .collect();
     serde_json::json!({
         "engine": if r.engine.js { "js" } else { "wasm" },
         "engine_reason": r.engine.reason,
+        "renderer": r.renderer,
         "module": format!("{:?}", r.module),
         "module_ms": ms(r.module_time),
         "first_frame_ms": r.first_frame.map(ms),
@@ -680,6 +698,18 @@ fn print_report(r: &Report) {
     let build = if r.engine.js { "engine.js in QuickJS" } else { "engine.wasm in wasmtime" };
     println!("engine build: {build} ({})", r.engine.reason);
     println!("engine module: {:?} in {:.1} ms", r.module, ms(r.module_time));
+    println!("renderer: {}", r.renderer);
+    if r.frames.iter().any(|f| f.draw_calls > 0) {
+        let drawn: Vec<&marquee_host::FrameStat> = r.frames.iter().filter(|f| f.draw_calls > 0).collect();
+        let calls = drawn.iter().map(|f| u64::from(f.draw_calls)).sum::<u64>() as f64 / drawn.len() as f64;
+        let uploaded: u64 = r.frames.iter().map(|f| f.bytes_uploaded).sum();
+        println!(
+            "gpu: {calls:.1} draw calls a drawn frame; {} images and {} glyphs uploaded, {:.2} MiB",
+            r.frames.iter().map(|f| u64::from(f.image_uploads)).sum::<u64>(),
+            r.frames.iter().map(|f| u64::from(f.glyph_uploads)).sum::<u64>(),
+            uploaded as f64 / 1048576.0
+        );
+    }
     if let Some(first) = r.first_frame {
         println!("first frame: {:.1} ms after start", ms(first));
     }

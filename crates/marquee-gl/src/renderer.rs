@@ -42,6 +42,9 @@ impl From<String> for Error {
 /// what is drawn inside), as the CPU raster does past its own bound.
 pub const MAX_GROUPS: usize = 16;
 
+/// `GL_CONTEXT_LOST` (KHR_robustness): the driver reset the context.
+const CONTEXT_LOST: u32 = 0x0507;
+
 /// Geometry past this (pixels, before and after the transform) is far off any screen: the
 /// operation is skipped, as the CPU raster skips it.
 const MAX_COORD: f32 = 1e6;
@@ -61,8 +64,10 @@ pub struct Stats {
     pub skipped: u32,
     /// Rounded clips inside another rounded clip: the outer one clips by its bounds.
     pub approximated_clips: u32,
-    /// Textures uploaded (an image's pixels, or a glyph into the atlas).
-    pub uploads: u32,
+    /// Images uploaded (each once per host serial).
+    pub image_uploads: u32,
+    /// Glyphs uploaded into the atlas (each once until the atlas starts over).
+    pub glyph_uploads: u32,
     /// Bytes uploaded.
     pub bytes_uploaded: u64,
     /// Times the glyph atlas filled up and started over.
@@ -203,6 +208,41 @@ impl Renderer {
         self.max_texture
     }
 
+    /// The GL implementation, as its driver names it (`llvmpipe …, OpenGL ES 3.2 Mesa …`).
+    pub fn describe(&self) -> String {
+        // SAFETY: reading two strings of the current context.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            let renderer = self.gl.get_parameter_string(glow::RENDERER);
+            let version = self.gl.get_parameter_string(glow::VERSION);
+            format!("{renderer}, {version}")
+        }
+    }
+
+    /// Makes the next frame fail with a real GL error (an invalid enum), for tests of what a
+    /// host does when the driver fails mid-session.
+    #[doc(hidden)]
+    pub fn inject_gl_error(&self) {
+        // SAFETY: an invalid enum is refused by GL with GL_INVALID_ENUM and changes nothing.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            self.gl.enable(0xDEAD);
+        }
+    }
+
+    /// The first GL error since the last check, if any: drawing with errors pending, or a lost
+    /// context (`GL_CONTEXT_LOST`), is a failed frame the host recovers from.
+    fn check(&self, doing: &str) -> Result<(), Error> {
+        // SAFETY: glGetError on the current context.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        let error = unsafe { self.gl.get_error() };
+        match error {
+            glow::NO_ERROR => Ok(()),
+            CONTEXT_LOST => Err(Error(format!("the GL context was lost while {doing}"))),
+            e => Err(Error(format!("GL error {e:#06x} while {doing}"))),
+        }
+    }
+
     /// An offscreen target of `width × height` pixels (what headless runs draw into).
     pub fn offscreen(&mut self, width: u32, height: u32) -> Result<Target, Error> {
         if width == 0 || height == 0 || width > self.max_texture || height > self.max_texture {
@@ -256,6 +296,8 @@ impl Renderer {
         tree.flatten(&mut ops);
         let mut walk = Walk { transforms: vec![Transform::IDENTITY], clips: vec![Clip::NONE], groups: Vec::new() };
         self.stats = Stats::default();
+        // An error left by earlier calls (or a lost context) fails this frame before it starts.
+        self.check("starting a frame")?;
         // SAFETY: binding the atlas, this renderer's, to the unit the shader reads it from.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
@@ -291,7 +333,16 @@ impl Renderer {
             }
             keep
         });
-        result.map(|()| self.stats)
+        result?;
+        self.check("drawing the frame")?;
+        Ok(self.stats)
+    }
+
+    /// The target's pixels, premultiplied RGBA, top row first; the GL error if reading failed.
+    pub fn read_checked(&self, target: &Target) -> Result<Vec<u8>, Error> {
+        let pixels = self.read(target);
+        self.check("reading the frame back")?;
+        Ok(pixels)
     }
 
     /// The target's pixels, premultiplied RGBA, top row first.
@@ -507,7 +558,7 @@ impl Renderer {
                 glow::PixelUnpackData::Slice(Some(pixels.data)),
             );
         }
-        self.stats.uploads += 1;
+        self.stats.image_uploads += 1;
         self.stats.bytes_uploaded += pixels.data.len() as u64;
         let kept = ImageTexture { serial, texture, size: (w, h) };
         self.images.insert(handle, kept);
@@ -550,7 +601,7 @@ impl Renderer {
                     );
                     gl.active_texture(glow::TEXTURE0);
                 }
-                self.stats.uploads += 1;
+                self.stats.glyph_uploads += 1;
                 self.stats.bytes_uploaded += pixels.len() as u64;
                 slot
             }

@@ -73,3 +73,16 @@ fn geometry_out_of_range_is_skipped_and_a_target_too_large_refused() {
     assert!(r.offscreen(side, 16).is_err());
     assert!(r.offscreen(0, 16).is_err());
 }
+
+#[test]
+fn a_gl_error_fails_the_frame_and_the_next_frame_draws() {
+    let (_context, mut r) = renderer();
+    let tree = LayerTree::single(vec![boxed(0.0, 0.0, 0x00ff00ff)]).unwrap();
+    let target = r.offscreen(16, 16).unwrap();
+    r.inject_gl_error();
+    let failed = r.draw(&tree, &target, Color(0x000000ff), &NoImages, &mut NoGlyphs);
+    assert!(failed.as_ref().is_err_and(|e| e.0.contains("GL error 0x0500")), "{failed:?}");
+    // The error was reported once; the renderer goes on.
+    r.draw(&tree, &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+    assert_eq!(&r.read_checked(&target).unwrap()[(4 * 16 + 4) * 4..][..4], [0, 255, 0, 255]);
+}

@@ -38,7 +38,7 @@ use crate::log::Log;
 use crate::messages::{EngineEnds, ToApp, ToEngine};
 use crate::selection::Selection;
 use crate::start::{self, Instance};
-use crate::{Ended, Error, FrameStat, Input, Options, Presenter, Report};
+use crate::{Ended, Error, FrameStat, Input, Options, Presenter, RendererChoice, Report};
 
 /// How long one frame may spend applying the app's batches, all together: past it, the batches
 /// still waiting are applied in the next frames (one call may still take up to the engine's
@@ -128,6 +128,14 @@ struct Loop {
     flattening_reported: bool,
     instance: Instance,
     canvas: Canvas,
+    /// The GPU backend, when it draws (`Options::renderer`); `None`: the canvas draws.
+    gpu: Option<crate::gpu::Gpu>,
+    /// Which backend draws and why, for the report.
+    renderer: String,
+    /// The canvas must redraw everything at its next frame (the GPU drew the last ones).
+    canvas_stale: bool,
+    /// What the GPU's last frame cost.
+    gpu_stats: marquee_gl::Stats,
     /// The layers the canvas draws, as the engine's frames left them.
     layers: LayerTree,
     textures: Textures,
@@ -165,6 +173,19 @@ impl Loop {
                 .map_err(|e| Error::Thread(format!("cannot start the image loader: {e}")))?;
         let mut script = options.script.clone();
         script.sort_by_key(|(frame, _)| std::cmp::Reverse(*frame));
+        let (gpu, renderer) = match options.renderer {
+            RendererChoice::Cpu => (None, "cpu".to_owned()),
+            choice => match crate::gpu::Gpu::new((w, h)) {
+                Ok(gpu) => {
+                    let renderer = format!("gpu: {}", gpu.description);
+                    (Some(gpu), renderer)
+                }
+                Err(why) if choice == RendererChoice::Gpu => {
+                    return Err(Error::Surface(format!("the GPU backend cannot start: {why}")));
+                }
+                Err(why) => (None, format!("cpu: no GPU ({why})")),
+            },
+        };
         let this = Loop {
             options,
             presenter,
@@ -184,6 +205,10 @@ impl Loop {
             flattening_reported: false,
             instance,
             canvas,
+            gpu,
+            renderer,
+            canvas_stale: false,
+            gpu_stats: marquee_gl::Stats::default(),
             layers: LayerTree::default(),
             textures,
             texture_high_water: 0,
@@ -203,6 +228,7 @@ impl Loop {
         }
         let build = if this.selection.js { "engine.js (QuickJS)" } else { "engine.wasm (wasmtime)" };
         this.say(Level::Info, format!("running {build}: {}", this.selection.reason));
+        this.say(Level::Info, format!("drawing with the {}", this.renderer));
         Ok(this)
     }
 
@@ -231,6 +257,7 @@ impl Loop {
             let frame = Frame::parse(&output).map_err(|e| Error::EngineFailing(format!("malformed frame: {e}")))?;
             self.request_images(&frame);
             let t = Instant::now();
+            self.gpu_stats = marquee_gl::Stats::default();
             let (drawn, damage) = self.draw(&frame);
             let raster_time = t.elapsed();
             let t = Instant::now();
@@ -249,6 +276,10 @@ impl Loop {
                 texture_bytes: self.textures.bytes(),
                 layer_bytes: self.canvas.layer_bytes() as u64,
                 drawn: drawn.is_some(),
+                draw_calls: self.gpu_stats.draw_calls,
+                image_uploads: self.gpu_stats.image_uploads,
+                glyph_uploads: self.gpu_stats.glyph_uploads,
+                bytes_uploaded: self.gpu_stats.bytes_uploaded,
             });
             let host_events = self.send_events(&frame, inbox.rejected, time_ms);
             let idle = self.is_idle(&frame, &damage, inbox.batches, host_events);
@@ -414,12 +445,24 @@ impl Loop {
             }
             // The backend draws what downloaded code painted: a panic in it (tiny-skia on some
             // geometry no check foresaw) fails this frame, not the device.
-            Ok(d) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            Ok(d) => {
                 damage = d;
-                self.canvas.draw(&self.layers, &damage, &self.textures, &mut glyphs)
-            }))
-            .map_err(|_| "the backend panicked".to_owned())
-            .and_then(|drawn| drawn.map_err(|e| e.to_string())),
+                if !damage.is_empty() && self.gpu.is_some() {
+                    self.draw_gpu(&mut glyphs);
+                }
+                if self.gpu.is_some() {
+                    Ok(DrawStats { pixels: damage.iter().map(|r| r.area() as u64).sum(), ..DrawStats::default() })
+                } else {
+                    if std::mem::take(&mut self.canvas_stale) {
+                        damage = vec![self.canvas.bounds()];
+                    }
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        self.canvas.draw(&self.layers, &damage, &self.textures, &mut glyphs)
+                    }))
+                    .map_err(|_| "the backend panicked".to_owned())
+                    .and_then(|drawn| drawn.map_err(|e| e.to_string()))
+                }
+            }
         };
         for failure in self.instance.text.lock().take_failures() {
             self.say(Level::Warn, failure);
@@ -450,6 +493,35 @@ impl Loop {
             }
         };
         (drawn, damage)
+    }
+
+    /// Draws the frame with the GPU; when that fails, says why and leaves the GPU for the CPU,
+    /// which then draws this frame and the rest.
+    fn draw_gpu(&mut self, glyphs: &mut marquee_text::SharedText) {
+        let Some(gpu) = self.gpu.as_mut() else { return };
+        if self.options.gpu_fault_at == Some(self.n) {
+            gpu.inject_gl_error();
+        }
+        let (tree, background, textures, canvas) =
+            (&self.layers, self.options.background, &self.textures, &mut self.canvas);
+        let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            gpu.draw(tree, background, (textures, glyphs), canvas)
+        }))
+        .unwrap_or_else(|_| Err("the GPU backend panicked".into()));
+        match drawn {
+            Ok(stats) => self.gpu_stats = stats,
+            Err(why) => {
+                let n = self.n;
+                self.say(
+                    Level::Warn,
+                    format!("frame {n}: the GPU backend failed ({why}); drawing with the CPU from now on"),
+                );
+                self.renderer = format!("{}; cpu from frame {n} ({why})", self.renderer);
+                self.gpu = None;
+                self.gpu_stats = marquee_gl::Stats::default();
+                self.canvas_stale = true;
+            }
+        }
     }
 
     /// The frame's figures: the report's, the vitals the updater watches, the node count.
@@ -570,6 +642,7 @@ impl Loop {
             nodes,
             command_errors: self.command_errors,
             engine: self.selection,
+            renderer: self.renderer,
             texture_high_water: self.texture_high_water,
             ended,
         }

@@ -21,6 +21,7 @@
 mod app_thread;
 mod backlog;
 mod engine_thread;
+mod gpu;
 mod images;
 mod log;
 mod messages;
@@ -37,6 +38,7 @@ use std::time::{Duration, Instant};
 
 pub use backlog::MAX_QUEUED_BYTES;
 pub use engine_thread::APPLY_BUDGET;
+pub use gpu::RendererChoice;
 pub use log::{MAX_BYTES as MAX_LOG_BYTES, MAX_ECHO_PER_SECOND, MAX_LINE_BYTES, MAX_LINES as MAX_LOG_LINES};
 pub use marquee_bundle::WasmRollout;
 pub use marquee_display_list::{Color, IntRect};
@@ -113,6 +115,13 @@ pub struct Options {
     /// The bytes of layer pixels the canvas keeps between frames (least recently used go first;
     /// a layer not kept is rasterized again when it is drawn, to the same pixels).
     pub layer_budget: usize,
+    /// Which backend draws: the CPU (the default), the GPU (OpenGL ES 2.0 in a headless EGL
+    /// context, read back into the canvas), or the GPU when a context can be made.
+    pub renderer: RendererChoice,
+    /// Test hook: the GPU backend fails this frame with a real GL error (the run must go on with
+    /// the CPU).
+    #[doc(hidden)]
+    pub gpu_fault_at: Option<u64>,
     /// What one image may be: encoded size, dimensions, fetch time.
     pub image_limits: ImageLimits,
     /// Directories `file:` image URLs may name files in (the device's, never the app's choice);
@@ -226,6 +235,8 @@ impl Options {
             echo_console: true,
             texture_budget: DEFAULT_TEXTURE_BUDGET,
             layer_budget: marquee_raster::DEFAULT_BUDGET,
+            renderer: RendererChoice::Cpu,
+            gpu_fault_at: None,
             image_limits: ImageLimits::default(),
             file_dirs: Vec::new(),
             record: None,
@@ -350,6 +361,14 @@ pub struct FrameStat {
     /// Whether the frame reached the screen: false when the backend refused its display list
     /// (the screen kept the previous frame).
     pub drawn: bool,
+    /// The GPU backend's draw calls (0 on the CPU).
+    pub draw_calls: u32,
+    /// Images the GPU backend uploaded.
+    pub image_uploads: u32,
+    /// Glyphs it uploaded into its atlas.
+    pub glyph_uploads: u32,
+    /// Bytes it uploaded.
+    pub bytes_uploaded: u64,
 }
 
 /// How the engine module was obtained at start-up.
@@ -434,6 +453,9 @@ pub struct Report {
     pub command_errors: u64,
     /// Which engine build ran, and why.
     pub engine: Selection,
+    /// Which backend drew the frames and why (`gpu: llvmpipe …`, `cpu: no GPU: …`); a GPU that
+    /// failed mid-run says when.
+    pub renderer: String,
     /// The most decoded image pixels the host held at any point, in bytes: including images
     /// that had just arrived, before the engine released others to get back under its budget.
     pub texture_high_water: u64,

@@ -319,7 +319,13 @@ fn fetch_reaches_the_origins_the_manifest_allows_and_no_others() {
                 if first.contains("/json") {
                     std::thread::sleep(Duration::from_millis(300));
                     let body = r#"{"rails":["new","top"]}"#;
-                    let _ = write!(out, "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}", body.len());
+                    // This server answers one request a connection, and says so: a client that
+                    // pooled the connection would find it closed under its next request.
+                    let _ = write!(
+                        out,
+                        "HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
                 } else {
                     std::thread::sleep(Duration::from_secs(5));
                 }
@@ -635,6 +641,49 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(frames, report.frames.len());
     assert!(recording.contains("image-ready") && recording.contains("key enter press"), "a thin recording");
+}
+
+/// The demo drawn by the GPU backend (Mesa's llvmpipe in CI), read back for the report: within
+/// the backends' tolerance of the CPU's golden images (as `marquee-gl`'s fixtures are), the
+/// textures uploaded once. A GL error injected mid-run moves the run to the CPU, which then draws
+/// the same frame the CPU alone would have.
+#[test]
+fn the_demo_draws_with_the_gpu_and_falls_back_to_the_cpu_when_it_fails() {
+    let _serial = serial();
+    use Key::{Down, Enter, Right};
+    let rails = [Down, Down, Right, Right, Right, Right, Right, Down, Enter];
+    let session = |fault: Option<u64>| {
+        let mut o = options("apps/demo", engine_wasm());
+        o.size = (1280, 720);
+        o.virtual_time = true;
+        o.offline = true;
+        o.renderer = marquee_host::RendererChoice::Gpu;
+        o.gpu_fault_at = fault;
+        o.script = rails.iter().enumerate().map(|(i, &k)| (10 + 12 * i as u64, k)).collect();
+        let report = run(o);
+        assert_eq!((report.ended, report.command_errors), (Ended::Idle, 0), "{:?}", report.log);
+        report
+    };
+    let gpu = session(None);
+    assert!(gpu.renderer.starts_with("gpu: "), "{}", gpu.renderer);
+    let golden_path = root().join("tests/snapshots/host/demo-details.png");
+    let s = golden::similarity(&golden_path, 1280, 720, gpu.canvas.pixmap().data()).unwrap();
+    assert!(s.within >= 0.995 && s.mean_error <= 0.5, "{s:?}");
+    // Each image is uploaded once: no more uploads than the demo has pictures (44 posters, the
+    // hero's backdrop, the details overlay's poster).
+    let images: u32 = gpu.frames.iter().map(|f| f.image_uploads).sum();
+    assert!((1..=46).contains(&images), "{images} image uploads");
+    // A frame that changed nothing on screen is not drawn at all.
+    assert!(gpu.frames.iter().filter(|f| f.pixels == 0).all(|f| f.draw_calls == 0));
+
+    let fallen = session(Some(40));
+    assert!(
+        fallen.renderer.contains("cpu from frame 40") && fallen.renderer.contains("GL error"),
+        "{}",
+        fallen.renderer
+    );
+    assert!(fallen.log.iter().any(|(_, _, m)| m.contains("drawing with the CPU from now on")));
+    golden::check_png(&golden_path, &fallen.canvas).unwrap();
 }
 
 /// The demo's catalogue over HTTP. A copy of the demo pointed at a server on a free port (its

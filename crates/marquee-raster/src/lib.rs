@@ -128,6 +128,19 @@ impl Canvas {
         &self.pixmap
     }
 
+    /// Replaces the pixels with another backend's (premultiplied RGBA, the canvas's size, top
+    /// row first), so what shows and screenshots read is that frame. Its next `draw` must then
+    /// cover the whole canvas: what it keeps of its own layers no longer matches the pixels.
+    pub fn load_pixels(&mut self, rgba: &[u8]) -> Result<(), Error> {
+        let data = self.pixmap.data_mut();
+        if rgba.len() != data.len() {
+            let (width, height) = (self.pixmap.width(), self.pixmap.height());
+            return Err(Error::BadSize { width, height });
+        }
+        data.copy_from_slice(rgba);
+        Ok(())
+    }
+
     /// The whole canvas as a damage rectangle.
     pub fn bounds(&self) -> IntRect {
         IntRect { x: 0, y: 0, w: self.pixmap.width() as i32, h: self.pixmap.height() as i32 }

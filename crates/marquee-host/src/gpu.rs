@@ -1,0 +1,64 @@
+//! The GPU backend on the engine thread (`--renderer gpu|auto`): `marquee-gl` drawing each frame
+//! into an offscreen target in a headless EGL context, read back into the canvas, so presenters,
+//! screenshots and reports see the same pixels whichever backend drew them.
+//!
+//! A frame the GPU fails (a GL error, a lost context, a panic in the driver's path) is drawn by
+//! the CPU instead, and the run goes on with the CPU from then on; the log says why.
+
+use marquee_display_list::Color;
+use marquee_display_list::images::Images;
+use marquee_display_list::layers::LayerTree;
+use marquee_display_list::text::Glyphs;
+use marquee_raster::Canvas;
+
+/// Which backend draws frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RendererChoice {
+    /// tiny-skia on the CPU.
+    #[default]
+    Cpu,
+    /// OpenGL ES 2.0; the run fails to start if no context can be made.
+    Gpu,
+    /// The GPU when a context can be made, else the CPU.
+    Auto,
+}
+
+/// A context, the renderer and the frame's target.
+pub(crate) struct Gpu {
+    // Dropped last: the GL objects belong to this context.
+    renderer: marquee_gl::Renderer,
+    target: marquee_gl::Target,
+    _context: marquee_gl::Headless,
+    /// The driver, as it names itself.
+    pub(crate) description: String,
+}
+
+impl Gpu {
+    /// A GPU backend drawing `size` frames, or why there is none.
+    pub(crate) fn new(size: (u32, u32)) -> Result<Gpu, String> {
+        let (context, gl) = marquee_gl::Headless::new().map_err(|e| e.to_string())?;
+        let mut renderer = marquee_gl::Renderer::new(gl).map_err(|e| e.to_string())?;
+        let target = renderer.offscreen(size.0, size.1).map_err(|e| e.to_string())?;
+        let description = renderer.describe();
+        Ok(Gpu { renderer, target, _context: context, description })
+    }
+
+    /// Draws the whole tree and reads it back into `canvas`.
+    pub(crate) fn draw(
+        &mut self,
+        tree: &LayerTree,
+        background: Color,
+        (images, glyphs): (&dyn Images, &mut dyn Glyphs),
+        canvas: &mut Canvas,
+    ) -> Result<marquee_gl::Stats, String> {
+        let stats = self.renderer.draw(tree, &self.target, background, images, glyphs).map_err(|e| e.to_string())?;
+        let pixels = self.renderer.read_checked(&self.target).map_err(|e| e.to_string())?;
+        canvas.load_pixels(&pixels).map_err(|e| e.to_string())?;
+        Ok(stats)
+    }
+
+    /// Makes the next frame fail with a real GL error (tests of the fallback).
+    pub(crate) fn inject_gl_error(&self) {
+        self.renderer.inject_gl_error();
+    }
+}
