@@ -43,6 +43,19 @@ pub(crate) mod mode {
     }
 }
 
+/// What the vertex shader hands the fragment shader, declared alike in both.
+const VARYINGS: &str = r"
+varying vec2 v_device;
+varying vec2 v_local;
+varying vec4 v_shape;
+varying vec4 v_radii;
+varying vec4 v_color;
+varying vec4 v_clip;
+varying vec4 v_clip_radii;
+varying vec4 v_square;
+varying vec2 v_uv;
+";
+
 const VERTEX: &str = r"
 attribute vec4 a_pos_local;
 attribute vec4 a_size_border_mode;
@@ -53,15 +66,6 @@ attribute vec4 a_clip_radii;
 attribute vec4 a_square;
 attribute vec2 a_uv;
 uniform vec3 u_target; // width, height, and 1 when row 0 is the top (textures) or -1 (windows)
-varying vec2 v_device;
-varying vec2 v_local;
-varying vec4 v_shape;
-varying vec4 v_radii;
-varying vec4 v_color;
-varying vec4 v_clip;
-varying vec4 v_clip_radii;
-varying vec4 v_square;
-varying vec2 v_uv;
 void main() {
     vec2 ndc = a_pos_local.xy / u_target.xy * 2.0 - 1.0;
     gl_Position = vec4(ndc.x, ndc.y * u_target.z, 0.0, 1.0);
@@ -77,23 +81,18 @@ void main() {
 }
 ";
 
-const FRAGMENT: &str = r"
+/// Fragment shaders have no default float precision; `highp` is optional in OpenGL ES 2.0.
+const FRAGMENT_PRECISION: &str = r"
 #ifdef GL_FRAGMENT_PRECISION_HIGH
 precision highp float;
 #else
 precision mediump float;
 #endif
+";
+
+const FRAGMENT: &str = r"
 uniform sampler2D u_texture;
 uniform sampler2D u_atlas;
-varying vec2 v_device;
-varying vec2 v_local;
-varying vec4 v_shape;
-varying vec4 v_radii;
-varying vec4 v_color;
-varying vec4 v_clip;
-varying vec4 v_clip_radii;
-varying vec4 v_square;
-varying vec2 v_uv;
 
 // The part of the line at height y inside a box of this size with these corner radii (top-left,
 // top-right, bottom-right, bottom-left), as (left, right); empty when left >= right.
@@ -175,9 +174,12 @@ impl Program {
         unsafe {
             let program = gl.create_program()?;
             let mut shaders = Vec::new();
-            for (kind, source) in [(glow::VERTEX_SHADER, VERTEX), (glow::FRAGMENT_SHADER, FRAGMENT)] {
+            let vertex = format!("{VARYINGS}{VERTEX}");
+            // The precision statement comes first: it sets the varyings' precision too.
+            let fragment = format!("{FRAGMENT_PRECISION}{VARYINGS}{FRAGMENT}");
+            for (kind, source) in [(glow::VERTEX_SHADER, vertex), (glow::FRAGMENT_SHADER, fragment)] {
                 let shader = gl.create_shader(kind)?;
-                gl.shader_source(shader, source);
+                gl.shader_source(shader, &source);
                 gl.compile_shader(shader);
                 if !gl.get_shader_compile_status(shader) {
                     let log = gl.get_shader_info_log(shader);
