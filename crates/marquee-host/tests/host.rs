@@ -659,6 +659,8 @@ fn the_demo_draws_with_the_gpu_and_falls_back_to_the_cpu_when_it_fails() {
         o.offline = true;
         o.renderer = marquee_host::RendererChoice::Gpu;
         o.gpu_fault_at = fault;
+        // llvmpipe draws every frame on this machine's busy CPU cores.
+        o.stop.timeout = Some(Duration::from_secs(120));
         o.script = rails.iter().enumerate().map(|(i, &k)| (10 + 12 * i as u64, k)).collect();
         let report = run(o);
         assert_eq!((report.ended, report.command_errors), (Ended::Idle, 0), "{:?}", report.log);
