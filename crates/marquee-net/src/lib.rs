@@ -520,14 +520,22 @@ fn execute((policy, agent): (&Policy, &ureq::Agent), request: &Request, aborted:
     let mut redirected = false;
     for hop in 0..=policy.max_redirects {
         policy.check(&url)?;
-        let remaining = left().ok_or_else(timed_out)?;
-        let mut builder = ureq::http::Request::builder().method(method.as_str()).uri(url.as_str());
-        for (name, value) in &request.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+        let send = || {
+            let mut builder = ureq::http::Request::builder().method(method.as_str()).uri(url.as_str());
+            for (name, value) in &request.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            let req = builder.body(body.clone()).map_err(|e| Failure::Invalid(e.to_string()))?;
+            let remaining = left().ok_or_else(timed_out)?;
+            Ok(agent.run(agent.configure_request(req).timeout_global(Some(remaining)).build()))
+        };
+        let mut response = match send()? {
+            // A kept connection the server closed fails the request sent on it. RFC 9112 (9.3.1)
+            // lets a client send an idempotent request again on a new connection, as browsers do.
+            Err(e) if matches!(method.as_str(), "GET" | "HEAD" | "OPTIONS") && closed_under(&e) => send()?,
+            other => other,
         }
-        let req = builder.body(body.clone()).map_err(|e| Failure::Invalid(e.to_string()))?;
-        let req = agent.configure_request(req).timeout_global(Some(remaining)).build();
-        let mut response = agent.run(req).map_err(|e| failure(e, &url, &timed_out))?;
+        .map_err(|e| failure(e, &url, &timed_out))?;
         let status = response.status().as_u16();
         let location = response.headers().get("location").and_then(|l| l.to_str().ok()).map(String::from);
         if let (true, Some(location)) = ((300..400).contains(&status) && status != 304, location) {
@@ -598,6 +606,15 @@ fn failure(e: ureq::Error, url: &Url, timed_out: &dyn Fn() -> Failure) -> Failur
         ureq::Error::Io(io) => read_failure(&io, url, timed_out),
         ureq::Error::BadUri(why) => Failure::Invalid(format!("{url}: {why}")),
         other => Failure::Network(format!("{url}: {other}")),
+    }
+}
+
+/// Whether a request failed because its connection was closed under it (before any answer).
+fn closed_under(e: &ureq::Error) -> bool {
+    use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+    match e {
+        ureq::Error::Io(io) => matches!(io.kind(), BrokenPipe | ConnectionAborted | ConnectionReset | UnexpectedEof),
+        _ => false,
     }
 }
 

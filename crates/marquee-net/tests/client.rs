@@ -505,3 +505,39 @@ fn websockets_reach_only_permitted_origins_and_report_failures() {
     assert!(matches!(seen[0], SocketEvent::Error(_)), "{seen:?}");
     assert_eq!(seen[1], SocketEvent::Closed { code: 1006, reason: String::new(), clean: false });
 }
+
+/// A server that answers one request a connection and closes it without saying so (no
+/// `connection: close`): a client that kept the connection finds it closed under its next
+/// request, and sends a GET again on a new one (RFC 9112, 9.3.1) instead of failing it.
+#[test]
+fn a_kept_connection_the_server_closed_is_retried_for_a_get() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = connections.clone();
+    named(move || {
+        for stream in listener.incoming().take(60).flatten() {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let mut out = stream;
+            let _ = out.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+            let _ = out.flush();
+            // Closed without a word, a moment later: after the client has sent its next request
+            // on this connection, believing it kept.
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    });
+    let server = Server { port, connections };
+    let (c, wake) = client(&server, Policy::default());
+    for n in 0..20 {
+        let id = c.start(get(format!("http://127.0.0.1:{port}/{n}"))).unwrap();
+        let response = outcome(&c, &wake, id).unwrap_or_else(|e| panic!("request {n}: {e}"));
+        assert_eq!((response.status, response.body.as_slice()), (200, &b"ok"[..]), "request {n}");
+    }
+    // One connection a request answered, whatever was tried on the closed ones.
+    assert_eq!(server.connections.load(Ordering::SeqCst), 20);
+}
