@@ -208,6 +208,12 @@ impl Renderer {
         self.max_texture
     }
 
+    /// Holds textures to `side` pixels a side (when the device allows more), as a device of
+    /// that class would: targets past it are refused and images reduced to fit.
+    pub fn limit_texture_size(&mut self, side: u32) {
+        self.max_texture = self.max_texture.min(side.max(64));
+    }
+
     /// The GL implementation, as its driver names it (`llvmpipe …, OpenGL ES 3.2 Mesa …`).
     pub fn describe(&self) -> String {
         // SAFETY: reading two strings of the current context.
@@ -529,17 +535,23 @@ impl Renderer {
         }
         let Some(pixels) = images.image(handle) else { return Ok(None) };
         let (w, h) = (pixels.width, pixels.height);
-        if w == 0 || h == 0 || w > self.max_texture || h > self.max_texture || pixels.data.len() != (w * h * 4) as usize
-        {
+        if w == 0 || h == 0 || pixels.data.len() != (w as usize) * (h as usize) * 4 {
             return Ok(None);
         }
+        // Larger than the device's textures: uploaded reduced to fit (texture coordinates are
+        // fractions of the image, so they hold for the smaller copy).
+        let reduced = (w > self.max_texture || h > self.max_texture).then(|| reduce(pixels, self.max_texture));
+        let (tw, th, data) = match &reduced {
+            Some((tw, th, data)) => (*tw, *th, data.as_slice()),
+            None => (w, h, pixels.data),
+        };
         // Quads queued may sample the texture about to be replaced.
         self.flush(target);
         let texture = match self.images.remove(&handle) {
             Some(old) => old.texture,
             None => texture(&self.gl, 1, 1, glow::LINEAR)?,
         };
-        // SAFETY: uploading `w × h` RGBA pixels (checked above) into a texture this renderer made.
+        // SAFETY: uploading `tw × th` RGBA pixels (checked above) into a texture this renderer made.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
             let gl = &self.gl;
@@ -550,16 +562,16 @@ impl Renderer {
                 glow::TEXTURE_2D,
                 0,
                 glow::RGBA as i32,
-                w as i32,
-                h as i32,
+                tw as i32,
+                th as i32,
                 0,
                 glow::RGBA,
                 glow::UNSIGNED_BYTE,
-                glow::PixelUnpackData::Slice(Some(pixels.data)),
+                glow::PixelUnpackData::Slice(Some(data)),
             );
         }
         self.stats.image_uploads += 1;
-        self.stats.bytes_uploaded += pixels.data.len() as u64;
+        self.stats.bytes_uploaded += data.len() as u64;
         let kept = ImageTexture { serial, texture, size: (w, h) };
         self.images.insert(handle, kept);
         Ok(Some(kept))
@@ -728,4 +740,28 @@ fn texture(gl: &glow::Context, width: u32, height: u32, filter: u32) -> Result<g
         }
         Ok(texture)
     }
+}
+
+/// `image` reduced by the smallest whole factor that brings both sides within `max`, each pixel
+/// the mean of the block it stands for (premultiplied, so edges do not darken).
+fn reduce(image: marquee_display_list::images::Pixels<'_>, max: u32) -> (u32, u32, Vec<u8>) {
+    let factor = image.width.max(image.height).div_ceil(max);
+    let (w, h) = (image.width.div_ceil(factor), image.height.div_ceil(factor));
+    let mut out = Vec::with_capacity((w * h * 4) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let (mut sum, mut n) = ([0u32; 4], 0u32);
+            for sy in y * factor..((y + 1) * factor).min(image.height) {
+                for sx in x * factor..((x + 1) * factor).min(image.width) {
+                    let at = ((sy * image.width + sx) * 4) as usize;
+                    for (c, v) in sum.iter_mut().zip(&image.data[at..at + 4]) {
+                        *c += u32::from(*v);
+                    }
+                    n += 1;
+                }
+            }
+            out.extend(sum.map(|c| ((c + n / 2) / n.max(1)) as u8));
+        }
+    }
+    (w, h, out)
 }

@@ -86,3 +86,47 @@ fn a_gl_error_fails_the_frame_and_the_next_frame_draws() {
     r.draw(&tree, &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!(&r.read_checked(&target).unwrap()[(4 * 16 + 4) * 4..][..4], [0, 255, 0, 255]);
 }
+
+/// Two colours side by side, `w × h`, premultiplied.
+struct Halves(Vec<u8>, u32, u32);
+
+impl marquee_display_list::images::Images for Halves {
+    fn image(&self, handle: u32) -> Option<marquee_display_list::images::Pixels<'_>> {
+        (handle == 1).then(|| marquee_display_list::images::Pixels { width: self.1, height: self.2, data: &self.0 })
+    }
+    fn serial(&self, handle: u32) -> Option<u64> {
+        (handle == 1).then_some(1)
+    }
+}
+
+#[test]
+fn an_image_larger_than_the_device_takes_is_drawn_reduced() {
+    let (_context, mut r) = renderer();
+    r.limit_texture_size(64);
+    let (w, h) = (300, 100);
+    let pixels: Vec<u8> =
+        (0..w * h).flat_map(|i| if i % w < w / 2 { [255, 0, 0, 255] } else { [0, 0, 255, 255] }).collect();
+    let image = Op::Image {
+        handle: 1,
+        src: Rect::new(0.0, 0.0, w as f32, h as f32),
+        dst: Rect::new(0.0, 0.0, 60.0, 20.0),
+        opacity: 1.0,
+    };
+    let target = r.offscreen(64, 32).unwrap();
+    let stats = r
+        .draw(
+            &LayerTree::single(vec![image]).unwrap(),
+            &target,
+            Color(0x000000ff),
+            &Halves(pixels, w, h),
+            &mut NoGlyphs,
+        )
+        .unwrap();
+    assert_eq!((stats.image_uploads, stats.skipped), (1, 0));
+    assert!(stats.bytes_uploaded <= 64 * 64 * 4, "{} bytes uploaded", stats.bytes_uploaded);
+    let px = r.read(&target);
+    let at = |x: usize, y: usize| &px[(y * 64 + x) * 4..][..4];
+    assert_eq!(at(10, 10), [255, 0, 0, 255]);
+    assert_eq!(at(50, 10), [0, 0, 255, 255]);
+    assert!(r.offscreen(65, 10).is_err(), "targets are held to the limit too");
+}
