@@ -89,10 +89,17 @@ enum Service {
     Collator(collator::Collator),
 }
 
+/// A built service and its `resolvedOptions()` as JSON, worked out once: a constructor asks for
+/// them every time, and some take building other formatters (the hour cycle, the digits).
+struct Built {
+    service: Box<Service>,
+    resolved: String,
+}
+
 /// The formatters an app has built, by spec, and the device's default locale.
 pub struct Intl {
     default_locale: String,
-    built: HashMap<String, Box<Service>>,
+    built: HashMap<String, Built>,
 }
 
 impl Intl {
@@ -105,7 +112,7 @@ impl Intl {
     /// Builds (or finds) the service `spec` (a [`Spec`] as JSON) names and returns its
     /// `resolvedOptions()` as JSON.
     pub fn resolve(&mut self, spec: &str) -> Result<String, Error> {
-        Ok(self.service(spec)?.resolved().to_string())
+        Ok(self.entry(spec)?.resolved.clone())
     }
 
     /// Formats a number (`NumberFormat`) or a time value in milliseconds since the epoch
@@ -149,6 +156,10 @@ impl Intl {
     }
 
     fn service(&mut self, spec_text: &str) -> Result<&Service, Error> {
+        Ok(&self.entry(spec_text)?.service)
+    }
+
+    fn entry(&mut self, spec_text: &str) -> Result<&Built, Error> {
         if !self.built.contains_key(spec_text) {
             let spec: Spec =
                 serde_json::from_str(spec_text).map_err(|e| Error::Type(format!("Intl: a malformed request: {e}")))?;
@@ -165,7 +176,8 @@ impl Intl {
                 // this rebuilds them as it uses them.
                 self.built.clear();
             }
-            self.built.insert(spec_text.to_owned(), Box::new(service));
+            let resolved = service.resolved().to_string();
+            self.built.insert(spec_text.to_owned(), Built { service: Box::new(service), resolved });
         }
         Ok(&self.built[spec_text])
     }
