@@ -90,7 +90,19 @@ mod tests {
 
     fn outcome(scene: &'static str, runner: &'static str, frames: Vec<f64>) -> Outcome {
         let (first_frame, memory, digest, phases, latency) = (1.0, None, 0, None, Vec::new());
-        Outcome { scene, runner, frames, first_frame, memory, digest, phases, latency, counters: None, drawn: None }
+        Outcome {
+            scene,
+            runner,
+            frames,
+            first_frame,
+            memory,
+            digest,
+            phases,
+            latency,
+            counters: None,
+            drawn: None,
+            gpu: None,
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! The full host — raster, present, start-up — is measured apart, in [`host`].
 
 pub mod charts;
+pub mod gpu;
 pub mod host;
 pub mod interpreter;
 pub mod layout;
@@ -73,6 +74,11 @@ pub trait Runner {
     fn rasters(&self) -> bool {
         false
     }
+    /// The text service to draw its frames with on the GPU too ([`gpu`]), outside the timed
+    /// span, for a runner that rasters and does.
+    fn gpu(&self) -> Option<SharedText> {
+        None
+    }
 }
 
 impl From<marquee_engine_contract::Error> for Error {
@@ -106,6 +112,8 @@ pub struct Outcome {
     pub counters: Option<Counters>,
     /// What the software compositor did with the frames, for a runner that rasters them.
     pub drawn: Option<Drawn>,
+    /// What the GPU backend did with the frames, for a runner that draws them with it.
+    pub gpu: Option<gpu::GpuDrawn>,
 }
 
 /// What a scene's frames sent the backend, summed: machine-independent, so CI compares them
@@ -229,6 +237,15 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         true => Some((LayerTree::default(), Canvas::new(1280, 720, Color(0x000000ff)).map_err(raster_error)?)),
         false => None,
     };
+    // The GPU backend on the same tree, when a context can be made.
+    let mut gpu = match runner.gpu().filter(|_| backend.is_some()).map(gpu::GpuRun::new) {
+        Some(Ok(g)) => Some(g),
+        Some(Err(e)) => {
+            eprintln!("marquee-bench: no GPU counters: {e} (install Mesa's EGL and GLES)");
+            None
+        }
+        None => None,
+    };
     let skip = usize::from(!scene.first_frame_counts);
     let mut start = Instant::now();
     let cap = runner.frame_cap().filter(|_| scene.stress);
@@ -242,6 +259,9 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                 // The host answers last frame's loads before this one, as the native host does.
                 for handle in loads.drain(..) {
                     engine.image_ready(handle, POSTER.0, POSTER.1)?;
+                    if let Some(g) = gpu.as_mut() {
+                        g.loaded(handle, POSTER.0, POSTER.1);
+                    }
                 }
                 commands += t.elapsed();
                 engine.frame_into(*time, &mut out)?;
@@ -262,6 +282,13 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                         let damage = tree
                             .apply_frame(&frame, canvas.bounds())
                             .map_err(|e| Error(format!("layer updates: {e}")))?;
+                        // A host draws a frame with damage, on either backend.
+                        if let Some(g) = gpu.as_mut().filter(|_| !damage.is_empty()) {
+                            if times.len() > skip {
+                                g.count();
+                            }
+                            g.draw(tree)?;
+                        }
                         Some(canvas.draw(tree, &damage, &NoImages, &mut NoGlyphs).map_err(raster_error)?)
                     }
                     None => None,
@@ -282,8 +309,13 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                     }
                 }
                 for r in requests(frame.requests).map_err(|e| Error(e.to_string()))? {
-                    if let Request::Load { image, .. } = r {
-                        loads.push(image);
+                    match r {
+                        Request::Load { image, .. } => loads.push(image),
+                        Request::Release { image } => {
+                            if let Some(g) = gpu.as_mut() {
+                                g.released(image);
+                            }
+                        }
                     }
                 }
                 start = Instant::now();
@@ -304,6 +336,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
     let memory = engine.memory_bytes().ok().flatten();
     let counters = Some(counters);
     let drawn = backend.is_some().then_some(raster);
+    let gpu = gpu.map(|g| g.drawn);
     Ok(Outcome {
         scene: scene.name,
         runner: runner.name(),
@@ -315,6 +348,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         latency,
         counters,
         drawn,
+        gpu,
     })
 }
 
@@ -329,6 +363,8 @@ pub struct Native {
     /// Whether it also draws its frames with the software compositor, for the raster counters
     /// (see [`Runner::rasters`]); instruction counts leave it out, to count the engine alone.
     pub raster: bool,
+    /// Whether it draws them with the GPU backend too (see [`Runner::gpu`]).
+    pub gpu: bool,
 }
 
 impl Runner for Native {
@@ -337,6 +373,9 @@ impl Runner for Native {
     }
     fn rasters(&self) -> bool {
         self.raster
+    }
+    fn gpu(&self) -> Option<SharedText> {
+        (self.raster && self.gpu).then(|| self.text.clone())
     }
     fn start(&self) -> Result<Box<dyn marquee_engine_contract::Engine>, Error> {
         Ok(Box::new(Engine::with_text(Box::new(self.text.clone()))))
@@ -474,7 +513,9 @@ pub fn counters_table(outcomes: &[Outcome]) -> String {
 pub fn counters_text(outcomes: &[Outcome]) -> String {
     let mut s = String::new();
     for (o, c, drawn) in per_scene(outcomes) {
-        for (name, v) in c.named().into_iter().chain(drawn.iter().flat_map(Drawn::named)) {
+        let gpu = outcomes.iter().filter(|x| x.scene == o.scene).find_map(|x| x.gpu.as_ref());
+        let named = c.named().into_iter().chain(drawn.iter().flat_map(Drawn::named));
+        for (name, v) in named.chain(gpu.iter().flat_map(|g| g.named())) {
             s += &format!("{} {name} {v}\n", o.scene);
         }
     }
@@ -551,6 +592,11 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
                 "latency_frames": o.latency, "frame_ms": o.frames,
                 "counters": o.counters.map(|c| c.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()),
                 "drawn": o.drawn.map(|c| c.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()),
+                "gpu": o.gpu.as_ref().map(|g| serde_json::json!({
+                    "renderer": g.renderer,
+                    "counters": g.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+                    "backend_ms": g.backend_ms, "frame_ms": g.frame_ms,
+                })),
                 "phase_ms": o.phases.as_ref().map(|p| {
                     PHASES.iter().zip(p).map(|(name, v)| (name.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()
                 }),
@@ -663,6 +709,7 @@ impl Runner for NodeJs {
                 latency,
                 counters: None,
                 drawn: None,
+                gpu: None,
             })
         })())
     }

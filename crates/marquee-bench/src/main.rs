@@ -43,6 +43,9 @@ struct BenchArgs {
     /// what `cargo xtask bench` asks when it counts the engine's instructions.
     #[arg(long)]
     no_raster: bool,
+    /// Do not draw the native runner's frames with the GPU backend (no GPU counters).
+    #[arg(long)]
+    no_gpu: bool,
     /// Also draw each scene's frame-time distribution per runner, as DIR/SCENE.svg.
     #[arg(long, value_name = "DIR")]
     charts: Option<PathBuf>,
@@ -82,7 +85,7 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     // Only the runners asked for are made: compiling engine.wasm is not free.
     let mut runners: Vec<Box<dyn Runner>> = Vec::new();
     if wanted("native") {
-        runners.push(Box::new(Native { text: text.clone(), raster: !args.no_raster }));
+        runners.push(Box::new(Native { text: text.clone(), raster: !args.no_raster, gpu: !args.no_gpu }));
     }
     if wanted("wasmtime") {
         let runner = Wasmtime::with_compiler(&wasm, text.clone(), Compiler::Cranelift, args.cache.as_deref());
@@ -175,6 +178,10 @@ fn bench(args: BenchArgs) -> Result<(), String> {
 
     println!("{}", table(&outcomes));
     println!("{}", counters_table(&outcomes));
+    let gpu = marquee_bench::gpu::table(&outcomes);
+    if !gpu.is_empty() {
+        println!("{gpu}");
+    }
     if let Some(path) = &args.counters {
         std::fs::write(path, counters_text(&outcomes)).map_err(|e| format!("{}: {e}", path.display()))?;
     }

@@ -26,7 +26,7 @@ fn check_phases(o: &Outcome) {
 #[test]
 fn every_scene_runs_the_same_in_every_runner() {
     let text = marquee_test_support::text_service();
-    let native = Native { text: text.clone(), raster: true };
+    let native = Native { text: text.clone(), raster: true, gpu: false };
     let wasm = engine_wasm();
     let builds = [
         Wasmtime::new(&wasm, text.clone()).map(|w| Box::new(w) as Box<dyn marquee_bench::Runner>),
@@ -72,7 +72,7 @@ fn a_key_press_shows_in_the_next_frame() {
     let text = marquee_test_support::text_service();
     let home = scenes::all(true).into_iter().find(|s| s.name == "home").unwrap();
     let presses = home.steps.iter().filter(|s| matches!(s, Step::Key(_, marquee_protocol::KeyAction::Press))).count();
-    let n = measure(&home, &Native { text, raster: false }).unwrap();
+    let n = measure(&home, &Native { text, raster: false, gpu: false }).unwrap();
     // Focus moves in the engine: every press changes the very next frame.
     assert_eq!(n.latency, vec![1; presses]);
 }
@@ -82,7 +82,7 @@ fn engine_js_under_node_times_every_frame() {
     let text = marquee_test_support::text_service();
     let node = NodeJs { engine_js: paths::engine_js(), text: text.clone() };
     let scene = scenes::all(true).into_iter().find(|s| s.name == "images").unwrap();
-    let n = measure(&scene, &Native { text, raster: false }).unwrap();
+    let n = measure(&scene, &Native { text, raster: false, gpu: false }).unwrap();
     let j = measure(&scene, &node).unwrap();
     assert_eq!(j.frames.len(), n.frames.len());
     assert!(j.frames.iter().all(|t| t.is_finite() && *t >= 0.0) && j.frames.iter().any(|t| *t > 0.0), "{:?}", j.frames);

@@ -638,6 +638,12 @@ impl LayerTree {
         Some(Seen { transform, opacity, rect: if opacity > 0.0 { bounds.round_out() } else { IntRect::default() } })
     }
 
+    /// What layer `id` and the layers under it may cover, in its coordinates (its own props
+    /// left out): a backend's bound for an offscreen buffer holding the subtree.
+    pub fn bounds(&self, id: u32) -> Option<Rect> {
+        self.reach(id, 0)
+    }
+
     /// What layer `id` and the layers under it may cover, in its coordinates.
     fn reach(&self, id: u32, depth: usize) -> Option<Rect> {
         let layer = self.layers.get(&id)?;

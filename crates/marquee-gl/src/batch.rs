@@ -1,11 +1,30 @@
 //! Quads into vertices: every box, border and texture of a frame becomes four vertices that
-//! carry everything the shader needs (shape, colour, clips, texture coordinates), so quads of
-//! any kind share one draw call until the target or the texture changes.
+//! carry everything the shader needs (shape, colour, clips, texture coordinates, the texture
+//! unit), so quads of any kind share one draw call until the target changes or the batch needs
+//! more textures than there are units.
+//!
+//! A layer's quads are written once, at the layer's scale with no translation ([`push`]), and
+//! placed on each frame ([`place`]): moved by the layer's translation, faded by the opacity
+//! folded into it, cut by the clips of the layers above it, and given their texture's unit.
 
 use marquee_display_list::{Color, Rect};
 
 /// Floats per vertex: the attributes of [`crate::shader::ATTRIBUTES`] back to back.
-pub(crate) const FLOATS: usize = 30;
+pub(crate) const FLOATS: usize = 32;
+
+/// Floats per quad.
+pub(crate) const QUAD: usize = 4 * FLOATS;
+
+/// Where the fields [`place`] changes sit in a vertex.
+mod at {
+    pub(super) const POS: usize = 0;
+    pub(super) const COLOR: usize = 12;
+    pub(super) const CLIP: usize = 16;
+    pub(super) const CLIP_RADII: usize = 20;
+    pub(super) const SQUARE: usize = 24;
+    pub(super) const UV: usize = 28;
+    pub(super) const UNIT: usize = 30;
+}
 
 /// The most quads one draw call takes: 16-bit indices (all OpenGL ES 2.0 guarantees) reach
 /// 65,536 vertices.
@@ -43,6 +62,24 @@ impl Clip {
         }
     }
 
+    /// This clip moved by (`dx`, `dy`).
+    pub(crate) fn translated(&self, dx: f32, dy: f32) -> Clip {
+        Clip {
+            square: shift(self.square, dx, dy),
+            rounded: self.rounded.map(|(edges, radii)| (shift(edges, dx, dy), radii)),
+        }
+    }
+
+    /// This clip (inner) inside `outer`: the square ones intersect, the inner rounded clip
+    /// stays and an outer one becomes its bounds (the flag says so) when both are rounded.
+    pub(crate) fn within(&self, outer: &Clip) -> (Clip, bool) {
+        let square = intersect(self.square, outer.square);
+        match (self.rounded, outer.rounded) {
+            (Some(inner), Some((edges, _))) => (Clip { square: intersect(square, edges), rounded: Some(inner) }, true),
+            (inner, outer) => (Clip { square, rounded: inner.or(outer) }, false),
+        }
+    }
+
     /// The part of `rect` (`x0, y0, x1, y1`) this clip may let through, or `None`.
     pub(crate) fn bound(&self, rect: [f32; 4]) -> Option<[f32; 4]> {
         let mut r = intersect(rect, self.square);
@@ -55,6 +92,11 @@ impl Clip {
 
 fn intersect(a: [f32; 4], b: [f32; 4]) -> [f32; 4] {
     [a[0].max(b[0]), a[1].max(b[1]), a[2].min(b[2]), a[3].min(b[3])]
+}
+
+/// Edges moved by (`dx`, `dy`), held within ±[`FAR`] (so "no clip" stays that).
+fn shift(e: [f32; 4], dx: f32, dy: f32) -> [f32; 4] {
+    [e[0] + dx, e[1] + dy, e[2] + dx, e[3] + dy].map(|v| v.clamp(-FAR, FAR))
 }
 
 /// One quad's shape: a box (filled, or its border), or a textured rectangle.
@@ -81,7 +123,7 @@ pub(crate) fn premultiplied(c: Color, opacity: f32) -> [f32; 4] {
 }
 
 /// Appends `quad`'s four vertices to `out`, cut to what `clip` lets through (plus a pixel for
-/// the anti-aliased edge); `false` when nothing of it shows.
+/// the anti-aliased edge), on texture unit 0; `false` when nothing of it shows.
 pub(crate) fn push(out: &mut Vec<f32>, quad: &Quad, clip: &Clip) -> bool {
     let r = quad.rect;
     // Anti-aliasing reaches half a pixel out; a whole one keeps the edge's fringe.
@@ -110,9 +152,59 @@ pub(crate) fn push(out: &mut Vec<f32>, quad: &Quad, clip: &Clip) -> bool {
         out.extend_from_slice(&rounded);
         out.extend_from_slice(&rounded_radii);
         out.extend_from_slice(&clip.square);
-        out.extend_from_slice(&[u, v]);
+        out.extend_from_slice(&[u, v, 0.0, 0.0]);
     }
     true
+}
+
+/// How a layer's recorded quads land on a frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Placing {
+    /// The layer's translation, whole device pixels.
+    pub(crate) dx: f32,
+    pub(crate) dy: f32,
+    /// The clips of the layers above, device pixels.
+    pub(crate) clip: Clip,
+    /// The opacity folded into the quads' colours.
+    pub(crate) opacity: f32,
+}
+
+/// The bounds (`x0, y0, x1, y1`) a recorded quad covers once moved by `placing`, if its clips
+/// let any of it through.
+pub(crate) fn shown(quad: &[f32], placing: &Placing) -> Option<[f32; 4]> {
+    let (dx, dy) = (placing.dx, placing.dy);
+    // Vertex 0 is the top-left corner, vertex 2 the bottom-right.
+    let bounds = [quad[at::POS] + dx, quad[at::POS + 1] + dy, quad[2 * FLOATS] + dx, quad[2 * FLOATS + 1] + dy];
+    placing.clip.bound(bounds)
+}
+
+/// Appends a recorded quad (its four vertices) to `out` placed by `placing`, sampling texture
+/// unit `unit` with its texture coordinates scaled by `uv_scale` (an image's are recorded in
+/// its pixels); the flag says two rounded clips met (the outer one clips by its bounds).
+pub(crate) fn place(out: &mut Vec<f32>, quad: &[f32], placing: &Placing, unit: f32, uv_scale: [f32; 2]) -> bool {
+    let (dx, dy) = (placing.dx, placing.dy);
+    let read = |at: usize| -> [f32; 4] { [quad[at], quad[at + 1], quad[at + 2], quad[at + 3]] };
+    let radii = read(at::CLIP_RADII);
+    let own =
+        Clip { square: read(at::SQUARE), rounded: radii.iter().any(|r| *r > 0.0).then(|| (read(at::CLIP), radii)) };
+    let (clip, approximated) = own.translated(dx, dy).within(&placing.clip);
+    let (rounded, rounded_radii) = clip.rounded.unwrap_or(([-FAR, -FAR, FAR, FAR], [0.0; 4]));
+    let start = out.len();
+    out.extend_from_slice(&quad[..QUAD]);
+    for v in out[start..].chunks_exact_mut(FLOATS) {
+        v[at::POS] += dx;
+        v[at::POS + 1] += dy;
+        for c in &mut v[at::COLOR..at::COLOR + 4] {
+            *c *= placing.opacity;
+        }
+        v[at::CLIP..at::CLIP + 4].copy_from_slice(&rounded);
+        v[at::CLIP_RADII..at::CLIP_RADII + 4].copy_from_slice(&rounded_radii);
+        v[at::SQUARE..at::SQUARE + 4].copy_from_slice(&clip.square);
+        v[at::UV] *= uv_scale[0];
+        v[at::UV + 1] *= uv_scale[1];
+        v[at::UNIT] = unit;
+    }
+    approximated
 }
 
 /// The index list drawing `MAX_QUADS` quads as two triangles each.

@@ -7,22 +7,22 @@
 //! newer devices come later, each with this baseline as its fallback.
 //!
 //! [`Renderer`] draws a [`LayerTree`](marquee_display_list::layers::LayerTree) into a
-//! [`Target`]: boxes, borders and clips anti-aliased in one shader (`shader.rs`), batched so a
-//! frame is a few draw calls (`batch.rs`), opacity groups through textures, images as textures
-//! uploaded once (`renderer.rs`), glyphs from an atlas (`atlas.rs`). [`Headless`] makes a
-//! context without a window or display server (EGL, Mesa's surfaceless platform), for tests,
-//! screenshots and benchmarks.
-//!
-//! Still to come: frames drawn whole today (not only their damage, nor from cached layers), and
-//! the host does not use this backend yet.
+//! [`Target`]: each layer's list recorded as quads once and placed at the layer's translation
+//! every frame (`record.rs`), boxes, borders and clips anti-aliased in one shader
+//! (`shader.rs`), batched so a frame is a few draw calls (`batch.rs`), opacity groups folded
+//! into colours or drawn through textures, images as textures uploaded once (`renderer.rs`),
+//! glyphs from an atlas (`atlas.rs`). [`Headless`] makes a context without a window or display
+//! server (EGL, Mesa's surfaceless platform), for tests, screenshots and benchmarks.
 
 mod atlas;
 mod batch;
+mod clock;
 #[cfg(not(target_arch = "wasm32"))]
 mod egl;
+mod record;
 mod renderer;
 mod shader;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use egl::{Error as ContextError, Headless};
-pub use renderer::{Error, MAX_GROUPS, Renderer, Stats, Target};
+pub use renderer::{Error, MAX_GROUPS, Renderer, Stats, Target, Timing};

@@ -1,24 +1,35 @@
-//! Drawing a layer tree with GL: the tree flattened to one list, walked once, boxes and borders
-//! batched into as few draw calls as the list's opacity groups allow.
+//! Drawing a layer tree with GL, retained: each layer's list is recorded as quads once
+//! (`record.rs`) and placed on every frame at the layer's translation, so a frame that moves,
+//! scrolls or fades layers costs a walk over the tree and a few draw calls, not a new raster.
 //!
-//! Transforms (scale and translate) are applied to the vertices here; clips travel in the
-//! vertices (`batch::Clip`); an opacity group is drawn into a texture of the target's size
-//! (kept in a pool across frames) and composited with one textured quad. An image is a texture
-//! uploaded once per handle and serial (and deleted when the host no longer holds that image);
-//! glyphs come from the glyph atlas (`atlas.rs`), on a texture unit of its own so text does not
-//! end a batch.
+//! The walk goes down the tree from the root with each layer's transform, clip and opacity.
+//! A layer's scale is part of its recording; its translation is rounded to whole pixels and
+//! added when its quads are placed (as the CPU compositor composites its surfaces, so the two
+//! agree); the clips of the layers above cut its quads in the shader. An opacity that one quad
+//! takes in its colour (a layer or group with a single quad and no child) is folded in; any
+//! other opacity group is drawn into a texture covering only the group's bounds (kept in a pool
+//! across frames) and composited with one textured quad, batched with the rest.
+//!
+//! Images are textures uploaded once per handle and serial (and deleted when the host no longer
+//! holds the image), uploaded when first drawn on screen; the batch binds [`IMAGE_UNITS`]
+//! textures at once, so posters do not each end a draw call. Glyphs come from the glyph atlas
+//! (`atlas.rs`), on a unit of its own.
 
-use std::collections::HashMap;
+use std::rc::Rc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use glow::HasContext;
 use marquee_display_list::images::Images;
-use marquee_display_list::layers::LayerTree;
-use marquee_display_list::text::{GlyphFormat, GlyphMask, Glyphs, Placement};
-use marquee_display_list::{Color, Op, Radii, Rect, Transform};
+use marquee_display_list::layers::{Layer, LayerTree, ROOT};
+use marquee_display_list::text::{GlyphMask, Glyphs};
+use marquee_display_list::{Color, IntRect, Rect, Transform};
 
 use crate::atlas::{self, Atlas, Placed};
-use crate::batch::{self, Clip, Quad};
-use crate::shader::{self, Program};
+use crate::batch::{self, Clip, Placing, Quad};
+use crate::clock::{Duration, Instant};
+use crate::record::{self, GlyphSlot, Item, MAX_COORD, Recorded};
+use crate::shader::{self, ATLAS_UNIT, IMAGE_UNITS, Program};
 
 /// Why the backend cannot draw.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,11 +56,14 @@ pub const MAX_GROUPS: usize = 16;
 /// `GL_CONTEXT_LOST` (KHR_robustness): the driver reset the context.
 const CONTEXT_LOST: u32 = 0x0507;
 
-/// Geometry past this (pixels, before and after the transform) is far off any screen: the
-/// operation is skipped, as the CPU raster skips it.
-const MAX_COORD: f32 = 1e6;
+/// Group textures are made in multiples of this many pixels a side, so a group whose bounds
+/// change a little from frame to frame (a zoom) finds one in the pool.
+const GROUP_STEP: u32 = 64;
 
-/// What one frame cost.
+/// Group textures kept in the pool between frames.
+const POOL: usize = 8;
+
+/// What one frame cost: the same on every machine for the same frames and GL limits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
     /// Draw calls issued.
@@ -58,6 +72,9 @@ pub struct Stats {
     pub quads: u32,
     /// Opacity groups drawn through a texture.
     pub groups: u32,
+    /// Layers whose list was recorded as quads (new, changed, rescaled, or its glyphs gone
+    /// with the atlas); the others were placed as kept.
+    pub layers_recorded: u32,
     /// Operations not drawn as asked: geometry out of range, images the host does not hold or
     /// larger than the device's textures, paragraphs the text service does not know, groups
     /// past [`MAX_GROUPS`] (flattened).
@@ -68,10 +85,26 @@ pub struct Stats {
     pub image_uploads: u32,
     /// Glyphs uploaded into the atlas (each once until the atlas starts over).
     pub glyph_uploads: u32,
-    /// Bytes uploaded.
+    /// Bytes uploaded into textures (vertices are not counted).
     pub bytes_uploaded: u64,
     /// Times the glyph atlas filled up and started over.
     pub atlas_resets: u32,
+}
+
+/// Where one frame's time went, on this thread.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timing {
+    /// The whole of [`Renderer::draw`].
+    pub total: Duration,
+    /// Inside GL calls (the driver's own work, and on a software driver its raster).
+    pub gl: Duration,
+}
+
+impl Timing {
+    /// The backend's own CPU time: walking the tree, recording and placing quads.
+    pub fn backend(&self) -> Duration {
+        self.total.saturating_sub(self.gl)
+    }
 }
 
 /// An image's texture, good while the host's serial for it is the same.
@@ -97,57 +130,62 @@ impl Target {
     }
 }
 
-/// The GL backend: the program, the buffers and the textures it keeps between frames.
-pub struct Renderer {
+/// What draws go into: a framebuffer of `size` pixels whose top-left is device pixel `origin`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bound {
+    framebuffer: Option<glow::Framebuffer>,
+    size: (u32, u32),
+    origin: (i32, i32),
+}
+
+/// An open opacity group: drawn into `surface`, whose top-left is at `bounds`'s, composited at
+/// `opacity` when it closes.
+struct Group {
+    surface: Target,
+    bounds: IntRect,
+    opacity: f32,
+}
+
+/// The GL side: the program, buffers, textures and the batch being built.
+struct Gpu {
     gl: glow::Context,
     program: Program,
     vertex_buffer: glow::Buffer,
     index_buffer: glow::Buffer,
+    /// The batch: vertices of the quads not yet drawn, and the textures they sample, by unit.
     vertices: Vec<f32>,
-    /// The texture the pending quads sample, if any.
-    texture: Option<glow::Texture>,
-    /// Group textures not in use, by size.
+    units: Vec<glow::Texture>,
+    /// Where the batch draws.
+    bound: Bound,
+    /// The frame's target, and the groups open in it.
+    frame: Bound,
+    groups: Vec<Group>,
+    /// Group textures not in use; and those composited in the batch, free once it is drawn.
     pool: Vec<Target>,
+    retiring: Vec<Target>,
     max_texture: u32,
-    ops: Vec<Op>,
     stats: Stats,
     atlas: Atlas,
     atlas_texture: glow::Texture,
+    /// Counts the atlas's fresh starts: quads recorded with an older one point at glyphs gone.
+    atlas_generation: u64,
     images: HashMap<u32, ImageTexture>,
+    /// Time inside GL calls this frame.
+    gl_time: Duration,
 }
 
-/// An open opacity group.
-enum Group {
-    /// Drawn into its own texture, composited at this opacity when it closes.
-    Texture(Target, f32),
-    /// Past [`MAX_GROUPS`]: its opacity multiplies what is drawn inside.
-    Flat(f32),
+/// The GL backend: the GL side, and each layer as recorded.
+pub struct Renderer {
+    gpu: Gpu,
+    layers: HashMap<u32, Rc<Recorded>>,
+    timing: Timing,
 }
 
-/// The state of the walk: transforms, clips and groups as the list pushed them.
-struct Walk {
-    transforms: Vec<Transform>,
-    clips: Vec<Clip>,
-    groups: Vec<Group>,
-}
-
-impl Walk {
-    /// The innermost group drawn into a texture, or the frame's target.
-    fn drawing_into<'a>(&'a self, target: &'a Target) -> &'a Target {
-        self.groups
-            .iter()
-            .rev()
-            .find_map(|g| match g {
-                Group::Texture(t, _) => Some(t),
-                Group::Flat(_) => None,
-            })
-            .unwrap_or(target)
-    }
-
-    /// The product of the flattened groups' opacities.
-    fn flat(&self) -> f32 {
-        self.groups.iter().map(|g| if let Group::Flat(o) = g { *o } else { 1.0 }).product()
-    }
+/// What a frame's walk reads.
+struct Sources<'a> {
+    tree: &'a LayerTree,
+    images: &'a dyn Images,
+    glyphs: &'a mut dyn Glyphs,
 }
 
 impl Renderer {
@@ -182,46 +220,72 @@ impl Renderer {
         // SAFETY: binding the atlas, made above, to the unit the shader reads it from.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            gl.active_texture(glow::TEXTURE1);
+            gl.active_texture(glow::TEXTURE0 + ATLAS_UNIT);
             gl.bind_texture(glow::TEXTURE_2D, Some(atlas_texture));
             gl.active_texture(glow::TEXTURE0);
         }
+        let nowhere = Bound { framebuffer: None, size: (1, 1), origin: (0, 0) };
         Ok(Renderer {
-            atlas: Atlas::new(side),
-            atlas_texture,
-            images: HashMap::new(),
-            gl,
-            program,
-            vertex_buffer,
-            index_buffer,
-            vertices: Vec::new(),
-            texture: None,
-            pool: Vec::new(),
-            max_texture,
-            ops: Vec::new(),
-            stats: Stats::default(),
+            gpu: Gpu {
+                atlas: Atlas::new(side),
+                atlas_texture,
+                atlas_generation: 0,
+                images: HashMap::default(),
+                gl,
+                program,
+                vertex_buffer,
+                index_buffer,
+                vertices: Vec::new(),
+                units: Vec::new(),
+                bound: nowhere,
+                frame: nowhere,
+                groups: Vec::new(),
+                pool: Vec::new(),
+                retiring: Vec::new(),
+                max_texture,
+                stats: Stats::default(),
+                gl_time: Duration::ZERO,
+            },
+            layers: HashMap::default(),
+            timing: Timing::default(),
         })
     }
 
     /// The largest texture side the device takes.
     pub fn max_texture_size(&self) -> u32 {
-        self.max_texture
+        self.gpu.max_texture
     }
 
     /// Holds textures to `side` pixels a side (when the device allows more), as a device of
     /// that class would: targets past it are refused and images reduced to fit.
     pub fn limit_texture_size(&mut self, side: u32) {
-        self.max_texture = self.max_texture.min(side.max(64));
+        self.gpu.max_texture = self.gpu.max_texture.min(side.max(64));
     }
 
     /// The GL implementation, as its driver names it (`llvmpipe …, OpenGL ES 3.2 Mesa …`).
     pub fn describe(&self) -> String {
+        let gl = &self.gpu.gl;
         // SAFETY: reading two strings of the current context.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            let renderer = self.gl.get_parameter_string(glow::RENDERER);
-            let version = self.gl.get_parameter_string(glow::VERSION);
+            let renderer = gl.get_parameter_string(glow::RENDERER);
+            let version = gl.get_parameter_string(glow::VERSION);
             format!("{renderer}, {version}")
+        }
+    }
+
+    /// Where the last frame's time went.
+    pub fn timing(&self) -> Timing {
+        self.timing
+    }
+
+    /// Waits until the GPU has done everything asked of it (benchmarks time frames one by one;
+    /// a renderer never waits otherwise).
+    pub fn finish(&self) {
+        // SAFETY: glFinish on the current context.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            self.gpu.gl.finish();
         }
     }
 
@@ -232,61 +296,18 @@ impl Renderer {
         // SAFETY: an invalid enum is refused by GL with GL_INVALID_ENUM and changes nothing.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            self.gl.enable(0xDEAD);
-        }
-    }
-
-    /// The first GL error since the last check, if any: drawing with errors pending, or a lost
-    /// context (`GL_CONTEXT_LOST`), is a failed frame the host recovers from.
-    fn check(&self, doing: &str) -> Result<(), Error> {
-        // SAFETY: glGetError on the current context.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        let error = unsafe { self.gl.get_error() };
-        match error {
-            glow::NO_ERROR => Ok(()),
-            CONTEXT_LOST => Err(Error(format!("the GL context was lost while {doing}"))),
-            e => Err(Error(format!("GL error {e:#06x} while {doing}"))),
+            self.gpu.gl.enable(0xDEAD);
         }
     }
 
     /// An offscreen target of `width × height` pixels (what headless runs draw into).
     pub fn offscreen(&mut self, width: u32, height: u32) -> Result<Target, Error> {
-        if width == 0 || height == 0 || width > self.max_texture || height > self.max_texture {
-            return Err(Error(format!(
-                "a {width}×{height} target: each side must be 1 to {} pixels here",
-                self.max_texture
-            )));
-        }
-        let texture = texture(&self.gl, width, height, glow::NEAREST)?;
-        let gl = &self.gl;
-        // SAFETY: plain GL calls on the current context with objects created here.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            let framebuffer = gl.create_framebuffer()?;
-            gl.bind_framebuffer(glow::FRAMEBUFFER, Some(framebuffer));
-            gl.framebuffer_texture_2d(glow::FRAMEBUFFER, glow::COLOR_ATTACHMENT0, glow::TEXTURE_2D, Some(texture), 0);
-            let status = gl.check_framebuffer_status(glow::FRAMEBUFFER);
-            if status != glow::FRAMEBUFFER_COMPLETE {
-                gl.delete_framebuffer(framebuffer);
-                gl.delete_texture(texture);
-                return Err(Error(format!("a {width}×{height} framebuffer is incomplete (status {status:#x})")));
-            }
-            Ok(Target { framebuffer: Some(framebuffer), texture: Some(texture), width, height })
-        }
+        self.gpu.offscreen(width, height)
     }
 
     /// Frees a target's texture and framebuffer.
     pub fn release(&mut self, target: Target) {
-        // SAFETY: deleting objects this renderer made.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            if let Some(f) = target.framebuffer {
-                self.gl.delete_framebuffer(f);
-            }
-            if let Some(t) = target.texture {
-                self.gl.delete_texture(t);
-            }
-        }
+        self.gpu.release(target);
     }
 
     /// Draws the whole tree into `target` over `background`, with the host's images and text.
@@ -298,56 +319,45 @@ impl Renderer {
         images: &dyn Images,
         glyphs: &mut dyn Glyphs,
     ) -> Result<Stats, Error> {
-        let mut ops = std::mem::take(&mut self.ops);
-        tree.flatten(&mut ops);
-        let mut walk = Walk { transforms: vec![Transform::IDENTITY], clips: vec![Clip::NONE], groups: Vec::new() };
-        self.stats = Stats::default();
+        let started = Instant::now();
+        self.gpu.stats = Stats::default();
+        self.gpu.gl_time = Duration::ZERO;
         // An error left by earlier calls (or a lost context) fails this frame before it starts.
-        self.check("starting a frame")?;
-        // SAFETY: binding the atlas, this renderer's, to the unit the shader reads it from.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            self.gl.active_texture(glow::TEXTURE1);
-            self.gl.bind_texture(glow::TEXTURE_2D, Some(self.atlas_texture));
-            self.gl.active_texture(glow::TEXTURE0);
+        self.gpu.check("starting a frame")?;
+        self.gpu.bind_atlas();
+        let frame = Bound { framebuffer: target.framebuffer, size: target.size(), origin: (0, 0) };
+        self.gpu.frame = frame;
+        self.gpu.bind(frame, Some(background));
+        let (w, h) = target.size();
+        let screen = Clip { square: [0.0, 0.0, w as f32, h as f32], rounded: None };
+        let mut sources = Sources { tree, images, glyphs };
+        let result = match tree.get(ROOT) {
+            Some(root) => self.layer(&mut sources, ROOT, root, Transform::IDENTITY, screen, 1.0, 0),
+            None => Ok(()),
+        };
+        // A failed walk may leave groups open: close them, so their textures go back.
+        while !self.gpu.groups.is_empty() {
+            self.gpu.close_group();
         }
-        self.bind(target, Some(background));
-        let mut result = Ok(());
-        for op in &ops {
-            result = self.op(op, target, &mut walk, (images, &mut *glyphs));
-            if result.is_err() {
-                break;
-            }
+        self.gpu.flush();
+        self.gpu.trim_pool();
+        // Textures of images the host no longer holds (or holds anew) go, and recordings of
+        // layers the tree no longer holds as they were.
+        self.gpu.forget_images(images);
+        // (A layer kept but changed is recorded anew when next drawn: only those gone are looked
+        // for, and only when there are some.)
+        if self.layers.len() > tree.len() {
+            self.layers.retain(|id, _| tree.get(*id).is_some());
         }
-        // A list the tree accepted is balanced; close anything left open all the same, and
-        // give the group textures back to the pool.
-        while !walk.groups.is_empty() {
-            self.pop_group(target, &mut walk);
-        }
-        self.flush(target);
-        self.ops = ops;
-        // Textures of images the host no longer holds (or holds anew) go.
-        let gl = &self.gl;
-        self.images.retain(|&handle, kept| {
-            let keep = kept.serial.is_some() && images.serial(handle) == kept.serial;
-            if !keep {
-                // SAFETY: deleting a texture this renderer made; no draw is pending.
-                #[allow(unsafe_code, reason = "GL calls are FFI")]
-                unsafe {
-                    gl.delete_texture(kept.texture);
-                }
-            }
-            keep
-        });
-        result?;
-        self.check("drawing the frame")?;
-        Ok(self.stats)
+        let result = result.and_then(|()| self.gpu.check("drawing the frame"));
+        self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
+        result.map(|()| self.gpu.stats)
     }
 
     /// The target's pixels, premultiplied RGBA, top row first; the GL error if reading failed.
     pub fn read_checked(&self, target: &Target) -> Result<Vec<u8>, Error> {
         let pixels = self.read(target);
-        self.check("reading the frame back")?;
+        self.gpu.check("reading the frame back")?;
         Ok(pixels)
     }
 
@@ -358,9 +368,10 @@ impl Renderer {
         // SAFETY: reading the bound framebuffer into a buffer of its size.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            self.gl.bind_framebuffer(glow::FRAMEBUFFER, target.framebuffer);
-            self.gl.pixel_store_i32(glow::PACK_ALIGNMENT, 1);
-            self.gl.read_pixels(
+            let gl = &self.gpu.gl;
+            gl.bind_framebuffer(glow::FRAMEBUFFER, target.framebuffer);
+            gl.pixel_store_i32(glow::PACK_ALIGNMENT, 1);
+            gl.read_pixels(
                 0,
                 0,
                 w as i32,
@@ -379,153 +390,527 @@ impl Renderer {
         pixels
     }
 
-    fn op(
+    /// Draws `layer` (`id`) under transform `t` (its props included), cut by `clip`, its
+    /// colours times `opacity` (folded in from above).
+    #[allow(clippy::too_many_arguments, reason = "the walk's state, passed down the tree")]
+    fn layer(
         &mut self,
-        op: &Op,
-        target: &Target,
-        walk: &mut Walk,
-        (images, glyphs): (&dyn Images, &mut dyn Glyphs),
+        sources: &mut Sources<'_>,
+        id: u32,
+        layer: &Layer,
+        t: Transform,
+        clip: Clip,
+        opacity: f32,
+        depth: usize,
     ) -> Result<(), Error> {
-        let t = *walk.transforms.last().unwrap_or(&Transform::IDENTITY);
-        let clip = *walk.clips.last().unwrap_or(&Clip::NONE);
-        match *op {
-            Op::FillRect { rect, radii, color } | Op::Border { rect, radii, color, .. } => {
-                if !drawable(&rect, &radii.0, &t) {
-                    self.stats.skipped += 1;
-                    return Ok(());
+        let Some(placing) = self.placing(layer, &t, clip, opacity) else { return Ok(()) };
+        self.with_recorded(sources, id, layer, [t.sx, t.sy], |r, sources, recorded| {
+            r.walk(sources, recorded, placing, depth)
+        })
+    }
+
+    /// How `layer`'s quads land under `t`; `None` when nothing of it can show.
+    fn placing(&mut self, layer: &Layer, t: &Transform, clip: Clip, opacity: f32) -> Option<Placing> {
+        if layer.ops.is_empty() || !(t.sx > 0.0 && t.sy > 0.0 && t.sx.is_finite() && t.sy.is_finite()) {
+            // Scaled to nothing (or to nonsense): nothing shows.
+            return None;
+        }
+        let (dx, dy) = (t.tx.round(), t.ty.round());
+        if !(dx.abs() <= MAX_COORD && dy.abs() <= MAX_COORD) {
+            self.gpu.stats.skipped += 1;
+            return None;
+        }
+        Some(Placing { dx, dy, clip, opacity })
+    }
+
+    /// Runs `f` with layer `id` as recorded at `scale`, recording it first if what was kept no
+    /// longer holds (shared, so the walk below it is free to record others).
+    fn with_recorded<T>(
+        &mut self,
+        sources: &mut Sources<'_>,
+        id: u32,
+        layer: &Layer,
+        scale: [f32; 2],
+        f: impl FnOnce(&mut Self, &mut Sources<'_>, &Recorded) -> T,
+    ) -> T {
+        let generation = self.gpu.atlas_generation;
+        let kept = self.layers.get(&id).filter(|r| {
+            r.version == layer.version && r.scale == scale && !r.incomplete && r.atlas.is_none_or(|g| g == generation)
+        });
+        let recorded = match kept {
+            Some(r) => Rc::clone(r),
+            None => {
+                let r = Rc::new(self.gpu.record(layer, scale, &mut *sources.glyphs));
+                self.layers.insert(id, Rc::clone(&r));
+                r
+            }
+        };
+        self.gpu.stats.skipped += recorded.skipped;
+        self.gpu.stats.approximated_clips += recorded.approximated;
+        f(self, sources, &recorded)
+    }
+
+    /// Places a layer's recorded items: its quads, its children, its own groups.
+    fn walk(
+        &mut self,
+        sources: &mut Sources<'_>,
+        recorded: &Recorded,
+        mut placing: Placing,
+        depth: usize,
+    ) -> Result<(), Error> {
+        // The list's own groups, each folded (the opacity before it, to go back to) or drawn in a
+        // texture (`None`).
+        let mut groups: Vec<Option<f32>> = Vec::new();
+        for item in &recorded.items {
+            match *item {
+                Item::Quads(ref range) => self.quads(sources.images, recorded, range.clone(), &placing)?,
+                Item::Child { layer: child, transform, clip: site } => {
+                    let site = Site { transform, clip: site, dx: placing.dx, dy: placing.dy };
+                    self.child(sources, child, &site, &placing, depth)?;
                 }
-                let (border, mode) = match *op {
-                    Op::Border { width, .. } if width > 0.0 && width.is_finite() && width < MAX_COORD => {
-                        (width * t.sx.min(t.sy), shader::mode::BORDER)
+                Item::Group { opacity: o, quads, children } => {
+                    let bounds = placing.clip.bound(self.gpu.frame_rect()).map(round_out).unwrap_or_default();
+                    if (quads <= 1 && !children) || !self.gpu.open_group(bounds, o)? {
+                        groups.push(Some(placing.opacity));
+                        placing.opacity *= o;
+                    } else {
+                        groups.push(None);
                     }
-                    Op::Border { .. } => return Ok(()),
-                    _ => (0.0, shader::mode::FILL),
-                };
-                let device = t.map_rect(&rect);
-                let quad = Quad {
-                    rect: device,
-                    radii: device_radii(&rect, radii, &t, &device),
-                    border,
-                    mode,
-                    color: batch::premultiplied(color, walk.flat()),
-                    uv: [0.0; 4],
-                };
-                self.quad(&quad, &clip, None, walk.drawing_into(target));
-            }
-            Op::Image { handle, src, dst, opacity } => {
-                if !drawable(&dst, &[src.x, src.y, src.w, src.h], &t) || src.w <= 0.0 || src.h <= 0.0 {
-                    self.stats.skipped += 1;
-                    return Ok(());
                 }
-                let into = walk.drawing_into(target);
-                let Some(ImageTexture { texture, size: (w, h), .. }) = self.image(handle, images, into)? else {
-                    self.stats.skipped += 1;
-                    return Ok(());
-                };
-                let (w, h) = (w as f32, h as f32);
-                let quad = Quad {
-                    rect: t.map_rect(&dst),
-                    radii: [0.0; 4],
-                    border: 0.0,
-                    mode: shader::mode::TEXTURE,
-                    color: [0.0, 0.0, 0.0, opacity.clamp(0.0, 1.0) * walk.flat()],
-                    uv: [src.x / w, src.y / h, src.right() / w, src.bottom() / h],
-                };
-                self.quad(&quad, &clip, Some(texture), into);
+                Item::EndGroup => match groups.pop() {
+                    Some(Some(before)) => placing.opacity = before,
+                    Some(None) => self.gpu.close_group(),
+                    None => {}
+                },
             }
-            Op::Text { run, rect, overhang, color } => {
-                if !drawable(&rect, &[overhang], &t) {
-                    self.stats.skipped += 1;
-                    return Ok(());
-                }
-                // Glyphs are rasterized at the horizontal scale, placed in device pixels, and
-                // cut to the box and its overhang as on the CPU.
-                let o = overhang.max(0.0);
-                let keep = t.map_rect(&Rect::new(rect.x - o, rect.y - o, rect.w + 2.0 * o, rect.h + 2.0 * o));
-                let (x0, y0) = (keep.x.floor(), keep.y.floor());
-                let keep = Rect::new(x0, y0, keep.right().ceil() - x0, keep.bottom().ceil() - y0);
-                let (text_clip, _) = clip.push(keep, [0.0; 4]);
-                let into = walk.drawing_into(target);
-                let color = batch::premultiplied(color, walk.flat());
-                let at =
-                    Placement { run, width: rect.w, origin: [t.sx * rect.x + t.tx, t.sy * rect.y + t.ty], scale: t.sx };
-                let known = glyphs.glyphs(at, &mut |glyph| self.glyph(&glyph, color, &text_clip, into));
-                if !known {
-                    self.stats.skipped += 1;
-                }
-            }
-            Op::PushClip { rect, radii } => {
-                let next = if drawable(&rect, &radii.0, &t) {
-                    let device = t.map_rect(&rect);
-                    let (next, approximated) = clip.push(device, device_radii(&rect, radii, &t, &device));
-                    self.stats.approximated_clips += u32::from(approximated);
-                    next
-                } else {
-                    // A clip out of range hides what it clips, as on the CPU.
-                    Clip { square: [0.0; 4], rounded: None }
-                };
-                walk.clips.push(next);
-            }
-            Op::PopClip => {
-                if walk.clips.len() > 1 {
-                    walk.clips.pop();
-                }
-            }
-            Op::PushTransform { transform } => walk.transforms.push(transform.then(&t)),
-            Op::PopTransform => {
-                if walk.transforms.len() > 1 {
-                    walk.transforms.pop();
-                }
-            }
-            Op::PushOpacity { opacity } => self.push_group(opacity.clamp(0.0, 1.0), target, walk)?,
-            Op::PopOpacity => self.pop_group(target, walk),
-            Op::DrawLayer { .. } => {}
         }
         Ok(())
     }
 
-    fn push_group(&mut self, opacity: f32, target: &Target, walk: &mut Walk) -> Result<(), Error> {
-        if walk.groups.iter().filter(|g| matches!(g, Group::Texture(..))).count() >= MAX_GROUPS {
-            self.stats.skipped += 1;
-            walk.groups.push(Group::Flat(opacity));
+    /// Places quads `range` of a layer.
+    fn quads(
+        &mut self,
+        images: &dyn Images,
+        recorded: &Recorded,
+        range: std::ops::Range<usize>,
+        placing: &Placing,
+    ) -> Result<(), Error> {
+        for q in range {
+            let quad = recorded.quad(q);
+            if batch::shown(quad, placing).is_none() {
+                continue;
+            }
+            let (unit, uv_scale) = match recorded.images[q] {
+                None => (0.0, [1.0; 2]),
+                Some(handle) => match self.gpu.image(handle, images)? {
+                    Some(image) => {
+                        let unit = self.gpu.unit(image.texture);
+                        (unit, [1.0 / image.size.0 as f32, 1.0 / image.size.1 as f32])
+                    }
+                    None => {
+                        self.gpu.stats.skipped += 1;
+                        continue;
+                    }
+                },
+            };
+            self.gpu.place(quad, placing, unit, uv_scale);
+        }
+        Ok(())
+    }
+
+    /// Draws child layer `id` where its parent's list draws it (`site`).
+    fn child(
+        &mut self,
+        sources: &mut Sources<'_>,
+        id: u32,
+        site: &Site,
+        placing: &Placing,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let Some(child) = sources.tree.get(id) else { return Ok(()) };
+        if depth >= marquee_display_list::layers::MAX_DEPTH {
             return Ok(());
         }
-        self.flush(walk.drawing_into(target));
-        let (w, h) = target.size();
-        let group = match self.pool.iter().position(|g| g.size() == (w, h)) {
-            Some(i) => self.pool.swap_remove(i),
-            None => self.offscreen(w, h)?,
-        };
-        self.bind(&group, Some(Color(0)));
-        walk.groups.push(Group::Texture(group, opacity));
-        self.stats.groups += 1;
-        Ok(())
+        let p = child.props;
+        let at = site.transform.then(&Transform { sx: 1.0, sy: 1.0, tx: site.dx, ty: site.dy });
+        let (mut clip, approximated) = site.clip.translated(site.dx, site.dy).within(&placing.clip);
+        self.gpu.stats.approximated_clips += u32::from(approximated);
+        if let Some((rect, radii)) = p.clip {
+            clip = if record::drawable(&rect, &radii.0, &at) {
+                let device = at.map_rect(&rect);
+                let (inner, approximated) = clip.push(device, record::device_radii(&rect, radii, &at, &device));
+                self.gpu.stats.approximated_clips += u32::from(approximated);
+                inner
+            } else {
+                Clip { square: [0.0; 4], rounded: None }
+            };
+        }
+        // Nothing of it can show: its list is neither recorded nor walked.
+        let Some(shown) = clip.bound(self.gpu.frame_rect()) else { return Ok(()) };
+        let t = p.transform().then(&at);
+        let o = p.opacity.clamp(0.0, 1.0) * placing.opacity;
+        if o <= 0.0 {
+            return Ok(());
+        }
+        if p.opacity >= 1.0 {
+            return self.layer(sources, id, child, t, clip, o, depth + 1);
+        }
+        // An opacity of its own: folded into its one quad, or drawn through a texture over
+        // what it covers.
+        let Some(placing) = self.placing(child, &t, clip, o) else { return Ok(()) };
+        self.with_recorded(sources, id, child, [t.sx, t.sy], |r, sources, recorded| {
+            if recorded.foldable() {
+                return r.walk(sources, recorded, placing, depth + 1);
+            }
+            let rounded = Transform { tx: placing.dx, ty: placing.dy, ..t };
+            let covers = sources.tree.bounds(id).map(|b| rounded.map_rect(&b)).unwrap_or_default();
+            let bounds = round_out([covers.x - 1.0, covers.y - 1.0, covers.right() + 1.0, covers.bottom() + 1.0])
+                .intersect(&round_out(shown));
+            if bounds.is_empty() {
+                return Ok(());
+            }
+            if !r.gpu.open_group(bounds, o)? {
+                return r.walk(sources, recorded, placing, depth + 1);
+            }
+            let drawn = r.walk(sources, recorded, Placing { opacity: 1.0, ..placing }, depth + 1);
+            r.gpu.close_group();
+            drawn
+        })
+    }
+}
+
+/// Where a list draws a child layer: the transform and clip open there (at the parent's
+/// scale), and the parent's translation on the frame.
+struct Site {
+    transform: Transform,
+    clip: Clip,
+    dx: f32,
+    dy: f32,
+}
+
+impl Gpu {
+    /// The first GL error since the last check, if any: drawing with errors pending, or a lost
+    /// context (`GL_CONTEXT_LOST`), is a failed frame the host recovers from.
+    fn check(&self, doing: &str) -> Result<(), Error> {
+        // SAFETY: glGetError on the current context.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        let error = unsafe { self.gl.get_error() };
+        match error {
+            glow::NO_ERROR => Ok(()),
+            CONTEXT_LOST => Err(Error(format!("the GL context was lost while {doing}"))),
+            e => Err(Error(format!("GL error {e:#06x} while {doing}"))),
+        }
     }
 
-    /// Closes the innermost group: composites its texture into what encloses it.
-    fn pop_group(&mut self, target: &Target, walk: &mut Walk) {
-        let Some(Group::Texture(group, opacity)) = walk.groups.pop() else { return };
-        self.flush(&group);
-        let into = walk.drawing_into(target);
+    /// Binds the glyph atlas to its unit (anything sharing the context may have bound another
+    /// texture there since the last frame).
+    fn bind_atlas(&mut self) {
+        // SAFETY: binding a texture this renderer made.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            self.gl.active_texture(glow::TEXTURE0 + ATLAS_UNIT);
+            self.gl.bind_texture(glow::TEXTURE_2D, Some(self.atlas_texture));
+            self.gl.active_texture(glow::TEXTURE0);
+        }
+    }
+
+    /// The frame's target as `x0, y0, x1, y1`.
+    fn frame_rect(&self) -> [f32; 4] {
+        [0.0, 0.0, self.frame.size.0 as f32, self.frame.size.1 as f32]
+    }
+
+    fn offscreen(&mut self, width: u32, height: u32) -> Result<Target, Error> {
+        if width == 0 || height == 0 || width > self.max_texture || height > self.max_texture {
+            return Err(Error(format!(
+                "a {width}×{height} target: each side must be 1 to {} pixels here",
+                self.max_texture
+            )));
+        }
+        let started = Instant::now();
+        let texture = texture(&self.gl, width, height, glow::NEAREST)?;
+        let gl = &self.gl;
+        // SAFETY: plain GL calls on the current context with objects created here.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        let made = unsafe {
+            let framebuffer = gl.create_framebuffer()?;
+            gl.bind_framebuffer(glow::FRAMEBUFFER, Some(framebuffer));
+            gl.framebuffer_texture_2d(glow::FRAMEBUFFER, glow::COLOR_ATTACHMENT0, glow::TEXTURE_2D, Some(texture), 0);
+            let status = gl.check_framebuffer_status(glow::FRAMEBUFFER);
+            // What the batch draws into stays bound.
+            gl.bind_framebuffer(glow::FRAMEBUFFER, self.bound.framebuffer);
+            if status == glow::FRAMEBUFFER_COMPLETE {
+                Ok(Target { framebuffer: Some(framebuffer), texture: Some(texture), width, height })
+            } else {
+                gl.delete_framebuffer(framebuffer);
+                gl.delete_texture(texture);
+                Err(Error(format!("a {width}×{height} framebuffer is incomplete (status {status:#x})")))
+            }
+        };
+        self.gl_time += started.elapsed();
+        made
+    }
+
+    fn release(&mut self, target: Target) {
+        // SAFETY: deleting objects this renderer made.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            if let Some(f) = target.framebuffer {
+                self.gl.delete_framebuffer(f);
+            }
+            if let Some(t) = target.texture {
+                self.gl.delete_texture(t);
+            }
+        }
+    }
+
+    /// Records `layer`'s list at `scale`, once more if the atlas started over while it did
+    /// (the glyphs placed before that are gone).
+    fn record(&mut self, layer: &Layer, scale: [f32; 2], glyphs: &mut dyn Glyphs) -> Recorded {
+        self.stats.layers_recorded += 1;
+        let mut attempt = 0;
+        loop {
+            let generation = self.atlas_generation;
+            let mut used_atlas = false;
+            let mut recorded = record::record(&layer.ops, layer.version, scale, glyphs, &mut |glyph| {
+                used_atlas = true;
+                self.glyph(glyph)
+            });
+            if used_atlas {
+                recorded.atlas = Some(self.atlas_generation);
+            }
+            attempt += 1;
+            if generation == self.atlas_generation {
+                return recorded;
+            }
+            if attempt == 2 {
+                // The layer's own glyphs do not fit the atlas: drawn as they are, and recorded
+                // again next frame.
+                recorded.incomplete = true;
+                return recorded;
+            }
+        }
+    }
+
+    /// A glyph's place in the atlas, placing and uploading it if it is new; when the atlas is
+    /// full, what is pending is drawn and the atlas starts over.
+    fn glyph(&mut self, glyph: &GlyphMask<'_>) -> GlyphSlot {
+        let mut placed = self.atlas.place(glyph);
+        if let Placed::Full = placed {
+            // Everything queued is drawn before the atlas is reused.
+            self.flush();
+            self.atlas.clear();
+            self.atlas_generation += 1;
+            self.stats.atlas_resets += 1;
+            placed = self.atlas.place(glyph);
+        }
+        let slot = match placed {
+            Placed::Found(slot) => slot,
+            Placed::New(slot, pixels) => {
+                let started = Instant::now();
+                // SAFETY: `pixels` is the glyph's `width × height` RGBA, inside the atlas.
+                #[allow(unsafe_code, reason = "GL calls are FFI")]
+                unsafe {
+                    let gl = &self.gl;
+                    gl.active_texture(glow::TEXTURE0 + ATLAS_UNIT);
+                    gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+                    gl.tex_sub_image_2d(
+                        glow::TEXTURE_2D,
+                        0,
+                        slot.x as i32,
+                        slot.y as i32,
+                        glyph.width as i32,
+                        glyph.height as i32,
+                        glow::RGBA,
+                        glow::UNSIGNED_BYTE,
+                        glow::PixelUnpackData::Slice(Some(&pixels)),
+                    );
+                    gl.active_texture(glow::TEXTURE0);
+                }
+                self.gl_time += started.elapsed();
+                self.stats.glyph_uploads += 1;
+                self.stats.bytes_uploaded += pixels.len() as u64;
+                slot
+            }
+            Placed::Full | Placed::Unfit => return None,
+        };
+        let side = self.atlas.side() as f32;
+        let (u, v) = (slot.x as f32 / side, slot.y as f32 / side);
+        Some([u, v, u + glyph.width as f32 / side, v + glyph.height as f32 / side])
+    }
+
+    /// The unit `texture` is on in this batch, drawing the batch first if every unit is taken.
+    fn unit(&mut self, texture: glow::Texture) -> f32 {
+        if let Some(i) = self.units.iter().position(|t| *t == texture) {
+            return i as f32;
+        }
+        if self.units.len() == IMAGE_UNITS {
+            self.flush();
+        }
+        self.units.push(texture);
+        (self.units.len() - 1) as f32
+    }
+
+    /// Queues a recorded quad, drawing the batch first if it is full.
+    fn place(&mut self, quad: &[f32], placing: &Placing, unit: f32, uv_scale: [f32; 2]) {
+        if self.vertices.len() / batch::QUAD >= batch::MAX_QUADS {
+            // The unit stays the quad's: the batch's textures stay bound for the next.
+            let units = self.units.clone();
+            self.flush();
+            self.units = units;
+        }
+        self.stats.approximated_clips += u32::from(batch::place(&mut self.vertices, quad, placing, unit, uv_scale));
+        self.stats.quads += 1;
+    }
+
+    /// Opens an opacity group over `bounds` (device pixels) in a texture from the pool; `false`
+    /// past [`MAX_GROUPS`], where the caller multiplies the opacity into what is drawn inside.
+    fn open_group(&mut self, bounds: IntRect, opacity: f32) -> Result<bool, Error> {
+        if self.groups.len() >= MAX_GROUPS {
+            self.stats.skipped += 1;
+            return Ok(false);
+        }
+        let (w, h) = (bounds.w.max(1) as u32, bounds.h.max(1) as u32);
+        // What is pending goes where it was meant to before the target changes.
+        self.flush();
+        let pooled = self
+            .pool
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.width >= w && t.height >= h)
+            .min_by_key(|(_, t)| t.width * t.height)
+            .map(|(i, _)| i);
+        let surface = match pooled {
+            Some(i) => self.pool.swap_remove(i),
+            None => {
+                let step = |v: u32| v.div_ceil(GROUP_STEP) * GROUP_STEP;
+                self.offscreen(step(w).min(self.max_texture), step(h).min(self.max_texture))?
+            }
+        };
+        let bound = Bound { framebuffer: surface.framebuffer, size: surface.size(), origin: (bounds.x, bounds.y) };
+        self.bind(bound, Some(Color(0)));
+        self.groups.push(Group { surface, bounds, opacity });
+        self.stats.groups += 1;
+        Ok(true)
+    }
+
+    /// Closes the innermost group: queues its texture, as one quad, into what encloses it.
+    fn close_group(&mut self) {
+        let Some(Group { surface, bounds, opacity }) = self.groups.pop() else { return };
+        self.flush();
+        let into = self.drawing_into();
         self.bind(into, None);
-        let (w, h) = group.size();
+        let (tw, th) = (surface.width as f32, surface.height as f32);
         let quad = Quad {
-            rect: Rect::new(0.0, 0.0, w as f32, h as f32),
+            rect: Rect::new(bounds.x as f32, bounds.y as f32, bounds.w as f32, bounds.h as f32),
             radii: [0.0; 4],
             border: 0.0,
             mode: shader::mode::TEXTURE,
-            color: [0.0, 0.0, 0.0, opacity * walk.flat()],
+            color: [0.0, 0.0, 0.0, opacity],
             // Row 0 of a texture target is the top: v runs with y.
-            uv: [0.0, 0.0, 1.0, 1.0],
+            uv: [0.0, 0.0, bounds.w as f32 / tw, bounds.h as f32 / th],
         };
-        self.quad(&quad, &Clip::NONE, group.texture, into);
-        self.flush(into);
-        self.pool.push(group);
+        if let Some(texture) = surface.texture {
+            let mut recorded = Vec::with_capacity(batch::QUAD);
+            if batch::push(&mut recorded, &quad, &Clip::NONE) {
+                let unit = self.unit(texture);
+                let placing = Placing { dx: 0.0, dy: 0.0, clip: Clip::NONE, opacity: 1.0 };
+                self.place(&recorded, &placing, unit, [1.0; 2]);
+            }
+        }
+        // Free for another group once the batch sampling it is drawn.
+        self.retiring.push(surface);
+    }
+
+    /// What draws go into now: the innermost group drawn in a texture, or the frame's target.
+    fn drawing_into(&self) -> Bound {
+        self.groups.last().map_or(self.frame, |g| Bound {
+            framebuffer: g.surface.framebuffer,
+            size: g.surface.size(),
+            origin: (g.bounds.x, g.bounds.y),
+        })
+    }
+
+    /// Binds `bound` for drawing, clearing it to `clear` if given.
+    fn bind(&mut self, bound: Bound, clear: Option<Color>) {
+        let started = Instant::now();
+        self.bound = bound;
+        let gl = &self.gl;
+        // SAFETY: plain GL calls on the current context.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            gl.bind_framebuffer(glow::FRAMEBUFFER, bound.framebuffer);
+            gl.viewport(0, 0, bound.size.0 as i32, bound.size.1 as i32);
+            gl.use_program(Some(self.program.program));
+            let (w, h) = (bound.size.0 as f32, bound.size.1 as f32);
+            gl.uniform_4_f32(self.program.target.as_ref(), w, h, bound.origin.0 as f32, bound.origin.1 as f32);
+            let flip = if bound.framebuffer.is_some() { 1.0 } else { -1.0 };
+            gl.uniform_1_f32(self.program.flip.as_ref(), flip);
+            if let Some(c) = clear {
+                let [r, g, b, a] = batch::premultiplied(c, 1.0);
+                gl.clear_color(r, g, b, a);
+                gl.clear(glow::COLOR_BUFFER_BIT);
+            }
+        }
+        self.gl_time += started.elapsed();
+    }
+
+    /// Draws the pending quads into what is bound.
+    fn flush(&mut self) {
+        let quads = self.vertices.len() / batch::QUAD;
+        if quads > 0 {
+            let started = Instant::now();
+            let gl = &self.gl;
+            // SAFETY: the buffers and program are this renderer's; the vertex data is exactly
+            // `quads` quads and the index buffer holds MAX_QUADS quads' indices.
+            #[allow(unsafe_code, reason = "GL calls are FFI")]
+            unsafe {
+                gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.vertex_buffer));
+                gl.bind_buffer(glow::ELEMENT_ARRAY_BUFFER, Some(self.index_buffer));
+                gl.buffer_data_u8_slice(glow::ARRAY_BUFFER, bytemuck::cast_slice(&self.vertices), glow::STREAM_DRAW);
+                for (unit, texture) in self.units.iter().enumerate() {
+                    gl.active_texture(glow::TEXTURE0 + unit as u32);
+                    gl.bind_texture(glow::TEXTURE_2D, Some(*texture));
+                }
+                gl.active_texture(glow::TEXTURE0);
+                gl.draw_elements(glow::TRIANGLES, (quads * 6) as i32, glow::UNSIGNED_SHORT, 0);
+            }
+            self.gl_time += started.elapsed();
+            self.stats.draw_calls += 1;
+            self.vertices.clear();
+        }
+        self.units.clear();
+        self.pool.append(&mut self.retiring);
+    }
+
+    /// Frees group textures past what the pool keeps (the largest first).
+    fn trim_pool(&mut self) {
+        if self.pool.len() > POOL {
+            self.pool.sort_by_key(|t| t.width * t.height);
+            for target in self.pool.split_off(POOL) {
+                self.release(target);
+            }
+        }
+    }
+
+    /// Deletes the textures of images the host no longer holds, or holds anew.
+    fn forget_images(&mut self, images: &dyn Images) {
+        let gl = &self.gl;
+        self.images.retain(|&handle, kept| {
+            let keep = kept.serial.is_some() && images.serial(handle) == kept.serial;
+            if !keep {
+                // SAFETY: deleting a texture this renderer made; no draw is pending.
+                #[allow(unsafe_code, reason = "GL calls are FFI")]
+                unsafe {
+                    gl.delete_texture(kept.texture);
+                }
+            }
+            keep
+        });
     }
 
     /// The texture of image `handle` (uploaded now if the host's serial changed or it has
     /// none), or `None` when the host does not hold it or the device cannot hold it.
-    fn image(&mut self, handle: u32, images: &dyn Images, target: &Target) -> Result<Option<ImageTexture>, Error> {
+    fn image(&mut self, handle: u32, images: &dyn Images) -> Result<Option<ImageTexture>, Error> {
         let serial = images.serial(handle);
         if let Some(kept) = self.images.get(&handle)
             && kept.serial.is_some()
@@ -546,7 +931,10 @@ impl Renderer {
             None => (w, h, pixels.data),
         };
         // Quads queued may sample the texture about to be replaced.
-        self.flush(target);
+        if self.images.get(&handle).is_some_and(|old| self.units.contains(&old.texture)) {
+            self.flush();
+        }
+        let started = Instant::now();
         let texture = match self.images.remove(&handle) {
             Some(old) => old.texture,
             None => texture(&self.gl, 1, 1, glow::LINEAR)?,
@@ -570,145 +958,18 @@ impl Renderer {
                 glow::PixelUnpackData::Slice(Some(data)),
             );
         }
+        self.gl_time += started.elapsed();
         self.stats.image_uploads += 1;
         self.stats.bytes_uploaded += data.len() as u64;
         let kept = ImageTexture { serial, texture, size: (w, h) };
         self.images.insert(handle, kept);
         Ok(Some(kept))
     }
-
-    /// Queues one glyph from the atlas, placing it there first if it is new.
-    fn glyph(&mut self, glyph: &GlyphMask<'_>, color: [f32; 4], clip: &Clip, target: &Target) {
-        if glyph.width == 0 || glyph.height == 0 {
-            // A space: nothing to draw.
-            return;
-        }
-        let mut placed = self.atlas.place(glyph);
-        if let Placed::Full = placed {
-            // Everything queued is drawn before the atlas is reused.
-            self.flush(target);
-            self.atlas.clear();
-            self.stats.atlas_resets += 1;
-            placed = self.atlas.place(glyph);
-        }
-        let slot = match placed {
-            Placed::Found(slot) => slot,
-            Placed::New(slot, pixels) => {
-                // SAFETY: `pixels` is the glyph's `width × height` RGBA, inside the atlas.
-                #[allow(unsafe_code, reason = "GL calls are FFI")]
-                unsafe {
-                    let gl = &self.gl;
-                    gl.active_texture(glow::TEXTURE1);
-                    gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
-                    gl.tex_sub_image_2d(
-                        glow::TEXTURE_2D,
-                        0,
-                        slot.x as i32,
-                        slot.y as i32,
-                        glyph.width as i32,
-                        glyph.height as i32,
-                        glow::RGBA,
-                        glow::UNSIGNED_BYTE,
-                        glow::PixelUnpackData::Slice(Some(&pixels)),
-                    );
-                    gl.active_texture(glow::TEXTURE0);
-                }
-                self.stats.glyph_uploads += 1;
-                self.stats.bytes_uploaded += pixels.len() as u64;
-                slot
-            }
-            Placed::Full | Placed::Unfit => {
-                self.stats.skipped += 1;
-                return;
-            }
-        };
-        let side = self.atlas.side() as f32;
-        let (x, y, w, h) = (glyph.x as f32, glyph.y as f32, glyph.width as f32, glyph.height as f32);
-        let (u, v) = (slot.x as f32 / side, slot.y as f32 / side);
-        let quad = Quad {
-            rect: Rect::new(x, y, w, h),
-            radii: [0.0; 4],
-            border: 0.0,
-            mode: if glyph.format == GlyphFormat::Rgba { shader::mode::COLOR_GLYPH } else { shader::mode::GLYPH },
-            color,
-            uv: [u, v, u + w / side, v + h / side],
-        };
-        self.quad(&quad, clip, None, target);
-    }
-
-    /// Queues a quad, flushing first when it samples another texture or the batch is full.
-    fn quad(&mut self, quad: &Quad, clip: &Clip, texture: Option<glow::Texture>, target: &Target) {
-        let full = self.vertices.len() / (4 * batch::FLOATS) >= batch::MAX_QUADS;
-        if full || (texture.is_some() && self.texture.is_some() && texture != self.texture) {
-            self.flush(target);
-        }
-        if texture.is_some() {
-            self.texture = texture;
-        }
-        if batch::push(&mut self.vertices, quad, clip) {
-            self.stats.quads += 1;
-        }
-    }
-
-    /// Binds `target` for drawing, clearing it to `clear` if given.
-    fn bind(&mut self, target: &Target, clear: Option<Color>) {
-        let gl = &self.gl;
-        // SAFETY: plain GL calls on the current context.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            gl.bind_framebuffer(glow::FRAMEBUFFER, target.framebuffer);
-            gl.viewport(0, 0, target.width as i32, target.height as i32);
-            gl.use_program(Some(self.program.program));
-            let flip = if target.framebuffer.is_some() { 1.0 } else { -1.0 };
-            gl.uniform_3_f32(self.program.target.as_ref(), target.width as f32, target.height as f32, flip);
-            if let Some(c) = clear {
-                let [r, g, b, a] = batch::premultiplied(c, 1.0);
-                gl.clear_color(r, g, b, a);
-                gl.clear(glow::COLOR_BUFFER_BIT);
-            }
-        }
-    }
-
-    /// Draws the pending quads into `target`.
-    fn flush(&mut self, target: &Target) {
-        let quads = self.vertices.len() / (4 * batch::FLOATS);
-        if quads == 0 {
-            return;
-        }
-        let gl = &self.gl;
-        // SAFETY: the buffers and program are this renderer's; the vertex data is exactly
-        // `quads` quads and the index buffer holds MAX_QUADS quads' indices.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            gl.bind_framebuffer(glow::FRAMEBUFFER, target.framebuffer);
-            gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.vertex_buffer));
-            gl.bind_buffer(glow::ELEMENT_ARRAY_BUFFER, Some(self.index_buffer));
-            gl.buffer_data_u8_slice(glow::ARRAY_BUFFER, bytemuck::cast_slice(&self.vertices), glow::STREAM_DRAW);
-            gl.active_texture(glow::TEXTURE0);
-            gl.bind_texture(glow::TEXTURE_2D, self.texture);
-            gl.draw_elements(glow::TRIANGLES, (quads * 6) as i32, glow::UNSIGNED_SHORT, 0);
-        }
-        self.stats.draw_calls += 1;
-        self.vertices.clear();
-        self.texture = None;
-    }
 }
 
-/// Whether geometry is within what the backend draws (finite, and within [`MAX_COORD`] before
-/// and after the transform).
-fn drawable(rect: &Rect, extra: &[f32], t: &Transform) -> bool {
-    let d = t.map_rect(rect);
-    [rect.x, rect.y, rect.w, rect.h, d.x, d.y, d.w, d.h]
-        .iter()
-        .chain(extra)
-        .all(|v| v.is_finite() && v.abs() <= MAX_COORD)
-}
-
-/// A box's radii in device pixels (scaled by the smaller of the transform's scales, so a corner
-/// stays round), fitted to the device box.
-fn device_radii(rect: &Rect, radii: Radii, t: &Transform, device: &Rect) -> [f32; 4] {
-    let scale = t.sx.min(t.sy);
-    Radii(radii.fitted(rect).map(|r| r * scale)).fitted(device)
+/// The pixels `x0, y0, x1, y1` touches.
+fn round_out(r: [f32; 4]) -> IntRect {
+    Rect::new(r[0], r[1], r[2] - r[0], r[3] - r[1]).round_out()
 }
 
 /// A `width × height` RGBA texture, clamped, filtered by `filter`.

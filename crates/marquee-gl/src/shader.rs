@@ -8,6 +8,12 @@
 //! the CPU raster's (tiny-skia's) method, so the two backends agree at edges as well as inside.
 //! The clips are two more boxes whose coverage multiplies in: the innermost rounded clip and the
 //! intersection of the square ones.
+//!
+//! Textures (images, opacity groups) are bound to [`IMAGE_UNITS`] units at once, and each quad
+//! names its unit, so a batch ends only when a frame shows more textures than that; the glyph
+//! atlas has a unit of its own ([`ATLAS_UNIT`]). OpenGL ES 2.0 promises eight units to fragment
+//! shaders, and GLSL ES 1.00 indexes samplers only by constants, so the unit is chosen by a
+//! chain of comparisons (the same for every pixel of a quad).
 
 use glow::HasContext;
 
@@ -21,8 +27,14 @@ pub(crate) const ATTRIBUTES: [(&str, i32); 8] = [
     ("a_clip", 4),
     ("a_clip_radii", 4),
     ("a_square", 4),
-    ("a_uv", 2),
+    ("a_uv_unit", 4),
 ];
+
+/// Texture units for images and group textures: 0 to 6.
+pub(crate) const IMAGE_UNITS: usize = 7;
+
+/// The glyph atlas's unit, after the images'.
+pub(crate) const ATLAS_UNIT: u32 = 7;
 
 /// What a quad draws (`a_size_border_mode.w`).
 pub(crate) mod mode {
@@ -53,7 +65,7 @@ varying vec4 v_color;
 varying vec4 v_clip;
 varying vec4 v_clip_radii;
 varying vec4 v_square;
-varying vec2 v_uv;
+varying vec3 v_uv_unit;
 ";
 
 const VERTEX: &str = r"
@@ -64,11 +76,12 @@ attribute vec4 a_color;
 attribute vec4 a_clip;
 attribute vec4 a_clip_radii;
 attribute vec4 a_square;
-attribute vec2 a_uv;
-uniform vec3 u_target; // width, height, and 1 when row 0 is the top (textures) or -1 (windows)
+attribute vec4 a_uv_unit;
+uniform vec4 u_target; // the target's width, height and top-left corner, device pixels
+uniform float u_flip;  // 1 when row 0 is the top (textures), -1 when it is the bottom (windows)
 void main() {
-    vec2 ndc = a_pos_local.xy / u_target.xy * 2.0 - 1.0;
-    gl_Position = vec4(ndc.x, ndc.y * u_target.z, 0.0, 1.0);
+    vec2 ndc = (a_pos_local.xy - u_target.zw) / u_target.xy * 2.0 - 1.0;
+    gl_Position = vec4(ndc.x, ndc.y * u_flip, 0.0, 1.0);
     v_device = a_pos_local.xy;
     v_local = a_pos_local.zw;
     v_shape = a_size_border_mode;
@@ -77,7 +90,7 @@ void main() {
     v_clip = a_clip;
     v_clip_radii = a_clip_radii;
     v_square = a_square;
-    v_uv = a_uv;
+    v_uv_unit = a_uv_unit.xyz;
 }
 ";
 
@@ -91,8 +104,25 @@ precision mediump float;
 ";
 
 const FRAGMENT: &str = r"
-uniform sampler2D u_texture;
+uniform sampler2D u_image0;
+uniform sampler2D u_image1;
+uniform sampler2D u_image2;
+uniform sampler2D u_image3;
+uniform sampler2D u_image4;
+uniform sampler2D u_image5;
+uniform sampler2D u_image6;
 uniform sampler2D u_atlas;
+
+// The texture on image unit `unit` at `uv`.
+vec4 image(float unit, vec2 uv) {
+    if (unit < 0.5) return texture2D(u_image0, uv);
+    if (unit < 1.5) return texture2D(u_image1, uv);
+    if (unit < 2.5) return texture2D(u_image2, uv);
+    if (unit < 3.5) return texture2D(u_image3, uv);
+    if (unit < 4.5) return texture2D(u_image4, uv);
+    if (unit < 5.5) return texture2D(u_image5, uv);
+    return texture2D(u_image6, uv);
+}
 
 // The part of the line at height y inside a box of this size with these corner radii (top-left,
 // top-right, bottom-right, bottom-left), as (left, right); empty when left >= right.
@@ -148,11 +178,11 @@ void main() {
             }
         }
     } else if (v_shape.w < 2.5) {
-        color = texture2D(u_texture, v_uv) * v_color.a;
+        color = image(v_uv_unit.z, v_uv_unit.xy) * v_color.a;
     } else if (v_shape.w < 3.5) {
-        color = v_color * texture2D(u_atlas, v_uv).a;
+        color = v_color * texture2D(u_atlas, v_uv_unit.xy).a;
     } else {
-        color = texture2D(u_atlas, v_uv) * v_color.a;
+        color = texture2D(u_atlas, v_uv_unit.xy) * v_color.a;
     }
     a *= coverage(pixel - v_clip.xy, v_clip.zw - v_clip.xy, v_clip_radii);
     a *= coverage(pixel - v_square.xy, v_square.zw - v_square.xy, vec4(0.0));
@@ -164,6 +194,7 @@ void main() {
 pub(crate) struct Program {
     pub(crate) program: glow::Program,
     pub(crate) target: Option<glow::UniformLocation>,
+    pub(crate) flip: Option<glow::UniformLocation>,
 }
 
 impl Program {
@@ -204,13 +235,17 @@ impl Program {
                 return Err(format!("the program does not link: {log}"));
             }
             gl.use_program(Some(program));
-            // Images and groups on unit 0, the glyph atlas on unit 1: text between images does
-            // not end a batch.
-            let texture = gl.get_uniform_location(program, "u_texture");
-            gl.uniform_1_i32(texture.as_ref(), 0);
+            for unit in 0..IMAGE_UNITS {
+                let image = gl.get_uniform_location(program, &format!("u_image{unit}"));
+                gl.uniform_1_i32(image.as_ref(), unit as i32);
+            }
             let atlas = gl.get_uniform_location(program, "u_atlas");
-            gl.uniform_1_i32(atlas.as_ref(), 1);
-            Ok(Program { target: gl.get_uniform_location(program, "u_target"), program })
+            gl.uniform_1_i32(atlas.as_ref(), ATLAS_UNIT as i32);
+            Ok(Program {
+                target: gl.get_uniform_location(program, "u_target"),
+                flip: gl.get_uniform_location(program, "u_flip"),
+                program,
+            })
         }
     }
 }

@@ -43,6 +43,11 @@ impl Synthetic {
         }
         self.0.insert(handle, (SERIALS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), p));
     }
+
+    /// Drops image `handle`, as a host drops a released image.
+    pub fn remove(&mut self, handle: u32) {
+        self.0.remove(&handle);
+    }
 }
 
 impl Images for Synthetic {
