@@ -88,3 +88,27 @@ fn engine_js_under_node_times_every_frame() {
     assert!(j.frames.iter().all(|t| t.is_finite() && *t >= 0.0) && j.frames.iter().any(|t| *t > 0.0), "{:?}", j.frames);
     check_phases(&j);
 }
+
+/// The GPU backend's targets in what it is asked to do, the same on every machine: the home page
+/// in at most 20 draw calls a frame, the stress scene's moving and fading boxes in at most 50;
+/// a frame at rest after the first draws nothing new into a texture.
+#[test]
+fn the_gpu_backend_draws_the_scenes_in_a_few_draw_calls() {
+    let text = marquee_test_support::text_service();
+    let native = Native { text, raster: true, gpu: true };
+    for scene in scenes::all(true).iter().filter(|s| ["home", "stress-transform"].contains(&s.name)) {
+        let n = measure(scene, &native).unwrap();
+        let gpu = n.gpu.unwrap_or_else(|| panic!("{}: no GPU counters (install Mesa's EGL and GLES)", scene.name));
+        assert!(gpu.frames > 0, "{}: no frame drawn", scene.name);
+        let most = if scene.name == "home" { 20 } else { 50 };
+        assert!(gpu.max_draw_calls <= most, "{}: {} draw calls in a frame", scene.name, gpu.max_draw_calls);
+        assert_eq!(gpu.frames as usize, gpu.backend_ms.len());
+        if scene.name == "stress-transform" {
+            // Boxes that only move and fade: placed as recorded, nothing uploaded.
+            assert_eq!((gpu.layers_recorded, gpu.bytes_uploaded), (0, 0), "{gpu:?}");
+        } else {
+            assert!(gpu.image_uploads > 0 && gpu.glyph_uploads > 0, "{gpu:?}");
+            assert!(gpu.upload_frames < gpu.frames, "{gpu:?}");
+        }
+    }
+}
