@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use marquee_device::Profile;
 use marquee_engine_contract::{paths, stream};
 use marquee_host::{Ended, EngineChoice, Headless, Host, Key, Options, Report, Stop};
 
@@ -145,15 +146,20 @@ struct RunArgs {
     /// Write the last frame as a PNG.
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
-    /// Surface size.
-    #[arg(long, default_value = "1280x720", value_parser = parse_size)]
-    size: (u32, u32),
+    /// Simulate a class of device: a built-in profile (desktop, tv-1080p, tv-4k, stick-720p,
+    /// legacy-no-wasm) or a profile file (NAME.toml): its screen, renderer and GL limits,
+    /// budgets, engine runtime and memory caps. Flags given as well override it.
+    #[arg(long, value_name = "NAME|FILE")]
+    device: Option<String>,
+    /// Surface size (default: the device profile's, else 1280x720).
+    #[arg(long, value_parser = parse_size)]
+    size: Option<(u32, u32)>,
     /// Remote keys at frame numbers: `30:right,45:right,60:enter`.
     #[arg(long, value_parser = parse_keys, default_value = "")]
     keys: Keys,
-    /// Display rate in frames per second.
-    #[arg(long, default_value_t = 60.0)]
-    fps: f64,
+    /// Display rate in frames per second (default: the device profile's, else 60).
+    #[arg(long)]
+    fps: Option<f64>,
     /// Render frames back to back instead of pacing them (for measuring).
     #[arg(long)]
     unpaced: bool,
@@ -164,11 +170,12 @@ struct RunArgs {
     /// engine.js is read from beside it.
     #[arg(long, value_name = "WASM")]
     engine_wasm: Option<PathBuf>,
-    /// Which engine build runs: `wasm` (engine.wasm in wasmtime), `js` (engine.js in QuickJS, as
-    /// on devices without Wasm), or `auto`: decided by the device's capability and the app's
-    /// Wasm rollout (`marquee.wasm` in its package.json).
-    #[arg(long, value_enum, default_value = "auto")]
-    engine: Build,
+    /// Which engine build runs: `wasm` (engine.wasm in wasmtime), `wasmi` (engine.wasm in the
+    /// wasmi interpreter, as on devices without a JIT), `js` (engine.js in QuickJS, as on
+    /// devices without Wasm), or `auto`: decided by the device's capability and the app's Wasm
+    /// rollout (`marquee.wasm` in its package.json). Default: the device profile's, else auto.
+    #[arg(long, value_enum)]
+    engine: Option<Build>,
     /// This device's id, which places it in staged rollouts.
     #[arg(long, default_value = "local")]
     device_id: String,
@@ -207,9 +214,10 @@ struct RunArgs {
     #[arg(long, value_name = "MIB")]
     layer_budget: Option<f64>,
     /// Which backend draws frames: the CPU (tiny-skia), the GPU (OpenGL ES 2.0 through EGL,
-    /// read back for the window or the screenshot), or the GPU when a context can be made.
-    #[arg(long, value_enum, default_value_t = Renderer::Cpu)]
-    renderer: Renderer,
+    /// read back for the window or the screenshot), or the GPU when a context can be made
+    /// (default: the device profile's, else the CPU).
+    #[arg(long, value_enum)]
+    renderer: Option<Renderer>,
     /// A directory whose files `file:` image URLs may name (repeatable; default: none, and
     /// `file:` URLs are refused).
     #[arg(long, value_name = "DIR")]
@@ -239,6 +247,7 @@ enum Renderer {
 enum Build {
     Auto,
     Wasm,
+    Wasmi,
     Js,
 }
 
@@ -473,10 +482,23 @@ fn run_host(
     let engine_js = std::fs::read_to_string(engine.with_file_name("engine.js")).ok();
     let mut options = Options::new(&app, wasm);
     options.engine_js = engine_js;
+    let profile = args.device.as_deref().map(Profile::load).transpose().map_err(|e| e.to_string())?;
+    if let Some(p) = &profile
+        && !args.quiet
+    {
+        println!("device: {} — {}", p.name, p.description);
+    }
     options.engine = match args.engine {
-        Build::Auto => EngineChoice::Auto,
-        Build::Wasm => EngineChoice::Wasm,
-        Build::Js => EngineChoice::Js,
+        Some(Build::Auto) => EngineChoice::Auto,
+        Some(Build::Wasm) => EngineChoice::Wasm,
+        Some(Build::Wasmi) => EngineChoice::Wasmi,
+        Some(Build::Js) => EngineChoice::Js,
+        None => match profile.as_ref().map(|p| p.engine.runtime) {
+            Some(marquee_device::Runtime::Wasm) => EngineChoice::Wasm,
+            Some(marquee_device::Runtime::Wasmi) => EngineChoice::Wasmi,
+            Some(marquee_device::Runtime::Js) => EngineChoice::Js,
+            Some(marquee_device::Runtime::Auto) | None => EngineChoice::Auto,
+        },
     };
     options.device_id = args.device_id.clone();
     options.rollout = rollout;
@@ -496,8 +518,14 @@ fn run_host(
         }
         None => None,
     };
-    options.size = args.size;
-    options.fps = args.fps;
+    options.size =
+        args.size.or(profile.as_ref().map(|p| (p.display.size[0], p.display.size[1]))).unwrap_or((1280, 720));
+    options.fps = args.fps.or(profile.as_ref().map(|p| p.display.refresh)).unwrap_or(60.0);
+    if let Some(p) = &profile {
+        options.engine_memory = Profile::bytes(p.engine.memory_mib) as usize;
+        options.js.memory = Profile::bytes(p.js.heap_mib) as usize;
+        options.gpu_max_texture = Some(p.renderer.max_texture_size);
+    }
     options.unpaced = args.unpaced;
     options.virtual_time = args.virtual_time;
     options.script = args.keys.0.clone();
@@ -505,14 +533,21 @@ fn run_host(
     options.texture_budget = match args.texture_budget {
         Some(mib) if mib.is_finite() && mib >= 0.0 => (mib * 1048576.0) as u64,
         Some(mib) => return Err(format!("--texture-budget {mib}: expected a size in MiB")),
-        None => marquee_host::DEFAULT_TEXTURE_BUDGET,
+        None => profile
+            .as_ref()
+            .map_or(marquee_host::DEFAULT_TEXTURE_BUDGET, |p| Profile::bytes(p.renderer.texture_budget_mib)),
     };
     options.layer_budget = match args.layer_budget {
         Some(mib) if mib.is_finite() && mib >= 0.0 => (mib * 1048576.0) as usize,
         Some(mib) => return Err(format!("--layer-budget {mib}: expected a size in MiB")),
-        None => options.layer_budget,
+        None => profile.as_ref().map_or(options.layer_budget, |p| Profile::bytes(p.renderer.layer_budget_mib) as usize),
     };
-    options.renderer = match args.renderer {
+    let backend = profile.as_ref().map(|p| match p.renderer.backend {
+        marquee_device::Backend::Cpu => Renderer::Cpu,
+        marquee_device::Backend::Gpu => Renderer::Gpu,
+        marquee_device::Backend::Auto => Renderer::Auto,
+    });
+    options.renderer = match args.renderer.or(backend).unwrap_or(Renderer::Cpu) {
         Renderer::Cpu => marquee_host::RendererChoice::Cpu,
         Renderer::Gpu => marquee_host::RendererChoice::Gpu,
         Renderer::Auto => marquee_host::RendererChoice::Auto,
@@ -613,9 +648,14 @@ fn report_json(r: &Report) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({
-        "engine": if r.engine.js { "js" } else { "wasm" },
+        "engine": match (r.engine.js, r.engine.interpreted) {
+            (true, _) => "js",
+            (false, true) => "wasmi",
+            (false, false) => "wasm",
+        },
         "engine_reason": r.engine.reason,
         "renderer": r.renderer,
+        "size": [r.canvas.bounds().w, r.canvas.bounds().h],
         "module": format!("{:?}", r.module),
         "module_ms": ms(r.module_time),
         "first_frame_ms": r.first_frame.map(ms),
@@ -695,7 +735,11 @@ fn print_report(r: &Report) {
         let p = |q: f64| v[((v.len() - 1) as f64 * q).round() as usize];
         println!("{name:>8}: mean {mean:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms", p(0.5), p(0.99), p(1.0));
     }
-    let build = if r.engine.js { "engine.js in QuickJS" } else { "engine.wasm in wasmtime" };
+    let build = match (r.engine.js, r.engine.interpreted) {
+        (true, _) => "engine.js in QuickJS",
+        (false, true) => "engine.wasm in wasmi (interpreted)",
+        (false, false) => "engine.wasm in wasmtime",
+    };
     println!("engine build: {build} ({})", r.engine.reason);
     println!("engine module: {:?} in {:.1} ms", r.module, ms(r.module_time));
     println!("renderer: {}", r.renderer);

@@ -175,7 +175,7 @@ impl Loop {
         script.sort_by_key(|(frame, _)| std::cmp::Reverse(*frame));
         let (gpu, renderer) = match options.renderer {
             RendererChoice::Cpu => (None, "cpu".to_owned()),
-            choice => match crate::gpu::Gpu::new((w, h)) {
+            choice => match crate::gpu::Gpu::new((w, h), options.gpu_max_texture) {
                 Ok(gpu) => {
                     let renderer = format!("gpu: {}", gpu.description);
                     (Some(gpu), renderer)
@@ -226,7 +226,11 @@ impl Loop {
         for warning in warnings {
             this.say(Level::Warn, warning);
         }
-        let build = if this.selection.js { "engine.js (QuickJS)" } else { "engine.wasm (wasmtime)" };
+        let build = match (this.selection.js, this.selection.interpreted) {
+            (true, _) => "engine.js (QuickJS)",
+            (false, true) => "engine.wasm (wasmi, interpreted)",
+            (false, false) => "engine.wasm (wasmtime)",
+        };
         this.say(Level::Info, format!("running {build}: {}", this.selection.reason));
         this.say(Level::Info, format!("drawing with the {}", this.renderer));
         Ok(this)

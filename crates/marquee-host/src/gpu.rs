@@ -34,10 +34,14 @@ pub(crate) struct Gpu {
 }
 
 impl Gpu {
-    /// A GPU backend drawing `size` frames, or why there is none.
-    pub(crate) fn new(size: (u32, u32)) -> Result<Gpu, String> {
+    /// A GPU backend drawing `size` frames, its textures held to `max_texture` pixels a side if
+    /// given (a device class's limit), or why there is none.
+    pub(crate) fn new(size: (u32, u32), max_texture: Option<u32>) -> Result<Gpu, String> {
         let (context, gl) = marquee_gl::Headless::new().map_err(|e| e.to_string())?;
         let mut renderer = marquee_gl::Renderer::new(gl).map_err(|e| e.to_string())?;
+        if let Some(side) = max_texture {
+            renderer.limit_texture_size(side);
+        }
         let target = renderer.offscreen(size.0, size.1).map_err(|e| e.to_string())?;
         let description = renderer.describe();
         Ok(Gpu { renderer, target, _context: context, description })

@@ -118,6 +118,9 @@ pub struct Options {
     /// Which backend draws: the CPU (the default), the GPU (OpenGL ES 2.0 in a headless EGL
     /// context, read back into the canvas), or the GPU when a context can be made.
     pub renderer: RendererChoice,
+    /// The largest texture the GPU backend may use, pixels a side, when a device profile holds
+    /// it below what the driver takes (images past it are drawn reduced).
+    pub gpu_max_texture: Option<u32>,
     /// Test hook: the GPU backend fails this frame with a real GL error (the run must go on with
     /// the CPU).
     #[doc(hidden)]
@@ -236,6 +239,7 @@ impl Options {
             texture_budget: DEFAULT_TEXTURE_BUDGET,
             layer_budget: marquee_raster::DEFAULT_BUDGET,
             renderer: RendererChoice::Cpu,
+            gpu_max_texture: None,
             gpu_fault_at: None,
             image_limits: ImageLimits::default(),
             file_dirs: Vec::new(),

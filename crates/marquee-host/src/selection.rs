@@ -1,4 +1,5 @@
-//! Which engine build runs: engine.wasm in wasmtime, or engine.js in QuickJS.
+//! Which engine build runs: engine.wasm in wasmtime, or engine.js in QuickJS (or, asked for by
+//! name as a device without a JIT would, engine.wasm in the wasmi interpreter).
 //!
 //! The choice is made once at start-up from three inputs, strongest first: the developer's
 //! override (`marquee run --engine wasm|js`), the device's capability (engine.wasm must compile,
@@ -17,6 +18,8 @@ pub enum EngineChoice {
     Auto,
     /// engine.wasm, whatever the rollout says (fails if the device cannot run it).
     Wasm,
+    /// engine.wasm in wasmi, an interpreter: what a device whose Wasm runtime has no JIT runs.
+    Wasmi,
     /// engine.js.
     Js,
 }
@@ -26,6 +29,8 @@ pub enum EngineChoice {
 pub struct Selection {
     /// engine.js rather than engine.wasm.
     pub js: bool,
+    /// engine.wasm interpreted (wasmi) rather than compiled (wasmtime).
+    pub interpreted: bool,
     /// Why, in words.
     pub reason: String,
 }
@@ -37,10 +42,11 @@ pub(crate) fn select(
     device_id: &str,
     wasm_works: impl FnOnce() -> Result<(), String>,
 ) -> Selection {
-    let js = |reason: String| Selection { js: true, reason };
+    let js = |reason: String| Selection { js: true, interpreted: false, reason };
     match choice {
         EngineChoice::Js => js("--engine js".into()),
-        EngineChoice::Wasm => Selection { js: false, reason: "--engine wasm".into() },
+        EngineChoice::Wasm => Selection { js: false, interpreted: false, reason: "--engine wasm".into() },
+        EngineChoice::Wasmi => Selection { js: false, interpreted: true, reason: "--engine wasmi".into() },
         EngineChoice::Auto if rollout.kill_switch => js("the Wasm kill switch is on".into()),
         EngineChoice::Auto if !rollout.wants_wasm(device_id) => {
             js(format!("device bucket {} is outside the Wasm rollout ({}%)", bucket(device_id), rollout.percent))
@@ -48,6 +54,7 @@ pub(crate) fn select(
         EngineChoice::Auto => match wasm_works() {
             Ok(()) => Selection {
                 js: false,
+                interpreted: false,
                 reason: format!("in the Wasm rollout ({}%, bucket {})", rollout.percent, bucket(device_id)),
             },
             Err(why) => js(format!("engine.wasm does not run here ({why})")),
@@ -104,6 +111,8 @@ mod tests {
         assert!(broken.js && broken.reason.contains("no Wasm VM"), "{broken:?}");
         assert!(select(EngineChoice::Js, everyone, "tv", || Ok(())).js);
         assert!(!select(EngineChoice::Wasm, nobody, "tv", || Err("unused".into())).js);
+        let interpreted = select(EngineChoice::Wasmi, nobody, "tv", || panic!("no self-test when chosen"));
+        assert!(!interpreted.js && interpreted.interpreted, "{interpreted:?}");
     }
 
     #[test]

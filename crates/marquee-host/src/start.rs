@@ -21,6 +21,7 @@ use crate::{Error, Options};
 /// What new engine instances are made from.
 enum Build {
     Wasm { runtime: Runtime, module: Module },
+    Wasmi { runtime: marquee_engine_wasmi::Runtime, module: marquee_engine_wasmi::Module },
     Js { source: String, limits: marquee_engine_quickjs::Limits },
 }
 
@@ -36,6 +37,9 @@ impl Build {
     ) -> Result<Box<dyn Engine>, marquee_engine_contract::Error> {
         let mut engine: Box<dyn Engine> = match self {
             Build::Wasm { runtime, module } => {
+                Box::new(runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?)
+            }
+            Build::Wasmi { runtime, module } => {
                 Box::new(runtime.instantiate_with_text(module, memory, Box::new(text.clone()))?)
             }
             Build::Js { source, limits } => Box::new(JsEngine::new(source, Box::new(text.clone()), *limits)?),
@@ -68,7 +72,7 @@ impl Instance {
     /// The memory limit of the running build, in bytes.
     pub(crate) fn memory_limit(&self) -> usize {
         match &self.build {
-            Build::Wasm { .. } => self.memory,
+            Build::Wasm { .. } | Build::Wasmi { .. } => self.memory,
             Build::Js { limits, .. } => limits.memory,
         }
     }
@@ -133,6 +137,10 @@ pub(crate) fn start(options: &Options) -> Result<Started, Error> {
         })?;
         let limits = marquee_engine_quickjs::Limits::default();
         (Build::Js { source, limits }, Source::Uncached("engine.js is not compiled".into()))
+    } else if selection.interpreted {
+        let runtime = marquee_engine_wasmi::Runtime::with_call_budget(options.engine_call_budget);
+        let module = runtime.load(&options.engine_wasm).map_err(Error::Engine)?;
+        (Build::Wasmi { runtime, module }, Source::Uncached("wasmi interprets engine.wasm: nothing is compiled".into()))
     } else {
         let (module, source) = match wasm {
             Some(loaded) => loaded,

@@ -485,6 +485,14 @@ fn the_demo_renders_the_same_images_with_engine_js() {
     demo_sessions(EngineChoice::Js);
 }
 
+/// The promise of the interpreter: a device without a JIT runs engine.wasm in wasmi, and shows
+/// the same pixels.
+#[test]
+fn the_demo_renders_the_same_images_with_engine_wasm_interpreted() {
+    let _serial = serial();
+    demo_sessions(EngineChoice::Wasmi);
+}
+
 fn demo_sessions(engine: EngineChoice) {
     use Key::{Back, Down, Enter, Right};
     // Scripted remote sessions, a key every 12 frames (200 ms of virtual time), each ending in a
@@ -508,6 +516,7 @@ fn demo_sessions(engine: EngineChoice) {
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{name}");
         assert_eq!(report.engine.js, engine == EngineChoice::Js, "{name}: {:?}", report.engine);
+        assert_eq!(report.engine.interpreted, engine == EngineChoice::Wasmi, "{name}: {:?}", report.engine);
         assert_eq!(report.command_errors, 0, "{name}: {:?}", report.log);
         let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
         golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
