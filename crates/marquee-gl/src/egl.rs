@@ -34,6 +34,8 @@ pub struct Headless {
     egl: Egl,
     display: egl::Display,
     context: egl::Context,
+    /// Destroyed by [`lose`](Self::lose).
+    lost: bool,
 }
 
 impl Headless {
@@ -59,7 +61,7 @@ impl Headless {
         let context = egl
             .create_context(display, config, None, &[egl::CONTEXT_CLIENT_VERSION, 2, egl::NONE])
             .map_err(|e| fail("creating a GLES 2.0 context", e))?;
-        let headless = Headless { egl, display, context };
+        let headless = Headless { egl, display, context, lost: false };
         headless.egl.make_current(display, None, None, Some(context)).map_err(|e| fail("making it current", e))?;
         // SAFETY: the context is current on this thread, and the loader returns its entry points.
         #[allow(unsafe_code, reason = "glow's loader is FFI")]
@@ -73,11 +75,42 @@ impl Headless {
     }
 }
 
-impl Drop for Headless {
-    fn drop(&mut self) {
+impl Headless {
+    /// Whether the context is still this thread's and alive: a driver that reset it (a GPU
+    /// hang, a display mode change on some TVs) reports `EGL_CONTEXT_LOST`, and a context no
+    /// longer current draws nothing while every GL call seems to succeed.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.lost || self.egl.get_current_context() != Some(self.context) {
+            return Err(Error("the GL context was lost (it is no longer current)".into()));
+        }
+        match self.egl.get_error() {
+            Some(egl::Error::ContextLost) => Err(Error("the GL context was lost (EGL_CONTEXT_LOST)".into())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Destroys the context under whoever draws with it, as a driver reset does, for tests of
+    /// what a host does when its context is lost mid-session.
+    #[doc(hidden)]
+    pub fn lose(&mut self) {
         let _ = self.egl.make_current(self.display, None, None, None);
         let _ = self.egl.destroy_context(self.display, self.context);
-        let _ = self.egl.terminate(self.display);
+        self.lost = true;
+    }
+}
+
+impl Drop for Headless {
+    fn drop(&mut self) {
+        // Another context may be current on this thread by now: leave it so.
+        if self.egl.get_current_context() == Some(self.context) {
+            let _ = self.egl.make_current(self.display, None, None, None);
+        }
+        if !self.lost {
+            let _ = self.egl.destroy_context(self.display, self.context);
+        }
+        // The display is not terminated: it is the process's one surfaceless display, which a
+        // context made since (a host recovering from a lost one, a test's second renderer)
+        // shares, and eglTerminate would pull it from under them.
     }
 }
 

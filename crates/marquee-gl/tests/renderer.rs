@@ -256,3 +256,21 @@ fn textures_share_a_batch_up_to_the_units_and_are_uploaded_once() {
     let changed = r.draw(&tree, &target, Color(0x000000ff), &images, &mut NoGlyphs).unwrap();
     assert_eq!(changed.image_uploads, 1);
 }
+
+#[test]
+fn a_lost_context_says_so_and_a_new_one_draws() {
+    let (mut context, r) = renderer();
+    assert!(context.check().is_ok());
+    context.lose();
+    let e = context.check().unwrap_err();
+    assert!(e.0.contains("lost"), "{e}");
+    drop(r);
+    drop(context);
+    // A context made after it (on the same display) draws as the first did.
+    let (context, mut r) = renderer();
+    assert!(context.check().is_ok());
+    let tree = LayerTree::single(vec![boxed(0.0, 0.0, 0x00ff00ff)]).unwrap();
+    let target = r.offscreen(16, 16).unwrap();
+    r.draw(&tree, &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+    assert_eq!(&r.read_checked(&target).unwrap()[(4 * 16 + 4) * 4..][..4], [0, 255, 0, 255]);
+}

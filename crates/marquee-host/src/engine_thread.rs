@@ -136,6 +136,8 @@ struct Loop {
     canvas_stale: bool,
     /// What the GPU's last frame cost.
     gpu_stats: marquee_gl::Stats,
+    /// Whether the GPU backend has already been given a new context once this run.
+    gpu_recovered: bool,
     /// The layers the canvas draws, as the engine's frames left them.
     layers: LayerTree,
     textures: Textures,
@@ -209,6 +211,7 @@ impl Loop {
             renderer,
             canvas_stale: false,
             gpu_stats: marquee_gl::Stats::default(),
+            gpu_recovered: false,
             layers: LayerTree::default(),
             textures,
             texture_high_water: 0,
@@ -499,33 +502,72 @@ impl Loop {
         (drawn, damage)
     }
 
-    /// Draws the frame with the GPU; when that fails, says why and leaves the GPU for the CPU,
-    /// which then draws this frame and the rest.
+    /// Draws the frame with the GPU. When that fails, the first time a run it draws the frame
+    /// again with a new context (everything the renderer kept is made anew); after that, or if
+    /// no context can be made, it leaves the GPU for the CPU, which draws this frame and the
+    /// rest. The log says which, and why.
     fn draw_gpu(&mut self, glyphs: &mut marquee_text::SharedText) {
         let Some(gpu) = self.gpu.as_mut() else { return };
         if self.options.gpu_fault_at == Some(self.n) {
             gpu.inject_gl_error();
         }
+        if self.options.gpu_lose_at == Some(self.n) {
+            gpu.lose_context();
+        }
+        let Err(why) = self.try_draw_gpu(glyphs) else { return };
+        let n = self.n;
+        // The old context goes first: making the new one current must not be undone by it.
+        self.gpu = None;
+        self.gpu_stats = marquee_gl::Stats::default();
+        if !self.gpu_recovered {
+            self.gpu_recovered = true;
+            let size = (self.canvas.bounds().w as u32, self.canvas.bounds().h as u32);
+            match crate::gpu::Gpu::new(size, self.options.gpu_max_texture) {
+                Ok(gpu) => {
+                    self.gpu = Some(gpu);
+                    match self.try_draw_gpu(glyphs) {
+                        Ok(()) => {
+                            self.say(
+                                Level::Warn,
+                                format!("frame {n}: the GPU backend failed ({why}); drawing with a new GL context"),
+                            );
+                            self.renderer = format!("{}; new GL context at frame {n} ({why})", self.renderer);
+                            return;
+                        }
+                        Err(again) => {
+                            self.gpu = None;
+                            self.gpu_stats = marquee_gl::Stats::default();
+                            return self.fall_back(format!("{why}; with a new context: {again}"));
+                        }
+                    }
+                }
+                Err(no) => return self.fall_back(format!("{why}; no new context: {no}")),
+            }
+        }
+        self.fall_back(why);
+    }
+
+    /// One GPU draw of the frame, a panic in the driver's path taken as a failure.
+    fn try_draw_gpu(&mut self, glyphs: &mut marquee_text::SharedText) -> Result<(), String> {
+        let Some(gpu) = self.gpu.as_mut() else { return Err("no GPU backend".into()) };
         let (tree, background, textures, canvas) =
             (&self.layers, self.options.background, &self.textures, &mut self.canvas);
         let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             gpu.draw(tree, background, (textures, glyphs), canvas)
         }))
         .unwrap_or_else(|_| Err("the GPU backend panicked".into()));
-        match drawn {
-            Ok(stats) => self.gpu_stats = stats,
-            Err(why) => {
-                let n = self.n;
-                self.say(
-                    Level::Warn,
-                    format!("frame {n}: the GPU backend failed ({why}); drawing with the CPU from now on"),
-                );
-                self.renderer = format!("{}; cpu from frame {n} ({why})", self.renderer);
-                self.gpu = None;
-                self.gpu_stats = marquee_gl::Stats::default();
-                self.canvas_stale = true;
-            }
-        }
+        self.gpu_stats = drawn?;
+        Ok(())
+    }
+
+    /// Leaves the GPU for the CPU, which draws this frame (whole) and the rest.
+    fn fall_back(&mut self, why: String) {
+        let n = self.n;
+        self.say(Level::Warn, format!("frame {n}: the GPU backend failed ({why}); drawing with the CPU from now on"));
+        self.renderer = format!("{}; cpu from frame {n} ({why})", self.renderer);
+        self.gpu = None;
+        self.gpu_stats = marquee_gl::Stats::default();
+        self.canvas_stale = true;
     }
 
     /// The frame's figures: the report's, the vitals the updater watches, the node count.

@@ -2,8 +2,10 @@
 //! into an offscreen target in a headless EGL context, read back into the canvas, so presenters,
 //! screenshots and reports see the same pixels whichever backend drew them.
 //!
-//! A frame the GPU fails (a GL error, a lost context, a panic in the driver's path) is drawn by
-//! the CPU instead, and the run goes on with the CPU from then on; the log says why.
+//! A frame the GPU fails (a GL error, a lost context, a panic in the driver's path) is drawn
+//! again with a new context, its resources recreated (layers recorded anew, images uploaded
+//! again) — once a run; a second failure, or a context that cannot be made, leaves the GPU for
+//! the CPU, which draws that frame and the rest. The log says which, and why.
 
 use marquee_display_list::Color;
 use marquee_display_list::images::Images;
@@ -28,7 +30,7 @@ pub(crate) struct Gpu {
     // Dropped last: the GL objects belong to this context.
     renderer: marquee_gl::Renderer,
     target: marquee_gl::Target,
-    _context: marquee_gl::Headless,
+    context: marquee_gl::Headless,
     /// The driver, as it names itself.
     pub(crate) description: String,
 }
@@ -44,7 +46,7 @@ impl Gpu {
         }
         let target = renderer.offscreen(size.0, size.1).map_err(|e| e.to_string())?;
         let description = renderer.describe();
-        Ok(Gpu { renderer, target, _context: context, description })
+        Ok(Gpu { renderer, target, context, description })
     }
 
     /// Draws the whole tree and reads it back into `canvas`.
@@ -55,14 +57,22 @@ impl Gpu {
         (images, glyphs): (&dyn Images, &mut dyn Glyphs),
         canvas: &mut Canvas,
     ) -> Result<marquee_gl::Stats, String> {
+        // A lost context draws nothing and reports no GL error: asked before and after.
+        self.context.check().map_err(|e| e.to_string())?;
         let stats = self.renderer.draw(tree, &self.target, background, images, glyphs).map_err(|e| e.to_string())?;
         let pixels = self.renderer.read_checked(&self.target).map_err(|e| e.to_string())?;
+        self.context.check().map_err(|e| e.to_string())?;
         canvas.load_pixels(&pixels).map_err(|e| e.to_string())?;
         Ok(stats)
     }
 
-    /// Makes the next frame fail with a real GL error (tests of the fallback).
+    /// Makes the next frame fail with a real GL error (tests of the recovery).
     pub(crate) fn inject_gl_error(&self) {
         self.renderer.inject_gl_error();
+    }
+
+    /// Destroys the context under the renderer, as a driver reset does (tests of the recovery).
+    pub(crate) fn lose_context(&mut self) {
+        self.context.lose();
     }
 }

@@ -121,10 +121,13 @@ pub struct Options {
     /// The largest texture the GPU backend may use, pixels a side, when a device profile holds
     /// it below what the driver takes (images past it are drawn reduced).
     pub gpu_max_texture: Option<u32>,
-    /// Test hook: the GPU backend fails this frame with a real GL error (the run must go on with
-    /// the CPU).
+    /// Test hook: the GPU backend fails this frame with a real GL error (the run must go on).
     #[doc(hidden)]
     pub gpu_fault_at: Option<u64>,
+    /// Test hook: the GPU backend's context is destroyed before this frame, as a driver reset
+    /// does (the run must go on).
+    #[doc(hidden)]
+    pub gpu_lose_at: Option<u64>,
     /// What one image may be: encoded size, dimensions, fetch time.
     pub image_limits: ImageLimits,
     /// Directories `file:` image URLs may name files in (the device's, never the app's choice);
@@ -241,6 +244,7 @@ impl Options {
             renderer: RendererChoice::Cpu,
             gpu_max_texture: None,
             gpu_fault_at: None,
+            gpu_lose_at: None,
             image_limits: ImageLimits::default(),
             file_dirs: Vec::new(),
             record: None,

@@ -654,19 +654,21 @@ fn a_recorded_demo_session_replays_identically_in_all_three_engines() {
 
 /// The demo drawn by the GPU backend (Mesa's llvmpipe in CI), read back for the report: within
 /// the backends' tolerance of the CPU's golden images (as `marquee-gl`'s fixtures are), the
-/// textures uploaded once. A GL error injected mid-run moves the run to the CPU, which then draws
+/// textures uploaded once. A context lost mid-run is replaced by a new one, everything drawn
+/// anew; a second failure (a GL error after the loss) moves the run to the CPU, which then draws
 /// the same frame the CPU alone would have.
 #[test]
-fn the_demo_draws_with_the_gpu_and_falls_back_to_the_cpu_when_it_fails() {
+fn the_demo_draws_with_the_gpu_and_survives_a_lost_context_and_gl_errors() {
     let _serial = serial();
     use Key::{Down, Enter, Right};
     let rails = [Down, Down, Right, Right, Right, Right, Right, Down, Enter];
-    let session = |fault: Option<u64>| {
+    let session = |lose: Option<u64>, fault: Option<u64>| {
         let mut o = options("apps/demo", engine_wasm());
         o.size = (1280, 720);
         o.virtual_time = true;
         o.offline = true;
         o.renderer = marquee_host::RendererChoice::Gpu;
+        o.gpu_lose_at = lose;
         o.gpu_fault_at = fault;
         // llvmpipe draws every frame on this machine's busy CPU cores.
         o.stop.timeout = Some(Duration::from_secs(120));
@@ -675,7 +677,7 @@ fn the_demo_draws_with_the_gpu_and_falls_back_to_the_cpu_when_it_fails() {
         assert_eq!((report.ended, report.command_errors), (Ended::Idle, 0), "{:?}", report.log);
         report
     };
-    let gpu = session(None);
+    let gpu = session(None, None);
     assert!(gpu.renderer.starts_with("gpu: "), "{}", gpu.renderer);
     let golden_path = root().join("tests/snapshots/host/demo-details.png");
     let s = golden::similarity(&golden_path, 1280, 720, gpu.canvas.pixmap().data()).unwrap();
@@ -687,9 +689,24 @@ fn the_demo_draws_with_the_gpu_and_falls_back_to_the_cpu_when_it_fails() {
     // A frame that changed nothing on screen is not drawn at all.
     assert!(gpu.frames.iter().filter(|f| f.pixels == 0).all(|f| f.draw_calls == 0));
 
-    let fallen = session(Some(40));
+    // The context lost at frame 40: a new one draws that frame and the rest, as well as before.
+    let recovered = session(Some(40), None);
     assert!(
-        fallen.renderer.contains("cpu from frame 40") && fallen.renderer.contains("GL error"),
+        recovered.renderer.contains("new GL context at frame 40") && recovered.renderer.contains("lost"),
+        "{}",
+        recovered.renderer
+    );
+    assert!(!recovered.renderer.contains("cpu from"), "{}", recovered.renderer);
+    let s = golden::similarity(&golden_path, 1280, 720, recovered.canvas.pixmap().data()).unwrap();
+    assert!(s.within >= 0.995 && s.mean_error <= 0.5, "{s:?}");
+    assert!(recovered.frames.iter().skip(41).any(|f| f.draw_calls > 0), "the new context drew");
+
+    // Lost at 40, then a GL error at 60: the second failure leaves the GPU for the CPU.
+    let fallen = session(Some(40), Some(60));
+    assert!(
+        fallen.renderer.contains("new GL context at frame 40")
+            && fallen.renderer.contains("cpu from frame 60")
+            && fallen.renderer.contains("GL error"),
         "{}",
         fallen.renderer
     );
