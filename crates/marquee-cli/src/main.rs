@@ -557,6 +557,7 @@ fn run_host(
     // A window is interactive: it stays open until closed (or the frame count / timeout asked).
     options.stop = Stop { frames: args.frames, when_idle: false, timeout: timeout(None) };
     let report = if args.headless { None } else { windowed(&options)? };
+    let front_end = if report.is_some() { "window" } else { "headless" };
     let report = match report {
         Some(report) => report,
         None => {
@@ -571,7 +572,9 @@ fn run_host(
         print_report(&report);
     }
     if let Some(path) = &args.report {
-        let text = serde_json::to_string(&report_json(&report)).map_err(|e| e.to_string())?;
+        let mut json = report_json(&report);
+        json["front_end"] = serde_json::json!(front_end);
+        let text = serde_json::to_string(&json).map_err(|e| e.to_string())?;
         std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if let Some(path) = &args.screenshot {

@@ -1,6 +1,7 @@
 //! `marquee run --device NAME` through the real command: each built-in profile's screen, engine
 //! runtime and renderer reach the run (its report says so), a flag given as well wins over the
-//! profile, and an unknown profile or a bad profile file is refused with what is wrong.
+//! profile, and an unknown profile or a bad profile file is refused with what is wrong; the demo
+//! runs in a window (under Xvfb) drawn by the GPU backend with the GPU profiles.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -69,4 +70,81 @@ fn an_unknown_profile_or_a_bad_file_is_refused() {
     let e = run("bad", file.to_str().unwrap(), &[]).unwrap_err();
     assert!(e.contains("device profile odd") && e.contains("vsync"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// An X server of its own (Xvfb, which `.ci/run` installs) on a free display number, stopped
+/// when dropped.
+struct Xvfb(std::process::Child, String);
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 90..120 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+                continue;
+            }
+            let display = format!(":{n}");
+            let child = Command::new("Xvfb")
+                .args([display.as_str(), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("Xvfb: {e} (install Debian's xvfb)"));
+            // Owned (and so stopped) from here on; up when its socket is there.
+            let x = Xvfb(child, display);
+            for _ in 0..100 {
+                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                    return x;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            panic!("Xvfb {} did not start", x.1);
+        }
+        panic!("no free X display number");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_demo_runs_in_a_window_on_the_gpu_with_each_gpu_profile() {
+    let x = Xvfb::start();
+    for device in ["stick-720p", "tv-1080p"] {
+        let dir = std::env::temp_dir().join(format!("marquee-devices-window-{}-{device}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (report, shot) = (dir.join("report.json"), dir.join("window.png"));
+        let out = Command::new(MARQUEE)
+            .env("DISPLAY", &x.1)
+            .env_remove("WAYLAND_DISPLAY")
+            .arg("run")
+            .arg(root().join("apps/demo"))
+            .args(["--quiet", "--offline", "--no-storage", "--virtual-time", "--frames", "60", "--device", device])
+            .arg("--cache")
+            .arg(dir.join("modules"))
+            .arg("--report")
+            .arg(&report)
+            .arg("--screenshot")
+            .arg(&shot)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{device}: {stderr}");
+        let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+        assert_eq!(r["front_end"], "window", "{device}: {stderr}");
+        assert!(r["renderer"].as_str().is_some_and(|s| s.starts_with("gpu")), "{device}: {}", r["renderer"]);
+        let drew: u64 = r["frames"].as_array().unwrap().iter().filter_map(|f| f["draw_calls"].as_u64()).sum();
+        assert!(drew > 0, "{device}: no draw call");
+        // The window was the profile's screen: so is the frame it showed.
+        let png = std::fs::read(&shot).unwrap();
+        let size = |at: usize| u32::from_be_bytes(png[at..at + 4].try_into().unwrap());
+        assert_eq!(
+            [size(16), size(20)],
+            r["size"].as_array().map(|s| [s[0].as_u64().unwrap() as u32, s[1].as_u64().unwrap() as u32]).unwrap()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
