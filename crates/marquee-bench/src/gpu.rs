@@ -1,7 +1,8 @@
 //! The GPU backend on the scenes' frames: the native runner's layer tree, as the software
 //! compositor gets it, drawn by `marquee-gl` into a 1280×720 offscreen target in a headless
-//! context (Mesa's llvmpipe on machines without a GPU), with the scene's posters as synthetic
-//! images and glyphs from the runner's text service.
+//! context (Mesa's llvmpipe on machines without a GPU) where each frame's damage is, as the host
+//! draws it, with the scene's posters as synthetic images and glyphs from the runner's text
+//! service.
 //!
 //! What is counted is what a GPU is asked to do, the same on every machine: draw calls, quads,
 //! opacity groups through textures, layers recorded, texture uploads and their bytes. What is
@@ -10,8 +11,8 @@
 //! with the GPU's work waited for (`glFinish`): under llvmpipe that is a CPU pretending to be a
 //! GPU, reported, never judged.
 
-use marquee_display_list::Color;
 use marquee_display_list::layers::LayerTree;
+use marquee_display_list::{Color, IntRect};
 use marquee_gl::{Headless, Renderer, Target};
 use marquee_test_support::images::Synthetic;
 use marquee_text::SharedText;
@@ -81,6 +82,8 @@ pub struct GpuRun {
     text: SharedText,
     /// Whether counted frames have started (after the first, which builds the scene).
     counting: bool,
+    /// Nothing drawn yet: the first frame is drawn whole.
+    fresh: bool,
     /// What was counted.
     pub drawn: GpuDrawn,
 }
@@ -92,7 +95,16 @@ impl GpuRun {
         let mut renderer = Renderer::new(gl).map_err(|e| Error(format!("the GL renderer: {e}")))?;
         let target = renderer.offscreen(SIZE.0, SIZE.1).map_err(|e| Error(e.to_string()))?;
         let drawn = GpuDrawn { renderer: renderer.describe(), ..GpuDrawn::default() };
-        Ok(GpuRun { renderer, target, _context: context, images: Synthetic::default(), text, counting: false, drawn })
+        Ok(GpuRun {
+            renderer,
+            target,
+            _context: context,
+            images: Synthetic::default(),
+            text,
+            counting: false,
+            fresh: true,
+            drawn,
+        })
     }
 
     /// The host decoded image `handle` (`width × height`).
@@ -110,13 +122,20 @@ impl GpuRun {
         self.counting = true;
     }
 
-    /// Draws `tree` and waits for the GPU to finish.
-    pub fn draw(&mut self, tree: &LayerTree) -> Result<(), Error> {
+    /// Draws `tree` where `damage` is (grown by a pixel, as the host does) and waits for the GPU
+    /// to finish.
+    pub fn draw(&mut self, tree: &LayerTree, damage: &[IntRect]) -> Result<(), Error> {
         let started = std::time::Instant::now();
         let mut glyphs = self.text.clone();
+        let screen = IntRect { x: 0, y: 0, w: SIZE.0 as i32, h: SIZE.1 as i32 };
+        let area = match std::mem::take(&mut self.fresh) {
+            true => screen,
+            false => damage.iter().fold(IntRect::default(), |a, r| a.union(r)),
+        };
+        let area = IntRect { x: area.x - 1, y: area.y - 1, w: area.w + 2, h: area.h + 2 }.intersect(&screen);
         let stats = self
             .renderer
-            .draw(tree, &self.target, Color(0x000000ff), &self.images, &mut glyphs)
+            .draw_area(tree, &self.target, area, Color(0x000000ff), &self.images, &mut glyphs)
             .map_err(|e| Error(format!("the GPU backend: {e}")))?;
         self.renderer.finish();
         let wall = started.elapsed().as_secs_f64() * 1000.0;

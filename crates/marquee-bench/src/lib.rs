@@ -287,7 +287,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
                             if times.len() > skip {
                                 g.count();
                             }
-                            g.draw(tree)?;
+                            g.draw(tree, &damage)?;
                         }
                         Some(canvas.draw(tree, &damage, &NoImages, &mut NoGlyphs).map_err(raster_error)?)
                     }

@@ -157,8 +157,9 @@ struct Gpu {
     units: Vec<glow::Texture>,
     /// Where the batch draws.
     bound: Bound,
-    /// The frame's target, and the groups open in it.
+    /// The frame's target, the area of it drawn this frame, and the groups open in it.
     frame: Bound,
+    area: IntRect,
     groups: Vec<Group>,
     /// Group textures not in use; and those composited in the batch, free once it is drawn.
     pool: Vec<Target>,
@@ -239,6 +240,7 @@ impl Renderer {
                 units: Vec::new(),
                 bound: nowhere,
                 frame: nowhere,
+                area: IntRect::default(),
                 groups: Vec::new(),
                 pool: Vec::new(),
                 retiring: Vec::new(),
@@ -319,19 +321,43 @@ impl Renderer {
         images: &dyn Images,
         glyphs: &mut dyn Glyphs,
     ) -> Result<Stats, Error> {
+        let (w, h) = target.size();
+        let whole = IntRect { x: 0, y: 0, w: w as i32, h: h as i32 };
+        self.draw_area(tree, target, whole, background, images, glyphs)
+    }
+
+    /// Draws the tree into `area` of `target` (a frame's damage), leaving the target's other
+    /// pixels as the last frame left them: only what shows in the area is placed, and the GPU
+    /// touches no pixel outside it.
+    pub fn draw_area(
+        &mut self,
+        tree: &LayerTree,
+        target: &Target,
+        area: IntRect,
+        background: Color,
+        images: &dyn Images,
+        glyphs: &mut dyn Glyphs,
+    ) -> Result<Stats, Error> {
         let started = Instant::now();
         self.gpu.stats = Stats::default();
         self.gpu.gl_time = Duration::ZERO;
         // An error left by earlier calls (or a lost context) fails this frame before it starts.
         self.gpu.check("starting a frame")?;
         self.gpu.bind_atlas();
+        let (w, h) = target.size();
+        let area = area.intersect(&IntRect { x: 0, y: 0, w: w as i32, h: h as i32 });
         let frame = Bound { framebuffer: target.framebuffer, size: target.size(), origin: (0, 0) };
         self.gpu.frame = frame;
+        self.gpu.area = area;
         self.gpu.bind(frame, Some(background));
-        let (w, h) = target.size();
-        let screen = Clip { square: [0.0, 0.0, w as f32, h as f32], rounded: None };
+        // The area is the root's clip: what falls outside it is not placed, and the shader cuts
+        // what straddles it (its edges are whole pixels, so coverage is exact).
+        let screen = Clip {
+            square: [area.x as f32, area.y as f32, (area.x + area.w) as f32, (area.y + area.h) as f32],
+            rounded: None,
+        };
         let mut sources = Sources { tree, images, glyphs };
-        let result = match tree.get(ROOT) {
+        let result = match tree.get(ROOT).filter(|_| !area.is_empty()) {
             Some(root) => self.layer(&mut sources, ROOT, root, Transform::IDENTITY, screen, 1.0, 0),
             None => Ok(()),
         };
@@ -363,17 +389,37 @@ impl Renderer {
 
     /// The target's pixels, premultiplied RGBA, top row first.
     pub fn read(&self, target: &Target) -> Vec<u8> {
-        let (w, h) = (target.width as usize, target.height as usize);
+        let (w, h) = target.size();
+        self.read_area(target, IntRect { x: 0, y: 0, w: w as i32, h: h as i32 })
+    }
+
+    /// The pixels of `area` of the target (within it), premultiplied RGBA, top row first; the
+    /// GL error if reading failed.
+    pub fn read_area_checked(&self, target: &Target, area: IntRect) -> Result<Vec<u8>, Error> {
+        let pixels = self.read_area(target, area);
+        self.gpu.check("reading the frame back")?;
+        Ok(pixels)
+    }
+
+    /// The pixels of `area` of the target (cut to it), premultiplied RGBA, top row first.
+    pub fn read_area(&self, target: &Target, area: IntRect) -> Vec<u8> {
+        let area = area.intersect(&IntRect { x: 0, y: 0, w: target.width as i32, h: target.height as i32 });
+        let (w, h) = (area.w.max(0) as usize, area.h.max(0) as usize);
         let mut pixels = vec![0u8; w * h * 4];
-        // SAFETY: reading the bound framebuffer into a buffer of its size.
+        if pixels.is_empty() {
+            return pixels;
+        }
+        // A window's row 0 is its bottom; a texture target's, its top (see `bind`).
+        let y = if target.framebuffer.is_none() { target.height as i32 - area.y - area.h } else { area.y };
+        // SAFETY: reading `w × h` pixels of the bound framebuffer into a buffer of that size.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
             let gl = &self.gpu.gl;
             gl.bind_framebuffer(glow::FRAMEBUFFER, target.framebuffer);
             gl.pixel_store_i32(glow::PACK_ALIGNMENT, 1);
             gl.read_pixels(
-                0,
-                0,
+                area.x,
+                y,
                 w as i32,
                 h as i32,
                 glow::RGBA,
@@ -845,6 +891,16 @@ impl Gpu {
             gl.uniform_4_f32(self.program.target.as_ref(), w, h, bound.origin.0 as f32, bound.origin.1 as f32);
             let flip = if bound.framebuffer.is_some() { 1.0 } else { -1.0 };
             gl.uniform_1_f32(self.program.flip.as_ref(), flip);
+            // The frame's target is drawn (and cleared) within the frame's area alone; a group's
+            // texture is all the group's.
+            if bound == self.frame {
+                let a = self.area;
+                let y = if bound.framebuffer.is_some() { a.y } else { bound.size.1 as i32 - a.y - a.h };
+                gl.enable(glow::SCISSOR_TEST);
+                gl.scissor(a.x, y, a.w.max(0), a.h.max(0));
+            } else {
+                gl.disable(glow::SCISSOR_TEST);
+            }
             if let Some(c) = clear {
                 let [r, g, b, a] = batch::premultiplied(c, 1.0);
                 gl.clear_color(r, g, b, a);

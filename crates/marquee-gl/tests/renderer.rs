@@ -8,7 +8,7 @@ use marquee_display_list::Encoder;
 use marquee_display_list::images::NoImages;
 use marquee_display_list::layers::{self, LayerTree, Props};
 use marquee_display_list::text::NoGlyphs;
-use marquee_display_list::{Color, Op, Radii, Rect, Transform};
+use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform};
 use marquee_gl::{Headless, MAX_GROUPS, Renderer};
 use marquee_test_support::images::Synthetic;
 
@@ -273,4 +273,29 @@ fn a_lost_context_says_so_and_a_new_one_draws() {
     let target = r.offscreen(16, 16).unwrap();
     r.draw(&tree, &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!(&r.read_checked(&target).unwrap()[(4 * 16 + 4) * 4..][..4], [0, 255, 0, 255]);
+}
+
+#[test]
+fn a_frame_drawn_only_where_it_changed_is_the_frame_drawn_whole() {
+    let (_context, mut r) = renderer();
+    let mut tree = tiles();
+    let target = r.offscreen(320, 64).unwrap();
+    r.draw(&tree, &target, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+    // Tile 2 (at x 30) moves 45 pixels right: the damage is where it was and where it is.
+    tree.apply(&updates(&[], &[(2, Props::shift(45.0, 0.0))]), false).unwrap();
+    let damage = IntRect { x: 29, y: 9, w: 45 + 16, h: 18 };
+    let stats = r.draw_area(&tree, &target, damage, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+    assert!(stats.quads < 10, "only what shows in the damage is placed: {stats:?}");
+    same(&r.read(&target), &fresh(&tree, 320, 64, &NoImages), 320);
+    // Reading an area back gives those pixels of the whole.
+    let whole = r.read(&target);
+    let part = r.read_area(&target, IntRect { x: 30, y: 10, w: 4, h: 2 });
+    assert_eq!(&part[..16], &whole[(10 * 320 + 30) * 4..][..16]);
+    assert_eq!(&part[16..], &whole[(11 * 320 + 30) * 4..][..16]);
+    // Outside the area nothing is touched: tile 3 (at x 60) goes, but the damage named is
+    // elsewhere, so its pixels stay.
+    tree.apply(&updates(&[], &[(3, Props { opacity: 0.0, ..Props::default() })]), false).unwrap();
+    let elsewhere = IntRect { x: 200, y: 0, w: 20, h: 20 };
+    r.draw_area(&tree, &target, elsewhere, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+    assert_eq!(r.read(&target), whole);
 }

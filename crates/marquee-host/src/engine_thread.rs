@@ -455,7 +455,7 @@ impl Loop {
             Ok(d) => {
                 damage = d;
                 if !damage.is_empty() && self.gpu.is_some() {
-                    self.draw_gpu(&mut glyphs);
+                    self.draw_gpu(&damage, &mut glyphs);
                 }
                 if self.gpu.is_some() {
                     Ok(DrawStats { pixels: damage.iter().map(|r| r.area() as u64).sum(), ..DrawStats::default() })
@@ -506,7 +506,7 @@ impl Loop {
     /// again with a new context (everything the renderer kept is made anew); after that, or if
     /// no context can be made, it leaves the GPU for the CPU, which draws this frame and the
     /// rest. The log says which, and why.
-    fn draw_gpu(&mut self, glyphs: &mut marquee_text::SharedText) {
+    fn draw_gpu(&mut self, damage: &[IntRect], glyphs: &mut marquee_text::SharedText) {
         let Some(gpu) = self.gpu.as_mut() else { return };
         if self.options.gpu_fault_at == Some(self.n) {
             gpu.inject_gl_error();
@@ -514,7 +514,7 @@ impl Loop {
         if self.options.gpu_lose_at == Some(self.n) {
             gpu.lose_context();
         }
-        let Err(why) = self.try_draw_gpu(glyphs) else { return };
+        let Err(why) = self.try_draw_gpu(damage, glyphs) else { return };
         let n = self.n;
         // The old context goes first: making the new one current must not be undone by it.
         self.gpu = None;
@@ -525,7 +525,8 @@ impl Loop {
             match crate::gpu::Gpu::new(size, self.options.gpu_max_texture) {
                 Ok(gpu) => {
                     self.gpu = Some(gpu);
-                    match self.try_draw_gpu(glyphs) {
+                    // A new target holds nothing: its first frame is drawn whole.
+                    match self.try_draw_gpu(damage, glyphs) {
                         Ok(()) => {
                             self.say(
                                 Level::Warn,
@@ -548,12 +549,12 @@ impl Loop {
     }
 
     /// One GPU draw of the frame, a panic in the driver's path taken as a failure.
-    fn try_draw_gpu(&mut self, glyphs: &mut marquee_text::SharedText) -> Result<(), String> {
+    fn try_draw_gpu(&mut self, damage: &[IntRect], glyphs: &mut marquee_text::SharedText) -> Result<(), String> {
         let Some(gpu) = self.gpu.as_mut() else { return Err("no GPU backend".into()) };
         let (tree, background, textures, canvas) =
             (&self.layers, self.options.background, &self.textures, &mut self.canvas);
         let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            gpu.draw(tree, background, (textures, glyphs), canvas)
+            gpu.draw(tree, damage, background, (textures, glyphs), canvas)
         }))
         .unwrap_or_else(|_| Err("the GPU backend panicked".into()));
         self.gpu_stats = drawn?;

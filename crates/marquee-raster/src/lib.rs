@@ -141,6 +141,26 @@ impl Canvas {
         Ok(())
     }
 
+    /// Replaces the pixels of `area` (within the canvas) with another backend's (premultiplied
+    /// RGBA, `area`'s size, top row first), as [`load_pixels`](Self::load_pixels) does for all
+    /// of them.
+    pub fn load_pixels_in(&mut self, area: IntRect, rgba: &[u8]) -> Result<(), Error> {
+        let (width, height) = (self.pixmap.width(), self.pixmap.height());
+        let inside = area.x >= 0 && area.y >= 0 && area.w >= 0 && area.h >= 0;
+        let fits = inside && area.x + area.w <= width as i32 && area.y + area.h <= height as i32;
+        let row = area.w.max(0) as usize * 4;
+        if !fits || rgba.len() != row * area.h.max(0) as usize {
+            return Err(Error::BadSize { width, height });
+        }
+        let stride = width as usize * 4;
+        let data = self.pixmap.data_mut();
+        for (y, src) in rgba.chunks_exact(row.max(1)).enumerate().take(area.h as usize) {
+            let at = (area.y as usize + y) * stride + area.x as usize * 4;
+            data[at..at + row].copy_from_slice(src);
+        }
+        Ok(())
+    }
+
     /// The whole canvas as a damage rectangle.
     pub fn bounds(&self) -> IntRect {
         IntRect { x: 0, y: 0, w: self.pixmap.width() as i32, h: self.pixmap.height() as i32 }
