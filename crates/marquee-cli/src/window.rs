@@ -7,6 +7,11 @@
 //! surface's buffer last showed a frame (all of it when the buffer is new) and presents that
 //! damage alone. Keys go the other
 //! way, straight to the engine thread's input channel, never through the app thread.
+//!
+//! With the GPU backend on X11, the host presents in the window itself (an EGL window surface
+//! on the engine thread, given the window's Xlib handles): no pixels cross the slot then, until
+//! a failing GPU hands the frames back to the CPU. On other window systems (Wayland) the GPU's
+//! frames are read back and shown through softbuffer like the CPU's.
 
 use std::num::NonZeroU32;
 use std::rc::Rc;
@@ -110,6 +115,10 @@ impl App {
         let mut surface = Surface::new(&context, window.clone()).map_err(|e| e.to_string())?;
         let (nw, nh) = (NonZeroU32::new(w).ok_or("zero width")?, NonZeroU32::new(h).ok_or("zero height")?);
         surface.resize(nw, nh).map_err(|e| e.to_string())?;
+        // The GPU backend presents in the window itself where it can take the window's handles.
+        if self.options.renderer != marquee_host::RendererChoice::Cpu {
+            self.options.gpu_window = xlib_handles(&window);
+        }
         self.window = Some((window, surface));
 
         let presenter = WindowPresenter { slot: self.slot.clone(), wake: self.proxy.clone() };
@@ -158,6 +167,21 @@ impl App {
         }
         window.pre_present_notify();
         let _ = buffer.present_with_damage(&rects);
+    }
+}
+
+/// The window's Xlib connection and XID, when it is an X11 window (winit opens its Xlib
+/// connection for threads).
+#[allow(clippy::useless_conversion, reason = "an XID is a c_ulong: u64 here, u32 on 32-bit ARM TVs")]
+fn xlib_handles(window: &Window) -> Option<marquee_host::GpuWindow> {
+    use winit::raw_window_handle::{HasDisplayHandle, HasWindowHandle, RawDisplayHandle, RawWindowHandle};
+    let display = window.display_handle().ok()?.as_raw();
+    let handle = window.window_handle().ok()?.as_raw();
+    match (display, handle) {
+        (RawDisplayHandle::Xlib(d), RawWindowHandle::Xlib(w)) => {
+            Some(marquee_host::GpuWindow { xlib_display: d.display?.as_ptr() as usize, window: u64::from(w.window) })
+        }
+        _ => None,
     }
 }
 

@@ -148,3 +148,83 @@ fn the_demo_runs_in_a_window_on_the_gpu_with_each_gpu_profile() {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
+
+/// The top-left `width × height` pixels of X display `display`'s root window, as opaque RGBA,
+/// through `xwd` (Debian's x11-apps): its dump is a big-endian header, a colour map and 32-bit
+/// pixels (blue, green, red, unused in memory on a little-endian server).
+fn screen(display: &str, width: usize, height: usize) -> Result<Vec<u8>, String> {
+    let out = Command::new("xwd")
+        .args(["-root", "-silent", "-display", display])
+        .output()
+        .map_err(|e| format!("xwd: {e} (install Debian's x11-apps)"))?;
+    let d = out.stdout;
+    let word = |i: usize| d.get(i * 4..i * 4 + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
+    let (Some(header), Some(w), Some(h), Some(bits), Some(line), Some(colours)) =
+        (word(0), word(4), word(5), word(11), word(12), word(19))
+    else {
+        return Err("xwd wrote no header".into());
+    };
+    if bits != 32 || w < width || h < height {
+        return Err(format!("a {w}x{h} screen of {bits}-bit pixels"));
+    }
+    let pixels = d.get(header + colours * 12..).ok_or("xwd wrote no pixels")?;
+    let mut rgba = Vec::with_capacity(width * height * 4);
+    for y in 0..height {
+        let row = pixels.get(y * line..y * line + width * 4).ok_or("xwd's pixels end early")?;
+        rgba.extend(row.chunks_exact(4).flat_map(|p| [p[2], p[1], p[0], 255]));
+    }
+    Ok(rgba)
+}
+
+/// What the window shows is the demo's home page as the GPU backend draws it, presented in the
+/// window by EGL itself: read from the X server while the run goes on, it comes within the
+/// backends' tolerance of the CPU's golden image.
+#[test]
+fn the_window_shows_the_frames_the_gpu_presents_in_it() {
+    let x = Xvfb::start();
+    let report = std::env::temp_dir().join(format!("marquee-devices-shown-{}.json", std::process::id()));
+    // 600 frames paced at 60 Hz: ten seconds on screen, then a report.
+    let mut run = Command::new(MARQUEE)
+        .env("DISPLAY", &x.1)
+        .env_remove("WAYLAND_DISPLAY")
+        .arg("run")
+        .arg(root().join("apps/demo"))
+        .args(["--quiet", "--offline", "--no-storage", "--virtual-time", "--renderer", "gpu", "--frames", "600"])
+        .arg("--report")
+        .arg(&report)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let golden = root().join("tests/snapshots/host/demo-home.png");
+    // No window manager: the window sits at the screen's top-left corner.
+    let mut last = String::from("nothing read");
+    let shown = (0..150).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        match screen(&x.1, 1280, 720)
+            .and_then(|rgba| marquee_test_support::golden::similarity(&golden, 1280, 720, &rgba))
+        {
+            Ok(s) if s.within >= 0.995 && s.mean_error <= 0.5 => true,
+            Ok(s) => {
+                last = format!("{s:?}");
+                false
+            }
+            Err(e) => {
+                last = e;
+                false
+            }
+        }
+    });
+    if !shown {
+        let _ = run.kill();
+    }
+    let out = run.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(shown, "the window never showed the home page ({last}); {stderr}");
+    assert!(out.status.success(), "{stderr}");
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let _ = std::fs::remove_file(&report);
+    assert_eq!(r["front_end"], "window");
+    let renderer = r["renderer"].as_str().unwrap_or_default();
+    assert!(renderer.starts_with("gpu") && renderer.contains("presenting in the X11 window"), "{renderer}");
+}

@@ -11,8 +11,11 @@
 //! every frame (`record.rs`), boxes, borders and clips anti-aliased in one shader
 //! (`shader.rs`), batched so a frame is a few draw calls (`batch.rs`), opacity groups folded
 //! into colours or drawn through textures, images as textures uploaded once (`renderer.rs`),
-//! glyphs from an atlas (`atlas.rs`). [`Headless`] makes a context without a window or display
-//! server (EGL, Mesa's surfaceless platform), for tests, screenshots and benchmarks.
+//! glyphs from an atlas (`atlas.rs`); a frame may be drawn only where its damage is
+//! ([`Renderer::draw_area`]). [`Headless`] makes a context without a window or display server
+//! (EGL, Mesa's surfaceless platform), for tests, screenshots and benchmarks; [`Window`] one
+//! drawing into an X11 window, where [`Renderer::present`] copies a frame from its texture and a
+//! buffer swap shows it.
 
 mod atlas;
 mod batch;
@@ -24,5 +27,5 @@ mod renderer;
 mod shader;
 
 #[cfg(not(target_arch = "wasm32"))]
-pub use egl::{Error as ContextError, Headless};
+pub use egl::{Error as ContextError, Headless, Window};
 pub use renderer::{Error, MAX_GROUPS, Renderer, Stats, Target, Timing};

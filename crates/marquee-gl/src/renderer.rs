@@ -124,6 +124,11 @@ pub struct Target {
 }
 
 impl Target {
+    /// The default framebuffer of `width × height` pixels: a window's (see [`crate::Window`]).
+    pub fn window(width: u32, height: u32) -> Target {
+        Target { framebuffer: None, texture: None, width, height }
+    }
+
     /// The target's size in pixels.
     pub fn size(&self) -> (u32, u32) {
         (self.width, self.height)
@@ -378,6 +383,35 @@ impl Renderer {
         let result = result.and_then(|()| self.gpu.check("drawing the frame"));
         self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
         result.map(|()| self.gpu.stats)
+    }
+
+    /// Copies `frame` (an offscreen target holding a whole frame) into `window` (the default
+    /// framebuffer) with one quad, for a buffer swap to show: the frame itself is drawn where
+    /// its damage is, and stays whole for the next.
+    pub fn present(&mut self, frame: &Target, window: &Target) -> Result<(), Error> {
+        let started = Instant::now();
+        self.gpu.gl_time = Duration::ZERO;
+        let Some(texture) = frame.texture else {
+            return Err(Error("only a frame drawn into a texture can be presented".into()));
+        };
+        let (w, h) = window.size();
+        let bound = Bound { framebuffer: window.framebuffer, size: (w, h), origin: (0, 0) };
+        self.gpu.frame = bound;
+        self.gpu.area = IntRect { x: 0, y: 0, w: w as i32, h: h as i32 };
+        self.gpu.bind(bound, Some(Color(0x000000ff)));
+        let (fw, fh) = frame.size();
+        let quad = Quad {
+            rect: Rect::new(0.0, 0.0, fw as f32, fh as f32),
+            radii: [0.0; 4],
+            border: 0.0,
+            mode: shader::mode::TEXTURE,
+            color: [0.0, 0.0, 0.0, 1.0],
+            uv: [0.0, 0.0, 1.0, 1.0],
+        };
+        self.gpu.textured(&quad, texture);
+        self.gpu.flush();
+        self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
+        self.gpu.check("presenting the frame")
     }
 
     /// The target's pixels, premultiplied RGBA, top row first; the GL error if reading failed.
@@ -856,15 +890,20 @@ impl Gpu {
             uv: [0.0, 0.0, bounds.w as f32 / tw, bounds.h as f32 / th],
         };
         if let Some(texture) = surface.texture {
-            let mut recorded = Vec::with_capacity(batch::QUAD);
-            if batch::push(&mut recorded, &quad, &Clip::NONE) {
-                let unit = self.unit(texture);
-                let placing = Placing { dx: 0.0, dy: 0.0, clip: Clip::NONE, opacity: 1.0 };
-                self.place(&recorded, &placing, unit, [1.0; 2]);
-            }
+            self.textured(&quad, texture);
         }
         // Free for another group once the batch sampling it is drawn.
         self.retiring.push(surface);
+    }
+
+    /// Queues `quad` (device pixels, unclipped) sampling `texture`.
+    fn textured(&mut self, quad: &Quad, texture: glow::Texture) {
+        let mut recorded = Vec::with_capacity(batch::QUAD);
+        if batch::push(&mut recorded, quad, &Clip::NONE) {
+            let unit = self.unit(texture);
+            let placing = Placing { dx: 0.0, dy: 0.0, clip: Clip::NONE, opacity: 1.0 };
+            self.place(&recorded, &placing, unit, [1.0; 2]);
+        }
     }
 
     /// What draws go into now: the innermost group drawn in a texture, or the frame's target.

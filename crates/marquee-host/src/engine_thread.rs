@@ -177,7 +177,7 @@ impl Loop {
         script.sort_by_key(|(frame, _)| std::cmp::Reverse(*frame));
         let (gpu, renderer) = match options.renderer {
             RendererChoice::Cpu => (None, "cpu".to_owned()),
-            choice => match crate::gpu::Gpu::new((w, h), options.gpu_max_texture) {
+            choice => match crate::gpu::Gpu::new((w, h), options.gpu_max_texture, options.gpu_window) {
                 Ok(gpu) => {
                     let renderer = format!("gpu: {}", gpu.description);
                     (Some(gpu), renderer)
@@ -268,7 +268,9 @@ impl Loop {
             let (drawn, damage) = self.draw(&frame);
             let raster_time = t.elapsed();
             let t = Instant::now();
-            let keep_going = self.presenter.present(&self.canvas, &damage);
+            // A frame the GPU presented in the window itself has nothing for the presenter.
+            let shown: &[IntRect] = if self.gpu.as_ref().is_some_and(|g| g.presents()) { &[] } else { &damage };
+            let keep_going = self.presenter.present(&self.canvas, shown);
             let present_time = t.elapsed();
             self.count_frame(FrameStat {
                 at: frame_start,
@@ -522,7 +524,7 @@ impl Loop {
         if !self.gpu_recovered {
             self.gpu_recovered = true;
             let size = (self.canvas.bounds().w as u32, self.canvas.bounds().h as u32);
-            match crate::gpu::Gpu::new(size, self.options.gpu_max_texture) {
+            match crate::gpu::Gpu::new(size, self.options.gpu_max_texture, self.options.gpu_window) {
                 Ok(gpu) => {
                     self.gpu = Some(gpu);
                     // A new target holds nothing: its first frame is drawn whole.
@@ -671,6 +673,12 @@ impl Loop {
     /// The run's report.
     fn finish(mut self, ended: Ended) -> Report {
         self.recorder.finish();
+        // The report's canvas is the last frame, wherever the GPU presented it.
+        if let Some(gpu) = self.gpu.as_mut()
+            && let Err(why) = gpu.sync_canvas(&mut self.canvas)
+        {
+            self.say(Level::Warn, format!("the last frame could not be read back from the GPU: {why}"));
+        }
         if let Some(why) = self.recorder.stopped.take() {
             self.say(Level::Warn, why);
         }

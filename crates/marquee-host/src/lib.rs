@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 
 pub use backlog::MAX_QUEUED_BYTES;
 pub use engine_thread::APPLY_BUDGET;
-pub use gpu::RendererChoice;
+pub use gpu::{GpuWindow, RendererChoice};
 pub use log::{MAX_BYTES as MAX_LOG_BYTES, MAX_ECHO_PER_SECOND, MAX_LINE_BYTES, MAX_LINES as MAX_LOG_LINES};
 pub use marquee_bundle::WasmRollout;
 pub use marquee_display_list::{Color, IntRect};
@@ -118,6 +118,9 @@ pub struct Options {
     /// Which backend draws: the CPU (the default), the GPU (OpenGL ES 2.0 in a headless EGL
     /// context, read back into the canvas), or the GPU when a context can be made.
     pub renderer: RendererChoice,
+    /// The front end's X11 window, for the GPU backend to present frames in directly (an EGL
+    /// window surface) instead of reading them back for the presenter; `None`: read back.
+    pub gpu_window: Option<GpuWindow>,
     /// The largest texture the GPU backend may use, pixels a side, when a device profile holds
     /// it below what the driver takes (images past it are drawn reduced).
     pub gpu_max_texture: Option<u32>,
@@ -242,6 +245,7 @@ impl Options {
             texture_budget: DEFAULT_TEXTURE_BUDGET,
             layer_budget: marquee_raster::DEFAULT_BUDGET,
             renderer: RendererChoice::Cpu,
+            gpu_window: None,
             gpu_max_texture: None,
             gpu_fault_at: None,
             gpu_lose_at: None,
