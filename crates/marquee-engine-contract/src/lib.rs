@@ -1,7 +1,7 @@
 //! The contract between Marquee's hosts and its engine builds, in one place both sides import.
 //!
 //! The engine runs as four builds — native Rust, engine.wasm in wasmtime, engine.wasm in wasmi
-//! (an interpreter, for the benchmark) and engine.js in QuickJS — and is driven by the host, the
+//! (an interpreter, for devices without a JIT) and engine.js in QuickJS — and is driven by the host, the
 //! benchmark, the parity harness and the tests. They all meet here:
 //!
 //! - [`abi`]: what engine.wasm exports and imports — names, [`ABI_VERSION`], the [`Stat`]
@@ -14,7 +14,9 @@
 //! - [`frame_text`]: a frame buffer in words, for fixtures and for showing where two builds
 //!   differ;
 //! - [`paths`]: where a checkout keeps engine.wasm, engine.js (as `cargo xtask wasm` leaves them)
-//!   and the demo app, for the tools and tests that need them.
+//!   and the demo app, for the tools and tests that need them;
+//! - [`wasm_engine_contract!`]: [`Engine`] over an engine.wasm instance, written once for the
+//!   Wasm runtimes hosts embed (`wasm_host.rs`).
 //!
 //! It is small and has no heavy dependency, because engine.wasm links it too (for the version
 //! and the counter codes): what the guest answers and what the host expects come from one
@@ -25,12 +27,17 @@ mod error;
 pub mod frame_text;
 pub mod paths;
 pub mod stream;
+mod wasm_host;
 
 pub use abi::{ABI_VERSION, Stat};
 pub use error::Error;
 pub use stream::Step;
 
 use marquee_protocol::{ImageError, Key, KeyAction};
+
+/// For [`wasm_engine_contract!`]'s expansion in crates that name the protocol otherwise.
+#[doc(hidden)]
+pub use marquee_protocol as protocol;
 
 /// One engine instance of any build, as every host and harness drives it.
 ///

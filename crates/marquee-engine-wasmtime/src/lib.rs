@@ -19,9 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use marquee_display_list::text::{NoText, TextLayout};
+use marquee_engine_contract::ABI_VERSION;
 use marquee_engine_contract::abi::{self, export, import};
-use marquee_engine_contract::{ABI_VERSION, Stat};
-use marquee_protocol::{ImageError, Key, KeyAction};
 use wasmtime::{Caller, Linker, Memory, Store, StoreLimits, StoreLimitsBuilder, TypedFunc};
 
 /// The engine contract's error: what can go wrong compiling, starting or calling the module.
@@ -323,81 +322,4 @@ impl WasmEngine {
     }
 }
 
-impl marquee_engine_contract::Engine for WasmEngine {
-    fn apply(&mut self, batch: &[u8]) -> Result<u32, Error> {
-        self.check()?;
-        let len = u32::try_from(batch.len()).map_err(|_| Error::OutOfMemory)?;
-        let r = self.alloc.call(&mut self.store, len);
-        let ptr = self.guard(r)?;
-        if ptr == 0 && len != 0 {
-            return Err(Error::OutOfMemory);
-        }
-        if self.memory.write(&mut self.store, ptr as usize, batch).is_err() {
-            self.poisoned = true;
-            return Err(Error::BadOutput);
-        }
-        self.check()?;
-        let r = self.apply.call(&mut self.store, (ptr, len));
-        let rejected = self.guard(r)?;
-        self.check()?;
-        let r = self.free.call(&mut self.store, (ptr, len));
-        self.guard(r)?;
-        Ok(rejected)
-    }
-
-    fn frame_into(&mut self, time_ms: f64, out: &mut Vec<u8>) -> Result<(), Error> {
-        self.check()?;
-        let r = self.frame.call(&mut self.store, time_ms);
-        let packed = self.guard(r)?;
-        let bytes = abi::output(self.memory.data(&self.store), packed)?;
-        out.clear();
-        out.extend_from_slice(bytes);
-        Ok(())
-    }
-
-    fn key(&mut self, key: Key, action: KeyAction) -> Result<bool, Error> {
-        self.check()?;
-        let r = self.key.call(&mut self.store, (key as u32, action as u32));
-        self.guard(r).map(|used| used != 0)
-    }
-
-    fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error> {
-        self.check()?;
-        let r = self.image_ready.call(&mut self.store, (image, width, height));
-        self.guard(r).map(|used| used != 0)
-    }
-
-    fn image_failed(&mut self, image: u32, reason: ImageError) -> Result<bool, Error> {
-        self.check()?;
-        let r = self.image_failed.call(&mut self.store, (image, reason as u32));
-        self.guard(r).map(|used| used != 0)
-    }
-
-    fn set_texture_budget(&mut self, bytes: u64) -> Result<(), Error> {
-        self.check()?;
-        let r = self.texture_budget.call(&mut self.store, abi::split_u64(bytes));
-        self.guard(r)
-    }
-
-    fn stat(&mut self, which: Stat) -> Result<u64, Error> {
-        self.check()?;
-        let r = self.stat.call(&mut self.store, which as u32);
-        self.guard(r)
-    }
-
-    fn set_profiling(&mut self, on: bool) -> Result<(), Error> {
-        self.check()?;
-        let r = self.profile.call(&mut self.store, u32::from(on));
-        self.guard(r)
-    }
-
-    fn memory_bytes(&mut self) -> Result<Option<usize>, Error> {
-        Ok(Some(self.linear_memory()))
-    }
-
-    fn invalidate(&mut self) -> Result<(), Error> {
-        self.check()?;
-        let r = self.invalidate.call(&mut self.store, ());
-        self.guard(r)
-    }
-}
+marquee_engine_contract::wasm_engine_contract!(WasmEngine);
