@@ -213,9 +213,9 @@ struct RunArgs {
     /// and are rasterized again when shown (default: 64).
     #[arg(long, value_name = "MIB")]
     layer_budget: Option<f64>,
-    /// Which backend draws frames: the CPU (tiny-skia), the GPU (OpenGL ES 2.0 through EGL,
-    /// read back for the window or the screenshot), or the GPU when a context can be made
-    /// (default: the device profile's, else the CPU).
+    /// Which backend draws frames: the CPU (tiny-skia), the GPU (OpenGL ES 2.0 through EGL:
+    /// presented in the window itself on X11, read back headless and for the screenshot), or
+    /// the GPU when a context can be made (default: the device profile's, else the CPU).
     #[arg(long, value_enum)]
     renderer: Option<Renderer>,
     /// A directory whose files `file:` image URLs may name (repeatable; default: none, and

@@ -94,7 +94,7 @@ pub struct Stats {
 /// Where one frame's time went, on this thread.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Timing {
-    /// The whole of [`Renderer::draw`].
+    /// The whole of the last [`Renderer::draw_area`] (or [`Renderer::present`]).
     pub total: Duration,
     /// Inside GL calls (the driver's own work, and on a software driver its raster).
     pub gl: Duration,
