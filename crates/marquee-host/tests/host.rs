@@ -493,7 +493,19 @@ fn the_demo_renders_the_same_images_with_engine_wasm_interpreted() {
     demo_sessions(EngineChoice::Wasmi);
 }
 
+/// Every demo golden drawn by the GPU backend (Mesa's llvmpipe in CI): within the backends'
+/// tolerance of the CPU's images, as the raster fixtures are (`marquee-gl`'s `tests/golden.rs`).
+#[test]
+fn the_demo_renders_its_golden_images_on_the_gpu() {
+    let _serial = serial();
+    demo_sessions_on(EngineChoice::Wasm, marquee_host::RendererChoice::Gpu);
+}
+
 fn demo_sessions(engine: EngineChoice) {
+    demo_sessions_on(engine, marquee_host::RendererChoice::Cpu);
+}
+
+fn demo_sessions_on(engine: EngineChoice, renderer: marquee_host::RendererChoice) {
     use Key::{Back, Down, Enter, Right};
     // Scripted remote sessions, a key every 12 frames (200 ms of virtual time), each ending in a
     // screenshot once everything has settled. From the start, focus is on the first nav item.
@@ -513,13 +525,28 @@ fn demo_sessions(engine: EngineChoice) {
         o.script = keys.into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
         o.engine = engine;
         o.engine_js = Some(engine_js());
+        o.renderer = renderer;
+        if renderer != marquee_host::RendererChoice::Cpu {
+            // llvmpipe draws on this machine's busy CPU cores.
+            o.stop.timeout = Some(Duration::from_secs(120));
+        }
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{name}");
         assert_eq!(report.engine.js, engine == EngineChoice::Js, "{name}: {:?}", report.engine);
         assert_eq!(report.engine.interpreted, engine == EngineChoice::Wasmi, "{name}: {:?}", report.engine);
         assert_eq!(report.command_errors, 0, "{name}: {:?}", report.log);
         let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
-        golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if renderer == marquee_host::RendererChoice::Cpu {
+            golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
+        } else {
+            assert!(
+                report.renderer.starts_with("gpu: ") && !report.renderer.contains("cpu from"),
+                "{}",
+                report.renderer
+            );
+            let s = golden::similarity(&golden_path, 1280, 720, report.canvas.pixmap().data()).unwrap();
+            assert!(s.within >= 0.995 && s.mean_error <= 0.5, "{name} on the GPU: {s:?}");
+        }
     }
 }
 
