@@ -122,17 +122,16 @@ impl GpuRun {
         self.counting = true;
     }
 
-    /// Draws `tree` where `damage` is (grown by a pixel, as the host does) and waits for the GPU
-    /// to finish.
+    /// Draws `tree` where `damage` is (its area, as the host draws it) and waits for the GPU to
+    /// finish.
     pub fn draw(&mut self, tree: &LayerTree, damage: &[IntRect]) -> Result<(), Error> {
         let started = std::time::Instant::now();
         let mut glyphs = self.text.clone();
         let screen = IntRect { x: 0, y: 0, w: SIZE.0 as i32, h: SIZE.1 as i32 };
         let area = match std::mem::take(&mut self.fresh) {
             true => screen,
-            false => damage.iter().fold(IntRect::default(), |a, r| a.union(r)),
+            false => marquee_display_list::damage::area(damage, screen),
         };
-        let area = IntRect { x: area.x - 1, y: area.y - 1, w: area.w + 2, h: area.h + 2 }.intersect(&screen);
         let stats = self
             .renderer
             .draw_area(tree, &self.target, area, Color(0x000000ff), &self.images, &mut glyphs)

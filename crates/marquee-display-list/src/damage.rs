@@ -52,6 +52,17 @@ impl Damage {
     }
 }
 
+/// The one area a backend redraws for a frame's `damage` when it draws it as one (a GPU's scissor):
+/// the damage's bounding box grown by a pixel — layers sit on the pixel grid, so content moves
+/// by under half a pixel (as the CPU compositor grows each rectangle) — within `bounds`.
+pub fn area(damage: &[IntRect], bounds: IntRect) -> IntRect {
+    let all = damage.iter().fold(IntRect::default(), |a, r| a.union(r));
+    if all.is_empty() {
+        return IntRect::default();
+    }
+    all.outset(1).intersect(&bounds)
+}
+
 /// Clips to the viewport, merges touching rectangles, and caps the count.
 pub fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
     let mut out: Vec<IntRect> = Vec::new();
@@ -76,4 +87,22 @@ pub fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
     }
     out.sort_by_key(|r| (r.y, r.x, r.w, r.h));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(x: i32, y: i32, w: i32, h: i32) -> IntRect {
+        IntRect { x, y, w, h }
+    }
+
+    #[test]
+    fn the_area_is_the_bounds_grown_by_a_pixel_within_the_screen() {
+        let screen = r(0, 0, 100, 50);
+        assert_eq!(area(&[r(10, 10, 5, 5), r(30, 20, 10, 4)], screen), r(9, 9, 32, 16));
+        assert_eq!(area(&[r(0, 0, 100, 50)], screen), screen, "cut to the screen");
+        assert!(area(&[], screen).is_empty(), "no damage, no area");
+        assert_eq!(r(i32::MAX - 1, 0, 1, 1).outset(1), r(i32::MAX - 2, -1, 3, 3), "computed wide: no overflow");
+    }
 }

@@ -125,6 +125,13 @@ impl IntRect {
         IntRect::from_edges(x, y, r1.max(r2), b1.max(b2))
     }
 
+    /// This rectangle grown by `by` pixels on every side (shrunk when negative), computed wide.
+    pub fn outset(&self, by: i32) -> IntRect {
+        let (r, b) = self.edges();
+        let by = i64::from(by);
+        IntRect::from_edges(i64::from(self.x) - by, i64::from(self.y) - by, r + by, b + by)
+    }
+
     /// The overlap, empty when they do not meet.
     pub fn intersect(&self, o: &IntRect) -> IntRect {
         let ((r1, b1), (r2, b2)) = (self.edges(), o.edges());

@@ -58,7 +58,7 @@ impl Headless {
     pub fn new() -> Result<(Headless, glow::Context), Error> {
         let egl = load()?;
         let display = open_display(&egl)?;
-        let (context, gl) = Context::new(egl, display, egl::PBUFFER_BIT, |_, _| Ok(None))?;
+        let (context, _, gl) = Context::new(egl, display, egl::PBUFFER_BIT, |_, _| Ok(None))?;
         Ok((Headless(context), gl))
     }
 
@@ -89,36 +89,17 @@ impl Window {
     #[allow(unsafe_code, reason = "the caller vouches for the X11 handles EGL is given")]
     pub unsafe fn x11(xlib_display: *mut std::ffi::c_void, window: u64) -> Result<(Window, glow::Context), Error> {
         let egl = load()?;
-        let get = egl
-            .get_proc_address("eglGetPlatformDisplayEXT")
-            .ok_or_else(|| Error("EGL: no eglGetPlatformDisplayEXT (EGL_EXT_platform_base)".into()))?;
-        type GetPlatformDisplay =
-            unsafe extern "system" fn(egl::Enum, *mut std::ffi::c_void, *const egl::Int) -> egl::EGLDisplay;
-        // SAFETY: the entry point has this signature (EGL_EXT_platform_base); the native display
-        // is the caller's open Xlib connection and the attribute list is empty.
-        #[allow(unsafe_code, reason = "an EGL extension's entry point is FFI")]
-        let raw = unsafe {
-            let get: GetPlatformDisplay = std::mem::transmute(get);
-            let attributes = [egl::NONE];
-            get(PLATFORM_X11, xlib_display, attributes.as_ptr())
-        };
-        if raw.is_null() {
-            return Err(Error("EGL: no display for the X11 connection".into()));
-        }
-        // SAFETY: a display EGL returned.
-        #[allow(unsafe_code, reason = "wrapping EGL's display handle")]
-        let display = unsafe { egl::Display::from_ptr(raw) };
+        let display = platform_display(&egl, PLATFORM_X11, xlib_display)
+            .ok_or_else(|| Error("EGL: no eglGetPlatformDisplayEXT (EGL_EXT_platform_base)".into()))?
+            .ok_or_else(|| Error("EGL: no display for the X11 connection".into()))?;
         egl.initialize(display).map_err(|e| Error(format!("EGL: the X11 display: {e}")))?;
-        let mut surface = None;
-        let (context, gl) = Context::new(egl, display, egl::WINDOW_BIT, |egl, config| {
+        let (context, surface, gl) = Context::new(egl, display, egl::WINDOW_BIT, |egl, config| {
             // SAFETY: the window belongs to the X11 display the EGL display was opened on (the
             // caller's promise), and EGL takes an X11 window by its XID.
             #[allow(unsafe_code, reason = "eglCreateWindowSurface is FFI")]
             let made =
                 unsafe { egl.create_window_surface(display, config, window as usize as egl::NativeWindowType, None) };
-            let made = made.map_err(|e| Error(format!("EGL: a surface for the window: {e}")))?;
-            surface = Some(made);
-            Ok(Some(made))
+            made.map(Some).map_err(|e| Error(format!("EGL: a surface for the window: {e}")))
         })?;
         let surface = surface.ok_or_else(|| Error("EGL: no window surface".into()))?;
         Ok((Window { context, surface }, gl))
@@ -170,13 +151,14 @@ fn load() -> Result<Egl, Error> {
 
 impl Context {
     /// A GLES 2.0 context on `display` with a config for `surface_type`, made current with the
-    /// surface `surface` makes for the config (none: surfaceless), and glow over it.
+    /// surface `surface` makes for the config (none: surfaceless); with that surface and glow
+    /// over the context.
     fn new(
         egl: Egl,
         display: egl::Display,
         surface_type: egl::Int,
         surface: impl FnOnce(&Egl, egl::Config) -> Result<Option<egl::Surface>, Error>,
-    ) -> Result<(Context, glow::Context), Error> {
+    ) -> Result<(Context, Option<egl::Surface>, glow::Context), Error> {
         let fail = |what: &str, e: egl::Error| Error(format!("EGL: {what}: {e}"));
         egl.bind_api(egl::OPENGL_ES_API).map_err(|e| fail("no OpenGL ES", e))?;
         let attributes = [
@@ -210,7 +192,7 @@ impl Context {
                 egl.get_proc_address(name).map_or(std::ptr::null(), |f| f as *const std::ffi::c_void)
             })
         };
-        Ok((made, gl))
+        Ok((made, surface, gl))
     }
 
     fn check(&self) -> Result<(), Error> {
@@ -250,7 +232,7 @@ fn open_display(egl: &Egl) -> Result<egl::Display, Error> {
     let extensions = egl.query_string(None, egl::EXTENSIONS).map(|s| s.to_string_lossy().into_owned());
     let surfaceless = extensions.as_deref().is_ok_and(|e| e.contains("EGL_MESA_platform_surfaceless"));
     let mut tried = Vec::new();
-    if surfaceless && let Some(get) = platform_display(egl) {
+    if surfaceless && let Some(get) = platform_display(egl, PLATFORM_SURFACELESS, std::ptr::null_mut()) {
         match get {
             Some(display) => match egl.initialize(display) {
                 Ok(_) => return Ok(display),
@@ -272,19 +254,21 @@ fn open_display(egl: &Egl) -> Result<egl::Display, Error> {
     Err(Error(format!("EGL: no display ({})", tried.join("; "))))
 }
 
-/// `eglGetPlatformDisplayEXT(SURFACELESS)`, through the extension's entry point (EGL 1.4
-/// libraries have no `eglGetPlatformDisplay`). `None`: no entry point.
-fn platform_display(egl: &Egl) -> Option<Option<egl::Display>> {
+/// `eglGetPlatformDisplayEXT(platform, native)`, through the extension's entry point (EGL 1.4
+/// libraries have no `eglGetPlatformDisplay`). `None`: no entry point; `Some(None)`: no display.
+/// `native` must be what `platform` takes: null for Mesa's surfaceless platform, an open Xlib
+/// `Display*` for X11.
+fn platform_display(egl: &Egl, platform: egl::Enum, native: *mut std::ffi::c_void) -> Option<Option<egl::Display>> {
     type GetPlatformDisplay =
         unsafe extern "system" fn(egl::Enum, *mut std::ffi::c_void, *const egl::Int) -> egl::EGLDisplay;
     let f = egl.get_proc_address("eglGetPlatformDisplayEXT")?;
     // SAFETY: the entry point has this signature (EGL_EXT_platform_base); the native display is
-    // EGL_DEFAULT_DISPLAY and the attribute list is empty.
+    // one the platform takes (the callers' promise) and the attribute list is empty.
     #[allow(unsafe_code, reason = "an EGL extension's entry point is FFI")]
     let display = unsafe {
         let get: GetPlatformDisplay = std::mem::transmute(f);
         let attributes = [egl::NONE];
-        let raw = get(PLATFORM_SURFACELESS, std::ptr::null_mut(), attributes.as_ptr());
+        let raw = get(platform, native, attributes.as_ptr());
         (!raw.is_null()).then(|| egl::Display::from_ptr(raw))
     };
     Some(display)

@@ -218,13 +218,7 @@ pub(crate) fn record(
             Op::PopOpacity => {
                 // A list the tree accepted is balanced; an extra pop is ignored, as on the CPU.
                 if let Some(open) = groups.pop() {
-                    let quads_now = r.quads();
-                    let children = r.items[open + 1..].iter().any(|i| matches!(i, Item::Child { .. }));
-                    if let Item::Group { quads, children: c, .. } = &mut r.items[open] {
-                        *quads = quads_now - *quads;
-                        *c = children;
-                    }
-                    r.items.push(Item::EndGroup);
+                    close_group(&mut r, open);
                 }
             }
             Op::DrawLayer { layer } => r.items.push(Item::Child { layer, transform: t, clip }),
@@ -233,15 +227,21 @@ pub(crate) fn record(
     end_run(&mut r, &mut run);
     // Groups left open close at the end of the list.
     for open in groups.into_iter().rev() {
-        let quads_now = r.quads();
-        let children = r.items[open + 1..].iter().any(|i| matches!(i, Item::Child { .. }));
-        if let Item::Group { quads, children: c, .. } = &mut r.items[open] {
-            *quads = quads_now - *quads;
-            *c = children;
-        }
-        r.items.push(Item::EndGroup);
+        close_group(&mut r, open);
     }
     r
+}
+
+/// Closes the group whose item is at `open`: says what it holds (the quads since, whether a
+/// child layer), and ends it.
+fn close_group(r: &mut Recorded, open: usize) {
+    let quads_now = r.quads();
+    let children = r.items[open + 1..].iter().any(|i| matches!(i, Item::Child { .. }));
+    if let Item::Group { quads, children: c, .. } = &mut r.items[open] {
+        *quads = quads_now - *quads;
+        *c = children;
+    }
+    r.items.push(Item::EndGroup);
 }
 
 /// Appends a quad, if any of it shows through `clip`.

@@ -427,21 +427,28 @@ impl Renderer {
         self.read_area(target, IntRect { x: 0, y: 0, w: w as i32, h: h as i32 })
     }
 
-    /// The pixels of `area` of the target (within it), premultiplied RGBA, top row first; the
-    /// GL error if reading failed.
-    pub fn read_area_checked(&self, target: &Target, area: IntRect) -> Result<Vec<u8>, Error> {
-        let pixels = self.read_area(target, area);
-        self.gpu.check("reading the frame back")?;
-        Ok(pixels)
+    /// The pixels of `area` of the target (within it), premultiplied RGBA, top row first, into
+    /// `out` (its allocation reused frame after frame); the GL error if reading failed.
+    pub fn read_area_checked(&self, target: &Target, area: IntRect, out: &mut Vec<u8>) -> Result<(), Error> {
+        self.read_area_into(target, area, out);
+        self.gpu.check("reading the frame back")
     }
 
     /// The pixels of `area` of the target (cut to it), premultiplied RGBA, top row first.
     pub fn read_area(&self, target: &Target, area: IntRect) -> Vec<u8> {
+        let mut pixels = Vec::new();
+        self.read_area_into(target, area, &mut pixels);
+        pixels
+    }
+
+    /// [`read_area`](Self::read_area) into `pixels`, replacing what it held.
+    fn read_area_into(&self, target: &Target, area: IntRect, pixels: &mut Vec<u8>) {
         let area = area.intersect(&IntRect { x: 0, y: 0, w: target.width as i32, h: target.height as i32 });
         let (w, h) = (area.w.max(0) as usize, area.h.max(0) as usize);
-        let mut pixels = vec![0u8; w * h * 4];
+        pixels.clear();
+        pixels.resize(w * h * 4, 0);
         if pixels.is_empty() {
-            return pixels;
+            return;
         }
         // A window's row 0 is its bottom; a texture target's, its top (see `bind`).
         let y = if target.framebuffer.is_none() { target.height as i32 - area.y - area.h } else { area.y };
@@ -458,16 +465,17 @@ impl Renderer {
                 h as i32,
                 glow::RGBA,
                 glow::UNSIGNED_BYTE,
-                glow::PixelPackData::Slice(Some(&mut pixels)),
+                glow::PixelPackData::Slice(Some(pixels.as_mut_slice())),
             );
         }
         if target.framebuffer.is_none() {
-            // A window's row 0 is its bottom.
+            // A window's row 0 is its bottom: rows swapped end for end.
             let row = w * 4;
-            let flipped: Vec<u8> = pixels.chunks_exact(row).rev().flatten().copied().collect();
-            return flipped;
+            for y in 0..h / 2 {
+                let (top, bottom) = pixels.split_at_mut((h - 1 - y) * row);
+                top[y * row..(y + 1) * row].swap_with_slice(&mut bottom[..row]);
+            }
         }
-        pixels
     }
 
     /// Draws `layer` (`id`) under transform `t` (its props included), cut by `clip`, its

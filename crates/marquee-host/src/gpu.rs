@@ -67,6 +67,8 @@ pub(crate) struct Gpu {
     fresh: bool,
     /// Frames went to the window since the canvas last had them.
     canvas_behind: bool,
+    /// The last area read back (its allocation kept from frame to frame).
+    pixels: Vec<u8>,
 }
 
 impl Gpu {
@@ -97,7 +99,7 @@ impl Gpu {
         if let Output::Window(..) = output {
             description += ", presenting in the X11 window (EGL)";
         }
-        Ok(Gpu { renderer, target, output, description, fresh: true, canvas_behind: false })
+        Ok(Gpu { renderer, target, output, description, fresh: true, canvas_behind: false, pixels: Vec::new() })
     }
 
     /// Whether frames go to a window rather than the canvas.
@@ -126,19 +128,10 @@ impl Gpu {
     ) -> Result<marquee_gl::Stats, String> {
         // A lost context draws nothing and reports no GL error: asked before and after.
         self.output.check()?;
-        // The damage's bounds, grown by a pixel as the CPU compositor grows it (layers sit on
-        // the pixel grid, content moves by under half a pixel).
         let area = match std::mem::take(&mut self.fresh) {
             true => canvas.bounds(),
-            false => damage.iter().fold(IntRect::default(), |a, r| a.union(r)),
+            false => marquee_display_list::damage::area(damage, canvas.bounds()),
         };
-        let grown = IntRect {
-            x: area.x.saturating_sub(1),
-            y: area.y.saturating_sub(1),
-            w: area.w.saturating_add(2),
-            h: area.h.saturating_add(2),
-        };
-        let area = grown.intersect(&canvas.bounds());
         let drawn = self.renderer.draw_area(tree, &self.target, area, background, images, glyphs);
         let stats = drawn.map_err(|e| {
             // What the target holds is no longer a frame.
@@ -147,9 +140,10 @@ impl Gpu {
         })?;
         match &self.output {
             Output::Canvas(_) => {
-                let pixels = self.renderer.read_area_checked(&self.target, area).map_err(|e| e.to_string())?;
+                let pixels = &mut self.pixels;
+                self.renderer.read_area_checked(&self.target, area, pixels).map_err(|e| e.to_string())?;
                 self.output.check()?;
-                canvas.load_pixels_in(area, &pixels).map_err(|e| e.to_string())?;
+                canvas.load_pixels_in(area, pixels).map_err(|e| e.to_string())?;
             }
             Output::Window(window, target) => {
                 self.renderer.present(&self.target, target).map_err(|e| e.to_string())?;

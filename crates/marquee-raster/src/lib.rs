@@ -183,12 +183,7 @@ impl Canvas {
         glyphs: &mut dyn Glyphs,
     ) -> Result<DrawStats, Error> {
         let bounds = self.bounds();
-        let grown = damage.iter().map(|r| IntRect {
-            x: r.x.saturating_sub(1),
-            y: r.y.saturating_sub(1),
-            w: r.w.saturating_add(2),
-            h: r.h.saturating_add(2),
-        });
+        let grown = damage.iter().map(|r| r.outset(1));
         // Rectangles that do not touch: each pixel is drawn once (a translucent layer composited
         // twice where two overlapped would come out wrong).
         let damage = marquee_display_list::damage::merge(grown.collect(), bounds);
