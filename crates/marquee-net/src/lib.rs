@@ -13,7 +13,10 @@
 //!   [`Policy::timeout`]) covering connection, redirects and body; at most
 //!   [`Policy::concurrent`] run at once and [`Policy::max_pending`] wait.
 //! - **Abort**: an aborted request is dropped from the queue, or its answer thrown away when it
-//!   comes (a worker reading a body stops at its next chunk).
+//!   comes (a worker reading a body stops at its next chunk). A running request, once aborted,
+//!   no longer holds one of the [`Policy::concurrent`] places: a worker still waiting on its
+//!   server (for as long as its deadline allows) does not hold up the requests queued behind
+//!   it. Those lingering workers are bounded too, by as many again.
 //!
 //! Whatever a server sends — no answer, an endless body, a reset, a malformed response — ends as
 //! a [`Failure`] for that request and nothing else.
@@ -296,14 +299,7 @@ impl Client {
         let id = state.next;
         state.next += 1;
         state.waiting.push_back((id, request));
-        if state.workers < self.shared.policy.concurrent.max(1) && state.workers <= state.running.len() {
-            state.workers += 1;
-            let shared = self.shared.clone();
-            let spawned = std::thread::Builder::new().name("marquee-net".into()).spawn(move || work(&shared));
-            if spawned.is_err() {
-                state.workers -= 1;
-            }
-        }
+        self.hire(&mut state);
         drop(state);
         self.shared.more.notify_one();
         Ok(id)
@@ -315,9 +311,28 @@ impl Client {
         let before = state.waiting.len();
         state.waiting.retain(|(i, _)| *i != id);
         if state.waiting.len() == before && state.running.contains(&id) {
+            // Its worker may wait on a silent server until the request's deadline; the requests
+            // queued behind it get a worker of their own meanwhile.
             state.aborted.insert(id);
+            self.hire(&mut state);
         }
         state.done.retain(|(i, _)| *i != id);
+    }
+
+    /// Starts a worker when a request waits and every working one is busy, within the policy's
+    /// `concurrent` (workers of aborted requests not counted, up to as many again).
+    fn hire(&self, state: &mut State) {
+        let concurrent = self.shared.policy.concurrent.max(1);
+        let working = state.workers - state.aborted.len();
+        let busy = state.running.len() - state.aborted.len();
+        if state.waiting.is_empty() || working >= concurrent || working > busy || state.workers >= 2 * concurrent {
+            return;
+        }
+        state.workers += 1;
+        let shared = self.shared.clone();
+        if std::thread::Builder::new().name("marquee-net".into()).spawn(move || work(&shared)).is_err() {
+            state.workers -= 1;
+        }
     }
 
     /// The requests that ended since the last call, in the order they ended.
@@ -431,10 +446,20 @@ fn work(shared: &Shared) {
         let outcome = execute((&shared.policy, &shared.agent), &request, &aborted);
         let mut state = shared.lock();
         state.running.remove(&id);
-        if !state.aborted.remove(&id) && !state.closed {
+        let aborted = state.aborted.remove(&id);
+        // A worker hired while this one was held by an aborted request keeps the count within
+        // the policy: one of them goes.
+        let surplus = state.workers > shared.policy.concurrent.max(1) + state.aborted.len();
+        if surplus {
+            state.workers -= 1;
+        }
+        if !aborted && !state.closed {
             state.done.push((id, outcome));
             drop(state);
             (shared.wake)();
+        }
+        if surplus {
+            return;
         }
     }
 }

@@ -243,11 +243,19 @@ fn what_a_server_does_wrong_ends_that_request_only() {
     assert_eq!(outcome(&c, &wake, c.start(get(server.url("/json"))).unwrap()).unwrap().status, 200);
 }
 
+/// With one request at a time, a running request the server never answers is aborted: the one
+/// queued behind it is answered at once, not after the aborted one's deadline (the policy's 30
+/// seconds, past `outcome`'s 20).
 #[test]
 fn aborted_and_excess_requests_leave_nothing_behind() {
     let server = Server::start();
     let (c, wake) = client(&server, Policy { concurrent: 1, max_pending: 3, ..Policy::default() });
     let silent = c.start(get(server.url("/silent"))).unwrap();
+    let end = Instant::now() + Duration::from_secs(20);
+    while server.connections.load(Ordering::SeqCst) == 0 {
+        assert!(Instant::now() < end, "the silent request never reached the server");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     let queued = c.start(get(server.url("/json"))).unwrap();
     let third = c.start(get(server.url("/json"))).unwrap();
     assert_eq!(c.start(get(server.url("/json"))).unwrap_err(), Failure::Busy(3));
@@ -256,6 +264,30 @@ fn aborted_and_excess_requests_leave_nothing_behind() {
     assert_eq!(outcome(&c, &wake, third).unwrap().status, 200);
     assert!(c.take_done().is_empty(), "aborted requests answer nothing");
     assert_eq!(c.pending(), 0);
+}
+
+/// Aborting does not buy an app more threads than twice its `concurrent`: with one allowed, two
+/// aborted requests still waiting on their silent server hold the request after them back.
+#[test]
+fn aborted_requests_lingering_on_their_server_are_bounded() {
+    let server = Server::start();
+    let (c, _wake) = client(&server, Policy { concurrent: 1, ..Policy::default() });
+    let reached = |n| {
+        let end = Instant::now() + Duration::from_secs(20);
+        while server.connections.load(Ordering::SeqCst) < n {
+            assert!(Instant::now() < end, "request {n} never reached the server");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    };
+    for n in 1..=2 {
+        let silent = c.start(get(server.url("/silent"))).unwrap();
+        reached(n);
+        c.abort(silent);
+    }
+    c.start(get(server.url("/json"))).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(server.connections.load(Ordering::SeqCst), 2, "a third worker started");
+    assert_eq!(c.pending(), 1, "the request waits");
 }
 
 /// Spawns a named thread (the house rule: a thread in a backtrace says what it is).
