@@ -19,7 +19,7 @@ use std::rc::Rc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use glow::HasContext;
+use crate::gl::{self, HasContext};
 use marquee_display_list::images::Images;
 use marquee_display_list::layers::{Layer, LayerTree, ROOT};
 use marquee_display_list::text::{GlyphMask, Glyphs};
@@ -111,14 +111,14 @@ impl Timing {
 #[derive(Clone, Copy)]
 struct ImageTexture {
     serial: Option<u64>,
-    texture: glow::Texture,
+    texture: gl::Texture,
     size: (u32, u32),
 }
 
 /// Something to draw into: a texture with a framebuffer, or the default framebuffer (a window).
 pub struct Target {
-    framebuffer: Option<glow::Framebuffer>,
-    texture: Option<glow::Texture>,
+    framebuffer: Option<gl::Framebuffer>,
+    texture: Option<gl::Texture>,
     width: u32,
     height: u32,
 }
@@ -138,7 +138,7 @@ impl Target {
 /// What draws go into: a framebuffer of `size` pixels whose top-left is device pixel `origin`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Bound {
-    framebuffer: Option<glow::Framebuffer>,
+    framebuffer: Option<gl::Framebuffer>,
     size: (u32, u32),
     origin: (i32, i32),
 }
@@ -153,13 +153,13 @@ struct Group {
 
 /// The GL side: the program, buffers, textures and the batch being built.
 struct Gpu {
-    gl: glow::Context,
+    gl: gl::Context,
     program: Program,
-    vertex_buffer: glow::Buffer,
-    index_buffer: glow::Buffer,
+    vertex_buffer: gl::Buffer,
+    index_buffer: gl::Buffer,
     /// The batch: vertices of the quads not yet drawn, and the textures they sample, by unit.
     vertices: Vec<f32>,
-    units: Vec<glow::Texture>,
+    units: Vec<gl::Texture>,
     /// Where the batch draws.
     bound: Bound,
     /// The frame's target, the area of it drawn this frame, and the groups open in it.
@@ -172,7 +172,7 @@ struct Gpu {
     max_texture: u32,
     stats: Stats,
     atlas: Atlas,
-    atlas_texture: glow::Texture,
+    atlas_texture: gl::Texture,
     /// Counts the atlas's fresh starts: quads recorded with an older one point at glyphs gone.
     atlas_generation: u64,
     images: HashMap<u32, ImageTexture>,
@@ -197,38 +197,38 @@ struct Sources<'a> {
 impl Renderer {
     /// A renderer on `gl` (its context current on this thread): compiles the program and makes
     /// the buffers.
-    pub fn new(gl: glow::Context) -> Result<Renderer, Error> {
+    pub fn new(gl: gl::Context) -> Result<Renderer, Error> {
         let program = Program::new(&gl)?;
         // SAFETY: plain GL calls on the current context.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         let (vertex_buffer, index_buffer, max_texture) = unsafe {
             let vertex_buffer = gl.create_buffer()?;
             let index_buffer = gl.create_buffer()?;
-            gl.bind_buffer(glow::ELEMENT_ARRAY_BUFFER, Some(index_buffer));
+            gl.bind_buffer(gl::ELEMENT_ARRAY_BUFFER, Some(index_buffer));
             let indices = batch::indices();
-            gl.buffer_data_u8_slice(glow::ELEMENT_ARRAY_BUFFER, bytemuck::cast_slice(&indices), glow::STATIC_DRAW);
-            gl.bind_buffer(glow::ARRAY_BUFFER, Some(vertex_buffer));
+            gl.buffer_data_u8_slice(gl::ELEMENT_ARRAY_BUFFER, bytemuck::cast_slice(&indices), gl::STATIC_DRAW);
+            gl.bind_buffer(gl::ARRAY_BUFFER, Some(vertex_buffer));
             let stride = (batch::FLOATS * 4) as i32;
             let mut offset = 0;
             for (location, (_, size)) in shader::ATTRIBUTES.iter().enumerate() {
                 gl.enable_vertex_attrib_array(location as u32);
-                gl.vertex_attrib_pointer_f32(location as u32, *size, glow::FLOAT, false, stride, offset);
+                gl.vertex_attrib_pointer_f32(location as u32, *size, gl::FLOAT, false, stride, offset);
                 offset += size * 4;
             }
-            gl.enable(glow::BLEND);
+            gl.enable(gl::BLEND);
             // Premultiplied colours: source over.
-            gl.blend_func(glow::ONE, glow::ONE_MINUS_SRC_ALPHA);
-            gl.disable(glow::DEPTH_TEST);
-            (vertex_buffer, index_buffer, gl.get_parameter_i32(glow::MAX_TEXTURE_SIZE).max(64) as u32)
+            gl.blend_func(gl::ONE, gl::ONE_MINUS_SRC_ALPHA);
+            gl.disable(gl::DEPTH_TEST);
+            (vertex_buffer, index_buffer, gl.get_parameter_i32(gl::MAX_TEXTURE_SIZE).max(64) as u32)
         };
         let side = atlas::SIDE.min(max_texture);
-        let atlas_texture = texture(&gl, side, side, glow::NEAREST)?;
+        let atlas_texture = texture(&gl, side, side, gl::NEAREST)?;
         // SAFETY: binding the atlas, made above, to the unit the shader reads it from.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            gl.active_texture(glow::TEXTURE0 + ATLAS_UNIT);
-            gl.bind_texture(glow::TEXTURE_2D, Some(atlas_texture));
-            gl.active_texture(glow::TEXTURE0);
+            gl.active_texture(gl::TEXTURE0 + ATLAS_UNIT);
+            gl.bind_texture(gl::TEXTURE_2D, Some(atlas_texture));
+            gl.active_texture(gl::TEXTURE0);
         }
         let nowhere = Bound { framebuffer: None, size: (1, 1), origin: (0, 0) };
         Ok(Renderer {
@@ -275,8 +275,8 @@ impl Renderer {
         // SAFETY: reading two strings of the current context.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            let renderer = gl.get_parameter_string(glow::RENDERER);
-            let version = gl.get_parameter_string(glow::VERSION);
+            let renderer = gl.get_parameter_string(gl::RENDERER);
+            let version = gl.get_parameter_string(gl::VERSION);
             format!("{renderer}, {version}")
         }
     }
@@ -456,16 +456,16 @@ impl Renderer {
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
             let gl = &self.gpu.gl;
-            gl.bind_framebuffer(glow::FRAMEBUFFER, target.framebuffer);
-            gl.pixel_store_i32(glow::PACK_ALIGNMENT, 1);
+            gl.bind_framebuffer(gl::FRAMEBUFFER, target.framebuffer);
+            gl.pixel_store_i32(gl::PACK_ALIGNMENT, 1);
             gl.read_pixels(
                 area.x,
                 y,
                 w as i32,
                 h as i32,
-                glow::RGBA,
-                glow::UNSIGNED_BYTE,
-                glow::PixelPackData::Slice(Some(pixels.as_mut_slice())),
+                gl::RGBA,
+                gl::UNSIGNED_BYTE,
+                gl::PixelPackData::Slice(Some(pixels.as_mut_slice())),
             );
         }
         if target.framebuffer.is_none() {
@@ -684,7 +684,7 @@ impl Gpu {
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         let error = unsafe { self.gl.get_error() };
         match error {
-            glow::NO_ERROR => Ok(()),
+            gl::NO_ERROR => Ok(()),
             CONTEXT_LOST => Err(Error(format!("the GL context was lost while {doing}"))),
             e => Err(Error(format!("GL error {e:#06x} while {doing}"))),
         }
@@ -696,9 +696,9 @@ impl Gpu {
         // SAFETY: binding a texture this renderer made.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            self.gl.active_texture(glow::TEXTURE0 + ATLAS_UNIT);
-            self.gl.bind_texture(glow::TEXTURE_2D, Some(self.atlas_texture));
-            self.gl.active_texture(glow::TEXTURE0);
+            self.gl.active_texture(gl::TEXTURE0 + ATLAS_UNIT);
+            self.gl.bind_texture(gl::TEXTURE_2D, Some(self.atlas_texture));
+            self.gl.active_texture(gl::TEXTURE0);
         }
     }
 
@@ -715,18 +715,18 @@ impl Gpu {
             )));
         }
         let started = Instant::now();
-        let texture = texture(&self.gl, width, height, glow::NEAREST)?;
+        let texture = texture(&self.gl, width, height, gl::NEAREST)?;
         let gl = &self.gl;
         // SAFETY: plain GL calls on the current context with objects created here.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         let made = unsafe {
             let framebuffer = gl.create_framebuffer()?;
-            gl.bind_framebuffer(glow::FRAMEBUFFER, Some(framebuffer));
-            gl.framebuffer_texture_2d(glow::FRAMEBUFFER, glow::COLOR_ATTACHMENT0, glow::TEXTURE_2D, Some(texture), 0);
-            let status = gl.check_framebuffer_status(glow::FRAMEBUFFER);
+            gl.bind_framebuffer(gl::FRAMEBUFFER, Some(framebuffer));
+            gl.framebuffer_texture_2d(gl::FRAMEBUFFER, gl::COLOR_ATTACHMENT0, gl::TEXTURE_2D, Some(texture), 0);
+            let status = gl.check_framebuffer_status(gl::FRAMEBUFFER);
             // What the batch draws into stays bound.
-            gl.bind_framebuffer(glow::FRAMEBUFFER, self.bound.framebuffer);
-            if status == glow::FRAMEBUFFER_COMPLETE {
+            gl.bind_framebuffer(gl::FRAMEBUFFER, self.bound.framebuffer);
+            if status == gl::FRAMEBUFFER_COMPLETE {
                 Ok(Target { framebuffer: Some(framebuffer), texture: Some(texture), width, height })
             } else {
                 gl.delete_framebuffer(framebuffer);
@@ -799,20 +799,20 @@ impl Gpu {
                 #[allow(unsafe_code, reason = "GL calls are FFI")]
                 unsafe {
                     let gl = &self.gl;
-                    gl.active_texture(glow::TEXTURE0 + ATLAS_UNIT);
-                    gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+                    gl.active_texture(gl::TEXTURE0 + ATLAS_UNIT);
+                    gl.pixel_store_i32(gl::UNPACK_ALIGNMENT, 1);
                     gl.tex_sub_image_2d(
-                        glow::TEXTURE_2D,
+                        gl::TEXTURE_2D,
                         0,
                         slot.x as i32,
                         slot.y as i32,
                         glyph.width as i32,
                         glyph.height as i32,
-                        glow::RGBA,
-                        glow::UNSIGNED_BYTE,
-                        glow::PixelUnpackData::Slice(Some(&pixels)),
+                        gl::RGBA,
+                        gl::UNSIGNED_BYTE,
+                        gl::PixelUnpackData::Slice(Some(&pixels)),
                     );
-                    gl.active_texture(glow::TEXTURE0);
+                    gl.active_texture(gl::TEXTURE0);
                 }
                 self.gl_time += started.elapsed();
                 self.stats.glyph_uploads += 1;
@@ -827,7 +827,7 @@ impl Gpu {
     }
 
     /// The unit `texture` is on in this batch, drawing the batch first if every unit is taken.
-    fn unit(&mut self, texture: glow::Texture) -> f32 {
+    fn unit(&mut self, texture: gl::Texture) -> f32 {
         if let Some(i) = self.units.iter().position(|t| *t == texture) {
             return i as f32;
         }
@@ -905,7 +905,7 @@ impl Gpu {
     }
 
     /// Queues `quad` (device pixels, unclipped) sampling `texture`.
-    fn textured(&mut self, quad: &Quad, texture: glow::Texture) {
+    fn textured(&mut self, quad: &Quad, texture: gl::Texture) {
         let mut recorded = Vec::with_capacity(batch::QUAD);
         if batch::push(&mut recorded, quad, &Clip::NONE) {
             let unit = self.unit(texture);
@@ -931,7 +931,7 @@ impl Gpu {
         // SAFETY: plain GL calls on the current context.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            gl.bind_framebuffer(glow::FRAMEBUFFER, bound.framebuffer);
+            gl.bind_framebuffer(gl::FRAMEBUFFER, bound.framebuffer);
             gl.viewport(0, 0, bound.size.0 as i32, bound.size.1 as i32);
             gl.use_program(Some(self.program.program));
             let (w, h) = (bound.size.0 as f32, bound.size.1 as f32);
@@ -943,15 +943,15 @@ impl Gpu {
             if bound == self.frame {
                 let a = self.area;
                 let y = if bound.framebuffer.is_some() { a.y } else { bound.size.1 as i32 - a.y - a.h };
-                gl.enable(glow::SCISSOR_TEST);
+                gl.enable(gl::SCISSOR_TEST);
                 gl.scissor(a.x, y, a.w.max(0), a.h.max(0));
             } else {
-                gl.disable(glow::SCISSOR_TEST);
+                gl.disable(gl::SCISSOR_TEST);
             }
             if let Some(c) = clear {
                 let [r, g, b, a] = batch::premultiplied(c, 1.0);
                 gl.clear_color(r, g, b, a);
-                gl.clear(glow::COLOR_BUFFER_BIT);
+                gl.clear(gl::COLOR_BUFFER_BIT);
             }
         }
         self.gl_time += started.elapsed();
@@ -967,15 +967,15 @@ impl Gpu {
             // `quads` quads and the index buffer holds MAX_QUADS quads' indices.
             #[allow(unsafe_code, reason = "GL calls are FFI")]
             unsafe {
-                gl.bind_buffer(glow::ARRAY_BUFFER, Some(self.vertex_buffer));
-                gl.bind_buffer(glow::ELEMENT_ARRAY_BUFFER, Some(self.index_buffer));
-                gl.buffer_data_u8_slice(glow::ARRAY_BUFFER, bytemuck::cast_slice(&self.vertices), glow::STREAM_DRAW);
+                gl.bind_buffer(gl::ARRAY_BUFFER, Some(self.vertex_buffer));
+                gl.bind_buffer(gl::ELEMENT_ARRAY_BUFFER, Some(self.index_buffer));
+                gl.buffer_data_u8_slice(gl::ARRAY_BUFFER, bytemuck::cast_slice(&self.vertices), gl::STREAM_DRAW);
                 for (unit, texture) in self.units.iter().enumerate() {
-                    gl.active_texture(glow::TEXTURE0 + unit as u32);
-                    gl.bind_texture(glow::TEXTURE_2D, Some(*texture));
+                    gl.active_texture(gl::TEXTURE0 + unit as u32);
+                    gl.bind_texture(gl::TEXTURE_2D, Some(*texture));
                 }
-                gl.active_texture(glow::TEXTURE0);
-                gl.draw_elements(glow::TRIANGLES, (quads * 6) as i32, glow::UNSIGNED_SHORT, 0);
+                gl.active_texture(gl::TEXTURE0);
+                gl.draw_elements(gl::TRIANGLES, (quads * 6) as i32, gl::UNSIGNED_SHORT, 0);
             }
             self.gl_time += started.elapsed();
             self.stats.draw_calls += 1;
@@ -1040,25 +1040,25 @@ impl Gpu {
         let started = Instant::now();
         let texture = match self.images.remove(&handle) {
             Some(old) => old.texture,
-            None => texture(&self.gl, 1, 1, glow::LINEAR)?,
+            None => texture(&self.gl, 1, 1, gl::LINEAR)?,
         };
         // SAFETY: uploading `tw × th` RGBA pixels (checked above) into a texture this renderer made.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
             let gl = &self.gl;
-            gl.active_texture(glow::TEXTURE0);
-            gl.bind_texture(glow::TEXTURE_2D, Some(texture));
-            gl.pixel_store_i32(glow::UNPACK_ALIGNMENT, 1);
+            gl.active_texture(gl::TEXTURE0);
+            gl.bind_texture(gl::TEXTURE_2D, Some(texture));
+            gl.pixel_store_i32(gl::UNPACK_ALIGNMENT, 1);
             gl.tex_image_2d(
-                glow::TEXTURE_2D,
+                gl::TEXTURE_2D,
                 0,
-                glow::RGBA as i32,
+                gl::RGBA as i32,
                 tw as i32,
                 th as i32,
                 0,
-                glow::RGBA,
-                glow::UNSIGNED_BYTE,
-                glow::PixelUnpackData::Slice(Some(data)),
+                gl::RGBA,
+                gl::UNSIGNED_BYTE,
+                gl::PixelUnpackData::Slice(Some(data)),
             );
         }
         self.gl_time += started.elapsed();
@@ -1076,31 +1076,31 @@ fn round_out(r: [f32; 4]) -> IntRect {
 }
 
 /// A `width × height` RGBA texture, clamped, filtered by `filter`.
-fn texture(gl: &glow::Context, width: u32, height: u32, filter: u32) -> Result<glow::Texture, Error> {
+fn texture(gl: &gl::Context, width: u32, height: u32, filter: u32) -> Result<gl::Texture, Error> {
     // SAFETY: plain GL calls on the current context with the texture created here.
     #[allow(unsafe_code, reason = "GL calls are FFI")]
     unsafe {
         let texture = gl.create_texture()?;
-        gl.active_texture(glow::TEXTURE0);
-        gl.bind_texture(glow::TEXTURE_2D, Some(texture));
+        gl.active_texture(gl::TEXTURE0);
+        gl.bind_texture(gl::TEXTURE_2D, Some(texture));
         gl.tex_image_2d(
-            glow::TEXTURE_2D,
+            gl::TEXTURE_2D,
             0,
-            glow::RGBA as i32,
+            gl::RGBA as i32,
             width as i32,
             height as i32,
             0,
-            glow::RGBA,
-            glow::UNSIGNED_BYTE,
-            glow::PixelUnpackData::Slice(None),
+            gl::RGBA,
+            gl::UNSIGNED_BYTE,
+            gl::PixelUnpackData::Slice(None),
         );
         for (key, value) in [
-            (glow::TEXTURE_MIN_FILTER, filter),
-            (glow::TEXTURE_MAG_FILTER, filter),
-            (glow::TEXTURE_WRAP_S, glow::CLAMP_TO_EDGE),
-            (glow::TEXTURE_WRAP_T, glow::CLAMP_TO_EDGE),
+            (gl::TEXTURE_MIN_FILTER, filter),
+            (gl::TEXTURE_MAG_FILTER, filter),
+            (gl::TEXTURE_WRAP_S, gl::CLAMP_TO_EDGE),
+            (gl::TEXTURE_WRAP_T, gl::CLAMP_TO_EDGE),
         ] {
-            gl.tex_parameter_i32(glow::TEXTURE_2D, key, value as i32);
+            gl.tex_parameter_i32(gl::TEXTURE_2D, key, value as i32);
         }
         Ok(texture)
     }

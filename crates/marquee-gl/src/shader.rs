@@ -15,7 +15,7 @@
 //! shaders, and GLSL ES 1.00 indexes samplers only by constants, so the unit is chosen by a
 //! chain of comparisons (the same for every pixel of a quad).
 
-use glow::HasContext;
+use crate::gl::{self, HasContext};
 
 /// Vertex attributes and their sizes, in the order `batch::push` writes them: eight, the most
 /// OpenGL ES 2.0 promises.
@@ -192,14 +192,14 @@ void main() {
 
 /// The linked program and its uniforms.
 pub(crate) struct Program {
-    pub(crate) program: glow::Program,
-    pub(crate) target: Option<glow::UniformLocation>,
-    pub(crate) flip: Option<glow::UniformLocation>,
+    pub(crate) program: gl::Program,
+    pub(crate) target: Option<gl::UniformLocation>,
+    pub(crate) flip: Option<gl::UniformLocation>,
 }
 
 impl Program {
     /// Compiles and links the program; the error carries the driver's log.
-    pub(crate) fn new(gl: &glow::Context) -> Result<Program, String> {
+    pub(crate) fn new(gl: &gl::Context) -> Result<Program, String> {
         // SAFETY: plain GL calls on the current context with objects created here.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
@@ -208,7 +208,7 @@ impl Program {
             let vertex = format!("{VARYINGS}{VERTEX}");
             // The precision statement comes first: it sets the varyings' precision too.
             let fragment = format!("{FRAGMENT_PRECISION}{VARYINGS}{FRAGMENT}");
-            for (kind, source) in [(glow::VERTEX_SHADER, vertex), (glow::FRAGMENT_SHADER, fragment)] {
+            for (kind, source) in [(gl::VERTEX_SHADER, vertex), (gl::FRAGMENT_SHADER, fragment)] {
                 let shader = gl.create_shader(kind)?;
                 gl.shader_source(shader, &source);
                 gl.compile_shader(shader);

@@ -13,9 +13,14 @@
 //! Every failure is an [`Error`] whose [`reason`](Error::reason) is the protocol's
 //! [`ImageError`], which is what the app hears in its `image-failed` event; the detail is for
 //! the host's log.
+//!
+//! In a browser (`wasm32`) only [`decode`] is built: the page fetches, and decodes with this same
+//! code in a worker, so images are the same pixels as on a native host.
 
 mod decode;
+#[cfg(not(target_arch = "wasm32"))]
 mod loader;
+#[cfg(not(target_arch = "wasm32"))]
 mod source;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,7 +29,9 @@ use std::time::Duration;
 pub use marquee_protocol::ImageError;
 
 pub use decode::{decode, decode_within};
+#[cfg(not(target_arch = "wasm32"))]
 pub use loader::{DECODING, Done, LOCAL_WORKERS, Loader, PER_ORIGIN, REMOTE_WORKERS};
+#[cfg(not(target_arch = "wasm32"))]
 pub use source::{Fetcher, Source};
 
 /// What the loader accepts. The defaults suit a 1080p TV: posters and backdrops up to 4K.
@@ -141,6 +148,7 @@ impl Error {
     }
 
     /// The same error with `prefix` in front of its detail.
+    #[cfg(not(target_arch = "wasm32"))]
     pub(crate) fn prefixed(mut self, prefix: &str) -> Error {
         self.detail.insert_str(0, prefix);
         self

@@ -27,7 +27,6 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
-use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cosmic_text::fontdb;
@@ -81,6 +80,7 @@ const SIZE_CACHE: usize = 6;
 pub enum Error {
     /// The file could not be read, or was refused (outside the font directory, not a regular
     /// file).
+    #[cfg(not(target_arch = "wasm32"))]
     File(String, marquee_app_files::Error),
     /// The bytes hold no font face the parser accepts.
     NotAFont(String),
@@ -91,6 +91,7 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            #[cfg(not(target_arch = "wasm32"))]
             Error::File(_, e) => write!(f, "cannot read font {e}"),
             Error::NotAFont(name) => write!(f, "{name} is not a font (no face could be parsed)"),
             Error::TooLarge(name) => write!(f, "{name} is larger than {MAX_FONT_BYTES} bytes"),
@@ -312,9 +313,10 @@ impl TextSystem {
     /// family does not depend on the file system). Only regular files inside `dir` of at most
     /// [`MAX_FONT_BYTES`] are read (no links out, no FIFOs or devices, the size checked before
     /// reading). Files that fail are returned with their error; the others are loaded.
-    pub fn load_dir(&mut self, dir: &Path) -> Result<Vec<Error>, Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn load_dir(&mut self, dir: &std::path::Path) -> Result<Vec<Error>, Error> {
         let fonts = marquee_app_files::Dir::new(dir).map_err(|e| Error::File(dir.display().to_string(), e))?;
-        let here = Path::new("");
+        let here = std::path::Path::new("");
         let paths =
             fonts.files(here, &["ttf", "otf", "ttc", "otc"]).map_err(|e| Error::File(dir.display().to_string(), e))?;
         let mut failed = Vec::new();
@@ -335,7 +337,8 @@ impl TextSystem {
     /// The built-in fonts and every font in `dir` that loads (see [`load_dir`](Self::load_dir)),
     /// and what went wrong with the others, in words: how a host loads an app's
     /// `assets/fonts`. A missing `dir` is no fonts and no error.
-    pub fn with_fonts_in(dir: &Path) -> (TextSystem, Vec<String>) {
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn with_fonts_in(dir: &std::path::Path) -> (TextSystem, Vec<String>) {
         let mut text = TextSystem::new();
         let errors = match dir.is_dir().then(|| text.load_dir(dir)) {
             None => Vec::new(),
