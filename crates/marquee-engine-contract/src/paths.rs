@@ -38,6 +38,11 @@ pub fn engine_js() -> PathBuf {
     engine_wasm().with_file_name("engine.js")
 }
 
+/// web.wasm, the browser host's Rust half (`marquee-web`), beside [`engine_wasm`].
+pub fn web_wasm() -> PathBuf {
+    engine_wasm().with_file_name("web.wasm")
+}
+
 /// Reads engine.wasm, with an error that says how to build it.
 pub fn read_engine_wasm() -> Result<Vec<u8>, String> {
     let path = engine_wasm();

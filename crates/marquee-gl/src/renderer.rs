@@ -931,6 +931,15 @@ impl Gpu {
         // SAFETY: plain GL calls on the current context.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
+            // No texture an earlier batch sampled stays bound: drawing into a texture that a
+            // sampler may read is a feedback loop, undefined in GL ES and refused by WebGL
+            // (INVALID_OPERATION) — the frame's texture after `present`, a group's after its
+            // composite.
+            for unit in 0..IMAGE_UNITS {
+                gl.active_texture(gl::TEXTURE0 + unit as u32);
+                gl.bind_texture(gl::TEXTURE_2D, None);
+            }
+            gl.active_texture(gl::TEXTURE0);
             gl.bind_framebuffer(gl::FRAMEBUFFER, bound.framebuffer);
             gl.viewport(0, 0, bound.size.0 as i32, bound.size.1 as i32);
             gl.use_program(Some(self.program.program));

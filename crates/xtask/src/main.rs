@@ -2,8 +2,8 @@
 //! cargo does.
 //!
 //! - `cargo xtask wasm [--opt-level 3|s|z] [--wasm-opt O3|Os|Oz|none]` builds `engine.wasm` into
-//!   `target/engine/`, and `engine.js` from it with wasm2js; prints their raw/gzip/brotli sizes
-//!   and fails if engine.wasm is over budget.
+//!   `target/engine/`, and `engine.js` from it with wasm2js, and the browser host's `web.wasm`
+//!   beside them; prints their raw/gzip/brotli sizes and fails if engine.wasm is over budget.
 //! - `cargo xtask wasm-matrix` builds every combination of those options and prints a table, so
 //!   the choice of defaults can be re-checked when the engine grows.
 //! - `cargo xtask run [ARGS]` builds `engine.wasm` and the `marquee` command (release), then runs
@@ -161,10 +161,35 @@ fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
     Ok((out, sizes(&bytes)?))
 }
 
+/// Builds web.wasm, the browser host's Rust half (`marquee-web`), beside engine.wasm: for speed
+/// (it draws every frame), with the engine's whole-program LTO and abort on panic.
+fn build_web() -> Result<(PathBuf, Sizes)> {
+    let root = root();
+    run(Command::new(env!("CARGO"))
+        .current_dir(&root)
+        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-web"])
+        .env("CARGO_PROFILE_RELEASE_LTO", "fat")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort"))?;
+    let built = target_dir().join("wasm32-unknown-unknown/release/marquee_web.wasm");
+    let out = target_dir().join("engine/web.wasm");
+    run(Command::new(root.join("node_modules/.bin/wasm-opt"))
+        .arg("-O3")
+        .args(WASM_FEATURES)
+        .arg("--strip-debug")
+        .arg(&built)
+        .arg("-o")
+        .arg(&out))?;
+    let bytes = std::fs::read(&out).map_err(|e| e.to_string())?;
+    Ok((out, sizes(&bytes)?))
+}
+
 fn wasm(args: &[String]) -> Result<PathBuf> {
     let (path, s) = build(flag(args, "--opt-level", DEFAULT_OPT_LEVEL)?, flag(args, "--wasm-opt", DEFAULT_WASM_OPT)?)?;
     let (js, js_sizes) = engine_js(&path)?;
     println!("{}: {} bytes raw, {} gzip, {} brotli", js.display(), js_sizes.raw, js_sizes.gzip, js_sizes.brotli);
+    let (web, web_sizes) = build_web()?;
+    println!("{}: {} bytes raw, {} gzip, {} brotli", web.display(), web_sizes.raw, web_sizes.gzip, web_sizes.brotli);
     println!(
         "{}: {} bytes raw, {} gzip, {} brotli (budget {} raw, {} brotli)",
         path.display(),

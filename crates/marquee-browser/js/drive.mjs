@@ -1,0 +1,50 @@
+// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm]: opens a Marquee page in headless Chromium
+// (Debian's, or CHROMIUM; driven by the workspace's playwright-core), waits until its run ends
+// (`window.marquee.done`), and writes OUT_DIR/report.json and OUT_DIR/frame.rgba (the last
+// frame, RGBA rows top to bottom). The page's console goes to stderr as it comes. With
+// --no-wasm the page has no WebAssembly object, as on a browser without it.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [url, out, timeout, ...flags] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  // No GPU here: WebGL runs on SwiftShader, Chromium's software GL.
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--enable-unsafe-swiftshader',
+    '--disable-background-networking',
+  ],
+});
+const timer = setTimeout(() => {
+  process.stderr.write(`drive.mjs: the page did not finish within ${timeout} s\n`);
+  process.exit(3);
+}, Number(timeout) * 1000);
+try {
+  const page = await browser.newPage({ locale: 'en-US', timezoneId: 'UTC' });
+  page.on('console', (m) => process.stderr.write(`page ${m.type()}: ${m.text()}\n`));
+  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+  if (flags.includes('--no-wasm')) await page.addInitScript(() => delete globalThis.WebAssembly);
+  await page.goto(url);
+  const result = await page.evaluate(async () => {
+    const r = await window.marquee.done;
+    if (r.error) return { error: r.error, log: r.log };
+    let binary = '';
+    for (let i = 0; i < r.pixels.length; i += 0x8000)
+      binary += String.fromCharCode(...r.pixels.subarray(i, i + 0x8000));
+    return { report: { ...r.report, size: r.size, log: r.log }, pixels: btoa(binary) };
+  });
+  if (result.error) {
+    process.stderr.write(`the page failed: ${result.error}\n`);
+    process.exitCode = 2;
+  } else {
+    writeFileSync(join(out, 'report.json'), JSON.stringify(result.report));
+    writeFileSync(join(out, 'frame.rgba'), Buffer.from(result.pixels, 'base64'));
+  }
+} finally {
+  clearTimeout(timer);
+  await browser.close();
+}

@@ -1,0 +1,149 @@
+//! The directory a page is served from: the page's files, web.wasm, one bundle and the run's
+//! config.
+//!
+//! ```text
+//! index.html, main.js, …     the page (embedded in this crate)
+//! config.json                 the run: size, engine choice, keys, budgets (Config)
+//! web.wasm                    the browser host's Rust half (`cargo xtask wasm`)
+//! bundle/bundles/ID.json      the bundle's manifest, named by its SHA-256
+//! bundle/objects/SHA256       its files, named by theirs
+//! ```
+
+use std::path::{Path, PathBuf};
+
+/// The page's files: served as they are written here.
+const PAGE: [(&str, &str); 11] = [
+    ("index.html", include_str!("../web/index.html")),
+    ("main.js", include_str!("../web/main.js")),
+    ("bundle.js", include_str!("../web/bundle.js")),
+    ("keys.js", include_str!("../web/keys.js")),
+    ("select.js", include_str!("../web/select.js")),
+    ("modules.js", include_str!("../web/modules.js")),
+    ("gl.js", include_str!("../web/gl.js")),
+    ("engine-worker.js", include_str!("../web/engine-worker.js")),
+    ("app-worker.js", include_str!("../web/app-worker.js")),
+    ("image-worker.js", include_str!("../web/image-worker.js")),
+    ("package.json", "{ \"type\": \"module\" }\n"),
+];
+
+/// One run of a page, as `marquee run`'s options describe one of the native host.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The surface, in pixels.
+    pub size: (u32, u32),
+    /// Frames a second.
+    pub fps: f64,
+    /// `auto`, `wasm` or `js`.
+    pub engine: String,
+    /// The colour under everything, `0xRRGGBBAA`.
+    pub background: u32,
+    /// The engine's texture budget in bytes; decoded images are capped at twice it.
+    pub texture_budget: u64,
+    /// The largest texture side the backend may use (0: the browser's limit).
+    pub max_texture: u32,
+    /// Frame `n` is at `n / fps` seconds, and waits for the images asked for.
+    pub virtual_time: bool,
+    /// The app's requests fail as with no network.
+    pub offline: bool,
+    /// Remote keys (the protocol's codes) at frame numbers.
+    pub keys: Vec<(u64, u16)>,
+    /// Stop after this many frames; `None`: when idle (headless) or never.
+    pub frames: Option<u64>,
+    /// Stop when nothing happens any more (headless runs).
+    pub stop_when_idle: bool,
+    /// Frames back to back.
+    pub unpaced: bool,
+    /// The device id for rollouts (`None`: the page keeps one of its own).
+    pub device_id: Option<String>,
+    /// The engine ABI version the page speaks.
+    pub abi: u32,
+    /// The engine counters the page reads: nodes and running animations.
+    pub stat_nodes: u32,
+    /// See `stat_nodes`.
+    pub stat_animations: u32,
+    /// An event batch no longer than this carries no event.
+    pub batch_header: usize,
+}
+
+impl Config {
+    fn json(&self, manifest: &str) -> String {
+        serde_json::json!({
+            "manifest": manifest,
+            "web": "web.wasm",
+            "size": [self.size.0, self.size.1],
+            "fps": self.fps,
+            "engine": self.engine,
+            "background": self.background,
+            "textureBudget": self.texture_budget,
+            "maxTexture": self.max_texture,
+            "virtualTime": self.virtual_time,
+            "offline": self.offline,
+            "keys": self.keys,
+            "frames": self.frames,
+            "stopWhenIdle": self.stop_when_idle,
+            "unpaced": self.unpaced,
+            "deviceId": self.device_id,
+            "abi": self.abi,
+            "stat": { "nodes": self.stat_nodes, "animations": self.stat_animations },
+            "batchHeader": self.batch_header,
+        })
+        .to_string()
+    }
+}
+
+/// A page's directory.
+#[derive(Debug)]
+pub struct Site {
+    dir: PathBuf,
+}
+
+impl Site {
+    /// Writes the page, `web_wasm`, the bundle `store/bundles/ID.json` (`manifest`) with the
+    /// objects it names, and `config` into `dir` (created; what it held is replaced).
+    pub fn assemble(dir: &Path, manifest: &Path, web_wasm: &Path, config: &Config) -> Result<Site, String> {
+        let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
+        let id = manifest
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| format!("{}: not a bundle manifest (STORE/bundles/ID.json)", manifest.display()))?;
+        let store = manifest.parent().and_then(Path::parent).ok_or("the manifest is not in a bundle store")?;
+        let text = std::fs::read_to_string(manifest).map_err(|e| io(manifest, e))?;
+        let parsed: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        let files = parsed["files"].as_object().ok_or_else(|| format!("{}: no files", manifest.display()))?;
+        for sub in ["bundle/bundles", "bundle/objects"] {
+            std::fs::create_dir_all(dir.join(sub)).map_err(|e| io(dir, e))?;
+        }
+        for (path, body) in PAGE {
+            std::fs::write(dir.join(path), body).map_err(|e| io(&dir.join(path), e))?;
+        }
+        std::fs::copy(web_wasm, dir.join("web.wasm"))
+            .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", web_wasm.display()))?;
+        let name = format!("bundle/bundles/{id}.json");
+        std::fs::write(dir.join(&name), &text).map_err(|e| io(&dir.join(&name), e))?;
+        for (path, file) in files {
+            let sha = file["sha256"].as_str().filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+            let sha = sha.ok_or_else(|| format!("{}: {path} has no SHA-256", manifest.display()))?;
+            let from = store.join("objects").join(sha);
+            std::fs::copy(&from, dir.join("bundle/objects").join(sha)).map_err(|e| io(&from, e))?;
+        }
+        std::fs::write(dir.join("config.json"), config.json(&name)).map_err(|e| io(&dir.join("config.json"), e))?;
+        Ok(Site { dir: dir.to_path_buf() })
+    }
+
+    /// Where it is.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The page's path for a bundle file's object (tests tamper with it).
+    pub fn object(&self, sha256: &str) -> PathBuf {
+        self.dir.join("bundle/objects").join(sha256)
+    }
+}
+
+/// Serves `site` on `addr` (127.0.0.1, any port with 0) until the server is dropped.
+pub fn serve(site: &Site, addr: std::net::SocketAddr) -> Result<marquee_serve::Server, String> {
+    marquee_serve::Server::start(site.dir(), addr).map_err(|e| e.to_string())
+}

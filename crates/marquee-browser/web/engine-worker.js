@@ -1,0 +1,221 @@
+// The engine worker: the engine (engine.wasm, or engine.js without WebAssembly), web.wasm beside
+// it (its text service answers the engine's measurements; it keeps the layer tree and draws with
+// the GPU backend on WebGL into the page's canvas, an OffscreenCanvas transferred here), and the
+// frame loop. Batches come straight from the app worker and events go straight back (transferred
+// ArrayBuffers on a MessageChannel); keys come from the page. Nothing here waits on the app
+// worker: a busy app does not stop frames, animations or focus.
+
+import { bundleFile } from './bundle.js';
+import { glImports } from './gl.js';
+import { loadWeb, makeEngine } from './modules.js';
+import { rolloutOf, select } from './select.js';
+
+// Frames in a row with nothing to do before a run that stops when idle ends.
+const QUIET_FRAMES = 10;
+
+let run = null;
+
+function say(level, text) {
+  self.postMessage({ type: 'log', level, text });
+}
+
+/** engine.wasm or engine.js from the bundle, chosen by the native host's rules. */
+async function loadEngine(config, bundle, deviceId, text) {
+  const packageJson = JSON.parse(new TextDecoder().decode(await bundleFile(bundle, 'package.json')));
+  let module = null;
+  const wasmWorks = async () => {
+    if (typeof WebAssembly !== 'object') throw new Error('this browser has no WebAssembly');
+    module = await WebAssembly.compile(await bundleFile(bundle, 'engine.wasm'));
+  };
+  const choice = await select(config.engine, rolloutOf(packageJson), deviceId, wasmWorks);
+  if (!choice.js && !module) await wasmWorks();
+  const clock = () => performance.now();
+  let engine;
+  if (choice.js) {
+    const source = await bundleFile(bundle, 'engine.js');
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const { instantiate } = await import(url);
+    URL.revokeObjectURL(url);
+    engine = makeEngine((imports) => ({ wasm: false, exports: instantiate(imports) }), text, clock);
+  } else {
+    engine = makeEngine(
+      (imports) => ({ wasm: true, exports: new WebAssembly.Instance(module, imports).exports }),
+      text,
+      clock,
+    );
+  }
+  if (engine.abi() !== config.abi)
+    throw new Error(`the engine's ABI is ${engine.abi()}, this page speaks ${config.abi}`);
+  return { engine, choice };
+}
+
+async function start({ config, bundle, canvas, app, images, deviceId }) {
+  const [width, height] = config.size;
+  const gl = canvas.getContext('webgl', {
+    alpha: false,
+    antialias: false,
+    depth: false,
+    stencil: false,
+    premultipliedAlpha: true,
+    preserveDrawingBuffer: false,
+  });
+  if (!gl) throw new Error('this browser gives no WebGL context');
+  const webModule = await WebAssembly.compileStreaming(fetch(config.web));
+  const web = await loadWeb(webModule, (memory) => glImports(gl, memory));
+  web.start(width, height, config.background, config.textureBudget * 2);
+  // The app's fonts, in name order as the native host loads them (the first is the default).
+  const fonts = Object.keys(bundle.manifest.files)
+    .filter((p) => /^assets\/fonts\/[^/]+\.(ttf|otf|ttc|otc)$/i.test(p))
+    .sort();
+  for (const path of fonts) if (!web.font(await bundleFile(bundle, path))) say('warn', `font ${path}: ${web.log()}`);
+  const { engine, choice } = await loadEngine(config, bundle, deviceId, web);
+  engine.setTextureBudget(config.textureBudget);
+  if (!web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
+  say('info', `engine: ${choice.js ? 'engine.js' : 'engine.wasm'} (${choice.reason}); renderer: ${web.describe()}`);
+  run = {
+    config,
+    web,
+    engine,
+    choice,
+    app,
+    images,
+    n: 0,
+    started: performance.now(),
+    batches: [],
+    keys: [],
+    answers: [],
+    loads: new Map(),
+    ticket: 0,
+    nextLoader: 0,
+    sent: 0,
+    handled: 0,
+    wantsFrame: false,
+    quiet: 0,
+    frames: [],
+    script: [...config.keys].sort((a, b) => b[0] - a[0]),
+    firstFrame: null,
+    commandErrors: 0,
+  };
+  app.onmessage = ({ data }) => {
+    if (data instanceof ArrayBuffer) run.batches.push(new Uint8Array(data));
+    else if (data.type === 'handled') run.handled = data.n;
+    else if (data.type === 'wants-frame') run.wantsFrame = data.on;
+  };
+  for (const port of images) port.onmessage = ({ data }) => data.ready || run.answers.push(data);
+  app.postMessage({ type: 'ready' });
+  tick();
+}
+
+/** Loads and releases the frame asks for. */
+function request(requests) {
+  for (const r of requests) {
+    if (r[0] === 1) {
+      const ticket = ++run.ticket;
+      run.loads.set(r[1], ticket);
+      const loader = run.images[run.nextLoader++ % run.images.length];
+      loader.postMessage({ handle: r[1], ticket, src: r[2] });
+    } else {
+      run.loads.delete(r[1]);
+      run.web.imageDrop(r[1]);
+    }
+  }
+}
+
+/** Finished loads, for the engine: the pixels go to web.wasm, the size or reason to the engine. */
+function answerImages() {
+  for (const a of run.answers.splice(0)) {
+    if (run.loads.get(a.handle) !== a.ticket) continue; // released, or asked again since
+    run.loads.delete(a.handle);
+    let reason = a.reason ?? 0;
+    if (!reason) reason = run.web.imagePut(a.handle, a.width, a.height, a.pixels);
+    if (reason) {
+      say('warn', `image ${JSON.stringify(a.src)} failed: ${a.detail ?? run.web.log()}`);
+      run.engine.imageFailed(a.handle, reason);
+    } else if (!run.engine.imageReady(a.handle, a.width, a.height)) {
+      run.web.imageDrop(a.handle);
+    }
+  }
+}
+
+function tick() {
+  const r = run;
+  const interval = 1000 / r.config.fps;
+  // Under virtual time a frame waits for every image asked for, as the native host does, so
+  // runs are reproducible.
+  if (r.config.virtualTime && r.loads.size > 0 && r.answers.length < r.loads.size) {
+    setTimeout(tick, 1);
+    return;
+  }
+  const began = performance.now();
+  let rejected = 0;
+  for (const batch of r.batches.splice(0)) rejected += r.engine.apply(batch);
+  r.commandErrors += rejected;
+  while (r.script.length > 0 && r.script.at(-1)[0] <= r.n) {
+    const [, key] = r.script.pop();
+    r.keys.push([key, 0], [key, 2]);
+  }
+  for (const [key, action] of r.keys.splice(0)) r.engine.key(key, action);
+  answerImages();
+  const time = r.config.virtualTime ? r.n * interval : performance.now() - r.started;
+  const bytes = r.engine.frame(time);
+  const engineMs = performance.now() - began;
+  const out = r.web.frame(bytes);
+  if (out.invalidate) r.engine.invalidate();
+  request(out.requests);
+  const drawStarted = performance.now();
+  const drew = r.web.draw();
+  const renderMs = performance.now() - drawStarted;
+  if (drew === 2) say('error', r.web.log());
+  const hasEvents = out.events.length > r.config.batchHeader;
+  if (hasEvents) {
+    r.app.postMessage(out.events.buffer, [out.events.buffer]);
+    r.sent += 1;
+  }
+  if (r.wantsFrame) r.app.postMessage({ type: 'frame', time });
+  for (const line of r.web.log().split('\n')) if (line) say('warn', line);
+  r.firstFrame ??= performance.now() - r.started;
+  r.frames.push({ engine: engineMs, render: renderMs, drawCalls: r.web.stat(0) });
+  const quiet =
+    drew === 0 &&
+    !hasEvents &&
+    rejected === 0 &&
+    r.handled === r.sent &&
+    r.loads.size === 0 &&
+    r.batches.length === 0 &&
+    r.script.length === 0 &&
+    r.engine.stat(r.config.stat.animations) === 0;
+  r.quiet = quiet ? r.quiet + 1 : 0;
+  r.n += 1;
+  const stop = r.config.frames ? r.n >= r.config.frames : r.config.stopWhenIdle && r.quiet >= QUIET_FRAMES;
+  if (stop) {
+    finish(r.quiet >= QUIET_FRAMES ? 'idle' : 'frames');
+    return;
+  }
+  setTimeout(tick, r.config.unpaced ? 0 : Math.max(0, interval - (performance.now() - began)));
+}
+
+function finish(ended) {
+  const r = run;
+  const pixels = r.web.read();
+  const report = {
+    ended,
+    frames: r.n,
+    firstFrameMs: r.firstFrame,
+    seconds: (performance.now() - r.started) / 1000,
+    engine: { js: r.choice.js, reason: r.choice.reason },
+    renderer: r.web.describe(),
+    nodes: r.engine.stat(r.config.stat.nodes),
+    commandErrors: r.commandErrors,
+    frameTimes: r.frames,
+    imageBytes: r.web.stat(6),
+  };
+  self.postMessage({ type: 'done', report, pixels, size: r.config.size }, [pixels.buffer]);
+}
+
+self.onmessage = ({ data }) => {
+  if (data.type === 'start') {
+    start(data).catch((e) => self.postMessage({ type: 'failed', error: e.message ?? String(e) }));
+  } else if (data.type === 'key' && run) {
+    run.keys.push([data.key, data.action]);
+  }
+};
