@@ -1,7 +1,7 @@
 // node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm]: opens a Marquee page in headless Chromium
 // (Debian's, or CHROMIUM; driven by the workspace's playwright-core), waits until its run ends
 // (`window.marquee.done`), and writes OUT_DIR/report.json and OUT_DIR/frame.rgba (the last
-// frame, RGBA rows top to bottom). The page's console goes to stderr as it comes. With
+// frame, RGBA rows top to bottom), or OUT_DIR/error.txt (what the page showed) and exits 2. The page's console goes to stderr as it comes. With
 // --no-wasm the page has no WebAssembly object, as on a browser without it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ try {
     return { report: { ...r.report, size: r.size, log: r.log }, pixels: btoa(binary) };
   });
   if (result.error) {
-    process.stderr.write(`the page failed: ${result.error}\n`);
+    writeFileSync(join(out, 'error.txt'), result.error);
     process.exitCode = 2;
   } else {
     writeFileSync(join(out, 'report.json'), JSON.stringify(result.report));

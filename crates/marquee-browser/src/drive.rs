@@ -31,6 +31,9 @@ pub fn drive(url: &str, timeout: Duration, wasm: bool) -> Result<Outcome, String
     }
     let status = node.status().map_err(|e| format!("node: {e} (Node.js runs headless Chromium)"))?;
     let result = (|| {
+        if let Ok(error) = std::fs::read_to_string(out.join("error.txt")) {
+            return Err(format!("the page failed: {error}"));
+        }
         if !status.success() {
             return Err(format!("headless Chromium: the run failed ({status})"));
         }

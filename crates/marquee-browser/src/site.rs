@@ -4,12 +4,15 @@
 //! ```text
 //! index.html, main.js, …     the page (embedded in this crate)
 //! config.json                 the run: size, engine choice, keys, budgets (Config)
-//! web.wasm                    the browser host's Rust half (`cargo xtask wasm`)
+//! web.wasm, web.js            the browser host's Rust half (`cargo xtask wasm`), and its
+//!                             wasm2js build for browsers without WebAssembly
 //! bundle/bundles/ID.json      the bundle's manifest, named by its SHA-256
 //! bundle/objects/SHA256       its files, named by theirs
 //! ```
 
 use std::path::{Path, PathBuf};
+
+use marquee_engine_contract::Stat;
 
 /// The page's files: served as they are written here.
 const PAGE: [(&str, &str); 11] = [
@@ -55,14 +58,28 @@ pub struct Config {
     pub unpaced: bool,
     /// The device id for rollouts (`None`: the page keeps one of its own).
     pub device_id: Option<String>,
-    /// The engine ABI version the page speaks.
-    pub abi: u32,
-    /// The engine counters the page reads: nodes and running animations.
-    pub stat_nodes: u32,
-    /// See `stat_nodes`.
-    pub stat_animations: u32,
-    /// An event batch no longer than this carries no event.
-    pub batch_header: usize,
+}
+
+impl Default for Config {
+    /// The native host's defaults: 1280×720 at 60 Hz, the engine chosen by rollout and
+    /// capability, a 128 MiB texture budget, paced frames on the clock, run until stopped.
+    fn default() -> Self {
+        Config {
+            size: (1280, 720),
+            fps: 60.0,
+            engine: "auto".into(),
+            background: 0x000000ff,
+            texture_budget: 128 << 20,
+            max_texture: 0,
+            virtual_time: false,
+            offline: false,
+            keys: Vec::new(),
+            frames: None,
+            stop_when_idle: false,
+            unpaced: false,
+            device_id: None,
+        }
+    }
 }
 
 impl Config {
@@ -70,6 +87,7 @@ impl Config {
         serde_json::json!({
             "manifest": manifest,
             "web": "web.wasm",
+            "webJs": "web.js",
             "size": [self.size.0, self.size.1],
             "fps": self.fps,
             "engine": self.engine,
@@ -83,9 +101,20 @@ impl Config {
             "stopWhenIdle": self.stop_when_idle,
             "unpaced": self.unpaced,
             "deviceId": self.device_id,
-            "abi": self.abi,
-            "stat": { "nodes": self.stat_nodes, "animations": self.stat_animations },
-            "batchHeader": self.batch_header,
+            // What the page must agree on with the engine, from the one place both define it.
+            "abi": marquee_engine_contract::ABI_VERSION,
+            "stat": {
+                "nodes": Stat::Nodes as u32,
+                "animations": Stat::Animations as u32,
+                "focused": Stat::Focused as u32,
+                "settling": Stat::Settling as u32,
+            },
+            "batchHeader": marquee_protocol::BATCH_HEADER_LEN,
+            // The batch a host applies to every new engine before the app's, as natively.
+            "viewport": marquee_protocol::encode_batch(&[marquee_protocol::Command::SetViewport {
+                width: self.size.0 as f32,
+                height: self.size.1 as f32,
+            }]),
         })
         .to_string()
     }
@@ -98,7 +127,7 @@ pub struct Site {
 }
 
 impl Site {
-    /// Writes the page, `web_wasm`, the bundle `store/bundles/ID.json` (`manifest`) with the
+    /// Writes the page, `web_wasm` (and web.js beside it), the bundle `store/bundles/ID.json` (`manifest`) with the
     /// objects it names, and `config` into `dir` (created; what it held is replaced).
     pub fn assemble(dir: &Path, manifest: &Path, web_wasm: &Path, config: &Config) -> Result<Site, String> {
         let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
@@ -118,8 +147,10 @@ impl Site {
         for (path, body) in PAGE {
             std::fs::write(dir.join(path), body).map_err(|e| io(&dir.join(path), e))?;
         }
-        std::fs::copy(web_wasm, dir.join("web.wasm"))
-            .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", web_wasm.display()))?;
+        for (from, to) in [(web_wasm.to_path_buf(), "web.wasm"), (web_wasm.with_file_name("web.js"), "web.js")] {
+            std::fs::copy(&from, dir.join(to))
+                .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", from.display()))?;
+        }
         let name = format!("bundle/bundles/{id}.json");
         std::fs::write(dir.join(&name), &text).map_err(|e| io(&dir.join(&name), e))?;
         for (path, file) in files {

@@ -15,61 +15,70 @@ fn root() -> PathBuf {
     paths::workspace_root()
 }
 
+/// `app` built into a bundle as `marquee bundle` builds it; returns its manifest.
+fn bundle(app: &std::path::Path) -> PathBuf {
+    // A store of its own: tests build at once.
+    let name = app.file_name().unwrap().to_string_lossy();
+    let store_dir = std::env::temp_dir().join(format!("marquee-browser-store-{name}-{}", std::process::id()));
+    let options = marquee_bundle::BuildOptions {
+        engine_wasm: paths::engine_wasm(),
+        engine_js: Some(paths::engine_js()),
+        engine_abi: marquee_engine_contract::ABI_VERSION,
+        protocol: u32::from(marquee_protocol::VERSION),
+        min_host: env!("CARGO_PKG_VERSION").into(),
+        esbuild: None,
+        toolchain: Some(root().join("node_modules")),
+    };
+    let store = marquee_bundle::Store::new(&store_dir);
+    let (id, _) = marquee_bundle::build(app, &store, &options).unwrap();
+    store.manifest_path(&id)
+}
+
 /// The demo's bundle, built once for every test here.
 fn demo_manifest() -> PathBuf {
     static MANIFEST: OnceLock<PathBuf> = OnceLock::new();
-    MANIFEST
-        .get_or_init(|| {
-            let store_dir = std::env::temp_dir().join(format!("marquee-browser-store-{}", std::process::id()));
-            let options = marquee_bundle::BuildOptions {
-                engine_wasm: paths::engine_wasm(),
-                engine_js: Some(paths::engine_js()),
-                engine_abi: marquee_engine_contract::ABI_VERSION,
-                protocol: u32::from(marquee_protocol::VERSION),
-                min_host: env!("CARGO_PKG_VERSION").into(),
-                esbuild: None,
-                toolchain: Some(root().join("node_modules")),
-            };
-            let store = marquee_bundle::Store::new(&store_dir);
-            let (id, _) = marquee_bundle::build(&paths::demo_app(), &store, &options).unwrap();
-            store.manifest_path(&id)
-        })
-        .clone()
+    MANIFEST.get_or_init(|| bundle(&paths::demo_app())).clone()
 }
 
+/// The demo's sessions as the native host's tests run them: virtual time, offline, until idle.
 fn config(keys: &[(u64, u16)]) -> Config {
     Config {
-        size: (1280, 720),
-        fps: 60.0,
-        engine: "auto".into(),
-        background: 0x000000ff,
-        texture_budget: 128 << 20,
-        max_texture: 0,
         virtual_time: true,
         offline: true,
         keys: keys.to_vec(),
-        frames: None,
         stop_when_idle: true,
-        unpaced: false,
         device_id: Some("test-device".into()),
-        abi: marquee_engine_contract::ABI_VERSION,
-        stat_nodes: marquee_engine_contract::Stat::Nodes as u32,
-        stat_animations: marquee_engine_contract::Stat::Animations as u32,
-        batch_header: marquee_protocol::BATCH_HEADER_LEN,
+        ..Config::default()
     }
 }
 
-/// Runs the demo's page with `config` in headless Chromium.
-fn run_page(name: &str, config: &Config, wasm: bool) -> Outcome {
+/// A page's directory, unique to this call.
+fn site_dir(name: &str) -> PathBuf {
     static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("marquee-browser-{name}-{}-{run}", std::process::id()));
-    let site = Site::assemble(&dir, &demo_manifest(), &paths::web_wasm(), config).unwrap();
+    std::env::temp_dir().join(format!("marquee-browser-{name}-{}-{run}", std::process::id()))
+}
+
+/// Runs the page of the bundle at `manifest` with `config` in headless Chromium.
+fn run_bundle(name: &str, manifest: &std::path::Path, config: &Config, wasm: bool) -> Result<Outcome, String> {
+    let dir = site_dir(name);
+    let site = Site::assemble(&dir, manifest, &paths::web_wasm(), config).unwrap();
     let server = marquee_browser::serve(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
     let url = format!("http://{}/index.html", server.addr());
     let outcome = marquee_browser::drive(&url, Duration::from_secs(180), wasm);
     let _ = std::fs::remove_dir_all(&dir);
-    outcome.unwrap_or_else(|e| panic!("{name}: {e}"))
+    outcome
+}
+
+/// Runs the demo's page with `config` in headless Chromium.
+fn run_page(name: &str, config: &Config, wasm: bool) -> Outcome {
+    run_bundle(name, &demo_manifest(), config, wasm).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The page's log lines of `level`.
+fn said<'a>(outcome: &'a Outcome, level: &str) -> Vec<&'a serde_json::Value> {
+    let log = outcome.report["log"].as_array().map(Vec::as_slice).unwrap_or_default();
+    log.iter().filter(|l| l["level"] == level).collect()
 }
 
 fn check_golden(name: &str, outcome: &Outcome) {
@@ -107,8 +116,7 @@ fn demo_sessions(engine: &str, wasm: bool) {
         assert_eq!(report["ended"], "idle", "{name}: {report:#}");
         assert_eq!(report["commandErrors"], 0, "{name}: {report:#}");
         assert_eq!(report["engine"]["js"], engine == "js", "{name}: {report:#}");
-        let log = report["log"].as_array().unwrap();
-        assert!(!log.iter().any(|l| l.as_str().unwrap().starts_with("error")), "{name}: {log:#?}");
+        assert!(said(&outcome, "error").is_empty(), "{name}: {:#?}", report["log"]);
         check_golden(name, &outcome);
     }
 }
@@ -118,7 +126,81 @@ fn the_demo_in_chromium_matches_the_native_goldens_with_engine_wasm() {
     demo_sessions("wasm", true);
 }
 
+/// engine.js in a page without WebAssembly: web.js (web.wasm through wasm2js) beside it.
 #[test]
-fn the_demo_in_chromium_matches_the_native_goldens_with_engine_js() {
-    demo_sessions("js", true);
+fn the_demo_in_chromium_matches_the_native_goldens_with_engine_js_and_no_webassembly() {
+    demo_sessions("js", false);
+}
+
+/// A key pressed while the app worker is stuck in a two-second loop moves focus in the very
+/// next frame, and frames keep coming meanwhile (the native host's
+/// `a_key_moves_focus_in_the_next_frame_while_the_app_thread_is_stuck`, in a page).
+#[test]
+fn a_key_moves_focus_in_the_next_frame_while_the_app_worker_is_stuck() {
+    const KEY_FRAME: usize = 40;
+    let manifest = bundle(&root().join("crates/marquee-host/tests/apps/focus-busy"));
+    let config = Config {
+        size: (640, 360),
+        keys: vec![(KEY_FRAME as u64, marquee_protocol::Key::Right as u16)],
+        stop_when_idle: true,
+        ..Config::default()
+    };
+    let outcome = run_bundle("focus-busy", &manifest, &config, true).unwrap();
+    let when = |text: &str| {
+        let line = said(&outcome, "app").into_iter().find(|l| l["text"] == text);
+        line.unwrap_or_else(|| panic!("no {text:?} in {:#?}", outcome.report["log"]))["at"].as_f64().unwrap()
+    };
+    let (start, end) = (when("busy start"), when("busy end"));
+    let frames = outcome.report["frameTimes"].as_array().unwrap();
+    let at = |i: usize| frames[i]["at"].as_f64().unwrap();
+    let focused = |i: usize| frames[i]["focused"].as_u64().unwrap();
+    assert!(start < at(KEY_FRAME) && at(KEY_FRAME) < end, "the key must arrive while the app worker is stuck");
+    assert_ne!(focused(KEY_FRAME), focused(KEY_FRAME - 1), "focus did not move in the frame of the key");
+    let during = (0..frames.len()).filter(|&i| start < at(i) && at(i) < end).count();
+    assert!(during >= 20, "only {during} frames in the app's two stuck seconds");
+    // Focus used the arrow, so the app never heard it.
+    assert!(said(&outcome, "app").iter().all(|l| !l["text"].as_str().unwrap().contains("key reached")));
+}
+
+/// A batch that is not a batch and a command the engine refuses are answered with error events
+/// to the app, and the page goes on.
+#[test]
+fn a_hostile_batch_is_an_error_event_and_the_page_goes_on() {
+    let manifest = bundle(&root().join("crates/marquee-host/tests/apps/malformed"));
+    let config = Config { size: (320, 180), stop_when_idle: true, ..Config::default() };
+    let outcome = run_bundle("malformed", &manifest, &config, true).unwrap();
+    assert_eq!(outcome.report["ended"], "idle", "{:#}", outcome.report);
+    assert_eq!(outcome.report["commandErrors"], 2);
+    assert_eq!(outcome.report["nodes"], 2, "the good commands around the bad ones were applied");
+    let heard: Vec<_> = said(&outcome, "app").iter().map(|l| l["text"].as_str().unwrap().to_owned()).collect();
+    assert!(heard.iter().any(|t| t.starts_with("command-error code 1 batch 1")), "{heard:?}");
+    assert!(heard.iter().any(|t| t.starts_with("command-error code 32")), "{heard:?}");
+}
+
+/// A bundle file that differs from its manifest is refused before anything runs, with an error
+/// the page shows; so is a manifest that does not match its id.
+#[test]
+fn a_tampered_bundle_is_refused_with_a_visible_error() {
+    let manifest = demo_manifest();
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let files: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let app_js = files["files"]["app.js"]["sha256"].as_str().unwrap().to_owned();
+    let dir = site_dir("tampered");
+    let site = Site::assemble(&dir, &manifest, &paths::web_wasm(), &config(&[])).unwrap();
+    let object = site.object(&app_js);
+    let mut bytes = std::fs::read(&object).unwrap();
+    bytes.extend_from_slice(b"\nglobalThis.stolen = true;\n");
+    std::fs::write(&object, bytes).unwrap();
+    let server = marquee_browser::serve(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let url = format!("http://{}/index.html", server.addr());
+    let error = marquee_browser::drive(&url, Duration::from_secs(120), true).unwrap_err();
+    assert!(error.contains("app.js was refused: it does not match the bundle's manifest"), "{error}");
+    // The manifest itself, one byte changed: it no longer hashes to the id it is named by.
+    let id = manifest.file_stem().unwrap().to_str().unwrap();
+    let served = dir.join(format!("bundle/bundles/{id}.json"));
+    std::fs::write(&served, text.replacen("\"version\":\"0.1.0\"", "\"version\":\"0.1.1\"", 1)).unwrap();
+    let error = marquee_browser::drive(&url, Duration::from_secs(120), true).unwrap_err();
+    assert!(error.contains("the bundle manifest does not match its id"), "{error}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -55,7 +55,28 @@ self.onmessage = ({ data }) => {
     start(data).catch((e) => self.postMessage({ type: 'failed', error: `the app worker: ${e.message ?? e}` }));
 };
 
+/** The app's console, also in the page's log with the time it was said (as the native host keeps it). */
+function forwardConsole() {
+  for (const [method, level] of [
+    ['debug', 'debug'],
+    ['log', 'app'],
+    ['info', 'app'],
+    ['warn', 'warn'],
+    ['error', 'error'],
+  ]) {
+    const original = console[method].bind(console);
+    console[method] = (...args) => {
+      original(...args);
+      const text = args
+        .map((a) => (typeof a === 'string' ? a : a instanceof Error ? String(a) : JSON.stringify(a)))
+        .join(' ');
+      self.postMessage({ type: 'log', level, text, at: performance.timeOrigin + performance.now() });
+    };
+  }
+}
+
 async function start({ config, bundle, port, storage }) {
+  forwardConsole();
   const packageJson = JSON.parse(new TextDecoder().decode(await bundleFile(bundle, 'package.json')));
   installStorage(self, storage);
   installFetch(bundle, packageJson?.marquee?.permissions?.network ?? [], config.offline);

@@ -7,7 +7,7 @@
 
 import { bundleFile } from './bundle.js';
 import { glImports } from './gl.js';
-import { loadWeb, makeEngine } from './modules.js';
+import { loadWeb, makeEngine, webSource } from './modules.js';
 import { rolloutOf, select } from './select.js';
 
 // Frames in a row with nothing to do before a run that stops when idle ends.
@@ -16,7 +16,7 @@ const QUIET_FRAMES = 10;
 let run = null;
 
 function say(level, text) {
-  self.postMessage({ type: 'log', level, text });
+  self.postMessage({ type: 'log', level, text, at: performance.timeOrigin + performance.now() });
 }
 
 /** engine.wasm or engine.js from the bundle, chosen by the native host's rules. */
@@ -60,8 +60,7 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     preserveDrawingBuffer: false,
   });
   if (!gl) throw new Error('this browser gives no WebGL context');
-  const webModule = await WebAssembly.compileStreaming(fetch(config.web));
-  const web = await loadWeb(webModule, (memory) => glImports(gl, memory));
+  const web = await loadWeb(await webSource(config), (memory) => glImports(gl, memory));
   web.start(width, height, config.background, config.textureBudget * 2);
   // The app's fonts, in name order as the native host loads them (the first is the default).
   const fonts = Object.keys(bundle.manifest.files)
@@ -69,6 +68,8 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     .sort();
   for (const path of fonts) if (!web.font(await bundleFile(bundle, path))) say('warn', `font ${path}: ${web.log()}`);
   const { engine, choice } = await loadEngine(config, bundle, deviceId, web);
+  // Sized to the page before the app's first batch, as the native host does.
+  engine.apply(new Uint8Array(config.viewport));
   engine.setTextureBudget(config.textureBudget);
   if (!web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
   say('info', `engine: ${choice.js ? 'engine.js' : 'engine.wasm'} (${choice.reason}); renderer: ${web.describe()}`);
@@ -150,7 +151,10 @@ function tick() {
   let rejected = 0;
   for (const batch of r.batches.splice(0)) rejected += r.engine.apply(batch);
   r.commandErrors += rejected;
-  while (r.script.length > 0 && r.script.at(-1)[0] <= r.n) {
+  // Under virtual time a scripted key waits for the app to have handled what it was sent, as
+  // on the native host: which screen a key lands on must not depend on the machine's load.
+  const appCaughtUp = !r.config.virtualTime || r.handled === r.sent;
+  while (appCaughtUp && r.script.length > 0 && r.script.at(-1)[0] <= r.n) {
     const [, key] = r.script.pop();
     r.keys.push([key, 0], [key, 2]);
   }
@@ -174,7 +178,13 @@ function tick() {
   if (r.wantsFrame) r.app.postMessage({ type: 'frame', time });
   for (const line of r.web.log().split('\n')) if (line) say('warn', line);
   r.firstFrame ??= performance.now() - r.started;
-  r.frames.push({ engine: engineMs, render: renderMs, drawCalls: r.web.stat(0) });
+  r.frames.push({
+    at: performance.timeOrigin + began,
+    engine: engineMs,
+    render: renderMs,
+    drawCalls: r.web.stat(0),
+    focused: r.engine.stat(r.config.stat.focused),
+  });
   const quiet =
     drew === 0 &&
     !hasEvents &&
@@ -183,7 +193,9 @@ function tick() {
     r.loads.size === 0 &&
     r.batches.length === 0 &&
     r.script.length === 0 &&
-    r.engine.stat(r.config.stat.animations) === 0;
+    r.engine.stat(r.config.stat.animations) === 0 &&
+    // An engine older than the counter answers 2^64 - 1: none.
+    [0, 2 ** 64 - 1].includes(r.engine.stat(r.config.stat.settling));
   r.quiet = quiet ? r.quiet + 1 : 0;
   r.n += 1;
   const stop = r.config.frames ? r.n >= r.config.frames : r.config.stopWhenIdle && r.quiet >= QUIET_FRAMES;

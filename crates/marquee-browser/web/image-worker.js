@@ -4,7 +4,7 @@
 // worker, so a large poster never delays a frame. Failures carry the protocol's reasons.
 
 import { BundleError, bundleFile, bundlePath } from './bundle.js';
-import { loadWeb } from './modules.js';
+import { loadWeb, webSource } from './modules.js';
 
 const NOT_FOUND = 2;
 const UNREACHABLE = 3;
@@ -56,7 +56,7 @@ async function load({ handle, ticket, src }) {
 
 self.onmessage = async ({ data }) => {
   ({ bundle, port } = data);
-  web = await loadWeb(data.module, null);
+  web = await loadWeb(data.module ?? (await webSource(data.config)), null);
   port.onmessage = ({ data: request }) => load(request);
   port.postMessage({ ready: true });
 };

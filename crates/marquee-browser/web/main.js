@@ -23,8 +23,8 @@ function show(text) {
   box.hidden = false;
 }
 
-function say(level, text) {
-  log.push(`${level}: ${text}`);
+function say(level, text, at = performance.timeOrigin + performance.now()) {
+  log.push({ level, text, at });
   (level === 'error' ? console.error : level === 'warn' ? console.warn : console.info)(`marquee: ${text}`);
 }
 
@@ -76,15 +76,16 @@ async function main() {
   const app = new Worker('app-worker.js', { type: 'module', name: 'marquee-app' });
   const appChannel = new MessageChannel();
   const loaders = [];
-  const webModule = await WebAssembly.compileStreaming(fetch(config.web));
+  // Compiled once for every image worker (a browser without WebAssembly loads web.js in each).
+  const webModule = typeof WebAssembly === 'object' ? await WebAssembly.compileStreaming(fetch(config.web)) : null;
   for (let i = 0; i < IMAGE_WORKERS; i++) {
     const worker = new Worker('image-worker.js', { type: 'module', name: `marquee-images-${i}` });
     const channel = new MessageChannel();
-    worker.postMessage({ module: webModule, bundle, port: channel.port1 }, [channel.port1]);
+    worker.postMessage({ module: webModule, config, bundle, port: channel.port1 }, [channel.port1]);
     loaders.push(channel.port2);
   }
   const onMessage = ({ data }) => {
-    if (data.type === 'log') say(data.level, data.text);
+    if (data.type === 'log') say(data.level, data.text, data.at);
     else if (data.type === 'failed') fail(data.error);
     else if (data.type === 'storage') storage.apply(data);
     else if (data.type === 'done') settle({ ...data, log });

@@ -26,19 +26,38 @@ function withBytes(exports, prefix, bytes, f) {
   }
 }
 
-/** web.wasm instantiated with `gl` imports (none: a decoding-only instance, for image workers). */
-export async function loadWeb(module, gl) {
+/** web.wasm compiled, or, in a browser without WebAssembly, web.js's factory. */
+export async function webSource(config) {
+  if (typeof WebAssembly === 'object') return WebAssembly.compileStreaming(fetch(config.web));
+  return (await import(new URL(config.webJs, location.href).href)).instantiate;
+}
+
+/**
+ * web.wasm (a compiled `WebAssembly.Module`) or web.js (its wasm2js factory, `instantiate`)
+ * instantiated with `gl` imports (none: a decoding-only instance, for image workers).
+ */
+export async function loadWeb(source, gl) {
   let exports = null;
-  const imports = { gl: gl ? gl(() => exports.memory) : new Proxy({}, { get: () => () => 0 }) };
-  const instance = await WebAssembly.instantiate(module, imports);
-  exports = instance.exports;
+  let high = 0; // wasm2js passes the high half of a 64-bit value through here
+  const imports = {
+    gl: gl ? gl(() => exports.memory) : new Proxy({}, { get: () => () => 0 }),
+    env: {
+      setTempRet0: (v) => {
+        high = v | 0;
+      },
+      getTempRet0: () => high,
+    },
+  };
+  const wasm = typeof source !== 'function';
+  exports = wasm ? (await WebAssembly.instantiate(source, { gl: imports.gl })).exports : source(imports);
+  const wide = (v) => (wasm ? split(v) : [v >>> 0, high >>> 0]);
   const view = (packed) => {
-    const [ptr, len] = split(packed);
+    const [ptr, len] = wide(packed);
     return new Uint8Array(exports.memory.buffer, ptr, len);
   };
   const string = (packed) => new TextDecoder().decode(view(packed));
   return {
-    exports,
+    wasm,
     start(width, height, background, imageCap) {
       const cap = BigInt(imageCap);
       exports.mw_new(width, height, background >>> 0, Number(cap & 0xffffffffn), Number(cap >> 32n));
@@ -46,7 +65,7 @@ export async function loadWeb(module, gl) {
     font: (bytes) => withBytes(exports, 'mw', bytes, (p, l) => exports.mw_font(p, l) === 1),
     textSet: (run, bytes) => withBytes(exports, 'mw', bytes, (p, l) => exports.mw_text_set(run, p, l)),
     textRemove: (run) => exports.mw_text_remove(run),
-    textMeasure: (run, maxWidth) => split(exports.mw_text_measure(run, maxWidth)),
+    textMeasure: (run, maxWidth) => wide(exports.mw_text_measure(run, maxWidth)),
     /** Applies a frame; returns { invalidate, events (a copy), requests }. */
     frame(bytes) {
       const invalidate = withBytes(exports, 'mw', bytes, (p, l) => exports.mw_frame(p, l)) === 1;
@@ -60,7 +79,7 @@ export async function loadWeb(module, gl) {
     decode(bytes) {
       const reason = withBytes(exports, 'mw', bytes, (p, l) => exports.mw_decode(p, l));
       if (reason !== 0) return { reason, detail: string(exports.mw_log()) };
-      const [width, height] = split(exports.mw_decoded_size());
+      const [width, height] = wide(exports.mw_decoded_size());
       return { width, height, pixels: view(exports.mw_decoded()).slice() };
     },
     imagePut: (handle, width, height, pixels) =>

@@ -11,6 +11,7 @@
 //! from one (see `ota`).
 
 mod ota;
+mod web;
 #[cfg(feature = "window")]
 mod window;
 
@@ -40,6 +41,9 @@ enum Commands {
     /// Build a bundle of an app (its JavaScript through esbuild, engine.wasm, engine.js, assets)
     /// into a content-addressed store; `marquee run STORE/bundles/ID.json` runs it.
     Bundle(BundleArgs),
+    /// Run an app in a web page (the same bundle and engine build, in Workers, drawn with
+    /// WebGL): served on 127.0.0.1 for a desktop browser, or run in headless Chromium.
+    Web(Box<web::WebArgs>),
     /// Serve an update repository (or a bundle store) over HTTP: static files with range
     /// requests, ETags and cache headers, on 127.0.0.1 unless told otherwise.
     Serve(ServeArgs),
@@ -281,6 +285,7 @@ fn main() -> ExitCode {
         Commands::Replay(args) => replay(args),
         Commands::Bundle(args) => bundle(args),
         Commands::Serve(args) => serve(args),
+        Commands::Web(args) => web::web(*args),
         Commands::Keys(command) => ota::keys(command),
         Commands::Publish(args) => ota::publish(args),
         Commands::Channel(args) => ota::channel(args),
@@ -335,30 +340,8 @@ fn install_bundle(manifest: &Path, install_dir: Option<PathBuf>) -> Result<PathB
 
 fn bundle(args: BundleArgs) -> Result<(), String> {
     let app = args.app.unwrap_or_else(demo_dir);
-    let engine = engine_path(args.engine_wasm);
-    let wasm = std::fs::read(&engine)
-        .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine-wasm)", engine.display()))?;
-    // The module must compile and answer this host's ABI version: a bundle names the ABI its
-    // engine speaks, and devices choose releases by it.
-    let runtime = marquee_engine_wasmtime::Runtime::default();
-    let module = runtime.compile(&wasm).map_err(|e| format!("{}: {e}", engine.display()))?;
-    runtime
-        .instantiate(&module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT)
-        .map_err(|e| format!("{}: {e}", engine.display()))?;
-    let engine_js = Some(engine.with_file_name("engine.js")).filter(|p| p.is_file());
-    let options = marquee_bundle::BuildOptions {
-        engine_wasm: engine.clone(),
-        engine_js,
-        engine_abi: marquee_engine_contract::ABI_VERSION,
-        protocol: u32::from(marquee_protocol::VERSION),
-        min_host: args.min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
-        esbuild: args.esbuild,
-        // The checkout this marquee was built from brings esbuild and the SDK (`npm ci`) for
-        // apps that do not install their own.
-        toolchain: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")).filter(|p| p.is_dir()),
-    };
     let store = marquee_bundle::Store::new(&args.out);
-    let (id, manifest) = marquee_bundle::build(&app, &store, &options).map_err(|e| e.to_string())?;
+    let (id, manifest) = build_bundle(&app, &store, args.engine_wasm, args.esbuild, args.min_host)?;
     if args.print_id {
         println!("{id}");
         return Ok(());
@@ -601,6 +584,39 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
     let frames = marquee_replay::replay(&steps, &wasm, &js, service).map_err(|e| e.to_string())?;
     println!("{frames} frames identical in the native engine, engine.wasm and engine.js");
     Ok(())
+}
+
+/// Builds `app` into `store` with `engine_wasm` (engine.js from beside it), after checking that
+/// the engine compiles and answers this host's ABI version: a bundle names the ABI its engine
+/// speaks, and devices choose releases by it.
+fn build_bundle(
+    app: &Path,
+    store: &marquee_bundle::Store,
+    engine_wasm: Option<PathBuf>,
+    esbuild: Option<PathBuf>,
+    min_host: Option<String>,
+) -> Result<(marquee_bundle::BundleId, marquee_bundle::Manifest), String> {
+    let engine = engine_path(engine_wasm);
+    let wasm = std::fs::read(&engine)
+        .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine-wasm)", engine.display()))?;
+    let runtime = marquee_engine_wasmtime::Runtime::default();
+    let module = runtime.compile(&wasm).map_err(|e| format!("{}: {e}", engine.display()))?;
+    runtime
+        .instantiate(&module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT)
+        .map_err(|e| format!("{}: {e}", engine.display()))?;
+    let engine_js = Some(engine.with_file_name("engine.js")).filter(|p| p.is_file());
+    let options = marquee_bundle::BuildOptions {
+        engine_wasm: engine.clone(),
+        engine_js,
+        engine_abi: marquee_engine_contract::ABI_VERSION,
+        protocol: u32::from(marquee_protocol::VERSION),
+        min_host: min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
+        esbuild,
+        // The checkout this marquee was built from brings esbuild and the SDK (`npm ci`) for
+        // apps that do not install their own.
+        toolchain: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")).filter(|p| p.is_dir()),
+    };
+    marquee_bundle::build(app, store, &options).map_err(|e| e.to_string())
 }
 
 /// Runs in a window; `None` when there is no display (the caller runs headless instead).

@@ -93,6 +93,12 @@ marquee_protocol::wire_enum! {
         LayersRecorded = 13 "layers-recorded",
         /// Bytes of layer lists and damage records the engine keeps.
         RetainedBytes = 14 "retained-bytes",
+        /// Layers kept after their animation ended and still to be folded back into their
+        /// parent by a later frame (which moves their content by under half a pixel): a host
+        /// that stops when idle waits for none to be left, so where it stops does not depend on
+        /// when the app went quiet. An engine older than this counter answers `u64::MAX`, as
+        /// for any code it does not know: none.
+        Settling = 15 "settling",
     }
 }
 

@@ -26,6 +26,7 @@ impl Stats {
             Stat::Layers => self.layers.into(),
             Stat::LayersRecorded => self.layers_recorded.into(),
             Stat::RetainedBytes => self.retained_bytes.into(),
+            Stat::Settling => self.settling.into(),
         })
     }
 }

@@ -685,6 +685,11 @@ impl Layers {
     pub(crate) fn retained_bytes(&self) -> usize {
         self.retained
     }
+
+    /// Promoted nodes that no longer animate, still to be demoted by a later frame.
+    pub(crate) fn settling(&self) -> usize {
+        self.promotions.lingering
+    }
 }
 
 /// Which nodes are layers of their own.

@@ -72,6 +72,8 @@ pub struct Stats {
     pub laid_out: bool,
     /// Animations running after the last frame (app animations, transitions, scrolling).
     pub animations: u32,
+    /// Layers waiting out their linger after their animation ended (see `Stat::Settling`).
+    pub settling: u32,
     /// The focused node, or `u32::MAX`.
     pub focused: u32,
     /// Bytes of texture memory the loaded images take (width × height × 4 each).
@@ -523,6 +525,7 @@ impl Engine {
 
         self.stats.nodes = self.scene.len() as u32;
         self.stats.animations = self.anims.len() as u32;
+        self.stats.settling = self.layers.settling() as u32;
         self.stats.focused = self.focused.map_or(NONE, |f| f as u32);
         self.stats.ops = counts.ops;
         self.stats.layers_recorded = counts.recorded;

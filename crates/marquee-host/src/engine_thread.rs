@@ -317,8 +317,15 @@ impl Loop {
         self.options.stop.frames.is_some_and(|limit| self.n >= limit).then_some(Ended::Frames)
     }
 
-    /// The keys `--keys` scripted for this frame: a press and a release each.
+    /// The keys `--keys` scripted for this frame: a press and a release each. Under virtual
+    /// time a key waits until the app has handled every event sent to it (its batches, sent
+    /// before it says so, are applied by then): which screen a key lands on must not depend on
+    /// how busy the machine is (a Back the app had not yet handled sent the next key to the
+    /// details screen).
     fn press_scripted_keys(&mut self) -> Result<(), Error> {
+        if self.options.virtual_time && self.app.handled != self.app.sent {
+            return Ok(());
+        }
         while let Some(&(_, key)) = self.script.last().filter(|(at, _)| *at <= self.n) {
             self.script.pop();
             for action in [KeyAction::Press, KeyAction::Release] {
@@ -617,6 +624,11 @@ impl Loop {
             && self.deferred.is_none()
             && self.textures.pending() == 0
             && self.instance.engine.stat(Stat::Animations).is_ok_and(|a| a == 0)
+            // Layers still to be folded back move their content by under half a pixel when they
+            // are: without this, where a run stopped (and its screenshot) depended on when the
+            // app's real-time timers let it go quiet.
+            // (An engine older than the counter answers u64::MAX: none.)
+            && self.instance.engine.stat(Stat::Settling).is_ok_and(|s| s == 0 || s == u64::MAX)
     }
 
     /// Logs the first rejection of each kind (opcode and code) in the frame's events, in the

@@ -90,7 +90,8 @@ pub struct Options {
     /// Run frames back to back, as fast as they render (benchmarks).
     pub unpaced: bool,
     /// Frame times advance by exactly 1/fps per frame instead of following the clock, so a
-    /// headless run renders the same frames on any machine.
+    /// headless run renders the same frames on any machine: a frame waits for the images asked
+    /// for, and a scripted key for the app to have handled what it was sent.
     pub virtual_time: bool,
     /// When to stop.
     pub stop: Stop,

@@ -39,7 +39,12 @@ pub fn check_png(path: &Path, canvas: &Canvas) -> Result<(), String> {
         .count();
     let allowed = (actual.width() as f64 * actual.height() as f64 * PIXEL_TOLERANCE) as usize;
     if differing > allowed {
-        Err(format!("{}: {differing} pixels differ (allowed {allowed})", path.display()))
+        // What was drawn, beside the golden's name, for a person to compare.
+        let name = path.file_stem().map_or("actual".into(), |s| s.to_string_lossy().into_owned());
+        let out = std::env::temp_dir().join(format!("{name}-actual.png"));
+        let saved = canvas.encode_png().ok().and_then(|png| std::fs::write(&out, png).ok());
+        let shown = if saved.is_some() { format!("; drawn: {}", out.display()) } else { String::new() };
+        Err(format!("{}: {differing} pixels differ (allowed {allowed}){shown}", path.display()))
     } else {
         Ok(())
     }

@@ -1,0 +1,180 @@
+//! `marquee web`: an app in a web page. The app (a directory, built into a bundle first, or a
+//! bundle's manifest) is put with the page and web.wasm into a directory (`marquee_browser::Site`)
+//! served on 127.0.0.1; `--open` opens it in the desktop's browser, `--headless` runs it in
+//! headless Chromium with `marquee run`'s options and report.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use marquee_device::Profile;
+
+use crate::{Keys, build_bundle, demo_dir, parse_keys, parse_size};
+
+#[derive(Args)]
+pub(crate) struct WebArgs {
+    /// The app's directory (bundled first), or a bundle's manifest (`STORE/bundles/ID.json`);
+    /// default: the demo app.
+    app: Option<PathBuf>,
+    /// The port to serve the page on, on 127.0.0.1 (0: any free one).
+    #[arg(long, default_value_t = 8000)]
+    port: u16,
+    /// Open the page in the desktop's browser (xdg-open).
+    #[arg(long)]
+    open: bool,
+    /// Run the page in headless Chromium (CHROMIUM, else /usr/bin/chromium) and report, as
+    /// `marquee run --headless` does; without it the page is served until interrupted.
+    #[arg(long)]
+    headless: bool,
+    /// Stop after this many frames (headless default: when the app is idle).
+    #[arg(long)]
+    frames: Option<u64>,
+    /// Remote keys at frame numbers: `30:right,45:right,60:enter`.
+    #[arg(long, value_parser = parse_keys, default_value = "")]
+    keys: Keys,
+    /// Write the last frame as a PNG (headless).
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// Surface size (default: the device profile's, else 1280x720).
+    #[arg(long, value_parser = parse_size)]
+    size: Option<(u32, u32)>,
+    /// Which engine build the page runs: engine.wasm through the browser's WebAssembly, engine.js
+    /// (the page also runs as a browser without WebAssembly would), or auto: the app's Wasm
+    /// rollout and the browser's capability decide. Default: the device profile's, else auto.
+    #[arg(long, value_enum)]
+    engine: Option<WebEngine>,
+    /// Simulate a class of device (see `marquee run --device`): its screen, frame rate, engine
+    /// build, texture budget and GL texture limit.
+    #[arg(long, value_name = "NAME|FILE")]
+    device: Option<String>,
+    /// Display rate in frames per second (default: the device profile's, else 60).
+    #[arg(long)]
+    fps: Option<f64>,
+    /// Advance frame time by exactly 1/fps per frame (reproducible runs).
+    #[arg(long)]
+    virtual_time: bool,
+    /// The app's requests fail as with no network.
+    #[arg(long)]
+    offline: bool,
+    /// This browser's id in rollouts (default: one the page keeps in its storage).
+    #[arg(long)]
+    device_id: Option<String>,
+    /// End a headless run after this many seconds (default 120).
+    #[arg(long)]
+    timeout: Option<f64>,
+    /// Also write the page's report as JSON.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// engine.wasm to bundle an app directory with (engine.js from beside it).
+    #[arg(long, value_name = "WASM")]
+    engine_wasm: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum WebEngine {
+    Auto,
+    Wasm,
+    Js,
+}
+
+pub(crate) fn web(args: WebArgs) -> Result<(), String> {
+    let app = args.app.clone().unwrap_or_else(demo_dir);
+    let work = std::env::temp_dir().join(format!("marquee-web-{}", std::process::id()));
+    let result = serve_app(&args, &app, &work);
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> Result<(), String> {
+    let manifest = if app.is_dir() {
+        let store = marquee_bundle::Store::new(work.join("store"));
+        let (id, _) = build_bundle(app, &store, args.engine_wasm.clone(), None, None)?;
+        store.manifest_path(&id)
+    } else if app.is_file() {
+        app.to_path_buf()
+    } else {
+        return Err(format!("{}: no such app directory or bundle manifest", app.display()));
+    };
+    let profile = args.device.as_deref().map(Profile::load).transpose().map_err(|e| e.to_string())?;
+    let engine = match args.engine {
+        Some(WebEngine::Auto) => "auto",
+        Some(WebEngine::Wasm) => "wasm",
+        Some(WebEngine::Js) => "js",
+        None => match profile.as_ref().map(|p| p.engine.runtime) {
+            Some(marquee_device::Runtime::Js) => "js",
+            // A browser has one WebAssembly: an interpreter-class device is the browser's Wasm.
+            Some(marquee_device::Runtime::Wasm | marquee_device::Runtime::Wasmi) => "wasm",
+            Some(marquee_device::Runtime::Auto) | None => "auto",
+        },
+    };
+    let config = marquee_browser::Config {
+        size: args.size.or(profile.as_ref().map(|p| (p.display.size[0], p.display.size[1]))).unwrap_or((1280, 720)),
+        fps: args.fps.or(profile.as_ref().map(|p| p.display.refresh)).unwrap_or(60.0),
+        engine: engine.into(),
+        texture_budget: profile
+            .as_ref()
+            .map_or(marquee_host::DEFAULT_TEXTURE_BUDGET, |p| Profile::bytes(p.renderer.texture_budget_mib)),
+        max_texture: profile.as_ref().map_or(0, |p| p.renderer.max_texture_size),
+        virtual_time: args.virtual_time,
+        offline: args.offline,
+        keys: args.keys.0.iter().map(|&(at, key)| (at, key as u16)).collect(),
+        frames: args.frames,
+        stop_when_idle: args.headless && args.frames.is_none(),
+        device_id: args.device_id.clone(),
+        ..marquee_browser::Config::default()
+    };
+    let web_wasm = marquee_engine_contract::paths::web_wasm();
+    let site = marquee_browser::Site::assemble(&work.join("site"), &manifest, &web_wasm, &config)?;
+    let port = if args.headless { 0 } else { args.port };
+    let server = marquee_browser::serve(&site, std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
+    let url = format!("http://{}/index.html", server.addr());
+    if !args.headless {
+        println!("serving {} on {url} (Ctrl-C to stop)", app.display());
+        if args.open {
+            std::process::Command::new("xdg-open").arg(&url).status().map_err(|e| format!("xdg-open: {e}"))?;
+        }
+        loop {
+            std::thread::park();
+        }
+    }
+    let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(120.0).max(1.0));
+    let outcome = marquee_browser::drive(&url, timeout, engine != "js")?;
+    print_report(&outcome.report);
+    if let Some(path) = &args.report {
+        std::fs::write(path, outcome.report.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(path) = &args.screenshot {
+        marquee_browser::write_png(path, outcome.size, &outcome.pixels)?;
+        println!("screenshot: {}", path.display());
+    }
+    Ok(())
+}
+
+/// The page's run in words: how it ended, the builds chosen, frames a second, the engine's and
+/// the renderer's time per frame, the first frame.
+fn print_report(report: &serde_json::Value) {
+    let times = |key: &str| -> Vec<f64> {
+        let mut v: Vec<f64> = report["frameTimes"]
+            .as_array()
+            .map(|frames| frames.iter().filter_map(|f| f[key].as_f64()).collect())
+            .unwrap_or_default();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let at = |v: &[f64], q: f64| v.get(((v.len() as f64 - 1.0) * q).round().max(0.0) as usize).copied().unwrap_or(0.0);
+    let frames = report["frames"].as_u64().unwrap_or(0);
+    let seconds = report["seconds"].as_f64().unwrap_or(0.0);
+    let engine = if report["engine"]["js"] == true { "engine.js" } else { "engine.wasm" };
+    println!("ended: {} after {frames} frames in {seconds:.2} s", report["ended"].as_str().unwrap_or("?"));
+    println!("engine: {engine} ({})", report["engine"]["reason"].as_str().unwrap_or(""));
+    println!("renderer: {}", report["renderer"].as_str().unwrap_or(""));
+    if seconds > 0.0 {
+        println!("frames per second: {:.1}", frames as f64 / seconds);
+    }
+    for (name, key) in [("engine", "engine"), ("render", "render")] {
+        let v = times(key);
+        println!("{name} ms per frame: median {:.3}, p95 {:.3}, max {:.3}", at(&v, 0.5), at(&v, 0.95), at(&v, 1.0));
+    }
+    println!("first frame: {:.1} ms after the engine started", report["firstFrameMs"].as_f64().unwrap_or(0.0));
+    println!("nodes: {}, command errors: {}", report["nodes"], report["commandErrors"]);
+}
