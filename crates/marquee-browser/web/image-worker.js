@@ -11,7 +11,9 @@ const UNREACHABLE = 3;
 const TOO_LARGE = 4;
 const BAD_SOURCE = 1;
 const CORRUPT = 6;
+// marquee-image's defaults: the most bytes one image may take, the longest one fetch may.
 const MAX_ENCODED = 16 << 20;
+const FETCH_TIMEOUT_MS = 10000;
 
 let web = null;
 let bundle = null;
@@ -26,7 +28,7 @@ async function fetchImage(src) {
   }
   let reply;
   try {
-    reply = await fetch(src);
+    reply = await fetch(src, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (e) {
     throw Object.assign(new Error(`${src}: ${e.message}`), { reason: UNREACHABLE });
   }

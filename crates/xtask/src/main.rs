@@ -130,22 +130,34 @@ fn ensure_tools(root: &Path) -> Result<()> {
 
 /// Builds engine.wasm with the given options and returns its path and sizes.
 fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
+    ensure_tools(&root())?;
+    wasm_module("marquee-engine-abi", opt_level, wasm_opt, "engine.wasm")
+}
+
+/// Builds web.wasm, the browser host's Rust half (`marquee-web`), beside engine.wasm, for speed
+/// (it draws every frame).
+fn build_web() -> Result<(PathBuf, Sizes)> {
+    wasm_module("marquee-web", "3", "O3", "web.wasm")
+}
+
+/// Builds `package` for wasm32 as Marquee's downloaded modules are built, then runs
+/// `wasm-opt -{wasm_opt}` over it (`none`: copies it) into `target/engine/{name}`.
+fn wasm_module(package: &str, opt_level: &str, wasm_opt: &str, name: &str) -> Result<(PathBuf, Sizes)> {
     let root = root();
-    ensure_tools(&root)?;
     run(Command::new(env!("CARGO"))
         .current_dir(&root)
-        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-engine-abi"])
+        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", package])
         .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", opt_level)
-        // The engine is small and downloaded: whole-program LTO on one codegen unit for size and
-        // speed, and abort on panic (Wasm has no unwinding here; a panic is a trap the host
-        // contains). The host's release profile differs on all three.
+        // The modules are downloaded: whole-program LTO on one codegen unit for size and speed,
+        // and abort on panic (Wasm has no unwinding here; a panic is a trap the host contains).
+        // The host's release profile differs on all three.
         .env("CARGO_PROFILE_RELEASE_LTO", "fat")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
         .env("CARGO_PROFILE_RELEASE_PANIC", "abort"))?;
-    let built = target_dir().join("wasm32-unknown-unknown/release/marquee_engine_abi.wasm");
+    let built = target_dir().join(format!("wasm32-unknown-unknown/release/{}.wasm", package.replace('-', "_")));
     let out_dir = target_dir().join("engine");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
-    let out = out_dir.join("engine.wasm");
+    let out = out_dir.join(name);
     if wasm_opt == "none" {
         std::fs::copy(&built, &out).map_err(|e| e.to_string())?;
     } else {
@@ -157,29 +169,6 @@ fn build(opt_level: &str, wasm_opt: &str) -> Result<(PathBuf, Sizes)> {
             .arg("-o")
             .arg(&out))?;
     }
-    let bytes = std::fs::read(&out).map_err(|e| e.to_string())?;
-    Ok((out, sizes(&bytes)?))
-}
-
-/// Builds web.wasm, the browser host's Rust half (`marquee-web`), beside engine.wasm: for speed
-/// (it draws every frame), with the engine's whole-program LTO and abort on panic.
-fn build_web() -> Result<(PathBuf, Sizes)> {
-    let root = root();
-    run(Command::new(env!("CARGO"))
-        .current_dir(&root)
-        .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", "marquee-web"])
-        .env("CARGO_PROFILE_RELEASE_LTO", "fat")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
-        .env("CARGO_PROFILE_RELEASE_PANIC", "abort"))?;
-    let built = target_dir().join("wasm32-unknown-unknown/release/marquee_web.wasm");
-    let out = target_dir().join("engine/web.wasm");
-    run(Command::new(root.join("node_modules/.bin/wasm-opt"))
-        .arg("-O3")
-        .args(WASM_FEATURES)
-        .arg("--strip-debug")
-        .arg(&built)
-        .arg("-o")
-        .arg(&out))?;
     let bytes = std::fs::read(&out).map_err(|e| e.to_string())?;
     Ok((out, sizes(&bytes)?))
 }
