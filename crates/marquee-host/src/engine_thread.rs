@@ -320,8 +320,8 @@ impl Loop {
     /// The keys `--keys` scripted for this frame: a press and a release each. Under virtual
     /// time a key waits until the app has handled every event sent to it (its batches, sent
     /// before it says so, are applied by then): which screen a key lands on must not depend on
-    /// how busy the machine is (a Back the app had not yet handled sent the next key to the
-    /// details screen).
+    /// how busy the machine is (a Back the app has not handled yet would send the next key to
+    /// the screen it closes).
     fn press_scripted_keys(&mut self) -> Result<(), Error> {
         if self.options.virtual_time && self.app.handled != self.app.sent {
             return Ok(());
