@@ -204,3 +204,39 @@ fn a_tampered_bundle_is_refused_with_a_visible_error() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Images that fail in every way a device meets are reported to the app with the native host's
+/// reasons and keep their placeholders; the one that loads is the only one held (the native
+/// host's `images_that_fail_report_why_and_keep_their_placeholder`, in a page).
+#[test]
+fn images_that_fail_report_the_native_reasons_and_keep_their_placeholders() {
+    let manifest = bundle(&root().join("crates/marquee-host/tests/apps/images"));
+    let config = Config { size: (640, 96), virtual_time: true, stop_when_idle: true, ..Config::default() };
+    let outcome = run_bundle("images", &manifest, &config, true).unwrap();
+    let heard: Vec<_> = said(&outcome, "app").iter().map(|l| l["text"].as_str().unwrap().to_owned()).collect();
+    for line in [
+        "loaded assets/photo.jpg 32x24",
+        "failed assets/corrupt.png corrupt",
+        "failed assets/truncated.jpg corrupt",
+        "failed assets/bomb.png too-many-pixels",
+        "failed http://127.0.0.1:1/poster.jpg unreachable",
+        "failed assets/missing.png not-found",
+        "failed ../outside.png bad-source",
+        "failed assets/text.png unsupported",
+    ] {
+        assert_eq!(heard.iter().filter(|h| *h == line).count(), 1, "`{line}` not in {heard:?}");
+    }
+    let pixel = |x: usize, y: usize| {
+        let i = (y * outcome.size.0 as usize + x) * 4;
+        [outcome.pixels[i], outcome.pixels[i + 1], outcome.pixels[i + 2]]
+    };
+    assert_ne!(pixel(32, 24), [255, 0, 0], "the photo did not replace its placeholder");
+    for (k, colour) in
+        [[0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255], [255, 255, 255], [128, 128, 128]]
+            .into_iter()
+            .enumerate()
+    {
+        assert_eq!(pixel(64 * (k + 1) + 32, 24), colour, "placeholder of image {}", k + 1);
+    }
+    assert_eq!(outcome.report["imageBytes"], 32 * 24 * 4, "only the photo's pixels are held");
+}

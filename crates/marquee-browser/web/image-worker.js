@@ -20,6 +20,14 @@ let bundle = null;
 let port = null;
 
 async function fetchImage(src) {
+  // A path that climbs out of the bundle, or names it from the root, is refused as the native
+  // host refuses it, whether or not such a file exists.
+  if (
+    !/^[a-z][a-z0-9+.-]*:/i.test(src) &&
+    (src.startsWith('/') || src.includes('\\') || src.split('/').includes('..'))
+  ) {
+    throw Object.assign(new Error(`${src}: outside the app`), { reason: BAD_SOURCE });
+  }
   const path = bundlePath(bundle, src);
   if (path) return bundleFile(bundle, path);
   if (!/^https?:/i.test(src)) {
