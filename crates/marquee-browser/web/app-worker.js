@@ -129,6 +129,9 @@ async function start({ config, bundle, port, storage }) {
   const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
   try {
     await import(url);
+    // The app's module has run (its first batches are ahead of this on the port): until now a
+    // quiet engine is not an idle app.
+    port.postMessage({ type: 'started' });
   } catch (e) {
     self.postMessage({ type: 'failed', error: `the app failed to start: ${e.stack ?? e}` });
   }

@@ -91,6 +91,7 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     sent: 0,
     handled: 0,
     wantsFrame: false,
+    appStarted: false,
     quiet: 0,
     frames: [],
     script: [...config.keys].sort((a, b) => b[0] - a[0]),
@@ -100,6 +101,7 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
   app.onmessage = ({ data }) => {
     if (data instanceof ArrayBuffer) run.batches.push(new Uint8Array(data));
     else if (data.type === 'handled') run.handled = data.n;
+    else if (data.type === 'started') run.appStarted = true;
     else if (data.type === 'wants-frame') run.wantsFrame = data.on;
   };
   for (const port of images) port.onmessage = ({ data }) => data.ready || run.answers.push(data);
@@ -186,6 +188,7 @@ function tick() {
     focused: r.engine.stat(r.config.stat.focused),
   });
   const quiet =
+    r.appStarted &&
     drew === 0 &&
     !hasEvents &&
     rejected === 0 &&
