@@ -593,16 +593,7 @@ fn images_that_fail_report_why_and_keep_their_placeholder() {
     let report = run(o);
     assert_eq!(report.ended, Ended::Idle);
     assert_eq!(report.command_errors, 0, "{:?}", report.log);
-    for line in [
-        "loaded assets/photo.jpg 32x24",
-        "failed assets/corrupt.png corrupt",
-        "failed assets/truncated.jpg corrupt",
-        "failed assets/bomb.png too-many-pixels",
-        "failed http://127.0.0.1:1/poster.jpg unreachable",
-        "failed assets/missing.png not-found",
-        "failed ../outside.png bad-source",
-        "failed assets/text.png unsupported",
-    ] {
+    for line in marquee_test_support::images::IMAGES_APP_SAYS {
         assert_eq!(report.said(line).len(), 1, "`{line}` not in {:?}", report.log);
     }
     // The host logs each failure with its detail.
@@ -619,11 +610,7 @@ fn images_that_fail_report_why_and_keep_their_placeholder() {
         [p.red(), p.green(), p.blue()]
     };
     assert_ne!(pixel(32, 24), [255, 0, 0], "the photo did not replace its placeholder");
-    for (k, colour) in
-        [[0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255], [255, 255, 255], [128, 128, 128]]
-            .into_iter()
-            .enumerate()
-    {
+    for (k, colour) in marquee_test_support::images::IMAGES_APP_PLACEHOLDERS.into_iter().enumerate() {
         assert_eq!(pixel(64 * (k as u32 + 1) + 32, 24), colour, "placeholder of image {}", k + 1);
     }
     // The photo's pixels are the only ones held: 32 × 24 × 4 bytes.

@@ -59,3 +59,21 @@ impl Images for Synthetic {
         self.0.get(&handle).map(|(serial, _)| *serial)
     }
 }
+
+/// What `crates/marquee-host/tests/apps/images` must say, whichever host runs it: one image that
+/// loads and one failing each way a device meets, with the protocol's reason.
+pub const IMAGES_APP_SAYS: [&str; 8] = [
+    "loaded assets/photo.jpg 32x24",
+    "failed assets/corrupt.png corrupt",
+    "failed assets/truncated.jpg corrupt",
+    "failed assets/bomb.png too-many-pixels",
+    "failed http://127.0.0.1:1/poster.jpg unreachable",
+    "failed assets/missing.png not-found",
+    "failed ../outside.png bad-source",
+    "failed assets/text.png unsupported",
+];
+
+/// The placeholder colours the failed images of that app keep, in order; image `k + 1` is drawn
+/// at x = 64 (k + 1).
+pub const IMAGES_APP_PLACEHOLDERS: [[u8; 3]; 7] =
+    [[0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255], [255, 255, 255], [128, 128, 128]];

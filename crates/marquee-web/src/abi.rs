@@ -277,10 +277,11 @@ pub extern "C" fn mw_draw() -> u32 {
     with_web(2, |web| {
         let Some(area) = web.take_damage() else { return 0 };
         let Some(mut gpu) = web.gpu.take() else { return 2 };
+        let background = web.background();
         let drawn = {
             let (tree, images, glyphs) = (&web.layers, &web.images, &mut web.text);
             gpu.renderer
-                .draw_area(tree, &gpu.frame, area, web.background, images, glyphs)
+                .draw_area(tree, &gpu.frame, area, background, images, glyphs)
                 .and_then(|stats| gpu.renderer.present(&gpu.frame, &gpu.window).map(|()| stats))
         };
         let code = match drawn {

@@ -38,7 +38,7 @@ pub struct Web {
     pub(crate) text: TextSystem,
     pub(crate) layers: LayerTree,
     bounds: IntRect,
-    pub(crate) background: Color,
+    background: Color,
     /// Damage since the last draw, merged when drawn.
     damage: Vec<IntRect>,
     /// Nothing drawn yet: the first draw covers the whole surface.
@@ -150,11 +150,6 @@ impl Web {
     /// Draw the whole surface next time (a new context, a lost one).
     pub fn redraw_all(&mut self) {
         self.fresh = true;
-    }
-
-    /// The layer tree the frames built.
-    pub fn layers(&self) -> &LayerTree {
-        &self.layers
     }
 
     /// Decodes an image's bytes as the native host does (PNG or JPEG, the header checked against
