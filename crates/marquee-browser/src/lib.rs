@@ -12,10 +12,13 @@
 //! [`Site::assemble`] writes what a page needs into a directory — the page, `web.wasm`, the
 //! bundle (its manifest and objects) and the run's [`Config`] — which [`serve`] serves on
 //! 127.0.0.1 (`marquee web`); [`drive`] opens it in headless Chromium and returns the run's
-//! report and last frame (`marquee web --headless`).
+//! report and last frame (`marquee web --headless`). A run that records gives the engine's
+//! input and every frame's digest ([`recording`]), for comparing with the native engine.
 
 mod drive;
+mod recording;
 mod site;
 
 pub use drive::{Outcome, drive, write_png};
+pub use recording::{Recording, recording};
 pub use site::{Config, Site, serve};

@@ -58,6 +58,10 @@ pub struct Config {
     pub unpaced: bool,
     /// The device id for rollouts (`None`: the page keeps one of its own).
     pub device_id: Option<String>,
+    /// Record the engine's input and each frame's SHA-256 in the report (see [`recording`]).
+    ///
+    /// [`recording`]: crate::recording
+    pub record: bool,
 }
 
 impl Default for Config {
@@ -78,6 +82,7 @@ impl Default for Config {
             stop_when_idle: false,
             unpaced: false,
             device_id: None,
+            record: false,
         }
     }
 }
@@ -101,6 +106,7 @@ impl Config {
             "stopWhenIdle": self.stop_when_idle,
             "unpaced": self.unpaced,
             "deviceId": self.device_id,
+            "record": self.record,
             // What the page must agree on with the engine, from the one place both define it.
             "abi": marquee_engine_contract::ABI_VERSION,
             "stat": {

@@ -1,7 +1,7 @@
 //! The demo in headless Chromium (Debian's, SwiftShader's WebGL): its bundle built as
 //! `marquee bundle` builds it, served as `marquee web` serves it, and driven as `marquee web
 //! --headless` drives it. Its frames must match the native host's goldens within the GPU
-//! backend's tolerance.
+//! backend's tolerance, and its display lists the native engine's byte for byte.
 
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -107,10 +107,30 @@ fn sessions() -> Vec<(&'static str, Vec<(u64, u16)>)> {
     ]
 }
 
+/// The page's recording replayed through the native engine with the app's fonts: every frame
+/// buffer — the display lists the renderer drew — must be the page's byte for byte, so the
+/// page's text measurements (web.wasm's text service) are the native host's.
+fn check_native_replay(name: &str, outcome: &Outcome) {
+    use sha2::Digest;
+    let recording = marquee_browser::recording(&outcome.report).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let fonts = paths::demo_app().join("assets/fonts");
+    let text = marquee_text::SharedText::new(marquee_text::TextSystem::with_fonts_in(&fonts).0);
+    let mut engine = marquee_engine::Engine::with_text(Box::new(text));
+    let frames = marquee_engine_contract::stream::play(&mut engine, &recording.steps)
+        .unwrap_or_else(|(n, e)| panic!("{name}: the native engine failed at frame {n}: {e}"));
+    assert_eq!(frames.len(), recording.frames.len(), "{name}: frames made");
+    assert!(frames.len() > 30, "{name}: only {} frames", frames.len());
+    for (n, (native, page)) in frames.iter().zip(&recording.frames).enumerate() {
+        let native = hex::encode(sha2::Sha256::digest(native));
+        assert_eq!(&native, page, "{name}: frame {n} differs from the native engine's");
+    }
+}
+
 fn demo_sessions(engine: &str, wasm: bool) {
     for (name, keys) in sessions() {
         let mut config = config(&keys);
         config.engine = engine.into();
+        config.record = true;
         let outcome = run_page(name, &config, wasm);
         let report = &outcome.report;
         assert_eq!(report["ended"], "idle", "{name}: {report:#}");
@@ -118,6 +138,7 @@ fn demo_sessions(engine: &str, wasm: bool) {
         assert_eq!(report["engine"]["js"], engine == "js", "{name}: {report:#}");
         assert!(said(&outcome, "error").is_empty(), "{name}: {:#?}", report["log"]);
         check_golden(name, &outcome);
+        check_native_replay(name, &outcome);
     }
 }
 

@@ -7,7 +7,8 @@ export class BundleError extends Error {}
 // The platform's fetch, taken before the app worker wraps the global one with the app's origins.
 const platformFetch = globalThis.fetch.bind(globalThis);
 
-const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+/** Bytes (an ArrayBuffer or a typed array) as lowercase hex. */
+export const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 export async function sha256(bytes) {
   return hex(await crypto.subtle.digest('SHA-256', bytes));

@@ -5,13 +5,54 @@
 // ArrayBuffers on a MessageChannel); keys come from the page. Nothing here waits on the app
 // worker: a busy app does not stop frames, animations or focus.
 
-import { bundleFile } from './bundle.js';
+import { bundleFile, hex, sha256 } from './bundle.js';
 import { glImports } from './gl.js';
 import { loadWeb, makeEngine, webSource } from './modules.js';
 import { rolloutOf, select } from './select.js';
 
 // Frames in a row with nothing to do before a run that stops when idle ends.
 const QUIET_FRAMES = 10;
+
+/**
+ * The engine with every call that gives it input written down, when the run records (the
+ * recording format's steps as arrays — see marquee-browser's `recording`), and every frame
+ * buffer kept for its digest: what the native engine, replaying the same input, must match
+ * byte for byte.
+ */
+function recorded(engine, steps, frames) {
+  if (!steps) return engine;
+  return {
+    ...engine,
+    apply(bytes) {
+      steps.push(['raw', hex(bytes)]);
+      return engine.apply(bytes);
+    },
+    key(key, action) {
+      steps.push(['key', key, action]);
+      return engine.key(key, action);
+    },
+    imageReady(image, width, height) {
+      steps.push(['ready', image, width, height]);
+      return engine.imageReady(image, width, height);
+    },
+    imageFailed(image, reason) {
+      steps.push(['failed', image, reason]);
+      return engine.imageFailed(image, reason);
+    },
+    setTextureBudget(bytes) {
+      steps.push(['budget', bytes]);
+      return engine.setTextureBudget(bytes);
+    },
+    frame(time) {
+      // As a string: JavaScript writes the shortest text that reads back as the same double,
+      // and Rust reads text exactly (a JSON number may come back a bit off).
+      steps.push(['frame', String(time)]);
+      const bytes = engine.frame(time);
+      frames.push(bytes);
+      return bytes;
+    },
+  };
+}
 
 let run = null;
 
@@ -67,7 +108,10 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     .filter((p) => /^assets\/fonts\/[^/]+\.(ttf|otf|ttc|otc)$/i.test(p))
     .sort();
   for (const path of fonts) if (!web.font(await bundleFile(bundle, path))) say('warn', `font ${path}: ${web.log()}`);
-  const { engine, choice } = await loadEngine(config, bundle, deviceId, web);
+  const recording = config.record ? { steps: [], frames: [] } : null;
+  const loaded = await loadEngine(config, bundle, deviceId, web);
+  const { choice } = loaded;
+  const engine = recorded(loaded.engine, recording?.steps, recording?.frames);
   // Sized to the page before the app's first batch, as the native host does.
   engine.apply(new Uint8Array(config.viewport));
   engine.setTextureBudget(config.textureBudget);
@@ -78,6 +122,7 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     web,
     engine,
     choice,
+    recording,
     app,
     images,
     n: 0,
@@ -203,14 +248,20 @@ function tick() {
   r.n += 1;
   const stop = r.config.frames ? r.n >= r.config.frames : r.config.stopWhenIdle && r.quiet >= QUIET_FRAMES;
   if (stop) {
-    finish(r.quiet >= QUIET_FRAMES ? 'idle' : 'frames');
+    finish(r.quiet >= QUIET_FRAMES ? 'idle' : 'frames').catch((e) =>
+      self.postMessage({ type: 'failed', error: e.message ?? String(e) }),
+    );
     return;
   }
   setTimeout(tick, r.config.unpaced ? 0 : Math.max(0, interval - (performance.now() - began)));
 }
 
-function finish(ended) {
+async function finish(ended) {
   const r = run;
+  const recording = r.recording && {
+    steps: r.recording.steps,
+    frames: await Promise.all(r.recording.frames.map(sha256)),
+  };
   const pixels = r.web.read();
   const report = {
     ended,
@@ -223,6 +274,7 @@ function finish(ended) {
     commandErrors: r.commandErrors,
     frameTimes: r.frames,
     imageBytes: r.web.stat(6),
+    recording,
   };
   self.postMessage({ type: 'done', report, pixels, size: r.config.size }, [pixels.buffer]);
 }

@@ -65,6 +65,10 @@ pub(crate) struct WebArgs {
     /// Also write the page's report as JSON.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Record every input the page's engine got (headless), as `marquee run --record` does:
+    /// `marquee replay FILE` then plays it through the native engine, engine.wasm and engine.js.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
     /// engine.wasm to bundle an app directory with (engine.js from beside it).
     #[arg(long, value_name = "WASM")]
     engine_wasm: Option<PathBuf>,
@@ -121,6 +125,7 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
         frames: args.frames,
         stop_when_idle: args.headless && args.frames.is_none(),
         device_id: args.device_id.clone(),
+        record: args.record.is_some(),
         ..marquee_browser::Config::default()
     };
     let web_wasm = marquee_engine_contract::paths::web_wasm();
@@ -146,6 +151,21 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
     if let Some(path) = &args.screenshot {
         marquee_browser::write_png(path, outcome.size, &outcome.pixels)?;
         println!("screenshot: {}", path.display());
+    }
+    if let Some(path) = &args.record {
+        let recording = marquee_browser::recording(&outcome.report)?;
+        let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let header = format!("marquee web {}: {} frames", app.display(), recording.frames.len());
+        let mut recorder =
+            marquee_engine_contract::stream::Recorder::new(Box::new(std::io::BufWriter::new(file)), &header);
+        for step in &recording.steps {
+            recorder.step(step);
+        }
+        recorder.finish();
+        if let Some(e) = recorder.stopped {
+            return Err(format!("{}: {e}", path.display()));
+        }
+        println!("recording: {}", path.display());
     }
     Ok(())
 }
