@@ -102,6 +102,7 @@ mod tests {
             counters: None,
             drawn: None,
             gpu: None,
+            browser: None,
         }
     }
 

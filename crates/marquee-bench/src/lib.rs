@@ -11,6 +11,7 @@
 //!
 //! The full host — raster, present, start-up — is measured apart, in [`host`].
 
+pub mod browser;
 pub mod charts;
 pub mod gpu;
 pub mod host;
@@ -114,6 +115,8 @@ pub struct Outcome {
     pub drawn: Option<Drawn>,
     /// What the GPU backend did with the frames, for a runner that draws them with it.
     pub gpu: Option<gpu::GpuDrawn>,
+    /// What the browser measured, for the browser runners.
+    pub browser: Option<browser::BrowserRun>,
 }
 
 /// What a scene's frames sent the backend, summed: machine-independent, so CI compares them
@@ -349,6 +352,7 @@ pub fn measure(scene: &Scene, runner: &dyn Runner) -> Result<Outcome, Error> {
         counters,
         drawn,
         gpu,
+        browser: None,
     })
 }
 
@@ -597,6 +601,12 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
                     "counters": g.named().into_iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
                     "backend_ms": g.backend_ms, "frame_ms": g.frame_ms,
                 })),
+                "browser": o.browser.as_ref().map(|b| serde_json::json!({
+                    "render_ms": b.render_ms, "cpu_ms": b.cpu_ms, "main_thread_ms": b.main_ms, "fps": b.fps,
+                    "main_heap_bytes": b.main_heap, "worker_heap_bytes": b.worker_heap,
+                    "web_memory_bytes": b.web_memory, "renderer": b.renderer, "user_agent": b.user_agent,
+                    "isolated": b.isolated,
+                })),
                 "phase_ms": o.phases.as_ref().map(|p| {
                     PHASES.iter().zip(p).map(|(name, v)| (name.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>()
                 }),
@@ -604,6 +614,41 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
         })
         .collect();
     serde_json::json!({ "context": context, "results": rows })
+}
+
+/// The scene's steps with the host's answers to image loads written out, as the native engine
+/// asked for them, for a runner whose engine plays a stream elsewhere; up to `cap` frames.
+pub(crate) fn with_loads(text: &SharedText, scene: &Scene, cap: Option<usize>) -> Vec<Step> {
+    let mut engine = Engine::with_text(Box::new(text.clone()));
+    let mut steps = Vec::with_capacity(scene.steps.len());
+    let mut loads = Vec::new();
+    let mut frames = 0;
+    for step in &scene.steps {
+        match step {
+            Step::Frame(_) if cap.is_some_and(|cap| frames > cap) => break,
+            Step::Frame(t) => {
+                frames += 1;
+                for handle in loads.drain(..) {
+                    engine.image_ready(handle, POSTER.0, POSTER.1);
+                    steps.push(Step::Image(handle, Ok(POSTER)));
+                }
+                let out = engine.frame(*t);
+                if let Ok(frame) = Frame::parse(out) {
+                    for r in requests(frame.requests).unwrap_or_default() {
+                        if let Request::Load { image, .. } = r {
+                            loads.push(image);
+                        }
+                    }
+                }
+            }
+            // The native build never fails a call.
+            other => {
+                let _ = other.apply_to(&mut engine, &mut Vec::new());
+            }
+        }
+        steps.push(step.clone());
+    }
+    steps
 }
 
 /// engine.js under Node (V8), in a child process: the scene's steps, with the image loads the
@@ -615,43 +660,6 @@ pub struct NodeJs {
     pub engine_js: std::path::PathBuf,
     /// The text service the native run measures with.
     pub text: SharedText,
-}
-
-impl NodeJs {
-    /// The scene's steps with the host's answers to image loads written out, as the native
-    /// engine asked for them.
-    fn with_loads(&self, scene: &Scene) -> Vec<Step> {
-        let mut engine = Engine::with_text(Box::new(self.text.clone()));
-        let mut steps = Vec::with_capacity(scene.steps.len());
-        let mut loads = Vec::new();
-        let (cap, mut frames) = (self.frame_cap().filter(|_| scene.stress), 0);
-        for step in &scene.steps {
-            match step {
-                Step::Frame(_) if cap.is_some_and(|cap| frames > cap) => break,
-                Step::Frame(t) => {
-                    frames += 1;
-                    for handle in loads.drain(..) {
-                        engine.image_ready(handle, POSTER.0, POSTER.1);
-                        steps.push(Step::Image(handle, Ok(POSTER)));
-                    }
-                    let out = engine.frame(*t);
-                    if let Ok(frame) = Frame::parse(out) {
-                        for r in requests(frame.requests).unwrap_or_default() {
-                            if let Request::Load { image, .. } = r {
-                                loads.push(image);
-                            }
-                        }
-                    }
-                }
-                // The native build never fails a call.
-                other => {
-                    let _ = other.apply_to(&mut engine, &mut Vec::new());
-                }
-            }
-            steps.push(step.clone());
-        }
-        steps
-    }
 }
 
 impl Runner for NodeJs {
@@ -667,7 +675,7 @@ impl Runner for NodeJs {
     }
     fn measure_whole(&self, scene: &Scene) -> Option<Result<Outcome, Error>> {
         Some((|| {
-            let steps = self.with_loads(scene);
+            let steps = with_loads(&self.text, scene, self.frame_cap().filter(|_| scene.stress));
             let (_, measures) = marquee_replay::native_with_measures(&steps, self.text.clone());
             let file = std::env::temp_dir().join(format!("marquee-bench-{}-{}.json", std::process::id(), scene.name));
             std::fs::write(&file, marquee_replay::stream_json(&steps, &measures))
@@ -710,6 +718,7 @@ impl Runner for NodeJs {
                 counters: None,
                 drawn: None,
                 gpu: None,
+                browser: None,
             })
         })())
     }

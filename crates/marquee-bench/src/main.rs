@@ -28,7 +28,8 @@ struct BenchArgs {
     /// command, as `cargo xtask bench` does.
     #[arg(long, value_delimiter = ',')]
     skip: Vec<String>,
-    /// Only these runners (comma-separated: native, wasmtime, winch, wasmi, quickjs, node).
+    /// Only these runners (comma-separated: native, wasmtime, winch, wasmi, quickjs, node,
+    /// browser, browser-js).
     #[arg(long, value_delimiter = ',')]
     runners: Vec<String>,
     /// Also write the results, every frame time included, as JSON.
@@ -104,9 +105,33 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     // engine.js under Node, when there is a Node to run it.
     let node = std::process::Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
     if wanted("node") && node {
-        runners.push(Box::new(NodeJs { engine_js: js_path.clone(), text }));
+        runners.push(Box::new(NodeJs { engine_js: js_path.clone(), text: text.clone() }));
     } else if wanted("node") {
         eprintln!("marquee-bench: no `node` on the PATH; the node runner is skipped");
+    }
+    // The browser host in headless Chromium: engine.wasm with web.wasm, and engine.js with
+    // web.js in a page without WebAssembly.
+    let chromium = std::env::var_os("CHROMIUM").map_or(PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    let web_wasm = engine.with_file_name("web.wasm");
+    for (name, js) in [("browser", false), ("browser-js", true)] {
+        if !wanted(name) {
+            continue;
+        }
+        if !node || !chromium.is_file() || !web_wasm.is_file() {
+            eprintln!(
+                "marquee-bench: the {name} runner needs node, Chromium ({}) and web.wasm ({}); skipped",
+                chromium.display(),
+                web_wasm.display()
+            );
+            continue;
+        }
+        runners.push(Box::new(marquee_bench::browser::Browser {
+            web_wasm: web_wasm.clone(),
+            engine_wasm: engine.clone(),
+            fonts: marquee_bench::browser::Browser::fonts_in(&paths::demo_app().join("assets/fonts")),
+            text: text.clone(),
+            js,
+        }));
     }
     let wanted_scene = |name: &str| {
         (args.scenes.is_empty() || args.scenes.iter().any(|n| n == name)) && !args.skip.iter().any(|n| n == name)
@@ -181,6 +206,10 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     let gpu = marquee_bench::gpu::table(&outcomes);
     if !gpu.is_empty() {
         println!("{gpu}");
+    }
+    let browser = marquee_bench::browser::table(&outcomes);
+    if !browser.is_empty() {
+        println!("{browser}");
     }
     if let Some(path) = &args.counters {
         std::fs::write(path, counters_text(&outcomes)).map_err(|e| format!("{}: {e}", path.display()))?;

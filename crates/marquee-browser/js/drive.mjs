@@ -1,8 +1,11 @@
-// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm]: opens a Marquee page in headless Chromium
+// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm] [--no-offscreen-canvas]: opens a Marquee page in headless Chromium
 // (Debian's, or CHROMIUM; driven by the workspace's playwright-core), waits until its run ends
 // (`window.marquee.done`), and writes OUT_DIR/report.json and OUT_DIR/frame.rgba (the last
-// frame, RGBA rows top to bottom), or OUT_DIR/error.txt (what the page showed) and exits 2. The page's console goes to stderr as it comes. With
-// --no-wasm the page has no WebAssembly object, as on a browser without it.
+// frame, RGBA rows top to bottom), or OUT_DIR/error.txt (what the page showed) and exits 2. The
+// page's console goes to stderr as it comes. With --no-wasm the page has no WebAssembly object,
+// and with --no-offscreen-canvas no OffscreenCanvas, as on browsers without them. The report gains what only the browser can tell: the main
+// thread's busy time over the run (the DevTools protocol's Performance metrics) and, in a
+// cross-origin-isolated page, each thread's JavaScript heap (measureUserAgentSpecificMemory).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -17,6 +20,8 @@ const browser = await chromium.launch({
     '--disable-gpu',
     '--enable-unsafe-swiftshader',
     '--disable-background-networking',
+    // measureUserAgentSpecificMemory answers at once rather than at the next GC.
+    '--enable-blink-features=ForceEagerMeasureMemory',
   ],
 });
 const timer = setTimeout(() => {
@@ -28,6 +33,14 @@ try {
   page.on('console', (m) => process.stderr.write(`page ${m.type()}: ${m.text()}\n`));
   page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
   if (flags.includes('--no-wasm')) await page.addInitScript(() => delete globalThis.WebAssembly);
+  if (flags.includes('--no-offscreen-canvas')) {
+    await page.addInitScript(() => {
+      delete HTMLCanvasElement.prototype.transferControlToOffscreen;
+      delete globalThis.OffscreenCanvas;
+    });
+  }
+  const devtools = await page.context().newCDPSession(page);
+  await devtools.send('Performance.enable');
   await page.goto(url);
   const result = await page.evaluate(async () => {
     const r = await window.marquee.done;
@@ -35,8 +48,21 @@ try {
     let binary = '';
     for (let i = 0; i < r.pixels.length; i += 0x8000)
       binary += String.fromCharCode(...r.pixels.subarray(i, i + 0x8000));
-    return { report: { ...r.report, size: r.size, log: r.log }, pixels: btoa(binary) };
+    const memory = crossOriginIsolated ? await performance.measureUserAgentSpecificMemory() : null;
+    const heap = memory && { total: memory.bytes, main: 0, workers: {} };
+    for (const part of memory?.breakdown ?? []) {
+      for (const a of part.attribution) {
+        if (a.scope === 'Window') heap.main += part.bytes;
+        else heap.workers[a.url] = (heap.workers[a.url] ?? 0) + part.bytes;
+      }
+    }
+    return { report: { ...r.report, size: r.size, log: r.log, heap }, pixels: btoa(binary) };
   });
+  if (result.report) {
+    const { metrics } = await devtools.send('Performance.getMetrics');
+    const ms = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+    result.report.mainThread = { taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration') };
+  }
   if (result.error) {
     writeFileSync(join(out, 'error.txt'), result.error);
     process.exitCode = 2;

@@ -17,17 +17,29 @@ pub struct Outcome {
     pub size: (u32, u32),
 }
 
-/// Opens `url` in headless Chromium and waits up to `timeout` for its run to end; `wasm: false`
-/// deletes the page's WebAssembly object first (a browser without it). The page's console goes
-/// to this process's stderr.
-pub fn drive(url: &str, timeout: Duration, wasm: bool) -> Result<Outcome, String> {
+/// What the browser running a page lacks, as older TV browsers do: the page's globals are
+/// deleted before it runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lacks {
+    /// No `WebAssembly`: engine.js and web.js run.
+    pub webassembly: bool,
+    /// No `OffscreenCanvas`: the page's main thread draws.
+    pub offscreen_canvas: bool,
+}
+
+/// Opens `url` in headless Chromium, without what `lacks` names, and waits up to `timeout` for
+/// its run to end. The page's console goes to this process's stderr.
+pub fn drive(url: &str, timeout: Duration, lacks: Lacks) -> Result<Outcome, String> {
     let out = std::env::temp_dir().join(format!("marquee-drive-{}-{}", std::process::id(), unique()));
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/drive.mjs");
     let mut node = Command::new("node");
     node.arg(&script).arg(url).arg(&out).arg(timeout.as_secs_f64().to_string());
-    if !wasm {
+    if lacks.webassembly {
         node.arg("--no-wasm");
+    }
+    if lacks.offscreen_canvas {
+        node.arg("--no-offscreen-canvas");
     }
     let status = node.status().map_err(|e| format!("node: {e} (Node.js runs headless Chromium)"))?;
     let result = (|| {

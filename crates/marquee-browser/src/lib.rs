@@ -19,6 +19,6 @@ mod drive;
 mod recording;
 mod site;
 
-pub use drive::{Outcome, drive, write_png};
+pub use drive::{Lacks, Outcome, drive, write_png};
 pub use recording::{Recording, recording};
-pub use site::{Config, Site, serve};
+pub use site::{BenchConfig, Config, Site, serve};

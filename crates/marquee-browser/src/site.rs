@@ -9,23 +9,37 @@
 //! bundle/bundles/ID.json      the bundle's manifest, named by its SHA-256
 //! bundle/objects/SHA256       its files, named by theirs
 //! ```
+//!
+//! [`Site::bench`] writes the benchmark page instead: `bench.html` and its worker, web.wasm,
+//! engine.wasm and engine.js, the scene's fonts and stream, and `bench.json`.
 
 use std::path::{Path, PathBuf};
 
 use marquee_engine_contract::Stat;
 
 /// The page's files: served as they are written here.
-const PAGE: [(&str, &str); 11] = [
+const PAGE: [(&str, &str); 8] = [
     ("index.html", include_str!("../web/index.html")),
     ("main.js", include_str!("../web/main.js")),
     ("bundle.js", include_str!("../web/bundle.js")),
     ("keys.js", include_str!("../web/keys.js")),
     ("select.js", include_str!("../web/select.js")),
-    ("modules.js", include_str!("../web/modules.js")),
-    ("gl.js", include_str!("../web/gl.js")),
     ("engine-worker.js", include_str!("../web/engine-worker.js")),
     ("app-worker.js", include_str!("../web/app-worker.js")),
     ("image-worker.js", include_str!("../web/image-worker.js")),
+];
+
+/// The benchmark page's (`marquee-bench`'s browser runner).
+const BENCH_PAGE: [(&str, &str); 3] = [
+    ("bench.html", include_str!("../web/bench.html")),
+    ("bench.js", include_str!("../web/bench.js")),
+    ("bench-worker.js", include_str!("../web/bench-worker.js")),
+];
+
+/// What both pages run: the modules' adapters and the GL imports.
+const SHARED: [(&str, &str); 3] = [
+    ("modules.js", include_str!("../web/modules.js")),
+    ("gl.js", include_str!("../web/gl.js")),
     ("package.json", "{ \"type\": \"module\" }\n"),
 ];
 
@@ -150,13 +164,7 @@ impl Site {
         for sub in ["bundle/bundles", "bundle/objects"] {
             std::fs::create_dir_all(dir.join(sub)).map_err(|e| io(dir, e))?;
         }
-        for (path, body) in PAGE {
-            std::fs::write(dir.join(path), body).map_err(|e| io(&dir.join(path), e))?;
-        }
-        for (from, to) in [(web_wasm.to_path_buf(), "web.wasm"), (web_wasm.with_file_name("web.js"), "web.js")] {
-            std::fs::copy(&from, dir.join(to))
-                .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", from.display()))?;
-        }
+        write_page(dir, &PAGE, web_wasm)?;
         let name = format!("bundle/bundles/{id}.json");
         std::fs::write(dir.join(&name), &text).map_err(|e| io(&dir.join(&name), e))?;
         for (path, file) in files {
@@ -166,6 +174,52 @@ impl Site {
             std::fs::copy(&from, dir.join("bundle/objects").join(sha)).map_err(|e| io(&from, e))?;
         }
         std::fs::write(dir.join("config.json"), config.json(&name)).map_err(|e| io(&dir.join("config.json"), e))?;
+        Ok(Site { dir: dir.to_path_buf() })
+    }
+
+    /// Writes the benchmark page into `dir` (created; what it held is replaced): the page,
+    /// `web_wasm` and `engine_wasm` (with web.js and engine.js from beside them), the scene's
+    /// `fonts` (loaded in this order) and its `stream` (marquee-replay's JSON, the host's answers
+    /// written out), for [`BenchConfig`]'s run.
+    pub fn bench(
+        dir: &Path,
+        web_wasm: &Path,
+        engine_wasm: &Path,
+        fonts: &[PathBuf],
+        stream: &str,
+        config: &BenchConfig,
+    ) -> Result<Site, String> {
+        let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir.join("fonts")).map_err(|e| io(dir, e))?;
+        write_page(dir, &BENCH_PAGE, web_wasm)?;
+        let engine_js = engine_wasm.with_file_name("engine.js");
+        for (from, to) in [(engine_wasm, "engine.wasm"), (&engine_js, "engine.js")] {
+            std::fs::copy(from, dir.join(to))
+                .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", from.display()))?;
+        }
+        let mut urls = Vec::new();
+        for (n, font) in fonts.iter().enumerate() {
+            let url = format!("fonts/{n}");
+            std::fs::copy(font, dir.join(&url)).map_err(|e| io(font, e))?;
+            urls.push(url);
+        }
+        std::fs::write(dir.join("stream.json"), stream).map_err(|e| io(&dir.join("stream.json"), e))?;
+        let json = serde_json::json!({
+            "size": [config.size.0, config.size.1],
+            "background": config.background,
+            "engine": if config.js { "js" } else { "wasm" },
+            "engineWasm": "engine.wasm",
+            "engineJs": "engine.js",
+            "web": "web.wasm",
+            "webJs": "web.js",
+            "fonts": urls,
+            "stream": "stream.json",
+            "poster": [config.poster.0, config.poster.1],
+            "frameCap": config.frame_cap,
+            "abi": marquee_engine_contract::ABI_VERSION,
+        });
+        std::fs::write(dir.join("bench.json"), json.to_string()).map_err(|e| io(&dir.join("bench.json"), e))?;
         Ok(Site { dir: dir.to_path_buf() })
     }
 
@@ -180,7 +234,36 @@ impl Site {
     }
 }
 
-/// Serves `site` on `addr` (127.0.0.1, any port with 0) until the server is dropped.
+/// One scene's run on the benchmark page ([`Site::bench`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchConfig {
+    /// The surface, in pixels.
+    pub size: (u32, u32),
+    /// The colour under everything, `0xRRGGBBAA`.
+    pub background: u32,
+    /// engine.js and web.js rather than engine.wasm and web.wasm (run it in a page without
+    /// WebAssembly: `drive` with `Lacks::webassembly`).
+    pub js: bool,
+    /// The size of the posters the scene's image loads get.
+    pub poster: (u32, u32),
+    /// Play at most this many frames.
+    pub frame_cap: Option<usize>,
+}
+
+/// Writes `files`, the shared modules, and `web_wasm` with web.js from beside it into `dir`.
+fn write_page(dir: &Path, files: &[(&str, &str)], web_wasm: &Path) -> Result<(), String> {
+    for (path, body) in files.iter().chain(&SHARED) {
+        std::fs::write(dir.join(path), body).map_err(|e| format!("{}: {e}", dir.join(path).display()))?;
+    }
+    for (from, to) in [(web_wasm.to_path_buf(), "web.wasm"), (web_wasm.with_file_name("web.js"), "web.js")] {
+        std::fs::copy(&from, dir.join(to))
+            .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`)", from.display()))?;
+    }
+    Ok(())
+}
+
+/// Serves `site` on `addr` (127.0.0.1, any port with 0) until the server is dropped, cross-origin
+/// isolated: the page's timings are to 5 µs and its heap can be measured.
 pub fn serve(site: &Site, addr: std::net::SocketAddr) -> Result<marquee_serve::Server, String> {
-    marquee_serve::Server::start(site.dir(), addr).map_err(|e| e.to_string())
+    marquee_serve::Server::start_isolated(site.dir(), addr).map_err(|e| e.to_string())
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use marquee_browser::{Config, Outcome, Site};
+use marquee_browser::{Config, Lacks, Outcome, Site};
 use marquee_engine_contract::paths;
 use marquee_test_support::golden;
 
@@ -59,20 +59,21 @@ fn site_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("marquee-browser-{name}-{}-{run}", std::process::id()))
 }
 
-/// Runs the page of the bundle at `manifest` with `config` in headless Chromium.
-fn run_bundle(name: &str, manifest: &std::path::Path, config: &Config, wasm: bool) -> Result<Outcome, String> {
+/// Runs the page of the bundle at `manifest` with `config` in headless Chromium without what
+/// `lacks` names.
+fn run_bundle(name: &str, manifest: &std::path::Path, config: &Config, lacks: Lacks) -> Result<Outcome, String> {
     let dir = site_dir(name);
     let site = Site::assemble(&dir, manifest, &paths::web_wasm(), config).unwrap();
     let server = marquee_browser::serve(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
     let url = format!("http://{}/index.html", server.addr());
-    let outcome = marquee_browser::drive(&url, Duration::from_secs(180), wasm);
+    let outcome = marquee_browser::drive(&url, Duration::from_secs(180), lacks);
     let _ = std::fs::remove_dir_all(&dir);
     outcome
 }
 
 /// Runs the demo's page with `config` in headless Chromium.
-fn run_page(name: &str, config: &Config, wasm: bool) -> Outcome {
-    run_bundle(name, &demo_manifest(), config, wasm).unwrap_or_else(|e| panic!("{name}: {e}"))
+fn run_page(name: &str, config: &Config, lacks: Lacks) -> Outcome {
+    run_bundle(name, &demo_manifest(), config, lacks).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// The page's log lines of `level`.
@@ -126,12 +127,12 @@ fn check_native_replay(name: &str, outcome: &Outcome) {
     }
 }
 
-fn demo_sessions(engine: &str, wasm: bool) {
-    for (name, keys) in sessions() {
+fn demo_sessions(engine: &str, lacks: Lacks, only: &[&str]) {
+    for (name, keys) in sessions().into_iter().filter(|(name, _)| only.is_empty() || only.contains(name)) {
         let mut config = config(&keys);
         config.engine = engine.into();
         config.record = true;
-        let outcome = run_page(name, &config, wasm);
+        let outcome = run_page(name, &config, lacks);
         let report = &outcome.report;
         assert_eq!(report["ended"], "idle", "{name}: {report:#}");
         assert_eq!(report["commandErrors"], 0, "{name}: {report:#}");
@@ -139,18 +140,27 @@ fn demo_sessions(engine: &str, wasm: bool) {
         assert!(said(&outcome, "error").is_empty(), "{name}: {:#?}", report["log"]);
         check_golden(name, &outcome);
         check_native_replay(name, &outcome);
+        let on_main_thread = outcome.report["renderer"].as_str().is_some_and(|r| r.ends_with("(main thread)"));
+        assert_eq!(on_main_thread, lacks.offscreen_canvas, "{name}: drawn by {}", outcome.report["renderer"]);
     }
 }
 
 #[test]
 fn the_demo_in_chromium_matches_the_native_goldens_with_engine_wasm() {
-    demo_sessions("wasm", true);
+    demo_sessions("wasm", Lacks::default(), &[]);
 }
 
 /// engine.js in a page without WebAssembly: web.js (web.wasm through wasm2js) beside it.
 #[test]
 fn the_demo_in_chromium_matches_the_native_goldens_with_engine_js_and_no_webassembly() {
-    demo_sessions("js", false);
+    demo_sessions("js", Lacks { webassembly: true, ..Lacks::default() }, &[]);
+}
+
+/// A browser without OffscreenCanvas: the main thread draws with its own web.wasm, given each
+/// frame buffer and image by the engine worker (two sessions: images, text and focus moves).
+#[test]
+fn the_demo_in_chromium_without_offscreen_canvas_draws_on_the_main_thread() {
+    demo_sessions("wasm", Lacks { offscreen_canvas: true, ..Lacks::default() }, &["demo-rails", "demo-details"]);
 }
 
 /// A key pressed while the app worker is stuck in a two-second loop moves focus in the very
@@ -166,7 +176,7 @@ fn a_key_moves_focus_in_the_next_frame_while_the_app_worker_is_stuck() {
         stop_when_idle: true,
         ..Config::default()
     };
-    let outcome = run_bundle("focus-busy", &manifest, &config, true).unwrap();
+    let outcome = run_bundle("focus-busy", &manifest, &config, Lacks::default()).unwrap();
     let when = |text: &str| {
         let line = said(&outcome, "app").into_iter().find(|l| l["text"] == text);
         line.unwrap_or_else(|| panic!("no {text:?} in {:#?}", outcome.report["log"]))["at"].as_f64().unwrap()
@@ -190,7 +200,7 @@ fn a_key_moves_focus_in_the_next_frame_while_the_app_worker_is_stuck() {
 fn a_hostile_batch_is_an_error_event_and_the_page_goes_on() {
     let manifest = bundle(&root().join("crates/marquee-host/tests/apps/malformed"));
     let config = Config { size: (320, 180), stop_when_idle: true, ..Config::default() };
-    let outcome = run_bundle("malformed", &manifest, &config, true).unwrap();
+    let outcome = run_bundle("malformed", &manifest, &config, Lacks::default()).unwrap();
     assert_eq!(outcome.report["ended"], "idle", "{:#}", outcome.report);
     assert_eq!(outcome.report["commandErrors"], 2);
     assert_eq!(outcome.report["nodes"], 2, "the good commands around the bad ones were applied");
@@ -215,13 +225,13 @@ fn a_tampered_bundle_is_refused_with_a_visible_error() {
     std::fs::write(&object, bytes).unwrap();
     let server = marquee_browser::serve(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
     let url = format!("http://{}/index.html", server.addr());
-    let error = marquee_browser::drive(&url, Duration::from_secs(120), true).unwrap_err();
+    let error = marquee_browser::drive(&url, Duration::from_secs(120), Lacks::default()).unwrap_err();
     assert!(error.contains("app.js was refused: it does not match the bundle's manifest"), "{error}");
     // The manifest itself, one byte changed: it no longer hashes to the id it is named by.
     let id = manifest.file_stem().unwrap().to_str().unwrap();
     let served = dir.join(format!("bundle/bundles/{id}.json"));
     std::fs::write(&served, text.replacen("\"version\":\"0.1.0\"", "\"version\":\"0.1.1\"", 1)).unwrap();
-    let error = marquee_browser::drive(&url, Duration::from_secs(120), true).unwrap_err();
+    let error = marquee_browser::drive(&url, Duration::from_secs(120), Lacks::default()).unwrap_err();
     assert!(error.contains("the bundle manifest does not match its id"), "{error}");
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
@@ -234,7 +244,7 @@ fn a_tampered_bundle_is_refused_with_a_visible_error() {
 fn images_that_fail_report_the_native_reasons_and_keep_their_placeholders() {
     let manifest = bundle(&root().join("crates/marquee-host/tests/apps/images"));
     let config = Config { size: (640, 96), virtual_time: true, stop_when_idle: true, ..Config::default() };
-    let outcome = run_bundle("images", &manifest, &config, true).unwrap();
+    let outcome = run_bundle("images", &manifest, &config, Lacks::default()).unwrap();
     let heard: Vec<_> = said(&outcome, "app").iter().map(|l| l["text"].as_str().unwrap().to_owned()).collect();
     for line in marquee_test_support::images::IMAGES_APP_SAYS {
         assert_eq!(heard.iter().filter(|h| *h == line).count(), 1, "`{line}` not in {heard:?}");

@@ -14,6 +14,13 @@ export async function sha256(bytes) {
   return hex(await crypto.subtle.digest('SHA-256', bytes));
 }
 
+/** The app's fonts, in name order as the native host loads them (the first is the default). */
+export function appFonts(bundle) {
+  return Object.keys(bundle.manifest.files)
+    .filter((p) => /^assets\/fonts\/[^/]+\.(ttf|otf|ttc|otc)$/i.test(p))
+    .sort();
+}
+
 /** Fetches `url` whole, or throws a BundleError saying what failed. */
 async function fetchBytes(url, what) {
   let reply;

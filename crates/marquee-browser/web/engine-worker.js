@@ -1,13 +1,14 @@
 // The engine worker: the engine (engine.wasm, or engine.js without WebAssembly), web.wasm beside
 // it (its text service answers the engine's measurements; it keeps the layer tree and draws with
 // the GPU backend on WebGL into the page's canvas, an OffscreenCanvas transferred here), and the
-// frame loop. Batches come straight from the app worker and events go straight back (transferred
+// frame loop. In a browser without OffscreenCanvas the main thread draws: each frame buffer and
+// each image's pixels go to its own web.wasm, and web.wasm here keeps the tree for the damage. Batches come straight from the app worker and events go straight back (transferred
 // ArrayBuffers on a MessageChannel); keys come from the page. Nothing here waits on the app
 // worker: a busy app does not stop frames, animations or focus.
 
-import { bundleFile, hex, sha256 } from './bundle.js';
-import { glImports } from './gl.js';
-import { loadWeb, makeEngine, webSource } from './modules.js';
+import { appFonts, bundleFile, hex, sha256 } from './bundle.js';
+import { glImports, webglContext } from './gl.js';
+import { engineJs, loadWeb, startEngine, webSource } from './modules.js';
 import { rolloutOf, select } from './select.js';
 
 // Frames in a row with nothing to do before a run that stops when idle ends.
@@ -54,6 +55,25 @@ function recorded(engine, steps, frames) {
   };
 }
 
+/**
+ * web.wasm's text service, with the paragraphs the engine sets and removes sent on to the main
+ * thread's instance too, when it draws: its glyphs come from the same paragraphs. They arrive
+ * before the frame that shows them (messages keep their order).
+ */
+function mirrored(web) {
+  return {
+    ...web,
+    textSet(run, bytes) {
+      self.postMessage({ type: 'text-set', run, bytes: bytes.slice() });
+      return web.textSet(run, bytes);
+    },
+    textRemove(run) {
+      self.postMessage({ type: 'text-remove', run });
+      return web.textRemove(run);
+    },
+  };
+}
+
 let run = null;
 
 function say(level, text) {
@@ -70,21 +90,8 @@ async function loadEngine(config, bundle, deviceId, text) {
   };
   const choice = await select(config.engine, rolloutOf(packageJson), deviceId, wasmWorks);
   if (!choice.js && !module) await wasmWorks();
-  const clock = () => performance.now();
-  let engine;
-  if (choice.js) {
-    const source = await bundleFile(bundle, 'engine.js');
-    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-    const { instantiate } = await import(url);
-    URL.revokeObjectURL(url);
-    engine = makeEngine((imports) => ({ wasm: false, exports: instantiate(imports) }), text, clock);
-  } else {
-    engine = makeEngine(
-      (imports) => ({ wasm: true, exports: new WebAssembly.Instance(module, imports).exports }),
-      text,
-      clock,
-    );
-  }
+  const source = choice.js ? await engineJs(await bundleFile(bundle, 'engine.js')) : module;
+  const engine = startEngine(source, text, () => performance.now());
   if (engine.abi() !== config.abi)
     throw new Error(`the engine's ABI is ${engine.abi()}, this page speaks ${config.abi}`);
   return { engine, choice };
@@ -92,34 +99,27 @@ async function loadEngine(config, bundle, deviceId, text) {
 
 async function start({ config, bundle, canvas, app, images, deviceId }) {
   const [width, height] = config.size;
-  const gl = canvas.getContext('webgl', {
-    alpha: false,
-    antialias: false,
-    depth: false,
-    stencil: false,
-    premultipliedAlpha: true,
-    preserveDrawingBuffer: false,
-  });
-  if (!gl) throw new Error('this browser gives no WebGL context');
-  const web = await loadWeb(await webSource(config), (memory) => glImports(gl, memory));
+  // No canvas: the main thread draws (a browser without OffscreenCanvas).
+  const gl = canvas && webglContext(canvas);
+  const web = await loadWeb(await webSource(config), gl && ((memory) => glImports(gl, memory)));
   web.start(width, height, config.background, config.textureBudget * 2);
-  // The app's fonts, in name order as the native host loads them (the first is the default).
-  const fonts = Object.keys(bundle.manifest.files)
-    .filter((p) => /^assets\/fonts\/[^/]+\.(ttf|otf|ttc|otc)$/i.test(p))
-    .sort();
-  for (const path of fonts) if (!web.font(await bundleFile(bundle, path))) say('warn', `font ${path}: ${web.log()}`);
+  for (const path of appFonts(bundle)) {
+    if (!web.font(await bundleFile(bundle, path))) say('warn', `font ${path}: ${web.log()}`);
+  }
   const recording = config.record ? { steps: [], frames: [] } : null;
-  const loaded = await loadEngine(config, bundle, deviceId, web);
+  const loaded = await loadEngine(config, bundle, deviceId, gl ? web : mirrored(web));
   const { choice } = loaded;
   const engine = recorded(loaded.engine, recording?.steps, recording?.frames);
   // Sized to the page before the app's first batch, as the native host does.
   engine.apply(new Uint8Array(config.viewport));
   engine.setTextureBudget(config.textureBudget);
-  if (!web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
-  say('info', `engine: ${choice.js ? 'engine.js' : 'engine.wasm'} (${choice.reason}); renderer: ${web.describe()}`);
+  if (gl && !web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
+  const renderer = gl ? web.describe() : 'on the main thread';
+  say('info', `engine: ${choice.js ? 'engine.js' : 'engine.wasm'} (${choice.reason}); renderer: ${renderer}`);
   run = {
     config,
     web,
+    drawsHere: Boolean(gl),
     engine,
     choice,
     recording,
@@ -164,9 +164,14 @@ function request(requests) {
       loader.postMessage({ handle: r[1], ticket, src: r[2] });
     } else {
       run.loads.delete(r[1]);
-      run.web.imageDrop(r[1]);
+      dropImage(r[1]);
     }
   }
+}
+
+function dropImage(handle) {
+  run.web.imageDrop(handle);
+  if (!run.drawsHere) self.postMessage({ type: 'image-drop', handle });
 }
 
 /** Finished loads, for the engine: the pixels go to web.wasm, the size or reason to the engine. */
@@ -180,7 +185,11 @@ function answerImages() {
       say('warn', `image ${JSON.stringify(a.src)} failed: ${a.detail ?? run.web.log()}`);
       run.engine.imageFailed(a.handle, reason);
     } else if (!run.engine.imageReady(a.handle, a.width, a.height)) {
-      run.web.imageDrop(a.handle);
+      dropImage(a.handle);
+    } else if (!run.drawsHere) {
+      self.postMessage({ type: 'image', handle: a.handle, width: a.width, height: a.height, pixels: a.pixels }, [
+        a.pixels.buffer,
+      ]);
     }
   }
 }
@@ -214,9 +223,14 @@ function tick() {
   if (out.invalidate) r.engine.invalidate();
   request(out.requests);
   const drawStarted = performance.now();
+  // Without a GPU backend here, 3 says there was damage: the main thread draws the frame.
   const drew = r.web.draw();
   const renderMs = performance.now() - drawStarted;
   if (drew === 2) say('error', r.web.log());
+  if (!r.drawsHere) {
+    const copy = bytes.slice();
+    self.postMessage({ type: 'frame', bytes: copy, draw: drew === 3 }, [copy.buffer]);
+  }
   const hasEvents = out.events.length > r.config.batchHeader;
   if (hasEvents) {
     r.app.postMessage(out.events.buffer, [out.events.buffer]);
@@ -262,14 +276,15 @@ async function finish(ended) {
     steps: r.recording.steps,
     frames: await Promise.all(r.recording.frames.map(sha256)),
   };
-  const pixels = r.web.read();
+  // Drawn on the main thread: it reads its own.
+  const pixels = r.drawsHere ? r.web.read() : new Uint8Array(0);
   const report = {
     ended,
     frames: r.n,
     firstFrameMs: r.firstFrame,
     seconds: (performance.now() - r.started) / 1000,
     engine: { js: r.choice.js, reason: r.choice.reason },
-    renderer: r.web.describe(),
+    renderer: r.drawsHere ? r.web.describe() : null,
     nodes: r.engine.stat(r.config.stat.nodes),
     commandErrors: r.commandErrors,
     frameTimes: r.frames,

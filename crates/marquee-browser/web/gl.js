@@ -2,6 +2,20 @@
 // webgl.rs) on a WebGL context. WebGL objects live here, in a table by the small integers the
 // module holds (0 is none); bytes and strings are read from and written into the module's memory.
 
+/** A WebGL context on `canvas` (an HTMLCanvasElement or an OffscreenCanvas) as the backend draws. */
+export function webglContext(canvas) {
+  const gl = canvas.getContext('webgl', {
+    alpha: false,
+    antialias: false,
+    depth: false,
+    stencil: false,
+    premultipliedAlpha: true,
+    preserveDrawingBuffer: false,
+  });
+  if (!gl) throw new Error('this browser gives no WebGL context');
+  return gl;
+}
+
 const TEXTURE = 1;
 const BUFFER = 2;
 const FRAMEBUFFER = 3;

@@ -1,11 +1,14 @@
 // The page's main thread: it only takes input and shows frames. It reads the page's config,
 // checks the bundle's manifest, starts the engine worker (handing it the canvas as an
 // OffscreenCanvas), the app worker and the image workers, joins them with MessageChannels, and
-// forwards keys. Errors are shown over the canvas. `window.marquee` is what a test or the
+// forwards keys. In a browser without OffscreenCanvas it draws the frames itself: web.wasm's GPU
+// backend on the canvas's WebGL here, given each frame buffer and image by the engine worker. Errors are shown over the canvas. `window.marquee` is what a test or the
 // headless driver reads: the log, and the report and last frame once a run ends.
 
-import { loadManifest } from './bundle.js';
+import { appFonts, bundleFile, loadManifest } from './bundle.js';
+import { glImports, webglContext } from './gl.js';
 import { ACTIONS, keyOf } from './keys.js';
+import { loadWeb, webSource } from './modules.js';
 
 const IMAGE_WORKERS = 2;
 const DEVICE_ID_KEY = 'marquee:device-id';
@@ -61,13 +64,45 @@ function storageFor(app) {
   return { snapshot, apply };
 }
 
+/**
+ * The renderer on this thread, for a browser without OffscreenCanvas: web.wasm (`source`) with
+ * the app's fonts for its glyphs, drawing with the GPU backend on the canvas's WebGL.
+ */
+async function mainThreadScreen(config, bundle, canvas, source) {
+  const gl = webglContext(canvas);
+  const web = await loadWeb(source, (memory) => glImports(gl, memory));
+  web.start(config.size[0], config.size[1], config.background, config.textureBudget * 2);
+  for (const path of appFonts(bundle)) {
+    if (!web.font(await bundleFile(bundle, path))) say('warn', `font ${path}: ${web.log()}`);
+  }
+  if (!web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
+  say('info', `no OffscreenCanvas: the main thread draws (${web.describe()})`);
+  const frames = [];
+  return {
+    frame(bytes, damaged) {
+      const started = performance.now();
+      web.frame(bytes);
+      if (damaged && web.draw() === 2) say('error', web.log());
+      for (const line of web.log().split('\n')) if (line) say('warn', line);
+      frames.push(performance.now() - started);
+    },
+    textSet: (run, bytes) => web.textSet(run, bytes),
+    textRemove: (run) => web.textRemove(run),
+    image: (m) => web.imagePut(m.handle, m.width, m.height, m.pixels),
+    drop: (handle) => web.imageDrop(handle),
+    /** The run's report with what was drawn here: the renderer, its times, the last frame. */
+    done(data) {
+      const report = { ...data.report, renderer: `${web.describe()} (main thread)` };
+      report.frameTimes = report.frameTimes.map((f, i) => ({ ...f, render: frames[i] ?? 0 }));
+      return { ...data, report, pixels: web.read() };
+    },
+  };
+}
+
 async function main() {
   const config = await (await fetch('config.json')).json();
   const canvas = document.getElementById('screen');
   [canvas.width, canvas.height] = config.size;
-  if (typeof canvas.transferControlToOffscreen !== 'function') {
-    throw new Error('this browser has no OffscreenCanvas: the engine worker cannot draw');
-  }
   const bundle = await loadManifest(config.manifest);
   say('info', `bundle ${bundle.id}: ${bundle.manifest.app} ${bundle.manifest.version}`);
   const storage = storageFor(bundle.manifest.app);
@@ -84,28 +119,37 @@ async function main() {
     worker.postMessage({ module: webModule, config, bundle, port: channel.port1 }, [channel.port1]);
     loaders.push(channel.port2);
   }
+  const offscreen = typeof canvas.transferControlToOffscreen === 'function';
+  const screen = offscreen
+    ? null
+    : await mainThreadScreen(config, bundle, canvas, webModule ?? (await webSource(config)));
   const onMessage = ({ data }) => {
     if (data.type === 'log') say(data.level, data.text, data.at);
     else if (data.type === 'failed') fail(data.error);
     else if (data.type === 'storage') storage.apply(data);
-    else if (data.type === 'done') settle({ ...data, log });
+    else if (data.type === 'frame') screen.frame(data.bytes, data.draw);
+    else if (data.type === 'text-set') screen.textSet(data.run, data.bytes);
+    else if (data.type === 'text-remove') screen.textRemove(data.run);
+    else if (data.type === 'image') screen.image(data);
+    else if (data.type === 'image-drop') screen.drop(data.handle);
+    else if (data.type === 'done') settle({ ...(screen ? screen.done(data) : data), log });
   };
   engine.onmessage = onMessage;
   app.onmessage = onMessage;
   engine.onerror = (e) => fail(`the engine worker failed: ${e.message}`);
   app.onerror = (e) => fail(`the app worker failed: ${e.message}`);
-  const offscreen = canvas.transferControlToOffscreen();
+  const surface = offscreen ? canvas.transferControlToOffscreen() : null;
   engine.postMessage(
     {
       type: 'start',
       config,
       bundle,
-      canvas: offscreen,
+      canvas: surface,
       app: appChannel.port1,
       images: loaders,
       deviceId: deviceId(config),
     },
-    [offscreen, appChannel.port1, ...loaders],
+    [...(surface ? [surface] : []), appChannel.port1, ...loaders],
   );
   app.postMessage({ type: 'start', config, bundle, port: appChannel.port2, storage: storage.snapshot }, [
     appChannel.port2,

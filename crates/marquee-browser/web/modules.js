@@ -89,9 +89,31 @@ export async function loadWeb(source, gl) {
     draw: () => exports.mw_draw(),
     read: () => view(exports.mw_read()).slice(),
     stat: (which) => exports.mw_stat(which),
+    memoryBytes: () => exports.memory.buffer.byteLength,
     log: () => string(exports.mw_log()),
     describe: () => string(exports.mw_describe()),
   };
+}
+
+/** engine.js's factory (`instantiate`), from its source: imported as a module from a blob URL. */
+export async function engineJs(source) {
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  try {
+    return (await import(url)).instantiate;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/** The engine from a compiled engine.wasm (a `WebAssembly.Module`) or engine.js's factory. */
+export function startEngine(source, text, clock) {
+  if (typeof source === 'function')
+    return makeEngine((imports) => ({ wasm: false, exports: source(imports) }), text, clock);
+  return makeEngine(
+    (imports) => ({ wasm: true, exports: new WebAssembly.Instance(source, imports).exports }),
+    text,
+    clock,
+  );
 }
 
 /**
@@ -153,5 +175,6 @@ export function makeEngine(instantiate, text, clock) {
     setTextureBudget: (bytes) => e.mq_set_texture_budget(bytes % 4294967296, Math.floor(bytes / 4294967296)),
     profile: (on) => e.mq_profile(on),
     invalidate: () => e.mq_invalidate(),
+    memoryBytes: () => e.memory.buffer.byteLength,
   };
 }

@@ -143,7 +143,8 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
         }
     }
     let timeout = Duration::from_secs_f64(args.timeout.unwrap_or(120.0).max(1.0));
-    let outcome = marquee_browser::drive(&url, timeout, engine != "js")?;
+    let lacks = marquee_browser::Lacks { webassembly: engine == "js", ..Default::default() };
+    let outcome = marquee_browser::drive(&url, timeout, lacks)?;
     print_report(&outcome.report);
     if let Some(path) = &args.report {
         std::fs::write(path, outcome.report.to_string()).map_err(|e| format!("{}: {e}", path.display()))?;

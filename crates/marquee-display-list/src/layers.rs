@@ -35,7 +35,9 @@
 //! changes anything: a frame that fails keeps the previous tree whole, and the host asks the
 //! engine for a full frame next.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 
 use crate::geometry::{IntRect, Radii, Rect, Transform};
 use crate::motion::{Easing, Lane, Timing, Track};
@@ -411,7 +413,7 @@ impl LayerTree {
     /// one tree (see the module docs).
     pub fn apply(&mut self, bytes: &[u8], full: bool) -> Result<Applied, Error> {
         let bad = |reason: String| Error::BadLayers { reason };
-        let mut staged: HashMap<u32, Option<Layer>> = HashMap::new();
+        let mut staged: HashMap<u32, Option<Layer>> = HashMap::default();
         let mut props_of: Vec<(u32, Props, Vec<Track>)> = Vec::new();
         let mut applied = Applied::default();
         let mut structural = full;
@@ -475,19 +477,19 @@ impl LayerTree {
             // Walk the tree from the root: every layer reached once, none missing, none past the
             // depth limit.
             let mut reached = 0usize;
-            let mut seen: HashMap<u32, ()> = HashMap::with_capacity(total);
+            let mut seen: FxHashSet<u32> = FxHashSet::with_capacity_and_hasher(total, Default::default());
             let mut stack = vec![(ROOT, 0usize)];
             if lookup(ROOT).is_none() {
                 return Err(bad("no root layer".into()));
             }
-            seen.insert(ROOT, ());
+            seen.insert(ROOT);
             while let Some((id, depth)) = stack.pop() {
                 reached += 1;
                 let Some(layer) = lookup(id) else {
                     return Err(bad(format!("layer {id} is drawn but does not exist")));
                 };
                 for &c in &layer.children {
-                    if seen.insert(c, ()).is_some() {
+                    if !seen.insert(c) {
                         return Err(bad(format!("layer {c} is drawn twice, or draws itself")));
                     }
                     if depth + 1 > MAX_DEPTH {
@@ -613,29 +615,29 @@ impl LayerTree {
 
     /// Where layer `id` and everything it draws land on the device with the props as they are.
     fn seen(&self, id: u32) -> Option<Seen> {
-        // The chain from the root down to the layer.
-        let mut chain = vec![id];
-        let mut at = id;
-        while at != ROOT {
-            at = self.layers.get(&at)?.parent;
-            chain.push(at);
-            if chain.len() > MAX_DEPTH + 1 {
-                return None;
-            }
-        }
-        let (mut transform, mut clip, mut opacity) = (Transform::IDENTITY, EVERYWHERE, 1.0);
-        for &l in chain.iter().rev().skip(1) {
-            let layer = self.layers.get(&l)?;
-            let site = layer.site.transform.then(&transform);
-            clip = clip.intersect(&transform.map_rect(&layer.site.clip));
-            if let Some((rect, _)) = layer.props.clip {
-                clip = clip.intersect(&site.map_rect(&rect));
-            }
-            transform = layer.props.transform().then(&site);
-            opacity *= layer.props.opacity;
-        }
+        let (transform, clip, opacity) = self.placed(id, 0)?;
         let bounds = transform.map_rect(&self.reach(id, 0)?).intersect(&clip);
         Some(Seen { transform, opacity, rect: if opacity > 0.0 { bounds.round_out() } else { IntRect::default() } })
+    }
+
+    /// The transform, clip and opacity layer `id` draws with: its site and props on its
+    /// parent's, from the root down (the root's own props left out). Recursive rather than a
+    /// collected chain: it runs for every animated layer every frame, and allocates nothing.
+    fn placed(&self, id: u32, depth: usize) -> Option<(Transform, Rect, f32)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        if id == ROOT {
+            return Some((Transform::IDENTITY, EVERYWHERE, 1.0));
+        }
+        let layer = self.layers.get(&id)?;
+        let (transform, mut clip, opacity) = self.placed(layer.parent, depth + 1)?;
+        let site = layer.site.transform.then(&transform);
+        clip = clip.intersect(&transform.map_rect(&layer.site.clip));
+        if let Some((rect, _)) = layer.props.clip {
+            clip = clip.intersect(&site.map_rect(&rect));
+        }
+        Some((layer.props.transform().then(&site), clip, opacity * layer.props.opacity))
     }
 
     /// What layer `id` and the layers under it may cover, in its coordinates (its own props

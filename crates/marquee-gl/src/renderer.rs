@@ -178,6 +178,9 @@ struct Gpu {
     images: HashMap<u32, ImageTexture>,
     /// Time inside GL calls this frame.
     gl_time: Duration,
+    /// Whether GL errors are read after each step as well as before each frame (see
+    /// [`Renderer::check_before_frames_only`]).
+    check_each_step: bool,
 }
 
 /// The GL backend: the GL side, and each layer as recorded.
@@ -252,10 +255,21 @@ impl Renderer {
                 max_texture,
                 stats: Stats::default(),
                 gl_time: Duration::ZERO,
+                check_each_step: true,
             },
             layers: HashMap::default(),
             timing: Timing::default(),
         })
+    }
+
+    /// Reads GL errors only before each frame, not after drawing and presenting it: for a GL
+    /// whose `glGetError` waits for the GPU to run everything queued — WebGL, where it is a
+    /// round trip to the browser's GPU process (over 1 ms a frame in Chromium with SwiftShader
+    /// here). An error, or a lost context, then fails the next frame rather than this one, and
+    /// the host redraws whole as it would have; GL keeps an error until it is read, so none is
+    /// missed.
+    pub fn check_before_frames_only(&mut self) {
+        self.gpu.check_each_step = false;
     }
 
     /// The largest texture side the device takes.
@@ -380,7 +394,7 @@ impl Renderer {
         if self.layers.len() > tree.len() {
             self.layers.retain(|id, _| tree.get(*id).is_some());
         }
-        let result = result.and_then(|()| self.gpu.check("drawing the frame"));
+        let result = result.and_then(|()| self.gpu.check_step("drawing the frame"));
         self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
         result.map(|()| self.gpu.stats)
     }
@@ -411,7 +425,7 @@ impl Renderer {
         self.gpu.textured(&quad, texture);
         self.gpu.flush();
         self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
-        self.gpu.check("presenting the frame")
+        self.gpu.check_step("presenting the frame")
     }
 
     /// The target's pixels, premultiplied RGBA, top row first; the GL error if reading failed.
@@ -688,6 +702,11 @@ impl Gpu {
             CONTEXT_LOST => Err(Error(format!("the GL context was lost while {doing}"))),
             e => Err(Error(format!("GL error {e:#06x} while {doing}"))),
         }
+    }
+
+    /// [`check`](Self::check) after a step, unless errors are read before frames only.
+    fn check_step(&self, doing: &str) -> Result<(), Error> {
+        if self.check_each_step { self.check(doing) } else { Ok(()) }
     }
 
     /// Binds the glyph atlas to its unit (anything sharing the context may have bound another

@@ -93,6 +93,37 @@ fn a_gl_error_fails_the_frame_and_the_next_frame_draws() {
     assert_eq!(&r.read_checked(&target).unwrap()[(4 * 16 + 4) * 4..][..4], [0, 255, 0, 255]);
 }
 
+/// An error left between drawing and presenting fails the present where every step is checked;
+/// read before frames only (WebGL's way) it fails the next frame instead — none is missed — and
+/// the frame after that draws.
+#[test]
+fn errors_read_before_frames_only_fail_the_next_frame() {
+    for before_frames_only in [false, true] {
+        let (_context, mut r) = renderer();
+        if before_frames_only {
+            r.check_before_frames_only();
+        }
+        let tree = LayerTree::single(vec![boxed(0.0, 0.0, 0x00ff00ff)]).unwrap();
+        let (frame, copy) = (r.offscreen(16, 16).unwrap(), r.offscreen(16, 16).unwrap());
+        r.draw(&tree, &frame, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+        r.inject_gl_error();
+        let presented = r.present(&frame, &copy);
+        let next = r.draw(&tree, &frame, Color(0x000000ff), &NoImages, &mut NoGlyphs);
+        let (failed, doing) = match before_frames_only {
+            false => (presented.map(drop).and(next.map(drop)), "presenting the frame"),
+            true => {
+                assert!(presented.is_ok(), "{presented:?}");
+                (next.map(drop), "starting a frame")
+            }
+        };
+        let e = failed.unwrap_err();
+        assert!(e.0.contains(&format!("GL error 0x0500 while {doing}")), "{e:?}");
+        r.draw(&tree, &frame, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
+        r.present(&frame, &copy).unwrap();
+        assert_eq!(&r.read_checked(&copy).unwrap()[(4 * 16 + 4) * 4..][..4], [0, 255, 0, 255]);
+    }
+}
+
 /// Two colours side by side, `w × h`, premultiplied.
 struct Halves(Vec<u8>, u32, u32);
 

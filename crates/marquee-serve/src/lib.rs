@@ -55,6 +55,24 @@ pub fn router(dir: &Path) -> Router {
     Router::new().fallback_service(files).layer(middleware::from_fn(cache_control))
 }
 
+/// The routes of [`router`], with every response saying that the site is cross-origin isolated
+/// (`Cross-Origin-Opener-Policy: same-origin`, `Cross-Origin-Embedder-Policy: require-corp`):
+/// the pages the browser host serves, whose workers then get 5-µs timers rather than 100-µs
+/// ones, and `performance.measureUserAgentSpecificMemory`. Every file is same-origin, so
+/// nothing the page loads is blocked.
+pub fn isolated_router(dir: &Path) -> Router {
+    router(dir).layer(middleware::from_fn(isolate))
+}
+
+async fn isolate(request: Request<axum::body::Body>, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    headers.insert("cross-origin-embedder-policy", HeaderValue::from_static("require-corp"));
+    headers.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    response
+}
+
 async fn cache_control(request: Request<axum::body::Body>, next: Next) -> Response {
     let path = request.uri().path();
     let immutable = path.starts_with("/objects/") || path.starts_with("/bundles/");
@@ -76,6 +94,15 @@ pub struct Server {
 impl Server {
     /// Serves `dir` on `addr` (port 0: any free port; see [`addr`](Self::addr)).
     pub fn start(dir: &Path, addr: SocketAddr) -> Result<Server, Error> {
+        Server::start_router(dir, addr, router)
+    }
+
+    /// Serves `dir` on `addr` as a cross-origin-isolated site (see [`isolated_router`]).
+    pub fn start_isolated(dir: &Path, addr: SocketAddr) -> Result<Server, Error> {
+        Server::start_router(dir, addr, isolated_router)
+    }
+
+    fn start_router(dir: &Path, addr: SocketAddr, routes: fn(&Path) -> Router) -> Result<Server, Error> {
         if !dir.is_dir() {
             return Err(Error::NotADirectory(dir.to_path_buf()));
         }
@@ -83,7 +110,7 @@ impl Server {
         let listener = runtime.block_on(tokio::net::TcpListener::bind(addr)).map_err(|e| Error::Bind(addr, e))?;
         let addr = listener.local_addr().map_err(|e| Error::Bind(addr, e))?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = router(dir);
+        let app = routes(dir);
         let thread = std::thread::Builder::new()
             .name("marquee-serve".into())
             .spawn(move || {

@@ -73,3 +73,25 @@ fn a_missing_directory_is_refused() {
     let missing = std::env::temp_dir().join("marquee-serve-nowhere");
     assert!(matches!(Server::start(&missing, local()), Err(marquee_serve::Error::NotADirectory(_))));
 }
+
+/// The browser host's pages: every answer, a 404 too, says the site is cross-origin isolated;
+/// a repository's plain server says nothing of it.
+#[test]
+fn an_isolated_site_says_so_in_every_answer() {
+    let dir = repo("isolated");
+    let isolated = Server::start_isolated(&dir, local()).unwrap();
+    let plain = Server::start(&dir, local()).unwrap();
+    let agent = agent();
+    for path in ["/timestamp.json", "/missing.json"] {
+        let r = agent.get(format!("http://{}{path}", isolated.addr())).call().unwrap();
+        assert_eq!(r.headers()["cross-origin-opener-policy"], "same-origin", "{path}");
+        assert_eq!(r.headers()["cross-origin-embedder-policy"], "require-corp", "{path}");
+        assert_eq!(r.headers()["cross-origin-resource-policy"], "same-origin", "{path}");
+    }
+    let r = agent.get(format!("http://{}/timestamp.json", isolated.addr())).call().unwrap();
+    assert_eq!(r.headers()["cache-control"], "no-cache", "the cache headers stay");
+    let r = agent.get(format!("http://{}/timestamp.json", plain.addr())).call().unwrap();
+    assert!(r.headers().get("cross-origin-embedder-policy").is_none());
+    drop((isolated, plain));
+    std::fs::remove_dir_all(dir).unwrap();
+}

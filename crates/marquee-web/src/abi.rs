@@ -16,7 +16,7 @@
 //! | `mw_image_put` | `(handle, width, height, ptr, len) -> u32` | holds decoded pixels: 0, or an `ImageError` code |
 //! | `mw_image_drop` | `(handle)` | frees them |
 //! | `mw_gpu` | `(max_texture) -> u32` | the GPU backend on the page's WebGL context (`gl` imports); 1 ready |
-//! | `mw_draw` | `() -> u32` | draws the damage and presents: 0 nothing to draw, 1 drawn, 2 failed (logged) |
+//! | `mw_draw` | `() -> u32` | draws the damage and presents: 0 nothing to draw, 1 drawn, 2 failed (logged), 3 damage but no GPU backend here (another instance draws: the page's main thread) |
 //! | `mw_read` | `() -> u64` | the whole frame's pixels, RGBA rows top to bottom |
 //! | `mw_stat` | `(which) -> f64` | the last draw's draw calls (0), quads (1), image uploads (2), glyph uploads (3), bytes uploaded (4), layers recorded (5); image bytes held (6) |
 //! | `mw_log` / `mw_describe` | `() -> u64` | lines for the console, `\n`-separated; the GL the backend runs on |
@@ -252,6 +252,8 @@ pub extern "C" fn mw_gpu(max_texture: u32) -> u32 {
             if max_texture > 0 {
                 renderer.limit_texture_size(max_texture);
             }
+            // WebGL's getError waits for the GPU process to run all that is queued.
+            renderer.check_before_frames_only();
             let frame = renderer.offscreen(w, h)?;
             Ok(Gpu { renderer, frame, window: marquee_gl::Target::window(w, h), stats: Default::default() })
         });
@@ -271,12 +273,13 @@ pub extern "C" fn mw_gpu(max_texture: u32) -> u32 {
 }
 
 /// Draws the damage since the last draw and presents the frame: 0 nothing to draw, 1 drawn, 2
-/// failed (logged; the next draw is whole).
+/// failed (logged; the next draw is whole), 3 damage but no GPU backend in this instance (the
+/// page's main thread draws, with one of its own).
 #[unsafe(no_mangle)]
 pub extern "C" fn mw_draw() -> u32 {
     with_web(2, |web| {
         let Some(area) = web.take_damage() else { return 0 };
-        let Some(mut gpu) = web.gpu.take() else { return 2 };
+        let Some(mut gpu) = web.gpu.take() else { return 3 };
         let background = web.background();
         let drawn = {
             let (tree, images, glyphs) = (&web.layers, &web.images, &mut web.text);
