@@ -32,7 +32,7 @@ pub struct BrowserRun {
     pub render_ms: Vec<f64>,
     /// Each frame's engine + renderer time in the worker, ms.
     pub cpu_ms: Vec<f64>,
-    /// The main thread's busy time over the whole run (loading included), ms.
+    /// The main thread's busy time while the scene played, ms.
     pub main_ms: f64,
     /// Frames the page showed a second.
     pub fps: Option<f64>,

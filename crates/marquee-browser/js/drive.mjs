@@ -1,11 +1,13 @@
-// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm] [--no-offscreen-canvas]: opens a Marquee page in headless Chromium
-// (Debian's, or CHROMIUM; driven by the workspace's playwright-core), waits until its run ends
-// (`window.marquee.done`), and writes OUT_DIR/report.json and OUT_DIR/frame.rgba (the last
-// frame, RGBA rows top to bottom), or OUT_DIR/error.txt (what the page showed) and exits 2. The
-// page's console goes to stderr as it comes. With --no-wasm the page has no WebAssembly object,
-// and with --no-offscreen-canvas no OffscreenCanvas, as on browsers without them. The report gains what only the browser can tell: the main
-// thread's busy time over the run (the DevTools protocol's Performance metrics) and, in a
-// cross-origin-isolated page, each thread's JavaScript heap (measureUserAgentSpecificMemory).
+// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm] [--no-offscreen-canvas]: opens a Marquee page
+// in headless Chromium (Debian's, or CHROMIUM; driven by the workspace's playwright-core), waits
+// until its run ends (`window.marquee.done`), and writes OUT_DIR/report.json and
+// OUT_DIR/frame.rgba (the last frame, RGBA rows top to bottom), or OUT_DIR/error.txt (what the
+// page showed) and exits 2. The page's console goes to stderr as it comes. With --no-wasm the
+// page has no WebAssembly object, and with --no-offscreen-canvas no OffscreenCanvas, as on
+// browsers without them. The report gains what only the browser can tell: the main thread's busy
+// time over the run (the DevTools protocol's Performance metrics; from `window.marquee.started`
+// on, where the page has it, else from loading) and, in a cross-origin-isolated page, each
+// thread's JavaScript heap (measureUserAgentSpecificMemory).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -42,6 +44,15 @@ try {
   const devtools = await page.context().newCDPSession(page);
   await devtools.send('Performance.enable');
   await page.goto(url);
+  const metrics = async () => {
+    const { metrics } = await devtools.send('Performance.getMetrics');
+    const ms = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+    return { taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration') };
+  };
+  const since = page
+    .evaluate(() => window.marquee.started?.then(() => true))
+    .then((started) => (started ? metrics() : null))
+    .catch(() => null);
   const result = await page.evaluate(async () => {
     const r = await window.marquee.done;
     if (r.error) return { error: r.error, log: r.log };
@@ -59,9 +70,8 @@ try {
     return { report: { ...r.report, size: r.size, log: r.log, heap }, pixels: btoa(binary) };
   });
   if (result.report) {
-    const { metrics } = await devtools.send('Performance.getMetrics');
-    const ms = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
-    result.report.mainThread = { taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration') };
+    const [end, start] = [await metrics(), (await since) ?? { taskMs: 0, scriptMs: 0 }];
+    result.report.mainThread = { taskMs: end.taskMs - start.taskMs, scriptMs: end.scriptMs - start.scriptMs };
   }
   if (result.error) {
     writeFileSync(join(out, 'error.txt'), result.error);

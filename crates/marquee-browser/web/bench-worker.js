@@ -99,6 +99,7 @@ async function play(run) {
     if (!posters.has(handle)) posters.set(handle, poster(handle, ...run.config.poster));
     return posters.get(handle);
   };
+  self.postMessage({ type: 'playing' });
   await new Promise((resolve, reject) => {
     const tick = (at) => {
       try {

@@ -5,10 +5,15 @@
 
 const log = [];
 let settle;
+let playing;
 const done = new Promise((resolve) => {
   settle = resolve;
 });
-window.marquee = { log, done };
+// Resolved when the scene starts playing: the driver counts the main thread's time from there.
+const started = new Promise((resolve) => {
+  playing = resolve;
+});
+window.marquee = { log, done, started };
 
 async function main() {
   const config = await (await fetch('bench.json')).json();
@@ -17,7 +22,8 @@ async function main() {
   const offscreen = canvas.transferControlToOffscreen();
   const worker = new Worker('bench-worker.js', { type: 'module', name: 'marquee-engine' });
   worker.onmessage = ({ data }) => {
-    if (data.type === 'failed') settle({ error: data.error, log });
+    if (data.type === 'playing') playing();
+    else if (data.type === 'failed') settle({ error: data.error, log });
     else if (data.type === 'done') settle({ ...data, log });
   };
   worker.onerror = (e) => settle({ error: `the engine worker failed: ${e.message}`, log });
