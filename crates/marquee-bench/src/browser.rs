@@ -84,13 +84,8 @@ impl Browser {
         let steps = crate::with_loads(&self.text, scene, self.frame_cap().filter(|_| scene.stress));
         let stream = marquee_replay::stream_json(&steps, &Vec::new());
         let dir = std::env::temp_dir().join(format!("marquee-bench-browser-{}-{}", std::process::id(), scene.name));
-        let config = marquee_browser::BenchConfig {
-            size: (1280, 720),
-            background: 0x000000ff,
-            js: self.js,
-            poster: POSTER,
-            frame_cap: None,
-        };
+        let config =
+            marquee_browser::BenchConfig { size: (1280, 720), background: 0x000000ff, js: self.js, poster: POSTER };
         let site = marquee_browser::Site::bench(&dir, &self.web_wasm, &self.engine_wasm, &self.fonts, &stream, &config)
             .map_err(Error)?;
         let outcome = (|| {

@@ -216,7 +216,6 @@ impl Site {
             "fonts": urls,
             "stream": "stream.json",
             "poster": [config.poster.0, config.poster.1],
-            "frameCap": config.frame_cap,
             "abi": marquee_engine_contract::ABI_VERSION,
         });
         std::fs::write(dir.join("bench.json"), json.to_string()).map_err(|e| io(&dir.join("bench.json"), e))?;
@@ -246,8 +245,6 @@ pub struct BenchConfig {
     pub js: bool,
     /// The size of the posters the scene's image loads get.
     pub poster: (u32, u32),
-    /// Play at most this many frames.
-    pub frame_cap: Option<usize>,
 }
 
 /// Writes `files`, the shared modules, and `web_wasm` with web.js from beside it into `dir`.

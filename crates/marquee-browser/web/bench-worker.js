@@ -55,7 +55,7 @@ async function start({ config, canvas }) {
   return { config, web, engine, steps, wasm };
 }
 
-/** Plays the steps up to and including the next frame, timed; false when there are none left. */
+/** Plays the steps up to and including the next frame, timed; null when there are none left. */
 function frame(run, next) {
   const { engine, web, steps } = run;
   const began = performance.now();
@@ -104,7 +104,6 @@ async function play(run) {
     const tick = (at) => {
       try {
         presented.push(at);
-        if (run.config.frameCap && frames.length >= run.config.frameCap) return resolve();
         const f = frame(run, next);
         if (!f) return resolve();
         frames.push(f);

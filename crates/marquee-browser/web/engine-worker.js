@@ -1,8 +1,9 @@
 // The engine worker: the engine (engine.wasm, or engine.js without WebAssembly), web.wasm beside
 // it (its text service answers the engine's measurements; it keeps the layer tree and draws with
 // the GPU backend on WebGL into the page's canvas, an OffscreenCanvas transferred here), and the
-// frame loop. In a browser without OffscreenCanvas the main thread draws: each frame buffer and
-// each image's pixels go to its own web.wasm, and web.wasm here keeps the tree for the damage. Batches come straight from the app worker and events go straight back (transferred
+// frame loop. In a browser without OffscreenCanvas the main thread draws: each frame buffer, the
+// paragraphs and each image's pixels go to its own web.wasm, and web.wasm here keeps the tree for
+// the damage. Batches come straight from the app worker and events go straight back (transferred
 // ArrayBuffers on a MessageChannel); keys come from the page. Nothing here waits on the app
 // worker: a busy app does not stop frames, animations or focus.
 

@@ -196,6 +196,12 @@ fn print_report(report: &serde_json::Value) {
         let v = times(key);
         println!("{name} ms per frame: median {:.3}, p95 {:.3}, max {:.3}", at(&v, 0.5), at(&v, 0.95), at(&v, 1.0));
     }
+    if let Some(ms) = report["mainThread"]["taskMs"].as_f64().filter(|_| frames > 0) {
+        println!("main thread: {ms:.1} ms busy over the run, {:.3} ms a frame", ms / frames as f64);
+    }
+    if let Some(bytes) = report["heap"]["total"].as_u64() {
+        println!("JavaScript heap, every thread: {:.1} MiB", bytes as f64 / 1048576.0);
+    }
     println!("first frame: {:.1} ms after the engine started", report["firstFrameMs"].as_f64().unwrap_or(0.0));
     println!("nodes: {}, command errors: {}", report["nodes"], report["commandErrors"]);
 }
