@@ -135,6 +135,10 @@ impl Config {
                 width: self.size.0 as f32,
                 height: self.size.1 as f32,
             }]),
+            // The events the app gets when the page replaces a failed engine, as natively.
+            "resetEvent": marquee_protocol::encode_events(&[marquee_protocol::Event::EngineReset {
+                reason: marquee_protocol::ResetReason::Trap,
+            }]),
         })
         .to_string()
     }

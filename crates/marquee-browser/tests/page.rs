@@ -17,12 +17,17 @@ fn root() -> PathBuf {
 
 /// `app` built into a bundle as `marquee bundle` builds it; returns its manifest.
 fn bundle(app: &std::path::Path) -> PathBuf {
+    bundle_with(app, paths::engine_wasm(), Some(paths::engine_js()))
+}
+
+/// `app` built into a bundle with `engine_wasm` (and `engine_js`, if any).
+fn bundle_with(app: &std::path::Path, engine_wasm: PathBuf, engine_js: Option<PathBuf>) -> PathBuf {
     // A store of its own: tests build at once.
     let name = app.file_name().unwrap().to_string_lossy();
     let store_dir = std::env::temp_dir().join(format!("marquee-browser-store-{name}-{}", std::process::id()));
     let options = marquee_bundle::BuildOptions {
-        engine_wasm: paths::engine_wasm(),
-        engine_js: Some(paths::engine_js()),
+        engine_wasm,
+        engine_js,
         engine_abi: marquee_engine_contract::ABI_VERSION,
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: env!("CARGO_PKG_VERSION").into(),
@@ -207,6 +212,45 @@ fn a_hostile_batch_is_an_error_event_and_the_page_goes_on() {
     let heard: Vec<_> = said(&outcome, "app").iter().map(|l| l["text"].as_str().unwrap().to_owned()).collect();
     assert!(heard.iter().any(|t| t.starts_with("command-error code 1 batch 1")), "{heard:?}");
     assert!(heard.iter().any(|t| t.starts_with("command-error code 32")), "{heard:?}");
+}
+
+/// An engine build that traps (here: on any batch over 100 bytes) is replaced by a fresh instance,
+/// the app is told with an `engine-reset` event and rebuilds, and frames go on (the native host's
+/// `a_hung_engine_is_interrupted_and_replaced`, for a trap, in a page).
+#[test]
+fn an_engine_that_traps_is_replaced_and_the_app_told() {
+    let mut frame = Vec::new();
+    let head = marquee_display_list::frame::Head { full: false, time: 0.0 };
+    marquee_display_list::frame::write(&mut frame, head, &[], &[], &marquee_protocol::encode_events(&[]), &[]);
+    let packed = 2048u64 | (frame.len() as u64) << 32;
+    let trap = "(if (i32.gt_u (local.get 1) (i32.const 100)) (then unreachable)) i32.const 0";
+    let wat = marquee_test_support::guest::wat(
+        trap,
+        &format!("i64.const {packed}"),
+        &marquee_test_support::guest::data(&frame),
+    );
+    let engine = std::env::temp_dir().join(format!("marquee-browser-trap-{}.wasm", std::process::id()));
+    std::fs::write(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    let manifest = bundle_with(&root().join("crates/marquee-host/tests/apps/hang"), engine.clone(), None);
+    let config = Config { size: (320, 180), engine: "wasm".into(), stop_when_idle: true, ..Config::default() };
+    let outcome = run_bundle("trap", &manifest, &config, Lacks::default()).unwrap();
+    let _ = std::fs::remove_file(&engine);
+    let report = &outcome.report;
+    assert_eq!(report["ended"], "idle", "{report:#}");
+    assert_eq!(report["engineResets"], 1, "{:#?}", report["log"]);
+    assert_eq!(said(&outcome, "app").iter().filter(|l| l["text"] == "engine-reset trap").count(), 1);
+    let failed: Vec<_> = said(&outcome, "error")
+        .into_iter()
+        .filter(|l| {
+            l["text"].as_str().unwrap().contains("engine failed")
+                && l["text"].as_str().unwrap().contains("starting a fresh instance")
+        })
+        .collect();
+    assert_eq!(failed.len(), 1, "{:#?}", report["log"]);
+    // Frames went on after the reset.
+    let reset = failed[0]["at"].as_f64().unwrap();
+    let frames = report["frameTimes"].as_array().unwrap();
+    assert!(frames.iter().filter(|f| f["at"].as_f64().unwrap() > reset).count() > 5, "{report:#}");
 }
 
 /// A bundle file that differs from its manifest is refused before anything runs, with an error

@@ -92,10 +92,17 @@ async function loadEngine(config, bundle, deviceId, text) {
   const choice = await select(config.engine, rolloutOf(packageJson), deviceId, wasmWorks);
   if (!choice.js && !module) await wasmWorks();
   const source = choice.js ? await engineJs(await bundleFile(bundle, 'engine.js')) : module;
+  const fresh = () => {
+    const engine = startEngine(source, text, () => performance.now());
+    // Sized to the page before the app's first batch, as the native host does.
+    engine.apply(new Uint8Array(config.viewport));
+    engine.setTextureBudget(config.textureBudget);
+    return engine;
+  };
   const engine = startEngine(source, text, () => performance.now());
   if (engine.abi() !== config.abi)
     throw new Error(`the engine's ABI is ${engine.abi()}, this page speaks ${config.abi}`);
-  return { engine, choice };
+  return { engine, choice, fresh };
 }
 
 async function start({ config, bundle, canvas, app, images, deviceId }) {
@@ -111,7 +118,8 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
   const loaded = await loadEngine(config, bundle, deviceId, gl ? web : mirrored(web));
   const { choice } = loaded;
   const engine = recorded(loaded.engine, recording?.steps, recording?.frames);
-  // Sized to the page before the app's first batch, as the native host does.
+  // Sized to the page before the app's first batch, as the native host does (and as `fresh`
+  // makes a replacement).
   engine.apply(new Uint8Array(config.viewport));
   engine.setTextureBudget(config.textureBudget);
   if (gl && !web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
@@ -122,6 +130,9 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     web,
     drawsHere: Boolean(gl),
     engine,
+    fresh: loaded.fresh,
+    resets: 0,
+    held: new Set(),
     choice,
     recording,
     app,
@@ -171,6 +182,7 @@ function request(requests) {
 }
 
 function dropImage(handle) {
+  run.held.delete(handle);
   run.web.imageDrop(handle);
   if (!run.drawsHere) self.postMessage({ type: 'image-drop', handle });
 }
@@ -187,7 +199,7 @@ function answerImages() {
       run.engine.imageFailed(a.handle, reason);
     } else if (!run.engine.imageReady(a.handle, a.width, a.height)) {
       dropImage(a.handle);
-    } else if (!run.drawsHere) {
+    } else if (run.held.add(a.handle) && !run.drawsHere) {
       self.postMessage({ type: 'image', handle: a.handle, width: a.width, height: a.height, pixels: a.pixels }, [
         a.pixels.buffer,
       ]);
@@ -195,7 +207,48 @@ function answerImages() {
   }
 }
 
+/**
+ * Replaces an engine that failed (a trap: a bug in it, or a limit it hit) with a fresh instance
+ * and tells the app with an `EngineReset` event so it rebuilds its scene, as the native host
+ * does. The images the old one held go; a recording ends here (what follows runs on an instance
+ * a replay of one cannot reproduce).
+ */
+function reset(r, error) {
+  say('error', `engine failed (${error.message ?? error}); starting a fresh instance`);
+  r.engine = r.fresh();
+  r.resets += 1;
+  r.recording = null;
+  for (const handle of [...r.held]) dropImage(handle);
+  r.loads.clear();
+  r.answers = [];
+  const events = new Uint8Array(r.config.resetEvent);
+  r.app.postMessage(events.buffer, [events.buffer]);
+  r.sent += 1;
+}
+
+/** One frame, the engine's failure contained: a failed engine is replaced and frames go on. */
 function tick() {
+  try {
+    frame();
+  } catch (e) {
+    if (!run.failed) throw e;
+    run.failed = false;
+    reset(run, e);
+    setTimeout(tick, 0);
+  }
+}
+
+/** Calls the engine; an exception from it is the engine's failure (see `tick`). */
+function engineCall(f) {
+  try {
+    return f();
+  } catch (e) {
+    run.failed = true;
+    throw e;
+  }
+}
+
+function frame() {
   const r = run;
   const interval = 1000 / r.config.fps;
   // Under virtual time a frame waits for every image asked for, as the native host does, so
@@ -206,7 +259,11 @@ function tick() {
   }
   const began = performance.now();
   let rejected = 0;
-  for (const batch of r.batches.splice(0)) rejected += r.engine.apply(batch);
+  // One at a time: those after a batch the engine fails on go to its replacement.
+  while (r.batches.length > 0) {
+    const batch = r.batches.shift();
+    rejected += engineCall(() => r.engine.apply(batch));
+  }
   r.commandErrors += rejected;
   // Under virtual time a scripted key waits for the app to have handled what it was sent, as
   // on the native host: which screen a key lands on must not depend on the machine's load.
@@ -215,13 +272,13 @@ function tick() {
     const [, key] = r.script.pop();
     r.keys.push([key, 0], [key, 2]);
   }
-  for (const [key, action] of r.keys.splice(0)) r.engine.key(key, action);
-  answerImages();
+  for (const [key, action] of r.keys.splice(0)) engineCall(() => r.engine.key(key, action));
+  engineCall(answerImages);
   const time = r.config.virtualTime ? r.n * interval : performance.now() - r.started;
-  const bytes = r.engine.frame(time);
+  const bytes = engineCall(() => r.engine.frame(time));
   const engineMs = performance.now() - began;
   const out = r.web.frame(bytes);
-  if (out.invalidate) r.engine.invalidate();
+  if (out.invalidate) engineCall(() => r.engine.invalidate());
   request(out.requests);
   const drawStarted = performance.now();
   // Without a GPU backend here, 3 says there was damage: the main thread draws the frame.
@@ -288,6 +345,7 @@ async function finish(ended) {
     renderer: r.drawsHere ? r.web.describe() : null,
     nodes: r.engine.stat(r.config.stat.nodes),
     commandErrors: r.commandErrors,
+    engineResets: r.resets,
     frameTimes: r.frames,
     imageBytes: r.web.stat(6),
     recording,
