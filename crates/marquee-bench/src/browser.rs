@@ -9,9 +9,11 @@
 //! (`web/bench-worker.js`). Per frame it times, in the worker, the engine's part (as every
 //! runner times it, with the engine's phase split) and the renderer's (applying the frame to
 //! the layer tree and drawing it); the page is cross-origin isolated, so those clocks read to
-//! 5 µs. The main thread's busy time over the run comes from the DevTools protocol, each
-//! thread's JavaScript heap from `measureUserAgentSpecificMemory`, and frames a second from the
-//! animation frames the page showed.
+//! 5 µs. They are wall time, which counts a WebGL call waiting on the GPU process; the CPU time
+//! of each frame's task in the worker, and of the main thread, comes from a trace of the run
+//! (the DevTools protocol, `js/drive.mjs`). Each thread's JavaScript heap comes from
+//! `measureUserAgentSpecificMemory`, and frames a second from the animation frames the page
+//! showed.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -30,9 +32,13 @@ pub const TARGETS: [(&str, f64); 3] = [("home", 0.5), ("stress-transform", 7.0),
 pub struct BrowserRun {
     /// Each frame's renderer time in the worker (frame applied to the layer tree, drawn), ms.
     pub render_ms: Vec<f64>,
-    /// Each frame's engine + renderer time in the worker, ms.
+    /// Each frame's CPU time in the worker, ms: its animation frame's task in the trace (the
+    /// frames traced: tracing starts as the scene does), else the engine's and renderer's time.
     pub cpu_ms: Vec<f64>,
-    /// The main thread's busy time while the scene played, ms.
+    /// Whether `cpu_ms` and `main_ms` come from the trace.
+    pub traced: bool,
+    /// The main thread's time per frame while the scene played, ms: CPU time in the trace, else
+    /// its tasks' duration (DevTools `TaskDuration`).
     pub main_ms: f64,
     /// Frames the page showed a second.
     pub fps: Option<f64>,
@@ -107,14 +113,29 @@ impl Browser {
             }
         }
         let whole = phases.iter().all(|p| p.len() + skip == frames.len()) && frames.len() > skip;
-        let cpu: Vec<f64> = engine.iter().zip(&render).map(|(e, r)| e + r).skip(skip).collect();
+        let traced: Vec<f64> = report["cpu"]["workerFrames"]
+            .as_array()
+            .map(|f| f.iter().filter_map(serde_json::Value::as_f64).collect())
+            .unwrap_or_default();
+        let played = frames.len().saturating_sub(skip).max(1) as f64;
+        let (cpu, main_ms) = match traced.is_empty() {
+            false => {
+                let main = report["cpu"]["mainMs"].as_f64().unwrap_or(f64::NAN) / traced.len() as f64;
+                (traced.clone(), main)
+            }
+            true => (
+                engine.iter().zip(&render).map(|(e, r)| e + r).skip(skip).collect(),
+                report["mainThread"]["taskMs"].as_f64().unwrap_or(f64::NAN) / played,
+            ),
+        };
         let worker = report["heap"]["workers"]
             .as_object()
             .and_then(|w| w.iter().find(|(url, _)| url.ends_with("/bench-worker.js")).and_then(|(_, b)| b.as_u64()));
         let run = BrowserRun {
             render_ms: render.iter().copied().skip(skip).collect(),
             cpu_ms: cpu,
-            main_ms: report["mainThread"]["taskMs"].as_f64().unwrap_or(f64::NAN),
+            traced: !traced.is_empty(),
+            main_ms,
             fps: report["fps"].as_f64(),
             main_heap: report["heap"]["main"].as_u64(),
             worker_heap: worker,
@@ -167,10 +188,11 @@ pub fn table(outcomes: &[Outcome]) -> String {
         outcomes.iter().filter_map(|o| o.browser.as_ref().map(|b| (o, b))).collect();
     let Some((_, first)) = runs.first() else { return String::new() };
     let mut s = format!(
-        "browser: {} ({}cross-origin isolated), --disable-gpu: WebGL on SwiftShader ({})\n",
+        "browser: {} ({}cross-origin isolated), --disable-gpu: WebGL on SwiftShader ({}); cpu and main: {}\n",
         first.user_agent,
         if first.isolated { "" } else { "not " },
-        first.renderer
+        first.renderer,
+        if first.traced { "CPU time per frame, traced" } else { "wall time per frame in the worker (no trace)" }
     );
     s += &format!(
         "{:<17} {:<10} {:>6} {:>10} {:>10} {:>19} {:>8} {:>10} {:>6} {:>17} {:>9}\n",
@@ -193,7 +215,6 @@ pub fn table(outcomes: &[Outcome]) -> String {
     };
     let mib = |b: Option<u64>| b.map_or(String::from("-"), |b| format!("{:.1}", b as f64 / 1048576.0));
     for (o, b) in runs {
-        let n = o.frames.len().max(1) as f64;
         let cpu = p(&b.cpu_ms, 0.5);
         let target = TARGETS
             .iter()
@@ -209,7 +230,7 @@ pub fn table(outcomes: &[Outcome]) -> String {
             p(&b.render_ms, 0.5),
             format!("{cpu:.4}/{:.4}", p(&b.cpu_ms, 0.99)),
             target,
-            b.main_ms / n,
+            b.main_ms,
             b.fps.map_or(String::from("-"), |f| format!("{f:.1}")),
             format!("{}/{}", mib(b.main_heap), mib(b.worker_heap)),
             wasm

@@ -602,7 +602,7 @@ pub fn json(outcomes: &[Outcome], context: serde_json::Value) -> serde_json::Val
                     "backend_ms": g.backend_ms, "frame_ms": g.frame_ms,
                 })),
                 "browser": o.browser.as_ref().map(|b| serde_json::json!({
-                    "render_ms": b.render_ms, "cpu_ms": b.cpu_ms, "main_thread_ms": b.main_ms, "fps": b.fps,
+                    "render_ms": b.render_ms, "cpu_ms": b.cpu_ms, "traced": b.traced, "main_thread_ms_per_frame": b.main_ms, "fps": b.fps,
                     "main_heap_bytes": b.main_heap, "worker_heap_bytes": b.worker_heap,
                     "web_memory_bytes": b.web_memory, "renderer": b.renderer, "user_agent": b.user_agent,
                     "isolated": b.isolated,

@@ -7,10 +7,32 @@
 // browsers without them. The report gains what only the browser can tell: the main thread's busy
 // time over the run (the DevTools protocol's Performance metrics; from `window.marquee.started`
 // on, where the page has it, else from loading) and, in a cross-origin-isolated page, each
-// thread's JavaScript heap (measureUserAgentSpecificMemory).
+// thread's JavaScript heap (measureUserAgentSpecificMemory). A page with `window.marquee.started`
+// (the benchmark page) is also traced from then on: the CPU time — not wall time, which counts
+// waiting on the GPU process — of each animation frame in its worker, and of its main thread.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+
+// Trace categories for the threads' CPU time (`tdur`) per task and animation frame.
+const TRACE = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'];
+
+/**
+ * From a trace: the CPU ms of each animation frame in the page's dedicated worker that ran the
+ * most of them, and of the renderer's main thread's top-level tasks, summed.
+ */
+function threadCpu(events) {
+  const names = events.filter((e) => e.ph === 'M' && e.name === 'thread_name');
+  const main = names.find((e) => e.args.name === 'CrRendererMain');
+  const workers = names.filter((e) => e.args.name === 'DedicatedWorker thread' && e.pid === main?.pid);
+  const on = (thread, name) =>
+    events.filter((e) => e.ph === 'X' && e.pid === thread.pid && e.tid === thread.tid && e.name === name);
+  const frames = workers
+    .map((w) => on(w, 'FireAnimationFrame').map((e) => (e.tdur ?? 0) / 1000))
+    .sort((a, b) => b.length - a.length)[0];
+  const mainMs = main ? on(main, 'RunTask').reduce((sum, e) => sum + (e.tdur ?? 0) / 1000, 0) : 0;
+  return { workerFrames: frames ?? [], mainMs };
+}
 
 const [url, out, timeout, ...flags] = process.argv.slice(2);
 const browser = await chromium.launch({
@@ -49,9 +71,15 @@ try {
     const ms = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
     return { taskMs: ms('TaskDuration'), scriptMs: ms('ScriptDuration') };
   };
+  let tracing = false;
   const since = page
     .evaluate(() => window.marquee.started?.then(() => true))
-    .then((started) => (started ? metrics() : null))
+    .then(async (started) => {
+      if (!started) return null;
+      await browser.startTracing(page, { categories: TRACE });
+      tracing = true;
+      return metrics();
+    })
     .catch(() => null);
   const result = await page.evaluate(async () => {
     const r = await window.marquee.done;
@@ -72,6 +100,7 @@ try {
   if (result.report) {
     const [end, start] = [await metrics(), (await since) ?? { taskMs: 0, scriptMs: 0 }];
     result.report.mainThread = { taskMs: end.taskMs - start.taskMs, scriptMs: end.scriptMs - start.scriptMs };
+    if (tracing) result.report.cpu = threadCpu(JSON.parse((await browser.stopTracing()).toString()).traceEvents);
   }
   if (result.error) {
     writeFileSync(join(out, 'error.txt'), result.error);
