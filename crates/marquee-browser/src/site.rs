@@ -221,6 +221,8 @@ impl Site {
             "stream": "stream.json",
             "poster": [config.poster.0, config.poster.1],
             "abi": marquee_engine_contract::ABI_VERSION,
+            // The engine's phase counters (ns): layout, animation, display list.
+            "phaseStats": [Stat::LayoutNs as u32, Stat::AnimationNs as u32, Stat::DisplayListNs as u32],
         });
         std::fs::write(dir.join("bench.json"), json.to_string()).map_err(|e| io(&dir.join("bench.json"), e))?;
         Ok(Site { dir: dir.to_path_buf() })

@@ -15,9 +15,6 @@
 import { glImports, webglContext } from './gl.js';
 import { engineJs, loadWeb, startEngine, webSource } from './modules.js';
 
-/** The engine's phase counters (ABI stats, nanoseconds): layout, animation, display list. */
-const PHASE_STATS = [9, 10, 11];
-
 const unhex = (s) => Uint8Array.from(s.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
 
 /** An opaque poster of `width × height` premultiplied RGBA pixels, a different shade per image. */
@@ -71,7 +68,7 @@ function frame(run, next) {
     else if (step.frame !== undefined) {
       const bytes = engine.frame(step.frame);
       const engineMs = performance.now() - began;
-      const split = [commands, ...PHASE_STATS.map((s) => engine.stat(s) / 1e6)];
+      const split = [commands, ...run.config.phaseStats.map((s) => engine.stat(s) / 1e6)];
       const applied = performance.now();
       const out = web.frame(bytes);
       const applyMs = performance.now() - applied;
