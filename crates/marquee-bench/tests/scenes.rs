@@ -89,6 +89,35 @@ fn engine_js_under_node_times_every_frame() {
     check_phases(&j);
 }
 
+/// The browser runners play a scene in headless Chromium — engine.wasm with web.wasm, and
+/// engine.js with web.js without WebAssembly — every frame timed in the worker, split by phase,
+/// and each frame's CPU time traced.
+#[test]
+fn the_browser_runners_play_a_scene_in_chromium() {
+    let text = marquee_test_support::text_service();
+    let scene = scenes::all(true).into_iter().find(|s| s.name == "build").unwrap();
+    let n = measure(&scene, &Native { text: text.clone(), raster: false, gpu: false }).unwrap();
+    for js in [false, true] {
+        let runner = marquee_bench::browser::Browser {
+            web_wasm: paths::web_wasm(),
+            engine_wasm: paths::engine_wasm(),
+            fonts: marquee_bench::browser::Browser::fonts_in(&paths::demo_app().join("assets/fonts")),
+            text: text.clone(),
+            js,
+        };
+        let b = measure(&scene, &runner).unwrap();
+        assert_eq!(b.frames.len(), n.frames.len(), "js: {js}");
+        check_phases(&b);
+        let run = b.browser.as_ref().unwrap();
+        assert!(run.isolated, "the page is cross-origin isolated");
+        assert!(run.traced && !run.cpu_ms.is_empty(), "js: {js}: no frame traced");
+        assert!(run.cpu_ms.iter().all(|t| t.is_finite() && *t >= 0.0) && run.cpu_ms.iter().any(|t| *t > 0.0));
+        assert_eq!(run.render_ms.len(), b.frames.len());
+        let table = marquee_bench::browser::table(std::slice::from_ref(&b));
+        assert!(table.contains(if js { "browser-js" } else { "browser " }), "{table}");
+    }
+}
+
 /// The GPU backend's targets in what it is asked to do, the same on every machine: the home page
 /// in at most 20 draw calls a frame, the stress scene's moving and fading boxes in at most 50;
 /// a frame at rest after the first draws nothing new into a texture.

@@ -331,8 +331,17 @@ fn bench(args: &[String]) -> Result<()> {
     // under valgrind takes minutes, and would not cancel out of the count).
     let cache = target_dir().join("bench-modules");
     let counters = target_dir().join("bench-counters.txt");
+    // Every runner but the browser's, which gate nothing here and take minutes at SwiftShader's
+    // pace (marquee-bench's tests play a scene in them).
     run(Command::new(&bench)
-        .args(["--quick", "--skip", "startup", "--engine-wasm"])
+        .args([
+            "--quick",
+            "--skip",
+            "startup",
+            "--runners",
+            "native,wasmtime,winch,wasmi,quickjs,node",
+            "--engine-wasm",
+        ])
         .arg(&wasm)
         .arg("--cache")
         .arg(&cache)
