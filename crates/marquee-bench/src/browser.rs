@@ -118,12 +118,13 @@ impl Browser {
             .map(|f| f.iter().filter_map(serde_json::Value::as_f64).collect())
             .unwrap_or_default();
         let played = frames.len().saturating_sub(skip).max(1) as f64;
-        let (cpu, main_ms) = match traced.is_empty() {
-            false => {
+        let was_traced = !traced.is_empty();
+        let (cpu, main_ms) = match was_traced {
+            true => {
                 let main = report["cpu"]["mainMs"].as_f64().unwrap_or(f64::NAN) / traced.len() as f64;
-                (traced.clone(), main)
+                (traced, main)
             }
-            true => (
+            false => (
                 engine.iter().zip(&render).map(|(e, r)| e + r).skip(skip).collect(),
                 report["mainThread"]["taskMs"].as_f64().unwrap_or(f64::NAN) / played,
             ),
@@ -134,7 +135,7 @@ impl Browser {
         let run = BrowserRun {
             render_ms: render.iter().copied().skip(skip).collect(),
             cpu_ms: cpu,
-            traced: !traced.is_empty(),
+            traced: was_traced,
             main_ms,
             fps: report["fps"].as_f64(),
             main_heap: report["heap"]["main"].as_u64(),

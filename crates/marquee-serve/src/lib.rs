@@ -58,8 +58,9 @@ pub fn router(dir: &Path) -> Router {
 /// The routes of [`router`], with every response saying that the site is cross-origin isolated
 /// (`Cross-Origin-Opener-Policy: same-origin`, `Cross-Origin-Embedder-Policy: require-corp`):
 /// the pages the browser host serves, whose workers then get 5-µs timers rather than 100-µs
-/// ones, and `performance.measureUserAgentSpecificMemory`. Every file is same-origin, so
-/// nothing the page loads is blocked.
+/// ones, and `performance.measureUserAgentSpecificMemory`. The page's own files are
+/// same-origin; an app's requests to other origins are CORS requests, which the embedder policy
+/// lets through when the server allows them — as a cross-origin `fetch` needs anyway.
 pub fn isolated_router(dir: &Path) -> Router {
     router(dir).layer(middleware::from_fn(isolate))
 }
