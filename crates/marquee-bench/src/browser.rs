@@ -95,7 +95,8 @@ impl Browser {
         let site = marquee_browser::Site::bench(&dir, &self.web_wasm, &self.engine_wasm, &self.fonts, &stream, &config)
             .map_err(Error)?;
         let outcome = (|| {
-            let server = marquee_browser::serve(&site, "127.0.0.1:0".parse().expect("an address")).map_err(Error)?;
+            let server =
+                marquee_browser::serve(&site, std::net::SocketAddr::from(([127, 0, 0, 1], 0))).map_err(Error)?;
             let url = format!("http://{}/bench.html", server.addr());
             let lacks = marquee_browser::Lacks { webassembly: self.js, ..Default::default() };
             marquee_browser::drive(&url, Duration::from_secs(600), lacks).map_err(Error)
