@@ -40,7 +40,8 @@ export function glImports(gl, memory) {
   };
   const get = (id) => (id === 0 ? null : objects[id]);
   const bytes = (ptr, len) => new Uint8Array(memory().buffer, ptr >>> 0, len >>> 0);
-  const text = (ptr, len) => new TextDecoder().decode(bytes(ptr, len));
+  const utf8 = new TextDecoder();
+  const text = (ptr, len) => utf8.decode(bytes(ptr, len));
   let pending = new Uint8Array(0);
   // By the kinds webgl.rs names.
   const create = {

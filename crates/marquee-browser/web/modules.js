@@ -7,6 +7,9 @@
 
 const MAX_PARAGRAPH_BYTES = 1 << 20;
 
+// One decoder for every string a module returns (one a call would be made every frame).
+const utf8 = new TextDecoder();
+
 /** `ptr | len << 32` as [ptr, len]. */
 function split(packed) {
   const v = BigInt.asUintN(64, BigInt(packed));
@@ -55,7 +58,7 @@ export async function loadWeb(source, gl) {
     const [ptr, len] = wide(packed);
     return new Uint8Array(exports.memory.buffer, ptr, len);
   };
-  const string = (packed) => new TextDecoder().decode(view(packed));
+  const string = (packed) => utf8.decode(view(packed));
   return {
     wasm,
     start(width, height, background, imageCap) {
@@ -69,10 +72,12 @@ export async function loadWeb(source, gl) {
     /** Applies a frame; returns { invalidate, events (a copy), requests }. */
     frame(bytes) {
       const invalidate = withBytes(exports, 'mw', bytes, (p, l) => exports.mw_frame(p, l)) === 1;
+      // Most frames ask for no image: `[]` is not parsed.
+      const requests = view(exports.mw_requests());
       return {
         invalidate,
         events: view(exports.mw_events()).slice(),
-        requests: JSON.parse(string(exports.mw_requests()) || '[]'),
+        requests: requests.length > 2 ? JSON.parse(utf8.decode(requests)) : [],
       };
     },
     /** Decodes an image: { width, height, pixels } or { reason, detail }. */

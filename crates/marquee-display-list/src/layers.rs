@@ -344,6 +344,19 @@ impl Default for Site {
 /// A clip that clips nothing.
 const EVERYWHERE: Rect = Rect { x: -1e9, y: -1e9, w: 2e9, h: 2e9 };
 
+/// How a layer draws on the device: its transform, its clip, its opacity.
+type Placed = (Transform, Rect, f32);
+
+/// How `layer` draws, its parent drawing as `parent`: its site and props on its parent's.
+fn under(layer: &Layer, (transform, mut clip, opacity): Placed) -> Placed {
+    let site = layer.site.transform.then(&transform);
+    clip = clip.intersect(&transform.map_rect(&layer.site.clip));
+    if let Some((rect, _)) = layer.props.clip {
+        clip = clip.intersect(&site.map_rect(&rect));
+    }
+    (layer.props.transform().then(&site), clip, opacity * layer.props.opacity)
+}
+
 /// Where an animated layer was drawn by the last [`LayerTree::advance`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Seen {
@@ -551,9 +564,22 @@ impl LayerTree {
     /// `bounds` (the device), merged ([`crate::damage::merge`]); a refused frame changes
     /// nothing, as [`apply`](Self::apply) says.
     pub fn apply_frame(&mut self, frame: &crate::frame::Frame<'_>, bounds: IntRect) -> Result<Vec<IntRect>, Error> {
+        let mut damage = Vec::new();
+        self.apply_frame_with(frame, &mut |r| damage.push(r))?;
+        Ok(crate::damage::merge(damage, bounds))
+    }
+
+    /// [`apply_frame`](Self::apply_frame), handing each rectangle of the frame's damage and the
+    /// animations' to `sink` unmerged and unclipped (see [`advance_with`](Self::advance_with)).
+    pub fn apply_frame_with(
+        &mut self,
+        frame: &crate::frame::Frame<'_>,
+        sink: &mut dyn FnMut(IntRect),
+    ) -> Result<(), Error> {
         self.apply(frame.layers, frame.full)?;
-        let motion = self.advance(frame.time);
-        Ok(crate::damage::merge(frame.damage.iter().copied().chain(motion).collect(), bounds))
+        frame.damage.iter().copied().for_each(&mut *sink);
+        self.advance_with(frame.time, sink);
+        Ok(())
     }
 
     /// Layer `id` stopped animating, or went: where it was drawn is owed damage.
@@ -591,8 +617,22 @@ impl LayerTree {
     /// and where the layers that stopped animating or went were last drawn. The engine's damage
     /// covers the rest.
     pub fn advance(&mut self, t: f64) -> Vec<IntRect> {
+        let mut damage = Vec::new();
+        self.advance_with(t, &mut |r| damage.push(r));
+        damage
+    }
+
+    /// [`advance`](Self::advance), handing each rectangle of damage (never an empty one) to `sink`
+    /// as it is found rather than collecting them: a backend that redraws one area unions them
+    /// as they come, where thousands of moving layers would make a long list to merge.
+    pub fn advance_with(&mut self, t: f64, sink: &mut dyn FnMut(IntRect)) {
         self.time = t;
-        let mut damage = std::mem::take(&mut self.owed);
+        let mut send = |r: IntRect| {
+            if !r.is_empty() {
+                sink(r);
+            }
+        };
+        std::mem::take(&mut self.owed).into_iter().for_each(&mut send);
         // Lent out while the layers are sampled and placed (placing never reads it).
         let mut moving = std::mem::take(&mut self.moving);
         for id in moving.keys() {
@@ -600,22 +640,37 @@ impl LayerTree {
                 l.props = l.base.at(&l.tracks, t);
             }
         }
+        // Where the last layer's parent draws: moving layers come in id order, and those of a
+        // page are mostly siblings (a rail's tiles, a grid's cells), so most share it.
+        let mut above = None;
         for (&id, was) in &mut moving {
-            let seen = self.seen(id);
+            let seen = self.seen(id, &mut above);
             if *was != seen {
-                damage.extend(was.map(|s| s.rect));
-                damage.extend(seen.map(|s| s.rect));
+                was.map(|s| s.rect).into_iter().chain(seen.map(|s| s.rect)).for_each(&mut send);
             }
             *was = seen;
         }
         self.moving = moving;
-        damage.retain(|r| !r.is_empty());
-        damage
     }
 
-    /// Where layer `id` and everything it draws land on the device with the props as they are.
-    fn seen(&self, id: u32) -> Option<Seen> {
-        let (transform, clip, opacity) = self.placed(id, 0)?;
+    /// Where layer `id` and everything it draws land on the device with the props as they are;
+    /// `above` keeps the last parent placed, and where it draws, for the next sibling.
+    fn seen(&self, id: u32, above: &mut Option<(u32, Option<Placed>)>) -> Option<Seen> {
+        let placed = match self.layers.get(&id) {
+            Some(layer) if id != ROOT => {
+                let parent = match *above {
+                    Some((p, placed)) if p == layer.parent => placed,
+                    _ => {
+                        let placed = self.placed(layer.parent, 1);
+                        *above = Some((layer.parent, placed));
+                        placed
+                    }
+                };
+                parent.map(|parent| under(layer, parent))
+            }
+            _ => self.placed(id, 0),
+        };
+        let (transform, clip, opacity) = placed?;
         let bounds = transform.map_rect(&self.reach(id, 0)?).intersect(&clip);
         Some(Seen { transform, opacity, rect: if opacity > 0.0 { bounds.round_out() } else { IntRect::default() } })
     }
@@ -623,7 +678,7 @@ impl LayerTree {
     /// The transform, clip and opacity layer `id` draws with: its site and props on its
     /// parent's, from the root down (the root's own props left out). Recursive rather than a
     /// collected chain: it runs for every animated layer every frame, and allocates nothing.
-    fn placed(&self, id: u32, depth: usize) -> Option<(Transform, Rect, f32)> {
+    fn placed(&self, id: u32, depth: usize) -> Option<Placed> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -631,13 +686,7 @@ impl LayerTree {
             return Some((Transform::IDENTITY, EVERYWHERE, 1.0));
         }
         let layer = self.layers.get(&id)?;
-        let (transform, mut clip, opacity) = self.placed(layer.parent, depth + 1)?;
-        let site = layer.site.transform.then(&transform);
-        clip = clip.intersect(&transform.map_rect(&layer.site.clip));
-        if let Some((rect, _)) = layer.props.clip {
-            clip = clip.intersect(&site.map_rect(&rect));
-        }
-        Some((layer.props.transform().then(&site), clip, opacity * layer.props.opacity))
+        Some(under(layer, self.placed(layer.parent, depth + 1)?))
     }
 
     /// What layer `id` and the layers under it may cover, in its coordinates (its own props

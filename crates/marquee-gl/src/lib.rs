@@ -21,6 +21,7 @@
 
 mod atlas;
 mod batch;
+mod bindings;
 mod clock;
 #[cfg(not(target_arch = "wasm32"))]
 mod egl;

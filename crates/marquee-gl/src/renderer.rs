@@ -27,6 +27,7 @@ use marquee_display_list::{Color, IntRect, Rect, Transform};
 
 use crate::atlas::{self, Atlas, Placed};
 use crate::batch::{self, Clip, Placing, Quad};
+use crate::bindings::Bindings;
 use crate::clock::{Duration, Instant};
 use crate::record::{self, GlyphSlot, Item, MAX_COORD, Recorded};
 use crate::shader::{self, ATLAS_UNIT, IMAGE_UNITS, Program};
@@ -139,6 +140,8 @@ impl Target {
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Bound {
     framebuffer: Option<gl::Framebuffer>,
+    /// The texture behind the framebuffer (`None`: the window).
+    texture: Option<gl::Texture>,
     size: (u32, u32),
     origin: (i32, i32),
 }
@@ -149,6 +152,15 @@ struct Group {
     surface: Target,
     bounds: IntRect,
     opacity: f32,
+}
+
+/// When the renderer reads GL errors (see [`Renderer::read_errors_every`]).
+#[derive(Debug, Clone, Copy)]
+enum Checks {
+    /// Before each frame and after each step of it.
+    EachStep,
+    /// Before every `frames`-th frame; `until` more frames go unchecked.
+    Every { frames: u32, until: u32 },
 }
 
 /// The GL side: the program, buffers, textures and the batch being built.
@@ -178,9 +190,10 @@ struct Gpu {
     images: HashMap<u32, ImageTexture>,
     /// Time inside GL calls this frame.
     gl_time: Duration,
-    /// Whether GL errors are read after each step as well as before each frame (see
-    /// [`Renderer::check_before_frames_only`]).
-    check_each_step: bool,
+    /// When GL errors are read.
+    checks: Checks,
+    /// The texture bindings made, so that none is made twice.
+    bindings: Bindings,
 }
 
 /// The GL backend: the GL side, and each layer as recorded.
@@ -225,15 +238,9 @@ impl Renderer {
             (vertex_buffer, index_buffer, gl.get_parameter_i32(gl::MAX_TEXTURE_SIZE).max(64) as u32)
         };
         let side = atlas::SIDE.min(max_texture);
-        let atlas_texture = texture(&gl, side, side, gl::NEAREST)?;
-        // SAFETY: binding the atlas, made above, to the unit the shader reads it from.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            gl.active_texture(gl::TEXTURE0 + ATLAS_UNIT);
-            gl.bind_texture(gl::TEXTURE_2D, Some(atlas_texture));
-            gl.active_texture(gl::TEXTURE0);
-        }
-        let nowhere = Bound { framebuffer: None, size: (1, 1), origin: (0, 0) };
+        let mut bindings = Bindings::default();
+        let atlas_texture = texture(&gl, &mut bindings, side, side, gl::NEAREST)?;
+        let nowhere = Bound { framebuffer: None, texture: None, size: (1, 1), origin: (0, 0) };
         Ok(Renderer {
             gpu: Gpu {
                 atlas: Atlas::new(side),
@@ -255,21 +262,31 @@ impl Renderer {
                 max_texture,
                 stats: Stats::default(),
                 gl_time: Duration::ZERO,
-                check_each_step: true,
+                checks: Checks::EachStep,
+                bindings,
             },
             layers: HashMap::default(),
             timing: Timing::default(),
         })
     }
 
-    /// Reads GL errors only before each frame, not after drawing and presenting it: for a GL
-    /// whose `glGetError` waits for the GPU to run everything queued — WebGL, where it is a
-    /// round trip to the browser's GPU process (over 1 ms a frame in Chromium with SwiftShader
-    /// here). An error, or a lost context, then fails the next frame rather than this one, and
-    /// the host redraws whole as it would have; GL keeps an error until it is read, so none is
-    /// missed.
-    pub fn check_before_frames_only(&mut self) {
-        self.gpu.check_each_step = false;
+    /// Reads GL errors only before every `frames`-th frame (1: before each), not after drawing
+    /// and presenting: for a GL whose `glGetError` waits for the GPU to run everything queued —
+    /// WebGL, where it is a round trip to the browser's GPU process (1.1 ms a frame in Chromium
+    /// with SwiftShader here when read after each step, 0.4 ms of waiting and 0.05 ms of CPU
+    /// when read once). An error, or a lost context, then fails a later frame rather than this
+    /// one, and the host redraws whole as it would have; GL keeps an error until it is read, so
+    /// none is missed. (Drawing on a lost WebGL context does nothing, and the page hears of
+    /// the loss at once from the canvas.)
+    pub fn read_errors_every(&mut self, frames: u32) {
+        self.gpu.checks = Checks::Every { frames: frames.max(1), until: 0 };
+    }
+
+    /// Makes the renderer bind every texture anew: it keeps track of the textures it bound and
+    /// binds none twice, which holds while it alone binds textures on the context. A host that
+    /// draws with the context itself between frames (an overlay) calls this after.
+    pub fn forget_bindings(&mut self) {
+        self.gpu.bindings.forget();
     }
 
     /// The largest texture side the device takes.
@@ -361,11 +378,12 @@ impl Renderer {
         self.gpu.stats = Stats::default();
         self.gpu.gl_time = Duration::ZERO;
         // An error left by earlier calls (or a lost context) fails this frame before it starts.
-        self.gpu.check("starting a frame")?;
+        self.gpu.check_frame()?;
         self.gpu.bind_atlas();
         let (w, h) = target.size();
         let area = area.intersect(&IntRect { x: 0, y: 0, w: w as i32, h: h as i32 });
-        let frame = Bound { framebuffer: target.framebuffer, size: target.size(), origin: (0, 0) };
+        let frame =
+            Bound { framebuffer: target.framebuffer, texture: target.texture, size: target.size(), origin: (0, 0) };
         self.gpu.frame = frame;
         self.gpu.area = area;
         self.gpu.bind(frame, Some(background));
@@ -409,7 +427,7 @@ impl Renderer {
             return Err(Error("only a frame drawn into a texture can be presented".into()));
         };
         let (w, h) = window.size();
-        let bound = Bound { framebuffer: window.framebuffer, size: (w, h), origin: (0, 0) };
+        let bound = Bound { framebuffer: window.framebuffer, texture: window.texture, size: (w, h), origin: (0, 0) };
         self.gpu.frame = bound;
         self.gpu.area = IntRect { x: 0, y: 0, w: w as i32, h: h as i32 };
         self.gpu.bind(bound, Some(Color(0x000000ff)));
@@ -706,19 +724,28 @@ impl Gpu {
 
     /// [`check`](Self::check) after a step, unless errors are read before frames only.
     fn check_step(&self, doing: &str) -> Result<(), Error> {
-        if self.check_each_step { self.check(doing) } else { Ok(()) }
+        match self.checks {
+            Checks::EachStep => self.check(doing),
+            Checks::Every { .. } => Ok(()),
+        }
     }
 
-    /// Binds the glyph atlas to its unit (anything sharing the context may have bound another
-    /// texture there since the last frame).
-    fn bind_atlas(&mut self) {
-        // SAFETY: binding a texture this renderer made.
-        #[allow(unsafe_code, reason = "GL calls are FFI")]
-        unsafe {
-            self.gl.active_texture(gl::TEXTURE0 + ATLAS_UNIT);
-            self.gl.bind_texture(gl::TEXTURE_2D, Some(self.atlas_texture));
-            self.gl.active_texture(gl::TEXTURE0);
+    /// [`check`](Self::check) before a frame, unless errors are read before every so many
+    /// frames and this is not one of them.
+    fn check_frame(&mut self) -> Result<(), Error> {
+        if let Checks::Every { frames, until } = &mut self.checks {
+            if *until > 0 {
+                *until -= 1;
+                return Ok(());
+            }
+            *until = *frames - 1;
         }
+        self.check("starting a frame")
+    }
+
+    /// Binds the glyph atlas to its unit, unless it is.
+    fn bind_atlas(&mut self) {
+        self.bindings.bind(&self.gl, ATLAS_UNIT as usize, Some(self.atlas_texture));
     }
 
     /// The frame's target as `x0, y0, x1, y1`.
@@ -734,7 +761,7 @@ impl Gpu {
             )));
         }
         let started = Instant::now();
-        let texture = texture(&self.gl, width, height, gl::NEAREST)?;
+        let texture = texture(&self.gl, &mut self.bindings, width, height, gl::NEAREST)?;
         let gl = &self.gl;
         // SAFETY: plain GL calls on the current context with objects created here.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
@@ -750,6 +777,7 @@ impl Gpu {
             } else {
                 gl.delete_framebuffer(framebuffer);
                 gl.delete_texture(texture);
+                self.bindings.deleted(texture);
                 Err(Error(format!("a {width}×{height} framebuffer is incomplete (status {status:#x})")))
             }
         };
@@ -766,6 +794,7 @@ impl Gpu {
             }
             if let Some(t) = target.texture {
                 self.gl.delete_texture(t);
+                self.bindings.deleted(t);
             }
         }
     }
@@ -814,12 +843,11 @@ impl Gpu {
             Placed::Found(slot) => slot,
             Placed::New(slot, pixels) => {
                 let started = Instant::now();
+                self.bindings.select(&self.gl, ATLAS_UNIT as usize, self.atlas_texture);
                 // SAFETY: `pixels` is the glyph's `width × height` RGBA, inside the atlas.
                 #[allow(unsafe_code, reason = "GL calls are FFI")]
                 unsafe {
                     let gl = &self.gl;
-                    gl.active_texture(gl::TEXTURE0 + ATLAS_UNIT);
-                    gl.pixel_store_i32(gl::UNPACK_ALIGNMENT, 1);
                     gl.tex_sub_image_2d(
                         gl::TEXTURE_2D,
                         0,
@@ -831,7 +859,6 @@ impl Gpu {
                         gl::UNSIGNED_BYTE,
                         gl::PixelUnpackData::Slice(Some(&pixels)),
                     );
-                    gl.active_texture(gl::TEXTURE0);
                 }
                 self.gl_time += started.elapsed();
                 self.stats.glyph_uploads += 1;
@@ -893,7 +920,12 @@ impl Gpu {
                 self.offscreen(step(w).min(self.max_texture), step(h).min(self.max_texture))?
             }
         };
-        let bound = Bound { framebuffer: surface.framebuffer, size: surface.size(), origin: (bounds.x, bounds.y) };
+        let bound = Bound {
+            framebuffer: surface.framebuffer,
+            texture: surface.texture,
+            size: surface.size(),
+            origin: (bounds.x, bounds.y),
+        };
         self.bind(bound, Some(Color(0)));
         self.groups.push(Group { surface, bounds, opacity });
         self.stats.groups += 1;
@@ -937,6 +969,7 @@ impl Gpu {
     fn drawing_into(&self) -> Bound {
         self.groups.last().map_or(self.frame, |g| Bound {
             framebuffer: g.surface.framebuffer,
+            texture: g.surface.texture,
             size: g.surface.size(),
             origin: (g.bounds.x, g.bounds.y),
         })
@@ -946,19 +979,11 @@ impl Gpu {
     fn bind(&mut self, bound: Bound, clear: Option<Color>) {
         let started = Instant::now();
         self.bound = bound;
+        self.bindings.unbind(&self.gl, bound.texture);
         let gl = &self.gl;
         // SAFETY: plain GL calls on the current context.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            // No texture an earlier batch sampled stays bound: drawing into a texture that a
-            // sampler may read is a feedback loop, undefined in GL ES and refused by WebGL
-            // (INVALID_OPERATION) — the frame's texture after `present`, a group's after its
-            // composite.
-            for unit in 0..IMAGE_UNITS {
-                gl.active_texture(gl::TEXTURE0 + unit as u32);
-                gl.bind_texture(gl::TEXTURE_2D, None);
-            }
-            gl.active_texture(gl::TEXTURE0);
             gl.bind_framebuffer(gl::FRAMEBUFFER, bound.framebuffer);
             gl.viewport(0, 0, bound.size.0 as i32, bound.size.1 as i32);
             gl.use_program(Some(self.program.program));
@@ -990,6 +1015,9 @@ impl Gpu {
         let quads = self.vertices.len() / batch::QUAD;
         if quads > 0 {
             let started = Instant::now();
+            for (unit, texture) in self.units.iter().enumerate() {
+                self.bindings.bind(&self.gl, unit, Some(*texture));
+            }
             let gl = &self.gl;
             // SAFETY: the buffers and program are this renderer's; the vertex data is exactly
             // `quads` quads and the index buffer holds MAX_QUADS quads' indices.
@@ -998,11 +1026,6 @@ impl Gpu {
                 gl.bind_buffer(gl::ARRAY_BUFFER, Some(self.vertex_buffer));
                 gl.bind_buffer(gl::ELEMENT_ARRAY_BUFFER, Some(self.index_buffer));
                 gl.buffer_data_u8_slice(gl::ARRAY_BUFFER, bytemuck::cast_slice(&self.vertices), gl::STREAM_DRAW);
-                for (unit, texture) in self.units.iter().enumerate() {
-                    gl.active_texture(gl::TEXTURE0 + unit as u32);
-                    gl.bind_texture(gl::TEXTURE_2D, Some(*texture));
-                }
-                gl.active_texture(gl::TEXTURE0);
                 gl.draw_elements(gl::TRIANGLES, (quads * 6) as i32, gl::UNSIGNED_SHORT, 0);
             }
             self.gl_time += started.elapsed();
@@ -1025,7 +1048,7 @@ impl Gpu {
 
     /// Deletes the textures of images the host no longer holds, or holds anew.
     fn forget_images(&mut self, images: &dyn Images) {
-        let gl = &self.gl;
+        let (gl, bindings) = (&self.gl, &mut self.bindings);
         self.images.retain(|&handle, kept| {
             let keep = kept.serial.is_some() && images.serial(handle) == kept.serial;
             if !keep {
@@ -1034,6 +1057,7 @@ impl Gpu {
                 unsafe {
                     gl.delete_texture(kept.texture);
                 }
+                bindings.deleted(kept.texture);
             }
             keep
         });
@@ -1068,15 +1092,13 @@ impl Gpu {
         let started = Instant::now();
         let texture = match self.images.remove(&handle) {
             Some(old) => old.texture,
-            None => texture(&self.gl, 1, 1, gl::LINEAR)?,
+            None => texture(&self.gl, &mut self.bindings, 1, 1, gl::LINEAR)?,
         };
+        self.bindings.select(&self.gl, 0, texture);
         // SAFETY: uploading `tw × th` RGBA pixels (checked above) into a texture this renderer made.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
             let gl = &self.gl;
-            gl.active_texture(gl::TEXTURE0);
-            gl.bind_texture(gl::TEXTURE_2D, Some(texture));
-            gl.pixel_store_i32(gl::UNPACK_ALIGNMENT, 1);
             gl.tex_image_2d(
                 gl::TEXTURE_2D,
                 0,
@@ -1103,14 +1125,19 @@ fn round_out(r: [f32; 4]) -> IntRect {
     Rect::new(r[0], r[1], r[2] - r[0], r[3] - r[1]).round_out()
 }
 
-/// A `width × height` RGBA texture, clamped, filtered by `filter`.
-fn texture(gl: &gl::Context, width: u32, height: u32, filter: u32) -> Result<gl::Texture, Error> {
+/// A `width × height` RGBA texture, clamped, filtered by `filter` (made on unit 0).
+fn texture(
+    gl: &gl::Context,
+    bindings: &mut Bindings,
+    width: u32,
+    height: u32,
+    filter: u32,
+) -> Result<gl::Texture, Error> {
     // SAFETY: plain GL calls on the current context with the texture created here.
     #[allow(unsafe_code, reason = "GL calls are FFI")]
     unsafe {
         let texture = gl.create_texture()?;
-        gl.active_texture(gl::TEXTURE0);
-        gl.bind_texture(gl::TEXTURE_2D, Some(texture));
+        bindings.select(gl, 0, texture);
         gl.tex_image_2d(
             gl::TEXTURE_2D,
             0,

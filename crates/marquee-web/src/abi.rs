@@ -66,6 +66,10 @@ thread_local! {
 
 const BUFFER_ALIGN: usize = 8;
 
+/// Frames between reads of WebGL's errors (see `marquee_gl::Renderer::read_errors_every`): half
+/// a second at 60 frames a second.
+const ERRORS_READ_EVERY: u32 = 30;
+
 fn pack(ptr: *const u8, len: usize) -> u64 {
     ptr as usize as u64 | (len as u64) << 32
 }
@@ -252,8 +256,9 @@ pub extern "C" fn mw_gpu(max_texture: u32) -> u32 {
             if max_texture > 0 {
                 renderer.limit_texture_size(max_texture);
             }
-            // WebGL's getError waits for the GPU process to run all that is queued.
-            renderer.check_before_frames_only();
+            // WebGL's getError waits for the GPU process to run all that is queued: read
+            // twice a second.
+            renderer.read_errors_every(ERRORS_READ_EVERY);
             let frame = renderer.offscreen(w, h)?;
             Ok(Gpu { renderer, frame, window: marquee_gl::Target::window(w, h), stats: Default::default() })
         });
