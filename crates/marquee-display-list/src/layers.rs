@@ -656,22 +656,21 @@ impl LayerTree {
     /// Where layer `id` and everything it draws land on the device with the props as they are;
     /// `above` keeps the last parent placed, and where it draws, for the next sibling.
     fn seen(&self, id: u32, above: &mut Option<(u32, Option<Placed>)>) -> Option<Seen> {
-        let placed = match self.layers.get(&id) {
-            Some(layer) if id != ROOT => {
-                let parent = match *above {
-                    Some((p, placed)) if p == layer.parent => placed,
-                    _ => {
-                        let placed = self.placed(layer.parent, 1);
-                        *above = Some((layer.parent, placed));
-                        placed
-                    }
-                };
-                parent.map(|parent| under(layer, parent))
-            }
-            _ => self.placed(id, 0),
+        let layer = self.layers.get(&id)?;
+        let (transform, clip, opacity) = if id == ROOT {
+            self.placed(id, 0)?
+        } else {
+            let parent = match *above {
+                Some((p, placed)) if p == layer.parent => placed,
+                _ => {
+                    let placed = self.placed(layer.parent, 1);
+                    *above = Some((layer.parent, placed));
+                    placed
+                }
+            };
+            under(layer, parent?)
         };
-        let (transform, clip, opacity) = placed?;
-        let bounds = transform.map_rect(&self.reach(id, 0)?).intersect(&clip);
+        let bounds = transform.map_rect(&self.reach(layer, 0)).intersect(&clip);
         Some(Seen { transform, opacity, rect: if opacity > 0.0 { bounds.round_out() } else { IntRect::default() } })
     }
 
@@ -692,26 +691,25 @@ impl LayerTree {
     /// What layer `id` and the layers under it may cover, in its coordinates (its own props
     /// left out): a backend's bound for an offscreen buffer holding the subtree.
     pub fn bounds(&self, id: u32) -> Option<Rect> {
-        self.reach(id, 0)
+        self.layers.get(&id).map(|layer| self.reach(layer, 0))
     }
 
-    /// What layer `id` and the layers under it may cover, in its coordinates.
-    fn reach(&self, id: u32, depth: usize) -> Option<Rect> {
-        let layer = self.layers.get(&id)?;
+    /// What `layer` and the layers under it may cover, in its coordinates.
+    fn reach(&self, layer: &Layer, depth: usize) -> Rect {
         let mut out = layer.extent;
         if depth >= MAX_DEPTH {
-            return Some(out);
+            return out;
         }
         for &c in &layer.children {
             let Some(child) = self.layers.get(&c) else { continue };
-            let Some(inner) = self.reach(c, depth + 1) else { continue };
+            let inner = self.reach(child, depth + 1);
             let mut r = child.props.transform().then(&child.site.transform).map_rect(&inner);
             if let Some((clip, _)) = child.props.clip {
                 r = r.intersect(&child.site.transform.map_rect(&clip));
             }
             out = out.union(&r.intersect(&child.site.clip));
         }
-        Some(out)
+        out
     }
 
     /// The whole tree as one display list, each layer's props as push/pop pairs around its list

@@ -25,18 +25,22 @@
 //! than [`MAX_GLYPH_PX`] on screen is not rasterized at all.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use cosmic_text::fontdb;
 use cosmic_text::{
-    Align, Attrs, Buffer, CacheKey, Ellipsize, EllipsizeHeightLimit, Family, FontSystem, Metrics, Shaping, Style,
-    SwashCache, SwashContent, SwashImage, Weight, Wrap,
+    Align, Attrs, Buffer, Ellipsize, EllipsizeHeightLimit, Family, FontSystem, Metrics, Shaping, Style, SwashContent,
+    Weight, Wrap,
 };
 use marquee_display_list::text::{
     GlyphFormat, GlyphMask, Glyphs, Paragraph, Placement, TextAlign, TextLayout, TextSize, TextStyle,
 };
+
+mod raster;
+
+use raster::{GlyphCache, Rasterizer};
 
 /// The family used for paragraphs without one, until an app font replaces it.
 pub const FALLBACK_FAMILY: &str = "DejaVu Sans";
@@ -155,47 +159,10 @@ impl Entry {
     }
 }
 
-/// Glyph masks by cache key, in two generations: a lookup moves a mask from the old generation
-/// to the new, and when the new one is full the old one is dropped, so the masks still in use
-/// stay and the cache never holds much more than [`GLYPH_CACHE_BYTES`].
-#[derive(Default)]
-struct GlyphCache {
-    new: HashMap<CacheKey, Option<SwashImage>>,
-    old: HashMap<CacheKey, Option<SwashImage>>,
-    new_bytes: usize,
-}
-
-impl GlyphCache {
-    fn get(&mut self, key: CacheKey, raster: impl FnOnce() -> Option<SwashImage>) -> Option<&SwashImage> {
-        if !self.new.contains_key(&key) {
-            let image = match self.old.remove(&key) {
-                Some(image) => image,
-                None => raster(),
-            };
-            let bytes = image.as_ref().map_or(0, |i| i.data.len()) + 64;
-            if self.new_bytes + bytes > GLYPH_CACHE_BYTES / 2 {
-                self.old = std::mem::take(&mut self.new);
-                self.new_bytes = 0;
-            }
-            self.new_bytes += bytes;
-            self.new.insert(key, image);
-        }
-        self.new.get(&key)?.as_ref()
-    }
-
-    /// Mask bytes held.
-    fn bytes(&self) -> usize {
-        let held = |m: &HashMap<CacheKey, Option<SwashImage>>| {
-            m.values().map(|i| i.as_ref().map_or(0, |i| i.data.len())).sum::<usize>()
-        };
-        held(&self.new) + held(&self.old)
-    }
-}
-
 /// Fonts, paragraphs by handle, and the glyph cache.
 pub struct TextSystem {
     fonts: FontSystem,
-    scaler: SwashCache,
+    raster: Rasterizer,
     glyphs: GlyphCache,
     paragraphs: HashMap<u32, Entry>,
     default_family: String,
@@ -225,8 +192,8 @@ impl TextSystem {
         let fonts = FontSystem::new_with_locale_and_db_and_fallback("en-US".into(), db, BuiltInFallback);
         TextSystem {
             fonts,
-            scaler: SwashCache::new(),
-            glyphs: GlyphCache::default(),
+            raster: Rasterizer::default(),
+            glyphs: GlyphCache::new(GLYPH_CACHE_BYTES),
             paragraphs: HashMap::new(),
             default_family: FALLBACK_FAMILY.to_owned(),
             app_family_set: false,
@@ -487,8 +454,12 @@ impl Glyphs for TextSystem {
             if t.lay_out(run, width).is_none() {
                 return false;
             }
-            let (fonts, scaler, cache) = (&mut t.fonts, &mut t.scaler, &mut t.glyphs);
+            let (fonts, raster, cache) = (&mut t.fonts, &mut t.raster, &mut t.glyphs);
             let e = &t.paragraphs[&run];
+            // Where each glyph lands, and the masks not held yet: rasterized first, together,
+            // so a run of one font and size shares a scaler.
+            let mut placed = Vec::new();
+            let (mut missing, mut wanted) = (Vec::new(), HashSet::new());
             for line in TextSystem::shown_lines(e) {
                 let shift = leading_space_shift(e, &line) * scale;
                 for g in line.glyphs {
@@ -497,24 +468,31 @@ impl Glyphs for TextSystem {
                         oversized = true;
                         continue;
                     }
-                    let raster = || scaler.get_image_uncached(fonts, p.cache_key);
-                    let Some(image) = cache.get(p.cache_key, raster) else { continue };
-                    let format = match image.content {
-                        SwashContent::Mask => GlyphFormat::Alpha,
-                        SwashContent::Color => GlyphFormat::Rgba,
-                        // Subpixel (LCD) masks are never requested: TVs scale the frame.
-                        SwashContent::SubpixelMask => continue,
-                    };
-                    let pl = image.placement;
-                    sink(GlyphMask {
-                        x: p.x + pl.left,
-                        y: p.y - pl.top,
-                        width: pl.width,
-                        height: pl.height,
-                        format,
-                        data: &image.data,
-                    });
+                    if !cache.holds(&p.cache_key) && wanted.insert(p.cache_key) {
+                        missing.push(p.cache_key);
+                    }
+                    placed.push(p);
                 }
+            }
+            raster.rasterize(fonts, &missing, &mut |key, mask| cache.put(key, mask));
+            for p in placed {
+                // (Rasterized just now unless the cache has since let it go.)
+                let Some(image) = cache.get(p.cache_key, || raster.one(fonts, p.cache_key)) else { continue };
+                let format = match image.content {
+                    SwashContent::Mask => GlyphFormat::Alpha,
+                    SwashContent::Color => GlyphFormat::Rgba,
+                    // Subpixel (LCD) masks are never requested: TVs scale the frame.
+                    SwashContent::SubpixelMask => continue,
+                };
+                let pl = image.placement;
+                sink(GlyphMask {
+                    x: p.x + pl.left,
+                    y: p.y - pl.top,
+                    width: pl.width,
+                    height: pl.height,
+                    format,
+                    data: &image.data,
+                });
             }
             true
         });
