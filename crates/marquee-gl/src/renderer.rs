@@ -722,7 +722,7 @@ impl Gpu {
         }
     }
 
-    /// [`check`](Self::check) after a step, unless errors are read before frames only.
+    /// [`check`](Self::check) after a step, unless errors are read only before some frames.
     fn check_step(&self, doing: &str) -> Result<(), Error> {
         match self.checks {
             Checks::EachStep => self.check(doing),
