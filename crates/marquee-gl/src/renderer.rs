@@ -276,8 +276,8 @@ impl Renderer {
     /// with SwiftShader here when read after each step, 0.4 ms of waiting and 0.05 ms of CPU
     /// when read once). An error, or a lost context, then fails a later frame rather than this
     /// one, and the host redraws whole as it would have; GL keeps an error until it is read, so
-    /// none is missed. (Drawing on a lost WebGL context does nothing, and the page hears of
-    /// the loss at once from the canvas.)
+    /// none is missed. (Drawing on a lost WebGL context does nothing; the canvas also tells the
+    /// page at once, with its `webglcontextlost` event.)
     pub fn read_errors_every(&mut self, frames: u32) {
         self.gpu.checks = Checks::Every { frames: frames.max(1), until: 0 };
     }
@@ -377,7 +377,8 @@ impl Renderer {
         let started = Instant::now();
         self.gpu.stats = Stats::default();
         self.gpu.gl_time = Duration::ZERO;
-        // An error left by earlier calls (or a lost context) fails this frame before it starts.
+        // An error left by earlier calls (or a lost context) fails this frame before it starts
+        // (or the first frame that reads errors: `read_errors_every`).
         self.gpu.check_frame()?;
         self.gpu.bind_atlas();
         let (w, h) = target.size();
