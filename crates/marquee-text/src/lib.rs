@@ -25,7 +25,7 @@
 //! than [`MAX_GLYPH_PX`] on screen is not rasterized at all.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -459,7 +459,7 @@ impl Glyphs for TextSystem {
             // Where each glyph lands, and the masks not held yet: rasterized first, together,
             // so a run of one font and size shares a scaler.
             let mut placed = Vec::new();
-            let (mut missing, mut wanted) = (Vec::new(), HashSet::new());
+            let (mut missing, mut wanted) = (Vec::new(), rustc_hash::FxHashSet::default());
             for line in TextSystem::shown_lines(e) {
                 let shift = leading_space_shift(e, &line) * scale;
                 for g in line.glyphs {

@@ -85,20 +85,21 @@ fn render(scaler: &mut swash::scale::Scaler<'_>, key: &CacheKey) -> Option<Swash
 
 /// Glyph masks by cache key, in two generations: a lookup moves a mask from the old generation
 /// to the new, and when the new one is full the old one is dropped, so the masks still in use
-/// stay and the cache never holds much more than `bytes` (its size). Keys are hashed with
+/// stay and the cache never holds much more than its cap. Keys are hashed with
 /// FxHash, not SipHash: they are looked up for every glyph drawn, and a key an app could aim
 /// at another's only slows its own text, in a cache of bounded size.
 pub(crate) struct GlyphCache {
     new: HashMap<CacheKey, Option<SwashImage>>,
     old: HashMap<CacheKey, Option<SwashImage>>,
     new_bytes: usize,
-    bytes: usize,
+    /// The most mask bytes held, about.
+    cap: usize,
 }
 
 impl GlyphCache {
-    /// An empty cache of at most about `bytes` of masks.
-    pub(crate) fn new(bytes: usize) -> GlyphCache {
-        GlyphCache { new: HashMap::default(), old: HashMap::default(), new_bytes: 0, bytes }
+    /// An empty cache of at most about `cap` bytes of masks.
+    pub(crate) fn new(cap: usize) -> GlyphCache {
+        GlyphCache { new: HashMap::default(), old: HashMap::default(), new_bytes: 0, cap }
     }
 
     /// Whether `key`'s mask is held.
@@ -121,7 +122,7 @@ impl GlyphCache {
     /// Holds `image` as `key`'s mask, in the new generation.
     pub(crate) fn put(&mut self, key: CacheKey, image: Option<SwashImage>) {
         let bytes = image.as_ref().map_or(0, |i| i.data.len()) + 64;
-        if self.new_bytes + bytes > self.bytes / 2 {
+        if self.new_bytes + bytes > self.cap / 2 {
             self.old = std::mem::take(&mut self.new);
             self.new_bytes = 0;
         }
