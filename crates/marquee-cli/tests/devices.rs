@@ -72,40 +72,41 @@ fn an_unknown_profile_or_a_bad_file_is_refused() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// An X server of its own (Xvfb, which `.ci/run` installs) on a free display number, stopped
-/// when dropped.
+/// An X server of its own (Xvfb, which `.ci/run` installs), stopped when dropped.
+///
+/// Xvfb picks the display number itself (`-displayfd`): it skips the numbers in use and takes
+/// over the lock files a killed server left behind, which a scan of `/tmp` here could only skip
+/// (and a machine that runs the tests often ran out of numbers that way). It writes the number
+/// once it accepts connections, so nothing polls for its socket.
 struct Xvfb(std::process::Child, String);
 
 impl Xvfb {
     fn start() -> Xvfb {
-        for n in 90..120 {
-            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists() {
-                continue;
-            }
-            let display = format!(":{n}");
-            let child = Command::new("Xvfb")
-                .args([display.as_str(), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("Xvfb: {e} (install Debian's xvfb)"));
-            // Owned (and so stopped) from here on; up when its socket is there.
-            let x = Xvfb(child, display);
-            for _ in 0..100 {
-                if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
-                    return x;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(50));
-            }
-            panic!("Xvfb {} did not start", x.1);
+        use std::io::BufRead;
+        let mut child = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1920x1080x24", "-nolisten", "tcp"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("Xvfb: {e} (install Debian's xvfb)"));
+        let mut line = String::new();
+        // EOF (an empty line) when the server gave up before it could listen.
+        let read = std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line);
+        let x = Xvfb(child, format!(":{}", line.trim()));
+        match read {
+            Ok(_) if line.trim().parse::<u32>().is_ok() => x,
+            _ => panic!("Xvfb did not start (it said {line:?} for its display)"),
         }
-        panic!("no free X display number");
     }
 }
 
 impl Drop for Xvfb {
     fn drop(&mut self) {
-        let _ = self.0.kill();
+        // SIGTERM, so the server removes its socket and lock file; SIGKILL only if that fails.
+        let term = Command::new("kill").arg(self.0.id().to_string()).status();
+        if !term.is_ok_and(|s| s.success()) {
+            let _ = self.0.kill();
+        }
         let _ = self.0.wait();
     }
 }
