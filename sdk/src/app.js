@@ -12,11 +12,26 @@
 // whether it was destroyed. A proxy remembers the generation it was made in; a call on a proxy
 // whose node is gone throws "node was destroyed" at the call site.
 //
+// A reusable style (`app.style({...})`) is checked and encoded once; the engine is sent it the
+// first time a node uses it (again after an engine reset) and nodes name it by id. Every node is
+// created with one `createStyled` command that can also attach it: while a node just created is
+// appended before anything else could tell the difference (see `App.attachAt`), the SDK fills in
+// that command's parent field instead of writing an `appendChild`.
+//
 // Commands issued during one turn of the event loop go out as one batch: the first command of a
 // turn schedules a flush as a microtask. A turn that writes more than a batch may hold is sent
 // as several batches, in order.
 
-import { BatchEncoder, MAX_NODE_ID, STYLE, NodeKind, isTextProperty, commandName, rejection } from './protocol.js';
+import {
+  BatchEncoder,
+  MAX_NODE_ID,
+  MAX_STYLE_ID,
+  STYLE,
+  NodeKind,
+  commandName,
+  rejection,
+  compileStyle,
+} from './protocol.js';
 import { OP, MAX_TREE_DEPTH } from './wire.js';
 import { decodeEvents } from './events.js';
 import { hostBinding } from './binding.js';
@@ -31,18 +46,21 @@ const KIND_NAMES = Object.keys(NodeKind);
 const FLUSH_BYTES = 1 << 20;
 const FLUSH_COMMANDS = 50000;
 
-const propertyNames = new Map();
+const properties = new Map();
 
-/** `backgroundColor` → `background-color`; kebab-case names pass through. */
-function propertyName(name) {
-  let wire = propertyNames.get(name);
-  if (wire === undefined) {
-    wire = String(name).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (STYLE[wire] === undefined) throw new TypeError(`${String(name)} is not a style property`);
-    propertyNames.set(name, wire);
+/** A style property by SDK name (`backgroundColor`; kebab-case names pass through): its `STYLE` entry. */
+function property(name) {
+  let p = properties.get(name);
+  if (p === undefined) {
+    p = STYLE[String(name).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)];
+    if (p === undefined) throw new TypeError(`${String(name)} is not a style property`);
+    properties.set(name, p);
   }
-  return wire;
+  return p;
 }
+
+/** `backgroundColor` → `background-color`. */
+const propertyName = (name) => property(name).name;
 
 /** An exception as a log line: its name and message, then its stack (QuickJS's `stack` lacks the message). */
 export function describeError(e) {
@@ -101,46 +119,68 @@ export class Node {
       );
   }
 
-  /** Sets style properties from an object (`{ width: 100, backgroundColor: '#ff0000' }`). */
+  /**
+   * Sets style properties: from an object (`{ width: 100, backgroundColor: '#ff0000' }`), a
+   * reusable style (`app.style(...)`), or a list of both, applied in order (later ones win).
+   */
   style(properties) {
-    for (const [name, value] of Object.entries(properties)) this.set(name, value);
+    if (properties instanceof Style) {
+      const id = this.live();
+      this.app.encoder.useStyle(id, this.app.styleRef(properties, this.kind));
+      this.app.wrote();
+    } else if (Array.isArray(properties)) {
+      for (const p of properties) this.style(p);
+    } else {
+      for (const name in properties) {
+        if (Object.hasOwn(properties, name)) this.set(name, properties[name]);
+      }
+    }
     return this;
   }
 
   /** Sets one style property. */
   set(name, value) {
     const id = this.live();
-    const wire = propertyName(name);
-    if (isTextProperty(wire)) this.expect(NodeKind.text, name);
-    this.app.command((enc) => enc.setStyle(id, wire, value));
+    const p = property(name);
+    if (p.text) this.expect(NodeKind.text, name);
+    this.app.encoder.style(id, p, value);
+    this.app.wrote();
     return this;
   }
 
   /** Returns a property to its default. */
   clear(name) {
     const id = this.live();
-    const wire = propertyName(name);
-    if (isTextProperty(wire)) this.expect(NodeKind.text, name);
-    this.app.command((enc) => enc.clearStyle(id, wire));
+    const p = property(name);
+    if (p.text) this.expect(NodeKind.text, name);
+    this.app.encoder.clearStyle(id, p.name);
+    this.app.wrote();
     return this;
   }
 
   /** Appends children in order (moving them if they have a parent). */
   append(...children) {
-    for (const child of children) {
-      const [id, c] = this.app.adopt(this, child);
-      this.app.command((enc) => enc.appendChild(id, c));
-      this.app.attach(c, id);
+    const app = this.app;
+    for (let i = 0; i < children.length; i++) {
+      const id = this.live();
+      const c = children[i].live();
+      app.acyclic(id, c);
+      app.attachAt(id, c);
+      app.attach(c, id);
+      app.wrote();
     }
     return this;
   }
 
   /** Inserts `child` before `before`, an existing child of this node. */
   insertBefore(child, before) {
-    const [id, c] = this.app.adopt(this, child);
+    const id = this.live();
+    const c = child.live();
+    this.app.acyclic(id, c);
     const b = before.live();
-    this.app.command((enc) => enc.insertBefore(id, c, b));
+    this.app.structural().insertBefore(id, c, b);
     this.app.attach(c, id);
+    this.app.wrote();
     return this;
   }
 
@@ -148,17 +188,19 @@ export class Node {
   remove(child) {
     const id = this.live();
     const c = child.live();
-    this.app.command((enc) => enc.removeChild(id, c));
+    this.app.structural().removeChild(id, c);
     if (this.app.parents[c] === id) this.app.parents[c] = -1;
+    this.app.wrote();
     return this;
   }
 
   /** Destroys this node and its subtree. The proxy, and those of the subtree, are dead afterwards. */
   destroy() {
     const id = this.live();
-    this.app.command((enc) => enc.destroyNode(id));
+    this.app.structural().destroyNode(id);
     this.app.dead[id] = 1;
     this.app.destroys += 1;
+    this.app.wrote();
   }
 
   /**
@@ -178,7 +220,8 @@ export class Node {
   text(text) {
     const id = this.live();
     this.expect(NodeKind.text, 'text()');
-    this.app.command((enc) => enc.setText(id, String(text)));
+    this.app.encoder.setText(id, String(text));
+    this.app.wrote();
     return this;
   }
 
@@ -198,7 +241,8 @@ export class Node {
   src(src) {
     const id = this.live();
     this.expect(NodeKind.image, 'src()');
-    this.app.command((enc) => enc.setImage(id, src));
+    this.app.encoder.setImage(id, src);
+    this.app.wrote();
     return this;
   }
 
@@ -243,6 +287,23 @@ export class Node {
   }
 }
 
+/**
+ * A reusable style: declarations checked and encoded once (`app.style(...)`), sent to the engine
+ * once, and named by id by every node that uses it.
+ */
+export class Style {
+  constructor(app, id, compiled) {
+    this.app = app;
+    this.id = id;
+    this.compiled = compiled;
+    /** The `app.styleEpoch` the engine was last sent this style in; -1: never. */
+    this.epoch = -1;
+  }
+}
+
+/** `focused: {...}` and `focusWithin: {...}` in a style object hold state declarations. */
+const STYLE_STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within', 'focus-within': 'focus-within' });
+
 /** One app's connection to its engine. */
 export class App {
   constructor(host) {
@@ -264,6 +325,16 @@ export class App {
     this.dead = new Uint8Array(MAX_NODE_ID + 1);
     /** How many destroy() calls there have been: proxies re-check their ancestors when it moves. */
     this.destroys = 0;
+    /** Styles made so far (their ids are 1 ..= this), and the engine's life they were sent in. */
+    this.styles = 0;
+    this.styleEpoch = 0;
+    // For `attachAt`, per node id, since the last structural command: where the node's
+    // `createStyled` put its parent field (plus one; 0: not created since), whether that field
+    // may still be filled in, and (as a parent) where the last child filled in was created.
+    this.bornAt = new Int32Array(MAX_NODE_ID + 1);
+    this.fillable = new Uint8Array(MAX_NODE_ID + 1);
+    this.lastFilled = new Int32Array(MAX_NODE_ID + 1);
+    this.born = [];
     this.resetIds();
     /** The root node: the engine's surface, sized to the viewport. */
     this.root = new Node(this, 0, NodeKind.view);
@@ -283,6 +354,45 @@ export class App {
   resetIds() {
     this.nextId = 1;
     this.freeIds = [];
+  }
+
+  /**
+   * A reusable style: `properties` as `node.style` takes them, plus `focused: {...}` and
+   * `focusWithin: {...}` for paint properties while the node is in that state. Checked here
+   * (a bad value throws now), sent to the engine once, and used by id:
+   * `app.view(card)`, `app.view([card, { backgroundColor }])`, `node.style(card)`.
+   */
+  style(properties) {
+    const declarations = [];
+    for (const name in properties) {
+      if (!Object.hasOwn(properties, name)) continue;
+      const value = properties[name];
+      const state = STYLE_STATES[name];
+      if (state === undefined) {
+        declarations.push([null, propertyName(name), value]);
+        continue;
+      }
+      for (const inner in value) {
+        if (Object.hasOwn(value, inner)) declarations.push([state, propertyName(inner), value[inner]]);
+      }
+    }
+    const compiled = compileStyle(declarations);
+    if (this.styles >= MAX_STYLE_ID) throw new RangeError(`no free style id: ${MAX_STYLE_ID} styles exist`);
+    this.styles += 1;
+    return new Style(this, this.styles, compiled);
+  }
+
+  /** `style`'s id for a node of `kind`, defining it in the engine first if it has not been. */
+  styleRef(style, kind) {
+    if (style.app !== this) throw new TypeError('a style made by another app');
+    if (style.compiled.text && kind !== NodeKind.text) {
+      throw new TypeError(`a style with text properties applies to text nodes; this node is a ${KIND_NAMES[kind]}`);
+    }
+    if (style.epoch !== this.styleEpoch) {
+      this.encoder.defineStyle(style.id, style.compiled);
+      style.epoch = this.styleEpoch;
+    }
+    return style.id;
   }
 
   /** Creates a view (a box with a background, border and children). */
@@ -307,24 +417,71 @@ export class App {
     const k = NodeKind[kind];
     const id = this.freeIds.length > 0 ? this.freeIds.pop() : this.nextId;
     if (id > MAX_NODE_ID) throw new RangeError(`no free node id: ${MAX_NODE_ID} nodes are alive`);
-    this.command((enc) => enc.createNode(id, kind));
+    // A reusable style (first in a list) goes into the create command; the rest is set after.
+    let first = 0;
+    let rest = style;
+    if (style instanceof Style) {
+      first = this.styleRef(style, k);
+      rest = undefined;
+    } else if (Array.isArray(style) && style[0] instanceof Style) {
+      first = this.styleRef(style[0], k);
+      rest = style.slice(1);
+    }
+    const at = this.encoder.createStyled(id, kind, first, null);
+    this.bornAt[id] = at + 1;
+    this.fillable[id] = 1;
+    this.lastFilled[id] = 0;
+    this.born.push(id);
     if (id === this.nextId) this.nextId += 1;
     this.kinds[id] = k + 1;
     this.parents[id] = -1;
     this.dead[id] = 0;
     const node = new Node(this, id, k);
-    if (style) node.style(style);
+    if (rest) node.style(rest);
+    this.wrote();
     return node;
   }
 
-  /** The ids for attaching `child` under `parent`, both alive, refusing a cycle at the call. */
-  adopt(parent, child) {
-    const id = parent.live();
-    const c = child.live();
+  /**
+   * Writes "append `c` to `parent`": by filling in the parent field of `c`'s `createStyled` when
+   * that attaches it exactly as an `appendChild` here would, else as an `appendChild`.
+   *
+   * Attaching at creation moves the append earlier in the batch, past the commands written
+   * since. That changes nothing when those commands moved no node in the tree (a structural
+   * command ends every chance to fill in a create made before it), `parent` existed when `c`
+   * was created (it was not created after `c` in this batch), and no child of `parent`
+   * created after `c` was filled in already (children filled in keep their creation order).
+   */
+  attachAt(parent, c) {
+    const at = this.bornAt[c];
+    const p = this.bornAt[parent];
+    if (this.fillable[c] && p < at && this.lastFilled[parent] < at) {
+      this.encoder.adopt(at - 1, parent);
+      this.fillable[c] = 0;
+      // A parent from before is cleared with the born ones.
+      if (p === 0 && this.lastFilled[parent] === 0) this.born.push(parent);
+      this.lastFilled[parent] = at;
+    } else {
+      this.structural().appendChild(parent, c);
+    }
+  }
+
+  /** The encoder, for a command that moves nodes in the tree: no create before it may be filled in after it. */
+  structural() {
+    for (const id of this.born) {
+      this.bornAt[id] = 0;
+      this.fillable[id] = 0;
+      this.lastFilled[id] = 0;
+    }
+    this.born.length = 0;
+    return this.encoder;
+  }
+
+  /** Throws at the call if attaching node `c` under node `id` would make a cycle. */
+  acyclic(id, c) {
     for (let at = id, depth = 0; at >= 0 && depth <= MAX_TREE_DEPTH; at = this.parents[at], depth++) {
       if (at === c) throw new RangeError(`appending node ${c} under node ${id} would make it its own ancestor`);
     }
-    return [id, c];
   }
 
   /** Records that `child` is now a child of `parent`. */
@@ -336,6 +493,11 @@ export class App {
   /** Appends one command to this turn's batch; the encoder validates before it writes. */
   command(write) {
     write(this.encoder);
+    this.wrote();
+  }
+
+  /** A command was written to the encoder: send the batch if it is full, else once this turn ends. */
+  wrote() {
     if (this.encoder.length >= FLUSH_COMMANDS || this.encoder.byteLength >= FLUSH_BYTES) {
       this.flush();
       return;
@@ -349,6 +511,8 @@ export class App {
   /** Sends the pending commands now (normally done once per turn, automatically). */
   flush() {
     this.scheduled = false;
+    // The open creates' offsets are the batch's: none can be filled in once it is gone.
+    this.structural();
     if (this.encoder.length > 0) this.host.send(this.encoder.finish());
   }
 
@@ -398,7 +562,10 @@ export class App {
           // Everything the app built is gone; so are the ids and the queries in flight.
           for (let id = 1; id < this.nextId; id++) this.free(id);
           this.resetIds();
+          this.structural();
           this.encoder.reset();
+          // The new engine knows no style: each is sent again when next used.
+          this.styleEpoch += 1;
           for (const id of [...this.layoutQueries.keys()]) {
             this.settle(id, (q) => q.reject(new Error(`engine reset (${event.reason})`)));
           }

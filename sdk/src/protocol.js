@@ -11,6 +11,8 @@ import {
   MAX_TEXT_BYTES,
   MAX_FAMILY_BYTES,
   MAX_SRC_BYTES,
+  MAX_STYLE_ID,
+  MAX_STYLE_ENTRIES,
   OP,
   TAG,
   PROPERTIES,
@@ -18,7 +20,17 @@ import {
   STATES,
 } from './wire.js';
 
-export { VERSION, MAX_NODE_ID, MAX_TEXT_BYTES, MAX_FAMILY_BYTES, MAX_SRC_BYTES, EASINGS, STATES };
+export {
+  VERSION,
+  MAX_NODE_ID,
+  MAX_TEXT_BYTES,
+  MAX_FAMILY_BYTES,
+  MAX_SRC_BYTES,
+  MAX_STYLE_ID,
+  MAX_STYLE_ENTRIES,
+  EASINGS,
+  STATES,
+};
 
 /** Node kinds, as `create` takes them. */
 export const NodeKind = Object.freeze({ view: 0, image: 1, text: 2 });
@@ -44,13 +56,17 @@ export function utf8(s) {
 export const STYLE = Object.freeze(
   Object.assign(
     Object.create(null),
-    Object.fromEntries(PROPERTIES.map(([code, name, kind, range]) => [name, Object.freeze({ code, kind, ...range })])),
+    Object.fromEntries(
+      PROPERTIES.map(([code, name, kind, range]) => [
+        name,
+        Object.freeze({ code, name, kind, text: code >= 0x30 && code < 0x40, ...range }),
+      ]),
+    ),
   ),
 );
 
 /** Whether a style property lays out or draws text, and so applies to text nodes only. */
-export const isTextProperty = (name) =>
-  STYLE[name] !== undefined && STYLE[name].code >= 0x30 && STYLE[name].code < 0x40;
+export const isTextProperty = (name) => STYLE[name] !== undefined && STYLE[name].text;
 
 /** Command names by opcode, as the SDK's encoder methods are named. */
 export const COMMAND_NAMES = Object.freeze(new Map(Object.entries(OP).map(([name, op]) => [op, name])));
@@ -96,6 +112,8 @@ export function rejection(opcode, code) {
       if (opcode === OP.setText || opcode === OP.setFontFamily) return 'not a text node';
       if (opcode === OP.setImage) return 'not an image node';
       return 'a text property on a node that is not text';
+    case 39:
+      return 'no such style (never defined)';
     default:
       return `error code ${code}`;
   }
@@ -119,14 +137,39 @@ function finite(name, v) {
   return v;
 }
 
-function unitValue(name, value, units) {
-  if (typeof value === 'number' && units.includes('px')) return [TAG.px, finite(name, value)];
-  if (typeof value === 'string') {
-    if (value === 'auto' && units.includes('auto')) return [TAG.auto, 0];
-    const m = /^(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(px|%)$/.exec(value);
-    if (m && units.includes(m[2] === '%' ? '%' : 'px')) return [m[2] === '%' ? TAG.percent : TAG.px, Number(m[1])];
+/** What each unit kind accepts, for messages. */
+const UNITS = Object.freeze({ dim: 'auto, px, %', lp: 'px, %', len: 'px' });
+const NUMBER_UNIT = /^(-?(?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)(px|%)$/;
+const SET_STYLE = OP.setStyle;
+const CREATE_STYLED = OP.createStyled;
+const { auto: AUTO, px: PX, percent: PERCENT, number: NUMBER, color: COLOR, keyword: KEYWORD, int: INT } = TAG;
+
+/**
+ * The value `styleTag` read last, as its tag's bits are written: an f32 for px, percent and
+ * number, else an unsigned or signed integer. A scratch slot rather than a returned pair: the
+ * SDK reads a value per style call, and an interpreter pays for every array it makes.
+ */
+let bits = 0;
+
+/** Reads a unit value (`dim`, `lp` or `len`) into `bits`; returns its tag. */
+function unitTag(p, name, value) {
+  // Every unit kind takes px, so a number is px.
+  if (typeof value === 'number') {
+    bits = value;
+    return PX;
   }
-  throw new TypeError(`${name}: ${JSON.stringify(value)} is not one of ${units.join(', ')}`);
+  if (typeof value === 'string') {
+    if (value === 'auto' && p.kind === 'dim') {
+      bits = 0;
+      return AUTO;
+    }
+    const m = NUMBER_UNIT.exec(value);
+    if (m && (m[2] === 'px' || p.kind !== 'len')) {
+      bits = Number(m[1]);
+      return m[2] === '%' ? PERCENT : PX;
+    }
+  }
+  throw new TypeError(`${name}: ${JSON.stringify(value)} is not one of ${UNITS[p.kind]}`);
 }
 
 /** Parses `#rrggbb` or `#rrggbbaa` into 0xRRGGBBAA. */
@@ -137,6 +180,61 @@ export function parseColor(value) {
   return Number.parseInt(hex, 16) >>> 0;
 }
 
+/** Colours already parsed: pages repeat a few dozen. Bounded, so odd apps cannot grow it forever. */
+const COLORS = new Map();
+const COLORS_KEPT = 1024;
+
+function color(value) {
+  let c = COLORS.get(value);
+  if (c === undefined) {
+    c = parseColor(value);
+    if (COLORS.size < COLORS_KEPT) COLORS.set(value, c);
+  }
+  return c;
+}
+
+/**
+ * Reads an SDK style value of property `p` (named `name`, for messages) into `bits` and returns
+ * its wire tag: numbers are px where px is allowed; strings may be `auto`, `12px`, `50%`, a colour
+ * or a keyword. Throws at the call site for a value the engine would refuse.
+ */
+function styleTag(p, name, value) {
+  let tag;
+  switch (p.kind) {
+    case 'dim':
+    case 'lp':
+    case 'len':
+      tag = unitTag(p, name, value);
+      break;
+    case 'num':
+      tag = NUMBER;
+      bits = typeof value === 'string' ? Number(value) : value;
+      break;
+    case 'color':
+      bits = color(value);
+      return COLOR;
+    case 'int': {
+      const n = typeof value === 'string' ? Number(value) : value;
+      if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647)
+        throw new TypeError(`${name}: ${value} is not a 32-bit integer`);
+      if (!inBounds(p, n)) throw new RangeError(`${name} out of range: ${value}`);
+      bits = n;
+      return INT;
+    }
+    default: {
+      const i = p.kind.indexOf(value);
+      if (i < 0) throw new TypeError(`${name}: ${JSON.stringify(value)} is not one of ${p.kind.join(', ')}`);
+      bits = i;
+      return KEYWORD;
+    }
+  }
+  if (typeof bits !== 'number' || !Number.isFinite(bits))
+    throw new TypeError(`${name}: ${value} is not a finite number`);
+  bits = f32(bits);
+  if (!inBounds(p, bits)) throw new RangeError(`${name} out of range: ${value}`);
+  return tag;
+}
+
 /**
  * Turns an SDK style value into its wire form `[tag, bits-source]`: numbers are px where px is
  * allowed; strings may be `auto`, `12px`, `50%`, a colour or a keyword.
@@ -144,39 +242,8 @@ export function parseColor(value) {
 export function styleValue(name, value) {
   const p = STYLE[name];
   if (!p) throw new TypeError(`${name} is not a style property`);
-  let tag;
-  let v;
-  if (Array.isArray(p.kind)) {
-    const i = p.kind.indexOf(value);
-    if (i < 0) throw new TypeError(`${name}: ${JSON.stringify(value)} is not one of ${p.kind.join(', ')}`);
-    return [TAG.keyword, i];
-  }
-  switch (p.kind) {
-    case 'dim':
-      [tag, v] = unitValue(name, value, ['auto', 'px', '%']);
-      break;
-    case 'lp':
-      [tag, v] = unitValue(name, value, ['px', '%']);
-      break;
-    case 'len':
-      [tag, v] = unitValue(name, value, ['px']);
-      break;
-    case 'num':
-      [tag, v] = [TAG.number, finite(name, typeof value === 'string' ? Number(value) : value)];
-      break;
-    case 'color':
-      return [TAG.color, parseColor(value)];
-    case 'int': {
-      const n = typeof value === 'string' ? Number(value) : value;
-      if (!Number.isInteger(n) || n < -2147483648 || n > 2147483647)
-        throw new TypeError(`${name}: ${value} is not a 32-bit integer`);
-      if (!inBounds(p, n)) throw new RangeError(`${name} out of range: ${value}`);
-      return [TAG.int, n];
-    }
-  }
-  v = f32(v);
-  if (!inBounds(p, v)) throw new RangeError(`${name} out of range: ${value}`);
-  return [tag, v];
+  const tag = styleTag(p, name, value);
+  return [tag, bits];
 }
 
 /** Whether `v` is within a property's bounds, as the engine checks them. */
@@ -243,6 +310,46 @@ function property(name, test, what) {
 
 const isPaint = (code) => code >= 0x40 && code < 0x80;
 const isAnimatable = (code, name) => isPaint(code) && name !== 'z-index';
+
+/** The parent field of `createStyled` for a node left detached. */
+const NO_PARENT = 0xffffffff;
+
+/**
+ * A reusable style's declarations, checked and encoded once: `declarations` is a list of
+ * `[state, name, value]` (`state` null for the plain style, else `focused` or `focus-within`,
+ * which take paint properties only; names in kebab-case). Returns `{ bytes, count, text, zIndex }`:
+ * the entries as the wire has them, how many, and whether any is a text property (the style
+ * then fits text nodes only) or a z-index.
+ */
+export function compileStyle(declarations) {
+  if (declarations.length > MAX_STYLE_ENTRIES) {
+    throw new RangeError(`a style of ${declarations.length} declarations, more than ${MAX_STYLE_ENTRIES}`);
+  }
+  const bytes = new Uint8Array(declarations.length * 8);
+  const view = new DataView(bytes.buffer);
+  let text = false;
+  let zIndex = false;
+  declarations.forEach(([state, name, value], i) => {
+    const p = state === null ? property(name) : property(name, isPaint, 'a paint property');
+    const [tag, v] = styleValue(name, value);
+    const at = i * 8;
+    view.setUint8(at, state === null ? 0 : stateCode(state) + 1);
+    view.setUint16(at + 1, p.code, true);
+    view.setUint8(at + 3, tag);
+    if (tag === PX || tag === PERCENT || tag === NUMBER) view.setFloat32(at + 4, v, true);
+    else view.setUint32(at + 4, v >>> 0, true);
+    text ||= isTextProperty(name);
+    zIndex ||= name === 'z-index';
+  });
+  return { bytes, count: declarations.length, text, zIndex };
+}
+
+function styleId(style, none) {
+  if (!Number.isInteger(style) || style < (none ? 0 : 1) || style > MAX_STYLE_ID) {
+    throw new RangeError(`style id ${style} outside ${none ? 0 : 1}..=${MAX_STYLE_ID}`);
+  }
+  return style;
+}
 
 function nodeId(id) {
   if (!Number.isInteger(id) || id < 0 || id > MAX_NODE_ID) throw new RangeError(`node id ${id} out of range`);
@@ -322,6 +429,56 @@ export class BatchEncoder {
     this.u8(k);
   }
 
+  /**
+   * Creates node `id` of `kind` with style `style` (0: none), as the last child of `parent`
+   * (null: detached). Returns the byte offset of the parent field, which `adopt` may fill in
+   * later while the batch is open.
+   */
+  createStyled(id, kind, style, parent) {
+    const k = Object.hasOwn(NodeKind, kind) ? NodeKind[kind] : undefined;
+    if (k === undefined) throw new TypeError(`${String(kind)} is not a node kind`);
+    nodeId(id);
+    styleId(style, true);
+    if (parent !== null) nodeId(parent);
+    // Field by field at known offsets: every node the SDK makes comes through here.
+    this.ensure(19);
+    const v = this.view;
+    const at = this.pos;
+    v.setUint16(at, CREATE_STYLED, true);
+    v.setUint32(at + 2, 13, true);
+    v.setUint32(at + 6, id, true);
+    v.setUint8(at + 10, k);
+    v.setUint32(at + 11, style, true);
+    v.setUint32(at + 15, parent ?? NO_PARENT, true);
+    this.pos = at + 19;
+    this.count += 1;
+    return at + 15;
+  }
+
+  /** Attaches the node a `createStyled` left detached, at `at` (its return), to `parent`. */
+  adopt(at, parent) {
+    nodeId(parent);
+    this.view.setUint32(at, parent, true);
+  }
+
+  /** Defines style `style` as `compiled` (from `compileStyle`). */
+  defineStyle(style, compiled) {
+    styleId(style, false);
+    this.record(OP.defineStyle, 4 + compiled.bytes.length);
+    this.u32(style);
+    new Uint8Array(this.buf, this.pos, compiled.bytes.length).set(compiled.bytes);
+    this.pos += compiled.bytes.length;
+  }
+
+  /** Sets style `style`'s declarations on node `id`. */
+  useStyle(id, style) {
+    nodeId(id);
+    styleId(style, false);
+    this.record(OP.useStyle, 8);
+    this.u32(id);
+    this.u32(style);
+  }
+
   /** A command whose payload is node ids only; all are checked before anything is written. */
   ids(op, ...ids) {
     ids.forEach(nodeId);
@@ -329,8 +486,15 @@ export class BatchEncoder {
     for (const id of ids) this.u32(id);
   }
 
+  /** A command whose payload is one node id. */
+  id(op, id) {
+    nodeId(id);
+    this.record(op, 4);
+    this.u32(id);
+  }
+
   destroyNode(id) {
-    this.ids(OP.destroyNode, id);
+    this.id(OP.destroyNode, id);
   }
 
   appendChild(parent, child) {
@@ -347,17 +511,35 @@ export class BatchEncoder {
 
   value(tag, v) {
     this.u8(tag);
-    if (tag === TAG.px || tag === TAG.percent || tag === TAG.number) this.f32(v);
+    if (tag === PX || tag === PERCENT || tag === NUMBER) this.f32(v);
     else this.u32(v);
   }
 
   setStyle(id, name, value) {
     nodeId(id);
-    const [tag, v] = styleValue(name, value);
-    this.record(OP.setStyle, 11);
-    this.u32(id);
-    this.u16(STYLE[name].code);
-    this.value(tag, v);
+    const p = STYLE[name];
+    if (!p) throw new TypeError(`${name} is not a style property`);
+    this.style(id, p, value);
+  }
+
+  /**
+   * `setStyle` for a node id known to be in range and `p`, a `STYLE` entry: the SDK's path for
+   * `node.set`, written field by field at known offsets (an interpreter pays for each call).
+   */
+  style(id, p, value) {
+    const tag = styleTag(p, p.name, value);
+    this.ensure(17);
+    const v = this.view;
+    const at = this.pos;
+    v.setUint16(at, SET_STYLE, true);
+    v.setUint32(at + 2, 11, true);
+    v.setUint32(at + 6, id, true);
+    v.setUint16(at + 10, p.code, true);
+    v.setUint8(at + 12, tag);
+    if (tag === PX || tag === PERCENT || tag === NUMBER) v.setFloat32(at + 13, bits, true);
+    else v.setUint32(at + 13, bits >>> 0, true);
+    this.pos = at + 17;
+    this.count += 1;
   }
 
   clearStyle(id, name) {
@@ -392,7 +574,7 @@ export class BatchEncoder {
   }
 
   focus(id) {
-    this.ids(OP.focus, id);
+    this.id(OP.focus, id);
   }
 
   /** Animates `name` on node `id` to `value`; `options` as `timing()` takes them. */
@@ -460,7 +642,7 @@ export class BatchEncoder {
   }
 
   queryLayout(id) {
-    this.ids(OP.queryLayout, id);
+    this.id(OP.queryLayout, id);
   }
 
   /** The finished batch (a copy); the encoder starts over empty. */

@@ -9,6 +9,8 @@ export const MAX_TREE_DEPTH = 256;
 export const MAX_TEXT_BYTES = 65536;
 export const MAX_FAMILY_BYTES = 256;
 export const MAX_SRC_BYTES = 4096;
+export const MAX_STYLE_ID = 65535;
+export const MAX_STYLE_ENTRIES = 256;
 
 /** Command opcodes, by the name of the SDK's encoder method. */
 export const OP = Object.freeze({
@@ -17,8 +19,11 @@ export const OP = Object.freeze({
   appendChild: 0x0003,
   insertBefore: 0x0004,
   removeChild: 0x0005,
+  createStyled: 0x0006,
   setStyle: 0x0100,
   clearStyle: 0x0101,
+  defineStyle: 0x0102,
+  useStyle: 0x0103,
   setText: 0x0200,
   setFontFamily: 0x0201,
   setImage: 0x0300,

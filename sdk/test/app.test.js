@@ -84,16 +84,15 @@ test('one turn of commands is one batch, byte for byte what the encoder writes',
   await turn();
   assert.equal(host.batches.length, 1);
 
+  // Both appends are made by filling in the parent fields of the creates.
   const enc = new BatchEncoder();
-  enc.createNode(1, 'view');
+  enc.createStyled(1, 'view', 0, 0);
   enc.setStyle(1, 'flex-direction', 'row');
   enc.setStyle(1, 'column-gap', 24);
   enc.setStyle(1, 'height', '40%');
-  enc.createNode(2, 'view');
+  enc.createStyled(2, 'view', 0, 1);
   enc.setStyle(2, 'width', 320);
   enc.setStyle(2, 'background-color', '#336699');
-  enc.appendChild(1, 2);
-  enc.appendChild(0, 1);
   enc.clearStyle(2, 'background-color');
   assert.deepEqual(host.batches[0], enc.finish());
 
@@ -111,7 +110,7 @@ test('bad calls throw at the call site and send nothing', async () => {
   await turn();
   assert.equal(host.batches.length, 1);
   const only = new BatchEncoder();
-  only.createNode(1, 'view');
+  only.createStyled(1, 'view', 0, null);
   assert.deepEqual(host.batches[0], only.finish());
 });
 
@@ -195,7 +194,7 @@ test('focus, state styles and animations encode as the encoder would', async () 
   tile.cancelAnimation('translateX');
   await Promise.resolve();
   const enc = new BatchEncoder();
-  enc.createNode(1, 'view');
+  enc.createStyled(1, 'view', 0, null);
   enc.setStyle(1, 'focusable', 'yes');
   enc.setStateStyle(1, 'focused', 'scale-x', 1.1);
   enc.setStateStyle(1, 'focus-within', 'border-color', '#ffffff');

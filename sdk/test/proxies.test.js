@@ -23,6 +23,8 @@ function modelEngine() {
   const engine = {
     nodes,
     pendingFreed,
+    /** Appends made by filling in a create's parent field. */
+    filled: 0,
     viewport: { width: 1280, height: 720 },
     listen(fn) {
       engine.deliver = fn;
@@ -66,6 +68,19 @@ function modelEngine() {
             }
             break;
           }
+          case 0x0006: {
+            // createStyled: id, kind:u8, style, parent (0xffffffff: none).
+            const [id, style, parent] = [u32(0), v.getUint32(p + 5, true), v.getUint32(p + 9, true)];
+            assert.ok(!nodes.has(id), `id ${id} created while still in use`);
+            assert.equal(style, 0, 'no styles here');
+            nodes.set(id, { owner: null, parent: -1, children: new Set() });
+            if (parent !== 0xffffffff && depth(parent) + 1 <= MAX_DEPTH) {
+              engine.filled += 1;
+              nodes.get(id).parent = parent;
+              node(parent).children.add(id);
+            }
+            break;
+          }
           case 0x0003: {
             const [parent, child] = [u32(0), u32(1)];
             node(parent);
@@ -75,6 +90,17 @@ function modelEngine() {
             detach(child);
             node(child).parent = parent;
             node(parent).children.add(child);
+            break;
+          }
+          case 0x0004: {
+            const [parent, child, before] = [u32(0), u32(1), u32(2)];
+            assert.equal(node(before).parent, parent, 'insert before a node that is not a child');
+            if (child === before) break;
+            detach(child);
+            const order = [...node(parent).children];
+            order.splice(order.indexOf(before), 0, child);
+            node(parent).children = new Set(order);
+            node(child).parent = parent;
             break;
           }
           case 0x0005: {
@@ -223,4 +249,94 @@ test('a turn that writes more than a batch holds is sent as several batches, non
   assert.equal(made, 65535);
   assert.equal(engine.nodes.size, 65536, 'every node made before the throw reached the engine');
   assert.ok(batches.length > 1 && batches.every((n) => n <= 16 << 20));
+});
+
+test('appends filled into creates build the same tree as appendChild would, in any order of calls', () => {
+  let filled = 0;
+  for (let seed = 1; seed <= 60; seed++) {
+    const r = rng(seed);
+    const engine = modelEngine();
+    const app = createApp({ host: engine });
+    // What the calls mean: children in order, by node id (no id is freed, so none is reused).
+    const tree = new Map([[0, []]]);
+    const proxies = [app.root];
+    const parentOf = (id) => [...tree].find(([, kids]) => kids.includes(id))?.[0];
+    const detach = (id) => {
+      const p = parentOf(id);
+      if (p !== undefined) tree.get(p).splice(tree.get(p).indexOf(id), 1);
+    };
+    const pick = () => proxies[Math.floor(r() * proxies.length)];
+    for (let step = 0; step < 200; step++) {
+      const roll = r();
+      const [a, b] = [pick(), pick()];
+      try {
+        if (roll < 0.35) {
+          const n = app.view();
+          tree.set(n.id, []);
+          proxies.push(n);
+          if (r() < 0.5) {
+            a.append(n);
+            tree.get(a.id).push(n.id);
+          }
+        } else if (roll < 0.6 && b !== app.root) {
+          a.append(b);
+          detach(b.id);
+          tree.get(a.id).push(b.id);
+        } else if (roll < 0.7 && b !== app.root && tree.get(a.id).length > 0) {
+          const kids = tree.get(a.id);
+          const kid = kids[Math.floor(r() * kids.length)];
+          const before = proxies.find((p) => p.id === kid);
+          a.insertBefore(b, before);
+          if (b.id !== before.id) {
+            detach(b.id);
+            kids.splice(kids.indexOf(before.id), 0, b.id);
+          }
+        } else if (roll < 0.75 && b !== app.root && parentOf(b.id) !== undefined) {
+          const p = parentOf(b.id);
+          proxies.find((x) => x.id === p).remove(b);
+          detach(b.id);
+        } else if (roll < 0.8 && b !== app.root) {
+          const gone = [b.id];
+          for (let i = 0; i < gone.length; i++) gone.push(...tree.get(gone[i]));
+          detach(b.id);
+          b.destroy();
+          for (const id of gone) tree.delete(id);
+          proxies.splice(0, proxies.length, ...proxies.filter((p) => tree.has(p.id)));
+        } else if (roll < 0.9) {
+          app.flush();
+        }
+      } catch (e) {
+        assert.match(e.message, /own ancestor/, `seed ${seed} step ${step}`);
+      }
+    }
+    app.flush();
+    assert.deepEqual(
+      [...engine.nodes.keys()].sort((x, y) => x - y),
+      [...tree.keys()].sort((x, y) => x - y),
+      `seed ${seed}: the nodes alive`,
+    );
+    for (const [id, kids] of tree) {
+      assert.deepEqual([...engine.nodes.get(id).children], kids, `seed ${seed}: the children of node ${id}`);
+    }
+    filled += engine.filled;
+  }
+  assert.ok(filled > 500, `only ${filled} appends filled in: the test does not exercise them`);
+});
+
+test('children appended in another order than created, or before their parent was, keep the calls’ meaning', () => {
+  const engine = modelEngine();
+  const app = createApp({ host: engine });
+  const [a, b, c] = [app.view(), app.view(), app.view()];
+  // Reverse order: c is filled in, b and a are written out as appends.
+  app.root.append(c, b, a);
+  // A parent made after its child: the child cannot be attached where it was created.
+  const child = app.view();
+  const parent = app.view();
+  parent.append(child);
+  a.append(parent);
+  app.flush();
+  assert.deepEqual([...engine.nodes.get(0).children], [c.id, b.id, a.id]);
+  assert.deepEqual([...engine.nodes.get(a.id).children], [parent.id]);
+  assert.deepEqual([...engine.nodes.get(parent.id).children], [child.id]);
+  assert.equal(engine.filled, 1, 'c was filled in; the rest went out as appendChild');
 });

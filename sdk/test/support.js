@@ -1,14 +1,30 @@
 // Helpers shared by the SDK's tests: the protocol's text form replayed as encoder calls, and the
 // hex files the Rust tests write.
 
+import { compileStyle } from '../src/protocol.js';
+
 /** Replays one line of the protocol's text form as encoder calls. */
 export function replay(enc, line) {
   const w = line.trim().split(/\s+/);
   if (w[0] === '' || w[0].startsWith('#')) return;
   const n = (i) => Number(w[i]);
   switch (w[0]) {
-    case 'create':
-      return enc.createNode(n(1), w[2]);
+    case 'create': {
+      if (w.length === 3) return enc.createNode(n(1), w[2]);
+      const at = (word) => w.indexOf(word, 3);
+      const style = at('style') > 0 ? Number(w[at('style') + 1]) : 0;
+      return enc.createStyled(n(1), w[2], style, at('in') > 0 ? Number(w[at('in') + 1]) : null);
+    }
+    case 'define-style': {
+      const declarations = [];
+      for (let i = 2; i < w.length; i += 2) {
+        const [state, name] = w[i].includes(':') ? w[i].split(':') : [null, w[i]];
+        declarations.push([state, name, w[i + 1]]);
+      }
+      return enc.defineStyle(n(1), compileStyle(declarations));
+    }
+    case 'use-style':
+      return enc.useStyle(n(1), n(2));
     case 'destroy':
       return enc.destroyNode(n(1));
     case 'append':

@@ -11,6 +11,7 @@
 //!
 //! The full host — raster, present, start-up — is measured apart, in [`host`].
 
+pub mod app_side;
 pub mod browser;
 pub mod charts;
 pub mod gpu;

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use marquee_bench::{
-    Compiler, Native, NodeJs, QuickJs, Runner, Wasmtime, charts, compressed_sizes, counters_table, counters_text, host,
-    json, layout, measure, scenes, table,
+    Compiler, Native, NodeJs, QuickJs, Runner, Wasmtime, app_side, charts, compressed_sizes, counters_table,
+    counters_text, host, json, layout, measure, scenes, table,
 };
 use marquee_engine_contract::paths;
 use marquee_text::{SharedText, TextSystem};
@@ -138,7 +138,8 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     };
     let scenes: Vec<_> = scenes::all(args.quick).into_iter().filter(|s| wanted_scene(s.name)).collect();
     let startup = wanted_scene("startup");
-    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") {
+    let app_side = wanted_scene("app-side");
+    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") && !app_side {
         return Err("no scene or no runner left to run".into());
     }
     let total = scenes.len() * runners.len();
@@ -168,6 +169,18 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         eprintln!("{:.1} s", t.elapsed().as_secs_f64());
     } else if wanted_scene("layout") && !args.scenes.is_empty() {
         eprintln!("marquee-bench: no `node` on the PATH; the layout comparison with Yoga is skipped");
+    }
+
+    // The app's side: the SDK in QuickJS (its batches applied to the native engine) and in Node.
+    let mut sides = Vec::new();
+    if app_side {
+        eprint!("[app side] the SDK's scenes in QuickJS ... ");
+        let t = std::time::Instant::now();
+        sides.push(app_side::quickjs(&text).map_err(|e| e.to_string())?);
+        if node {
+            sides.push(app_side::node().map_err(|e| e.to_string())?);
+        }
+        eprintln!("{:.1} s", t.elapsed().as_secs_f64());
     }
 
     // The whole host, in child processes: start-up cold and warm, then its frames.
@@ -201,8 +214,10 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         host::clean(&h.scratch);
     }
 
-    println!("{}", table(&outcomes));
-    println!("{}", counters_table(&outcomes));
+    if !outcomes.is_empty() {
+        println!("{}", table(&outcomes));
+        println!("{}", counters_table(&outcomes));
+    }
     let gpu = marquee_bench::gpu::table(&outcomes);
     if !gpu.is_empty() {
         println!("{gpu}");
@@ -211,8 +226,13 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     if !browser.is_empty() {
         println!("{browser}");
     }
+    if !sides.is_empty() {
+        println!("{}", app_side::table(&sides));
+    }
     if let Some(path) = &args.counters {
-        std::fs::write(path, counters_text(&outcomes)).map_err(|e| format!("{}: {e}", path.display()))?;
+        // QuickJS's figures: Node's sends the same bytes.
+        let app = sides.first().map(app_side::counters).unwrap_or_default();
+        std::fs::write(path, counters_text(&outcomes) + &app).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if !layouts.is_empty() {
         println!("{}", layout::table(&layouts));
@@ -252,6 +272,13 @@ fn bench(args: BenchArgs) -> Result<(), String> {
                 "module": r.module.as_ref().map(|m| &m.0), "module_ms": r.module.as_ref().map(|m| m.1),
                 "engine_ms": r.engine, "raster_ms": r.raster, "present_ms": r.present, "latency_frames": r.latency,
                 "peak_rss_bytes": r.peak_rss,
+            })).collect::<Vec<_>>(),
+            "app_side": sides.iter().map(|s| serde_json::json!({
+                "runtime": s.runtime,
+                "scenes": s.scenes.iter().map(|c| serde_json::json!({
+                    "name": c.name, "app_ms": c.app_ms, "engine_ms": c.engine_ms,
+                    "bytes": c.bytes, "commands": c.commands, "nodes": c.nodes,
+                })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "layout": layouts.iter().map(|l| serde_json::json!({
                 "tree": l.tree, "nodes": l.nodes, "ours_ms": l.ours, "yoga_ms": l.yoga,

@@ -37,7 +37,8 @@ mod text;
 use marquee_display_list::frame;
 use marquee_display_list::text::{NoText, TextLayout};
 use marquee_protocol::{
-    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, NodeId, State, decode_batch,
+    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, NodeId, NodeKind, State, StyleEntry,
+    StyleId, decode_batch,
 };
 
 use crate::anim::{Animation, Animations, Channel};
@@ -140,6 +141,8 @@ pub struct Engine {
     /// The animations' generation `moving` and `fading` were listed at.
     layered: Option<u64>,
     clock: Option<Clock>,
+    /// The app's reusable styles, by id (`DefineStyle`); `None` where none is defined.
+    styles: Vec<Option<Box<[StyleEntry]>>>,
 }
 
 impl Default for Engine {
@@ -169,6 +172,7 @@ impl Default for Engine {
             layered: None,
             fading: Vec::new(),
             clock: None,
+            styles: Vec::new(),
         }
     }
 }
@@ -273,6 +277,9 @@ impl Engine {
             Command::ClearStyle { property, .. } | Command::ClearStateStyle { property, .. } => {
                 *property == marquee_protocol::StyleProperty::ZIndex
             }
+            Command::UseStyle { style, .. } => self.style(*style).is_ok_and(|entries| {
+                entries.iter().any(|e| e.decl.property() == marquee_protocol::StyleProperty::ZIndex)
+            }),
             _ => false,
         };
         // The node whose paint the command may change (tree and layout changes re-record all).
@@ -283,7 +290,8 @@ impl Engine {
             | Command::SetStateStyle { id, .. }
             | Command::ClearStateStyle { id, .. }
             | Command::Animate { id, .. }
-            | Command::CancelAnimation { id, .. } => Some(id.0 as usize),
+            | Command::CancelAnimation { id, .. }
+            | Command::UseStyle { id, .. } => Some(id.0 as usize),
             _ => None,
         };
         let s = &mut self.scene;
@@ -293,6 +301,36 @@ impl Engine {
                 // A detached node paints nothing and changes no layout until it is attached.
                 return Ok(());
             }
+            Command::CreateStyled { id, kind, style, parent } => {
+                // Everything is checked before anything changes: the command applies whole or not.
+                if let Some(style) = style
+                    && kind != NodeKind::Text
+                    && self.style(style)?.iter().any(|e| style::is_text(e.decl.property()))
+                {
+                    return Err(ErrorKind::WrongKind(id.0));
+                }
+                if let Some(parent) = parent {
+                    self.scene.can_adopt(parent)?;
+                }
+                self.scene.create(id, kind)?;
+                if let Some(style) = style {
+                    self.use_style(id, style)?;
+                }
+                match parent {
+                    Some(parent) => self.scene.attach(parent, id, None).map(|_| true)?,
+                    // A detached node paints nothing and changes no layout until it is attached.
+                    None => return Ok(()),
+                }
+            }
+            Command::DefineStyle { style, entries } => {
+                let i = style.0 as usize;
+                if i >= self.styles.len() {
+                    self.styles.resize(i + 1, None);
+                }
+                self.styles[i] = Some(entries.into_boxed_slice());
+                return Ok(());
+            }
+            Command::UseStyle { id, style } => self.use_style(id, style)?,
             Command::DestroyNode { id } => {
                 // The SDK allocates ids and reuses them once told they are free: the engine alone
                 // knows a subtree's members, so it names each one.
@@ -406,6 +444,32 @@ impl Engine {
             None => {}
         }
         Ok(())
+    }
+
+    /// A defined style's declarations.
+    fn style(&self, style: StyleId) -> Result<&[StyleEntry], ErrorKind> {
+        match self.styles.get(style.0 as usize) {
+            Some(Some(entries)) => Ok(entries),
+            _ => Err(ErrorKind::UnknownStyle(style.0)),
+        }
+    }
+
+    /// Sets style `style` on node `id` (see [`Scene::use_style`]) and brings each paint channel it
+    /// sets to its new value, as `SetStyle` and `SetStateStyle` do. Returns whether layout is
+    /// affected.
+    fn use_style(&mut self, id: NodeId, style: StyleId) -> Result<bool, ErrorKind> {
+        self.style(style)?;
+        // Taken out while the scene changes (and put back whatever happens): the engine is
+        // borrowed whole by `restyle`.
+        let entries = self.styles[style.0 as usize].take().unwrap_or_default();
+        let layout = self.scene.use_style(id, &entries);
+        if layout.is_ok() {
+            for e in entries.iter() {
+                self.restyle(id.0 as usize, Channel::of(e.decl.property()), false);
+            }
+        }
+        self.styles[style.0 as usize] = Some(entries);
+        layout
     }
 
     /// Points an image node at `src`, sharing the image with other nodes that name it.

@@ -7,7 +7,7 @@
 //!
 //! Every operation validates before it mutates, so a rejected command leaves no trace.
 
-use marquee_protocol::{ErrorKind, NodeId, NodeKind, State, StyleDecl, StyleProperty, limits};
+use marquee_protocol::{ErrorKind, NodeId, NodeKind, State, StyleDecl, StyleEntry, StyleProperty, limits};
 use taffy::{TaffyTree, style as ts};
 
 use crate::style::{self, Behaviour, Visual};
@@ -315,6 +315,73 @@ impl Scene {
         }
         let _ = self.layout.set_style(lid, layout);
         Ok(true)
+    }
+
+    /// Sets a reusable style's declarations on a node, as `set_style` and `set_state_style` would
+    /// one by one, checking them all first; the layout style is cloned and stored once, however
+    /// many layout properties the style sets. Returns whether layout is affected.
+    pub(crate) fn use_style(&mut self, id: NodeId, entries: &[StyleEntry]) -> Result<bool> {
+        let i = self.check(id)?;
+        let text = matches!(self.content[i], Content::Text(_));
+        for e in entries {
+            let p = e.decl.property();
+            if i == 0 && e.state.is_none() && !style::allowed_on_root(p) {
+                return Err(ErrorKind::RootImmutable);
+            }
+            if style::is_text(p) && !text {
+                return Err(ErrorKind::WrongKind(id.0));
+            }
+        }
+        let lid = self.layout_id[i];
+        let mut layout: Option<ts::Style> = None;
+        let mut text_changed = false;
+        for e in entries {
+            let decl = e.decl;
+            let p = decl.property();
+            if let Some(state) = e.state {
+                self.set_state_style(id, state, p, Some(decl))?;
+            } else if style::is_text(p) {
+                if let Content::Text(t) = &mut self.content[i] {
+                    text_changed |= style::apply_text(decl, &mut t.style);
+                }
+            } else if !p.affects_layout() {
+                let mut unused = ts::Style::DEFAULT;
+                style::apply(decl, false, &mut unused, &mut self.visual[i]);
+                style::apply(decl, false, &mut unused, &mut self.base[i]);
+                self.behaviour[i].apply(decl);
+            } else {
+                let tree = &self.layout;
+                let l =
+                    layout.get_or_insert_with(|| tree.style(lid).cloned().unwrap_or_else(|_| style::default_layout()));
+                style::apply(decl, false, l, &mut self.visual[i]);
+                style::apply(decl, false, l, &mut self.base[i]);
+            }
+        }
+        if text_changed {
+            self.text_changed(i);
+        }
+        // As `set_style`: a style that leaves the layout as it was does not dirty it.
+        let relayout = match layout {
+            Some(l) if self.layout.style(lid).ok() != Some(&l) => {
+                let _ = self.layout.set_style(lid, l);
+                true
+            }
+            _ => false,
+        };
+        Ok(relayout || text_changed)
+    }
+
+    /// Whether a new leaf could be attached under `parent` (it exists, and the tree would stay
+    /// within the depth limit), checked before a command that creates and attaches changes anything.
+    pub(crate) fn can_adopt(&self, parent: NodeId) -> Result<()> {
+        let mut at = Some(self.check(parent)?);
+        // As `attach` counts: the new leaf, then each node from the parent up.
+        let mut depth = 1;
+        while let Some(n) = at {
+            depth += 1;
+            at = self.tree[n].parent.map(|x| x as usize);
+        }
+        if depth > limits::MAX_TREE_DEPTH { Err(ErrorKind::TooDeep) } else { Ok(()) }
     }
 
     /// Sets a text node's text (`family: false`) or font family (`true`). Returns whether layout

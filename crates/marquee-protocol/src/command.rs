@@ -23,6 +23,21 @@ impl NodeId {
     pub const ROOT: NodeId = NodeId(0);
 }
 
+/// A reusable style, named by the id the SDK gave it when it defined it (1 ..=
+/// [`limits::MAX_STYLE_ID`]; 0 is "no style" where a command allows none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StyleId(pub u32);
+
+/// One declaration of a reusable style: a property's value, plain or for while the node is in a
+/// state (what [`Command::SetStyle`] and [`Command::SetStateStyle`] would set).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StyleEntry {
+    /// `None` for the plain style; a state for a paint property's state value.
+    pub state: Option<State>,
+    /// The property and its value.
+    pub decl: StyleDecl,
+}
+
 crate::wire_enum! {
     /// What a node is. Views are boxes; images and text are views with content.
     pub enum NodeKind: u8 {
@@ -56,6 +71,19 @@ pub enum Command {
         id: NodeId,
         /// What the node is.
         kind: NodeKind,
+    },
+    /// Creates a node with a reusable style, attached as the last child of `parent`: what
+    /// `CreateNode`, `UseStyle` and `AppendChild` would do, in one command that is applied whole
+    /// or not at all. The SDK writes it for every node it creates.
+    CreateStyled {
+        /// The new node's id, chosen by the SDK.
+        id: NodeId,
+        /// What the node is.
+        kind: NodeKind,
+        /// Its style, if any.
+        style: Option<StyleId>,
+        /// Its parent, if it is attached at once.
+        parent: Option<NodeId>,
     },
     /// Destroys a node and its whole subtree, detaching it first; their ids become free.
     DestroyNode {
@@ -98,6 +126,23 @@ pub enum Command {
         id: NodeId,
         /// The property to reset.
         property: StyleProperty,
+    },
+    /// Defines (or redefines) a reusable style: declarations the engine keeps, checked once here,
+    /// and sets on every node that uses it. Redefining a style changes only the nodes that use
+    /// it afterwards.
+    DefineStyle {
+        /// The style's id.
+        style: StyleId,
+        /// Its declarations (at most [`limits::MAX_STYLE_ENTRIES`]), set in order.
+        entries: Vec<StyleEntry>,
+    },
+    /// Sets a reusable style's declarations on a node, as `SetStyle` and `SetStateStyle` would
+    /// one by one; the node does not follow later redefinitions. Commands after it override it.
+    UseStyle {
+        /// The node to style.
+        id: NodeId,
+        /// A defined style.
+        style: StyleId,
     },
     /// Sets a paint property for while the node is in `state`; the engine switches between the
     /// plain and the state value itself, with a transition of the node's `focus-duration`.
@@ -188,8 +233,11 @@ pub(crate) mod op {
     pub(crate) const APPEND_CHILD: u16 = 0x0003;
     pub(crate) const INSERT_BEFORE: u16 = 0x0004;
     pub(crate) const REMOVE_CHILD: u16 = 0x0005;
+    pub(crate) const CREATE_STYLED: u16 = 0x0006;
     pub(crate) const SET_STYLE: u16 = 0x0100;
     pub(crate) const CLEAR_STYLE: u16 = 0x0101;
+    pub(crate) const DEFINE_STYLE: u16 = 0x0102;
+    pub(crate) const USE_STYLE: u16 = 0x0103;
     pub(crate) const SET_TEXT: u16 = 0x0200;
     pub(crate) const SET_FONT_FAMILY: u16 = 0x0201;
     pub(crate) const SET_IMAGE: u16 = 0x0300;
@@ -202,6 +250,11 @@ pub(crate) mod op {
     pub(crate) const QUERY_LAYOUT: u16 = 0x0601;
 }
 
+/// The parent field of [`Command::CreateStyled`] for a node left detached.
+const NO_PARENT: u32 = u32::MAX;
+/// The bytes of one [`StyleEntry`] on the wire: `when:u8 property:u16 tag:u8 bits:u32`.
+const ENTRY_LEN: usize = 8;
+
 /// A command's name by opcode, as the SDK names its encoder methods (`setText`): the words
 /// rejections are reported in, by the host's log and by the SDK's `command-error` events.
 pub fn command_name(opcode: u16) -> Option<&'static str> {
@@ -211,8 +264,11 @@ pub fn command_name(opcode: u16) -> Option<&'static str> {
         op::APPEND_CHILD => "appendChild",
         op::INSERT_BEFORE => "insertBefore",
         op::REMOVE_CHILD => "removeChild",
+        op::CREATE_STYLED => "createStyled",
         op::SET_STYLE => "setStyle",
         op::CLEAR_STYLE => "clearStyle",
+        op::DEFINE_STYLE => "defineStyle",
+        op::USE_STYLE => "useStyle",
         op::SET_TEXT => "setText",
         op::SET_FONT_FAMILY => "setFontFamily",
         op::SET_IMAGE => "setImage",
@@ -236,8 +292,11 @@ impl Command {
             Command::AppendChild { .. } => op::APPEND_CHILD,
             Command::InsertBefore { .. } => op::INSERT_BEFORE,
             Command::RemoveChild { .. } => op::REMOVE_CHILD,
+            Command::CreateStyled { .. } => op::CREATE_STYLED,
             Command::SetStyle { .. } => op::SET_STYLE,
             Command::ClearStyle { .. } => op::CLEAR_STYLE,
+            Command::DefineStyle { .. } => op::DEFINE_STYLE,
+            Command::UseStyle { .. } => op::USE_STYLE,
             Command::SetText { .. } => op::SET_TEXT,
             Command::SetFontFamily { .. } => op::SET_FONT_FAMILY,
             Command::SetImage { .. } => op::SET_IMAGE,
@@ -253,6 +312,19 @@ impl Command {
 
     fn encode(&self, w: &mut Writer) {
         w.record(self.opcode(), |p| match *self {
+            Command::CreateStyled { id, kind, style, parent } => {
+                p.u32(id.0).u8(kind as u8).u32(style.map_or(0, |s| s.0)).u32(parent.map_or(NO_PARENT, |n| n.0));
+            }
+            Command::DefineStyle { style, ref entries } => {
+                p.u32(style.0);
+                for e in entries {
+                    let (tag, bits) = e.decl.to_wire();
+                    p.u8(e.state.map_or(0, |s| s as u8 + 1)).u16(e.decl.property() as u16).u8(tag).u32(bits);
+                }
+            }
+            Command::UseStyle { id, style } => {
+                p.u32(id.0).u32(style.0);
+            }
             Command::SetText { id, text: ref s }
             | Command::SetFontFamily { id, family: ref s }
             | Command::SetImage { id, src: ref s } => {
@@ -308,7 +380,58 @@ impl Command {
             StyleDecl::from_wire(p, tag, bits).map_err(ErrorKind::BadValue)
         };
         let state = |f: &mut Fields<'_>| State::from_code(f.u8()).ok_or(ErrorKind::BadValue("unknown state"));
+        let style = |f: &mut Fields<'_>| -> Result<StyleId, ErrorKind> {
+            match f.u32() {
+                s @ 1..=limits::MAX_STYLE_ID => Ok(StyleId(s)),
+                _ => Err(ErrorKind::BadValue("style id outside 1..=65535")),
+            }
+        };
         Ok(match opcode {
+            op::CREATE_STYLED => {
+                let mut f = Fields::exact(payload, 13)?;
+                let id = node(&mut f)?;
+                let kind = NodeKind::from_code(f.u8()).ok_or(ErrorKind::BadValue("unknown node kind"))?;
+                let style = match f.u32() {
+                    0 => None,
+                    s @ 1..=limits::MAX_STYLE_ID => Some(StyleId(s)),
+                    _ => return Err(ErrorKind::BadValue("style id outside 0..=65535")),
+                };
+                let parent = match f.u32() {
+                    NO_PARENT => None,
+                    p if p > limits::MAX_NODE_ID => return Err(ErrorKind::NodeIdOutOfRange(p)),
+                    p => Some(NodeId(p)),
+                };
+                Command::CreateStyled { id, kind, style, parent }
+            }
+            op::DEFINE_STYLE => {
+                let n = payload.len().saturating_sub(4) / ENTRY_LEN;
+                if payload.len() < 4 || payload.len() != 4 + n * ENTRY_LEN {
+                    let expected = 4 + n as u32 * ENTRY_LEN as u32;
+                    return Err(ErrorKind::BadLength { expected, actual: payload.len() as u32 });
+                }
+                if n > limits::MAX_STYLE_ENTRIES {
+                    return Err(ErrorKind::BadValue("a style of more than 256 declarations"));
+                }
+                let mut f = Fields::exact(payload, payload.len())?;
+                let id = style(&mut f)?;
+                let mut entries = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let state = match f.u8() {
+                        0 => None,
+                        s => Some(State::from_code(s - 1).ok_or(ErrorKind::BadValue("unknown state"))?),
+                    };
+                    let p = property(&mut f)?;
+                    if state.is_some() && !p.is_paint() {
+                        return Err(ErrorKind::BadValue("state styles take paint properties only"));
+                    }
+                    entries.push(StyleEntry { state, decl: decl(&mut f, p)? });
+                }
+                Command::DefineStyle { style: id, entries }
+            }
+            op::USE_STYLE => {
+                let mut f = Fields::exact(payload, 8)?;
+                Command::UseStyle { id: node(&mut f)?, style: style(&mut f)? }
+            }
             op::CREATE_NODE => {
                 let mut f = Fields::exact(payload, 5)?;
                 let id = node(&mut f)?;

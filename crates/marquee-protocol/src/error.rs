@@ -70,6 +70,8 @@ pub enum ErrorKind {
     TooDeep,
     /// A text/image/… command aimed at a node of another kind.
     WrongKind(u32),
+    /// The command names a reusable style that was never defined.
+    UnknownStyle(u32),
     /// A line of the text form could not be read; `Error::offset` is the line number.
     Syntax(String),
 }
@@ -111,6 +113,8 @@ pub enum ErrorCode {
     TooDeep = 37,
     /// See [`ErrorKind::WrongKind`].
     WrongKind = 38,
+    /// See [`ErrorKind::UnknownStyle`].
+    UnknownStyle = 39,
     /// A code this decoder does not know (sent by a newer engine).
     Other = 0xffff,
 }
@@ -119,7 +123,7 @@ impl ErrorCode {
     /// Maps a wire value back to a code; unknown values become [`ErrorCode::Other`].
     pub fn from_u16(v: u16) -> ErrorCode {
         use ErrorCode::*;
-        const ALL: [ErrorCode; 16] = [
+        const ALL: [ErrorCode; 17] = [
             Truncated,
             BadMagic,
             UnsupportedVersion,
@@ -136,6 +140,7 @@ impl ErrorCode {
             RootImmutable,
             TooDeep,
             WrongKind,
+            UnknownStyle,
         ];
         ALL.into_iter().find(|c| *c as u16 == v).unwrap_or(Other)
     }
@@ -161,6 +166,7 @@ impl ErrorKind {
             ErrorKind::RootImmutable => ErrorCode::RootImmutable,
             ErrorKind::TooDeep => ErrorCode::TooDeep,
             ErrorKind::WrongKind(_) => ErrorCode::WrongKind,
+            ErrorKind::UnknownStyle(_) => ErrorCode::UnknownStyle,
             ErrorKind::Syntax(_) => ErrorCode::BadValue,
         }
     }
@@ -205,6 +211,7 @@ pub fn rejection(opcode: u16, code: u16) -> Cow<'static, str> {
             op::SET_IMAGE => "not an image node",
             _ => "a text property on a node that is not text",
         },
+        ErrorCode::UnknownStyle => "no such style (never defined)",
         ErrorCode::Other => return Cow::Owned(format!("error code {code}")),
     })
 }
@@ -244,6 +251,7 @@ impl fmt::Display for ErrorKind {
             ErrorKind::RootImmutable => f.write_str("the root node cannot be changed this way"),
             ErrorKind::TooDeep => f.write_str("tree too deep"),
             ErrorKind::WrongKind(n) => write!(f, "node {n} is of the wrong kind for this command"),
+            ErrorKind::UnknownStyle(s) => write!(f, "no style {s}"),
             ErrorKind::Syntax(msg) => f.write_str(msg),
         }
     }

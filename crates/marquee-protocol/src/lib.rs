@@ -27,7 +27,7 @@ mod wire;
 mod wire_enum;
 
 pub use batch::{Decoder, Encoder, Message};
-pub use command::{Command, NodeId, NodeKind, State, command_name, decode_batch, encode_batch};
+pub use command::{Command, NodeId, NodeKind, State, StyleEntry, StyleId, command_name, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind, describe_rejection, rejection};
 pub use event::{Event, ImageError, ResetReason, decode_events, encode_events};
 pub use key::{Key, KeyAction};
@@ -79,4 +79,8 @@ pub mod limits {
     pub const MAX_FAMILY_BYTES: usize = 256;
     /// The longest image source, in bytes.
     pub const MAX_SRC_BYTES: usize = 4096;
+    /// The largest reusable style id (the SDK numbers its styles from 1).
+    pub const MAX_STYLE_ID: u32 = 65_535;
+    /// The most declarations one reusable style may hold.
+    pub const MAX_STYLE_ENTRIES: usize = 256;
 }

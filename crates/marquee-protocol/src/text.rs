@@ -20,6 +20,9 @@
 //! text 2 "Hello, \"world\"\nשלום"
 //! font-family 2 "Inter"
 //! image 3 "posters/1.png"
+//! define-style 1 width 100px height 50px focused:scale-x 1.06
+//! use-style 4 1
+//! create 5 view style 1 in 4
 //! ```
 //!
 //! Printing then parsing gives back the same commands exactly: numbers are written in the
@@ -28,7 +31,7 @@
 
 use std::fmt;
 
-use crate::command::{Command, NodeId, NodeKind, State};
+use crate::command::{Command, NodeId, NodeKind, State, StyleEntry, StyleId};
 use crate::error::{Error, ErrorKind};
 use crate::style::{StyleDecl, StyleProperty};
 use crate::timing::Timing;
@@ -37,6 +40,28 @@ impl fmt::Display for Command {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Command::CreateNode { id, kind } => write!(f, "create {} {}", id.0, kind.name()),
+            Command::CreateStyled { id, kind, style, parent } => {
+                write!(f, "create {} {}", id.0, kind.name())?;
+                // With neither, `style 0` keeps it apart from a plain `create`.
+                if style.is_some() || parent.is_none() {
+                    write!(f, " style {}", style.map_or(0, |s| s.0))?;
+                }
+                match parent {
+                    Some(p) => write!(f, " in {}", p.0),
+                    None => Ok(()),
+                }
+            }
+            Command::DefineStyle { style, entries } => {
+                write!(f, "define-style {}", style.0)?;
+                for e in entries {
+                    match e.state {
+                        Some(state) => write!(f, " {}:{}", state.name(), e.decl)?,
+                        None => write!(f, " {}", e.decl)?,
+                    }
+                }
+                Ok(())
+            }
+            Command::UseStyle { id, style } => write!(f, "use-style {} {}", id.0, style.0),
             Command::DestroyNode { id } => write!(f, "destroy {}", id.0),
             Command::AppendChild { parent, child } => write!(f, "append {} {}", parent.0, child.0),
             Command::InsertBefore { parent, child, before } => {
@@ -85,9 +110,48 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
     };
     let cmd = match words[0] {
         "create" => {
+            let kind = words.get(2).ok_or_else(|| format!("`{line}`: missing node kind"))?;
+            let kind = NodeKind::from_name(kind).ok_or_else(|| format!("`{kind}` is not a node kind"))?;
+            if words.len() == 3 {
+                Command::CreateNode { id: node(1)?, kind }
+            } else {
+                let (mut style, mut parent, mut rest) = (None, None, &words[3..]);
+                if rest.first() == Some(&"style") {
+                    style = Some(style_id(rest.get(1).copied(), true)?);
+                    rest = &rest[2.min(rest.len())..];
+                }
+                if rest.first() == Some(&"in") {
+                    parent = Some(node(words.len() - 1)?);
+                    rest = &rest[2.min(rest.len())..];
+                }
+                if !rest.is_empty() || (style.is_none() && parent.is_none()) {
+                    return Err(format!("`{line}`: expected `create ID KIND [style STYLE] [in PARENT]`"));
+                }
+                Command::CreateStyled { id: node(1)?, kind, style: style.flatten(), parent }
+            }
+        }
+        "define-style" => {
+            if words.len() % 2 != 0 {
+                return Err(format!("`{line}`: expected `define-style STYLE [STATE:]NAME VALUE …`"));
+            }
+            let style = style_id(words.get(1).copied(), false)?.ok_or("style 0 cannot be defined")?;
+            let mut entries = Vec::new();
+            for pair in words[2..].chunks(2) {
+                let (state, name) = match pair[0].split_once(':') {
+                    Some((state, name)) => {
+                        (Some(State::from_name(state).ok_or_else(|| format!("`{state}` is not a state"))?), name)
+                    }
+                    None => (None, pair[0]),
+                };
+                let p = StyleProperty::from_name(name).ok_or_else(|| format!("`{name}` is not a style property"))?;
+                entries.push(StyleEntry { state, decl: StyleDecl::parse(p, pair[1])? });
+            }
+            Command::DefineStyle { style, entries }
+        }
+        "use-style" => {
             arity(3)?;
-            let kind = NodeKind::from_name(words[2]).ok_or_else(|| format!("`{}` is not a node kind", words[2]))?;
-            Command::CreateNode { id: node(1)?, kind }
+            let style = style_id(Some(words[2]), false)?.ok_or("style 0 cannot be used")?;
+            Command::UseStyle { id: node(1)?, style }
         }
         "destroy" => {
             arity(2)?;
@@ -170,6 +234,17 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
         other => return Err(format!("`{other}` is not a command")),
     };
     Ok(Some(cmd))
+}
+
+/// Reads a style id; `0` is `None`, and an error unless `none_ok`.
+fn style_id(word: Option<&str>, none_ok: bool) -> Result<Option<StyleId>, String> {
+    let w = word.ok_or("missing style id")?;
+    match w.parse::<u32>() {
+        Ok(0) if none_ok => Ok(None),
+        Ok(0) => Err("style 0 names no style".into()),
+        Ok(s) => Ok(Some(StyleId(s))),
+        Err(_) => Err(format!("`{w}` is not a style id")),
+    }
 }
 
 /// Reads a string in double quotes with Rust's escapes; nothing may follow the closing quote.

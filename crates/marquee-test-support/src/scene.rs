@@ -108,7 +108,7 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
         let cmd = text::parse_line(line).map_err(|e| format!("line {}: {e}", n + 1))?;
         if let Some(cmd) = cmd {
             match cmd {
-                Command::CreateNode { id, .. } => {
+                Command::CreateNode { id, .. } | Command::CreateStyled { id, .. } => {
                     live.insert(id.0);
                 }
                 Command::DestroyNode { id } if id.0 != 0 => {

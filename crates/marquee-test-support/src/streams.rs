@@ -6,7 +6,7 @@
 
 use marquee_protocol::{
     Color, Command, Dimension, Easing, FocusGroup, ImageError, Key, KeyAction, Length, NodeId, NodeKind, Overflow,
-    StyleDecl, Timing,
+    State, StyleDecl, StyleEntry, StyleId, Timing,
 };
 use proptest::prelude::*;
 
@@ -78,7 +78,18 @@ pub fn command() -> impl Strategy<Value = Command> {
         any::<u32>().prop_map(|c| StyleDecl::BackgroundColor(Color(c))),
     ];
     let src = (0u32..6).prop_map(|n| format!("posters/{n}.jpg"));
+    // Reusable styles: a few ids (some never defined), plain declarations and focused ones.
+    let style = || (1u32..5).prop_map(StyleId);
+    let entry = prop_oneof![
+        3 => decl.clone().prop_map(|decl| StyleEntry { state: None, decl }),
+        1 => animated.clone().prop_map(|decl| StyleEntry { state: Some(State::Focused), decl }),
+    ];
+    let entries = prop::collection::vec(entry, 0..5);
     prop_oneof![
+        1 => (style(), entries).prop_map(|(style, entries)| Command::DefineStyle { style, entries }),
+        1 => (node(), style()).prop_map(|(id, style)| Command::UseStyle { id, style }),
+        2 => (node(), kind(), prop::option::of(style()), prop::option::of(node()))
+            .prop_map(|(id, kind, style, parent)| Command::CreateStyled { id, kind, style, parent }),
         3 => (node(), kind()).prop_map(|(id, kind)| Command::CreateNode { id, kind }),
         1 => node().prop_map(|id| Command::DestroyNode { id }),
         4 => (node(), node()).prop_map(|(parent, child)| Command::AppendChild { parent, child }),

@@ -82,6 +82,8 @@ pub(crate) fn wire_js() -> String {
     writeln!(s, "export const MAX_TEXT_BYTES = {};", limits::MAX_TEXT_BYTES).ok();
     writeln!(s, "export const MAX_FAMILY_BYTES = {};", limits::MAX_FAMILY_BYTES).ok();
     writeln!(s, "export const MAX_SRC_BYTES = {};", limits::MAX_SRC_BYTES).ok();
+    writeln!(s, "export const MAX_STYLE_ID = {};", limits::MAX_STYLE_ID).ok();
+    writeln!(s, "export const MAX_STYLE_ENTRIES = {};", limits::MAX_STYLE_ENTRIES).ok();
 
     s.push_str(
         "\n/** Command opcodes, by the name of the SDK's encoder method. */\nexport const OP = Object.freeze({\n",

@@ -1,0 +1,248 @@
+// The demo's page: everything it shows, built through the SDK from a catalogue.
+//
+// `buildPage` is the whole page — nav, hero, rails, the details overlay — and nothing else: no
+// network, no storage, no listeners, so the app (`main.js`) and the app-side benchmark
+// (`crates/marquee-bench/app`) build the same page. It returns the nodes the app changes later.
+
+import { OFFLINE } from './catalogue.js';
+
+export { OFFLINE };
+
+const FILL = { position: 'absolute', left: 0, top: 0, width: '100%', height: '100%' };
+const round = (r) => ({
+  borderTopLeftRadius: r,
+  borderTopRightRadius: r,
+  borderBottomLeftRadius: r,
+  borderBottomRightRadius: r,
+});
+const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+/**
+ * Builds the page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled
+ * copy) under a new root view, not yet attached. Returns `{ root, details, panel, poster, heading,
+ * released, close, tiles, firsts }`: `tiles` maps a tile's node id to `{ tile, item, index, rail }`,
+ * `firsts` holds each rail's first tile.
+ */
+export function buildPage(app, catalogue) {
+  const unit = app.viewport.height / 720; // designed at 720p, scaled to the surface
+  const TILE_W = Math.round(240 * unit);
+  const TILE_H = Math.round(136 * unit);
+  const GAP = Math.round(20 * unit);
+  const SIDE = Math.round(64 * unit);
+  const ZOOM_ROOM = Math.round(12 * unit); // room above and below a tile for its zoom and ring
+  const label = (size, weight, color, more = {}) => ({ fontSize: size * unit, fontWeight: weight, color, ...more });
+  const { hero: featured, rails, updated } = catalogue;
+  const root = app.view({ width: '100%', height: '100%', flexDirection: 'column', backgroundColor: '#0b0e14' });
+
+  const nav = app.view({
+    flexDirection: 'row',
+    height: 72 * unit,
+    flexShrink: 0,
+    paddingLeft: SIDE,
+    paddingRight: SIDE,
+    alignItems: 'center',
+    columnGap: 20 * unit,
+    focusGroup: 'row',
+  });
+  nav.append(
+    app.text(label(26, 800, '#1fb6ff', { marginRight: 24 * unit, letterSpacing: -0.5 * unit })).text('marquee'),
+  );
+  for (const name of ['Home', 'Movies', 'Series', 'Kids', 'My list']) {
+    const item = app.view({
+      height: 36 * unit,
+      paddingLeft: 14 * unit,
+      paddingRight: 14 * unit,
+      justifyContent: 'center',
+      alignItems: 'center',
+      focusable: 'yes',
+      ...round(18 * unit),
+    });
+    item.append(app.text(label(17, 400, '#ffffffcc')).text(name));
+    item.stateStyle('focused', { backgroundColor: '#ffffff33', scaleX: 1.08, scaleY: 1.08 });
+    nav.append(item);
+  }
+  // Where the catalogue came from, at the nav's far end.
+  nav.append(
+    app.view({ flexGrow: 1 }),
+    app
+      .text(label(14, 400, updated ? '#ffffff99' : '#f5c518'))
+      .text(updated ? `Updated ${UPDATED.format(Date.parse(updated))}` : 'Offline catalogue'),
+  );
+
+  // The page scrolls under the nav; the focused row is brought to its top.
+  const page = app.view({
+    flexGrow: 1,
+    flexDirection: 'column',
+    overflow: 'scroll',
+    scrollAlign: 'start',
+    scrollDuration: 280,
+    focusGroup: 'column',
+    transitionEasing: 'ease-out',
+  });
+
+  const hero = app.view({
+    height: 300 * unit,
+    flexShrink: 0,
+    marginLeft: SIDE,
+    marginRight: SIDE,
+    marginBottom: 16 * unit,
+    backgroundColor: featured.colour,
+    overflow: 'clip',
+    flexDirection: 'column',
+    justifyContent: 'flex-end',
+    paddingLeft: 40 * unit,
+    paddingBottom: 36 * unit,
+    rowGap: 12 * unit,
+    ...round(16 * unit),
+  });
+  const play = app.view({
+    width: 140 * unit,
+    height: 40 * unit,
+    marginTop: 8 * unit,
+    backgroundColor: '#f5c518',
+    focusable: 'yes',
+    borderColor: '#00000000',
+    borderWidth: 3 * unit,
+    justifyContent: 'center',
+    alignItems: 'center',
+    ...round(20 * unit),
+  });
+  play.append(app.text(label(17, 700, '#111111')).text('Play'));
+  play.stateStyle('focused', { borderColor: '#ffffffff', scaleX: 1.08, scaleY: 1.08 });
+  hero.append(
+    app
+      .image({
+        position: 'absolute',
+        right: 0,
+        top: 0,
+        width: '50%',
+        height: '100%',
+        objectFit: 'cover',
+        placeholderColor: '#406e8e',
+        fadeInDuration: 300,
+      })
+      .src(featured.backdrop),
+    app
+      .text(label(40, 700, '#ffffff', { maxLines: 1, textOverflow: 'ellipsis', width: 520 * unit }))
+      .text(featured.title),
+    // Wrapped to three lines, ending in an ellipsis.
+    app
+      .text(label(16, 400, '#ffffffcc', { width: 520 * unit, lineHeight: 1.35, maxLines: 3, textOverflow: 'ellipsis' }))
+      .text(featured.synopsis),
+    play,
+  );
+  page.append(hero);
+
+  const tiles = new Map();
+  const firsts = [];
+  for (const [r, rail] of rails.entries()) {
+    const block = app.view({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit });
+    const title = app.text(label(20, 700, '#ffffffdd', { marginLeft: SIDE })).text(rail.name);
+    // Each rail scrolls sideways on its own, keeping the focused tile at the left margin.
+    const track = app.view({
+      flexDirection: 'row',
+      columnGap: GAP,
+      paddingLeft: SIDE,
+      paddingRight: SIDE,
+      paddingTop: ZOOM_ROOM,
+      paddingBottom: ZOOM_ROOM,
+      overflow: 'scroll',
+      scrollAlign: 'start',
+      scrollDuration: 240,
+      focusGroup: 'row',
+      transitionEasing: 'ease-out',
+    });
+    rail.tiles.forEach((item, i) => {
+      const tile = app.view({
+        width: TILE_W,
+        height: TILE_H,
+        flexShrink: 0,
+        backgroundColor: item.colour,
+        borderColor: '#00000000',
+        borderWidth: 4 * unit,
+        focusable: 'yes',
+        focusDuration: 160,
+        overflow: 'clip',
+        flexDirection: 'column',
+        justifyContent: 'flex-end',
+        ...round(10 * unit),
+      });
+      tile.stateStyle('focused', { borderColor: '#ffffffff', scaleX: 1.06, scaleY: 1.06, zIndex: 1 });
+      tile.append(
+        app.image({ ...FILL, objectFit: 'cover', placeholderColor: item.colour }).src(item.poster),
+        app.view({
+          position: 'absolute',
+          left: 0,
+          bottom: 0,
+          width: '100%',
+          height: '50%',
+          backgroundColor: '#00000080',
+        }),
+        app
+          .text(
+            label(18, 700, '#ffffff', {
+              marginLeft: 12 * unit,
+              marginRight: 12 * unit,
+              marginBottom: 8 * unit,
+              maxLines: 2,
+              textOverflow: 'ellipsis',
+              lineHeight: 1.1,
+            }),
+          )
+          .text(item.title),
+      );
+      tiles.set(tile.id, { tile, item, index: i, rail: r });
+      if (i === 0) firsts.push(tile);
+      track.append(tile);
+    });
+    block.append(title, track);
+    page.append(block);
+  }
+
+  // Details: an overlay that traps focus on its close button until Back.
+  const details = app.view({
+    ...FILL,
+    backgroundColor: '#000000cc',
+    display: 'none',
+    justifyContent: 'center',
+    alignItems: 'center',
+    focusGroup: 'row',
+    focusTrap: 'yes',
+  });
+  const panel = app.view({
+    width: 640 * unit,
+    height: 360 * unit,
+    backgroundColor: '#1c2430',
+    flexDirection: 'column',
+    justifyContent: 'flex-end',
+    paddingLeft: 32 * unit,
+    paddingBottom: 32 * unit,
+    rowGap: 16 * unit,
+    overflow: 'clip',
+    ...round(18 * unit),
+  });
+  const poster = app.image({ ...FILL, objectFit: 'cover', fadeInDuration: 150 });
+  const heading = app.text(label(34, 700, '#ffffff', { width: 560 * unit, maxLines: 2, textOverflow: 'ellipsis' }));
+  const released = app.text(label(16, 400, '#ffffffcc'));
+  const close = app.view({
+    width: 120 * unit,
+    height: 40 * unit,
+    backgroundColor: '#ffffff',
+    focusable: 'yes',
+    justifyContent: 'center',
+    alignItems: 'center',
+    ...round(20 * unit),
+  });
+  close.append(app.text(label(17, 700, '#111111')).text('Close'));
+  panel.append(
+    poster,
+    app.view({ position: 'absolute', left: 0, bottom: 0, width: '100%', height: '60%', backgroundColor: '#000000a0' }),
+    heading,
+    released,
+    close,
+  );
+  details.append(panel);
+
+  root.append(nav, page, details);
+  return { root, details, panel, poster, heading, released, close, tiles, firsts };
+}

@@ -1,0 +1,216 @@
+//! The app-side scenes: what the app's own JavaScript costs to build and change pages, in the
+//! runtime TV apps run in (the native host's QuickJS, through `marquee-js` as `marquee run` embeds
+//! it) and in Node for comparison, with what the SDK sent and what applying it cost the engine.
+//!
+//! The scenes are JavaScript (`app/scenes.js`), timed inside the runtime with `performance.now()`
+//! around each loop and its flush; `app/main.js` runs them as an app. Here the host side of that
+//! app keeps every batch it is sent and the `mark` lines that divide them between scenes, then
+//! applies the batches in order to the native engine, timing the ones each scene's timed runs
+//! sent (the setup and teardown around them are applied too, untimed, with a frame after each, so
+//! the engine holds what the app built, as it would).
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use marquee_engine::Engine;
+use marquee_js::{AppRuntime, Level, Limits};
+use marquee_text::SharedText;
+
+use crate::{Error, percentile};
+
+/// One scene in one runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppScene {
+    /// The scene's name (`create-1000`, `home`, …).
+    pub name: String,
+    /// The app thread's time for one run, median, in ms.
+    pub app_ms: f64,
+    /// What one run sent.
+    pub bytes: u64,
+    /// Commands one run sent.
+    pub commands: u64,
+    /// Nodes one run created, changed or destroyed.
+    pub nodes: u64,
+    /// The native engine's time to apply one run's batches, median, in ms (QuickJS runs only:
+    /// Node's batches are the same bytes).
+    pub engine_ms: Option<f64>,
+}
+
+/// The scenes in one runtime.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSide {
+    /// `quickjs`, or `node` and its version.
+    pub runtime: String,
+    /// The scenes, in the order they ran.
+    pub scenes: Vec<AppScene>,
+}
+
+/// The benchmark app's directory.
+pub fn app_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("app")
+}
+
+/// What the app sent and logged, in order.
+#[derive(Default)]
+struct Recorded {
+    items: Vec<Item>,
+    results: Option<String>,
+    errors: Vec<String>,
+}
+
+enum Item {
+    Batch(Vec<u8>),
+    Mark(String),
+}
+
+struct Recorder(Rc<RefCell<Recorded>>);
+
+impl marquee_js::Host for Recorder {
+    fn send(&mut self, batch: Vec<u8>) {
+        self.0.borrow_mut().items.push(Item::Batch(batch));
+    }
+
+    fn log(&mut self, level: Level, message: &str) {
+        let mut r = self.0.borrow_mut();
+        if let Some(name) = message.strip_prefix("mark ") {
+            r.items.push(Item::Mark(name.to_string()));
+        } else if let Some(json) = message.strip_prefix("results ") {
+            r.results = Some(json.to_string());
+        } else if level >= Level::Warn {
+            r.errors.push(message.to_string());
+        }
+    }
+}
+
+/// Runs the scenes in QuickJS, then applies what they sent to the native engine.
+pub fn quickjs(text: &SharedText) -> Result<AppSide, Error> {
+    let recorded = Rc::new(RefCell::new(Recorded::default()));
+    let dir = app_dir();
+    // The scenes run in the module's body, one entry into JavaScript: more than an app's budget.
+    let limits = Limits { budget: Duration::from_secs(120), memory: 256 << 20, ..Limits::default() };
+    let host: Rc<RefCell<dyn marquee_js::Host>> = Rc::new(RefCell::new(Recorder(recorded.clone())));
+    let runtime = AppRuntime::start(&dir, &marquee_js::entry_module(&dir), (1280.0, 720.0), limits, host)
+        .map_err(|e| Error(format!("the app-side scenes in QuickJS: {e}")))?;
+    drop(runtime);
+    let recorded = std::mem::take(&mut *recorded.borrow_mut());
+    if let Some(e) = recorded.errors.first() {
+        return Err(Error(format!("the app-side scenes in QuickJS: {e}")));
+    }
+    let json = recorded.results.ok_or_else(|| Error("the app-side scenes printed no results".into()))?;
+    let mut side = parse(&json)?;
+    let applied = apply(&recorded.items, text)?;
+    for scene in &mut side.scenes {
+        scene.engine_ms = applied.iter().find(|(name, _)| *name == scene.name).map(|(_, ms)| *ms);
+    }
+    Ok(side)
+}
+
+/// Runs the scenes in Node (`js/app-side.mjs`).
+pub fn node() -> Result<AppSide, Error> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/app-side.mjs");
+    let out = std::process::Command::new("node")
+        .arg(&script)
+        .output()
+        .map_err(|e| Error(format!("node {}: {e}", script.display())))?;
+    if !out.status.success() {
+        return Err(Error(format!("node {}: {}", script.display(), String::from_utf8_lossy(&out.stderr).trim())));
+    }
+    parse(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// Reads the scenes' `{ runtime, scenes: [{ name, ms, bytes, commands, nodes }] }`.
+fn parse(json: &str) -> Result<AppSide, Error> {
+    let v: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| Error(format!("the app-side scenes' results: {e}")))?;
+    let runtime = v["runtime"].as_str().unwrap_or("?").to_string();
+    let scenes = v["scenes"]
+        .as_array()
+        .ok_or_else(|| Error("the app-side results hold no scenes".into()))?
+        .iter()
+        .map(|s| AppScene {
+            name: s["name"].as_str().unwrap_or("?").to_string(),
+            app_ms: s["ms"].as_f64().unwrap_or(f64::NAN),
+            bytes: s["bytes"].as_u64().unwrap_or(0),
+            commands: s["commands"].as_u64().unwrap_or(0),
+            nodes: s["nodes"].as_u64().unwrap_or(0),
+            engine_ms: None,
+        })
+        .collect();
+    Ok(AppSide { runtime, scenes })
+}
+
+/// Applies the batches in order to a native engine; each scene's median time to apply one timed
+/// run's batches. A command the engine rejects is an error: the SDK must never send one.
+fn apply(items: &[Item], text: &SharedText) -> Result<Vec<(String, f64)>, Error> {
+    let mut engine = Engine::with_text(Box::new(text.clone()));
+    let mut runs: Vec<(String, Vec<f64>)> = Vec::new();
+    let (mut spent, mut time) = (Duration::ZERO, 0.0);
+    for item in items {
+        match item {
+            Item::Batch(batch) => {
+                let t = Instant::now();
+                let rejected = engine.apply(batch);
+                spent += t.elapsed();
+                if rejected > 0 {
+                    return Err(Error(format!("the engine rejected {rejected} of the app-side scenes' commands")));
+                }
+            }
+            Item::Mark(name) => {
+                if !name.starts_with("setup ") && !name.starts_with("teardown ") {
+                    let ms = spent.as_secs_f64() * 1000.0;
+                    match runs.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, v)) => v.push(ms),
+                        None => runs.push((name.clone(), vec![ms])),
+                    }
+                }
+                spent = Duration::ZERO;
+                // A frame between steps, untimed: layout and events, as a host would run them.
+                time += 1000.0 / 60.0;
+                engine.frame(time);
+            }
+        }
+    }
+    Ok(runs
+        .into_iter()
+        .map(|(name, mut v)| {
+            v.sort_by(f64::total_cmp);
+            (name, percentile(&v, 0.5))
+        })
+        .collect())
+}
+
+/// The scenes side by side: each runtime's app-thread time, and what a node or an update cost
+/// on the wire.
+pub fn table(sides: &[AppSide]) -> String {
+    let mut s = format!(
+        "{:<16} {:<14} {:>10} {:>10} {:>8} {:>10} {:>12}\n",
+        "app side", "runtime", "app ms", "engine ms", "nodes", "B/node", "cmds/node"
+    );
+    for side in sides {
+        for c in &side.scenes {
+            let per = |v: u64| v as f64 / c.nodes.max(1) as f64;
+            s += &format!(
+                "{:<16} {:<14} {:>10.3} {:>10} {:>8} {:>10.1} {:>12.2}\n",
+                c.name,
+                side.runtime.split(' ').next().unwrap_or("?"),
+                c.app_ms,
+                c.engine_ms.map_or("—".into(), |ms| format!("{ms:.3}")),
+                c.nodes,
+                per(c.bytes),
+                per(c.commands),
+            );
+        }
+    }
+    s
+}
+
+/// The machine-independent figures (bytes and commands per node) as `counters.txt` lines.
+pub fn counters(side: &AppSide) -> String {
+    let mut s = String::new();
+    for c in &side.scenes {
+        s += &format!("app-side {} bytes {}\napp-side {} commands {}\n", c.name, c.bytes, c.name, c.commands);
+    }
+    s
+}
