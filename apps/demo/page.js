@@ -17,6 +17,87 @@ const round = (r) => ({
 });
 const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
+/** Each app's sizes and reusable styles, made once: pages built again reuse them. */
+const looks = new WeakMap();
+
+/** The page's sizes for `app`'s surface (designed at 720p, scaled) and the styles it repeats. */
+function look(app) {
+  let l = looks.get(app);
+  if (l !== undefined) return l;
+  const unit = app.viewport.height / 720;
+  const TILE_W = Math.round(240 * unit);
+  const TILE_H = Math.round(136 * unit);
+  const GAP = Math.round(20 * unit);
+  const SIDE = Math.round(64 * unit);
+  const ZOOM_ROOM = Math.round(12 * unit); // room above and below a tile for its zoom and ring
+  const label = (size, weight, color, more = {}) => ({ fontSize: size * unit, fontWeight: weight, color, ...more });
+  const styles = {
+    navItem: app.style({
+      height: 36 * unit,
+      paddingLeft: 14 * unit,
+      paddingRight: 14 * unit,
+      justifyContent: 'center',
+      alignItems: 'center',
+      focusable: 'yes',
+      ...round(18 * unit),
+      focused: { backgroundColor: '#ffffff33', scaleX: 1.08, scaleY: 1.08 },
+    }),
+    navLabel: app.style(label(17, 400, '#ffffffcc')),
+    railBlock: app.style({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit }),
+    railTitle: app.style(label(20, 700, '#ffffffdd', { marginLeft: SIDE })),
+    track: app.style({
+      flexDirection: 'row',
+      columnGap: GAP,
+      paddingLeft: SIDE,
+      paddingRight: SIDE,
+      paddingTop: ZOOM_ROOM,
+      paddingBottom: ZOOM_ROOM,
+      overflow: 'scroll',
+      scrollAlign: 'start',
+      scrollDuration: 240,
+      focusGroup: 'row',
+      transitionEasing: 'ease-out',
+    }),
+    // A tile zooms and rings when focused; its colour (the poster's, until it loads) is its own.
+    tile: app.style({
+      width: TILE_W,
+      height: TILE_H,
+      flexShrink: 0,
+      borderColor: '#00000000',
+      borderWidth: 4 * unit,
+      focusable: 'yes',
+      focusDuration: 160,
+      overflow: 'clip',
+      flexDirection: 'column',
+      justifyContent: 'flex-end',
+      ...round(10 * unit),
+      focused: { borderColor: '#ffffffff', scaleX: 1.06, scaleY: 1.06, zIndex: 1 },
+    }),
+    poster: app.style({ ...FILL, objectFit: 'cover' }),
+    shade: app.style({
+      position: 'absolute',
+      left: 0,
+      bottom: 0,
+      width: '100%',
+      height: '50%',
+      backgroundColor: '#00000080',
+    }),
+    caption: app.style(
+      label(18, 700, '#ffffff', {
+        marginLeft: 12 * unit,
+        marginRight: 12 * unit,
+        marginBottom: 8 * unit,
+        maxLines: 2,
+        textOverflow: 'ellipsis',
+        lineHeight: 1.1,
+      }),
+    ),
+  };
+  l = { unit, SIDE, label, styles };
+  looks.set(app, l);
+  return l;
+}
+
 /**
  * Builds the page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled
  * copy) under a new root view, not yet attached. Returns `{ root, details, panel, poster, heading,
@@ -24,13 +105,7 @@ const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2
  * `firsts` holds each rail's first tile.
  */
 export function buildPage(app, catalogue) {
-  const unit = app.viewport.height / 720; // designed at 720p, scaled to the surface
-  const TILE_W = Math.round(240 * unit);
-  const TILE_H = Math.round(136 * unit);
-  const GAP = Math.round(20 * unit);
-  const SIDE = Math.round(64 * unit);
-  const ZOOM_ROOM = Math.round(12 * unit); // room above and below a tile for its zoom and ring
-  const label = (size, weight, color, more = {}) => ({ fontSize: size * unit, fontWeight: weight, color, ...more });
+  const { unit, SIDE, label, styles } = look(app);
   const { hero: featured, rails, updated } = catalogue;
   const root = app.view({ width: '100%', height: '100%', flexDirection: 'column', backgroundColor: '#0b0e14' });
 
@@ -48,17 +123,8 @@ export function buildPage(app, catalogue) {
     app.text(label(26, 800, '#1fb6ff', { marginRight: 24 * unit, letterSpacing: -0.5 * unit })).text('marquee'),
   );
   for (const name of ['Home', 'Movies', 'Series', 'Kids', 'My list']) {
-    const item = app.view({
-      height: 36 * unit,
-      paddingLeft: 14 * unit,
-      paddingRight: 14 * unit,
-      justifyContent: 'center',
-      alignItems: 'center',
-      focusable: 'yes',
-      ...round(18 * unit),
-    });
-    item.append(app.text(label(17, 400, '#ffffffcc')).text(name));
-    item.stateStyle('focused', { backgroundColor: '#ffffff33', scaleX: 1.08, scaleY: 1.08 });
+    const item = app.view(styles.navItem);
+    item.append(app.text(styles.navLabel).text(name));
     nav.append(item);
   }
   // Where the catalogue came from, at the nav's far end.
@@ -136,60 +202,16 @@ export function buildPage(app, catalogue) {
   const tiles = new Map();
   const firsts = [];
   for (const [r, rail] of rails.entries()) {
-    const block = app.view({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit });
-    const title = app.text(label(20, 700, '#ffffffdd', { marginLeft: SIDE })).text(rail.name);
+    const block = app.view(styles.railBlock);
+    const title = app.text(styles.railTitle).text(rail.name);
     // Each rail scrolls sideways on its own, keeping the focused tile at the left margin.
-    const track = app.view({
-      flexDirection: 'row',
-      columnGap: GAP,
-      paddingLeft: SIDE,
-      paddingRight: SIDE,
-      paddingTop: ZOOM_ROOM,
-      paddingBottom: ZOOM_ROOM,
-      overflow: 'scroll',
-      scrollAlign: 'start',
-      scrollDuration: 240,
-      focusGroup: 'row',
-      transitionEasing: 'ease-out',
-    });
+    const track = app.view(styles.track);
     rail.tiles.forEach((item, i) => {
-      const tile = app.view({
-        width: TILE_W,
-        height: TILE_H,
-        flexShrink: 0,
-        backgroundColor: item.colour,
-        borderColor: '#00000000',
-        borderWidth: 4 * unit,
-        focusable: 'yes',
-        focusDuration: 160,
-        overflow: 'clip',
-        flexDirection: 'column',
-        justifyContent: 'flex-end',
-        ...round(10 * unit),
-      });
-      tile.stateStyle('focused', { borderColor: '#ffffffff', scaleX: 1.06, scaleY: 1.06, zIndex: 1 });
+      const tile = app.view([styles.tile, { backgroundColor: item.colour }]);
       tile.append(
-        app.image({ ...FILL, objectFit: 'cover', placeholderColor: item.colour }).src(item.poster),
-        app.view({
-          position: 'absolute',
-          left: 0,
-          bottom: 0,
-          width: '100%',
-          height: '50%',
-          backgroundColor: '#00000080',
-        }),
-        app
-          .text(
-            label(18, 700, '#ffffff', {
-              marginLeft: 12 * unit,
-              marginRight: 12 * unit,
-              marginBottom: 8 * unit,
-              maxLines: 2,
-              textOverflow: 'ellipsis',
-              lineHeight: 1.1,
-            }),
-          )
-          .text(item.title),
+        app.image([styles.poster, { placeholderColor: item.colour }]).src(item.poster),
+        app.view(styles.shade),
+        app.text(styles.caption).text(item.title),
       );
       tiles.set(tile.id, { tile, item, index: i, rail: r });
       if (i === 0) firsts.push(tile);

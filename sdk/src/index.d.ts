@@ -7,6 +7,24 @@ export type { StyleValue, NodeKindName } from './protocol.js';
 /** Style properties by camelCase (or kebab-case) name; see docs/protocol.md for the list. */
 export type Style = Record<string, StyleValue>;
 
+/**
+ * What `app.style()` takes: style properties, plus paint properties for while the node is
+ * focused (`focused`) or holds focus inside it (`focusWithin`).
+ */
+export type StyleSheet = { [name: string]: StyleValue | Style | undefined; focused?: Style; focusWithin?: Style };
+
+/**
+ * A reusable style (`app.style(...)`): its values are checked once, the engine is sent it once,
+ * and every node that uses it names it by id.
+ */
+export declare class ReusableStyle {
+  private constructor();
+  readonly id: number;
+}
+
+/** What a node may be styled with: properties, a reusable style, or a list of both (later ones win). */
+export type Styling = Style | ReusableStyle | ReadonlyArray<Style | ReusableStyle>;
+
 export interface Box {
   x: number;
   y: number;
@@ -75,7 +93,7 @@ export declare class Node {
   readonly id: number;
   /** Whether the node still exists. */
   alive(): boolean;
-  style(properties: Style): this;
+  style(properties: Styling): this;
   set(name: string, value: StyleValue): this;
   clear(name: string): this;
   append(...children: Node[]): this;
@@ -100,10 +118,12 @@ export declare class App {
   readonly viewport: { readonly width: number; readonly height: number };
   /** The focused node's id, or null. */
   readonly focused: number | null;
-  view(style?: Style): Node;
-  image(style?: Style): Node;
-  text(style?: Style): Node;
-  create(kind: NodeKindName, style?: Style): Node;
+  /** A reusable style; throws at once on a property or value the engine would refuse. */
+  style(properties: StyleSheet): ReusableStyle;
+  view(style?: Styling): Node;
+  image(style?: Styling): Node;
+  text(style?: Styling): Node;
+  create(kind: NodeKindName, style?: Styling): Node;
   flush(): void;
   on<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
 }

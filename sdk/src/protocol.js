@@ -66,7 +66,7 @@ export const STYLE = Object.freeze(
 );
 
 /** Whether a style property lays out or draws text, and so applies to text nodes only. */
-export const isTextProperty = (name) => STYLE[name] !== undefined && STYLE[name].text;
+export const isTextProperty = (name) => STYLE[name]?.text === true;
 
 /** Command names by opcode, as the SDK's encoder methods are named. */
 export const COMMAND_NAMES = Object.freeze(new Map(Object.entries(OP).map(([name, op]) => [op, name])));

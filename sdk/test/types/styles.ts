@@ -1,0 +1,17 @@
+// An app's reusable styles against the SDK's declarations (src/index.d.ts; see
+// ../runtime-types.test.js): every use below must type-check, and every line marked as an
+// expected error must be one.
+import { createApp } from '../../src/index.js';
+
+const app = createApp();
+const card = app.style({ width: 240, height: 136, focused: { scaleX: 1.06, borderColor: '#ffffff' } });
+const caption = app.style({ fontSize: 18, color: '#ffffff' });
+const tile = app.view([card, { backgroundColor: '#336699' }]);
+tile.append(app.text(caption).text('Title'), app.view({ flexGrow: 1 }));
+tile.style(card).style([card, { opacity: 0.5 }]);
+export const id: number = card.id;
+
+// @ts-expect-error a style's values are numbers and strings
+app.style({ width: true });
+// @ts-expect-error a number is no style
+tile.style(42);
