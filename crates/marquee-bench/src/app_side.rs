@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
+use marquee_display_list::frame::Frame;
 use marquee_engine::Engine;
 use marquee_js::{AppRuntime, Level, Limits};
+use marquee_protocol::{Key, KeyAction};
 use marquee_text::SharedText;
 
 use crate::{Error, percentile};
@@ -104,7 +106,97 @@ pub fn quickjs(text: &SharedText) -> Result<AppSide, Error> {
     for scene in &mut side.scenes {
         scene.engine_ms = applied.iter().find(|(name, _)| *name == scene.name).map(|(_, ms)| *ms);
     }
+    side.scenes.push(rail_scroll(text)?);
     Ok(side)
+}
+
+/// Keys of the `rail-scroll` scene: down from the nav into the first rail, then along it.
+const RAIL_KEYS: [Key; 14] = [
+    Key::Down,
+    Key::Down,
+    Key::Down,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+    Key::Right,
+];
+
+/// The `rail-scroll` scene: the demo app itself (`apps/demo`, offline) in QuickJS with the
+/// native engine; arrows move focus in the engine, and each frame's events go to the app as the
+/// host would deliver them. Times the app's handling of each key's frame (its `focus` listener,
+/// and whatever it sends back), median over the keys, and what it sent in all: focus moving
+/// through a page should cost the app nothing but its listeners.
+pub fn rail_scroll(text: &SharedText) -> Result<AppScene, Error> {
+    let recorded = Rc::new(RefCell::new(Recorded::default()));
+    let dir = marquee_engine_contract::paths::demo_app();
+    let host: Rc<RefCell<dyn marquee_js::Host>> = Rc::new(RefCell::new(Recorder(recorded.clone())));
+    let fail = |e: marquee_js::Error| Error(format!("the demo in QuickJS: {e}"));
+    let mut app = AppRuntime::start(&dir, &marquee_js::entry_module(&dir), (1280.0, 720.0), Limits::default(), host)
+        .map_err(fail)?;
+    let mut engine = Engine::with_text(Box::new(text.clone()));
+    let mut time = 0.0;
+    // Applies what the app sent, runs a frame and hands its events to the app; the app's time.
+    let mut delivered = 0;
+    let mut step = |engine: &mut Engine, app: &mut AppRuntime| -> Result<(Duration, u64), Error> {
+        let mut sent = 0;
+        for item in std::mem::take(&mut recorded.borrow_mut().items) {
+            if let Item::Batch(batch) = item {
+                sent += batch.len() as u64;
+                if engine.apply(&batch) > 0 {
+                    return Err(Error("the engine rejected the demo's commands".into()));
+                }
+            }
+        }
+        time += 1000.0 / 60.0;
+        let events =
+            Frame::parse(engine.frame(time)).map_err(|e| Error(format!("the engine's frame: {e}")))?.events.to_vec();
+        delivered += events.get(8..12).map_or(0, |c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        let t = Instant::now();
+        app.deliver(&events).map_err(fail)?;
+        app.run_timers().map_err(fail)?;
+        Ok((t.elapsed(), sent))
+    };
+    // The page built and shown; the first key's frame then starts from a settled scene.
+    for _ in 0..3 {
+        step(&mut engine, &mut app)?;
+    }
+    let mut times = Vec::new();
+    let mut bytes = 0;
+    for key in RAIL_KEYS {
+        engine.key(key, KeyAction::Press);
+        let (took, _) = step(&mut engine, &mut app)?;
+        times.push(took.as_secs_f64() * 1000.0);
+        // What the app sent in answer goes out with the next frame.
+        bytes += recorded
+            .borrow()
+            .items
+            .iter()
+            .map(|i| if let Item::Batch(b) = i { b.len() as u64 } else { 0 })
+            .sum::<u64>();
+    }
+    if let Some(e) = recorded.borrow().errors.first() {
+        return Err(Error(format!("the demo in QuickJS: {e}")));
+    }
+    // Each key moved focus (the demo's page has room for all of them), so each frame told the app.
+    if delivered < RAIL_KEYS.len() as u32 {
+        return Err(Error(format!("{} keys gave the app {delivered} events: focus did not move", RAIL_KEYS.len())));
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(AppScene {
+        name: "rail-scroll".into(),
+        app_ms: percentile(&times, 0.5),
+        bytes,
+        commands: 0,
+        nodes: RAIL_KEYS.len() as u64,
+        engine_ms: None,
+    })
 }
 
 /// Runs the scenes in Node (`js/app-side.mjs`).

@@ -821,8 +821,12 @@ fn demo_copy(name: &str, origin: &str) -> PathBuf {
             std::fs::copy(entry.path(), dir.join(sub).join(entry.file_name())).unwrap();
         }
     }
-    for file in ["main.js", "catalogue.js"] {
-        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+    // Its modules (config.js is written below).
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "js") && !path.ends_with("config.js") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
     }
     let config = std::fs::read_to_string(from.join("config.js")).unwrap();
     assert!(config.contains("'http://127.0.0.1:8080/catalogue.json'"), "the demo's config.js changed: {config}");

@@ -131,7 +131,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
             }
         }
         "define-style" => {
-            if words.len() % 2 != 0 {
+            if !words.len().is_multiple_of(2) {
                 return Err(format!("`{line}`: expected `define-style STYLE [STATE:]NAME VALUE …`"));
             }
             let style = style_id(words.get(1).copied(), false)?.ok_or("style 0 cannot be defined")?;
