@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp, BatchEncoder } from '../src/index.js';
-import { VERSION } from '../src/protocol.js';
+import { VERSION, compileStyle } from '../src/protocol.js';
 
 /** A host binding that records batches and lets the test deliver events. */
 function recordingHost() {
@@ -298,4 +298,55 @@ test('an exception from a listener is logged with its message, not only its stac
   assert.deepEqual(errors, [
     "node-freed listener threw: TypeError: cannot read property 'title' of null\n    at <anonymous> (main.js:8:80)",
   ]);
+});
+
+test('a reusable style is checked once, sent once, used by id, and sent again after an engine reset', async () => {
+  const host = recordingHost();
+  const app = createApp({ host });
+  assert.throws(() => app.style({ opacity: 2 }), RangeError, 'a bad value throws where the style is made');
+  assert.throws(() => app.style({ focused: { width: 10 } }), /not a paint property/);
+  const card = app.style({ width: 240, height: 136, backgroundColor: '#336699', focused: { scaleX: 1.1 } });
+  const label = app.style({ fontSize: 18, color: '#ffffff' });
+  assert.equal(host.batches.length, 0, 'making a style sends nothing');
+  const a = app.view(card);
+  app.root.append(a);
+  const b = app.view([card, { backgroundColor: '#993366' }]);
+  a.append(b);
+  assert.throws(() => app.view(label), /text nodes/, 'a style with text properties on a view throws at the call');
+  assert.throws(() => createApp({ host: recordingHost() }).view(card), /another app/);
+  await turn();
+
+  const enc = new BatchEncoder();
+  const compiled = compileStyle([
+    [null, 'width', 240],
+    [null, 'height', 136],
+    [null, 'background-color', '#336699'],
+    ['focused', 'scale-x', 1.1],
+  ]);
+  enc.defineStyle(1, compiled);
+  enc.createStyled(1, 'view', 1, 0);
+  enc.createStyled(2, 'view', 1, 1);
+  enc.setStyle(2, 'background-color', '#993366');
+  assert.deepEqual(host.batches, [enc.finish()], 'defined once, before its first use');
+
+  const c = app.text(label);
+  c.style(label);
+  await turn();
+  enc.defineStyle(
+    2,
+    compileStyle([
+      [null, 'font-size', 18],
+      [null, 'color', '#ffffff'],
+    ]),
+  );
+  enc.createStyled(3, 'text', 2, null);
+  enc.useStyle(3, 2);
+  assert.deepEqual(host.batches[1], enc.finish());
+
+  host.deliver(events(reset));
+  app.root.append(app.view(card));
+  await turn();
+  enc.defineStyle(1, compiled);
+  enc.createStyled(1, 'view', 1, 0);
+  assert.deepEqual(host.batches[2], enc.finish(), 'the new engine is sent the style again');
 });

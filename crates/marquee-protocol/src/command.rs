@@ -406,8 +406,9 @@ impl Command {
             op::DEFINE_STYLE => {
                 let n = payload.len().saturating_sub(4) / ENTRY_LEN;
                 if payload.len() < 4 || payload.len() != 4 + n * ENTRY_LEN {
-                    let expected = 4 + n as u32 * ENTRY_LEN as u32;
-                    return Err(ErrorKind::BadLength { expected, actual: payload.len() as u32 });
+                    // The next whole number of declarations.
+                    let expected = 4 + payload.len().saturating_sub(4).div_ceil(ENTRY_LEN) * ENTRY_LEN;
+                    return Err(ErrorKind::BadLength { expected: expected as u32, actual: payload.len() as u32 });
                 }
                 if n > limits::MAX_STYLE_ENTRIES {
                     return Err(ErrorKind::BadValue("a style of more than 256 declarations"));

@@ -25,3 +25,20 @@ fn malformed_batches() {
         check_expect(&path.with_extension("out"), &out)
     });
 }
+
+/// A style of `MAX_STYLE_ENTRIES` declarations decodes; one more is refused, alone.
+#[test]
+fn a_style_holds_at_most_256_declarations() {
+    use marquee_protocol::limits::MAX_STYLE_ENTRIES;
+    use marquee_protocol::{Command, StyleDecl, StyleEntry, StyleId, encode_batch};
+    let style = |n: usize| Command::DefineStyle {
+        style: StyleId(1),
+        entries: vec![StyleEntry { state: None, decl: StyleDecl::Opacity(0.5) }; n],
+    };
+    let bytes = encode_batch(&[style(MAX_STYLE_ENTRIES), style(MAX_STYLE_ENTRIES + 1), style(0)]);
+    let decoded: Vec<_> = decode_batch(&bytes).unwrap().collect();
+    assert_eq!(decoded[0], Ok(style(MAX_STYLE_ENTRIES)));
+    let e = decoded[1].as_ref().unwrap_err();
+    assert_eq!(e.kind, marquee_protocol::ErrorKind::BadValue("a style of more than 256 declarations"));
+    assert_eq!(decoded[2], Ok(style(0)));
+}
