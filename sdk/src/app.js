@@ -372,6 +372,9 @@ export class App {
         declarations.push([null, propertyName(name), value]);
         continue;
       }
+      if (typeof value !== 'object' || value === null) {
+        throw new TypeError(`${name}: ${JSON.stringify(value)} is not an object of paint properties`);
+      }
       for (const inner in value) {
         if (Object.hasOwn(value, inner)) declarations.push([state, propertyName(inner), value[inner]]);
       }

@@ -305,6 +305,7 @@ test('a reusable style is checked once, sent once, used by id, and sent again af
   const app = createApp({ host });
   assert.throws(() => app.style({ opacity: 2 }), RangeError, 'a bad value throws where the style is made');
   assert.throws(() => app.style({ focused: { width: 10 } }), /not a paint property/);
+  assert.throws(() => app.style({ focused: 1.1 }), /not an object of paint properties/);
   const card = app.style({ width: 240, height: 136, backgroundColor: '#336699', focused: { scaleX: 1.1 } });
   const label = app.style({ fontSize: 18, color: '#ffffff' });
   assert.equal(host.batches.length, 0, 'making a style sends nothing');

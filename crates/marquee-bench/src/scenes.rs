@@ -226,13 +226,15 @@ fn stress_layout(nodes: u32) -> Scene {
 fn build(rounds: u32) -> Scene {
     let mut steps = Vec::new();
     let mut frame = 0;
-    steps.push(Step::Batch(parse("viewport 1280 720\nstyle 0 flex-wrap wrap")));
+    // The nodes share one reusable style and are attached as they are created: what the SDK
+    // sends for `parent.append(app.view(style))`.
+    steps.push(Step::Batch(parse(
+        "viewport 1280 720\nstyle 0 flex-wrap wrap\ndefine-style 1 width 20px height 20px background-color #336699ff",
+    )));
     for round in 0..rounds {
         let (mut create, mut update, mut destroy) = (String::new(), String::new(), String::new());
         for i in 1..=1000 {
-            create += &format!(
-                "create {i} view\nappend 0 {i}\nstyle {i} width 20px\nstyle {i} height 20px\nstyle {i} background-color #336699ff\n"
-            );
+            create += &format!("create {i} view style 1 in 0\n");
             update +=
                 &format!("style {i} background-color #{:06x}ff\nstyle {i} width {}px\n", i * 977 + round, 16 + i % 8);
             destroy += &format!("destroy {i}\n");

@@ -18,7 +18,7 @@ use marquee_js::{AppRuntime, Level};
 
 use crate::backlog::Backlog;
 use crate::log::Log;
-use crate::messages::{ToApp, ToEngine};
+use crate::messages::{Era, ToApp, ToEngine};
 use crate::{Error, Options};
 
 /// The app thread's stack: QuickJS's own limit plus room for the host's frames.
@@ -37,6 +37,8 @@ struct Sink {
     storage: Option<PathBuf>,
     network: Arc<marquee_net::Client>,
     languages: Vec<String>,
+    /// The engine resets the app has been told of (the era of the last events delivered).
+    era: Era,
 }
 
 impl marquee_js::Host for Sink {
@@ -44,7 +46,7 @@ impl marquee_js::Host for Sink {
         // Waits while the engine is behind (see `Backlog`). A closed backlog or channel means
         // the run is ending; the batch has nowhere to go.
         if self.backlog.admit(batch.len()) {
-            let _ = self.to_engine.send(ToEngine::Batch(batch));
+            let _ = self.to_engine.send(ToEngine::Batch(batch, self.era));
         }
     }
 
@@ -113,6 +115,7 @@ pub(crate) fn spawn(
                 storage,
                 network,
                 languages,
+                era: 0,
             }));
             let entry = marquee_js::entry_module(&app_dir);
             match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
@@ -166,7 +169,9 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
         messages.extend(rx.try_iter());
         for message in messages {
             match message {
-                ToApp::Events(bytes) => {
+                ToApp::Events(bytes, era) => {
+                    // What the app sends from here on was written knowing of these resets.
+                    sink.borrow_mut().era = era;
                     report(app.deliver(&bytes));
                     handled += 1;
                 }

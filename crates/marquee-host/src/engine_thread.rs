@@ -35,7 +35,7 @@ use marquee_raster::{Canvas, DrawStats};
 use crate::backlog::Backlog;
 use crate::images::{Answer, Textures};
 use crate::log::Log;
-use crate::messages::{EngineEnds, ToApp, ToEngine};
+use crate::messages::{EngineEnds, Era, ToApp, ToEngine};
 use crate::selection::Selection;
 use crate::start::{self, Instance};
 use crate::{Ended, Error, FrameStat, Input, Options, Presenter, RendererChoice, Report};
@@ -150,7 +150,9 @@ struct Loop {
     clock: Instant,
     first_frame: Option<Duration>,
     frames: Vec<FrameStat>,
-    resets: u32,
+    resets: Era,
+    /// The era whose stale batches were last reported dropped (each reset's, once).
+    stale_logged: Era,
     command_errors: u64,
     /// The kinds of rejection (opcode, code) already logged: each is logged once.
     rejections_logged: std::collections::HashSet<(u16, u16)>,
@@ -223,6 +225,7 @@ impl Loop {
             first_frame: None,
             frames: Vec::new(),
             resets: 0,
+            stale_logged: 0,
             command_errors: 0,
             rejections_logged: Default::default(),
         };
@@ -351,11 +354,22 @@ impl Loop {
         let applying = Instant::now();
         while let Some(message) = self.deferred.take().or_else(|| self.rx.try_recv().ok()) {
             match message {
-                ToEngine::Batch(batch) if inbox.batches > 0 && applying.elapsed() >= APPLY_BUDGET => {
-                    self.deferred = Some(ToEngine::Batch(batch));
+                ToEngine::Batch(batch, era) if era < self.resets => {
+                    // Written for the scene of an instance that is gone (see `Era`).
+                    self.backlog.applied(batch.len());
+                    if self.stale_logged != self.resets {
+                        self.stale_logged = self.resets;
+                        self.say(
+                            Level::Warn,
+                            "dropping the app's batches sent before it heard of the engine reset".into(),
+                        );
+                    }
+                }
+                ToEngine::Batch(batch, era) if inbox.batches > 0 && applying.elapsed() >= APPLY_BUDGET => {
+                    self.deferred = Some(ToEngine::Batch(batch, era));
                     break;
                 }
-                ToEngine::Batch(batch) => {
+                ToEngine::Batch(batch, _) => {
                     inbox.batches += 1;
                     self.recorder.batch(&batch);
                     let applied = self.instance.engine.apply(&batch);
@@ -599,7 +613,8 @@ impl Loop {
             self.log_rejections(frame.events);
         }
         for events in [frame.events, self.host_events.bytes()] {
-            if events.len() > BATCH_HEADER_LEN && self.to_app.send(ToApp::Events(events.to_vec())).is_ok() {
+            if events.len() > BATCH_HEADER_LEN && self.to_app.send(ToApp::Events(events.to_vec(), self.resets)).is_ok()
+            {
                 self.app.sent += 1;
             }
         }

@@ -11,10 +11,15 @@ use crate::Input;
 use crate::backlog::Backlog;
 use crate::log::Log;
 
+/// How many times the engine was reset. A batch the app sent before it heard of the latest
+/// reset was written for the scene that died with the old instance — its ids are the ones the
+/// SDK gives out again — so the engine thread drops it rather than apply it to the new one.
+pub(crate) type Era = u32;
+
 /// Messages to the engine thread, from the app thread and the front end.
 pub(crate) enum ToEngine {
-    /// A command batch from the SDK.
-    Batch(Vec<u8>),
+    /// A command batch from the SDK, sent after the app had heard of `era` engine resets.
+    Batch(Vec<u8>, Era),
     /// The app has handled `handled` event batches, is idle or not, and waits for a frame or not.
     AppState { handled: u64, idle: bool, wants_frame: bool },
     /// The app's entry module failed; the run cannot go on.
@@ -25,8 +30,8 @@ pub(crate) enum ToEngine {
 
 /// Messages to the app thread, from the engine thread.
 pub(crate) enum ToApp {
-    /// An event batch (counted: see `ToEngine::AppState`).
-    Events(Vec<u8>),
+    /// An event batch (counted: see `ToEngine::AppState`), sent after `era` engine resets.
+    Events(Vec<u8>, Era),
     /// A frame was presented at this frame time (not counted, and sent only while the app has
     /// said it waits for one, so an app without frame callbacks is not woken every vsync).
     Frame(f64),
