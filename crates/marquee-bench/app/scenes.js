@@ -1,6 +1,6 @@
 // The app-side scenes: what an app's own JavaScript spends building and changing pages through
 // the SDK, measured in whatever runtime imports this module — the native host's QuickJS (through
-// marquee-bench's `app` module, which runs `main.js` here as an app) or Node (`../js/app-side.mjs`).
+// marquee-bench's `app_side` module, which runs `main.js` here as an app) or Node (`../js/app-side.mjs`).
 //
 // Each scene runs RUNS times; each run is timed with performance.now() around the loop and the
 // flush that sends its batch, so the figure is the app thread's whole cost up to the engine's
