@@ -121,7 +121,7 @@ pub fn parse_line(line: &str) -> Result<Option<Command>, String> {
                     rest = &rest[2.min(rest.len())..];
                 }
                 if rest.first() == Some(&"in") {
-                    parent = Some(node(words.len() - 1)?);
+                    parent = Some(node(words.len() - rest.len() + 1)?);
                     rest = &rest[2.min(rest.len())..];
                 }
                 if !rest.is_empty() || (style.is_none() && parent.is_none()) {

@@ -42,3 +42,16 @@ fn a_style_holds_at_most_256_declarations() {
     assert_eq!(e.kind, marquee_protocol::ErrorKind::BadValue("a style of more than 256 declarations"));
     assert_eq!(decoded[2], Ok(style(0)));
 }
+
+/// The text form of a create with a style and a parent reads its words in that order only.
+#[test]
+fn a_styled_create_reads_style_then_parent() {
+    use marquee_protocol::text::parse_line;
+    use marquee_protocol::{Command, NodeId, NodeKind, StyleId};
+    let both =
+        Command::CreateStyled { id: NodeId(5), kind: NodeKind::View, style: Some(StyleId(1)), parent: Some(NodeId(4)) };
+    assert_eq!(parse_line("create 5 view style 1 in 4"), Ok(Some(both)));
+    for bad in ["create 5 view in 4 style 1", "create 5 view style", "create 5 view in", "create 5 view at 4"] {
+        assert!(parse_line(bad).is_err(), "{bad} was read");
+    }
+}
