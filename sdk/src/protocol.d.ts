@@ -24,10 +24,8 @@ export declare function styleValue(name: string, value: StyleValue): [tag: numbe
 /** A reusable style's declarations, checked and encoded once (see `BatchEncoder.defineStyle`). */
 export interface CompiledStyle {
   readonly bytes: Uint8Array;
-  readonly count: number;
   /** Whether it sets a text property (it then fits text nodes only). */
   readonly text: boolean;
-  readonly zIndex: boolean;
 }
 
 /** `[state, name, value]`: `state` null for the plain style, else `'focused'` or `'focus-within'`. */

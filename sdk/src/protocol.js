@@ -317,9 +317,8 @@ const NO_PARENT = 0xffffffff;
 /**
  * A reusable style's declarations, checked and encoded once: `declarations` is a list of
  * `[state, name, value]` (`state` null for the plain style, else `focused` or `focus-within`,
- * which take paint properties only; names in kebab-case). Returns `{ bytes, count, text, zIndex }`:
- * the entries as the wire has them, how many, and whether any is a text property (the style
- * then fits text nodes only) or a z-index.
+ * which take paint properties only; names in kebab-case). Returns `{ bytes, text }`: the entries
+ * as the wire has them, and whether any is a text property (the style then fits text nodes only).
  */
 export function compileStyle(declarations) {
   if (declarations.length > MAX_STYLE_ENTRIES) {
@@ -328,7 +327,6 @@ export function compileStyle(declarations) {
   const bytes = new Uint8Array(declarations.length * 8);
   const view = new DataView(bytes.buffer);
   let text = false;
-  let zIndex = false;
   declarations.forEach(([state, name, value], i) => {
     const p = state === null ? property(name) : property(name, isPaint, 'a paint property');
     const [tag, v] = styleValue(name, value);
@@ -338,10 +336,9 @@ export function compileStyle(declarations) {
     view.setUint8(at + 3, tag);
     if (tag === PX || tag === PERCENT || tag === NUMBER) view.setFloat32(at + 4, v, true);
     else view.setUint32(at + 4, v >>> 0, true);
-    text ||= isTextProperty(name);
-    zIndex ||= name === 'z-index';
+    text ||= p.text;
   });
-  return { bytes, count: declarations.length, text, zIndex };
+  return { bytes, text };
 }
 
 function styleId(style, none) {

@@ -144,14 +144,12 @@ pub fn rail_scroll(text: &SharedText) -> Result<AppScene, Error> {
     let mut time = 0.0;
     // Applies what the app sent, runs a frame and hands its events to the app; the app's time.
     let mut delivered = 0;
-    let mut step = |engine: &mut Engine, app: &mut AppRuntime| -> Result<(Duration, u64), Error> {
-        let mut sent = 0;
+    let mut step = |engine: &mut Engine, app: &mut AppRuntime| -> Result<Duration, Error> {
         for item in std::mem::take(&mut recorded.borrow_mut().items) {
-            if let Item::Batch(batch) = item {
-                sent += batch.len() as u64;
-                if engine.apply(&batch) > 0 {
-                    return Err(Error("the engine rejected the demo's commands".into()));
-                }
+            if let Item::Batch(batch) = item
+                && engine.apply(&batch) > 0
+            {
+                return Err(Error("the engine rejected the demo's commands".into()));
             }
         }
         time += 1000.0 / 60.0;
@@ -161,7 +159,7 @@ pub fn rail_scroll(text: &SharedText) -> Result<AppScene, Error> {
         let t = Instant::now();
         app.deliver(&events).map_err(fail)?;
         app.run_timers().map_err(fail)?;
-        Ok((t.elapsed(), sent))
+        Ok(t.elapsed())
     };
     // The page built and shown; the first key's frame then starts from a settled scene.
     for _ in 0..3 {
@@ -171,7 +169,7 @@ pub fn rail_scroll(text: &SharedText) -> Result<AppScene, Error> {
     let mut bytes = 0;
     for key in RAIL_KEYS {
         engine.key(key, KeyAction::Press);
-        let (took, _) = step(&mut engine, &mut app)?;
+        let took = step(&mut engine, &mut app)?;
         times.push(took.as_secs_f64() * 1000.0);
         // What the app sent in answer goes out with the next frame.
         bytes += recorded
