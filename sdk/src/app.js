@@ -59,8 +59,8 @@ function property(name) {
   return p;
 }
 
-/** `backgroundColor` → `background-color`. */
-const propertyName = (name) => property(name).name;
+/** `backgroundColor` → `background-color`; throws for a name that is not a style property. */
+export const propertyName = (name) => property(name).name;
 
 /** An exception as a log line: its name and message, then its stack (QuickJS's `stack` lacks the message). */
 export function describeError(e) {
@@ -216,6 +216,14 @@ export class Node {
     return this;
   }
 
+  /** Returns a property of `state` (`focused` or `focusWithin`) to none. */
+  clearState(state, name) {
+    const id = this.live();
+    const wire = state === 'focusWithin' ? 'focus-within' : state;
+    this.app.command((enc) => enc.clearStateStyle(id, wire, propertyName(name)));
+    return this;
+  }
+
   /** Sets a text node's text. */
   text(text) {
     const id = this.live();
@@ -292,10 +300,12 @@ export class Node {
  * once, and named by id by every node that uses it.
  */
 export class Style {
-  constructor(app, id, compiled) {
+  constructor(app, id, compiled, declarations) {
     this.app = app;
     this.id = id;
     this.compiled = compiled;
+    /** What it declares: `[state, name]` pairs (state null for the plain style; names in kebab case). */
+    this.declarations = declarations;
     /** The `app.styleEpoch` the engine was last sent this style in; -1: never. */
     this.epoch = -1;
   }
@@ -382,7 +392,8 @@ export class App {
     const compiled = compileStyle(declarations);
     if (this.styles >= MAX_STYLE_ID) throw new RangeError(`no free style id: ${MAX_STYLE_ID} styles exist`);
     this.styles += 1;
-    return new Style(this, this.styles, compiled);
+    const declared = Object.freeze(declarations.map(([state, name]) => Object.freeze([state, name])));
+    return new Style(this, this.styles, compiled, declared);
   }
 
   /** `style`'s id for a node of `kind`, defining it in the engine first if it has not been. */

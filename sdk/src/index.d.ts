@@ -3,6 +3,17 @@
 import type { StyleValue, NodeKindName } from './protocol.js';
 export { BatchEncoder, STYLE, NodeKind, MAX_NODE_ID, parseColor } from './protocol.js';
 export type { StyleValue, NodeKindName } from './protocol.js';
+export type {
+  StyleProperties,
+  PaintProperties,
+  AnimatableProperties,
+  PaintPropertyName,
+  AnimatablePropertyName,
+  Dimension,
+  LengthPercentage,
+  Length,
+  Color,
+} from './style.js';
 
 /** Style properties by camelCase (or kebab-case) name; see docs/protocol.md for the list. */
 export type Style = Record<string, StyleValue>;
@@ -20,7 +31,14 @@ export type StyleSheet = { [name: string]: StyleValue | Style | undefined; focus
 export declare class ReusableStyle {
   private constructor();
   readonly id: number;
+  /** What it declares: `[state, name]` pairs (state null for the plain style; names in kebab case). */
+  readonly declarations: ReadonlyArray<readonly [state: 'focused' | 'focus-within' | null, name: string]>;
 }
+/** The class of reusable styles, at run time (`value instanceof Style`). */
+export declare const Style: typeof ReusableStyle;
+
+/** `backgroundColor` → `background-color`; throws for a name that is not a style property. */
+export declare function propertyName(name: string): string;
 
 /** What a node may be styled with: properties, a reusable style, or a list of both (later ones win). */
 export type Styling = Style | ReusableStyle | ReadonlyArray<Style | ReusableStyle>;
@@ -102,6 +120,8 @@ export declare class Node {
   destroy(): void;
   layout(): Promise<Box>;
   stateStyle(state: 'focused' | 'focusWithin', properties: Style): this;
+  /** Returns a property of `state` to none. */
+  clearState(state: 'focused' | 'focusWithin', name: string): this;
   focus(): this;
   /** Sets a text node's text. */
   text(text: string): this;

@@ -10,6 +10,9 @@
 
 import { createApp } from '@marquee/sdk';
 import { buildPage, OFFLINE } from '@marquee/demo/page';
+import { createElement as h } from 'react';
+import { createRoot } from '@marquee/react';
+import { Page } from '@marquee/demo-react/page';
 
 /** Runs of each scene; the medians are reported. */
 export const RUNS = 10;
@@ -110,5 +113,38 @@ export function runScenes(runtime, mark = () => {}) {
     app.root.append(page.ui.root);
     return app.nextId - first;
   }, () => ({}), (page) => page.ui.root.destroy());
+  // The same page from the React demo's components (`apps/demo-react`): the same nodes.
+  const catalogue = { ...OFFLINE, updated: null };
+  scene('home-react', (page) => {
+    const first = app.nextId;
+    page.root = createRoot(app, { node: page.holder });
+    page.root.render(h(Page, { catalogue }));
+    return app.nextId - first;
+  }, () => {
+    const holder = app.view({ width: '100%', height: '100%' });
+    app.root.append(holder);
+    return { holder };
+  }, (page) => {
+    page.root.unmount();
+    page.holder.destroy();
+  });
+  // A row of tiles rendered again with one tile's colour changed: React diffs the props, and
+  // only that one property of that one node goes to the engine.
+  const Row = ({ colours }) =>
+    h('view', { focusGroup: 'row' }, colours.map((c, i) => h('view', { key: i, focusable: true, style: [cell, { backgroundColor: c }] })));
+  const colours = Array.from({ length: 100 }, (_, i) => `#${(i * 0x020202).toString(16).padStart(6, '0')}`);
+  scene('rerender-one-tile', (state, r) => {
+    state.root.render(h(Row, { colours: colours.map((c, i) => (i === 50 ? `#ff00${(r + 16).toString(16)}` : c)) }));
+    return 1;
+  }, () => {
+    const holder = app.view();
+    app.root.append(holder);
+    const root = createRoot(app, { node: holder });
+    root.render(h(Row, { colours }));
+    return { root, holder };
+  }, ({ root, holder }) => {
+    root.unmount();
+    holder.destroy();
+  });
   return { runtime, runs: RUNS, scenes: out };
 }

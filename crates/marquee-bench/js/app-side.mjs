@@ -1,7 +1,8 @@
-// node app-side.mjs: the app-side scenes (../app/scenes.js) in Node, for comparison with the
-// native host's QuickJS. The SDK talks to a host binding that only counts what it is sent; prints
-// the results as one JSON line.
-import { runScenes } from '../app/scenes.js';
+// node app-side.mjs COMPILED: the app-side scenes (../app, compiled into one module by
+// marquee-bench, as `marquee run` compiles an app that uses React) in Node, for comparison with
+// the native host's QuickJS. The SDK talks to a host binding that only counts what it is sent;
+// the app prints the results as one `results {…}` line.
+import { pathToFileURL } from 'node:url';
 
 globalThis.__marqueeHost = { send() {}, listen() {}, viewport: { width: 1280, height: 720 } };
-process.stdout.write(`${JSON.stringify(runScenes(`node ${process.version}`))}\n`);
+await import(pathToFileURL(process.argv[2]).href);

@@ -3,7 +3,8 @@
 //! it) and in Node for comparison, with what the SDK sent and what applying it cost the engine.
 //!
 //! The scenes are JavaScript (`app/scenes.js`), timed inside the runtime with `performance.now()`
-//! around each loop and its flush; `app/main.js` runs them as an app. Here the host side of that
+//! around each loop and its flush; `app/main.js` runs them as an app, compiled into one module as
+//! `marquee run` compiles an app that uses React ([`compiled`]). Here the host side of that
 //! app keeps every batch it is sent and the `mark` lines that divide them between scenes, then
 //! applies the batches in order to the native engine, timing the ones each scene's timed runs
 //! sent (the setup and teardown around them are applied too, untimed, with a frame after each, so
@@ -54,6 +55,16 @@ pub fn app_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("app")
 }
 
+/// The benchmark app compiled into one module (`app/.marquee/app.js`) by esbuild, with the
+/// packages of this checkout's `node_modules`.
+pub fn compiled() -> Result<PathBuf, Error> {
+    let tools = marquee_bundle::Tools {
+        esbuild: None,
+        toolchain: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")),
+    };
+    marquee_bundle::compile(&app_dir(), &tools).map_err(|e| Error(format!("the app-side scenes: {e} (run `npm ci`)")))
+}
+
 /// What the app sent and logged, in order.
 #[derive(Default)]
 struct Recorded {
@@ -93,7 +104,7 @@ pub fn quickjs(text: &SharedText) -> Result<AppSide, Error> {
     // The scenes run in the module's body, one entry into JavaScript: more than an app's budget.
     let limits = Limits { budget: Duration::from_secs(120), memory: 256 << 20, ..Limits::default() };
     let host: Rc<RefCell<dyn marquee_js::Host>> = Rc::new(RefCell::new(Recorder(recorded.clone())));
-    let runtime = AppRuntime::start(&dir, &marquee_js::entry_module(&dir), (1280.0, 720.0), limits, host)
+    let runtime = AppRuntime::start(&dir, &compiled()?, (1280.0, 720.0), limits, host)
         .map_err(|e| Error(format!("the app-side scenes in QuickJS: {e}")))?;
     drop(runtime);
     let recorded = std::mem::take(&mut *recorded.borrow_mut());
@@ -202,12 +213,18 @@ pub fn node() -> Result<AppSide, Error> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/app-side.mjs");
     let out = std::process::Command::new("node")
         .arg(&script)
+        .arg(compiled()?)
         .output()
         .map_err(|e| Error(format!("node {}: {e}", script.display())))?;
     if !out.status.success() {
         return Err(Error(format!("node {}: {}", script.display(), String::from_utf8_lossy(&out.stderr).trim())));
     }
-    parse(String::from_utf8_lossy(&out.stdout).trim())
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let results = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("results "))
+        .ok_or_else(|| Error(format!("node {}: no results line in {}", script.display(), stdout.trim())))?;
+    parse(results)
 }
 
 /// Reads the scenes' `{ runtime, scenes: [{ name, ms, bytes, commands, nodes }] }`.

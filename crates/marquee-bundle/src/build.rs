@@ -6,6 +6,12 @@
 //! the app's `assets/`, and a `package.json` the host reads (name, version, entry, and the app's
 //! `marquee` settings such as the Wasm rollout). Nothing time- or machine-dependent goes in, so
 //! the same inputs give the same bundle id.
+//!
+//! An app written in JSX or TypeScript, or with React, cannot run from its directory as plain
+//! modules do; [`compile`] gives it the same single module, in the app's `.marquee/` directory,
+//! for `marquee run` and `marquee dev`. JSX uses React's automatic runtime, and
+//! `process.env.NODE_ENV` is `"production"`: libraries such as React choose their build by it and
+//! a host has no `process`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,14 +31,61 @@ pub struct BuildOptions {
     pub protocol: u32,
     /// The oldest host that can run the bundle.
     pub min_host: String,
+    /// Where esbuild and the packages the app does not bring come from.
+    pub tools: Tools,
+}
+
+/// What compiles an app's modules into one.
+#[derive(Debug, Clone, Default)]
+pub struct Tools {
     /// The esbuild executable; by default `node_modules/.bin/esbuild` in the app directory or
     /// the nearest directory above it that has one, else `esbuild` on the PATH, else the one in
     /// `toolchain`.
     pub esbuild: Option<PathBuf>,
-    /// The Marquee installation's own `node_modules` (with esbuild and `@marquee/sdk`), used for
-    /// what the app does not bring itself: an app outside the Marquee checkout bundles with no
-    /// `npm install` of its own.
+    /// The Marquee installation's own `node_modules` (with esbuild, `@marquee/sdk` and
+    /// `@marquee/react`), used for what the app does not bring itself: an app outside the Marquee
+    /// checkout bundles with no `npm install` of its own.
     pub toolchain: Option<PathBuf>,
+}
+
+/// The directory in an app where [`compile`] writes.
+pub const COMPILED_DIR: &str = ".marquee";
+
+/// Whether the app in `app` must be compiled to run from its directory: its entry module is not
+/// plain JavaScript (`.jsx`, `.ts`, `.tsx`), or it uses `@marquee/react` (React ships CommonJS,
+/// which only a bundler turns into modules).
+pub fn needs_compile(app: &Path) -> bool {
+    let Ok(package) = std::fs::read(app.join("package.json")) else { return false };
+    let Ok(package) = serde_json::from_slice::<serde_json::Value>(&package) else { return false };
+    let main = package["main"].as_str().unwrap_or("main.js");
+    let plain = Path::new(main).extension().is_some_and(|e| e == "js" || e == "mjs");
+    let react = ["dependencies", "devDependencies"].iter().any(|k| package[k].get("@marquee/react").is_some());
+    !plain || react
+}
+
+/// Compiles the app in `app` (its entry module and everything it imports) into one ES module,
+/// `.marquee/app.js` inside it, as a bundle's `app.js` is made; returns its path.
+pub fn compile(app: &Path, tools: &Tools) -> Result<PathBuf, Error> {
+    let app = &app.canonicalize().map_err(io(app))?;
+    let entry = entry(app)?;
+    let code = esbuild(app, &entry, tools)?;
+    let dir = app.join(COMPILED_DIR);
+    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let out = dir.join("app.js");
+    crate::write_atomic(&out, &code)?;
+    Ok(out)
+}
+
+/// The entry module `main` of the app's `package.json` names (default `main.js`), which must exist.
+fn entry(app: &Path) -> Result<PathBuf, Error> {
+    let package_path = app.join("package.json");
+    let package: serde_json::Value = serde_json::from_slice(&std::fs::read(&package_path).map_err(io(&package_path))?)
+        .map_err(|e| Error::App(format!("{}: {e}", package_path.display())))?;
+    let entry = app.join(package["main"].as_str().unwrap_or("main.js"));
+    if !entry.is_file() {
+        return Err(Error::App(format!("the entry module {} does not exist", entry.display())));
+    }
+    Ok(entry)
 }
 
 /// Builds the app in `app` into `store`; returns the bundle's id and manifest.
@@ -45,13 +98,9 @@ pub fn build(app: &Path, store: &Store, options: &BuildOptions) -> Result<(Bundl
     let field = |name: &str| package[name].as_str().map(str::to_string);
     let name = field("name").ok_or_else(|| Error::App("package.json has no \"name\"".into()))?;
     let version = field("version").ok_or_else(|| Error::App("package.json has no \"version\"".into()))?;
-    let main = field("main").unwrap_or_else(|| "main.js".into());
-    let entry = app.join(&main);
-    if !entry.is_file() {
-        return Err(Error::App(format!("the entry module {} does not exist", entry.display())));
-    }
+    let entry = entry(app)?;
 
-    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), esbuild(app, &entry, options)?)];
+    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), esbuild(app, &entry, &options.tools)?)];
     let mut bundle_package =
         serde_json::json!({ "name": name, "version": version, "type": "module", "main": "app.js" });
     if let Some(marquee) = package.get("marquee") {
@@ -116,13 +165,13 @@ fn collect(dir: &Path, prefix: &str, out: &mut Vec<(String, Vec<u8>)>) -> Result
 
 /// The esbuild to run: the one asked for, the nearest `node_modules/.bin/esbuild` at or above the
 /// app, `esbuild` on the PATH, or the toolchain's. `Err` lists where it looked.
-fn esbuild_path(app: &Path, options: &BuildOptions) -> Result<PathBuf, Error> {
-    find_esbuild(app, options, std::env::var_os("PATH").as_deref())
+fn esbuild_path(app: &Path, tools: &Tools) -> Result<PathBuf, Error> {
+    find_esbuild(app, tools, std::env::var_os("PATH").as_deref())
 }
 
 /// [`esbuild_path`] with the PATH given, so tests need not change the process's environment.
-fn find_esbuild(app: &Path, options: &BuildOptions, path_var: Option<&std::ffi::OsStr>) -> Result<PathBuf, Error> {
-    if let Some(path) = &options.esbuild {
+fn find_esbuild(app: &Path, tools: &Tools, path_var: Option<&std::ffi::OsStr>) -> Result<PathBuf, Error> {
+    if let Some(path) = &tools.esbuild {
         return match path.is_file() {
             true => Ok(path.clone()),
             false => Err(Error::Esbuild(format!("{}: no such file (given with --esbuild)", path.display()))),
@@ -132,7 +181,7 @@ fn find_esbuild(app: &Path, options: &BuildOptions, path_var: Option<&std::ffi::
     let on_path = path_var
         .map(|p| std::env::split_paths(p).map(|dir| dir.join("esbuild")).collect::<Vec<_>>())
         .unwrap_or_default();
-    let toolchain = options.toolchain.iter().map(|t| t.join(".bin/esbuild"));
+    let toolchain = tools.toolchain.iter().map(|t| t.join(".bin/esbuild"));
     if let Some(found) = in_app.chain(on_path).chain(toolchain).find(|p| p.is_file()) {
         return Ok(found);
     }
@@ -145,17 +194,18 @@ fn find_esbuild(app: &Path, options: &BuildOptions, path_var: Option<&std::ffi::
 }
 
 /// Bundles `entry` and its imports into one ES module.
-fn esbuild(app: &Path, entry: &Path, options: &BuildOptions) -> Result<Vec<u8>, Error> {
-    let exe = esbuild_path(app, options)?;
+fn esbuild(app: &Path, entry: &Path, tools: &Tools) -> Result<Vec<u8>, Error> {
+    let exe = esbuild_path(app, tools)?;
     let mut command = Command::new(&exe);
     command
         .arg(entry)
         // Hosts run ES2022 in QuickJS; `neutral` assumes no Node and no browser.
         .args(["--bundle", "--format=esm", "--target=es2022", "--platform=neutral", "--main-fields=module,main"])
         .args(["--charset=utf8", "--legal-comments=none", "--log-level=warning"])
+        .args(["--jsx=automatic", "--define:process.env.NODE_ENV=\"production\""])
         .current_dir(app);
     // esbuild looks in NODE_PATH for packages the app's own node_modules lack (`@marquee/sdk`).
-    if let Some(toolchain) = &options.toolchain {
+    if let Some(toolchain) = &tools.toolchain {
         command.env("NODE_PATH", toolchain);
     }
     let out = command.output().map_err(|e| Error::Esbuild(format!("{}: {e}", exe.display())))?;
@@ -169,16 +219,8 @@ fn esbuild(app: &Path, entry: &Path, options: &BuildOptions) -> Result<Vec<u8>, 
 mod tests {
     use super::*;
 
-    fn options(esbuild: Option<PathBuf>, toolchain: Option<PathBuf>) -> BuildOptions {
-        BuildOptions {
-            engine_wasm: PathBuf::new(),
-            engine_js: None,
-            engine_abi: 0,
-            protocol: 0,
-            min_host: String::new(),
-            esbuild,
-            toolchain,
-        }
+    fn options(esbuild: Option<PathBuf>, toolchain: Option<PathBuf>) -> Tools {
+        Tools { esbuild, toolchain }
     }
 
     #[test]

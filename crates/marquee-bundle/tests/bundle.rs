@@ -30,8 +30,7 @@ fn built(name: &str) -> (PathBuf, Store, BundleId, Manifest) {
         engine_abi: 4,
         protocol: 2,
         min_host: "0.1.0".into(),
-        esbuild: None,
-        toolchain: None,
+        tools: marquee_bundle::Tools { esbuild: None, toolchain: None },
     };
     let store = Store::new(dir.join("store"));
     let (id, manifest) = build(&fixture(), &store, &options).unwrap();
@@ -223,10 +222,52 @@ fn a_symbolic_link_in_the_assets_is_refused() {
         protocol: 2,
         min_host: "0.1.0".into(),
         // The copy is outside the repository: name the workspace's esbuild.
-        esbuild: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/.bin/esbuild")),
-        toolchain: None,
+        tools: marquee_bundle::Tools {
+            esbuild: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/.bin/esbuild")),
+            toolchain: None,
+        },
     };
     let e = build(&app, &Store::new(dir.join("store")), &options).unwrap_err();
     assert!(matches!(&e, Error::App(why) if why.contains("symbolic link")), "{e}");
+    fs::remove_dir_all(dir).unwrap();
+}
+
+/// The workspace's esbuild, for apps copied outside the repository.
+fn tools() -> marquee_bundle::Tools {
+    let node_modules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");
+    marquee_bundle::Tools { esbuild: Some(node_modules.join(".bin/esbuild")), toolchain: Some(node_modules) }
+}
+
+#[test]
+fn an_app_in_jsx_is_compiled_to_run_and_a_broken_one_says_where() {
+    let dir = scratch("compile");
+    let app = dir.join("app");
+    fs::create_dir_all(&app).unwrap();
+    fs::write(app.join("package.json"), r#"{ "name": "jsx", "version": "1.0.0", "main": "main.jsx" }"#).unwrap();
+    fs::write(
+        app.join("main.jsx"),
+        "const tile = <view style={{ width: 10 }}>{process.env.NODE_ENV}</view>;\n\
+         console.log(tile.type, tile.props.children);\n",
+    )
+    .unwrap();
+    assert!(marquee_bundle::needs_compile(&app));
+    let out = marquee_bundle::compile(&app, &tools()).unwrap();
+    assert_eq!(out, app.canonicalize().unwrap().join(".marquee/app.js"));
+    let code = fs::read_to_string(&out).unwrap();
+    // The automatic runtime, NODE_ENV replaced: the module runs where there is no `process`.
+    assert!(code.contains("\"production\"") && !code.contains("process.env"), "{code}");
+    assert!(!code.contains("<view"), "JSX left in:\n{code}");
+
+    fs::write(app.join("main.jsx"), "const broken = <view>;\n").unwrap();
+    let e = marquee_bundle::compile(&app, &tools()).unwrap_err().to_string();
+    assert!(e.contains("main.jsx:1"), "{e}");
+
+    // Plain modules run as they are, unless the app uses React (CommonJS, which only a bundler
+    // turns into modules).
+    fs::write(app.join("package.json"), r#"{ "name": "js", "version": "1.0.0", "main": "main.js" }"#).unwrap();
+    assert!(!marquee_bundle::needs_compile(&app));
+    let react = r#"{ "name": "js", "version": "1.0.0", "dependencies": { "@marquee/react": "0.1.0" } }"#;
+    fs::write(app.join("package.json"), react).unwrap();
+    assert!(marquee_bundle::needs_compile(&app));
     fs::remove_dir_all(dir).unwrap();
 }

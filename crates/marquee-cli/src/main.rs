@@ -465,6 +465,14 @@ fn run_host(
     let engine_js = std::fs::read_to_string(engine.with_file_name("engine.js")).ok();
     let mut options = Options::new(&app, wasm);
     options.engine_js = engine_js;
+    // JSX, TypeScript and React run compiled into one module, as in a bundle.
+    if marquee_bundle::needs_compile(&app) {
+        let compiled = marquee_bundle::compile(&app, &tools(None)).map_err(|e| format!("{}: {e}", app.display()))?;
+        if !args.quiet {
+            println!("app: compiled into {}", compiled.display());
+        }
+        options.entry = Some(compiled);
+    }
     let profile = args.device.as_deref().map(Profile::load).transpose().map_err(|e| e.to_string())?;
     if let Some(p) = &profile
         && !args.quiet
@@ -586,6 +594,14 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// esbuild (`esbuild`, or found as [`marquee_bundle::Tools`] says) and, for apps that do not
+/// install their own packages, the `node_modules` of the checkout this marquee was built from
+/// (`npm ci` brings esbuild, the SDK and `@marquee/react`).
+fn tools(esbuild: Option<PathBuf>) -> marquee_bundle::Tools {
+    let toolchain = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")).filter(|p| p.is_dir());
+    marquee_bundle::Tools { esbuild, toolchain }
+}
+
 /// Builds `app` into `store` with `engine_wasm` (engine.js from beside it), after checking that
 /// the engine compiles and answers this host's ABI version: a bundle names the ABI its engine
 /// speaks, and devices choose releases by it.
@@ -611,10 +627,7 @@ fn build_bundle(
         engine_abi: marquee_engine_contract::ABI_VERSION,
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
-        esbuild,
-        // The checkout this marquee was built from brings esbuild and the SDK (`npm ci`) for
-        // apps that do not install their own.
-        toolchain: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")).filter(|p| p.is_dir()),
+        tools: tools(esbuild),
     };
     marquee_bundle::build(app, store, &options).map_err(|e| e.to_string())
 }

@@ -76,6 +76,7 @@ pub(crate) fn spawn(
     backlog: Arc<Backlog>,
 ) -> Result<JoinHandle<()>, Error> {
     let app_dir = options.app_dir.clone();
+    let entry = options.entry.clone().unwrap_or_else(|| marquee_js::entry_module(&app_dir));
     let viewport = (options.size.0 as f32, options.size.1 as f32);
     let limits = options.js;
     let echo = options.echo_console;
@@ -117,7 +118,6 @@ pub(crate) fn spawn(
                 languages,
                 era: 0,
             }));
-            let entry = marquee_js::entry_module(&app_dir);
             match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
                 Ok(app) => run(app, &rx, &to_engine, &sink),
                 Err(e) => {

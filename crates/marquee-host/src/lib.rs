@@ -57,6 +57,9 @@ pub const DEFAULT_TEXTURE_BUDGET: u64 = 128 << 20;
 pub struct Options {
     /// The app's directory (an npm package whose `main` is its entry module).
     pub app_dir: PathBuf,
+    /// The module to run instead of `main`, inside `app_dir`: the app compiled for running
+    /// (`marquee_bundle::compile`), for an app in JSX or TypeScript.
+    pub entry: Option<PathBuf>,
     /// The engine module's bytes.
     pub engine_wasm: Vec<u8>,
     /// engine.js's source, for devices (or rollouts, or developers) that run the engine without
@@ -222,6 +225,7 @@ impl Options {
     pub fn new(app_dir: impl Into<PathBuf>, engine_wasm: Vec<u8>) -> Options {
         Options {
             app_dir: app_dir.into(),
+            entry: None,
             engine_wasm,
             engine_js: None,
             engine: EngineChoice::Auto,

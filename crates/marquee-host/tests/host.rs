@@ -501,11 +501,27 @@ fn the_demo_renders_its_golden_images_on_the_gpu() {
     demo_sessions_on(EngineChoice::Wasm, marquee_host::RendererChoice::Gpu);
 }
 
+/// The demo written in React (`apps/demo-react`, compiled as `marquee run` compiles it) shows
+/// the same pixels as the demo written with the SDK's proxy nodes, session for session.
+#[test]
+fn the_react_demo_renders_the_demo_golden_images() {
+    let _serial = serial();
+    let tools = marquee_bundle::Tools { esbuild: None, toolchain: Some(root().join("node_modules")) };
+    let entry = marquee_bundle::compile(&root().join("apps/demo-react"), &tools).unwrap();
+    demo_app_sessions("apps/demo-react", Some(entry), EngineChoice::Wasm, marquee_host::RendererChoice::Cpu);
+}
+
 fn demo_sessions(engine: EngineChoice) {
     demo_sessions_on(engine, marquee_host::RendererChoice::Cpu);
 }
 
 fn demo_sessions_on(engine: EngineChoice, renderer: marquee_host::RendererChoice) {
+    demo_app_sessions("apps/demo", None, engine, renderer);
+}
+
+/// The demo's scripted sessions in the app at `app` (run from `entry` when given), each checked
+/// against its golden image.
+fn demo_app_sessions(app: &str, entry: Option<PathBuf>, engine: EngineChoice, renderer: marquee_host::RendererChoice) {
     use Key::{Back, Down, Enter, Right};
     // Scripted remote sessions, a key every 12 frames (200 ms of virtual time), each ending in a
     // screenshot once everything has settled. From the start, focus is on the first nav item.
@@ -517,7 +533,8 @@ fn demo_sessions_on(engine: EngineChoice, renderer: marquee_host::RendererChoice
         ("demo-back", [&rails[..], &[Enter, Back, Right]].concat()),
     ];
     for (name, keys) in sessions {
-        let mut o = options("apps/demo", engine_wasm());
+        let mut o = options(app, engine_wasm());
+        o.entry = entry.clone();
         o.size = (1280, 720);
         o.virtual_time = true;
         // Its bundled catalogue, whatever listens on this machine's port 8080.
@@ -564,8 +581,7 @@ fn the_demo_runs_the_same_from_its_bundle() {
         engine_abi: marquee_engine_contract::ABI_VERSION,
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: "0.1.0".into(),
-        esbuild: None,
-        toolchain: None,
+        tools: marquee_bundle::Tools { esbuild: None, toolchain: None },
     };
     let store = marquee_bundle::Store::new(dir.join("store"));
     let (id, manifest) = marquee_bundle::build(&root().join("apps/demo"), &store, &options).unwrap();

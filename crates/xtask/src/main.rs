@@ -14,7 +14,7 @@
 //! - `cargo xtask test` builds `engine.wasm` and `engine.js`, then runs every test in the
 //!   workspace: the Rust crates' and the SDK's (`node --test`). It needs Chromium (the browser
 //!   parity test) and says how to install it when it is missing.
-//! - `cargo xtask codegen` writes the SDK's protocol tables (`sdk/src/wire.js`) and the style
+//! - `cargo xtask codegen` writes the SDK's protocol tables (`sdk/src/wire.js`, `style.d.ts`) and the style
 //!   table in docs/protocol.md from `marquee-protocol` (see `codegen.rs`).
 //! - `cargo xtask fuzz [--seconds N] [TARGET…]` builds the libFuzzer targets in `fuzz/` with
 //!   coverage instrumentation on the stable toolchain and runs each for N seconds (default 30)
@@ -572,10 +572,11 @@ fn test(extra: &[String]) -> Result<()> {
     let cargo_ok = child.wait().map_err(|e| e.to_string())?.success();
 
     // The SDK's tests (its encoder against the same golden vectors, its app layer against a
-    // recording host) and the apps' (the demo's catalogue API). Named explicitly: `node --test
-    // DIR` would also run the helper modules.
+    // recording host), @marquee/react's (the renderer against a model engine) and the apps' (the
+    // demo's catalogue API; the React demo's scene against the SDK demo's). Named explicitly:
+    // `node --test DIR` would also run the helper modules.
     let mut files = Vec::new();
-    for dir in ["sdk/test", "apps/demo/test"] {
+    for dir in ["sdk/test", "react/test", "apps/demo/test", "apps/demo-react/test"] {
         let entries = std::fs::read_dir(root().join(dir)).map_err(|e| format!("{dir}: {e}"))?;
         files.extend(
             entries

@@ -1,0 +1,357 @@
+// The React demo's page: everything it shows, as components — nav, hero, rails, the details
+// overlay — and nothing else: no network, no storage, no app listeners, so the app (`main.jsx`)
+// and the app-side benchmark (`crates/marquee-bench/app`) render the same page, as the SDK
+// demo's `page.js` is shared. What the page repeats is made once per app as reusable styles.
+
+import { useLayoutEffect, useRef, useState } from 'react';
+import { useApp } from '@marquee/react';
+
+// Dates in the device's language (navigator.language); release dates are days, kept in UTC.
+const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
+const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const FILL = { position: 'absolute', left: 0, top: 0, width: '100%', height: '100%' };
+const round = (r) => ({
+  borderTopLeftRadius: r,
+  borderTopRightRadius: r,
+  borderBottomLeftRadius: r,
+  borderBottomRightRadius: r,
+});
+
+/** Each app's sizes and reusable styles, made once: pages rendered again reuse them. */
+const looks = new WeakMap();
+
+/** The page's sizes for the app's surface (designed at 720p, scaled) and the styles it repeats. */
+function useLook() {
+  const app = useApp();
+  let l = looks.get(app);
+  if (l !== undefined) return l;
+  const unit = app.viewport.height / 720;
+  const TILE_W = Math.round(240 * unit);
+  const TILE_H = Math.round(136 * unit);
+  const GAP = Math.round(20 * unit);
+  const SIDE = Math.round(64 * unit);
+  const ZOOM_ROOM = Math.round(12 * unit); // room above and below a tile for its zoom and ring
+  const label = (size, weight, color, more = {}) => ({ fontSize: size * unit, fontWeight: weight, color, ...more });
+
+  const styles = {
+    navItem: app.style({
+      height: 36 * unit,
+      paddingLeft: 14 * unit,
+      paddingRight: 14 * unit,
+      justifyContent: 'center',
+      alignItems: 'center',
+      focusable: 'yes',
+      ...round(18 * unit),
+      focused: { backgroundColor: '#ffffff33', scaleX: 1.08, scaleY: 1.08 },
+    }),
+    navLabel: app.style(label(17, 400, '#ffffffcc')),
+    railBlock: app.style({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit }),
+    railTitle: app.style(label(20, 700, '#ffffffdd', { marginLeft: SIDE })),
+    track: app.style({
+      flexDirection: 'row',
+      columnGap: GAP,
+      paddingLeft: SIDE,
+      paddingRight: SIDE,
+      paddingTop: ZOOM_ROOM,
+      paddingBottom: ZOOM_ROOM,
+      overflow: 'scroll',
+      scrollAlign: 'start',
+      scrollDuration: 240,
+      focusGroup: 'row',
+      transitionEasing: 'ease-out',
+    }),
+    // A tile zooms and rings when focused; its colour (the poster's, until it loads) is its own.
+    tile: app.style({
+      width: TILE_W,
+      height: TILE_H,
+      flexShrink: 0,
+      borderColor: '#00000000',
+      borderWidth: 4 * unit,
+      focusable: 'yes',
+      focusDuration: 160,
+      overflow: 'clip',
+      flexDirection: 'column',
+      justifyContent: 'flex-end',
+      ...round(10 * unit),
+      focused: { borderColor: '#ffffffff', scaleX: 1.06, scaleY: 1.06, zIndex: 1 },
+    }),
+    poster: app.style({ ...FILL, objectFit: 'cover' }),
+    shade: app.style({
+      position: 'absolute',
+      left: 0,
+      bottom: 0,
+      width: '100%',
+      height: '50%',
+      backgroundColor: '#00000080',
+    }),
+    caption: app.style(
+      label(18, 700, '#ffffff', {
+        marginLeft: 12 * unit,
+        marginRight: 12 * unit,
+        marginBottom: 8 * unit,
+        maxLines: 2,
+        textOverflow: 'ellipsis',
+        lineHeight: 1.1,
+      }),
+    ),
+  };
+  l = { unit, SIDE, label, styles };
+  looks.set(app, l);
+  return l;
+}
+
+function Nav({ updated }) {
+  const { unit, SIDE, label, styles } = useLook();
+  return (
+    <view
+      style={{
+        flexDirection: 'row',
+        height: 72 * unit,
+        flexShrink: 0,
+        paddingLeft: SIDE,
+        paddingRight: SIDE,
+        alignItems: 'center',
+        columnGap: 20 * unit,
+        focusGroup: 'row',
+      }}
+    >
+      <text style={label(26, 800, '#1fb6ff', { marginRight: 24 * unit, letterSpacing: -0.5 * unit })}>marquee</text>
+      {['Home', 'Movies', 'Series', 'Kids', 'My list'].map((name) => (
+        <view key={name} style={styles.navItem}>
+          <text style={styles.navLabel}>{name}</text>
+        </view>
+      ))}
+      {/* Where the catalogue came from, at the nav's far end. */}
+      <view style={{ flexGrow: 1 }} />
+      <text style={label(14, 400, updated ? '#ffffff99' : '#f5c518')}>
+        {updated ? `Updated ${UPDATED.format(Date.parse(updated))}` : 'Offline catalogue'}
+      </text>
+    </view>
+  );
+}
+
+function Hero({ featured }) {
+  const { unit, SIDE, label } = useLook();
+  return (
+    <view
+      style={{
+        height: 300 * unit,
+        flexShrink: 0,
+        marginLeft: SIDE,
+        marginRight: SIDE,
+        marginBottom: 16 * unit,
+        backgroundColor: featured.colour,
+        overflow: 'clip',
+        flexDirection: 'column',
+        justifyContent: 'flex-end',
+        paddingLeft: 40 * unit,
+        paddingBottom: 36 * unit,
+        rowGap: 12 * unit,
+        ...round(16 * unit),
+      }}
+    >
+      <image
+        src={featured.backdrop}
+        style={{
+          position: 'absolute',
+          right: 0,
+          top: 0,
+          width: '50%',
+          height: '100%',
+          objectFit: 'cover',
+          placeholderColor: '#406e8e',
+          fadeInDuration: 300,
+        }}
+      />
+      <text style={label(40, 700, '#ffffff', { maxLines: 1, textOverflow: 'ellipsis', width: 520 * unit })}>
+        {featured.title}
+      </text>
+      {/* Wrapped to three lines, ending in an ellipsis. */}
+      <text
+        style={label(16, 400, '#ffffffcc', {
+          width: 520 * unit,
+          lineHeight: 1.35,
+          maxLines: 3,
+          textOverflow: 'ellipsis',
+        })}
+      >
+        {featured.synopsis}
+      </text>
+      <view
+        focusable
+        style={{
+          width: 140 * unit,
+          height: 40 * unit,
+          marginTop: 8 * unit,
+          backgroundColor: '#f5c518',
+          borderColor: '#00000000',
+          borderWidth: 3 * unit,
+          justifyContent: 'center',
+          alignItems: 'center',
+          ...round(20 * unit),
+          focused: { borderColor: '#ffffffff', scaleX: 1.08, scaleY: 1.08 },
+        }}
+      >
+        <text style={label(17, 700, '#111111')}>Play</text>
+      </view>
+    </view>
+  );
+}
+
+/** A rail: its title and a track of tiles that scrolls sideways, keeping the focused one at the left margin. */
+function Rail({ rail, index, tiles, onOpen, onRail }) {
+  const { styles } = useLook();
+  return (
+    <view style={styles.railBlock} onFocus={() => onRail(index)}>
+      <text style={styles.railTitle}>{rail.name}</text>
+      <view style={styles.track}>
+        {rail.tiles.map((item) => (
+          <view
+            key={item.poster}
+            ref={(inst) => {
+              if (inst) tiles.set(item, inst);
+              else tiles.delete(item);
+            }}
+            style={[styles.tile, { backgroundColor: item.colour }]}
+            onSelect={() => onOpen(item)}
+          >
+            <image src={item.poster} style={[styles.poster, { placeholderColor: item.colour }]} />
+            <view style={styles.shade} />
+            <text style={styles.caption}>{item.title}</text>
+          </view>
+        ))}
+      </view>
+    </view>
+  );
+}
+
+/** Details: an overlay that traps focus on its close button until Back. */
+function Details({ item, onClose }) {
+  const { unit, label } = useLook();
+  const ref = useRef(null);
+  const close = useRef(null);
+  // Closed, the overlay keeps what it showed last, hidden, as the SDK demo's does.
+  const last = useRef(null);
+  if (item !== null) last.current = item;
+  const shown = last.current;
+  useLayoutEffect(() => {
+    if (item === null) return;
+    ref.current.animate({ opacity: 1 }, { duration: 200, easing: 'ease-out' });
+    close.current.focus();
+  }, [item]);
+  const onKey = ({ key, action }) => {
+    if (action === 'press' && (key === 'back' || key === 'enter')) onClose();
+  };
+  return (
+    <view
+      ref={ref}
+      focusGroup="row"
+      focusTrap
+      onKey={onKey}
+      style={{
+        ...FILL,
+        backgroundColor: '#000000cc',
+        display: item ? 'flex' : 'none',
+        opacity: shown ? 0 : undefined,
+        justifyContent: 'center',
+        alignItems: 'center',
+      }}
+    >
+      <view
+        style={{
+          width: 640 * unit,
+          height: 360 * unit,
+          backgroundColor: shown ? shown.colour : '#1c2430',
+          flexDirection: 'column',
+          justifyContent: 'flex-end',
+          paddingLeft: 32 * unit,
+          paddingBottom: 32 * unit,
+          rowGap: 16 * unit,
+          overflow: 'clip',
+          ...round(18 * unit),
+        }}
+      >
+        <image src={shown?.poster} style={{ ...FILL, objectFit: 'cover', fadeInDuration: 150 }} />
+        <view
+          style={{
+            position: 'absolute',
+            left: 0,
+            bottom: 0,
+            width: '100%',
+            height: '60%',
+            backgroundColor: '#000000a0',
+          }}
+        />
+        <text style={label(34, 700, '#ffffff', { width: 560 * unit, maxLines: 2, textOverflow: 'ellipsis' })}>
+          {shown?.title ?? ''}
+        </text>
+        <text style={label(16, 400, '#ffffffcc')}>
+          {shown ? `Released ${RELEASED.format(Date.parse(shown.released))}` : ''}
+        </text>
+        <view
+          ref={close}
+          focusable
+          style={{
+            width: 120 * unit,
+            height: 40 * unit,
+            backgroundColor: '#ffffff',
+            justifyContent: 'center',
+            alignItems: 'center',
+            ...round(20 * unit),
+          }}
+        >
+          <text style={label(17, 700, '#111111')}>Close</text>
+        </view>
+      </view>
+    </view>
+  );
+}
+
+/**
+ * The page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled copy).
+ * Focus starts on the first tile of rail `startRail` when the catalogue has it; `onRail(index)`
+ * hears focus arrive in a rail.
+ */
+export function Page({ catalogue, startRail = -1, onRail = () => {} }) {
+  const [opened, setOpened] = useState(null);
+  const tiles = useRef(new Map()).current;
+  const last = useRef(null);
+
+  useLayoutEffect(() => {
+    const first = catalogue.rails[startRail]?.tiles[0];
+    if (first) tiles.get(first)?.focus();
+  }, [catalogue, startRail, tiles]);
+
+  // Hiding the overlay would send focus to the page's first tile; put it back where it was.
+  useLayoutEffect(() => {
+    if (opened !== null) last.current = opened;
+    else if (last.current !== null) {
+      tiles.get(last.current)?.focus();
+      last.current = null;
+    }
+  }, [opened, tiles]);
+
+  return (
+    <view style={{ width: '100%', height: '100%', flexDirection: 'column', backgroundColor: '#0b0e14' }}>
+      <Nav updated={catalogue.updated} />
+      {/* The page scrolls under the nav; the focused row is brought to its top. */}
+      <view
+        style={{
+          flexGrow: 1,
+          flexDirection: 'column',
+          overflow: 'scroll',
+          scrollAlign: 'start',
+          scrollDuration: 280,
+          focusGroup: 'column',
+          transitionEasing: 'ease-out',
+        }}
+      >
+        <Hero featured={catalogue.hero} />
+        {catalogue.rails.map((rail, r) => (
+          <Rail key={rail.name} rail={rail} index={r} tiles={tiles} onOpen={setOpened} onRail={onRail} />
+        ))}
+      </view>
+      <Details item={opened} onClose={() => setOpened(null)} />
+    </view>
+  );
+}

@@ -1,0 +1,83 @@
+// The React demo builds the scene the SDK demo builds: both apps run in Node against the model
+// engine of @marquee/react's tests, offline, and their scenes (every node's kind, style, state
+// styles, reusable styles by their declarations, text and source) must be equal — at start,
+// and after the same focus moves and keys. The golden screenshots (crates/marquee-host's tests)
+// then hold the React demo to the same pixels.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { modelEngine, settle } from '../../../react/test/support.js';
+
+const here = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+/** The React demo compiled as `marquee run` compiles it (esbuild, automatic JSX, production React). */
+function compiled() {
+  const out = join(mkdtempSync(join(tmpdir(), 'demo-react-')), 'app.mjs');
+  const code = execFileSync(here('../../../node_modules/.bin/esbuild'), [
+    here('../main.jsx'),
+    '--bundle',
+    '--format=esm',
+    '--platform=neutral',
+    '--main-fields=module,main',
+    '--jsx=automatic',
+    '--define:process.env.NODE_ENV="production"',
+    '--log-level=warning',
+  ]);
+  writeFileSync(out, code);
+  return pathToFileURL(out).href;
+}
+
+/** Runs the app module at `url` against a fresh model engine; returns the engine. */
+async function run(url) {
+  const engine = modelEngine();
+  const stored = new Map();
+  globalThis.__marqueeHost = engine;
+  globalThis.localStorage = {
+    getItem: (k) => stored.get(k) ?? null,
+    setItem: (k, v) => stored.set(k, String(v)),
+  };
+  await import(url);
+  // The catalogue API is not there: both apps stay on the offline catalogue.
+  for (let i = 0; i < 20; i++) await settle();
+  return engine;
+}
+
+test('the React demo builds the same scene as the SDK demo, and changes it the same way', async () => {
+  const sdk = await run(pathToFileURL(here('../../demo/main.js')).href);
+  const react = await run(compiled());
+  assert.deepEqual(react.scene(), sdk.scene());
+
+  // The first tile of the second rail: open its details, then close them.
+  const tileOf = (engine) => {
+    const page = engine.nodes.get(engine.nodes.get(0).children[0]).children[1];
+    const rail = engine.nodes.get(engine.nodes.get(page).children[2]);
+    return engine.nodes.get(rail.children[1]).children[0];
+  };
+  for (const engine of [sdk, react]) {
+    const tile = tileOf(engine);
+    engine.focus(null, tile);
+    engine.key('enter', tile);
+  }
+  await settle();
+  assert.deepEqual(react.scene(), sdk.scene(), 'details open');
+  assert.equal(react.nodes.get(0).children.length, 1);
+  for (const engine of [sdk, react]) {
+    const close = engine
+      .ids()
+      .find((id) => engine.nodes.get(id).children.some((c) => engine.nodes.get(c).text === 'Close'));
+    engine.key('back', close);
+  }
+  await settle();
+  const focusOf = (engine) =>
+    engine
+      .take()
+      .filter((c) => c.op === 'focus')
+      .map(() => 'focus');
+  assert.deepEqual(focusOf(react), focusOf(sdk), 'focus went back the same way');
+  assert.deepEqual(react.scene(), sdk.scene(), 'details closed');
+});

@@ -1,0 +1,291 @@
+// What a host component's props ask of its node, and how to change the node from one set of props
+// to the next sending only what changed.
+//
+// A node's look is its `style` prop (an object, a reusable style from `app.style()`, or a list of
+// both, later ones winning, as the SDK takes them) plus the focus props, which are style
+// properties under friendlier names (`focusable`, `focusGroup`, `focusTrap`, `focusRestore`,
+// `autoFocus`). A plain object in `style` may also hold `focused: {...}` and `focusWithin: {...}`:
+// paint properties for while the node is in that state, which the engine switches itself.
+//
+// The look is flattened into declarations keyed by state and property name. An update compares
+// the old and new declarations: a changed value is one `style` command, a property gone is one
+// `clear`. Reusable styles are applied by id: when the list of them changes, the node gets its
+// properties that no longer apply cleared and then the whole new look, in order (rare, and
+// what the order of "later ones win" needs).
+
+import { Style, propertyName } from '@marquee/sdk';
+import { isPaintProperty, isTextProperty, styleValue } from '@marquee/sdk/protocol';
+
+/** Focus props and the style property each sets. */
+const FOCUS_PROPS = Object.freeze({
+  focusable: 'focusable',
+  focusGroup: 'focus-group',
+  focusTrap: 'focus-trap',
+  focusRestore: 'focus-restore',
+  autoFocus: 'autofocus',
+});
+
+/** The style properties focus props set. */
+const FOCUS_NAMES = new Set(Object.values(FOCUS_PROPS));
+
+/** Style states an object in `style` may hold, by key, and their wire names. */
+const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within' });
+
+/** `true`/`false` → the keyword a yes/no property takes; anything else as given. */
+const yesNo = (v) => (v === true ? 'yes' : v === false ? 'no' : v);
+
+/** The `style` prop as a list (empty for none). */
+function layers(style) {
+  if (style === undefined || style === null || style === false) return [];
+  return Array.isArray(style) ? style.flat(Number.POSITIVE_INFINITY).filter((s) => s) : [style];
+}
+
+/**
+ * A node's look from its props: `reusable`, the reusable styles in order; `plain`, the
+ * declarations plain objects and focus props make, as a Map from `state|name` to
+ * `[state, name, value]` (state '' for the plain style, the name in the protocol's kebab case),
+ * later ones winning. Made only when a node's props change, to compare with the next.
+ */
+export function look(props) {
+  const reusable = [];
+  const plain = new Map();
+  for (const layer of layers(props.style)) {
+    if (layer instanceof Style) {
+      reusable.push(layer);
+      continue;
+    }
+    if (typeof layer !== 'object') throw new TypeError(`style: ${JSON.stringify(layer)} is not a style`);
+    for (const name in layer) {
+      if (!Object.hasOwn(layer, name)) continue;
+      const value = layer[name];
+      const state = STATES[name];
+      if (state === undefined) {
+        if (value !== undefined && value !== null) {
+          const wire = propertyName(name);
+          plain.set(`|${wire}`, ['', wire, value]);
+        }
+        continue;
+      }
+      if (value === undefined || value === null) continue;
+      if (typeof value !== 'object') throw new TypeError(`style.${name}: ${JSON.stringify(value)} is not an object`);
+      for (const inner in value) {
+        if (Object.hasOwn(value, inner) && value[inner] !== undefined && value[inner] !== null) {
+          const wire = propertyName(inner);
+          plain.set(`${state}|${wire}`, [state, wire, value[inner]]);
+        }
+      }
+    }
+  }
+  for (const prop in FOCUS_PROPS) {
+    const value = props[prop];
+    if (value !== undefined && value !== null)
+      plain.set(`|${FOCUS_PROPS[prop]}`, ['', FOCUS_PROPS[prop], yesNo(value)]);
+  }
+  return { reusable, plain };
+}
+
+/**
+ * Throws, naming the property, for a style the SDK would refuse when the node is made: checked
+ * while rendering, where the app's error boundaries catch it and the component is known, rather
+ * than while committing, half a tree made.
+ */
+export function check(type, props) {
+  const text = type === 'text';
+  const value = (state, name, v) => {
+    const wire = propertyName(name);
+    if (isTextProperty(wire) && !text) throw new TypeError(`${name} applies to <text>, not <${type}>`);
+    if (state !== null && !isPaintProperty(wire))
+      throw new TypeError(`${name} is not a paint property: no ${state} style`);
+    styleValue(wire, v);
+  };
+  const visit = (layer) => {
+    if (layer === undefined || layer === null || layer === false) return;
+    if (Array.isArray(layer)) for (const l of layer) visit(l);
+    else if (layer instanceof Style) {
+      if (layer.compiled.text && !text) throw new TypeError(`a style with text properties on <${type}>`);
+    } else if (typeof layer !== 'object') throw new TypeError(`style: ${JSON.stringify(layer)} is not a style`);
+    else {
+      for (const name in layer) {
+        const v = layer[name];
+        if (v === undefined || v === null) continue;
+        const state = STATES[name];
+        if (state === undefined) value(null, name, v);
+        else if (typeof v !== 'object') throw new TypeError(`style.${name}: ${JSON.stringify(v)} is not an object`);
+        else for (const inner in v) if (v[inner] !== undefined && v[inner] !== null) value(state, inner, v[inner]);
+      }
+    }
+  };
+  visit(props.style);
+  for (const prop in FOCUS_PROPS) {
+    if (props[prop] !== undefined && props[prop] !== null) value(null, FOCUS_PROPS[prop], yesNo(props[prop]));
+  }
+}
+
+/** Whether two lists hold the same reusable styles in the same order. */
+function sameStyles(a, b) {
+  return a.length === b.length && a.every((s, i) => s === b[i]);
+}
+
+/**
+ * Sets one declaration on `node`. A value the SDK refuses is logged and skipped, the others still
+ * sent: React has no render-time hook for updated props, and an error thrown while committing
+ * would take the whole app off the screen for one bad colour.
+ */
+function put(node, [state, name, value]) {
+  try {
+    if (state === '') node.set(name, value);
+    else node.stateStyle(state === 'focus-within' ? 'focusWithin' : state, { [name]: value });
+  } catch (e) {
+    console.error(
+      `@marquee/react: node ${node.id}: ${state ? `${state} ` : ''}${name} ${JSON.stringify(value)}: ${e.message}`,
+    );
+  }
+}
+
+/** Clears one declaration from `node`. */
+function drop(node, [state, name]) {
+  if (state === '') node.clear(name);
+  else node.clearState(state === 'focus-within' ? 'focusWithin' : state, name);
+}
+
+/**
+ * What a node is created with, straight from its props (the path every node takes, so it builds
+ * no maps): `styling`, the `style` list as `app.create` takes it (state declarations and unset
+ * values taken out of its objects, the focus props as one more object), and `states`, the state
+ * declarations to set after, as `[state, name, value]`.
+ */
+export function creation(props) {
+  const states = [];
+  const styling = [];
+  const add = (layer) => {
+    if (layer === undefined || layer === null || layer === false) return;
+    if (Array.isArray(layer)) for (const l of layer) add(l);
+    else if (layer instanceof Style) styling.push(layer);
+    else if (typeof layer !== 'object') throw new TypeError(`style: ${JSON.stringify(layer)} is not a style`);
+    else styling.push(plainPart(layer, states));
+  };
+  add(props.style);
+  let focus = null;
+  for (const prop in FOCUS_PROPS) {
+    const value = props[prop];
+    if (value === undefined || value === null) continue;
+    focus ??= {};
+    focus[FOCUS_PROPS[prop]] = yesNo(value);
+  }
+  if (focus !== null) styling.push(focus);
+  return { styling, states };
+}
+
+/**
+ * A plain style object as the SDK takes it: itself when it holds no state styles and no unset
+ * values, else a copy without them; its state declarations go to `states`.
+ */
+function plainPart(layer, states) {
+  let clean = true;
+  for (const name in layer) {
+    const value = layer[name];
+    if (value === undefined || value === null || STATES[name] !== undefined) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return layer;
+  const flat = {};
+  for (const name in layer) {
+    if (!Object.hasOwn(layer, name)) continue;
+    const value = layer[name];
+    if (value === undefined || value === null) continue;
+    const state = STATES[name];
+    if (state === undefined) flat[name] = value;
+    else if (typeof value !== 'object') throw new TypeError(`style.${name}: ${JSON.stringify(value)} is not an object`);
+    else {
+      for (const inner in value) {
+        if (Object.hasOwn(value, inner) && value[inner] !== undefined && value[inner] !== null) {
+          states.push([state, propertyName(inner), value[inner]]);
+        }
+      }
+    }
+  }
+  return flat;
+}
+
+/** Applies the look of `props` whole, as at creation: the styles in order, then states and focus props. */
+function applyWhole(node, props) {
+  const { styling, states } = creation(props);
+  for (const layer of styling) {
+    try {
+      node.style(layer);
+    } catch (e) {
+      console.error(`@marquee/react: node ${node.id}: style: ${e.message}`);
+    }
+  }
+  for (const d of states) put(node, d);
+}
+
+/**
+ * Changes `node` from look `before` to look `now` (that of `props`), sending only what changed;
+ * returns how many declarations it sent or cleared (for tests).
+ */
+export function update(node, before, now, props) {
+  let sent = 0;
+  if (!sameStyles(before.reusable, now.reusable)) {
+    // The reusable styles changed: what the old look set and the new one does not is cleared,
+    // then the new look is applied whole, so that "later ones win" holds across both kinds.
+    const declared = (l) => {
+      const keys = new Map(l.plain);
+      for (const s of l.reusable)
+        for (const [state, name] of s.declarations) keys.set(`${state ?? ''}|${name}`, [state ?? '', name]);
+      return keys;
+    };
+    const old = declared(before);
+    const kept = declared(now);
+    for (const [key, d] of old) {
+      if (!kept.has(key)) {
+        drop(node, d);
+        sent += 1;
+      }
+    }
+    applyWhole(node, props);
+    return sent + kept.size;
+  }
+  // The same reusable styles: only plain declarations changed. One a reusable style also sets
+  // falls back to the style's value, which only applying the style again can restore.
+  const covered = new Set();
+  for (const s of now.reusable) for (const [state, name] of s.declarations) covered.add(`${state ?? ''}|${name}`);
+  let restyle = false;
+  for (const [key, d] of before.plain) {
+    if (now.plain.has(key)) continue;
+    if (covered.has(key)) restyle = true;
+    else {
+      drop(node, d);
+      sent += 1;
+    }
+  }
+  if (restyle) {
+    applyWhole(node, props);
+    return sent + now.plain.size + now.reusable.length;
+  }
+  for (const [key, d] of now.plain) {
+    const old = before.plain.get(key);
+    if (old === undefined || !Object.is(old[2], d[2])) {
+      put(node, d);
+      sent += 1;
+    }
+  }
+  return sent;
+}
+
+/** A `<text>`'s children as its text: strings and numbers joined, `null`/booleans skipped; `undefined` when they are not all text. */
+export function textOf(children) {
+  if (typeof children === 'string') return children;
+  if (typeof children === 'number' || typeof children === 'bigint') return String(children);
+  if (children === undefined || children === null || typeof children === 'boolean') return '';
+  if (!Array.isArray(children)) return undefined;
+  let text = '';
+  for (const c of children) {
+    const part = textOf(c);
+    if (part === undefined) return undefined;
+    text += part;
+  }
+  return text;
+}

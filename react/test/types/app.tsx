@@ -1,0 +1,65 @@
+// An app in TSX against @marquee/react's declarations (src/index.d.ts; see ../types.test.js):
+// every use below must type-check, and every line marked as an expected error must be one.
+import { useRef, useState } from 'react';
+import { createApp } from '@marquee/sdk';
+import {
+  createRoot,
+  Image,
+  Text,
+  View,
+  useAnimate,
+  useFocused,
+  useLayout,
+  type MarqueeInstance,
+} from '../../src/index.js';
+
+const app = createApp();
+const card = app.style({ width: 240, height: 136, focused: { scaleX: 1.06 } });
+
+function Tile({ title, poster }: { title: string; poster: string }) {
+  const ref = useRef<MarqueeInstance>(null);
+  const focused = useFocused(ref);
+  const box = useLayout(ref, [title]);
+  const animate = useAnimate(ref);
+  return (
+    <View
+      ref={ref}
+      focusable
+      style={[card, { backgroundColor: '#336699', focused: { borderColor: '#ffffff' } }, focused && { opacity: 1 }]}
+      onSelect={() => animate({ opacity: 0.5 }, { duration: 200, easing: 'ease-out' }).then((r) => r.finished)}
+      onFocus={(e) => e.target.id}
+    >
+      <Image src={poster} style={{ width: '100%', height: '100%', objectFit: 'cover' }} onError={(e) => e.reason} />
+      <Text style={{ fontSize: 18, color: '#ffffff' }}>
+        {title} {box?.width ?? 0}
+      </Text>
+    </View>
+  );
+}
+
+function Row() {
+  const [items] = useState(['a', 'b']);
+  return (
+    <View focusGroup="row" focusRestore="last" onKey={(e) => e.key === 'back' && e.stopPropagation()}>
+      {items.map((t) => (
+        <Tile key={t} title={t} poster={`posters/${t}.jpg`} />
+      ))}
+    </View>
+  );
+}
+
+createRoot(app).render(<Row />);
+
+// @ts-expect-error not a style property
+export const bad1 = <View style={{ colour: 'red' }} />;
+// @ts-expect-error a keyword property takes its keywords
+export const bad2 = <View style={{ flexDirection: 'sideways' }} />;
+// @ts-expect-error focus groups are rows, columns and grids
+export const bad3 = <View focusGroup="diagonal" />;
+const view = <View />;
+// @ts-expect-error a text holds strings and numbers, not elements
+export const bad4 = <Text>{view}</Text>;
+// @ts-expect-error images have no text
+export const bad5 = <Image src="a.png">caption</Image>;
+// @ts-expect-error only paint properties in a state style
+export const bad6 = <View style={{ focused: { width: 10 } }} />;
