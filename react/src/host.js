@@ -1,9 +1,9 @@
 // React's host components as Marquee nodes: the host config react-reconciler drives.
 //
 // An instance (a `<view>`, `<text>` or `<image>`) is made during render, before its parent, as
-// React does; its node is made only when the instance is mounted, parent first (`mount`). A node
-// created after its parent and appended at once is attached by its create command, so a mounted
-// tree costs one 19-byte command a node, as the SDK's own `parent.append(app.view(style))` does.
+// React does; its node is made only when the instance is mounted, parent first (`mount`), each
+// created under its parent in one 19-byte command (`app.create(kind, style, parent)`), as the
+// SDK's own `parent.append(app.view(style))` costs.
 // The instances keep their props and children: after an engine reset the container makes every
 // node again from them, and the app's component state survives.
 //
@@ -14,7 +14,7 @@
 
 import { createContext } from 'react';
 import constants from 'react-reconciler/constants.js';
-import { check, look, creation, update, textOf } from './props.js';
+import { look, make, update, textOf } from './props.js';
 
 const { DefaultEventPriority, DiscreteEventPriority, NoEventPriority } = constants;
 
@@ -93,14 +93,9 @@ export class Container {
 
   /** Makes `inst`'s node and its children's, under `parent` (an SDK node) before `before` (or last). */
   mount(inst, parent, before) {
-    const { styling, states } = creation(inst.props);
-    const node = this.app.create(KINDS[inst.type], styling);
+    const node = make(this.app, KINDS[inst.type], inst.props, before ? null : parent);
     inst.node = node;
     if (before) parent.insertBefore(node, before);
-    else parent.append(node);
-    for (const [state, name, value] of states) {
-      node.stateStyle(state === 'focus-within' ? 'focusWithin' : state, { [name]: value });
-    }
     content(inst, inst.props, null);
     this.byId.set(node.ref, inst);
     for (const child of inst.children) this.mount(child, node, null);
@@ -163,20 +158,24 @@ export class Container {
   }
 }
 
-/** Sets what a node shows besides its look: a text's text and font, an image's source. */
+/**
+ * Sets what a node shows besides its look: a text's text and font, an image's source. One the
+ * SDK refuses (a text over the protocol's limit) is logged, as a refused style is (`props.js`).
+ */
 function content(inst, props, old) {
   const node = inst.node;
-  if (inst.type === 'text') {
-    // A new text node is empty: only a text to show is sent.
-    const text = textOf(props.children);
-    if (old === null ? text !== '' : text !== textOf(old.children)) node.text(text);
-    if (props.font !== (old === null ? undefined : old.font) && (old !== null || props.font !== undefined)) {
-      node.font(props.font ?? '');
-    }
-  } else if (inst.type === 'image') {
-    if (props.src !== (old === null ? undefined : old.src) && (old !== null || props.src !== undefined)) {
+  const was = (name) => (old === null ? undefined : old[name]);
+  try {
+    if (inst.type === 'text') {
+      // A new text node is empty: only a text to show is sent.
+      const text = textOf(props.children);
+      if (old === null ? text !== '' : text !== textOf(old.children)) node.text(text);
+      if (props.font !== was('font')) node.font(props.font ?? '');
+    } else if (inst.type === 'image' && props.src !== was('src')) {
       node.src(props.src ?? '');
     }
+  } catch (e) {
+    console.error(`@marquee/react: node ${node.id}, a <${inst.type}>: ${e.message}`);
   }
 }
 
@@ -235,7 +234,6 @@ export const config = {
       throw new TypeError(`<${type}> is not a Marquee component (view, text, image)`);
     }
     if (context.inText) throw new TypeError(`<${type}> inside <text>: a text holds only strings and numbers`);
-    check(type, props);
     return new Instance(container, type, props);
   },
   createTextInstance(text) {

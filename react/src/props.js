@@ -14,7 +14,6 @@
 // what the order of "later ones win" needs).
 
 import { Style, propertyName } from '@marquee/sdk';
-import { isPaintProperty, isTextProperty, styleValue } from '@marquee/sdk/protocol';
 
 /** Focus props and the style property each sets. */
 const FOCUS_PROPS = Object.freeze({
@@ -25,14 +24,20 @@ const FOCUS_PROPS = Object.freeze({
   autoFocus: 'autofocus',
 });
 
-/** The style properties focus props set. */
-const FOCUS_NAMES = new Set(Object.values(FOCUS_PROPS));
-
 /** Style states an object in `style` may hold, by key, and their wire names. */
 const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within' });
 
 /** `true`/`false` → the keyword a yes/no property takes; anything else as given. */
 const yesNo = (v) => (v === true ? 'yes' : v === false ? 'no' : v);
+
+/** A property's kebab-case name; an unknown one as given (sending it logs why it was refused). */
+function wireName(name) {
+  try {
+    return propertyName(name);
+  } catch {
+    return name;
+  }
+}
 
 /** The `style` prop as a list (empty for none). */
 function layers(style) {
@@ -44,7 +49,8 @@ function layers(style) {
  * A node's look from its props: `reusable`, the reusable styles in order; `plain`, the
  * declarations plain objects and focus props make, as a Map from `state|name` to
  * `[state, name, value]` (state '' for the plain style, the name in the protocol's kebab case),
- * later ones winning. Made only when a node's props change, to compare with the next.
+ * later ones winning. Made only when a node's props change, to compare with the next; what
+ * is not a style was logged when the node was made, and is left out.
  */
 export function look(props) {
   const reusable = [];
@@ -54,23 +60,23 @@ export function look(props) {
       reusable.push(layer);
       continue;
     }
-    if (typeof layer !== 'object') throw new TypeError(`style: ${JSON.stringify(layer)} is not a style`);
+    if (typeof layer !== 'object') continue;
     for (const name in layer) {
       if (!Object.hasOwn(layer, name)) continue;
       const value = layer[name];
       const state = STATES[name];
       if (state === undefined) {
         if (value !== undefined && value !== null) {
-          const wire = propertyName(name);
+          const wire = wireName(name);
           plain.set(`|${wire}`, ['', wire, value]);
         }
         continue;
       }
       if (value === undefined || value === null) continue;
-      if (typeof value !== 'object') throw new TypeError(`style.${name}: ${JSON.stringify(value)} is not an object`);
+      if (typeof value !== 'object') continue;
       for (const inner in value) {
         if (Object.hasOwn(value, inner) && value[inner] !== undefined && value[inner] !== null) {
-          const wire = propertyName(inner);
+          const wire = wireName(inner);
           plain.set(`${state}|${wire}`, [state, wire, value[inner]]);
         }
       }
@@ -84,68 +90,84 @@ export function look(props) {
   return { reusable, plain };
 }
 
-/**
- * Throws, naming the property, for a style the SDK would refuse when the node is made: checked
- * while rendering, where the app's error boundaries catch it and the component is known, rather
- * than while committing, half a tree made.
- */
-export function check(type, props) {
-  const text = type === 'text';
-  const value = (state, name, v) => {
-    const wire = propertyName(name);
-    if (isTextProperty(wire) && !text) throw new TypeError(`${name} applies to <text>, not <${type}>`);
-    if (state !== null && !isPaintProperty(wire))
-      throw new TypeError(`${name} is not a paint property: no ${state} style`);
-    styleValue(wire, v);
-  };
-  const visit = (layer) => {
-    if (layer === undefined || layer === null || layer === false) return;
-    if (Array.isArray(layer)) for (const l of layer) visit(l);
-    else if (layer instanceof Style) {
-      if (layer.compiled.text && !text) throw new TypeError(`a style with text properties on <${type}>`);
-    } else if (typeof layer !== 'object') throw new TypeError(`style: ${JSON.stringify(layer)} is not a style`);
-    else {
-      for (const name in layer) {
-        const v = layer[name];
-        if (v === undefined || v === null) continue;
-        const state = STATES[name];
-        if (state === undefined) value(null, name, v);
-        else if (typeof v !== 'object') throw new TypeError(`style.${name}: ${JSON.stringify(v)} is not an object`);
-        else for (const inner in v) if (v[inner] !== undefined && v[inner] !== null) value(state, inner, v[inner]);
-      }
-    }
-  };
-  visit(props.style);
-  for (const prop in FOCUS_PROPS) {
-    if (props[prop] !== undefined && props[prop] !== null) value(null, FOCUS_PROPS[prop], yesNo(props[prop]));
-  }
-}
-
 /** Whether two lists hold the same reusable styles in the same order. */
 function sameStyles(a, b) {
   return a.length === b.length && a.every((s, i) => s === b[i]);
 }
 
 /**
- * Sets one declaration on `node`. A value the SDK refuses is logged and skipped, the others still
- * sent: React has no render-time hook for updated props, and an error thrown while committing
- * would take the whole app off the screen for one bad colour.
+ * Logs a declaration the SDK refused for `node`. Such a value is skipped and the rest still go
+ * out, as a browser skips a bad CSS value: a throw instead would come while React commits, where
+ * it takes the whole app off the screen for one bad colour.
  */
+function refused(node, what, value, e) {
+  console.error(`@marquee/react: node ${node.id}: ${what} ${JSON.stringify(value)}: ${e.message}`);
+}
+
+/** Sets one declaration on `node`. */
 function put(node, [state, name, value]) {
   try {
     if (state === '') node.set(name, value);
     else node.stateStyle(state === 'focus-within' ? 'focusWithin' : state, { [name]: value });
   } catch (e) {
-    console.error(
-      `@marquee/react: node ${node.id}: ${state ? `${state} ` : ''}${name} ${JSON.stringify(value)}: ${e.message}`,
-    );
+    refused(node, state === '' ? name : `${state} ${name}`, value, e);
   }
 }
 
 /** Clears one declaration from `node`. */
 function drop(node, [state, name]) {
-  if (state === '') node.clear(name);
-  else node.clearState(state === 'focus-within' ? 'focusWithin' : state, name);
+  try {
+    if (state === '') node.clear(name);
+    else node.clearState(state === 'focus-within' ? 'focusWithin' : state, name);
+  } catch (e) {
+    refused(node, `clear ${state === '' ? name : `${state} ${name}`}`, null, e);
+  }
+}
+
+/**
+ * Applies `styling` (`creation`'s list) to `node` in order, a declaration at a time; `from`
+ * layers at its start were applied already (the reusable style a node is created with).
+ */
+export function applyStyling(node, styling, from = 0) {
+  for (let i = from; i < styling.length; i++) {
+    const layer = styling[i];
+    if (layer instanceof Style) {
+      try {
+        node.style(layer);
+      } catch (e) {
+        refused(node, 'style', layer.id, e);
+      }
+      continue;
+    }
+    for (const name in layer) {
+      try {
+        node.set(name, layer[name]);
+      } catch (e) {
+        refused(node, name, layer[name], e);
+      }
+    }
+  }
+}
+
+/**
+ * Makes a node of `kind` for `props` in `app`, as the last child of `parent` (an SDK node) or
+ * detached (null): created with its first reusable style (the create command carries it and the
+ * parent), then the rest of its look. Returns the node.
+ */
+export function make(app, kind, props, parent) {
+  const { styling, states } = creation(props);
+  const first = styling[0] instanceof Style ? styling[0] : undefined;
+  let node;
+  try {
+    node = app.create(kind, first, parent);
+  } catch (e) {
+    // A reusable style the node cannot take (text properties on a view): made without it.
+    console.error(`@marquee/react: a new ${kind}: ${e.message}`);
+    node = app.create(kind, undefined, parent);
+  }
+  applyStyling(node, styling, first === undefined ? 0 : 1);
+  for (const d of states) put(node, d);
+  return node;
 }
 
 /**
@@ -155,25 +177,33 @@ function drop(node, [state, name]) {
  * declarations to set after, as `[state, name, value]`.
  */
 export function creation(props) {
-  const states = [];
   const styling = [];
-  const add = (layer) => {
-    if (layer === undefined || layer === null || layer === false) return;
-    if (Array.isArray(layer)) for (const l of layer) add(l);
-    else if (layer instanceof Style) styling.push(layer);
-    else if (typeof layer !== 'object') throw new TypeError(`style: ${JSON.stringify(layer)} is not a style`);
-    else styling.push(plainPart(layer, states));
-  };
-  add(props.style);
-  let focus = null;
-  for (const prop in FOCUS_PROPS) {
-    const value = props[prop];
-    if (value === undefined || value === null) continue;
-    focus ??= {};
-    focus[FOCUS_PROPS[prop]] = yesNo(value);
+  const states = [];
+  addLayer(props.style, styling, states);
+  // Most nodes have no focus props: five reads, no loop.
+  if (
+    props.focusable != null ||
+    props.focusGroup != null ||
+    props.focusTrap != null ||
+    props.focusRestore != null ||
+    props.autoFocus != null
+  ) {
+    const focus = {};
+    for (const prop in FOCUS_PROPS) {
+      if (props[prop] != null) focus[FOCUS_PROPS[prop]] = yesNo(props[prop]);
+    }
+    styling.push(focus);
   }
-  if (focus !== null) styling.push(focus);
   return { styling, states };
+}
+
+/** Adds a `style` prop's layer (or list of them) to `styling`, its state declarations to `states`. */
+function addLayer(layer, styling, states) {
+  if (layer === undefined || layer === null || layer === false) return;
+  if (layer instanceof Style) styling.push(layer);
+  else if (Array.isArray(layer)) for (let i = 0; i < layer.length; i++) addLayer(layer[i], styling, states);
+  else if (typeof layer === 'object') styling.push(plainPart(layer, states));
+  else console.error(`@marquee/react: style: ${JSON.stringify(layer)} is not a style; left out`);
 }
 
 /**
@@ -197,11 +227,12 @@ function plainPart(layer, states) {
     if (value === undefined || value === null) continue;
     const state = STATES[name];
     if (state === undefined) flat[name] = value;
-    else if (typeof value !== 'object') throw new TypeError(`style.${name}: ${JSON.stringify(value)} is not an object`);
+    else if (typeof value !== 'object')
+      console.error(`@marquee/react: style.${name}: ${JSON.stringify(value)} is not an object; left out`);
     else {
       for (const inner in value) {
         if (Object.hasOwn(value, inner) && value[inner] !== undefined && value[inner] !== null) {
-          states.push([state, propertyName(inner), value[inner]]);
+          states.push([state, inner, value[inner]]);
         }
       }
     }
@@ -212,13 +243,7 @@ function plainPart(layer, states) {
 /** Applies the look of `props` whole, as at creation: the styles in order, then states and focus props. */
 function applyWhole(node, props) {
   const { styling, states } = creation(props);
-  for (const layer of styling) {
-    try {
-      node.style(layer);
-    } catch (e) {
-      console.error(`@marquee/react: node ${node.id}: style: ${e.message}`);
-    }
-  }
+  applyStyling(node, styling);
   for (const d of states) put(node, d);
 }
 

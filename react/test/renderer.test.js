@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createElement as h, useState, useRef, useEffect, Component } from 'react';
 import { createApp } from '@marquee/sdk';
 import { createRoot, flushSync, useFocused, useLayout, useAnimate, useApp } from '../src/index.js';
-import { modelEngine, settle } from './support.js';
+import { modelEngine, settle } from '../src/testing.js';
+import { MAX_TEXT_BYTES } from '@marquee/sdk/wire';
 
 /** A root on a fresh model engine, rendered with `element`. */
 function mount(element) {
@@ -364,7 +365,7 @@ test('after an engine reset the scene is made again from the instances, and stat
   assert.equal(engine.tree()[1][1][1], 'n=8', 'updates reach the new nodes');
 });
 
-test('mistakes are errors that name the component', async () => {
+test('mistakes in the tree are errors that reach the boundaries', async () => {
   const errors = [];
   const log = console.error;
   console.error = (m) => errors.push(String(m));
@@ -385,11 +386,6 @@ test('mistakes are errors that name the component', async () => {
       [() => h('view', null, 'loose text'), /outside <text>/],
       [() => h('text', null, h('view')), /inside <text>/],
       [() => h('rect'), /<rect> is not a Marquee component/],
-      [() => h('view', { style: { colour: 'red' } }), /colour is not a style property/],
-      [() => h('view', { style: [{ width: 10 }, { height: 'tall' }] }), /tall/],
-      [() => h('view', { style: { fontSize: 12 } }), /fontSize applies to <text>/],
-      [() => h('view', { style: { focused: { width: 12 } } }), /width is not a paint property/],
-      [() => h('view', { focusGroup: 'diagonal' }), /diagonal/],
     ];
     for (const [element, message] of cases) {
       const { engine } = mount(h(Boundary, null, element()));
@@ -397,6 +393,49 @@ test('mistakes are errors that name the component', async () => {
       const shown = engine.tree()[1]?.[1] ?? '';
       assert.match(shown, message);
     }
+  } finally {
+    console.error = log;
+  }
+});
+
+test('a style the SDK refuses is logged and skipped, on a new node as on an update; the rest is sent', async () => {
+  const errors = [];
+  const log = console.error;
+  console.error = (m) => errors.push(String(m));
+  try {
+    const cases = [
+      [{ style: { colour: 'red', width: 10 } }, /colour "red": colour is not a style property/],
+      [{ style: [{ width: 10 }, { height: 'tall' }] }, /height "tall"/],
+      [{ style: { fontSize: 12, width: 10 } }, /fontSize 12: fontSize applies to text nodes/],
+      [{ style: { width: 10, focused: { height: 12 } } }, /focused height 12/],
+      [{ focusGroup: 'diagonal', style: { width: 10 } }, /focus-group "diagonal"/],
+    ];
+    for (const [props, message] of cases) {
+      errors.length = 0;
+      const { engine } = mount(h('view', props));
+      await settle();
+      const [id] = engine.ids();
+      assert.equal(engine.nodes.get(id).style.width, 10, `${message}: the rest applied`);
+      assert.equal(errors.length, 1, errors.join('\n'));
+      assert.match(errors[0], message);
+    }
+  } finally {
+    console.error = log;
+  }
+});
+
+test('a text over the protocol limit is logged; the node is made without it', async () => {
+  const errors = [];
+  const log = console.error;
+  console.error = (m) => errors.push(String(m));
+  try {
+    const { engine } = mount(h('text', { style: { fontSize: 20 } }, 'x'.repeat(MAX_TEXT_BYTES + 1)));
+    await settle();
+    const [id] = engine.ids();
+    assert.equal(engine.nodes.get(id).style['font-size'], 20);
+    assert.equal(engine.nodes.get(id).text, undefined);
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], /a <text>: text is \d+ bytes, more than/);
   } finally {
     console.error = log;
   }

@@ -24,3 +24,19 @@ test('the renderer type-checks uses and refuses misuses', () => {
   });
   assert.deepEqual(diagnostics, []);
 });
+
+test("`marquee new`'s templates type-check as the apps they make will", () => {
+  for (const project of ['react', 'react/test', 'plain', 'plain/test']) {
+    const dir = new URL(`../../crates/marquee-cli/templates/${project}/`, import.meta.url);
+    const config = ts.readConfigFile(fileURLToPath(new URL('tsconfig.json', dir)), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, fileURLToPath(dir));
+    assert.deepEqual(parsed.errors, [], project);
+    assert.ok(parsed.fileNames.length >= 2, `${project}: ${parsed.fileNames}`);
+    const program = ts.createProgram(parsed.fileNames, parsed.options);
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+      const where = d.file ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    assert.deepEqual(diagnostics, [], project);
+  }
+});

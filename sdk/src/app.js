@@ -424,11 +424,17 @@ export class App {
     return this.create('text', style);
   }
 
-  create(kind, style) {
+  /**
+   * Creates a node of `kind` with `style`; with `parent` (a node), as its last child in the same
+   * command — what `parent.append(app.create(kind, style))` does, without the append's checks (a
+   * new node cannot be its parent's ancestor).
+   */
+  create(kind, style, parent) {
     if (typeof kind !== 'string' || !Object.hasOwn(NodeKind, kind)) {
       throw new TypeError(`${String(kind)} is not a node kind (view, image, text)`);
     }
     const k = NodeKind[kind];
+    const p = parent === undefined || parent === null ? -1 : parent.live();
     const id = this.freeIds.length > 0 ? this.freeIds.pop() : this.nextId;
     if (id > MAX_NODE_ID) throw new RangeError(`no free node id: ${MAX_NODE_ID} nodes are alive`);
     // A reusable style (first in a list) goes into the create command; the rest is set after.
@@ -441,15 +447,22 @@ export class App {
       first = this.styleRef(style[0], k);
       rest = style.slice(1);
     }
-    const at = this.encoder.createStyled(id, kind, first, null);
+    const at = this.encoder.createStyled(id, kind, first, p < 0 ? null : p);
     this.bornAt[id] = at + 1;
-    this.fillable[id] = 1;
+    this.fillable[id] = p < 0 ? 1 : 0;
     this.lastFilled[id] = 0;
     this.born.push(id);
     if (id === this.nextId) this.nextId += 1;
     this.kinds[id] = k + 1;
     this.parents[id] = -1;
     this.dead[id] = 0;
+    if (p >= 0) {
+      // Attached here, in creation order: a child created before it may no longer be filled in
+      // under the same parent (see `attachAt`).
+      if (this.bornAt[p] === 0 && this.lastFilled[p] === 0) this.born.push(p);
+      this.lastFilled[p] = at + 1;
+      this.attach(id, p);
+    }
     const node = new Node(this, id, k);
     if (rest) node.style(rest);
     this.wrote();

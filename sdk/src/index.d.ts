@@ -143,7 +143,8 @@ export declare class App {
   view(style?: Styling): Node;
   image(style?: Styling): Node;
   text(style?: Styling): Node;
-  create(kind: NodeKindName, style?: Styling): Node;
+  /** A node of `kind`; with `parent`, created as its last child in the same command (`parent.append(app.create(kind, style))`). */
+  create(kind: NodeKindName, style?: Styling, parent?: Node): Node;
   flush(): void;
   on<T extends EventType>(type: T, listener: (event: EventOf<T>) => void): () => void;
 }

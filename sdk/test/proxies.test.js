@@ -251,7 +251,7 @@ test('a turn that writes more than a batch holds is sent as several batches, non
   assert.ok(batches.length > 1 && batches.every((n) => n <= 16 << 20));
 });
 
-test('appends filled into creates build the same tree as appendChild would, in any order of calls', () => {
+test('appends filled into creates, and creates under a parent, build the same tree as appendChild would, in any order of calls', () => {
   let filled = 0;
   for (let seed = 1; seed <= 60; seed++) {
     const r = rng(seed);
@@ -271,10 +271,13 @@ test('appends filled into creates build the same tree as appendChild would, in a
       const [a, b] = [pick(), pick()];
       try {
         if (roll < 0.35) {
-          const n = app.view();
+          // Created detached, appended after, or created under its parent in one command.
+          const how = r();
+          const n = how < 0.3 ? app.create('view', undefined, a) : app.view();
           tree.set(n.id, []);
           proxies.push(n);
-          if (r() < 0.5) {
+          if (how < 0.3) tree.get(a.id).push(n.id);
+          else if (how < 0.65) {
             a.append(n);
             tree.get(a.id).push(n.id);
           }
@@ -339,4 +342,27 @@ test('children appended in another order than created, or before their parent wa
   assert.deepEqual([...engine.nodes.get(a.id).children], [parent.id]);
   assert.deepEqual([...engine.nodes.get(parent.id).children], [child.id]);
   assert.equal(engine.filled, 1, 'c was filled in; the rest went out as appendChild');
+});
+
+test('a node created under its parent keeps its place before a child appended after it', () => {
+  for (const old of [false, true]) {
+    const engine = modelEngine();
+    const app = createApp({ host: engine });
+    const parent = app.view();
+    app.root.append(parent);
+    // A parent from an earlier batch, or from this one.
+    if (old) app.flush();
+    const later = app.view();
+    const under = app.create('view', undefined, parent);
+    parent.append(later);
+    app.flush();
+    assert.deepEqual([...engine.nodes.get(parent.id).children], [under.id, later.id], `parent from before: ${old}`);
+    // The next batch starts afresh: a node made there and appended at once is filled in.
+    const filled = engine.filled;
+    const next = app.view();
+    parent.append(next);
+    app.flush();
+    assert.equal(engine.filled, filled + 1, `parent from before: ${old}`);
+    assert.deepEqual([...engine.nodes.get(parent.id).children], [under.id, later.id, next.id]);
+  }
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { modelEngine, settle } from '../../../react/test/support.js';
+import { modelEngine, settle } from '@marquee/react/testing';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 

@@ -67,12 +67,8 @@ pub fn needs_compile(app: &Path) -> bool {
 /// `.marquee/app.js` inside it, as a bundle's `app.js` is made; returns its path.
 pub fn compile(app: &Path, tools: &Tools) -> Result<PathBuf, Error> {
     let app = &app.canonicalize().map_err(io(app))?;
-    let entry = entry(app)?;
-    let code = esbuild(app, &entry, tools)?;
-    let dir = app.join(COMPILED_DIR);
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let out = dir.join("app.js");
-    crate::write_atomic(&out, &code)?;
+    let out = app.join(COMPILED_DIR).join("app.js");
+    compile_module(app, &entry(app)?, &out, tools, Runs::OnHost)?;
     Ok(out)
 }
 
@@ -193,14 +189,43 @@ fn find_esbuild(app: &Path, tools: &Tools, path_var: Option<&std::ffi::OsStr>) -
     )))
 }
 
+/// Where a compiled module runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// In a Marquee host: QuickJS's ES2022, no Node and no browser APIs.
+    OnHost,
+    /// In Node, as an app's tests do (`marquee test`): Node's own modules stay imports.
+    InNode,
+}
+
 /// Bundles `entry` and its imports into one ES module.
 fn esbuild(app: &Path, entry: &Path, tools: &Tools) -> Result<Vec<u8>, Error> {
+    esbuild_for(app, entry, tools, Runs::OnHost)
+}
+
+/// Compiles `entry` (a file in the app in `app`, such as a test) and its imports into one ES
+/// module at `out`, for where it `runs`.
+pub fn compile_module(app: &Path, entry: &Path, out: &Path, tools: &Tools, runs: Runs) -> Result<(), Error> {
+    let app = &app.canonicalize().map_err(io(app))?;
+    let code = esbuild_for(app, entry, tools, runs)?;
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(io(dir))?;
+    }
+    crate::write_atomic(out, &code)?;
+    Ok(())
+}
+
+fn esbuild_for(app: &Path, entry: &Path, tools: &Tools, runs: Runs) -> Result<Vec<u8>, Error> {
     let exe = esbuild_path(app, tools)?;
     let mut command = Command::new(&exe);
+    // Hosts run ES2022 in QuickJS; `neutral` assumes no Node and no browser.
+    let platform = match runs {
+        Runs::OnHost => "--platform=neutral",
+        Runs::InNode => "--platform=node",
+    };
     command
         .arg(entry)
-        // Hosts run ES2022 in QuickJS; `neutral` assumes no Node and no browser.
-        .args(["--bundle", "--format=esm", "--target=es2022", "--platform=neutral", "--main-fields=module,main"])
+        .args(["--bundle", "--format=esm", "--target=es2022", platform, "--main-fields=module,main"])
         .args(["--charset=utf8", "--legal-comments=none", "--log-level=warning"])
         .args(["--jsx=automatic", "--define:process.env.NODE_ENV=\"production\""])
         .current_dir(app);

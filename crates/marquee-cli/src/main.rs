@@ -6,11 +6,13 @@
 //! statistics; `--keys` scripts remote presses at frame numbers, so a session can be replayed.
 //! `marquee bundle` builds an app into a content-addressed bundle, and `marquee run` given a
 //! bundle's manifest installs it (every byte verified) and runs it with the engine it carries;
-//! `marquee serve` serves a repository or store over HTTP. `keys`, `publish`, `channel` and
+//! `marquee serve` serves a repository or store over HTTP. `marquee new` starts an app from a
+//! template and `marquee test` runs its tests (see `scaffold`). `keys`, `publish`, `channel` and
 //! `timestamp` keep a signed update repository; `run --update-url` runs a device that updates
 //! from one (see `ota`).
 
 mod ota;
+mod scaffold;
 mod web;
 #[cfg(feature = "window")]
 mod window;
@@ -35,6 +37,10 @@ struct Cli {
 enum Commands {
     /// Run an app (an npm package directory); the bundled demo by default.
     Run(Box<RunArgs>),
+    /// Create an app from a template: TypeScript, with React (default) or the SDK's proxy nodes.
+    New(scaffold::NewArgs),
+    /// Run an app's tests (`test/*.test.{js,mjs,jsx,ts,tsx}`, compiled for Node) with node --test.
+    Test(scaffold::TestArgs),
     /// Replay a recording (`run --record`) through the native engine, engine.wasm and engine.js
     /// and compare every frame byte for byte.
     Replay(ReplayArgs),
@@ -284,6 +290,8 @@ fn main() -> ExitCode {
         Commands::Run(args) => run(*args),
         Commands::Replay(args) => replay(args),
         Commands::Bundle(args) => bundle(args),
+        Commands::New(args) => scaffold::new(args),
+        Commands::Test(args) => scaffold::test(args),
         Commands::Serve(args) => serve(args),
         Commands::Web(args) => web::web(*args),
         Commands::Keys(command) => ota::keys(command),

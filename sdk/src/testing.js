@@ -1,9 +1,11 @@
-// A model engine for the renderer's tests: a host binding that decodes every batch the SDK sends
-// into commands and applies them to a small scene (tree, styles, text, sources), and that sends
-// events back as the engine would (`node-freed` after a destroy, focus moves, keys, images).
+// @marquee/sdk/testing: apps tested without an engine. `modelEngine()` is a host binding that
+// decodes every batch the SDK sends into commands and applies them to a small scene (tree, styles,
+// text, sources), and sends events back as the engine would (`node-freed` after a destroy, focus
+// moves, keys, image loads, layout answers, an engine reset). It does not lay out or move focus by
+// the arrows: that is the engine's, tested by its own suite. `@marquee/react/testing` renders
+// components into one.
 
-import { OP, PROPERTIES, STATES, KEYS, KEY_ACTIONS } from '@marquee/sdk/wire';
-import { VERSION } from '@marquee/sdk/protocol';
+import { OP, PROPERTIES, STATES, KEYS, KEY_ACTIONS, VERSION } from './wire.js';
 
 const NAMES = new Map(Object.entries(OP).map(([name, code]) => [code, name]));
 const PROPERTY = new Map(PROPERTIES.map(([code, name]) => [code, name]));

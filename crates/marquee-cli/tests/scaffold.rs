@@ -1,0 +1,66 @@
+//! `marquee new` makes an app, outside this checkout and with no `npm install`, that runs at once
+//! and passes its own test through `marquee test`; both templates.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MARQUEE: &str = env!("CARGO_BIN_EXE_marquee");
+
+fn marquee(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(MARQUEE).args(args).current_dir(dir).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), text)
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let (success, text) = marquee(dir, args);
+    assert!(success, "marquee {args:?} failed:\n{text}");
+    text
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("marquee-new-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_new_app_runs_and_passes_its_own_test_outside_the_checkout() {
+    for template in ["react", "plain"] {
+        let dir = scratch(template);
+        let app = dir.join("my-app");
+        let made = ok(&dir, &["new", "my-app", "--template", template]);
+        assert!(made.contains("created my-app"), "{made}");
+        let package = std::fs::read_to_string(app.join("package.json")).unwrap();
+        assert!(package.contains("\"name\": \"my-app\""), "{package}");
+
+        let tested = ok(&app, &["test"]);
+        assert!(tested.contains("# pass 1") && tested.contains("# fail 0"), "{template}: {tested}");
+
+        // The page: its view, the title, the row, four tiles with their labels, and the root.
+        let shot = dir.join("shot.png");
+        let ran = ok(&dir, &["run", "my-app", "--headless", "--virtual-time", "--screenshot", shot.to_str().unwrap()]);
+        assert!(ran.contains("nodes: 12, rejected commands: 0"), "{template}: {ran}");
+        assert!(shot.is_file());
+
+        let (made, text) = marquee(&dir, &["new", "my-app"]);
+        assert!(!made && text.contains("exists and is not empty"), "{text}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[test]
+fn a_broken_test_fails_and_a_bad_name_is_refused() {
+    let dir = scratch("broken");
+    ok(&dir, &["new", "app", "--template", "plain"]);
+    let test = dir.join("app/test/page.test.ts");
+    let source = std::fs::read_to_string(&test).unwrap().replace("You chose Forests", "You chose Oceans");
+    std::fs::write(&test, source).unwrap();
+    let (passed, text) = marquee(&dir.join("app"), &["test"]);
+    assert!(!passed && text.contains("# fail 1"), "{text}");
+
+    let (made, text) = marquee(&dir, &["new", "My App"]);
+    assert!(!made && text.contains("cannot name an app"), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
