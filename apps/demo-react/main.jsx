@@ -11,8 +11,7 @@
 import { useLayoutEffect, useState } from 'react';
 import { createApp } from '@marquee/sdk';
 import { createRoot } from '@marquee/react';
-import { OFFLINE, checkCatalogue } from '@marquee/demo/catalogue';
-import { CATALOGUE_URL } from '@marquee/demo/config';
+import { OFFLINE, fetchCatalogue } from '@marquee/demo/catalogue';
 import { Page } from './page.jsx';
 
 const app = createApp();
@@ -45,20 +44,6 @@ function Demo() {
   return (
     <Page key={catalogue.updated ?? 'offline'} catalogue={catalogue} startRail={storedRail()} onRail={rememberRail} />
   );
-}
-
-/** The API's catalogue, or null (and why, logged) when it cannot be had. */
-async function fetchCatalogue() {
-  try {
-    const reply = await fetch(CATALOGUE_URL, { signal: AbortSignal.timeout(5000) });
-    if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
-    const data = checkCatalogue(await reply.json());
-    console.log(`catalogue: ${data.rails.length} rails from ${CATALOGUE_URL}, updated ${data.updated}`);
-    return data;
-  } catch (e) {
-    console.log(`catalogue: the offline one (${CATALOGUE_URL}: ${e.message})`);
-    return null;
-  }
 }
 
 app.on('command-error', (e) => console.error(`command rejected: ${JSON.stringify(e)}`));

@@ -1,104 +1,17 @@
 // The React demo's page: everything it shows, as components — nav, hero, rails, the details
 // overlay — and nothing else: no network, no storage, no app listeners, so the app (`main.jsx`)
 // and the app-side benchmark (`crates/marquee-bench/app`) render the same page, as the SDK
-// demo's `page.js` is shared. What the page repeats is made once per app as reusable styles.
+// demo's `page.js` is shared. What the page repeats is the SDK demo's reusable styles, made once per app.
 
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useApp } from '@marquee/react';
+import { FILL, UPDATED, look, round } from '@marquee/demo/page';
 
 // Dates in the device's language (navigator.language); release dates are days, kept in UTC.
 const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
-const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const FILL = { position: 'absolute', left: 0, top: 0, width: '100%', height: '100%' };
-const round = (r) => ({
-  borderTopLeftRadius: r,
-  borderTopRightRadius: r,
-  borderBottomLeftRadius: r,
-  borderBottomRightRadius: r,
-});
 
-/** Each app's sizes and reusable styles, made once: pages rendered again reuse them. */
-const looks = new WeakMap();
-
-/** The page's sizes for the app's surface (designed at 720p, scaled) and the styles it repeats. */
-function useLook() {
-  const app = useApp();
-  let l = looks.get(app);
-  if (l !== undefined) return l;
-  const unit = app.viewport.height / 720;
-  const TILE_W = Math.round(240 * unit);
-  const TILE_H = Math.round(136 * unit);
-  const GAP = Math.round(20 * unit);
-  const SIDE = Math.round(64 * unit);
-  const ZOOM_ROOM = Math.round(12 * unit); // room above and below a tile for its zoom and ring
-  const label = (size, weight, color, more = {}) => ({ fontSize: size * unit, fontWeight: weight, color, ...more });
-
-  const styles = {
-    navItem: app.style({
-      height: 36 * unit,
-      paddingLeft: 14 * unit,
-      paddingRight: 14 * unit,
-      justifyContent: 'center',
-      alignItems: 'center',
-      focusable: 'yes',
-      ...round(18 * unit),
-      focused: { backgroundColor: '#ffffff33', scaleX: 1.08, scaleY: 1.08 },
-    }),
-    navLabel: app.style(label(17, 400, '#ffffffcc')),
-    railBlock: app.style({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit }),
-    railTitle: app.style(label(20, 700, '#ffffffdd', { marginLeft: SIDE })),
-    track: app.style({
-      flexDirection: 'row',
-      columnGap: GAP,
-      paddingLeft: SIDE,
-      paddingRight: SIDE,
-      paddingTop: ZOOM_ROOM,
-      paddingBottom: ZOOM_ROOM,
-      overflow: 'scroll',
-      scrollAlign: 'start',
-      scrollDuration: 240,
-      focusGroup: 'row',
-      transitionEasing: 'ease-out',
-    }),
-    // A tile zooms and rings when focused; its colour (the poster's, until it loads) is its own.
-    tile: app.style({
-      width: TILE_W,
-      height: TILE_H,
-      flexShrink: 0,
-      borderColor: '#00000000',
-      borderWidth: 4 * unit,
-      focusable: 'yes',
-      focusDuration: 160,
-      overflow: 'clip',
-      flexDirection: 'column',
-      justifyContent: 'flex-end',
-      ...round(10 * unit),
-      focused: { borderColor: '#ffffffff', scaleX: 1.06, scaleY: 1.06, zIndex: 1 },
-    }),
-    poster: app.style({ ...FILL, objectFit: 'cover' }),
-    shade: app.style({
-      position: 'absolute',
-      left: 0,
-      bottom: 0,
-      width: '100%',
-      height: '50%',
-      backgroundColor: '#00000080',
-    }),
-    caption: app.style(
-      label(18, 700, '#ffffff', {
-        marginLeft: 12 * unit,
-        marginRight: 12 * unit,
-        marginBottom: 8 * unit,
-        maxLines: 2,
-        textOverflow: 'ellipsis',
-        lineHeight: 1.1,
-      }),
-    ),
-  };
-  l = { unit, SIDE, label, styles };
-  looks.set(app, l);
-  return l;
-}
+/** The page's sizes and reusable styles: the SDK demo's own (`apps/demo/page.js`), made once per app. */
+const useLook = () => look(useApp());
 
 function Nav({ updated }) {
   const { unit, SIDE, label, styles } = useLook();

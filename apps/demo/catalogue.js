@@ -2,9 +2,11 @@
 // `assets/posters/` (drawn by `tools/posters.py`), a colour shown while it loads and a release
 // date (ISO 8601, a day in UTC).
 //
-// The app asks the catalogue API for it at start (`tools/api.mjs` serves this one with the time
-// it was served); this copy, bundled with the app, is what it shows until then and when the API
-// cannot be reached.
+// The app asks the catalogue API for it at start (`fetchCatalogue`; `tools/api.mjs` serves this
+// one with the time it was served); this copy, bundled with the app, is what it shows until then
+// and when the API cannot be reached.
+
+import { CATALOGUE_URL } from './config.js';
 
 export const HERO = {
   title: 'The Lighthouse Keeper',
@@ -150,4 +152,18 @@ export function checkCatalogue(data) {
     });
   });
   return data;
+}
+
+/** The API's catalogue, or null (and why, logged) when it cannot be had. */
+export async function fetchCatalogue() {
+  try {
+    const reply = await fetch(CATALOGUE_URL, { signal: AbortSignal.timeout(5000) });
+    if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
+    const data = checkCatalogue(await reply.json());
+    console.log(`catalogue: ${data.rails.length} rails from ${CATALOGUE_URL}, updated ${data.updated}`);
+    return data;
+  } catch (e) {
+    console.log(`catalogue: the offline one (${CATALOGUE_URL}: ${e.message})`);
+    return null;
+  }
 }

@@ -18,8 +18,7 @@
 // starts there next time. Dates are written in the device's language with Intl.
 
 import { createApp } from '@marquee/sdk';
-import { checkCatalogue, OFFLINE } from './catalogue.js';
-import { CATALOGUE_URL } from './config.js';
+import { fetchCatalogue, OFFLINE } from './catalogue.js';
 import { buildPage } from './page.js';
 
 const app = createApp();
@@ -40,20 +39,6 @@ function build() {
   const stored = localStorage.getItem(RAIL_KEY);
   const rail = stored === null ? -1 : Number(stored);
   if (Number.isInteger(rail) && ui.firsts[rail]) ui.firsts[rail].focus();
-}
-
-/** The API's catalogue, or null (and why, logged) when it cannot be had. */
-async function fetchCatalogue() {
-  try {
-    const reply = await fetch(CATALOGUE_URL, { signal: AbortSignal.timeout(5000) });
-    if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
-    const data = checkCatalogue(await reply.json());
-    console.log(`catalogue: ${data.rails.length} rails from ${CATALOGUE_URL}, updated ${data.updated}`);
-    return data;
-  } catch (e) {
-    console.log(`catalogue: the offline one (${CATALOGUE_URL}: ${e.message})`);
-    return null;
-  }
 }
 
 function openDetails(tileId) {

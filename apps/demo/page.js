@@ -3,25 +3,32 @@
 // `buildPage` is the whole page — nav, hero, rails, the details overlay — and nothing else: no
 // network, no storage, no listeners, so the app (`main.js`) and the app-side benchmark
 // (`crates/marquee-bench/app`) build the same page. It returns the nodes the app changes later.
+// Its sizes and reusable styles (`look`) are the React demo's too.
 
 import { OFFLINE } from './catalogue.js';
 
 export { OFFLINE };
 
-const FILL = { position: 'absolute', left: 0, top: 0, width: '100%', height: '100%' };
-const round = (r) => ({
+/** A box filling its parent. */
+export const FILL = { position: 'absolute', left: 0, top: 0, width: '100%', height: '100%' };
+/** All four corners rounded by `r`. */
+export const round = (r) => ({
   borderTopLeftRadius: r,
   borderTopRightRadius: r,
   borderBottomLeftRadius: r,
   borderBottomRightRadius: r,
 });
-const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+/** When the catalogue was updated, in the device's language. */
+export const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 
 /** Each app's sizes and reusable styles, made once: pages built again reuse them. */
 const looks = new WeakMap();
 
-/** The page's sizes for `app`'s surface (designed at 720p, scaled) and the styles it repeats. */
-function look(app) {
+/**
+ * The page's sizes for `app`'s surface (designed at 720p, scaled) and the styles it repeats:
+ * `{ unit, SIDE, label, styles }`. The React demo's components use them too (`apps/demo-react`).
+ */
+export function look(app) {
   let l = looks.get(app);
   if (l !== undefined) return l;
   const unit = app.viewport.height / 720;

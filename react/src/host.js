@@ -3,9 +3,9 @@
 // An instance (a `<view>`, `<text>` or `<image>`) is made during render, before its parent, as
 // React does; its node is made only when the instance is mounted, parent first (`mount`), each
 // created under its parent in one 19-byte command (`app.create(kind, style, parent)`), as the
-// SDK's own `parent.append(app.view(style))` costs.
-// The instances keep their props and children: after an engine reset the container makes every
-// node again from them, and the app's component state survives.
+// SDK's own `parent.append(app.view(style))` costs. The instances keep their props and children:
+// after an engine reset the container makes every node again from them, and the app's component
+// state survives.
 //
 // A re-render changes a node by what changed in its props (`props.js`): focus movement, state
 // styles and animations stay in the engine, and React renders only when the app's state changes.
@@ -36,8 +36,6 @@ export class Instance {
     this.node = null;
     this.parent = null;
     this.children = [];
-    /** Declarations sent by updates so far (tests count them). */
-    this.sent = 0;
   }
 
   /** The node's id, or -1 while it has none. */
@@ -110,9 +108,17 @@ export class Container {
     for (const child of inst.children) this.unmount(child);
   }
 
+  /**
+   * After an engine reset: every node again, from the instances. A root rendering into a node of
+   * the app's own has lost that node with the rest; it stays empty until the app renders it again
+   * into the node it makes anew.
+   */
   remount() {
     this.byId.clear();
-    for (const inst of this.children) this.mount(inst, this.node, null);
+    for (const inst of this.children) {
+      if (this.node.alive()) this.mount(inst, this.node, null);
+      else this.unmount(inst);
+    }
   }
 
   /** Calls `handler` on `inst` and its ancestors in turn, until one stops the event. */
@@ -262,7 +268,7 @@ export const config = {
     if (oldProps.style !== newProps.style || !sameFocusProps(oldProps, newProps)) {
       const before = inst.look ?? look(oldProps);
       inst.look = look(newProps);
-      inst.sent += update(inst.node, before, inst.look, newProps);
+      update(inst.node, before, inst.look, newProps);
     }
     content(inst, newProps, oldProps);
   },

@@ -247,12 +247,8 @@ function applyWhole(node, props) {
   for (const d of states) put(node, d);
 }
 
-/**
- * Changes `node` from look `before` to look `now` (that of `props`), sending only what changed;
- * returns how many declarations it sent or cleared (for tests).
- */
+/** Changes `node` from look `before` to look `now` (that of `props`), sending only what changed. */
 export function update(node, before, now, props) {
-  let sent = 0;
   if (!sameStyles(before.reusable, now.reusable)) {
     // The reusable styles changed: what the old look set and the new one does not is cleared,
     // then the new look is applied whole, so that "later ones win" holds across both kinds.
@@ -265,13 +261,10 @@ export function update(node, before, now, props) {
     const old = declared(before);
     const kept = declared(now);
     for (const [key, d] of old) {
-      if (!kept.has(key)) {
-        drop(node, d);
-        sent += 1;
-      }
+      if (!kept.has(key)) drop(node, d);
     }
     applyWhole(node, props);
-    return sent + kept.size;
+    return;
   }
   // The same reusable styles: only plain declarations changed. One a reusable style also sets
   // falls back to the style's value, which only applying the style again can restore.
@@ -281,23 +274,16 @@ export function update(node, before, now, props) {
   for (const [key, d] of before.plain) {
     if (now.plain.has(key)) continue;
     if (covered.has(key)) restyle = true;
-    else {
-      drop(node, d);
-      sent += 1;
-    }
+    else drop(node, d);
   }
   if (restyle) {
     applyWhole(node, props);
-    return sent + now.plain.size + now.reusable.length;
+    return;
   }
   for (const [key, d] of now.plain) {
     const old = before.plain.get(key);
-    if (old === undefined || !Object.is(old[2], d[2])) {
-      put(node, d);
-      sent += 1;
-    }
+    if (old === undefined || !Object.is(old[2], d[2])) put(node, d);
   }
-  return sent;
 }
 
 /** A `<text>`'s children as its text: strings and numbers joined, `null`/booleans skipped; `undefined` when they are not all text. */

@@ -18,6 +18,18 @@ function mount(element) {
   return { engine, app, root };
 }
 
+/** Runs `body` with console.error collected into the list it is given, then puts it back. */
+async function withErrors(body) {
+  const errors = [];
+  const log = console.error;
+  console.error = (m) => errors.push(String(m));
+  try {
+    await body(errors);
+  } finally {
+    console.error = log;
+  }
+}
+
 /** The ops of `commands`, as `op id` strings (the node's id; `op id name` for styles). */
 const ops = (commands) => commands.map((c) => [c.op, c.id, c.name].filter((x) => x !== undefined).join(' '));
 
@@ -366,10 +378,7 @@ test('after an engine reset the scene is made again from the instances, and stat
 });
 
 test('mistakes in the tree are errors that reach the boundaries', async () => {
-  const errors = [];
-  const log = console.error;
-  console.error = (m) => errors.push(String(m));
-  try {
+  await withErrors(async (errors) => {
     class Boundary extends Component {
       constructor(props) {
         super(props);
@@ -393,16 +402,11 @@ test('mistakes in the tree are errors that reach the boundaries', async () => {
       const shown = engine.tree()[1]?.[1] ?? '';
       assert.match(shown, message);
     }
-  } finally {
-    console.error = log;
-  }
+  });
 });
 
 test('a style the SDK refuses is logged and skipped, on a new node as on an update; the rest is sent', async () => {
-  const errors = [];
-  const log = console.error;
-  console.error = (m) => errors.push(String(m));
-  try {
+  await withErrors(async (errors) => {
     const cases = [
       [{ style: { colour: 'red', width: 10 } }, /colour "red": colour is not a style property/],
       [{ style: [{ width: 10 }, { height: 'tall' }] }, /height "tall"/],
@@ -419,16 +423,11 @@ test('a style the SDK refuses is logged and skipped, on a new node as on an upda
       assert.equal(errors.length, 1, errors.join('\n'));
       assert.match(errors[0], message);
     }
-  } finally {
-    console.error = log;
-  }
+  });
 });
 
 test('a text over the protocol limit is logged; the node is made without it', async () => {
-  const errors = [];
-  const log = console.error;
-  console.error = (m) => errors.push(String(m));
-  try {
+  await withErrors(async (errors) => {
     const { engine } = mount(h('text', { style: { fontSize: 20 } }, 'x'.repeat(MAX_TEXT_BYTES + 1)));
     await settle();
     const [id] = engine.ids();
@@ -436,22 +435,17 @@ test('a text over the protocol limit is logged; the node is made without it', as
     assert.equal(engine.nodes.get(id).text, undefined);
     assert.equal(errors.length, 1);
     assert.match(errors[0], /a <text>: text is \d+ bytes, more than/);
-  } finally {
-    console.error = log;
-  }
+  });
 });
 
 test('a bad value in an update is logged and skipped; the rest of the update is sent', async () => {
-  const errors = [];
-  const log = console.error;
-  console.error = (m) => errors.push(String(m));
   let set;
   function Box() {
     const [bad, setBad] = useState(false);
     set = setBad;
     return h('view', { style: bad ? { width: 'wide', height: 20 } : { width: 10, height: 10 } });
   }
-  try {
+  await withErrors(async (errors) => {
     const { engine } = mount(h(Box));
     await settle();
     const [id] = engine.ids();
@@ -461,9 +455,7 @@ test('a bad value in an update is logged and skipped; the rest of the update is 
     assert.deepEqual(ops(engine.take()), [`setStyle ${id} height`]);
     assert.equal(errors.length, 1);
     assert.match(errors[0], new RegExp(`node ${id}: width "wide"`));
-  } finally {
-    console.error = log;
-  }
+  });
 });
 
 test('useApp gives the SDK app; a root renders into a node of its own', async () => {
@@ -485,4 +477,22 @@ test('useApp gives the SDK app; a root renders into a node of its own', async ()
   root.unmount();
   await settle();
   assert.deepEqual(engine.tree(), ['view', ['view']]);
+});
+
+test('after an engine reset a root in a node of the app is left empty until rendered again', async () => {
+  const engine = modelEngine();
+  const app = createApp({ host: engine });
+  const host = app.view();
+  app.root.append(host);
+  createRoot(app, { node: host }).render(h('text', null, 'inside'));
+  await settle();
+  engine.reset();
+  await settle();
+  assert.deepEqual(engine.tree(), ['view'], 'nothing made under a node that is gone');
+  // The app makes its node again and renders into it: the tree comes back.
+  const again = app.view();
+  app.root.append(again);
+  createRoot(app, { node: again }).render(h('text', null, 'inside'));
+  await settle();
+  assert.deepEqual(engine.tree(), ['view', ['view', ['text', 'inside']]]);
 });

@@ -1,22 +1,11 @@
 //! `marquee new` makes an app, outside this checkout and with no `npm install`, that runs at once
-//! and passes its own test through `marquee test`; both templates.
+//! (natively, and in a web page) and passes its own test through `marquee test`; both templates.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-const MARQUEE: &str = env!("CARGO_BIN_EXE_marquee");
+use std::path::PathBuf;
 
-fn marquee(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(MARQUEE).args(args).current_dir(dir).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (success, text) = marquee(dir, args);
-    assert!(success, "marquee {args:?} failed:\n{text}");
-    text
-}
+use common::{marquee, ok};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("marquee-new-{}-{name}", std::process::id()));
@@ -43,6 +32,11 @@ fn a_new_app_runs_and_passes_its_own_test_outside_the_checkout() {
         let ran = ok(&dir, &["run", "my-app", "--headless", "--virtual-time", "--screenshot", shot.to_str().unwrap()]);
         assert!(ran.contains("nodes: 12, rejected commands: 0"), "{template}: {ran}");
         assert!(shot.is_file());
+        // And in a web page (headless Chromium), bundled as it goes.
+        if template == "react" {
+            let shown = ok(&dir, &["web", "my-app", "--headless", "--screenshot", shot.to_str().unwrap()]);
+            assert!(shown.contains("nodes: 12, command errors: 0"), "{shown}");
+        }
 
         let (made, text) = marquee(&dir, &["new", "my-app"]);
         assert!(!made && text.contains("exists and is not empty"), "{text}");

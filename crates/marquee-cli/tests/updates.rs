@@ -12,7 +12,9 @@ use std::time::Duration;
 use marquee_bundle::{BundleId, FileEntry, Manifest, Store, verify_dir};
 use marquee_update::{Device, Launch};
 
-const MARQUEE: &str = env!("CARGO_BIN_EXE_marquee");
+mod common;
+
+use common::{MARQUEE, marquee, ok};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -22,18 +24,6 @@ struct Setup {
     dir: PathBuf,
     url: String,
     _server: marquee_serve::Server,
-}
-
-fn marquee(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(MARQUEE).args(args).current_dir(dir).output().unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    (out.status.success(), text)
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let (success, text) = marquee(dir, args);
-    assert!(success, "marquee {args:?} failed:\n{text}");
-    text
 }
 
 /// Keys, a repository served on loopback, and the demo bundled into `store`.
