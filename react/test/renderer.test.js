@@ -378,7 +378,7 @@ test('after an engine reset the scene is made again from the instances, and stat
 });
 
 test('mistakes in the tree are errors that reach the boundaries', async () => {
-  await withErrors(async (errors) => {
+  await withErrors(async () => {
     class Boundary extends Component {
       constructor(props) {
         super(props);
