@@ -67,8 +67,6 @@ export const STYLE = Object.freeze(
 
 /** Whether a style property lays out or draws text, and so applies to text nodes only. */
 export const isTextProperty = (name) => STYLE[name]?.text === true;
-/** Whether `name` (kebab case) is a paint property: what state styles take. */
-export const isPaintProperty = (name) => STYLE[name] !== undefined && isPaint(STYLE[name].code);
 
 /** Command names by opcode, as the SDK's encoder methods are named. */
 export const COMMAND_NAMES = Object.freeze(new Map(Object.entries(OP).map(([name, op]) => [op, name])));
