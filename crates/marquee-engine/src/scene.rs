@@ -237,7 +237,12 @@ impl Scene {
     fn detach(&mut self, c: usize) {
         if let Some(p) = self.tree[c].parent.take() {
             let p = p as usize;
-            self.tree[p].children.retain(|&x| x as usize != c);
+            // A node is among its parent's children once: stop at it. `retain` read the whole
+            // list, so destroying a thousand siblings one by one read half a million entries.
+            let children = &mut self.tree[p].children;
+            if let Some(at) = children.iter().position(|&x| x as usize == c) {
+                children.remove(at);
+            }
             let _ = self.layout.remove_child(self.layout_id[p], self.layout_id[c]);
             self.renew_if_stale(p);
         }
