@@ -14,12 +14,12 @@
 
 import { createContext } from 'react';
 import constants from 'react-reconciler/constants.js';
-import { look, make, update, textOf } from './props.js';
+import { look, make, sameFocusProps, update, textOf } from './props.js';
 
 const { DefaultEventPriority, DiscreteEventPriority, NoEventPriority } = constants;
 
-/** Host component names, and the SDK node kind each makes. */
-export const KINDS = Object.freeze({ view: 'view', text: 'text', image: 'image' });
+/** Host component names: each is the SDK node kind it makes. */
+const KINDS = new Set(['view', 'text', 'image']);
 
 /** The app and container components read through `useApp` and the hooks. */
 export const MarqueeContext = createContext(null);
@@ -91,7 +91,7 @@ export class Container {
 
   /** Makes `inst`'s node and its children's, under `parent` (an SDK node) before `before` (or last). */
   mount(inst, parent, before) {
-    const node = make(this.app, KINDS[inst.type], inst.props, before ? null : parent);
+    const node = make(this.app, inst.type, inst.props, before ? null : parent);
     inst.node = node;
     if (before) parent.insertBefore(node, before);
     content(inst, inst.props, null);
@@ -236,7 +236,7 @@ export const config = {
   getPublicInstance: (inst) => inst,
 
   createInstance(type, props, container, context) {
-    if (!Object.hasOwn(KINDS, type)) {
+    if (!KINDS.has(type)) {
       throw new TypeError(`<${type}> is not a Marquee component (view, text, image)`);
     }
     if (context.inText) throw new TypeError(`<${type}> inside <text>: a text holds only strings and numbers`);
@@ -323,17 +323,6 @@ export const config = {
   HostTransitionContext: createContext(null),
   resetFormInstance() {},
 };
-
-/** Whether two sets of props have the same focus props. */
-function sameFocusProps(a, b) {
-  return (
-    a.focusable === b.focusable &&
-    a.focusGroup === b.focusGroup &&
-    a.focusTrap === b.focusTrap &&
-    a.focusRestore === b.focusRestore &&
-    a.autoFocus === b.autoFocus
-  );
-}
 
 /** Runs `fn` with `p` as the update priority (events from the engine are discrete, as clicks are). */
 export function withPriority(p, fn) {

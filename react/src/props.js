@@ -24,6 +24,12 @@ const FOCUS_PROPS = Object.freeze({
   autoFocus: 'autofocus',
 });
 
+/** Whether two sets of props have the same focus props. */
+export function sameFocusProps(a, b) {
+  for (const prop in FOCUS_PROPS) if (a[prop] !== b[prop]) return false;
+  return true;
+}
+
 /** Style states an object in `style` may hold, by key, and their wire names. */
 const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within' });
 

@@ -56,13 +56,17 @@ pub fn app_dir() -> PathBuf {
 }
 
 /// The benchmark app compiled into one module (`app/.marquee/app.js`) by esbuild, with the
-/// packages of this checkout's `node_modules`.
+/// packages of this checkout's `node_modules`: once a process, for QuickJS and Node alike.
 pub fn compiled() -> Result<PathBuf, Error> {
-    let tools = marquee_bundle::Tools {
-        esbuild: None,
-        toolchain: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")),
-    };
-    marquee_bundle::compile(&app_dir(), &tools).map_err(|e| Error(format!("the app-side scenes: {e} (run `npm ci`)")))
+    static COMPILED: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    COMPILED
+        .get_or_init(|| {
+            let toolchain = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules");
+            let tools = marquee_bundle::Tools { esbuild: None, toolchain: Some(toolchain) };
+            marquee_bundle::compile(&app_dir(), &tools).map_err(|e| format!("the app-side scenes: {e} (run `npm ci`)"))
+        })
+        .clone()
+        .map_err(Error)
 }
 
 /// What the app sent and logged, in order.
