@@ -7,7 +7,8 @@
 //! `marquee bundle` builds an app into a content-addressed bundle, and `marquee run` given a
 //! bundle's manifest installs it (every byte verified) and runs it with the engine it carries;
 //! `marquee serve` serves a repository or store over HTTP. `marquee new` starts an app from a
-//! template and `marquee test` runs its tests (see `scaffold`). `keys`, `publish`, `channel` and
+//! template and `marquee test` runs its tests (see `scaffold`); `marquee dev` runs an app as
+//! `run` does and reloads it whenever its files change (see `marquee_dev`). `keys`, `publish`, `channel` and
 //! `timestamp` keep a signed update repository; `run --update-url` runs a device that updates
 //! from one (see `ota`).
 
@@ -37,6 +38,11 @@ struct Cli {
 enum Commands {
     /// Run an app (an npm package directory); the bundled demo by default.
     Run(Box<RunArgs>),
+    /// Run an app as `run` does, and reload it in the same window (or headless run) whenever
+    /// its files change: JSX, TypeScript and React are rebuilt with esbuild. An edit that does
+    /// not build, or throws while the app starts, shows the error on screen and keeps the last
+    /// good app running.
+    Dev(Box<RunArgs>),
     /// Create an app from a template: TypeScript, with React (default) or the SDK's proxy nodes.
     New(scaffold::NewArgs),
     /// Run an app's tests (`test/*.test.{js,mjs,jsx,ts,tsx}`, compiled for Node) with node --test.
@@ -287,7 +293,8 @@ fn parse_keys(s: &str) -> Result<Keys, String> {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Commands::Run(args) => run(*args),
+        Commands::Run(args) => run(*args, false),
+        Commands::Dev(args) => run(*args, true),
         Commands::Replay(args) => replay(args),
         Commands::Bundle(args) => bundle(args),
         Commands::New(args) => scaffold::new(args),
@@ -416,7 +423,11 @@ fn storage_dir(args: &RunArgs) -> Option<PathBuf> {
     Some(args.updates.dir()?.join("storage"))
 }
 
-fn run(args: RunArgs) -> Result<(), String> {
+/// `marquee run`, or `marquee dev` (`dev`: the app is reloaded when its files change).
+fn run(args: RunArgs, dev: bool) -> Result<(), String> {
+    if dev && (args.updates.update_url.is_some() || args.app.as_ref().is_some_and(|a| a.is_file())) {
+        return Err("marquee dev runs an app directory, not a bundle or an update channel".into());
+    }
     let mut app = args.app.clone().unwrap_or_else(demo_dir);
     let mut engine_flag = args.engine_wasm.clone();
     let vitals = std::sync::Arc::new(marquee_host::Vitals::default());
@@ -434,7 +445,7 @@ fn run(args: RunArgs) -> Result<(), String> {
         trial = run.on_trial().then_some(args.updates.confirm_after + 0.5);
         device = Some(run);
     }
-    let result = run_host(&args, app, engine_flag, rollout, vitals.clone(), trial);
+    let result = run_host(&args, app, engine_flag, rollout, vitals.clone(), trial, dev);
     if let Some(device) = device {
         device.finish(&result);
     }
@@ -448,6 +459,7 @@ fn run_host(
     rollout: Option<marquee_host::WasmRollout>,
     vitals: std::sync::Arc<marquee_host::Vitals>,
     trial_seconds: Option<f64>,
+    dev: bool,
 ) -> Result<(), String> {
     // A path ending in .json is a bundle manifest, there or not: say what is wrong with it.
     if app.is_file() || app.extension().is_some_and(|e| e == "json") {
@@ -555,18 +567,38 @@ fn run_host(
     let timeout = |default: Option<f64>| args.timeout.or(default).map(|s| Duration::from_secs_f64(s.max(0.1)));
     // A window is interactive: it stays open until closed (or the frame count / timeout asked).
     options.stop = Stop { frames: args.frames, when_idle: false, timeout: timeout(None) };
-    let report = if args.headless { None } else { windowed(&options)? };
+    // `marquee dev`'s loop, attached to the host once it runs.
+    let mut dev_loop = None;
+    let mut attach = |input: marquee_host::InputSender| {
+        if !dev {
+            return;
+        }
+        let quiet = args.quiet;
+        match marquee_dev::Dev::start(&app, tools(None), input, move |r| say_rebuild(r, quiet)) {
+            Ok(running) => {
+                println!("dev: watching {} for changes", app.display());
+                dev_loop = Some(running);
+            }
+            Err(e) => eprintln!("marquee: {e}; edits will not be reloaded"),
+        }
+    };
+    let report = if args.headless { None } else { windowed(&options, &mut attach)? };
     let front_end = if report.is_some() { "window" } else { "headless" };
     let report = match report {
         Some(report) => report,
         None => {
             options.stop = match trial_seconds {
                 Some(s) => Stop { frames: args.frames, when_idle: false, timeout: timeout(Some(s)) },
+                // An app under development runs until it is stopped.
+                None if dev => Stop { frames: args.frames, when_idle: false, timeout: timeout(None) },
                 None => Stop { frames: args.frames, when_idle: args.frames.is_none(), timeout: timeout(Some(60.0)) },
             };
-            Host::run(options, Box::new(Headless)).map_err(|e| e.to_string())?
+            let host = Host::start(options, Box::new(Headless)).map_err(|e| e.to_string())?;
+            attach(host.input());
+            host.join().map_err(|e| e.to_string())?
         }
     };
+    drop(dev_loop);
     if !args.quiet {
         print_report(&report);
     }
@@ -640,10 +672,24 @@ fn build_bundle(
     marquee_bundle::build(app, store, &options).map_err(|e| e.to_string())
 }
 
+/// What `marquee dev` says of a rebuild.
+fn say_rebuild(r: &marquee_dev::Rebuild, quiet: bool) {
+    let changed = r.changed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+    let ms = r.build.as_secs_f64() * 1000.0;
+    match &r.failed {
+        // The host's log says why, unless it is quiet.
+        Some(why) if quiet => eprintln!("dev: {changed} changed; the build failed (the app runs on):\n{why}"),
+        Some(_) => eprintln!("dev: {changed} changed; the build failed (the error is on screen; the app runs on)"),
+        None if !quiet => println!("dev: {changed} changed; built in {ms:.0} ms, reloading"),
+        None => {}
+    }
+}
+
 /// Runs in a window; `None` when there is no display (the caller runs headless instead).
+/// `started` hears of the host once it runs.
 #[cfg(feature = "window")]
-fn windowed(options: &Options) -> Result<Option<Report>, String> {
-    match window::run(options.clone()) {
+fn windowed(options: &Options, started: &mut dyn FnMut(marquee_host::InputSender)) -> Result<Option<Report>, String> {
+    match window::run(options.clone(), started) {
         Err(window::Error::NoDisplay(why)) => {
             eprintln!("marquee: no display ({why}); running headless");
             Ok(None)
@@ -654,7 +700,7 @@ fn windowed(options: &Options) -> Result<Option<Report>, String> {
 }
 
 #[cfg(not(feature = "window"))]
-fn windowed(_options: &Options) -> Result<Option<Report>, String> {
+fn windowed(_options: &Options, _started: &mut dyn FnMut(marquee_host::InputSender)) -> Result<Option<Report>, String> {
     eprintln!("marquee: built without the window feature; running headless");
     Ok(None)
 }

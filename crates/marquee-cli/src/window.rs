@@ -94,8 +94,10 @@ impl Presenter for WindowPresenter {
 
 type WindowSurface = Surface<Rc<Window>, Rc<Window>>;
 
-struct App {
+struct App<'a> {
     options: Options,
+    /// Hears of the host once it has started (`marquee dev` attaches its loop).
+    started: &'a mut dyn FnMut(InputSender),
     slot: Arc<Mutex<Slot>>,
     proxy: EventLoopProxy<Wake>,
     input: Option<InputSender>,
@@ -103,7 +105,7 @@ struct App {
     result: Option<Result<Report, marquee_host::Error>>,
 }
 
-impl App {
+impl App<'_> {
     fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<(), String> {
         let (w, h) = self.options.size;
         let attributes = Window::default_attributes()
@@ -124,6 +126,7 @@ impl App {
         let presenter = WindowPresenter { slot: self.slot.clone(), wake: self.proxy.clone() };
         let host = Host::start(self.options.clone(), Box::new(presenter)).map_err(|e| e.to_string())?;
         self.input = Some(host.input());
+        (self.started)(host.input());
         let done = self.proxy.clone();
         // Waits for the host's threads to end and wakes the window loop with the report. If it
         // cannot start, the window still closes when asked; the report is lost.
@@ -200,7 +203,7 @@ fn remote_key(key: &WinitKey) -> Option<Key> {
     })
 }
 
-impl ApplicationHandler<Wake> for App {
+impl ApplicationHandler<Wake> for App<'_> {
     fn resumed(&mut self, event_loop: &ActiveEventLoop) {
         if self.window.is_none()
             && let Err(e) = self.start(event_loop)
@@ -246,11 +249,13 @@ impl ApplicationHandler<Wake> for App {
     }
 }
 
-/// Runs the host with a window until the app quits or the window closes.
-pub(crate) fn run(options: Options) -> Result<Report, Error> {
+/// Runs the host with a window until the app quits or the window closes; `started` hears of
+/// the host once it runs.
+pub(crate) fn run(options: Options, started: &mut dyn FnMut(InputSender)) -> Result<Report, Error> {
     let event_loop = EventLoop::<Wake>::with_user_event().build().map_err(|e| Error::NoDisplay(e.to_string()))?;
     let mut app = App {
         options,
+        started,
         slot: Arc::default(),
         proxy: event_loop.create_proxy(),
         input: None,

@@ -242,6 +242,15 @@ pub trait Glyphs {
     /// Calls `sink` with each glyph of the paragraph placed `at`. Returns false if the handle is
     /// unknown.
     fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool;
+
+    /// The paragraph's revision: it changes whenever its text or style does, and never repeats
+    /// in a process (a new engine instance reuses handles). A text op names its paragraph, not
+    /// its text, so what a backend keeps of a text op's pixels is good only while this is the
+    /// same. 0 for a service that keeps none (nothing to tell apart).
+    fn revision(&mut self, run: u32) -> u64 {
+        let _ = run;
+        0
+    }
 }
 
 /// No text service: text operations are skipped.

@@ -5,6 +5,12 @@
 //! onto the engine thread's channel. After each wake it tells the engine thread how many event
 //! batches it has handled and whether it has anything left to do, which is how a headless run
 //! knows the app is idle without guessing.
+//!
+//! `marquee dev` reloads the app ([`ToApp::Reload`]): a second runtime starts from the entry
+//! module as it now is, its batches held back, while the first stays as it was. If the new one
+//! fails, it is dropped with a message for the screen and the old one carries on; if it
+//! starts, the engine thread gets its held batches for a fresh instance and answers with the
+//! new era, and the old runtime goes.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -39,10 +45,42 @@ struct Sink {
     languages: Vec<String>,
     /// The engine resets the app has been told of (the era of the last events delivered).
     era: Era,
+    /// Batches held back while a reloaded app starts: they go to a fresh engine instance, and
+    /// only if the app starts.
+    held: Option<Vec<Vec<u8>>>,
+}
+
+impl Sink {
+    /// The sink of a reloaded app, holding its batches back until it has started.
+    fn holding(&self) -> Sink {
+        Sink {
+            to_engine: self.to_engine.clone(),
+            backlog: self.backlog.clone(),
+            log: self.log.clone(),
+            echo: self.echo,
+            storage: self.storage.clone(),
+            // Shared: a request of the old app that ends later is settled by nobody (its id
+            // is unknown to the new one), which is what the old app's going means.
+            network: self.network.clone(),
+            languages: self.languages.clone(),
+            era: self.era,
+            held: Some(Vec::new()),
+        }
+    }
+
+    fn report(&mut self, result: Result<(), marquee_js::Error>) {
+        if let Err(e) = result {
+            marquee_js::Host::log(self, Level::Error, &e.to_string());
+        }
+    }
 }
 
 impl marquee_js::Host for Sink {
     fn send(&mut self, batch: Vec<u8>) {
+        if let Some(held) = &mut self.held {
+            held.push(batch);
+            return;
+        }
         // Waits while the engine is behind (see `Backlog`). A closed backlog or channel means
         // the run is ending; the batch has nowhere to go.
         if self.backlog.admit(batch.len()) {
@@ -77,11 +115,12 @@ pub(crate) fn spawn(
 ) -> Result<JoinHandle<()>, Error> {
     let app_dir = options.app_dir.clone();
     let entry = options.entry.clone().unwrap_or_else(|| marquee_js::entry_module(&app_dir));
-    let viewport = (options.size.0 as f32, options.size.1 as f32);
-    let limits = options.js;
+    let launch =
+        Launch { app_dir, entry, viewport: (options.size.0 as f32, options.size.1 as f32), limits: options.js };
+    let app_dir = &launch.app_dir;
     let echo = options.echo_console;
-    let storage = options.storage_dir.as_deref().map(|dir| crate::storage_file(dir, &app_dir));
-    let (mut policy, warnings) = crate::network::policy(&app_dir);
+    let storage = options.storage_dir.as_deref().map(|dir| crate::storage_file(dir, app_dir));
+    let (mut policy, warnings) = crate::network::policy(app_dir);
     for w in &warnings {
         log.push(Level::Warn, w, echo.then_some("[host]"));
     }
@@ -117,9 +156,10 @@ pub(crate) fn spawn(
                 network,
                 languages,
                 era: 0,
+                held: None,
             }));
-            match AppRuntime::start(&app_dir, &entry, viewport, limits, sink.clone()) {
-                Ok(app) => run(app, &rx, &to_engine, &sink),
+            match launch.start(sink.clone()) {
+                Ok(app) => run(app, &rx, &to_engine, sink, &launch),
                 Err(e) => {
                     let _ = to_engine.send(ToEngine::AppFailed(e));
                 }
@@ -128,15 +168,32 @@ pub(crate) fn spawn(
         .map_err(|e| Error::Thread(format!("cannot start the app thread: {e}")))
 }
 
-fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, sink: &Rc<RefCell<Sink>>) {
+/// What starting the app takes, kept for reloads.
+struct Launch {
+    app_dir: PathBuf,
+    entry: PathBuf,
+    viewport: (f32, f32),
+    limits: marquee_js::Limits,
+}
+
+impl Launch {
+    fn start(&self, sink: Rc<RefCell<Sink>>) -> Result<AppRuntime, marquee_js::Error> {
+        AppRuntime::start(&self.app_dir, &self.entry, self.viewport, self.limits, sink)
+    }
+}
+
+/// The app thread's loop, until the run ends.
+fn run(
+    mut app: AppRuntime,
+    rx: &Receiver<ToApp>,
+    to_engine: &Sender<ToEngine>,
+    mut sink: Rc<RefCell<Sink>>,
+    launch: &Launch,
+) {
     let mut handled = 0u64;
     let mut reported = None;
-    let report = |r: Result<(), marquee_js::Error>| {
-        if let Err(e) = r {
-            marquee_js::Host::log(&mut *sink.borrow_mut(), Level::Error, &e.to_string());
-        }
-    };
     loop {
+        let report = |r: Result<(), marquee_js::Error>| sink.borrow_mut().report(r);
         let next_timer = match app.run_timers() {
             Ok(next) => next,
             Err(e) => {
@@ -159,6 +216,7 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
             None => rx.recv_timeout(Duration::from_secs(3600)),
         };
         let mut frame = None;
+        let mut reload = false;
         let mut messages = match first {
             Ok(m) => vec![m],
             Err(RecvTimeoutError::Timeout) => Vec::new(),
@@ -177,13 +235,92 @@ fn run(mut app: AppRuntime, rx: &Receiver<ToApp>, to_engine: &Sender<ToEngine>, 
                 }
                 ToApp::Frame(t) => frame = Some(t),
                 ToApp::Network => report(app.run_network()),
+                ToApp::Reload => reload = true,
+                // Answers a reload, which waits for it (see `reload`).
+                ToApp::Reloaded(_) => {}
                 ToApp::Quit => return,
             }
+        }
+        let reloading = reload;
+        while reload {
+            reload = false;
+            match self::reload(launch, &sink, rx, to_engine, &mut handled) {
+                Ok(Some(reloaded)) => {
+                    // The old runtime goes here, after the new one has taken the screen.
+                    (app, sink) = (reloaded.app, reloaded.sink);
+                    reload = reloaded.again;
+                    if reloaded.network {
+                        sink.borrow_mut().report(app.run_network());
+                    }
+                }
+                Ok(None) => {}
+                Err(Gone) => return,
+            }
+        }
+        if reloading {
+            reported = None;
+            continue;
         }
         if let Some(t) = frame
             && app.wants_frame()
         {
-            report(app.run_frame(t));
+            sink.borrow_mut().report(app.run_frame(t));
         }
     }
+}
+
+/// The run ended while a reload waited for the engine thread.
+struct Gone;
+
+/// A reloaded app, running.
+struct Reloaded {
+    app: AppRuntime,
+    sink: Rc<RefCell<Sink>>,
+    /// A request of the new app ended while it waited: its promise is to be settled.
+    network: bool,
+    /// Another reload was asked for while it waited (the app changed again).
+    again: bool,
+}
+
+/// Starts the app again from its entry module (see the module docs). `Ok(None)`: the new app
+/// failed, the old one runs on.
+fn reload(
+    launch: &Launch,
+    sink: &Rc<RefCell<Sink>>,
+    rx: &Receiver<ToApp>,
+    to_engine: &Sender<ToEngine>,
+    handled: &mut u64,
+) -> Result<Option<Reloaded>, Gone> {
+    let started = Instant::now();
+    let new_sink = Rc::new(RefCell::new(sink.borrow().holding()));
+    let app = match launch.start(new_sink.clone()) {
+        Ok(app) => app,
+        Err(e) => {
+            let message = e.to_string();
+            sink.borrow_mut().report(Err(e));
+            let _ = to_engine.send(ToEngine::ReloadFailed(message));
+            return Ok(None);
+        }
+    };
+    let held = new_sink.borrow_mut().held.take().unwrap_or_default();
+    to_engine.send(ToEngine::Reloaded(held, started.elapsed())).map_err(|_| Gone)?;
+    // The new app's batches must carry the era of the fresh instance, which only the engine
+    // thread knows: nothing runs on this thread until it answers (within a frame).
+    let (mut network, mut again) = (false, false);
+    loop {
+        match rx.recv().map_err(|_| Gone)? {
+            ToApp::Reloaded(era) => {
+                new_sink.borrow_mut().era = era;
+                break;
+            }
+            // Written for the old scene, which is gone: handled by nobody, but handled.
+            ToApp::Events(..) => *handled += 1,
+            ToApp::Network => network = true,
+            ToApp::Reload => again = true,
+            ToApp::Quit => return Err(Gone),
+            // The new app asks for frames itself.
+            ToApp::Frame(_) => {}
+        }
+    }
+    Ok(Some(Reloaded { app, sink: new_sink, network, again }))
 }

@@ -150,7 +150,12 @@ struct Loop {
     clock: Instant,
     first_frame: Option<Duration>,
     frames: Vec<FrameStat>,
-    resets: Era,
+    /// Engine instances replaced after a failure.
+    resets: u32,
+    /// New instances made so far, for failures and reloads (see `Era`).
+    era: Era,
+    /// The problem the screen shows (`marquee dev`), and whether it has been drawn yet.
+    problem: Option<(crate::problem::Panel, bool)>,
     /// The era whose stale batches were last reported dropped (each reset's, once).
     stale_logged: Era,
     command_errors: u64,
@@ -225,6 +230,8 @@ impl Loop {
             first_frame: None,
             frames: Vec::new(),
             resets: 0,
+            era: 0,
+            problem: None,
             stale_logged: 0,
             command_errors: 0,
             rejections_logged: Default::default(),
@@ -268,7 +275,13 @@ impl Loop {
             self.request_images(&frame);
             let t = Instant::now();
             self.gpu_stats = marquee_gl::Stats::default();
-            let (drawn, damage) = self.draw(&frame);
+            let (drawn, mut damage) = self.draw(&frame);
+            if let Some((panel, shown)) = &mut self.problem
+                && panel.cover(&mut self.canvas, &damage, !*shown)
+            {
+                *shown = true;
+                damage.push(panel.area);
+            }
             let raster_time = t.elapsed();
             let t = Instant::now();
             // A frame the GPU presented in the window itself has nothing for the presenter.
@@ -354,11 +367,11 @@ impl Loop {
         let applying = Instant::now();
         while let Some(message) = self.deferred.take().or_else(|| self.rx.try_recv().ok()) {
             match message {
-                ToEngine::Batch(batch, era) if era < self.resets => {
+                ToEngine::Batch(batch, era) if era < self.era => {
                     // Written for the scene of an instance that is gone (see `Era`).
                     self.backlog.applied(batch.len());
-                    if self.stale_logged != self.resets {
-                        self.stale_logged = self.resets;
+                    if self.stale_logged != self.era {
+                        self.stale_logged = self.era;
                         self.say(
                             Level::Warn,
                             "dropping the app's batches sent before it heard of the engine reset".into(),
@@ -388,9 +401,52 @@ impl Loop {
                 ToEngine::AppFailed(e) => return Err(Error::App(e)),
                 ToEngine::Input(Input::Key(key, action)) => self.key(key, action)?,
                 ToEngine::Input(Input::Quit) => inbox.quit = true,
+                ToEngine::Reloaded(batches, took) => self.reloaded(batches, took, &mut inbox)?,
+                ToEngine::ReloadFailed(why) => self.show_problem(Some(format!("The app failed to start\n\n{why}"))),
+                ToEngine::Problem(problem) => self.show_problem(problem),
             }
         }
         Ok(inbox)
+    }
+
+    /// The app was started again (see `app_thread`): a fresh instance, its first batches, and
+    /// the new era for the app thread, whose batches wait for it.
+    fn reloaded(&mut self, batches: Vec<Vec<u8>>, took: Duration, inbox: &mut Inbox) -> Result<(), Error> {
+        self.era += 1;
+        self.instance.replace().map_err(|e| Error::EngineFailing(e.to_string()))?;
+        self.textures.clear();
+        self.recorder.comment("the app was reloaded here; the recording ends");
+        self.recorder.finish();
+        self.nodes = 0;
+        self.show_problem(None);
+        // The new app's first batches go in whole: they were written for this instance only.
+        for batch in batches {
+            inbox.batches += 1;
+            match self.instance.engine.apply(&batch) {
+                Ok(rejected) => {
+                    self.command_errors += u64::from(rejected);
+                    inbox.rejected += rejected;
+                }
+                Err(e) => self.reset(&e)?,
+            }
+        }
+        let _ = self.to_app.send(ToApp::Reloaded(self.era));
+        self.say(Level::Info, format!("reloaded the app (started in {:.0} ms)", took.as_secs_f64() * 1000.0));
+        Ok(())
+    }
+
+    /// Shows `problem` over the app's frames from the next one on, or takes the one shown away.
+    fn show_problem(&mut self, problem: Option<String>) {
+        if let Some(message) = &problem {
+            self.say(Level::Error, message.clone());
+        }
+        if self.problem.take().is_some() {
+            // What was under the panel is drawn again.
+            self.canvas_stale = true;
+        }
+        self.problem = problem
+            .and_then(|m| crate::problem::Panel::new(&m, self.canvas.bounds(), &self.instance.text))
+            .map(|panel| (panel, false));
     }
 
     /// Images that finished loading; under virtual time, every one asked for so far (as long as
@@ -613,8 +669,7 @@ impl Loop {
             self.log_rejections(frame.events);
         }
         for events in [frame.events, self.host_events.bytes()] {
-            if events.len() > BATCH_HEADER_LEN && self.to_app.send(ToApp::Events(events.to_vec(), self.resets)).is_ok()
-            {
+            if events.len() > BATCH_HEADER_LEN && self.to_app.send(ToApp::Events(events.to_vec(), self.era)).is_ok() {
                 self.app.sent += 1;
             }
         }
@@ -687,6 +742,7 @@ impl Loop {
             self.host_events.push(&Event::EngineReset { reason });
         }
         self.resets += 1;
+        self.era += 1;
         self.options.vitals.engine_reset();
         self.instance.replace().map_err(|e| Error::EngineFailing(e.to_string()))?;
         self.textures.clear();

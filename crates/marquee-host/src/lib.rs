@@ -26,6 +26,7 @@ mod images;
 mod log;
 mod messages;
 mod network;
+mod problem;
 mod selection;
 mod start;
 
@@ -308,12 +309,30 @@ pub enum Input {
 
 /// Sends input to a running host from any thread.
 #[derive(Debug, Clone)]
-pub struct InputSender(mpsc::Sender<messages::ToEngine>);
+pub struct InputSender {
+    engine: mpsc::Sender<messages::ToEngine>,
+    app: mpsc::Sender<messages::ToApp>,
+}
 
 impl InputSender {
     /// Queues input for the next frame; false once the run has ended.
     pub fn send(&self, input: Input) -> bool {
-        self.0.send(messages::ToEngine::Input(input)).is_ok()
+        self.engine.send(messages::ToEngine::Input(input)).is_ok()
+    }
+
+    /// Starts the app again from its entry module as it is on disk now, in the running host
+    /// (`marquee dev`): if it starts, it replaces the running app on a fresh engine instance
+    /// (the screen changes at once to its first frame, and any problem shown goes); if its
+    /// module fails to load or throws, the running app stays and the screen shows why. False
+    /// once the run has ended.
+    pub fn reload(&self) -> bool {
+        self.app.send(messages::ToApp::Reload).is_ok()
+    }
+
+    /// Shows `problem` over the app's frames (an edit that does not build), or clears it
+    /// (`None`). The running app is not touched. False once the run has ended.
+    pub fn show_problem(&self, problem: Option<String>) -> bool {
+        self.engine.send(messages::ToEngine::Problem(problem)).is_ok()
     }
 }
 
@@ -522,9 +541,9 @@ impl Host {
         let (to_app, app_rx) = mpsc::channel();
         let app =
             app_thread::spawn(&options, (app_rx, to_app.clone()), to_engine.clone(), log.clone(), backlog.clone())?;
-        let ends = messages::EngineEnds { rx: engine_rx, to_app, log, backlog };
+        let ends = messages::EngineEnds { rx: engine_rx, to_app: to_app.clone(), log, backlog };
         let engine = engine_thread::spawn(options, presenter, ends, app, started)?;
-        Ok(Host { input: InputSender(to_engine), engine })
+        Ok(Host { input: InputSender { engine: to_engine, app: to_app }, engine })
     }
 
     /// A handle for sending input to this run.

@@ -26,6 +26,15 @@ pub(crate) enum ToEngine {
     AppFailed(marquee_js::Error),
     /// Input from the front end.
     Input(Input),
+    /// The app thread started the app again (see [`ToApp::Reload`]): these batches, which the
+    /// new app sent while it started, build its scene on a fresh engine instance; starting it
+    /// took this long.
+    Reloaded(Vec<Vec<u8>>, std::time::Duration),
+    /// The app could not be started again; the old one runs on. Shown on screen.
+    ReloadFailed(String),
+    /// A problem for the screen from the front end (an edit that does not build), or `None`
+    /// to clear it.
+    Problem(Option<String>),
 }
 
 /// Messages to the app thread, from the engine thread.
@@ -37,6 +46,11 @@ pub(crate) enum ToApp {
     Frame(f64),
     /// A `fetch` request ended (not counted): the app thread settles its promise.
     Network,
+    /// Start the app again from its entry module, as it is on disk now, keeping the old one
+    /// if the new one fails (`marquee dev`).
+    Reload,
+    /// The engine thread made a fresh instance for the reloaded app, at this era.
+    Reloaded(Era),
     /// The run is over.
     Quit,
 }

@@ -79,6 +79,10 @@ struct Surface {
     /// whose run is the same (a scroll window that stepped on, a child layer added elsewhere in
     /// the list) keeps these pixels.
     ops: Vec<Op>,
+    /// The text service's revision of each op's paragraph (0 for other ops): a text op names
+    /// its paragraph, not its text, so equal ops over a paragraph that changed are not the same
+    /// pixels.
+    revisions: Vec<u64>,
     kept: crate::blit::Kept,
     /// The frame it was last composited in.
     used: u64,
@@ -393,16 +397,21 @@ impl Compositor {
         let onscreen = IntRect { x: -dx, y: -dy, w, h };
         let key = (id, k);
         let covers = |s: &Surface| s.scale == scale && contains(&s.near, &onscreen.intersect(&s.bounds));
-        let mut fresh = self.surfaces.get(&key).is_some_and(|s| s.version == layer.version && covers(s));
-        if !fresh && self.surfaces.get(&key).is_none_or(|s| s.version != layer.version) {
+        let run = || open.iter().chain(&layer.ops[start..end]);
+        let revisions: Vec<u64> = run().map(|op| revision(op, &mut *sources.glyphs)).collect();
+        let mut fresh = self
+            .surfaces
+            .get(&key)
+            .is_some_and(|s| s.version == layer.version && covers(s) && s.revisions == revisions);
+        if !fresh && self.surfaces.get(&key).is_none_or(|s| s.version != layer.version || s.revisions != revisions) {
             // The list changed: a kept run of this layer with the same ops is still good.
-            let run = || open.iter().chain(&layer.ops[start..end]);
             let same = self.surfaces.iter().find(|((l, _), s)| {
                 *l == id
                     && s.version != layer.version
                     && covers(s)
                     && s.ops.len() == open.len() + end - start
                     && s.ops.iter().eq(run())
+                    && s.revisions == revisions
             });
             if let Some((&old, _)) = same
                 && let Some(mut s) = self.surfaces.remove(&old)
@@ -423,7 +432,7 @@ impl Compositor {
                 s.scale == scale
                     && contains(&s.near, &onscreen.intersect(&bounds))
                     && bounds.intersect(&s.near) == s.area
-            }) && let Some(region) = changed(s, &ops, scale)
+            }) && let Some(region) = changed(s, (&ops, &revisions), scale)
             {
                 let local = IntRect { x: region.x - s.area.x, y: region.y - s.area.y, ..region };
                 let base = surface_base(scale, s.area);
@@ -434,7 +443,7 @@ impl Compositor {
                     work.rasterized += 1;
                     work.pixels_rasterized += region.area().max(0) as u64;
                 }
-                (s.version, s.bounds, s.ops) = (layer.version, bounds, ops);
+                (s.version, s.bounds, s.ops, s.revisions) = (layer.version, bounds, ops, revisions);
             } else {
                 let area = bounds.intersect(&near);
                 if let Some(old) = self.surfaces.remove(&key) {
@@ -451,8 +460,17 @@ impl Compositor {
                 work.pixels_rasterized += (area.w as u64) * (area.h as u64);
                 let kept = crate::blit::Kept::new(pixmap);
                 self.bytes += kept.bytes();
-                let surface =
-                    Surface { version: layer.version, scale, area, bounds, near, ops, kept, used: self.frame };
+                let surface = Surface {
+                    version: layer.version,
+                    scale,
+                    area,
+                    bounds,
+                    near,
+                    ops,
+                    revisions,
+                    kept,
+                    used: self.frame,
+                };
                 self.surfaces.insert(key, surface);
             }
         }
@@ -596,10 +614,19 @@ fn balanced(ops: &[Op]) -> bool {
 /// the ops between their common start and common end, old and new. `None` when those open or
 /// close a scope of the ops around them (everything inside it would change) or the change
 /// covers so much of the surface that rasterizing it whole is as cheap.
-fn changed(s: &Surface, new: &[Op], scale: (f32, f32)) -> Option<IntRect> {
+/// What the text service says of `op`'s paragraph (see [`Surface::revisions`]); 0 for other ops.
+fn revision(op: &Op, glyphs: &mut dyn marquee_display_list::text::Glyphs) -> u64 {
+    match op {
+        Op::Text { run, .. } => glyphs.revision(*run),
+        _ => 0,
+    }
+}
+
+fn changed(s: &Surface, (new, revisions): (&[Op], &[u64]), scale: (f32, f32)) -> Option<IntRect> {
     let old = &s.ops;
-    let p = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-    let q = old[p..].iter().rev().zip(new[p..].iter().rev()).take_while(|(a, b)| a == b).count();
+    let same = |i: usize, j: usize| old[i] == new[j] && s.revisions.get(i) == revisions.get(j);
+    let p = (0..old.len().min(new.len())).take_while(|&i| same(i, i)).count();
+    let q = (1..=(old.len() - p).min(new.len() - p)).take_while(|&k| same(old.len() - k, new.len() - k)).count();
     let (old_mid, new_mid) = (p..old.len() - q, p..new.len() - q);
     if !balanced(&old[old_mid.clone()]) || !balanced(&new[new_mid.clone()]) {
         return None;

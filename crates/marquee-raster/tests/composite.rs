@@ -264,3 +264,52 @@ fn rounded_clips_around_a_layer_mask_only_what_is_damaged() {
         assert!(canvas.pixmap().data() == fresh(&tree).as_slice(), "opacity {opacity}");
     }
 }
+
+/// A text op names its paragraph, not its text: a paragraph set anew under the same handle and
+/// box (a label's new words, a reloaded app's page) must be drawn anew, whether the layer's list
+/// comes back the same or with another op changed beside it.
+#[test]
+fn a_paragraph_changed_behind_an_equal_text_op_is_drawn_again() {
+    use marquee_display_list::text::{Paragraph, TextLayout, TextStyle};
+    let mut text = marquee_test_support::text_service();
+    let style = TextStyle { size: 30.0, ..TextStyle::default() };
+    let set = |text: &mut marquee_text::SharedText, words: &str| {
+        text.lock().set(7, &Paragraph { family: "", text: words, style });
+    };
+    let label = Op::Text { run: 7, rect: Rect::new(10.0, 10.0, 300.0, 40.0), overhang: 15.0, color: Color(0xffffffff) };
+    let page = |swatch: u32| {
+        let mut u = Vec::new();
+        write_content(
+            &mut u,
+            0,
+            &list(&[fill(0.0, 0.0, 320.0, 200.0, 0x101820ff), label, fill(10.0, 120.0, 40.0, 40.0, swatch)]),
+        );
+        let mut tree = LayerTree::default();
+        tree.apply(&u, true).unwrap();
+        tree
+    };
+    let fresh_with = |tree: &LayerTree, text: &mut marquee_text::SharedText| {
+        let mut c = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+        let all = c.bounds();
+        c.draw(tree, &[all], &NoImages, text).unwrap();
+        c.pixmap().data().to_vec()
+    };
+    set(&mut text, "Choose a tile");
+    let mut canvas = Canvas::new(SIZE.0, SIZE.1, Color(0x000000ff)).unwrap();
+    let all = canvas.bounds();
+    canvas.draw(&page(0xff0000ff), &[all], &NoImages, &mut text).unwrap();
+    let before = canvas.pixmap().data().to_vec();
+
+    // The same list, anew (a new version), over new words.
+    set(&mut text, "You chose Oceans");
+    let tree = page(0xff0000ff);
+    canvas.draw(&tree, &[all], &NoImages, &mut text).unwrap();
+    assert_ne!(canvas.pixmap().data(), &before[..]);
+    assert_eq!(canvas.pixmap().data(), &fresh_with(&tree, &mut text)[..]);
+
+    // Another op changed beside the label, whose words changed too.
+    set(&mut text, "Deserts");
+    let tree = page(0x00ff00ff);
+    canvas.draw(&tree, &[all], &NoImages, &mut text).unwrap();
+    assert_eq!(canvas.pixmap().data(), &fresh_with(&tree, &mut text)[..]);
+}

@@ -115,7 +115,14 @@ struct Entry {
     /// does not lay out again.
     laid_out_at: Option<Option<u32>>,
     sizes: Vec<(u32, TextSize)>,
+    /// Its revision (see `Glyphs::revision`): from [`REVISIONS`], new with every `set` that
+    /// changes it.
+    revision: u64,
 }
+
+/// The last paragraph revision handed out: one counter for the process, so that a paragraph
+/// set anew under a handle another engine instance used never shares its revision.
+static REVISIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Entry {
     /// The paragraph's text as cosmic-text can take it: Unicode's other paragraph separators
@@ -397,6 +404,7 @@ impl TextLayout for TextSystem {
             buffer: Buffer::new(&mut self.fonts, metrics(&p.style)),
             laid_out_at: None,
             sizes: Vec::new(),
+            revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
         };
         self.paragraphs.insert(run, entry);
         self.contained(run, "shaping", (), |t| t.reshape(run));
@@ -438,6 +446,10 @@ impl TextLayout for TextSystem {
 }
 
 impl Glyphs for TextSystem {
+    fn revision(&mut self, run: u32) -> u64 {
+        self.paragraphs.get(&run).map_or(0, |e| e.revision)
+    }
+
     fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
         let Placement { run, width, origin, scale } = at;
         // Lay out exactly as measured: the box's width came from a measurement at this width or
@@ -579,5 +591,9 @@ impl TextLayout for SharedText {
 impl Glyphs for SharedText {
     fn glyphs(&mut self, at: Placement, sink: &mut dyn FnMut(GlyphMask<'_>)) -> bool {
         self.lock().glyphs(at, sink)
+    }
+
+    fn revision(&mut self, run: u32) -> u64 {
+        self.lock().revision(run)
     }
 }
