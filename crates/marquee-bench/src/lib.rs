@@ -9,7 +9,8 @@
 //! engine's own layout, animation and display-list phases, timed with its profiling clock); and
 //! input-to-frame latency: frames from a key press to the first frame that shows a change.
 //!
-//! The full host — raster, present, start-up — is measured apart, in [`host`].
+//! The full host — raster, present, start-up — is measured apart, in [`host`], and so is
+//! hot reload's latency, in [`reload`].
 
 pub mod app_side;
 pub mod browser;
@@ -18,6 +19,7 @@ pub mod gpu;
 pub mod host;
 pub mod interpreter;
 pub mod layout;
+pub mod reload;
 pub mod scenes;
 
 use std::time::Instant;

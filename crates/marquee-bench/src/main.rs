@@ -21,7 +21,8 @@ struct BenchArgs {
     #[arg(long)]
     quick: bool,
     /// Only these scenes (comma-separated; `startup` runs the whole host, `marquee run`;
-    /// `layout` compares our layout with Yoga's in Node).
+    /// `layout` compares our layout with Yoga's in Node; `app-side` times the SDK and React in
+    /// QuickJS; `hot-reload` times `marquee dev`'s save-to-frame on the React demo).
     #[arg(long, value_delimiter = ',')]
     scenes: Vec<String>,
     /// All scenes but these (comma-separated): `--skip startup` runs without the `marquee`
@@ -139,7 +140,9 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     let scenes: Vec<_> = scenes::all(args.quick).into_iter().filter(|s| wanted_scene(s.name)).collect();
     let startup = wanted_scene("startup");
     let app_side = wanted_scene("app-side");
-    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") && !app_side {
+    // Twenty edits take half a minute of paced frames: the full suite, or when named.
+    let hot_reload = wanted_scene("hot-reload") && (!args.quick || !args.scenes.is_empty());
+    if (scenes.is_empty() || runners.is_empty()) && !startup && !wanted_scene("layout") && !app_side && !hot_reload {
         return Err("no scene or no runner left to run".into());
     }
     let total = scenes.len() * runners.len();
@@ -180,6 +183,18 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         if node {
             sides.push(app_side::node().map_err(|e| e.to_string())?);
         }
+        eprintln!("{:.1} s", t.elapsed().as_secs_f64());
+    }
+
+    // `marquee dev`'s loop on the React demo: save to changed frame.
+    let mut reloads = None;
+    if hot_reload {
+        eprint!("[hot reload] 20 edits of the React demo ... ");
+        let t = std::time::Instant::now();
+        let scratch = std::env::temp_dir().join(format!("marquee-bench-reload-{}", std::process::id()));
+        let measured = marquee_bench::reload::run(wasm.clone(), &scratch, 20);
+        host::clean(&scratch);
+        reloads = Some(measured?);
         eprintln!("{:.1} s", t.elapsed().as_secs_f64());
     }
 
@@ -239,6 +254,9 @@ fn bench(args: BenchArgs) -> Result<(), String> {
     }
     if !host_runs.is_empty() {
         println!("{}", host::table(&host_runs));
+    }
+    if let Some(reloads) = &reloads {
+        println!("{}", marquee_bench::reload::table(reloads));
     }
     let wasm_size = wasm.len();
     let js_bytes = std::fs::read(&js_path).map_err(|e| format!("{}: {e}", js_path.display()))?;

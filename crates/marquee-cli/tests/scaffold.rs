@@ -58,3 +58,61 @@ fn a_broken_test_fails_and_a_bad_name_is_refused() {
     assert!(!made && text.contains("cannot name an app"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The first steps for a new user: `marquee new myapp --template react`, then `marquee
+/// dev myapp`, then edits. (What each edit puts on screen is checked pixel by pixel in
+/// `marquee-dev`'s tests; here, the command's loop: watch, build, reload, say.)
+#[test]
+fn marquee_dev_reloads_a_new_app_on_each_edit_and_keeps_it_through_a_broken_one() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let dir = scratch("dev");
+    ok(&dir, &["new", "myapp", "--template", "react"]);
+    let mut child = Command::new(common::MARQUEE)
+        .args(["dev", "myapp", "--headless", "--timeout", "120"])
+        .current_dir(&dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel();
+    let out = child.stdout.take().unwrap();
+    let err = child.stderr.take().unwrap();
+    let send = tx.clone();
+    std::thread::spawn(move || BufReader::new(out).lines().map_while(Result::ok).for_each(|l| drop(send.send(l))));
+    std::thread::spawn(move || BufReader::new(err).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    let mut said = Vec::new();
+    let mut wait_for = |needle: &str| {
+        while !said.iter().any(|l: &String| l.contains(needle)) {
+            match lines.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => said.push(line),
+                Err(_) => panic!("`marquee dev` never said {needle:?}:\n{}", said.join("\n")),
+            }
+        }
+        said.clear();
+    };
+    wait_for("dev: watching");
+    // The first frame: the app runs (its host says which backend draws).
+    wait_for("drawing with the");
+
+    let source = dir.join("myapp/src/App.tsx");
+    let good = std::fs::read_to_string(&source).unwrap().replace("Choose a tile", "Pick a tile");
+    std::fs::write(&source, &good).unwrap();
+    wait_for("dev: src/App.tsx changed; built in");
+    wait_for("reloaded the app");
+
+    std::fs::write(&source, format!("{good}\nconst broken = <;\n")).unwrap();
+    wait_for("the build failed");
+    wait_for("App.tsx");
+
+    // Fixed again: reloaded, and the problem goes with the old app.
+    std::fs::write(&source, &good).unwrap();
+    wait_for("reloaded the app");
+    assert!(child.try_wait().unwrap().is_none(), "`marquee dev` ended");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
