@@ -81,9 +81,11 @@ fn marquee_dev_reloads_a_new_app_on_each_edit_and_keeps_it_through_a_broken_one(
     let (tx, lines) = mpsc::channel();
     let out = child.stdout.take().unwrap();
     let err = child.stderr.take().unwrap();
-    let send = tx.clone();
-    std::thread::spawn(move || BufReader::new(out).lines().map_while(Result::ok).for_each(|l| drop(send.send(l))));
-    std::thread::spawn(move || BufReader::new(err).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l))));
+    for (name, stream) in [("stdout", Box::new(out) as Box<dyn std::io::Read + Send>), ("stderr", Box::new(err))] {
+        let tx = tx.clone();
+        let read = move || BufReader::new(stream).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l)));
+        std::thread::Builder::new().name(name.into()).spawn(read).unwrap();
+    }
     let mut said = Vec::new();
     let mut wait_for = |needle: &str| {
         while !said.iter().any(|l: &String| l.contains(needle)) {
