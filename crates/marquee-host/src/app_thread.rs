@@ -250,7 +250,8 @@ fn run(
                     (app, sink) = (reloaded.app, reloaded.sink);
                     reload = reloaded.again;
                     if reloaded.network {
-                        sink.borrow_mut().report(app.run_network());
+                        let ran = app.run_network();
+                        sink.borrow_mut().report(ran);
                     }
                 }
                 Ok(None) => {}
@@ -264,7 +265,9 @@ fn run(
         if let Some(t) = frame
             && app.wants_frame()
         {
-            sink.borrow_mut().report(app.run_frame(t));
+            // (Run before the sink is borrowed: the app sends through it as it runs.)
+            let ran = app.run_frame(t);
+            sink.borrow_mut().report(ran);
         }
     }
 }
@@ -296,9 +299,8 @@ fn reload(
     let app = match launch.start(new_sink.clone()) {
         Ok(app) => app,
         Err(e) => {
-            let message = e.to_string();
-            sink.borrow_mut().report(Err(e));
-            let _ = to_engine.send(ToEngine::ReloadFailed(message));
+            // The engine thread logs it as it shows it.
+            let _ = to_engine.send(ToEngine::ReloadFailed(e.to_string()));
             return Ok(None);
         }
     };

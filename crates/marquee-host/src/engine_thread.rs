@@ -443,6 +443,9 @@ impl Loop {
         if self.problem.take().is_some() {
             // What was under the panel is drawn again.
             self.canvas_stale = true;
+            if let Some(gpu) = self.gpu.as_mut() {
+                gpu.redraw_all();
+            }
         }
         self.problem = problem
             .and_then(|m| crate::problem::Panel::new(&m, self.canvas.bounds(), &self.instance.text))

@@ -102,6 +102,12 @@ impl Gpu {
         Ok(Gpu { renderer, target, output, description, fresh: true, canvas_behind: false, pixels: Vec::new() })
     }
 
+    /// Draws the whole target at the next frame (what the canvas shows was drawn over by the
+    /// host: a problem panel that went).
+    pub(crate) fn redraw_all(&mut self) {
+        self.fresh = true;
+    }
+
     /// Whether frames go to a window rather than the canvas.
     pub(crate) fn presents(&self) -> bool {
         matches!(self.output, Output::Window(..))
