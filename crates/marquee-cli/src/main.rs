@@ -8,9 +8,9 @@
 //! bundle's manifest installs it (every byte verified) and runs it with the engine it carries;
 //! `marquee serve` serves a repository or store over HTTP. `marquee new` starts an app from a
 //! template and `marquee test` runs its tests (see `scaffold`); `marquee dev` runs an app as
-//! `run` does and reloads it whenever its files change (see `marquee_dev`). `keys`, `publish`, `channel` and
-//! `timestamp` keep a signed update repository; `run --update-url` runs a device that updates
-//! from one (see `ota`).
+//! `run` does and reloads it whenever its files change (see `marquee_dev`). `keys`, `publish`,
+//! `channel` and `timestamp` keep a signed update repository; `run --update-url` runs a device
+//! that updates from one (see `ota`).
 
 mod ota;
 mod scaffold;

@@ -610,10 +610,6 @@ fn balanced(ops: &[Op]) -> bool {
     depth == 0
 }
 
-/// Where a run's new ops differ from the ones `s` was rasterized from, in the surface's pixels:
-/// the ops between their common start and common end, old and new. `None` when those open or
-/// close a scope of the ops around them (everything inside it would change) or the change
-/// covers so much of the surface that rasterizing it whole is as cheap.
 /// What the text service says of `op`'s paragraph (see [`Surface::revisions`]); 0 for other ops.
 fn revision(op: &Op, glyphs: &mut dyn marquee_display_list::text::Glyphs) -> u64 {
     match op {
@@ -622,6 +618,11 @@ fn revision(op: &Op, glyphs: &mut dyn marquee_display_list::text::Glyphs) -> u64
     }
 }
 
+/// Where a run's new ops differ from the ones `s` was rasterized from, in the surface's pixels:
+/// the ops between their common start and common end, old and new (an op over a paragraph whose
+/// revision changed differs). `None` when those open or close a scope of the ops around them
+/// (everything inside it would change) or the change covers so much of the surface that
+/// rasterizing it whole is as cheap.
 fn changed(s: &Surface, (new, revisions): (&[Op], &[u64]), scale: (f32, f32)) -> Option<IntRect> {
     let old = &s.ops;
     let same = |i: usize, j: usize| old[i] == new[j] && s.revisions.get(i) == revisions.get(j);
