@@ -136,20 +136,13 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `p` (0–1) of `values`, nearest rank.
-pub fn percentile(values: &[f64], p: f64) -> f64 {
-    let mut v = values.to_vec();
-    v.sort_by(f64::total_cmp);
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v[((p * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1]
-}
-
-/// The figures as the bench prints them.
+/// The figures as the bench prints them: p50, p95, min and max.
 pub fn table(r: &Reloads) -> String {
     let row = |name: &str, v: &[f64]| {
-        format!("{name:<28} {:>8.1} {:>8.1} {:>8.1} {:>8.1}\n", percentile(v, 0.5), percentile(v, 0.95), min(v), max(v))
+        let mut v = v.to_vec();
+        v.sort_by(f64::total_cmp);
+        let p = |q| crate::percentile(&v, q);
+        format!("{name:<28} {:>8.1} {:>8.1} {:>8.1} {:>8.1}\n", p(0.5), p(0.95), p(0.0), p(1.0))
     };
     format!(
         "{:<28} {:>8} {:>8} {:>8} {:>8}\n{}{}",
@@ -163,25 +156,18 @@ pub fn table(r: &Reloads) -> String {
     )
 }
 
-fn min(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::INFINITY, f64::min)
-}
-
-fn max(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn percentiles_take_the_nearest_rank() {
-        let v: Vec<f64> = (1..=20).map(f64::from).collect();
-        assert_eq!(percentile(&v, 0.5), 10.0);
-        assert_eq!(percentile(&v, 0.95), 19.0);
-        assert_eq!(percentile(&[3.0], 0.95), 3.0);
-        assert!(percentile(&[], 0.5).is_nan());
+    fn the_table_gives_each_figures_median_tail_and_range() {
+        let r = Reloads { latency_ms: (1..=20).map(f64::from).rev().collect(), build_ms: vec![40.0; 20] };
+        let table = table(&r);
+        assert!(table.contains("hot reload (20 edits)"), "{table}");
+        // 20 values: the median rounds to the 11th, p95 to the 19th.
+        assert!(table.contains("save -> changed frame            11.0     19.0      1.0     20.0"), "{table}");
+        assert!(table.contains("40.0     40.0     40.0     40.0"), "{table}");
     }
 
     #[test]

@@ -247,7 +247,7 @@ pub trait Glyphs {
     /// in a process (a new engine instance reuses handles). A text op names its paragraph, not
     /// its text, so what a backend keeps of a text op's pixels is good only while this is the
     /// same. 0 for a service that keeps none (nothing to tell apart).
-    fn revision(&mut self, run: u32) -> u64 {
+    fn revision(&self, run: u32) -> u64 {
         let _ = run;
         0
     }

@@ -35,6 +35,7 @@ const STACK: usize = 16 << 20;
 const FAILED_TIMERS_PAUSE: Duration = Duration::from_millis(50);
 
 /// Where the app's console and send go.
+#[derive(Clone)]
 struct Sink {
     to_engine: Sender<ToEngine>,
     backlog: Arc<Backlog>,
@@ -52,20 +53,11 @@ struct Sink {
 
 impl Sink {
     /// The sink of a reloaded app, holding its batches back until it has started.
+    ///
+    /// The network client is shared: a request of the old app that ends later is settled by
+    /// nobody (its id is unknown to the new one), which is what the old app's going means.
     fn holding(&self) -> Sink {
-        Sink {
-            to_engine: self.to_engine.clone(),
-            backlog: self.backlog.clone(),
-            log: self.log.clone(),
-            echo: self.echo,
-            storage: self.storage.clone(),
-            // Shared: a request of the old app that ends later is settled by nobody (its id
-            // is unknown to the new one), which is what the old app's going means.
-            network: self.network.clone(),
-            languages: self.languages.clone(),
-            era: self.era,
-            held: Some(Vec::new()),
-        }
+        Sink { held: Some(Vec::new()), ..self.clone() }
     }
 
     fn report(&mut self, result: Result<(), marquee_js::Error>) {

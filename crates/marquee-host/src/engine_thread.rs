@@ -383,17 +383,8 @@ impl Loop {
                     break;
                 }
                 ToEngine::Batch(batch, _) => {
-                    inbox.batches += 1;
-                    self.recorder.batch(&batch);
-                    let applied = self.instance.engine.apply(&batch);
+                    self.apply(&batch, &mut inbox)?;
                     self.backlog.applied(batch.len());
-                    match applied {
-                        Ok(rejected) => {
-                            self.command_errors += u64::from(rejected);
-                            inbox.rejected += rejected;
-                        }
-                        Err(e) => self.reset(&e)?,
-                    }
                 }
                 ToEngine::AppState { handled, idle, wants_frame } => {
                     (self.app.handled, self.app.idle, self.app.wants_frame) = (handled, idle, wants_frame);
@@ -412,23 +403,11 @@ impl Loop {
     /// The app was started again (see `app_thread`): a fresh instance, its first batches, and
     /// the new era for the app thread, whose batches wait for it.
     fn reloaded(&mut self, batches: Vec<Vec<u8>>, took: Duration, inbox: &mut Inbox) -> Result<(), Error> {
-        self.era += 1;
-        self.instance.replace().map_err(|e| Error::EngineFailing(e.to_string()))?;
-        self.textures.clear();
-        self.recorder.comment("the app was reloaded here; the recording ends");
-        self.recorder.finish();
-        self.nodes = 0;
+        self.fresh_instance("the app was reloaded")?;
         self.show_problem(None);
         // The new app's first batches go in whole: they were written for this instance only.
         for batch in batches {
-            inbox.batches += 1;
-            match self.instance.engine.apply(&batch) {
-                Ok(rejected) => {
-                    self.command_errors += u64::from(rejected);
-                    inbox.rejected += rejected;
-                }
-                Err(e) => self.reset(&e)?,
-            }
+            self.apply(&batch, inbox)?;
         }
         let _ = self.to_app.send(ToApp::Reloaded(self.era));
         self.say(Level::Info, format!("reloaded the app (started in {:.0} ms)", took.as_secs_f64() * 1000.0));
@@ -745,15 +724,36 @@ impl Loop {
             self.host_events.push(&Event::EngineReset { reason });
         }
         self.resets += 1;
-        self.era += 1;
         self.options.vitals.engine_reset();
+        self.fresh_instance("the engine failed and was replaced")
+    }
+
+    /// Replaces the instance with a fresh one (an empty scene), in a new era (see `Era`): after
+    /// a failure, or for a reloaded app. `why` goes into the recording, which ends here.
+    fn fresh_instance(&mut self, why: &str) -> Result<(), Error> {
+        self.era += 1;
         self.instance.replace().map_err(|e| Error::EngineFailing(e.to_string()))?;
         self.textures.clear();
         // What follows runs on a fresh instance, which a replay of one instance cannot reproduce.
-        self.recorder.comment("the engine failed and was replaced here; the recording ends");
+        self.recorder.comment(&format!("{why} here; the recording ends"));
         self.recorder.finish();
         self.nodes = 0;
         Ok(())
+    }
+
+    /// Applies one of the app's batches, counting it and what the engine rejected in it; a
+    /// failed call resets the engine.
+    fn apply(&mut self, batch: &[u8], inbox: &mut Inbox) -> Result<(), Error> {
+        inbox.batches += 1;
+        self.recorder.batch(batch);
+        match self.instance.engine.apply(batch) {
+            Ok(rejected) => {
+                self.command_errors += u64::from(rejected);
+                inbox.rejected += rejected;
+                Ok(())
+            }
+            Err(e) => self.reset(&e),
+        }
     }
 
     /// The run's report.

@@ -398,12 +398,13 @@ impl Compositor {
         let key = (id, k);
         let covers = |s: &Surface| s.scale == scale && contains(&s.near, &onscreen.intersect(&s.bounds));
         let run = || open.iter().chain(&layer.ops[start..end]);
-        let revisions: Vec<u64> = run().map(|op| revision(op, &mut *sources.glyphs)).collect();
-        let mut fresh = self
-            .surfaces
-            .get(&key)
-            .is_some_and(|s| s.version == layer.version && covers(s) && s.revisions == revisions);
-        if !fresh && self.surfaces.get(&key).is_none_or(|s| s.version != layer.version || s.revisions != revisions) {
+        // Whether a kept surface drew the paragraphs as they are now (compared without
+        // collecting them: this runs for every run composited, every frame).
+        let glyphs: &dyn marquee_display_list::text::Glyphs = &*sources.glyphs;
+        let same_text = |s: &Surface| s.revisions.iter().copied().eq(run().map(|op| revision(op, glyphs)));
+        let mut fresh =
+            self.surfaces.get(&key).is_some_and(|s| s.version == layer.version && covers(s) && same_text(s));
+        if !fresh && self.surfaces.get(&key).is_none_or(|s| s.version != layer.version || !same_text(s)) {
             // The list changed: a kept run of this layer with the same ops is still good.
             let same = self.surfaces.iter().find(|((l, _), s)| {
                 *l == id
@@ -411,7 +412,7 @@ impl Compositor {
                     && covers(s)
                     && s.ops.len() == open.len() + end - start
                     && s.ops.iter().eq(run())
-                    && s.revisions == revisions
+                    && same_text(s)
             });
             if let Some((&old, _)) = same
                 && let Some(mut s) = self.surfaces.remove(&old)
@@ -425,7 +426,8 @@ impl Compositor {
         }
         if !fresh {
             let bounds = bounds(&layer.ops[start..end], open, scale);
-            let ops: Vec<Op> = open.iter().chain(&layer.ops[start..end]).copied().collect();
+            let ops: Vec<Op> = run().copied().collect();
+            let revisions: Vec<u64> = run().map(|op| revision(op, &*sources.glyphs)).collect();
             // The same piece at the same scale over the same pixels, with a few ops changed (a
             // focus style, a label): only what they cover is rasterized again.
             if let Some(s) = self.surfaces.get_mut(&key).filter(|s| {
@@ -611,7 +613,7 @@ fn balanced(ops: &[Op]) -> bool {
 }
 
 /// What the text service says of `op`'s paragraph (see [`Surface::revisions`]); 0 for other ops.
-fn revision(op: &Op, glyphs: &mut dyn marquee_display_list::text::Glyphs) -> u64 {
+fn revision(op: &Op, glyphs: &dyn marquee_display_list::text::Glyphs) -> u64 {
     match op {
         Op::Text { run, .. } => glyphs.revision(*run),
         _ => 0,

@@ -446,7 +446,7 @@ impl TextLayout for TextSystem {
 }
 
 impl Glyphs for TextSystem {
-    fn revision(&mut self, run: u32) -> u64 {
+    fn revision(&self, run: u32) -> u64 {
         self.paragraphs.get(&run).map_or(0, |e| e.revision)
     }
 
@@ -593,7 +593,7 @@ impl Glyphs for SharedText {
         self.lock().glyphs(at, sink)
     }
 
-    fn revision(&mut self, run: u32) -> u64 {
+    fn revision(&self, run: u32) -> u64 {
         self.lock().revision(run)
     }
 }
