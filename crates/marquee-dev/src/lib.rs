@@ -70,7 +70,8 @@ pub struct Dev {
 
 impl Dev {
     /// Watches `app` and reloads it in the host `host` sends to; `report` hears of each
-    /// rebuild, on the loop's thread, after the host was told.
+    /// rebuild, on the loop's thread, before the host is told (whoever sees the screen change
+    /// has heard why).
     pub fn start(
         app: &Path,
         tools: Tools,
@@ -129,17 +130,19 @@ fn watch(
             false => Ok(()),
         };
         let build = started.elapsed();
-        let running = match &built {
-            Ok(()) => host.reload(),
-            Err(why) => host.show_problem(Some(format!("The app does not build\n\n{why}"))),
-        };
         // An editor's or a tool's temporary files come and go within a save: name the files
         // that are there, unless the change was that files went.
         let mut changed: Vec<PathBuf> = changed.into_iter().collect();
         if changed.iter().any(|p| app.join(p).exists()) {
             changed.retain(|p| app.join(p).exists());
         }
-        report(&Rebuild { changed, seen, build, failed: built.err() });
+        let failed = built.err();
+        // Reported before the host hears of it: whoever sees the screen change has heard why.
+        report(&Rebuild { changed, seen, build, failed: failed.clone() });
+        let running = match failed {
+            None => host.reload(),
+            Some(why) => host.show_problem(Some(format!("The app does not build\n\n{why}"))),
+        };
         if !running {
             return;
         }

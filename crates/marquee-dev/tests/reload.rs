@@ -4,13 +4,14 @@
 //! app on screen with the problem drawn over it, until the next good edit takes both away.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use marquee_dev::{Dev, Rebuild};
 use marquee_engine_contract::paths;
-use marquee_host::{Canvas, Host, Input, IntRect, Options, Presenter, Stop};
+use marquee_host::{Canvas, Host, Input, IntRect, Options, Presenter, Stop, Vitals};
 
 const SIZE: (u32, u32) = (640, 360);
 
@@ -35,8 +36,10 @@ impl Presenter for Sampler {
 
 /// A running host with the loop attached.
 struct Session {
+    dir: PathBuf,
     frames: mpsc::Receiver<([u8; 4], [u8; 4])>,
     rebuilds: Arc<Mutex<Vec<Rebuild>>>,
+    vitals: Arc<Vitals>,
     host: Option<Host>,
     dev: Option<Dev>,
 }
@@ -51,12 +54,13 @@ impl Session {
         if marquee_bundle::needs_compile(app) {
             options.entry = Some(marquee_bundle::compile(app, &tools).unwrap());
         }
+        let vitals = options.vitals.clone();
         let (tx, frames) = mpsc::channel();
         let host = Host::start(options, Box::new(Sampler(tx))).unwrap();
         let rebuilds = Arc::new(Mutex::new(Vec::new()));
         let heard = rebuilds.clone();
         let dev = Dev::start(app, tools, host.input(), move |r| heard.lock().unwrap().push(r.clone())).unwrap();
-        Session { frames, rebuilds, host: Some(host), dev: Some(dev) }
+        Session { dir: app.to_path_buf(), frames, rebuilds, vitals, host: Some(host), dev: Some(dev) }
     }
 
     /// Waits for a frame whose samples satisfy `ok`; panics with the last ones after 20 s.
@@ -71,6 +75,25 @@ impl Session {
             }
         }
         panic!("no frame showed {what}; the last showed {last:?}; rebuilds: {:?}", self.rebuilds.lock().unwrap());
+    }
+
+    /// Saves `text` to the app's `file` and waits until the host has loaded it: the app started,
+    /// or failed to. Waiting for the load, not for a frame, keeps the next save from racing the
+    /// host's read of this one (a failed load looks like the one before it on screen).
+    fn load(&self, file: &str, text: &str) {
+        let loads = || self.vitals.reloads.load(Ordering::Relaxed) + self.vitals.failed_reloads.load(Ordering::Relaxed);
+        let before = loads();
+        save(&self.dir.join(file), text);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while loads() == before {
+            let seen = self.vitals.changes();
+            let Some(left) = deadline.checked_duration_since(Instant::now()) else {
+                panic!("the host did not load the edit of {file}; rebuilds: {:?}", self.rebuilds.lock().unwrap());
+            };
+            if loads() == before {
+                self.vitals.wait(seen, left);
+            }
+        }
     }
 
     /// Ends the run; returns its log.
@@ -122,25 +145,22 @@ fn an_edit_reloads_the_app_and_a_failing_one_keeps_it_with_the_problem_shown() {
     let s = Session::start(&app, marquee_bundle::Tools::default());
     s.until("the first app", |a, _| rgb(a) == [255, 0, 0]);
 
-    save(&app.join("main.js"), &plain_app("#00ff00"));
+    s.load("main.js", &plain_app("#00ff00"));
     s.until("the edit", |a, p| rgb(a) == [0, 255, 0] && rgb(p) == [0, 255, 0]);
 
     // Throws while it starts: the green app stays, with the problem over it.
-    save(&app.join("main.js"), "throw new Error('the edit is broken');\n");
+    s.load("main.js", "throw new Error('the edit is broken');\n");
     s.until("the problem", |a, p| rgb(a) == [0, 255, 0] && is_panel(p));
 
     // A syntax error is the same.
-    save(&app.join("main.js"), "const = ;\n");
-    let rebuilds = s.rebuilds.lock().unwrap().len();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while s.rebuilds.lock().unwrap().len() == rebuilds && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    s.load("main.js", "const = ;\n");
     s.until("the problem, still", |a, p| rgb(a) == [0, 255, 0] && is_panel(p));
 
-    save(&app.join("main.js"), &plain_app("#0000ff"));
+    s.load("main.js", &plain_app("#0000ff"));
     s.until("the fixed edit, without the problem", |a, p| rgb(a) == [0, 0, 255] && rgb(p) == [0, 0, 255]);
 
+    let loads = (s.vitals.reloads.load(Ordering::Relaxed), s.vitals.failed_reloads.load(Ordering::Relaxed));
+    assert_eq!(loads, (2, 2), "reloads that started, and that failed");
     let rebuilds = s.rebuilds.lock().unwrap().clone();
     assert!(rebuilds.iter().all(|r| r.changed == [PathBuf::from("main.js")] && r.failed.is_none()), "{rebuilds:?}");
     let log = s.finish();
@@ -173,7 +193,7 @@ fn an_edit_that_does_not_build_shows_the_compilers_error_and_keeps_the_app() {
     let failed = s.rebuilds.lock().unwrap().iter().find_map(|r| r.failed.clone()).unwrap();
     assert!(failed.contains("main.tsx"), "{failed}");
 
-    save(&app.join("main.tsx"), &tsx("#00ff00"));
+    s.load("main.tsx", &tsx("#00ff00"));
     s.until("the fixed edit", |a, p| rgb(a) == [0, 255, 0] && rgb(p) == [0, 255, 0]);
     let log = s.finish();
     assert!(log.iter().any(|l| l.contains("The app does not build")), "{log:#?}");
@@ -210,7 +230,7 @@ fn a_react_app_is_rebuilt_and_reloaded() {
     let tools = marquee_bundle::Tools { esbuild: None, toolchain: Some(paths::workspace_root().join("node_modules")) };
     let s = Session::start(&app, tools);
     s.until("the first app", |a, _| rgb(a) == [255, 0, 0]);
-    save(&app.join("page.jsx"), &page("#00ff00"));
+    s.load("page.jsx", &page("#00ff00"));
     s.until("the edit", |a, _| rgb(a) == [0, 255, 0]);
     let rebuilds = s.rebuilds.lock().unwrap().clone();
     assert_eq!(rebuilds.last().unwrap().changed, [PathBuf::from("page.jsx")]);

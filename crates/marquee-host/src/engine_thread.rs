@@ -393,7 +393,10 @@ impl Loop {
                 ToEngine::Input(Input::Key(key, action)) => self.key(key, action)?,
                 ToEngine::Input(Input::Quit) => inbox.quit = true,
                 ToEngine::Reloaded(batches, took) => self.reloaded(batches, took, &mut inbox)?,
-                ToEngine::ReloadFailed(why) => self.show_problem(Some(format!("The app failed to start\n\n{why}"))),
+                ToEngine::ReloadFailed(why) => {
+                    self.show_problem(Some(format!("The app failed to start\n\n{why}")));
+                    self.options.vitals.reload_ended(false);
+                }
                 ToEngine::Problem(problem) => self.show_problem(problem),
             }
         }
@@ -411,6 +414,7 @@ impl Loop {
         }
         let _ = self.to_app.send(ToApp::Reloaded(self.era));
         self.say(Level::Info, format!("reloaded the app (started in {:.0} ms)", took.as_secs_f64() * 1000.0));
+        self.options.vitals.reload_ended(true);
         Ok(())
     }
 

@@ -160,11 +160,16 @@ pub struct Vitals {
     pub frames: AtomicU64,
     /// Engine instances replaced after a trap or a hang.
     pub engine_resets: AtomicU32,
+    /// Reloads ([`InputSender::reload`]) whose app started and replaced the running one.
+    pub reloads: AtomicU64,
+    /// Reloads whose app failed to load or threw while it started (the running app stayed).
+    pub failed_reloads: AtomicU64,
     /// When the first content frame was presented.
     content_since: Mutex<Option<Instant>>,
     /// Whether the run has ended.
     ended: AtomicBool,
-    /// Bumped at every change a watcher waits for (the first content frame, a reset, the end).
+    /// Bumped at every change a watcher waits for (the first content frame, a reset, a reload,
+    /// the end).
     changes: Mutex<u64>,
     changed: Condvar,
 }
@@ -180,8 +185,8 @@ impl Vitals {
         self.ended.load(Ordering::SeqCst)
     }
 
-    /// How many changes a watcher may wait for (the first content frame, engine resets, the end
-    /// of the run) there have been: read it before looking at the figures, then [`wait`](Self::wait)
+    /// How many changes a watcher may wait for (the first content frame, engine resets, reloads,
+    /// the end of the run) there have been: read it before looking at the figures, then [`wait`](Self::wait)
     /// past it, and no change can slip between the two.
     pub fn changes(&self) -> u64 {
         *self.changes.lock().unwrap_or_else(|e| e.into_inner())
@@ -205,6 +210,13 @@ impl Vitals {
     /// The engine was reset.
     pub(crate) fn engine_reset(&self) {
         self.engine_resets.fetch_add(1, Ordering::Relaxed);
+        self.notify();
+    }
+
+    /// A reload ended: its app replaced the running one (`started`), or failed to.
+    pub(crate) fn reload_ended(&self, started: bool) {
+        let count = if started { &self.reloads } else { &self.failed_reloads };
+        count.fetch_add(1, Ordering::Relaxed);
         self.notify();
     }
 
