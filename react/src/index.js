@@ -12,14 +12,30 @@ import { createApp } from '@marquee/sdk';
 import { Container, MarqueeContext, config } from './host.js';
 
 const reconciler = Reconciler(config);
+// Tells React's developer tools hook of this renderer, if there is one: under `marquee dev`
+// react-refresh's runtime installs it, and Fast Refresh reaches the renderer through it. Without
+// one this does nothing.
+reconciler.injectIntoDevTools();
 
 /** Host components by the names TypeScript checks (`<View>`); the same as `<view>`. */
 export const View = 'view';
 export const Text = 'text';
 export const Image = 'image';
 
+/** An error with its stack (QuickJS's stack has no message line; V8's starts with one). */
+const describe = (error) => {
+  const stack = typeof error?.stack === 'string' ? error.stack : '';
+  return stack.startsWith(String(error)) ? stack : `${error}${stack ? `\n${stack}` : ''}`;
+};
+
 /** Errors React caught or could not: logged, so that the host's log shows what broke. */
-const report = (what) => (error) => console.error(`@marquee/react: ${what}: ${error?.stack ?? error}`);
+const report = (what) => (error) => console.error(`@marquee/react: ${what}: ${describe(error)}`);
+
+/** An error that unmounted the app: logged, and told to `marquee dev`, which shows it on screen. */
+const uncaught = (error) => {
+  report('uncaught error')(error);
+  globalThis.__marquee_dev?.uncaught(describe(error));
+};
 
 /**
  * A React root rendering into `options.node` (default: `app.root`) of `app` (default: a new app
@@ -35,7 +51,7 @@ export function createRoot(app = createApp(), options = {}) {
     false,
     null,
     'marquee',
-    report('uncaught error'),
+    uncaught,
     report('error caught by a boundary'),
     report('recoverable error'),
     () => {},

@@ -1,6 +1,6 @@
 //! Hot reload's latency: from a file saved to the first frame on screen that shows the edit,
-//! through `marquee dev`'s whole loop — the watcher, esbuild, a new app runtime, a fresh engine
-//! instance, the frame.
+//! through `marquee dev`'s whole loop — the watcher, esbuild, the changed module run again in
+//! the app's runtime and React Refresh's render (Fast Refresh), the frame.
 //!
 //! The React demo runs in the native host (headless, paced at 60 Hz, offline) from a copy in a
 //! scratch directory, with [`marquee_dev::Dev`] attached as `marquee dev` attaches it. Each
@@ -55,8 +55,12 @@ pub fn run(engine_wasm: Vec<u8>, scratch: &Path, edits: usize) -> Result<Reloads
         return Err(format!("{}: no {} to edit", page.display(), COLOURS[0]));
     }
     let tools = marquee_bundle::Tools { esbuild: None, toolchain: Some(root.join("node_modules")) };
+    let build = marquee_dev::Build::new(&app, tools).map_err(|e| e.to_string())?;
+    if let Some(why) = &build.without_refresh {
+        return Err(format!("the React demo builds without Fast Refresh: {why}"));
+    }
     let mut options = Options::new(&app, engine_wasm);
-    options.entry = Some(marquee_bundle::compile(&app, &tools).map_err(|e| e.to_string())?);
+    options.entry = build.entry();
     options.echo_console = false;
     options.offline = true;
     options.stop = Stop { frames: None, when_idle: false, timeout: Some(Duration::from_secs(300)) };
@@ -64,7 +68,7 @@ pub fn run(engine_wasm: Vec<u8>, scratch: &Path, edits: usize) -> Result<Reloads
     let host = Host::start(options, Box::new(Damaged(tx))).map_err(|e| e.to_string())?;
     let builds = Arc::new(Mutex::new(Vec::new()));
     let heard = builds.clone();
-    let dev = marquee_dev::Dev::start(&app, tools, host.input(), move |r| {
+    let dev = marquee_dev::Dev::start(build, host.input(), move |r| {
         heard.lock().unwrap_or_else(|e| e.into_inner()).push((r.build, r.failed.clone()));
     })
     .map_err(|e| e.to_string())?;
@@ -84,10 +88,10 @@ pub fn run(engine_wasm: Vec<u8>, scratch: &Path, edits: usize) -> Result<Reloads
     let report = host.join().map_err(|e| e.to_string());
     drop(dev);
     measured?;
-    // Each edit was a reload (the damage timed was the new app's first frame, not some other).
-    let reloaded = report?.said("reloaded the app").len();
-    if reloaded != edits {
-        return Err(format!("{edits} edits but {reloaded} reloads"));
+    // Each edit was applied in place (the damage timed was the edit's, not some other's).
+    let refreshed = report?.said("refreshed the app").len();
+    if refreshed != edits {
+        return Err(format!("{edits} edits but {refreshed} applied in place"));
     }
     for (build, failed) in builds.lock().unwrap_or_else(|e| e.into_inner()).iter() {
         if let Some(why) = failed {

@@ -55,12 +55,22 @@ pub const COMPILED_DIR: &str = ".marquee";
 /// plain JavaScript (`.jsx`, `.ts`, `.tsx`), or it uses `@marquee/react` (React ships CommonJS,
 /// which only a bundler turns into modules).
 pub fn needs_compile(app: &Path) -> bool {
-    let Ok(package) = std::fs::read(app.join("package.json")) else { return false };
-    let Ok(package) = serde_json::from_slice::<serde_json::Value>(&package) else { return false };
+    let Some(package) = package(app) else { return false };
     let main = package["main"].as_str().unwrap_or("main.js");
     let plain = Path::new(main).extension().is_some_and(|e| e == "js" || e == "mjs");
-    let react = ["dependencies", "devDependencies"].iter().any(|k| package[k].get("@marquee/react").is_some());
-    !plain || react
+    !plain || uses_react(app)
+}
+
+/// Whether the app in `app` is written with React: its `package.json` depends on
+/// `@marquee/react`.
+pub fn uses_react(app: &Path) -> bool {
+    package(app)
+        .is_some_and(|p| ["dependencies", "devDependencies"].iter().any(|k| p[k].get("@marquee/react").is_some()))
+}
+
+/// The app's `package.json`, if it reads.
+fn package(app: &Path) -> Option<serde_json::Value> {
+    serde_json::from_slice(&std::fs::read(app.join("package.json")).ok()?).ok()
 }
 
 /// Compiles the app in `app` (its entry module and everything it imports) into one ES module,
@@ -73,7 +83,7 @@ pub fn compile(app: &Path, tools: &Tools) -> Result<PathBuf, Error> {
 }
 
 /// The entry module `main` of the app's `package.json` names (default `main.js`), which must exist.
-fn entry(app: &Path) -> Result<PathBuf, Error> {
+pub fn entry(app: &Path) -> Result<PathBuf, Error> {
     let package_path = app.join("package.json");
     let package: serde_json::Value = serde_json::from_slice(&std::fs::read(&package_path).map_err(io(&package_path))?)
         .map_err(|e| Error::App(format!("{}: {e}", package_path.display())))?;
@@ -216,6 +226,26 @@ pub fn compile_module(app: &Path, entry: &Path, out: &Path, tools: &Tools, runs:
 }
 
 fn esbuild_for(app: &Path, entry: &Path, tools: &Tools, runs: Runs) -> Result<Vec<u8>, Error> {
+    let mut command = esbuild_command(app, tools, runs)?;
+    command.arg(entry).args(["--bundle", "--format=esm", "--define:process.env.NODE_ENV=\"production\""]);
+    output(command)
+}
+
+/// Runs esbuild for the app in `app` with the flags every build for a host shares (see
+/// [`esbuild_command`]) and `args`; returns what it wrote to stdout. `marquee dev` builds with
+/// it, in another format and in React's development mode.
+pub fn run_esbuild<I: AsRef<std::ffi::OsStr>>(
+    app: &Path,
+    tools: &Tools,
+    args: impl IntoIterator<Item = I>,
+) -> Result<Vec<u8>, Error> {
+    let mut command = esbuild_command(app, tools, Runs::OnHost)?;
+    command.args(args);
+    output(command)
+}
+
+/// The esbuild `tools` find, in the app's directory, with the flags every build shares.
+fn esbuild_command(app: &Path, tools: &Tools, runs: Runs) -> Result<Command, Error> {
     let exe = esbuild_path(app, tools)?;
     let mut command = Command::new(&exe);
     // Hosts run ES2022 in QuickJS; `neutral` assumes no Node and no browser.
@@ -224,16 +254,19 @@ fn esbuild_for(app: &Path, entry: &Path, tools: &Tools, runs: Runs) -> Result<Ve
         Runs::InNode => "--platform=node",
     };
     command
-        .arg(entry)
-        .args(["--bundle", "--format=esm", "--target=es2022", platform, "--main-fields=module,main"])
-        .args(["--charset=utf8", "--legal-comments=none", "--log-level=warning"])
-        .args(["--jsx=automatic", "--define:process.env.NODE_ENV=\"production\""])
+        .args(["--target=es2022", platform, "--main-fields=module,main"])
+        .args(["--charset=utf8", "--legal-comments=none", "--log-level=warning", "--jsx=automatic"])
         .current_dir(app);
     // esbuild looks in NODE_PATH for packages the app's own node_modules lack (`@marquee/sdk`).
     if let Some(toolchain) = &tools.toolchain {
         command.env("NODE_PATH", toolchain);
     }
-    let out = command.output().map_err(|e| Error::Esbuild(format!("{}: {e}", exe.display())))?;
+    Ok(command)
+}
+
+/// Runs `command` (an esbuild); its stdout, or its errors.
+fn output(mut command: Command) -> Result<Vec<u8>, Error> {
+    let out = command.output().map_err(|e| Error::Esbuild(format!("{}: {e}", command.get_program().display())))?;
     if !out.status.success() {
         return Err(Error::Esbuild(String::from_utf8_lossy(&out.stderr).trim().to_string()));
     }

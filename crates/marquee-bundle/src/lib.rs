@@ -24,7 +24,10 @@ mod install;
 mod manifest;
 mod store;
 
-pub use build::{BuildOptions, COMPILED_DIR, Runs, Tools, build, compile, compile_module, needs_compile};
+pub use build::{
+    BuildOptions, COMPILED_DIR, Runs, Tools, build, compile, compile_module, entry, needs_compile, run_esbuild,
+    uses_react,
+};
 pub use channel::{Channel, Release, Status, WasmRollout, wasm_bucket};
 pub use install::{MANIFEST_FILE, install, read_verified, verify_dir};
 pub use manifest::{FileEntry, MANIFEST_FORMAT, Manifest, check_path};

@@ -485,8 +485,23 @@ fn run_host(
     let engine_js = std::fs::read_to_string(engine.with_file_name("engine.js")).ok();
     let mut options = Options::new(&app, wasm);
     options.engine_js = engine_js;
+    // `marquee dev` builds the app its own way (a React app as modules, for Fast Refresh).
+    let mut dev_build = None;
+    if dev {
+        let build = marquee_dev::Build::new(&app, tools(None)).map_err(|e| format!("{}: {e}", app.display()))?;
+        if let Some(why) = &build.without_refresh {
+            eprintln!("dev: Fast Refresh is off, and each edit restarts the app: {why}");
+        }
+        if let Some(entry) = build.entry() {
+            if !args.quiet {
+                println!("app: compiled into {}", entry.display());
+            }
+            options.entry = Some(entry);
+        }
+        dev_build = Some(build);
+    }
     // JSX, TypeScript and React run compiled into one module, as in a bundle.
-    if marquee_bundle::needs_compile(&app) {
+    else if marquee_bundle::needs_compile(&app) {
         let compiled = marquee_bundle::compile(&app, &tools(None)).map_err(|e| format!("{}: {e}", app.display()))?;
         if !args.quiet {
             println!("app: compiled into {}", compiled.display());
@@ -570,11 +585,9 @@ fn run_host(
     // `marquee dev`'s loop, attached to the host once it runs.
     let mut dev_loop = None;
     let mut attach = |input: marquee_host::InputSender| {
-        if !dev {
-            return;
-        }
+        let Some(build) = dev_build.take() else { return };
         let quiet = args.quiet;
-        match marquee_dev::Dev::start(&app, tools(None), input, move |r| say_rebuild(r, quiet)) {
+        match marquee_dev::Dev::start(build, input, move |r| say_rebuild(r, quiet)) {
             Ok(running) => {
                 println!("dev: watching {} for changes", app.display());
                 dev_loop = Some(running);
@@ -680,7 +693,10 @@ fn say_rebuild(r: &marquee_dev::Rebuild, quiet: bool) {
         // The host's log says why, unless it is quiet.
         Some(why) if quiet => eprintln!("dev: {changed} changed; the build failed (the app runs on):\n{why}"),
         Some(_) => eprintln!("dev: {changed} changed; the build failed (the error is on screen; the app runs on)"),
-        None if !quiet => println!("dev: {changed} changed; built in {ms:.0} ms, reloading"),
+        None if !quiet => {
+            let how = if r.hot { "applying it in place" } else { "reloading" };
+            println!("dev: {changed} changed; built in {ms:.0} ms, {how}");
+        }
         None => {}
     }
 }

@@ -1,18 +1,26 @@
 //! The development loop behind `marquee dev`: watches an app's files, rebuilds it when they
-//! change and reloads it in the host that is running it, without restarting the host.
+//! change and applies the edit to the host that is running it, without restarting the host.
 //!
 //! ```text
-//!   editor saves ──inotify──▶ settle (SETTLE) ──▶ esbuild (JSX, TypeScript, React) ──▶ host.reload()
-//!                                                      │ fails                        new app fails:
-//!                                                      ▼                              the host shows why
-//!                                            host.show_problem(why)
+//!   editor saves ──inotify──▶ settle (SETTLE) ──▶ esbuild (JSX, TypeScript, React) ──▶ host.refresh(modules)
+//!                                                      │ fails                         or host.reload()
+//!                                                      ▼                              new app fails:
+//!                                            host.show_problem(why)                   the host shows why
 //! ```
+//!
+//! A React app is built as separate modules on a small runtime ([`refresh`]), and an edit
+//! reaches it as the modules that changed: React Refresh swaps the edited components in place
+//! and their state survives (Fast Refresh). Any other app, and an edit that cannot be applied
+//! in place (to the entry module, or to the packages imported), starts the app afresh from
+//! its entry module ([`InputSender::reload`]).
 //!
 //! The running app is never stopped for an edit that does not work: a build that fails puts
 //! the error on the screen over the app that runs, and a module that fails to load or throws
 //! while it starts is reported by the host the same way (see `marquee_host::InputSender`).
 //! Changes under `.marquee/` (the compiled app), `node_modules/` and `.git/`, and editors'
 //! hidden and backup files, are not the app's and start nothing.
+
+mod refresh;
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -24,6 +32,7 @@ use marquee_bundle::Tools;
 use marquee_host::InputSender;
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use refresh::{Edit, Refresh};
 
 /// How long after a change the loop waits for more before it rebuilds: one save is several
 /// events (a temporary file written and renamed over the original, its times set), and a
@@ -42,6 +51,65 @@ pub struct Rebuild {
     pub build: Duration,
     /// Why the build failed, if it did: the screen shows it and the running app stays.
     pub failed: Option<String>,
+    /// Whether the edit went to the running app to be taken in place, its state kept: the
+    /// modules it changed (Fast Refresh; the app reloads when one of them is its entry), or none
+    /// (it undid an edit that did not build). False: a reload.
+    pub hot: bool,
+}
+
+/// The app as `marquee dev` builds it: what the host starts from, and each rebuild.
+pub struct Build {
+    app: PathBuf,
+    tools: Tools,
+    refresh: Option<Refresh>,
+    entry: Option<PathBuf>,
+    /// Why Fast Refresh is off for a React app, if it is (the app is built whole and each edit
+    /// reloads it).
+    pub without_refresh: Option<String>,
+}
+
+impl Build {
+    /// Builds the app in `app` for the host to start: a React app for Fast Refresh (or whole
+    /// when it cannot be built so), JSX and TypeScript whole, plain modules not at all.
+    pub fn new(app: &Path, tools: Tools) -> Result<Build, marquee_bundle::Error> {
+        let app = app.canonicalize().map_err(|e| marquee_bundle::Error::App(format!("{}: {e}", app.display())))?;
+        let mut build = Build { app, tools, refresh: None, entry: None, without_refresh: None };
+        if marquee_bundle::uses_react(&build.app) {
+            match Refresh::start(&build.app, build.tools.clone()) {
+                Ok((refresh, entry)) => (build.refresh, build.entry) = (Some(refresh), Some(entry)),
+                // A whole build may work where modules apart do not (top-level await).
+                Err(e) => build.without_refresh = Some(e.to_string()),
+            }
+        }
+        if build.entry.is_none() && marquee_bundle::needs_compile(&build.app) {
+            build.entry = Some(marquee_bundle::compile(&build.app, &build.tools)?);
+        }
+        Ok(build)
+    }
+
+    /// The file the host starts the app from (`Options::entry`); `None`: the app's own entry
+    /// module.
+    pub fn entry(&self) -> Option<PathBuf> {
+        self.entry.clone()
+    }
+
+    /// The app's directory, canonical.
+    pub fn app(&self) -> &Path {
+        &self.app
+    }
+
+    /// Builds the app again, as the host started it, after `files` changed.
+    fn rebuild(&mut self, files: &[PathBuf]) -> Result<Edit, marquee_bundle::Error> {
+        if let Some(refresh) = &mut self.refresh {
+            return refresh.rebuild(files);
+        }
+        // Whether the app needs compiling is asked each time: an edit to package.json may
+        // change it.
+        if marquee_bundle::needs_compile(&self.app) {
+            marquee_bundle::compile(&self.app, &self.tools)?;
+        }
+        Ok(Edit::Reload)
+    }
 }
 
 /// Why the loop could not start.
@@ -69,22 +137,17 @@ pub struct Dev {
 }
 
 impl Dev {
-    /// Watches `app` and reloads it in the host `host` sends to; `report` hears of each
-    /// rebuild, on the loop's thread, before the host is told (whoever sees the screen change
-    /// has heard why).
-    pub fn start(
-        app: &Path,
-        tools: Tools,
-        host: InputSender,
-        report: impl FnMut(&Rebuild) + Send + 'static,
-    ) -> Result<Dev, Error> {
-        let app = app.canonicalize().map_err(|e| Error::Watch(app.to_owned(), notify::Error::io(e)))?;
+    /// Watches the app `build` built and applies each edit to the host `host` sends to;
+    /// `report` hears of each rebuild, on the loop's thread, before the host is told (whoever
+    /// sees the screen change has heard why).
+    pub fn start(build: Build, host: InputSender, report: impl FnMut(&Rebuild) + Send + 'static) -> Result<Dev, Error> {
+        let app = build.app.clone();
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx).map_err(|e| Error::Watch(app.clone(), e))?;
         watcher.watch(&app, RecursiveMode::Recursive).map_err(|e| Error::Watch(app.clone(), e))?;
         let thread = std::thread::Builder::new()
             .name("marquee-dev".into())
-            .spawn(move || watch(&app, &tools, &host, &rx, report))
+            .spawn(move || watch(build, &host, &rx, report))
             .map_err(|e| Error::Watch(PathBuf::new(), notify::Error::io(e)))?;
         Ok(Dev { watcher: Some(watcher), thread: Some(thread) })
     }
@@ -100,21 +163,16 @@ impl Drop for Dev {
 }
 
 /// The loop: a change, the changes that follow it within [`SETTLE`], one rebuild.
-fn watch(
-    app: &Path,
-    tools: &Tools,
-    host: &InputSender,
-    rx: &Receiver<notify::Result<Event>>,
-    mut report: impl FnMut(&Rebuild),
-) {
+fn watch(mut build: Build, host: &InputSender, rx: &Receiver<notify::Result<Event>>, mut report: impl FnMut(&Rebuild)) {
+    let app = build.app.clone();
     loop {
         let Ok(first) = rx.recv() else { return };
         let seen = Instant::now();
         let mut changed = BTreeSet::new();
-        note(app, first, &mut changed);
+        note(&app, first, &mut changed);
         loop {
             match rx.recv_timeout(SETTLE) {
-                Ok(event) => note(app, event, &mut changed),
+                Ok(event) => note(&app, event, &mut changed),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
@@ -122,26 +180,24 @@ fn watch(
         if changed.is_empty() {
             continue;
         }
-        let started = Instant::now();
-        // Whether the app needs compiling is asked each time: an edit to package.json may
-        // change it.
-        let built = match marquee_bundle::needs_compile(app) {
-            true => marquee_bundle::compile(app, tools).map(drop).map_err(|e| e.to_string()),
-            false => Ok(()),
-        };
-        let build = started.elapsed();
         // An editor's or a tool's temporary files come and go within a save: name the files
         // that are there, unless the change was that files went.
         let mut changed: Vec<PathBuf> = changed.into_iter().collect();
         if changed.iter().any(|p| app.join(p).exists()) {
             changed.retain(|p| app.join(p).exists());
         }
-        let failed = built.err();
+        let started = Instant::now();
+        let built = build.rebuild(&changed).map_err(|e| e.to_string());
+        let took = started.elapsed();
+        let hot = matches!(built, Ok(Edit::Refresh(_) | Edit::Unchanged));
         // Reported before the host hears of it: whoever sees the screen change has heard why.
-        report(&Rebuild { changed, seen, build, failed: failed.clone() });
-        let running = match failed {
-            None => host.reload(),
-            Some(why) => host.show_problem(Some(format!("The app does not build\n\n{why}"))),
+        report(&Rebuild { changed, seen, build: took, failed: built.as_ref().err().cloned(), hot });
+        let running = match built {
+            Ok(Edit::Refresh(update)) => host.refresh(update),
+            Ok(Edit::Reload) => host.reload(),
+            // The app runs as built: only a problem shown (the edit's that did not build) goes.
+            Ok(Edit::Unchanged) => host.show_problem(None),
+            Err(why) => host.show_problem(Some(format!("The app does not build\n\n{why}"))),
         };
         if !running {
             return;

@@ -9,9 +9,9 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use marquee_dev::{Dev, Rebuild};
+use marquee_dev::{Build, Dev, Rebuild};
 use marquee_engine_contract::paths;
-use marquee_host::{Canvas, Host, Input, IntRect, Options, Presenter, Stop, Vitals};
+use marquee_host::{Canvas, Host, Input, IntRect, Key, KeyAction, Options, Presenter, Stop, Vitals};
 
 const SIZE: (u32, u32) = (640, 360);
 
@@ -51,15 +51,15 @@ impl Session {
         options.size = SIZE;
         options.echo_console = false;
         options.stop = Stop { frames: None, when_idle: false, timeout: Some(Duration::from_secs(60)) };
-        if marquee_bundle::needs_compile(app) {
-            options.entry = Some(marquee_bundle::compile(app, &tools).unwrap());
-        }
+        let build = Build::new(app, tools).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(build.without_refresh, None);
+        options.entry = build.entry();
         let vitals = options.vitals.clone();
         let (tx, frames) = mpsc::channel();
         let host = Host::start(options, Box::new(Sampler(tx))).unwrap();
         let rebuilds = Arc::new(Mutex::new(Vec::new()));
         let heard = rebuilds.clone();
-        let dev = Dev::start(app, tools, host.input(), move |r| heard.lock().unwrap().push(r.clone())).unwrap();
+        let dev = Dev::start(build, host.input(), move |r| heard.lock().unwrap().push(r.clone())).unwrap();
         Session { dir: app.to_path_buf(), frames, rebuilds, vitals, host: Some(host), dev: Some(dev) }
     }
 
@@ -78,10 +78,13 @@ impl Session {
     }
 
     /// Saves `text` to the app's `file` and waits until the host has loaded it: the app started,
-    /// or failed to. Waiting for the load, not for a frame, keeps the next save from racing the
+    /// or failed to, or took the edit in place. Waiting for the load, not for a frame, keeps the next save from racing the
     /// host's read of this one (a failed load looks like the one before it on screen).
     fn load(&self, file: &str, text: &str) {
-        let loads = || self.vitals.reloads.load(Ordering::Relaxed) + self.vitals.failed_reloads.load(Ordering::Relaxed);
+        let loads = || {
+            let v = &self.vitals;
+            [&v.reloads, &v.failed_reloads, &v.refreshes].iter().map(|n| n.load(Ordering::Relaxed)).sum::<u64>()
+        };
         let before = loads();
         save(&self.dir.join(file), text);
         let deadline = Instant::now() + Duration::from_secs(20);
@@ -94,6 +97,13 @@ impl Session {
                 self.vitals.wait(seen, left);
             }
         }
+    }
+
+    /// Presses and releases Enter.
+    fn press_enter(&self) {
+        let input = self.host.as_ref().unwrap().input();
+        input.send(Input::Key(Key::Enter, KeyAction::Press));
+        input.send(Input::Key(Key::Enter, KeyAction::Release));
     }
 
     /// Ends the run; returns its log.
@@ -200,41 +210,90 @@ fn an_edit_that_does_not_build_shows_the_compilers_error_and_keeps_the_app() {
     let _ = std::fs::remove_dir_all(&app);
 }
 
+/// A React page whose state is a count, shown as one of `palette`'s colours; Enter counts.
+/// `extra` goes at the top of the component (a hook added, or a throw).
+fn counter_page(palette: [&str; 3], extra: &str) -> String {
+    let [a, b, c] = palette;
+    format!(
+        "import {{ useState, useRef }} from 'react';\n\
+         import {{ View }} from '@marquee/react';\n\
+         const PALETTE = ['{a}', '{b}', '{c}'];\n\
+         function Fill({{ color }}) {{\n\
+           return <View style={{{{ width: 640, height: 360, backgroundColor: color }}}} />;\n\
+         }}\n\
+         export function Page() {{\n\
+           {extra}\n\
+           const [count, setCount] = useState(0);\n\
+           return (\n\
+             <View focusable autoFocus onSelect={{() => setCount(count + 1)}} style={{{{ width: 640, height: 360 }}}}>\n\
+               <Fill color={{PALETTE[count % 3]}} />\n\
+             </View>\n\
+           );\n\
+         }}\n"
+    )
+}
+
+const FIRST: [&str; 3] = ["#ff0000", "#00ff00", "#0000ff"];
+const SECOND: [&str; 3] = ["#ff00ff", "#ffff00", "#00ffff"];
+
 #[test]
-fn a_react_app_is_rebuilt_and_reloaded() {
+fn a_react_app_takes_an_edit_in_place_and_keeps_its_state() {
     let app = scratch("react");
     std::fs::write(
         app.join("package.json"),
         r#"{ "name": "dev-react", "main": "main.jsx", "dependencies": { "@marquee/react": "*", "react": "*" } }"#,
     )
     .unwrap();
-    std::fs::write(
-        app.join("main.jsx"),
-        "import { createApp } from '@marquee/sdk';\n\
-         import { createRoot } from '@marquee/react';\n\
-         import { Page } from './page.jsx';\n\
-         createRoot(createApp()).render(<Page />);\n",
-    )
-    .unwrap();
-    let page = |color: &str| {
+    let main = |key: &str| {
         format!(
-            "import {{ View, Text }} from '@marquee/react';\n\
-             export const Page = () => (\n\
-               <View style={{{{ width: 640, height: 360, backgroundColor: '{color}' }}}}>\n\
-                 <Text style={{{{ fontSize: 30, color: '#ffffff' }}}}>Hello</Text>\n\
-               </View>\n\
-             );\n"
+            "import {{ createApp }} from '@marquee/sdk';\n\
+             import {{ createRoot }} from '@marquee/react';\n\
+             import {{ Page }} from './page.jsx';\n\
+             createRoot(createApp()).render(<Page key='{key}' />);\n"
         )
     };
-    std::fs::write(app.join("page.jsx"), page("#ff0000")).unwrap();
+    std::fs::write(app.join("main.jsx"), main("first")).unwrap();
+    std::fs::write(app.join("page.jsx"), counter_page(FIRST, "")).unwrap();
     let tools = marquee_bundle::Tools { esbuild: None, toolchain: Some(paths::workspace_root().join("node_modules")) };
     let s = Session::start(&app, tools);
     s.until("the first app", |a, _| rgb(a) == [255, 0, 0]);
-    s.load("page.jsx", &page("#00ff00"));
-    s.until("the edit", |a, _| rgb(a) == [0, 255, 0]);
+    s.press_enter();
+    s.until("the count at 1", |a, _| rgb(a) == [0, 255, 0]);
+
+    // The palette changes; the count stays 1.
+    s.load("page.jsx", &counter_page(SECOND, ""));
+    s.until("the new palette at the same count", |a, _| rgb(a) == [255, 255, 0]);
+
+    // A hook added: the component starts afresh rather than get state of another shape.
+    s.load("page.jsx", &counter_page(SECOND, "const seen = useRef(0);"));
+    s.until("the count from 0", |a, _| rgb(a) == [255, 0, 255]);
+    s.press_enter();
+    s.until("the count at 1 again", |a, _| rgb(a) == [255, 255, 0]);
+
+    // A render that throws: the screen says so, and React unmounts the app; the fix mounts it
+    // again, from a count of 0.
+    s.load("page.jsx", &counter_page(SECOND, "if (PALETTE) throw new Error('the render is broken');"));
+    s.until("the problem", |_, p| is_panel(p));
+    s.load("page.jsx", &counter_page(SECOND, ""));
+    s.until("the app again, without the problem", |a, p| rgb(a) == [255, 0, 255] && rgb(p) == [255, 0, 255]);
+    s.press_enter();
+    s.until("the count at 1 once more", |a, _| rgb(a) == [255, 255, 0]);
+
+    // An edit to the entry cannot be applied in place: the app starts again, from 0.
+    s.load("main.jsx", &main("second"));
+    s.until("the app started again", |a, _| rgb(a) == [255, 0, 255]);
+
     let rebuilds = s.rebuilds.lock().unwrap().clone();
-    assert_eq!(rebuilds.last().unwrap().changed, [PathBuf::from("page.jsx")]);
     assert!(rebuilds.iter().all(|r| r.failed.is_none()), "{rebuilds:?}");
-    s.finish();
+    // Each was sent to be taken in place; the app found it could not take the last.
+    assert!(rebuilds.len() == 5 && rebuilds.iter().all(|r| r.hot), "{rebuilds:?}");
+    let v = &s.vitals;
+    assert_eq!((v.refreshes.load(Ordering::Relaxed), v.reloads.load(Ordering::Relaxed)), (4, 1));
+    let log = s.finish();
+    assert!(
+        log.iter().any(|l| l.contains("The app failed to render the edit") && l.contains("the render is broken")),
+        "{log:#?}"
+    );
+    assert_eq!(log.iter().filter(|l| l.starts_with("refreshed the app in place")).count(), 3, "{log:#?}");
     let _ = std::fs::remove_dir_all(&app);
 }

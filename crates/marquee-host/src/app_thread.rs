@@ -11,6 +11,10 @@
 //! fails, it is dropped with a message for the screen and the old one carries on; if it
 //! starts, the engine thread gets its held batches for a fresh instance and answers with the
 //! new era, and the old runtime goes.
+//!
+//! A React app under `marquee dev` takes most edits in place instead ([`ToApp::Refresh`]): a
+//! script evaluated in the running runtime swaps the changed modules and lets React Refresh
+//! re-render, keeping its state. One it cannot take becomes a reload.
 
 use std::cell::RefCell;
 use std::path::PathBuf;
@@ -209,6 +213,7 @@ fn run(
         };
         let mut frame = None;
         let mut reload = false;
+        let mut refreshes = Vec::new();
         let mut messages = match first {
             Ok(m) => vec![m],
             Err(RecvTimeoutError::Timeout) => Vec::new(),
@@ -228,10 +233,19 @@ fn run(
                 ToApp::Frame(t) => frame = Some(t),
                 ToApp::Network => report(app.run_network()),
                 ToApp::Reload => reload = true,
+                ToApp::Refresh(update) => refreshes.push(update),
                 // Answers a reload, which waits for it (see `reload`).
                 ToApp::Reloaded(_) => {}
                 ToApp::Quit => return,
             }
+        }
+        // In order, each after the one before; a reload starts from the app as it is on disk,
+        // which has every edit in it, so none is applied after one.
+        for update in refreshes {
+            if reload {
+                break;
+            }
+            reload = refresh(&mut app, &update, &sink, to_engine);
         }
         let reloading = reload;
         while reload {
@@ -262,6 +276,25 @@ fn run(
             sink.borrow_mut().report(ran);
         }
     }
+}
+
+/// Applies an edit in the running app (see [`ToApp::Refresh`]); true when it cannot be, and the
+/// app is to be reloaded.
+fn refresh(app: &mut AppRuntime, update: &str, sink: &Rc<RefCell<Sink>>, to_engine: &Sender<ToEngine>) -> bool {
+    let started = Instant::now();
+    let outcome = app.eval_string(update);
+    let failed = match &outcome {
+        Ok(said) if said == "refreshed" => None,
+        Ok(said) if said.starts_with("failed: ") => Some(said["failed: ".len()..].to_string()),
+        Ok(_) => return true,
+        Err(e) => {
+            let why = format!("the edit could not be applied in place, so the app starts again: {e}");
+            marquee_js::Host::log(&mut *sink.borrow_mut(), Level::Warn, &why);
+            return true;
+        }
+    };
+    let _ = to_engine.send(ToEngine::Refreshed(started.elapsed(), failed));
+    false
 }
 
 /// The run ended while a reload waited for the engine thread.
@@ -310,7 +343,9 @@ fn reload(
             // Written for the old scene, which is gone: handled by nobody, but handled.
             ToApp::Events(..) => *handled += 1,
             ToApp::Network => network = true,
-            ToApp::Reload => again = true,
+            // Made for the old app; the new one started from the app on disk, and the edit is
+            // on disk too: start it again.
+            ToApp::Reload | ToApp::Refresh(_) => again = true,
             ToApp::Quit => return Err(Gone),
             // The new app asks for frames itself.
             ToApp::Frame(_) => {}

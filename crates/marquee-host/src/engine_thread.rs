@@ -397,6 +397,17 @@ impl Loop {
                     self.show_problem(Some(format!("The app failed to start\n\n{why}")));
                     self.options.vitals.reload_ended(false);
                 }
+                ToEngine::Refreshed(took, failed) => {
+                    match failed {
+                        Some(why) => self.show_problem(Some(format!("The app failed to render the edit\n\n{why}"))),
+                        None => {
+                            self.show_problem(None);
+                            let ms = took.as_secs_f64() * 1000.0;
+                            self.say(Level::Info, format!("refreshed the app in place (in {ms:.0} ms)"));
+                        }
+                    }
+                    self.options.vitals.refreshed();
+                }
                 ToEngine::Problem(problem) => self.show_problem(problem),
             }
         }

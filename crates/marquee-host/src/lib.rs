@@ -164,12 +164,15 @@ pub struct Vitals {
     pub reloads: AtomicU64,
     /// Reloads whose app failed to load or threw while it started (the running app stayed).
     pub failed_reloads: AtomicU64,
+    /// Edits applied in the running app in place ([`InputSender::refresh`]), whether React
+    /// could render them or not.
+    pub refreshes: AtomicU64,
     /// When the first content frame was presented.
     content_since: Mutex<Option<Instant>>,
     /// Whether the run has ended.
     ended: AtomicBool,
     /// Bumped at every change a watcher waits for (the first content frame, a reset, a reload,
-    /// the end).
+    /// an edit applied in place, the end).
     changes: Mutex<u64>,
     changed: Condvar,
 }
@@ -217,6 +220,12 @@ impl Vitals {
     pub(crate) fn reload_ended(&self, started: bool) {
         let count = if started { &self.reloads } else { &self.failed_reloads };
         count.fetch_add(1, Ordering::Relaxed);
+        self.notify();
+    }
+
+    /// An edit was applied in place.
+    pub(crate) fn refreshed(&self) {
+        self.refreshes.fetch_add(1, Ordering::Relaxed);
         self.notify();
     }
 
@@ -339,6 +348,15 @@ impl InputSender {
     /// once the run has ended.
     pub fn reload(&self) -> bool {
         self.app.send(messages::ToApp::Reload).is_ok()
+    }
+
+    /// Applies an edit to the running app in place (`marquee dev`'s Fast Refresh): `update`
+    /// is a script that defines the app's changed modules on the module runtime the app was
+    /// built on and evaluates to how applying them went — `"refreshed"`, `"failed: why"` (the
+    /// screen shows why), or anything else, which reloads the app ([`reload`](Self::reload)),
+    /// as a script that throws does. False once the run has ended.
+    pub fn refresh(&self, update: String) -> bool {
+        self.app.send(messages::ToApp::Refresh(update)).is_ok()
     }
 
     /// Shows `problem` over the app's frames (an edit that does not build), or clears it

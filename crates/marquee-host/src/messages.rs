@@ -32,6 +32,9 @@ pub(crate) enum ToEngine {
     Reloaded(Vec<Vec<u8>>, std::time::Duration),
     /// The app could not be started again; the old one runs on. Shown on screen.
     ReloadFailed(String),
+    /// An edit was applied in the running app (see [`ToApp::Refresh`]), in this long; with
+    /// what went wrong when React could not render it (shown on screen).
+    Refreshed(std::time::Duration, Option<String>),
     /// A problem for the screen from the front end (an edit that does not build), or `None`
     /// to clear it.
     Problem(Option<String>),
@@ -51,6 +54,10 @@ pub(crate) enum ToApp {
     Reload,
     /// The engine thread made a fresh instance for the reloaded app, at this era.
     Reloaded(Era),
+    /// Apply an edit in the running app: a script from `marquee dev` that defines the modules
+    /// that changed and says how applying them went (Fast Refresh). One that cannot be applied
+    /// in place becomes a [`Reload`](Self::Reload).
+    Refresh(String),
     /// The run is over.
     Quit,
 }

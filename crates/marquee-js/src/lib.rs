@@ -327,6 +327,13 @@ impl AppRuntime {
         self.entry(move |ctx, _| ctx.eval::<(), _>(source))
     }
 
+    /// Evaluates a script in the app's global scope and returns its value as a string
+    /// (`marquee dev`'s edits, applied in the running app, say so how they went).
+    pub fn eval_string(&mut self, source: &str) -> Result<String, Error> {
+        let source = source.to_string();
+        self.entry(move |ctx, _| ctx.eval::<Coerced<String>, _>(source).map(|value| value.0))
+    }
+
     /// The JavaScript heap in use, in bytes.
     pub fn heap_bytes(&self) -> u64 {
         self.runtime.memory_usage().memory_used_size.max(0) as u64
