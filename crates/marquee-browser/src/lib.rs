@@ -21,4 +21,4 @@ mod site;
 
 pub use drive::{Lacks, Outcome, drive, write_png};
 pub use recording::{Recording, recording};
-pub use site::{BenchConfig, Config, Site, serve};
+pub use site::{BenchConfig, Config, Edit, Site, serve};

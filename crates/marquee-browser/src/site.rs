@@ -76,6 +76,8 @@ pub struct Config {
     ///
     /// [`recording`]: crate::recording
     pub record: bool,
+    /// Under `marquee web --dev`: the page follows the edits [`Site::tell`] gives it.
+    pub dev: bool,
 }
 
 impl Default for Config {
@@ -97,6 +99,7 @@ impl Default for Config {
             unpaced: false,
             device_id: None,
             record: false,
+            dev: false,
         }
     }
 }
@@ -121,6 +124,7 @@ impl Config {
             "unpaced": self.unpaced,
             "deviceId": self.device_id,
             "record": self.record,
+            "dev": self.dev,
             // What the page must agree on with the engine, from the one place both define it.
             "abi": marquee_engine_contract::ABI_VERSION,
             "stat": {
@@ -148,13 +152,39 @@ impl Config {
 #[derive(Debug)]
 pub struct Site {
     dir: PathBuf,
+    /// The edits told so far (see [`Site::tell`]).
+    told: std::sync::atomic::AtomicU64,
+}
+
+/// An edit for a page that follows them ([`Config::dev`], `marquee web --dev`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// A script the app worker evaluates in the running app (`marquee dev`'s Fast Refresh); its
+    /// value says how it went, as the native host's `InputSender::refresh` takes it.
+    Refresh(String),
+    /// Load the page again, with the bundle [`Site::put_bundle`] put there last.
+    Reload,
+    /// Show this over the app, or take what is shown away.
+    Problem(Option<String>),
 }
 
 impl Site {
     /// Writes the page, `web_wasm` (and web.js beside it), the bundle `store/bundles/ID.json` (`manifest`) with the
     /// objects it names, and `config` into `dir` (created; what it held is replaced).
     pub fn assemble(dir: &Path, manifest: &Path, web_wasm: &Path, config: &Config) -> Result<Site, String> {
-        let io = |what: &Path, e: std::io::Error| format!("{}: {e}", what.display());
+        for sub in ["bundle/bundles", "bundle/objects", "dev"] {
+            std::fs::create_dir_all(dir.join(sub)).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        write_page(dir, &PAGE, web_wasm)?;
+        let site = Site { dir: dir.to_path_buf(), told: 0.into() };
+        site.put_bundle(manifest, config)?;
+        Ok(site)
+    }
+
+    /// Puts the bundle `store/bundles/ID.json` (`manifest`) with the objects it names in the
+    /// page's directory, and `config` naming it: what the page loads when it next loads.
+    pub fn put_bundle(&self, manifest: &Path, config: &Config) -> Result<(), String> {
+        let (dir, io) = (&self.dir, |what: &Path, e: std::io::Error| format!("{}: {e}", what.display()));
         let id = manifest
             .file_stem()
             .and_then(|s| s.to_str())
@@ -165,10 +195,6 @@ impl Site {
         let parsed: serde_json::Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
         let files = parsed["files"].as_object().ok_or_else(|| format!("{}: no files", manifest.display()))?;
-        for sub in ["bundle/bundles", "bundle/objects"] {
-            std::fs::create_dir_all(dir.join(sub)).map_err(|e| io(dir, e))?;
-        }
-        write_page(dir, &PAGE, web_wasm)?;
         let name = format!("bundle/bundles/{id}.json");
         std::fs::write(dir.join(&name), &text).map_err(|e| io(&dir.join(&name), e))?;
         for (path, file) in files {
@@ -177,8 +203,21 @@ impl Site {
             let from = store.join("objects").join(sha);
             std::fs::copy(&from, dir.join("bundle/objects").join(sha)).map_err(|e| io(&from, e))?;
         }
-        std::fs::write(dir.join("config.json"), config.json(&name)).map_err(|e| io(&dir.join("config.json"), e))?;
-        Ok(Site { dir: dir.to_path_buf() })
+        // Renamed into place: a page loading now reads the old config or the new, whole.
+        write_whole(&dir.join("config.json"), config.json(&name).as_bytes())
+    }
+
+    /// Tells a page that follows edits of `edit`: `dev/N.json` for the Nth, then `dev/last.json`
+    /// saying N, which the page polls; it takes every edit after the last it took, in order.
+    pub fn tell(&self, edit: &Edit) -> Result<(), String> {
+        let n = self.told.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+        let json = match edit {
+            Edit::Refresh(script) => serde_json::json!({ "kind": "refresh", "script": script }),
+            Edit::Reload => serde_json::json!({ "kind": "reload" }),
+            Edit::Problem(problem) => serde_json::json!({ "kind": "problem", "text": problem }),
+        };
+        write_whole(&self.dir.join(format!("dev/{n}.json")), json.to_string().as_bytes())?;
+        write_whole(&self.dir.join("dev/last.json"), serde_json::json!({ "last": n }).to_string().as_bytes())
     }
 
     /// Writes the benchmark page into `dir` (created; what it held is replaced): the page,
@@ -225,7 +264,7 @@ impl Site {
             "phaseStats": [Stat::LayoutNs as u32, Stat::AnimationNs as u32, Stat::DisplayListNs as u32],
         });
         std::fs::write(dir.join("bench.json"), json.to_string()).map_err(|e| io(&dir.join("bench.json"), e))?;
-        Ok(Site { dir: dir.to_path_buf() })
+        Ok(Site { dir: dir.to_path_buf(), told: 0.into() })
     }
 
     /// Where it is.
@@ -251,6 +290,13 @@ pub struct BenchConfig {
     pub js: bool,
     /// The size of the posters the scene's image loads get.
     pub poster: (u32, u32),
+}
+
+/// Writes `bytes` to `path` through a file renamed over it: whoever reads it reads it whole.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes `files`, the shared modules, and `web_wasm` with web.js from beside it into `dir`.

@@ -32,6 +32,7 @@ fn bundle_with(app: &std::path::Path, engine_wasm: PathBuf, engine_js: Option<Pa
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: env!("CARGO_PKG_VERSION").into(),
         tools: marquee_bundle::Tools { esbuild: None, toolchain: Some(root().join("node_modules")) },
+        app_js: None,
     };
     let store = marquee_bundle::Store::new(&store_dir);
     let (id, _) = marquee_bundle::build(app, &store, &options).unwrap();

@@ -53,7 +53,23 @@ function installFetch(bundle, origins, offline) {
 self.onmessage = ({ data }) => {
   if (data.type === 'start')
     start(data).catch((e) => self.postMessage({ type: 'failed', error: `the app worker: ${e.message ?? e}` }));
+  else if (data.type === 'refresh') self.postMessage({ type: 'refreshed', result: refresh(data.script) });
 };
+
+/**
+ * An edit under `marquee web --dev`: a script that defines the app's changed modules on the
+ * module runtime its build runs on and says how applying them went (`refreshed`, `failed: why`,
+ * or anything else: the page loads again). Evaluated in the worker's global scope, as the
+ * native host evaluates it.
+ */
+function refresh(script) {
+  try {
+    // biome-ignore lint/security/noGlobalEval: the edit is the app's own code, from the dev server the page came from, evaluated as the native host evaluates it.
+    return String(globalThis.eval(script));
+  } catch (e) {
+    return `it threw: ${e}`;
+  }
+}
 
 /** The app's console, also in the page's log with the time it was said (as the native host keeps it). */
 function forwardConsole() {

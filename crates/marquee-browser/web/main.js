@@ -11,6 +11,8 @@ import { ACTIONS, keyOf } from './keys.js';
 import { loadWeb, webSource } from './modules.js';
 
 const IMAGE_WORKERS = 2;
+/** How often a page under `marquee web --dev` looks for edits. */
+const EDIT_POLL_MS = 50;
 const DEVICE_ID_KEY = 'marquee:device-id';
 
 const log = [];
@@ -24,6 +26,10 @@ function show(text) {
   const box = document.getElementById('error');
   box.textContent = text;
   box.hidden = false;
+}
+
+function hide() {
+  document.getElementById('error').hidden = true;
 }
 
 function say(level, text, at = performance.timeOrigin + performance.now()) {
@@ -99,8 +105,65 @@ async function mainThreadScreen(config, bundle, canvas, source) {
   };
 }
 
+/** A JSON file of the server's, as it is now; null when there is none. */
+async function read(path) {
+  const reply = await fetch(path, { cache: 'no-store' }).catch(() => null);
+  return reply?.ok ? reply.json() : null;
+}
+
+/**
+ * Under `marquee web --dev`: takes each edit the server writes into `dev/` (`Site::tell`), in
+ * order — a script of changed modules for the app worker (Fast Refresh), a reload of the page
+ * with the new bundle, or a problem to show over the app — every one after the first `told`,
+ * which are in the bundle the page loaded.
+ */
+async function followEdits(app, told) {
+  const refreshed = [];
+  app.addEventListener('message', ({ data }) => {
+    if (data.type === 'refreshed') refreshed.shift()?.(data.result);
+  });
+  const refresh = (script) =>
+    new Promise((resolve) => {
+      refreshed.push(resolve);
+      app.postMessage({ type: 'refresh', script });
+    });
+  let taken = told;
+  for (;;) {
+    const last = (await read('dev/last.json'))?.last ?? taken;
+    while (taken < last) {
+      taken += 1;
+      const edit = await read(`dev/${taken}.json`);
+      if (edit?.kind === 'problem') {
+        if (edit.text) show(edit.text);
+        else hide();
+      } else if (edit?.kind === 'reload') {
+        location.reload();
+        return;
+      } else if (edit?.kind === 'refresh') {
+        const result = await refresh(edit.script);
+        if (result === 'refreshed') {
+          hide();
+          say('info', 'refreshed the app in place');
+        } else if (result.startsWith('failed: ')) {
+          const text = `The app failed to render the edit\n\n${result.slice('failed: '.length)}`;
+          say('error', text);
+          show(text);
+        } else {
+          say('info', `the edit cannot be applied in place (${result}): the page loads again`);
+          location.reload();
+          return;
+        }
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, EDIT_POLL_MS));
+  }
+}
+
 async function main() {
-  const config = await (await fetch('config.json')).json();
+  // Read before the config: an edit told after this is in the bundle the config names, or
+  // comes as an edit (the server bundles it before it tells it).
+  const told = (await read('dev/last.json'))?.last ?? 0;
+  const config = await (await fetch('config.json', { cache: 'no-store' })).json();
   const canvas = document.getElementById('screen');
   [canvas.width, canvas.height] = config.size;
   const bundle = await loadManifest(config.manifest);
@@ -166,6 +229,7 @@ async function main() {
   };
   window.addEventListener('keydown', key(ACTIONS.press));
   window.addEventListener('keyup', key(ACTIONS.release));
+  if (config.dev) followEdits(app, told).catch((e) => say('error', `following edits: ${e.message ?? e}`));
 }
 
 main().catch((e) => fail(e.message ?? String(e)));

@@ -33,6 +33,9 @@ pub struct BuildOptions {
     pub min_host: String,
     /// Where esbuild and the packages the app does not bring come from.
     pub tools: Tools,
+    /// The app's module as already compiled (`marquee web --dev` bundles `marquee dev`'s
+    /// build), instead of esbuild's bundle of its entry.
+    pub app_js: Option<PathBuf>,
 }
 
 /// What compiles an app's modules into one.
@@ -106,7 +109,11 @@ pub fn build(app: &Path, store: &Store, options: &BuildOptions) -> Result<(Bundl
     let version = field("version").ok_or_else(|| Error::App("package.json has no \"version\"".into()))?;
     let entry = entry(app)?;
 
-    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), esbuild(app, &entry, &options.tools)?)];
+    let app_js = match &options.app_js {
+        Some(path) => std::fs::read(path).map_err(io(path))?,
+        None => esbuild(app, &entry, &options.tools)?,
+    };
+    let mut files: Vec<(String, Vec<u8>)> = vec![("app.js".into(), app_js)];
     let mut bundle_package =
         serde_json::json!({ "name": name, "version": version, "type": "module", "main": "app.js" });
     if let Some(marquee) = package.get("marquee") {

@@ -31,6 +31,7 @@ fn built(name: &str) -> (PathBuf, Store, BundleId, Manifest) {
         protocol: 2,
         min_host: "0.1.0".into(),
         tools: marquee_bundle::Tools { esbuild: None, toolchain: None },
+        app_js: None,
     };
     let store = Store::new(dir.join("store"));
     let (id, manifest) = build(&fixture(), &store, &options).unwrap();
@@ -226,6 +227,7 @@ fn a_symbolic_link_in_the_assets_is_refused() {
             esbuild: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/.bin/esbuild")),
             toolchain: None,
         },
+        app_js: None,
     };
     let e = build(&app, &Store::new(dir.join("store")), &options).unwrap_err();
     assert!(matches!(&e, Error::App(why) if why.contains("symbolic link")), "{e}");

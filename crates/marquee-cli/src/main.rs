@@ -650,14 +650,13 @@ fn replay(args: ReplayArgs) -> Result<(), String> {
 /// esbuild (`esbuild`, or found as [`marquee_bundle::Tools`] says) and, for apps that do not
 /// install their own packages, the `node_modules` of the checkout this marquee was built from
 /// (`npm ci` brings esbuild, the SDK and `@marquee/react`).
-fn tools(esbuild: Option<PathBuf>) -> marquee_bundle::Tools {
+pub(crate) fn tools(esbuild: Option<PathBuf>) -> marquee_bundle::Tools {
     let toolchain = Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules")).filter(|p| p.is_dir());
     marquee_bundle::Tools { esbuild, toolchain }
 }
 
-/// Builds `app` into `store` with `engine_wasm` (engine.js from beside it), after checking that
-/// the engine compiles and answers this host's ABI version: a bundle names the ABI its engine
-/// speaks, and devices choose releases by it.
+/// Builds `app` into `store` with `engine_wasm` (engine.js from beside it; see
+/// [`bundle_options`]).
 fn build_bundle(
     app: &Path,
     store: &marquee_bundle::Store,
@@ -665,6 +664,18 @@ fn build_bundle(
     esbuild: Option<PathBuf>,
     min_host: Option<String>,
 ) -> Result<(marquee_bundle::BundleId, marquee_bundle::Manifest), String> {
+    let options = bundle_options(engine_wasm, esbuild, min_host)?;
+    marquee_bundle::build(app, store, &options).map_err(|e| e.to_string())
+}
+
+/// What a bundle is built with: the engine, checked — it compiles and answers this host's ABI
+/// version (a bundle names the ABI its engine speaks, and devices choose releases by it) — the
+/// oldest host it runs on, the tools.
+pub(crate) fn bundle_options(
+    engine_wasm: Option<PathBuf>,
+    esbuild: Option<PathBuf>,
+    min_host: Option<String>,
+) -> Result<marquee_bundle::BuildOptions, String> {
     let engine = engine_path(engine_wasm);
     let wasm = std::fs::read(&engine)
         .map_err(|e| format!("{}: {e} (build it with `cargo xtask wasm`, or pass --engine-wasm)", engine.display()))?;
@@ -674,19 +685,19 @@ fn build_bundle(
         .instantiate(&module, marquee_engine_wasmtime::DEFAULT_MEMORY_LIMIT)
         .map_err(|e| format!("{}: {e}", engine.display()))?;
     let engine_js = Some(engine.with_file_name("engine.js")).filter(|p| p.is_file());
-    let options = marquee_bundle::BuildOptions {
+    Ok(marquee_bundle::BuildOptions {
         engine_wasm: engine.clone(),
         engine_js,
         engine_abi: marquee_engine_contract::ABI_VERSION,
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: min_host.unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string()),
         tools: tools(esbuild),
-    };
-    marquee_bundle::build(app, store, &options).map_err(|e| e.to_string())
+        app_js: None,
+    })
 }
 
 /// What `marquee dev` says of a rebuild.
-fn say_rebuild(r: &marquee_dev::Rebuild, quiet: bool) {
+pub(crate) fn say_rebuild(r: &marquee_dev::Rebuild, quiet: bool) {
     let changed = r.changed.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
     let ms = r.build.as_secs_f64() * 1000.0;
     match &r.failed {

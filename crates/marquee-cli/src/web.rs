@@ -1,7 +1,9 @@
 //! `marquee web`: an app in a web page. The app (a directory, built into a bundle first, or a
 //! bundle's manifest) is put with the page and web.wasm into a directory (`marquee_browser::Site`)
 //! served on 127.0.0.1; `--open` opens it in the desktop's browser, `--headless` runs it in
-//! headless Chromium with `marquee run`'s options and report.
+//! headless Chromium with `marquee run`'s options and report. With `--dev` the page follows the
+//! app's edits as `marquee dev` does ([`Page`]): each rebuild is bundled again, and the page
+//! takes the edit in place (Fast Refresh, in the app worker) or loads again.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,7 +11,9 @@ use std::time::Duration;
 use clap::Args;
 use marquee_device::Profile;
 
-use crate::{Keys, build_bundle, demo_dir, parse_keys, parse_size};
+use marquee_bundle::BuildOptions;
+
+use crate::{Keys, build_bundle, bundle_options, demo_dir, parse_keys, parse_size, tools};
 
 #[derive(Args)]
 pub(crate) struct WebArgs {
@@ -69,6 +73,11 @@ pub(crate) struct WebArgs {
     /// `marquee replay FILE` then plays it through the native engine, engine.wasm and engine.js.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
+    /// Follow the app's edits, as `marquee dev` does: each save is built and applied in the page,
+    /// in place with its state kept for a React app (Fast Refresh), else by loading the page
+    /// again with the new bundle; an edit that does not build is shown over the app.
+    #[arg(long)]
+    dev: bool,
     /// engine.wasm to bundle an app directory with (engine.js from beside it).
     #[arg(long, value_name = "WASM")]
     engine_wasm: Option<PathBuf>,
@@ -90,8 +99,21 @@ pub(crate) fn web(args: WebArgs) -> Result<(), String> {
 }
 
 fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> Result<(), String> {
-    let manifest = if app.is_dir() {
-        let store = marquee_bundle::Store::new(work.join("store"));
+    let store = marquee_bundle::Store::new(work.join("store"));
+    let mut dev = None;
+    let manifest = if args.dev {
+        if !app.is_dir() {
+            return Err(format!("{}: --dev follows an app's directory, not a bundle", app.display()));
+        }
+        let build = marquee_dev::Build::new(app, tools(None)).map_err(|e| format!("{}: {e}", app.display()))?;
+        if let Some(why) = &build.without_refresh {
+            eprintln!("dev: Fast Refresh is off, and each edit loads the page again: {why}");
+        }
+        let options = BuildOptions { app_js: build.entry(), ..bundle_options(args.engine_wasm.clone(), None, None)? };
+        let (id, _) = marquee_bundle::build(app, &store, &options).map_err(|e| e.to_string())?;
+        dev = Some((build, options));
+        store.manifest_path(&id)
+    } else if app.is_dir() {
         let (id, _) = build_bundle(app, &store, args.engine_wasm.clone(), None, None)?;
         store.manifest_path(&id)
     } else if app.is_file() {
@@ -126,6 +148,7 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
         stop_when_idle: args.headless && args.frames.is_none(),
         device_id: args.device_id.clone(),
         record: args.record.is_some(),
+        dev: args.dev,
         ..marquee_browser::Config::default()
     };
     let web_wasm = marquee_engine_contract::paths::web_wasm();
@@ -133,6 +156,18 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
     let port = if args.headless { 0 } else { args.port };
     let server = marquee_browser::serve(&site, std::net::SocketAddr::from(([127, 0, 0, 1], port)))?;
     let url = format!("http://{}/index.html", server.addr());
+    // Dropped when the run ends: the loop stops.
+    let _dev_loop = match dev {
+        Some((build, options)) => {
+            let page = Page { site, store, app: build.app().to_path_buf(), options, config };
+            let quiet = false;
+            let running = marquee_dev::Dev::start(build, page, move |r| crate::say_rebuild(r, quiet))
+                .map_err(|e| format!("{e}; edits would not reach the page"))?;
+            println!("dev: watching {} for changes", app.display());
+            Some(running)
+        }
+        None => None,
+    };
     if !args.headless {
         println!("serving {} on {url} (Ctrl-C to stop)", app.display());
         if args.open {
@@ -169,6 +204,55 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
         println!("recording: {}", path.display());
     }
     Ok(())
+}
+
+/// The page under `marquee web --dev`, as the loop's host: each edit is bundled again (what the
+/// page loads next), then told to the page.
+struct Page {
+    site: marquee_browser::Site,
+    store: marquee_bundle::Store,
+    app: PathBuf,
+    options: BuildOptions,
+    config: marquee_browser::Config,
+}
+
+impl Page {
+    /// Bundles the app as it is now and tells the page `edit`; false when the page can no
+    /// longer be told.
+    fn tell(&self, edit: marquee_browser::Edit) -> bool {
+        let bundled = marquee_bundle::build(&self.app, &self.store, &self.options)
+            .map_err(|e| e.to_string())
+            .and_then(|(id, _)| self.site.put_bundle(&self.store.manifest_path(&id), &self.config));
+        let edit = match bundled {
+            Ok(()) => edit,
+            Err(why) => marquee_browser::Edit::Problem(Some(format!("The app does not bundle\n\n{why}"))),
+        };
+        self.say(&edit)
+    }
+
+    fn say(&self, edit: &marquee_browser::Edit) -> bool {
+        match self.site.tell(edit) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("marquee: the page cannot be told of edits any more: {e}");
+                false
+            }
+        }
+    }
+}
+
+impl marquee_dev::Target for Page {
+    fn refresh(&self, update: String) -> bool {
+        self.tell(marquee_browser::Edit::Refresh(update))
+    }
+
+    fn reload(&self) -> bool {
+        self.tell(marquee_browser::Edit::Reload)
+    }
+
+    fn show_problem(&self, problem: Option<String>) -> bool {
+        self.say(&marquee_browser::Edit::Problem(problem))
+    }
 }
 
 /// The page's run in words: how it ended, the builds chosen, frames a second, the engine's and

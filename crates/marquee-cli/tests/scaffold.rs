@@ -5,7 +5,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{marquee, ok};
+use common::{Running, marquee, ok};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("marquee-new-{}-{name}", std::process::id()));
@@ -64,58 +64,103 @@ fn a_broken_test_fails_and_a_bad_name_is_refused() {
 /// `marquee-dev`'s tests; here, the command's loop: watch, build, reload, say.)
 #[test]
 fn marquee_dev_takes_each_edit_in_place_and_keeps_the_app_through_a_broken_one() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-    use std::sync::mpsc;
-    use std::time::Duration;
-
     let dir = scratch("dev");
     ok(&dir, &["new", "myapp", "--template", "react"]);
-    let mut child = Command::new(common::MARQUEE)
-        .args(["dev", "myapp", "--headless", "--timeout", "120"])
-        .current_dir(&dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let (tx, lines) = mpsc::channel();
-    let out = child.stdout.take().unwrap();
-    let err = child.stderr.take().unwrap();
-    for (name, stream) in [("stdout", Box::new(out) as Box<dyn std::io::Read + Send>), ("stderr", Box::new(err))] {
-        let tx = tx.clone();
-        let read = move || BufReader::new(stream).lines().map_while(Result::ok).for_each(|l| drop(tx.send(l)));
-        std::thread::Builder::new().name(name.into()).spawn(read).unwrap();
-    }
-    let mut said = Vec::new();
-    let mut wait_for = |needle: &str| {
-        while !said.iter().any(|l: &String| l.contains(needle)) {
-            match lines.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) => said.push(line),
-                Err(_) => panic!("`marquee dev` never said {needle:?}:\n{}", said.join("\n")),
-            }
-        }
-        said.clear();
-    };
-    wait_for("dev: watching");
+    let mut dev = Running::start(&dir, &["dev", "myapp", "--headless", "--timeout", "120"]);
+    dev.wait_for("dev: watching");
     // The first frame: the app runs (its host says which backend draws).
-    wait_for("drawing with the");
+    dev.wait_for("drawing with the");
 
     let source = dir.join("myapp/src/App.tsx");
     let good = std::fs::read_to_string(&source).unwrap().replace("Choose a tile", "Pick a tile");
     // A React app takes the edit in place (Fast Refresh).
     std::fs::write(&source, &good).unwrap();
-    wait_for("dev: src/App.tsx changed; built in");
-    wait_for("refreshed the app in place");
+    dev.wait_for("dev: src/App.tsx changed; built in");
+    dev.wait_for("refreshed the app in place");
 
     std::fs::write(&source, format!("{good}\nconst broken = <;\n")).unwrap();
-    wait_for("the build failed");
-    wait_for("App.tsx");
+    dev.wait_for("the build failed");
+    dev.wait_for("App.tsx");
 
     // Fixed with another edit: taken in place, and the problem goes.
     std::fs::write(&source, good.replace("Pick a tile", "Pick one tile")).unwrap();
-    wait_for("refreshed the app in place");
-    assert!(child.try_wait().unwrap().is_none(), "`marquee dev` ended");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    dev.wait_for("refreshed the app in place");
+    assert!(dev.running(), "`marquee dev` ended");
+    dev.kill();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A React page whose state is a count shown as one of `palette`'s colours; Enter counts, and
+/// says so in the log.
+fn counter_page(palette: [&str; 3]) -> String {
+    let [a, b, c] = palette;
+    format!(
+        "import {{ useState }} from 'react';\n\
+         import {{ View }} from '@marquee/react';\n\
+         const PALETTE = ['{a}', '{b}', '{c}'];\n\
+         export function Page() {{\n\
+           const [count, setCount] = useState(0);\n\
+           const select = () => {{ setCount(count + 1); console.log(`counted ${{count + 1}}`); }};\n\
+           return <View focusable autoFocus onSelect={{select}} style={{{{ width: 320, height: 180, backgroundColor: PALETTE[count % 3] }}}} />;\n\
+         }}\n"
+    )
+}
+
+/// `marquee web --dev`: the page follows the app's edits, and a React app takes one in its app
+/// worker with its state kept (Fast Refresh), as `marquee dev` does natively.
+#[test]
+fn marquee_web_dev_takes_an_edit_in_the_page_with_the_apps_state_kept() {
+    let dir = scratch("web-dev");
+    let app = dir.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("package.json"),
+        r#"{ "name": "web-dev", "version": "0.1.0", "main": "main.jsx",
+             "dependencies": { "@marquee/react": "*", "react": "*" } }"#,
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("main.jsx"),
+        "import { createApp } from '@marquee/sdk';\n\
+         import { createRoot } from '@marquee/react';\n\
+         import { Page } from './page.jsx';\n\
+         createRoot(createApp()).render(<Page />);\n",
+    )
+    .unwrap();
+    std::fs::write(app.join("page.jsx"), counter_page(["#ff0000", "#00ff00", "#0000ff"])).unwrap();
+    let shot = dir.join("shot.png");
+    let mut web = Running::start(
+        &dir,
+        &[
+            "web",
+            "app",
+            "--dev",
+            "--headless",
+            "--size",
+            "320x180",
+            "--keys",
+            "30:enter",
+            "--frames",
+            "600",
+            "--timeout",
+            "90",
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ],
+    );
+    web.wait_for("counted 1");
+    // Another palette: the count stays 1, so its second colour shows.
+    let page = app.join("page.jsx");
+    std::fs::write(&page, counter_page(["#ff00ff", "#ffff00", "#00ffff"])).unwrap();
+    web.wait_for("dev: page.jsx changed; built in");
+    web.wait_for("refreshed the app in place");
+    let (ended, said) = web.finish();
+    assert!(ended, "{said}");
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let at = (10 * info.width as usize + 10) * info.color_type.samples();
+    assert_eq!(pixels[at..at + 3], [255, 255, 0], "{said}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

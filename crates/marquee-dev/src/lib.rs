@@ -57,6 +57,32 @@ pub struct Rebuild {
     pub hot: bool,
 }
 
+/// The host an edit goes to: the native host ([`InputSender`]), or a browser host's page
+/// (`marquee web --dev`). Each says false once the run has ended, and the loop stops.
+pub trait Target: Send + 'static {
+    /// Applies an edit in the running app: a script of the app's changed modules (see
+    /// [`InputSender::refresh`]).
+    fn refresh(&self, update: String) -> bool;
+    /// Starts the app again from its build as it is now.
+    fn reload(&self) -> bool;
+    /// Shows `problem` over the running app, or takes the one shown away.
+    fn show_problem(&self, problem: Option<String>) -> bool;
+}
+
+impl Target for InputSender {
+    fn refresh(&self, update: String) -> bool {
+        InputSender::refresh(self, update)
+    }
+
+    fn reload(&self) -> bool {
+        InputSender::reload(self)
+    }
+
+    fn show_problem(&self, problem: Option<String>) -> bool {
+        InputSender::show_problem(self, problem)
+    }
+}
+
 /// The app as `marquee dev` builds it: what the host starts from, and each rebuild.
 pub struct Build {
     app: PathBuf,
@@ -137,10 +163,10 @@ pub struct Dev {
 }
 
 impl Dev {
-    /// Watches the app `build` built and applies each edit to the host `host` sends to;
-    /// `report` hears of each rebuild, on the loop's thread, before the host is told (whoever
-    /// sees the screen change has heard why).
-    pub fn start(build: Build, host: InputSender, report: impl FnMut(&Rebuild) + Send + 'static) -> Result<Dev, Error> {
+    /// Watches the app `build` built and applies each edit to `host`; `report` hears of each
+    /// rebuild, on the loop's thread, before the host is told (whoever sees the screen change
+    /// has heard why).
+    pub fn start(build: Build, host: impl Target, report: impl FnMut(&Rebuild) + Send + 'static) -> Result<Dev, Error> {
         let app = build.app.clone();
         let (tx, rx) = mpsc::channel();
         let mut watcher = notify::recommended_watcher(tx).map_err(|e| Error::Watch(app.clone(), e))?;
@@ -163,7 +189,7 @@ impl Drop for Dev {
 }
 
 /// The loop: a change, the changes that follow it within [`SETTLE`], one rebuild.
-fn watch(mut build: Build, host: &InputSender, rx: &Receiver<notify::Result<Event>>, mut report: impl FnMut(&Rebuild)) {
+fn watch(mut build: Build, host: &impl Target, rx: &Receiver<notify::Result<Event>>, mut report: impl FnMut(&Rebuild)) {
     let app = build.app.clone();
     loop {
         let Ok(first) = rx.recv() else { return };

@@ -582,6 +582,7 @@ fn the_demo_runs_the_same_from_its_bundle() {
         protocol: u32::from(marquee_protocol::VERSION),
         min_host: "0.1.0".into(),
         tools: marquee_bundle::Tools { esbuild: None, toolchain: None },
+        app_js: None,
     };
     let store = marquee_bundle::Store::new(dir.join("store"));
     let (id, manifest) = marquee_bundle::build(&root().join("apps/demo"), &store, &options).unwrap();
