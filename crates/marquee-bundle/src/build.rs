@@ -238,9 +238,10 @@ fn esbuild_for(app: &Path, entry: &Path, tools: &Tools, runs: Runs) -> Result<Ve
     output(command)
 }
 
-/// Runs esbuild for the app in `app` with the flags every build for a host shares (see
-/// [`esbuild_command`]) and `args`; returns what it wrote to stdout. `marquee dev` builds with
-/// it, in another format and in React's development mode.
+/// Runs esbuild for the app in `app` with the flags every build for a host shares (ES2022 for
+/// QuickJS, no Node and no browser, React's automatic JSX runtime) and `args`; returns what it
+/// wrote to stdout. `marquee dev` builds with it, in another format and in React's development
+/// mode.
 pub fn run_esbuild<I: AsRef<std::ffi::OsStr>>(
     app: &Path,
     tools: &Tools,

@@ -8,9 +8,9 @@
 //!                                            host.show_problem(why)                   the host shows why
 //! ```
 //!
-//! A React app is built as separate modules on a small runtime ([`refresh`]), and an edit
-//! reaches it as the modules that changed: React Refresh swaps the edited components in place
-//! and their state survives (Fast Refresh). Any other app, and an edit that cannot be applied
+//! A React app is built as separate modules on a small runtime (`refresh.rs`, `refresh.js`),
+//! and an edit reaches it as the modules that changed: React Refresh swaps the edited
+//! components in place and their state survives (Fast Refresh). Any other app, and an edit that cannot be applied
 //! in place (to the entry module, or to the packages imported), starts the app afresh from
 //! its entry module ([`InputSender::reload`]).
 //!

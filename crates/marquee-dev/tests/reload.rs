@@ -222,14 +222,13 @@ fn an_edit_that_does_not_build_shows_the_compilers_error_and_keeps_the_app() {
     let _ = std::fs::remove_dir_all(&app);
 }
 
-/// A React page whose state is a count, shown as one of `palette`'s colours; Enter counts.
+/// A React page whose state is a count, shown as one of `palette.js`'s colours; Enter counts.
 /// `extra` goes at the top of the component (a hook added, or a throw).
-fn counter_page(palette: [&str; 3], extra: &str) -> String {
-    let [a, b, c] = palette;
+fn counter_page(extra: &str) -> String {
     format!(
         "import {{ useState, useRef }} from 'react';\n\
          import {{ View }} from '@marquee/react';\n\
-         const PALETTE = ['{a}', '{b}', '{c}'];\n\
+         import {{ PALETTE }} from './palette.js';\n\
          function Fill({{ color }}) {{\n\
            return <View style={{{{ width: 640, height: 360, backgroundColor: color }}}} />;\n\
          }}\n\
@@ -243,6 +242,13 @@ fn counter_page(palette: [&str; 3], extra: &str) -> String {
            );\n\
          }}\n"
     )
+}
+
+/// The colours, in a module of their own: not a component's, so an edit to it runs the page's
+/// module again too.
+fn palette(colours: [&str; 3]) -> String {
+    let [a, b, c] = colours;
+    format!("export const PALETTE = ['{a}', '{b}', '{c}'];\n")
 }
 
 const FIRST: [&str; 3] = ["#ff0000", "#00ff00", "#0000ff"];
@@ -265,34 +271,36 @@ fn a_react_app_takes_an_edit_in_place_and_keeps_its_state() {
         )
     };
     std::fs::write(app.join("main.jsx"), main("first")).unwrap();
-    std::fs::write(app.join("page.jsx"), counter_page(FIRST, "")).unwrap();
+    std::fs::write(app.join("page.jsx"), counter_page("")).unwrap();
+    std::fs::write(app.join("palette.js"), palette(FIRST)).unwrap();
     let tools = marquee_bundle::Tools { esbuild: None, toolchain: Some(paths::workspace_root().join("node_modules")) };
     let s = Session::start(&app, tools);
     s.until("the first app", |a, _| rgb(a) == [255, 0, 0]);
     s.press_enter();
     s.until("the count at 1", |a, _| rgb(a) == [0, 255, 0]);
 
-    // The palette changes; the count stays 1.
-    s.load("page.jsx", &counter_page(SECOND, ""));
+    // The palette changes (in a module that is not a component's, so the page runs again too);
+    // the count stays 1.
+    s.load("palette.js", &palette(SECOND));
     s.until("the new palette at the same count", |a, _| rgb(a) == [255, 255, 0]);
 
     // An edit that does not build, then undone: the app never changed, and keeps its count.
-    s.rebuild("page.jsx", &counter_page(SECOND, "const = ;"));
+    s.rebuild("page.jsx", &counter_page("const = ;"));
     s.until("the build error", |a, p| rgb(a) == [255, 255, 0] && is_panel(p));
-    s.rebuild("page.jsx", &counter_page(SECOND, ""));
+    s.rebuild("page.jsx", &counter_page(""));
     s.until("the app without the problem", |a, p| rgb(a) == [255, 255, 0] && rgb(p) == [255, 255, 0]);
 
     // A hook added: the component starts afresh rather than get state of another shape.
-    s.load("page.jsx", &counter_page(SECOND, "const seen = useRef(0);"));
+    s.load("page.jsx", &counter_page("const seen = useRef(0);"));
     s.until("the count from 0", |a, _| rgb(a) == [255, 0, 255]);
     s.press_enter();
     s.until("the count at 1 again", |a, _| rgb(a) == [255, 255, 0]);
 
     // A render that throws: the screen says so, and React unmounts the app; the fix mounts it
     // again, from a count of 0.
-    s.load("page.jsx", &counter_page(SECOND, "if (PALETTE) throw new Error('the render is broken');"));
+    s.load("page.jsx", &counter_page("if (PALETTE) throw new Error('the render is broken');"));
     s.until("the problem", |_, p| is_panel(p));
-    s.load("page.jsx", &counter_page(SECOND, ""));
+    s.load("page.jsx", &counter_page(""));
     s.until("the app again, without the problem", |a, p| rgb(a) == [255, 0, 255] && rgb(p) == [255, 0, 255]);
     s.press_enter();
     s.until("the count at 1 once more", |a, _| rgb(a) == [255, 255, 0]);
