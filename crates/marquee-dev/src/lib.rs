@@ -2,17 +2,18 @@
 //! change and applies the edit to the host that is running it, without restarting the host.
 //!
 //! ```text
-//!   editor saves ──inotify──▶ settle (SETTLE) ──▶ esbuild (JSX, TypeScript, React) ──▶ host.refresh(modules)
-//!                                                      │ fails                         or host.reload()
-//!                                                      ▼                              new app fails:
-//!                                            host.show_problem(why)                   the host shows why
+//!   save ──inotify──▶ settle (SETTLE) ──▶ esbuild ──▶ host.refresh(changed modules)   React
+//!                                            │          or host.reload()              others
+//!                                            ▼ fails      (a new app that fails: the host
+//!                                  host.show_problem(why)   shows why)
 //! ```
 //!
 //! A React app is built as separate modules on a small runtime (`refresh.rs`, `refresh.js`),
 //! and an edit reaches it as the modules that changed: React Refresh swaps the edited
-//! components in place and their state survives (Fast Refresh). Any other app, and an edit that cannot be applied
-//! in place (to the entry module, or to the packages imported), starts the app afresh from
-//! its entry module ([`InputSender::reload`]).
+//! components in place and their state survives (Fast Refresh). Any other app, and an edit
+//! that cannot be applied in place (to the entry module, or to the packages imported), starts
+//! the app afresh from its entry module ([`InputSender::reload`]). The host is a [`Target`]:
+//! the native host, or a page under `marquee web --dev`.
 //!
 //! The running app is never stopped for an edit that does not work: a build that fails puts
 //! the error on the screen over the app that runs, and a module that fails to load or throws

@@ -282,11 +282,12 @@ fn run(
 /// app is to be reloaded.
 fn refresh(app: &mut AppRuntime, update: &str, sink: &Rc<RefCell<Sink>>, to_engine: &Sender<ToEngine>) -> bool {
     let started = Instant::now();
-    let outcome = app.eval_string(update);
-    let failed = match &outcome {
+    let failed = match app.eval_string(update) {
         Ok(said) if said == "refreshed" => None,
-        Ok(said) if said.starts_with("failed: ") => Some(said["failed: ".len()..].to_string()),
-        Ok(_) => return true,
+        Ok(said) => match said.strip_prefix("failed: ") {
+            Some(why) => Some(why.to_string()),
+            None => return true,
+        },
         Err(e) => {
             let why = format!("the edit could not be applied in place, so the app starts again: {e}");
             marquee_js::Host::log(&mut *sink.borrow_mut(), Level::Warn, &why);

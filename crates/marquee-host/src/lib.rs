@@ -189,8 +189,8 @@ impl Vitals {
     }
 
     /// How many changes a watcher may wait for (the first content frame, engine resets, reloads,
-    /// the end of the run) there have been: read it before looking at the figures, then [`wait`](Self::wait)
-    /// past it, and no change can slip between the two.
+    /// edits applied in place, the end of the run) there have been: read it before looking at
+    /// the figures, then [`wait`](Self::wait) past it, and no change can slip between the two.
     pub fn changes(&self) -> u64 {
         *self.changes.lock().unwrap_or_else(|e| e.into_inner())
     }
