@@ -1,7 +1,11 @@
 //! `marquee run --device NAME` through the real command: each built-in profile's screen, engine
 //! runtime and renderer reach the run (its report says so), a flag given as well wins over the
 //! profile, and an unknown profile or a bad profile file is refused with what is wrong; the demo
-//! runs in a window (under Xvfb) drawn by the GPU backend with the GPU profiles.
+//! runs in a window (under Xvfb) drawn by the GPU backend with the GPU profiles, and under
+//! `marquee dev` that window shows the problem panel over what the GPU presents.
+
+#[allow(dead_code, reason = "the shared helpers this file does not use")]
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -228,4 +232,66 @@ fn the_window_shows_the_frames_the_gpu_presents_in_it() {
     assert_eq!(r["front_end"], "window");
     let renderer = r["renderer"].as_str().unwrap_or_default();
     assert!(renderer.starts_with("gpu") && renderer.contains("presenting in the X11 window"), "{renderer}");
+}
+
+/// `marquee dev` with the GPU presenting in the window: an edit that throws puts the problem
+/// panel over the frames the GPU presents (read from the X server), and the fix takes it away.
+#[test]
+fn the_problem_panel_shows_in_a_window_the_gpu_presents_in() {
+    let x = Xvfb::start();
+    // In the checkout: an app that runs from its directory finds the SDK in node_modules above.
+    let dir = root().join("target/tmp").join(format!("marquee-devices-panel-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let app = |color: &str| {
+        format!(
+            "import {{ createApp }} from '@marquee/sdk';\n\
+             const app = createApp();\n\
+             app.root.append(app.view({{ width: 640, height: 360, backgroundColor: '{color}' }}));\n"
+        )
+    };
+    std::fs::write(dir.join("package.json"), r#"{ "name": "panel", "main": "main.js" }"#).unwrap();
+    std::fs::write(dir.join("main.js"), app("#00ff00")).unwrap();
+    let mut command = Command::new(MARQUEE);
+    command.env("DISPLAY", &x.1).env_remove("WAYLAND_DISPLAY").current_dir(&dir);
+    command.args([
+        "dev",
+        ".",
+        "--renderer",
+        "gpu",
+        "--size",
+        "640x360",
+        "--offline",
+        "--no-storage",
+        "--timeout",
+        "90",
+    ]);
+    let mut dev = common::Running::spawn(command);
+    dev.wait_for("presenting in the X11 window");
+    dev.wait_for("dev: watching");
+    // A pixel of the panel's place, along the bottom edge, as the X server shows it.
+    let shown = || {
+        screen(&x.1, 640, 360)
+            .map(|s| [s[(330 * 640 + 40) * 4], s[(330 * 640 + 40) * 4 + 1], s[(330 * 640 + 40) * 4 + 2]])
+    };
+    let until = |what: &str, ok: &dyn Fn([u8; 3]) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let pixel = shown();
+            if pixel.as_ref().is_ok_and(|p| ok(*p)) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the window never showed {what}: {pixel:?}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    until("the app", &|p| p == [0, 255, 0]);
+    std::fs::write(dir.join("main.js"), "throw new Error('the edit is broken');\n").unwrap();
+    dev.wait_for("the edit is broken");
+    until("the panel", &|p| (70..110).contains(&p[0]) && p[1] < 40 && p[2] < 40);
+    std::fs::write(dir.join("main.js"), app("#0000ff")).unwrap();
+    until("the fixed app, without the panel", &|p| p == [0, 0, 255]);
+    assert!(dev.running(), "`marquee dev` ended");
+    dev.kill();
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -34,7 +34,7 @@ mod webgl;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use egl::{Error as ContextError, Headless, Window};
-pub use renderer::{Error, MAX_GROUPS, Renderer, Stats, Target, Timing};
+pub use renderer::{Error, MAX_GROUPS, Overlay, Renderer, Stats, Target, Timing};
 /// The page's WebGL context, which [`Renderer::new`] takes in a browser.
 #[cfg(target_arch = "wasm32")]
 pub use webgl::Context as WebGl;

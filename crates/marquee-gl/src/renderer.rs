@@ -194,6 +194,18 @@ struct Gpu {
     checks: Checks,
     /// The texture bindings made, so that none is made twice.
     bindings: Bindings,
+    /// The texture an overlay is uploaded into when a frame is presented with one.
+    overlay_texture: Option<gl::Texture>,
+}
+
+/// Pixels drawn over a frame as it is presented, not part of it (a host's problem panel over an
+/// app under development): premultiplied RGBA, top row first, the size of `area`.
+#[derive(Debug, Clone, Copy)]
+pub struct Overlay<'a> {
+    /// The pixels.
+    pub pixels: &'a [u8],
+    /// Where they go in the window, in its pixels.
+    pub area: IntRect,
 }
 
 /// The GL backend: the GL side, and each layer as recorded.
@@ -264,6 +276,7 @@ impl Renderer {
                 gl_time: Duration::ZERO,
                 checks: Checks::EachStep,
                 bindings,
+                overlay_texture: None,
             },
             layers: HashMap::default(),
             timing: Timing::default(),
@@ -422,6 +435,12 @@ impl Renderer {
     /// framebuffer) with one quad, for a buffer swap to show: the frame itself is drawn where
     /// its damage is, and stays whole for the next.
     pub fn present(&mut self, frame: &Target, window: &Target) -> Result<(), Error> {
+        self.present_over(frame, window, None)
+    }
+
+    /// [`present`](Self::present), with `overlay` drawn over the frame in the window only: the
+    /// frame keeps none of it.
+    pub fn present_over(&mut self, frame: &Target, window: &Target, overlay: Option<Overlay<'_>>) -> Result<(), Error> {
         let started = Instant::now();
         self.gpu.gl_time = Duration::ZERO;
         let Some(texture) = frame.texture else {
@@ -442,6 +461,9 @@ impl Renderer {
             uv: [0.0, 0.0, 1.0, 1.0],
         };
         self.gpu.textured(&quad, texture);
+        if let Some(overlay) = overlay {
+            self.gpu.overlay(overlay)?;
+        }
         self.gpu.flush();
         self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
         self.gpu.check_step("presenting the frame")
@@ -954,6 +976,51 @@ impl Gpu {
         }
         // Free for another group once the batch sampling it is drawn.
         self.retiring.push(surface);
+    }
+
+    /// Queues `overlay`'s pixels, uploaded into the overlay texture, as a quad over what is
+    /// queued.
+    fn overlay(&mut self, overlay: Overlay<'_>) -> Result<(), Error> {
+        let IntRect { x, y, w, h } = overlay.area;
+        if w <= 0 || h <= 0 || overlay.pixels.len() != w as usize * h as usize * 4 {
+            return Err(Error(format!(
+                "an overlay of {} bytes does not fill its {w}x{h} pixels",
+                overlay.pixels.len()
+            )));
+        }
+        let texture = match self.overlay_texture {
+            Some(texture) => texture,
+            None => *self.overlay_texture.insert(texture(&self.gl, &mut self.bindings, 1, 1, gl::NEAREST)?),
+        };
+        let started = Instant::now();
+        self.bindings.select(&self.gl, 0, texture);
+        // SAFETY: uploading `w × h` RGBA pixels (their length checked above) into a texture
+        // this renderer made.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            self.gl.tex_image_2d(
+                gl::TEXTURE_2D,
+                0,
+                gl::RGBA as i32,
+                w,
+                h,
+                0,
+                gl::RGBA,
+                gl::UNSIGNED_BYTE,
+                gl::PixelUnpackData::Slice(Some(overlay.pixels)),
+            );
+        }
+        self.gl_time += started.elapsed();
+        let quad = Quad {
+            rect: Rect::new(x as f32, y as f32, w as f32, h as f32),
+            radii: [0.0; 4],
+            border: 0.0,
+            mode: shader::mode::TEXTURE,
+            color: [0.0, 0.0, 0.0, 1.0],
+            uv: [0.0, 0.0, 1.0, 1.0],
+        };
+        self.textured(&quad, texture);
+        Ok(())
     }
 
     /// Queues `quad` (device pixels, unclipped) sampling `texture`.

@@ -9,7 +9,7 @@ use marquee_display_list::images::NoImages;
 use marquee_display_list::layers::{self, LayerTree, Props};
 use marquee_display_list::text::NoGlyphs;
 use marquee_display_list::{Color, IntRect, Op, Radii, Rect, Transform};
-use marquee_gl::{Headless, MAX_GROUPS, Renderer};
+use marquee_gl::{Headless, MAX_GROUPS, Overlay, Renderer};
 use marquee_test_support::images::Synthetic;
 
 fn renderer() -> (Headless, Renderer) {
@@ -389,4 +389,29 @@ fn a_frame_drawn_only_where_it_changed_is_the_frame_drawn_whole() {
     let elsewhere = IntRect { x: 200, y: 0, w: 20, h: 20 };
     r.draw_area(&tree, &target, elsewhere, Color(0x000000ff), &NoImages, &mut NoGlyphs).unwrap();
     assert_eq!(r.read(&target), whole);
+}
+
+/// An overlay is drawn over the frame where it is presented, the right way up, and the frame
+/// keeps none of it: presented again without one, the frame shows whole.
+#[test]
+fn an_overlay_goes_over_the_presented_frame_only() {
+    let (_context, mut r) = renderer();
+    let tree = LayerTree::single(vec![boxed(0.0, 0.0, 0x00ff00ff)]).unwrap();
+    let (frame, window) = (r.offscreen(16, 16).unwrap(), r.offscreen(16, 16).unwrap());
+    r.draw(&tree, &frame, Color(0x00ff00ff), &NoImages, &mut NoGlyphs).unwrap();
+    // 8×8 at (4, 4): red rows on top, blue below.
+    let pixels: Vec<u8> = (0..8 * 8).flat_map(|i| if i < 32 { [255, 0, 0, 255] } else { [0, 0, 255, 255] }).collect();
+    let area = IntRect { x: 4, y: 4, w: 8, h: 8 };
+    r.present_over(&frame, &window, Some(Overlay { pixels: &pixels, area })).unwrap();
+    let shown = r.read_checked(&window).unwrap();
+    let at = |x: usize, y: usize| <[u8; 4]>::try_from(&shown[(y * 16 + x) * 4..][..4]).unwrap();
+    assert_eq!(
+        [at(1, 1), at(5, 5), at(5, 10), at(14, 14)],
+        [[0, 255, 0, 255], [255, 0, 0, 255], [0, 0, 255, 255], [0, 255, 0, 255]]
+    );
+    r.present(&frame, &window).unwrap();
+    assert_eq!(&r.read_checked(&window).unwrap()[(5 * 16 + 5) * 4..][..4], [0, 255, 0, 255]);
+    // Pixels that do not fill the area are refused.
+    let e = r.present_over(&frame, &window, Some(Overlay { pixels: &pixels[4..], area })).unwrap_err();
+    assert!(e.0.contains("does not fill"), "{e:?}");
 }

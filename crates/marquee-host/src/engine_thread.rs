@@ -132,8 +132,9 @@ struct Loop {
     gpu: Option<crate::gpu::Gpu>,
     /// Which backend draws and why, for the report.
     renderer: String,
-    /// The canvas must redraw everything at its next frame (the GPU drew the last ones).
-    canvas_stale: bool,
+    /// The next frame is drawn whole: the canvas draws after the GPU drew the last frames, or a
+    /// problem panel came or went.
+    redraw_whole: bool,
     /// What the GPU's last frame cost.
     gpu_stats: marquee_gl::Stats,
     /// Whether the GPU backend has already been given a new context once this run.
@@ -216,7 +217,7 @@ impl Loop {
             canvas,
             gpu,
             renderer,
-            canvas_stale: false,
+            redraw_whole: false,
             gpu_stats: marquee_gl::Stats::default(),
             gpu_recovered: false,
             layers: LayerTree::default(),
@@ -434,13 +435,9 @@ impl Loop {
         if let Some(message) = &problem {
             self.say(Level::Error, message.clone());
         }
-        if self.problem.take().is_some() {
-            // What was under the panel is drawn again.
-            self.canvas_stale = true;
-            if let Some(gpu) = self.gpu.as_mut() {
-                gpu.redraw_all();
-            }
-        }
+        // What was under a panel that goes is drawn again; a window the GPU presents in shows a
+        // panel that comes at once, not at the next damage.
+        self.redraw_whole |= self.problem.take().is_some() || problem.is_some();
         self.problem = problem
             .and_then(|m| crate::problem::Panel::new(&m, self.canvas.bounds(), &self.instance.text))
             .map(|panel| (panel, false));
@@ -530,15 +527,18 @@ impl Loop {
             // geometry no check foresaw) fails this frame, not the device.
             Ok(d) => {
                 damage = d;
+                if std::mem::take(&mut self.redraw_whole) {
+                    damage = vec![self.canvas.bounds()];
+                    if let Some(gpu) = self.gpu.as_mut() {
+                        gpu.redraw_all();
+                    }
+                }
                 if !damage.is_empty() && self.gpu.is_some() {
                     self.draw_gpu(&damage, &mut glyphs);
                 }
                 if self.gpu.is_some() {
                     Ok(DrawStats { pixels: damage.iter().map(|r| r.area() as u64).sum(), ..DrawStats::default() })
                 } else {
-                    if std::mem::take(&mut self.canvas_stale) {
-                        damage = vec![self.canvas.bounds()];
-                    }
                     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         self.canvas.draw(&self.layers, &damage, &self.textures, &mut glyphs)
                     }))
@@ -629,8 +629,9 @@ impl Loop {
         let Some(gpu) = self.gpu.as_mut() else { return Err("no GPU backend".into()) };
         let (tree, background, textures, canvas) =
             (&self.layers, self.options.background, &self.textures, &mut self.canvas);
+        let overlay = self.problem.as_ref().map(|(panel, _)| panel.overlay());
         let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            gpu.draw(tree, damage, background, (textures, glyphs), canvas)
+            gpu.draw(tree, damage, background, (textures, glyphs), canvas, overlay)
         }))
         .unwrap_or_else(|_| Err("the GPU backend panicked".into()));
         self.gpu_stats = drawn?;
@@ -644,7 +645,7 @@ impl Loop {
         self.renderer = format!("{}; cpu from frame {n} ({why})", self.renderer);
         self.gpu = None;
         self.gpu_stats = marquee_gl::Stats::default();
-        self.canvas_stale = true;
+        self.redraw_whole = true;
     }
 
     /// The frame's figures: the report's, the vitals the updater watches, the node count.

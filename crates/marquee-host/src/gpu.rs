@@ -123,7 +123,8 @@ impl Gpu {
     }
 
     /// Draws the tree where `damage` is (all of it, the first time), then reads that area back
-    /// into `canvas`, or presents the frame in the window.
+    /// into `canvas`, or presents the frame in the window with `overlay` over it (the host's
+    /// problem panel, which the canvas path draws into the canvas instead).
     pub(crate) fn draw(
         &mut self,
         tree: &LayerTree,
@@ -131,6 +132,7 @@ impl Gpu {
         background: Color,
         (images, glyphs): (&dyn Images, &mut dyn Glyphs),
         canvas: &mut Canvas,
+        overlay: Option<marquee_gl::Overlay<'_>>,
     ) -> Result<marquee_gl::Stats, String> {
         // A lost context draws nothing and reports no GL error: asked before and after.
         self.output.check()?;
@@ -152,7 +154,7 @@ impl Gpu {
                 canvas.load_pixels_in(area, pixels).map_err(|e| e.to_string())?;
             }
             Output::Window(window, target) => {
-                self.renderer.present(&self.target, target).map_err(|e| e.to_string())?;
+                self.renderer.present_over(&self.target, target, overlay).map_err(|e| e.to_string())?;
                 window.swap().map_err(|e| e.to_string())?;
                 self.output.check()?;
                 self.canvas_behind = true;

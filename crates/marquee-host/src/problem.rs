@@ -6,7 +6,9 @@
 //! app that failed cannot draw it, and the one that runs does not know). The host rasterizes
 //! the panel once, into pixels of its own, with its own text service paragraph, and copies
 //! them over every frame whose damage touches them. The panel is opaque, so a copy is exactly
-//! what compositing it would give, and the app's layers and caches never see it.
+//! what compositing it would give, and the app's layers and caches never see it. Where the GPU
+//! presents in a window itself, the canvas is not what shows: the panel goes over each frame
+//! as the GPU presents it instead (`marquee_gl::Renderer::present_over`).
 
 use marquee_display_list::images::NoImages;
 use marquee_display_list::text::{Paragraph, TextLayout, TextStyle};
@@ -76,6 +78,11 @@ impl Panel {
         text.lock().remove(RUN);
         drawn.ok()?;
         Some(Panel { area, pixels: canvas.pixmap().data().to_vec() })
+    }
+
+    /// The panel as the GPU draws it over a frame it presents in a window.
+    pub(crate) fn overlay(&self) -> marquee_gl::Overlay<'_> {
+        marquee_gl::Overlay { pixels: &self.pixels, area: self.area }
     }
 
     /// Draws the panel over `canvas` if `damage` touches it (or `always`); returns whether it

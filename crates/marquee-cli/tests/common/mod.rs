@@ -33,13 +33,14 @@ pub(crate) struct Running {
 #[allow(dead_code, reason = "not every test file runs marquee in the background")]
 impl Running {
     pub(crate) fn start(dir: &Path, args: &[&str]) -> Running {
-        let mut child = Command::new(MARQUEE)
-            .args(args)
-            .current_dir(dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut command = Command::new(MARQUEE);
+        command.args(args).current_dir(dir);
+        Running::spawn(command)
+    }
+
+    /// Runs `command` (a `marquee` with its arguments and environment).
+    pub(crate) fn spawn(mut command: Command) -> Running {
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
         let (tx, lines) = mpsc::channel();
         let out: Box<dyn std::io::Read + Send> = Box::new(child.stdout.take().unwrap());
         let err: Box<dyn std::io::Read + Send> = Box::new(child.stderr.take().unwrap());
