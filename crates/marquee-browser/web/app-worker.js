@@ -4,7 +4,8 @@
 // ArrayBuffers; `requestAnimationFrame` runs with the engine's frames. What a device app may use
 // and a worker lacks or has otherwise is made as on the native host: `localStorage` (kept in the
 // page's storage under the app's name), and `fetch` within the app's permitted origins, `app:`
-// URLs reading the bundle's own files (checked against its manifest).
+// URLs reading the bundle's own files (checked against its manifest). Under `marquee web --dev`
+// it also takes edits to the running app (`refresh`).
 
 import { bundleFile } from './bundle.js';
 

@@ -3,7 +3,8 @@
 // OffscreenCanvas), the app worker and the image workers, joins them with MessageChannels, and
 // forwards keys. In a browser without OffscreenCanvas it draws the frames itself: web.wasm's GPU
 // backend on the canvas's WebGL here, given each frame buffer and image by the engine worker. Errors are shown over the canvas. `window.marquee` is what a test or the
-// headless driver reads: the log, and the report and last frame once a run ends.
+// headless driver reads: the log, and the report and last frame once a run ends. Under
+// `marquee web --dev` the page also follows the app's edits (`followEdits`).
 
 import { appFonts, bundleFile, loadManifest } from './bundle.js';
 import { glImports, webglContext } from './gl.js';

@@ -160,8 +160,7 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
     let _dev_loop = match dev {
         Some((build, options)) => {
             let page = Page { site, store, app: build.app().to_path_buf(), options, config };
-            let quiet = false;
-            let running = marquee_dev::Dev::start(build, page, move |r| crate::say_rebuild(r, quiet))
+            let running = marquee_dev::Dev::start(build, page, |r| crate::say_rebuild(r, false))
                 .map_err(|e| format!("{e}; edits would not reach the page"))?;
             println!("dev: watching {} for changes", app.display());
             Some(running)
@@ -230,6 +229,7 @@ impl Page {
         self.say(&edit)
     }
 
+    /// Tells the page `edit` as it is; false when the page can no longer be told.
     fn say(&self, edit: &marquee_browser::Edit) -> bool {
         match self.site.tell(edit) {
             Ok(()) => true,
