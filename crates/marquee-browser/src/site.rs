@@ -294,9 +294,7 @@ pub struct BenchConfig {
 
 /// Writes `bytes` to `path` through a file renamed over it: whoever reads it reads it whole.
 fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+    marquee_bundle::write_atomic(path, bytes).map_err(|e| e.to_string())
 }
 
 /// Writes `files`, the shared modules, and `web_wasm` with web.js from beside it into `dir`.
