@@ -67,6 +67,7 @@ export function glImports(gl, memory) {
     bind_buffer: (target, id) => gl.bindBuffer(target, get(id)),
     buffer_data: (target, ptr, len, usage) => gl.bufferData(target, bytes(ptr, len), usage),
     enable_vertex_attrib_array: (index) => gl.enableVertexAttribArray(index),
+    disable_vertex_attrib_array: (index) => gl.disableVertexAttribArray(index),
     vertex_attrib_pointer: (index, size, type, normalized, stride, offset) =>
       gl.vertexAttribPointer(index, size, type, normalized !== 0, stride, offset),
     enable: (cap) => gl.enable(cap),

@@ -26,6 +26,7 @@ mod clock;
 #[cfg(not(target_arch = "wasm32"))]
 mod egl;
 mod gl;
+mod meshes;
 mod record;
 mod renderer;
 mod shader;
@@ -34,6 +35,7 @@ mod webgl;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use egl::{Error as ContextError, Headless, Window};
+pub use meshes::{Mesh, MeshVertex};
 pub use renderer::{Error, MAX_GROUPS, Overlay, Renderer, Stats, Target, Timing};
 /// The page's WebGL context, which [`Renderer::new`] takes in a browser.
 #[cfg(target_arch = "wasm32")]

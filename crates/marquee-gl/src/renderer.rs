@@ -29,6 +29,7 @@ use crate::atlas::{self, Atlas, Placed};
 use crate::batch::{self, Clip, Placing, Quad};
 use crate::bindings::Bindings;
 use crate::clock::{Duration, Instant};
+use crate::meshes::{Mesh, MeshProgram};
 use crate::record::{self, GlyphSlot, Item, MAX_COORD, Recorded};
 use crate::shader::{self, ATLAS_UNIT, IMAGE_UNITS, Program};
 
@@ -196,6 +197,10 @@ struct Gpu {
     bindings: Bindings,
     /// The texture an overlay is uploaded into when a frame is presented with one.
     overlay_texture: Option<gl::Texture>,
+    /// The mesh program, made when meshes are first drawn, and the meshes' textures by the
+    /// host's keys, with their sizes.
+    meshes: Option<MeshProgram>,
+    mesh_textures: HashMap<u64, (gl::Texture, (u32, u32))>,
 }
 
 /// Pixels drawn over a frame as it is presented, not part of it (a host's problem panel over an
@@ -235,14 +240,7 @@ impl Renderer {
             gl.bind_buffer(gl::ELEMENT_ARRAY_BUFFER, Some(index_buffer));
             let indices = batch::indices();
             gl.buffer_data_u8_slice(gl::ELEMENT_ARRAY_BUFFER, bytemuck::cast_slice(&indices), gl::STATIC_DRAW);
-            gl.bind_buffer(gl::ARRAY_BUFFER, Some(vertex_buffer));
-            let stride = (batch::FLOATS * 4) as i32;
-            let mut offset = 0;
-            for (location, (_, size)) in shader::ATTRIBUTES.iter().enumerate() {
-                gl.enable_vertex_attrib_array(location as u32);
-                gl.vertex_attrib_pointer_f32(location as u32, *size, gl::FLOAT, false, stride, offset);
-                offset += size * 4;
-            }
+            point_attributes(&gl, vertex_buffer);
             gl.enable(gl::BLEND);
             // Premultiplied colours: source over.
             gl.blend_func(gl::ONE, gl::ONE_MINUS_SRC_ALPHA);
@@ -277,6 +275,8 @@ impl Renderer {
                 checks: Checks::EachStep,
                 bindings,
                 overlay_texture: None,
+                meshes: None,
+                mesh_textures: HashMap::default(),
             },
             layers: HashMap::default(),
             timing: Timing::default(),
@@ -467,6 +467,108 @@ impl Renderer {
         self.gpu.flush();
         self.timing = Timing { total: started.elapsed(), gl: self.gpu.gl_time };
         self.gpu.check_step("presenting the frame")
+    }
+
+    /// Sets the texture meshes name by `key`: the whole of it, `size` texels (`at` is `None`), or
+    /// a patch of `size` at `at` of the one set before. `pixels` are premultiplied RGBA, row by
+    /// row.
+    pub fn set_mesh_texture(
+        &mut self,
+        key: u64,
+        at: Option<[u32; 2]>,
+        size: [u32; 2],
+        pixels: &[u8],
+    ) -> Result<(), Error> {
+        let [w, h] = size;
+        if pixels.len() as u64 != u64::from(w) * u64::from(h) * 4 {
+            return Err(Error(format!("{} bytes are not {w}x{h} RGBA texels", pixels.len())));
+        }
+        let gpu = &mut self.gpu;
+        let started = Instant::now();
+        let texture = match (at, gpu.mesh_textures.get(&key)) {
+            (None, Some(&(texture, _))) => texture,
+            (None, None) => texture(&gpu.gl, &mut gpu.bindings, 1, 1, gl::LINEAR)?,
+            (Some([x, y]), Some(&(texture, (tw, th)))) => {
+                if u64::from(x) + u64::from(w) > u64::from(tw) || u64::from(y) + u64::from(h) > u64::from(th) {
+                    return Err(Error(format!("a {w}x{h} patch at {x},{y} is outside the {tw}x{th} texture")));
+                }
+                texture
+            }
+            (Some(_), None) => return Err(Error(format!("no mesh texture {key} to patch"))),
+        };
+        gpu.bindings.select(&gpu.gl, 0, texture);
+        // SAFETY: uploading `w × h` RGBA texels (the length checked above) into a texture this
+        // renderer made, within it for a patch (checked above).
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            gpu.gl.pixel_store_i32(gl::UNPACK_ALIGNMENT, 1);
+            let data = gl::PixelUnpackData::Slice(Some(pixels));
+            match at {
+                None => {
+                    let (w, h) = (w as i32, h as i32);
+                    gpu.gl.tex_image_2d(gl::TEXTURE_2D, 0, gl::RGBA as i32, w, h, 0, gl::RGBA, gl::UNSIGNED_BYTE, data);
+                }
+                Some([x, y]) => {
+                    let (x, y, w, h) = (x as i32, y as i32, w as i32, h as i32);
+                    gpu.gl.tex_sub_image_2d(gl::TEXTURE_2D, 0, x, y, w, h, gl::RGBA, gl::UNSIGNED_BYTE, data);
+                }
+            }
+        }
+        if at.is_none() {
+            gpu.mesh_textures.insert(key, (texture, (w, h)));
+        }
+        gpu.stats.bytes_uploaded += pixels.len() as u64;
+        gpu.gl_time += started.elapsed();
+        gpu.check_step("uploading a mesh texture")
+    }
+
+    /// Frees the mesh texture `key` (nothing if there is none).
+    pub fn free_mesh_texture(&mut self, key: u64) {
+        if let Some((texture, _)) = self.gpu.mesh_textures.remove(&key) {
+            self.gpu.bindings.deleted(texture);
+            // SAFETY: deleting a texture this renderer made; it is no longer bound.
+            #[allow(unsafe_code, reason = "GL calls are FFI")]
+            unsafe {
+                self.gpu.gl.delete_texture(texture);
+            }
+        }
+    }
+
+    /// Draws `meshes` over what `target` holds (a host's overlay over a frame just drawn),
+    /// each within its clip, with the textures set for them; a mesh whose texture is not set
+    /// is left out. Returns the draw calls made.
+    pub fn draw_meshes(&mut self, target: &Target, meshes: &[Mesh<'_>]) -> Result<u32, Error> {
+        let started = Instant::now();
+        let gpu = &mut self.gpu;
+        gpu.flush();
+        if gpu.meshes.is_none() {
+            gpu.meshes = Some(MeshProgram::new(&gpu.gl)?);
+        }
+        let Some(program) = gpu.meshes.as_mut() else { return Ok(0) };
+        gpu.bindings.unbind(&gpu.gl, target.texture);
+        // SAFETY: plain GL calls on the current context; the target is this renderer's.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            gpu.gl.bind_framebuffer(gl::FRAMEBUFFER, target.framebuffer);
+            gpu.gl.viewport(0, 0, target.width as i32, target.height as i32);
+        }
+        let textures = &gpu.mesh_textures;
+        let top_down = target.framebuffer.is_some();
+        let drawn = program.draw(&gpu.gl, target.size(), top_down, meshes, |key| textures.get(&key).map(|t| t.0));
+        // The display list's program, its attributes and texture bindings back as they were.
+        point_attributes(&gpu.gl, gpu.vertex_buffer);
+        // SAFETY: rebinding the renderer's own index buffer.
+        #[allow(unsafe_code, reason = "GL calls are FFI")]
+        unsafe {
+            gpu.gl.bind_buffer(gl::ELEMENT_ARRAY_BUFFER, Some(gpu.index_buffer));
+        }
+        gpu.bindings.forget();
+        gpu.bound = Bound { framebuffer: None, texture: None, size: (1, 1), origin: (0, 0) };
+        let draws = drawn?;
+        gpu.stats.draw_calls += draws;
+        gpu.gl_time += started.elapsed();
+        gpu.check_step("drawing meshes")?;
+        Ok(draws)
     }
 
     /// The target's pixels, premultiplied RGBA, top row first; the GL error if reading failed.
@@ -1194,6 +1296,22 @@ fn round_out(r: [f32; 4]) -> IntRect {
 }
 
 /// A `width × height` RGBA texture, clamped, filtered by `filter` (made on unit 0).
+/// Points the program's attributes into `vertex_buffer`, in the layout `batch::push` writes.
+fn point_attributes(gl: &gl::Context, vertex_buffer: gl::Buffer) {
+    // SAFETY: plain GL calls on the current context; the buffer is the renderer's.
+    #[allow(unsafe_code, reason = "GL calls are FFI")]
+    unsafe {
+        gl.bind_buffer(gl::ARRAY_BUFFER, Some(vertex_buffer));
+        let stride = (batch::FLOATS * 4) as i32;
+        let mut offset = 0;
+        for (location, (_, size)) in shader::ATTRIBUTES.iter().enumerate() {
+            gl.enable_vertex_attrib_array(location as u32);
+            gl.vertex_attrib_pointer_f32(location as u32, *size, gl::FLOAT, false, stride, offset);
+            offset += size * 4;
+        }
+    }
+}
+
 fn texture(
     gl: &gl::Context,
     bindings: &mut Bindings,

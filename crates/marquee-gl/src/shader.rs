@@ -200,40 +200,14 @@ pub(crate) struct Program {
 impl Program {
     /// Compiles and links the program; the error carries the driver's log.
     pub(crate) fn new(gl: &gl::Context) -> Result<Program, String> {
-        // SAFETY: plain GL calls on the current context with objects created here.
+        let vertex = format!("{VARYINGS}{VERTEX}");
+        // The precision statement comes first: it sets the varyings' precision too.
+        let fragment = format!("{FRAGMENT_PRECISION}{VARYINGS}{FRAGMENT}");
+        let names = ATTRIBUTES.map(|(name, _)| name);
+        let program = link(gl, &vertex, &fragment, &names)?;
+        // SAFETY: plain GL calls on the current context with the program linked here.
         #[allow(unsafe_code, reason = "GL calls are FFI")]
         unsafe {
-            let program = gl.create_program()?;
-            let mut shaders = Vec::new();
-            let vertex = format!("{VARYINGS}{VERTEX}");
-            // The precision statement comes first: it sets the varyings' precision too.
-            let fragment = format!("{FRAGMENT_PRECISION}{VARYINGS}{FRAGMENT}");
-            for (kind, source) in [(gl::VERTEX_SHADER, vertex), (gl::FRAGMENT_SHADER, fragment)] {
-                let shader = gl.create_shader(kind)?;
-                gl.shader_source(shader, &source);
-                gl.compile_shader(shader);
-                if !gl.get_shader_compile_status(shader) {
-                    let log = gl.get_shader_info_log(shader);
-                    gl.delete_shader(shader);
-                    gl.delete_program(program);
-                    return Err(format!("the shader does not compile: {log}"));
-                }
-                gl.attach_shader(program, shader);
-                shaders.push(shader);
-            }
-            for (location, (name, _)) in ATTRIBUTES.iter().enumerate() {
-                gl.bind_attrib_location(program, location as u32, name);
-            }
-            gl.link_program(program);
-            for shader in shaders {
-                gl.detach_shader(program, shader);
-                gl.delete_shader(shader);
-            }
-            if !gl.get_program_link_status(program) {
-                let log = gl.get_program_info_log(program);
-                gl.delete_program(program);
-                return Err(format!("the program does not link: {log}"));
-            }
             gl.use_program(Some(program));
             for unit in 0..IMAGE_UNITS {
                 let image = gl.get_uniform_location(program, &format!("u_image{unit}"));
@@ -247,5 +221,43 @@ impl Program {
                 program,
             })
         }
+    }
+}
+
+/// Compiles and links a program from its two shaders, the attributes at the locations of their
+/// order in `attributes`; the error carries the driver's log.
+pub(crate) fn link(gl: &gl::Context, vertex: &str, fragment: &str, attributes: &[&str]) -> Result<gl::Program, String> {
+    // SAFETY: plain GL calls on the current context with objects created here.
+    #[allow(unsafe_code, reason = "GL calls are FFI")]
+    unsafe {
+        let program = gl.create_program()?;
+        let mut shaders = Vec::new();
+        for (kind, source) in [(gl::VERTEX_SHADER, vertex), (gl::FRAGMENT_SHADER, fragment)] {
+            let shader = gl.create_shader(kind)?;
+            gl.shader_source(shader, source);
+            gl.compile_shader(shader);
+            if !gl.get_shader_compile_status(shader) {
+                let log = gl.get_shader_info_log(shader);
+                gl.delete_shader(shader);
+                gl.delete_program(program);
+                return Err(format!("the shader does not compile: {log}"));
+            }
+            gl.attach_shader(program, shader);
+            shaders.push(shader);
+        }
+        for (location, name) in attributes.iter().enumerate() {
+            gl.bind_attrib_location(program, location as u32, name);
+        }
+        gl.link_program(program);
+        for shader in shaders {
+            gl.detach_shader(program, shader);
+            gl.delete_shader(shader);
+        }
+        if !gl.get_program_link_status(program) {
+            let log = gl.get_program_info_log(program);
+            gl.delete_program(program);
+            return Err(format!("the program does not link: {log}"));
+        }
+        Ok(program)
     }
 }

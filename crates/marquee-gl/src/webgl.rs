@@ -129,6 +129,7 @@ mod browser {
         fn bind_buffer(target: u32, id: u32);
         fn buffer_data(target: u32, ptr: *const u8, len: usize, usage: u32);
         fn enable_vertex_attrib_array(index: u32);
+        fn disable_vertex_attrib_array(index: u32);
         fn vertex_attrib_pointer(index: u32, size: i32, ty: u32, normalized: u32, stride: i32, offset: i32);
         fn enable(cap: u32);
         fn disable(cap: u32);
@@ -241,6 +242,7 @@ mod browser {
         unsafe fn bind_buffer(&self, target: u32, buffer: Option<Buffer>);
         unsafe fn buffer_data_u8_slice(&self, target: u32, data: &[u8], usage: u32);
         unsafe fn enable_vertex_attrib_array(&self, index: u32);
+        unsafe fn disable_vertex_attrib_array(&self, index: u32);
         unsafe fn vertex_attrib_pointer_f32(
             &self,
             index: u32,
@@ -356,6 +358,9 @@ mod browser {
         }
         unsafe fn enable_vertex_attrib_array(&self, index: u32) {
             unsafe { enable_vertex_attrib_array(index) }
+        }
+        unsafe fn disable_vertex_attrib_array(&self, index: u32) {
+            unsafe { disable_vertex_attrib_array(index) }
         }
         unsafe fn vertex_attrib_pointer_f32(
             &self,

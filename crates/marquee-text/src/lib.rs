@@ -45,8 +45,12 @@ use raster::{GlyphCache, Rasterizer};
 /// The family used for paragraphs without one, until an app font replaces it.
 pub const FALLBACK_FAMILY: &str = "DejaVu Sans";
 
-const FALLBACK_FONTS: [&[u8]; 2] =
-    [include_bytes!("../fonts/DejaVuSans-subset.ttf"), include_bytes!("../fonts/DroidSansFallback-subset.ttf")];
+const FALLBACK_FONTS: [&[u8]; 2] = [FALLBACK_FONT, include_bytes!("../fonts/DroidSansFallback-subset.ttf")];
+
+/// The font of [`FALLBACK_FAMILY`] (a subset of DejaVu Sans: Latin, Hebrew, Arabic and
+/// punctuation; `fonts/README.md`), for the host's own UI (the debug overlay), which then needs
+/// no font of its own.
+pub const FALLBACK_FONT: &[u8] = include_bytes!("../fonts/DejaVuSans-subset.ttf");
 
 /// The largest font file accepted: real UI fonts are well under this, and a font is parsed whole.
 pub const MAX_FONT_BYTES: usize = 32 << 20;
