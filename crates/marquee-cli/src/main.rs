@@ -234,6 +234,11 @@ struct RunArgs {
     /// the GPU when a context can be made (default: the device profile's, else the CPU).
     #[arg(long, value_enum)]
     renderer: Option<Renderer>,
+    /// Show the debug overlay from the first frame: the frame timeline, the engine's build and
+    /// counters, memory against its budgets, the app's batches, rejected commands and console,
+    /// drawn over the app (in a window F12 shows and hides it; on a remote, Menu Menu Menu Up).
+    #[arg(long)]
+    overlay: bool,
     /// A directory whose files `file:` image URLs may name (repeatable; default: none, and
     /// `file:` URLs are refused).
     #[arg(long, value_name = "DIR")]
@@ -554,6 +559,7 @@ fn run_host(
     }
     options.unpaced = args.unpaced;
     options.virtual_time = args.virtual_time;
+    options.overlay = args.overlay;
     options.script = args.keys.0.clone();
     options.echo_console = !args.quiet;
     options.texture_budget = match args.texture_budget {

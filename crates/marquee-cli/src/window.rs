@@ -236,7 +236,14 @@ impl ApplicationHandler<Wake> for App<'_> {
                 }
             }
             WindowEvent::KeyboardInput { event, .. } => {
-                let (Some(key), Some(input)) = (remote_key(&event.logical_key), &self.input) else { return };
+                let Some(input) = &self.input else { return };
+                if event.logical_key == WinitKey::Named(NamedKey::F12) {
+                    if event.state == ElementState::Pressed && !event.repeat {
+                        input.send(Input::Overlay);
+                    }
+                    return;
+                }
+                let Some(key) = remote_key(&event.logical_key) else { return };
                 let action = match (event.state, event.repeat) {
                     (ElementState::Released, _) => KeyAction::Release,
                     (ElementState::Pressed, true) => KeyAction::Repeat,

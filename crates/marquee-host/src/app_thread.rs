@@ -86,7 +86,7 @@ impl marquee_js::Host for Sink {
 
     fn log(&mut self, level: Level, message: &str) {
         let prefix = format!("[app {level:?}]");
-        self.log.push(level, message, self.echo.then_some(prefix.as_str()));
+        self.log.push_console(level, message, self.echo.then_some(prefix.as_str()));
     }
 
     fn local_storage(&self) -> Option<PathBuf> {

@@ -92,6 +92,8 @@ struct AppSide {
 struct Inbox {
     /// Batches applied.
     batches: u32,
+    /// Their bytes.
+    bytes: u64,
     /// Commands the engine rejected in them.
     rejected: u32,
     /// The front end asked to end the run.
@@ -157,6 +159,10 @@ struct Loop {
     era: Era,
     /// The problem the screen shows (`marquee dev`), and whether it has been drawn yet.
     problem: Option<(crate::problem::Panel, bool)>,
+    /// The debug overlay, shown or not.
+    overlay: crate::overlay::DebugOverlay,
+    /// Which engine build runs, in words.
+    build: &'static str,
     /// The era whose stale batches were last reported dropped (each reset's, once).
     stale_logged: Era,
     command_errors: u64,
@@ -196,6 +202,12 @@ impl Loop {
                 Err(why) => (None, format!("cpu: no GPU ({why})")),
             },
         };
+        let build = match (selection.js, selection.interpreted) {
+            (true, _) => "engine.js (QuickJS)",
+            (false, true) => "engine.wasm (wasmi, interpreted)",
+            (false, false) => "engine.wasm (wasmtime)",
+        };
+        let overlay = crate::overlay::DebugOverlay::new((w, h), options.overlay);
         let this = Loop {
             options,
             presenter,
@@ -233,6 +245,8 @@ impl Loop {
             resets: 0,
             era: 0,
             problem: None,
+            overlay,
+            build,
             stale_logged: 0,
             command_errors: 0,
             rejections_logged: Default::default(),
@@ -240,11 +254,6 @@ impl Loop {
         for warning in warnings {
             this.say(Level::Warn, warning);
         }
-        let build = match (this.selection.js, this.selection.interpreted) {
-            (true, _) => "engine.js (QuickJS)",
-            (false, true) => "engine.wasm (wasmi, interpreted)",
-            (false, false) => "engine.wasm (wasmtime)",
-        };
         this.say(Level::Info, format!("running {build}: {}", this.selection.reason));
         this.say(Level::Info, format!("drawing with the {}", this.renderer));
         Ok(this)
@@ -276,7 +285,8 @@ impl Loop {
             self.request_images(&frame);
             let t = Instant::now();
             self.gpu_stats = marquee_gl::Stats::default();
-            let (drawn, mut damage) = self.draw(&frame);
+            let overlay = self.overlay_frame(time_ms);
+            let (drawn, mut damage, app_quiet) = self.draw(&frame, overlay.as_ref());
             if let Some((panel, shown)) = &mut self.problem
                 && panel.cover(&mut self.canvas, &damage, !*shown)
             {
@@ -289,6 +299,12 @@ impl Loop {
             let shown: &[IntRect] = if self.gpu.as_ref().is_some_and(|g| g.presents()) { &[] } else { &damage };
             let keep_going = self.presenter.present(&self.canvas, shown);
             let present_time = t.elapsed();
+            if drawn.is_some() {
+                self.overlay.presented(Instant::now());
+            }
+            if let Some(drawing) = &overlay {
+                self.overlay.panels().drawn(drawing);
+            }
             self.count_frame(FrameStat {
                 at: frame_start,
                 time_ms,
@@ -299,6 +315,7 @@ impl Loop {
                 pixels_rasterized: drawn.as_ref().map_or(0, |d| d.pixels_rasterized),
                 pixels_composited: drawn.as_ref().map_or(0, |d| d.pixels_composited),
                 batches: inbox.batches,
+                batch_bytes: inbox.bytes,
                 texture_bytes: self.textures.bytes(),
                 layer_bytes: self.canvas.layer_bytes() as u64,
                 drawn: drawn.is_some(),
@@ -308,7 +325,7 @@ impl Loop {
                 bytes_uploaded: self.gpu_stats.bytes_uploaded,
             });
             let host_events = self.send_events(&frame, inbox.rejected, time_ms);
-            let idle = self.is_idle(&frame, &damage, inbox.batches, host_events);
+            let idle = self.is_idle(&frame, app_quiet, inbox.batches, host_events);
             self.output = output;
             self.n += 1;
             if !keep_going {
@@ -355,6 +372,10 @@ impl Loop {
     /// Hands the engine a key, on this thread: focus moves in the next frame even while the
     /// app's thread is busy. Keys focus does not use reach the app as events with that frame.
     fn key(&mut self, key: Key, action: KeyAction) -> Result<(), Error> {
+        if action == KeyAction::Press && self.overlay.pressed(key, self.now_ms(), Instant::now()) {
+            let shown = if self.overlay.shown { "shown" } else { "hidden" };
+            self.say(Level::Info, format!("debug overlay {shown} (the remote's Menu, Menu, Menu, Up)"));
+        }
         self.recorder.step(&Step::Key(key, action));
         match self.instance.engine.key(key, action) {
             Ok(_) => Ok(()),
@@ -393,6 +414,7 @@ impl Loop {
                 ToEngine::AppFailed(e) => return Err(Error::App(e)),
                 ToEngine::Input(Input::Key(key, action)) => self.key(key, action)?,
                 ToEngine::Input(Input::Quit) => inbox.quit = true,
+                ToEngine::Input(Input::Overlay) => self.overlay.toggle(),
                 ToEngine::Reloaded(batches, took) => self.reloaded(batches, took, &mut inbox)?,
                 ToEngine::ReloadFailed(why) => {
                     self.show_problem(Some(format!("The app failed to start\n\n{why}")));
@@ -472,6 +494,11 @@ impl Loop {
         Ok(())
     }
 
+    /// The time now in the frames' clock, in ms: this frame's under virtual time.
+    fn now_ms(&self) -> f64 {
+        self.frame_time(Duration::from_secs_f64(1.0 / self.options.fps.max(1.0)))
+    }
+
     /// This frame's time in ms: `n` intervals under virtual time, else the clock.
     fn frame_time(&self, interval: Duration) -> f64 {
         if self.options.virtual_time {
@@ -508,14 +535,90 @@ impl Loop {
         }
     }
 
+    /// The debug overlay's panels for this frame, if it shows, from the figures after the
+    /// engine's frame: the last frames' times, the engine's counters, the app's batches, the
+    /// rejections and the log.
+    fn overlay_frame(&mut self, time_ms: f64) -> Option<marquee_overlay::Drawing> {
+        use marquee_overlay::panels::{HISTORY, Severity};
+        use marquee_overlay::{AppFigures, EngineFigures, Figures, FrameTimes, LogLine};
+        if !self.overlay.shown {
+            return None;
+        }
+        let ms = |d: Duration| d.as_secs_f32() * 1000.0;
+        let frames: Vec<FrameTimes> = self.frames[self.frames.len().saturating_sub(HISTORY)..]
+            .iter()
+            .map(|f| FrameTimes { engine_ms: ms(f.engine), raster_ms: ms(f.raster), present_ms: ms(f.present) })
+            .collect();
+        // Batches over the last second of frame time.
+        let (batches, bytes) = self
+            .frames
+            .iter()
+            .rev()
+            .take_while(|f| f.time_ms > time_ms - 1000.0)
+            .fold((0u64, 0u64), |(n, bytes), f| (n + u64::from(f.batches), bytes + f.batch_bytes));
+        let console: Vec<LogLine> = self
+            .log
+            .console(marquee_overlay::panels::CONSOLE_LINES)
+            .into_iter()
+            .map(|(level, text)| LogLine {
+                severity: match level {
+                    Level::Debug | Level::Info => Severity::Info,
+                    Level::Warn => Severity::Warn,
+                    Level::Error => Severity::Error,
+                },
+                text,
+            })
+            .collect();
+        let mut stat = |which| self.instance.engine.stat(which).unwrap_or(0);
+        let (nodes, layers, animations) = (stat(Stat::Nodes), stat(Stat::Layers), stat(Stat::Animations));
+        let (heap_bytes, heap_peak) = (stat(Stat::HeapBytes), stat(Stat::HeapPeak));
+        let latencies: Vec<f64> = self.overlay.latencies.iter().copied().collect();
+        let rejections: Vec<String> = self.overlay.rejections.iter().cloned().collect();
+        let figures = Figures {
+            time_ms,
+            frame: self.n,
+            frames: &frames,
+            virtual_time: self.options.virtual_time,
+            key_latencies_ms: &latencies,
+            engine: EngineFigures {
+                build: self.build,
+                why: &self.selection.reason,
+                renderer: &self.renderer,
+                nodes,
+                layers,
+                animations,
+                heap_bytes,
+                heap_peak,
+                texture_bytes: self.textures.bytes(),
+                texture_budget: self.options.texture_budget,
+                layer_bytes: self.canvas.layer_bytes() as u64,
+                layer_budget: self.options.layer_budget as u64,
+                resets: self.resets,
+            },
+            app: AppFigures {
+                batches_per_second: batches as f64,
+                bytes_per_batch: if batches == 0 { 0.0 } else { bytes as f64 / batches as f64 },
+                rejected: self.command_errors,
+                rejections: &rejections,
+                console: &console,
+            },
+        };
+        Some(self.overlay.panels().frame(&figures))
+    }
+
     /// Applies the frame's layer updates, samples the layers the backend animates at the frame's
     /// time and rasterizes the damage (the engine's and the animations'); returns what was drawn
     /// (`None` if it could not be, said once per reason) and the damage. Updates that do not make
     /// a tree change nothing: the previous frame stays on screen and the engine is asked to
     /// restate the whole tree.
-    fn draw(&mut self, frame: &Frame<'_>) -> (Option<DrawStats>, Vec<IntRect>) {
+    fn draw(
+        &mut self,
+        frame: &Frame<'_>,
+        overlay: Option<&marquee_overlay::Drawing>,
+    ) -> (Option<DrawStats>, Vec<IntRect>, bool) {
         let mut glyphs = self.instance.text.clone();
         let mut damage = Vec::new();
+        let mut app_quiet = true;
         let draw = match self.layers.apply_frame(frame, self.canvas.bounds()) {
             Err(e) => {
                 if let Err(e) = self.instance.engine.invalidate() {
@@ -527,14 +630,20 @@ impl Loop {
             // geometry no check foresaw) fails this frame, not the device.
             Ok(d) => {
                 damage = d;
+                app_quiet = damage.is_empty();
                 if std::mem::take(&mut self.redraw_whole) {
                     damage = vec![self.canvas.bounds()];
                     if let Some(gpu) = self.gpu.as_mut() {
                         gpu.redraw_all();
                     }
                 }
+                // The app is drawn again where the overlay is and was, and the overlay over it.
+                let covered = self.overlay.damage(overlay);
+                if !covered.is_empty() {
+                    damage.push(covered);
+                }
                 if !damage.is_empty() && self.gpu.is_some() {
-                    self.draw_gpu(&damage, &mut glyphs);
+                    self.draw_gpu(&damage, &mut glyphs, overlay);
                 }
                 if self.gpu.is_some() {
                     Ok(DrawStats { pixels: damage.iter().map(|r| r.area() as u64).sum(), ..DrawStats::default() })
@@ -544,6 +653,13 @@ impl Loop {
                     }))
                     .map_err(|_| "the backend panicked".to_owned())
                     .and_then(|drawn| drawn.map_err(|e| e.to_string()))
+                    .and_then(|drawn| {
+                        if let (Some(drawing), Some(panels)) = (overlay, self.overlay.state()) {
+                            let (w, h) = (self.canvas.bounds().w as u32, self.canvas.bounds().h as u32);
+                            marquee_overlay::cpu::paint(panels, drawing, self.canvas.pixels_mut(), w, h)?;
+                        }
+                        Ok(drawn)
+                    })
                 }
             }
         };
@@ -575,14 +691,19 @@ impl Loop {
                 None
             }
         };
-        (drawn, damage)
+        (drawn, damage, app_quiet)
     }
 
     /// Draws the frame with the GPU. When that fails, the first time a run it draws the frame
     /// again with a new context (everything the renderer kept is made anew); after that, or if
     /// no context can be made, it leaves the GPU for the CPU, which draws this frame and the
     /// rest. The log says which, and why.
-    fn draw_gpu(&mut self, damage: &[IntRect], glyphs: &mut marquee_text::SharedText) {
+    fn draw_gpu(
+        &mut self,
+        damage: &[IntRect],
+        glyphs: &mut marquee_text::SharedText,
+        overlay: Option<&marquee_overlay::Drawing>,
+    ) {
         let Some(gpu) = self.gpu.as_mut() else { return };
         if self.options.gpu_fault_at == Some(self.n) {
             gpu.inject_gl_error();
@@ -590,7 +711,7 @@ impl Loop {
         if self.options.gpu_lose_at == Some(self.n) {
             gpu.lose_context();
         }
-        let Err(why) = self.try_draw_gpu(damage, glyphs) else { return };
+        let Err(why) = self.try_draw_gpu(damage, glyphs, overlay) else { return };
         let n = self.n;
         // The old context goes first: making the new one current must not be undone by it.
         self.gpu = None;
@@ -602,7 +723,7 @@ impl Loop {
                 Ok(gpu) => {
                     self.gpu = Some(gpu);
                     // A new target holds nothing: its first frame is drawn whole.
-                    match self.try_draw_gpu(damage, glyphs) {
+                    match self.try_draw_gpu(damage, glyphs, overlay) {
                         Ok(()) => {
                             self.say(
                                 Level::Warn,
@@ -625,13 +746,19 @@ impl Loop {
     }
 
     /// One GPU draw of the frame, a panic in the driver's path taken as a failure.
-    fn try_draw_gpu(&mut self, damage: &[IntRect], glyphs: &mut marquee_text::SharedText) -> Result<(), String> {
+    fn try_draw_gpu(
+        &mut self,
+        damage: &[IntRect],
+        glyphs: &mut marquee_text::SharedText,
+        overlay: Option<&marquee_overlay::Drawing>,
+    ) -> Result<(), String> {
         let Some(gpu) = self.gpu.as_mut() else { return Err("no GPU backend".into()) };
         let (tree, background, textures, canvas) =
             (&self.layers, self.options.background, &self.textures, &mut self.canvas);
-        let overlay = self.problem.as_ref().map(|(panel, _)| panel.overlay());
+        let problem = self.problem.as_ref().map(|(panel, _)| panel.overlay());
+        let overlay = self.overlay.state().zip(overlay);
         let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            gpu.draw(tree, damage, background, (textures, glyphs), canvas, overlay)
+            gpu.draw(tree, damage, background, (textures, glyphs), canvas, (overlay, problem))
         }))
         .unwrap_or_else(|_| Err("the GPU backend panicked".into()));
         self.gpu_stats = drawn?;
@@ -679,11 +806,11 @@ impl Loop {
         had_host_events
     }
 
-    /// Whether a run that stops when idle may stop after this frame: nothing changed on screen
-    /// or was said, the app has handled everything and waits for nothing, no key, batch or image
+    /// Whether a run that stops when idle may stop after this frame: nothing of the app's changed
+    /// on screen (`app_quiet`: the debug overlay does not count) or was said, the app has handled everything and waits for nothing, no key, batch or image
     /// is still to come, and no animation runs.
-    fn is_idle(&mut self, frame: &Frame<'_>, damage: &[IntRect], batches: u32, had_host_events: bool) -> bool {
-        let quiet = damage.is_empty() && frame.events.len() <= BATCH_HEADER_LEN && batches == 0 && !had_host_events;
+    fn is_idle(&mut self, frame: &Frame<'_>, app_quiet: bool, batches: u32, had_host_events: bool) -> bool {
+        let quiet = app_quiet && frame.events.len() <= BATCH_HEADER_LEN && batches == 0 && !had_host_events;
         self.options.stop.when_idle
             && quiet
             && self.app.idle
@@ -700,16 +827,18 @@ impl Loop {
     }
 
     /// Logs the first rejection of each kind (opcode and code) in the frame's events, in the
-    /// words the SDK's `command-error` events carry; the report counts them all.
+    /// words the SDK's `command-error` events carry; the report counts them all, and the debug
+    /// overlay shows the last ones.
     fn log_rejections(&mut self, events: &[u8]) {
         let Ok(decoder) = marquee_protocol::decode_events(events) else { return };
         for event in decoder.flatten() {
-            if let Event::CommandError { opcode, code, node, .. } = event
-                && self.rejections_logged.insert((opcode, code as u16))
-            {
+            if let Event::CommandError { opcode, code, node, .. } = event {
                 let words =
                     marquee_protocol::describe_rejection(opcode, code as u16, (node != u32::MAX).then_some(node));
-                self.say(Level::Warn, format!("command rejected: {words} (more like it are counted, not logged)"));
+                if self.rejections_logged.insert((opcode, code as u16)) {
+                    self.say(Level::Warn, format!("command rejected: {words} (more like it are counted, not logged)"));
+                }
+                self.overlay.rejected(words);
             }
         }
     }
@@ -761,6 +890,7 @@ impl Loop {
     /// failed call resets the engine.
     fn apply(&mut self, batch: &[u8], inbox: &mut Inbox) -> Result<(), Error> {
         inbox.batches += 1;
+        inbox.bytes += batch.len() as u64;
         self.recorder.batch(batch);
         match self.instance.engine.apply(batch) {
             Ok(rejected) => {

@@ -69,6 +69,8 @@ pub(crate) struct Gpu {
     canvas_behind: bool,
     /// The last area read back (its allocation kept from frame to frame).
     pixels: Vec<u8>,
+    /// The renderer holds the debug overlay's textures.
+    overlay_textures: bool,
 }
 
 impl Gpu {
@@ -99,7 +101,16 @@ impl Gpu {
         if let Output::Window(..) = output {
             description += ", presenting in the X11 window (EGL)";
         }
-        Ok(Gpu { renderer, target, output, description, fresh: true, canvas_behind: false, pixels: Vec::new() })
+        Ok(Gpu {
+            renderer,
+            target,
+            output,
+            description,
+            fresh: true,
+            canvas_behind: false,
+            pixels: Vec::new(),
+            overlay_textures: false,
+        })
     }
 
     /// Draws the whole target at the next frame (what the canvas shows was drawn over by the
@@ -122,9 +133,10 @@ impl Gpu {
         Ok(())
     }
 
-    /// Draws the tree where `damage` is (all of it, the first time), then reads that area back
-    /// into `canvas`, or presents the frame in the window with `overlay` over it (the host's
-    /// problem panel, which the canvas path draws into the canvas instead).
+    /// Draws the tree where `damage` is (all of it, the first time) and the debug overlay's
+    /// panels over it, then reads that area back into `canvas`, or presents the frame in the
+    /// window with `problem` over it (the host's problem panel, which the canvas path draws
+    /// into the canvas instead).
     pub(crate) fn draw(
         &mut self,
         tree: &LayerTree,
@@ -132,7 +144,10 @@ impl Gpu {
         background: Color,
         (images, glyphs): (&dyn Images, &mut dyn Glyphs),
         canvas: &mut Canvas,
-        overlay: Option<marquee_gl::Overlay<'_>>,
+        (overlay, problem): (
+            Option<(&marquee_overlay::Overlay, &marquee_overlay::Drawing)>,
+            Option<marquee_gl::Overlay<'_>>,
+        ),
     ) -> Result<marquee_gl::Stats, String> {
         // A lost context draws nothing and reports no GL error: asked before and after.
         self.output.check()?;
@@ -141,11 +156,16 @@ impl Gpu {
             false => marquee_display_list::damage::area(damage, canvas.bounds()),
         };
         let drawn = self.renderer.draw_area(tree, &self.target, area, background, images, glyphs);
-        let stats = drawn.map_err(|e| {
+        let mut stats = drawn.map_err(|e| {
             // What the target holds is no longer a frame.
             self.fresh = true;
             e.to_string()
         })?;
+        if let Some(overlay) = overlay {
+            let fresh = !std::mem::replace(&mut self.overlay_textures, true);
+            let drawn = marquee_overlay::gpu::draw(&mut self.renderer, &self.target, overlay, fresh);
+            stats.draw_calls += drawn.inspect_err(|_| self.fresh = true)?;
+        }
         match &self.output {
             Output::Canvas(_) => {
                 let pixels = &mut self.pixels;
@@ -154,7 +174,7 @@ impl Gpu {
                 canvas.load_pixels_in(area, pixels).map_err(|e| e.to_string())?;
             }
             Output::Window(window, target) => {
-                self.renderer.present_over(&self.target, target, overlay).map_err(|e| e.to_string())?;
+                self.renderer.present_over(&self.target, target, problem).map_err(|e| e.to_string())?;
                 window.swap().map_err(|e| e.to_string())?;
                 self.output.check()?;
                 self.canvas_behind = true;

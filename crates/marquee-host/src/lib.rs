@@ -26,6 +26,7 @@ mod images;
 mod log;
 mod messages;
 mod network;
+mod overlay;
 mod problem;
 mod selection;
 mod start;
@@ -47,6 +48,7 @@ pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
 pub use marquee_protocol::{Key, KeyAction};
 pub use marquee_raster::Canvas;
+pub use overlay::{SEQUENCE_MS as OVERLAY_SEQUENCE_MS, TOGGLE_SEQUENCE as OVERLAY_SEQUENCE};
 pub use selection::{EngineChoice, Selection};
 
 /// The texture budget of a host that is not given one: 128 MiB of decoded images, a 1080p
@@ -143,6 +145,9 @@ pub struct Options {
     pub file_dirs: Vec<PathBuf>,
     /// Write every input the engine gets to this file, for `marquee replay`.
     pub record: Option<PathBuf>,
+    /// Show the debug overlay from the first frame (`marquee run --overlay`); it can be shown
+    /// and hidden at run time anyway ([`Input::Overlay`], [`OVERLAY_SEQUENCE`] on a remote).
+    pub overlay: bool,
     /// Live health figures, for a watcher on another thread (the updater confirms a trial
     /// bundle from them).
     pub vitals: Arc<Vitals>,
@@ -279,6 +284,7 @@ impl Options {
             image_limits: ImageLimits::default(),
             file_dirs: Vec::new(),
             record: None,
+            overlay: false,
             vitals: Arc::default(),
         }
     }
@@ -324,6 +330,8 @@ impl Presenter for Headless {
 pub enum Input {
     /// A remote key.
     Key(Key, KeyAction),
+    /// Show the debug overlay if it is hidden, hide it if it shows (F12 in a window).
+    Overlay,
     /// End the run.
     Quit,
 }
@@ -424,6 +432,8 @@ pub struct FrameStat {
     pub texture_bytes: u64,
     /// Layer pixels the canvas kept after this frame, in bytes (within its layer budget).
     pub layer_bytes: u64,
+    /// Bytes of those batches.
+    pub batch_bytes: u64,
     /// Whether the frame reached the screen: false when the backend refused its display list
     /// (the screen kept the previous frame).
     pub drawn: bool,

@@ -21,9 +21,15 @@ pub const MAX_LINE_BYTES: usize = 8 << 10;
 /// Lines echoed to stderr per second at most.
 pub const MAX_ECHO_PER_SECOND: u32 = 200;
 
+/// The app's console lines kept apart, the last ones, for the debug overlay.
+const CONSOLE_LINES: usize = 16;
+
 #[derive(Default)]
 struct Book {
     lines: VecDeque<(Instant, Level, String)>,
+    /// The app's own lines, the last [`CONSOLE_LINES`]: the host's lines go to another thread's
+    /// rhythm, so the two interleave differently run to run.
+    console: VecDeque<(Level, String)>,
     bytes: usize,
     dropped: u64,
     echo_window: Option<Instant>,
@@ -73,6 +79,23 @@ impl Log {
     /// The lines kept, oldest first.
     pub(crate) fn lines(&self) -> Vec<(Instant, Level, String)> {
         self.book().lines.iter().cloned().collect()
+    }
+
+    /// Keeps a line of the app's console, as [`push`](Self::push) does, and among the app's
+    /// last lines ([`console`](Self::console)).
+    pub(crate) fn push_console(&self, level: Level, message: &str, echo: Option<&str>) {
+        self.push(level, message, echo);
+        let mut book = self.book();
+        book.console.push_back((level, cut(message)));
+        if book.console.len() > CONSOLE_LINES {
+            book.console.pop_front();
+        }
+    }
+
+    /// The app's last `n` console lines (at most 16), oldest first.
+    pub(crate) fn console(&self, n: usize) -> Vec<(Level, String)> {
+        let book = self.book();
+        book.console.iter().skip(book.console.len().saturating_sub(n)).cloned().collect()
     }
 
     /// Lines let go to stay within the bounds.

@@ -567,6 +567,67 @@ fn demo_app_sessions(app: &str, entry: Option<PathBuf>, engine: EngineChoice, re
     }
 }
 
+/// The debug overlay over the demo (`marquee run --overlay`): its panels over the rails, the
+/// figures virtual time keeps the same from run to run (no host durations), on the CPU (a golden
+/// image) and on the GPU (its own golden, within the GPU's tolerance). The overlay does not keep
+/// a run from ending idle.
+#[test]
+fn the_overlay_shows_over_the_demo_on_both_backends() {
+    use Key::{Down, Right};
+    use marquee_host::RendererChoice::{Cpu, Gpu};
+    let _serial = serial();
+    for (renderer, golden_name) in [(Cpu, "demo-overlay"), (Gpu, "demo-overlay-gpu")] {
+        let mut o = options("apps/demo", engine_wasm());
+        o.size = (1280, 720);
+        o.virtual_time = true;
+        o.offline = true;
+        o.overlay = true;
+        o.renderer = renderer;
+        o.stop.timeout = Some(Duration::from_secs(120));
+        o.script = [Down, Down, Right, Right].into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
+        let report = run(o);
+        assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
+        assert_eq!(report.command_errors, 0, "{:?}", report.log);
+        let golden_path = root().join(format!("tests/snapshots/host/{golden_name}.png"));
+        if renderer == Cpu || marquee_test_support::updating() {
+            golden::check_png(&golden_path, &report.canvas).unwrap();
+        } else {
+            assert!(
+                report.renderer.starts_with("gpu: ") && !report.renderer.contains("cpu from"),
+                "{}",
+                report.renderer
+            );
+            let s = golden::similarity(&golden_path, 1280, 720, report.canvas.pixmap().data()).unwrap();
+            assert!(s.within >= 0.995 && s.mean_error <= 0.5, "the overlay on the GPU: {s:?}");
+        }
+    }
+}
+
+/// The remote's sequence (Menu, Menu, Menu, Up, within three seconds) hides a shown overlay,
+/// and the app's pixels come back where it was: the screen ends as a run that got the same
+/// keys too slowly to toggle anything, with no overlay ever shown.
+#[test]
+fn the_remote_sequence_hides_the_overlay_and_the_app_shows_again() {
+    let _serial = serial();
+    let sequence = marquee_host::OVERLAY_SEQUENCE;
+    let mut screens = Vec::new();
+    for (shown, spacing) in [(true, 12), (false, 70)] {
+        let mut o = options("apps/demo", engine_wasm());
+        o.size = (1280, 720);
+        o.virtual_time = true;
+        o.offline = true;
+        o.overlay = shown;
+        o.script = sequence.iter().enumerate().map(|(i, k)| (20 + spacing * i as u64, *k)).collect();
+        let report = run(o);
+        assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
+        assert_eq!(report.said("debug overlay hidden").len(), usize::from(shown), "{:?}", report.log);
+        assert!(report.said("debug overlay shown").is_empty(), "{:?}", report.log);
+        screens.push(report.canvas.pixmap().data().to_vec());
+    }
+    let differ = screens[0].chunks(4).zip(screens[1].chunks(4)).filter(|(a, b)| a != b).count();
+    assert_eq!(differ, 0, "pixels differ after the overlay went");
+}
+
 #[test]
 fn the_demo_runs_the_same_from_its_bundle() {
     let _serial = serial();

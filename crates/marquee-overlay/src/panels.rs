@@ -109,7 +109,7 @@ pub struct AppFigures<'a> {
     pub rejected: u64,
     /// The last kinds of rejection, in words (opcode, error, node), oldest first.
     pub rejections: &'a [String],
-    /// The last console and host log lines, oldest first.
+    /// The app's last console lines, oldest first.
     pub console: &'a [LogLine],
 }
 
@@ -142,7 +142,7 @@ pub(crate) fn show(ui: &mut Ui, figures: &Figures<'_>) {
     let column = Rect::from_min_size(at, vec2(crate::WIDTH, screen.height() - 24.0));
     ui.scope_builder(egui::UiBuilder::new().max_rect(column), |ui| {
         egui::Frame::new()
-            .fill(Color32::from_black_alpha(208))
+            .fill(Color32::from_black_alpha(232))
             .stroke(Stroke::new(1.0, Color32::from_gray(70)))
             .corner_radius(6.0)
             .inner_margin(10.0)
@@ -176,7 +176,7 @@ fn frames(ui: &mut Ui, figures: &Figures<'_>, width: f32) {
     let y_of = |ms: f32| rect.max.y - (ms / TIMELINE_MS).min(1.0) * rect.height();
     if figures.virtual_time {
         painter.text(
-            rect.center(),
+            rect.center_bottom() - vec2(0.0, 16.0),
             Align2::CENTER_CENTER,
             "virtual time: host durations not shown",
             FontId::proportional(12.0),
@@ -275,6 +275,9 @@ fn app(ui: &mut Ui, a: &AppFigures<'_>) {
         ui.label(RichText::new(words).color(WARN_COLOR).size(12.0));
     }
     ui.label(RichText::new("console").color(DIM));
+    if a.console.is_empty() {
+        ui.label(RichText::new("nothing logged").color(DIM).size(12.0));
+    }
     for line in &a.console[a.console.len().saturating_sub(CONSOLE_LINES)..] {
         let color = match line.severity {
             Severity::Info => Color32::LIGHT_GRAY,

@@ -128,6 +128,13 @@ impl Canvas {
         &self.pixmap
     }
 
+    /// The pixels to draw over, premultiplied RGBA, top row first: what a host draws over a
+    /// frame after the canvas drew it (the debug overlay). What it draws stays until a frame's
+    /// damage covers it, so it draws only where the frame was damaged.
+    pub fn pixels_mut(&mut self) -> &mut [u8] {
+        self.pixmap.data_mut()
+    }
+
     /// Replaces the pixels with another backend's (premultiplied RGBA, the canvas's size, top
     /// row first), so what shows and screenshots read is that frame. Its next `draw` must then
     /// cover the whole canvas: what it keeps of its own layers no longer matches the pixels.
