@@ -29,6 +29,11 @@ pub enum Start {
     Warm,
     /// engine.js in QuickJS (no compile step, no cache).
     Js,
+    /// engine.wasm warm, drawn by the GPU backend (EGL: Mesa's llvmpipe will do), the debug
+    /// overlay hidden: the baseline for the next.
+    Gpu,
+    /// The same with the debug overlay shown (`--overlay`): the difference is its cost.
+    GpuOverlay,
 }
 
 impl Start {
@@ -38,6 +43,8 @@ impl Start {
             Start::Cold => "wasm cold",
             Start::Warm => "wasm warm",
             Start::Js => "engine.js",
+            Start::Gpu => "gpu",
+            Start::GpuOverlay => "gpu+overlay",
         }
     }
 }
@@ -60,6 +67,9 @@ pub struct HostRun {
     pub raster: Vec<f64>,
     /// See `engine`.
     pub present: Vec<f64>,
+    /// The mean CPU time of every frame after the first content frame, drawn or not: engine,
+    /// raster, present and building the debug overlay, in ms.
+    pub all_frames_ms: f64,
     /// For each key: frames from the one it was pressed before to the first that drew pixels
     /// (1: that very frame).
     pub latency: Vec<u32>,
@@ -107,6 +117,11 @@ impl Host {
                 "--offline",
             ])
             .args(["--engine", if start == Start::Js { "js" } else { "wasm" }])
+            .args(match start {
+                Start::Gpu => &["--renderer", "gpu"][..],
+                Start::GpuOverlay => &["--renderer", "gpu", "--overlay"][..],
+                _ => &[],
+            })
             .arg("--engine-wasm")
             .arg(&self.engine_wasm)
             .arg("--cache")
@@ -138,6 +153,12 @@ pub fn parse(start: Start, report: &str, spawned_ms: f64) -> Result<HostRun, Err
         let after = frames.iter().zip(&drew).skip(first + 1);
         after.filter(|(_, d)| **d).filter_map(|(f, _)| f[key].as_f64()).collect()
     };
+    let all: Vec<f64> = frames
+        .iter()
+        .skip(first + 1)
+        .map(|f| ["engine_ms", "raster_ms", "present_ms", "overlay_ms"].iter().filter_map(|k| f[k].as_f64()).sum())
+        .collect();
+    let all_frames_ms = all.iter().sum::<f64>() / all.len().max(1) as f64;
     let latency = KEYS
         .split(',')
         .filter_map(|k| k.split_once(':')?.0.parse::<usize>().ok())
@@ -151,6 +172,7 @@ pub fn parse(start: Start, report: &str, spawned_ms: f64) -> Result<HostRun, Err
         engine: series("engine_ms"),
         raster: series("raster_ms"),
         present: series("present_ms"),
+        all_frames_ms,
         latency,
         peak_rss: r["peak_rss_bytes"].as_u64(),
     })
@@ -159,13 +181,14 @@ pub fn parse(start: Start, report: &str, spawned_ms: f64) -> Result<HostRun, Err
 /// The host runs as a terminal table: start-up, then median and p99 of each frame phase.
 pub fn table(runs: &[HostRun]) -> String {
     let mut s = format!(
-        "{:<10} {:>10} {:>22} {:>15} {:>15} {:>15} {:>8} {:>9}  (frame times: ms, of frames that drew)\n",
+        "{:<11} {:>10} {:>22} {:>15} {:>15} {:>15} {:>10} {:>8} {:>9}  (frame times: ms, of frames that drew; all: mean of every frame)\n",
         "host",
         "startup ms",
         "engine module",
         "engine p50/p99",
         "raster p50/p99",
         "present p50/p99",
+        "all ms",
         "latency",
         "peak RSS"
     );
@@ -178,13 +201,14 @@ pub fn table(runs: &[HostRun]) -> String {
         let latency = r.latency.iter().max().map_or(String::from("-"), |m| format!("≤{m} fr"));
         let rss = r.peak_rss.map_or(String::from("-"), |b| format!("{:.0} MiB", b as f64 / 1048576.0));
         s += &format!(
-            "{:<10} {:>10.1} {:>22} {:>15} {:>15} {:>15} {:>8} {rss:>9}\n",
+            "{:<11} {:>10.1} {:>22} {:>15} {:>15} {:>15} {:>10.3} {:>8} {rss:>9}\n",
             r.start.name(),
             r.startup_ms,
             r.module.as_ref().map_or(String::from("-"), |(source, ms)| format!("{source} {ms:.1} ms")),
             p(&r.engine),
             p(&r.raster),
             p(&r.present),
+            r.all_frames_ms,
             latency
         );
     }
@@ -212,7 +236,7 @@ mod tests {
             .map(|n| {
                 serde_json::json!({
                     "batches": u32::from(n == 2), "pixels": if drew.contains(&n) { 100 } else { 0 },
-                    "engine_ms": n as f64, "raster_ms": 2.0 * n as f64, "present_ms": 0.5,
+                    "engine_ms": n as f64, "raster_ms": 2.0 * n as f64, "present_ms": 0.5, "overlay_ms": 0.25,
                 })
             })
             .collect();
@@ -235,6 +259,8 @@ mod tests {
         // Frames after the first content frame that drew: 3, 91, 92, 135, 180, 181, 225.
         assert_eq!(run.engine, [3.0, 91.0, 92.0, 135.0, 180.0, 181.0, 225.0]);
         assert_eq!(run.raster[0], 6.0);
+        // Every frame after the first content frame, 3 to 271, drawn or not: n + 2n + 0.5 + 0.25.
+        assert_eq!(run.all_frames_ms, 3.0 * 137.0 + 0.75);
         assert_eq!(run.latency, [2, 1, 1, 1]);
         assert_eq!(run.peak_rss, Some(123 << 20));
     }

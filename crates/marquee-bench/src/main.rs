@@ -211,8 +211,12 @@ fn bench(args: BenchArgs) -> Result<(), String> {
         }
         let h = host::Host { marquee, app: paths::demo_app(), engine_wasm: engine.clone(), scratch: host::scratch() };
         // Each run takes ~5 s (paced at 60 Hz); the quick suite does one cold and one warm.
-        let (cold, warm, js) = if args.quick { (1, 1, 0) } else { (3, 5, 1) };
-        let plan = [(host::Start::Cold, cold), (host::Start::Warm, warm), (host::Start::Js, js)];
+        // The full suite also draws on the GPU with the debug overlay hidden and shown, turn about.
+        let (cold, warm, js, gpu) = if args.quick { (1, 1, 0, 0) } else { (3, 5, 1, 3) };
+        let mut plan = vec![(host::Start::Cold, cold), (host::Start::Warm, warm), (host::Start::Js, js)];
+        for _ in 0..gpu {
+            plan.extend([(host::Start::Gpu, 1), (host::Start::GpuOverlay, 1)]);
+        }
         let runs: usize = plan.iter().map(|(_, n)| n).sum();
         for (start, n) in plan {
             for _ in 0..n {
@@ -289,7 +293,7 @@ fn bench(args: BenchArgs) -> Result<(), String> {
                 "start": r.start.name(), "startup_ms": r.startup_ms,
                 "module": r.module.as_ref().map(|m| &m.0), "module_ms": r.module.as_ref().map(|m| m.1),
                 "engine_ms": r.engine, "raster_ms": r.raster, "present_ms": r.present, "latency_frames": r.latency,
-                "peak_rss_bytes": r.peak_rss,
+                "all_frames_ms": r.all_frames_ms, "peak_rss_bytes": r.peak_rss,
             })).collect::<Vec<_>>(),
             "app_side": sides.iter().map(|s| serde_json::json!({
                 "runtime": s.runtime,

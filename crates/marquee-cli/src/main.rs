@@ -758,7 +758,7 @@ fn report_json(r: &Report) -> serde_json::Value {
         .map(|f| {
             serde_json::json!({
                 "at_ms": ms(f.at.duration_since(r.started)), "time_ms": f.time_ms,
-                "engine_ms": ms(f.engine), "raster_ms": ms(f.raster), "present_ms": ms(f.present),
+                "engine_ms": ms(f.engine), "raster_ms": ms(f.raster), "present_ms": ms(f.present), "overlay_ms": ms(f.overlay),
                 "pixels": f.pixels, "pixels_rasterized": f.pixels_rasterized, "pixels_composited": f.pixels_composited,
                 "batches": f.batches, "texture_bytes": f.texture_bytes, "layer_bytes": f.layer_bytes,
                 "drawn": f.drawn, "draw_calls": f.draw_calls, "image_uploads": f.image_uploads, "glyph_uploads": f.glyph_uploads,
@@ -839,10 +839,15 @@ fn print_report(r: &Report) {
     if r.log_dropped > 0 || r.app_waits > 0 {
         println!("log lines dropped: {}, app waits for the engine: {}", r.log_dropped, r.app_waits);
     }
-    for name in ["engine", "raster", "present"] {
+    let overlay_shown = r.frames.iter().any(|f| !f.overlay.is_zero());
+    for name in ["engine", "raster", "present", "overlay"] {
+        if name == "overlay" && !overlay_shown {
+            continue;
+        }
         let phase = |f: &marquee_host::FrameStat| match name {
             "engine" => f.engine,
             "raster" => f.raster,
+            "overlay" => f.overlay,
             _ => f.present,
         };
         let mut v: Vec<f64> = r.frames.iter().map(|f| ms(phase(f))).collect();

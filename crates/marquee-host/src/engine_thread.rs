@@ -284,9 +284,11 @@ impl Loop {
             let frame = Frame::parse(&output).map_err(|e| Error::EngineFailing(format!("malformed frame: {e}")))?;
             self.request_images(&frame);
             let t = Instant::now();
+            self.build_overlay(time_ms);
+            let overlay_time = t.elapsed();
+            let t = Instant::now();
             self.gpu_stats = marquee_gl::Stats::default();
-            let overlay = self.overlay_frame(time_ms);
-            let (drawn, mut damage, app_quiet) = self.draw(&frame, overlay.as_ref());
+            let (drawn, mut damage, app_quiet) = self.draw(&frame);
             if let Some((panel, shown)) = &mut self.problem
                 && panel.cover(&mut self.canvas, &damage, !*shown)
             {
@@ -302,14 +304,12 @@ impl Loop {
             if drawn.is_some() {
                 self.overlay.presented(Instant::now());
             }
-            if let Some(drawing) = &overlay {
-                self.overlay.panels().drawn(drawing);
-            }
             self.count_frame(FrameStat {
                 at: frame_start,
                 time_ms,
                 engine: engine_time,
                 raster: raster_time,
+                overlay: overlay_time,
                 present: present_time,
                 pixels: drawn.as_ref().map_or(0, |d| d.pixels),
                 pixels_rasterized: drawn.as_ref().map_or(0, |d| d.pixels_rasterized),
@@ -535,14 +535,14 @@ impl Loop {
         }
     }
 
-    /// The debug overlay's panels for this frame, if it shows, from the figures after the
-    /// engine's frame: the last frames' times, the engine's counters, the app's batches, the
-    /// rejections and the log.
-    fn overlay_frame(&mut self, time_ms: f64) -> Option<marquee_overlay::Drawing> {
+    /// Builds the debug overlay's panels if they are due, from the figures after the engine's
+    /// frame: the last frames' times, the engine's counters, the app's batches, the rejections
+    /// and the app's console.
+    fn build_overlay(&mut self, time_ms: f64) {
         use marquee_overlay::panels::{HISTORY, Severity};
         use marquee_overlay::{AppFigures, EngineFigures, Figures, FrameTimes, LogLine};
-        if !self.overlay.shown {
-            return None;
+        if !self.overlay.due(time_ms) {
+            return;
         }
         let ms = |d: Duration| d.as_secs_f32() * 1000.0;
         let frames: Vec<FrameTimes> = self.frames[self.frames.len().saturating_sub(HISTORY)..]
@@ -603,7 +603,8 @@ impl Loop {
                 console: &console,
             },
         };
-        Some(self.overlay.panels().frame(&figures))
+        let drawing = self.overlay.panels().frame(&figures);
+        self.overlay.built(drawing, time_ms);
     }
 
     /// Applies the frame's layer updates, samples the layers the backend animates at the frame's
@@ -611,11 +612,7 @@ impl Loop {
     /// (`None` if it could not be, said once per reason) and the damage. Updates that do not make
     /// a tree change nothing: the previous frame stays on screen and the engine is asked to
     /// restate the whole tree.
-    fn draw(
-        &mut self,
-        frame: &Frame<'_>,
-        overlay: Option<&marquee_overlay::Drawing>,
-    ) -> (Option<DrawStats>, Vec<IntRect>, bool) {
+    fn draw(&mut self, frame: &Frame<'_>) -> (Option<DrawStats>, Vec<IntRect>, bool) {
         let mut glyphs = self.instance.text.clone();
         let mut damage = Vec::new();
         let mut app_quiet = true;
@@ -638,12 +635,12 @@ impl Loop {
                     }
                 }
                 // The app is drawn again where the overlay is and was, and the overlay over it.
-                let covered = self.overlay.damage(overlay);
+                let (covered, panels) = self.overlay.cover(&damage);
                 if !covered.is_empty() {
                     damage.push(covered);
                 }
                 if !damage.is_empty() && self.gpu.is_some() {
-                    self.draw_gpu(&damage, &mut glyphs, overlay);
+                    self.draw_gpu(&damage, &mut glyphs, panels);
                 }
                 if self.gpu.is_some() {
                     Ok(DrawStats { pixels: damage.iter().map(|r| r.area() as u64).sum(), ..DrawStats::default() })
@@ -654,9 +651,8 @@ impl Loop {
                     .map_err(|_| "the backend panicked".to_owned())
                     .and_then(|drawn| drawn.map_err(|e| e.to_string()))
                     .and_then(|drawn| {
-                        if let (Some(drawing), Some(panels)) = (overlay, self.overlay.state()) {
-                            let (w, h) = (self.canvas.bounds().w as u32, self.canvas.bounds().h as u32);
-                            marquee_overlay::cpu::paint(panels, drawing, self.canvas.pixels_mut(), w, h)?;
+                        if panels {
+                            self.overlay.paint_cpu(&mut self.canvas)?;
                         }
                         Ok(drawn)
                     })
@@ -698,12 +694,7 @@ impl Loop {
     /// again with a new context (everything the renderer kept is made anew); after that, or if
     /// no context can be made, it leaves the GPU for the CPU, which draws this frame and the
     /// rest. The log says which, and why.
-    fn draw_gpu(
-        &mut self,
-        damage: &[IntRect],
-        glyphs: &mut marquee_text::SharedText,
-        overlay: Option<&marquee_overlay::Drawing>,
-    ) {
+    fn draw_gpu(&mut self, damage: &[IntRect], glyphs: &mut marquee_text::SharedText, panels: bool) {
         let Some(gpu) = self.gpu.as_mut() else { return };
         if self.options.gpu_fault_at == Some(self.n) {
             gpu.inject_gl_error();
@@ -711,7 +702,7 @@ impl Loop {
         if self.options.gpu_lose_at == Some(self.n) {
             gpu.lose_context();
         }
-        let Err(why) = self.try_draw_gpu(damage, glyphs, overlay) else { return };
+        let Err(why) = self.try_draw_gpu(damage, glyphs, panels) else { return };
         let n = self.n;
         // The old context goes first: making the new one current must not be undone by it.
         self.gpu = None;
@@ -723,7 +714,7 @@ impl Loop {
                 Ok(gpu) => {
                     self.gpu = Some(gpu);
                     // A new target holds nothing: its first frame is drawn whole.
-                    match self.try_draw_gpu(damage, glyphs, overlay) {
+                    match self.try_draw_gpu(damage, glyphs, panels) {
                         Ok(()) => {
                             self.say(
                                 Level::Warn,
@@ -750,13 +741,13 @@ impl Loop {
         &mut self,
         damage: &[IntRect],
         glyphs: &mut marquee_text::SharedText,
-        overlay: Option<&marquee_overlay::Drawing>,
+        panels: bool,
     ) -> Result<(), String> {
         let Some(gpu) = self.gpu.as_mut() else { return Err("no GPU backend".into()) };
         let (tree, background, textures, canvas) =
             (&self.layers, self.options.background, &self.textures, &mut self.canvas);
         let problem = self.problem.as_ref().map(|(panel, _)| panel.overlay());
-        let overlay = self.overlay.state().zip(overlay);
+        let overlay = if panels { self.overlay.gpu_parts() } else { None };
         let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             gpu.draw(tree, damage, background, (textures, glyphs), canvas, (overlay, problem))
         }))

@@ -145,7 +145,7 @@ impl Gpu {
         (images, glyphs): (&dyn Images, &mut dyn Glyphs),
         canvas: &mut Canvas,
         (overlay, problem): (
-            Option<(&marquee_overlay::Overlay, &marquee_overlay::Drawing)>,
+            Option<(&mut marquee_overlay::Overlay, &marquee_overlay::Drawing)>,
             Option<marquee_gl::Overlay<'_>>,
         ),
     ) -> Result<marquee_gl::Stats, String> {

@@ -48,7 +48,9 @@ pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
 pub use marquee_protocol::{Key, KeyAction};
 pub use marquee_raster::Canvas;
-pub use overlay::{SEQUENCE_MS as OVERLAY_SEQUENCE_MS, TOGGLE_SEQUENCE as OVERLAY_SEQUENCE};
+pub use overlay::{
+    REFRESH_MS as OVERLAY_REFRESH_MS, SEQUENCE_MS as OVERLAY_SEQUENCE_MS, TOGGLE_SEQUENCE as OVERLAY_SEQUENCE,
+};
 pub use selection::{EngineChoice, Selection};
 
 /// The texture budget of a host that is not given one: 128 MiB of decoded images, a 1080p
@@ -416,8 +418,10 @@ pub struct FrameStat {
     pub time_ms: f64,
     /// Applying batches and running the engine's frame.
     pub engine: Duration,
-    /// Rasterizing the damage.
+    /// Rasterizing the damage (the debug overlay's drawing included, when it shows).
     pub raster: Duration,
+    /// Building the debug overlay's panels (zero when hidden, and between its builds).
+    pub overlay: Duration,
     /// The presenter.
     pub present: Duration,
     /// Pixels redrawn (the damage).

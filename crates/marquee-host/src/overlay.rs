@@ -2,12 +2,16 @@
 //! and the damage it adds.
 //!
 //! Shown (`Options::overlay`, [`Input::Overlay`](crate::Input::Overlay), F12 in a window, or
-//! [`TOGGLE_SEQUENCE`] on a remote), each frame builds the panels from the host's figures
-//! (`marquee_overlay`), adds where they draw — and where they drew the frame before — to the
-//! frame's damage, so the app's layers are drawn again there, and the backend draws the panels
-//! over them. Hidden, nothing of it runs but the remote-key matcher; hiding it damages where
-//! it was once, and the app's pixels come back. The overlay reads the host's figures and the
-//! engine's counters; it never enters the engine, and the engine cannot tell it is there.
+//! [`TOGGLE_SEQUENCE`] on a remote), the panels are built from the host's figures
+//! (`marquee_overlay`) every [`REFRESH_MS`] of frame time, and kept between. The panels are
+//! drawn in a frame only over the whole of their area, redrawn by the app first: the frame they
+//! are built in damages where they are and where they were, and so does any frame whose own
+//! damage touches them; any other frame leaves their pixels as they are, and costs nothing. So
+//! no pixel is ever composited twice. The CPU backend composites the panels from pixels
+//! rasterized once a build; the GPU draws the build's meshes. Hidden, nothing of it runs but the
+//! remote-key matcher; hiding it damages where it was once, and the app's pixels come back. The
+//! overlay reads the host's figures and the engine's counters; it never enters the engine, and
+//! the engine cannot tell it is there.
 
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -24,6 +28,10 @@ pub const TOGGLE_SEQUENCE: [Key; 4] = [Key::Menu, Key::Menu, Key::Menu, Key::Up]
 /// How quickly [`TOGGLE_SEQUENCE`] must be pressed, first key to last, in ms of frame time.
 pub const SEQUENCE_MS: f64 = 3000.0;
 
+/// How often the panels are built anew while they show, in ms of frame time: a figure that
+/// changed every frame could not be read anyway, and frames between builds cost nothing.
+pub const REFRESH_MS: f64 = 250.0;
+
 /// Key-to-frame latencies kept (the last ones).
 const LATENCIES: usize = 6;
 
@@ -32,9 +40,15 @@ pub(crate) struct DebugOverlay {
     overlay: Option<Overlay>,
     size: (u32, u32),
     pub(crate) shown: bool,
-    /// Where the panels drew in the last frame drawn with them: damage in the next (they may
-    /// shrink or go).
-    last_area: IntRect,
+    /// The panels as last built, when (frame time), and whether that was this frame.
+    current: Option<Drawing>,
+    built_at: f64,
+    rebuilt: bool,
+    /// The current panels rasterized apart, their area's size (the CPU backend's; made when
+    /// first drawn).
+    pixels: Option<Vec<u8>>,
+    /// Where the panels are on screen, as last drawn (empty once hidden and drawn over).
+    area: IntRect,
     /// The last presses, with their frame times, for the remote sequence.
     presses: VecDeque<(Key, f64)>,
     /// When each key pressed since the last frame was presented arrived.
@@ -51,7 +65,11 @@ impl DebugOverlay {
             overlay: None,
             size,
             shown,
-            last_area: IntRect::default(),
+            current: None,
+            built_at: 0.0,
+            rebuilt: false,
+            pixels: None,
+            area: IntRect::default(),
             presses: VecDeque::new(),
             waiting_keys: Vec::new(),
             latencies: VecDeque::new(),
@@ -103,22 +121,65 @@ impl DebugOverlay {
         }
     }
 
+    /// Whether the panels are to be built at frame time `time_ms`: they show, and were never
+    /// built, or [`REFRESH_MS`] ago (or the clock went back: a new run of virtual time).
+    pub(crate) fn due(&self, time_ms: f64) -> bool {
+        self.shown && (self.current.is_none() || !(0.0..REFRESH_MS).contains(&(time_ms - self.built_at)))
+    }
+
     /// The panels' state, made if they have never shown.
     pub(crate) fn panels(&mut self) -> &mut Overlay {
         let (w, h) = self.size;
         self.overlay.get_or_insert_with(|| Overlay::new(w, h))
     }
 
-    /// The panels' state, if they have shown.
-    pub(crate) fn state(&self) -> Option<&Overlay> {
-        self.overlay.as_ref()
+    /// The panels were built at `time_ms`: they draw in this frame.
+    pub(crate) fn built(&mut self, drawing: Drawing, time_ms: f64) {
+        (self.current, self.built_at, self.rebuilt, self.pixels) = (Some(drawing), time_ms, true, None);
     }
 
-    /// The damage the overlay adds to a frame drawn with `drawing` (`None`: hidden): where it
-    /// draws now and where it drew last.
-    pub(crate) fn damage(&mut self, drawing: Option<&Drawing>) -> IntRect {
-        let now = drawing.map_or(IntRect::default(), |d| d.area);
-        std::mem::replace(&mut self.last_area, now).union(&now)
+    /// What the overlay adds to a frame whose own damage is `damage`, and whether the panels
+    /// draw in it. They draw over their whole area or not at all: built this frame (damage:
+    /// where they are and were), or touched by the frame's damage (damage: where they are).
+    /// Hidden, where they were is damage once, and they are let go.
+    pub(crate) fn cover(&mut self, damage: &[IntRect]) -> (IntRect, bool) {
+        let rebuilt = std::mem::take(&mut self.rebuilt);
+        if !self.shown {
+            self.current = None;
+            self.pixels = None;
+            return (std::mem::take(&mut self.area), false);
+        }
+        let Some(now) = self.current.as_ref().map(|d| d.area) else { return (IntRect::default(), false) };
+        if rebuilt {
+            return (std::mem::replace(&mut self.area, now).union(&now), true);
+        }
+        let touched = damage.iter().any(|d| !d.intersect(&now).is_empty());
+        (if touched { now } else { IntRect::default() }, touched)
+    }
+
+    /// Composites the current panels over `canvas`, rasterizing them first if this build has
+    /// not been yet.
+    pub(crate) fn paint_cpu(&mut self, canvas: &mut marquee_raster::Canvas) -> Result<(), String> {
+        let (Some(overlay), Some(drawing)) = (self.overlay.as_ref(), self.current.as_ref()) else { return Ok(()) };
+        let area = drawing.area;
+        if area.is_empty() {
+            return Ok(());
+        }
+        let pixels = match &mut self.pixels {
+            Some(pixels) => pixels,
+            None => {
+                let mut pixels = vec![0; area.w as usize * area.h as usize * 4];
+                marquee_overlay::cpu::paint_in(overlay, drawing, &mut pixels, area)?;
+                self.pixels.insert(pixels)
+            }
+        };
+        let width = canvas.bounds().w as u32;
+        marquee_overlay::cpu::composite(pixels, area, canvas.pixels_mut(), width)
+    }
+
+    /// The panels' state and the current build, for the GPU backend to draw.
+    pub(crate) fn gpu_parts(&mut self) -> Option<(&mut Overlay, &Drawing)> {
+        self.overlay.as_mut().zip(self.current.as_ref())
     }
 }
 
@@ -148,15 +209,29 @@ mod tests {
     }
 
     #[test]
-    fn damage_covers_where_the_panels_are_and_were() {
+    fn panels_draw_whole_when_built_or_touched_and_leave_damage_when_hidden() {
         let mut overlay = DebugOverlay::new((1280, 720), true);
-        let drawing = |area| Drawing { meshes: Vec::new(), area, uploads: Vec::new(), free: Vec::new() };
+        let drawing = |area| Drawing { meshes: Vec::new(), area };
         let big = IntRect { x: 800, y: 10, w: 400, h: 500 };
         let small = IntRect { x: 800, y: 10, w: 400, h: 300 };
-        assert_eq!(overlay.damage(Some(&drawing(big))), big);
-        assert_eq!(overlay.damage(Some(&drawing(small))), big, "the part it left is drawn again");
-        assert_eq!(overlay.damage(Some(&drawing(small))), small);
-        assert_eq!(overlay.damage(None), small, "hidden: where it was, once");
-        assert!(overlay.damage(None).is_empty());
+        let elsewhere = [IntRect { x: 0, y: 0, w: 100, h: 100 }];
+        let under = [IntRect { x: 900, y: 100, w: 10, h: 10 }];
+        assert!(overlay.due(0.0));
+        overlay.built(drawing(big), 0.0);
+        assert_eq!(overlay.cover(&elsewhere), (big, true), "built: drawn");
+        assert!(!overlay.due(100.0));
+        assert_eq!(overlay.cover(&elsewhere), (IntRect::default(), false), "untouched: left alone");
+        assert_eq!(overlay.cover(&under), (big, true), "touched: drawn whole");
+        assert!(overlay.due(250.0));
+        overlay.built(drawing(small), 250.0);
+        assert_eq!(overlay.cover(&[]), (big, true), "the part it left is drawn again");
+        assert_eq!(overlay.cover(&under), (small, true));
+        overlay.toggle();
+        assert!(!overlay.due(600.0));
+        assert_eq!(overlay.cover(&under), (small, false), "hidden: where it was, once");
+        assert_eq!(overlay.cover(&under), (IntRect::default(), false));
+        // Shown again: built anew at once, whatever the time.
+        overlay.toggle();
+        assert!(overlay.due(601.0));
     }
 }

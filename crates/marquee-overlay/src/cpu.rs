@@ -18,14 +18,21 @@ use crate::{Drawing, Overlay, Texture};
 
 /// Draws `drawing` over `pixels`: premultiplied RGBA, `width × height`, top row first.
 pub fn paint(overlay: &Overlay, drawing: &Drawing, pixels: &mut [u8], width: u32, height: u32) -> Result<(), String> {
-    if pixels.len() != width as usize * height as usize * 4 {
-        return Err(format!("{} bytes are not {width}x{height} RGBA pixels", pixels.len()));
+    paint_in(overlay, drawing, pixels, IntRect { x: 0, y: 0, w: width as i32, h: height as i32 })
+}
+
+/// Draws the part of `drawing` inside `area` of the screen over `pixels`, which hold that area
+/// alone (premultiplied RGBA, `area`'s size, top row first): the panels kept apart, to be
+/// [`composite`]d over frames until they change.
+pub fn paint_in(overlay: &Overlay, drawing: &Drawing, pixels: &mut [u8], area: IntRect) -> Result<(), String> {
+    if area.is_empty() || pixels.len() != area.w as usize * area.h as usize * 4 {
+        return Err(format!("{} bytes are not {}x{} RGBA pixels", pixels.len(), area.w, area.h));
     }
-    let screen = IntRect { x: 0, y: 0, w: width as i32, h: height as i32 };
-    let mut target = Target { pixels, width: width as usize };
+    let mut target = Target { pixels, width: area.w as usize, origin: egui::vec2(area.x as f32, area.y as f32) };
+    let local = IntRect { x: 0, y: 0, ..area };
     for mesh in &drawing.meshes {
         let Some(texture) = overlay.texture(mesh.mesh.texture_id) else { continue };
-        let clip = mesh.clip.intersect(&screen);
+        let clip = IntRect { x: mesh.clip.x - area.x, y: mesh.clip.y - area.y, ..mesh.clip }.intersect(&local);
         let vertices = &mesh.mesh.vertices;
         for triangle in mesh.mesh.indices.chunks_exact(3) {
             let corner = |i: u32| vertices.get(i as usize).copied();
@@ -37,9 +44,38 @@ pub fn paint(overlay: &Overlay, drawing: &Drawing, pixels: &mut [u8], width: u32
     Ok(())
 }
 
+/// Composites `source` (premultiplied RGBA, `area`'s size) over `area` of `pixels`
+/// (premultiplied RGBA, `width` wide): source over, the part inside `pixels`.
+pub fn composite(source: &[u8], area: IntRect, pixels: &mut [u8], width: u32) -> Result<(), String> {
+    let height = pixels.len() / (width.max(1) as usize * 4);
+    let inside = area.intersect(&IntRect { x: 0, y: 0, w: width as i32, h: height as i32 });
+    if source.len() != area.w.max(0) as usize * area.h.max(0) as usize * 4 {
+        return Err(format!("{} bytes are not {}x{} RGBA pixels", source.len(), area.w, area.h));
+    }
+    for y in inside.y..inside.y + inside.h {
+        let from = ((y - area.y) as usize * area.w as usize + (inside.x - area.x) as usize) * 4;
+        let to = (y as usize * width as usize + inside.x as usize) * 4;
+        let len = inside.w as usize * 4;
+        for (s, d) in source[from..from + len].chunks_exact(4).zip(pixels[to..to + len].chunks_exact_mut(4)) {
+            // Integer source-over: d = s + d × (255 − sa) / 255, rounded.
+            let keep = 255 - u32::from(s[3]);
+            if keep == 255 {
+                continue;
+            }
+            for k in 0..4 {
+                let t = u32::from(d[k]) * keep + 128;
+                d[k] = (u32::from(s[k]) + ((t + (t >> 8)) >> 8)).min(255) as u8;
+            }
+        }
+    }
+    Ok(())
+}
+
 struct Target<'a> {
     pixels: &'a mut [u8],
     width: usize,
+    /// The screen position of the pixels' top-left corner.
+    origin: egui::Vec2,
 }
 
 /// Twice the signed area of `a b p`: positive when `p` is right of `a → b` on a y-down screen.
@@ -55,7 +91,10 @@ fn top_left(a: egui::Pos2, b: egui::Pos2) -> bool {
 }
 
 impl Target<'_> {
-    fn triangle(&mut self, [a, b, c]: [Vertex; 3], clip: IntRect, texture: &Texture) {
+    fn triangle(&mut self, [mut a, mut b, mut c]: [Vertex; 3], clip: IntRect, texture: &Texture) {
+        for v in [&mut a, &mut b, &mut c] {
+            v.pos -= self.origin;
+        }
         let (a, b, c) = match orient(a.pos, b.pos, c.pos) {
             area if area > 0.0 => (a, b, c),
             area if area < 0.0 => (a, c, b),
@@ -134,8 +173,7 @@ mod tests {
     fn paint_one(mesh: EguiMesh, clip: IntRect, texture: Texture, (w, h): (u32, u32), background: [u8; 4]) -> Vec<u8> {
         let mut overlay = Overlay::new(w, h);
         overlay.textures.0.insert(mesh.texture_id, texture);
-        let drawing =
-            Drawing { meshes: vec![crate::Mesh { clip, mesh }], area: clip, uploads: Vec::new(), free: Vec::new() };
+        let drawing = Drawing { meshes: vec![crate::Mesh { clip, mesh }], area: clip };
         let mut pixels = background.repeat((w * h) as usize);
         paint(&overlay, &drawing, &mut pixels, w, h).unwrap();
         pixels
@@ -220,7 +258,35 @@ mod tests {
         let pixels = paint_one(mesh, IntRect { x: 0, y: 0, w: 4, h: 4 }, white(), (4, 4), [0, 0, 0, 255]);
         assert!(pixels.chunks(4).all(|p| p == [0, 0, 0, 255]));
         let overlay = Overlay::new(4, 4);
-        let drawing = Drawing { meshes: Vec::new(), area: IntRect::default(), uploads: Vec::new(), free: Vec::new() };
+        let drawing = Drawing { meshes: Vec::new(), area: IntRect::default() };
         assert!(paint(&overlay, &drawing, &mut [0; 12], 4, 4).is_err());
+    }
+
+    #[test]
+    fn panels_painted_apart_and_composited_equal_panels_painted_in_place() {
+        let mut mesh = EguiMesh::with_texture(TextureId::Managed(0));
+        let colors = [Color32::from_rgba_premultiplied(200, 0, 0, 200), Color32::from_rgba_premultiplied(0, 0, 90, 90)];
+        for (x, y, c) in [(3.0, 2.0, colors[0]), (14.5, 3.0, colors[1]), (12.0, 11.0, colors[0]), (2.0, 9.5, colors[1])]
+        {
+            mesh.vertices.push(vertex(x, y, c));
+        }
+        mesh.indices = vec![0, 1, 2, 0, 2, 3];
+        let (w, h) = (16u32, 12u32);
+        let background = [30, 90, 40, 255];
+        let in_place = paint_one(mesh.clone(), IntRect { x: 0, y: 0, w: 16, h: 12 }, white(), (w, h), background);
+        let mut overlay = Overlay::new(w, h);
+        overlay.textures.0.insert(mesh.texture_id, white());
+        let clip = IntRect { x: 0, y: 0, w: 16, h: 12 };
+        let drawing = Drawing { meshes: vec![crate::Mesh { clip, mesh }], area: clip };
+        let area = IntRect { x: 1, y: 1, w: 15, h: 11 };
+        let mut apart = vec![0; (area.w * area.h * 4) as usize];
+        paint_in(&overlay, &drawing, &mut apart, area).unwrap();
+        let mut frame = background.repeat((w * h) as usize);
+        composite(&apart, area, &mut frame, w).unwrap();
+        let worst = frame.iter().zip(&in_place).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+        assert!(worst <= 1, "off by {worst}");
+        assert_ne!(frame, background.repeat((w * h) as usize));
+        assert!(composite(&apart, area, &mut frame, w + 1).is_ok(), "a frame of another width is cut to");
+        assert!(composite(&apart[4..], area, &mut frame, w).is_err());
     }
 }

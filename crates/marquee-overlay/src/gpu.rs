@@ -3,28 +3,33 @@
 
 use crate::{Drawing, Overlay, texture_key};
 
-/// Makes `drawing`'s texture changes, draws its meshes over `target`, then frees the textures
-/// egui is done with. Returns the draw calls made. A renderer that has none of the overlay's
-/// textures yet (`fresh`: new, or on a new context after a failure) gets each whole, as
-/// `overlay` holds it now, instead of the frame's changes.
+/// Gives the renderer the texture changes since it last drew the overlay, and draws
+/// `drawing`'s meshes over `target`. Returns the draw calls made. A renderer that has none of
+/// the overlay's textures yet (`fresh`: new, or on a new context after a failure) gets each
+/// whole, as the overlay holds it now.
 pub fn draw(
     renderer: &mut marquee_gl::Renderer,
     target: &marquee_gl::Target,
-    (overlay, drawing): (&Overlay, &Drawing),
+    (overlay, drawing): (&mut Overlay, &Drawing),
     fresh: bool,
 ) -> Result<u32, String> {
     let mut set = |key, at, size: [u32; 2], pixels: &[u8]| {
         renderer.set_mesh_texture(key, at, size, pixels).map_err(|e| e.to_string())
     };
-    if fresh {
+    if fresh || overlay.gpu_stale {
         for (id, texture) in &overlay.textures.0 {
             let pixels: Vec<u8> = texture.pixels.iter().flat_map(|c| c.to_array()).collect();
             set(texture_key(*id), None, texture.size.map(|side| side as u32), &pixels)?;
         }
     } else {
-        for upload in &drawing.uploads {
+        for upload in &overlay.pending {
             set(upload.texture, upload.at, upload.size, &upload.pixels)?;
         }
+    }
+    overlay.pending.clear();
+    overlay.gpu_stale = false;
+    for key in overlay.pending_free.drain(..) {
+        renderer.free_mesh_texture(key);
     }
     let meshes: Vec<marquee_gl::Mesh<'_>> = drawing
         .meshes
@@ -38,9 +43,5 @@ pub fn draw(
             texture: texture_key(m.mesh.texture_id),
         })
         .collect();
-    let draws = renderer.draw_meshes(target, &meshes).map_err(|e| e.to_string())?;
-    for key in &drawing.free {
-        renderer.free_mesh_texture(*key);
-    }
-    Ok(draws)
+    renderer.draw_meshes(target, &meshes).map_err(|e| e.to_string())
 }

@@ -25,13 +25,25 @@ use marquee_display_list::IntRect;
 
 pub use panels::{AppFigures, EngineFigures, Figures, FrameTimes, LogLine};
 
-/// The overlay's state between frames: egui's context (its fonts, its texture atlas) and the
-/// pixels of each texture egui has given it, for the CPU rasterizer.
+/// The overlay's state between frames: egui's context (its fonts, its texture atlas), the
+/// pixels of each texture egui has given it (for the CPU rasterizer), and the changes to them a
+/// GPU has not been given yet.
 pub struct Overlay {
     ctx: egui::Context,
     textures: Textures,
     size: (u32, u32),
+    /// Texture changes since a GPU last drew the overlay (new textures, patches of old ones), in
+    /// order, and textures freed since.
+    pending: Vec<Upload>,
+    pending_free: Vec<u64>,
+    /// The pending changes grew past [`MAX_PENDING_BYTES`] (no GPU draws the overlay): they were
+    /// let go, and a GPU is given every texture whole instead.
+    gpu_stale: bool,
 }
+
+/// The most bytes of texture changes kept for a GPU that has not drawn the overlay: past it,
+/// they are let go and the textures given whole when it does.
+const MAX_PENDING_BYTES: usize = 8 << 20;
 
 /// One frame of the overlay, tessellated.
 pub struct Drawing {
@@ -39,11 +51,6 @@ pub struct Drawing {
     pub meshes: Vec<Mesh>,
     /// The smallest rectangle holding every pixel the meshes may touch (empty if none).
     pub area: IntRect,
-    /// Texture changes to make before the meshes draw (new textures, patches of old ones), in
-    /// order; the overlay's own copies ([`Overlay::texture`]) already have them.
-    pub uploads: Vec<Upload>,
-    /// Textures to free after the meshes draw (their ids, as [`texture_key`] gives them).
-    pub free: Vec<u64>,
 }
 
 /// A change to one of the overlay's textures, for a GPU that keeps its own copies.
@@ -131,7 +138,14 @@ impl Overlay {
             style.animation_time = 0.0;
             style.spacing.item_spacing = egui::vec2(6.0, 3.0);
         });
-        Overlay { ctx, textures: Textures::default(), size: (width, height) }
+        Overlay {
+            ctx,
+            textures: Textures::default(),
+            size: (width, height),
+            pending: Vec::new(),
+            pending_free: Vec::new(),
+            gpu_stale: false,
+        }
     }
 
     /// Runs one pass of the panels over `figures` and tessellates it.
@@ -145,12 +159,11 @@ impl Overlay {
             ..egui::RawInput::default()
         };
         let mut output = self.ctx.run_ui(input, |ui| panels::show(ui, figures));
-        let mut uploads = Vec::new();
         for (id, deltas) in &output.textures_delta.set {
             for delta in deltas {
                 self.textures.set(*id, delta);
                 let egui::ImageData::Color(image) = &delta.image;
-                uploads.push(Upload {
+                self.pending.push(Upload {
                     texture: texture_key(*id),
                     at: delta.pos.map(|[x, y]| [x as u32, y as u32]),
                     size: image.size.map(|side| side as u32),
@@ -158,8 +171,16 @@ impl Overlay {
                 });
             }
         }
-        let free = output.textures_delta.free.iter().map(|id| texture_key(*id)).collect();
-        // Applied above: egui checks that none is dropped unapplied.
+        // egui frees a texture only when the frame it sends does not use it.
+        for id in &output.textures_delta.free {
+            self.textures.0.remove(id);
+            self.pending_free.push(texture_key(*id));
+        }
+        if self.pending.iter().map(|u| u.pixels.len()).sum::<usize>() > MAX_PENDING_BYTES {
+            self.pending.clear();
+            self.gpu_stale = true;
+        }
+        // Taken above: egui checks that no change is dropped untaken.
         output.textures_delta.clear();
         let screen = IntRect { x: 0, y: 0, w: w as i32, h: h as i32 };
         let mut area = IntRect::default();
@@ -174,17 +195,12 @@ impl Overlay {
             area = area.union(&bounds);
             meshes.push(Mesh { clip, mesh });
         }
-        Drawing { meshes, area, uploads, free }
+        Drawing { meshes, area }
     }
 
     /// The texture `id`, as egui last set it.
     pub fn texture(&self, id: TextureId) -> Option<&Texture> {
         self.textures.0.get(&id)
-    }
-
-    /// Frees the textures `drawing` says egui is done with: call after drawing it.
-    pub fn drawn(&mut self, drawing: &Drawing) {
-        self.textures.0.retain(|id, _| !drawing.free.contains(&texture_key(*id)));
     }
 }
 

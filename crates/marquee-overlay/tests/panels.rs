@@ -46,7 +46,6 @@ fn draw(overlay: &mut Overlay, figures: &Figures<'_>) -> (Vec<u8>, IntRect) {
     let drawing = overlay.frame(figures);
     let mut pixels = [20u8, 20, 60, 255].repeat(1280 * 720);
     cpu::paint(overlay, &drawing, &mut pixels, 1280, 720).unwrap();
-    overlay.drawn(&drawing);
     (pixels, drawing.area)
 }
 
@@ -142,12 +141,11 @@ fn the_gpu_draws_the_panels_as_the_cpu_does_and_keeps_the_display_lists_state() 
     let figures = figures(&frames, &console, &[], false);
     let mut overlay = Overlay::new(1280, 720);
     let drawing = overlay.frame(&figures);
-    let draws = marquee_overlay::gpu::draw(&mut renderer, &target, (&overlay, &drawing), false).unwrap();
+    let draws = marquee_overlay::gpu::draw(&mut renderer, &target, (&mut overlay, &drawing), false).unwrap();
     assert!(draws >= 1);
     let gpu = renderer.read_checked(&target).unwrap();
     let mut cpu = [20u8, 20, 60, 255].repeat(1280 * 720);
     cpu::paint(&overlay, &drawing, &mut cpu, 1280, 720).unwrap();
-    overlay.drawn(&drawing);
     let differ =
         gpu.chunks(4).zip(cpu.chunks(4)).filter(|(g, c)| g.iter().zip(*c).any(|(a, b)| a.abs_diff(*b) > 24)).count();
     let area = drawing.area.area() as usize;
@@ -157,16 +155,15 @@ fn the_gpu_draws_the_panels_as_the_cpu_does_and_keeps_the_display_lists_state() 
     // bindings restored).
     let drawing = overlay.frame(&figures);
     renderer.draw(&empty, &target, background, &NoImages, &mut NoGlyphs).unwrap();
-    marquee_overlay::gpu::draw(&mut renderer, &target, (&overlay, &drawing), false).unwrap();
+    marquee_overlay::gpu::draw(&mut renderer, &target, (&mut overlay, &drawing), false).unwrap();
     assert!(renderer.read_checked(&target).unwrap() == gpu);
     let (_second, gl) = marquee_gl::Headless::new().unwrap();
     let mut fresh = marquee_gl::Renderer::new(gl).unwrap();
     let fresh_target = fresh.offscreen(1280, 720).unwrap();
     fresh.draw(&empty, &fresh_target, background, &NoImages, &mut NoGlyphs).unwrap();
-    marquee_overlay::gpu::draw(&mut fresh, &fresh_target, (&overlay, &drawing), true).unwrap();
+    marquee_overlay::gpu::draw(&mut fresh, &fresh_target, (&mut overlay, &drawing), true).unwrap();
     assert!(fresh.read_checked(&fresh_target).unwrap() == gpu, "a fresh renderer draws the same");
     drop((fresh, fresh_target));
-    overlay.drawn(&drawing);
     let square = LayerTree::single(vec![Op::FillRect {
         rect: Rect::new(10.0, 10.0, 20.0, 20.0),
         radii: Radii::ZERO,
