@@ -22,6 +22,7 @@
 //! | `mq_set_texture_budget` | `(low: u32, high: u32)` | the texture budget in bytes, `high << 32 \| low` |
 //! | `mq_profile` | `(on: u32)` | 1: time each frame's phases with the `clock` import (see [`Stat`]); 0: stop |
 //! | `mq_invalidate` | `()` | the backend lost its layers: the next frame restates the whole tree |
+//! | `mq_debug_query` | `(kind: u32, a: u32, b: u32) -> u64` | optional: a debug query (a node, the node at a point, the focus); `ptr \| len << 32` of the answer (docs/debug.md) |
 //!
 //! Imports, all from module `marquee` — the host's text service (see
 //! `marquee_display_list::text`), so the module carries no font code, and a clock read only
@@ -258,6 +259,18 @@ pub extern "C" fn mq_image_failed(image: u32, reason: u32) -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn mq_set_texture_budget(low: u32, high: u32) {
     ENGINE.with_borrow_mut(|e| e.set_texture_budget(abi::join_u64(low, high)));
+}
+
+/// Answers a debug query (`marquee_engine_contract::debug`: `kind` 0 a node, 1 the node at a
+/// point, 2 the focus) and returns the answer as `ptr | len << 32`, valid until the next call.
+/// An unknown kind answers "nothing". Optional for hosts; changes nothing in the scene.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_debug_query(kind: u32, a: u32, b: u32) -> u64 {
+    let query = marquee_engine_contract::debug::Query::from_args(kind, a, b);
+    ENGINE.with_borrow_mut(|e| {
+        let out = e.debug_query(query);
+        abi::pack_buffer(out.as_ptr() as usize as u32, out.len() as u32)
+    })
 }
 
 /// The backend lost the layers it kept: the next frame restates the whole tree.

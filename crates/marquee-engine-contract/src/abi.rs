@@ -6,7 +6,9 @@
 
 use marquee_display_list::text::{Paragraph, TextLayout, TextSize};
 
-/// Bumped on any change to the exports' names, signatures or meaning, or to the imports.
+/// Bumped on any change to the exports' names, signatures or meaning, or to the imports. An
+/// optional export (one a host looks up and does without, as [`export::DEBUG_QUERY`]) does not
+/// bump it: engines with and without it run on hosts of either kind.
 pub const ABI_VERSION: u32 = 6;
 
 /// The module every import comes from.
@@ -40,6 +42,10 @@ pub mod export {
     pub const PROFILE: &str = "mq_profile";
     /// `()`: the backend lost the layers it kept; the next frame restates the whole tree.
     pub const INVALIDATE: &str = "mq_invalidate";
+    /// `(kind, a, b) -> u64`, optional: a debug query
+    /// ([`debug::Query::to_args`](crate::debug::Query::to_args)); the answer's bytes as
+    /// [`pack_buffer`](super::pack_buffer). A host does without it when an engine lacks it.
+    pub const DEBUG_QUERY: &str = "mq_debug_query";
     /// The linear memory.
     pub const MEMORY: &str = "memory";
 }

@@ -11,6 +11,7 @@
 //!   say what the host tells the app);
 //! - [`stream`]: the engine's input as a list of [`Step`]s, the recording format hosts write with
 //!   `--record` and replays read, and [`stream::play`], which drives any build through a stream;
+//! - [`debug`]: the debug query's questions and answers, for a host's debug overlay;
 //! - [`frame_text`]: a frame buffer in words, for fixtures and for showing where two builds
 //!   differ;
 //! - [`paths`]: where a checkout keeps engine.wasm, engine.js (as `cargo xtask wasm` leaves them)
@@ -23,6 +24,7 @@
 //! definition.
 
 pub mod abi;
+pub mod debug;
 mod error;
 pub mod frame_text;
 pub mod paths;
@@ -80,6 +82,11 @@ pub trait Engine {
     /// The backend lost the layers it kept (it refused a frame, or was replaced): the next frame
     /// restates the whole layer tree.
     fn invalidate(&mut self) -> Result<(), Error>;
+
+    /// Answers a debug query (a host's debug overlay): the answer's bytes, to read with
+    /// [`debug::decode`] (they come from the engine: decode them, never trust them); `None` if
+    /// this build has no debug query (an engine from before it). Answering changes nothing.
+    fn debug_query(&mut self, query: debug::Query) -> Result<Option<Vec<u8>>, Error>;
 
     /// Runs a frame and returns the frame buffer.
     fn frame(&mut self, time_ms: f64) -> Result<Vec<u8>, Error> {

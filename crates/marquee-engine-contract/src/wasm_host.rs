@@ -6,7 +6,8 @@
 //! [`wasm_engine_contract!`](crate::wasm_engine_contract) implements [`crate::Engine`] for a
 //! type with the fields `store`, `memory`, `poisoned` and one typed function per export
 //! (`alloc`, `free`, `apply`, `frame`, `key`, `stat`, `image_ready`, `image_failed`,
-//! `texture_budget`, `profile`, `invalidate`), and the methods `check(&mut self) -> Result<(),
+//! `texture_budget`, `profile`, `invalidate`; `debug_query` an `Option`, the export being
+//! optional), and the methods `check(&mut self) -> Result<(),
 //! Error>` (refuses a poisoned instance and arms the call's budget), `guard(&mut self, result)
 //! -> Result<T, Error>` (turns a failed call into the contract's error and poisons the
 //! instance) and `linear_memory(&self) -> usize`.
@@ -99,6 +100,15 @@ macro_rules! wasm_engine_contract {
                 self.check()?;
                 let r = self.invalidate.call(&mut self.store, ());
                 self.guard(r)
+            }
+
+            fn debug_query(&mut self, query: $crate::debug::Query) -> Result<Option<Vec<u8>>, $crate::Error> {
+                let Some(debug_query) = self.debug_query.clone() else { return Ok(None) };
+                self.check()?;
+                let r = debug_query.call(&mut self.store, query.to_args());
+                let packed = self.guard(r)?;
+                let bytes = $crate::abi::output(self.memory.data(&self.store), packed)?;
+                Ok(Some(bytes.to_vec()))
             }
         }
     };

@@ -62,6 +62,15 @@ function makeEngine(instantiate, host) {
     setTextureBudget: (low, high) => e.mq_set_texture_budget(low, high),
     profile: (on) => e.mq_profile(on),
     invalidate: () => e.mq_invalidate(),
+    // Optional: an engine.js from before the debug query lacks it (undefined: none). Else a
+    // view of the answer, or null if the engine pointed outside its memory.
+    debugQuery(kind, a, b) {
+      if (typeof e.mq_debug_query !== 'function') return undefined;
+      const ptr = e.mq_debug_query(kind, a, b) >>> 0;
+      const len = high >>> 0;
+      const buffer = e.memory.buffer;
+      return ptr + len <= buffer.byteLength ? new Uint8Array(buffer, ptr, len) : null;
+    },
     memoryBytes: () => e.memory.buffer.byteLength,
   };
 }

@@ -213,6 +213,27 @@ impl marquee_engine_contract::Engine for JsEngine {
     fn invalidate(&mut self) -> Result<(), Error> {
         self.call("invalidate", ())
     }
+
+    fn debug_query(&mut self, query: marquee_engine_contract::debug::Query) -> Result<Option<Vec<u8>>, Error> {
+        let (kind, a, b) = query.to_args();
+        let mut out = Vec::new();
+        let answer = self.with(|_, engine| {
+            let view: Value = engine.get::<_, Function>("debugQuery")?.call((kind, a, b))?;
+            if view.is_undefined() {
+                return Ok(None);
+            }
+            let view: Option<TypedArray<u8>> = rquickjs::FromJs::from_js(view.ctx(), view.clone())?;
+            Ok(Some(view.is_some_and(|v| copy_bytes(&v, &mut out))))
+        })?;
+        match answer {
+            None => Ok(None),
+            Some(true) => Ok(Some(out)),
+            Some(false) => {
+                self.poisoned = true;
+                Err(Error::BadOutput)
+            }
+        }
+    }
 }
 
 /// The text service as the glue sees it: `textSet`, `textRemove`, `textMeasure`.

@@ -188,6 +188,8 @@ pub struct WasmiEngine {
     texture_budget: TypedFunc<(u32, u32), ()>,
     profile: TypedFunc<u32, ()>,
     invalidate: TypedFunc<(), ()>,
+    /// Optional: an engine from before the debug query lacks it (or has it otherwise).
+    debug_query: Option<TypedFunc<(u32, u32, u32), u64>>,
     fuel: u64,
     poisoned: bool,
 }
@@ -233,6 +235,7 @@ impl WasmiEngine {
             texture_budget: func!(export::SET_TEXTURE_BUDGET),
             profile: func!(export::PROFILE),
             invalidate: func!(export::INVALIDATE),
+            debug_query: instance.get_typed_func(&store, export::DEBUG_QUERY).ok(),
             fuel: runtime.fuel,
             store,
             memory,

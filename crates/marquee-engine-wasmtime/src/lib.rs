@@ -239,6 +239,8 @@ pub struct WasmEngine {
     texture_budget: TypedFunc<(u32, u32), ()>,
     profile: TypedFunc<u32, ()>,
     invalidate: TypedFunc<(), ()>,
+    /// Optional: an engine from before the debug query lacks it (or has it otherwise).
+    debug_query: Option<TypedFunc<(u32, u32, u32), u64>>,
     budget_ticks: u64,
     poisoned: bool,
     /// Keeps the epoch advancing while this instance lives, even if its runtime is dropped.
@@ -285,6 +287,7 @@ impl WasmEngine {
             texture_budget: func!(export::SET_TEXTURE_BUDGET),
             profile: func!(export::PROFILE),
             invalidate: func!(export::INVALIDATE),
+            debug_query: instance.get_typed_func(&mut store, export::DEBUG_QUERY).ok(),
             budget_ticks,
             _ticker: runtime.ticker.clone(),
             store,

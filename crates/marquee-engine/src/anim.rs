@@ -338,6 +338,11 @@ impl Animations {
         }
     }
 
+    /// How many animations run on `node` (one a channel).
+    pub(crate) fn running_on(&self, node: usize) -> usize {
+        self.group(node).map_or(0, |g| self.groups[g].running.len())
+    }
+
     /// The running animation of a channel, if one runs.
     pub(crate) fn get(&self, node: usize, c: Channel) -> Option<&Animation> {
         match self.find(node, c)? {

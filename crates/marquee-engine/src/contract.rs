@@ -79,6 +79,10 @@ impl marquee_engine_contract::Engine for Engine {
         Ok(None)
     }
 
+    fn debug_query(&mut self, query: marquee_engine_contract::debug::Query) -> Result<Option<Vec<u8>>, Error> {
+        Ok(Some(Engine::debug_query(self, Some(query)).to_vec()))
+    }
+
     fn invalidate(&mut self) -> Result<(), Error> {
         Engine::invalidate(self);
         Ok(())

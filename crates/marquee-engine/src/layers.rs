@@ -288,7 +288,7 @@ impl Layers {
     }
 
     /// The layer holding node `n`'s own paint; `None` if `n` is not in the tree.
-    fn containing(&self, scene: &Scene, n: usize) -> Option<u32> {
+    pub(crate) fn containing(&self, scene: &Scene, n: usize) -> Option<u32> {
         if self.is_layer(n) { Some(Kind::Node(n).id()) } else { self.drawing(scene, n) }
     }
 

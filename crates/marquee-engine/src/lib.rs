@@ -26,6 +26,7 @@
 mod anim;
 mod contract;
 mod damage;
+mod debug;
 mod focus;
 mod image;
 mod layers;
@@ -143,6 +144,8 @@ pub struct Engine {
     clock: Option<Clock>,
     /// The app's reusable styles, by id (`DefineStyle`); `None` where none is defined.
     styles: Vec<Option<Box<[StyleEntry]>>>,
+    /// The last debug query's answer (`debug.rs`).
+    debug: Vec<u8>,
 }
 
 impl Default for Engine {
@@ -173,6 +176,7 @@ impl Default for Engine {
             fading: Vec::new(),
             clock: None,
             styles: Vec::new(),
+            debug: Vec::new(),
         }
     }
 }

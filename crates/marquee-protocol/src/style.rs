@@ -566,11 +566,14 @@ macro_rules! style_properties {
                 match self { $(StyleDecl::$Variant(_) => StyleProperty::$Variant,)* }
             }
 
-            pub(crate) fn to_wire(self) -> (u8, u32) {
+            /// The value as the wire carries it after the property: its type tag and 32 bits.
+            pub fn to_wire(self) -> (u8, u32) {
                 match self { $(StyleDecl::$Variant(v) => v.to_wire(),)* }
             }
 
-            pub(crate) fn from_wire(p: StyleProperty, t: u8, bits: u32) -> Result<StyleDecl, &'static str> {
+            /// The declaration of `p` with the wire's type tag and bits, checked as the decoder
+            /// checks it (type, range).
+            pub fn from_wire(p: StyleProperty, t: u8, bits: u32) -> Result<StyleDecl, &'static str> {
                 match p {
                     $(StyleProperty::$Variant => {
                         let v = <$Ty as Value>::from_wire(t, bits)?;
