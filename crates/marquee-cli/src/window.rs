@@ -103,6 +103,8 @@ struct App<'a> {
     input: Option<InputSender>,
     window: Option<(Rc<Window>, WindowSurface)>,
     result: Option<Result<Report, marquee_host::Error>>,
+    /// Where the mouse is, in the window's pixels (the canvas's: the window is its size).
+    pointer: (f32, f32),
 }
 
 impl App<'_> {
@@ -235,6 +237,15 @@ impl ApplicationHandler<Wake> for App<'_> {
                     input.send(Input::Quit);
                 }
             }
+            WindowEvent::CursorMoved { position, .. } => self.pointer = (position.x as f32, position.y as f32),
+            WindowEvent::MouseInput {
+                state: ElementState::Pressed, button: winit::event::MouseButton::Left, ..
+            } => {
+                if let Some(input) = &self.input {
+                    let (x, y) = self.pointer;
+                    input.send(Input::Pick { x, y });
+                }
+            }
             WindowEvent::KeyboardInput { event, .. } => {
                 let Some(input) = &self.input else { return };
                 if event.logical_key == WinitKey::Named(NamedKey::F12) {
@@ -268,6 +279,7 @@ pub(crate) fn run(options: Options, started: &mut dyn FnMut(InputSender)) -> Res
         input: None,
         window: None,
         result: None,
+        pointer: (0.0, 0.0),
     };
     event_loop.run_app(&mut app).map_err(|e| Error::NoDisplay(e.to_string()))?;
     match app.result {

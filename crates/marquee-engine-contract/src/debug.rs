@@ -82,6 +82,8 @@ pub struct NodeInfo {
     pub parent: Option<u32>,
     /// How many children it has.
     pub children: u32,
+    /// Their ids, in order: the first [`MAX_LIST`].
+    pub child_ids: Vec<u32>,
     /// Its border box in screen pixels (scroll offsets applied, transforms not): x, y, width,
     /// height.
     pub border_box: [f32; 4],
@@ -195,6 +197,9 @@ pub fn encode(answer: &Answer, out: &mut Vec<u8>) {
             out.push(n.kind);
             put_u32(out, n.parent.unwrap_or(NONE));
             put_u32(out, n.children);
+            let ids = &n.child_ids[..n.child_ids.len().min(MAX_LIST)];
+            put_u32(out, ids.len() as u32);
+            ids.iter().for_each(|id| put_u32(out, *id));
             for quad in [n.border_box, n.margin, n.padding, n.border] {
                 quad.iter().for_each(|v| put_f32(out, *v));
             }
@@ -253,6 +258,9 @@ pub fn decode(bytes: &[u8]) -> Result<Answer, DecodeError> {
         1 => {
             let mut n =
                 NodeInfo { id: r.u32()?, kind: r.u8()?, parent: r.node()?, children: r.u32()?, ..NodeInfo::default() };
+            for _ in 0..r.count()? {
+                n.child_ids.push(r.u32()?);
+            }
             for quad in [&mut n.border_box, &mut n.margin, &mut n.padding, &mut n.border] {
                 *quad = r.f32s()?;
             }

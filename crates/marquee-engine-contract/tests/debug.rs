@@ -15,6 +15,7 @@ fn node() -> NodeInfo {
         kind: 0,
         parent: Some(7),
         children: 3,
+        child_ids: vec![43, 44, 45],
         border_box: [64.0, 120.5, 240.0, 135.0],
         margin: [0.0, 20.0, 0.0, 0.0],
         padding: [12.0, 12.0, 8.0, 8.0],
@@ -105,8 +106,9 @@ fn corrupt_answers_say_where_and_why() {
     };
     assert_eq!(corrupt(0, &[2]), DecodeError { at: 0, why: "an answer of another format version" });
     assert_eq!(corrupt(1, &[9]).why, "an unknown answer tag");
-    // The border box's x (after version, tag, id, kind, parent, children): NaN.
-    assert_eq!(corrupt(15, &f32::NAN.to_le_bytes()), DecodeError { at: 15, why: "a number that is not finite" });
+    // The border box's x (after version, tag, id, kind, parent, children and the three child
+    // ids with their count): NaN.
+    assert_eq!(corrupt(31, &f32::NAN.to_le_bytes()), DecodeError { at: 31, why: "a number that is not finite" });
     // The focused list's length (before its 3 declarations of 7 bytes and the empty
     // focus-within list's 4): far past the answer.
     let count_at = node_bytes.len() - 4 - 3 * 7 - 4;
@@ -146,7 +148,16 @@ fn answer() -> impl Strategy<Value = Answer> {
     let quad = || prop::array::uniform4(-1e5f32..1e5);
     let decls = || prop::collection::vec((0.0f64..1.0).prop_map(|o| StyleDecl::Opacity(o as f32)), 0..4);
     let node = (
-        (any::<u32>(), 0u8..3, any::<Option<u32>>(), any::<u32>(), quad(), quad(), quad(), quad()),
+        (
+            any::<u32>(),
+            0u8..3,
+            any::<Option<u32>>(),
+            prop::collection::vec(any::<u32>(), 0..5),
+            quad(),
+            quad(),
+            quad(),
+            quad(),
+        ),
         (any::<u8>(), 0u8..4, any::<Option<u32>>(), any::<u32>(), look(), look(), decls(), decls()),
     )
         .prop_map(
@@ -155,7 +166,8 @@ fn answer() -> impl Strategy<Value = Answer> {
                     id,
                     kind,
                     parent: parent.filter(|&p| p != u32::MAX),
-                    children,
+                    children: children.len() as u32,
+                    child_ids: children,
                     border_box: b,
                     margin: m,
                     padding: p,

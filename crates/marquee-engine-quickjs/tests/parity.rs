@@ -108,3 +108,30 @@ fn bad_source_and_abi_are_refused() {
         "{wrong:?}"
     );
 }
+
+/// The debug query answers alike in every build: after a focus fixture, each node, points over
+/// the screen and the focus path give the same bytes natively, in engine.wasm and in engine.js.
+#[test]
+fn debug_answers_are_byte_identical() {
+    use marquee_engine_contract::Engine as Contract;
+    use marquee_engine_contract::debug::{self, Answer, Query};
+    let src = std::fs::read_to_string(root().join("tests/focus/rails.scene")).unwrap();
+    let steps = scene::parse(&src).unwrap();
+    let (mut native, mut wasm, mut js) = (native(), wasm(), js());
+    scene::run(&mut native, &steps);
+    scene::run(&mut wasm, &steps);
+    scene::run(&mut js, &steps);
+    let mut queries: Vec<Query> = (0..64).map(Query::Node).collect();
+    queries.extend((0..12).flat_map(|i| (0..8).map(move |j| Query::At { x: i as f32 * 53.0, y: j as f32 * 47.0 })));
+    queries.push(Query::Focus);
+    let mut nodes = 0;
+    for q in queries {
+        let expected = Contract::debug_query(&mut native, q).unwrap().expect("the native build answers");
+        assert_eq!(wasm.debug_query(q).unwrap().as_ref(), Some(&expected), "engine.wasm, {q:?}");
+        assert_eq!(js.debug_query(q).unwrap().as_ref(), Some(&expected), "engine.js, {q:?}");
+        if let Answer::Node(_) = debug::decode(&expected).unwrap() {
+            nodes += 1;
+        }
+    }
+    assert!(nodes > 40, "{nodes} answers were nodes");
+}

@@ -55,6 +55,7 @@ impl Engine {
             },
             parent: s.tree[i].parent,
             children: s.tree[i].children.len() as u32,
+            child_ids: s.tree[i].children.iter().take(debug::MAX_LIST).copied().collect(),
             border_box: self.screen_box(i).unwrap_or([0.0; 4]),
             margin: sides(laid.map(|l| l.margin)),
             padding: sides(laid.map(|l| l.padding)),

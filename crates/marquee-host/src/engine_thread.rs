@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use marquee_display_list::IntRect;
 use marquee_display_list::frame::Frame;
 use marquee_display_list::layers::LayerTree;
+use marquee_engine_contract::debug;
 use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};
 use marquee_engine_wasmtime::cache::Source;
@@ -373,14 +374,117 @@ impl Loop {
     /// app's thread is busy. Keys focus does not use reach the app as events with that frame.
     fn key(&mut self, key: Key, action: KeyAction) -> Result<(), Error> {
         if action == KeyAction::Press && self.overlay.pressed(key, self.now_ms(), Instant::now()) {
-            let shown = if self.overlay.shown { "shown" } else { "hidden" };
-            self.say(Level::Info, format!("debug overlay {shown} (the remote's Menu, Menu, Menu, Up)"));
+            let now = match (self.overlay.shown, self.overlay.inspecting) {
+                (false, _) => "hidden",
+                (true, false) => "shown",
+                (true, true) => "inspecting",
+            };
+            self.say(Level::Info, format!("debug overlay {now} (the remote's Menu, Menu, Menu, Up)"));
+        }
+        // The inspector has the keys: neither the engine nor the app sees them.
+        if self.overlay.inspecting {
+            if action != KeyAction::Release {
+                self.inspect_key(key)?;
+            }
+            return Ok(());
         }
         self.recorder.step(&Step::Key(key, action));
         match self.instance.engine.key(key, action) {
             Ok(_) => Ok(()),
             Err(e) => self.reset(&e),
         }
+    }
+
+    /// Asks the engine's debug query; `None` (the reason kept for the overlay) when it has none,
+    /// or its answer does not decode. A call that fails replaces the engine, as any call does.
+    fn ask(&mut self, query: debug::Query) -> Result<Option<debug::Answer>, Error> {
+        let answer = match self.instance.engine.debug_query(query) {
+            Ok(Some(bytes)) => debug::decode(&bytes).map_err(|e| e.to_string()),
+            Ok(None) => Err("this engine build has no debug query".to_owned()),
+            Err(e) => {
+                self.reset(&e)?;
+                return Ok(None);
+            }
+        };
+        match answer {
+            Ok(answer) => {
+                self.overlay.problem = None;
+                Ok(Some(answer))
+            }
+            Err(why) => {
+                if self.overlay.problem.as_ref() != Some(&why) {
+                    self.say(Level::Warn, format!("debug query: {why}"));
+                }
+                self.overlay.problem = Some(why);
+                Ok(None)
+            }
+        }
+    }
+
+    /// The node the engine has `id` as, if it answers one.
+    fn ask_node(&mut self, id: u32) -> Result<Option<debug::NodeInfo>, Error> {
+        Ok(match self.ask(debug::Query::Node(id))? {
+            Some(debug::Answer::Node(node)) => Some(*node),
+            _ => None,
+        })
+    }
+
+    /// A key for the inspector: Up the parent, Down the first child, Left and Right the
+    /// siblings, Enter the focused node, Back out of the inspector (keys go to the app again).
+    fn inspect_key(&mut self, key: Key) -> Result<(), Error> {
+        self.overlay.refresh();
+        let node = match self.overlay.picked {
+            Some(id) => self.ask_node(id)?,
+            None => None,
+        };
+        let picked = match key {
+            Key::Back => {
+                self.overlay.inspecting = false;
+                return Ok(());
+            }
+            Key::Up => node.and_then(|n| n.parent),
+            Key::Down => node.and_then(|n| n.child_ids.first().copied()),
+            Key::Left | Key::Right => {
+                let Some(n) = node else { return Ok(()) };
+                let siblings = match n.parent {
+                    Some(p) => self.ask_node(p)?.map(|p| p.child_ids).unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                let at = siblings.iter().position(|&c| c == n.id);
+                let next = match (key, at) {
+                    (Key::Left, Some(i)) => i.checked_sub(1),
+                    (_, Some(i)) => Some(i + 1),
+                    _ => None,
+                };
+                next.and_then(|i| siblings.get(i).copied())
+            }
+            Key::Enter => self.focused_node()?,
+            _ => None,
+        };
+        if picked.is_some() {
+            self.overlay.picked = picked;
+        }
+        Ok(())
+    }
+
+    /// The node the engine has focused, if any.
+    fn focused_node(&mut self) -> Result<Option<u32>, Error> {
+        Ok(match self.ask(debug::Query::Focus)? {
+            Some(debug::Answer::Focus(focus)) => focus.focused,
+            _ => None,
+        })
+    }
+
+    /// A click at `x, y` on the screen: the inspector takes the node shown there (and the keys).
+    fn pick(&mut self, x: f32, y: f32) -> Result<(), Error> {
+        if !self.overlay.shown {
+            return Ok(());
+        }
+        if let Some(debug::Answer::Node(node)) = self.ask(debug::Query::At { x, y })? {
+            (self.overlay.picked, self.overlay.inspecting) = (Some(node.id), true);
+            self.overlay.refresh();
+        }
+        Ok(())
     }
 
     /// Input and commands that arrived since the last frame, batches within [`APPLY_BUDGET`].
@@ -414,7 +518,8 @@ impl Loop {
                 ToEngine::AppFailed(e) => return Err(Error::App(e)),
                 ToEngine::Input(Input::Key(key, action)) => self.key(key, action)?,
                 ToEngine::Input(Input::Quit) => inbox.quit = true,
-                ToEngine::Input(Input::Overlay) => self.overlay.toggle(),
+                ToEngine::Input(Input::Overlay) => self.overlay.cycle(),
+                ToEngine::Input(Input::Pick { x, y }) => self.pick(x, y)?,
                 ToEngine::Reloaded(batches, took) => self.reloaded(batches, took, &mut inbox)?,
                 ToEngine::ReloadFailed(why) => {
                     self.show_problem(Some(format!("The app failed to start\n\n{why}")));
@@ -572,6 +677,20 @@ impl Loop {
         let mut stat = |which| self.instance.engine.stat(which).unwrap_or(0);
         let (nodes, layers, animations) = (stat(Stat::Nodes), stat(Stat::Layers), stat(Stat::Animations));
         let (heap_bytes, heap_peak) = (stat(Stat::HeapBytes), stat(Stat::HeapPeak));
+        // The engine's answers: the focus always, the picked node while inspecting (the focused
+        // one when none is picked yet). A failed call resets the engine and the overlay goes on.
+        if let Ok(Some(debug::Answer::Focus(focus))) = self.ask(debug::Query::Focus) {
+            if self.overlay.inspecting && self.overlay.picked.is_none() {
+                self.overlay.picked = focus.focused.or(Some(0));
+            }
+            self.overlay.focus = Some(focus);
+        }
+        self.overlay.node = match (self.overlay.inspecting, self.overlay.picked) {
+            (true, Some(id)) => self.ask_node(id).ok().flatten(),
+            _ => None,
+        };
+        // Out of the overlay while the panels, which it holds, are built.
+        let (node, focus, problem) = (self.overlay.node.take(), self.overlay.focus.take(), self.overlay.problem.take());
         let latencies: Vec<f64> = self.overlay.latencies.iter().copied().collect();
         let rejections: Vec<String> = self.overlay.rejections.iter().cloned().collect();
         let figures = Figures {
@@ -602,8 +721,15 @@ impl Loop {
                 rejections: &rejections,
                 console: &console,
             },
+            inspector: marquee_overlay::Inspector {
+                inspecting: self.overlay.inspecting,
+                node: node.as_ref(),
+                focus: focus.as_ref(),
+                problem: problem.as_deref(),
+            },
         };
         let drawing = self.overlay.panels().frame(&figures);
+        (self.overlay.node, self.overlay.focus, self.overlay.problem) = (node, focus, problem);
         self.overlay.built(drawing, time_ms);
     }
 
@@ -917,6 +1043,7 @@ impl Loop {
             module: self.report_module.0,
             module_time: self.report_module.1,
             engine_resets: self.resets,
+            inspected: self.overlay.node.take(),
             nodes,
             command_errors: self.command_errors,
             engine: self.selection,

@@ -328,12 +328,21 @@ impl Presenter for Headless {
 }
 
 /// Input from a front end to the engine thread.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Input {
     /// A remote key.
     Key(Key, KeyAction),
-    /// Show the debug overlay if it is hidden, hide it if it shows (F12 in a window).
+    /// The debug overlay's next step: hidden, shown, inspecting (keys go to its inspector),
+    /// hidden (F12 in a window).
     Overlay,
+    /// A click on the screen at `x, y` pixels: with the overlay shown, its inspector takes the
+    /// node shown there.
+    Pick {
+        /// Pixels from the left.
+        x: f32,
+        /// Pixels from the top.
+        y: f32,
+    },
     /// End the run.
     Quit,
 }
@@ -525,6 +534,8 @@ pub struct Report {
     pub module: ModuleSource,
     /// Time to obtain the module (compile or load from cache).
     pub module_time: Duration,
+    /// The node the debug overlay's inspector last showed, as the engine answered it.
+    pub inspected: Option<marquee_engine_contract::debug::NodeInfo>,
     /// Engine instances replaced after a failure.
     pub engine_resets: u32,
     /// Live nodes in the engine at the end (root included).

@@ -20,9 +20,10 @@ use marquee_display_list::IntRect;
 use marquee_overlay::{Drawing, Overlay};
 use marquee_protocol::Key;
 
-/// The remote keys that show or hide the overlay on a device without a keyboard, pressed
-/// within [`SEQUENCE_MS`]: Menu three times, then Up. The keys also reach the engine and the
-/// app as ever; the overlay only watches them go by.
+/// The remote keys that move the overlay on (as F12 does: hidden, shown, inspecting, hidden) on
+/// a device without a keyboard, pressed within [`SEQUENCE_MS`]: Menu three times, then Up. The
+/// keys also reach the engine and the app as ever, unless the inspector has them; the overlay
+/// only watches them go by.
 pub const TOGGLE_SEQUENCE: [Key; 4] = [Key::Menu, Key::Menu, Key::Menu, Key::Up];
 
 /// How quickly [`TOGGLE_SEQUENCE`] must be pressed, first key to last, in ms of frame time.
@@ -40,6 +41,14 @@ pub(crate) struct DebugOverlay {
     overlay: Option<Overlay>,
     size: (u32, u32),
     pub(crate) shown: bool,
+    /// Keys go to the inspector (the overlay shows).
+    pub(crate) inspecting: bool,
+    /// The node the inspector shows, and the engine's last answers about it and the focus.
+    pub(crate) picked: Option<u32>,
+    pub(crate) node: Option<marquee_engine_contract::debug::NodeInfo>,
+    pub(crate) focus: Option<marquee_engine_contract::debug::FocusInfo>,
+    /// Why an answer is missing (no debug query in this engine, an answer that did not decode).
+    pub(crate) problem: Option<String>,
     /// The panels as last built, when (frame time), and whether that was this frame.
     current: Option<Drawing>,
     built_at: f64,
@@ -65,6 +74,11 @@ impl DebugOverlay {
             overlay: None,
             size,
             shown,
+            inspecting: false,
+            picked: None,
+            node: None,
+            focus: None,
+            problem: None,
             current: None,
             built_at: 0.0,
             rebuilt: false,
@@ -77,9 +91,20 @@ impl DebugOverlay {
         }
     }
 
-    /// Shows the overlay if hidden, hides it if shown.
-    pub(crate) fn toggle(&mut self) {
-        self.shown = !self.shown;
+    /// The next step of hidden, shown, inspecting (keys go to the inspector), hidden.
+    pub(crate) fn cycle(&mut self) {
+        (self.shown, self.inspecting) = match (self.shown, self.inspecting) {
+            (false, _) => (true, false),
+            (true, false) => (true, true),
+            (true, true) => (false, false),
+        };
+        // Shown anew, or into the inspector: built at once.
+        self.current = None;
+    }
+
+    /// The panels are built at the next frame, whatever the time (the inspector moved).
+    pub(crate) fn refresh(&mut self) {
+        self.built_at = f64::NEG_INFINITY;
     }
 
     /// A key was pressed at frame time `time_ms`: timed until its frame is presented, and
@@ -98,7 +123,7 @@ impl DebugOverlay {
                 .is_some_and(|(last, first)| last.1 - first.1 <= SEQUENCE_MS);
         if matched {
             self.presses.clear();
-            self.toggle();
+            self.cycle();
         }
         matched
     }
@@ -194,18 +219,21 @@ mod tests {
         let press = |o: &mut DebugOverlay, keys: &[Key], start: f64, step: f64| {
             keys.iter().enumerate().map(|(i, k)| o.pressed(*k, start + i as f64 * step, now)).collect::<Vec<_>>()
         };
+        let mode = |o: &DebugOverlay| (o.shown, o.inspecting);
         assert_eq!(press(&mut overlay, &TOGGLE_SEQUENCE, 0.0, 200.0), [false, false, false, true]);
-        assert!(overlay.shown);
+        assert_eq!(mode(&overlay), (true, false));
         // Too slow: nothing.
         press(&mut overlay, &TOGGLE_SEQUENCE, 10_000.0, 1100.0);
-        assert!(overlay.shown);
-        // Other keys first, then the sequence: hides.
+        assert_eq!(mode(&overlay), (true, false));
+        // Other keys first, then the sequence: on to the inspector, then hidden.
         press(&mut overlay, &[Key::Down, Key::Menu, Key::Left], 20_000.0, 100.0);
         press(&mut overlay, &TOGGLE_SEQUENCE, 21_000.0, 100.0);
-        assert!(!overlay.shown);
+        assert_eq!(mode(&overlay), (true, true));
+        press(&mut overlay, &TOGGLE_SEQUENCE, 22_000.0, 100.0);
+        assert_eq!(mode(&overlay), (false, false));
         // Four Menus then Up is the sequence too (the last four keys match).
         press(&mut overlay, &[Key::Menu, Key::Menu, Key::Menu, Key::Menu, Key::Up], 30_000.0, 100.0);
-        assert!(overlay.shown);
+        assert_eq!(mode(&overlay), (true, false));
     }
 
     #[test]
@@ -226,12 +254,13 @@ mod tests {
         overlay.built(drawing(small), 250.0);
         assert_eq!(overlay.cover(&[]), (big, true), "the part it left is drawn again");
         assert_eq!(overlay.cover(&under), (small, true));
-        overlay.toggle();
+        overlay.cycle();
+        overlay.cycle();
         assert!(!overlay.due(600.0));
         assert_eq!(overlay.cover(&under), (small, false), "hidden: where it was, once");
         assert_eq!(overlay.cover(&under), (IntRect::default(), false));
         // Shown again: built anew at once, whatever the time.
-        overlay.toggle();
+        overlay.cycle();
         assert!(overlay.due(601.0));
     }
 }

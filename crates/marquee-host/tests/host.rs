@@ -569,14 +569,19 @@ fn demo_app_sessions(app: &str, entry: Option<PathBuf>, engine: EngineChoice, re
 
 /// The debug overlay over the demo (`marquee run --overlay`): its panels over the rails, the
 /// figures virtual time keeps the same from run to run (no host durations), on the CPU (a golden
-/// image) and on the GPU (its own golden, within the GPU's tolerance). The overlay does not keep
-/// a run from ending idle.
+/// image) and on the GPU (its own golden, within the GPU's tolerance); and its inspector on the
+/// focused tile. The overlay does not keep a run from ending idle.
 #[test]
 fn the_overlay_shows_over_the_demo_on_both_backends() {
     use Key::{Down, Right};
     use marquee_host::RendererChoice::{Cpu, Gpu};
     let _serial = serial();
-    for (renderer, golden_name) in [(Cpu, "demo-overlay"), (Gpu, "demo-overlay-gpu")] {
+    let rails = [Down, Down, Right, Right];
+    // The inspector too, over the focused tile: its box, margins and padding on screen.
+    let inspecting = [&rails[..], &marquee_host::OVERLAY_SEQUENCE[..]].concat();
+    for (renderer, golden_name, keys) in
+        [(Cpu, "demo-overlay", &rails[..]), (Gpu, "demo-overlay-gpu", &rails[..]), (Cpu, "demo-inspector", &inspecting)]
+    {
         let mut o = options("apps/demo", engine_wasm());
         o.size = (1280, 720);
         o.virtual_time = true;
@@ -584,7 +589,7 @@ fn the_overlay_shows_over_the_demo_on_both_backends() {
         o.overlay = true;
         o.renderer = renderer;
         o.stop.timeout = Some(Duration::from_secs(120));
-        o.script = [Down, Down, Right, Right].into_iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, k)).collect();
+        o.script = keys.iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, *k)).collect();
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
         assert_eq!(report.command_errors, 0, "{:?}", report.log);
@@ -603,29 +608,96 @@ fn the_overlay_shows_over_the_demo_on_both_backends() {
     }
 }
 
-/// The remote's sequence (Menu, Menu, Menu, Up, within three seconds) hides a shown overlay,
-/// and the app's pixels come back where it was: the screen ends as a run that got the same
-/// keys too slowly to toggle anything, with no overlay ever shown.
+/// The remote's sequence (Menu, Menu, Menu, Up, within three seconds) moves a shown overlay on
+/// to its inspector, and again to hidden; the app's pixels come back where it was. The screen
+/// ends as a run that got the first sequence's keys too slowly to do anything, with no overlay
+/// ever shown (the second sequence's keys went to the inspector, not to the app).
 #[test]
 fn the_remote_sequence_hides_the_overlay_and_the_app_shows_again() {
     let _serial = serial();
     let sequence = marquee_host::OVERLAY_SEQUENCE;
     let mut screens = Vec::new();
-    for (shown, spacing) in [(true, 12), (false, 70)] {
+    for (shown, keys, spacing) in [(true, [sequence, sequence].concat(), 12), (false, sequence.to_vec(), 70)] {
         let mut o = options("apps/demo", engine_wasm());
         o.size = (1280, 720);
         o.virtual_time = true;
         o.offline = true;
         o.overlay = shown;
-        o.script = sequence.iter().enumerate().map(|(i, k)| (20 + spacing * i as u64, *k)).collect();
+        o.script = keys.iter().enumerate().map(|(i, k)| (20 + spacing * i as u64, *k)).collect();
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
-        assert_eq!(report.said("debug overlay hidden").len(), usize::from(shown), "{:?}", report.log);
+        for step in ["inspecting", "hidden"] {
+            let said = report.said(&format!("debug overlay {step}")).len();
+            assert_eq!(said, usize::from(shown), "{step}: {:?}", report.log);
+        }
         assert!(report.said("debug overlay shown").is_empty(), "{:?}", report.log);
         screens.push(report.canvas.pixmap().data().to_vec());
     }
     let differ = screens[0].chunks(4).zip(screens[1].chunks(4)).filter(|(a, b)| a != b).count();
     assert_eq!(differ, 0, "pixels differ after the overlay went");
+}
+
+/// The inspector (the overlay's second step) takes the keys: it starts at the focused tile and
+/// Right takes it to the next, while the app's focus stays. The node it shows has the box the
+/// engine's `query-layout` gives the app, and the tile's margin, padding and border.
+#[test]
+fn the_inspector_shows_a_picked_nodes_box_as_query_layout_answers_it() {
+    let _serial = serial();
+    let mut o = options("crates/marquee-host/tests/apps/inspect", engine_wasm());
+    o.virtual_time = true;
+    o.overlay = true;
+    let keys = marquee_host::OVERLAY_SEQUENCE.iter().chain(&[Key::Right]);
+    o.script = keys.enumerate().map(|(i, k)| (20 + 6 * i as u64, *k)).collect();
+    let report = run(o);
+    assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
+    assert_eq!(report.said("debug overlay inspecting").len(), 1, "{:?}", report.log);
+    let node = report.inspected.clone().expect("the inspector showed a node");
+    let said = report.said(&format!("layout {}:", node.id));
+    assert_eq!(said.len(), 1, "no layout line for node {}: {:?}", node.id, report.log);
+    let numbers: Vec<f32> = said[0].split(' ').skip(2).map(|n| n.parse().unwrap()).collect();
+    assert_eq!(numbers, node.border_box, "{node:?}");
+    // The second tile: its own margin, padding and border, not focused (Right went to the
+    // inspector, not to focus).
+    assert_eq!((node.margin[1], node.padding[2], node.border), (8.0, 6.0, [3.0; 4]), "{node:?}");
+    assert_eq!(node.flags & marquee_engine_contract::debug::flags::FOCUSED, 0, "{node:?}");
+    assert!(report.said("key reached the app").is_empty());
+}
+
+/// A stand-in engine whose debug query answers `answer` (WAT leaving an `i64`), else empty
+/// frames.
+fn debug_answering_engine(answer: &str) -> Vec<u8> {
+    let mut frame = Vec::new();
+    let head = marquee_display_list::frame::Head { full: false, time: 0.0 };
+    marquee_display_list::frame::write(&mut frame, head, &[], &[], &marquee_protocol::encode_events(&[]), &[]);
+    let packed = 2048u64 | (frame.len() as u64) << 32;
+    let mut data = frame.clone();
+    data.extend(guest::noise(7, 64));
+    let module = guest::wat("i32.const 0", &format!("i64.const {packed}"), &guest::data(&data));
+    let debug = format!(r#"(func (export "mq_debug_query") (param i32 i32 i32) (result i64) {answer}))"#);
+    wat::parse_str(format!("{}{debug}", module.strip_suffix(')').unwrap())).unwrap()
+}
+
+/// A hostile engine build's debug answers cannot crash the host: bytes that do not decode are
+/// a problem the overlay shows (the engine runs on), and an answer outside the engine's memory
+/// is a failed call, whose instance is replaced as any other's.
+#[test]
+fn malformed_debug_answers_cannot_crash_the_host() {
+    let _serial = serial();
+    let noise_at = 2048u64 + 60;
+    for (answer, resets) in [(format!("i64.const {}", noise_at | 64 << 32), false), ("i64.const -1".to_owned(), true)] {
+        let mut o = options("crates/marquee-host/tests/apps/hang", debug_answering_engine(&answer));
+        o.overlay = true;
+        o.stop = Stop { frames: Some(40), when_idle: false, timeout: Some(Duration::from_secs(20)) };
+        let report = run(o);
+        assert_eq!(report.ended, Ended::Frames, "{answer}: {} frames, {:?}", report.frames.len(), report.log);
+        if resets {
+            assert!(report.engine_resets >= 1, "{answer}: {:?}", report.log);
+        } else {
+            assert_eq!(report.engine_resets, 0, "{answer}: {:?}", report.log);
+            assert!(!report.said("debug query: malformed debug answer").is_empty(), "{:?}", report.log);
+        }
+        assert!(report.inspected.is_none());
+    }
 }
 
 #[test]

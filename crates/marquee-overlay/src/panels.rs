@@ -8,6 +8,7 @@
 //! nothing here reads the clock, so the same figures always draw the same pixels.
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, vec2};
+use marquee_engine_contract::debug::{FocusInfo, Look, NodeInfo, flags};
 
 /// Frames shown in the timeline, the newest last.
 pub const HISTORY: usize = 112;
@@ -50,6 +51,21 @@ pub struct Figures<'a> {
     pub engine: EngineFigures<'a>,
     /// The app thread's side.
     pub app: AppFigures<'a>,
+    /// What the engine's debug query said.
+    pub inspector: Inspector<'a>,
+}
+
+/// The engine's answers to the debug query, for the focus panel and the inspector.
+#[derive(Default)]
+pub struct Inspector<'a> {
+    /// Keys go to the inspector: it shows the picked node (and the app's panel gives way).
+    pub inspecting: bool,
+    /// The picked node.
+    pub node: Option<&'a NodeInfo>,
+    /// The focus.
+    pub focus: Option<&'a FocusInfo>,
+    /// Why an answer is missing: the engine has no debug query, or its answer did not decode.
+    pub problem: Option<&'a str>,
 }
 
 /// One frame's times, in ms.
@@ -154,9 +170,123 @@ pub(crate) fn show(ui: &mut Ui, figures: &Figures<'_>) {
                 ui.separator();
                 engine(ui, &figures.engine);
                 ui.separator();
-                app(ui, &figures.app);
+                focus(ui, &figures.inspector);
+                ui.separator();
+                if figures.inspector.inspecting {
+                    inspector(ui, &figures.inspector);
+                } else {
+                    app(ui, &figures.app);
+                }
             });
     });
+    if let Some(node) = figures.inspector.node.filter(|_| figures.inspector.inspecting) {
+        highlight(ui, node);
+    }
+}
+
+/// The focused node and the focus path, each group with the member it remembers.
+fn focus(ui: &mut Ui, inspector: &Inspector<'_>) {
+    let Some(focus) = inspector.focus else {
+        heading(ui, "Focus", inspector.problem.unwrap_or("no answer").to_owned());
+        return;
+    };
+    let focused = focus.focused.map_or("nothing focused".to_owned(), |f| format!("node {f} focused"));
+    heading(ui, "Focus", focused);
+    let path: Vec<String> = focus
+        .path
+        .iter()
+        .map(|s| {
+            let remembers = s.remembered.map_or(String::new(), |r| format!(" (remembers {r})"));
+            format!("{} {}{remembers}", GROUPS[usize::from(s.group.min(3))], s.node)
+        })
+        .collect();
+    ui.add(egui::Label::new(RichText::new(path.join(" > ")).size(12.0)).wrap());
+}
+
+const GROUPS: [&str; 4] = ["root", "row", "column", "grid"];
+const KINDS: [&str; 3] = ["view", "image", "text"];
+
+/// The picked node: its place in the tree, its box, its look as set and as shown, its state
+/// styles.
+fn inspector(ui: &mut Ui, inspector: &Inspector<'_>) {
+    let Some(n) = inspector.node else {
+        heading(ui, "Inspector", inspector.problem.unwrap_or("no node picked").to_owned());
+        return;
+    };
+    let kind = KINDS.get(usize::from(n.kind)).copied().unwrap_or("?");
+    heading(ui, "Inspector", format!("node {} · {kind}", n.id));
+    let parent = n.parent.map_or("no parent".to_owned(), |p| format!("parent {p}"));
+    let layer = n.layer.map_or("no layer".to_owned(), |l| format!("layer {l}"));
+    ui.label(format!("{parent} · {} children · {layer} · {} animating", n.children, n.animations));
+    let [x, y, w, h] = n.border_box;
+    ui.label(format!("box {x:.1}, {y:.1}  {w:.1} × {h:.1}"));
+    for (name, [l, r, t, b]) in [("margin", n.margin), ("padding", n.padding), ("border", n.border)] {
+        ui.label(RichText::new(format!("{name} {l:.1} {r:.1} {t:.1} {b:.1}  (left right top bottom)")).size(12.0));
+    }
+    let states: Vec<&str> = [
+        (flags::FOCUSABLE, "focusable"),
+        (flags::FOCUSED, "focused"),
+        (flags::FOCUS_WITHIN, "focus within"),
+        (flags::SCROLLS, "scrolls"),
+        (flags::HIDDEN, "hidden"),
+    ]
+    .into_iter()
+    .filter(|(bit, _)| n.flags & bit != 0)
+    .map(|(_, name)| name)
+    .collect();
+    let group = if n.group == 0 { String::new() } else { format!(" · {} group", GROUPS[usize::from(n.group.min(3))]) };
+    ui.label(format!("{}{group}", if states.is_empty() { "not focusable".to_owned() } else { states.join(", ") }));
+    look(ui, &n.base, &n.shown);
+    for (state, decls) in [("focused", &n.focused), ("focus-within", &n.focus_within)] {
+        if !decls.is_empty() {
+            let text: Vec<String> = decls.iter().map(|d| d.to_string()).collect();
+            ui.label(RichText::new(format!("{state}: {}", text.join("; "))).size(12.0));
+        }
+    }
+    ui.label(
+        RichText::new("arrows: parent, child, siblings · Enter: the focused node · Back: leave").color(DIM).size(11.0),
+    );
+}
+
+/// The look as set and as shown, a line a property, where they differ marked.
+fn look(ui: &mut Ui, base: &Look, shown: &Look) {
+    let hex = |c: u32| format!("#{c:08x}");
+    let pair = |v: [f32; 2]| format!("{:.2}, {:.2}", v[0], v[1]);
+    let rows = [
+        ("background", hex(base.background), hex(shown.background)),
+        ("border colour", hex(base.border_color), hex(shown.border_color)),
+        ("opacity", format!("{:.2}", base.opacity), format!("{:.2}", shown.opacity)),
+        ("translate", pair(base.translate), pair(shown.translate)),
+        ("scale", pair(base.scale), pair(shown.scale)),
+        ("radius", format!("{:.1}", base.radii[0]), format!("{:.1}", shown.radii[0])),
+        ("z-index", base.z_index.to_string(), shown.z_index.to_string()),
+    ];
+    for (name, set, now) in rows {
+        let text = if set == now { format!("{name} {set}") } else { format!("{name} {set} -> {now}") };
+        let color = if set == now { Color32::LIGHT_GRAY } else { WARN_COLOR };
+        ui.label(RichText::new(text).color(color).size(12.0));
+    }
+}
+
+/// The picked node on screen: its margin box, border box and content box, as a browser's
+/// inspector shows them.
+fn highlight(ui: &Ui, n: &NodeInfo) {
+    let [x, y, w, h] = n.border_box;
+    let border = Rect::from_min_size(Pos2::new(x, y), vec2(w, h));
+    let [ml, mr, mt, mb] = n.margin;
+    let margin = Rect::from_min_max(Pos2::new(x - ml, y - mt), Pos2::new(x + w + mr, y + h + mb));
+    let [pl, pr, pt, pb] = n.padding;
+    let [bl, br, bt, bb] = n.border;
+    let content = Rect::from_min_max(
+        Pos2::new(x + bl + pl, y + bt + pt),
+        Pos2::new((x + w - br - pr).max(x + bl + pl), (y + h - bb - pb).max(y + bt + pt)),
+    );
+    let painter =
+        ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("marquee-highlight")));
+    painter.rect_filled(margin, 0.0, Color32::from_rgba_unmultiplied(246, 178, 107, 70));
+    painter.rect_filled(border, 0.0, Color32::from_rgba_unmultiplied(147, 196, 125, 80));
+    painter.rect_filled(content, 0.0, Color32::from_rgba_unmultiplied(111, 168, 220, 90));
+    painter.rect_stroke(border, 0.0, Stroke::new(1.0, Color32::WHITE), egui::StrokeKind::Inside);
 }
 
 fn heading(ui: &mut Ui, title: &str, detail: String) {

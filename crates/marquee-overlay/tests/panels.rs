@@ -39,6 +39,7 @@ fn figures<'a>(
             rejections,
             console,
         },
+        inspector: marquee_overlay::Inspector::default(),
     }
 }
 
