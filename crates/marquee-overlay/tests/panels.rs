@@ -177,3 +177,35 @@ fn the_gpu_draws_the_panels_as_the_cpu_does_and_keeps_the_display_lists_state() 
     assert_eq!(pixel(15, 15), [255, 0, 0, 255]);
     assert_eq!(pixel(1000, 300), [20, 20, 60, 255], "the whole target drawn again, the overlay gone");
 }
+
+#[test]
+fn the_inspector_outlines_its_node_on_screen_and_replaces_the_app_panel() {
+    use marquee_engine_contract::debug::NodeInfo;
+    let frames = frames();
+    let node = NodeInfo {
+        id: 34,
+        border_box: [100.0, 200.0, 240.0, 130.0],
+        margin: [10.0, 10.0, 10.0, 10.0],
+        padding: [8.0; 4],
+        border: [4.0; 4],
+        ..NodeInfo::default()
+    };
+    let mut overlay = Overlay::new(1280, 720);
+    let plain = draw(&mut overlay, &figures(&frames, &[], &[], false));
+    let mut inspecting = figures(&frames, &[], &[], false);
+    inspecting.inspector = marquee_overlay::Inspector { inspecting: true, node: Some(&node), ..Default::default() };
+    let (pixels, area) = draw(&mut overlay, &inspecting);
+    // The area now reaches the node's margin box, on the left of the screen.
+    assert!(area.x <= 90 && area.y <= 190, "{area:?}");
+    let at = |p: &[u8], x: usize, y: usize| p[(y * 1280 + x) * 4..][..4].to_vec();
+    let background = [20u8, 20, 60, 255].to_vec();
+    for (x, y, what) in [(95, 195, "margin"), (102, 202, "border"), (200, 260, "content")] {
+        assert_ne!(at(&pixels, x, y), background, "the {what} box is not tinted");
+        assert_eq!(at(&plain.0, x, y), background);
+    }
+    assert_eq!(at(&pixels, 80, 180), background, "outside the margin box");
+    // Not inspecting, the node is not outlined even if given.
+    let mut shown = figures(&frames, &[], &[], false);
+    shown.inspector = marquee_overlay::Inspector { inspecting: false, node: Some(&node), ..Default::default() };
+    assert_eq!(at(&draw(&mut overlay, &shown).0, 200, 260), background);
+}
