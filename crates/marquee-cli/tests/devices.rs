@@ -295,3 +295,60 @@ fn the_problem_panel_shows_in_a_window_the_gpu_presents_in() {
     dev.kill();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// F12 in a window steps the debug overlay on: shown (its panels over the app's top-right
+/// corner, as the X server shows them), its inspector, hidden (the app's own pixels back). The
+/// key goes through the X server as a keyboard's would (xdotool).
+#[test]
+fn f12_shows_and_hides_the_overlay_in_a_window() {
+    let x = Xvfb::start();
+    let dir = root().join("target/tmp").join(format!("marquee-devices-overlay-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), r#"{ "name": "overlay", "main": "main.js" }"#).unwrap();
+    std::fs::write(
+        dir.join("main.js"),
+        "import { createApp } from '@marquee/sdk';\n\
+         const app = createApp();\n\
+         app.root.append(app.view({ width: 640, height: 360, backgroundColor: '#00ff00' }));\n",
+    )
+    .unwrap();
+    let mut command = Command::new(MARQUEE);
+    command.env("DISPLAY", &x.1).env_remove("WAYLAND_DISPLAY").current_dir(&dir);
+    command.args(["run", ".", "--size", "640x360", "--offline", "--no-storage", "--timeout", "90"]);
+    let mut run = common::Running::spawn(command);
+    run.wait_for("drawing with the cpu");
+    // A pixel inside the overlay's column, as the X server shows it.
+    let shown = || screen(&x.1, 640, 360).map(|s| [s[(40 * 640 + 600) * 4], s[(40 * 640 + 600) * 4 + 1]]);
+    let until = |what: &str, ok: &dyn Fn([u8; 2]) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let pixel = shown();
+            if pixel.as_ref().is_ok_and(|p| ok(*p)) {
+                return;
+            }
+            assert!(std::time::Instant::now() < deadline, "the window never showed {what}: {pixel:?}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    let green = |p: [u8; 2]| p == [0, 255];
+    let panel = |p: [u8; 2]| p[1] < 100;
+    until("the app", &green);
+    let f12 = || {
+        let status = Command::new("xdotool")
+            .env("DISPLAY", &x.1)
+            .args(["search", "--sync", "--name", "Marquee", "windowfocus", "--sync", "key", "F12"])
+            .status()
+            .unwrap_or_else(|e| panic!("xdotool: {e} (install Debian's xdotool)"));
+        assert!(status.success(), "xdotool failed");
+    };
+    f12();
+    until("the overlay", &panel);
+    f12();
+    until("the inspector", &panel);
+    f12();
+    until("the app again, without the overlay", &green);
+    assert!(run.running(), "`marquee run` ended");
+    run.kill();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
