@@ -677,6 +677,7 @@ impl Loop {
         let mut stat = |which| self.instance.engine.stat(which).unwrap_or(0);
         let (nodes, layers, animations) = (stat(Stat::Nodes), stat(Stat::Layers), stat(Stat::Animations));
         let (heap_bytes, heap_peak) = (stat(Stat::HeapBytes), stat(Stat::HeapPeak));
+        let linear_memory = self.instance.engine.memory_bytes().ok().flatten().map(|m| m as u64);
         // The engine's answers: the focus always, the picked node while inspecting (the focused
         // one when none is picked yet). A failed call resets the engine and the overlay goes on.
         if let Ok(Some(debug::Answer::Focus(focus))) = self.ask(debug::Query::Focus) {
@@ -706,6 +707,7 @@ impl Loop {
                 nodes,
                 layers,
                 animations,
+                linear_memory,
                 heap_bytes,
                 heap_peak,
                 texture_bytes: self.textures.bytes(),

@@ -99,7 +99,10 @@ pub struct EngineFigures<'a> {
     pub layers: u64,
     /// Animations running.
     pub animations: u64,
-    /// The engine's heap in use and its peak, in bytes.
+    /// The engine's own memory (engine.wasm's linear memory, engine.js's heap view), in bytes;
+    /// `None` for the native build, which shares the host's.
+    pub linear_memory: Option<u64>,
+    /// The engine's heap in use, in bytes.
     pub heap_bytes: u64,
     /// The most heap ever in use, in bytes.
     pub heap_peak: u64,
@@ -376,7 +379,8 @@ fn engine(ui: &mut Ui, e: &EngineFigures<'_>) {
     ui.label(RichText::new(e.why).color(DIM));
     ui.label(RichText::new(e.renderer).color(DIM));
     ui.label(format!("{} nodes · {} layers · {} animations", e.nodes, e.layers, e.animations));
-    ui.label(format!("heap {} (peak {})", mib(e.heap_bytes), mib(e.heap_peak)));
+    let memory = e.linear_memory.map_or(String::new(), |m| format!("memory {} · ", mib(m)));
+    ui.label(format!("{memory}heap {} (peak {})", mib(e.heap_bytes), mib(e.heap_peak)));
     budget(ui, "textures", e.texture_bytes, e.texture_budget);
     budget(ui, "layers", e.layer_bytes, e.layer_budget);
     if e.resets > 0 {

@@ -24,6 +24,7 @@ fn figures<'a>(
             nodes: 221,
             layers: 9,
             animations: 1,
+            linear_memory: Some(16 << 20),
             heap_bytes: 3 << 20,
             heap_peak: 4 << 20,
             texture_bytes: 20 << 20,
