@@ -181,6 +181,21 @@ fn screen(display: &str, width: usize, height: usize) -> Result<Vec<u8>, String>
     Ok(rgba)
 }
 
+/// Waits until the pixel at `(x, y)` of a 640 × 360 window on `display`, as the X server shows
+/// it (RGB), passes `ok`; fails the test, naming `what`, after 30 seconds.
+fn until_shown(display: &str, (x, y): (usize, usize), what: &str, ok: &dyn Fn([u8; 3]) -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let at = (y * 640 + x) * 4;
+        let pixel = screen(display, 640, 360).map(|s| [s[at], s[at + 1], s[at + 2]]);
+        if pixel.as_ref().is_ok_and(|p| ok(*p)) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the window never showed {what}: {pixel:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// What the window shows is the demo's home page as the GPU backend draws it, presented in the
 /// window by EGL itself: read from the X server while the run goes on, it comes within the
 /// backends' tolerance of the CPU's golden image.
@@ -270,21 +285,7 @@ fn the_problem_panel_shows_in_a_window_the_gpu_presents_in() {
     dev.wait_for("presenting in the X11 window");
     dev.wait_for("dev: watching");
     // A pixel of the panel's place, along the bottom edge, as the X server shows it.
-    let shown = || {
-        screen(&x.1, 640, 360)
-            .map(|s| [s[(330 * 640 + 40) * 4], s[(330 * 640 + 40) * 4 + 1], s[(330 * 640 + 40) * 4 + 2]])
-    };
-    let until = |what: &str, ok: &dyn Fn([u8; 3]) -> bool| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            let pixel = shown();
-            if pixel.as_ref().is_ok_and(|p| ok(*p)) {
-                return;
-            }
-            assert!(std::time::Instant::now() < deadline, "the window never showed {what}: {pixel:?}");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    };
+    let until = |what: &str, ok: &dyn Fn([u8; 3]) -> bool| until_shown(&x.1, (40, 330), what, ok);
     until("the app", &|p| p == [0, 255, 0]);
     std::fs::write(dir.join("main.js"), "throw new Error('the edit is broken');\n").unwrap();
     dev.wait_for("the edit is broken");
@@ -319,20 +320,9 @@ fn f12_shows_and_hides_the_overlay_in_a_window() {
     let mut run = common::Running::spawn(command);
     run.wait_for("drawing with the cpu");
     // A pixel inside the overlay's column, as the X server shows it.
-    let shown = || screen(&x.1, 640, 360).map(|s| [s[(40 * 640 + 600) * 4], s[(40 * 640 + 600) * 4 + 1]]);
-    let until = |what: &str, ok: &dyn Fn([u8; 2]) -> bool| {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            let pixel = shown();
-            if pixel.as_ref().is_ok_and(|p| ok(*p)) {
-                return;
-            }
-            assert!(std::time::Instant::now() < deadline, "the window never showed {what}: {pixel:?}");
-            std::thread::sleep(std::time::Duration::from_millis(100));
-        }
-    };
-    let green = |p: [u8; 2]| p == [0, 255];
-    let panel = |p: [u8; 2]| p[1] < 100;
+    let until = |what: &str, ok: &dyn Fn([u8; 3]) -> bool| until_shown(&x.1, (600, 40), what, ok);
+    let green = |p: [u8; 3]| p == [0, 255, 0];
+    let panel = |p: [u8; 3]| p[1] < 100;
     until("the app", &green);
     let f12 = || {
         let status = Command::new("xdotool")

@@ -552,18 +552,21 @@ fn demo_app_sessions(app: &str, entry: Option<PathBuf>, engine: EngineChoice, re
         assert_eq!(report.engine.js, engine == EngineChoice::Js, "{name}: {:?}", report.engine);
         assert_eq!(report.engine.interpreted, engine == EngineChoice::Wasmi, "{name}: {:?}", report.engine);
         assert_eq!(report.command_errors, 0, "{name}: {:?}", report.log);
-        let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
-        if renderer == marquee_host::RendererChoice::Cpu {
-            golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
-        } else {
-            assert!(
-                report.renderer.starts_with("gpu: ") && !report.renderer.contains("cpu from"),
-                "{}",
-                report.renderer
-            );
-            let s = golden::similarity(&golden_path, 1280, 720, report.canvas.pixmap().data()).unwrap();
-            assert!(s.within >= 0.995 && s.mean_error <= 0.5, "{name} on the GPU: {s:?}");
-        }
+        check_golden(name, &report, renderer);
+    }
+}
+
+/// The run's last frame against the golden image `name` (`tests/snapshots/host`): exactly (within
+/// the raster's tolerance) when the CPU drew it; drawn by the GPU (and still by the GPU at the
+/// end), within the GPU backend's tolerance. `UPDATE_EXPECT=1` writes it.
+fn check_golden(name: &str, report: &Report, renderer: marquee_host::RendererChoice) {
+    let golden_path = root().join(format!("tests/snapshots/host/{name}.png"));
+    if renderer == marquee_host::RendererChoice::Cpu || marquee_test_support::updating() {
+        golden::check_png(&golden_path, &report.canvas).unwrap_or_else(|e| panic!("{name}: {e}"));
+    } else {
+        assert!(report.renderer.starts_with("gpu: ") && !report.renderer.contains("cpu from"), "{}", report.renderer);
+        let s = golden::similarity(&golden_path, 1280, 720, report.canvas.pixmap().data()).unwrap();
+        assert!(s.within >= 0.995 && s.mean_error <= 0.5, "{name} on the GPU: {s:?}");
     }
 }
 
@@ -593,18 +596,7 @@ fn the_overlay_shows_over_the_demo_on_both_backends() {
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
         assert_eq!(report.command_errors, 0, "{:?}", report.log);
-        let golden_path = root().join(format!("tests/snapshots/host/{golden_name}.png"));
-        if renderer == Cpu || marquee_test_support::updating() {
-            golden::check_png(&golden_path, &report.canvas).unwrap();
-        } else {
-            assert!(
-                report.renderer.starts_with("gpu: ") && !report.renderer.contains("cpu from"),
-                "{}",
-                report.renderer
-            );
-            let s = golden::similarity(&golden_path, 1280, 720, report.canvas.pixmap().data()).unwrap();
-            assert!(s.within >= 0.995 && s.mean_error <= 0.5, "the overlay on the GPU: {s:?}");
-        }
+        check_golden(golden_name, &report, renderer);
     }
 }
 
