@@ -396,12 +396,19 @@ impl Loop {
     }
 
     /// Asks the engine's debug query; `None` (the reason kept for the overlay) when it has none,
-    /// or its answer does not decode. A call that fails replaces the engine, as any call does.
+    /// or its answer does not decode. A call that fails replaces the engine, as any call does,
+    /// and the overlay asks no more this run: a build whose debug query breaks it would
+    /// otherwise be replaced four times a second.
     fn ask(&mut self, query: debug::Query) -> Result<Option<debug::Answer>, Error> {
+        if self.overlay.query_failed {
+            return Ok(None);
+        }
         let answer = match self.instance.engine.debug_query(query) {
             Ok(Some(bytes)) => debug::decode(&bytes).map_err(|e| e.to_string()),
             Ok(None) => Err("this engine build has no debug query".to_owned()),
             Err(e) => {
+                self.overlay.query_failed = true;
+                self.overlay.problem = Some(format!("the debug query failed ({e}); not asked again"));
                 self.reset(&e)?;
                 return Ok(None);
             }

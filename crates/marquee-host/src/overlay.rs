@@ -49,6 +49,8 @@ pub(crate) struct DebugOverlay {
     pub(crate) focus: Option<marquee_engine_contract::debug::FocusInfo>,
     /// Why an answer is missing (no debug query in this engine, an answer that did not decode).
     pub(crate) problem: Option<String>,
+    /// A debug query call failed (and the engine was replaced): none is made again.
+    pub(crate) query_failed: bool,
     /// The panels as last built, when (frame time), and whether that was this frame.
     current: Option<Drawing>,
     built_at: f64,
@@ -79,6 +81,7 @@ impl DebugOverlay {
             node: None,
             focus: None,
             problem: None,
+            query_failed: false,
             current: None,
             built_at: 0.0,
             rebuilt: false,
