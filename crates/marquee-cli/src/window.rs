@@ -246,6 +246,9 @@ impl ApplicationHandler<Wake> for App<'_> {
                     input.send(Input::Pick { x, y });
                 }
             }
+            // A synthetic event is winit's account of a key already down when the window got
+            // the focus, not a key the viewer pressed: taken, it would press F12 or an arrow twice.
+            WindowEvent::KeyboardInput { is_synthetic: true, .. } => {}
             WindowEvent::KeyboardInput { event, .. } => {
                 let Some(input) = &self.input else { return };
                 if event.logical_key == WinitKey::Named(NamedKey::F12) {
