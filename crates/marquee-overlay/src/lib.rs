@@ -1,18 +1,18 @@
 //! The debug overlay: what the host knows about a running app — its frames' times, which engine
-//! build runs and why, the scene's size, memory against its budgets, the app thread's batches,
-//! rejected commands and console — as panels drawn over the app's frames.
+//! build runs and why, the scene's size, memory against its budgets, the focus, the app
+//! thread's batches, rejected commands and console, and an inspector of one node — as panels
+//! drawn over the app's frames.
 //!
 //! The panels are built with egui, the Rust immediate-mode GUI library (the system Marquee
 //! re-creates overlays its debugger information with it too), from [`Figures`] the host fills
-//! in each frame ([`panels`]). egui tessellates them into triangle meshes, which either backend
-//! draws over the frame: the CPU backend with this crate's rasterizer ([`cpu`]), the GPU
-//! backend with its mesh program ([`gpu`], `marquee_gl::Renderer::draw_meshes`). The overlay never enters
-//! the engine and the engine never sees it: the host adds the overlay's area to each frame's
-//! damage, so the app's layers are drawn again under it and the overlay over them, and no
-//! pixel of it stays in what the backend keeps.
+//! in ([`panels`]). egui tessellates them into triangle meshes, which either backend draws over
+//! the frame: the CPU backend with this crate's rasterizer ([`cpu`]), the GPU backend with its
+//! mesh program ([`gpu`], `marquee_gl::Renderer::draw_meshes`). The overlay never enters the
+//! engine and the engine never sees it: the host redraws the app under the panels' area in any
+//! frame that draws them, and no pixel of them stays in what the backend keeps.
 //!
-//! Hidden, the overlay costs nothing: the host does not call it. Shown, a frame of it is one
-//! egui pass and its tessellation ([`Overlay::frame`]).
+//! One build of the panels is one egui pass and its tessellation ([`Overlay::frame`]); the host
+//! decides how often (and, hidden, never).
 
 pub mod cpu;
 pub mod gpu;
