@@ -106,6 +106,9 @@ impl Textures {
             Some([x0, y0]) => {
                 let Some(texture) = self.0.get_mut(&id) else { return };
                 let [w, h] = texture.size;
+                if x0 >= w {
+                    return;
+                }
                 for row in 0..image.size[1].min(h.saturating_sub(y0)) {
                     let from = &image.pixels[row * image.size[0]..][..image.size[0].min(w.saturating_sub(x0))];
                     let at = (y0 + row) * w + x0;
