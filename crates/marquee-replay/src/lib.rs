@@ -185,12 +185,17 @@ fn js_host(
         json.push(stream_json(steps, &measures));
         natives.push(frames);
     }
-    let file = std::env::temp_dir().join(format!("marquee-streams-{}.json", std::process::id()));
-    std::fs::write(&file, format!("[{}]", json.join(",")))
-        .map_err(|e| Error::Load(format!("{}: {e}", file.display())))?;
+    // A file of its own per call: the Node and Chromium replays run at once in one test process,
+    // and a name from the process id alone let one delete the other's streams.
+    let mut file = tempfile::Builder::new()
+        .prefix("marquee-streams-")
+        .suffix(".json")
+        .tempfile()
+        .map_err(|e| Error::Load(format!("a temporary file for the streams: {e}")))?;
+    std::io::Write::write_all(&mut file, format!("[{}]", json.join(",")).as_bytes())
+        .map_err(|e| Error::Load(format!("{}: {e}", file.path().display())))?;
     let runner = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("js").join(runner);
-    let out = std::process::Command::new("node").arg(runner).arg(engine_js).arg(&file).output();
-    let _ = std::fs::remove_file(&file);
+    let out = std::process::Command::new("node").arg(runner).arg(engine_js).arg(file.path()).output();
     let out = out.map_err(|e| Error::Load(format!("node: {e}")))?;
     if !out.status.success() {
         return Err(Error::Failed(format!("{build}: {}", String::from_utf8_lossy(&out.stderr))));
