@@ -653,6 +653,20 @@ impl LayerTree {
         self.moving = moving;
     }
 
+    /// Each layer, in id order, and where it and everything it draws land on the device with the
+    /// props as they are (what [`advance`](Self::advance) damages for a moving one); a layer
+    /// that shows nothing is left out. For tools (the debug overlay outlines the layers): it
+    /// places every layer from the root.
+    pub fn on_screen(&self) -> Vec<(u32, IntRect)> {
+        let mut ids: Vec<u32> = self.layers.keys().copied().collect();
+        ids.sort_unstable();
+        let mut above = None;
+        ids.into_iter()
+            .filter_map(|id| Some((id, self.seen(id, &mut above)?.rect)))
+            .filter(|(_, rect)| !rect.is_empty())
+            .collect()
+    }
+
     /// Where layer `id` and everything it draws land on the device with the props as they are;
     /// `above` keeps the last parent placed, and where it draws, for the next sibling.
     fn seen(&self, id: u32, above: &mut Option<(u32, Option<Placed>)>) -> Option<Seen> {

@@ -351,3 +351,18 @@ fn animated_props_are_sampled_and_damage_where_the_layer_was_and_is() {
     assert_eq!(tree.advance(700.0), vec![rect(206, 2)]);
     assert!(!tree.animating());
 }
+
+/// Each layer on screen, as its parents place it: what the debug overlay outlines.
+#[test]
+fn layers_on_screen_are_placed_by_their_parents() {
+    let mut tree = base();
+    let rect = |x, w| IntRect { x, y: 0, w, h: 1 };
+    // The root covers its own square and both children; layer 1 sits 10 px right and carries
+    // layer 3 with it; layer 2 is where its list draws.
+    assert_eq!(tree.on_screen(), vec![(0, rect(0, 14)), (1, rect(11, 3)), (2, rect(2, 1)), (3, rect(13, 1))]);
+    // Invisible: left out, with what it draws.
+    let hidden = Props { opacity: 0.0, ..moved(10.0) };
+    tree.apply(&updates(&[], &[(1, hidden)]), false).unwrap();
+    let ids: Vec<u32> = tree.on_screen().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, [0, 2]);
+}

@@ -139,6 +139,7 @@ pub(crate) fn spawn(
     };
     let network = Arc::new(network);
     let languages = options.languages.clone();
+    let vitals = options.vitals.clone();
     std::thread::Builder::new()
         .name("marquee-app".into())
         .stack_size(STACK)
@@ -155,7 +156,7 @@ pub(crate) fn spawn(
                 held: None,
             }));
             match launch.start(sink.clone()) {
-                Ok(app) => run(app, &rx, &to_engine, sink, &launch),
+                Ok(app) => run(app, &rx, &to_engine, sink, &launch, &vitals),
                 Err(e) => {
                     let _ = to_engine.send(ToEngine::AppFailed(e));
                 }
@@ -185,6 +186,7 @@ fn run(
     to_engine: &Sender<ToEngine>,
     mut sink: Rc<RefCell<Sink>>,
     launch: &Launch,
+    vitals: &crate::Vitals,
 ) {
     let mut handled = 0u64;
     let mut reported = None;
@@ -198,6 +200,7 @@ fn run(
             }
         };
         let wants_frame = app.wants_frame();
+        vitals.app_ran(&mut app);
         let idle = next_timer.is_none() && !wants_frame && !app.network_pending();
         if reported != Some((handled, idle, wants_frame)) {
             reported = Some((handled, idle, wants_frame));

@@ -466,6 +466,11 @@ impl Loop {
                 next.and_then(|i| siblings.get(i).copied())
             }
             Key::Enter => self.focused_node()?,
+            Key::PlayPause => {
+                self.overlay.outline = self.overlay.outline.next();
+                self.overlay.damage.clear();
+                None
+            }
             _ => None,
         };
         if picked.is_some() {
@@ -653,6 +658,7 @@ impl Loop {
     fn build_overlay(&mut self, time_ms: f64) {
         use marquee_overlay::panels::{HISTORY, Severity};
         use marquee_overlay::{AppFigures, EngineFigures, Figures, FrameTimes, LogLine};
+        self.options.vitals.overlay_shown(self.overlay.shown);
         if !self.overlay.due(time_ms) {
             return;
         }
@@ -700,6 +706,11 @@ impl Loop {
         // Out of the overlay while the panels, which it holds, are built.
         let (node, focus, problem) = (self.overlay.node.take(), self.overlay.focus.take(), self.overlay.problem.take());
         let latencies: Vec<f64> = self.overlay.latencies.iter().copied().collect();
+        let damage = std::mem::take(&mut self.overlay.damage);
+        let placed = if self.overlay.outline.layers() { self.layers.on_screen() } else { Vec::new() };
+        let vitals = &self.options.vitals;
+        let load = |n: &std::sync::atomic::AtomicU32| n.load(std::sync::atomic::Ordering::Relaxed);
+        let heap = vitals.app_heap_bytes.load(std::sync::atomic::Ordering::Relaxed);
         let rejections: Vec<String> = self.overlay.rejections.iter().cloned().collect();
         let figures = Figures {
             time_ms,
@@ -729,12 +740,19 @@ impl Loop {
                 rejected: self.command_errors,
                 rejections: &rejections,
                 console: &console,
+                // Nothing until the app thread has run with the overlay shown.
+                heap: (heap > 0).then_some((heap, self.options.js.memory as u64)),
+                timers: load(&vitals.app_timers),
+                frame_callbacks: load(&vitals.app_frame_callbacks),
             },
             inspector: marquee_overlay::Inspector {
                 inspecting: self.overlay.inspecting,
                 node: node.as_ref(),
                 focus: focus.as_ref(),
                 problem: problem.as_deref(),
+                outline: self.overlay.outline,
+                damage: &damage,
+                layers: &placed,
             },
         };
         let drawing = self.overlay.panels().frame(&figures);
@@ -770,6 +788,7 @@ impl Loop {
                     }
                 }
                 // The app is drawn again where the overlay is and was, and the overlay over it.
+                self.overlay.drew(&damage);
                 let (covered, panels) = self.overlay.cover(&damage);
                 if !covered.is_empty() {
                     damage.push(covered);

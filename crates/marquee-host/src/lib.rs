@@ -174,6 +174,15 @@ pub struct Vitals {
     /// Edits applied in the running app in place ([`InputSender::refresh`]), whether React
     /// could render them or not.
     pub refreshes: AtomicU64,
+    /// The app's JavaScript heap in use, in bytes, after the app thread's last wake.
+    pub app_heap_bytes: AtomicU64,
+    /// The app's timers waiting, after its last wake.
+    pub app_timers: AtomicU32,
+    /// The app's `requestAnimationFrame` callbacks waiting, after its last wake.
+    pub app_frame_callbacks: AtomicU32,
+    /// The debug overlay shows: the app thread keeps the three figures above (hidden, it costs
+    /// the app thread nothing).
+    overlay_shown: AtomicBool,
     /// When the first content frame was presented.
     content_since: Mutex<Option<Instant>>,
     /// Whether the run has ended.
@@ -228,6 +237,22 @@ impl Vitals {
         let count = if started { &self.reloads } else { &self.failed_reloads };
         count.fetch_add(1, Ordering::Relaxed);
         self.notify();
+    }
+
+    /// The app thread woke and ran: its heap and what it has waiting, for the debug overlay.
+    pub(crate) fn app_ran(&self, app: &mut marquee_js::AppRuntime) {
+        if !self.overlay_shown.load(Ordering::Relaxed) {
+            return;
+        }
+        let (heap_bytes, (timers, frame_callbacks)) = (app.heap_bytes(), app.waiting());
+        self.app_heap_bytes.store(heap_bytes, Ordering::Relaxed);
+        self.app_timers.store(timers, Ordering::Relaxed);
+        self.app_frame_callbacks.store(frame_callbacks, Ordering::Relaxed);
+    }
+
+    /// The debug overlay shows or not (see `overlay_shown`).
+    pub(crate) fn overlay_shown(&self, shown: bool) {
+        self.overlay_shown.store(shown, Ordering::Relaxed);
     }
 
     /// An edit was applied in place.

@@ -36,6 +36,10 @@ pub const REFRESH_MS: f64 = 250.0;
 /// Key-to-frame latencies kept (the last ones).
 const LATENCIES: usize = 6;
 
+/// Damage rectangles kept between builds for the outlines; past this many, the last grows to
+/// cover the rest (a frame where every tile moves makes hundreds).
+const DAMAGE_KEPT: usize = 64;
+
 pub(crate) struct DebugOverlay {
     /// The panels' state, made the first time they show.
     overlay: Option<Overlay>,
@@ -68,6 +72,10 @@ pub(crate) struct DebugOverlay {
     pub(crate) latencies: VecDeque<f64>,
     /// The last rejections, in words.
     pub(crate) rejections: VecDeque<String>,
+    /// What the inspector outlines (play-pause moves it on), and the frames' damage since the
+    /// panels were last built, when it outlines damage.
+    pub(crate) outline: marquee_overlay::Outline,
+    pub(crate) damage: Vec<IntRect>,
 }
 
 impl DebugOverlay {
@@ -91,6 +99,8 @@ impl DebugOverlay {
             waiting_keys: Vec::new(),
             latencies: VecDeque::new(),
             rejections: VecDeque::new(),
+            outline: marquee_overlay::Outline::None,
+            damage: Vec::new(),
         }
     }
 
@@ -146,6 +156,21 @@ impl DebugOverlay {
         self.rejections.push_back(words);
         while self.rejections.len() > marquee_overlay::panels::REJECTIONS {
             self.rejections.pop_front();
+        }
+    }
+
+    /// A frame drew `damage` (the app's, not the overlay's own): kept for the outlines when
+    /// they show it.
+    pub(crate) fn drew(&mut self, damage: &[IntRect]) {
+        if !(self.shown && self.outline.damage()) {
+            return;
+        }
+        for r in damage {
+            if self.damage.len() < DAMAGE_KEPT {
+                self.damage.push(*r);
+            } else if let Some(last) = self.damage.last_mut() {
+                *last = last.union(r);
+            }
         }
     }
 
@@ -237,6 +262,27 @@ mod tests {
         // Four Menus then Up is the sequence too (the last four keys match).
         press(&mut overlay, &[Key::Menu, Key::Menu, Key::Menu, Key::Menu, Key::Up], 30_000.0, 100.0);
         assert_eq!(mode(&overlay), (true, false));
+    }
+
+    #[test]
+    fn damage_is_kept_for_the_outlines_only_when_they_show_it_and_within_a_cap() {
+        let mut overlay = DebugOverlay::new((1280, 720), true);
+        let r = |x| IntRect { x, y: 0, w: 10, h: 10 };
+        overlay.drew(&[r(0)]);
+        assert!(overlay.damage.is_empty(), "outlines off: nothing kept");
+        overlay.outline = marquee_overlay::Outline::Layers;
+        overlay.drew(&[r(0)]);
+        assert!(overlay.damage.is_empty(), "layers only: nothing kept");
+        overlay.outline = marquee_overlay::Outline::Damage;
+        let many: Vec<IntRect> = (0..100).map(|i| r(i * 10)).collect();
+        overlay.drew(&many);
+        assert_eq!(overlay.damage.len(), DAMAGE_KEPT);
+        assert_eq!(overlay.damage[..DAMAGE_KEPT - 1], many[..DAMAGE_KEPT - 1]);
+        assert_eq!(overlay.damage.last(), Some(&IntRect { x: (DAMAGE_KEPT as i32 - 1) * 10, y: 0, w: 370, h: 10 }));
+        overlay.damage.clear();
+        overlay.shown = false;
+        overlay.drew(&[r(0)]);
+        assert!(overlay.damage.is_empty(), "hidden: nothing kept");
     }
 
     #[test]

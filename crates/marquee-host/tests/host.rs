@@ -573,18 +573,25 @@ fn check_golden(name: &str, report: &Report, renderer: marquee_host::RendererCho
 /// The debug overlay over the demo (`marquee run --overlay`): its panels over the rails, the
 /// figures virtual time keeps the same from run to run (no host durations), on the CPU (a golden
 /// image) and on the GPU (its own golden, within the GPU's tolerance); and its inspector on the
-/// focused tile. The overlay does not keep a run from ending idle.
+/// focused tile; then with the layers outlined too (play-pause three times in the inspector:
+/// damage and layers, though the app has drawn nothing since the last build). The app thread's
+/// heap reaches the panel. The overlay does not keep a run from ending
+/// idle.
 #[test]
 fn the_overlay_shows_over_the_demo_on_both_backends() {
-    use Key::{Down, Right};
+    use Key::{Down, PlayPause, Right};
     use marquee_host::RendererChoice::{Cpu, Gpu};
     let _serial = serial();
     let rails = [Down, Down, Right, Right];
     // The inspector too, over the focused tile: its box, margins and padding on screen.
     let inspecting = [&rails[..], &marquee_host::OVERLAY_SEQUENCE[..]].concat();
-    for (renderer, golden_name, keys) in
-        [(Cpu, "demo-overlay", &rails[..]), (Gpu, "demo-overlay-gpu", &rails[..]), (Cpu, "demo-inspector", &inspecting)]
-    {
+    let outlined = [&inspecting[..], &[PlayPause, PlayPause, PlayPause]].concat();
+    for (renderer, golden_name, keys) in [
+        (Cpu, "demo-overlay", &rails[..]),
+        (Gpu, "demo-overlay-gpu", &rails[..]),
+        (Cpu, "demo-inspector", &inspecting),
+        (Cpu, "demo-outlines", &outlined),
+    ] {
         let mut o = options("apps/demo", engine_wasm());
         o.size = (1280, 720);
         o.virtual_time = true;
@@ -593,9 +600,11 @@ fn the_overlay_shows_over_the_demo_on_both_backends() {
         o.renderer = renderer;
         o.stop.timeout = Some(Duration::from_secs(120));
         o.script = keys.iter().enumerate().map(|(i, k)| (10 + 12 * i as u64, *k)).collect();
+        let vitals = o.vitals.clone();
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
         assert_eq!(report.command_errors, 0, "{:?}", report.log);
+        assert!(vitals.app_heap_bytes.load(std::sync::atomic::Ordering::Relaxed) > 100_000);
         check_golden(golden_name, &report, renderer);
     }
 }
@@ -616,8 +625,12 @@ fn the_remote_sequence_hides_the_overlay_and_the_app_shows_again() {
         o.offline = true;
         o.overlay = shown;
         o.script = keys.iter().enumerate().map(|(i, k)| (20 + spacing * i as u64, *k)).collect();
+        let vitals = o.vitals.clone();
         let report = run(o);
         assert_eq!(report.ended, Ended::Idle, "{:?}", report.log);
+        // Never shown, the app thread never measured its heap for it.
+        let heap = vitals.app_heap_bytes.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(heap > 0, shown, "{heap}");
         for step in ["inspecting", "hidden"] {
             let said = report.said(&format!("debug overlay {step}")).len();
             assert_eq!(said, usize::from(shown), "{step}: {:?}", report.log);

@@ -334,6 +334,15 @@ impl AppRuntime {
         self.entry(move |ctx, _| ctx.eval::<Coerced<String>, _>(source).map(|value| value.0))
     }
 
+    /// The timers and the frame callbacks waiting (the debug overlay shows them).
+    pub fn waiting(&mut self) -> (u32, u32) {
+        let waiting = self.entry(|_, control| control.get::<_, Function>("waiting")?.call::<_, Vec<u32>>(()));
+        match waiting.as_deref() {
+            Ok(&[timers, frames]) => (timers, frames),
+            _ => (0, 0),
+        }
+    }
+
     /// The JavaScript heap in use, in bytes.
     pub fn heap_bytes(&self) -> u64 {
         self.runtime.memory_usage().memory_used_size.max(0) as u64

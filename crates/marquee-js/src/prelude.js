@@ -92,6 +92,8 @@
       }
     },
     wantsFrame: () => frames.size > 0,
+    /** The timers and frame callbacks waiting, for the host's debug overlay. */
+    waiting: () => [timers.size, frames.size],
     /** Hands an event batch to the SDK. */
     deliver(bytes) {
       if (!listener) return;

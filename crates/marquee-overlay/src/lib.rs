@@ -23,7 +23,7 @@ use std::collections::HashMap;
 use egui::epaint::{ClippedPrimitive, ImageDelta, Primitive, TextureId};
 use marquee_display_list::IntRect;
 
-pub use panels::{AppFigures, EngineFigures, Figures, FrameTimes, Inspector, LogLine};
+pub use panels::{AppFigures, EngineFigures, Figures, FrameTimes, Inspector, LogLine, Outline};
 
 /// The overlay's state between frames: egui's context (its fonts, its texture atlas), the
 /// pixels of each texture egui has given it (for the CPU rasterizer), and the changes to them a

@@ -8,6 +8,7 @@
 //! nothing here reads the clock, so the same figures always draw the same pixels.
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, vec2};
+use marquee_display_list::IntRect;
 use marquee_engine_contract::debug::{FocusInfo, Look, NodeInfo, flags};
 
 /// Frames shown in the timeline, the newest last.
@@ -32,6 +33,8 @@ const PRESENT_COLOR: Color32 = Color32::from_rgb(240, 170, 70);
 const OVER_COLOR: Color32 = Color32::from_rgb(240, 80, 80);
 const WARN_COLOR: Color32 = Color32::from_rgb(240, 200, 90);
 const DIM: Color32 = Color32::from_gray(150);
+const DAMAGE_COLOR: Color32 = Color32::from_rgb(255, 64, 160);
+const LAYER_COLOR: Color32 = Color32::from_rgb(64, 224, 255);
 
 /// Everything the overlay shows, as the host has it after the last frame.
 pub struct Figures<'a> {
@@ -66,6 +69,59 @@ pub struct Inspector<'a> {
     pub focus: Option<&'a FocusInfo>,
     /// Why an answer is missing: the engine has no debug query, or its answer did not decode.
     pub problem: Option<&'a str>,
+    /// What is outlined on screen besides the picked node.
+    pub outline: Outline,
+    /// The damage drawn since the panels were last built, in screen pixels (outlined when
+    /// [`Outline::damage`]).
+    pub damage: &'a [IntRect],
+    /// Each layer and where it lands on screen (outlined when [`Outline::layers`]).
+    pub layers: &'a [(u32, IntRect)],
+}
+
+/// What the inspector outlines on screen, besides the picked node: nothing, the frames'
+/// damage, the layers, or both (play-pause in the inspector moves to the next).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Outline {
+    /// Nothing.
+    #[default]
+    None,
+    /// Where the frames since the last build were drawn.
+    Damage,
+    /// Where each layer lands.
+    Layers,
+    /// Both.
+    Both,
+}
+
+impl Outline {
+    /// The next setting: none, damage, layers, both, none.
+    pub fn next(self) -> Outline {
+        match self {
+            Outline::None => Outline::Damage,
+            Outline::Damage => Outline::Layers,
+            Outline::Layers => Outline::Both,
+            Outline::Both => Outline::None,
+        }
+    }
+
+    /// Whether the damage is outlined.
+    pub fn damage(self) -> bool {
+        matches!(self, Outline::Damage | Outline::Both)
+    }
+
+    /// Whether the layers are outlined.
+    pub fn layers(self) -> bool {
+        matches!(self, Outline::Layers | Outline::Both)
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Outline::None => "nothing",
+            Outline::Damage => "damage",
+            Outline::Layers => "layers",
+            Outline::Both => "damage and layers",
+        }
+    }
 }
 
 /// One frame's times, in ms.
@@ -130,6 +186,13 @@ pub struct AppFigures<'a> {
     pub rejections: &'a [String],
     /// The app's last console lines, oldest first.
     pub console: &'a [LogLine],
+    /// Its JavaScript heap in use and the heap's limit, in bytes (`None` where the host cannot
+    /// tell).
+    pub heap: Option<(u64, u64)>,
+    /// Its timers waiting.
+    pub timers: u32,
+    /// Its `requestAnimationFrame` callbacks waiting.
+    pub frame_callbacks: u32,
 }
 
 /// A line of the log.
@@ -182,8 +245,40 @@ pub(crate) fn show(ui: &mut Ui, figures: &Figures<'_>) {
                 }
             });
     });
+    outlines(ui, &figures.inspector);
     if let Some(node) = figures.inspector.node.filter(|_| figures.inspector.inspecting) {
         highlight(ui, node);
+    }
+}
+
+/// The damage and the layers on screen, as [`Inspector::outline`] has it: each a one-pixel
+/// line inside its rectangle, the layers labelled with their ids.
+fn outlines(ui: &Ui, inspector: &Inspector<'_>) {
+    let outline = inspector.outline;
+    if outline == Outline::None {
+        return;
+    }
+    let painter =
+        ui.ctx().layer_painter(egui::LayerId::new(egui::Order::Foreground, egui::Id::unique("marquee-outlines")));
+    let rect = |r: &IntRect| Rect::from_min_size(Pos2::new(r.x as f32, r.y as f32), vec2(r.w as f32, r.h as f32));
+    let screen = ui.ctx().content_rect();
+    if outline.layers() {
+        for (id, r) in inspector.layers {
+            let r = rect(r).intersect(screen);
+            if r.is_positive() {
+                painter.rect_stroke(r, 0.0, Stroke::new(1.0, LAYER_COLOR), egui::StrokeKind::Inside);
+                let at = r.min + vec2(2.0, 1.0);
+                painter.text(at, Align2::LEFT_TOP, id.to_string(), FontId::proportional(10.0), LAYER_COLOR);
+            }
+        }
+    }
+    if outline.damage() {
+        for r in inspector.damage {
+            let r = rect(r).intersect(screen);
+            if r.is_positive() {
+                painter.rect_stroke(r, 0.0, Stroke::new(2.0, DAMAGE_COLOR), egui::StrokeKind::Inside);
+            }
+        }
     }
 }
 
@@ -248,6 +343,11 @@ fn inspector(ui: &mut Ui, inspector: &Inspector<'_>) {
     }
     ui.label(
         RichText::new("arrows: parent, child, siblings · Enter: the focused node · Back: leave").color(DIM).size(11.0),
+    );
+    ui.label(
+        RichText::new(format!("play-pause: outline damage, layers (now {})", inspector.outline.words()))
+            .color(DIM)
+            .size(11.0),
     );
 }
 
@@ -403,6 +503,15 @@ fn budget(ui: &mut Ui, name: &str, used: u64, budget: u64) {
 
 fn app(ui: &mut Ui, a: &AppFigures<'_>) {
     heading(ui, "App", format!("{:.0} batches/s · {:.0} bytes each", a.batches_per_second, a.bytes_per_batch));
+    if let Some((used, limit)) = a.heap {
+        budget(ui, "JavaScript heap", used, limit);
+    }
+    let count = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    ui.label(format!(
+        "{} · {} waiting",
+        count(a.timers, "timer", "timers"),
+        count(a.frame_callbacks, "frame callback", "frame callbacks")
+    ));
     let color = if a.rejected > 0 { WARN_COLOR } else { Color32::LIGHT_GRAY };
     ui.label(RichText::new(format!("{} commands rejected", a.rejected)).color(color));
     for words in &a.rejections[a.rejections.len().saturating_sub(REJECTIONS)..] {

@@ -39,6 +39,9 @@ fn figures<'a>(
             rejected: rejections.len() as u64,
             rejections,
             console,
+            heap: Some((5 << 20, 64 << 20)),
+            timers: 3,
+            frame_callbacks: 1,
         },
         inspector: marquee_overlay::Inspector::default(),
     }
@@ -209,4 +212,27 @@ fn the_inspector_outlines_its_node_on_screen_and_replaces_the_app_panel() {
     let mut shown = figures(&frames, &[], &[], false);
     shown.inspector = marquee_overlay::Inspector { inspecting: false, node: Some(&node), ..Default::default() };
     assert_eq!(at(&draw(&mut overlay, &shown).0, 200, 260), background);
+}
+
+#[test]
+fn the_inspector_outlines_damage_and_layers_as_set() {
+    use marquee_overlay::Outline;
+    let frames = frames();
+    let damage = [IntRect { x: 40, y: 400, w: 200, h: 100 }];
+    let layers = [(7, IntRect { x: 300, y: 40, w: 320, h: 180 })];
+    let mut overlay = Overlay::new(1280, 720);
+    let at = |p: &[u8], x: usize, y: usize| p[(y * 1280 + x) * 4..][..4].to_vec();
+    let background = [20u8, 20, 60, 255].to_vec();
+    // (pixel on the damage's edge, pixel on the layer's edge) for each setting.
+    let mut seen = Vec::new();
+    for outline in [Outline::None, Outline::Damage, Outline::Layers, Outline::Both] {
+        let mut f = figures(&frames, &[], &[], false);
+        f.inspector = marquee_overlay::Inspector { outline, damage: &damage, layers: &layers, ..Default::default() };
+        let (pixels, _) = draw(&mut overlay, &f);
+        assert_eq!(at(&pixels, 140, 450), background, "{outline:?}: inside the damage, nothing is drawn");
+        assert_eq!(at(&pixels, 460, 130), background, "{outline:?}: inside the layer, nothing is drawn");
+        seen.push((at(&pixels, 140, 400) != background, at(&pixels, 460, 219) != background));
+    }
+    assert_eq!(seen, [(false, false), (true, false), (false, true), (true, true)]);
+    assert_eq!(Outline::Both.next(), Outline::None);
 }
