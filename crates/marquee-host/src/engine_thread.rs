@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use marquee_display_list::IntRect;
 use marquee_display_list::frame::Frame;
 use marquee_display_list::layers::LayerTree;
-use marquee_engine_contract::debug;
+
 use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};
 use marquee_engine_wasmtime::cache::Source;
@@ -161,7 +161,7 @@ struct Loop {
     /// The problem the screen shows (`marquee dev`), and whether it has been drawn yet.
     problem: Option<(crate::problem::Panel, bool)>,
     /// The debug overlay, shown or not.
-    overlay: crate::overlay::DebugOverlay,
+    overlay: marquee_overlay::Session,
     /// Which engine build runs, in words.
     build: &'static str,
     /// The era whose stale batches were last reported dropped (each reset's, once).
@@ -208,7 +208,7 @@ impl Loop {
             (false, true) => "engine.wasm (wasmi, interpreted)",
             (false, false) => "engine.wasm (wasmtime)",
         };
-        let overlay = crate::overlay::DebugOverlay::new((w, h), options.overlay);
+        let overlay = marquee_overlay::Session::new((w, h), options.overlay);
         let this = Loop {
             options,
             presenter,
@@ -303,7 +303,7 @@ impl Loop {
             let keep_going = self.presenter.present(&self.canvas, shown);
             let present_time = t.elapsed();
             if drawn.is_some() {
-                self.overlay.presented(Instant::now());
+                self.overlay.presented(self.clock.elapsed().as_secs_f64() * 1000.0);
             }
             self.count_frame(FrameStat {
                 at: frame_start,
@@ -373,18 +373,15 @@ impl Loop {
     /// Hands the engine a key, on this thread: focus moves in the next frame even while the
     /// app's thread is busy. Keys focus does not use reach the app as events with that frame.
     fn key(&mut self, key: Key, action: KeyAction) -> Result<(), Error> {
-        if action == KeyAction::Press && self.overlay.pressed(key, self.now_ms(), Instant::now()) {
-            let now = match (self.overlay.shown, self.overlay.inspecting) {
-                (false, _) => "hidden",
-                (true, false) => "shown",
-                (true, true) => "inspecting",
-            };
+        let clock_ms = self.clock.elapsed().as_secs_f64() * 1000.0;
+        if action == KeyAction::Press && self.overlay.pressed(key, self.now_ms(), clock_ms) {
+            let now = self.overlay.state();
             self.say(Level::Info, format!("debug overlay {now} (the remote's Menu, Menu, Menu, Up)"));
         }
         // The inspector has the keys: neither the engine nor the app sees them.
         if self.overlay.inspecting {
             if action != KeyAction::Release {
-                self.inspect_key(key)?;
+                self.with_debug_query(|session, engine| session.inspect_key(key, engine))?;
             }
             return Ok(());
         }
@@ -395,106 +392,24 @@ impl Loop {
         }
     }
 
-    /// Asks the engine's debug query; `None` (the reason kept for the overlay) when it has none,
-    /// or its answer does not decode. A call that fails replaces the engine, as any call does,
-    /// and the overlay asks no more this run: a build whose debug query breaks it would
-    /// otherwise be replaced four times a second.
-    fn ask(&mut self, query: debug::Query) -> Result<Option<debug::Answer>, Error> {
-        if self.overlay.query_failed {
-            return Ok(None);
+    /// Runs `f` with the overlay session and the engine's debug query. A call that fails
+    /// replaces the engine, as any call does (the session asks no more this run); an answer
+    /// that does not decode is said once in the log.
+    fn with_debug_query(
+        &mut self,
+        f: impl FnOnce(
+            &mut marquee_overlay::Session,
+            &mut marquee_overlay::session::Engine<'_, marquee_engine_contract::Error>,
+        ) -> Result<(), marquee_engine_contract::Error>,
+    ) -> Result<(), Error> {
+        let before = self.overlay.problem.clone();
+        let engine = &mut self.instance.engine;
+        let asked = f(&mut self.overlay, &mut |query| engine.debug_query(query));
+        if let Err(e) = asked {
+            return self.reset(&e);
         }
-        let answer = match self.instance.engine.debug_query(query) {
-            Ok(Some(bytes)) => debug::decode(&bytes).map_err(|e| e.to_string()),
-            Ok(None) => Err("this engine build has no debug query".to_owned()),
-            Err(e) => {
-                self.overlay.query_failed = true;
-                self.overlay.problem = Some(format!("the debug query failed ({e}); not asked again"));
-                self.reset(&e)?;
-                return Ok(None);
-            }
-        };
-        match answer {
-            Ok(answer) => {
-                self.overlay.problem = None;
-                Ok(Some(answer))
-            }
-            Err(why) => {
-                if self.overlay.problem.as_ref() != Some(&why) {
-                    self.say(Level::Warn, format!("debug query: {why}"));
-                }
-                self.overlay.problem = Some(why);
-                Ok(None)
-            }
-        }
-    }
-
-    /// The node the engine has `id` as, if it answers one.
-    fn ask_node(&mut self, id: u32) -> Result<Option<debug::NodeInfo>, Error> {
-        Ok(match self.ask(debug::Query::Node(id))? {
-            Some(debug::Answer::Node(node)) => Some(*node),
-            _ => None,
-        })
-    }
-
-    /// A key for the inspector: Up the parent, Down the first child, Left and Right the
-    /// siblings, Enter the focused node, Back out of the inspector (keys go to the app again).
-    fn inspect_key(&mut self, key: Key) -> Result<(), Error> {
-        self.overlay.refresh();
-        let node = match self.overlay.picked {
-            Some(id) => self.ask_node(id)?,
-            None => None,
-        };
-        let picked = match key {
-            Key::Back => {
-                self.overlay.inspecting = false;
-                return Ok(());
-            }
-            Key::Up => node.and_then(|n| n.parent),
-            Key::Down => node.and_then(|n| n.child_ids.first().copied()),
-            Key::Left | Key::Right => {
-                let Some(n) = node else { return Ok(()) };
-                let siblings = match n.parent {
-                    Some(p) => self.ask_node(p)?.map(|p| p.child_ids).unwrap_or_default(),
-                    None => Vec::new(),
-                };
-                let at = siblings.iter().position(|&c| c == n.id);
-                let next = match (key, at) {
-                    (Key::Left, Some(i)) => i.checked_sub(1),
-                    (_, Some(i)) => Some(i + 1),
-                    _ => None,
-                };
-                next.and_then(|i| siblings.get(i).copied())
-            }
-            Key::Enter => self.focused_node()?,
-            Key::PlayPause => {
-                self.overlay.outline = self.overlay.outline.next();
-                self.overlay.damage.clear();
-                None
-            }
-            _ => None,
-        };
-        if picked.is_some() {
-            self.overlay.picked = picked;
-        }
-        Ok(())
-    }
-
-    /// The node the engine has focused, if any.
-    fn focused_node(&mut self) -> Result<Option<u32>, Error> {
-        Ok(match self.ask(debug::Query::Focus)? {
-            Some(debug::Answer::Focus(focus)) => focus.focused,
-            _ => None,
-        })
-    }
-
-    /// A click at `x, y` on the screen: the inspector takes the node shown there (and the keys).
-    fn pick(&mut self, x: f32, y: f32) -> Result<(), Error> {
-        if !self.overlay.shown {
-            return Ok(());
-        }
-        if let Some(debug::Answer::Node(node)) = self.ask(debug::Query::At { x, y })? {
-            (self.overlay.picked, self.overlay.inspecting) = (Some(node.id), true);
-            self.overlay.refresh();
+        if let Some(why) = self.overlay.problem.clone().filter(|why| before.as_ref() != Some(why)) {
+            self.say(Level::Warn, format!("debug query: {why}"));
         }
         Ok(())
     }
@@ -531,7 +446,9 @@ impl Loop {
                 ToEngine::Input(Input::Key(key, action)) => self.key(key, action)?,
                 ToEngine::Input(Input::Quit) => inbox.quit = true,
                 ToEngine::Input(Input::Overlay) => self.overlay.cycle(),
-                ToEngine::Input(Input::Pick { x, y }) => self.pick(x, y)?,
+                ToEngine::Input(Input::Pick { x, y }) => {
+                    self.with_debug_query(|session, engine| session.pick(x, y, engine))?
+                }
                 ToEngine::Reloaded(batches, took) => self.reloaded(batches, took, &mut inbox)?,
                 ToEngine::ReloadFailed(why) => {
                     self.show_problem(Some(format!("The app failed to start\n\n{why}")));
@@ -691,22 +608,10 @@ impl Loop {
         let (nodes, layers, animations) = (stat(Stat::Nodes), stat(Stat::Layers), stat(Stat::Animations));
         let (heap_bytes, heap_peak) = (stat(Stat::HeapBytes), stat(Stat::HeapPeak));
         let linear_memory = self.instance.engine.memory_bytes().ok().flatten().map(|m| m as u64);
-        // The engine's answers: the focus always, the picked node while inspecting (the focused
-        // one when none is picked yet). A failed call resets the engine and the overlay goes on.
-        if let Ok(Some(debug::Answer::Focus(focus))) = self.ask(debug::Query::Focus) {
-            if self.overlay.inspecting && self.overlay.picked.is_none() {
-                self.overlay.picked = focus.focused.or(Some(0));
-            }
-            self.overlay.focus = Some(focus);
-        }
-        self.overlay.node = match (self.overlay.inspecting, self.overlay.picked) {
-            (true, Some(id)) => self.ask_node(id).ok().flatten(),
-            _ => None,
-        };
-        // Out of the overlay while the panels, which it holds, are built.
-        let (node, focus, problem) = (self.overlay.node.take(), self.overlay.focus.take(), self.overlay.problem.take());
+        // The engine's answers. A failed call resets the engine and the overlay goes on (a
+        // reset that fails too is met by the frame's own engine call).
+        let _ = self.with_debug_query(|session, engine| session.ask_for_panels(engine));
         let latencies: Vec<f64> = self.overlay.latencies.iter().copied().collect();
-        let damage = std::mem::take(&mut self.overlay.damage);
         let placed = if self.overlay.outline.layers() { self.layers.on_screen() } else { Vec::new() };
         let vitals = &self.options.vitals;
         let load = |n: &std::sync::atomic::AtomicU32| n.load(std::sync::atomic::Ordering::Relaxed);
@@ -745,19 +650,9 @@ impl Loop {
                 timers: load(&vitals.app_timers),
                 frame_callbacks: load(&vitals.app_frame_callbacks),
             },
-            inspector: marquee_overlay::Inspector {
-                inspecting: self.overlay.inspecting,
-                node: node.as_ref(),
-                focus: focus.as_ref(),
-                problem: problem.as_deref(),
-                outline: self.overlay.outline,
-                damage: &damage,
-                layers: &placed,
-            },
+            inspector: marquee_overlay::Inspector::default(),
         };
-        let drawing = self.overlay.panels().frame(&figures);
-        (self.overlay.node, self.overlay.focus, self.overlay.problem) = (node, focus, problem);
-        self.overlay.built(drawing, time_ms);
+        self.overlay.build(figures, &placed, time_ms);
     }
 
     /// Applies the frame's layer updates, samples the layers the backend animates at the frame's
@@ -806,7 +701,8 @@ impl Loop {
                     .and_then(|drawn| drawn.map_err(|e| e.to_string()))
                     .and_then(|drawn| {
                         if panels {
-                            self.overlay.paint_cpu(&mut self.canvas)?;
+                            let width = self.canvas.bounds().w as u32;
+                            self.overlay.paint_cpu(self.canvas.pixels_mut(), width)?;
                         }
                         Ok(drawn)
                     })

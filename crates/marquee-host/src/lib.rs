@@ -26,7 +26,7 @@ mod images;
 mod log;
 mod messages;
 mod network;
-mod overlay;
+
 mod problem;
 mod selection;
 mod start;
@@ -46,11 +46,11 @@ pub use marquee_bundle::WasmRollout;
 pub use marquee_display_list::{Color, IntRect};
 pub use marquee_image::Limits as ImageLimits;
 pub use marquee_js::{Level, Limits as JsLimits};
-pub use marquee_protocol::{Key, KeyAction};
-pub use marquee_raster::Canvas;
-pub use overlay::{
+pub use marquee_overlay::session::{
     REFRESH_MS as OVERLAY_REFRESH_MS, SEQUENCE_MS as OVERLAY_SEQUENCE_MS, TOGGLE_SEQUENCE as OVERLAY_SEQUENCE,
 };
+pub use marquee_protocol::{Key, KeyAction};
+pub use marquee_raster::Canvas;
 pub use selection::{EngineChoice, Selection};
 
 /// The texture budget of a host that is not given one: 128 MiB of decoded images, a 1080p

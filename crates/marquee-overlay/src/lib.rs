@@ -17,6 +17,7 @@
 pub mod cpu;
 pub mod gpu;
 pub mod panels;
+pub mod session;
 
 use std::collections::HashMap;
 
@@ -24,6 +25,7 @@ use egui::epaint::{ClippedPrimitive, ImageDelta, Primitive, TextureId};
 use marquee_display_list::IntRect;
 
 pub use panels::{AppFigures, EngineFigures, Figures, FrameTimes, Inspector, LogLine, Outline};
+pub use session::Session;
 
 /// The overlay's state between frames: egui's context (its fonts, its texture atlas), the
 /// pixels of each texture egui has given it (for the CPU rasterizer), and the changes to them a
