@@ -420,7 +420,7 @@ mod tests {
     #[test]
     fn bad_answers_leave_a_reason_and_a_failed_call_stops_the_asking() {
         let mut session = Session::new((1280, 720), true);
-        let focus = debug::Answer::Focus(FocusInfo { focused: Some(7), path: Vec::new() });
+        let focus = Answer::Focus(FocusInfo { focused: Some(7), path: Vec::new() });
         let mut bytes = Vec::new();
         debug::encode(&focus, &mut bytes);
         let mut good = |_| Ok::<_, ()>(Some(bytes.clone()));
