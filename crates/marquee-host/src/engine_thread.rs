@@ -647,8 +647,8 @@ impl Loop {
                 console: &console,
                 // Nothing until the app thread has run with the overlay shown.
                 heap: (heap > 0).then_some((heap, self.options.js.memory as u64)),
-                timers: load(&vitals.app_timers),
-                frame_callbacks: load(&vitals.app_frame_callbacks),
+                timers: Some(load(&vitals.app_timers)),
+                frame_callbacks: Some(load(&vitals.app_frame_callbacks)),
             },
             inspector: marquee_overlay::Inspector::default(),
         };

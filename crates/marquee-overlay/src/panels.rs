@@ -189,10 +189,10 @@ pub struct AppFigures<'a> {
     /// Its JavaScript heap in use and the heap's limit, in bytes (`None` where the host cannot
     /// tell).
     pub heap: Option<(u64, u64)>,
-    /// Its timers waiting.
-    pub timers: u32,
-    /// Its `requestAnimationFrame` callbacks waiting.
-    pub frame_callbacks: u32,
+    /// Its timers waiting (`None` where the host cannot tell).
+    pub timers: Option<u32>,
+    /// Its `requestAnimationFrame` callbacks waiting (`None` where the host cannot tell).
+    pub frame_callbacks: Option<u32>,
 }
 
 /// A line of the log.
@@ -482,7 +482,10 @@ fn engine(ui: &mut Ui, e: &EngineFigures<'_>) {
     let memory = e.linear_memory.map_or(String::new(), |m| format!("memory {} · ", mib(m)));
     ui.label(format!("{memory}heap {} (peak {})", mib(e.heap_bytes), mib(e.heap_peak)));
     budget(ui, "textures", e.texture_bytes, e.texture_budget);
-    budget(ui, "layers", e.layer_bytes, e.layer_budget);
+    // A backend that keeps no layer pixels apart (the page's) has no layer budget.
+    if e.layer_budget > 0 {
+        budget(ui, "layers", e.layer_bytes, e.layer_budget);
+    }
     if e.resets > 0 {
         ui.label(RichText::new(format!("{} engine resets", e.resets)).color(OVER_COLOR));
     }
@@ -507,11 +510,13 @@ fn app(ui: &mut Ui, a: &AppFigures<'_>) {
         budget(ui, "JavaScript heap", used, limit);
     }
     let count = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    ui.label(format!(
-        "{} · {} waiting",
-        count(a.timers, "timer", "timers"),
-        count(a.frame_callbacks, "frame callback", "frame callbacks")
-    ));
+    let waiting: Vec<String> = [(a.timers, "timer", "timers"), (a.frame_callbacks, "frame callback", "frame callbacks")]
+        .into_iter()
+        .filter_map(|(n, one, many)| Some(count(n?, one, many)))
+        .collect();
+    if !waiting.is_empty() {
+        ui.label(format!("{} waiting", waiting.join(" · ")));
+    }
     let color = if a.rejected > 0 { WARN_COLOR } else { Color32::LIGHT_GRAY };
     ui.label(RichText::new(format!("{} commands rejected", a.rejected)).color(color));
     for words in &a.rejections[a.rejections.len().saturating_sub(REJECTIONS)..] {

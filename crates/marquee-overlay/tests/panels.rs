@@ -40,8 +40,8 @@ fn figures<'a>(
             rejections,
             console,
             heap: Some((5 << 20, 64 << 20)),
-            timers: 3,
-            frame_callbacks: 1,
+            timers: Some(3),
+            frame_callbacks: Some(1),
         },
         inspector: marquee_overlay::Inspector::default(),
     }

@@ -12,6 +12,8 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod abi;
+mod overlay;
 mod web;
 
+pub use overlay::PageFigures;
 pub use web::{Decoded, FrameOut, Web};

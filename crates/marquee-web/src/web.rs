@@ -49,6 +49,8 @@ pub struct Web {
     /// Lines for the page's console (refused frames, image failures, text failures).
     log: Vec<String>,
     frames: u64,
+    /// The debug overlay (see `overlay`).
+    pub(crate) overlay: marquee_overlay::Session,
     #[cfg(target_arch = "wasm32")]
     pub(crate) gpu: Option<crate::abi::Gpu>,
 }
@@ -87,6 +89,7 @@ impl Web {
             images: Store { cap: image_cap, ..Store::default() },
             log: Vec::new(),
             frames: 0,
+            overlay: marquee_overlay::Session::new((width, height), false),
             #[cfg(target_arch = "wasm32")]
             gpu: None,
         }
