@@ -78,6 +78,9 @@ pub struct Config {
     pub record: bool,
     /// Under `marquee web --dev`: the page follows the edits [`Site::tell`] gives it.
     pub dev: bool,
+    /// Show the debug overlay from the first frame (`marquee web --overlay`; `?overlay` in the
+    /// page's address does too). F12 and the remote's sequence move it on either way.
+    pub overlay: bool,
 }
 
 impl Default for Config {
@@ -100,6 +103,7 @@ impl Default for Config {
             device_id: None,
             record: false,
             dev: false,
+            overlay: false,
         }
     }
 }
@@ -125,6 +129,7 @@ impl Config {
             "deviceId": self.device_id,
             "record": self.record,
             "dev": self.dev,
+            "overlay": self.overlay,
             // What the page must agree on with the engine, from the one place both define it.
             "abi": marquee_engine_contract::ABI_VERSION,
             "stat": {
@@ -132,6 +137,9 @@ impl Config {
                 "animations": Stat::Animations as u32,
                 "focused": Stat::Focused as u32,
                 "settling": Stat::Settling as u32,
+                "layers": Stat::Layers as u32,
+                "heapBytes": Stat::HeapBytes as u32,
+                "heapPeak": Stat::HeapPeak as u32,
             },
             "batchHeader": marquee_protocol::BATCH_HEADER_LEN,
             // The batch a host applies to every new engine before the app's, as natively.

@@ -303,3 +303,82 @@ fn images_that_fail_report_the_native_reasons_and_keep_their_placeholders() {
     }
     assert_eq!(outcome.report["imageBytes"], 32 * 24 * 4, "only the photo's pixels are held");
 }
+
+/// The debug overlay in a page, as on a device: shown from the first frame (`?overlay`,
+/// `marquee web --overlay`), its panels along the right edge over the demo, which shows as the
+/// native golden everywhere else; the remote's sequence moves it on to the inspector, whose
+/// pick follows the arrows through the engine's debug query (the node after the focused one,
+/// as the native engine answers for the page's own input), and hides it again: the app's
+/// pixels come back exactly as in a run that never showed it.
+#[test]
+fn the_debug_overlay_shows_over_the_demo_and_the_remote_moves_it_on() {
+    use marquee_engine_contract::debug::{Answer, Query};
+    use marquee_engine_contract::stream::Step;
+    use marquee_protocol::Key::{Down, Menu, Right, Up};
+    let sequence = [Menu, Menu, Menu, Up];
+    let at = |keys: &[marquee_protocol::Key], spacing: u64| -> Vec<(u64, u16)> {
+        keys.iter().enumerate().map(|(i, k)| (10 + spacing * i as u64, *k as u16)).collect()
+    };
+    let said_starting = |outcome: &Outcome, start: &str| {
+        said(outcome, "warn")
+            .iter()
+            .chain(&said(outcome, "info"))
+            .any(|l| l["text"].as_str().unwrap().starts_with(start))
+    };
+
+    // Shown: the panels on the right, the demo's home everywhere else.
+    let shown = run_page("overlay-shown", &Config { overlay: true, ..config(&[]) }, Lacks::default());
+    assert_eq!(shown.report["ended"], "idle", "{:#}", shown.report);
+    assert!(said_starting(&shown, "debug overlay shown"), "{:#?}", shown.report["log"]);
+    let (w, h) = (shown.size.0 as usize, shown.size.1 as usize);
+    let column = w - marquee_overlay::WIDTH as usize - 20;
+    let (_, golden) = golden::read(&root().join("tests/snapshots/host/demo-home.png")).unwrap();
+    let mut masked = shown.pixels.clone();
+    let mut changed = 0;
+    for y in 0..h {
+        let (from, to) = ((y * w + column) * 4, (y + 1) * w * 4);
+        let native = &golden[from..to];
+        changed += masked[from..to].chunks(4).zip(native.chunks(4)).filter(|(a, b)| a != b).count();
+        masked[from..to].copy_from_slice(native);
+    }
+    let s = golden::similarity_of(&golden, &masked);
+    assert!(s.within >= 0.995 && s.mean_error <= 0.5, "outside the panels: {s:?}");
+    assert!(changed > (w - column) * h / 5, "the panels changed only {changed} pixels");
+
+    // Inspecting (the sequence; its last key is the inspector's), then Right: the inspector
+    // picks the focused node's next sibling, and neither key reaches the engine.
+    let keys = at(&[&sequence[..], &[Right]].concat(), 6);
+    let config_inspecting = Config { overlay: true, record: true, ..config(&keys) };
+    let inspecting = run_page("overlay-inspecting", &config_inspecting, Lacks::default());
+    let log = &inspecting.report["log"];
+    assert!(said_starting(&inspecting, "debug overlay inspecting"), "{log:#?}");
+    assert!(!said_starting(&inspecting, "debug query"), "{log:#?}");
+    let recording = marquee_browser::recording(&inspecting.report).unwrap();
+    let recorded_keys = recording.steps.iter().filter(|s| matches!(s, Step::Key(..))).count();
+    assert_eq!(recorded_keys, 2 * 3, "a press and a release of each Menu, and no more");
+    let fonts = paths::demo_app().join("assets/fonts");
+    let text = marquee_text::SharedText::new(marquee_text::TextSystem::with_fonts_in(&fonts).0);
+    let mut engine = marquee_engine::Engine::with_text(Box::new(text));
+    marquee_engine_contract::stream::play(&mut engine, &recording.steps).unwrap();
+    let mut ask = |query| {
+        let bytes = marquee_engine_contract::Engine::debug_query(&mut engine, query).unwrap().unwrap();
+        marquee_engine_contract::debug::decode(&bytes).unwrap()
+    };
+    let Answer::Focus(focus) = ask(Query::Focus) else { panic!("no focus answer") };
+    let focused = focus.focused.expect("a focused tile");
+    let Answer::Node(node) = ask(Query::Node(focused)) else { panic!("no node answer") };
+    let Answer::Node(parent) = ask(Query::Node(node.parent.unwrap())) else { panic!("no parent answer") };
+    let next = parent.child_ids[parent.child_ids.iter().position(|&c| c == focused).unwrap() + 1];
+    assert_eq!(inspecting.report["inspected"], next, "{log:#?}");
+
+    // Hidden again (the second sequence; its last key reaches the app, as Down after it): the
+    // same pixels as a run whose keys came too slowly to move the overlay on.
+    let keys = at(&[&sequence[..], &sequence[..], &[Down]].concat(), 6);
+    let hidden = run_page("overlay-hidden", &Config { overlay: true, ..config(&keys) }, Lacks::default());
+    assert!(said_starting(&hidden, "debug overlay hidden"), "{:#?}", hidden.report["log"]);
+    let slow = at(&[&sequence[..], &[Down]].concat(), 70);
+    let never = run_page("overlay-never", &config(&slow), Lacks::default());
+    assert!(!said_starting(&never, "debug overlay"), "{:#?}", never.report["log"]);
+    let differ = hidden.pixels.chunks(4).zip(never.pixels.chunks(4)).filter(|(a, b)| a != b).count();
+    assert_eq!(differ, 0, "pixels differ after the overlay went");
+}

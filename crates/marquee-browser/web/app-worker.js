@@ -72,8 +72,11 @@ function refresh(script) {
   }
 }
 
-/** The app's console, also in the page's log with the time it was said (as the native host keeps it). */
-function forwardConsole() {
+/**
+ * The app's console, also in the page's log with the time it was said (as the native host keeps
+ * it), and to the engine worker on `port`, whose debug overlay shows the last lines.
+ */
+function forwardConsole(port) {
   for (const [method, level] of [
     ['debug', 'debug'],
     ['log', 'app'],
@@ -88,12 +91,13 @@ function forwardConsole() {
         .map((a) => (typeof a === 'string' ? a : a instanceof Error ? String(a) : JSON.stringify(a)))
         .join(' ');
       self.postMessage({ type: 'log', level, text, at: performance.timeOrigin + performance.now() });
+      port.postMessage({ type: 'console', level: level === 'app' || level === 'debug' ? 'info' : level, text });
     };
   }
 }
 
 async function start({ config, bundle, port, storage }) {
-  forwardConsole();
+  forwardConsole(port);
   const packageJson = JSON.parse(new TextDecoder().decode(await bundleFile(bundle, 'package.json')));
   installStorage(self, storage);
   installFetch(bundle, packageJson?.marquee?.permissions?.network ?? [], config.offline);

@@ -15,6 +15,11 @@ import { rolloutOf, select } from './select.js';
 // Frames in a row with nothing to do before a run that stops when idle ends.
 const QUIET_FRAMES = 10;
 
+// The debug overlay's timeline and console (as the native host's: marquee-overlay's HISTORY and
+// CONSOLE_LINES).
+const OVERLAY_FRAMES = 112;
+const OVERLAY_CONSOLE = 8;
+
 /**
  * The engine with every call that gives it input written down, when the run records (the
  * recording format's steps as arrays — see marquee-browser's `recording`), and every frame
@@ -125,6 +130,9 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
   if (gl && !web.gpu(config.maxTexture)) throw new Error(`no GPU backend: ${web.log()}`);
   const renderer = gl ? web.describe() : 'on the main thread';
   say('info', `engine: ${choice.js ? 'engine.js' : 'engine.wasm'} (${choice.reason}); renderer: ${renderer}`);
+  // The debug overlay lives in the instance that draws: here, with OffscreenCanvas.
+  if (gl) web.setDebugQuery((kind, a, b) => run.engine.debugQuery(kind, a, b));
+  if (config.overlay) showOverlay(web, Boolean(gl));
   run = {
     config,
     web,
@@ -154,9 +162,12 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
     script: [...config.keys].sort((a, b) => b[0] - a[0]),
     firstFrame: null,
     commandErrors: 0,
+    // The app's last console lines, for the overlay: [level, text].
+    console: [],
   };
   app.onmessage = ({ data }) => {
     if (data instanceof ArrayBuffer) run.batches.push(new Uint8Array(data));
+    else if (data.type === 'console') run.console = [...run.console, [data.level, data.text]].slice(-OVERLAY_CONSOLE);
     else if (data.type === 'handled') run.handled = data.n;
     else if (data.type === 'started') run.appStarted = true;
     else if (data.type === 'wants-frame') run.wantsFrame = data.on;
@@ -164,6 +175,56 @@ async function start({ config, bundle, canvas, app, images, deviceId }) {
   for (const port of images) port.onmessage = ({ data }) => data.ready || run.answers.push(data);
   app.postMessage({ type: 'ready' });
   tick();
+}
+
+/** The overlay's next step (F12, `?overlay`), where this worker draws. */
+function showOverlay(web, drawsHere) {
+  if (!drawsHere) {
+    say('warn', 'the debug overlay is drawn with OffscreenCanvas, which this browser lacks');
+    return;
+  }
+  if (!web.hasOverlay) {
+    say('warn', 'the debug overlay is in web.wasm, and this browser runs web.js (it has no WebAssembly)');
+    return;
+  }
+  const state = ['hidden', 'shown', 'inspecting'][web.overlayCycle()];
+  say('info', `debug overlay ${state}`);
+}
+
+/** What only the page knows, for the overlay's panels (marquee-web's `PageFigures`). */
+function overlayFigures(r, time) {
+  const stat = (which) => r.engine.stat(which);
+  const recent = r.frames.filter((f) => f.time > time - 1000);
+  return {
+    frame: r.n,
+    virtual_time: r.config.virtualTime,
+    frames: r.frames.slice(-OVERLAY_FRAMES).map((f) => [f.engine, f.render, 0]),
+    build: r.choice.js ? 'engine.js' : 'engine.wasm',
+    why: r.choice.reason,
+    renderer: r.web.describe(),
+    nodes: stat(r.config.stat.nodes),
+    layers: stat(r.config.stat.layers),
+    animations: stat(r.config.stat.animations),
+    heap_bytes: stat(r.config.stat.heapBytes),
+    heap_peak: stat(r.config.stat.heapPeak),
+    linear_memory: r.engine.memoryBytes(),
+    texture_budget: r.config.textureBudget,
+    resets: r.resets,
+    batches: recent.reduce((n, f) => n + f.batches, 0),
+    batch_bytes: recent.reduce((n, f) => n + f.batchBytes, 0),
+    rejected: r.commandErrors,
+    console: r.console,
+    frame_callbacks: null,
+  };
+}
+
+/** An overlay call's code: 2 says the engine's debug query failed, a failure of the engine's. */
+function overlayCall(code) {
+  if (code === 2) {
+    run.failed = true;
+    throw new Error('the debug query failed');
+  }
+  return code;
 }
 
 /** Loads and releases the frame asks for. */
@@ -258,10 +319,15 @@ function frame() {
     return;
   }
   const began = performance.now();
+  const time = r.config.virtualTime ? r.n * interval : performance.now() - r.started;
   let rejected = 0;
+  let batches = 0;
+  let batchBytes = 0;
   // One at a time: those after a batch the engine fails on go to its replacement.
   while (r.batches.length > 0) {
     const batch = r.batches.shift();
+    batches += 1;
+    batchBytes += batch.length;
     rejected += engineCall(() => r.engine.apply(batch));
   }
   r.commandErrors += rejected;
@@ -272,18 +338,23 @@ function frame() {
     const [, key] = r.script.pop();
     r.keys.push([key, 0], [key, 2]);
   }
-  for (const [key, action] of r.keys.splice(0)) engineCall(() => r.engine.key(key, action));
+  for (const [key, action] of r.keys.splice(0)) {
+    // The overlay sees each key first (the remote's sequence); the inspector keeps those it takes.
+    if (r.drawsHere && overlayCall(r.web.overlayKey(key, action, time, performance.now())) !== 0) continue;
+    engineCall(() => r.engine.key(key, action));
+  }
   engineCall(answerImages);
-  const time = r.config.virtualTime ? r.n * interval : performance.now() - r.started;
   const bytes = engineCall(() => r.engine.frame(time));
   const engineMs = performance.now() - began;
   const out = r.web.frame(bytes);
   if (out.invalidate) engineCall(() => r.engine.invalidate());
   request(out.requests);
+  if (r.drawsHere && r.web.overlayDue(time)) overlayCall(r.web.overlayBuild(overlayFigures(r, time), time));
   const drawStarted = performance.now();
   // Without a GPU backend here, 3 says there was damage: the main thread draws the frame.
   const drew = r.web.draw();
   const renderMs = performance.now() - drawStarted;
+  if (drew === 1 || drew === 4) r.web.overlayPresented(performance.now());
   if (drew === 2) say('error', r.web.log());
   if (!r.drawsHere) {
     const copy = bytes.slice();
@@ -303,10 +374,14 @@ function frame() {
     render: renderMs,
     drawCalls: r.web.stat(0),
     focused: r.engine.stat(r.config.stat.focused),
+    time,
+    batches,
+    batchBytes,
   });
   const quiet =
     r.appStarted &&
-    drew === 0 &&
+    // The debug overlay's own redraws (4) leave the app as quiet as it was.
+    (drew === 0 || drew === 4) &&
     !hasEvents &&
     rejected === 0 &&
     r.handled === r.sent &&
@@ -348,6 +423,8 @@ async function finish(ended) {
     engineResets: r.resets,
     frameTimes: r.frames,
     imageBytes: r.web.stat(6),
+    // The node the debug overlay's inspector shows, if it has the keys.
+    inspected: r.drawsHere ? r.web.overlayInspected() : null,
     recording,
   };
   self.postMessage({ type: 'done', report, pixels, size: r.config.size }, [pixels.buffer]);
@@ -358,5 +435,14 @@ self.onmessage = ({ data }) => {
     start(data).catch((e) => self.postMessage({ type: 'failed', error: e.message ?? String(e) }));
   } else if (data.type === 'key' && run) {
     run.keys.push([data.key, data.action]);
+  } else if (data.type === 'overlay' && run) {
+    showOverlay(run.web, run.drawsHere);
+  } else if (data.type === 'pick' && run?.drawsHere) {
+    try {
+      overlayCall(run.web.overlayPick(data.x, data.y));
+    } catch (e) {
+      run.failed = false;
+      reset(run, e);
+    }
   }
 };

@@ -165,6 +165,7 @@ async function main() {
   // comes as an edit (the server bundles it before it tells it).
   const told = (await read('dev/last.json'))?.last ?? 0;
   const config = await (await fetch('config.json', { cache: 'no-store' })).json();
+  config.overlay ||= new URLSearchParams(location.search).has('overlay');
   const canvas = document.getElementById('screen');
   [canvas.width, canvas.height] = config.size;
   const bundle = await loadManifest(config.manifest);
@@ -230,6 +231,19 @@ async function main() {
   };
   window.addEventListener('keydown', key(ACTIONS.press));
   window.addEventListener('keyup', key(ACTIONS.release));
+  // The debug overlay: F12 moves it on (hidden, shown, inspecting), a click picks the node under
+  // it for the inspector; `?overlay` in the address shows it from the start.
+  window.addEventListener('keydown', (event) => {
+    if (event.key !== 'F12' || event.repeat) return;
+    event.preventDefault();
+    engine.postMessage({ type: 'overlay' });
+  });
+  canvas.addEventListener('click', (event) => {
+    const box = canvas.getBoundingClientRect();
+    const x = ((event.clientX - box.left) * canvas.width) / box.width;
+    const y = ((event.clientY - box.top) * canvas.height) / box.height;
+    engine.postMessage({ type: 'pick', x, y });
+  });
   if (config.dev) followEdits(app, told).catch((e) => say('error', `following edits: ${e.message ?? e}`));
 }
 

@@ -7,6 +7,12 @@
 
 const MAX_PARAGRAPH_BYTES = 1 << 20;
 
+// web.wasm's `debug.query` answers that are not lengths: no debug query, the call failed.
+const NO_QUERY = 0xffffffff;
+const QUERY_FAILED = 0xfffffffe;
+
+const utf8Encoder = new TextEncoder();
+
 // One decoder for every string a module returns (one a call would be made every frame).
 const utf8 = new TextDecoder();
 
@@ -42,6 +48,8 @@ export async function webSource(config) {
 export async function loadWeb(source, gl) {
   let exports = null;
   let high = 0; // wasm2js passes the high half of a 64-bit value through here
+  // The engine's debug query, for the overlay (`setDebugQuery`): the answer's bytes or null.
+  let ask = null;
   const imports = {
     gl: gl ? gl(() => exports.memory) : new Proxy({}, { get: () => () => 0 }),
     env: {
@@ -50,10 +58,27 @@ export async function loadWeb(source, gl) {
       },
       getTempRet0: () => high,
     },
+    debug: {
+      query(kind, a, b, ptr, cap) {
+        let answer = null;
+        try {
+          answer = ask?.(kind >>> 0, a >>> 0, b >>> 0);
+        } catch {
+          return QUERY_FAILED | 0;
+        }
+        if (!answer) return NO_QUERY | 0;
+        const n = Math.min(answer.length, cap >>> 0);
+        new Uint8Array(exports.memory.buffer, ptr >>> 0, n).set(answer.subarray(0, n));
+        return answer.length | 0;
+      },
+    },
   };
   const wasm = typeof source !== 'function';
-  exports = wasm ? (await WebAssembly.instantiate(source, { gl: imports.gl })).exports : source(imports);
+  exports = wasm
+    ? (await WebAssembly.instantiate(source, { gl: imports.gl, debug: imports.debug })).exports
+    : source(imports);
   const wide = (v) => (wasm ? split(v) : [v >>> 0, high >>> 0]);
+  const overlay = typeof exports.mw_overlay_cycle === 'function';
   const view = (packed) => {
     const [ptr, len] = wide(packed);
     return new Uint8Array(exports.memory.buffer, ptr, len);
@@ -97,6 +122,26 @@ export async function loadWeb(source, gl) {
     memoryBytes: () => exports.memory.buffer.byteLength,
     log: () => string(exports.mw_log()),
     describe: () => string(exports.mw_describe()),
+    // The debug overlay (marquee-web's abi/overlay.rs), in web.wasm; web.js is built without
+    // it, and there each call is a no-op. 2 from a call means the debug query failed.
+    hasOverlay: overlay,
+    setDebugQuery(f) {
+      ask = f;
+    },
+    overlayCycle: () => (overlay ? exports.mw_overlay_cycle() : 0),
+    overlayKey: (key, action, time, now) => (overlay ? exports.mw_overlay_key(key, action, time, now) : 0),
+    overlayPick: (x, y) => (overlay ? exports.mw_overlay_pick(x, y) : 0),
+    overlayDue: (time) => overlay && exports.mw_overlay_due(time) === 1,
+    overlayBuild: (figures, time) =>
+      withBytes(exports, 'mw', utf8Encoder.encode(JSON.stringify(figures)), (p, l) =>
+        exports.mw_overlay_build(p, l, time),
+      ),
+    overlayPresented: (now) => overlay && exports.mw_overlay_presented(now),
+    /** The node the inspector has picked, or null. */
+    overlayInspected() {
+      const id = overlay ? exports.mw_overlay_inspected() >>> 0 : 0xffffffff;
+      return id === 0xffffffff ? null : id;
+    },
   };
 }
 
@@ -181,5 +226,12 @@ export function makeEngine(instantiate, text, clock) {
     profile: (on) => e.mq_profile(on),
     invalidate: () => e.mq_invalidate(),
     memoryBytes: () => e.memory.buffer.byteLength,
+    /** The debug query's answer (docs/debug.md), copied out; null for a build without it. */
+    debugQuery(kind, a, b) {
+      if (typeof e.mq_debug_query !== 'function') return null;
+      const [ptr, len] = wide(e.mq_debug_query(kind, a, b));
+      if (ptr + len > e.memory.buffer.byteLength) throw new Error('the engine answered outside its memory');
+      return bytesAt(ptr, len).slice();
+    },
   };
 }

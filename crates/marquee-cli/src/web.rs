@@ -78,6 +78,10 @@ pub(crate) struct WebArgs {
     /// again with the new bundle; an edit that does not build is shown over the app.
     #[arg(long)]
     dev: bool,
+    /// Show the debug overlay from the first frame, as `marquee run --overlay` does (F12, or
+    /// Menu Menu Menu Up on a remote, moves it on: hidden, shown, inspecting).
+    #[arg(long)]
+    overlay: bool,
     /// engine.wasm to bundle an app directory with (engine.js from beside it).
     #[arg(long, value_name = "WASM")]
     engine_wasm: Option<PathBuf>,
@@ -149,6 +153,7 @@ fn serve_app(args: &WebArgs, app: &std::path::Path, work: &std::path::Path) -> R
         device_id: args.device_id.clone(),
         record: args.record.is_some(),
         dev: args.dev,
+        overlay: args.overlay,
         ..marquee_browser::Config::default()
     };
     let web_wasm = marquee_engine_contract::paths::web_wasm();

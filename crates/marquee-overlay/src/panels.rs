@@ -510,10 +510,11 @@ fn app(ui: &mut Ui, a: &AppFigures<'_>) {
         budget(ui, "JavaScript heap", used, limit);
     }
     let count = |n: u32, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let waiting: Vec<String> = [(a.timers, "timer", "timers"), (a.frame_callbacks, "frame callback", "frame callbacks")]
-        .into_iter()
-        .filter_map(|(n, one, many)| Some(count(n?, one, many)))
-        .collect();
+    let waiting: Vec<String> =
+        [(a.timers, "timer", "timers"), (a.frame_callbacks, "frame callback", "frame callbacks")]
+            .into_iter()
+            .filter_map(|(n, one, many)| Some(count(n?, one, many)))
+            .collect();
     if !waiting.is_empty() {
         ui.label(format!("{} waiting", waiting.join(" · ")));
     }

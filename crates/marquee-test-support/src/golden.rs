@@ -65,16 +65,27 @@ pub const BACKEND_CHANNEL_TOLERANCE: u8 = 3;
 
 /// Compares premultiplied RGBA pixels (`width × height`, top row first) with the PNG at `path`.
 pub fn similarity(path: &Path, width: u32, height: u32, pixels: &[u8]) -> Result<Similarity, String> {
-    let expected = tiny_skia::Pixmap::load_png(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if (width, height) != (expected.width(), expected.height()) || pixels.len() != expected.data().len() {
-        return Err(format!("size {width}x{height} != expected {}x{}", expected.width(), expected.height()));
+    let (size, expected) = read(path)?;
+    if (width, height) != size || pixels.len() != expected.len() {
+        return Err(format!("size {width}x{height} != expected {}x{}", size.0, size.1));
     }
+    Ok(similarity_of(&expected, pixels))
+}
+
+/// The PNG at `path`: its size, and its pixels as premultiplied RGBA, top row first.
+pub fn read(path: &Path) -> Result<((u32, u32), Vec<u8>), String> {
+    let image = tiny_skia::Pixmap::load_png(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(((image.width(), image.height()), image.data().to_vec()))
+}
+
+/// How close `pixels` are to `expected`, two images of one size (premultiplied RGBA).
+pub fn similarity_of(expected: &[u8], pixels: &[u8]) -> Similarity {
     let (mut within, mut error) = (0usize, 0u64);
-    for (a, b) in pixels.chunks_exact(4).zip(expected.data().chunks_exact(4)) {
+    for (a, b) in pixels.chunks_exact(4).zip(expected.chunks_exact(4)) {
         let diffs = [0, 1, 2, 3].map(|i| a[i].abs_diff(b[i]));
         within += usize::from(diffs.iter().all(|d| *d <= BACKEND_CHANNEL_TOLERANCE));
         error += diffs.iter().map(|d| u64::from(*d)).sum::<u64>();
     }
-    let n = (width as f64) * (height as f64);
-    Ok(Similarity { within: within as f64 / n, mean_error: error as f64 / (n * 4.0) })
+    let n = (expected.len() / 4).max(1) as f64;
+    Similarity { within: within as f64 / n, mean_error: error as f64 / (n * 4.0) }
 }

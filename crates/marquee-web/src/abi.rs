@@ -16,18 +16,25 @@
 //! | `mw_image_put` | `(handle, width, height, ptr, len) -> u32` | holds decoded pixels: 0, or an `ImageError` code |
 //! | `mw_image_drop` | `(handle)` | frees them |
 //! | `mw_gpu` | `(max_texture) -> u32` | the GPU backend on the page's WebGL context (`gl` imports); 1 ready |
-//! | `mw_draw` | `() -> u32` | draws the damage and presents: 0 nothing to draw, 1 drawn, 2 failed (logged), 3 damage but no GPU backend here (another instance draws: the page's main thread) |
+//! | `mw_draw` | `() -> u32` | draws the damage and presents: 0 nothing to draw, 1 drawn, 2 failed (logged), 3 damage but no GPU backend here (another instance draws: the page's main thread), 4 drawn for the debug overlay alone (the app's pixels did not change) |
 //! | `mw_read` | `() -> u64` | the whole frame's pixels, RGBA rows top to bottom |
 //! | `mw_stat` | `(which) -> f64` | the last draw's draw calls (0), quads (1), image uploads (2), glyph uploads (3), bytes uploaded (4), layers recorded (5); image bytes held (6) |
 //! | `mw_log` / `mw_describe` | `() -> u64` | lines for the console, `\n`-separated; the GL the backend runs on |
+//!
+//! With the `overlay` feature (web.wasm; web.js is built without it), the debug overlay
+//! (`abi/overlay.rs`):
+//!
+//! | export | signature | meaning |
+//! |---|---|---|
 //! | `mw_overlay_cycle` | `() -> u32` | the debug overlay's next step; its state after: 0 hidden, 1 shown, 2 inspecting |
 //! | `mw_overlay_key` | `(key, action, time_ms: f64, now_ms: f64) -> u32` | a key, for the remote's sequence and the inspector: 0 the engine's, 1 taken by the inspector, 2 taken and the debug query call failed (the page replaces the engine) |
 //! | `mw_overlay_pick` | `(x: f32, y: f32) -> u32` | a click: the inspector takes the node there; 0, or 2 as above |
 //! | `mw_overlay_due` | `(time_ms: f64) -> u32` | 1: the panels are to be built at this frame |
 //! | `mw_overlay_build` | `(ptr, len, time_ms: f64) -> u32` | builds them from the page's figures (JSON, `PageFigures`); 0, or 2 as above |
 //! | `mw_overlay_presented` | `(now_ms: f64)` | a frame reached the screen (key-to-frame latency) |
+//! | `mw_overlay_inspected` | `() -> u32` | the node the inspector has picked; `0xffffffff`: none, or not inspecting |
 //!
-//! It imports the engine's debug query from the page (`debug.query(kind, a, b, ptr, cap) ->
+//! There it imports the engine's debug query from the page (`debug.query(kind, a, b, ptr, cap) ->
 //! len`: the answer's length, its first `cap` bytes written at `ptr`; `0xffffffff` the engine
 //! has none, `0xfffffffe` the call failed). The overlay draws over the frame in `mw_draw`.
 //!
@@ -53,6 +60,7 @@ pub(crate) struct Gpu {
     window: marquee_gl::Target,
     stats: marquee_gl::Stats,
     /// The renderer holds the debug overlay's textures.
+    #[cfg(feature = "overlay")]
     overlay_textures: bool,
 }
 
@@ -78,49 +86,8 @@ thread_local! {
 
 const BUFFER_ALIGN: usize = 8;
 
-#[link(wasm_import_module = "debug")]
-unsafe extern "C" {
-    /// The engine's debug query, as the page asks it (see the module docs).
-    #[link_name = "query"]
-    fn debug_query(kind: u32, a: u32, b: u32, ptr: *mut u8, cap: u32) -> u32;
-}
-
-/// `debug.query`'s answers that are not lengths: the engine has no debug query, the call failed.
-const NO_QUERY: u32 = u32::MAX;
-const QUERY_FAILED: u32 = u32::MAX - 1;
-
-/// The longest answer read (far past what 4,096 children and their styles take): a longer
-/// one is read cut, and fails to decode.
-const MAX_ANSWER: u32 = 1 << 20;
-
-/// The debug query call failed: the page replaces the engine.
-struct QueryFailed;
-
-/// Asks the engine's debug query through the page.
-fn engine_query(query: marquee_engine_contract::debug::Query) -> Result<Option<Vec<u8>>, QueryFailed> {
-    let (kind, a, b) = query.to_args();
-    let mut answer = vec![0u8; 4096];
-    loop {
-        // SAFETY: the page writes at most `cap` bytes at `ptr`, within `answer`.
-        let len = unsafe { debug_query(kind, a, b, answer.as_mut_ptr(), answer.len() as u32) };
-        match len {
-            NO_QUERY => return Ok(None),
-            QUERY_FAILED => return Err(QueryFailed),
-            len if len as usize <= answer.len() => {
-                answer.truncate(len as usize);
-                return Ok(Some(answer));
-            }
-            // Asking again changes nothing in the engine.
-            len if len <= MAX_ANSWER => answer.resize(len as usize, 0),
-            _ => return Ok(Some(answer)),
-        }
-    }
-}
-
-/// An overlay call's outcome for the page: `ok`, or 2 when the debug query call failed.
-fn overlay_code(result: Result<u32, QueryFailed>) -> u32 {
-    result.unwrap_or(2)
-}
+#[cfg(feature = "overlay")]
+pub mod overlay;
 
 /// Frames between reads of WebGL's errors (see `marquee_gl::Renderer::read_errors_every`): half
 /// a second at 60 frames a second.
@@ -317,7 +284,14 @@ pub extern "C" fn mw_gpu(max_texture: u32) -> u32 {
             renderer.read_errors_every(ERRORS_READ_EVERY);
             let frame = renderer.offscreen(w, h)?;
             let window = marquee_gl::Target::window(w, h);
-            Ok(Gpu { renderer, frame, window, stats: Default::default(), overlay_textures: false })
+            Ok(Gpu {
+                renderer,
+                frame,
+                window,
+                stats: Default::default(),
+                #[cfg(feature = "overlay")]
+                overlay_textures: false,
+            })
         });
         match made {
             Ok(gpu) => {
@@ -340,25 +314,21 @@ pub extern "C" fn mw_gpu(max_texture: u32) -> u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn mw_draw() -> u32 {
     with_web(2, |web| {
-        let (area, panels) = web.take_draw();
-        let Some(area) = area else { return 0 };
+        let Some(crate::Draw { area, app, panels }) = web.take_draw() else { return 0 };
         let Some(mut gpu) = web.gpu.take() else { return 3 };
         let background = web.background();
         let drawn = {
             let (tree, images, glyphs) = (&web.layers, &web.images, &mut web.text);
+            #[cfg_attr(not(feature = "overlay"), expect(unused_mut, reason = "only the overlay draws over it"))]
             let mut stats =
                 gpu.renderer.draw_area(tree, &gpu.frame, area, background, images, glyphs).map_err(|e| e.to_string());
             // The panels over the frame's pixels, before it is presented.
-            if let (Ok(drawn), true, Some(parts)) = (&mut stats, panels, web.overlay.gpu_parts()) {
-                let fresh = !std::mem::replace(&mut gpu.overlay_textures, true);
-                match marquee_overlay::gpu::draw(&mut gpu.renderer, &gpu.frame, parts, fresh) {
-                    Ok(calls) => drawn.draw_calls += calls,
-                    Err(e) => {
-                        gpu.overlay_textures = false;
-                        stats = Err(format!("the debug overlay: {e}"));
-                    }
-                }
+            #[cfg(feature = "overlay")]
+            if panels && stats.is_ok() {
+                stats = overlay::draw(&mut gpu, &mut web.overlay, stats);
             }
+            #[cfg(not(feature = "overlay"))]
+            let _ = panels;
             stats.and_then(|stats| {
                 gpu.renderer.present(&gpu.frame, &gpu.window).map(|()| stats).map_err(|e| e.to_string())
             })
@@ -366,7 +336,7 @@ pub extern "C" fn mw_draw() -> u32 {
         let code = match drawn {
             Ok(stats) => {
                 gpu.stats = stats;
-                1
+                if app { 1 } else { 4 }
             }
             Err(e) => {
                 web.say(format!("the GPU backend failed: {e}"));
@@ -423,55 +393,4 @@ pub extern "C" fn mw_log() -> u64 {
 #[unsafe(no_mangle)]
 pub extern "C" fn mw_describe() -> u64 {
     OUT.with_borrow(|o| pack(o.describe.as_ptr(), o.describe.len()))
-}
-
-/// The debug overlay's next step (F12, `?overlay`); its state after.
-#[unsafe(no_mangle)]
-pub extern "C" fn mw_overlay_cycle() -> u32 {
-    with_web(0, |web| {
-        web.overlay_cycle();
-        web.overlay_state()
-    })
-}
-
-/// A key the page got (see the module docs).
-#[unsafe(no_mangle)]
-pub extern "C" fn mw_overlay_key(key: u32, action: u32, time_ms: f64, now_ms: f64) -> u32 {
-    let (Some(key), Some(action)) = (
-        u16::try_from(key).ok().and_then(marquee_protocol::Key::from_code),
-        u8::try_from(action).ok().and_then(marquee_protocol::KeyAction::from_code),
-    ) else {
-        // Not a key the overlay knows: the engine's to refuse.
-        return 0;
-    };
-    with_web(0, |web| overlay_code(web.overlay_key((key, action), (time_ms, now_ms), &mut engine_query).map(u32::from)))
-}
-
-/// A click at `x, y` of the canvas: the inspector takes the node there.
-#[unsafe(no_mangle)]
-pub extern "C" fn mw_overlay_pick(x: f32, y: f32) -> u32 {
-    with_web(0, |web| overlay_code(web.overlay_pick(x, y, &mut engine_query).map(|()| 0)))
-}
-
-/// 1 when the panels are to be built at frame time `time_ms`.
-#[unsafe(no_mangle)]
-pub extern "C" fn mw_overlay_due(time_ms: f64) -> u32 {
-    with_web(0, |web| u32::from(web.overlay_due(time_ms)))
-}
-
-/// Builds the panels from the page's figures (JSON at `ptr..ptr+len`).
-///
-/// # Safety
-/// The range lies within a live buffer from [`mw_alloc`].
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn mw_overlay_build(ptr: u32, len: u32, time_ms: f64) -> u32 {
-    // SAFETY: the caller's contract.
-    let json = unsafe { bytes(ptr, len) };
-    with_web(0, |web| overlay_code(web.build_overlay(json, time_ms, &mut engine_query).map(|()| 0)))
-}
-
-/// A frame reached the screen at `now_ms` on the page's clock.
-#[unsafe(no_mangle)]
-pub extern "C" fn mw_overlay_presented(now_ms: f64) {
-    with_web((), |web| web.overlay_presented(now_ms));
 }

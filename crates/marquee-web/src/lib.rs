@@ -12,8 +12,10 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod abi;
+#[cfg(feature = "overlay")]
 mod overlay;
 mod web;
 
+#[cfg(feature = "overlay")]
 pub use overlay::PageFigures;
-pub use web::{Decoded, FrameOut, Web};
+pub use web::{Decoded, Draw, FrameOut, Web};

@@ -13,7 +13,7 @@ use marquee_overlay::{AppFigures, EngineFigures, Figures, FrameTimes, LogLine};
 use marquee_protocol::{Key, KeyAction};
 use serde::Deserialize;
 
-use crate::Web;
+use crate::{Draw, Web};
 
 /// What the page knows for the panels, as its engine worker sends it (JSON, snake case).
 #[derive(Debug, Default, Deserialize)]
@@ -73,6 +73,22 @@ impl Web {
         u32::from(self.overlay.shown) + u32::from(self.overlay.inspecting)
     }
 
+    /// The node the inspector has picked, while it has the keys.
+    pub fn overlay_inspected(&self) -> Option<u32> {
+        self.overlay.picked.filter(|_| self.overlay.inspecting)
+    }
+
+    /// Runs `f` with the session, and says in the log why the engine's answers are missing
+    /// when that changes (as the native host does).
+    fn asking<T>(&mut self, f: impl FnOnce(&mut marquee_overlay::Session) -> T) -> T {
+        let before = self.overlay.problem.clone();
+        let out = f(&mut self.overlay);
+        if let Some(why) = self.overlay.problem.clone().filter(|why| before.as_ref() != Some(why)) {
+            self.say(format!("debug query: {why}"));
+        }
+        out
+    }
+
     /// A key the page got, at frame time `time_ms` and `now_ms` on its clock: matched against
     /// the remote's sequence, and taken by the inspector while it has the keys. Returns whether
     /// it was taken (the engine is not to see it). A failed debug query call is the page's to
@@ -91,14 +107,14 @@ impl Web {
             return Ok(false);
         }
         if action != KeyAction::Release {
-            self.overlay.inspect_key(key, engine)?;
+            self.asking(|session| session.inspect_key(key, engine))?;
         }
         Ok(true)
     }
 
     /// A click at `x, y` of the page's canvas: the inspector takes the node there.
     pub fn overlay_pick<E>(&mut self, x: f32, y: f32, engine: &mut Engine<'_, E>) -> Result<(), E> {
-        self.overlay.pick(x, y, engine)
+        self.asking(|session| session.pick(x, y, engine))
     }
 
     /// Whether the panels are to be built at frame time `time_ms` (they show, and
@@ -118,7 +134,7 @@ impl Web {
                 return Ok(());
             }
         };
-        self.overlay.ask_for_panels(engine)?;
+        self.asking(|session| session.ask_for_panels(engine))?;
         let frames: Vec<FrameTimes> = page.frames[page.frames.len().saturating_sub(HISTORY)..]
             .iter()
             .map(|&[engine_ms, raster_ms, present_ms]| FrameTimes { engine_ms, raster_ms, present_ms })
@@ -184,20 +200,17 @@ impl Web {
         self.overlay.presented(now_ms);
     }
 
-    /// The area to draw next, and forgets it, as [`take_damage`](Self::take_damage), with what
-    /// the overlay adds (see `marquee_overlay::Session::cover`): the area, and whether the
-    /// panels draw over it.
-    pub fn take_draw(&mut self) -> (Option<IntRect>, bool) {
-        let area = self.take_damage();
-        let damage: Vec<IntRect> = area.into_iter().collect();
-        self.overlay.drew(&damage);
-        let (covered, panels) = self.overlay.cover(&damage);
-        let area = match (area, covered.is_empty()) {
-            (area, true) => area,
-            (Some(area), false) => Some(area.union(&covered)),
-            (None, false) => Some(covered),
+    /// What the overlay adds to a draw of `damage`, the frame's.
+    pub(crate) fn overlay_cover(&mut self, damage: Option<IntRect>) -> Option<Draw> {
+        let app: Vec<IntRect> = damage.into_iter().collect();
+        self.overlay.drew(&app);
+        let (covered, panels) = self.overlay.cover(&app);
+        let area = match (damage, covered.is_empty()) {
+            (damage, true) => damage?,
+            (Some(damage), false) => damage.union(&covered),
+            (None, false) => covered,
         };
-        (area, panels)
+        Some(Draw { area, app: damage.is_some(), panels })
     }
 }
 
@@ -218,7 +231,8 @@ mod tests {
     #[test]
     fn the_remote_sequence_shows_panels_built_from_the_pages_figures() {
         let mut web = Web::new(1280, 720, Color(0xff), 1 << 20);
-        assert_eq!(web.take_draw(), (Some(IntRect { x: 0, y: 0, w: 1280, h: 720 }), false), "the first draw");
+        let whole = IntRect { x: 0, y: 0, w: 1280, h: 720 };
+        assert_eq!(web.take_draw(), Some(Draw { area: whole, app: true, panels: false }), "the first draw");
         let mut none = |_| Ok::<_, ()>(None);
         for (i, key) in TOGGLE_SEQUENCE.iter().enumerate() {
             let at = i as f64 * 100.0;
@@ -230,10 +244,10 @@ mod tests {
         web.build_overlay(FIGURES.as_bytes(), 400.0, &mut none).unwrap();
         assert!(!web.overlay_due(500.0));
         assert_eq!(web.overlay.problem.as_deref(), Some("this engine build has no debug query"));
-        let (area, panels) = web.take_draw();
-        let area = area.expect("the panels' area is drawn");
-        assert!(panels && area.x > 700 && area.x + area.w <= 1280, "{area:?}");
-        assert_eq!(web.take_draw(), (None, false), "nothing changed: nothing drawn");
+        assert_eq!(web.take_log(), ["debug query: this engine build has no debug query"], "said once");
+        let Some(Draw { area, app: false, panels: true }) = web.take_draw() else { panic!("the panels alone draw") };
+        assert!(area.x > 700 && area.x + area.w <= 1280, "{area:?}");
+        assert_eq!(web.take_draw(), None, "nothing changed: nothing drawn");
         // Inspecting, the keys are the inspector's.
         web.overlay_cycle();
         assert_eq!(web.overlay_key((Key::Down, KeyAction::Press), (900.0, 900.0), &mut none), Ok(true));
@@ -241,7 +255,7 @@ mod tests {
         // Hidden, the area it covered is drawn once more, without it.
         web.overlay_cycle();
         assert_eq!(web.overlay_state(), 0);
-        assert_eq!(web.take_draw(), (Some(area), false));
+        assert_eq!(web.take_draw(), Some(Draw { area, app: false, panels: false }));
         assert_eq!(web.overlay_key((Key::Down, KeyAction::Press), (950.0, 950.0), &mut none), Ok(false));
     }
 

@@ -30,6 +30,18 @@ pub struct FrameOut {
     pub invalidate: bool,
 }
 
+/// What one draw covers ([`Web::take_draw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Draw {
+    /// The area drawn.
+    pub area: IntRect,
+    /// The app's pixels changed in it (otherwise only the overlay's did: a page that stops when
+    /// idle does not count it).
+    pub app: bool,
+    /// The overlay's panels draw over it.
+    pub panels: bool,
+}
+
 /// An image decoded by [`Web::decode`]: premultiplied RGBA, or the protocol's reason.
 pub type Decoded = Result<marquee_image::Image, marquee_image::Error>;
 
@@ -50,6 +62,7 @@ pub struct Web {
     log: Vec<String>,
     frames: u64,
     /// The debug overlay (see `overlay`).
+    #[cfg(feature = "overlay")]
     pub(crate) overlay: marquee_overlay::Session,
     #[cfg(target_arch = "wasm32")]
     pub(crate) gpu: Option<crate::abi::Gpu>,
@@ -89,6 +102,7 @@ impl Web {
             images: Store { cap: image_cap, ..Store::default() },
             log: Vec::new(),
             frames: 0,
+            #[cfg(feature = "overlay")]
             overlay: marquee_overlay::Session::new((width, height), false),
             #[cfg(target_arch = "wasm32")]
             gpu: None,
@@ -147,6 +161,16 @@ impl Web {
             return Some(self.bounds);
         }
         (!damage.is_empty()).then(|| marquee_display_list::damage::area(&[damage], self.bounds))
+    }
+
+    /// What to draw next, and forgets it: [`take_damage`](Self::take_damage) with what the
+    /// debug overlay adds (see `marquee_overlay::Session::cover`); `None` when nothing changed.
+    pub fn take_draw(&mut self) -> Option<Draw> {
+        let damage = self.take_damage();
+        #[cfg(feature = "overlay")]
+        return self.overlay_cover(damage);
+        #[cfg(not(feature = "overlay"))]
+        damage.map(|area| Draw { area, app: true, panels: false })
     }
 
     /// Draw the whole surface next time (a new context, a lost one).
