@@ -100,7 +100,7 @@ pub struct NodeInfo {
     pub group: u8,
     /// The layer whose list draws it (or that it is), if any.
     pub layer: Option<u32>,
-    /// Animations running on it (one a property).
+    /// What animates on it now: bit `n` is [`ANIMATING`]`[n]`.
     pub animations: u32,
     /// Its look as the app set it.
     pub base: Look,
@@ -127,6 +127,27 @@ pub mod flags {
     /// `display: none`.
     pub const HIDDEN: u8 = 32;
 }
+
+/// What can animate on a node, by the bit of [`NodeInfo::animations`] that says it does: the
+/// animatable style properties (the four corner radii as one), the engine's own fade-in of a
+/// loaded image, a scroll container's offset, and a layout transition's box. A decoder ignores
+/// bits past these (a later engine may animate more).
+pub const ANIMATING: [&str; 14] = [
+    "background-color",
+    "border-color",
+    "color",
+    "placeholder-color",
+    "image fade-in",
+    "radius",
+    "opacity",
+    "translate-x",
+    "translate-y",
+    "scale-x",
+    "scale-y",
+    "scroll-x",
+    "scroll-y",
+    "layout box",
+];
 
 /// How a node looks: the paint properties of its style.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

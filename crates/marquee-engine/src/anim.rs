@@ -61,6 +61,28 @@ impl Channel {
         })
     }
 
+    /// The channel's bit in the debug query's answer, in the order of
+    /// `marquee_engine_contract::debug::ANIMATING` (the radii share one; so do a layout
+    /// transition's four).
+    pub(crate) fn debug_bit(self) -> u32 {
+        match self {
+            Channel::Background => 0,
+            Channel::BorderColor => 1,
+            Channel::TextColor => 2,
+            Channel::Placeholder => 3,
+            Channel::ImageFade => 4,
+            Channel::Radius(_) => 5,
+            Channel::Opacity => 6,
+            Channel::TranslateX => 7,
+            Channel::TranslateY => 8,
+            Channel::ScaleX => 9,
+            Channel::ScaleY => 10,
+            Channel::ScrollX => 11,
+            Channel::ScrollY => 12,
+            Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => 13,
+        }
+    }
+
     /// Whether the channel moves a node as a whole (its transform or opacity): such nodes become
     /// layers.
     pub(crate) fn moves(self) -> bool {
@@ -338,9 +360,11 @@ impl Animations {
         }
     }
 
-    /// How many animations run on `node` (one a channel).
-    pub(crate) fn running_on(&self, node: usize) -> usize {
-        self.group(node).map_or(0, |g| self.groups[g].running.len())
+    /// The channels animating on `node`, as the debug query's bits (see
+    /// `marquee_engine_contract::debug::ANIMATING`).
+    pub(crate) fn running_on(&self, node: usize) -> u32 {
+        let Some(g) = self.group(node) else { return 0 };
+        self.groups[g].running.iter().fold(0, |bits, (c, _)| bits | 1 << c.debug_bit())
     }
 
     /// The running animation of a channel, if one runs.

@@ -63,7 +63,7 @@ impl Engine {
             flags: bits,
             group: focus_group(behaviour.group),
             layer: self.layers.containing(s, i),
-            animations: self.anims.running_on(i) as u32,
+            animations: self.anims.running_on(i),
             base: look(&s.base[i]),
             shown: look(&self.shown(i)),
             focused: states.map_or(Vec::new(), |st| st[State::Focused as usize].clone()),

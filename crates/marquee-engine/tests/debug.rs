@@ -129,3 +129,30 @@ fn asking_changes_nothing_the_engine_draws() {
         assert_eq!(asked.frame(t).to_vec(), quiet.frame(t).to_vec());
     }
 }
+
+/// What animates on a node is named in its answer, a bit each, while it runs and not after.
+#[test]
+fn a_nodes_answer_names_what_animates_on_it() {
+    let scene = "
+viewport 100 100
+create 1 view
+append 0 1
+style 1 width 40px
+style 1 height 40px
+frame 0
+animate 1 background-color #ff8000ff tag 1 duration 100 easing linear
+animate 1 border-top-left-radius 20px tag 2 duration 100 easing linear
+animate 1 border-top-right-radius 20px tag 3 duration 100 easing linear
+animate 1 scale-x 2 tag 4 duration 100 easing linear
+frame 0
+frame 50
+";
+    let mut engine = Engine::with_text(Box::new(marquee_test_support::text_service()));
+    scene::run(&mut engine, &scene::parse(scene).unwrap());
+    let names = |bits: u32| -> Vec<&str> {
+        debug::ANIMATING.iter().enumerate().filter(|(b, _)| bits & 1 << b != 0).map(|(_, n)| *n).collect()
+    };
+    assert_eq!(names(node(&mut engine, 1).animations), ["background-color", "radius", "scale-x"]);
+    scene::run(&mut engine, &scene::parse("frame 200").unwrap());
+    assert_eq!(node(&mut engine, 1).animations, 0, "finished");
+}

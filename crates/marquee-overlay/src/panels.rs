@@ -9,7 +9,7 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, vec2};
 use marquee_display_list::IntRect;
-use marquee_engine_contract::debug::{FocusInfo, Look, NodeInfo, flags};
+use marquee_engine_contract::debug::{self, FocusInfo, Look, NodeInfo, flags};
 
 /// Frames shown in the timeline, the newest last.
 pub const HISTORY: usize = 112;
@@ -315,7 +315,16 @@ fn inspector(ui: &mut Ui, inspector: &Inspector<'_>) {
     heading(ui, "Inspector", format!("node {} · {kind}", n.id));
     let parent = n.parent.map_or("no parent".to_owned(), |p| format!("parent {p}"));
     let layer = n.layer.map_or("no layer".to_owned(), |l| format!("layer {l}"));
-    ui.label(format!("{parent} · {} children · {layer} · {} animating", n.children, n.animations));
+    ui.label(format!("{parent} · {} children · {layer}", n.children));
+    let animating: Vec<&str> = debug::ANIMATING
+        .iter()
+        .enumerate()
+        .filter(|(bit, _)| n.animations & 1 << bit != 0)
+        .map(|(_, name)| *name)
+        .collect();
+    if !animating.is_empty() {
+        ui.label(RichText::new(format!("animating: {}", animating.join(", "))).color(WARN_COLOR));
+    }
     let [x, y, w, h] = n.border_box;
     ui.label(format!("box {x:.1}, {y:.1}  {w:.1} × {h:.1}"));
     for (name, [l, r, t, b]) in [("margin", n.margin), ("padding", n.padding), ("border", n.border)] {
