@@ -25,7 +25,6 @@ use std::time::{Duration, Instant};
 use marquee_display_list::IntRect;
 use marquee_display_list::frame::Frame;
 use marquee_display_list::layers::LayerTree;
-
 use marquee_engine_contract::stream::Recorder;
 use marquee_engine_contract::{Stat, Step};
 use marquee_engine_wasmtime::cache::Source;
@@ -647,8 +646,8 @@ impl Loop {
                 console: &console,
                 // Nothing until the app thread has run with the overlay shown.
                 heap: (heap > 0).then_some((heap, self.options.js.memory as u64)),
-                timers: Some(load(&vitals.app_timers)),
-                frame_callbacks: Some(load(&vitals.app_frame_callbacks)),
+                timers: (heap > 0).then(|| load(&vitals.app_timers)),
+                frame_callbacks: (heap > 0).then(|| load(&vitals.app_frame_callbacks)),
             },
             inspector: marquee_overlay::Inspector::default(),
         };
