@@ -324,8 +324,8 @@ pub extern "C" fn mw_draw() -> u32 {
                 gpu.renderer.draw_area(tree, &gpu.frame, area, background, images, glyphs).map_err(|e| e.to_string());
             // The panels over the frame's pixels, before it is presented.
             #[cfg(feature = "overlay")]
-            if panels && stats.is_ok() {
-                stats = overlay::draw(&mut gpu, &mut web.overlay, stats);
+            if panels && let Ok(drawn) = stats {
+                stats = overlay::draw(&mut gpu, &mut web.overlay, drawn);
             }
             #[cfg(not(feature = "overlay"))]
             let _ = panels;

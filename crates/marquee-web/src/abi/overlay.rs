@@ -6,7 +6,7 @@ use super::{Gpu, bytes, with_web};
 
 #[link(wasm_import_module = "debug")]
 unsafe extern "C" {
-    /// The engine's debug query, as the page asks it (see the module docs).
+    /// The engine's debug query, as the page asks it (see `abi`'s module docs).
     #[link_name = "query"]
     fn debug_query(kind: u32, a: u32, b: u32, ptr: *mut u8, cap: u32) -> u32;
 }
@@ -53,9 +53,9 @@ fn overlay_code(result: Result<u32, QueryFailed>) -> u32 {
 pub(super) fn draw(
     gpu: &mut Gpu,
     session: &mut marquee_overlay::Session,
-    stats: Result<marquee_gl::Stats, String>,
+    mut stats: marquee_gl::Stats,
 ) -> Result<marquee_gl::Stats, String> {
-    let (Ok(mut stats), Some(parts)) = (stats, session.gpu_parts()) else { return Err("no panels".into()) };
+    let Some(parts) = session.gpu_parts() else { return Ok(stats) };
     let fresh = !std::mem::replace(&mut gpu.overlay_textures, true);
     match marquee_overlay::gpu::draw(&mut gpu.renderer, &gpu.frame, parts, fresh) {
         Ok(calls) => {
@@ -78,7 +78,7 @@ pub extern "C" fn mw_overlay_cycle() -> u32 {
     })
 }
 
-/// A key the page got (see the module docs).
+/// A key the page got (see `abi`'s module docs).
 #[unsafe(no_mangle)]
 pub extern "C" fn mw_overlay_key(key: u32, action: u32, time_ms: f64, now_ms: f64) -> u32 {
     let (Some(key), Some(action)) = (
@@ -106,7 +106,7 @@ pub extern "C" fn mw_overlay_due(time_ms: f64) -> u32 {
 /// Builds the panels from the page's figures (JSON at `ptr..ptr+len`).
 ///
 /// # Safety
-/// The range lies within a live buffer from [`mw_alloc`].
+/// The range lies within a live buffer from [`mw_alloc`](super::mw_alloc).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn mw_overlay_build(ptr: u32, len: u32, time_ms: f64) -> u32 {
     // SAFETY: the caller's contract.
