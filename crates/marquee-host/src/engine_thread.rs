@@ -401,13 +401,12 @@ impl Loop {
             &mut marquee_overlay::session::Engine<'_, marquee_engine_contract::Error>,
         ) -> Result<(), marquee_engine_contract::Error>,
     ) -> Result<(), Error> {
-        let before = self.overlay.problem.clone();
         let engine = &mut self.instance.engine;
         let asked = f(&mut self.overlay, &mut |query| engine.debug_query(query));
         if let Err(e) = asked {
             return self.reset(&e);
         }
-        if let Some(why) = self.overlay.problem.clone().filter(|why| before.as_ref() != Some(why)) {
+        if let Some(why) = self.overlay.new_problem() {
             self.say(Level::Warn, format!("debug query: {why}"));
         }
         Ok(())

@@ -66,6 +66,8 @@ pub struct Session {
     pub focus: Option<FocusInfo>,
     /// Why an answer is missing (no debug query in this engine, an answer that did not decode).
     pub problem: Option<String>,
+    /// The problem last handed to the host's log (see [`new_problem`](Self::new_problem)).
+    told: Option<String>,
     /// A debug query call failed (the host replaced the engine): none is made again.
     pub query_failed: bool,
     /// The panels as last built, when (frame time), and whether that was this frame.
@@ -103,6 +105,7 @@ impl Session {
             node: None,
             focus: None,
             problem: None,
+            told: None,
             query_failed: false,
             current: None,
             built_at: 0.0,
@@ -227,6 +230,16 @@ impl Session {
                 Ok(None)
             }
         }
+    }
+
+    /// Why the engine's answers are missing, when that changed since the last call: for the
+    /// host's log, which says it once rather than four times a second.
+    pub fn new_problem(&mut self) -> Option<String> {
+        if self.problem == self.told {
+            return None;
+        }
+        self.told.clone_from(&self.problem);
+        self.problem.clone()
     }
 
     /// The node the engine has as `id`, if it answers one.
@@ -426,9 +439,13 @@ mod tests {
         let mut good = |_| Ok::<_, ()>(Some(bytes.clone()));
         assert_eq!(session.ask(Query::Focus, &mut good), Ok(Some(focus.clone())));
         assert_eq!(session.problem, None);
+        assert_eq!(session.new_problem(), None);
         let mut garbage = |_| Ok::<_, ()>(Some(vec![1, 9, 9]));
         assert_eq!(session.ask(Query::Focus, &mut garbage), Ok(None));
         assert!(session.problem.is_some(), "the reason is kept for the panels");
+        assert_eq!(session.new_problem(), session.problem, "the log says it once");
+        assert_eq!(session.ask(Query::Focus, &mut garbage), Ok(None));
+        assert_eq!(session.new_problem(), None);
         let mut none = |_| Ok::<_, ()>(None);
         assert_eq!(session.ask(Query::Focus, &mut none), Ok(None));
         assert_eq!(session.problem.as_deref(), Some("this engine build has no debug query"));

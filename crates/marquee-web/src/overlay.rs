@@ -81,9 +81,8 @@ impl Web {
     /// Runs `f` with the session, and says in the log why the engine's answers are missing
     /// when that changes (as the native host does).
     fn asking<T>(&mut self, f: impl FnOnce(&mut marquee_overlay::Session) -> T) -> T {
-        let before = self.overlay.problem.clone();
         let out = f(&mut self.overlay);
-        if let Some(why) = self.overlay.problem.clone().filter(|why| before.as_ref() != Some(why)) {
+        if let Some(why) = self.overlay.new_problem() {
             self.say(format!("debug query: {why}"));
         }
         out
