@@ -243,13 +243,21 @@ fn web_js(wasm: &Path) -> Result<(PathBuf, Sizes)> {
 fn to_js(wasm: &Path, name: &str, header: &str) -> Result<(PathBuf, Sizes)> {
     let root = root();
     let raw = wasm.with_extension("wasm2js.mjs");
-    // -Oz: the smallest output; wasm2js's own optimisations do not change what the code does.
-    run(Command::new(root.join("node_modules/.bin/wasm2js"))
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(wasm)
-        .arg("-o")
-        .arg(&raw))?;
+    // wasm2js takes minutes over web.wasm: it is skipped when it would compile the module it
+    // compiled last, with the same binaryen (`cargo xtask bench` builds the modules again).
+    let input = wasm.with_extension("wasm2js.input");
+    let binaryen = std::fs::read(root.join("node_modules/binaryen/package.json")).unwrap_or_default();
+    let stamp = [binaryen, std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?].concat();
+    if !(raw.exists() && std::fs::read(&input).is_ok_and(|last| last == stamp)) {
+        // -Oz: the smallest output; wasm2js's own optimisations do not change what the code does.
+        run(Command::new(root.join("node_modules/.bin/wasm2js"))
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(wasm)
+            .arg("-o")
+            .arg(&raw))?;
+        std::fs::write(&input, &stamp).map_err(|e| format!("{}: {e}", input.display()))?;
+    }
     let js = std::fs::read_to_string(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
     let out = wasm.with_file_name(name);
     let module = as_factory(&js, header)?;
