@@ -249,6 +249,8 @@ fn to_js(wasm: &Path, name: &str, header: &str) -> Result<(PathBuf, Sizes)> {
     let binaryen = std::fs::read(root.join("node_modules/binaryen/package.json")).unwrap_or_default();
     let stamp = [binaryen, std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?].concat();
     if !(raw.exists() && std::fs::read(&input).is_ok_and(|last| last == stamp)) {
+        // Gone until the new output is whole: a run stopped halfway leaves none to trust.
+        let _ = std::fs::remove_file(&input);
         // -Oz: the smallest output; wasm2js's own optimisations do not change what the code does.
         run(Command::new(root.join("node_modules/.bin/wasm2js"))
             .arg("-Oz")
