@@ -194,7 +194,10 @@ function showOverlay(web, drawsHere) {
 /** What only the page knows, for the overlay's panels (marquee-web's `PageFigures`). */
 function overlayFigures(r, time) {
   const stat = (which) => r.engine.stat(which);
-  const recent = r.frames.filter((f) => f.time > time - 1000);
+  // The last second's frames, from the end: the run keeps every frame for its report.
+  let first = r.frames.length;
+  while (first > 0 && r.frames[first - 1].time > time - 1000) first -= 1;
+  const recent = r.frames.slice(first);
   return {
     frame: r.n,
     virtual_time: r.config.virtualTime,

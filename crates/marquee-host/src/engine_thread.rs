@@ -609,18 +609,17 @@ impl Loop {
         // The engine's answers. A failed call resets the engine and the overlay goes on (a
         // reset that fails too is met by the frame's own engine call).
         let _ = self.with_debug_query(|session, engine| session.ask_for_panels(engine));
-        let latencies: Vec<f64> = self.overlay.latencies.iter().copied().collect();
         let placed = if self.overlay.outline.layers() { self.layers.on_screen() } else { Vec::new() };
         let vitals = &self.options.vitals;
         let load = |n: &std::sync::atomic::AtomicU32| n.load(std::sync::atomic::Ordering::Relaxed);
         let heap = vitals.app_heap_bytes.load(std::sync::atomic::Ordering::Relaxed);
-        let rejections: Vec<String> = self.overlay.rejections.iter().cloned().collect();
         let figures = Figures {
             time_ms,
             frame: self.n,
             frames: &frames,
             virtual_time: self.options.virtual_time,
-            key_latencies_ms: &latencies,
+            // The session fills in what it keeps: latencies, rejections, the inspector.
+            key_latencies_ms: &[],
             engine: EngineFigures {
                 build: self.build,
                 why: &self.selection.reason,
@@ -641,7 +640,7 @@ impl Loop {
                 batches_per_second: batches as f64,
                 bytes_per_batch: if batches == 0 { 0.0 } else { bytes as f64 / batches as f64 },
                 rejected: self.command_errors,
-                rejections: &rejections,
+                rejections: &[],
                 console: &console,
                 // Nothing until the app thread has run with the overlay shown.
                 heap: (heap > 0).then_some((heap, self.options.js.memory as u64)),

@@ -84,9 +84,9 @@ pub struct Session {
     /// When each key pressed since the last frame was presented arrived (ms, host clock).
     waiting_keys: Vec<f64>,
     /// The last key-to-frame latencies, in ms.
-    pub latencies: VecDeque<f64>,
+    latencies: VecDeque<f64>,
     /// The last rejections, in words.
-    pub rejections: VecDeque<String>,
+    rejections: VecDeque<String>,
     /// What the inspector outlines (play-pause moves it on).
     pub outline: Outline,
     /// The frames' damage since the panels were last built, when it outlines damage.
@@ -332,13 +332,16 @@ impl Session {
     }
 
     /// Builds the panels from `figures` at frame time `time_ms` (made the first time they
-    /// show): they draw in this frame. The figures' inspector part is the session's: its
-    /// answers, its outline and the damage since the last build, with `placed`, each layer on
-    /// screen (wanted when [`Outline::layers`]).
+    /// show): they draw in this frame. What the session keeps is its own to fill in: the key
+    /// latencies, the rejections, and the inspector (its answers, its outline and the damage
+    /// since the last build, with `placed`, each layer on screen, wanted when
+    /// [`Outline::layers`]).
     pub fn build(&mut self, figures: crate::Figures<'_>, placed: &[(u32, IntRect)], time_ms: f64) {
         let (w, h) = self.size;
         let overlay = self.overlay.get_or_insert_with(|| Overlay::new(w, h));
         let mut figures = figures;
+        figures.key_latencies_ms = self.latencies.make_contiguous();
+        figures.app.rejections = self.rejections.make_contiguous();
         figures.inspector = crate::Inspector {
             inspecting: self.inspecting,
             node: self.node.as_ref(),

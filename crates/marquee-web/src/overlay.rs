@@ -150,15 +150,14 @@ impl Web {
                 text: text.clone(),
             })
             .collect();
-        let latencies: Vec<f64> = self.overlay.latencies.iter().copied().collect();
-        let rejections: Vec<String> = self.overlay.rejections.iter().cloned().collect();
         let placed = if self.overlay.outline.layers() { self.layers.on_screen() } else { Vec::new() };
         let figures = Figures {
             time_ms,
             frame: page.frame,
             frames: &frames,
             virtual_time: page.virtual_time,
-            key_latencies_ms: &latencies,
+            // The session fills in what it keeps: latencies, rejections, the inspector.
+            key_latencies_ms: &[],
             engine: EngineFigures {
                 build: &page.build,
                 why: &page.why,
@@ -180,7 +179,7 @@ impl Web {
                 batches_per_second: page.batches as f64,
                 bytes_per_batch: if page.batches == 0 { 0.0 } else { page.batch_bytes as f64 / page.batches as f64 },
                 rejected: page.rejected,
-                rejections: &rejections,
+                rejections: &[],
                 console: &console,
                 // The app's JavaScript runs in the browser's engine, whose heap and timers a
                 // page cannot see.
