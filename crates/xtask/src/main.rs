@@ -91,6 +91,42 @@ fn run(cmd: &mut Command) -> Result<()> {
     if status.success() { Ok(()) } else { Err(format!("{cmd:?} failed: {status}")) }
 }
 
+/// `make`s `out` unless it was made last from the same `inputs`. The steps that take minutes
+/// (wasm-opt and wasm2js over web.wasm) leave a stamp of their inputs beside their output, so
+/// `cargo xtask bench`, which builds the modules again after `cargo xtask test`, skips those
+/// whose inputs did not change. The old stamp goes before `make` runs: a run stopped halfway leaves
+/// no output to trust.
+fn unless_made(out: &Path, inputs: &[&[u8]], make: impl FnOnce() -> Result<()>) -> Result<()> {
+    let stamp = beside(out, "stamp");
+    let print = fingerprint(inputs);
+    if out.exists() && std::fs::read_to_string(&stamp).is_ok_and(|last| last == print) {
+        return Ok(());
+    }
+    let _ = std::fs::remove_file(&stamp);
+    make()?;
+    std::fs::write(&stamp, print).map_err(|e| format!("{}: {e}", stamp.display()))
+}
+
+/// `{path}.{ext}`: a file kept beside `path` about it.
+fn beside(path: &Path, ext: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+/// A fingerprint of `inputs`, for the caches above. std's hasher may change with the toolchain:
+/// then a cache misses once, which costs time and nothing else.
+fn fingerprint(inputs: &[&[u8]]) -> String {
+    use std::hash::Hasher;
+    let mut h = std::hash::DefaultHasher::new();
+    for input in inputs {
+        h.write_usize(input.len());
+        h.write(input);
+    }
+    format!("{:016x}", h.finish())
+}
+
 fn flag<'a>(args: &'a [String], name: &str, default: &'a str) -> Result<&'a str> {
     match args.iter().position(|a| a == name) {
         Some(i) => args.get(i + 1).map(String::as_str).ok_or_else(|| format!("{name} needs a value")),
@@ -103,6 +139,31 @@ struct Sizes {
     raw: usize,
     gzip: usize,
     brotli: usize,
+}
+
+/// The sizes of the module in `path`, kept beside it in `{path}.sizes` with the fingerprint of its
+/// bytes: brotli at quality 11 takes most of a minute over web.js, which is mostly the same module
+/// from one build to the next.
+fn sizes_of(path: &Path) -> Result<Sizes> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let kept = beside(path, "sizes");
+    let print = fingerprint(&[&bytes]);
+    let known = std::fs::read_to_string(&kept).ok().and_then(|text| {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words[..] {
+            [of, raw, gzip, brotli] if of == print => {
+                Some(Sizes { raw: raw.parse().ok()?, gzip: gzip.parse().ok()?, brotli: brotli.parse().ok()? })
+            }
+            _ => None,
+        }
+    });
+    if let Some(known) = known {
+        return Ok(known);
+    }
+    let s = sizes(&bytes)?;
+    std::fs::write(&kept, format!("{print} {} {} {}\n", s.raw, s.gzip, s.brotli))
+        .map_err(|e| format!("{}: {e}", kept.display()))?;
+    Ok(s)
 }
 
 fn sizes(bytes: &[u8]) -> Result<Sizes> {
@@ -126,6 +187,11 @@ fn ensure_tools(root: &Path) -> Result<()> {
         run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"]))?;
     }
     Ok(())
+}
+
+/// binaryen's version, as its package.json says: wasm-opt's and wasm2js's output follows it.
+fn binaryen(root: &Path) -> Vec<u8> {
+    std::fs::read(root.join("node_modules/binaryen/package.json")).unwrap_or_default()
 }
 
 /// Builds engine.wasm with the given options and returns its path and sizes.
@@ -171,18 +237,22 @@ fn wasm_module(
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let out = out_dir.join(name);
     if wasm_opt == "none" {
+        let _ = std::fs::remove_file(beside(&out, "stamp"));
         std::fs::copy(&built, &out).map_err(|e| e.to_string())?;
     } else {
-        run(Command::new(root.join("node_modules/.bin/wasm-opt"))
-            .arg(format!("-{wasm_opt}"))
-            .args(WASM_FEATURES)
-            .arg("--strip-debug")
-            .arg(&built)
-            .arg("-o")
-            .arg(&out))?;
+        let input = std::fs::read(&built).map_err(|e| format!("{}: {e}", built.display()))?;
+        unless_made(&out, &[&binaryen(&root), wasm_opt.as_bytes(), &input], || {
+            run(Command::new(root.join("node_modules/.bin/wasm-opt"))
+                .arg(format!("-{wasm_opt}"))
+                .args(WASM_FEATURES)
+                .arg("--strip-debug")
+                .arg(&built)
+                .arg("-o")
+                .arg(&out))
+        })?;
     }
-    let bytes = std::fs::read(&out).map_err(|e| e.to_string())?;
-    Ok((out, sizes(&bytes)?))
+    let sizes = sizes_of(&out)?;
+    Ok((out, sizes))
 }
 
 fn wasm(args: &[String]) -> Result<PathBuf> {
@@ -243,23 +313,17 @@ fn web_js(wasm: &Path) -> Result<(PathBuf, Sizes)> {
 fn to_js(wasm: &Path, name: &str, header: &str) -> Result<(PathBuf, Sizes)> {
     let root = root();
     let raw = wasm.with_extension("wasm2js.mjs");
-    // wasm2js takes minutes over web.wasm: it is skipped when it would compile the module it
-    // compiled last, with the same binaryen (`cargo xtask bench` builds the modules again).
-    let input = wasm.with_extension("wasm2js.input");
-    let binaryen = std::fs::read(root.join("node_modules/binaryen/package.json")).unwrap_or_default();
-    let stamp = [binaryen, std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?].concat();
-    if !(raw.exists() && std::fs::read(&input).is_ok_and(|last| last == stamp)) {
-        // Gone until the new output is whole: a run stopped halfway leaves none to trust.
-        let _ = std::fs::remove_file(&input);
+    let input = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    // wasm2js takes minutes over web.wasm.
+    unless_made(&raw, &[&binaryen(&root), &input], || {
         // -Oz: the smallest output; wasm2js's own optimisations do not change what the code does.
         run(Command::new(root.join("node_modules/.bin/wasm2js"))
             .arg("-Oz")
             .args(WASM_FEATURES)
             .arg(wasm)
             .arg("-o")
-            .arg(&raw))?;
-        std::fs::write(&input, &stamp).map_err(|e| format!("{}: {e}", input.display()))?;
-    }
+            .arg(&raw))
+    })?;
     let js = std::fs::read_to_string(&raw).map_err(|e| format!("{}: {e}", raw.display()))?;
     let out = wasm.with_file_name(name);
     let module = as_factory(&js, header)?;
@@ -267,7 +331,8 @@ fn to_js(wasm: &Path, name: &str, header: &str) -> Result<(PathBuf, Sizes)> {
     // Node reads `.js` files as CommonJS unless told; these are ES modules.
     let package = wasm.with_file_name("package.json");
     std::fs::write(&package, "{ \"type\": \"module\" }\n").map_err(|e| format!("{}: {e}", package.display()))?;
-    Ok((out, sizes(module.as_bytes())?))
+    let sizes = sizes_of(&out)?;
+    Ok((out, sizes))
 }
 
 /// wasm2js's module with its `import * as X from 'X'` lines and its instantiation and `export`
