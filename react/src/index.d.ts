@@ -14,12 +14,14 @@ import type {
   StyleProperties,
   PaintProperties,
   AnimatableProperties,
+  ShorthandProperties,
+  PaintShorthandProperties,
 } from '@marquee/sdk';
 
 /** A style object: properties, and paint properties for while the node is focused or holds focus. */
-export interface StyleObject extends StyleProperties {
-  focused?: PaintProperties;
-  focusWithin?: PaintProperties;
+export interface StyleObject extends StyleProperties, ShorthandProperties {
+  focused?: PaintProperties & PaintShorthandProperties;
+  focusWithin?: PaintProperties & PaintShorthandProperties;
 }
 
 /** What `style` takes: an object, a reusable style (`app.style(...)`), or a list (later ones win). */
@@ -33,8 +35,11 @@ export interface MarqueeInstance {
   /** The props it was last rendered with. */
   readonly props: Readonly<Record<string, unknown>>;
   focus(): void;
-  animate(properties: AnimatableProperties, options?: AnimationOptions): Promise<{ finished: boolean }>;
-  cancelAnimation(name: keyof AnimatableProperties): void;
+  animate(
+    properties: AnimatableProperties & PaintShorthandProperties,
+    options?: AnimationOptions,
+  ): Promise<{ finished: boolean }>;
+  cancelAnimation(name: keyof (AnimatableProperties & PaintShorthandProperties)): void;
   layout(): Promise<Box>;
 }
 
@@ -119,7 +124,10 @@ export declare function useApp(): App;
 /** A function animating the node `ref` holds; resolves when every property has ended. */
 export declare function useAnimate(
   ref: RefObject<MarqueeInstance | null>,
-): (properties: AnimatableProperties, options?: AnimationOptions) => Promise<{ finished: boolean }>;
+): (
+  properties: AnimatableProperties & PaintShorthandProperties,
+  options?: AnimationOptions,
+) => Promise<{ finished: boolean }>;
 /** The node's border box in root coordinates, asked after mount and when `deps` change; null until known. */
 export declare function useLayout(ref: RefObject<MarqueeInstance | null>, deps?: ReadonlyArray<unknown>): Box | null;
 /** Whether the node `ref` holds has focus; only this component re-renders when it changes. */

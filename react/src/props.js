@@ -13,7 +13,7 @@
 // properties that no longer apply cleared and then the whole new look, in order (rare, and
 // what the order of "later ones win" needs).
 
-import { Style, propertyName } from '@marquee/sdk';
+import { Style, expandStyle } from '@marquee/sdk';
 
 /** Focus props and the style property each sets. */
 const FOCUS_PROPS = Object.freeze({
@@ -36,12 +36,16 @@ const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within' }
 /** `true`/`false` → the keyword a yes/no property takes; anything else as given. */
 const yesNo = (v) => (v === true ? 'yes' : v === false ? 'no' : v);
 
-/** A property's kebab-case name; an unknown one as given (sending it logs why it was refused). */
-function wireName(name) {
+/**
+ * A declaration as `[kebab-case name, value]` pairs: a shorthand as its longhands, so that
+ * `padding` then `paddingTop` compare as the sides they set. An unknown name, or a shorthand's
+ * value of the wrong shape, stays as given (sending it logs why it was refused).
+ */
+function longhands(name, value) {
   try {
-    return propertyName(name);
+    return expandStyle(name, value);
   } catch {
-    return name;
+    return [[name, value]];
   }
 }
 
@@ -73,8 +77,7 @@ export function look(props) {
       const state = STATES[name];
       if (state === undefined) {
         if (value !== undefined && value !== null) {
-          const wire = wireName(name);
-          plain.set(`|${wire}`, ['', wire, value]);
+          for (const [wire, v] of longhands(name, value)) plain.set(`|${wire}`, ['', wire, v]);
         }
         continue;
       }
@@ -82,8 +85,7 @@ export function look(props) {
       if (typeof value !== 'object') continue;
       for (const inner in value) {
         if (Object.hasOwn(value, inner) && value[inner] !== undefined && value[inner] !== null) {
-          const wire = wireName(inner);
-          plain.set(`${state}|${wire}`, [state, wire, value[inner]]);
+          for (const [wire, v] of longhands(inner, value[inner])) plain.set(`${state}|${wire}`, [state, wire, v]);
         }
       }
     }

@@ -88,6 +88,38 @@ test('a re-render sends only the declarations that changed, and clears the ones 
   assert.deepEqual(engine.take(), []);
 });
 
+test('shorthands are compared as the longhands they set', async () => {
+  let set;
+  function Tile() {
+    const [n, setN] = useState(0);
+    set = setN;
+    return h('view', {
+      style: n === 0 ? [{ padding: [8, 16] }, { paddingLeft: 0 }] : { padding: [8, 16], focused: { borderRadius: 4 } },
+    });
+  }
+  const { engine } = mount(h(Tile));
+  await settle();
+  const [tile] = engine.ids();
+  assert.deepEqual(engine.nodes.get(tile).style, {
+    'padding-top': 8,
+    'padding-right': 16,
+    'padding-bottom': 8,
+    'padding-left': 0,
+  });
+  engine.take();
+  flushSync(() => set(1));
+  await settle();
+  // Only the side the override had set changes; the corners are four state declarations.
+  assert.deepEqual(ops(engine.take()).sort(), [
+    `setStateStyle ${tile} focused:border-bottom-left-radius`,
+    `setStateStyle ${tile} focused:border-bottom-right-radius`,
+    `setStateStyle ${tile} focused:border-top-left-radius`,
+    `setStateStyle ${tile} focused:border-top-right-radius`,
+    `setStyle ${tile} padding-left`,
+  ]);
+  assert.equal(engine.nodes.get(tile).style['padding-left'], 16);
+});
+
 test('state styles and focus props are declarations too', async () => {
   let set;
   function Item() {

@@ -18,6 +18,9 @@
 // appended before anything else could tell the difference (see `App.attachAt`), the SDK fills in
 // that command's parent field instead of writing an `appendChild`.
 //
+// Shorthands (`padding`, `borderRadius`, `border`…) are expanded into their longhands wherever a
+// property is named (shorthands.js): the engine knows longhands only.
+//
 // Commands issued during one turn of the event loop go out as one batch: the first command of a
 // turn schedules a flush as a microtask. A turn that writes more than a batch may hold is sent
 // as several batches, in order.
@@ -31,10 +34,12 @@ import {
   commandName,
   rejection,
   compileStyle,
+  styleValue,
 } from './protocol.js';
 import { OP, MAX_TREE_DEPTH } from './wire.js';
 import { decodeEvents } from './events.js';
 import { hostBinding } from './binding.js';
+import { SHORTHANDS } from './shorthands.js';
 
 const defer = globalThis.queueMicrotask ?? ((fn) => Promise.resolve().then(fn));
 /** Kind names by `NodeKind` code. */
@@ -48,19 +53,51 @@ const FLUSH_COMMANDS = 50000;
 
 const properties = new Map();
 
-/** A style property by SDK name (`backgroundColor`; kebab-case names pass through): its `STYLE` entry. */
+/**
+ * A style property by SDK name (`backgroundColor`; kebab-case names pass through): its `STYLE`
+ * entry, or for a shorthand its name and `SHORTHANDS` entry (`{ name, shorthand }`).
+ */
 function property(name) {
   let p = properties.get(name);
   if (p === undefined) {
-    p = STYLE[String(name).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)];
+    const kebab = String(name).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    p = STYLE[kebab];
+    if (p === undefined && SHORTHANDS[kebab] !== undefined) p = { name: kebab, shorthand: SHORTHANDS[kebab] };
     if (p === undefined) throw new TypeError(`${String(name)} is not a style property`);
     properties.set(name, p);
   }
   return p;
 }
 
-/** `backgroundColor` → `background-color`; throws for a name that is not a style property. */
+/** `backgroundColor` → `background-color`; throws for a name that is not a style property or shorthand. */
 export const propertyName = (name) => property(name).name;
+
+/**
+ * What setting `name` to `value` sets, as `[kebab-case name, value]` pairs: the property itself,
+ * or a shorthand's longhands (`padding: [8, 16]` → `padding-top: 8`, `padding-right: 16`…).
+ * Throws for a name that is not a style property, or a value of the wrong shape for a shorthand;
+ * each value is checked only when it is set.
+ */
+export function expandStyle(name, value) {
+  const p = property(name);
+  return p.shorthand ? p.shorthand.expand(p.name, value) : [[p.name, value]];
+}
+
+/**
+ * A shorthand's longhands for `value`, each value checked: a shorthand is set whole or not at
+ * all, as one property is.
+ */
+function checkedLonghands(p, value) {
+  const pairs = p.shorthand.expand(p.name, value);
+  for (const [longhand, v] of pairs) styleValue(longhand, v);
+  return pairs;
+}
+
+/** The kebab-case names of the properties `name` stands for: itself, or a shorthand's longhands. */
+function longhands(name) {
+  const p = property(name);
+  return p.shorthand ? p.shorthand.longhands : [p.name];
+}
 
 /** An exception as a log line: its name and message, then its stack (QuickJS's `stack` lacks the message). */
 export function describeError(e) {
@@ -138,20 +175,28 @@ export class Node {
     return this;
   }
 
-  /** Sets one style property. */
+  /** Sets one style property, or a shorthand's longhands. */
   set(name, value) {
     const id = this.live();
     const p = property(name);
+    if (p.shorthand) {
+      for (const [longhand, v] of checkedLonghands(p, value)) this.set(longhand, v);
+      return this;
+    }
     if (p.text) this.expect(NodeKind.text, name);
     this.app.encoder.style(id, p, value);
     this.app.wrote();
     return this;
   }
 
-  /** Returns a property to its default. */
+  /** Returns a property (a shorthand: each of its longhands) to its default. */
   clear(name) {
     const id = this.live();
     const p = property(name);
+    if (p.shorthand) {
+      for (const longhand of p.shorthand.longhands) this.clear(longhand);
+      return this;
+    }
     if (p.text) this.expect(NodeKind.text, name);
     this.app.encoder.clearStyle(id, p.name);
     this.app.wrote();
@@ -211,7 +256,14 @@ export class Node {
     const id = this.live();
     const wire = state === 'focusWithin' ? 'focus-within' : state;
     for (const [name, value] of Object.entries(properties)) {
-      this.app.command((enc) => enc.setStateStyle(id, wire, propertyName(name), value));
+      const p = property(name);
+      if (!p.shorthand) {
+        this.app.command((enc) => enc.setStateStyle(id, wire, p.name, value));
+        continue;
+      }
+      for (const [longhand, v] of checkedLonghands(p, value)) {
+        this.app.command((enc) => enc.setStateStyle(id, wire, longhand, v));
+      }
     }
     return this;
   }
@@ -220,7 +272,7 @@ export class Node {
   clearState(state, name) {
     const id = this.live();
     const wire = state === 'focusWithin' ? 'focus-within' : state;
-    this.app.command((enc) => enc.clearStateStyle(id, wire, propertyName(name)));
+    for (const longhand of longhands(name)) this.app.command((enc) => enc.clearStateStyle(id, wire, longhand));
     return this;
   }
 
@@ -268,18 +320,20 @@ export class Node {
    */
   animate(properties, options = {}) {
     const id = this.live();
-    const ends = Object.entries(properties).map(([name, value]) => {
-      const tag = this.app.nextTag();
-      this.app.command((enc) => enc.animate(id, tag, propertyName(name), value, options));
-      return new Promise((resolve) => this.app.animations.set(tag, resolve));
-    });
+    const ends = Object.entries(properties).flatMap(([name, value]) =>
+      expandStyle(name, value).map(([longhand, v]) => {
+        const tag = this.app.nextTag();
+        this.app.command((enc) => enc.animate(id, tag, longhand, v, options));
+        return new Promise((resolve) => this.app.animations.set(tag, resolve));
+      }),
+    );
     return Promise.all(ends).then((results) => ({ finished: results.every(Boolean) }));
   }
 
   /** Stops an animation where it is; that value becomes the style. */
   cancelAnimation(name) {
     const id = this.live();
-    this.app.command((enc) => enc.cancelAnimation(id, propertyName(name)));
+    for (const longhand of longhands(name)) this.app.command((enc) => enc.cancelAnimation(id, longhand));
     return this;
   }
 
@@ -379,14 +433,15 @@ export class App {
       const value = properties[name];
       const state = STYLE_STATES[name];
       if (state === undefined) {
-        declarations.push([null, propertyName(name), value]);
+        for (const [longhand, v] of expandStyle(name, value)) declarations.push([null, longhand, v]);
         continue;
       }
       if (typeof value !== 'object' || value === null) {
         throw new TypeError(`${name}: ${JSON.stringify(value)} is not an object of paint properties`);
       }
       for (const inner in value) {
-        if (Object.hasOwn(value, inner)) declarations.push([state, propertyName(inner), value[inner]]);
+        if (!Object.hasOwn(value, inner)) continue;
+        for (const [longhand, v] of expandStyle(inner, value[inner])) declarations.push([state, longhand, v]);
       }
     }
     const compiled = compileStyle(declarations);

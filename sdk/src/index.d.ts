@@ -1,6 +1,7 @@
 // Types for @marquee/sdk (src/index.js).
 
 import type { StyleValue, NodeKindName } from './protocol.js';
+import type { Dimension, LengthPercentage, Length, Color } from './style.js';
 export { BatchEncoder, STYLE, NodeKind, MAX_NODE_ID, parseColor } from './protocol.js';
 export type { StyleValue, NodeKindName } from './protocol.js';
 export type {
@@ -15,14 +16,46 @@ export type {
   Color,
 } from './style.js';
 
-/** Style properties by camelCase (or kebab-case) name; see docs/protocol.md for the list. */
-export type Style = Record<string, StyleValue>;
+/** One value for every side, or two to four in CSS's order (top, right, bottom, left). */
+export type Sides<T> = T | readonly [T] | readonly [T, T] | readonly [T, T, T] | readonly [T, T, T, T] | string;
+
+/**
+ * The shorthands the SDK expands into the protocol's longhands (docs/protocol.md, "Shorthands"):
+ * sides and corners in CSS's order, as an array or a space-separated string (`'8px 16px'`).
+ */
+export interface ShorthandProperties {
+  /** `padding-top`, `-right`, `-bottom`, `-left`. */
+  padding?: Sides<LengthPercentage>;
+  /** `margin-top`, `-right`, `-bottom`, `-left`. */
+  margin?: Sides<Dimension>;
+  /** `top`, `right`, `bottom`, `left`. */
+  inset?: Sides<Dimension>;
+  /** The corners from the top left, clockwise. */
+  borderRadius?: Sides<Length>;
+  /** `row-gap`, then `column-gap` (one value: both). */
+  gap?: LengthPercentage | readonly [LengthPercentage, LengthPercentage] | string;
+  /** `border-width` and `border-color`, either or both: `2`, `'#ffffff'`, `[2, '#ffffff']`, `'2px solid #ffffff'`. */
+  border?: Length | Color | readonly [Length, Color] | { width?: Length; color?: Color };
+}
+
+/** The shorthands of paint properties only: what state styles and animations take. */
+export type PaintShorthandProperties = Pick<ShorthandProperties, 'borderRadius'>;
+
+/** A shorthand's value: a value, a list of them, or a border's `{ width, color }`. */
+export type ShorthandValue = StyleValue | readonly StyleValue[] | { width?: StyleValue; color?: string };
+
+/** Style properties and shorthands by camelCase (or kebab-case) name; see docs/protocol.md for the list. */
+export type Style = Record<string, StyleValue | ShorthandValue>;
 
 /**
  * What `app.style()` takes: style properties, plus paint properties for while the node is
  * focused (`focused`) or holds focus inside it (`focusWithin`).
  */
-export type StyleSheet = { [name: string]: StyleValue | Style | undefined; focused?: Style; focusWithin?: Style };
+export type StyleSheet = {
+  [name: string]: StyleValue | ShorthandValue | Style | undefined;
+  focused?: Style;
+  focusWithin?: Style;
+};
 
 /**
  * A reusable style (`app.style(...)`): its values are checked once, the engine is sent it once,
@@ -37,8 +70,17 @@ export declare class ReusableStyle {
 /** The class of reusable styles, at run time (`value instanceof Style`). */
 export declare const Style: typeof ReusableStyle;
 
-/** `backgroundColor` → `background-color`; throws for a name that is not a style property. */
+/** `backgroundColor` → `background-color`; throws for a name that is not a style property or shorthand. */
 export declare function propertyName(name: string): string;
+
+/**
+ * What setting `name` to `value` sets, as `[kebab-case name, value]` pairs: the property itself,
+ * or a shorthand's longhands. Throws for an unknown name or a shorthand's value of the wrong shape.
+ */
+export declare function expandStyle(
+  name: string,
+  value: StyleValue | ShorthandValue,
+): Array<[name: string, value: StyleValue]>;
 
 /** What a node may be styled with: properties, a reusable style, or a list of both (later ones win). */
 export type Styling = Style | ReusableStyle | ReadonlyArray<Style | ReusableStyle>;
@@ -112,7 +154,7 @@ export declare class Node {
   /** Whether the node still exists. */
   alive(): boolean;
   style(properties: Styling): this;
-  set(name: string, value: StyleValue): this;
+  set(name: string, value: StyleValue | ShorthandValue): this;
   clear(name: string): this;
   append(...children: Node[]): this;
   insertBefore(child: Node, before: Node): this;

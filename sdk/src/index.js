@@ -1,4 +1,4 @@
 // @marquee/sdk: what app authors import.
-export { createApp, App, Node, Style, propertyName } from './app.js';
+export { createApp, App, Node, Style, propertyName, expandStyle } from './app.js';
 export { decodeEvents } from './events.js';
 export { BatchEncoder, STYLE, NodeKind, MAX_NODE_ID, parseColor } from './protocol.js';

@@ -40,7 +40,12 @@ function Tile({ title, poster }: { title: string; poster: string }) {
 function Row() {
   const [items] = useState(['a', 'b']);
   return (
-    <View focusGroup="row" focusRestore="last" onKey={(e) => e.key === 'back' && e.stopPropagation()}>
+    <View
+      focusGroup="row"
+      focusRestore="last"
+      style={{ padding: [8, 16], gap: 24, border: '2px solid #ffffff', focused: { borderRadius: [12, 12, 0, 0] } }}
+      onKey={(e) => e.key === 'back' && e.stopPropagation()}
+    >
       {items.map((t) => (
         <Tile key={t} title={t} poster={`posters/${t}.jpg`} />
       ))}
@@ -63,3 +68,5 @@ export const bad4 = <Text>{view}</Text>;
 export const bad5 = <Image src="a.png">caption</Image>;
 // @ts-expect-error only paint properties in a state style
 export const bad6 = <View style={{ focused: { width: 10 } }} />;
+// @ts-expect-error state styles take paint shorthands only
+export const bad7 = <View style={{ focused: { padding: 4 } }} />;

@@ -1,7 +1,7 @@
 // An app's reusable styles against the SDK's declarations (src/index.d.ts; see
 // ../runtime-types.test.js): every use below must type-check, and every line marked as an
 // expected error must be one.
-import { createApp } from '../../src/index.js';
+import { createApp, expandStyle } from '../../src/index.js';
 
 const app = createApp();
 const card = app.style({ width: 240, height: 136, focused: { scaleX: 1.06, borderColor: '#ffffff' } });
@@ -15,3 +15,22 @@ export const id: number = card.id;
 app.style({ width: true });
 // @ts-expect-error a number is no style
 tile.style(42);
+
+// Shorthands: sides in CSS's order, as a value, an array or a string; a border's parts.
+const framed = app.style({
+  padding: [8, 16],
+  margin: '4px auto',
+  inset: 0,
+  gap: [8, '2%'],
+  borderRadius: [12, 12, 0, 0],
+  border: { width: 2, color: '#ffffff' },
+  focused: { borderRadius: 20 },
+});
+tile
+  .style([framed, { border: '2px solid #ffffff', padding: '8px' }])
+  .set('gap', 12)
+  .clear('padding');
+tile.animate({ borderRadius: [4, 8] });
+export const sides: Array<[string, number | string]> = expandStyle('padding', [8, 16]);
+// @ts-expect-error a shorthand's values are numbers and strings
+tile.set('padding', [true]);
