@@ -7,9 +7,9 @@
 //! swash rasterization with a glyph cache — so Arabic, Hebrew, accented Latin and CJK lay out
 //! correctly.
 //!
-//! **Deterministic by construction.** The service only knows the fonts it is given: two fallback
-//! fonts compiled into the host (DejaVu Sans for Latin, Greek, Cyrillic, Arabic and Hebrew;
-//! Droid Sans Fallback for CJK, both subset, see `fonts/README.md`) and the app's own fonts
+//! **Deterministic by construction.** The service only knows the fonts it is given: fallback
+//! fonts compiled into the host (DejaVu Sans, regular and bold, for Latin, Arabic, Hebrew and
+//! common UI symbols; Droid Sans Fallback for CJK; all subset, see `fonts/README.md`) and the app's own fonts
 //! (`load_dir` on the bundle's `assets/fonts`). It never reads the system's fonts, so a layout is
 //! the same on every device, and the native and Wasm engines get identical answers.
 //!
@@ -22,7 +22,8 @@
 //! anyway: the paragraph that caused it is dropped (it measures as empty and draws nothing), the
 //! failure is kept for the host's log ([`TextSystem::take_failures`]) and every other paragraph
 //! goes on. Glyph masks live in a cache of at most [`GLYPH_CACHE_BYTES`], and a glyph larger
-//! than [`MAX_GLYPH_PX`] on screen is not rasterized at all.
+//! than [`MAX_GLYPH_PX`] on screen is not rasterized at all. A character no font has a glyph
+//! for is reported to the log once per code point (at most [`MAX_MISSING_REPORTED`] of them).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -45,11 +46,17 @@ use raster::{GlyphCache, Rasterizer};
 /// The family used for paragraphs without one, until an app font replaces it.
 pub const FALLBACK_FAMILY: &str = "DejaVu Sans";
 
-const FALLBACK_FONTS: [&[u8]; 2] = [FALLBACK_FONT, include_bytes!("../fonts/DroidSansFallback-subset.ttf")];
+/// The built-in faces: [`FALLBACK_FAMILY`] regular and bold (a paragraph at weight 600 or more in
+/// a script the app's fonts lack falls back to the bold face, not the regular one), then CJK.
+const FALLBACK_FONTS: [&[u8]; 3] = [
+    FALLBACK_FONT,
+    include_bytes!("../fonts/DejaVuSans-Bold-subset.ttf"),
+    include_bytes!("../fonts/DroidSansFallback-subset.ttf"),
+];
 
-/// The font of [`FALLBACK_FAMILY`] (a subset of DejaVu Sans: Latin, Hebrew, Arabic and
-/// punctuation; `fonts/README.md`), for the host's own UI (the debug overlay), which then needs
-/// no font of its own.
+/// The regular face of [`FALLBACK_FAMILY`] (a subset of DejaVu Sans: Latin, Hebrew, Arabic,
+/// punctuation and common UI symbols; `fonts/README.md`), for the host's own UI (the debug
+/// overlay), which then needs no font of its own.
 pub const FALLBACK_FONT: &[u8] = include_bytes!("../fonts/DejaVuSans-subset.ttf");
 
 /// The largest font file accepted: real UI fonts are well under this, and a font is parsed whole.
@@ -77,6 +84,10 @@ const MIN_METRIC: f32 = 1.0 / 64.0;
 
 /// Failures kept for the host until it takes them.
 const MAX_FAILURES_KEPT: usize = 16;
+
+/// The most code points reported as missing from every font: each once, so a catalogue in a
+/// script nothing covers logs a line per character it uses, up to this many, and then one more.
+pub const MAX_MISSING_REPORTED: usize = 256;
 
 /// How many widths each paragraph remembers: layout asks for min-content, max-content and the
 /// final width, and a focus animation may alternate between two more.
@@ -122,6 +133,8 @@ struct Entry {
     /// Its revision (see `Glyphs::revision`): from [`REVISIONS`], new with every `set` that
     /// changes it.
     revision: u64,
+    /// Whether its glyphs were looked through for characters no font has since it was shaped.
+    glyphs_checked: bool,
 }
 
 /// The last paragraph revision handed out: one counter for the process, so that a paragraph
@@ -184,6 +197,8 @@ pub struct TextSystem {
     more_failures: usize,
     /// Whether an oversized glyph has been reported (once is enough).
     oversized_reported: bool,
+    /// Characters reported as missing from every font, each once.
+    missing_reported: std::collections::HashSet<char>,
 }
 
 impl Default for TextSystem {
@@ -211,6 +226,7 @@ impl TextSystem {
             failures: Vec::new(),
             more_failures: 0,
             oversized_reported: false,
+            missing_reported: std::collections::HashSet::new(),
         }
     }
 
@@ -350,7 +366,50 @@ impl TextSystem {
             e.buffer.shape_until_scroll(fonts, false);
             e.laid_out_at = Some(key);
         }
-        Some(e)
+        if !e.glyphs_checked {
+            e.glyphs_checked = true;
+            let missing = Self::missing_glyphs(e);
+            for c in missing {
+                self.report_missing(run, c);
+            }
+        }
+        self.paragraphs.get(&run)
+    }
+
+    /// The characters of `e` shaped to glyph 0, the font's "missing" box: no font given to the
+    /// service, built-in or the app's, has them. Controls, spaces and the invisible format
+    /// characters are left out (a shaper may give them glyph 0 and draw nothing, as it should).
+    fn missing_glyphs(e: &Entry) -> Vec<char> {
+        let invisible = |c: char| {
+            c.is_control()
+                || c.is_whitespace()
+                || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}')
+                || matches!(c, '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{e0100}'..='\u{e01ef}')
+        };
+        let mut out = Vec::new();
+        for line in e.buffer.layout_runs() {
+            for g in line.glyphs.iter().filter(|g| g.glyph_id == 0) {
+                let cluster = line.text.get(g.start..g.end).unwrap_or_default();
+                out.extend(cluster.chars().filter(|&c| !invisible(c)));
+            }
+        }
+        out
+    }
+
+    /// Logs that no font has a glyph for `c` (met first in paragraph `run`), once per character.
+    fn report_missing(&mut self, run: u32, c: char) {
+        let known = self.missing_reported.len();
+        if known > MAX_MISSING_REPORTED || !self.missing_reported.insert(c) {
+            return;
+        }
+        if known == MAX_MISSING_REPORTED {
+            self.fail(format!("more than {MAX_MISSING_REPORTED} characters have no glyph; no more are reported"));
+        } else {
+            self.fail(format!(
+                "no font has a glyph for U+{:04X} {c:?} (first in text {run}); it draws as a box",
+                c as u32
+            ));
+        }
     }
 
     /// Lays out and reshapes paragraph `run` from its stored text and style.
@@ -383,6 +442,7 @@ impl TextSystem {
         e.buffer.set_text(&Entry::sanitized(&e.text), &attrs, Shaping::Advanced, align);
         e.laid_out_at = None;
         e.sizes.clear();
+        e.glyphs_checked = false;
     }
 
     /// Runs `f` over the lines of `run` that are shown (at most `max_lines`).
@@ -409,6 +469,7 @@ impl TextLayout for TextSystem {
             laid_out_at: None,
             sizes: Vec::new(),
             revision: REVISIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+            glyphs_checked: false,
         };
         self.paragraphs.insert(run, entry);
         self.contained(run, "shaping", (), |t| t.reshape(run));

@@ -242,3 +242,81 @@ fn font_files_are_read_only_if_they_are_regular_files_inside_the_directory() {
     assert!(matches!(failed[3], Error::TooLarge(_)), "{reasons:?}");
     assert_eq!(t.default_family(), "Inter", "the good font beside them loaded");
 }
+
+/// Ink (coverage summed over every glyph) and width of `text` at `weight`, with the built-in
+/// fonts only.
+fn ink_and_width(t: &mut TextSystem, run: u32, text: &str, weight: u16) -> (u64, f32) {
+    set(t, run, text, TextStyle { size: 24.0, weight, ..TextStyle::default() });
+    let width = t.measure(run, f32::INFINITY).width;
+    let mut ink = 0u64;
+    t.glyphs(at(run, f32::INFINITY), &mut |g| ink += g.data.iter().map(|&a| u64::from(a)).sum::<u64>());
+    (ink, width)
+}
+
+#[test]
+fn bold_text_in_the_built_in_fonts_is_bold_in_every_script() {
+    // The demo's Inter has no Arabic or Hebrew: those fall back to the built-in DejaVu Sans,
+    // which must then give its bold face to a bold paragraph, as Latin gets Inter's.
+    let mut t = system();
+    for (run, text) in [(1, "مرحبا بالعالم"), (3, "שלום עולם"), (5, "Ça été déjà naïve")] {
+        let (regular, regular_width) = ink_and_width(&mut t, run, text, 400);
+        let (bold, bold_width) = ink_and_width(&mut t, run + 1, text, 700);
+        assert!(bold as f64 > regular as f64 * 1.15, "{text}: ink {bold} at 700, {regular} at 400");
+        assert!(bold_width > regular_width, "{text}: {bold_width} px at 700, {regular_width} px at 400");
+    }
+    assert!(t.take_failures().is_empty());
+}
+
+#[test]
+fn common_ui_symbols_have_glyphs() {
+    let mut t = system();
+    let symbols = "✓ ✕ ✔ ✖ ★ ☆ ▶ ◀ ■ ● ♥ ♪ ☰ ← → ↑ ↓ ⏎ ⌘ € ™";
+    for (run, weight) in [(1, 400), (2, 700)] {
+        set(&mut t, run, symbols, TextStyle { weight, ..TextStyle::default() });
+        let mut inked = 0;
+        t.glyphs(at(run, f32::INFINITY), &mut |g| inked += usize::from(g.data.iter().any(|&a| a > 0)));
+        let wanted = symbols.chars().filter(|c| !c.is_whitespace()).count();
+        assert_eq!(inked, wanted, "weight {weight}: {inked} of {wanted} symbols drawn");
+    }
+    assert_eq!(t.take_failures(), Vec::<String>::new());
+}
+
+#[test]
+fn a_character_no_font_has_is_logged_once() {
+    let mut t = system();
+    // Thai and an emoji: in no built-in font nor the demo's. A variation selector and a zero-width
+    // joiner are invisible, never "missing".
+    set(&mut t, 1, "สวัสดี 😀\u{fe0f}\u{200d}", TextStyle::default());
+    t.measure(1, f32::INFINITY);
+    let failures = t.take_failures();
+    for c in ['ส', 'ว', 'ั', 'ด', 'ี', '😀'] {
+        let line = format!("U+{:04X} {c:?} (first in text 1)", c as u32);
+        assert_eq!(failures.iter().filter(|f| f.contains(&line)).count(), 1, "{c:?}: {failures:?}");
+    }
+    assert_eq!(failures.len(), 6, "{failures:?}");
+    // Measured again, drawn, and in another paragraph: nothing new.
+    t.measure(1, 100.0);
+    t.glyphs(at(1, 100.0), &mut |_| {});
+    set(&mut t, 2, "😀 ok", TextStyle::default());
+    t.measure(2, f32::INFINITY);
+    assert_eq!(t.take_failures(), Vec::<String>::new());
+}
+
+#[test]
+fn missing_characters_are_reported_up_to_a_bound() {
+    let mut t = TextSystem::new();
+    // Hangul syllables: none in the built-in fonts (their CJK face is a subset of Han and kana).
+    let max = marquee_text::MAX_MISSING_REPORTED as u32;
+    let hangul =
+        |from: u32, n: u32| -> String { (from..from + n).filter_map(|i| char::from_u32(0xac00 + i)).collect() };
+    set(&mut t, 1, &hangul(0, max + 40), TextStyle::default());
+    t.measure(1, f32::INFINITY);
+    // The log takes 16 lines at a time and counts the rest: the bound's worth, then one line
+    // saying no more are reported.
+    let lines = t.take_failures();
+    assert_eq!(lines.len(), 17, "{lines:?}");
+    assert_eq!(lines[16], format!("… and {} more text failures", max + 1 - 16));
+    set(&mut t, 2, &hangul(max + 40, 10), TextStyle::default());
+    t.measure(2, f32::INFINITY);
+    assert_eq!(t.take_failures(), Vec::<String>::new());
+}
