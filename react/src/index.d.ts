@@ -9,6 +9,7 @@ import type {
   App,
   Box,
   KeyName,
+  KeyActionName,
   AnimationOptions,
   ReusableStyle,
   StyleProperties,
@@ -58,7 +59,7 @@ export interface FocusEvent extends BubblingEvent<'focus' | 'blur'> {
 }
 export interface KeyEvent extends BubblingEvent<'key'> {
   key: KeyName;
-  action: 'press' | 'repeat' | 'release';
+  action: KeyActionName;
 }
 export type SelectEvent = BubblingEvent<'select'>;
 

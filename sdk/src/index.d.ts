@@ -92,7 +92,45 @@ export interface Box {
   height: number;
 }
 
-export type KeyName = 'up' | 'down' | 'left' | 'right' | 'enter' | 'back' | 'play-pause' | 'menu';
+/** A remote key (docs/protocol.md, "Keys", maps each host's keys onto these). */
+export type KeyName =
+  | 'up'
+  | 'down'
+  | 'left'
+  | 'right'
+  | 'enter'
+  | 'back'
+  | 'play-pause'
+  | 'menu'
+  | '0'
+  | '1'
+  | '2'
+  | '3'
+  | '4'
+  | '5'
+  | '6'
+  | '7'
+  | '8'
+  | '9'
+  | 'channel-up'
+  | 'channel-down'
+  | 'red'
+  | 'green'
+  | 'yellow'
+  | 'blue'
+  | 'play'
+  | 'pause'
+  | 'stop'
+  | 'rewind'
+  | 'fast-forward'
+  | 'info'
+  | 'guide';
+
+/**
+ * What happened to a key: pressed, repeated by the platform while held, released, or held for
+ * 500 ms since its press (`long-press`, once per press, for every key but the arrows).
+ */
+export type KeyActionName = 'press' | 'repeat' | 'release' | 'long-press';
 
 export type MarqueeEvent =
   | {
@@ -110,7 +148,7 @@ export type MarqueeEvent =
       message: string;
     }
   | ({ type: 'layout'; id: number } & Box)
-  | { type: 'key'; key: KeyName; action: 'press' | 'repeat' | 'release'; target: number | null }
+  | { type: 'key'; key: KeyName; action: KeyActionName; target: number | null }
   | { type: 'focus'; from: number | null; to: number | null }
   | { type: 'animation-end'; id: number; tag: number; property: string; finished: boolean }
   | { type: 'image-loaded'; id: number; width: number; height: number }

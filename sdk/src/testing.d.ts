@@ -1,6 +1,6 @@
 // Types for @marquee/sdk/testing (src/testing.js).
 
-import type { HostBinding, KeyName } from './index.js';
+import type { HostBinding, KeyName, KeyActionName } from './index.js';
 
 /** A node of the model engine's scene. */
 export interface ModelNode {
@@ -26,7 +26,7 @@ export interface ModelEngine extends HostBinding {
   /** The node ids under `id` (default: the root), depth first. */
   ids(id?: number): number[];
   focus(from: number | null, to: number | null): void;
-  key(key: KeyName, target: number, action?: 'press' | 'repeat' | 'release'): void;
+  key(key: KeyName, target: number, action?: KeyActionName): void;
   imageLoaded(id: number, width: number, height: number): void;
   layout(id: number, x: number, y: number, width: number, height: number): void;
   animationEnd(id: number, tag: number, property: number, finished: boolean): void;

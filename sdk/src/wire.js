@@ -123,9 +123,9 @@ export const EASINGS = ['ease', 'linear', 'ease-in', 'ease-out', 'ease-in-out'];
 /** Node states that have their own style (see `setStateStyle`). */
 export const STATES = ['focused', 'focus-within'];
 /** Remote keys by code (codes start at 1). */
-export const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu'];
+export const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'channel-up', 'channel-down', 'red', 'green', 'yellow', 'blue', 'play', 'pause', 'stop', 'rewind', 'fast-forward', 'info', 'guide'];
 /** Key actions by code. */
-export const KEY_ACTIONS = ['press', 'repeat', 'release'];
+export const KEY_ACTIONS = ['press', 'repeat', 'release', 'long-press'];
 /** Why the host replaced the engine, by code (codes start at 1). */
 export const RESET_REASONS = [undefined, 'trap', 'hang'];
 /** Why an image failed, by code (codes start at 1). */

@@ -18,11 +18,13 @@ use std::path::{Path, PathBuf};
 use marquee_engine_contract::Stat;
 
 /// The page's files: served as they are written here.
-const PAGE: [(&str, &str); 8] = [
+const PAGE: [(&str, &str); 9] = [
     ("index.html", include_str!("../web/index.html")),
     ("main.js", include_str!("../web/main.js")),
     ("bundle.js", include_str!("../web/bundle.js")),
     ("keys.js", include_str!("../web/keys.js")),
+    // The protocol's names and codes, generated from marquee-protocol: keys.js maps onto them.
+    ("wire.js", include_str!("../../../sdk/src/wire.js")),
     ("select.js", include_str!("../web/select.js")),
     ("engine-worker.js", include_str!("../web/engine-worker.js")),
     ("app-worker.js", include_str!("../web/app-worker.js")),

@@ -190,17 +190,37 @@ fn xlib_handles(window: &Window) -> Option<marquee_host::GpuWindow> {
     }
 }
 
-/// The remote key for a keyboard key.
+/// The remote key for a keyboard key (or a remote's, where the platform names it): the map in
+/// docs/protocol.md, "Keys".
 fn remote_key(key: &WinitKey) -> Option<Key> {
-    Some(match key {
-        WinitKey::Named(NamedKey::ArrowUp) => Key::Up,
-        WinitKey::Named(NamedKey::ArrowDown) => Key::Down,
-        WinitKey::Named(NamedKey::ArrowLeft) => Key::Left,
-        WinitKey::Named(NamedKey::ArrowRight) => Key::Right,
-        WinitKey::Named(NamedKey::Enter) => Key::Enter,
-        WinitKey::Named(NamedKey::Escape | NamedKey::Backspace | NamedKey::BrowserBack) => Key::Back,
-        WinitKey::Named(NamedKey::Space | NamedKey::MediaPlayPause) => Key::PlayPause,
-        WinitKey::Named(NamedKey::ContextMenu | NamedKey::Home) => Key::Menu,
+    let named = match key {
+        WinitKey::Named(named) => named,
+        // The number row and the number pad both give the digit.
+        WinitKey::Character(c) => return c.parse::<u32>().ok().filter(|_| c.len() == 1).and_then(Key::digit),
+        _ => return None,
+    };
+    Some(match named {
+        NamedKey::ArrowUp => Key::Up,
+        NamedKey::ArrowDown => Key::Down,
+        NamedKey::ArrowLeft => Key::Left,
+        NamedKey::ArrowRight => Key::Right,
+        NamedKey::Enter => Key::Enter,
+        NamedKey::Escape | NamedKey::Backspace | NamedKey::BrowserBack => Key::Back,
+        NamedKey::Space | NamedKey::MediaPlayPause => Key::PlayPause,
+        NamedKey::ContextMenu | NamedKey::Home => Key::Menu,
+        NamedKey::PageUp | NamedKey::ChannelUp => Key::ChannelUp,
+        NamedKey::PageDown | NamedKey::ChannelDown => Key::ChannelDown,
+        NamedKey::F1 | NamedKey::ColorF0Red => Key::Red,
+        NamedKey::F2 | NamedKey::ColorF1Green => Key::Green,
+        NamedKey::F3 | NamedKey::ColorF2Yellow => Key::Yellow,
+        NamedKey::F4 | NamedKey::ColorF3Blue => Key::Blue,
+        NamedKey::MediaPlay => Key::Play,
+        NamedKey::MediaPause => Key::Pause,
+        NamedKey::MediaStop => Key::Stop,
+        NamedKey::MediaRewind => Key::Rewind,
+        NamedKey::MediaFastForward => Key::FastForward,
+        NamedKey::F5 | NamedKey::Info => Key::Info,
+        NamedKey::F6 | NamedKey::Guide => Key::Guide,
         _ => return None,
     })
 }
@@ -290,5 +310,43 @@ pub(crate) fn run(options: Options, started: &mut dyn FnMut(InputSender)) -> Res
         Some(Err(marquee_host::Error::Surface(e))) => Err(Error::NoDisplay(e)),
         Some(Err(e)) => Err(Error::Host(e)),
         None => Err(Error::NoDisplay("the window system ended the event loop".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keyboard_and_remote_keys_map_as_documented() {
+        let named = |k| WinitKey::Named(k);
+        let typed = |c: &str| WinitKey::Character(c.into());
+        let cases = [
+            (named(NamedKey::ArrowUp), Some(Key::Up)),
+            (named(NamedKey::Backspace), Some(Key::Back)),
+            (named(NamedKey::Space), Some(Key::PlayPause)),
+            (typed("0"), Some(Key::Digit0)),
+            (typed("7"), Some(Key::Digit7)),
+            (named(NamedKey::PageUp), Some(Key::ChannelUp)),
+            (named(NamedKey::ChannelDown), Some(Key::ChannelDown)),
+            (named(NamedKey::F1), Some(Key::Red)),
+            (named(NamedKey::ColorF3Blue), Some(Key::Blue)),
+            (named(NamedKey::MediaPlay), Some(Key::Play)),
+            (named(NamedKey::MediaPause), Some(Key::Pause)),
+            (named(NamedKey::MediaStop), Some(Key::Stop)),
+            (named(NamedKey::MediaRewind), Some(Key::Rewind)),
+            (named(NamedKey::MediaFastForward), Some(Key::FastForward)),
+            (named(NamedKey::F5), Some(Key::Info)),
+            (named(NamedKey::Guide), Some(Key::Guide)),
+            // Letters, several digits at once (an input method's), and keys no remote has.
+            (typed("a"), None),
+            (typed("12"), None),
+            (typed("٣"), None),
+            (named(NamedKey::F12), None),
+            (named(NamedKey::Tab), None),
+        ];
+        for (key, want) in cases {
+            assert_eq!(remote_key(&key), want, "{key:?}");
+        }
     }
 }

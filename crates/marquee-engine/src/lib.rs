@@ -38,8 +38,8 @@ mod text;
 use marquee_display_list::frame;
 use marquee_display_list::text::{NoText, TextLayout};
 use marquee_protocol::{
-    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, NodeId, NodeKind, State, StyleEntry,
-    StyleId, decode_batch,
+    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, LONG_PRESS_MS, NodeId, NodeKind, State,
+    StyleEntry, StyleId, decode_batch,
 };
 
 use crate::anim::{Animation, Animations, Channel};
@@ -146,6 +146,9 @@ pub struct Engine {
     styles: Vec<Option<Box<[StyleEntry]>>>,
     /// The last debug query's answer (`debug.rs`).
     debug: Vec<u8>,
+    /// The key held down, and the frame time it went down at, until its release or its
+    /// long-press (see `long_press`).
+    held: Option<(Key, f64)>,
 }
 
 impl Default for Engine {
@@ -177,6 +180,7 @@ impl Default for Engine {
             clock: None,
             styles: Vec::new(),
             debug: Vec::new(),
+            held: None,
         }
     }
 }
@@ -503,9 +507,17 @@ impl Engine {
 
     /// Takes a remote key. Arrows (press and repeat) move focus when they can; every other key,
     /// and an arrow focus cannot use, goes to the app as a `Key` event naming the focused node.
-    /// Arrow releases are dropped: the press already moved focus or reached the app. Returns
-    /// whether focus used the key.
+    /// Arrow releases are dropped: the press already moved focus or reached the app. Any other
+    /// key held for `LONG_PRESS_MS` from its press also goes to the app once as a long-press, at
+    /// the first frame that late (a host's own long-presses are dropped: the engine alone sends
+    /// them, on every host alike). Returns whether focus used the key.
     pub fn key(&mut self, key: Key, action: KeyAction) -> bool {
+        match action {
+            KeyAction::LongPress => return false,
+            KeyAction::Press if !key.is_arrow() => self.held = Some((key, self.time)),
+            KeyAction::Release if self.held.is_some_and(|(k, _)| k == key) => self.held = None,
+            _ => {}
+        }
         let dir = match key {
             Key::Up => Some(Dir::Up),
             Key::Right => Some(Dir::Right),
@@ -528,6 +540,17 @@ impl Engine {
         let target = self.focused.map_or(NONE, |f| f as u32);
         self.events.push(&Event::Key { key, action, target });
         false
+    }
+
+    /// Sends the held key's long-press once it has been down `LONG_PRESS_MS` at `time_ms`.
+    fn long_press(&mut self, time_ms: f64) {
+        if let Some((key, since)) = self.held
+            && time_ms - since >= LONG_PRESS_MS
+        {
+            self.held = None;
+            let target = self.focused.map_or(NONE, |f| f as u32);
+            self.events.push(&Event::Key { key, action: KeyAction::LongPress, target });
+        }
     }
 
     /// Runs one frame at `time_ms` (the host's frame clock) and returns the frame buffer: display
@@ -553,6 +576,7 @@ impl Engine {
         }
         let laid_out = self.now();
         self.time = time_ms;
+        self.long_press(time_ms);
         self.animate(time_ms);
         let animated = self.now();
         // Which nodes animate changes only when an animation starts or ends.

@@ -661,16 +661,17 @@ fn test(extra: &[String]) -> Result<()> {
     let cargo_ok = child.wait().map_err(|e| e.to_string())?.success();
 
     // The SDK's tests (its encoder against the same golden vectors, its app layer against a
-    // recording host), @marquee/react's (the renderer against a model engine) and the apps' (the
-    // demo's catalogue API; the React demo's scene against the SDK demo's). Named explicitly:
+    // recording host), @marquee/react's (the renderer against a model engine), the apps' (the
+    // demo's catalogue API; the React demo's scene against the SDK demo's) and the browser
+    // page's (its key map). Named explicitly:
     // `node --test DIR` would also run the helper modules.
     let mut files = Vec::new();
-    for dir in ["sdk/test", "react/test", "apps/demo/test", "apps/demo-react/test"] {
+    for dir in ["sdk/test", "react/test", "apps/demo/test", "apps/demo-react/test", "crates/marquee-browser/js"] {
         let entries = std::fs::read_dir(root().join(dir)).map_err(|e| format!("{dir}: {e}"))?;
         files.extend(
             entries
                 .filter_map(|e| Some(format!("{dir}/{}", e.ok()?.file_name().into_string().ok()?)))
-                .filter(|name| name.ends_with(".test.js")),
+                .filter(|name| name.ends_with(".test.js") || name.ends_with(".test.mjs")),
         );
     }
     files.sort();

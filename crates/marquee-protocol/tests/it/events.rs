@@ -29,6 +29,8 @@ fn events() -> Vec<Event> {
         let target = if i == 0 { u32::MAX } else { 100 + i as u32 };
         out.push(Event::Key { key, action, target });
     }
+    // Every action: the keys above cycle through the first three.
+    out.push(Event::Key { key: Key::Enter, action: KeyAction::LongPress, target: 7 });
     out
 }
 
@@ -46,7 +48,7 @@ fn json(e: &Event) -> String {
             format!(r#"{{"type":"layout","id":{id},"x":{x},"y":{y},"width":{width},"height":{height}}}"#)
         }
         Event::Key { key, action, target } => {
-            let action = ["press", "repeat", "release"][action as usize];
+            let action = action.name();
             let target = if target == u32::MAX { "null".to_string() } else { target.to_string() };
             format!(r#"{{"type":"key","key":"{}","action":"{action}","target":{target}}}"#, key.name())
         }
