@@ -74,6 +74,12 @@ function event(op, v, p, len) {
       return len === 8
         ? { type: 'engine-out-of-memory', nodes: v.getUint32(p, true), limit: v.getUint32(p + 4, true) }
         : null;
+    case 0x000b: {
+      const code = len === 8 ? v.getUint32(p, true) : -1;
+      // A Unicode scalar value: not a surrogate, not past U+10FFFF.
+      if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
+      return { type: 'text', text: String.fromCodePoint(code), target: node(v.getUint32(p + 4, true)) };
+    }
     default:
       return null;
   }

@@ -149,6 +149,8 @@ export type MarqueeEvent =
     }
   | ({ type: 'layout'; id: number } & Box)
   | { type: 'key'; key: KeyName; action: KeyActionName; target: number | null }
+  /** A character typed on a keyboard (or an input method), for the focused node (`target`). */
+  | { type: 'text'; text: string; target: number | null }
   | { type: 'focus'; from: number | null; to: number | null }
   | { type: 'animation-end'; id: number; tag: number; property: string; finished: boolean }
   | { type: 'image-loaded'; id: number; width: number; height: number }

@@ -27,6 +27,8 @@ export interface ModelEngine extends HostBinding {
   ids(id?: number): number[];
   focus(from: number | null, to: number | null): void;
   key(key: KeyName, target: number, action?: KeyActionName): void;
+  /** Delivers `text` as typed, a `text` event per character, for `target` (null: nothing focused). */
+  text(text: string, target: number | null): void;
   imageLoaded(id: number, width: number, height: number): void;
   layout(id: number, x: number, y: number, width: number, height: number): void;
   animationEnd(id: number, tag: number, property: number, finished: boolean): void;

@@ -139,6 +139,16 @@ export function modelEngine() {
       ]);
       engine.deliver(eventBatch([[0x0003, payload]]));
     },
+    text(text, target) {
+      const events = [...text].map((c) => [
+        0x000b,
+        fields([
+          ['u32', c.codePointAt(0)],
+          ['u32', target ?? NO_PARENT],
+        ]),
+      ]);
+      engine.deliver(eventBatch(events));
+    },
     imageLoaded(id, width, height) {
       engine.deliver(
         eventBatch([

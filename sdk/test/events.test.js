@@ -28,6 +28,24 @@ test('unknown events are skipped, broken framing throws', () => {
   assert.throws(() => decodeEvents(new Uint8Array(12)), /not an event batch/);
 });
 
+test('a text event with no character in it (a surrogate, past U+10FFFF, the wrong size) is skipped', () => {
+  const text = (code, len = 8) => {
+    const bytes = new Uint8Array(12 + 6 + len);
+    const v = new DataView(bytes.buffer);
+    bytes.set([0x4d, 0x51, 0x45, 0x56]);
+    v.setUint16(4, 2, true);
+    v.setUint32(8, 1, true);
+    v.setUint16(12, 0x000b, true);
+    v.setUint32(14, len, true);
+    if (len >= 4) v.setUint32(18, code, true);
+    return decodeEvents(bytes);
+  };
+  assert.deepEqual(text(0x1f600), [{ type: 'text', text: '😀', target: 0 }]);
+  for (const [code, len] of [[0xd800], [0x110000], [0x41, 4], [0x41, 9]]) {
+    assert.deepEqual(text(code, len), [], `U+${code.toString(16)} in ${len ?? 8} bytes`);
+  }
+});
+
 test('rejections are described in the same words as the Rust protocol crate', () => {
   const lines = readFileSync(join(DIR, 'rejections.txt'), 'utf8').trim().split('\n');
   assert.ok(lines.length > 500, `only ${lines.length} lines`);

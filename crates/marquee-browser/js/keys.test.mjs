@@ -45,6 +45,7 @@ const CASES = [
   [{ key: '', keyCode: 405 }, 'yellow'],
   [{ key: '', keyCode: 406 }, 'blue'],
   [{ key: 'MediaPlayPause' }, 'play-pause'],
+  [{ key: ' ', keyCode: 32 }, 'play-pause'],
   [{ key: 'MediaPlay' }, 'play'],
   [{ key: '', keyCode: 19 }, 'pause'],
   [{ key: '', keyCode: 413 }, 'stop'],

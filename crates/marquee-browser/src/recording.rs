@@ -4,7 +4,7 @@
 //! text measurements (web.wasm's text service) being the native host's.
 //!
 //! The page writes the steps as small arrays (`["raw", HEX]`, `["key", KEY, ACTION]`,
-//! `["ready", IMAGE, W, H]`, `["failed", IMAGE, REASON]`, `["budget", BYTES]`,
+//! `["text", CODE_POINT]`, `["ready", IMAGE, W, H]`, `["failed", IMAGE, REASON]`, `["budget", BYTES]`,
 //! `["frame", "MS"]`, codes as on the wire, the time as text so that it reads back exactly); [`recording`] reads them back into [`Step`]s, which
 //! `marquee_engine_contract::stream::Recorder` writes as a `marquee run --record` file.
 
@@ -40,6 +40,7 @@ fn step(s: &serde_json::Value) -> Option<Step> {
         "key" => {
             Step::Key(Key::from_code(u16::try_from(int(1)?).ok()?)?, KeyAction::from_code(u8::try_from(int(2)?).ok()?)?)
         }
+        "text" => Step::Text(char::from_u32(u32::try_from(int(1)?).ok()?)?),
         "ready" => Step::Image(u32::try_from(int(1)?).ok()?, Ok((int(2)? as u32, int(3)? as u32))),
         "failed" => Step::Image(u32::try_from(int(1)?).ok()?, Err(ImageError::from_code(u8::try_from(int(2)?).ok()?)?)),
         "budget" => Step::Budget(int(1)?),
@@ -55,7 +56,7 @@ mod tests {
     #[test]
     fn every_kind_of_step_reads_back() {
         let report = serde_json::json!({ "recording": {
-            "steps": [["raw", "4d51"], ["key", 4, 0], ["ready", 3, 320, 180], ["failed", 4, 1],
+            "steps": [["raw", "4d51"], ["key", 4, 0], ["text", 233], ["ready", 3, 320, 180], ["failed", 4, 1],
                       ["budget", 8388608], ["frame", "116.66666666666667"]],
             "frames": ["ab"],
         }});
@@ -65,6 +66,7 @@ mod tests {
             vec![
                 Step::Raw(vec![0x4d, 0x51]),
                 Step::Key(Key::Right, KeyAction::Press),
+                Step::Text('é'),
                 Step::Image(3, Ok((320, 180))),
                 Step::Image(4, Err(ImageError::from_code(1).unwrap())),
                 Step::Budget(8_388_608),
@@ -80,6 +82,7 @@ mod tests {
         for bad in [
             serde_json::json!(["raw", "4g"]),
             serde_json::json!(["key", 999, 0]),
+            serde_json::json!(["text", 55296]),
             serde_json::json!(["failed", 1, 250]),
             serde_json::json!(["frame", "soon"]),
             serde_json::json!(["frame", 16.5]),

@@ -38,6 +38,10 @@ function recorded(engine, steps, frames) {
       steps.push(['key', key, action]);
       return engine.key(key, action);
     },
+    text(character) {
+      steps.push(['text', character]);
+      return engine.text(character);
+    },
     imageReady(image, width, height) {
       steps.push(['ready', image, width, height]);
       return engine.imageReady(image, width, height);
@@ -341,7 +345,17 @@ function frame() {
     const [, key] = r.script.pop();
     r.keys.push([key, 0], [key, 2]);
   }
-  for (const [key, action] of r.keys.splice(0)) {
+  for (const [key, action, character] of r.keys.splice(0)) {
+    if (key === 0) {
+      // Typed text; the inspector, while it has the keys, takes none. An engine from before
+      // text input takes none either: said once.
+      if (r.drawsHere && r.web.overlayInspected() !== null) continue;
+      if (!engineCall(() => r.engine.text(character)) && !r.textRefused) {
+        r.textRefused = true;
+        say('warn', 'this engine build takes no typed text (it predates text input)');
+      }
+      continue;
+    }
     // The overlay sees each key first (the remote's sequence); the inspector keeps those it takes.
     if (r.drawsHere && overlayCall(r.web.overlayKey(key, action, time, performance.now())) !== 0) continue;
     engineCall(() => r.engine.key(key, action));
@@ -438,6 +452,9 @@ self.onmessage = ({ data }) => {
     start(data).catch((e) => self.postMessage({ type: 'failed', error: e.message ?? String(e) }));
   } else if (data.type === 'key' && run) {
     run.keys.push([data.key, data.action]);
+  } else if (data.type === 'text' && run) {
+    // In the keys' queue, as key 0 (no key has it), so text and keys reach the engine in order.
+    run.keys.push([0, 0, data.character]);
   } else if (data.type === 'overlay' && run) {
     showOverlay(run.web, run.drawsHere);
   } else if (data.type === 'pick' && run?.drawsHere) {

@@ -22,6 +22,7 @@ const BY_KEY = {
   Escape: 'back',
   GoBack: 'back',
   BrowserBack: 'back',
+  ' ': 'play-pause', // Space, as in the window host
   MediaPlayPause: 'play-pause',
   MediaPlay: 'play',
   MediaPause: 'pause',

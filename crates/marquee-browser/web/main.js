@@ -221,7 +221,15 @@ async function main() {
   ]);
   const key = (action) => (event) => {
     const k = keyOf(event);
-    if (!k) return;
+    if (!k) {
+      // Not a remote's key: one character typed (no shortcut with Ctrl, Alt or Meta) is text input.
+      const typed = [...event.key];
+      if (action === ACTIONS.press && typed.length === 1 && !event.ctrlKey && !event.altKey && !event.metaKey) {
+        event.preventDefault();
+        engine.postMessage({ type: 'text', character: typed[0].codePointAt(0) });
+      }
+      return;
+    }
     event.preventDefault();
     engine.postMessage({
       type: 'key',

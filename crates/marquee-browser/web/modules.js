@@ -216,6 +216,8 @@ export function makeEngine(instantiate, text, clock) {
       return bytesAt(ptr, len).slice();
     },
     key: (key, action) => e.mq_key(key, action) !== 0,
+    /** A typed character (its code point); false from a build without text input. */
+    text: (character) => typeof e.mq_text === 'function' && e.mq_text(character) !== 0,
     stat(which) {
       const [low, hi] = wide(e.mq_stat(which));
       return low + hi * 4294967296;

@@ -277,7 +277,18 @@ impl ApplicationHandler<Wake> for App<'_> {
                     }
                     return;
                 }
-                let Some(key) = remote_key(&event.logical_key) else { return };
+                let Some(key) = remote_key(&event.logical_key) else {
+                    // Not a remote's key: what it types is text input (letters, punctuation,
+                    // an input method's characters), repeats included; controls are not text.
+                    if event.state == ElementState::Pressed
+                        && let Some(text) = &event.text
+                    {
+                        for character in text.chars().filter(|c| !c.is_control()) {
+                            input.send(Input::Text(character));
+                        }
+                    }
+                    return;
+                };
                 let action = match (event.state, event.repeat) {
                     (ElementState::Released, _) => KeyAction::Release,
                     (ElementState::Pressed, true) => KeyAction::Repeat,

@@ -343,3 +343,46 @@ fn f12_shows_and_hides_the_overlay_in_a_window() {
     run.kill();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Typed text and the colour keys through the X server, as a keyboard gives them (xdotool):
+/// `q` reaches the app as text, F1 as the red key, and the app paints what it got.
+#[test]
+fn a_keyboard_types_text_and_presses_remote_keys_in_a_window() {
+    let x = Xvfb::start();
+    let dir = root().join("target/tmp").join(format!("marquee-devices-typing-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("package.json"), r#"{ "name": "typing", "main": "main.js" }"#).unwrap();
+    std::fs::write(
+        dir.join("main.js"),
+        "import { createApp } from '@marquee/sdk';\n\
+         const app = createApp();\n\
+         const screen = app.view({ width: 640, height: 360, backgroundColor: '#00ff00', focusable: 'yes' });\n\
+         app.root.append(screen);\n\
+         app.on('text', (e) => { if (e.text === 'q') screen.set('backgroundColor', '#0000ff'); });\n\
+         app.on('key', (e) => { if (e.key === 'red' && e.action === 'press') screen.set('backgroundColor', '#ff0000'); });\n",
+    )
+    .unwrap();
+    let mut command = Command::new(MARQUEE);
+    command.env("DISPLAY", &x.1).env_remove("WAYLAND_DISPLAY").current_dir(&dir);
+    command.args(["run", ".", "--size", "640x360", "--offline", "--no-storage", "--timeout", "90"]);
+    let mut run = common::Running::spawn(command);
+    run.wait_for("drawing with the cpu");
+    let until = |what: &str, want: [u8; 3]| until_shown(&x.1, (320, 180), what, &|p| p == want);
+    let press = |key: &str| {
+        let status = Command::new("xdotool")
+            .env("DISPLAY", &x.1)
+            .args(["search", "--sync", "--name", "Marquee", "windowfocus", "--sync", "key", key])
+            .status()
+            .unwrap_or_else(|e| panic!("xdotool: {e} (install Debian's xdotool)"));
+        assert!(status.success(), "xdotool failed");
+    };
+    until("the app", [0, 255, 0]);
+    press("q");
+    until("the app's answer to the text", [0, 0, 255]);
+    press("F1");
+    until("the app's answer to the red key", [255, 0, 0]);
+    assert!(run.running(), "`marquee run` ended");
+    run.kill();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -16,6 +16,7 @@
 //! | `mq_apply` | `(ptr: u32, len: u32) -> u32` | applies a batch; returns commands rejected |
 //! | `mq_frame` | `(time_ms: f64) -> u64` | runs a frame; `ptr | len << 32` of the output |
 //! | `mq_key` | `(key: u32, action: u32) -> u32` | a remote key; 1 if focus used it |
+//! | `mq_text` | `(character: u32) -> u32` | optional: a typed character (a Unicode scalar value); 1 if taken, 0 for a number that is no character |
 //! | `mq_stat` | `(which: u32) -> u64` | a counter, see [`Stat`] |
 //! | `mq_image_ready` | `(image: u32, width: u32, height: u32) -> u32` | the host loaded an image it was asked for; 1 if used |
 //! | `mq_image_failed` | `(image: u32, reason: u32) -> u32` | it could not (`ImageError` code); 1 if used |
@@ -223,6 +224,16 @@ pub extern "C" fn mq_key(key: u32, action: u32) -> u32 {
     match (key, action) {
         (Some(k), Some(a)) => ENGINE.with_borrow_mut(|e| e.key(k, a)) as u32,
         _ => 0,
+    }
+}
+
+/// Hands the engine a typed character (a Unicode scalar value); returns 1 if it took it, 0 for
+/// a number that is no character.
+#[unsafe(no_mangle)]
+pub extern "C" fn mq_text(character: u32) -> u32 {
+    match char::from_u32(character) {
+        Some(c) => ENGINE.with_borrow_mut(|e| e.text(c)) as u32,
+        None => 0,
     }
 }
 

@@ -30,6 +30,9 @@ pub mod export {
     pub const FRAME: &str = "mq_frame";
     /// `(key, action) -> used`: a remote key.
     pub const KEY: &str = "mq_key";
+    /// `(character) -> taken`, optional: a typed character, as a Unicode scalar value. A host
+    /// does without it when an engine lacks it (typed text is then not delivered).
+    pub const TEXT: &str = "mq_text";
     /// `(which) -> u64`: a [`Stat`](super::Stat).
     pub const STAT: &str = "mq_stat";
     /// `(image, width, height) -> used`.

@@ -83,6 +83,9 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
             Event::Key { key, action, target } => {
                 writeln!(t.events, "    key {} {} on {}", key.name(), action.name(), node_name(target)).ok();
             }
+            Event::Text { character, target } => {
+                writeln!(t.events, "    text U+{:04X} {character:?} on {}", character as u32, node_name(target)).ok();
+            }
             Event::FocusChanged { from, to } => {
                 writeln!(t.events, "    focus {} -> {}", node_name(from), node_name(to)).ok();
             }

@@ -59,6 +59,11 @@ pub trait Engine {
     /// event with the next frame).
     fn key(&mut self, key: Key, action: KeyAction) -> Result<bool, Error>;
 
+    /// Hands the engine a character typed on a keyboard (the app gets a `Text` event with the
+    /// next frame); returns whether the engine took it: `false` from a build older than text
+    /// input, which has no way to.
+    fn text(&mut self, character: char) -> Result<bool, Error>;
+
     /// Image `image` (named in a `Load` request) is loaded, `width × height` pixels; returns
     /// whether the engine still wanted it.
     fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error>;

@@ -11,6 +11,7 @@
 //! # comment
 //! raw 4d51434202000000…      a command batch, its exact bytes in hex (malformed ones included)
 //! key down press             a remote key
+//! text U+00E9                a typed character, by code point
 //! image-ready 3 320 180      the host's answer to an image request
 //! image-failed 4 corrupt
 //! budget 8388608             the texture budget
@@ -37,6 +38,8 @@ pub enum Step {
     Frame(f64),
     /// A remote key.
     Key(Key, KeyAction),
+    /// A typed character.
+    Text(char),
     /// The host's answer to an image request.
     Image(u32, Result<(u32, u32), ImageError>),
     /// A texture budget, in bytes.
@@ -51,6 +54,7 @@ impl Step {
             Step::Raw(bytes) => engine.apply(bytes).map(drop),
             Step::Frame(time_ms) => engine.frame_into(*time_ms, out),
             Step::Key(key, action) => engine.key(*key, *action).map(drop),
+            Step::Text(character) => engine.text(*character).map(drop),
             Step::Image(image, result) => engine.answer_image(*image, *result).map(drop),
             Step::Budget(bytes) => engine.set_texture_budget(*bytes),
         }
@@ -99,6 +103,14 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
                 let reason = words.get(2).and_then(|r| ImageError::from_name(r)).ok_or_else(|| bad("reason"))?;
                 Step::Image(number(1, "handle")? as u32, Err(reason))
             }
+            Some(&"text") => Step::Text(
+                words
+                    .get(1)
+                    .and_then(|w| w.strip_prefix("U+"))
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| bad("character"))?,
+            ),
             Some(&"budget") => Step::Budget(number(1, "budget")?),
             Some(&"frame") => Step::Frame(words.get(1).and_then(|t| t.parse().ok()).ok_or_else(|| bad("frame time"))?),
             Some(_) => return Err(bad("line")),
@@ -136,6 +148,7 @@ impl Recorder {
             Step::Raw(bytes) => writeln!(out, "raw {}", hex::encode(bytes)),
             Step::Frame(time_ms) => writeln!(out, "frame {time_ms}"),
             Step::Key(key, action) => writeln!(out, "key {} {}", key.name(), action.name()),
+            Step::Text(character) => writeln!(out, "text U+{:04X}", *character as u32),
             Step::Image(image, Ok((w, h))) => writeln!(out, "image-ready {image} {w} {h}"),
             Step::Image(image, Err(reason)) => writeln!(out, "image-failed {image} {}", reason.name()),
             Step::Budget(bytes) => writeln!(out, "budget {bytes}"),
@@ -200,6 +213,9 @@ mod tests {
         let steps = vec![
             Step::Raw(vec![0x4d, 0x51, 0x43, 0x42, 0, 0xff]),
             Step::Key(Key::Down, KeyAction::Press),
+            Step::Key(Key::Enter, KeyAction::LongPress),
+            Step::Text('é'),
+            Step::Text('😀'),
             Step::Image(3, Ok((320, 180))),
             Step::Image(4, Err(ImageError::Corrupt)),
             Step::Budget(8 << 20),
@@ -224,6 +240,9 @@ mod tests {
             ("raw 4d5\n", "line 1: bad batch"),
             ("image-failed 3 melted\n", "line 1: bad reason"),
             ("jump 3\n", "line 1: bad line"),
+            ("text é\n", "line 1: bad character"),
+            ("text U+D800\n", "line 1: bad character"),
+            ("text U+110000\n", "line 1: bad character"),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.starts_with(said), "{text:?}: {e}");

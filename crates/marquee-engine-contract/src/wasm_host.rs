@@ -6,8 +6,8 @@
 //! [`wasm_engine_contract!`](crate::wasm_engine_contract) implements [`crate::Engine`] for a
 //! type with the fields `store`, `memory`, `poisoned` and one typed function per export
 //! (`alloc`, `free`, `apply`, `frame`, `key`, `stat`, `image_ready`, `image_failed`,
-//! `texture_budget`, `profile`, `invalidate`; `debug_query` an `Option`, the export being
-//! optional), and the methods `check(&mut self) -> Result<(),
+//! `texture_budget`, `profile`, `invalidate`; `text` and `debug_query` `Option`s, those exports
+//! being optional), and the methods `check(&mut self) -> Result<(),
 //! Error>` (refuses a poisoned instance and arms the call's budget), `guard(&mut self, result)
 //! -> Result<T, Error>` (turns a failed call into the contract's error and poisons the
 //! instance) and `linear_memory(&self) -> usize`.
@@ -56,6 +56,13 @@ macro_rules! wasm_engine_contract {
                 self.check()?;
                 let r = self.key.call(&mut self.store, (key as u32, action as u32));
                 self.guard(r).map(|used| used != 0)
+            }
+
+            fn text(&mut self, character: char) -> Result<bool, $crate::Error> {
+                let Some(text) = self.text.clone() else { return Ok(false) };
+                self.check()?;
+                let r = text.call(&mut self.store, character as u32);
+                self.guard(r).map(|taken| taken != 0)
             }
 
             fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, $crate::Error> {

@@ -52,6 +52,8 @@ function makeEngine(instantiate, host) {
       return ptr + len <= buffer.byteLength ? new Uint8Array(buffer, ptr, len) : null;
     },
     key: (key, action) => e.mq_key(key, action) !== 0,
+    // Optional: an engine.js from before text input lacks it (false: not taken).
+    text: (character) => typeof e.mq_text === 'function' && e.mq_text(character) !== 0,
     // As a number: counters stay far below 2^53.
     stat(which) {
       const low = e.mq_stat(which) >>> 0;

@@ -186,6 +186,10 @@ impl marquee_engine_contract::Engine for JsEngine {
         self.call("key", (key as u32, action as u32))
     }
 
+    fn text(&mut self, character: char) -> Result<bool, Error> {
+        self.call("text", (character as u32,))
+    }
+
     fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error> {
         self.call("imageReady", (image, width, height))
     }

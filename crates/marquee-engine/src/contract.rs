@@ -46,6 +46,10 @@ impl marquee_engine_contract::Engine for Engine {
         Ok(Engine::key(self, key, action))
     }
 
+    fn text(&mut self, character: char) -> Result<bool, Error> {
+        Ok(Engine::text(self, character))
+    }
+
     fn image_ready(&mut self, image: u32, width: u32, height: u32) -> Result<bool, Error> {
         Ok(Engine::image_ready(self, image, width, height))
     }

@@ -542,6 +542,14 @@ impl Engine {
         false
     }
 
+    /// Takes a character typed on a keyboard: it goes to the app as a `Text` event naming the
+    /// focused node (focus never moves on text). Returns `true`: it always takes it.
+    pub fn text(&mut self, character: char) -> bool {
+        let target = self.focused.map_or(NONE, |f| f as u32);
+        self.events.push(&Event::Text { character, target });
+        true
+    }
+
     /// Sends the held key's long-press once it has been down `LONG_PRESS_MS` at `time_ms`.
     fn long_press(&mut self, time_ms: f64) {
         if let Some((key, since)) = self.held

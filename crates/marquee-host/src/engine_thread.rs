@@ -128,6 +128,8 @@ struct Loop {
     not_drawn_why: Option<String>,
     /// Whether flattened layers have been reported (once is enough).
     flattening_reported: bool,
+    /// Whether an engine that takes no typed text has been reported (once is enough).
+    text_refused_reported: bool,
     instance: Instance,
     canvas: Canvas,
     /// The GPU backend, when it draws (`Options::renderer`); `None`: the canvas draws.
@@ -225,6 +227,7 @@ impl Loop {
             nodes: 0,
             not_drawn_why: None,
             flattening_reported: false,
+            text_refused_reported: false,
             instance,
             canvas,
             gpu,
@@ -391,6 +394,25 @@ impl Loop {
         }
     }
 
+    /// Hands the engine a typed character, unless the inspector has the keys. An engine from
+    /// before text input cannot take one: said once.
+    fn text(&mut self, character: char) -> Result<(), Error> {
+        if self.overlay.inspecting {
+            return Ok(());
+        }
+        self.recorder.step(&Step::Text(character));
+        match self.instance.engine.text(character) {
+            Ok(true) => Ok(()),
+            Ok(false) => {
+                if !std::mem::replace(&mut self.text_refused_reported, true) {
+                    self.say(Level::Warn, "this engine build takes no typed text (it predates text input)".into());
+                }
+                Ok(())
+            }
+            Err(e) => self.reset(&e),
+        }
+    }
+
     /// Runs `f` with the overlay session and the engine's debug query. A call that fails
     /// replaces the engine, as any call does (the session asks no more this run); an answer
     /// that does not decode is said once in the log.
@@ -442,6 +464,7 @@ impl Loop {
                 }
                 ToEngine::AppFailed(e) => return Err(Error::App(e)),
                 ToEngine::Input(Input::Key(key, action)) => self.key(key, action)?,
+                ToEngine::Input(Input::Text(character)) => self.text(character)?,
                 ToEngine::Input(Input::Quit) => inbox.quit = true,
                 ToEngine::Input(Input::Overlay) => self.overlay.cycle(),
                 ToEngine::Input(Input::Pick { x, y }) => {

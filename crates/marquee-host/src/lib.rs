@@ -357,6 +357,8 @@ impl Presenter for Headless {
 pub enum Input {
     /// A remote key.
     Key(Key, KeyAction),
+    /// A character typed on a keyboard (text input; a key a remote has comes as that key).
+    Text(char),
     /// The debug overlay's next step: hidden, shown, inspecting (keys go to its inspector),
     /// hidden (F12 in a window).
     Overlay,

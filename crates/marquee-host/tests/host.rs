@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use marquee_engine_contract::paths;
 use marquee_host::{
-    Canvas, Ended, EngineChoice, Headless, Host, IntRect, JsLimits, Key, Options, Presenter, Report, Stop, WasmRollout,
+    Canvas, Ended, EngineChoice, Headless, Host, Input, IntRect, JsLimits, Key, KeyAction, Options, Presenter, Report,
+    Stop, WasmRollout,
 };
 use marquee_test_support::{golden, guest};
 
@@ -114,6 +115,49 @@ fn a_key_moves_focus_in_the_next_frame_while_the_app_thread_is_stuck() {
     assert!(seen[k], "focus did not move in the frame right after the key");
     // Focus used the arrow, so the app never heard it.
     assert!(report.said("key reached the app").is_empty(), "{:?}", report.log);
+}
+
+#[test]
+fn typed_text_reaches_the_app_in_order_beside_the_keys() {
+    use std::sync::atomic::Ordering;
+    let _serial = serial();
+    let mut o = options("crates/marquee-host/tests/apps/typing", engine_wasm());
+    // Ended by the test once the app has seen everything: an idle run could end before the input.
+    o.stop.when_idle = false;
+    let vitals = o.vitals.clone();
+    let host = Host::start(o, Box::new(Headless)).unwrap_or_else(|e| panic!("host failed: {e}"));
+    // The app's tile on screen (focused in that frame), and then the app's answer to the last
+    // character (it recolours the tile): each a frame with the app's content.
+    let content_frames = |more_than: u64| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while vitals.content_frames.load(Ordering::Relaxed) <= more_than {
+            assert!(Instant::now() < deadline, "no frame with the app's content after {more_than}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        vitals.content_frames.load(Ordering::Relaxed)
+    };
+    let shown = content_frames(0);
+    let input = host.input();
+    for c in "aé".chars() {
+        assert!(input.send(Input::Text(c)));
+    }
+    for action in [KeyAction::Press, KeyAction::Release] {
+        assert!(input.send(Input::Key(Key::Digit5, action)));
+    }
+    assert!(input.send(Input::Text('😀')));
+    content_frames(shown);
+    input.send(Input::Quit);
+    let report = host.join().unwrap_or_else(|e| panic!("host failed: {e}"));
+    let said: Vec<&str> = report
+        .log
+        .iter()
+        .map(|(_, _, m)| m.as_str())
+        .filter(|m| m.starts_with("typed") || m.starts_with("key"))
+        .collect();
+    assert_eq!(
+        said,
+        ["typed a on the tile", "typed é on the tile", "key 5 press", "key 5 release", "typed 😀 on the tile"]
+    );
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod op {
     pub(crate) const IMAGE_LOADED: u16 = 0x0008;
     pub(crate) const IMAGE_FAILED: u16 = 0x0009;
     pub(crate) const ENGINE_OUT_OF_MEMORY: u16 = 0x000a;
+    pub(crate) const TEXT: u16 = 0x000b;
 }
 
 crate::wire_enum! {
@@ -93,6 +94,15 @@ pub enum Event {
         /// Press, repeat or release.
         action: KeyAction,
         /// The focused node when the key came, or `u32::MAX` when nothing had focus.
+        target: u32,
+    },
+    /// A character typed on a keyboard (or a remote's keyboard, or an input method), for the
+    /// focused node: text input, beside the remote keys (a key a remote has, such as a digit,
+    /// comes as that key instead).
+    Text {
+        /// The character.
+        character: char,
+        /// The focused node when it came, or `u32::MAX` when nothing had focus.
         target: u32,
     },
     /// Focus moved. `u32::MAX` stands for "nothing".
@@ -182,6 +192,11 @@ impl Event {
                     p.u16(key as u16).u8(action as u8).u32(target);
                 });
             }
+            Event::Text { character, target } => {
+                w.record(op::TEXT, |p| {
+                    p.u32(character as u32).u32(target);
+                });
+            }
             Event::FocusChanged { from, to } => {
                 w.record(op::FOCUS_CHANGED, |p| {
                     p.u32(from).u32(to);
@@ -241,6 +256,11 @@ impl Event {
                 let key = Key::from_code(f.u16()).ok_or(ErrorKind::BadValue("key"))?;
                 let action = KeyAction::from_code(f.u8()).ok_or(ErrorKind::BadValue("key action"))?;
                 Ok(Event::Key { key, action, target: f.u32() })
+            }
+            op::TEXT => {
+                let mut f = Fields::exact(payload, 8)?;
+                let character = char::from_u32(f.u32()).ok_or(ErrorKind::BadValue("character"))?;
+                Ok(Event::Text { character, target: f.u32() })
             }
             op::FOCUS_CHANGED => {
                 let mut f = Fields::exact(payload, 8)?;

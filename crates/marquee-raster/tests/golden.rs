@@ -60,6 +60,9 @@ fn render_dir(dir: &str, prefix: &str, background: Color) {
                 scene::Step::Key(key, action) => {
                     engine.key(*key, *action);
                 }
+                scene::Step::Text(character) => {
+                    engine.text(*character);
+                }
                 scene::Step::Image(handle, Ok((w, h))) => {
                     if engine.image_ready(*handle, *w, *h) {
                         images.make(*handle, *w, *h);

@@ -6,7 +6,8 @@
 // to question k, and a question that differs from the logged one is a divergence in itself.
 //
 // stream = {
-//   steps: [{ raw: "hex" } | { key: [key, action] } | { ready: [image, w, h] } | { failed: [image, reason] }
+//   steps: [{ raw: "hex" } | { key: [key, action] } | { text: codePoint } | { ready: [image, w, h] }
+//           | { failed: [image, reason] }
 //           | { budget: [low, high] } | { frame: ms }],
 //   measures: [[run, maxWidthBits, widthBits, heightBits], ...]
 // }
@@ -59,6 +60,7 @@ export function play(instantiate, stream, sink, profile = false) {
       e.mq_apply(ptr, bytes.length);
       e.mq_free(ptr, bytes.length);
     } else if (step.key) e.mq_key(step.key[0], step.key[1]);
+    else if (step.text !== undefined) e.mq_text(step.text);
     else if (step.ready) e.mq_image_ready(...step.ready);
     else if (step.failed) e.mq_image_failed(...step.failed);
     else if (step.budget) e.mq_set_texture_budget(...step.budget);

@@ -142,6 +142,7 @@ pub fn stream_json(steps: &[Step], measures: &Measures) -> String {
             Step::Batch(cmds) => format!("{{\"raw\":\"{}\"}}", hex::encode(marquee_protocol::encode_batch(cmds))),
             Step::Raw(bytes) => format!("{{\"raw\":\"{}\"}}", hex::encode(bytes)),
             Step::Key(k, a) => format!("{{\"key\":[{},{}]}}", *k as u32, *a as u32),
+            Step::Text(c) => format!("{{\"text\":{}}}", *c as u32),
             Step::Image(h, Ok((w, ht))) => format!("{{\"ready\":[{h},{w},{ht}]}}"),
             Step::Image(h, Err(reason)) => format!("{{\"failed\":[{h},{}]}}", *reason as u32),
             Step::Budget(b) => format!("{{\"budget\":[{},{}]}}", *b as u32, b >> 32),

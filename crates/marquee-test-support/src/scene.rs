@@ -1,10 +1,12 @@
 //! Scene fixtures: a command script in, every frame's layout, paint, damage and errors out.
 //!
-//! A `.scene` file is the protocol's text form plus three directives:
+//! A `.scene` file is the protocol's text form plus these directives:
 //! - `frame [TIME_MS]` ends a batch and runs a frame (commands after the last `frame` get an
 //!   implicit one; without a time, frames are 1/60 s apart);
-//! - `key NAME [press|repeat|release]` ends a batch and hands the engine a remote key (a press
-//!   unless told otherwise);
+//! - `key NAME [press|repeat|release|long-press]` ends a batch and hands the engine a remote key
+//!   (a press unless told otherwise);
+//! - `type TEXT` ends a batch and hands the engine the rest of the line as typed text, a
+//!   character at a time;
 //! - `show SECTION...` limits the expectation to some of `layout paint damage errors freed
 //!   events requests`, so a focus fixture can show just where focus went;
 //! - `image-ready HANDLE WIDTH HEIGHT` and `image-failed HANDLE REASON` answer the engine's image
@@ -68,6 +70,12 @@ pub fn parse(src: &str) -> Result<Vec<Step>, String> {
             };
             steps.push(Step::Batch(std::mem::take(&mut batch)));
             steps.push(Step::Key(key, action));
+            continue;
+        }
+        // `type TEXT`: the rest of the line typed on a keyboard, a character at a time.
+        if let Some(typed) = line.strip_prefix("type ") {
+            steps.push(Step::Batch(std::mem::take(&mut batch)));
+            steps.extend(typed.chars().map(Step::Text));
             continue;
         }
         let bad = |what: &str| format!("line {}: bad {what}", n + 1);

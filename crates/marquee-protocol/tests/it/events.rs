@@ -31,6 +31,10 @@ fn events() -> Vec<Event> {
     }
     // Every action: the keys above cycle through the first three.
     out.push(Event::Key { key: Key::Enter, action: KeyAction::LongPress, target: 7 });
+    // Typed text: ASCII, a quote JSON escapes, two bytes and four bytes of UTF-8.
+    for (character, target) in [('a', 7), ('"', 7), ('é', u32::MAX), ('😀', 8)] {
+        out.push(Event::Text { character, target });
+    }
     out
 }
 
@@ -51,6 +55,15 @@ fn json(e: &Event) -> String {
             let action = action.name();
             let target = if target == u32::MAX { "null".to_string() } else { target.to_string() };
             format!(r#"{{"type":"key","key":"{}","action":"{action}","target":{target}}}"#, key.name())
+        }
+        Event::Text { character, target } => {
+            let target = if target == u32::MAX { "null".to_string() } else { target.to_string() };
+            // JSON escapes the quote and the backslash; the rest goes as it is.
+            let text = match character {
+                '"' | '\\' => format!("\\{character}"),
+                c => c.to_string(),
+            };
+            format!(r#"{{"type":"text","text":"{text}","target":{target}}}"#)
         }
         Event::FocusChanged { from, to } => {
             let id = |v: u32| if v == u32::MAX { "null".to_string() } else { v.to_string() };
@@ -95,7 +108,11 @@ fn golden_events() {
 
 #[test]
 fn unknown_keys_and_reasons_are_refused() {
-    for (op, payload) in [(3u16, &[99u8, 0, 0][..]), (3, &[1, 0, 9]), (4, &[7, 0])] {
+    // A key past the last, an action past the last, a reset reason past the last, a surrogate
+    // and a number past U+10FFFF as typed characters.
+    let (surrogate, beyond) = ([0u8, 0xd8, 0, 0, 1, 0, 0, 0], [0u8, 0, 0x11, 0, 1, 0, 0, 0]);
+    for (op, payload) in [(3u16, &[99u8, 0, 0][..]), (3, &[1, 0, 9]), (4, &[7, 0]), (0x0b, &surrogate), (0x0b, &beyond)]
+    {
         let mut bytes = encode_events(&[]);
         bytes[8] = 1;
         bytes.extend_from_slice(&op.to_le_bytes());
