@@ -297,51 +297,73 @@ fn the_problem_panel_shows_in_a_window_the_gpu_presents_in() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// An app of one file, `main_js`, running in a window on `x`'s display: its directory (removed
+/// by [`WindowRun::end`]) and the `marquee run` process, once it draws.
+struct WindowRun {
+    dir: PathBuf,
+    run: common::Running,
+    display: String,
+}
+
+impl WindowRun {
+    fn start(x: &Xvfb, name: &str, main_js: &str) -> WindowRun {
+        let dir = root().join("target/tmp").join(format!("marquee-devices-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("package.json"), format!(r#"{{ "name": "{name}", "main": "main.js" }}"#)).unwrap();
+        std::fs::write(dir.join("main.js"), main_js).unwrap();
+        let mut command = Command::new(MARQUEE);
+        command.env("DISPLAY", &x.1).env_remove("WAYLAND_DISPLAY").current_dir(&dir);
+        command.args(["run", ".", "--size", "640x360", "--offline", "--no-storage", "--timeout", "90"]);
+        let mut run = common::Running::spawn(command);
+        run.wait_for("drawing with the cpu");
+        WindowRun { dir, run, display: x.1.clone() }
+    }
+
+    /// Presses and releases `key` (an X keysym name) in the window, through the X server as a
+    /// keyboard would (xdotool).
+    fn press(&self, key: &str) {
+        let status = Command::new("xdotool")
+            .env("DISPLAY", &self.display)
+            .args(["search", "--sync", "--name", "Marquee", "windowfocus", "--sync", "key", key])
+            .status()
+            .unwrap_or_else(|e| panic!("xdotool: {e} (install Debian's xdotool)"));
+        assert!(status.success(), "xdotool failed");
+    }
+
+    fn end(mut self) {
+        assert!(self.run.running(), "`marquee run` ended");
+        self.run.kill();
+        std::fs::remove_dir_all(&self.dir).unwrap();
+    }
+}
+
 /// F12 in a window steps the debug overlay on: shown (its panels over the app's top-right
 /// corner, as the X server shows them), its inspector, hidden (the app's own pixels back). The
 /// key goes through the X server as a keyboard's would (xdotool).
 #[test]
 fn f12_shows_and_hides_the_overlay_in_a_window() {
     let x = Xvfb::start();
-    let dir = root().join("target/tmp").join(format!("marquee-devices-overlay-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("package.json"), r#"{ "name": "overlay", "main": "main.js" }"#).unwrap();
-    std::fs::write(
-        dir.join("main.js"),
+    let window = WindowRun::start(
+        &x,
+        "overlay",
         "import { createApp } from '@marquee/sdk';\n\
          const app = createApp();\n\
          app.root.append(app.view({ width: 640, height: 360, backgroundColor: '#00ff00' }));\n",
-    )
-    .unwrap();
-    let mut command = Command::new(MARQUEE);
-    command.env("DISPLAY", &x.1).env_remove("WAYLAND_DISPLAY").current_dir(&dir);
-    command.args(["run", ".", "--size", "640x360", "--offline", "--no-storage", "--timeout", "90"]);
-    let mut run = common::Running::spawn(command);
-    run.wait_for("drawing with the cpu");
+    );
     // A pixel of the overlay's column in its margin, where no text or timeline bar goes (the
     // bars follow the frames' times), as the X server shows it.
     let until = |what: &str, ok: &dyn Fn([u8; 3]) -> bool| until_shown(&x.1, (622, 20), what, ok);
     let green = |p: [u8; 3]| p == [0, 255, 0];
     let panel = |p: [u8; 3]| p[1] < 100;
     until("the app", &green);
-    let f12 = || {
-        let status = Command::new("xdotool")
-            .env("DISPLAY", &x.1)
-            .args(["search", "--sync", "--name", "Marquee", "windowfocus", "--sync", "key", "F12"])
-            .status()
-            .unwrap_or_else(|e| panic!("xdotool: {e} (install Debian's xdotool)"));
-        assert!(status.success(), "xdotool failed");
-    };
-    f12();
+    window.press("F12");
     until("the overlay", &panel);
-    f12();
+    window.press("F12");
     until("the inspector", &panel);
-    f12();
+    window.press("F12");
     until("the app again, without the overlay", &green);
-    assert!(run.running(), "`marquee run` ended");
-    run.kill();
-    std::fs::remove_dir_all(&dir).unwrap();
+    window.end();
 }
 
 /// Typed text and the colour keys through the X server, as a keyboard gives them (xdotool):
@@ -349,40 +371,21 @@ fn f12_shows_and_hides_the_overlay_in_a_window() {
 #[test]
 fn a_keyboard_types_text_and_presses_remote_keys_in_a_window() {
     let x = Xvfb::start();
-    let dir = root().join("target/tmp").join(format!("marquee-devices-typing-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("package.json"), r#"{ "name": "typing", "main": "main.js" }"#).unwrap();
-    std::fs::write(
-        dir.join("main.js"),
+    let window = WindowRun::start(
+        &x,
+        "typing",
         "import { createApp } from '@marquee/sdk';\n\
          const app = createApp();\n\
          const screen = app.view({ width: 640, height: 360, backgroundColor: '#00ff00', focusable: 'yes' });\n\
          app.root.append(screen);\n\
          app.on('text', (e) => { if (e.text === 'q') screen.set('backgroundColor', '#0000ff'); });\n\
          app.on('key', (e) => { if (e.key === 'red' && e.action === 'press') screen.set('backgroundColor', '#ff0000'); });\n",
-    )
-    .unwrap();
-    let mut command = Command::new(MARQUEE);
-    command.env("DISPLAY", &x.1).env_remove("WAYLAND_DISPLAY").current_dir(&dir);
-    command.args(["run", ".", "--size", "640x360", "--offline", "--no-storage", "--timeout", "90"]);
-    let mut run = common::Running::spawn(command);
-    run.wait_for("drawing with the cpu");
+    );
     let until = |what: &str, want: [u8; 3]| until_shown(&x.1, (320, 180), what, &|p| p == want);
-    let press = |key: &str| {
-        let status = Command::new("xdotool")
-            .env("DISPLAY", &x.1)
-            .args(["search", "--sync", "--name", "Marquee", "windowfocus", "--sync", "key", key])
-            .status()
-            .unwrap_or_else(|e| panic!("xdotool: {e} (install Debian's xdotool)"));
-        assert!(status.success(), "xdotool failed");
-    };
     until("the app", [0, 255, 0]);
-    press("q");
+    window.press("q");
     until("the app's answer to the text", [0, 0, 255]);
-    press("F1");
+    window.press("F1");
     until("the app's answer to the red key", [255, 0, 0]);
-    assert!(run.running(), "`marquee run` ended");
-    run.kill();
-    std::fs::remove_dir_all(&dir).unwrap();
+    window.end();
 }
