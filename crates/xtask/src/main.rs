@@ -221,6 +221,7 @@ fn wasm_module(
     name: &str,
 ) -> Result<(PathBuf, Sizes)> {
     let root = root();
+    let started = std::time::Instant::now();
     run(Command::new(env!("CARGO"))
         .current_dir(&root)
         .args(["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "-p", package])
@@ -252,6 +253,8 @@ fn wasm_module(
         })?;
     }
     let sizes = sizes_of(&out)?;
+    // Each step's time, for CI's log: the run must stay under an hour.
+    println!("xtask: {name} built in {:.1} s", started.elapsed().as_secs_f64());
     Ok((out, sizes))
 }
 
@@ -312,6 +315,7 @@ fn web_js(wasm: &Path) -> Result<(PathBuf, Sizes)> {
 /// `wasm` through wasm2js into `name` beside it, as a module exporting `instantiate(imports)`.
 fn to_js(wasm: &Path, name: &str, header: &str) -> Result<(PathBuf, Sizes)> {
     let root = root();
+    let started = std::time::Instant::now();
     let raw = wasm.with_extension("wasm2js.mjs");
     let input = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     // wasm2js takes minutes over web.wasm.
@@ -332,6 +336,7 @@ fn to_js(wasm: &Path, name: &str, header: &str) -> Result<(PathBuf, Sizes)> {
     let package = wasm.with_file_name("package.json");
     std::fs::write(&package, "{ \"type\": \"module\" }\n").map_err(|e| format!("{}: {e}", package.display()))?;
     let sizes = sizes_of(&out)?;
+    println!("xtask: {name} built in {:.1} s", started.elapsed().as_secs_f64());
     Ok((out, sizes))
 }
 
