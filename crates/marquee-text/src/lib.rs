@@ -9,9 +9,10 @@
 //!
 //! **Deterministic by construction.** The service only knows the fonts it is given: fallback
 //! fonts compiled into the host (DejaVu Sans, regular and bold, for Latin, Arabic, Hebrew and
-//! common UI symbols; Droid Sans Fallback for CJK; all subset, see `fonts/README.md`) and the app's own fonts
-//! (`load_dir` on the bundle's `assets/fonts`). It never reads the system's fonts, so a layout is
-//! the same on every device, and the native and Wasm engines get identical answers.
+//! common UI symbols; Droid Sans Fallback for CJK; all subset, see `fonts/README.md`) and the
+//! app's own fonts (`load_dir` on the bundle's `assets/fonts`). It never reads the system's
+//! fonts, so a layout is the same on every device, and the native and Wasm engines get identical
+//! answers.
 //!
 //! Malformed font files are refused with an [`Error`] and change nothing.
 //!
