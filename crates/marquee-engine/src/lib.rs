@@ -537,17 +537,20 @@ impl Engine {
             self.set_focus(Some(to));
             return true;
         }
-        let target = self.focused.map_or(NONE, |f| f as u32);
-        self.events.push(&Event::Key { key, action, target });
+        self.events.push(&Event::Key { key, action, target: self.focused_id() });
         false
     }
 
     /// Takes a character typed on a keyboard: it goes to the app as a `Text` event naming the
     /// focused node (focus never moves on text). Returns `true`: it always takes it.
     pub fn text(&mut self, character: char) -> bool {
-        let target = self.focused.map_or(NONE, |f| f as u32);
-        self.events.push(&Event::Text { character, target });
+        self.events.push(&Event::Text { character, target: self.focused_id() });
         true
+    }
+
+    /// The focused node's id as events and stats carry it (`NONE`: nothing has focus).
+    fn focused_id(&self) -> u32 {
+        self.focused.map_or(NONE, |f| f as u32)
     }
 
     /// Sends the held key's long-press once it has been down `LONG_PRESS_MS` at `time_ms`.
@@ -556,8 +559,7 @@ impl Engine {
             && time_ms - since >= LONG_PRESS_MS
         {
             self.held = None;
-            let target = self.focused.map_or(NONE, |f| f as u32);
-            self.events.push(&Event::Key { key, action: KeyAction::LongPress, target });
+            self.events.push(&Event::Key { key, action: KeyAction::LongPress, target: self.focused_id() });
         }
     }
 
@@ -626,7 +628,7 @@ impl Engine {
         self.stats.nodes = self.scene.len() as u32;
         self.stats.animations = self.anims.len() as u32;
         self.stats.settling = self.layers.settling() as u32;
-        self.stats.focused = self.focused.map_or(NONE, |f| f as u32);
+        self.stats.focused = self.focused_id();
         self.stats.ops = counts.ops;
         self.stats.layers_recorded = counts.recorded;
         if counts.layers > 0 {
