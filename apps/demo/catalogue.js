@@ -156,8 +156,13 @@ export function checkCatalogue(data) {
 
 /** The API's catalogue, or null (and why, logged) when it cannot be had. */
 export async function fetchCatalogue() {
+  // A timeout cleared once the reply is in, not AbortSignal.timeout's: that timer waits out its
+  // five seconds whatever happened, and keeps the app busy (a run that stops when the app is idle
+  // would stop when the timer went, after however many frames this machine drew by then).
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error('no reply in 5 s')), 5000);
   try {
-    const reply = await fetch(CATALOGUE_URL, { signal: AbortSignal.timeout(5000) });
+    const reply = await fetch(CATALOGUE_URL, { signal: abort.signal });
     if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
     const data = checkCatalogue(await reply.json());
     console.log(`catalogue: ${data.rails.length} rails from ${CATALOGUE_URL}, updated ${data.updated}`);
@@ -165,5 +170,7 @@ export async function fetchCatalogue() {
   } catch (e) {
     console.log(`catalogue: the offline one (${CATALOGUE_URL}: ${e.message})`);
     return null;
+  } finally {
+    clearTimeout(timer);
   }
 }
