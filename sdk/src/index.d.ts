@@ -32,6 +32,12 @@ export interface ShorthandProperties {
   inset?: Sides<Dimension>;
   /** The corners from the top left, clockwise. */
   borderRadius?: Sides<Length>;
+  /** `padding-inline-start`, then `-end` (one value: both). */
+  paddingInline?: LengthPercentage | readonly [LengthPercentage, LengthPercentage] | string;
+  /** `margin-inline-start`, then `-end` (one value: both). */
+  marginInline?: Dimension | readonly [Dimension, Dimension] | string;
+  /** `inset-inline-start`, then `-end` (one value: both). */
+  insetInline?: Dimension | readonly [Dimension, Dimension] | string;
   /** `row-gap`, then `column-gap` (one value: both). */
   gap?: LengthPercentage | readonly [LengthPercentage, LengthPercentage] | string;
   /** `border-width` and `border-color`, either or both: `2`, `'#ffffff'`, `[2, '#ffffff']`, `'2px solid #ffffff'`. */

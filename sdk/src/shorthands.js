@@ -1,4 +1,5 @@
-// Shorthand style properties: `padding`, `margin`, `inset`, `gap`, `borderRadius` and `border`.
+// Shorthand style properties: `padding`, `margin`, `inset` (and their `-inline` halves), `gap`,
+// `borderRadius` and `border`.
 //
 // The protocol has longhands only (`padding-top`, `border-top-left-radius`…): a shorthand is the
 // SDK's, expanded here into the longhands it stands for before anything is encoded, so the engine,
@@ -7,7 +8,8 @@
 // one to four values as CSS takes them, as an array or a space-separated string:
 // `padding: 8`, `padding: [8, 16]`, `padding: '8px 16px 4px'`, `margin: '0 auto'` (a bare number
 // in a string is px, as a number is), `borderRadius: [12, 12, 0, 0]`.
-// `gap` is one value or `[row, column]`. `border` is a width, a colour or both:
+// `gap` is one value or `[row, column]`; `paddingInline`, `marginInline` and `insetInline` are one
+// value or `[start, end]`, the sides the node's `direction` puts them on. `border` is a width, a colour or both:
 // `border: 2`, `border: '#ffffff'`, `border: [2, '#ffffff']`, `border: { width: 2, color: '#ffffff' }`,
 // `border: '2px solid #ffffff'` (a border is always solid).
 // Each longhand's value is then checked as if the app had set it itself, and a bad one throws
@@ -31,15 +33,15 @@ function sides(longhands, name, value) {
   return longhands.map((longhand, i) => [longhand, values[pick[i]]]);
 }
 
-/** Rows' then columns' gap: one value for both, or two. */
-function rowsThenColumns([rows, columns], name, value) {
+/** Two longhands, a first and a second (rows' then columns' gap, inline start then end): one value for both, or two. */
+function firstThenSecond([first, second], name, value) {
   const values = parts(name, value);
   if (values.length < 1 || values.length > 2) {
     throw new TypeError(`${name}: ${JSON.stringify(value)} has ${values.length} values; it takes 1 or 2`);
   }
   return [
-    [rows, values[0]],
-    [columns, values[values.length - 1]],
+    [first, values[0]],
+    [second, values[values.length - 1]],
   ];
 }
 
@@ -106,7 +108,10 @@ export const SHORTHANDS = Object.freeze(
       ['border-top-left-radius', 'border-top-right-radius', 'border-bottom-right-radius', 'border-bottom-left-radius'],
       sides,
     ),
-    gap: shorthand(['row-gap', 'column-gap'], rowsThenColumns),
+    'padding-inline': shorthand(['padding-inline-start', 'padding-inline-end'], firstThenSecond),
+    'margin-inline': shorthand(['margin-inline-start', 'margin-inline-end'], firstThenSecond),
+    'inset-inline': shorthand(['inset-inline-start', 'inset-inline-end'], firstThenSecond),
+    gap: shorthand(['row-gap', 'column-gap'], firstThenSecond),
     border: shorthand(['border-width', 'border-color'], widthAndColor),
   }),
 );

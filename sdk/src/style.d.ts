@@ -79,6 +79,20 @@ export interface StyleProperties {
   overflow?: 'visible' | 'clip' | 'scroll';
   /** `border-width`: px ≥ 0 (all four sides; takes layout space); default `0px`. */
   borderWidth?: Length;
+  /** `direction`: keyword: `ltr`, `rtl` (inherited; `rtl` lays rows out from the right, puts `start` and `end` (justify, align, text-align) and the `inline` properties on the other side); default the parent's (`ltr` at the root). */
+  direction?: 'ltr' | 'rtl';
+  /** `margin-inline-start`: auto, px, % (`margin-left` in `ltr`, `margin-right` in `rtl`); default `0px`. */
+  marginInlineStart?: Dimension;
+  /** `margin-inline-end`: auto, px, % (`margin-right` in `ltr`, `margin-left` in `rtl`); default `0px`. */
+  marginInlineEnd?: Dimension;
+  /** `padding-inline-start`: px, % (`padding-left` in `ltr`, `padding-right` in `rtl`); default `0px`. */
+  paddingInlineStart?: LengthPercentage;
+  /** `padding-inline-end`: px, % (`padding-right` in `ltr`, `padding-left` in `rtl`); default `0px`. */
+  paddingInlineEnd?: LengthPercentage;
+  /** `inset-inline-start`: auto, px, % (`left` in `ltr`, `right` in `rtl`); default `auto`. */
+  insetInlineStart?: Dimension;
+  /** `inset-inline-end`: auto, px, % (`right` in `ltr`, `left` in `rtl`); default `auto`. */
+  insetInlineEnd?: Dimension;
   /** `font-size`: px, above 0 and at most 4096; default `16px`. */
   fontSize?: Length;
   /** `font-weight`: integer from 1 to 1000 (400 regular, 700 bold); default `400`. */
@@ -89,7 +103,7 @@ export interface StyleProperties {
   lineHeight?: number;
   /** `letter-spacing`: px from -4096 to 4096; default `0px`. */
   letterSpacing?: Length;
-  /** `text-align`: keyword: `start`, `center`, `end`, `left`, `right` (`start` and `end` follow the paragraph's direction); default `start`. */
+  /** `text-align`: keyword: `start`, `center`, `end`, `left`, `right` (`start` and `end` follow the node's `direction`); default `start`. */
   textAlign?: 'start' | 'center' | 'end' | 'left' | 'right';
   /** `max-lines`: integer from 0 to 10000 (0 for no limit); default `0`. */
   maxLines?: number;
@@ -125,6 +139,14 @@ export interface StyleProperties {
   placeholderColor?: Color;
   /** `object-fit`: keyword: `fill`, `cover`, `contain` (`fill` stretches; `cover` fills the box, cropped centred; `contain` fits inside, the placeholder around); default `fill`. */
   objectFit?: 'fill' | 'cover' | 'contain';
+  /** `border-start-start-radius`: px ≥ 0 (top left in `ltr`, top right in `rtl`); default `0px`. */
+  borderStartStartRadius?: Length;
+  /** `border-start-end-radius`: px ≥ 0 (top right in `ltr`, top left in `rtl`); default `0px`. */
+  borderStartEndRadius?: Length;
+  /** `border-end-end-radius`: px ≥ 0 (bottom right in `ltr`, bottom left in `rtl`); default `0px`. */
+  borderEndEndRadius?: Length;
+  /** `border-end-start-radius`: px ≥ 0 (bottom left in `ltr`, bottom right in `rtl`); default `0px`. */
+  borderEndStartRadius?: Length;
   /** `focusable`: keyword: `no`, `yes`; default `no`. */
   focusable?: 'no' | 'yes';
   /** `focus-group`: keyword: `none`, `row`, `column`, `grid`; default `none`. */
@@ -173,7 +195,11 @@ export type PaintPropertyName =
   | 'zIndex'
   | 'color'
   | 'placeholderColor'
-  | 'objectFit';
+  | 'objectFit'
+  | 'borderStartStartRadius'
+  | 'borderStartEndRadius'
+  | 'borderEndEndRadius'
+  | 'borderEndStartRadius';
 
 /** The properties animations take. */
 export type AnimatablePropertyName =
@@ -190,7 +216,11 @@ export type AnimatablePropertyName =
   | 'scaleY'
   | 'color'
   | 'placeholderColor'
-  | 'objectFit';
+  | 'objectFit'
+  | 'borderStartStartRadius'
+  | 'borderStartEndRadius'
+  | 'borderEndEndRadius'
+  | 'borderEndStartRadius';
 
 /** Paint properties, for a state style. */
 export type PaintProperties = Pick<StyleProperties, PaintPropertyName>;

@@ -1,4 +1,4 @@
-// Shorthands (`padding`, `margin`, `inset`, `gap`, `borderRadius`, `border`): what each value
+// Shorthands (`padding`, `margin`, `inset`, their `-inline` halves, `gap`, `borderRadius`, `border`): what each value
 // expands to, what a value of the wrong shape throws, and that an app using them sends exactly
 // the longhands' commands (sets, clears, state styles, animations, reusable styles).
 
@@ -59,6 +59,30 @@ const EXPANSIONS = [
       ['column-gap', '16px'],
     ],
   ],
+  [
+    'paddingInline',
+    [8, 16],
+    [
+      ['padding-inline-start', 8],
+      ['padding-inline-end', 16],
+    ],
+  ],
+  [
+    'margin-inline',
+    'auto',
+    [
+      ['margin-inline-start', 'auto'],
+      ['margin-inline-end', 'auto'],
+    ],
+  ],
+  [
+    'insetInline',
+    '0 10%',
+    [
+      ['inset-inline-start', 0],
+      ['inset-inline-end', '10%'],
+    ],
+  ],
   ['border', 2, [['border-width', 2]]],
   ['border', '#ffffff', [['border-color', '#ffffff']]],
   [
@@ -114,6 +138,7 @@ const REFUSED = [
   ['inset', true, /inset: true is not a value or a list of values/],
   ['inset', null, /inset: null is not a value/],
   ['gap', [1, 2, 3], /gap: \[1,2,3\] has 3 values; it takes 1 or 2/],
+  ['paddingInline', '1px 2px 3px', /padding-inline: "1px 2px 3px" has 3 values; it takes 1 or 2/],
   ['border', '2px 3px', /border: "2px 3px" has two widths/],
   ['border', '#fff #000', /has two colours/],
   ['border', 'solid', /has no width or colour/],

@@ -360,12 +360,12 @@ impl Engine {
             Command::RemoveChild { parent, child } => s.remove_child(parent, child).map(|_| true)?,
             Command::SetStyle { id, decl } => {
                 let layout = s.set_style(id, decl, false)?;
-                self.restyle(id.0 as usize, Channel::of(decl.property()), false);
+                self.restyle(id.0 as usize, self.channel(id.0 as usize, decl.property()), false);
                 layout
             }
             Command::ClearStyle { id, property } => {
                 let layout = s.clear_style(id, property)?;
-                self.restyle(id.0 as usize, Channel::of(property), false);
+                self.restyle(id.0 as usize, self.channel(id.0 as usize, property), false);
                 layout
             }
             Command::SetText { id, text } => s.set_text(id, text, false)?,
@@ -376,12 +376,12 @@ impl Engine {
             }
             Command::SetStateStyle { id, state, decl } => {
                 let i = s.set_state_style(id, state, decl.property(), Some(decl))?;
-                self.restyle(i, Channel::of(decl.property()), false);
+                self.restyle(i, self.channel(i, decl.property()), false);
                 false
             }
             Command::ClearStateStyle { id, state, property } => {
                 let i = s.set_state_style(id, state, property, None)?;
-                self.restyle(i, Channel::of(property), false);
+                self.restyle(i, self.channel(i, property), false);
                 false
             }
             Command::Focus { id } => {
@@ -393,13 +393,13 @@ impl Engine {
                 return Ok(());
             }
             Command::Animate { id, tag, to, timing } => {
-                let Some(c) = Channel::of(to.property()) else {
-                    return Err(ErrorKind::BadValue("property is not animatable"));
-                };
                 let i = id.0 as usize;
                 if !s.exists(id) {
                     return Err(ErrorKind::UnknownNode(id.0));
                 }
+                let Some(c) = self.channel(i, to.property()) else {
+                    return Err(ErrorKind::BadValue("property is not animatable"));
+                };
                 let from = self.current(i, c);
                 let s = &mut self.scene;
                 s.set_style(id, to, false)?;
@@ -417,7 +417,7 @@ impl Engine {
                     return Err(ErrorKind::UnknownNode(id.0));
                 }
                 let i = id.0 as usize;
-                if let Some(c) = Channel::of(property)
+                if let Some(c) = self.channel(i, property)
                     && let reached = self.current(i, c)
                     && let Some(old) = self.anims.stop(i, c)
                 {
@@ -473,7 +473,7 @@ impl Engine {
         let layout = self.scene.use_style(id, &entries);
         if layout.is_ok() {
             for e in entries.iter() {
-                self.restyle(id.0 as usize, Channel::of(e.decl.property()), false);
+                self.restyle(id.0 as usize, self.channel(id.0 as usize, e.decl.property()), false);
             }
         }
         self.styles[style.0 as usize] = Some(entries);
@@ -777,7 +777,7 @@ impl Engine {
         for i in before.into_iter().chain(after) {
             if let Some(states) = &self.scene.states[i] {
                 let channels: Vec<Channel> =
-                    states.iter().flatten().filter_map(|d| Channel::of(d.property())).collect();
+                    states.iter().flatten().filter_map(|d| self.channel(i, d.property())).collect();
                 for c in channels {
                     self.restyle(i, Some(c), true);
                 }
@@ -826,6 +826,12 @@ impl Engine {
         }
         self.layers.touch(&self.scene, i);
         self.paint_dirty = true;
+    }
+
+    /// The animation channel a command on property `p` of node `i` drives: a logical property's
+    /// is the side it stands for in the node's direction.
+    fn channel(&self, i: usize, p: marquee_protocol::StyleProperty) -> Option<Channel> {
+        Channel::of(self.scene.physical(i, p))
     }
 
     /// Where channel `c` of node `i` stands as of the last frame: the engine's copy, or for an

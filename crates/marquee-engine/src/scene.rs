@@ -7,7 +7,7 @@
 //!
 //! Every operation validates before it mutates, so a rejected command leaves no trace.
 
-use marquee_protocol::{ErrorKind, NodeId, NodeKind, State, StyleDecl, StyleEntry, StyleProperty, limits};
+use marquee_protocol::{Direction, ErrorKind, NodeId, NodeKind, State, StyleDecl, StyleEntry, StyleProperty, limits};
 use taffy::{TaffyTree, style as ts};
 
 use crate::style::{self, Behaviour, Visual};
@@ -33,6 +33,13 @@ pub(crate) struct ImageNode {
 
 /// Style declarations that apply while a node is in a state, indexed by [`State`].
 pub(crate) type States = [Vec<StyleDecl>; 2];
+
+/// A node's `direction`: as set on it, if it is, and as it lays out (its own, or its parent's).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Dir {
+    pub(crate) own: Option<bool>,
+    pub(crate) rtl: bool,
+}
 
 /// The hierarchy component: a node's place in the tree.
 #[derive(Debug, Clone, Default)]
@@ -60,6 +67,10 @@ pub(crate) struct Scene {
     /// The last laid-out box of nodes with a layout transition, to see when layout moves them.
     pub(crate) last_box: Vec<Option<[f32; 4]>>,
     pub(crate) content: Vec<Content>,
+    pub(crate) dir: Vec<Dir>,
+    /// The logical declarations (`style::is_logical`) of the few nodes that have them, as set:
+    /// what the physical ones are made from again when the node's direction changes.
+    logical: Vec<Option<Box<Vec<StyleDecl>>>>,
     /// Text nodes whose paragraph the text service has not seen yet.
     pub(crate) unsent: Vec<u32>,
     /// Each node's counterpart in `layout`; meaningful only where `kind` is `Some`.
@@ -94,6 +105,8 @@ impl Scene {
             shown_box: vec![None],
             last_box: vec![None],
             content: vec![Content::None],
+            dir: vec![Dir::default()],
+            logical: vec![None],
             unsent: Vec::new(),
             layout_id: vec![root],
             layout,
@@ -136,6 +149,8 @@ impl Scene {
             self.shown_box.resize(i + 1, None);
             self.last_box.resize(i + 1, None);
             self.content.resize(i + 1, Content::None);
+            self.dir.resize(i + 1, Dir::default());
+            self.logical.resize(i + 1, None);
             self.layout_id.resize(i + 1, lid);
         }
         self.kind[i] = Some(kind);
@@ -148,6 +163,8 @@ impl Scene {
         self.scroll_target[i] = [0.0; 2];
         self.shown_box[i] = None;
         self.last_box[i] = None;
+        self.dir[i] = Dir::default();
+        self.logical[i] = None;
         self.content[i] = match kind {
             NodeKind::View => Content::None,
             NodeKind::Text => Content::Text(Box::default()),
@@ -174,6 +191,7 @@ impl Scene {
             self.kind[n] = None;
             self.tree[n] = Hierarchy::default();
             self.states[n] = None;
+            self.logical[n] = None;
             gone += 1;
             freed(n as u32, std::mem::take(&mut self.content[n]));
         }
@@ -220,6 +238,8 @@ impl Scene {
         self.tree[p].children.insert(index, c as u32);
         self.tree[c].parent = Some(p as u32);
         let _ = self.layout.insert_child_at_index(self.layout_id[p], index, self.layout_id[c]);
+        // A subtree that inherits its direction takes its new parent's.
+        self.redirect(c);
         Ok(())
     }
 
@@ -290,8 +310,18 @@ impl Scene {
     /// Sets a style property, or resets it when `clear`. Returns whether layout is affected.
     pub(crate) fn set_style(&mut self, id: NodeId, decl: StyleDecl, clear: bool) -> Result<bool> {
         let i = self.check(id)?;
-        if i == 0 && !style::allowed_on_root(decl.property()) {
+        let p = decl.property();
+        if i == 0 && !style::allowed_on_root(p) {
             return Err(ErrorKind::RootImmutable);
+        }
+        if let StyleDecl::Direction(d) = decl {
+            self.dir[i].own = (!clear).then_some(d == Direction::Rtl);
+            return Ok(self.redirect(i));
+        }
+        if style::is_logical(p) {
+            self.keep_logical(i, p, (!clear).then_some(decl));
+            let physical = style::physical(decl, self.dir[i].rtl);
+            return self.set_style(id, physical, clear);
         }
         if style::is_text(decl.property()) {
             let Content::Text(t) = &mut self.content[i] else { return Err(ErrorKind::WrongKind(id.0)) };
@@ -340,10 +370,19 @@ impl Scene {
         let lid = self.layout_id[i];
         let mut layout: Option<ts::Style> = None;
         let mut text_changed = false;
+        let mut redirect = false;
         for e in entries {
-            let decl = e.decl;
-            let p = decl.property();
-            if let Some(state) = e.state {
+            let mut decl = e.decl;
+            let mut p = decl.property();
+            if e.state.is_none() && style::is_logical(p) {
+                self.keep_logical(i, p, Some(decl));
+                decl = style::physical(decl, self.dir[i].rtl);
+                p = decl.property();
+            }
+            if let (None, StyleDecl::Direction(d)) = (e.state, decl) {
+                self.dir[i].own = Some(d == Direction::Rtl);
+                redirect = true;
+            } else if let Some(state) = e.state {
                 self.set_state_style(id, state, p, Some(decl))?;
             } else if style::is_text(p) {
                 if let Content::Text(t) = &mut self.content[i] {
@@ -373,7 +412,57 @@ impl Scene {
             }
             _ => false,
         };
-        Ok(relayout || text_changed)
+        let redirected = redirect && self.redirect(i);
+        Ok(relayout || text_changed || redirected)
+    }
+
+    /// Keeps (or, `None`, forgets) node `i`'s logical declaration of `p`.
+    fn keep_logical(&mut self, i: usize, p: StyleProperty, decl: Option<StyleDecl>) {
+        let list = self.logical[i].get_or_insert_with(Box::default);
+        list.retain(|d| d.property() != p);
+        list.extend(decl);
+        if list.is_empty() {
+            self.logical[i] = None;
+        }
+    }
+
+    /// Brings the direction node `i` lays out in, and that of each descendant inheriting it, in
+    /// line with its own `direction` or its parent's: the taffy style's direction (which mirrors
+    /// rows and `start`/`end`), the physical sides of its logical declarations, and a text node's
+    /// paragraph. A subtree whose direction stays costs one comparison. Returns whether any
+    /// node's layout changed.
+    fn redirect(&mut self, i: usize) -> bool {
+        let mut changed = false;
+        let mut stack = vec![i];
+        while let Some(n) = stack.pop() {
+            let inherited = self.parent(n).is_some_and(|p| self.dir[p].rtl);
+            let rtl = self.dir[n].own.unwrap_or(inherited);
+            if rtl == self.dir[n].rtl {
+                continue;
+            }
+            changed = true;
+            self.dir[n].rtl = rtl;
+            let lid = self.layout_id[n];
+            let mut layout = self.layout.style(lid).cloned().unwrap_or_else(|_| style::default_layout());
+            layout.direction = if rtl { ts::Direction::Rtl } else { ts::Direction::Ltr };
+            // The logical declarations leave the sides they had (all of them first: inline-start
+            // and inline-end swap) for the sides they have now.
+            if let Some(logical) = &self.logical[n] {
+                let sides = |rtl| logical.iter().map(move |d| style::physical(*d, rtl));
+                let old = sides(!rtl).map(|d| (style::default_decl(d.property()), true));
+                for (decl, clear) in old.chain(sides(rtl).map(|d| (d, false))) {
+                    style::apply(decl, clear, &mut layout, &mut self.visual[n]);
+                    style::apply(decl, clear, &mut layout, &mut self.base[n]);
+                }
+            }
+            let _ = self.layout.set_style(lid, layout);
+            if let Content::Text(t) = &mut self.content[n] {
+                t.rtl = rtl;
+                self.text_changed(n);
+            }
+            stack.extend(self.tree[n].children.iter().map(|&c| c as usize).filter(|&c| self.dir[c].own.is_none()));
+        }
+        changed
     }
 
     /// Whether a new leaf could be attached under `parent` (it exists, and the tree would stay
@@ -446,7 +535,7 @@ impl Scene {
             for state in [State::FocusWithin, State::Focused] {
                 if active[state as usize] {
                     for d in &states[state as usize] {
-                        style::apply(*d, false, &mut unused, &mut v);
+                        style::apply(style::physical(*d, self.dir[i].rtl), false, &mut unused, &mut v);
                     }
                 }
             }
@@ -464,6 +553,12 @@ impl Scene {
             at = self.tree[x].parent.map(|p| p as usize);
         }
         false
+    }
+
+    /// The property `p` stands for on node `i` (a logical one is a side by its direction): the
+    /// one whose animation channel a command on `p` drives.
+    pub(crate) fn physical(&self, i: usize, p: StyleProperty) -> StyleProperty {
+        style::physical_property(p, self.dir.get(i).is_some_and(|d| d.rtl))
     }
 
     pub(crate) fn parent(&self, i: usize) -> Option<usize> {

@@ -6,9 +6,9 @@
 
 use marquee_display_list::text::{TextAlign as Align, TextStyle};
 use marquee_protocol::{
-    AlignItems, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore, FontStyle,
-    JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl, StyleProperty,
-    TextAlign, TextOverflow, Toggle,
+    AlignItems, Color, Dimension, Direction, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
+    FontStyle, JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl,
+    StyleProperty, TextAlign, TextOverflow, Toggle,
 };
 use taffy::style as ts;
 
@@ -209,6 +209,18 @@ pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
         P::Left => StyleDecl::Left(auto),
         P::Overflow => StyleDecl::Overflow(Overflow::Visible),
         P::BorderWidth => StyleDecl::BorderWidth(Length(0.0)),
+        // Cleared, a node's direction is its parent's: the scene sees to that (`Scene::set_style`).
+        P::Direction => StyleDecl::Direction(Direction::Ltr),
+        P::MarginInlineStart => StyleDecl::MarginInlineStart(Dimension::Px(0.0)),
+        P::MarginInlineEnd => StyleDecl::MarginInlineEnd(Dimension::Px(0.0)),
+        P::PaddingInlineStart => StyleDecl::PaddingInlineStart(zero),
+        P::PaddingInlineEnd => StyleDecl::PaddingInlineEnd(zero),
+        P::InsetInlineStart => StyleDecl::InsetInlineStart(auto),
+        P::InsetInlineEnd => StyleDecl::InsetInlineEnd(auto),
+        P::RadiusStartStart => StyleDecl::RadiusStartStart(Length(0.0)),
+        P::RadiusStartEnd => StyleDecl::RadiusStartEnd(Length(0.0)),
+        P::RadiusEndEnd => StyleDecl::RadiusEndEnd(Length(0.0)),
+        P::RadiusEndStart => StyleDecl::RadiusEndStart(Length(0.0)),
         P::BackgroundColor => StyleDecl::BackgroundColor(Color::TRANSPARENT),
         P::BorderColor => StyleDecl::BorderColor(Color::TRANSPARENT),
         P::RadiusTopLeft => StyleDecl::RadiusTopLeft(Length(0.0)),
@@ -248,6 +260,38 @@ pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
         P::PlaceholderColor => StyleDecl::PlaceholderColor(Color::TRANSPARENT),
         P::ObjectFit => StyleDecl::ObjectFit(ObjectFit::Fill),
     }
+}
+
+/// Whether a property names a side by the node's `direction` (`margin-inline-start`,
+/// `border-start-end-radius` …): the scene keeps it as set and lays out and paints the physical
+/// property it stands for ([`physical`]), again whenever the node's direction changes.
+pub(crate) fn is_logical(p: StyleProperty) -> bool {
+    physical_property(p, false) != p
+}
+
+/// The physical declaration a logical one stands for in a node whose direction is `rtl` (or
+/// not); any other declaration as it is.
+pub(crate) fn physical(decl: StyleDecl, rtl: bool) -> StyleDecl {
+    use StyleDecl as D;
+    match (decl, rtl) {
+        (D::MarginInlineStart(v), false) | (D::MarginInlineEnd(v), true) => D::MarginLeft(v),
+        (D::MarginInlineStart(v), true) | (D::MarginInlineEnd(v), false) => D::MarginRight(v),
+        (D::PaddingInlineStart(v), false) | (D::PaddingInlineEnd(v), true) => D::PaddingLeft(v),
+        (D::PaddingInlineStart(v), true) | (D::PaddingInlineEnd(v), false) => D::PaddingRight(v),
+        (D::InsetInlineStart(v), false) | (D::InsetInlineEnd(v), true) => D::Left(v),
+        (D::InsetInlineStart(v), true) | (D::InsetInlineEnd(v), false) => D::Right(v),
+        (D::RadiusStartStart(v), false) | (D::RadiusStartEnd(v), true) => D::RadiusTopLeft(v),
+        (D::RadiusStartStart(v), true) | (D::RadiusStartEnd(v), false) => D::RadiusTopRight(v),
+        (D::RadiusEndEnd(v), false) | (D::RadiusEndStart(v), true) => D::RadiusBottomRight(v),
+        (D::RadiusEndEnd(v), true) | (D::RadiusEndStart(v), false) => D::RadiusBottomLeft(v),
+        (d, _) => d,
+    }
+}
+
+/// [`physical`] for a property: the one a logical property stands for in a node whose direction
+/// is `rtl`; any other as it is.
+pub(crate) fn physical_property(p: StyleProperty, rtl: bool) -> StyleProperty {
+    physical(default_decl(p), rtl).property()
 }
 
 /// Whether a property sets how text is set (and so only means something on text nodes).
@@ -303,6 +347,10 @@ pub(crate) fn allowed_on_root(p: StyleProperty) -> bool {
             | P::Right
             | P::Bottom
             | P::Left
+            | P::MarginInlineStart
+            | P::MarginInlineEnd
+            | P::InsetInlineStart
+            | P::InsetInlineEnd
             | P::FlexBasis
             | P::FlexGrow
             | P::FlexShrink

@@ -6,7 +6,7 @@
 //! last few answers so a relayout that leaves a paragraph's width alone costs no call across the
 //! Wasm boundary.
 
-use marquee_display_list::text::{Paragraph, TextLayout, TextSize, TextStyle};
+use marquee_display_list::text::{Paragraph, TextAlign as Align, TextLayout, TextSize, TextStyle};
 use taffy::{AvailableSpace, Size};
 
 /// Answers a node keeps: min-content, max-content, the final width, and one or two more while
@@ -19,6 +19,9 @@ pub(crate) struct TextNode {
     pub(crate) text: String,
     pub(crate) family: String,
     pub(crate) style: TextStyle,
+    /// The node's `direction` is `rtl`: its `start` is the right, and it orders mixed text from
+    /// the right.
+    pub(crate) rtl: bool,
     /// Bumped on every change, and hashed into the node's paint record: a new text in the same
     /// box must still count as damage.
     pub(crate) revision: u32,
@@ -34,9 +37,28 @@ impl TextNode {
         self.cache.clear();
     }
 
-    /// Hands the paragraph to the service under `run`.
+    /// Hands the paragraph to the service under `run`, in the node's direction: `start` and
+    /// `end` become the side they are, and a text in `rtl`, or with right-to-left letters, leads
+    /// with a zero-width mark of the node's direction (U+200F RLM, U+200E LRM). The service takes
+    /// a paragraph's base direction from its first strong character; the mark makes that the
+    /// node's, as CSS's `direction` does, and hosts need no new field to know it.
     pub(crate) fn send(&self, run: u32, service: &mut dyn TextLayout) {
-        service.set(run, &Paragraph { family: &self.family, text: &self.text, style: self.style });
+        let mut style = self.style;
+        style.align = match (style.align, self.rtl) {
+            (Align::Start, false) | (Align::End, true) => Align::Left,
+            (Align::Start, true) | (Align::End, false) => Align::Right,
+            (other, _) => other,
+        };
+        // Letters from Hebrew (U+0590) on may be right-to-left; text before them never is.
+        let mut marked = String::new();
+        let text = if self.rtl || self.text.chars().any(|c| c >= '\u{590}') {
+            marked.push(if self.rtl { '\u{200f}' } else { '\u{200e}' });
+            marked.push_str(&self.text);
+            &marked
+        } else {
+            &self.text
+        };
+        service.set(run, &Paragraph { family: &self.family, text, style });
     }
 
     /// Taffy's measure callback for this node: the paragraph's size under the given constraints,

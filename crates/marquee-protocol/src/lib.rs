@@ -42,9 +42,9 @@ pub type EventEncoder = Encoder<Event>;
 pub type EventDecoder<'a> = Decoder<'a, Event>;
 pub use style::tag;
 pub use style::{
-    AlignItems, Bounds, Color, Dimension, Display, EasingName, FlexDirection, FlexWrap, FocusGroup, FocusRestore,
-    FontStyle, JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign, StyleDecl,
-    StyleProperty, TextAlign, TextOverflow, Toggle, ValueKind,
+    AlignItems, Bounds, Color, Dimension, Direction, Display, EasingName, FlexDirection, FlexWrap, FocusGroup,
+    FocusRestore, FontStyle, JustifyContent, Length, LengthPercentage, ObjectFit, Overflow, Position, ScrollAlign,
+    StyleDecl, StyleProperty, TextAlign, TextOverflow, Toggle, ValueKind,
 };
 pub use timing::{Easing, Timing};
 

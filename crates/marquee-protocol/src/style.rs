@@ -453,11 +453,18 @@ keywords! {
 keywords! {
     /// Where lines sit in a text node's box.
     TextAlign {
-        /** At the start of the text's direction (left for Latin, right for Arabic and Hebrew). */ Start = "start",
+        /** At the start of the node's `direction`: left in `ltr`, right in `rtl`. */ Start = "start",
         /** Centred. */ Center = "center",
-        /** At the end of the text's direction. */ End = "end",
+        /** At the end of the node's `direction`. */ End = "end",
         /** At the left. */ Left = "left",
         /** At the right. */ Right = "right",
+    }
+}
+keywords! {
+    /// Which way a node's inline axis runs: rows, `start` and `end`, and the `inline` properties.
+    Direction {
+        /** Left to right. */ Ltr = "ltr",
+        /** Right to left: rows start at the right, `start` is the right side. */ Rtl = "rtl",
     }
 }
 keywords! {
@@ -635,12 +642,19 @@ style_properties! {
     0x1f Left "left": Dimension = "`auto`", "an inset";
     0x20 Overflow "overflow": Overflow = "`visible`", "`clip` clips children to the padding box, with the corner radii; `scroll` clips, and the engine scrolls the content to keep the focused descendant in view";
     0x21 BorderWidth "border-width": Length where NON_NEGATIVE = "`0px`", "all four sides; takes layout space";
+    0x22 Direction "direction": Direction = "the parent's (`ltr` at the root)", "inherited; `rtl` lays rows out from the right, puts `start` and `end` (justify, align, text-align) and the `inline` properties on the other side";
+    0x23 MarginInlineStart "margin-inline-start": Dimension = "`0px`", "`margin-left` in `ltr`, `margin-right` in `rtl`";
+    0x24 MarginInlineEnd "margin-inline-end": Dimension = "`0px`", "`margin-right` in `ltr`, `margin-left` in `rtl`";
+    0x25 PaddingInlineStart "padding-inline-start": LengthPercentage = "`0px`", "`padding-left` in `ltr`, `padding-right` in `rtl`";
+    0x26 PaddingInlineEnd "padding-inline-end": LengthPercentage = "`0px`", "`padding-right` in `ltr`, `padding-left` in `rtl`";
+    0x27 InsetInlineStart "inset-inline-start": Dimension = "`auto`", "`left` in `ltr`, `right` in `rtl`";
+    0x28 InsetInlineEnd "inset-inline-end": Dimension = "`auto`", "`right` in `ltr`, `left` in `rtl`";
     0x30 FontSize "font-size": Length where FONT_SIZE = "`16px`";
     0x31 FontWeight "font-weight": i32 where FONT_WEIGHT = "`400`", "400 regular, 700 bold";
     0x32 FontStyle "font-style": FontStyle = "`normal`";
     0x33 LineHeight "line-height": f32 where LINE_HEIGHT = "`1.2`", "a multiple of the font size";
     0x34 LetterSpacing "letter-spacing": Length where LETTER_SPACING = "`0px`";
-    0x35 TextAlign "text-align": TextAlign = "`start`", "`start` and `end` follow the paragraph's direction";
+    0x35 TextAlign "text-align": TextAlign = "`start`", "`start` and `end` follow the node's `direction`";
     0x36 MaxLines "max-lines": i32 where MAX_LINES = "`0`", "0 for no limit";
     0x37 TextOverflow "text-overflow": TextOverflow = "`clip`", "`ellipsis`: the last shown line ends in \"…\"";
     0x40 BackgroundColor "background-color": Color = "transparent";
@@ -658,6 +672,10 @@ style_properties! {
     0x4c Color "color": Color = "`#000000ff`", "a text node's glyphs";
     0x4d PlaceholderColor "placeholder-color": Color = "transparent", "what an image node shows until its image is in (and for good if it fails)";
     0x4e ObjectFit "object-fit": ObjectFit = "`fill`", "`fill` stretches; `cover` fills the box, cropped centred; `contain` fits inside, the placeholder around";
+    0x4f RadiusStartStart "border-start-start-radius": Length where NON_NEGATIVE = "`0px`", "top left in `ltr`, top right in `rtl`";
+    0x50 RadiusStartEnd "border-start-end-radius": Length where NON_NEGATIVE = "`0px`", "top right in `ltr`, top left in `rtl`";
+    0x51 RadiusEndEnd "border-end-end-radius": Length where NON_NEGATIVE = "`0px`", "bottom right in `ltr`, bottom left in `rtl`";
+    0x52 RadiusEndStart "border-end-start-radius": Length where NON_NEGATIVE = "`0px`", "bottom left in `ltr`, bottom right in `rtl`";
     0x80 Focusable "focusable": Toggle = "`no`";
     0x81 FocusGroup "focus-group": FocusGroup = "`none`";
     0x82 FocusTrap "focus-trap": Toggle = "`no`", "`yes`: arrows never leave the group";

@@ -55,6 +55,15 @@ function Row() {
 
 createRoot(app).render(<Row />);
 
+// Right to left: the direction and the properties that follow it.
+export const mirrored = (
+  <View style={{ direction: 'rtl', paddingInline: [24, 8], marginInlineEnd: 'auto', borderStartStartRadius: 12 }}>
+    <Text style={{ textAlign: 'start' }}>مرحبا</Text>
+  </View>
+);
+// @ts-expect-error a direction is ltr or rtl
+export const badDirection = <View style={{ direction: 'up' }} />;
+
 // @ts-expect-error not a style property
 export const bad1 = <View style={{ colour: 'red' }} />;
 // @ts-expect-error a keyword property takes its keywords

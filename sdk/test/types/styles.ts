@@ -24,8 +24,18 @@ const framed = app.style({
   gap: [8, '2%'],
   borderRadius: [12, 12, 0, 0],
   border: { width: 2, color: '#ffffff' },
-  focused: { borderRadius: 20 },
+  focused: { borderRadius: 20, borderStartEndRadius: 8 },
 });
+// Right to left: a direction, and the properties that follow it.
+const mirrored = app.style({
+  direction: 'rtl',
+  paddingInline: [24, 8],
+  marginInlineStart: 'auto',
+  insetInline: 0,
+  borderStartStartRadius: 12,
+  textAlign: 'start',
+});
+tile.style(mirrored);
 tile
   .style([framed, { border: '2px solid #ffffff', padding: '8px' }])
   .set('gap', 12)
