@@ -70,7 +70,7 @@ pub(crate) struct Scene {
     pub(crate) dir: Vec<Dir>,
     /// The logical declarations (`style::is_logical`) of the few nodes that have them, as set:
     /// what the physical ones are made from again when the node's direction changes.
-    logical: Vec<Option<Box<Vec<StyleDecl>>>>,
+    logical: Vec<Vec<StyleDecl>>,
     /// Text nodes whose paragraph the text service has not seen yet.
     pub(crate) unsent: Vec<u32>,
     /// Each node's counterpart in `layout`; meaningful only where `kind` is `Some`.
@@ -106,7 +106,7 @@ impl Scene {
             last_box: vec![None],
             content: vec![Content::None],
             dir: vec![Dir::default()],
-            logical: vec![None],
+            logical: vec![Vec::new()],
             unsent: Vec::new(),
             layout_id: vec![root],
             layout,
@@ -150,7 +150,7 @@ impl Scene {
             self.last_box.resize(i + 1, None);
             self.content.resize(i + 1, Content::None);
             self.dir.resize(i + 1, Dir::default());
-            self.logical.resize(i + 1, None);
+            self.logical.resize(i + 1, Vec::new());
             self.layout_id.resize(i + 1, lid);
         }
         self.kind[i] = Some(kind);
@@ -164,7 +164,7 @@ impl Scene {
         self.shown_box[i] = None;
         self.last_box[i] = None;
         self.dir[i] = Dir::default();
-        self.logical[i] = None;
+        self.logical[i] = Vec::new();
         self.content[i] = match kind {
             NodeKind::View => Content::None,
             NodeKind::Text => Content::Text(Box::default()),
@@ -191,7 +191,7 @@ impl Scene {
             self.kind[n] = None;
             self.tree[n] = Hierarchy::default();
             self.states[n] = None;
-            self.logical[n] = None;
+            self.logical[n] = Vec::new();
             gone += 1;
             freed(n as u32, std::mem::take(&mut self.content[n]));
         }
@@ -418,12 +418,9 @@ impl Scene {
 
     /// Keeps (or, `None`, forgets) node `i`'s logical declaration of `p`.
     fn keep_logical(&mut self, i: usize, p: StyleProperty, decl: Option<StyleDecl>) {
-        let list = self.logical[i].get_or_insert_with(Box::default);
+        let list = &mut self.logical[i];
         list.retain(|d| d.property() != p);
         list.extend(decl);
-        if list.is_empty() {
-            self.logical[i] = None;
-        }
     }
 
     /// Brings the direction node `i` lays out in, and that of each descendant inheriting it, in
@@ -447,13 +444,12 @@ impl Scene {
             layout.direction = if rtl { ts::Direction::Rtl } else { ts::Direction::Ltr };
             // The logical declarations leave the sides they had (all of them first: inline-start
             // and inline-end swap) for the sides they have now.
-            if let Some(logical) = &self.logical[n] {
-                let sides = |rtl| logical.iter().map(move |d| style::physical(*d, rtl));
-                let old = sides(!rtl).map(|d| (style::default_decl(d.property()), true));
-                for (decl, clear) in old.chain(sides(rtl).map(|d| (d, false))) {
-                    style::apply(decl, clear, &mut layout, &mut self.visual[n]);
-                    style::apply(decl, clear, &mut layout, &mut self.base[n]);
-                }
+            let logical = &self.logical[n];
+            let sides = |rtl| logical.iter().map(move |d| style::physical(*d, rtl));
+            let old = sides(!rtl).map(|d| (style::default_decl(d.property()), true));
+            for (decl, clear) in old.chain(sides(rtl).map(|d| (d, false))) {
+                style::apply(decl, clear, &mut layout, &mut self.visual[n]);
+                style::apply(decl, clear, &mut layout, &mut self.base[n]);
             }
             let _ = self.layout.set_style(lid, layout);
             if let Content::Text(t) = &mut self.content[n] {
