@@ -318,11 +318,13 @@ impl Scene {
             self.dir[i].own = (!clear).then_some(d == Direction::Rtl);
             return Ok(self.redirect(i));
         }
-        if style::is_logical(p) {
+        // A logical declaration is kept as set, and lays out and paints as the side it stands for.
+        let decl = if style::is_logical(p) {
             self.keep_logical(i, p, (!clear).then_some(decl));
-            let physical = style::physical(decl, self.dir[i].rtl);
-            return self.set_style(id, physical, clear);
-        }
+            style::physical(decl, self.dir[i].rtl)
+        } else {
+            decl
+        };
         if style::is_text(decl.property()) {
             let Content::Text(t) = &mut self.content[i] else { return Err(ErrorKind::WrongKind(id.0)) };
             if !style::apply_text(decl, &mut t.style) {
@@ -423,17 +425,25 @@ impl Scene {
         list.extend(decl);
     }
 
+    /// Whether node `i` should lay out right to left: its own `direction`, else its parent's.
+    fn rtl_due(&self, i: usize) -> bool {
+        self.dir[i].own.unwrap_or_else(|| self.parent(i).is_some_and(|p| self.dir[p].rtl))
+    }
+
     /// Brings the direction node `i` lays out in, and that of each descendant inheriting it, in
     /// line with its own `direction` or its parent's: the taffy style's direction (which mirrors
     /// rows and `start`/`end`), the physical sides of its logical declarations, and a text node's
     /// paragraph. A subtree whose direction stays costs one comparison. Returns whether any
     /// node's layout changed.
     fn redirect(&mut self, i: usize) -> bool {
+        // Nearly every attach lands where the direction is the node's already: no walk.
+        if self.rtl_due(i) == self.dir[i].rtl {
+            return false;
+        }
         let mut changed = false;
         let mut stack = vec![i];
         while let Some(n) = stack.pop() {
-            let inherited = self.parent(n).is_some_and(|p| self.dir[p].rtl);
-            let rtl = self.dir[n].own.unwrap_or(inherited);
+            let rtl = self.rtl_due(n);
             if rtl == self.dir[n].rtl {
                 continue;
             }

@@ -266,7 +266,22 @@ pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
 /// `border-start-end-radius` …): the scene keeps it as set and lays out and paints the physical
 /// property it stands for ([`physical`]), again whenever the node's direction changes.
 pub(crate) fn is_logical(p: StyleProperty) -> bool {
-    physical_property(p, false) != p
+    use StyleProperty as P;
+    // Every set_style asks, so a match rather than `physical_property(p, false) != p` (a test
+    // holds the two to the same answer).
+    matches!(
+        p,
+        P::MarginInlineStart
+            | P::MarginInlineEnd
+            | P::PaddingInlineStart
+            | P::PaddingInlineEnd
+            | P::InsetInlineStart
+            | P::InsetInlineEnd
+            | P::RadiusStartStart
+            | P::RadiusStartEnd
+            | P::RadiusEndEnd
+            | P::RadiusEndStart
+    )
 }
 
 /// The physical declaration a logical one stands for in a node whose direction is `rtl` (or
@@ -291,7 +306,7 @@ pub(crate) fn physical(decl: StyleDecl, rtl: bool) -> StyleDecl {
 /// [`physical`] for a property: the one a logical property stands for in a node whose direction
 /// is `rtl`; any other as it is.
 pub(crate) fn physical_property(p: StyleProperty, rtl: bool) -> StyleProperty {
-    physical(default_decl(p), rtl).property()
+    if is_logical(p) { physical(default_decl(p), rtl).property() } else { p }
 }
 
 /// Whether a property sets how text is set (and so only means something on text nodes).
@@ -501,4 +516,23 @@ pub(crate) fn apply(decl: StyleDecl, cleared: bool, layout: &mut ts::Style, visu
         _ => {}
     }
     decl.property().affects_layout()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `is_logical`'s list and `physical`'s table name the same properties, and each logical
+    /// property stands for a different side in each direction.
+    #[test]
+    fn the_logical_properties_are_those_physical_maps() {
+        for &p in StyleProperty::ALL {
+            let maps = physical(default_decl(p), false).property() != p;
+            assert_eq!(is_logical(p), maps, "{}", p.name());
+            if maps {
+                assert_ne!(physical_property(p, false), physical_property(p, true), "{}", p.name());
+                assert!(!is_logical(physical_property(p, true)), "{}", p.name());
+            }
+        }
+    }
 }

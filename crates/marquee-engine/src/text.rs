@@ -6,7 +6,7 @@
 //! last few answers so a relayout that leaves a paragraph's width alone costs no call across the
 //! Wasm boundary.
 
-use marquee_display_list::text::{Paragraph, TextAlign as Align, TextLayout, TextSize, TextStyle};
+use marquee_display_list::text::{Paragraph, TextLayout, TextSize, TextStyle};
 use taffy::{AvailableSpace, Size};
 
 /// Answers a node keeps: min-content, max-content, the final width, and one or two more while
@@ -37,28 +37,21 @@ impl TextNode {
         self.cache.clear();
     }
 
-    /// Hands the paragraph to the service under `run`, in the node's direction: `start` and
-    /// `end` become the side they are, and a text in `rtl`, or with right-to-left letters, leads
-    /// with a zero-width mark of the node's direction (U+200F RLM, U+200E LRM). The service takes
-    /// a paragraph's base direction from its first strong character; the mark makes that the
-    /// node's, as CSS's `direction` does, and hosts need no new field to know it.
+    /// Hands the paragraph to the service under `run`, in the node's direction. The service
+    /// takes a paragraph's base direction, which `start` and `end` follow, from its first strong
+    /// character; a text in `rtl`, or one with right-to-left letters, leads with a zero-width
+    /// mark of the node's direction (U+200F RLM, U+200E LRM), so the base direction is the
+    /// node's, as CSS's `direction` makes it, and hosts need no new field to know it.
     pub(crate) fn send(&self, run: u32, service: &mut dyn TextLayout) {
-        let mut style = self.style;
-        style.align = match (style.align, self.rtl) {
-            (Align::Start, false) | (Align::End, true) => Align::Left,
-            (Align::Start, true) | (Align::End, false) => Align::Right,
-            (other, _) => other,
-        };
-        // Letters from Hebrew (U+0590) on may be right-to-left; text before them never is.
         let mut marked = String::new();
-        let text = if self.rtl || self.text.chars().any(|c| c >= '\u{590}') {
+        let text = if self.rtl || self.text.chars().any(right_to_left) {
             marked.push(if self.rtl { '\u{200f}' } else { '\u{200e}' });
             marked.push_str(&self.text);
             &marked
         } else {
             &self.text
         };
-        service.set(run, &Paragraph { family: &self.family, text, style });
+        service.set(run, &Paragraph { family: &self.family, text, style: self.style });
     }
 
     /// Taffy's measure callback for this node: the paragraph's size under the given constraints,
@@ -93,4 +86,19 @@ impl TextNode {
         };
         Size { width: known.width.unwrap_or(size.width.ceil()), height: known.height.unwrap_or(size.height.ceil()) }
     }
+}
+
+/// Whether `c` may make a paragraph right to left: the right-to-left letters' blocks (Hebrew,
+/// Arabic, Syriac, Thaana, NKo …; their presentation forms; the historic and Adlam planes' blocks)
+/// and the right-to-left mark.
+fn right_to_left(c: char) -> bool {
+    matches!(
+        c,
+        '\u{590}'..='\u{8ff}'
+            | '\u{200f}'
+            | '\u{fb1d}'..='\u{fdff}'
+            | '\u{fe70}'..='\u{feff}'
+            | '\u{10800}'..='\u{10fff}'
+            | '\u{1e800}'..='\u{1efff}'
+    )
 }
