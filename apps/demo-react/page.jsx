@@ -5,7 +5,7 @@
 
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useApp } from '@marquee/react';
-import { FILL, UPDATED, look, round } from '@marquee/demo/page';
+import { FILL, UPDATED, WORDS, look, round } from '@marquee/demo/page';
 
 // Dates in the device's language (navigator.language); release dates are days, kept in UTC.
 const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
@@ -13,7 +13,7 @@ const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZon
 /** The page's sizes and reusable styles: the SDK demo's own (`apps/demo/page.js`), made once per app. */
 const useLook = () => look(useApp());
 
-function Nav({ updated }) {
+function Nav({ updated, words }) {
   const { unit, SIDE, label, styles } = useLook();
   return (
     <view
@@ -21,15 +21,14 @@ function Nav({ updated }) {
         flexDirection: 'row',
         height: 72 * unit,
         flexShrink: 0,
-        paddingLeft: SIDE,
-        paddingRight: SIDE,
+        paddingInline: SIDE,
         alignItems: 'center',
         columnGap: 20 * unit,
         focusGroup: 'row',
       }}
     >
-      <text style={label(26, 800, '#1fb6ff', { marginRight: 24 * unit, letterSpacing: -0.5 * unit })}>marquee</text>
-      {['Home', 'Movies', 'Series', 'Kids', 'My list'].map((name) => (
+      <text style={label(26, 800, '#1fb6ff', { marginInlineEnd: 24 * unit, letterSpacing: -0.5 * unit })}>marquee</text>
+      {words.nav.map((name) => (
         <view key={name} style={styles.navItem}>
           <text style={styles.navLabel}>{name}</text>
         </view>
@@ -37,27 +36,26 @@ function Nav({ updated }) {
       {/* Where the catalogue came from, at the nav's far end. */}
       <view style={{ flexGrow: 1 }} />
       <text style={label(14, 400, updated ? '#ffffff99' : '#f5c518')}>
-        {updated ? `Updated ${UPDATED.format(Date.parse(updated))}` : 'Offline catalogue'}
+        {updated ? words.updated(UPDATED.format(Date.parse(updated))) : words.offline}
       </text>
     </view>
   );
 }
 
-function Hero({ featured }) {
+function Hero({ featured, words }) {
   const { unit, SIDE, label } = useLook();
   return (
     <view
       style={{
         height: 300 * unit,
         flexShrink: 0,
-        marginLeft: SIDE,
-        marginRight: SIDE,
+        marginInline: SIDE,
         marginBottom: 16 * unit,
         backgroundColor: featured.colour,
         overflow: 'clip',
         flexDirection: 'column',
         justifyContent: 'flex-end',
-        paddingLeft: 40 * unit,
+        paddingInlineStart: 40 * unit,
         paddingBottom: 36 * unit,
         rowGap: 12 * unit,
         ...round(16 * unit),
@@ -67,7 +65,7 @@ function Hero({ featured }) {
         src={featured.backdrop}
         style={{
           position: 'absolute',
-          right: 0,
+          insetInlineEnd: 0,
           top: 0,
           width: '50%',
           height: '100%',
@@ -105,13 +103,13 @@ function Hero({ featured }) {
           focused: { borderColor: '#ffffffff', scaleX: 1.08, scaleY: 1.08 },
         }}
       >
-        <text style={label(17, 700, '#111111')}>Play</text>
+        <text style={label(17, 700, '#111111')}>{words.play}</text>
       </view>
     </view>
   );
 }
 
-/** A rail: its title and a track of tiles that scrolls sideways, keeping the focused one at the left margin. */
+/** A rail: its title and a track of tiles that scrolls sideways, keeping the focused one at its start margin. */
 function Rail({ rail, index, tiles, onOpen, onRail }) {
   const { styles } = useLook();
   return (
@@ -139,7 +137,7 @@ function Rail({ rail, index, tiles, onOpen, onRail }) {
 }
 
 /** Details: an overlay that traps focus on its close button until Back. */
-function Details({ item, onClose }) {
+function Details({ item, words, onClose }) {
   const { unit, label } = useLook();
   const ref = useRef(null);
   const close = useRef(null);
@@ -177,7 +175,7 @@ function Details({ item, onClose }) {
           backgroundColor: shown ? shown.colour : '#1c2430',
           flexDirection: 'column',
           justifyContent: 'flex-end',
-          paddingLeft: 32 * unit,
+          paddingInlineStart: 32 * unit,
           paddingBottom: 32 * unit,
           rowGap: 16 * unit,
           overflow: 'clip',
@@ -188,7 +186,7 @@ function Details({ item, onClose }) {
         <view
           style={{
             position: 'absolute',
-            left: 0,
+            insetInlineStart: 0,
             bottom: 0,
             width: '100%',
             height: '60%',
@@ -199,7 +197,7 @@ function Details({ item, onClose }) {
           {shown?.title ?? ''}
         </text>
         <text style={label(16, 400, '#ffffffcc')}>
-          {shown ? `Released ${RELEASED.format(Date.parse(shown.released))}` : ''}
+          {shown ? words.released(RELEASED.format(Date.parse(shown.released))) : ''}
         </text>
         <view
           ref={close}
@@ -213,7 +211,7 @@ function Details({ item, onClose }) {
             ...round(20 * unit),
           }}
         >
-          <text style={label(17, 700, '#111111')}>Close</text>
+          <text style={label(17, 700, '#111111')}>{words.close}</text>
         </view>
       </view>
     </view>
@@ -221,11 +219,13 @@ function Details({ item, onClose }) {
 }
 
 /**
- * The page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled copy).
- * Focus starts on the first tile of rail `startRail` when the catalogue has it; `onRail(index)`
- * hears focus arrive in a rail.
+ * The page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled copy), in
+ * `language` (a key of `WORDS`). Focus starts on the first tile of rail `startRail` when the
+ * catalogue has it; `onRail(index)` hears focus arrive in a rail, `onLanguageKey()` the yellow
+ * key pressed on the page (not on the details overlay).
  */
-export function Page({ catalogue, startRail = -1, onRail = () => {} }) {
+export function Page({ catalogue, language = 'en', startRail = -1, onRail = () => {}, onLanguageKey = () => {} }) {
+  const words = WORDS[language];
   const [opened, setOpened] = useState(null);
   const tiles = useRef(new Map()).current;
   const last = useRef(null);
@@ -245,8 +245,20 @@ export function Page({ catalogue, startRail = -1, onRail = () => {} }) {
   }, [opened, tiles]);
 
   return (
-    <view style={{ width: '100%', height: '100%', flexDirection: 'column', backgroundColor: '#0b0e14' }}>
-      <Nav updated={catalogue.updated} />
+    <view
+      style={{
+        width: '100%',
+        height: '100%',
+        flexDirection: 'column',
+        backgroundColor: '#0b0e14',
+        // ltr is every node's to begin with: an English page says nothing of it.
+        direction: words.direction === 'rtl' ? 'rtl' : undefined,
+      }}
+      onKey={({ key, action }) => {
+        if (action === 'press' && key === 'yellow' && opened === null) onLanguageKey();
+      }}
+    >
+      <Nav updated={catalogue.updated} words={words} />
       {/* The page scrolls under the nav; the focused row is brought to its top. */}
       <view
         style={{
@@ -259,12 +271,12 @@ export function Page({ catalogue, startRail = -1, onRail = () => {} }) {
           transitionEasing: 'ease-out',
         }}
       >
-        <Hero featured={catalogue.hero} />
+        <Hero featured={catalogue.hero} words={words} />
         {catalogue.rails.map((rail, r) => (
           <Rail key={rail.name} rail={rail} index={r} tiles={tiles} onOpen={setOpened} onRail={onRail} />
         ))}
       </view>
-      <Details item={opened} onClose={() => setOpened(null)} />
+      <Details item={opened} words={words} onClose={() => setOpened(null)} />
     </view>
   );
 }

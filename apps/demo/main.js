@@ -16,23 +16,30 @@
 // from the API's when it arrives, marked with the time it was updated; when the API cannot be
 // reached it stays as it is. The last rail the viewer focused is kept in localStorage, and focus
 // starts there next time. Dates are written in the device's language with Intl.
+//
+// The yellow key (F3 on a keyboard) switches the page's language, English or Arabic: in Arabic
+// the page reads right to left (its root's `direction`), rails scroll from the right and the
+// arrows follow. The language is kept in localStorage too.
 
 import { createApp } from '@marquee/sdk';
 import { fetchCatalogue, OFFLINE } from './catalogue.js';
-import { buildPage } from './page.js';
+import { LANGUAGES, buildPage } from './page.js';
 
 const app = createApp();
 
 const RAIL_KEY = 'demo.rail';
+const LANGUAGE_KEY = 'demo.language';
 // Dates in the device's language (navigator.language); release dates are days, kept in UTC.
 const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
 
 /** What the page shows: the bundled catalogue until the API's arrives (`updated` set). */
 let catalogue = { ...OFFLINE, updated: null };
+/** The page's language: the one chosen last time, else English. */
+let language = LANGUAGES.includes(localStorage.getItem(LANGUAGE_KEY)) ? localStorage.getItem(LANGUAGE_KEY) : 'en';
 let ui;
 
 function build() {
-  ui = { ...buildPage(app, catalogue), opened: null };
+  ui = { ...buildPage(app, catalogue, language), opened: null };
   app.root.append(ui.root);
 
   // Focus starts on the rail the viewer was on last time, if this catalogue has it.
@@ -47,7 +54,7 @@ function openDetails(tileId) {
   ui.panel.set('backgroundColor', item.colour);
   ui.poster.src(item.poster);
   ui.heading.text(item.title);
-  ui.released.text(`Released ${RELEASED.format(Date.parse(item.released))}`);
+  ui.released.text(ui.words.released(RELEASED.format(Date.parse(item.released))));
   ui.details.style({ display: 'flex', opacity: 0 });
   ui.details.animate({ opacity: 1 }, { duration: 200, easing: 'ease-out' });
   ui.close.focus();
@@ -67,7 +74,26 @@ app.on('key', ({ key, action, target }) => {
     return;
   }
   if (key === 'enter' && ui.tiles.has(target)) openDetails(target);
+  if (key === 'yellow') switchLanguage();
 });
+
+/** The page again in the next language, focus on the rail it was on. */
+function switchLanguage() {
+  language = LANGUAGES[(LANGUAGES.indexOf(language) + 1) % LANGUAGES.length];
+  try {
+    localStorage.setItem(LANGUAGE_KEY, language);
+  } catch (e) {
+    console.warn(`cannot remember the language: ${e.message}`);
+  }
+  rebuild();
+}
+
+/** The page built again (a new catalogue, a new language): the old one goes, with its focus. */
+function rebuild() {
+  if (ui.opened !== null) closeDetails();
+  ui.root.destroy();
+  build();
+}
 
 app.on('focus', ({ to }) => {
   const rail = ui.tiles.get(to)?.rail;
@@ -91,9 +117,6 @@ app.on('engine-reset', ({ reason }) => {
 build();
 fetchCatalogue().then((data) => {
   if (data === null) return;
-  // The page again, from the API's catalogue: the old one goes, with its focus.
-  if (ui.opened !== null) closeDetails();
-  ui.root.destroy();
   catalogue = data;
-  build();
+  rebuild();
 });

@@ -3,7 +3,9 @@
 // `buildPage` is the whole page — nav, hero, rails, the details overlay — and nothing else: no
 // network, no storage, no listeners, so the app (`main.js`) and the app-side benchmark
 // (`crates/marquee-bench/app`) build the same page. It returns the nodes the app changes later.
-// Its sizes and reusable styles (`look`) are the React demo's too.
+// Its sizes and reusable styles (`look`) are the React demo's too, and so are its words in each
+// language (`WORDS`). Sides are logical (`paddingInlineStart`, `insetInlineEnd` …): in Arabic the
+// page's `direction` is `rtl` and the same styles mirror it.
 
 import { OFFLINE } from './catalogue.js';
 
@@ -20,6 +22,33 @@ export const round = (r) => ({
 });
 /** When the catalogue was updated, in the device's language. */
 export const UPDATED = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+
+/**
+ * The page's own words in each language it speaks, and the direction it reads in. The
+ * catalogue's titles and rail names are the API's, in its language.
+ */
+export const WORDS = Object.freeze({
+  en: {
+    direction: 'ltr',
+    nav: ['Home', 'Movies', 'Series', 'Kids', 'My list'],
+    play: 'Play',
+    close: 'Close',
+    offline: 'Offline catalogue',
+    updated: (time) => `Updated ${time}`,
+    released: (date) => `Released ${date}`,
+  },
+  ar: {
+    direction: 'rtl',
+    nav: ['الرئيسية', 'أفلام', 'مسلسلات', 'أطفال', 'قائمتي'],
+    play: 'تشغيل',
+    close: 'إغلاق',
+    offline: 'كتالوج دون اتصال',
+    updated: (time) => `حُدّث ${time}`,
+    released: (date) => `صدر في ${date}`,
+  },
+});
+/** The languages in the order the language key steps through them. */
+export const LANGUAGES = Object.keys(WORDS);
 
 /** Each app's sizes and reusable styles, made once: pages built again reuse them. */
 const looks = new WeakMap();
@@ -41,8 +70,7 @@ export function look(app) {
   const styles = {
     navItem: app.style({
       height: 36 * unit,
-      paddingLeft: 14 * unit,
-      paddingRight: 14 * unit,
+      paddingInline: 14 * unit,
       justifyContent: 'center',
       alignItems: 'center',
       focusable: 'yes',
@@ -51,12 +79,11 @@ export function look(app) {
     }),
     navLabel: app.style(label(17, 400, '#ffffffcc')),
     railBlock: app.style({ flexDirection: 'column', flexShrink: 0, rowGap: 4 * unit, paddingTop: 8 * unit }),
-    railTitle: app.style(label(20, 700, '#ffffffdd', { marginLeft: SIDE })),
+    railTitle: app.style(label(20, 700, '#ffffffdd', { marginInlineStart: SIDE })),
     track: app.style({
       flexDirection: 'row',
       columnGap: GAP,
-      paddingLeft: SIDE,
-      paddingRight: SIDE,
+      paddingInline: SIDE,
       paddingTop: ZOOM_ROOM,
       paddingBottom: ZOOM_ROOM,
       overflow: 'scroll',
@@ -83,7 +110,7 @@ export function look(app) {
     poster: app.style({ ...FILL, objectFit: 'cover' }),
     shade: app.style({
       position: 'absolute',
-      left: 0,
+      insetInlineStart: 0,
       bottom: 0,
       width: '100%',
       height: '50%',
@@ -91,8 +118,7 @@ export function look(app) {
     }),
     caption: app.style(
       label(18, 700, '#ffffff', {
-        marginLeft: 12 * unit,
-        marginRight: 12 * unit,
+        marginInline: 12 * unit,
         marginBottom: 8 * unit,
         maxLines: 2,
         textOverflow: 'ellipsis',
@@ -107,29 +133,37 @@ export function look(app) {
 
 /**
  * Builds the page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled
- * copy) under a new root view, not yet attached. Returns `{ root, details, panel, poster, heading,
- * released, close, tiles, firsts }`: `tiles` maps a tile's node id to `{ tile, item, index, rail }`,
- * `firsts` holds each rail's first tile.
+ * copy) in `language` (a key of `WORDS`) under a new root view, not yet attached. Returns
+ * `{ root, details, panel, poster, heading, released, close, tiles, firsts, words }`: `tiles`
+ * maps a tile's node id to `{ tile, item, index, rail }`, `firsts` holds each rail's first tile,
+ * `words` are the language's.
  */
-export function buildPage(app, catalogue) {
+export function buildPage(app, catalogue, language = 'en') {
   const { unit, SIDE, label, styles } = look(app);
   const { hero: featured, rails, updated } = catalogue;
-  const root = app.view({ width: '100%', height: '100%', flexDirection: 'column', backgroundColor: '#0b0e14' });
+  const words = WORDS[language];
+  const root = app.view({
+    width: '100%',
+    height: '100%',
+    flexDirection: 'column',
+    backgroundColor: '#0b0e14',
+    // ltr is every node's to begin with: an English page says nothing of it.
+    ...(words.direction === 'rtl' && { direction: 'rtl' }),
+  });
 
   const nav = app.view({
     flexDirection: 'row',
     height: 72 * unit,
     flexShrink: 0,
-    paddingLeft: SIDE,
-    paddingRight: SIDE,
+    paddingInline: SIDE,
     alignItems: 'center',
     columnGap: 20 * unit,
     focusGroup: 'row',
   });
   nav.append(
-    app.text(label(26, 800, '#1fb6ff', { marginRight: 24 * unit, letterSpacing: -0.5 * unit })).text('marquee'),
+    app.text(label(26, 800, '#1fb6ff', { marginInlineEnd: 24 * unit, letterSpacing: -0.5 * unit })).text('marquee'),
   );
-  for (const name of ['Home', 'Movies', 'Series', 'Kids', 'My list']) {
+  for (const name of words.nav) {
     const item = app.view(styles.navItem);
     item.append(app.text(styles.navLabel).text(name));
     nav.append(item);
@@ -139,7 +173,7 @@ export function buildPage(app, catalogue) {
     app.view({ flexGrow: 1 }),
     app
       .text(label(14, 400, updated ? '#ffffff99' : '#f5c518'))
-      .text(updated ? `Updated ${UPDATED.format(Date.parse(updated))}` : 'Offline catalogue'),
+      .text(updated ? words.updated(UPDATED.format(Date.parse(updated))) : words.offline),
   );
 
   // The page scrolls under the nav; the focused row is brought to its top.
@@ -156,14 +190,13 @@ export function buildPage(app, catalogue) {
   const hero = app.view({
     height: 300 * unit,
     flexShrink: 0,
-    marginLeft: SIDE,
-    marginRight: SIDE,
+    marginInline: SIDE,
     marginBottom: 16 * unit,
     backgroundColor: featured.colour,
     overflow: 'clip',
     flexDirection: 'column',
     justifyContent: 'flex-end',
-    paddingLeft: 40 * unit,
+    paddingInlineStart: 40 * unit,
     paddingBottom: 36 * unit,
     rowGap: 12 * unit,
     ...round(16 * unit),
@@ -180,13 +213,13 @@ export function buildPage(app, catalogue) {
     alignItems: 'center',
     ...round(20 * unit),
   });
-  play.append(app.text(label(17, 700, '#111111')).text('Play'));
+  play.append(app.text(label(17, 700, '#111111')).text(words.play));
   play.stateStyle('focused', { borderColor: '#ffffffff', scaleX: 1.08, scaleY: 1.08 });
   hero.append(
     app
       .image({
         position: 'absolute',
-        right: 0,
+        insetInlineEnd: 0,
         top: 0,
         width: '50%',
         height: '100%',
@@ -211,7 +244,7 @@ export function buildPage(app, catalogue) {
   for (const [r, rail] of rails.entries()) {
     const block = app.view(styles.railBlock);
     const title = app.text(styles.railTitle).text(rail.name);
-    // Each rail scrolls sideways on its own, keeping the focused tile at the left margin.
+    // Each rail scrolls sideways on its own, keeping the focused tile at its start margin.
     const track = app.view(styles.track);
     rail.tiles.forEach((item, i) => {
       const tile = app.view([styles.tile, { backgroundColor: item.colour }]);
@@ -244,7 +277,7 @@ export function buildPage(app, catalogue) {
     backgroundColor: '#1c2430',
     flexDirection: 'column',
     justifyContent: 'flex-end',
-    paddingLeft: 32 * unit,
+    paddingInlineStart: 32 * unit,
     paddingBottom: 32 * unit,
     rowGap: 16 * unit,
     overflow: 'clip',
@@ -262,10 +295,17 @@ export function buildPage(app, catalogue) {
     alignItems: 'center',
     ...round(20 * unit),
   });
-  close.append(app.text(label(17, 700, '#111111')).text('Close'));
+  close.append(app.text(label(17, 700, '#111111')).text(words.close));
   panel.append(
     poster,
-    app.view({ position: 'absolute', left: 0, bottom: 0, width: '100%', height: '60%', backgroundColor: '#000000a0' }),
+    app.view({
+      position: 'absolute',
+      insetInlineStart: 0,
+      bottom: 0,
+      width: '100%',
+      height: '60%',
+      backgroundColor: '#000000a0',
+    }),
     heading,
     released,
     close,
@@ -273,5 +313,5 @@ export function buildPage(app, catalogue) {
   details.append(panel);
 
   root.append(nav, page, details);
-  return { root, details, panel, poster, heading, released, close, tiles, firsts };
+  return { root, details, panel, poster, heading, released, close, tiles, firsts, words };
 }

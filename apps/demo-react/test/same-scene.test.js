@@ -1,7 +1,7 @@
 // The React demo builds the scene the SDK demo builds: both apps run in Node against the model
 // engine of @marquee/react's tests, offline, and their scenes (every node's kind, style, state
 // styles, reusable styles by their declarations, text and source) must be equal — at start,
-// and after the same focus moves and keys. The golden screenshots (crates/marquee-host's tests)
+// and after the same focus moves and keys (the language key too). The golden screenshots (crates/marquee-host's tests)
 // then hold the React demo to the same pixels.
 
 import { test } from 'node:test';
@@ -80,4 +80,14 @@ test('the React demo builds the same scene as the SDK demo, and changes it the s
       .map(() => 'focus');
   assert.deepEqual(focusOf(react), focusOf(sdk), 'focus went back the same way');
   assert.deepEqual(react.scene(), sdk.scene(), 'details closed');
+
+  // The yellow key: the page again in Arabic, right to left, and the language remembered.
+  for (const engine of [sdk, react]) engine.key('yellow', tileOf(engine));
+  await settle();
+  assert.deepEqual(react.scene(), sdk.scene(), 'in Arabic');
+  const texts = (engine) => engine.ids().map((id) => engine.nodes.get(id).text);
+  assert.ok(texts(sdk).includes('تشغيل'), 'the Play button speaks Arabic');
+  const root = (engine) => engine.nodes.get(engine.nodes.get(0).children[0]);
+  assert.equal(root(sdk).style.direction, 1, 'direction rtl (its keyword on the wire)');
+  assert.equal(globalThis.localStorage.getItem('demo.language'), 'ar');
 });

@@ -566,15 +566,18 @@ fn demo_sessions_on(engine: EngineChoice, renderer: marquee_host::RendererChoice
 /// The demo's scripted sessions in the app at `app` (run from `entry` when given), each checked
 /// against its golden image.
 fn demo_app_sessions(app: &str, entry: Option<PathBuf>, engine: EngineChoice, renderer: marquee_host::RendererChoice) {
-    use Key::{Back, Down, Enter, Right};
+    use Key::{Back, Down, Enter, Left, Right, Yellow};
     // Scripted remote sessions, a key every 12 frames (200 ms of virtual time), each ending in a
     // screenshot once everything has settled. From the start, focus is on the first nav item.
     let rails = [Down, Down, Right, Right, Right, Right, Right, Down];
-    let sessions: [(&str, Vec<Key>); 4] = [
+    // In Arabic (the yellow key) the page reads from the right: Left goes on along a rail.
+    let arabic = [Yellow, Down, Down, Left, Left, Left, Left, Left, Down, Enter];
+    let sessions: [(&str, Vec<Key>); 5] = [
         ("demo-home", vec![]),
         ("demo-rails", rails.to_vec()),
         ("demo-details", [&rails[..], &[Enter]].concat()),
         ("demo-back", [&rails[..], &[Enter, Back, Right]].concat()),
+        ("demo-arabic", arabic.to_vec()),
     ];
     for (name, keys) in sessions {
         let mut o = options(app, engine_wasm());
