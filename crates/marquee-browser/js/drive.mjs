@@ -1,4 +1,4 @@
-// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm] [--no-offscreen-canvas]: opens a Marquee page
+// node drive.mjs URL OUT_DIR TIMEOUT_S [--no-wasm] [--no-offscreen-canvas] [--type AFTER KEYS]: opens a Marquee page
 // in headless Chromium (Debian's, or CHROMIUM; driven by the workspace's playwright-core), waits
 // until its run ends (`window.marquee.done`), and writes OUT_DIR/report.json and
 // OUT_DIR/frame.rgba (the last frame, RGBA rows top to bottom), or OUT_DIR/error.txt (what the
@@ -10,6 +10,10 @@
 // thread's JavaScript heap (measureUserAgentSpecificMemory). A page with `window.marquee.started`
 // (the benchmark page) is also traced from then on: the CPU time — not wall time, which counts
 // waiting on the GPU process — of each animation frame in its worker, and of its main thread.
+// With --type, once the page's log has a line containing AFTER, each character of KEYS is
+// pressed and released on a keyboard: a DOM keydown and keyup naming it, as a keyboard of any
+// layout sends them (playwright's own typing sends only an input event for a character its US
+// layout lacks, such as é).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -66,6 +70,19 @@ try {
   const devtools = await page.context().newCDPSession(page);
   await devtools.send('Performance.enable');
   await page.goto(url);
+  const typing = flags.indexOf('--type');
+  if (typing >= 0) {
+    const [after, keys] = flags.slice(typing + 1, typing + 3);
+    await page.waitForFunction((text) => window.marquee?.log.some((l) => l.text.includes(text)), after, {
+      polling: 20,
+      timeout: 0,
+    });
+    for (const key of keys) {
+      for (const type of ['keyDown', 'keyUp']) {
+        await devtools.send('Input.dispatchKeyEvent', { type, key, text: type === 'keyDown' ? key : undefined });
+      }
+    }
+  }
   const metrics = async () => {
     const { metrics } = await devtools.send('Performance.getMetrics');
     const ms = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;

@@ -27,9 +27,23 @@ pub struct Lacks {
     pub offscreen_canvas: bool,
 }
 
+/// Keys pressed on the page's keyboard once it is ready for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Typing {
+    /// A text the page's log must have a line containing first (the app saying it has focus).
+    pub after: String,
+    /// Pressed and released one character at a time, each a DOM key named for the character.
+    pub keys: String,
+}
+
 /// Opens `url` in headless Chromium, without what `lacks` names, and waits up to `timeout` for
 /// its run to end. The page's console goes to this process's stderr.
 pub fn drive(url: &str, timeout: Duration, lacks: Lacks) -> Result<Outcome, String> {
+    drive_typing(url, timeout, lacks, None)
+}
+
+/// [`drive`], with `typing` on the page's keyboard.
+pub fn drive_typing(url: &str, timeout: Duration, lacks: Lacks, typing: Option<&Typing>) -> Result<Outcome, String> {
     let out = std::env::temp_dir().join(format!("marquee-drive-{}-{}", std::process::id(), unique()));
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("js/drive.mjs");
@@ -40,6 +54,9 @@ pub fn drive(url: &str, timeout: Duration, lacks: Lacks) -> Result<Outcome, Stri
     }
     if lacks.offscreen_canvas {
         node.arg("--no-offscreen-canvas");
+    }
+    if let Some(t) = typing {
+        node.arg("--type").arg(&t.after).arg(&t.keys);
     }
     let status = node.status().map_err(|e| format!("node: {e} (Node.js runs headless Chromium)"))?;
     let result = (|| {

@@ -19,6 +19,6 @@ mod drive;
 mod recording;
 mod site;
 
-pub use drive::{Lacks, Outcome, drive, write_png};
+pub use drive::{Lacks, Outcome, Typing, drive, drive_typing, write_png};
 pub use recording::{Recording, recording};
 pub use site::{BenchConfig, Config, Edit, Site, serve};

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use marquee_browser::{Config, Lacks, Outcome, Site};
+use marquee_browser::{Config, Lacks, Outcome, Site, Typing};
 use marquee_engine_contract::paths;
 use marquee_test_support::golden;
 
@@ -67,11 +67,22 @@ fn site_dir(name: &str) -> PathBuf {
 /// Runs the page of the bundle at `manifest` with `config` in headless Chromium without what
 /// `lacks` names.
 fn run_bundle(name: &str, manifest: &std::path::Path, config: &Config, lacks: Lacks) -> Result<Outcome, String> {
+    run_typing(name, manifest, config, lacks, None)
+}
+
+/// [`run_bundle`], with `typing` on the page's keyboard.
+fn run_typing(
+    name: &str,
+    manifest: &std::path::Path,
+    config: &Config,
+    lacks: Lacks,
+    typing: Option<&Typing>,
+) -> Result<Outcome, String> {
     let dir = site_dir(name);
     let site = Site::assemble(&dir, manifest, &paths::web_wasm(), config).unwrap();
     let server = marquee_browser::serve(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
     let url = format!("http://{}/index.html", server.addr());
-    let outcome = marquee_browser::drive(&url, Duration::from_secs(180), lacks);
+    let outcome = marquee_browser::drive_typing(&url, Duration::from_secs(180), lacks, typing);
     let _ = std::fs::remove_dir_all(&dir);
     outcome
 }
@@ -197,6 +208,28 @@ fn a_key_moves_focus_in_the_next_frame_while_the_app_worker_is_stuck() {
     assert!(during >= 2, "only {during} frames in the app's two stuck seconds");
     // Focus used the arrow, so the app never heard it.
     assert!(said(&outcome, "app").iter().all(|l| !l["text"].as_str().unwrap().contains("key reached")));
+}
+
+/// Typed text in a page: a keyboard's characters (é and an emoji too, which no US layout has)
+/// reach the app as `text` events on the focused tile, in order beside a digit, which is a
+/// remote's key (the native host's `typed_text_reaches_the_app_in_order_beside_the_keys`).
+#[test]
+fn typed_text_reaches_the_app_in_a_page_in_order_beside_the_keys() {
+    let manifest = bundle(&root().join("crates/marquee-host/tests/apps/typing"));
+    let config = Config { size: (320, 180), stop_when_idle: true, ..Config::default() };
+    let typing = Typing { after: "the tile has focus".into(), keys: "aé5😀".into() };
+    let outcome = run_typing("typing", &manifest, &config, Lacks::default(), Some(&typing)).unwrap();
+    let lines: Vec<&str> = said(&outcome, "app")
+        .into_iter()
+        .filter_map(|l| l["text"].as_str())
+        .filter(|t| t.starts_with("typed") || t.starts_with("key"))
+        .collect();
+    assert_eq!(
+        lines,
+        ["typed a on the tile", "typed é on the tile", "key 5 press", "key 5 release", "typed 😀 on the tile"],
+        "{:#?}",
+        outcome.report["log"]
+    );
 }
 
 /// A batch that is not a batch and a command the engine refuses are answered with error events
