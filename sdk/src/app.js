@@ -25,6 +25,7 @@
 // turn schedules a flush as a microtask. A turn that writes more than a batch may hold is sent
 // as several batches, in order.
 
+import { VirtualList } from './virtual-list.js';
 import {
   BatchEncoder,
   MAX_NODE_ID,
@@ -465,6 +466,14 @@ export class App {
   }
 
   /** Creates a view (a box with a background, border and children). */
+  /**
+   * A virtualised list: `count` items in a row or column of which only a window has nodes,
+   * moving with focus (see `virtual-list.js` for the options).
+   */
+  virtualList(options) {
+    return new VirtualList(this, options);
+  }
+
   view(style) {
     return this.create('view', style);
   }

@@ -221,6 +221,49 @@ export declare class Node {
   cancelAnimation(name: string): this;
 }
 
+/** What `app.virtualList` takes. */
+export interface VirtualListOptions<Slot> {
+  /** How many items the list has. */
+  count: number;
+  /** Each item's length along the axis, in px (every item has the same). */
+  size: number;
+  /** Space after each item, in px. */
+  gap?: number;
+  /** `row` (the default) or `column`. */
+  axis?: 'row' | 'column';
+  /** Items kept beyond the focused one on each side (default 12): how far the app thread may lag the keys. */
+  ahead?: number;
+  /** Nodes at most (default `2 × ahead + 1`). */
+  live?: number;
+  /** The container's own style: its size, padding, `scrollAlign` … */
+  style?: Style;
+  /** A new slot: its (focusable) node, or an object whose `node` it is, with what `render` needs. */
+  create(app: App): Slot;
+  /** Fills a slot for item `index`. */
+  render(slot: Slot, index: number): void;
+}
+
+/** A virtualised list (`app.virtualList`): its `node` goes where the list shows. */
+export declare class VirtualList<Slot = Node> {
+  /** The scroll container holding the window of items. */
+  readonly node: Node;
+  readonly count: number;
+  /** The first item in the window. */
+  readonly first: number;
+  readonly live: number;
+  readonly ahead: number;
+  /** The number of items; the window stays where it was as far as the list reaches. */
+  setCount(count: number): this;
+  /** Item `index` in the window (with `ahead` items around it); its node. */
+  reveal(index: number): Node;
+  /** Focuses item `index`, bringing it into the window first. */
+  focus(index: number): this;
+  /** Fills item `index` again, if it is in the window. */
+  refresh(index: number): this;
+  /** The list's nodes go, and it stops following focus. */
+  destroy(): void;
+}
+
 export declare class App {
   readonly root: Node;
   readonly viewport: { readonly width: number; readonly height: number };
@@ -229,6 +272,8 @@ export declare class App {
   /** A reusable style; throws at once on a property or value the engine would refuse. */
   style(properties: StyleSheet): ReusableStyle;
   view(style?: Styling): Node;
+  /** A virtualised list: `count` items in a row or column of which only a window has nodes. */
+  virtualList<Slot extends Node | { readonly node: Node }>(options: VirtualListOptions<Slot>): VirtualList<Slot>;
   image(style?: Styling): Node;
   text(style?: Styling): Node;
   /** A node of `kind`; with `parent`, created as its last child in the same command (`parent.append(app.create(kind, style))`). */

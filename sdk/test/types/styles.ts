@@ -44,3 +44,20 @@ tile.animate({ borderRadius: [4, 8] });
 export const sides: Array<[string, number | string]> = expandStyle('padding', [8, 16]);
 // @ts-expect-error a shorthand's values are numbers and strings
 tile.set('padding', [true]);
+
+// A virtualised list: slots made once, filled for an index.
+const rail = app.virtualList({
+  count: 5000,
+  size: 240,
+  gap: 20,
+  style: { height: 160 },
+  create: (app) => {
+    const title = app.text(caption);
+    return { node: app.view(card).append(title), title };
+  },
+  render: ({ title }, index) => title.text(`Title ${index}`),
+});
+app.root.append(rail.node);
+rail.focus(4999).setCount(6000);
+// @ts-expect-error render gets the slot create made
+app.virtualList({ count: 1, size: 1, create: (app) => app.view(), render: (slot: { title: string }) => slot });
