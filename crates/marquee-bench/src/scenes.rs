@@ -36,6 +36,7 @@ pub fn all(quick: bool) -> Vec<Scene> {
         build(if quick { 3 } else { 10 }),
         text_relayout(),
         images(if quick { 100 } else { 500 }),
+        virtual_list(10_000, if quick { 120 } else { 400 }),
     ]
 }
 
@@ -319,6 +320,79 @@ fn images(posters: u32) -> Scene {
             "images, smaller (quick mode)"
         },
         steps,
+        first_frame_counts: false,
+        stress: false,
+    }
+}
+
+/// Slots `app.virtualList` keeps alive by default: 12 items beyond the focused one on each side.
+const VIRTUAL_LIVE: u32 = 25;
+const VIRTUAL_AHEAD: u32 = 12;
+
+/// A rail of `items` programmes as `app.virtualList` (sdk/src/virtual-list.js) shows it: a window of
+/// 25 slots between two spacers, focus stepping along it `steps` times with the Right key, and a
+/// frame after each key the batch the SDK sends on the focus event (the slot leaving the window's
+/// start moved to its end and refilled, the spacers resized), as an app thread one frame behind.
+fn virtual_list(items: u32, steps: u32) -> Scene {
+    const STRIDE: u32 = 260;
+    let (list, lead, tail) = (1, 2, 3);
+    let mut s = format!(
+        "viewport 1280 720\nstyle 0 flex-direction column\nstyle 0 background-color #0b0e14ff\n\
+         create {list} view\nappend 0 {list}\nstyle {list} height 200px\nstyle {list} flex-shrink 0\n\
+         style {list} padding-left 64px\nstyle {list} padding-top 12px\nstyle {list} overflow scroll\n\
+         style {list} scroll-align start\nstyle {list} focus-group row\n\
+         create {lead} view\nappend {list} {lead}\nstyle {lead} flex-shrink 0\nstyle {lead} height 1px\nstyle {lead} width 0px\n"
+    );
+    let slot = |k: u32| 4 + 2 * k;
+    for k in 0..VIRTUAL_LIVE {
+        let (tile, title) = (slot(k), slot(k) + 1);
+        s += &format!(
+            "create {tile} view\nappend {list} {tile}\nstyle {tile} width 240px\nstyle {tile} height 136px\n\
+             style {tile} flex-shrink 0\nstyle {tile} margin-right 20px\nstyle {tile} focusable yes\n\
+             style {tile} border-width 4px\nstyle {tile} background-color #{:06x}ff\n\
+             state {tile} focused scale-x 1.06\nstate {tile} focused scale-y 1.06\nstate {tile} focused border-color #ffffffff\n\
+             create {title} text\nappend {tile} {title}\nstyle {title} font-size 18px\nstyle {title} color #ffffffff\n\
+             text {title} \"Programme {k}\"\n",
+            0x203040 + k * 0x050301 % 0xa0a0a0
+        );
+    }
+    s += &format!(
+        "create {tail} view\nappend {list} {tail}\nstyle {tail} flex-shrink 0\nstyle {tail} height 1px\n\
+         style {tail} width {}px\nfocus {}\n",
+        (items - VIRTUAL_LIVE) * STRIDE,
+        slot(0)
+    );
+    let mut steps_out = vec![Step::Batch(parse(&s))];
+    let mut frame = 0;
+    idle(&mut steps_out, &mut frame, 10);
+    // The window: its first item and its slots in order.
+    let (mut first, mut ring): (u32, std::collections::VecDeque<u32>) = (0, (0..VIRTUAL_LIVE).map(slot).collect());
+    for focused in 1..=steps {
+        steps_out.push(Step::Key(Key::Right, KeyAction::Press));
+        idle(&mut steps_out, &mut frame, 1);
+        if focused + VIRTUAL_AHEAD > first + VIRTUAL_LIVE - 1 && first + VIRTUAL_LIVE < items {
+            let moved = ring.pop_front().unwrap_or_default();
+            ring.push_back(moved);
+            first += 1;
+            steps_out.push(Step::Batch(parse(&format!(
+                "insert {list} {moved} before {tail}\ntext {} \"Programme {}\"\nstyle {lead} width {}px\nstyle {tail} width {}px\n",
+                moved + 1,
+                first + VIRTUAL_LIVE - 1,
+                first * STRIDE,
+                (items - first - VIRTUAL_LIVE) * STRIDE
+            ))));
+        }
+        idle(&mut steps_out, &mut frame, 5);
+    }
+    idle(&mut steps_out, &mut frame, 30);
+    Scene {
+        name: "virtual-list",
+        what: if steps >= 400 {
+            "a rail of 10,000 programmes through app.virtualList's 25 slots, 400 steps of focus"
+        } else {
+            "virtual-list, fewer steps (quick mode)"
+        },
+        steps: steps_out,
         first_frame_counts: false,
         stress: false,
     }

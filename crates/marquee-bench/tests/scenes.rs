@@ -38,7 +38,17 @@ fn every_scene_runs_the_same_in_every_runner() {
     let all = scenes::all(true);
     assert_eq!(
         all.iter().map(|s| s.name).collect::<Vec<_>>(),
-        ["home", "home-large", "stress-transform", "stress-idle", "stress-layout", "build", "text", "images"]
+        [
+            "home",
+            "home-large",
+            "stress-transform",
+            "stress-idle",
+            "stress-layout",
+            "build",
+            "text",
+            "images",
+            "virtual-list"
+        ]
     );
     for scene in &all {
         let frames = scene.steps.iter().filter(|s| matches!(s, Step::Frame(_))).count();
@@ -65,6 +75,30 @@ fn every_scene_runs_the_same_in_every_runner() {
         let last = scene.steps.iter().rev().find_map(|s| if let Step::Frame(t) = s { Some(*t) } else { None });
         assert_eq!(last, Some((frames - 1) as f64 * FRAME_MS), "{}", scene.name);
     }
+}
+
+/// The virtual-list scene (10,000 programmes through `app.virtualList`'s window) keeps its node
+/// count far under 300 on every frame, and focus moves on every key: the window, moved by the
+/// app a frame behind, always has the next programme in it.
+#[test]
+fn the_virtual_list_scene_keeps_a_window_of_nodes_and_focus_never_waits() {
+    use marquee_engine_contract::{Engine as _, Stat};
+    let scene = scenes::all(true).into_iter().find(|s| s.name == "virtual-list").unwrap();
+    let mut engine = marquee_engine::Engine::with_text(Box::new(marquee_test_support::text_service()));
+    let (mut out, mut most, mut moves) = (Vec::new(), 0, 0);
+    for step in &scene.steps {
+        step.apply_to(&mut engine, &mut out).unwrap();
+        if let Step::Frame(_) = step {
+            most = most.max(engine.stat(Stat::Nodes).unwrap());
+            let frame = marquee_display_list::frame::Frame::parse(&out).unwrap();
+            let events = marquee_protocol::decode_events(frame.events).unwrap();
+            moves += events.flatten().filter(|e| matches!(e, marquee_protocol::Event::FocusChanged { .. })).count();
+        }
+    }
+    assert!(most <= 60, "{most} nodes alive at once");
+    let keys = scene.steps.iter().filter(|s| matches!(s, Step::Key(..))).count();
+    // The scene's own focus command, then one move a key.
+    assert_eq!(moves, keys + 1, "focus stopped moving along the list");
 }
 
 #[test]
