@@ -35,7 +35,8 @@ const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZon
 /** What the page shows: the bundled catalogue until the API's arrives (`updated` set). */
 let catalogue = { ...OFFLINE, updated: null };
 /** The page's language: the one chosen last time, else English. */
-let language = LANGUAGES.includes(localStorage.getItem(LANGUAGE_KEY)) ? localStorage.getItem(LANGUAGE_KEY) : 'en';
+const storedLanguage = localStorage.getItem(LANGUAGE_KEY);
+let language = LANGUAGES.includes(storedLanguage) ? storedLanguage : 'en';
 let ui;
 
 function build() {

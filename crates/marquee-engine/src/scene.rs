@@ -372,7 +372,7 @@ impl Scene {
         let lid = self.layout_id[i];
         let mut layout: Option<ts::Style> = None;
         let mut text_changed = false;
-        let mut redirect = false;
+        let mut turned = false;
         for e in entries {
             let mut decl = e.decl;
             let mut p = decl.property();
@@ -383,7 +383,7 @@ impl Scene {
             }
             if let (None, StyleDecl::Direction(d)) = (e.state, decl) {
                 self.dir[i].own = Some(d == Direction::Rtl);
-                redirect = true;
+                turned = true;
             } else if let Some(state) = e.state {
                 self.set_state_style(id, state, p, Some(decl))?;
             } else if style::is_text(p) {
@@ -414,7 +414,7 @@ impl Scene {
             }
             _ => false,
         };
-        let redirected = redirect && self.redirect(i);
+        let redirected = turned && self.redirect(i);
         Ok(relayout || text_changed || redirected)
     }
 
