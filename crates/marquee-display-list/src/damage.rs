@@ -85,8 +85,8 @@ pub fn merge(rects: Vec<IntRect>, viewport: IntRect) -> Vec<IntRect> {
         let all = out.iter().fold(IntRect::default(), |a, r| a.union(r));
         out = vec![all];
     }
-    // Rects with equal keys are equal: unstable orders them as stable would, in less code.
-    out.sort_unstable_by_key(|r| (r.y, r.x, r.w, r.h));
+    // Rects with equal keys are equal: unstable orders them as stable would.
+    crate::sort::sort_by_key(&mut out, |r| (r.y, r.x, r.w, r.h));
     out
 }
 

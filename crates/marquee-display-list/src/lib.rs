@@ -18,6 +18,7 @@ mod geometry;
 pub mod images;
 pub mod layers;
 pub mod motion;
+pub mod sort;
 pub mod text;
 
 pub use codec::{Checkpoint, Decoder, Encoder, decode};

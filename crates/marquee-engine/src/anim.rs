@@ -10,6 +10,7 @@
 //! functions, so the native engine, `engine.wasm` and `engine.js` compute identical bits.
 
 use marquee_display_list::motion::{self, Lane, MAX_ANIMATED, Phase, Track};
+use marquee_display_list::sort::sort_by_key;
 use marquee_protocol::{Color, Easing, EasingName, StyleProperty, Timing};
 
 /// One animatable quantity of a node.
@@ -448,8 +449,8 @@ impl Animations {
             }
         }
         if self.unsorted {
-            moving.sort_unstable();
-            fading.sort_unstable();
+            sort_by_key(moving, |&n| n);
+            sort_by_key(fading, |&n| n);
         }
     }
 
@@ -463,8 +464,8 @@ impl Animations {
     /// animations all belong to the backend costs one comparison until the first of them ends.
     pub(crate) fn step(&mut self, t: f64, mut apply: impl FnMut(usize, Channel, Value, Option<(&Animation, bool)>)) {
         if std::mem::take(&mut self.unsorted) {
-            // One group a node (`slot`): unstable orders them as stable would, in less code.
-            self.groups.sort_unstable_by_key(|g| g.node);
+            // One group a node (`slot`): unstable orders them as stable would.
+            sort_by_key(&mut self.groups, |g| g.node);
             self.reindex();
         }
         let mut ended = 0;

@@ -22,6 +22,7 @@ use std::collections::BTreeSet;
 use marquee_display_list::damage::Damage;
 use marquee_display_list::layers::{self as wire, Props, ROOT};
 use marquee_display_list::motion::Track;
+use marquee_display_list::sort::sort_by_key;
 use marquee_display_list::{Encoder, IntRect, Rect, Transform};
 
 use crate::anim::Animations;
@@ -567,8 +568,8 @@ impl Layers {
             let place = self.map.get(id).map(|l| l.place);
             let mut rec =
                 paint::record(scene, images, &self.promotions, Kind::of(id), place.as_ref(), view, &mut self.scratch);
-            // One record a node: an unstable sort orders them as a stable one would, in less code.
-            rec.records.sort_unstable_by_key(|r| r.0);
+            // One record a node: an unstable sort orders them as a stable one would.
+            sort_by_key(&mut rec.records, |r| r.0);
             let layer = self.map.get_or_insert(id, || Layer::new(place.unwrap_or_else(|| root_place(view))));
             let old_size = retained_size(layer);
             let list = self.scratch.bytes();
@@ -610,7 +611,7 @@ impl Layers {
                 }
             }
         }
-        recorded.sort_unstable();
+        sort_by_key(&mut recorded, |&id| id);
         recorded
     }
 
@@ -622,7 +623,7 @@ impl Layers {
         if all {
             let mut gone: Vec<u32> =
                 self.map.layers.iter().filter(|(_, l)| l.before.is_none()).map(|(id, _)| *id).collect();
-            gone.sort_unstable();
+            sort_by_key(&mut gone, |&id| id);
             return gone;
         }
         let dropped = recorded.iter().any(|&id| {
@@ -644,7 +645,7 @@ impl Layers {
             stack.extend(l.children.iter().map(|&c| (c, id)));
         }
         let mut gone: Vec<u32> = self.map.layers.iter().map(|(id, _)| *id).filter(|id| !reached.contains(id)).collect();
-        gone.sort_unstable();
+        sort_by_key(&mut gone, |&id| id);
         gone
     }
 

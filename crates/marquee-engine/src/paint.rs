@@ -17,6 +17,7 @@
 //! whole subtree is skipped. Push operations whose scope paints nothing are taken back.
 
 use marquee_display_list::layers::Props;
+use marquee_display_list::sort::sort_by_key;
 use marquee_display_list::{Checkpoint, Color, Encoder, Op, Radii, Rect, Transform};
 use marquee_protocol::ObjectFit;
 
@@ -366,10 +367,19 @@ const MIN_MARGIN: f32 = 128.0;
 
 /// `i`'s children in paint order: tree order, stably sorted by `z-index`.
 fn children_in_order(scene: &Scene, i: usize, order: &mut Vec<u32>) {
+    let children = &scene.tree[i].children;
+    let z = |c: u32| scene.visual[c as usize].z_index;
     order.clear();
-    order.extend_from_slice(&scene.tree[i].children);
-    if order.iter().any(|&c| scene.visual[c as usize].z_index != 0) {
-        order.sort_by_key(|&c| scene.visual[c as usize].z_index);
+    if children.iter().all(|&c| z(c) == 0) {
+        order.extend_from_slice(children);
+        return;
+    }
+    // Positions in tree order, keyed by (z-index, position): unique keys, so the engine's one
+    // unstable sort orders them as a stable sort by z-index would.
+    order.extend(0..children.len() as u32);
+    sort_by_key(order, |&p| (z(children[p as usize]), p));
+    for p in order.iter_mut() {
+        *p = children[*p as usize];
     }
 }
 
