@@ -1,11 +1,12 @@
-// The React demo's page: everything it shows, as components — nav, hero, rails, the details
-// overlay — and nothing else: no network, no storage, no app listeners, so the app (`main.jsx`)
-// and the app-side benchmark (`crates/marquee-bench/app`) render the same page, as the SDK
-// demo's `page.js` is shared. What the page repeats is the SDK demo's reusable styles, made once per app.
+// The React demo's page: everything it shows, as components — nav, hero, rails, the archive
+// (`<VirtualList>`), the details overlay — and nothing else: no network, no storage, no app
+// listeners, so the app (`main.jsx`) and the app-side benchmark (`crates/marquee-bench/app`)
+// render the same page, as the SDK demo's `page.js` is shared. What the page repeats is the SDK
+// demo's reusable styles, made once per app.
 
 import { useLayoutEffect, useRef, useState } from 'react';
-import { useApp } from '@marquee/react';
-import { FILL, UPDATED, WORDS, look, round } from '@marquee/demo/page';
+import { VirtualList, useApp } from '@marquee/react';
+import { ARCHIVE, FILL, UPDATED, WORDS, archiveItem, look, round } from '@marquee/demo/page';
 
 // Dates in the device's language (navigator.language); release dates are days, kept in UTC.
 const RELEASED = new Intl.DateTimeFormat(undefined, { dateStyle: 'long', timeZone: 'UTC' });
@@ -124,7 +125,7 @@ function Rail({ rail, index, tiles, onOpen, onRail }) {
               else tiles.delete(item);
             }}
             style={[styles.tile, { backgroundColor: item.colour }]}
-            onSelect={() => onOpen(item)}
+            onSelect={() => onOpen({ item, key: item })}
           >
             <image src={item.poster} style={[styles.poster, { placeholderColor: item.colour }]} />
             <view style={styles.shade} />
@@ -132,6 +133,38 @@ function Rail({ rail, index, tiles, onOpen, onRail }) {
           </view>
         ))}
       </view>
+    </view>
+  );
+}
+
+/**
+ * The archive: a rail of ARCHIVE episodes of which `<VirtualList>` renders a window, as the SDK
+ * demo's `app.virtualList` keeps one. An episode's tile is in `tiles` under its index's key.
+ */
+function Archive({ catalogue, words, tiles, onOpen }) {
+  const { TILE_W, GAP, styles, archive } = useLook();
+  const tile = (index) => {
+    const item = archiveItem(catalogue, words, index);
+    const key = `archive ${index}`;
+    return (
+      <view
+        ref={(inst) => {
+          if (inst) tiles.set(key, inst);
+          else tiles.delete(key);
+        }}
+        style={[styles.tile, { backgroundColor: item.colour }]}
+        onSelect={() => onOpen({ item, key })}
+      >
+        <image src={item.poster} style={[styles.poster, { placeholderColor: item.colour }]} />
+        <view style={styles.shade} />
+        <text style={styles.caption}>{item.title}</text>
+      </view>
+    );
+  };
+  return (
+    <view style={styles.railBlock}>
+      <text style={styles.railTitle}>{words.archive}</text>
+      <VirtualList count={ARCHIVE} size={TILE_W} gap={GAP} style={archive} item={tile} />
     </view>
   );
 }
@@ -237,7 +270,7 @@ export function Page({ catalogue, language = 'en', startRail = -1, onRail = () =
 
   // Hiding the overlay would send focus to the page's first tile; put it back where it was.
   useLayoutEffect(() => {
-    if (opened !== null) last.current = opened;
+    if (opened !== null) last.current = opened.key;
     else if (last.current !== null) {
       tiles.get(last.current)?.focus();
       last.current = null;
@@ -275,8 +308,9 @@ export function Page({ catalogue, language = 'en', startRail = -1, onRail = () =
         {catalogue.rails.map((rail, r) => (
           <Rail key={rail.name} rail={rail} index={r} tiles={tiles} onOpen={setOpened} onRail={onRail} />
         ))}
+        <Archive catalogue={catalogue} words={words} tiles={tiles} onOpen={setOpened} />
       </view>
-      <Details item={opened} words={words} onClose={() => setOpened(null)} />
+      <Details item={opened?.item ?? null} words={words} onClose={() => setOpened(null)} />
     </view>
   );
 }

@@ -1,9 +1,10 @@
 // The Marquee demo: a streaming service's home page built with the SDK.
 //
 // A navigation bar, a hero with a backdrop and a synopsis, and rails of posters in a page that
-// scrolls. Text is set in Inter (the app's fonts are in `assets/fonts`); posters are JPEGs in
-// `assets/posters` that the engine asks the host for when they come into view, showing the
-// title's colour until they arrive and fading them in.
+// scrolls; the last rail, the archive, holds 5,000 episodes in a window of 25 tiles. Text is set
+// in Inter (the app's fonts are in `assets/fonts`); posters are JPEGs in `assets/posters` that
+// the engine asks the host for when they come into view, showing the title's colour until they
+// arrive and fading them in.
 //
 // Focus lives in the engine: the app only declares what is focusable, how it groups (the nav
 // and each rail are rows, the page a column) and how a focused tile looks. The engine moves
@@ -98,7 +99,8 @@ function rebuild() {
 
 app.on('focus', ({ to }) => {
   const rail = ui.tiles.get(to)?.rail;
-  if (rail === undefined || String(rail) === localStorage.getItem(RAIL_KEY)) return;
+  // The archive (rail null) is not remembered: its tiles change episodes as it scrolls.
+  if (rail == null || String(rail) === localStorage.getItem(RAIL_KEY)) return;
   try {
     localStorage.setItem(RAIL_KEY, String(rail));
   } catch (e) {

@@ -1,7 +1,8 @@
 // The demo's page: everything it shows, built through the SDK from a catalogue.
 //
-// `buildPage` is the whole page — nav, hero, rails, the details overlay — and nothing else: no
-// network, no storage, no listeners, so the app (`main.js`) and the app-side benchmark
+// `buildPage` is the whole page — nav, hero, rails, the archive (a rail of 5,000 episodes in a
+// window of 25 tiles, `app.virtualList`), the details overlay — and nothing else: no network, no
+// storage, no listeners, so the app (`main.js`) and the app-side benchmark
 // (`crates/marquee-bench/app`) build the same page. It returns the nodes the app changes later.
 // Its sizes and reusable styles (`look`) are the React demo's too, and so are its words in each
 // language (`WORDS`). Sides are logical (`paddingInlineStart`, `insetInlineEnd` …): in Arabic the
@@ -36,6 +37,8 @@ export const WORDS = Object.freeze({
     offline: 'Offline catalogue',
     updated: (time) => `Updated ${time}`,
     released: (date) => `Released ${date}`,
+    archive: 'From the archive',
+    episode: (title, n) => `${title} · Episode ${n}`,
   },
   ar: {
     direction: 'rtl',
@@ -45,17 +48,44 @@ export const WORDS = Object.freeze({
     offline: 'كتالوج دون اتصال',
     updated: (time) => `حُدّث ${time}`,
     released: (date) => `صدر في ${date}`,
+    archive: 'من الأرشيف',
+    episode: (title, n) => `${title} · الحلقة ${n}`,
   },
 });
 /** The languages in the order the language key steps through them. */
 export const LANGUAGES = Object.keys(WORDS);
+
+/**
+ * Episodes in the archive, the page's last rail: every title's episodes, 5,000 of them, of which
+ * a window of nodes exists (`app.virtualList`) however far the viewer goes.
+ */
+export const ARCHIVE = 5000;
+
+/** Each catalogue's titles, every rail's in order, for the archive. */
+const titlesOf = new WeakMap();
+
+/**
+ * The archive's item `index` (a tile's `{ title, colour, poster, released }`): episode
+ * `⌊index / titles⌋ + 1` of the catalogue's title `index mod titles`, named in `words`' language.
+ */
+export function archiveItem(catalogue, words, index) {
+  let titles = titlesOf.get(catalogue);
+  if (titles === undefined) {
+    titles = catalogue.rails.flatMap((rail) => rail.tiles);
+    titlesOf.set(catalogue, titles);
+  }
+  const series = titles[index % titles.length];
+  return { ...series, title: words.episode(series.title, Math.floor(index / titles.length) + 1) };
+}
 
 /** Each app's sizes and reusable styles, made once: pages built again reuse them. */
 const looks = new WeakMap();
 
 /**
  * The page's sizes for `app`'s surface (designed at 720p, scaled) and the styles it repeats:
- * `{ unit, SIDE, label, styles }`. The React demo's components use them too (`apps/demo-react`).
+ * `{ unit, SIDE, TILE_W, GAP, label, styles, archive }`, `archive` the archive's container style
+ * (a plain object: the list spreads it into its own). The React demo's components use them too
+ * (`apps/demo-react`).
  */
 export function look(app) {
   let l = looks.get(app);
@@ -126,7 +156,16 @@ export function look(app) {
       }),
     ),
   };
-  l = { unit, SIDE, label, styles };
+  // The archive's track: a rail's, less the gap, which the list puts after each item.
+  const archive = {
+    paddingInline: SIDE,
+    paddingTop: ZOOM_ROOM,
+    paddingBottom: ZOOM_ROOM,
+    scrollAlign: 'start',
+    scrollDuration: 240,
+    transitionEasing: 'ease-out',
+  };
+  l = { unit, SIDE, TILE_W, GAP, label, styles, archive };
   looks.set(app, l);
   return l;
 }
@@ -135,11 +174,12 @@ export function look(app) {
  * Builds the page for `catalogue` (`{ hero, rails, updated }`; `updated` null for the bundled
  * copy) in `language` (a key of `WORDS`) under a new root view, not yet attached. Returns
  * `{ root, details, panel, poster, heading, released, close, tiles, firsts, words }`: `tiles`
- * maps a tile's node id to `{ tile, item, index, rail }`, `firsts` holds each rail's first tile,
+ * maps a tile's node id to `{ tile, item, index, rail }` (`rail` null in the archive, whose
+ * tiles show another episode as it scrolls), `firsts` holds each catalogue rail's first tile,
  * `words` are the language's.
  */
 export function buildPage(app, catalogue, language = 'en') {
-  const { unit, SIDE, label, styles } = look(app);
+  const { unit, SIDE, TILE_W, GAP, label, styles, archive } = look(app);
   const { hero: featured, rails, updated } = catalogue;
   const words = WORDS[language];
   const root = app.view({
@@ -260,6 +300,30 @@ export function buildPage(app, catalogue, language = 'en') {
     block.append(title, track);
     page.append(block);
   }
+
+  // The archive: a rail of ARCHIVE episodes in a window of slots, each filled for the episode
+  // it shows as the window moves. Its tiles are in `tiles` while they show an episode.
+  const list = app.virtualList({
+    count: ARCHIVE,
+    size: TILE_W,
+    gap: GAP,
+    style: archive,
+    create: (app) => {
+      const tile = app.view(styles.tile);
+      const poster = app.image(styles.poster);
+      const caption = app.text(styles.caption);
+      tile.append(poster, app.view(styles.shade), caption);
+      return { node: tile, poster, caption };
+    },
+    render: ({ node, poster, caption }, index) => {
+      const item = archiveItem(catalogue, words, index);
+      node.set('backgroundColor', item.colour);
+      poster.set('placeholderColor', item.colour).src(item.poster);
+      caption.text(item.title);
+      tiles.set(node.id, { tile: node, item, index, rail: null });
+    },
+  });
+  page.append(app.view(styles.railBlock).append(app.text(styles.railTitle).text(words.archive), list.node));
 
   // Details: an overlay that traps focus on its close button until Back.
   const details = app.view({

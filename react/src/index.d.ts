@@ -4,7 +4,7 @@
 // already claim the lowercase `<text>` and `<image>` for SVG, with other props, so the lowercase
 // names are for JavaScript. At run time the two spellings are the same component.
 
-import type { ComponentType, ReactNode, Ref, RefObject } from 'react';
+import type { ComponentType, ReactElement, ReactNode, Ref, RefObject } from 'react';
 import type {
   App,
   Box,
@@ -133,3 +133,29 @@ export declare function useAnimate(
 export declare function useLayout(ref: RefObject<MarqueeInstance | null>, deps?: ReadonlyArray<unknown>): Box | null;
 /** Whether the node `ref` holds has focus; only this component re-renders when it changes. */
 export declare function useFocused(ref: RefObject<MarqueeInstance | null>): boolean;
+
+/** What `<VirtualList>` takes: `app.virtualList`'s options, with `item` for `create` and `render`. */
+export interface VirtualListProps {
+  /** How many items the list has. */
+  count: number;
+  /** Each item's length along the axis, in px (every item has the same). */
+  size: number;
+  /** Space after each item, in px. */
+  gap?: number;
+  /** `row` (the default) or `column`. */
+  axis?: 'row' | 'column';
+  /** Items kept beyond the focused one on each side (default 12): how far the app thread may lag the keys. */
+  ahead?: number;
+  /** Items rendered at most (default `2 × ahead + 1`). */
+  live?: number;
+  /** The container's own style: its size, padding, `scrollAlign` … */
+  style?: StyleObject;
+  /** The element for item `index`: a focusable view, for the arrows to reach it. */
+  item(index: number): ReactElement;
+}
+
+/**
+ * A virtualised list: `count` items in a row or column, of which only a window around the
+ * focused one is rendered; the engine scrolls it as it would a list of every item.
+ */
+export declare function VirtualList(props: VirtualListProps): ReactElement;

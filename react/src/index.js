@@ -11,6 +11,8 @@ import constants from 'react-reconciler/constants.js';
 import { createApp } from '@marquee/sdk';
 import { Container, MarqueeContext, config } from './host.js';
 
+export { VirtualList } from './virtual-list.js';
+
 const reconciler = Reconciler(config);
 // Tells React's developer tools hook of this renderer, if there is one: under `marquee dev`
 // react-refresh's runtime installs it, and Fast Refresh reaches the renderer through it. Without

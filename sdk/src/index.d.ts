@@ -264,6 +264,37 @@ export declare class VirtualList<Slot = Node> {
   destroy(): void;
 }
 
+/** A virtualised list's shape, as `listOptions` checks it. */
+export interface ListShape {
+  size: number;
+  gap: number;
+  axis: 'row' | 'column';
+  ahead: number;
+  live: number;
+}
+
+/** Items beyond the focused one, on each side, that a virtualised list keeps by default (12). */
+export declare const AHEAD: number;
+/** A virtualised list's options (`count` aside) with their defaults; throws a TypeError on a bad one. */
+export declare function listOptions(options: {
+  size: number;
+  gap?: number;
+  axis?: 'row' | 'column';
+  ahead?: number;
+  live?: number;
+}): ListShape;
+/** `count` if it is a count of items; else throws a TypeError. */
+export declare function checkCount(count: number): number;
+/**
+ * The first item of a window of `shown` items (of `count`) that shows item `index` with `ahead`
+ * items beyond it on each side, moved as little as that takes from `first`.
+ */
+export declare function windowStart(
+  index: number,
+  first: number,
+  list: { shown: number; ahead: number; count: number },
+): number;
+
 export declare class App {
   readonly root: Node;
   readonly viewport: { readonly width: number; readonly height: number };

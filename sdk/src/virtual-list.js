@@ -14,7 +14,44 @@
 // window follows, a focus event behind (`ahead` is how many keys the app thread may lag).
 
 /** Items beyond the focused one, on each side, that the window keeps by default. */
-const AHEAD = 12;
+export const AHEAD = 12;
+
+/**
+ * Checks a list's options (`count` aside) and returns them with their defaults:
+ * `{ size, gap, axis, ahead, live }`, `ahead` at most `live - 1`. Throws a TypeError naming the
+ * first bad one. `@marquee/react`'s `<VirtualList>` takes the same.
+ */
+export function listOptions({ size, gap = 0, axis = 'row', ahead = AHEAD, live }) {
+  for (const [name, v] of [
+    ['size', size],
+    ['gap', gap],
+    ['ahead', ahead],
+  ]) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new TypeError(`virtualList: ${name} ${v} is not a size`);
+  }
+  if (axis !== 'row' && axis !== 'column') throw new TypeError(`virtualList: axis ${axis} is row or column`);
+  const slots = live ?? 2 * ahead + 1;
+  if (!Number.isInteger(slots) || slots < 1) throw new TypeError(`virtualList: live ${slots} is not a count`);
+  return { size, gap, axis, ahead: Math.min(ahead, slots - 1), live: slots };
+}
+
+/** Checks a list's `count` of items. */
+export function checkCount(count) {
+  if (!Number.isInteger(count) || count < 0) throw new TypeError(`virtualList: count ${count} is not a count`);
+  return count;
+}
+
+/**
+ * The first item of the window that shows item `index` with `ahead` items beyond it on each
+ * side where the list has them, moved as little as that takes from `first`: a window of `shown`
+ * items of a list of `count`.
+ */
+export function windowStart(index, first, { shown, ahead, count }) {
+  let start = first;
+  if (index - ahead < start) start = index - ahead;
+  if (index + ahead > start + shown - 1) start = index + ahead - shown + 1;
+  return Math.max(0, index - shown + 1, Math.min(start, index, count - shown));
+}
 
 export class VirtualList {
   /**
@@ -26,27 +63,18 @@ export class VirtualList {
    * texts, its image); `render(slot, index)`, filling the slot for item `index`.
    */
   constructor(app, options) {
-    const { count, size, gap = 0, axis = 'row', ahead = AHEAD, style = {}, create, render } = options;
-    for (const [name, v] of [
-      ['size', size],
-      ['gap', gap],
-      ['ahead', ahead],
-    ]) {
-      if (!(Number.isFinite(v) && v >= 0)) throw new TypeError(`virtualList: ${name} ${v} is not a size`);
-    }
-    if (axis !== 'row' && axis !== 'column') throw new TypeError(`virtualList: axis ${axis} is row or column`);
+    const { count, style = {}, create, render } = options;
+    const { size, gap, axis, ahead, live } = listOptions(options);
     if (typeof create !== 'function' || typeof render !== 'function') {
       throw new TypeError('virtualList: create(app) and render(slot, index) make and fill its items');
     }
-    const live = options.live ?? 2 * ahead + 1;
-    if (!Number.isInteger(live) || live < 1) throw new TypeError(`virtualList: live ${live} is not a count`);
     this.app = app;
     this.create = create;
     this.render = render;
     this.gap = gap;
     this.row = axis === 'row';
     this.stride = size + gap;
-    this.ahead = Math.min(ahead, live - 1);
+    this.ahead = ahead;
     this.live = live;
     /** The first item in the window, and the slots in the order they stand. */
     this.first = 0;
@@ -74,8 +102,7 @@ export class VirtualList {
 
   /** The number of items; the window stays where it was, as far as the list still reaches. */
   setCount(count) {
-    if (!Number.isInteger(count) || count < 0) throw new TypeError(`virtualList: count ${count} is not a count`);
-    this.count = count;
+    this.count = checkCount(count);
     while (this.slots.length < this.shown) {
       const made = this.create(this.app);
       const slot = { node: made?.node ?? made, made };
@@ -86,10 +113,15 @@ export class VirtualList {
       this.node.insertBefore(slot.node, this.tail);
       this.slots.push(slot);
     }
-    // Slots a shorter list has no items for: out of layout, and focus passes them by.
+    // Slots a shorter list has no items for: out of layout, and focus passes them by. A slot
+    // says nothing of `display` until it is first hidden, as a node in a list of real nodes.
     for (const [i, slot] of this.slots.entries()) {
-      slot.node.set('display', i < this.shown ? 'flex' : 'none');
-      if (i >= this.shown) this.shows.delete(slot.node.id);
+      const hidden = i >= this.shown;
+      if (hidden !== (slot.hidden ?? false)) {
+        slot.node.set('display', hidden ? 'none' : 'flex');
+        slot.hidden = hidden;
+      }
+      if (hidden) this.shows.delete(slot.node.id);
     }
     this.first = Math.max(0, Math.min(this.first, count - this.shown));
     this.refill();
@@ -103,12 +135,7 @@ export class VirtualList {
    */
   reveal(index) {
     this.checkIndex(index);
-    const shown = this.shown;
-    let first = this.first;
-    if (index - this.ahead < first) first = index - this.ahead;
-    if (index + this.ahead > first + shown - 1) first = index + this.ahead - shown + 1;
-    first = Math.max(0, index - shown + 1, Math.min(first, index, this.count - shown));
-    this.moveTo(first);
+    this.moveTo(windowStart(index, this.first, this));
     return this.slots[index - this.first].node;
   }
 

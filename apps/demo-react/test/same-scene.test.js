@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { modelEngine, settle } from '@marquee/react/testing';
+import { OFFLINE, WORDS, archiveItem } from '@marquee/demo/page';
 
 const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -80,6 +81,38 @@ test('the React demo builds the same scene as the SDK demo, and changes it the s
       .map(() => 'focus');
   assert.deepEqual(focusOf(react), focusOf(sdk), 'focus went back the same way');
   assert.deepEqual(react.scene(), sdk.scene(), 'details closed');
+
+  // The archive: focus steps through its first 30 episodes (its window of slots moves from the
+  // 13th on), then Enter opens the 30th's details and Back closes them.
+  const episode = (engine, index) => {
+    const caption = archiveItem(OFFLINE, WORDS.en, index).title;
+    const text = engine.ids().find((id) => engine.nodes.get(id).text === caption);
+    assert.ok(text !== undefined, `episode ${index} is shown`);
+    return engine.nodes.get(text).parent;
+  };
+  const at = new Map();
+  for (let index = 0; index < 30; index++) {
+    for (const engine of [sdk, react]) {
+      const tile = episode(engine, index);
+      engine.focus(at.get(engine) ?? null, tile);
+      at.set(engine, tile);
+    }
+    await settle();
+    assert.deepEqual(react.scene(), sdk.scene(), `focus on episode ${index}`);
+  }
+  for (const engine of [sdk, react]) engine.key('enter', at.get(engine));
+  await settle();
+  assert.deepEqual(react.scene(), sdk.scene(), 'details of an episode open');
+  const heading = archiveItem(OFFLINE, WORDS.en, 29).title;
+  assert.ok(sdk.ids().filter((id) => sdk.nodes.get(id).text === heading).length === 2, 'the details name the episode');
+  for (const engine of [sdk, react]) {
+    const close = engine
+      .ids()
+      .find((id) => engine.nodes.get(id).children.some((c) => engine.nodes.get(c).text === 'Close'));
+    engine.key('back', close);
+  }
+  await settle();
+  assert.deepEqual(react.scene(), sdk.scene(), 'details of an episode closed');
 
   // The yellow key: the page again in Arabic, right to left, and the language remembered.
   for (const engine of [sdk, react]) engine.key('yellow', tileOf(engine));
