@@ -177,6 +177,8 @@ export interface StyleProperties {
   transitionEasing?: 'ease' | 'linear' | 'ease-in' | 'ease-out' | 'ease-in-out';
   /** `fade-in-duration`: number from 0 to 600000 (ms: how long a loaded image takes to fade in over its placeholder); default `200`. */
   fadeInDuration?: number;
+  /** `scroll-link`: integer from 0 to 65535 (above 0, scroll containers with the same link scroll as one: when focus scrolls one, the others take its offset, as far as their content reaches); default `0`. */
+  scrollLink?: number;
 }
 
 /** The paint properties: what state styles take. */

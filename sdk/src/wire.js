@@ -127,6 +127,7 @@ export const PROPERTIES = Object.freeze([
   [0x8c, 'layout-duration', 'num', { min: 0, max: 600000 }],
   [0x8d, 'transition-easing', ['ease', 'linear', 'ease-in', 'ease-out', 'ease-in-out']],
   [0x8e, 'fade-in-duration', 'num', { min: 0, max: 600000 }],
+  [0x8f, 'scroll-link', 'int', { min: 0, max: 65535 }],
 ]);
 
 /** The named easings, in wire order; cubic-bezier and spring follow. */

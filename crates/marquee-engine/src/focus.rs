@@ -290,6 +290,48 @@ pub(crate) fn reveal(s: &mut Scene, focused: usize) -> Vec<usize> {
     changed
 }
 
+/// Scroll linking: after [`reveal`] moved the targets of the containers in `changed`, every
+/// other scroll container with the same `scroll-link` takes the target of the innermost changed
+/// one of its link (the first in `changed`), as far as its own content reaches; those whose
+/// target moved are added to `changed`. A guide's time ruler and its rows scroll as one this way.
+pub(crate) fn link(s: &mut Scene, changed: &mut Vec<usize>) {
+    let links: Vec<(i32, [f32; 2])> =
+        changed.iter().map(|&a| (s.behaviour[a].scroll_link, s.scroll_target[a])).filter(|&(k, _)| k > 0).collect();
+    if links.is_empty() {
+        return;
+    }
+    for b in 0..s.behaviour.len() {
+        let k = s.behaviour[b].scroll_link;
+        if k == 0 || !s.visual[b].scroll || s.kind[b].is_none() || changed.contains(&b) {
+            continue;
+        }
+        let Some(&(_, target)) = links.iter().find(|&&(l, _)| l == k) else { continue };
+        // `min` then `max`, not `clamp`: LLVM cannot see that these bounds are in order, and
+        // clamp's check of them would bring float formatting (2 KB of brotli) into engine.wasm
+        // for its panic message.
+        let max = scroll_max(s, b);
+        let to = [target[0].min(max[0]).max(0.0), target[1].min(max[1]).max(0.0)];
+        if to != s.scroll_target[b] {
+            s.scroll_target[b] = to;
+            changed.push(b);
+        }
+    }
+}
+
+/// How far container `a` scrolls on each axis: its content's extent (its children's boxes) and
+/// end inset past its own size.
+fn scroll_max(s: &Scene, a: usize) -> [f32; 2] {
+    let (_, _, aw, ah) = s.local_box(a);
+    let [_, ir, _, ib] = s.insets(a);
+    let mut extent = [0.0f32; 2];
+    for &c in &s.tree[a].children {
+        let (cx, cy, cw, ch) = s.local_box(c as usize);
+        extent[0] = extent[0].max(cx + cw);
+        extent[1] = extent[1].max(cy + ch);
+    }
+    [(extent[0] + ir - aw).max(0.0), (extent[1] + ib - ah).max(0.0)]
+}
+
 /// The scroll offset of container `a` that shows the nodes of `chain` (focused node first, then
 /// its ancestors below `a`): per axis, the largest of them that fits, aligned as `a` asks.
 fn scroll_to(s: &Scene, a: usize, chain: &[usize]) -> [f32; 2] {
@@ -309,17 +351,12 @@ fn scroll_to(s: &Scene, a: usize, chain: &[usize]) -> [f32; 2] {
         }
     }
     // `boxes` runs outermost first; per axis take the first (largest) that fits the view.
-    let mut extent = [0.0f32; 2];
-    for &c in &s.tree[a].children {
-        let (cx, cy, cw, ch) = s.local_box(c as usize);
-        extent[0] = extent[0].max(cx + cw);
-        extent[1] = extent[1].max(cy + ch);
-    }
+    let maxes = scroll_max(s, a);
     let axes = [(aw, il, ir, 0usize), (ah, it, ib, 1usize)];
     let mut out = s.scroll_target[a];
     for (size, start, end, axis) in axes {
         let view = size - start - end;
-        let max = (extent[axis] + end - size).max(0.0);
+        let max = maxes[axis];
         let Some(&(_, r)) = boxes.iter().find(|(_, r)| r[axis + 2] <= view).or(boxes.last()) else { continue };
         let (r0, r1) = (r[axis], r[axis] + r[axis + 2]);
         let cur = out[axis];
@@ -336,7 +373,8 @@ fn scroll_to(s: &Scene, a: usize, chain: &[usize]) -> [f32; 2] {
                 }
             }
         };
-        out[axis] = to.clamp(0.0, max);
+        // Not `clamp`: see `link`.
+        out[axis] = to.min(max).max(0.0);
     }
     out
 }

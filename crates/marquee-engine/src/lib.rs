@@ -572,7 +572,9 @@ impl Engine {
         if std::mem::take(&mut self.reveal)
             && let Some(f) = self.focused
         {
-            for a in focus::reveal(&mut self.scene, f) {
+            let mut changed = focus::reveal(&mut self.scene, f);
+            focus::link(&mut self.scene, &mut changed);
+            for a in changed {
                 let b = self.scene.behaviour[a];
                 for (axis, c) in [Channel::ScrollX, Channel::ScrollY].into_iter().enumerate() {
                     let (from, to) = (self.scene.scroll[a][axis], self.scene.scroll_target[a][axis]);

@@ -115,6 +115,8 @@ pub(crate) struct Behaviour {
     pub(crate) layout_duration: f32,
     pub(crate) easing: EasingName,
     pub(crate) fade_in_duration: f32,
+    /// The scroll containers this one scrolls with (`scroll-link`); 0 for none.
+    pub(crate) scroll_link: i32,
 }
 
 impl Default for Behaviour {
@@ -132,6 +134,7 @@ impl Default for Behaviour {
             layout_duration: 0.0,
             easing: EasingName::Ease,
             fade_in_duration: 200.0,
+            scroll_link: 0,
         }
     }
 }
@@ -156,6 +159,7 @@ impl Behaviour {
             D::LayoutDuration(v) => self.layout_duration = v,
             D::TransitionEasing(e) => self.easing = e,
             D::FadeInDuration(v) => self.fade_in_duration = v,
+            D::ScrollLink(v) => self.scroll_link = v,
             _ => {}
         }
     }
@@ -248,6 +252,7 @@ pub(crate) fn default_decl(p: StyleProperty) -> StyleDecl {
         P::LayoutDuration => StyleDecl::LayoutDuration(0.0),
         P::TransitionEasing => StyleDecl::TransitionEasing(EasingName::Ease),
         P::FadeInDuration => StyleDecl::FadeInDuration(200.0),
+        P::ScrollLink => StyleDecl::ScrollLink(0),
         P::FontSize => StyleDecl::FontSize(Length(16.0)),
         P::FontWeight => StyleDecl::FontWeight(400),
         P::FontStyle => StyleDecl::FontStyle(FontStyle::Normal),

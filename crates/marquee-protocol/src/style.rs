@@ -508,6 +508,9 @@ const UNIT_INTERVAL: Bounds = Bounds::between(0.0, 1.0);
 /// A node reference in a style value: an id the SDK could have made, or -1 for none.
 const NODE_REF: Bounds = Bounds::between(-1.0, crate::limits::MAX_NODE_ID as f64);
 
+/// A scroll link: 0 for none, else a number the app picks for each set of linked containers.
+const SCROLL_LINK: Bounds = Bounds::between(0.0, 65_535.0);
+
 /// A duration in milliseconds: up to ten minutes, which is longer than any UI transition.
 const DURATION_MS: Bounds = Bounds::between(0.0, 600_000.0);
 
@@ -691,6 +694,7 @@ style_properties! {
     0x8c LayoutDuration "layout-duration": f32 where DURATION_MS = "`0`", "ms; above 0, the node glides to a new laid-out box";
     0x8d TransitionEasing "transition-easing": EasingName = "`ease`";
     0x8e FadeInDuration "fade-in-duration": f32 where DURATION_MS = "`200`", "ms: how long a loaded image takes to fade in over its placeholder";
+    0x8f ScrollLink "scroll-link": i32 where SCROLL_LINK = "`0`", "above 0, scroll containers with the same link scroll as one: when focus scrolls one, the others take its offset, as far as their content reaches";
 }
 
 impl StyleProperty {

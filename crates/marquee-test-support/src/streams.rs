@@ -43,6 +43,7 @@ pub fn command() -> impl Strategy<Value = Command> {
         Just(StyleDecl::Overflow(Overflow::Scroll)),
         (0.0f32..400.0).prop_map(StyleDecl::LayoutDuration),
         (0.0f32..400.0).prop_map(StyleDecl::ScrollDuration),
+        (0i32..3).prop_map(StyleDecl::ScrollLink),
         (4.0f32..60.0).prop_map(|v| StyleDecl::FontSize(Length(v))),
         (0i32..4).prop_map(StyleDecl::MaxLines),
         Just(StyleDecl::TextOverflow(marquee_protocol::TextOverflow::Ellipsis)),
