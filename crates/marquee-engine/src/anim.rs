@@ -307,7 +307,7 @@ fn delegated(c: Channel, a: &Animation, t: f64) -> bool {
 ///
 /// Stress scenes run tens of thousands, so the store is flat: a group per node in a vector, found
 /// through an index by node. Groups are appended and removed by swapping, which may leave them
-/// out of node order; [`Animations::step`] sorts them back first (a linear pass when only a few
+/// out of node order; [`Animations::step`] sorts them back first (a linear pass when none
 /// moved), so lookups never search and a frame walks contiguous memory.
 #[derive(Debug, Default)]
 pub(crate) struct Animations {
