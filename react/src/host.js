@@ -84,6 +84,7 @@ export class Container {
       app.on('key', (e) => this.key(e)),
       app.on('image-loaded', (e) => this.byId.get(e.id)?.props.onLoad?.({ width: e.width, height: e.height })),
       app.on('image-failed', (e) => this.byId.get(e.id)?.props.onError?.({ reason: e.reason })),
+      app.on('scroll', (e) => this.byId.get(e.id)?.props.onScroll?.({ x: e.x, y: e.y })),
       // The new engine has an empty scene: make every node again from the instances.
       app.on('engine-reset', () => this.remount()),
     ];

@@ -89,6 +89,9 @@ export interface CommonProps {
 }
 export interface ViewProps extends CommonProps {
   children?: ReactNode;
+  /** This scroll container's offset (px its content is scrolled left and up): at most every
+   * 100 ms while it glides, and where it comes to rest. */
+  onScroll?: (event: { x: number; y: number }) => void;
 }
 export interface TextProps extends CommonProps {
   /** The text: strings and numbers only. */

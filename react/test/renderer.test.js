@@ -388,6 +388,22 @@ test('images report loads to their instance', async () => {
   assert.deepEqual(loads, [{ width: 64, height: 32 }]);
 });
 
+test('scroll containers report their offset to their instance, and only theirs', async () => {
+  const scrolls = [];
+  const { engine } = mount(
+    h(
+      'view',
+      { style: { overflow: 'scroll' }, onScroll: (e) => scrolls.push(e) },
+      h('view', { style: { overflow: 'scroll' } }),
+    ),
+  );
+  await settle();
+  const [outer, inner] = engine.ids();
+  engine.scroll(outer, 120, 0);
+  engine.scroll(inner, 0, 40);
+  assert.deepEqual(scrolls, [{ x: 120, y: 0 }]);
+});
+
 test('after an engine reset the scene is made again from the instances, and state survives', async () => {
   let set;
   function Page() {

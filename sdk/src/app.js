@@ -611,7 +611,8 @@ export class App {
    * Subscribes to events: `focus` (`{ from, to }` node ids), `key` (keys focus did not use, with
    * the focused node as `target`), `animation-end`, `image-loaded` (`{ id, width, height }`),
    * `image-failed` (`{ id, reason }`), `command-error` (with `command`, `reason` and `message`
-   * in words), `layout`, `node-freed` and `engine-reset` (the engine was restarted after a
+   * in words), `scroll` (`{ id, x, y }`: a scroll container's offset while it glides, at most
+   * every 100 ms, and where it comes to rest), `layout`, `node-freed` and `engine-reset` (the engine was restarted after a
    * failure and the scene is empty: build it again), followed by `engine-out-of-memory`
    * (`{ nodes, limit }`) when the failure was the scene outgrowing the engine's memory: build a
    * smaller one. Returns a function that unsubscribes.

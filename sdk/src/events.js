@@ -80,6 +80,10 @@ function event(op, v, p, len) {
       if (code < 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return null;
       return { type: 'text', text: String.fromCodePoint(code), target: node(v.getUint32(p + 4, true)) };
     }
+    case 0x000c:
+      return len === 12
+        ? { type: 'scroll', id: v.getUint32(p, true), x: v.getFloat32(p + 4, true), y: v.getFloat32(p + 8, true) }
+        : null;
     default:
       return null;
   }

@@ -160,6 +160,9 @@ export type MarqueeEvent =
   | { type: 'focus'; from: number | null; to: number | null }
   | { type: 'animation-end'; id: number; tag: number; property: string; finished: boolean }
   | { type: 'image-loaded'; id: number; width: number; height: number }
+  /** A scroll container's offset (px its content is scrolled left and up): at most every
+   * 100 ms while it glides, and where it comes to rest. */
+  | { type: 'scroll'; id: number; x: number; y: number }
   | {
       type: 'image-failed';
       id: number;

@@ -30,6 +30,8 @@ export interface ModelEngine extends HostBinding {
   /** Delivers `text` as typed, a `text` event per character, for `target` (null: nothing focused). */
   text(text: string, target: number | null): void;
   imageLoaded(id: number, width: number, height: number): void;
+  /** Tells the app scroll container `id` is scrolled to `x`, `y`, as the engine does while it glides. */
+  scroll(id: number, x: number, y: number): void;
   layout(id: number, x: number, y: number, width: number, height: number): void;
   animationEnd(id: number, tag: number, property: number, finished: boolean): void;
   /** Empties the scene and tells the app, as a host does after replacing a failed engine. */

@@ -1,7 +1,7 @@
 // @marquee/sdk/testing: apps tested without an engine. `modelEngine()` is a host binding that
 // decodes every batch the SDK sends into commands and applies them to a small scene (tree, styles,
 // text, sources), and sends events back as the engine would (`node-freed` after a destroy, focus
-// moves, keys, image loads, layout answers, an engine reset). It does not lay out or move focus by
+// moves, keys, image loads, scroll offsets, layout answers, an engine reset). It does not lay out or move focus by
 // the arrows: that is the engine's, tested by its own suite. `@marquee/react/testing` renders
 // components into one.
 
@@ -158,6 +158,20 @@ export function modelEngine() {
               ['u32', id],
               ['u32', width],
               ['u32', height],
+            ]),
+          ],
+        ]),
+      );
+    },
+    scroll(id, x, y) {
+      engine.deliver(
+        eventBatch([
+          [
+            0x000c,
+            fields([
+              ['u32', id],
+              ['f32', x],
+              ['f32', y],
             ]),
           ],
         ]),

@@ -96,6 +96,9 @@ pub fn describe(frame: &[u8]) -> Result<FrameText, String> {
             Event::ImageLoaded { id, width, height } => {
                 writeln!(t.events, "    image {id} loaded {width}x{height}").ok();
             }
+            Event::Scroll { id, x, y } => {
+                writeln!(t.events, "    scroll {id} {x},{y}").ok();
+            }
             Event::ImageFailed { id, reason } => {
                 writeln!(t.events, "    image {id} failed: {}", reason.name()).ok();
             }

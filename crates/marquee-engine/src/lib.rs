@@ -38,8 +38,8 @@ mod text;
 use marquee_display_list::frame;
 use marquee_display_list::text::{NoText, TextLayout};
 use marquee_protocol::{
-    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, LONG_PRESS_MS, NodeId, NodeKind, State,
-    StyleEntry, StyleId, decode_batch,
+    Command, Error, ErrorKind, Event, EventEncoder, ImageError, Key, KeyAction, LONG_PRESS_MS, NodeId, NodeKind,
+    SCROLL_EVENT_INTERVAL_MS, State, StyleEntry, StyleId, decode_batch,
 };
 
 use crate::anim::{Animation, Animations, Channel};
@@ -149,6 +149,9 @@ pub struct Engine {
     /// The key held down, and the frame time it went down at, until its release or its
     /// long-press (see `long_press`).
     held: Option<(Key, f64)>,
+    /// The scroll containers mid-scroll, each with the frame time and offset of its last
+    /// `Scroll` event (see `report_scrolls`).
+    scrolls: Vec<(u32, f64, [f32; 2])>,
 }
 
 impl Default for Engine {
@@ -181,6 +184,7 @@ impl Default for Engine {
             styles: Vec::new(),
             debug: Vec::new(),
             held: None,
+            scrolls: Vec::new(),
         }
     }
 }
@@ -855,6 +859,7 @@ impl Engine {
         let mut touched = Vec::new();
         let mut moved_boxes = false;
         let mut sampled = false;
+        let mut scrolled = Vec::new();
         self.anims.step(t, |i, c, v, done| {
             sampled = true;
             // Transform and opacity of a layer, a scroll layer's offset and a picture's fade are
@@ -867,8 +872,10 @@ impl Engine {
                 _ => touched.push(i),
             }
             match c {
-                Channel::ScrollX => s.scroll[i][0] = v[0],
-                Channel::ScrollY => s.scroll[i][1] = v[0],
+                Channel::ScrollX | Channel::ScrollY => {
+                    s.scroll[i][(c == Channel::ScrollY) as usize] = v[0];
+                    scrolled.push(i as u32);
+                }
                 Channel::BoxX | Channel::BoxY | Channel::BoxW | Channel::BoxH => {
                     let k = match c {
                         Channel::BoxX => 0,
@@ -911,6 +918,47 @@ impl Engine {
             let box_channels = [Channel::BoxX, Channel::BoxY, Channel::BoxW, Channel::BoxH];
             if box_channels.iter().all(|&c| self.anims.heading(i, c).is_none()) {
                 self.scene.shown_box[i] = None;
+            }
+        }
+        self.report_scrolls(t, scrolled);
+    }
+
+    /// Tells the app where the containers in `scrolled` (sampled at `t`, an axis at a time) have
+    /// scrolled to: at most every [`SCROLL_EVENT_INTERVAL_MS`] of frame time while one glides
+    /// (from the first frame it has moved in), and in the frame it comes to rest.
+    fn report_scrolls(&mut self, t: f64, mut scrolled: Vec<u32>) {
+        let anims = &self.anims;
+        let gliding =
+            |n: u32| [Channel::ScrollX, Channel::ScrollY].iter().any(|&c| anims.heading(n as usize, c).is_some());
+        // A container destroyed mid-scroll stopped without a last sample: forget it.
+        self.scrolls.retain(|&(n, ..)| gliding(n) || scrolled.contains(&n));
+        scrolled.dedup();
+        for n in scrolled {
+            let offset = self.scene.scroll[n as usize];
+            let at = self.scrolls.iter().position(|&(s, ..)| s == n);
+            let report = match at {
+                _ if !gliding(n) => {
+                    if let Some(k) = at {
+                        self.scrolls.swap_remove(k);
+                    }
+                    true
+                }
+                // A glide's first sample is where it starts from, where the container rests.
+                None => {
+                    self.scrolls.push((n, f64::NEG_INFINITY, offset));
+                    false
+                }
+                Some(k) => {
+                    let (_, last, sent) = &mut self.scrolls[k];
+                    let due = t - *last >= SCROLL_EVENT_INTERVAL_MS && *sent != offset;
+                    if due {
+                        (*last, *sent) = (t, offset);
+                    }
+                    due
+                }
+            };
+            if report {
+                self.events.push(&Event::Scroll { id: n, x: offset[0], y: offset[1] });
             }
         }
     }

@@ -22,7 +22,13 @@ mod op {
     pub(crate) const IMAGE_FAILED: u16 = 0x0009;
     pub(crate) const ENGINE_OUT_OF_MEMORY: u16 = 0x000a;
     pub(crate) const TEXT: u16 = 0x000b;
+    pub(crate) const SCROLL: u16 = 0x000c;
 }
+
+/// How often, at most, a scroll container mid-scroll reports its offset ([`Event::Scroll`]), in
+/// ms of frame time: about every sixth frame at 60 Hz, enough for an app to follow (a guide's
+/// "now" line, a rail's page count) without an event a frame on the app thread.
+pub const SCROLL_EVENT_INTERVAL_MS: f64 = 100.0;
 
 crate::wire_enum! {
     /// Why an image could not be shown (see [`Event::ImageFailed`]). The host decides; the engine
@@ -151,6 +157,16 @@ pub enum Event {
         /// What went wrong with the old instance.
         reason: ResetReason,
     },
+    /// A scroll container's shown offset moved: sent in the frame it starts moving, then at most
+    /// every [`SCROLL_EVENT_INTERVAL_MS`] while it glides, and in the frame it comes to rest.
+    Scroll {
+        /// The scroll container.
+        id: u32,
+        /// How far its content is scrolled left, in px.
+        x: f32,
+        /// How far its content is scrolled up, in px.
+        y: f32,
+    },
     /// Follows an `EngineReset { reason: Trap }` when the trap was the engine running out of
     /// memory: how many nodes the scene had and the limit it reached. Sent by the host. (A
     /// separate event rather than a new reset reason, so that SDKs that predate it still see the
@@ -222,6 +238,11 @@ impl Event {
                     p.u32(id);
                 });
             }
+            Event::Scroll { id, x, y } => {
+                w.record(op::SCROLL, |p| {
+                    p.u32(id).f32(x).f32(y);
+                });
+            }
             Event::EngineOutOfMemory { nodes, limit } => {
                 w.record(op::ENGINE_OUT_OF_MEMORY, |p| {
                     p.u32(nodes).u32(limit);
@@ -288,6 +309,10 @@ impl Event {
                 Ok(Event::ImageFailed { id, reason })
             }
             op::NODE_FREED => Ok(Event::NodeFreed { id: Fields::exact(payload, 4)?.u32() }),
+            op::SCROLL => {
+                let mut f = Fields::exact(payload, 12)?;
+                Ok(Event::Scroll { id: f.u32(), x: f.f32(), y: f.f32() })
+            }
             op::ENGINE_RESET => {
                 let mut f = Fields::exact(payload, 2)?;
                 let reason = ResetReason::from_code(f.u16()).ok_or(ErrorKind::BadValue("reset reason"))?;

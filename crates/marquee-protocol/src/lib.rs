@@ -29,7 +29,7 @@ mod wire_enum;
 pub use batch::{Decoder, Encoder, Message};
 pub use command::{Command, NodeId, NodeKind, State, StyleEntry, StyleId, command_name, decode_batch, encode_batch};
 pub use error::{Error, ErrorCode, ErrorKind, describe_rejection, rejection};
-pub use event::{Event, ImageError, ResetReason, decode_events, encode_events};
+pub use event::{Event, ImageError, ResetReason, SCROLL_EVENT_INTERVAL_MS, decode_events, encode_events};
 pub use key::{Key, KeyAction, LONG_PRESS_MS};
 
 /// Builds a command batch.

@@ -22,6 +22,8 @@ fn events() -> Vec<Event> {
         Event::AnimationEnd { id: 5, tag: 77, property: StyleProperty::TranslateX, finished: true },
         Event::AnimationEnd { id: 6, tag: 0, property: StyleProperty::BackgroundColor, finished: false },
         Event::ImageLoaded { id: 8, width: 300, height: 450 },
+        Event::Scroll { id: 14, x: 780.0, y: 0.0 },
+        Event::Scroll { id: 3, x: 12.5, y: 1440.25 },
     ];
     out.extend(ImageError::ALL.into_iter().map(|reason| Event::ImageFailed { id: 9, reason }));
     for (i, key) in Key::ALL.into_iter().enumerate() {
@@ -74,6 +76,7 @@ fn json(e: &Event) -> String {
             property.name()
         ),
         Event::NodeFreed { id } => format!(r#"{{"type":"node-freed","id":{id}}}"#),
+        Event::Scroll { id, x, y } => format!(r#"{{"type":"scroll","id":{id},"x":{x},"y":{y}}}"#),
         Event::ImageLoaded { id, width, height } => {
             format!(r#"{{"type":"image-loaded","id":{id},"width":{width},"height":{height}}}"#)
         }
