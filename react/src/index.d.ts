@@ -17,6 +17,7 @@ import type {
   AnimatableProperties,
   ShorthandProperties,
   PaintShorthandProperties,
+  VirtualListOptions,
 } from '@marquee/sdk';
 
 /** A style object: properties, and paint properties for while the node is focused or holds focus. */
@@ -138,19 +139,7 @@ export declare function useLayout(ref: RefObject<MarqueeInstance | null>, deps?:
 export declare function useFocused(ref: RefObject<MarqueeInstance | null>): boolean;
 
 /** What `<VirtualList>` takes: `app.virtualList`'s options, with `item` for `create` and `render`. */
-export interface VirtualListProps {
-  /** How many items the list has. */
-  count: number;
-  /** Each item's length along the axis, in px (every item has the same). */
-  size: number;
-  /** Space after each item, in px. */
-  gap?: number;
-  /** `row` (the default) or `column`. */
-  axis?: 'row' | 'column';
-  /** Items kept beyond the focused one on each side (default 12): how far the app thread may lag the keys. */
-  ahead?: number;
-  /** Items rendered at most (default `2 × ahead + 1`). */
-  live?: number;
+export interface VirtualListProps extends Omit<VirtualListOptions<never>, 'create' | 'render' | 'style'> {
   /** The container's own style: its size, padding, `scrollAlign` … */
   style?: StyleObject;
   /** The element for item `index`: a focusable view, for the arrows to reach it. */

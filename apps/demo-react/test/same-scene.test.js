@@ -48,6 +48,14 @@ async function run(url) {
   return engine;
 }
 
+/** Back pressed on the details overlay's Close button, as the remote would. */
+function back(engine) {
+  const close = engine
+    .ids()
+    .find((id) => engine.nodes.get(id).children.some((c) => engine.nodes.get(c).text === 'Close'));
+  engine.key('back', close);
+}
+
 test('the React demo builds the same scene as the SDK demo, and changes it the same way', async () => {
   const sdk = await run(pathToFileURL(here('../../demo/main.js')).href);
   const react = await run(compiled());
@@ -67,12 +75,7 @@ test('the React demo builds the same scene as the SDK demo, and changes it the s
   await settle();
   assert.deepEqual(react.scene(), sdk.scene(), 'details open');
   assert.equal(react.nodes.get(0).children.length, 1);
-  for (const engine of [sdk, react]) {
-    const close = engine
-      .ids()
-      .find((id) => engine.nodes.get(id).children.some((c) => engine.nodes.get(c).text === 'Close'));
-    engine.key('back', close);
-  }
+  for (const engine of [sdk, react]) back(engine);
   await settle();
   const focusOf = (engine) =>
     engine
@@ -105,12 +108,7 @@ test('the React demo builds the same scene as the SDK demo, and changes it the s
   assert.deepEqual(react.scene(), sdk.scene(), 'details of an episode open');
   const heading = archiveItem(OFFLINE, WORDS.en, 29).title;
   assert.ok(sdk.ids().filter((id) => sdk.nodes.get(id).text === heading).length === 2, 'the details name the episode');
-  for (const engine of [sdk, react]) {
-    const close = engine
-      .ids()
-      .find((id) => engine.nodes.get(id).children.some((c) => engine.nodes.get(c).text === 'Close'));
-    engine.key('back', close);
-  }
+  for (const engine of [sdk, react]) back(engine);
   await settle();
   assert.deepEqual(react.scene(), sdk.scene(), 'details of an episode closed');
 

@@ -10,6 +10,7 @@ import {
   useAnimate,
   useFocused,
   useLayout,
+  VirtualList,
   type MarqueeInstance,
 } from '../../src/index.js';
 
@@ -61,6 +62,28 @@ export const mirrored = (
     <Text style={{ textAlign: 'start' }}>مرحبا</Text>
   </View>
 );
+// A long rail: the list's options as props, an element per item, the scroll offset heard.
+export const rail = (
+  <View onScroll={({ x }) => x > 0}>
+    <VirtualList
+      count={5000}
+      size={240}
+      gap={20}
+      ahead={8}
+      style={{ height: 160, scrollLink: 1 }}
+      item={(index) => (
+        <View focusable style={{ width: 240 }}>
+          <Text>{`item ${index}`}</Text>
+        </View>
+      )}
+    />
+  </View>
+);
+// @ts-expect-error a list's axis is row or column
+export const badAxis = <VirtualList count={1} size={1} axis="diagonal" item={() => <View />} />;
+// @ts-expect-error a list renders its items with item(index)
+export const noItem = <VirtualList count={1} size={1} />;
+
 // @ts-expect-error a direction is ltr or rtl
 export const badDirection = <View style={{ direction: 'up' }} />;
 
