@@ -20,10 +20,14 @@ import type {
   VirtualListOptions,
 } from '@marquee/sdk';
 
-/** A style object: properties, and paint properties for while the node is focused or holds focus. */
+/**
+ * A style object: properties, and paint properties for while the node is focused, holds focus,
+ * or belongs to the item that has focus (the nearest focusable node at or above it).
+ */
 export interface StyleObject extends StyleProperties, ShorthandProperties {
   focused?: PaintProperties & PaintShorthandProperties;
   focusWithin?: PaintProperties & PaintShorthandProperties;
+  itemFocused?: PaintProperties & PaintShorthandProperties;
 }
 
 /** What `style` takes: an object, a reusable style (`app.style(...)`), or a list (later ones win). */

@@ -4,8 +4,9 @@
 // A node's look is its `style` prop (an object, a reusable style from `app.style()`, or a list of
 // both, later ones winning, as the SDK takes them) plus the focus props, which are style
 // properties under friendlier names (`focusable`, `focusGroup`, `focusTrap`, `focusRestore`,
-// `autoFocus`). A plain object in `style` may also hold `focused: {...}` and `focusWithin: {...}`:
-// paint properties for while the node is in that state, which the engine switches itself.
+// `autoFocus`). A plain object in `style` may also hold `focused: {...}`, `focusWithin: {...}`
+// and `itemFocused: {...}`: paint properties for while the node is in that state, which the
+// engine switches itself.
 //
 // The look is flattened into declarations keyed by state and property name. An update compares
 // the old and new declarations: a changed value is one `style` command, a property gone is one
@@ -31,7 +32,7 @@ export function sameFocusProps(a, b) {
 }
 
 /** Style states an object in `style` may hold, by key, and their wire names. */
-const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within' });
+const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within', itemFocused: 'item-focused' });
 
 /** `true`/`false` → the keyword a yes/no property takes; anything else as given. */
 const yesNo = (v) => (v === true ? 'yes' : v === false ? 'no' : v);
@@ -116,7 +117,7 @@ function refused(node, what, value, e) {
 function put(node, [state, name, value]) {
   try {
     if (state === '') node.set(name, value);
-    else node.stateStyle(state === 'focus-within' ? 'focusWithin' : state, { [name]: value });
+    else node.stateStyle(state, { [name]: value });
   } catch (e) {
     refused(node, state === '' ? name : `${state} ${name}`, value, e);
   }
@@ -126,7 +127,7 @@ function put(node, [state, name, value]) {
 function drop(node, [state, name]) {
   try {
     if (state === '') node.clear(name);
-    else node.clearState(state === 'focus-within' ? 'focusWithin' : state, name);
+    else node.clearState(state, name);
   } catch (e) {
     refused(node, `clear ${state === '' ? name : `${state} ${name}`}`, null, e);
   }

@@ -128,14 +128,21 @@ test('state styles and focus props are declarations too', async () => {
     return h('view', {
       focusable: on,
       focusGroup: on ? 'row' : undefined,
-      style: { focused: on ? { borderColor: '#ffffff', scaleX: 1.1 } : { borderColor: '#ffffff' } },
+      style: {
+        focused: on ? { borderColor: '#ffffff', scaleX: 1.1 } : { borderColor: '#ffffff' },
+        itemFocused: on ? { opacity: 0.9 } : {},
+      },
     });
   }
   const { engine } = mount(h(Item));
   await settle();
   const [id] = engine.ids();
   const node = engine.nodes.get(id);
-  assert.deepEqual(node.states, { 'focused:border-color': '#ffffffff', 'focused:scale-x': 1.1 });
+  assert.deepEqual(node.states, {
+    'focused:border-color': '#ffffffff',
+    'focused:scale-x': 1.1,
+    'item-focused:opacity': 0.9,
+  });
   assert.equal(node.style.focusable, 1);
   assert.equal(node.style['focus-group'], 1);
   engine.take();
@@ -143,7 +150,12 @@ test('state styles and focus props are declarations too', async () => {
   await settle();
   assert.deepEqual(
     ops(engine.take()).sort(),
-    [`clearStateStyle ${id} focused:scale-x`, `clearStyle ${id} focus-group`, `setStyle ${id} focusable`].sort(),
+    [
+      `clearStateStyle ${id} focused:scale-x`,
+      `clearStateStyle ${id} item-focused:opacity`,
+      `clearStyle ${id} focus-group`,
+      `setStyle ${id} focusable`,
+    ].sort(),
   );
   assert.equal(node.style.focusable, 0);
 });

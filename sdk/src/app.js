@@ -250,12 +250,13 @@ export class Node {
   }
 
   /**
-   * Sets paint properties for while the node is in `state` (`focused` or `focusWithin`); the
-   * engine switches between them itself, with a `focusDuration` transition.
+   * Sets paint properties for while the node is in `state` (`focused`, `focusWithin` or
+   * `itemFocused`: its item, the nearest focusable node at or above it, has focus); the engine
+   * switches between them itself, with a `focusDuration` transition.
    */
   stateStyle(state, properties) {
     const id = this.live();
-    const wire = state === 'focusWithin' ? 'focus-within' : state;
+    const wire = STYLE_STATES[state] ?? state;
     for (const [name, value] of Object.entries(properties)) {
       const p = property(name);
       if (!p.shorthand) {
@@ -269,10 +270,10 @@ export class Node {
     return this;
   }
 
-  /** Returns a property of `state` (`focused` or `focusWithin`) to none. */
+  /** Returns a property of `state` (`focused`, `focusWithin` or `itemFocused`) to none. */
   clearState(state, name) {
     const id = this.live();
-    const wire = state === 'focusWithin' ? 'focus-within' : state;
+    const wire = STYLE_STATES[state] ?? state;
     for (const longhand of longhands(name)) this.app.command((enc) => enc.clearStateStyle(id, wire, longhand));
     return this;
   }
@@ -366,8 +367,18 @@ export class Style {
   }
 }
 
-/** `focused: {...}` and `focusWithin: {...}` in a style object hold state declarations. */
-const STYLE_STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within', 'focus-within': 'focus-within' });
+/**
+ * The states by their names in JavaScript (and on the wire, which the SDK takes too), to their
+ * wire names: `focused: {...}`, `focusWithin: {...}` and `itemFocused: {...}` in a style object
+ * hold state declarations.
+ */
+export const STYLE_STATES = Object.freeze({
+  focused: 'focused',
+  focusWithin: 'focus-within',
+  'focus-within': 'focus-within',
+  itemFocused: 'item-focused',
+  'item-focused': 'item-focused',
+});
 
 /** One app's connection to its engine. */
 export class App {

@@ -53,14 +53,19 @@ export type ShorthandValue = StyleValue | readonly StyleValue[] | { width?: Styl
 /** Style properties and shorthands by camelCase (or kebab-case) name; see docs/protocol.md for the list. */
 export type Style = Record<string, StyleValue | ShorthandValue>;
 
+/** A state a node's state styles are for: see `StyleSheet`. */
+export type StateName = 'focused' | 'focusWithin' | 'itemFocused';
+
 /**
  * What `app.style()` takes: style properties, plus paint properties for while the node is
- * focused (`focused`) or holds focus inside it (`focusWithin`).
+ * focused (`focused`), holds focus inside it (`focusWithin`), or belongs to the item that has
+ * focus (`itemFocused`: the nearest focusable node at or above it).
  */
 export type StyleSheet = {
   [name: string]: StyleValue | ShorthandValue | Style | undefined;
   focused?: Style;
   focusWithin?: Style;
+  itemFocused?: Style;
 };
 
 /**
@@ -210,9 +215,9 @@ export declare class Node {
   remove(child: Node): this;
   destroy(): void;
   layout(): Promise<Box>;
-  stateStyle(state: 'focused' | 'focusWithin', properties: Style): this;
+  stateStyle(state: StateName, properties: Style): this;
   /** Returns a property of `state` to none. */
-  clearState(state: 'focused' | 'focusWithin', name: string): this;
+  clearState(state: StateName, name: string): this;
   focus(): this;
   /** Sets a text node's text. */
   text(text: string): this;

@@ -133,7 +133,7 @@ export const PROPERTIES = Object.freeze([
 /** The named easings, in wire order; cubic-bezier and spring follow. */
 export const EASINGS = ['ease', 'linear', 'ease-in', 'ease-out', 'ease-in-out'];
 /** Node states that have their own style (see `setStateStyle`). */
-export const STATES = ['focused', 'focus-within'];
+export const STATES = ['focused', 'focus-within', 'item-focused'];
 /** Remote keys by code (codes start at 1). */
 export const KEYS = [undefined, 'up', 'down', 'left', 'right', 'enter', 'back', 'play-pause', 'menu', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'channel-up', 'channel-down', 'red', 'green', 'yellow', 'blue', 'play', 'pause', 'stop', 'rewind', 'fast-forward', 'info', 'guide'];
 /** Key actions by code. */

@@ -189,6 +189,7 @@ test('focus, state styles and animations encode as the encoder would', async () 
   const app = createApp({ host });
   const tile = app.view({ focusable: 'yes' });
   tile.stateStyle('focused', { scaleX: 1.1 }).stateStyle('focusWithin', { borderColor: '#ffffff' });
+  tile.stateStyle('itemFocused', { opacity: 0.8 }).clearState('itemFocused', 'opacity');
   tile.focus();
   tile.animate({ translateX: 40 }, { duration: 300, easing: 'spring' });
   tile.cancelAnimation('translateX');
@@ -198,6 +199,8 @@ test('focus, state styles and animations encode as the encoder would', async () 
   enc.setStyle(1, 'focusable', 'yes');
   enc.setStateStyle(1, 'focused', 'scale-x', 1.1);
   enc.setStateStyle(1, 'focus-within', 'border-color', '#ffffff');
+  enc.setStateStyle(1, 'item-focused', 'opacity', 0.8);
+  enc.clearStateStyle(1, 'item-focused', 'opacity');
   enc.focus(1);
   enc.animate(1, 1, 'translate-x', 40, { duration: 300, easing: 'spring' });
   enc.cancelAnimation(1, 'translate-x');
@@ -205,6 +208,7 @@ test('focus, state styles and animations encode as the encoder would', async () 
   assert.throws(() => tile.animate({ zIndex: 2 }), /not animatable/);
   assert.throws(() => tile.animate({ opacity: 0 }, { easing: 'bouncy' }), /not an easing/);
   assert.throws(() => tile.stateStyle('focused', { width: 10 }), /not a paint property/);
+  assert.throws(() => tile.stateStyle('hovered', { opacity: 1 }), /hovered is not a state/);
 });
 
 test('animate resolves when its animations end; focus events track the focused node', async () => {

@@ -290,6 +290,32 @@ pub(crate) fn reveal(s: &mut Scene, focused: usize) -> Vec<usize> {
     changed
 }
 
+/// The item node `i` belongs to: the nearest focusable node at or above it, if any (see
+/// `State::ItemFocused`).
+pub(crate) fn item(s: &Scene, i: usize) -> Option<usize> {
+    let mut at = Some(i);
+    while let Some(n) = at {
+        if s.behaviour[n].focusable {
+            return Some(n);
+        }
+        at = s.parent(n);
+    }
+    None
+}
+
+/// Appends to `out` the nodes below `item` that belong to it: its descendants, but for those
+/// under (or being) a focusable descendant, which is an item of its own.
+pub(crate) fn item_members(s: &Scene, item: usize, out: &mut Vec<usize>) {
+    let Some(tree) = s.tree.get(item) else { return };
+    let mut stack: Vec<usize> = tree.children.iter().map(|&c| c as usize).collect();
+    while let Some(n) = stack.pop() {
+        if !s.behaviour[n].focusable {
+            out.push(n);
+            stack.extend(s.tree[n].children.iter().map(|&c| c as usize));
+        }
+    }
+}
+
 /// Scroll linking: after [`reveal`] moved the targets of the containers in `changed`, every
 /// other scroll container with the same `scroll-link` takes the target of the innermost changed
 /// one of its link (the first in `changed`), as far as its own content reaches; those whose

@@ -780,7 +780,13 @@ impl Engine {
                 self.memory[a] = n as u32;
             }
         }
-        for i in before.into_iter().chain(after) {
+        // The nodes whose states may have changed: the focused nodes' ancestors (focus-within)
+        // and the members of their items (item-focused).
+        let mut members = Vec::new();
+        for item in old.into_iter().chain(next) {
+            focus::item_members(s, item, &mut members);
+        }
+        for i in before.into_iter().chain(after).chain(members) {
             if let Some(states) = &self.scene.states[i] {
                 let channels: Vec<Channel> =
                     states.iter().flatten().filter_map(|d| self.channel(i, d.property())).collect();
@@ -801,11 +807,12 @@ impl Engine {
     }
 
     /// Which of `i`'s states hold, indexed by [`State`].
-    fn states_of(&self, i: usize) -> [bool; 2] {
-        let mut out = [false; 2];
+    fn states_of(&self, i: usize) -> [bool; 3] {
+        let mut out = [false; 3];
         if let Some(f) = self.focused {
             out[State::Focused as usize] = f == i;
             out[State::FocusWithin as usize] = self.scene.contains(i, f);
+            out[State::ItemFocused as usize] = focus::item(&self.scene, i) == Some(f);
         }
         out
     }

@@ -32,7 +32,7 @@ pub(crate) struct ImageNode {
 }
 
 /// Style declarations that apply while a node is in a state, indexed by [`State`].
-pub(crate) type States = [Vec<StyleDecl>; 2];
+pub(crate) type States = [Vec<StyleDecl>; 3];
 
 /// A node's `direction`: as set on it, if it is, and as it lays out (its own, or its parent's).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -533,12 +533,12 @@ impl Scene {
     }
 
     /// The visual a node shows at rest: its style with the state styles of `active` states on
-    /// top (focused after focus-within, so focused wins).
-    pub(crate) fn resting(&self, i: usize, active: [bool; 2]) -> Visual {
+    /// top (focus-within, then item-focused, then focused: the node's own focus wins).
+    pub(crate) fn resting(&self, i: usize, active: [bool; 3]) -> Visual {
         let mut v = self.base[i];
         if let Some(states) = &self.states[i] {
             let mut unused = ts::Style::DEFAULT;
-            for state in [State::FocusWithin, State::Focused] {
+            for state in [State::FocusWithin, State::ItemFocused, State::Focused] {
                 if active[state as usize] {
                     for d in &states[state as usize] {
                         style::apply(style::physical(*d, self.dir[i].rtl), false, &mut unused, &mut v);

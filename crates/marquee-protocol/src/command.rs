@@ -59,6 +59,9 @@ crate::wire_enum! {
         Focused = 0 "focused",
         /// The node or one of its descendants has focus.
         FocusWithin = 1 "focus-within",
+        /// The item the node belongs to has focus: the nearest focusable node at or above it (a
+        /// programme's title, under its focusable tile, while the tile is focused).
+        ItemFocused = 2 "item-focused",
     }
 }
 

@@ -79,11 +79,12 @@ pub fn command() -> impl Strategy<Value = Command> {
         any::<u32>().prop_map(|c| StyleDecl::BackgroundColor(Color(c))),
     ];
     let src = (0u32..6).prop_map(|n| format!("posters/{n}.jpg"));
-    // Reusable styles: a few ids (some never defined), plain declarations and focused ones.
+    // Reusable styles: a few ids (some never defined), plain declarations and state ones.
     let style = || (1u32..5).prop_map(StyleId);
     let entry = prop_oneof![
         3 => decl.clone().prop_map(|decl| StyleEntry { state: None, decl }),
-        1 => animated.clone().prop_map(|decl| StyleEntry { state: Some(State::Focused), decl }),
+        1 => (proptest::sample::select(&State::ALL[..]), animated.clone())
+            .prop_map(|(state, decl)| StyleEntry { state: Some(state), decl }),
     ];
     let entries = prop::collection::vec(entry, 0..5);
     prop_oneof![

@@ -62,7 +62,8 @@ export const mirrored = (
     <Text style={{ textAlign: 'start' }}>مرحبا</Text>
   </View>
 );
-// A long rail: the list's options as props, an element per item, the scroll offset heard.
+// A long rail: the list's options as props, an element per item (whose caption brightens with
+// it), the scroll offset heard.
 export const rail = (
   <View onScroll={({ x }) => x > 0}>
     <VirtualList
@@ -73,7 +74,7 @@ export const rail = (
       style={{ height: 160, scrollLink: 1 }}
       item={(index) => (
         <View focusable style={{ width: 240 }}>
-          <Text>{`item ${index}`}</Text>
+          <Text style={{ color: '#ffffffaa', itemFocused: { color: '#ffffff' } }}>{`item ${index}`}</Text>
         </View>
       )}
     />
