@@ -157,8 +157,8 @@ pub enum Event {
         /// What went wrong with the old instance.
         reason: ResetReason,
     },
-    /// A scroll container's shown offset moved: sent in the frame it starts moving, then at most
-    /// every [`SCROLL_EVENT_INTERVAL_MS`] while it glides, and in the frame it comes to rest.
+    /// A scroll container's shown offset moved: sent from the first frame it has moved in, at
+    /// most every [`SCROLL_EVENT_INTERVAL_MS`] while it glides, and in the frame it comes to rest.
     Scroll {
         /// The scroll container.
         id: u32,
