@@ -783,7 +783,7 @@ impl Engine {
         // The nodes whose states may have changed: the focused nodes' ancestors (focus-within)
         // and the members of their items (item-focused).
         let mut members = Vec::new();
-        for item in old.into_iter().chain(next) {
+        for item in old.into_iter().chain(next).filter(|&n| s.kind.get(n).is_some_and(Option::is_some)) {
             focus::item_members(s, item, &mut members);
         }
         for i in before.into_iter().chain(after).chain(members) {
