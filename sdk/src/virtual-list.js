@@ -90,6 +90,12 @@ export class VirtualList {
     this.count = 0;
     this.setCount(count);
     this.unsubscribe = app.on('focus', ({ to }) => {
+      // A list destroyed with its page (not by `destroy()`) stops following focus: its slots'
+      // ids may name new nodes by now.
+      if (!this.node.alive()) {
+        this.unsubscribe();
+        return;
+      }
       const index = this.shows.get(to);
       if (index !== undefined) this.reveal(index);
     });

@@ -145,6 +145,36 @@ test('refresh fills an item in the window again and leaves the others alone', as
   assert.deepEqual(texts.slice(2, 5), ['item 2', 'changed 3', 'item 4']);
 });
 
+test('a list destroyed with its page stops following focus, though its ids name new nodes', async () => {
+  const { engine, app, list } = listOf(100);
+  await flush();
+  const page = app.view();
+  app.root.append(page);
+  page.append(list.node);
+  const slot = laidOut(engine, list).items[0].id;
+  page.destroy();
+  await flush();
+  // The freed ids go to new nodes; focus lands on the one with the first slot's id.
+  const fresh = Array.from({ length: 80 }, () => app.view({ focusable: 'yes' }));
+  app.root.append(...fresh);
+  await flush();
+  assert.ok(
+    fresh.some((n) => n.id === slot),
+    'an id of the old list is reused',
+  );
+  const errors = [];
+  const log = console.error;
+  console.error = (m) => errors.push(String(m));
+  try {
+    engine.focus(null, slot);
+    engine.focus(slot, fresh[1].id);
+  } finally {
+    console.error = log;
+  }
+  assert.deepEqual(errors, []);
+  assert.equal(app.listeners.get('focus').size, 0, 'the list unsubscribed');
+});
+
 test('bad options and indices throw', () => {
   const app = createApp({ host: modelEngine() });
   const make = () => app.view();
