@@ -30,7 +30,8 @@ export function VirtualList({ count, style, item, ...shape }) {
   const shown = Math.min(live, count);
   const [first, setFirst] = useState(0);
   // A shorter list than the window was made for keeps the window in reach.
-  const start = Math.max(0, Math.min(first, count - shown));
+  const within = (at) => Math.max(0, Math.min(at, count - shown));
+  const start = within(first);
   const row = axis === 'row';
   const main = row ? 'width' : 'height';
   const cross = row ? 'height' : 'width';
@@ -46,7 +47,7 @@ export function VirtualList({ count, style, item, ...shape }) {
         style: [element.props.style, { flexShrink: 0, [row ? 'marginInlineEnd' : 'marginBottom']: gap }],
         onFocus: (event) => {
           own?.(event);
-          setFirst((at) => windowStart(index, Math.max(0, Math.min(at, count - shown)), { shown, ahead, count }));
+          setFirst((at) => windowStart(index, within(at), { shown, ahead, count }));
         },
       }),
     );

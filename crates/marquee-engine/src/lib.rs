@@ -937,19 +937,15 @@ impl Engine {
         let anims = &self.anims;
         let gliding =
             |n: u32| [Channel::ScrollX, Channel::ScrollY].iter().any(|&c| anims.heading(n as usize, c).is_some());
-        // A container destroyed mid-scroll stopped without a last sample: forget it.
-        self.scrolls.retain(|&(n, ..)| gliding(n) || scrolled.contains(&n));
+        // Only gliding containers are kept: one that came to rest is reported below, one destroyed
+        // mid-glide never is.
+        self.scrolls.retain(|&(n, ..)| gliding(n));
         scrolled.dedup();
         for n in scrolled {
             let offset = self.scene.scroll[n as usize];
             let at = self.scrolls.iter().position(|&(s, ..)| s == n);
             let report = match at {
-                _ if !gliding(n) => {
-                    if let Some(k) = at {
-                        self.scrolls.swap_remove(k);
-                    }
-                    true
-                }
+                _ if !gliding(n) => true,
                 // A glide's first sample is where it starts from, where the container rests.
                 None => {
                     self.scrolls.push((n, f64::NEG_INFINITY, offset));
