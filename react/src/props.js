@@ -14,7 +14,7 @@
 // properties that no longer apply cleared and then the whole new look, in order (rare, and
 // what the order of "later ones win" needs).
 
-import { Style, expandStyle } from '@marquee/sdk';
+import { STYLE_STATES, Style, expandStyle } from '@marquee/sdk';
 
 /** Focus props and the style property each sets. */
 const FOCUS_PROPS = Object.freeze({
@@ -30,9 +30,6 @@ export function sameFocusProps(a, b) {
   for (const prop in FOCUS_PROPS) if (a[prop] !== b[prop]) return false;
   return true;
 }
-
-/** Style states an object in `style` may hold, by key, and their wire names. */
-const STATES = Object.freeze({ focused: 'focused', focusWithin: 'focus-within', itemFocused: 'item-focused' });
 
 /** `true`/`false` → the keyword a yes/no property takes; anything else as given. */
 const yesNo = (v) => (v === true ? 'yes' : v === false ? 'no' : v);
@@ -75,7 +72,7 @@ export function look(props) {
     for (const name in layer) {
       if (!Object.hasOwn(layer, name)) continue;
       const value = layer[name];
-      const state = STATES[name];
+      const state = STYLE_STATES[name];
       if (state === undefined) {
         if (value !== undefined && value !== null) {
           for (const [wire, v] of longhands(name, value)) plain.set(`|${wire}`, ['', wire, v]);
@@ -223,7 +220,7 @@ function plainPart(layer, states) {
   let clean = true;
   for (const name in layer) {
     const value = layer[name];
-    if (value === undefined || value === null || STATES[name] !== undefined) {
+    if (value === undefined || value === null || STYLE_STATES[name] !== undefined) {
       clean = false;
       break;
     }
@@ -234,7 +231,7 @@ function plainPart(layer, states) {
     if (!Object.hasOwn(layer, name)) continue;
     const value = layer[name];
     if (value === undefined || value === null) continue;
-    const state = STATES[name];
+    const state = STYLE_STATES[name];
     if (state === undefined) flat[name] = value;
     else if (typeof value !== 'object')
       console.error(`@marquee/react: style.${name}: ${JSON.stringify(value)} is not an object; left out`);

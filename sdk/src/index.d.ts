@@ -55,6 +55,8 @@ export type Style = Record<string, StyleValue | ShorthandValue>;
 
 /** A state a node's state styles are for: see `StyleSheet`. */
 export type StateName = 'focused' | 'focusWithin' | 'itemFocused';
+/** The states by their names in JavaScript (and on the wire) to their wire names. */
+export declare const STYLE_STATES: Readonly<Record<string, 'focused' | 'focus-within' | 'item-focused'>>;
 
 /**
  * What `app.style()` takes: style properties, plus paint properties for while the node is
